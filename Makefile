@@ -1,0 +1,115 @@
+# psearch build. `make deps` installs the Debian packages, `make` builds
+# bin/, `make test` runs every test. Sources are found by wildcard, so a new
+# file in lib/, indexer/, searchd/ or tests/unit/ needs no edit here.
+
+CC       ?= cc
+CXX      ?= c++
+PREFIX   ?= /usr/local
+
+PKGS      := xapian-core libuv jansson libutf8proc cmocka
+DEB_PKGS  := build-essential pkg-config libxapian-dev libstemmer-dev \
+             libuv1-dev libjansson-dev libutf8proc-dev libxxhash-dev \
+             libcmocka-dev xapian-tools snowball-data socat
+
+HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+WARN      := -Wall -Wextra $(if $(WERROR),-Werror)
+CPPFLAGS  += -Iinclude
+CFLAGS    ?= -O2 -g
+CXXFLAGS  ?= -O2 -g
+CFLAGS    += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+             $(WARN) $(HARDEN) -fvisibility=hidden
+CXXFLAGS  += -std=c++17 $(WARN) $(HARDEN) -fvisibility=hidden \
+             $(shell xapian-config --cxxflags 2>/dev/null)
+LDFLAGS   += -pie -Wl,-z,relro,-z,now
+LIBS      := $(shell xapian-config --libs 2>/dev/null) -lstemmer -lutf8proc \
+             -ljansson -lxxhash -luv -lpthread -lm
+
+ifdef SANITIZE
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
+CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS  += -fsanitize=address,undefined
+HARDEN   := -fstack-protector-strong -fPIE
+endif
+
+B := build
+
+LIB_C    := $(wildcard lib/*.c)
+LIB_CC   := $(wildcard lib/*.cc)
+LIB_OBJ  := $(LIB_C:%.c=$(B)/%.o) $(LIB_CC:%.cc=$(B)/%.o)
+LIBA     := $(B)/libpsearch.a
+
+IDX_OBJ  := $(patsubst %.c,$(B)/%.o,$(wildcard indexer/*.c))
+SD_OBJ   := $(patsubst %.c,$(B)/%.o,$(wildcard searchd/*.c))
+CLI_OBJ  := $(patsubst %.c,$(B)/%.o,$(wildcard cli/*.c))
+
+PROGS    := bin/psearch-index
+ifneq ($(SD_OBJ),)
+PROGS    += bin/psearchd
+endif
+ifneq ($(CLI_OBJ),)
+PROGS    += bin/psearch
+endif
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
+
+.PHONY: all deps test check clean demo
+all: $(PROGS)
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "deps: missing packages; run as root:"; \
+	    echo "  apt-get install $$missing"; exit 1; fi
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+bin/psearch-index: $(IDX_OBJ) $(LIBA)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bin/psearchd: $(SD_OBJ) $(LIBA)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bin/psearch: $(CLI_OBJ) $(LIBA)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(LIBS) -lcmocka -lstdc++
+
+$(B)/tests/%: tests/tools/%.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(LIBS) -lstdc++
+
+# The first README command: build, index the shipped corpus, show it.
+demo: all
+	bin/psearch-index --index index --stats corpus
+	@echo "indexed: $$(xapian-delve index 2>/dev/null | sed -n 's/^number of documents = //p') documents in ./index"
+
+test check: all $(UNIT_BIN) $(TOOL_BIN)
+	@tests/run.sh
+
+clean:
+	rm -rf $(B) bin
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,65 @@
+# Shared helpers for the numbered shell tests (tests/T*.sh), in the manner
+# of notmuch's test/test-lib.sh: each script sources this file, runs its
+# cases with test_expect_success and ends with test_done, which prints the
+# "NAME: N passed, M failed" line tests/run.sh adds up.
+set -u
+
+ROOT=${PSEARCH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+BIN=${PSEARCH_BIN:-$ROOT/bin}
+TOOLS=${PSEARCH_TESTS_BUILD:-$ROOT/build/tests}
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/psearch-$TEST_NAME.XXXXXX")
+unset PSEARCH_INDEX PSEARCH_SOCKET
+export PSEARCH_INDEX_DEFAULT_OVERRIDE=$TMP/default-index
+_pass=0 _fail=0
+_cleanup_hooks=()
+
+# Registers a command to run when the script exits, however it exits.
+at_exit() { _cleanup_hooks+=("$1"); }
+_run_cleanup() {
+    local h
+    for h in "${_cleanup_hooks[@]+"${_cleanup_hooks[@]}"}"; do eval "$h"; done
+    rm -rf "$TMP"
+}
+trap _run_cleanup EXIT
+
+# test_expect_success DESCRIPTION COMMANDS: runs COMMANDS in a subshell
+# with -e; the case passes when they all succeed.
+test_expect_success() {
+    local desc=$1 body=$2 out
+    if out=$( (set -e; eval "$body") 2>&1 ); then
+        _pass=$((_pass + 1)); echo "ok $desc"
+    else
+        _fail=$((_fail + 1)); echo "FAIL $desc"
+        printf '%s\n' "$out" | sed 's/^/    /' | tail -30
+    fi
+}
+
+# Fails with a message unless the two arguments are equal.
+assert_eq() {
+    if [ "$1" != "$2" ]; then
+        printf 'expected: %s\n     got: %s\n' "$2" "$1" >&2
+        return 1
+    fi
+}
+
+# Runs a command and fails unless it exits with the given code.
+assert_exit() {
+    local want=$1 rc=0; shift
+    "$@" || rc=$?
+    if [ "$rc" != "$want" ]; then
+        echo "exit $rc, expected $want: $*" >&2
+        return 1
+    fi
+}
+
+# A private copy of the shipped corpus in $TMP/corpus.
+copy_corpus() {
+    rm -rf "$TMP/corpus"
+    cp -r "$ROOT/corpus" "$TMP/corpus"
+}
+
+test_done() {
+    echo "$TEST_NAME: $_pass passed, $_fail failed"
+    [ $_fail -eq 0 ]
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the whole suite: every cmocka unit test binary in build/tests/, then
+# every numbered shell test tests/T*.sh. Each shell test counts its own
+# cases; this script adds them up and ends with one "N passed, M failed"
+# line, exiting non-zero when anything failed.
+set -u
+cd "$(dirname "$0")/.."
+export PSEARCH_ROOT=$PWD
+export PSEARCH_BIN=$PWD/bin
+export PSEARCH_TESTS_BUILD=$PWD/build/tests
+
+pass=0 fail=0 failed=()
+for t in build/tests/test_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    out=$("$t" 2>&1); rc=$?
+    n=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+    pass=$((pass + ${n:-0})); fail=$((fail + ${f:-0}))
+    if [ $rc -ne 0 ]; then
+        [ -z "$f" ] && fail=$((fail + 1))
+        failed+=("$name"); printf '%s\n' "$out" | grep -E 'FAIL|ERROR|error' | head -20
+    fi
+    echo "unit  $name: ${n:-0} passed, ${f:-0} failed"
+done
+
+for t in tests/T[0-9]*.sh; do
+    [ -f "$t" ] || continue
+    name=$(basename "$t" .sh)
+    out=$(bash "$t" 2>&1); rc=$?
+    counts=$(printf '%s\n' "$out" | tail -1)
+    n=$(printf '%s' "$counts" | sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+    f=$(printf '%s' "$counts" | sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+    pass=$((pass + ${n:-0})); fail=$((fail + ${f:-0}))
+    if [ $rc -ne 0 ]; then
+        [ -z "$f" ] || [ "$f" = 0 ] && fail=$((fail + 1))
+        failed+=("$name"); printf '%s\n' "$out" | grep -v '^ok ' | tail -40
+    fi
+    echo "shell $name: ${n:-0} passed, ${f:-0} failed"
+done
+
+[ ${#failed[@]} -gt 0 ] && echo "failing: ${failed[*]}"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ] && [ ${#failed[@]} -eq 0 ]
