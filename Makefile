@@ -13,7 +13,7 @@ DEB_PKGS  := build-essential pkg-config libxapian-dev libstemmer-dev \
 
 HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN      := -Wall -Wextra $(if $(WERROR),-Werror)
-CPPFLAGS  += -Iinclude
+CPPFLAGS  += -Iinclude -DPS_DATADIR=\"$(PREFIX)/share/psearch\"
 CFLAGS    ?= -O2 -g
 CXXFLAGS  ?= -O2 -g
 CFLAGS    += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \

@@ -10,7 +10,8 @@ TOOLS=${PSEARCH_TESTS_BUILD:-$ROOT/build/tests}
 TEST_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/psearch-$TEST_NAME.XXXXXX")
 unset PSEARCH_INDEX PSEARCH_SOCKET
-export PSEARCH_INDEX_DEFAULT_OVERRIDE=$TMP/default-index
+export XDG_DATA_HOME=$TMP/xdg XDG_RUNTIME_DIR=$TMP/run
+mkdir -p "$TMP/run" && chmod 700 "$TMP/run"
 _pass=0 _fail=0
 _cleanup_hooks=()
 

@@ -1,0 +1,108 @@
+/* Writing the index: a C interface over a Xapian WritableDatabase. The
+ * layout of terms, values and document data is described in the README
+ * ("On-disk layout") and in lib/layout.h; this header is what the indexer
+ * needs: open with a writer lock, look documents up by path, put, remove,
+ * commit atomically. */
+#ifndef PSEARCH_INDEX_H
+#define PSEARCH_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "psearch/analyzer.h"
+#include "psearch/article.h"
+#include "psearch/common.h"
+#include "psearch/entities.h"
+
+PS_BEGIN_DECLS
+
+typedef struct ps_index ps_index_t;
+
+enum {
+    /* Build a new generation of the index aside and switch readers to it
+     * only at ps_index_commit(); until then they see the old one. Used for
+     * --full and for the first build. */
+    PS_INDEX_REBUILD = 1u << 0,
+};
+
+/* Opens the index in directory DIR for writing, creating DIR when needed,
+ * and takes the writer lock without waiting. FLAGS is a set of PS_INDEX_*.
+ * A first run (no generation yet) always builds aside.
+ *
+ * Returns PS_OK and a handle the caller closes with ps_index_close();
+ * PS_ELOCKED when another writer holds the lock; PS_EIO, PS_ECORRUPT or
+ * PS_EVERSION otherwise. On failure *ERRMSG (else NULL) is a message the
+ * caller frees. */
+PS_EXPORT ps_status_t ps_index_open(const char *dir, unsigned flags,
+                                    ps_index_t **out, char **errmsg);
+
+/* The message of the last failure on IX; valid until the next call on IX.
+ * Never NULL. */
+PS_EXPORT const char *ps_index_errmsg(const ps_index_t *ix);
+
+/* Whether the handle is building a new generation aside. */
+PS_EXPORT int ps_index_rebuilding(const ps_index_t *ix);
+
+/* What the index remembers of a file, to decide whether to reindex it. */
+typedef struct ps_filestat {
+    int64_t mtime_sec;
+    int64_t mtime_nsec;
+    uint64_t size;
+    uint64_t hash; /* XXH64 of the whole file */
+} ps_filestat_t;
+
+/* Looks up PATH. Returns PS_OK and fills *ST, or PS_ENOTFOUND. */
+PS_EXPORT ps_status_t ps_index_stat(ps_index_t *ix, const char *path,
+                                    ps_filestat_t *st);
+
+/* Updates only the remembered mtime and size of PATH (its content hash did
+ * not change). */
+PS_EXPORT ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
+                                     const ps_filestat_t *st);
+
+/* One analysed file, ready to be stored. Nothing is retained after
+ * ps_index_put() returns. */
+typedef struct ps_docrec {
+    const char *path;  /* absolute, NUL-terminated */
+    const char *text;  /* the whole file */
+    size_t len;
+    const ps_article_t *article;
+    ps_filestat_t stat;
+    const ps_token_t *tokens; /* the body's tokens (offsets in the file) */
+    size_t ntokens;
+    const ps_token_t *title_tokens; /* the title's own analysis */
+    size_t ntitle_tokens;
+    const ps_entity_t *entities;
+    size_t nentities;
+} ps_docrec_t;
+
+/* Adds the document, replacing any earlier one with the same path. */
+PS_EXPORT ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec);
+
+/* Removes the document with this path; PS_ENOTFOUND if there is none. */
+PS_EXPORT ps_status_t ps_index_remove(ps_index_t *ix, const char *path);
+
+/* Calls FN for every indexed path that starts with PREFIX (all with ""),
+ * in byte order, stopping early when FN returns non-zero. */
+PS_EXPORT ps_status_t ps_index_foreach_path(ps_index_t *ix,
+                                            const char *prefix,
+                                            int (*fn)(const char *path,
+                                                      void *ctx),
+                                            void *ctx);
+
+/* Number of documents, counting uncommitted changes. */
+PS_EXPORT ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out);
+
+/* Makes every change since the open visible to readers at once: commits
+ * the transaction, or, when rebuilding, commits the new generation and
+ * switches the index to it atomically. The handle stays usable for a
+ * further batch of changes. */
+PS_EXPORT ps_status_t ps_index_commit(ps_index_t *ix);
+
+/* Closes IX, dropping uncommitted changes (a generation being rebuilt is
+ * deleted), and releases the lock. NULL is allowed. */
+PS_EXPORT void ps_index_close(ps_index_t *ix);
+
+PS_END_DECLS
+
+#endif

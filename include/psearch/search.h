@@ -1,0 +1,95 @@
+/* Searching the index: the reading half of the Xapian shim. One parser for
+ * the query language, BM25 ranking with phrase, proximity and title boosts,
+ * and results with snippets, hit lines and entities. The daemon and the
+ * command line both answer through this header, so they give the same
+ * results. Results are JSON values (jansson), the form both hand on. */
+#ifndef PSEARCH_SEARCH_H
+#define PSEARCH_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "psearch/common.h"
+
+PS_BEGIN_DECLS
+
+/* A read handle on an index. Xapian objects are not thread-safe: use one
+ * handle per thread. */
+typedef struct ps_db ps_db_t;
+
+/* Opens the index in DIR for reading. Returns PS_OK and a handle the
+ * caller frees with ps_db_close(); PS_ENOINDEX when there is no index;
+ * PS_ECORRUPT, PS_EVERSION or PS_EIO otherwise, with a message in *ERRMSG
+ * (else NULL) that the caller frees. */
+PS_EXPORT ps_status_t ps_db_open(const char *dir, ps_db_t **out,
+                                 char **errmsg);
+
+PS_EXPORT void ps_db_close(ps_db_t *db);
+
+/* The message of the last failure on DB, valid until the next call on DB;
+ * never NULL. */
+PS_EXPORT const char *ps_db_errmsg(const ps_db_t *db);
+
+/* Moves DB to the newest committed revision, following a --full switch to
+ * a new generation. *CHANGED (if not NULL) is set to 1 when the revision
+ * changed. Searches also do this by themselves when Xapian reports that
+ * their revision was overwritten. */
+PS_EXPORT ps_status_t ps_db_reopen(ps_db_t *db, int *changed);
+
+/* Limits and options of one search. Zero fields take the defaults. */
+typedef struct ps_search_opts {
+    const char *query;    /* the query string, UTF-8, NUL-terminated */
+    unsigned offset;      /* results to skip */
+    unsigned limit;       /* results to return (default 10) */
+    unsigned max_hits;    /* hits listed per result (default 50) */
+    unsigned facets;      /* if > 0, entity facets: this many per type */
+    unsigned facet_docs;  /* matching documents counted for facets
+                             (default 1000) */
+    double time_budget;   /* seconds for the match, 0 for none */
+    int no_results;       /* only totals (and facets): --count, op facets */
+} ps_search_opts_t;
+
+/* Runs a search. On PS_OK, *OUT is a new JSON object the caller releases
+ * with json_decref():
+ *   {"total": N, "total_exact": bool, "offset": N, "limit": N,
+ *    "elapsed_us": N, "results": [RESULT...],
+ *    "facets": {"person": [{"id","name","docs","mentions"}...], ...},
+ *    "suggestion": "zelensky"}   (only when nothing matched)
+ * RESULT is {"rank","score","path","title","date","snippet","marks",
+ *    "hits": [{"line","column","length"}...],
+ *    "entities": [{"type","id","name","count",
+ *                  "mentions":[{"text","line","column"}...]}...]}
+ * Lines and columns are 1-based; columns and lengths count bytes. "marks"
+ * are [start, length] byte ranges of matches inside "snippet".
+ *
+ * On PS_EBADQUERY, ps_db_errmsg() says what is wrong and *ERRPOS (if not
+ * NULL) is the 0-based byte offset in the query where it was noticed.
+ * PS_ETIMEOUT when the time budget ran out before any result. */
+PS_EXPORT ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
+                                json_t **out, size_t *errpos);
+
+/* An indexed document's text, or lines FROM to TO of it (1-based,
+ * inclusive; 0 for "from the start" / "to the end"). PATH must be the path
+ * of an indexed document: nothing else is ever read, so this cannot be
+ * used to read arbitrary files. *OUT is {"path","title","first_line",
+ * "last_line","lines_total","text"}. PS_ENOTFOUND when PATH is not
+ * indexed. */
+PS_EXPORT ps_status_t ps_db_document(ps_db_t *db, const char *path,
+                                     unsigned from, unsigned to,
+                                     json_t **out);
+
+/* Index statistics: {"documents","terms_avg_length","revision",
+ * "generation","path","has_positions"}. */
+PS_EXPORT ps_status_t ps_db_stats(ps_db_t *db, json_t **out);
+
+/* The terms the query side produces for TEXT as a bare word query, in
+ * order, as Xapian terms ("Zguarante"). For the test that proves the index
+ * and query sides agree. *OUT is a JSON array of strings. */
+PS_EXPORT ps_status_t ps_query_terms(ps_db_t *db, const char *text,
+                                     json_t **out, size_t *errpos);
+
+PS_END_DECLS
+
+#endif

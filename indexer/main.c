@@ -1,0 +1,450 @@
+/* psearch-index: brings the index in line with the corpus folders. Adds new
+ * articles, replaces changed ones, removes deleted ones, and commits it all
+ * at once; cron-friendly (silent on success, meaningful exit codes). */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "prepare.h"
+#include "progress.h"
+#include "psearch/entities.h"
+#include "psearch/index.h"
+#include "psearch/paths.h"
+#include "walk.h"
+
+#ifndef PS_DATADIR
+#define PS_DATADIR "/usr/local/share/psearch"
+#endif
+#ifndef PS_VERSION
+#define PS_VERSION "0.1"
+#endif
+
+/* Exit codes, documented in the README and in --help. */
+enum {
+    EXIT_OK = 0,
+    EXIT_SKIPPED = 1,  /* finished, but some files were not indexed */
+    EXIT_USAGE = 2,    /* bad arguments or configuration */
+    EXIT_FAILED = 74,  /* the index could not be written; nothing committed */
+    EXIT_LOCKED = 75,  /* another writer holds the index (EX_TEMPFAIL) */
+};
+
+#define DEFAULT_MAX_SIZE (16u << 20)
+
+typedef struct options {
+    const char *index;
+    const char *entities;
+    const char **include, **exclude;
+    size_t ninclude, nexclude;
+    size_t max_size;
+    int full, stats, quiet, verbose, progress;
+} options_t;
+
+typedef struct counts {
+    size_t added, updated, removed, skipped, errors;
+    uint64_t bytes;
+} counts_t;
+
+static int quiet;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"Usage: psearch-index [--index DIR] [options] CORPUS_DIR...\n"
+"Brings the index in line with the articles under CORPUS_DIR: new files are\n"
+"added, changed ones replaced, deleted ones removed, in one atomic commit.\n"
+"\n"
+"  -i, --index DIR       the index (default: $PSEARCH_INDEX, else\n"
+"                        $XDG_DATA_HOME/psearch/index, else\n"
+"                        ~/.local/share/psearch/index)\n"
+"  -f, --full            rebuild from scratch: build aside, switch atomically\n"
+"  -e, --entities FILE   the gazetteer (default: entities.tsv at the top of\n"
+"                        the first CORPUS_DIR, else %s/entities.tsv)\n"
+"      --include GLOB    index files matching GLOB (repeatable; default\n"
+"                        '*.txt' and '*.md'); a GLOB with '/' matches the\n"
+"                        path relative to CORPUS_DIR, else the file name\n"
+"      --exclude GLOB    skip files matching GLOB (repeatable)\n"
+"      --max-size SIZE   skip files larger than SIZE bytes (suffix K, M or\n"
+"                        G; default 16M)\n"
+"  -s, --stats           print one summary line: added, updated, removed,\n"
+"                        skipped (unchanged), errors, seconds\n"
+"  -q, --quiet           do not print warnings about bad files\n"
+"  -v, --verbose         name every file added, updated or removed\n"
+"      --no-progress     never draw the progress bar (drawn on a terminal)\n"
+"  -h, --help            show this help\n"
+"  -V, --version         show the version\n"
+"\n"
+"Exit status: 0 success; 1 finished, but some files were skipped (each\n"
+"named in a warning); 2 usage or configuration error; 74 the index could\n"
+"not be written (nothing from this run was committed); 75 another writer\n"
+"holds the index (try again later).\n",
+            PS_DATADIR);
+}
+
+static void warn_file(const char *path, const char *what)
+{
+    if (!quiet)
+        fprintf(stderr, "psearch-index: warning: %s: %s\n", path, what);
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || s[0] == '-')
+        return -1;
+    unsigned long long mul = 1;
+    switch (*end) {
+    case 'k': case 'K': mul = 1ull << 10; end++; break;
+    case 'm': case 'M': mul = 1ull << 20; end++; break;
+    case 'g': case 'G': mul = 1ull << 30; end++; break;
+    }
+    if (*end || v == 0 || v > SIZE_MAX / mul)
+        return -1;
+    *out = (size_t)(v * mul);
+    return 0;
+}
+
+static int push_glob(const char ***v, size_t *n, const char *glob)
+{
+    const char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    nv[(*n)++] = glob;
+    *v = nv;
+    return 0;
+}
+
+/* Returns -1 to exit with EXIT_USAGE, 1 to exit 0 (--help, --version). */
+static int parse_args(int argc, char **argv, options_t *o)
+{
+    enum { OPT_INCLUDE = 256, OPT_EXCLUDE, OPT_MAX_SIZE, OPT_NO_PROGRESS };
+    static const struct option longopts[] = {
+        {"index", required_argument, 0, 'i'},
+        {"full", no_argument, 0, 'f'},
+        {"entities", required_argument, 0, 'e'},
+        {"include", required_argument, 0, OPT_INCLUDE},
+        {"exclude", required_argument, 0, OPT_EXCLUDE},
+        {"max-size", required_argument, 0, OPT_MAX_SIZE},
+        {"stats", no_argument, 0, 's'},
+        {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
+        {"no-progress", no_argument, 0, OPT_NO_PROGRESS},
+        {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->max_size = DEFAULT_MAX_SIZE;
+    o->progress = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "i:fe:sqvhV", longopts, NULL)) !=
+           -1) {
+        switch (c) {
+        case 'i': o->index = optarg; break;
+        case 'f': o->full = 1; break;
+        case 'e': o->entities = optarg; break;
+        case 's': o->stats = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'v': o->verbose = 1; break;
+        case OPT_NO_PROGRESS: o->progress = 0; break;
+        case OPT_INCLUDE:
+            if (push_glob(&o->include, &o->ninclude, optarg))
+                return -1;
+            break;
+        case OPT_EXCLUDE:
+            if (push_glob(&o->exclude, &o->nexclude, optarg))
+                return -1;
+            break;
+        case OPT_MAX_SIZE:
+            if (parse_size(optarg, &o->max_size)) {
+                fprintf(stderr, "psearch-index: bad --max-size '%s'\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf("psearch-index %s\n", PS_VERSION); return 1;
+        default:
+            fprintf(stderr, "Try 'psearch-index --help'.\n");
+            return -1;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "psearch-index: no CORPUS_DIR given\n"
+                        "Try 'psearch-index --help'.\n");
+        return -1;
+    }
+    if (!o->ninclude) {
+        static const char *defaults[] = {"*.txt", "*.md"};
+        for (size_t i = 0; i < 2; i++)
+            if (push_glob(&o->include, &o->ninclude, defaults[i]))
+                return -1;
+    }
+    return 0;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The gazetteer: --entities, else CORPUS/entities.tsv, else the installed
+ * default, else none (unknown names are still tagged). *PATH is malloc'ed
+ * (NULL for none). */
+static int pick_gazetteer(const options_t *o, const char *root, char **path)
+{
+    *path = NULL;
+    if (o->entities) {
+        *path = realpath(o->entities, NULL);
+        if (!*path) {
+            fprintf(stderr, "psearch-index: %s: %s\n", o->entities,
+                    strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s/entities.tsv", root);
+    if (!file_exists(buf))
+        snprintf(buf, sizeof buf, "%s/entities.tsv", PS_DATADIR);
+    if (file_exists(buf) && !(*path = strdup(buf)))
+        return -1;
+    return 0;
+}
+
+typedef struct run {
+    const options_t *o;
+    ps_index_t *ix;
+    walk_list_t files;
+    char **roots;
+    size_t nroots;
+    counts_t c;
+    int fatal;
+    const char *removing_root;
+} run_t;
+
+static int fail_index(run_t *r, ps_status_t st)
+{
+    fprintf(stderr, "psearch-index: %s: %s\n", ps_status_str(st),
+            ps_index_errmsg(r->ix));
+    r->fatal = 1;
+    return -1;
+}
+
+/* Indexes one file if it is new or changed. */
+static int index_file(run_t *r, prep_t *p, const walk_file_t *f)
+{
+    ps_filestat_t old;
+    int known = 0;
+    if (!ps_index_rebuilding(r->ix)) {
+        ps_status_t st = ps_index_stat(r->ix, f->path, &old);
+        if (st == PS_OK)
+            known = 1;
+        else if (st != PS_ENOTFOUND)
+            return fail_index(r, st);
+        /* Size and mtime unchanged: the file is taken to be unchanged
+         * without reading it, as make and rsync do. */
+        if (known && (uint64_t)f->st.st_size == old.size &&
+            f->st.st_mtim.tv_sec == old.mtime_sec &&
+            f->st.st_mtim.tv_nsec == old.mtime_nsec) {
+            r->c.skipped++;
+            return 0;
+        }
+    }
+    prep_result_t pr = prep_read(p, f->path, r->o->max_size);
+    if (pr == PREP_OK) {
+        r->c.bytes += p->rec.len;
+        if (known && p->rec.stat.hash == old.hash &&
+            p->rec.stat.size == old.size) {
+            /* Touched but not changed: remember the new mtime only. */
+            ps_status_t st = ps_index_touch(r->ix, f->path, &p->rec.stat);
+            if (st != PS_OK)
+                return fail_index(r, st);
+            r->c.skipped++;
+            return 0;
+        }
+        pr = prep_analyse(p);
+    }
+    if (pr == PREP_NOMEM) {
+        fprintf(stderr, "psearch-index: %s: out of memory\n", f->path);
+        r->fatal = 1;
+        return -1;
+    }
+    if (pr == PREP_REJECTED) {
+        /* Whatever was indexed before stays: a file that turned bad keeps
+         * its last good version until it is fixed or deleted. */
+        warn_file(f->path, p->why);
+        r->c.errors++;
+        return 0;
+    }
+    ps_status_t st = ps_index_put(r->ix, &p->rec);
+    if (st != PS_OK)
+        return fail_index(r, st);
+    if (known)
+        r->c.updated++;
+    else
+        r->c.added++;
+    if (r->o->verbose)
+        fprintf(stderr, "%s %s\n", known ? "updated" : "added", f->path);
+    return 0;
+}
+
+/* Called for every indexed path under a corpus root: removes the ones the
+ * walk did not find. */
+static int remove_if_gone(const char *path, void *ctx)
+{
+    run_t *r = ctx;
+    if (walk_find(&r->files, path))
+        return 0;
+    /* A file that exists but was not walked is no longer an article (an
+     * --exclude, say) and goes. One we cannot even stat, because its
+     * folder became unreadable, keeps its last version. */
+    struct stat st;
+    if (stat(path, &st) != 0 && errno != ENOENT && errno != ENOTDIR)
+        return 0;
+    ps_status_t s = ps_index_remove(r->ix, path);
+    if (s != PS_OK && s != PS_ENOTFOUND) {
+        fail_index(r, s);
+        return 1;
+    }
+    r->c.removed++;
+    if (r->o->verbose)
+        fprintf(stderr, "removed %s\n", path);
+    return 0;
+}
+
+static int do_run(run_t *r, const ps_gazetteer_t *g)
+{
+    prep_t p;
+    if (prep_init(&p, g)) {
+        fprintf(stderr, "psearch-index: out of memory\n");
+        return EXIT_FAILED;
+    }
+    progress_t bar;
+    progress_init(&bar, r->files.n, r->o->progress);
+    for (size_t i = 0; i < r->files.n && !r->fatal; i++) {
+        index_file(r, &p, &r->files.v[i]);
+        progress_update(&bar, i + 1, r->c.bytes);
+    }
+    progress_done(&bar);
+    prep_free(&p);
+    if (r->fatal)
+        return EXIT_FAILED;
+
+    if (!ps_index_rebuilding(r->ix)) {
+        for (size_t i = 0; i < r->nroots && !r->fatal; i++) {
+            char prefix[PATH_MAX + 1];
+            snprintf(prefix, sizeof prefix, "%s/", r->roots[i]);
+            ps_status_t st =
+                ps_index_foreach_path(r->ix, prefix, remove_if_gone, r);
+            if (st != PS_OK)
+                fail_index(r, st);
+        }
+        if (r->fatal)
+            return EXIT_FAILED;
+    }
+    ps_status_t st = ps_index_commit(r->ix);
+    if (st != PS_OK) {
+        fail_index(r, st);
+        return EXIT_FAILED;
+    }
+    return r->c.errors ? EXIT_SKIPPED : EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    options_t o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_USAGE : EXIT_OK;
+    quiet = o.quiet;
+    double t0 = progress_now();
+
+    run_t r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    r.nroots = (size_t)(argc - optind);
+    r.roots = calloc(r.nroots, sizeof *r.roots);
+    char *index_dir = ps_index_resolve_dir(o.index);
+    char *gaz_path = NULL;
+    ps_gazetteer_t *g = NULL;
+    ps_analyzer_t *an = NULL;
+    int exit_code = EXIT_USAGE;
+    if (!r.roots || !index_dir) {
+        fprintf(stderr, "psearch-index: %s\n",
+                index_dir ? "out of memory"
+                          : "no index directory: give --index or set "
+                            "$PSEARCH_INDEX");
+        goto out;
+    }
+    for (size_t i = 0; i < r.nroots; i++) {
+        const char *arg = argv[optind + i];
+        struct stat st;
+        r.roots[i] = realpath(arg, NULL);
+        if (!r.roots[i] || stat(r.roots[i], &st) != 0 ||
+            !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "psearch-index: %s: %s\n", arg,
+                    r.roots[i] ? "not a directory" : strerror(errno));
+            goto out;
+        }
+    }
+    if (pick_gazetteer(&o, r.roots[0], &gaz_path))
+        goto out;
+    char *gerr = NULL;
+    ps_status_t st = ps_analyzer_new(&an);
+    if (st == PS_OK)
+        st = ps_gazetteer_load(gaz_path, an, &g, &gerr);
+    if (st != PS_OK) {
+        fprintf(stderr, "psearch-index: gazetteer: %s\n",
+                gerr ? gerr : ps_status_str(st));
+        free(gerr);
+        goto out;
+    }
+
+    walk_rules_t rules = {o.include, o.ninclude, o.exclude, o.nexclude,
+                          gaz_path};
+    for (size_t i = 0; i < r.nroots; i++)
+        if (walk_corpus(r.roots[i], &rules, &r.files, warn_file)) {
+            fprintf(stderr, "psearch-index: out of memory\n");
+            exit_code = EXIT_FAILED;
+            goto out;
+        }
+    walk_sort(&r.files);
+
+    char *ierr = NULL;
+    st = ps_index_open(index_dir, o.full ? PS_INDEX_REBUILD : 0, &r.ix,
+                       &ierr);
+    if (st != PS_OK) {
+        fprintf(stderr, "psearch-index: %s: %s\n", ps_status_str(st),
+                ierr ? ierr : index_dir);
+        free(ierr);
+        exit_code = st == PS_ELOCKED ? EXIT_LOCKED : EXIT_FAILED;
+        goto out;
+    }
+    exit_code = do_run(&r, g);
+    if (o.stats && exit_code != EXIT_FAILED)
+        printf("psearch-index: added %zu, updated %zu, removed %zu, "
+               "skipped %zu, errors %zu, %.2f seconds\n",
+               r.c.added, r.c.updated, r.c.removed, r.c.skipped,
+               r.c.errors, progress_now() - t0);
+
+out:
+    ps_index_close(r.ix);
+    walk_free(&r.files);
+    for (size_t i = 0; r.roots && i < r.nroots; i++)
+        free(r.roots[i]);
+    free(r.roots);
+    ps_gazetteer_free(g);
+    ps_analyzer_free(an);
+    free(gaz_path);
+    free(index_dir);
+    free(o.include);
+    free(o.exclude);
+    return exit_code;
+}

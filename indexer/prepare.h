@@ -1,0 +1,40 @@
+/* Turning one file into an index record: read, hash, parse, analyse, tag.
+ * Internal to the indexer; no index access, so it can run on any thread. */
+#ifndef PSEARCH_INDEXER_PREPARE_H
+#define PSEARCH_INDEXER_PREPARE_H
+
+#include <stddef.h>
+
+#include "psearch/analyzer.h"
+#include "psearch/article.h"
+#include "psearch/entities.h"
+#include "psearch/index.h"
+
+/* Everything one worker needs, reused from file to file. */
+typedef struct prep {
+    ps_analyzer_t *body_an;
+    ps_analyzer_t *title_an;
+    ps_tagger_t *tagger;
+    char *buf; /* the file's bytes */
+    size_t cap;
+    ps_article_t article;
+    ps_docrec_t rec;
+    char why[256]; /* why the last file was rejected */
+} prep_t;
+
+int prep_init(prep_t *p, const ps_gazetteer_t *g);
+void prep_free(prep_t *p);
+
+typedef enum {
+    PREP_OK,        /* p->rec is ready */
+    PREP_REJECTED,  /* bad input; p->why says why */
+    PREP_NOMEM,
+} prep_result_t;
+
+/* Reads PATH (at most MAX_SIZE bytes) and hashes it into p->rec.stat. */
+prep_result_t prep_read(prep_t *p, const char *path, size_t max_size);
+
+/* Parses, analyses and tags what prep_read() read. */
+prep_result_t prep_analyse(prep_t *p);
+
+#endif

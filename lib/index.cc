@@ -1,0 +1,555 @@
+/* The writing half of the Xapian shim: builds Xapian documents from
+ * analysed articles and stores them, under a writer lock, either in place
+ * inside one transaction or in a new generation built aside and switched
+ * in atomically through the index's stub file. */
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <xapian.h>
+#include <xxhash.h>
+
+#include "layout.h"
+#include "psearch/index.h"
+#include "shim.h"
+
+namespace fs = std::filesystem;
+
+/* Documents written between two commits of a generation built aside. Each
+ * commit frees Xapian's buffers, so memory stays bounded on any corpus. */
+static const unsigned REBUILD_BATCH = 2000;
+
+struct ps_index {
+    std::string dir;
+    std::string errmsg;
+    int lockfd = -1;
+    Xapian::WritableDatabase db;
+    unsigned gen = 0;      /* generation being written */
+    unsigned live_gen = 0; /* generation the stub names, 0 for none */
+    bool aside = false;    /* building a generation readers cannot see */
+    bool in_txn = false;
+    unsigned pending = 0;
+};
+
+static std::string gen_name(unsigned gen)
+{
+    return PS__GEN_PREFIX + std::to_string(gen);
+}
+
+/* Reads the stub ("auto db.N") and returns N, or 0 without one. */
+static unsigned read_stub(const std::string &dir)
+{
+    FILE *f = std::fopen((dir + "/" PS__STUB).c_str(), "r");
+    if (!f)
+        return 0;
+    char line[256];
+    unsigned gen = 0;
+    if (std::fgets(line, sizeof line, f)) {
+        unsigned n;
+        if (std::sscanf(line, "auto " PS__GEN_PREFIX "%u", &n) == 1)
+            gen = n;
+    }
+    std::fclose(f);
+    return gen;
+}
+
+/* Points the stub at generation GEN: write a temporary file, flush it to
+ * disk, rename it over the old stub and flush the directory, so a crash
+ * leaves either the old stub or the new one, never a torn one. */
+static void write_stub(const std::string &dir, unsigned gen)
+{
+    std::string tmp = dir + "/" PS__STUB ".tmp";
+    std::string body = "auto " + gen_name(gen) + "\n";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                    0644);
+    if (fd < 0)
+        throw Xapian::DatabaseError("cannot create " + tmp, errno);
+    ssize_t n = ::write(fd, body.data(), body.size());
+    int err = errno;
+    if (n != (ssize_t)body.size() || ::fsync(fd) != 0) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw Xapian::DatabaseError("cannot write " + tmp, n < 0 ? err : EIO);
+    }
+    ::close(fd);
+    if (::rename(tmp.c_str(), (dir + "/" PS__STUB).c_str()) != 0)
+        throw Xapian::DatabaseError("cannot rename " + tmp, errno);
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+/* Removes generations the stub does not name: what a killed --full left
+ * behind, or what a switch could not delete. Only a lock holder calls it. */
+static void remove_stale_gens(const std::string &dir, unsigned keep)
+{
+    std::error_code ec;
+    for (const auto &ent : fs::directory_iterator(dir, ec)) {
+        std::string name = ent.path().filename().string();
+        if (name.rfind(PS__GEN_PREFIX, 0) != 0)
+            continue;
+        if (keep && name == gen_name(keep))
+            continue;
+        fs::remove_all(ent.path(), ec);
+    }
+}
+
+static unsigned highest_gen(const std::string &dir)
+{
+    unsigned hi = 0;
+    std::error_code ec;
+    for (const auto &ent : fs::directory_iterator(dir, ec)) {
+        unsigned n;
+        std::string name = ent.path().filename().string();
+        if (std::sscanf(name.c_str(), PS__GEN_PREFIX "%u", &n) == 1 &&
+            n > hi)
+            hi = n;
+    }
+    return hi;
+}
+
+/* Takes the writers' lock without waiting. flock() locks die with the
+ * process, so a writer killed with SIGKILL never leaves the index locked. */
+static ps_status_t take_lock(ps_index_t *ix)
+{
+    std::string path = ix->dir + "/" PS__LOCK;
+    ix->lockfd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (ix->lockfd < 0) {
+        ix->errmsg = "cannot open " + path + ": " + std::strerror(errno);
+        return PS_EIO;
+    }
+    if (::flock(ix->lockfd, LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        char buf[32] = "";
+        ssize_t n = ::pread(ix->lockfd, buf, sizeof buf - 1, 0);
+        buf[n > 0 ? n : 0] = '\0';
+        buf[std::strcspn(buf, "\n")] = '\0';
+        if (err == EWOULDBLOCK) {
+            ix->errmsg = "another writer holds " + path +
+                         (buf[0] ? std::string(" (pid ") + buf + ")" : "");
+            return PS_ELOCKED;
+        }
+        ix->errmsg = "cannot lock " + path + ": " + std::strerror(err);
+        return PS_EIO;
+    }
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(ix->lockfd, 0) == 0 &&
+        ::pwrite(ix->lockfd, pid.data(), pid.size(), 0) < 0) {
+        /* The pid is only a courtesy for the other writer's message. */
+    }
+    return PS_OK;
+}
+
+static void open_generation(ps_index_t *ix, bool rebuild)
+{
+    ix->live_gen = read_stub(ix->dir);
+    remove_stale_gens(ix->dir, ix->live_gen);
+    if (rebuild || ix->live_gen == 0) {
+        ix->gen = std::max(ix->live_gen, highest_gen(ix->dir)) + 1;
+        ix->aside = true;
+        ix->db = Xapian::WritableDatabase(
+            ix->dir + "/" + gen_name(ix->gen),
+            Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+        ix->db.set_metadata(PS__META_FORMAT, PS__FORMAT);
+    } else {
+        ix->gen = ix->live_gen;
+        ix->db = Xapian::WritableDatabase(ix->dir + "/" + gen_name(ix->gen),
+                                          Xapian::DB_OPEN);
+        std::string fmt = ix->db.get_metadata(PS__META_FORMAT);
+        if (fmt != PS__FORMAT)
+            throw Xapian::DatabaseVersionError(
+                "index format '" + fmt + "', this psearch reads '" PS__FORMAT
+                "'; rebuild it with --full");
+        /* An unflushed transaction: Xapian may spill postings to disk when
+         * its buffers fill, but readers see nothing until the commit. */
+        ix->db.begin_transaction(false);
+        ix->in_txn = true;
+    }
+}
+
+extern "C" ps_status_t ps_index_open(const char *dir, unsigned flags,
+                                     ps_index_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    ps_index_t *ix = new (std::nothrow) ps_index_t;
+    if (!ix)
+        return PS_ENOMEM;
+    ps_status_t st = PS_OK;
+    try {
+        ix->dir = dir;
+        std::error_code ec;
+        fs::create_directories(ix->dir, ec);
+        if (ec) {
+            ix->errmsg = "cannot create " + ix->dir + ": " + ec.message();
+            st = PS_EIO;
+        } else {
+            st = take_lock(ix);
+        }
+        if (st == PS_OK)
+            open_generation(ix, flags & PS_INDEX_REBUILD);
+    } catch (...) {
+        st = ps__fail(ix->errmsg, dir);
+    }
+    if (st != PS_OK) {
+        if (errmsg)
+            *errmsg = ps__strdup(ix->errmsg);
+        ps_index_close(ix);
+        return st;
+    }
+    *out = ix;
+    return PS_OK;
+}
+
+extern "C" const char *ps_index_errmsg(const ps_index_t *ix)
+{
+    return ix->errmsg.c_str();
+}
+
+extern "C" int ps_index_rebuilding(const ps_index_t *ix)
+{
+    return ix->aside;
+}
+
+/* The unique-id term of a path. Paths too long for a Xapian term are
+ * represented by their hash; the path itself is always in the values. */
+static std::string id_term(const char *path)
+{
+    size_t n = std::strlen(path);
+    if (n + 1 <= PS__MAX_TERM)
+        return std::string(PS__P_ID) + path;
+    char hex[20];
+    std::snprintf(hex, sizeof hex, "#%016llx",
+                  (unsigned long long)XXH64(path, n, 0));
+    return std::string(PS__P_ID) + hex;
+}
+
+static Xapian::docid find_doc(ps_index_t *ix, const std::string &idterm)
+{
+    Xapian::PostingIterator it = ix->db.postlist_begin(idterm);
+    return it == ix->db.postlist_end(idterm) ? 0 : *it;
+}
+
+static std::string mtime_value(const ps_filestat_t *st)
+{
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%lld.%09lld", (long long)st->mtime_sec,
+                  (long long)st->mtime_nsec);
+    return buf;
+}
+
+static void set_stat_values(Xapian::Document &doc, const ps_filestat_t *st)
+{
+    char buf[32];
+    doc.add_value(PS__V_MTIME, mtime_value(st));
+    std::snprintf(buf, sizeof buf, "%llu", (unsigned long long)st->size);
+    doc.add_value(PS__V_SIZE, buf);
+    std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)st->hash);
+    doc.add_value(PS__V_HASH, buf);
+}
+
+extern "C" ps_status_t ps_index_stat(ps_index_t *ix, const char *path,
+                                     ps_filestat_t *st)
+{
+    try {
+        Xapian::docid id = find_doc(ix, id_term(path));
+        if (!id)
+            return PS_ENOTFOUND;
+        Xapian::Document doc = ix->db.get_document(id);
+        long long sec = 0, nsec = 0;
+        unsigned long long size = 0, hash = 0;
+        std::sscanf(doc.get_value(PS__V_MTIME).c_str(), "%lld.%lld", &sec,
+                    &nsec);
+        std::sscanf(doc.get_value(PS__V_SIZE).c_str(), "%llu", &size);
+        std::sscanf(doc.get_value(PS__V_HASH).c_str(), "%llx", &hash);
+        st->mtime_sec = sec;
+        st->mtime_nsec = nsec;
+        st->size = size;
+        st->hash = hash;
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, path);
+    }
+}
+
+extern "C" ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
+                                      const ps_filestat_t *st)
+{
+    try {
+        std::string idterm = id_term(path);
+        Xapian::docid id = find_doc(ix, idterm);
+        if (!id)
+            return PS_ENOTFOUND;
+        Xapian::Document doc = ix->db.get_document(id);
+        set_stat_values(doc, st);
+        ix->db.replace_document(id, doc);
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, path);
+    }
+}
+
+static void put_varint(std::string &s, uint64_t v)
+{
+    while (v >= 0x80) {
+        s.push_back((char)(v | 0x80));
+        v >>= 7;
+    }
+    s.push_back((char)v);
+}
+
+/* The byte span of every term position, so that a reader can turn a
+ * matching position into a line and column without re-analysing the text.
+ * Compound wholes share their first part's position and are skipped. */
+static std::string encode_spans(const ps_token_t *t, size_t n)
+{
+    std::string out;
+    out.reserve(n * 3);
+    uint32_t next_pos = 1;
+    size_t prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].flags & PS_TOK_COMPOUND)
+            continue;
+        /* Positions are dense, but guard against a gap all the same. */
+        for (; next_pos < t[i].pos; next_pos++) {
+            put_varint(out, 0);
+            put_varint(out, 0);
+        }
+        if (t[i].pos < next_pos)
+            continue;
+        put_varint(out, t[i].offset - prev);
+        put_varint(out, t[i].length);
+        prev = t[i].offset;
+        next_pos = t[i].pos + 1;
+    }
+    return out;
+}
+
+static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
+                      const char *raw_prefix, const char *stem_prefix)
+{
+    std::string term;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].term_len == 0 || t[i].term_len > PS__MAX_TERM)
+            continue;
+        term.assign(raw_prefix).append(t[i].term, t[i].term_len);
+        doc.add_posting(term, t[i].pos);
+        term.assign(stem_prefix).append(t[i].stem, t[i].stem_len);
+        doc.add_posting(term, t[i].pos);
+    }
+}
+
+static void json_put_span(json_t *o, const char *key, const ps_span_t *s)
+{
+    if (s->len)
+        json_object_set_new(o, key, json_stringn(s->ptr, s->len));
+}
+
+/* The JSON head of the document data: metadata and entities. */
+static std::string data_head(const ps_docrec_t *r)
+{
+    json_t *o = json_object();
+    if (!o)
+        throw std::bad_alloc();
+    json_object_set_new(o, "path", json_string(r->path));
+    json_put_span(o, "title", &r->article->title);
+    json_put_span(o, "date", &r->article->date);
+    json_put_span(o, "source", &r->article->source);
+    json_put_span(o, "url", &r->article->url);
+    json_object_set_new(o, "body", json_integer((json_int_t)r->article->body_offset));
+    json_t *ents = json_array();
+    for (size_t i = 0; i < r->nentities; i++) {
+        const ps_entity_t *e = &r->entities[i];
+        json_t *m = json_array();
+        for (size_t k = 0; k < e->nmentions; k++)
+            json_array_append_new(
+                m, json_pack("[I,I,I]", (json_int_t)e->mentions[k].offset,
+                             (json_int_t)e->mentions[k].length,
+                             (json_int_t)e->mentions[k].pos));
+        json_array_append_new(
+            ents, json_pack("{s:s,s:s,s:s,s:b,s:o}", "type",
+                            ps_entity_type_name(e->type), "id", e->id,
+                            "name", e->name, "known", e->known, "m", m));
+    }
+    json_object_set_new(o, "entities", ents);
+    char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(o);
+    if (!s)
+        throw std::bad_alloc();
+    std::string head(s);
+    std::free(s);
+    return head;
+}
+
+static Xapian::Document build_doc(const ps_docrec_t *r,
+                                  const std::string &idterm)
+{
+    Xapian::Document doc;
+    add_terms(doc, r->tokens, r->ntokens, "", PS__P_STEM);
+    add_terms(doc, r->title_tokens, r->ntitle_tokens, PS__P_TITLE,
+              PS__P_TITLE_STEM);
+    std::string term;
+    for (size_t i = 0; i < r->nentities; i++) {
+        const ps_entity_t *e = &r->entities[i];
+        term.assign(ps_entity_type_prefix(e->type)).append(e->id);
+        if (term.size() > PS__MAX_TERM)
+            continue;
+        for (size_t k = 0; k < e->nmentions; k++)
+            doc.add_posting(term, e->mentions[k].pos);
+    }
+    doc.add_boolean_term(idterm);
+
+    const char *date = r->article->date_key;
+    if (date[0]) {
+        doc.add_boolean_term(std::string(PS__P_YEAR) + std::string(date, 4));
+        doc.add_boolean_term(std::string(PS__P_MONTH) + std::string(date, 6));
+        doc.add_boolean_term(std::string(PS__P_DAY) + date);
+        doc.add_value(PS__V_DATE, date);
+    }
+    doc.add_value(PS__V_PATH, r->path);
+    const ps_span_t *title = &r->article->title;
+    doc.add_value(PS__V_TITLE, std::string(title->ptr ? title->ptr : "",
+                                           title->len));
+    set_stat_values(doc, &r->stat);
+    doc.add_value(PS__V_SPANS, encode_spans(r->tokens, r->ntokens));
+
+    std::string data = data_head(r);
+    data.push_back('\n');
+    data.append(r->text, r->len);
+    doc.set_data(data);
+    return doc;
+}
+
+extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
+{
+    try {
+        std::string idterm = id_term(rec->path);
+        ix->db.replace_document(idterm, build_doc(rec, idterm));
+        if (ix->aside && ++ix->pending >= REBUILD_BATCH) {
+            ix->db.commit();
+            ix->pending = 0;
+        }
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, rec->path);
+    }
+}
+
+extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)
+{
+    try {
+        std::string idterm = id_term(path);
+        if (!find_doc(ix, idterm))
+            return PS_ENOTFOUND;
+        ix->db.delete_document(idterm);
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, path);
+    }
+}
+
+extern "C" ps_status_t ps_index_foreach_path(ps_index_t *ix,
+                                             const char *prefix,
+                                             int (*fn)(const char *, void *),
+                                             void *ctx)
+{
+    try {
+        std::string path;
+        size_t plen = std::strlen(prefix);
+        for (auto t = ix->db.allterms_begin(PS__P_ID);
+             t != ix->db.allterms_end(PS__P_ID); ++t) {
+            const std::string &term = *t;
+            if (term.size() > 1 && term[1] == '#') {
+                /* A hashed id: the path is in the document's values. */
+                Xapian::PostingIterator p = ix->db.postlist_begin(term);
+                if (p == ix->db.postlist_end(term))
+                    continue;
+                path = ix->db.get_document(*p).get_value(PS__V_PATH);
+            } else {
+                path.assign(term, 1, std::string::npos);
+            }
+            if (path.compare(0, plen, prefix) != 0)
+                continue;
+            if (fn(path.c_str(), ctx))
+                break;
+        }
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, "listing paths");
+    }
+}
+
+extern "C" ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out)
+{
+    try {
+        *out = ix->db.get_doccount();
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, "counting documents");
+    }
+}
+
+extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
+{
+    try {
+        if (ix->in_txn) {
+            ix->db.commit_transaction();
+            ix->in_txn = false;
+        } else {
+            ix->db.commit();
+        }
+        if (ix->aside) {
+            /* The new generation is complete on disk: point the stub at it,
+             * then drop the old one. Readers holding the old one open keep
+             * reading their copy until they reopen. */
+            write_stub(ix->dir, ix->gen);
+            unsigned old = ix->live_gen;
+            ix->live_gen = ix->gen;
+            ix->aside = false;
+            ix->pending = 0;
+            if (old) {
+                std::error_code ec;
+                fs::remove_all(ix->dir + "/" + gen_name(old), ec);
+            }
+        }
+        ix->db.begin_transaction(false);
+        ix->in_txn = true;
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, "commit");
+    }
+}
+
+extern "C" void ps_index_close(ps_index_t *ix)
+{
+    if (!ix)
+        return;
+    try {
+        if (ix->in_txn)
+            ix->db.cancel_transaction();
+    } catch (...) {
+        /* Closing must not fail; the uncommitted changes are lost anyway. */
+    }
+    try {
+        ix->db.close();
+    } catch (...) {
+    }
+    if (ix->aside && ix->gen) {
+        std::error_code ec;
+        fs::remove_all(ix->dir + "/" + gen_name(ix->gen), ec);
+    }
+    if (ix->lockfd >= 0)
+        ::close(ix->lockfd);
+    delete ix;
+}

@@ -1,0 +1,47 @@
+/* The on-disk layout of a psearch index, shared by the writer (index.cc)
+ * and the readers. Changing anything here changes the format: bump
+ * PS__FORMAT and say so in the README. Internal to the library. */
+#ifndef PSEARCH_LAYOUT_H
+#define PSEARCH_LAYOUT_H
+
+/* Stored as the Xapian metadata key "psearch.format". */
+#define PS__FORMAT "1"
+#define PS__META_FORMAT "psearch.format"
+
+/* The index directory holds a Xapian stub file naming the live generation,
+ * the generations themselves, and the writers' lock file. */
+#define PS__STUB "XAPIANDB"
+#define PS__GEN_PREFIX "db."
+#define PS__LOCK "write.lock"
+
+/* Term prefixes, after Xapian's conventions (omega's termprefixes). Plain
+ * words carry no prefix. */
+#define PS__P_STEM "Z"      /* stemmed word, with positions */
+#define PS__P_TITLE "S"     /* title word, with positions */
+#define PS__P_TITLE_STEM "ZS"
+#define PS__P_ID "Q"        /* unique id: the file's path */
+#define PS__P_YEAR "Y"      /* YYYY, boolean */
+#define PS__P_MONTH "M"     /* YYYYMM, boolean */
+#define PS__P_DAY "D"       /* YYYYMMDD, boolean */
+/* Entity terms use ps_entity_type_prefix(): "XPERSON:zelensky". */
+
+/* Value slots. */
+enum {
+    PS__V_PATH = 0,  /* absolute path */
+    PS__V_TITLE = 1, /* title text */
+    PS__V_DATE = 2,  /* YYYYMMDD, sortable; absent without a date */
+    PS__V_MTIME = 3, /* "SEC.NSEC" */
+    PS__V_SIZE = 4,  /* decimal bytes */
+    PS__V_HASH = 5,  /* 16 hex digits of XXH64 */
+    PS__V_SPANS = 6, /* per position: varint offset delta, varint length */
+};
+
+/* Xapian limits a term to 245 bytes; longer ones are not indexed. */
+#define PS__MAX_TERM 240
+
+/* The document data is a compact JSON object, a newline, then the file's
+ * whole text. JSON escapes newlines, so the first newline ends it. Keys:
+ * path, title, date, source, url, body (offset where the body starts), and
+ * entities: [{"type","id","name","known","m":[[offset,length,pos],...]}]. */
+
+#endif
