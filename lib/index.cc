@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <unordered_set>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -37,6 +38,8 @@ struct ps_index {
     bool aside = false;    /* building a generation readers cannot see */
     bool in_txn = false;
     unsigned pending = 0;
+    /* Entity names already stored by this handle. */
+    std::unordered_set<std::string> named;
 };
 
 static std::string gen_name(unsigned gen)
@@ -431,11 +434,65 @@ static Xapian::Document build_doc(const ps_docrec_t *r,
     return doc;
 }
 
+/* Whether TERM is a plain word (no prefix): prefixes are upper case. */
+static bool plain_word(const std::string &term)
+{
+    return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+}
+
+/* Keeps Xapian's spelling table (the source of "did you mean")
+ * counting each word once per document containing it. */
+static void update_spelling(ps_index_t *ix, const Xapian::Document &doc,
+                            bool add)
+{
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const std::string &term = *t;
+        if (!plain_word(term))
+            continue;
+        if (add)
+            ix->db.add_spelling(term, 1);
+        else
+            ix->db.remove_spelling(term, 1);
+    }
+}
+
+/* Remembers the display name of every entity term, so facets can name
+ * entities the gazetteer does not know without reading documents. */
+static void store_names(ps_index_t *ix, const ps_docrec_t *r)
+{
+    std::string term;
+    for (size_t i = 0; i < r->nentities; i++) {
+        const ps_entity_t *e = &r->entities[i];
+        term.assign(ps_entity_type_prefix(e->type)).append(e->id);
+        if (ix->named.insert(term).second)
+            ix->db.set_metadata(PS__META_NAME + term, e->name);
+    }
+}
+
+extern "C" ps_status_t ps_index_set_gazetteer(ps_index_t *ix,
+                                              const char *text, size_t len)
+{
+    try {
+        ix->db.set_metadata(PS__META_GAZETTEER, std::string(text, len));
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, "storing the gazetteer");
+    }
+}
+
 extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
 {
     try {
         std::string idterm = id_term(rec->path);
-        ix->db.replace_document(idterm, build_doc(rec, idterm));
+        if (!ix->aside) {
+            Xapian::docid old = find_doc(ix, idterm);
+            if (old)
+                update_spelling(ix, ix->db.get_document(old), false);
+        }
+        Xapian::Document doc = build_doc(rec, idterm);
+        update_spelling(ix, doc, true);
+        store_names(ix, rec);
+        ix->db.replace_document(idterm, doc);
         if (ix->aside && ++ix->pending >= REBUILD_BATCH) {
             ix->db.commit();
             ix->pending = 0;
@@ -450,8 +507,10 @@ extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)
 {
     try {
         std::string idterm = id_term(path);
-        if (!find_doc(ix, idterm))
+        Xapian::docid id = find_doc(ix, idterm);
+        if (!id)
             return PS_ENOTFOUND;
+        update_spelling(ix, ix->db.get_document(id), false);
         ix->db.delete_document(idterm);
         return PS_OK;
     } catch (...) {
@@ -503,12 +562,13 @@ extern "C" ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out)
 extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
 {
     try {
+        /* Ending an unflushed transaction only applies its changes;
+         * commit() then makes them durable and visible. */
         if (ix->in_txn) {
             ix->db.commit_transaction();
             ix->in_txn = false;
-        } else {
-            ix->db.commit();
         }
+        ix->db.commit();
         if (ix->aside) {
             /* The new generation is complete on disk: point the stub at it,
              * then drop the old one. Readers holding the old one open keep

@@ -7,6 +7,10 @@
 /* Stored as the Xapian metadata key "psearch.format". */
 #define PS__FORMAT "1"
 #define PS__META_FORMAT "psearch.format"
+/* The gazetteer the documents were tagged with, as TSV text. */
+#define PS__META_GAZETTEER "psearch.gazetteer"
+/* Followed by an entity term ("XPERSON:john-lough"): its display name. */
+#define PS__META_NAME "psearch.name."
 
 /* The index directory holds a Xapian stub file naming the live generation,
  * the generations themselves, and the writers' lock file. */

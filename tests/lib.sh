@@ -64,3 +64,27 @@ test_done() {
     echo "$TEST_NAME: $_pass passed, $_fail failed"
     [ $_fail -eq 0 ]
 }
+
+# A corpus of N articles in $TMP/big: the shipped ones, each copy with a
+# line of its own so no two files are alike.
+make_big_corpus() {
+    local n=$1 i=0 f src=("$ROOT"/corpus/*.txt)
+    rm -rf "$TMP/big"; mkdir -p "$TMP/big"
+    while [ $i -lt "$n" ]; do
+        f=${src[$((i % ${#src[@]}))]}
+        { cat "$f"; printf '\nCopy number %d of %s.\n' "$i" "$(basename "$f")"; } \
+            > "$TMP/big/$(printf '%05d' $i).txt"
+        i=$((i + 1))
+    done
+    cp "$ROOT/corpus/entities.tsv" "$TMP/big/"
+}
+
+# Number of documents in the index at $1, read with Xapian's own tool.
+doccount() {
+    xapian-delve "$1" | sed -n 's/^number of documents = //p'
+}
+
+# The live generation's folder of the index at $1.
+live_gen() {
+    echo "$1/$(sed -n 's/^auto //p' "$1/XAPIANDB")"
+}

@@ -1,0 +1,52 @@
+/* Internal to the C++ shim: the query language parser. It turns a query
+ * string into a Xapian::Query plus what the result builder needs to find
+ * hits, using the one analyzer shared with the indexer. */
+#ifndef PSEARCH_QUERY_H
+#define PSEARCH_QUERY_H
+
+#ifndef __cplusplus
+#error "query.h is for the C++ shim only"
+#endif
+
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "psearch/analyzer.h"
+#include "psearch/entities.h"
+
+/* Terms whose positions in a matching document are hits: one term, a
+ * phrase (hits only where the terms stand in sequence), or a wildcard
+ * prefix. */
+struct ps__hitgroup {
+    std::vector<std::string> terms;
+    bool wildcard = false;
+    bool entity = false; /* entity term: spans come from its mentions */
+};
+
+struct ps__parsed {
+    Xapian::Query query;
+    std::vector<ps__hitgroup> hits;
+    std::vector<std::string> words; /* plain words, for spelling */
+};
+
+/* What the parser may consult. DB (may be NULL) expands path: filters and
+ * entity surnames; GAZ (may be NULL) resolves entity aliases. */
+struct ps__qctx {
+    ps_analyzer_t *an;
+    const ps_gazetteer_t *gaz;
+    const Xapian::Database *db;
+};
+
+/* Thrown for a malformed query: POS is the byte offset where the problem
+ * was noticed. */
+struct ps__query_error {
+    std::string msg;
+    size_t pos;
+};
+
+/* Parses TEXT. Throws ps__query_error, std::bad_alloc or Xapian errors. */
+ps__parsed ps__query_parse(const ps__qctx &ctx, const std::string &text);
+
+#endif

@@ -1,0 +1,812 @@
+/* The reading half of the Xapian shim: opens an index (following its stub
+ * to the live generation), runs parsed queries with BM25 and the boosts
+ * the parser adds, and turns each match into a result with its snippet,
+ * hit lines and entities. */
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+
+#include <jansson.h>
+#include <xapian.h>
+
+#include "layout.h"
+#include "psearch/analyzer.h"
+#include "psearch/entities.h"
+#include "psearch/search.h"
+#include "query.h"
+#include "shim.h"
+
+namespace {
+
+const unsigned DEFAULT_LIMIT = 10;
+const unsigned DEFAULT_MAX_HITS = 50;
+const unsigned DEFAULT_FACET_DOCS = 1000;
+/* How often a search retries after its revision was overwritten. */
+const int MODIFIED_RETRIES = 3;
+/* Snippet width in bytes, and how much of it goes before the first hit. */
+const size_t SNIPPET_BYTES = 200;
+const size_t SNIPPET_LEAD = 60;
+
+struct span {
+    size_t off, len;
+};
+
+/* A json_t that releases itself, so an exception cannot leak one. */
+struct jref {
+    json_t *j;
+    explicit jref(json_t *p) : j(p)
+    {
+        if (!p)
+            throw std::bad_alloc();
+    }
+    ~jref() { json_decref(j); }
+    json_t *release()
+    {
+        json_t *p = j;
+        j = nullptr;
+        return p;
+    }
+    jref(const jref &) = delete;
+    jref &operator=(const jref &) = delete;
+};
+
+json_t *jnew(json_t *j)
+{
+    if (!j)
+        throw std::bad_alloc();
+    return j;
+}
+
+void jset(json_t *o, const char *k, json_t *v)
+{
+    if (json_object_set_new(o, k, jnew(v)) != 0)
+        throw std::bad_alloc();
+}
+
+void jpush(json_t *a, json_t *v)
+{
+    if (json_array_append_new(a, jnew(v)) != 0)
+        throw std::bad_alloc();
+}
+
+/* A string as JSON, even if a cut landed inside a UTF-8 sequence. */
+json_t *jstr(const char *p, size_t n)
+{
+    json_t *s = json_stringn_nocheck(p, n);
+    return s;
+}
+
+} // namespace
+
+struct ps_db {
+    std::string dir;
+    std::string errmsg;
+    Xapian::Database db;
+    struct stat stub_st {};
+    std::string gaz_text;
+    ps_analyzer_t *an = nullptr;
+    ps_gazetteer_t *gaz = nullptr;
+    std::map<std::string, std::string> gaz_names; /* entity term -> name */
+
+    ~ps_db()
+    {
+        ps_gazetteer_free(gaz);
+        ps_analyzer_free(an);
+    }
+};
+
+static bool same_file(const struct stat &a, const struct stat &b)
+{
+    return a.st_ino == b.st_ino && a.st_dev == b.st_dev &&
+           a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
+           a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
+
+/* (Re)loads the gazetteer stored in the index when it changed. */
+static void load_gazetteer(ps_db_t *d)
+{
+    std::string text = d->db.get_metadata(PS__META_GAZETTEER);
+    if (d->gaz && text == d->gaz_text)
+        return;
+    ps_gazetteer_t *g = nullptr;
+    char *err = nullptr;
+    ps_status_t st = ps_gazetteer_parse(text.data(), text.size(),
+                                        "stored gazetteer", d->an, &g, &err);
+    std::free(err);
+    if (st == PS_ENOMEM)
+        throw std::bad_alloc();
+    if (st != PS_OK)
+        throw Xapian::DatabaseCorruptError("the stored gazetteer is invalid");
+    ps_gazetteer_free(d->gaz);
+    d->gaz = g;
+    d->gaz_text.swap(text);
+    d->gaz_names.clear();
+    for (size_t i = 0; i < ps_gazetteer_count(g); i++) {
+        const ps_entity_def_t *e = ps_gazetteer_get(g, i);
+        d->gaz_names[std::string(ps_entity_type_prefix(e->type)) + e->id] =
+            e->name;
+    }
+}
+
+static void open_db(ps_db_t *d)
+{
+    std::string stub = d->dir + "/" PS__STUB;
+    struct stat st;
+    if (::stat(stub.c_str(), &st) != 0)
+        throw Xapian::DatabaseNotFoundError(
+            "no index (run psearch-index first)");
+    Xapian::Database db(d->dir);
+    std::string fmt = db.get_metadata(PS__META_FORMAT);
+    if (fmt != PS__FORMAT)
+        throw Xapian::DatabaseVersionError(
+            "index format '" + fmt + "', this psearch reads '" PS__FORMAT
+            "'; rebuild it with psearch-index --full");
+    d->db = db;
+    d->stub_st = st;
+    load_gazetteer(d);
+}
+
+extern "C" ps_status_t ps_db_open(const char *dir, ps_db_t **out,
+                                  char **errmsg)
+{
+    *out = nullptr;
+    if (errmsg)
+        *errmsg = nullptr;
+    ps_db_t *d = new (std::nothrow) ps_db_t;
+    if (!d)
+        return PS_ENOMEM;
+    ps_status_t st = PS_OK;
+    try {
+        d->dir = dir;
+        if (ps_analyzer_new(&d->an) != PS_OK)
+            throw std::bad_alloc();
+        open_db(d);
+    } catch (...) {
+        st = ps__fail(d->errmsg, dir);
+    }
+    if (st != PS_OK) {
+        if (errmsg)
+            *errmsg = ps__strdup(d->errmsg);
+        delete d;
+        return st;
+    }
+    *out = d;
+    return PS_OK;
+}
+
+extern "C" void ps_db_close(ps_db_t *db)
+{
+    delete db;
+}
+
+extern "C" const char *ps_db_errmsg(const ps_db_t *db)
+{
+    return db->errmsg.c_str();
+}
+
+/* Follows a switch to a new generation (the stub changed), else moves to
+ * the newest revision of the current one. */
+static bool reopen(ps_db_t *d)
+{
+    struct stat st;
+    std::string stub = d->dir + "/" PS__STUB;
+    if (::stat(stub.c_str(), &st) == 0 && !same_file(st, d->stub_st)) {
+        open_db(d);
+        return true;
+    }
+    bool changed = d->db.reopen();
+    if (changed)
+        load_gazetteer(d);
+    return changed;
+}
+
+extern "C" ps_status_t ps_db_reopen(ps_db_t *db, int *changed)
+{
+    try {
+        bool c = reopen(db);
+        if (changed)
+            *changed = c;
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(db->errmsg, "reopen");
+    }
+}
+
+namespace {
+
+/* The parts of a document's data: the JSON head and the file's text. */
+struct docdata {
+    std::string raw;
+    json_t *head = nullptr;
+    const char *text = nullptr;
+    size_t len = 0;
+    std::vector<size_t> lines; /* offsets where lines start */
+
+    explicit docdata(const Xapian::Document &doc) : raw(doc.get_data())
+    {
+        size_t nl = raw.find('\n');
+        if (nl == std::string::npos)
+            nl = raw.size();
+        head = json_loadb(raw.data(), nl, 0, nullptr);
+        if (!head)
+            head = jnew(json_object());
+        text = raw.data() + std::min(nl + 1, raw.size());
+        len = raw.size() - std::min(nl + 1, raw.size());
+    }
+    ~docdata() { json_decref(head); }
+    docdata(const docdata &) = delete;
+    docdata &operator=(const docdata &) = delete;
+
+    void index_lines()
+    {
+        if (!lines.empty())
+            return;
+        lines.push_back(0);
+        for (const char *p = text;
+             (p = (const char *)std::memchr(p, '\n', len - (p - text)));
+             p++)
+            lines.push_back((size_t)(p - text) + 1);
+    }
+
+    /* 0-based line of byte offset OFF. */
+    size_t line_of(size_t off)
+    {
+        index_lines();
+        return (size_t)(std::upper_bound(lines.begin(), lines.end(), off) -
+                        lines.begin()) -
+               1;
+    }
+
+    size_t line_end(size_t line)
+    {
+        size_t end = line + 1 < lines.size() ? lines[line + 1] - 1 : len;
+        if (end > lines[line] && text[end - 1] == '\r')
+            end--;
+        return end;
+    }
+};
+
+std::vector<span> decode_spans(const std::string &v)
+{
+    std::vector<span> out;
+    size_t i = 0, prev = 0;
+    auto get = [&](size_t &x) {
+        x = 0;
+        for (int shift = 0; i < v.size() && shift < 64; shift += 7) {
+            unsigned char c = (unsigned char)v[i++];
+            x |= (size_t)(c & 0x7f) << shift;
+            if (!(c & 0x80))
+                return true;
+        }
+        return false;
+    };
+    while (i < v.size()) {
+        size_t delta, len;
+        if (!get(delta) || !get(len))
+            break;
+        prev += delta;
+        out.push_back({prev, len});
+    }
+    return out;
+}
+
+class result_builder {
+  public:
+    result_builder(ps_db_t *d, const ps__parsed &p, unsigned max_hits)
+        : d_(d), p_(p), max_hits_(max_hits)
+    {
+    }
+
+    json_t *build(const Xapian::MSetIterator &m, unsigned rank)
+    {
+        Xapian::Document doc = m.get_document();
+        docdata dd(doc);
+        std::vector<span> hits = find_hits(m, doc, dd);
+        jref r(json_object());
+        jset(r.j, "rank", json_integer(rank));
+        jset(r.j, "score", json_real(m.get_weight()));
+        jset(r.j, "path", json_string(doc.get_value(PS__V_PATH).c_str()));
+        std::string title = doc.get_value(PS__V_TITLE);
+        jset(r.j, "title", jstr(title.data(), title.size()));
+        json_t *date = json_object_get(dd.head, "date");
+        jset(r.j, "date", date ? json_incref(date) : json_null());
+        snippet(r.j, dd, hits);
+        json_t *jh = jnew(json_array());
+        jset(r.j, "hits", jh);
+        for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
+            size_t line = dd.line_of(hits[i].off);
+            jpush(jh, json_pack("{s:I,s:I,s:I}", "line",
+                                (json_int_t)line + 1, "column",
+                                (json_int_t)(hits[i].off - dd.lines[line]) + 1,
+                                "length", (json_int_t)hits[i].len));
+        }
+        jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
+        jset(r.j, "entities", entities(dd));
+        return r.release();
+    }
+
+  private:
+    ps_db_t *d_;
+    const ps__parsed &p_;
+    unsigned max_hits_;
+
+    std::vector<Xapian::termpos> positions(Xapian::docid did,
+                                           const std::string &term)
+    {
+        std::vector<Xapian::termpos> v;
+        try {
+            for (auto it = d_->db.positionlist_begin(did, term);
+                 it != d_->db.positionlist_end(did, term); ++it)
+                v.push_back(*it);
+        } catch (const Xapian::RangeError &) {
+            /* The term is not in this document. */
+        }
+        return v;
+    }
+
+    /* The byte span of each mention of an entity, by term position. */
+    static void entity_spans(json_t *head, const std::string &term,
+                             std::map<Xapian::termpos, span> &out)
+    {
+        size_t colon = term.find(':');
+        std::string id = term.substr(colon + 1);
+        json_t *ents = json_object_get(head, "entities");
+        size_t i;
+        json_t *e;
+        json_array_foreach(ents, i, e)
+        {
+            const char *eid = json_string_value(json_object_get(e, "id"));
+            const char *ty = json_string_value(json_object_get(e, "type"));
+            int t = ty ? ps_entity_type_parse(ty) : -1;
+            if (!eid || t < 0 || id != eid ||
+                term.compare(0, colon + 1,
+                             ps_entity_type_prefix((ps_entity_type_t)t)) != 0)
+                continue;
+            size_t k;
+            json_t *m;
+            json_array_foreach(json_object_get(e, "m"), k, m)
+            {
+                json_int_t off = json_integer_value(json_array_get(m, 0));
+                json_int_t len = json_integer_value(json_array_get(m, 1));
+                json_int_t pos = json_integer_value(json_array_get(m, 2));
+                out[(Xapian::termpos)pos] = {(size_t)off, (size_t)len};
+            }
+        }
+    }
+
+    std::vector<span> find_hits(const Xapian::MSetIterator &m,
+                                const Xapian::Document &doc, docdata &dd)
+    {
+        Xapian::docid did = *m;
+        std::vector<span> spans = decode_spans(doc.get_value(PS__V_SPANS));
+        auto at = [&](Xapian::termpos p, span &s) {
+            if (p == 0 || p > spans.size() || spans[p - 1].len == 0)
+                return false;
+            s = spans[p - 1];
+            return true;
+        };
+        std::vector<span> hits;
+        for (const ps__hitgroup &g : p_.hits) {
+            if (g.entity) {
+                std::map<Xapian::termpos, span> ms;
+                entity_spans(dd.head, g.terms[0], ms);
+                for (Xapian::termpos p : positions(did, g.terms[0])) {
+                    auto it = ms.find(p);
+                    if (it != ms.end())
+                        hits.push_back(it->second);
+                }
+            } else if (g.wildcard) {
+                const std::string &pre = g.terms[0];
+                Xapian::TermIterator t = doc.termlist_begin();
+                for (t.skip_to(pre); t != doc.termlist_end(); ++t) {
+                    if ((*t).compare(0, pre.size(), pre) != 0)
+                        break;
+                    span s;
+                    for (Xapian::termpos p : positions(did, *t))
+                        if (at(p, s))
+                            hits.push_back(s);
+                }
+            } else {
+                std::vector<std::vector<Xapian::termpos>> pl;
+                for (const std::string &t : g.terms)
+                    pl.push_back(positions(did, t));
+                for (Xapian::termpos p : pl[0]) {
+                    bool ok = true;
+                    for (size_t k = 1; k < pl.size() && ok; k++)
+                        ok = std::binary_search(pl[k].begin(), pl[k].end(),
+                                                p + (Xapian::termpos)k);
+                    span a, b;
+                    if (ok && at(p, a) &&
+                        at(p + (Xapian::termpos)pl.size() - 1, b))
+                        hits.push_back({a.off, b.off + b.len - a.off});
+                }
+            }
+        }
+        return merge(hits, dd);
+    }
+
+    /* Sorts hits and joins the ones that overlap or stand next to each
+     * other on one line ("Article" and "5" become "Article 5"). */
+    static std::vector<span> merge(std::vector<span> &h, docdata &dd)
+    {
+        std::sort(h.begin(), h.end(), [](const span &a, const span &b) {
+            return a.off < b.off || (a.off == b.off && a.len > b.len);
+        });
+        std::vector<span> out;
+        for (const span &s : h) {
+            if (s.off + s.len > dd.len)
+                continue;
+            if (!out.empty()) {
+                span &last = out.back();
+                size_t end = last.off + last.len;
+                bool gap_is_blank = s.off >= end && s.off - end <= 1 &&
+                                    (s.off == end || dd.text[end] == ' ');
+                if (s.off < end || gap_is_blank) {
+                    last.len = std::max(end, s.off + s.len) - last.off;
+                    continue;
+                }
+            }
+            out.push_back(s);
+        }
+        return out;
+    }
+
+    /* Moves OFF back to the start of a UTF-8 character. */
+    static size_t char_start(const char *t, size_t off, size_t lo)
+    {
+        while (off > lo && ((unsigned char)t[off] & 0xC0) == 0x80)
+            off--;
+        return off;
+    }
+
+    /* A window of the line with the most hits, the matches marked. */
+    void snippet(json_t *r, docdata &dd, const std::vector<span> &hits)
+    {
+        dd.index_lines();
+        size_t best_line = 0, best = 0, first_hit = 0;
+        for (size_t i = 0; i < hits.size();) {
+            size_t line = dd.line_of(hits[i].off), n = 0, j = i;
+            while (j < hits.size() && dd.line_of(hits[j].off) == line) {
+                j++;
+                n++;
+            }
+            if (n > best) {
+                best = n;
+                best_line = line;
+                first_hit = i;
+            }
+            i = j;
+        }
+        if (!best) {
+            /* Nothing to mark (a filter-only match): the body's start. */
+            json_int_t body = json_integer_value(
+                json_object_get(dd.head, "body"));
+            best_line = dd.line_of((size_t)body);
+            while (best_line + 1 < dd.lines.size() &&
+                   dd.line_end(best_line) == dd.lines[best_line])
+                best_line++;
+        }
+        size_t ls = dd.lines[best_line], le = dd.line_end(best_line);
+        size_t start = ls;
+        if (best && hits[first_hit].off > ls + SNIPPET_LEAD) {
+            start = hits[first_hit].off - SNIPPET_LEAD;
+            /* Start at a word: skip to just after the next space. */
+            const char *sp = (const char *)std::memchr(
+                dd.text + start, ' ', hits[first_hit].off - start);
+            start = sp ? (size_t)(sp - dd.text) + 1
+                       : char_start(dd.text, start, ls);
+        }
+        size_t end = std::min(le, start + SNIPPET_BYTES);
+        if (end < le) {
+            size_t cut = end;
+            while (cut > start && dd.text[cut] != ' ')
+                cut--;
+            end = cut > start ? cut : char_start(dd.text, end, start);
+        }
+        std::string s;
+        if (start > ls)
+            s += "\xE2\x80\xA6";
+        size_t shift = s.size();
+        s.append(dd.text + start, end - start);
+        if (end < le)
+            s += "\xE2\x80\xA6";
+        json_t *marks = jnew(json_array());
+        jset(r, "snippet", jstr(s.data(), s.size()));
+        jset(r, "marks", marks);
+        for (size_t i = first_hit; best && i < hits.size(); i++) {
+            const span &h = hits[i];
+            if (h.off < start || h.off >= end)
+                continue;
+            size_t len = std::min(h.len, end - h.off);
+            jpush(marks, json_pack("[I,I]",
+                                   (json_int_t)(h.off - start + shift),
+                                   (json_int_t)len));
+        }
+    }
+
+    json_t *entities(docdata &dd)
+    {
+        struct row {
+            json_t *e;
+            size_t n;
+        };
+        std::vector<row> rows;
+        size_t i;
+        json_t *e;
+        json_array_foreach(json_object_get(dd.head, "entities"), i, e)
+            rows.push_back({e, json_array_size(json_object_get(e, "m"))});
+        /* Most mentioned first; stable keeps first-mention order. */
+        std::stable_sort(rows.begin(), rows.end(),
+                         [](const row &a, const row &b) { return a.n > b.n; });
+        json_t *out = jnew(json_array());
+        jref guard(out);
+        for (const row &rw : rows) {
+            json_t *ms = jnew(json_array());
+            json_t *o = json_pack(
+                "{s:O,s:O,s:O,s:I,s:o}", "type",
+                json_object_get(rw.e, "type"), "id",
+                json_object_get(rw.e, "id"), "name",
+                json_object_get(rw.e, "name"), "count", (json_int_t)rw.n,
+                "mentions", ms);
+            jpush(out, o);
+            size_t k;
+            json_t *m;
+            json_array_foreach(json_object_get(rw.e, "m"), k, m)
+            {
+                size_t off = (size_t)json_integer_value(json_array_get(m, 0));
+                size_t len = (size_t)json_integer_value(json_array_get(m, 1));
+                if (off + len > dd.len)
+                    continue;
+                size_t line = dd.line_of(off);
+                jpush(ms, json_pack("{s:o,s:I,s:I}", "text",
+                                    jstr(dd.text + off, len), "line",
+                                    (json_int_t)line + 1, "column",
+                                    (json_int_t)(off - dd.lines[line]) + 1));
+            }
+        }
+        return guard.release();
+    }
+};
+
+/* Entity facets over the first DOCS matches: per type, the entities in
+ * the most documents, then with the most mentions. */
+json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
+               unsigned per_type)
+{
+    struct count {
+        unsigned docs = 0, mentions = 0;
+    };
+    std::map<std::string, count> counts;
+    Xapian::MSet ms = enq.get_mset(0, docs);
+    for (auto m = ms.begin(); m != ms.end(); ++m) {
+        Xapian::TermIterator t = d->db.termlist_begin(*m);
+        for (t.skip_to("X"); t != d->db.termlist_end(*m); ++t) {
+            const std::string &term = *t;
+            if (term.empty() || term[0] != 'X')
+                break;
+            count &c = counts[term];
+            c.docs++;
+            c.mentions += t.get_wdf();
+        }
+    }
+    std::vector<std::vector<std::pair<std::string, count>>> by_type(
+        PS_ENT__COUNT);
+    for (const auto &kv : counts)
+        for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
+            const char *pre = ps_entity_type_prefix((ps_entity_type_t)ty);
+            if (kv.first.compare(0, std::strlen(pre), pre) == 0)
+                by_type[ty].push_back(kv);
+        }
+    jref out(json_object());
+    for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
+        auto &v = by_type[ty];
+        std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
+            return a.second.docs != b.second.docs
+                       ? a.second.docs > b.second.docs
+                       : a.second.mentions != b.second.mentions
+                             ? a.second.mentions > b.second.mentions
+                             : a.first < b.first;
+        });
+        json_t *arr = jnew(json_array());
+        jset(out.j, ps_entity_type_name((ps_entity_type_t)ty), arr);
+        for (size_t i = 0; i < v.size() && i < per_type; i++) {
+            const std::string &term = v[i].first;
+            std::string id = term.substr(term.find(':') + 1);
+            auto g = d->gaz_names.find(term);
+            std::string name = g != d->gaz_names.end()
+                                   ? g->second
+                                   : d->db.get_metadata(PS__META_NAME + term);
+            if (name.empty())
+                name = id;
+            jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(),
+                                 "name", jstr(name.data(), name.size()),
+                                 "docs", (json_int_t)v[i].second.docs,
+                                 "mentions",
+                                 (json_int_t)v[i].second.mentions));
+        }
+    }
+    return out.release();
+}
+
+/* "Did you mean": each plain word replaced by Xapian's spelling suggestion
+ * from the index's own vocabulary; empty when nothing changes. */
+std::string suggest(ps_db_t *d, const ps__parsed &p)
+{
+    std::string out;
+    bool changed = false;
+    for (const std::string &w : p.words) {
+        std::string s = d->db.get_spelling_suggestion(w, 2);
+        if (!s.empty() && s != w)
+            changed = true;
+        if (!out.empty())
+            out += ' ';
+        out += s.empty() ? w : s;
+    }
+    return changed ? out : std::string();
+}
+
+json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
+{
+    auto t0 = std::chrono::steady_clock::now();
+    ps__qctx ctx{d->an, d->gaz, &d->db};
+    ps__parsed p = ps__query_parse(ctx, o->query ? o->query : "");
+    Xapian::Enquire enq(d->db);
+    enq.set_query(p.query);
+    if (o->time_budget > 0)
+        enq.set_time_limit(o->time_budget);
+    unsigned limit = o->limit ? o->limit : DEFAULT_LIMIT;
+    unsigned max_hits = o->max_hits ? o->max_hits : DEFAULT_MAX_HITS;
+    Xapian::MSet ms = enq.get_mset(o->no_results ? 0 : o->offset,
+                                   o->no_results ? 0 : limit, 100);
+    jref out(json_object());
+    json_t *results = jnew(json_array());
+    jset(out.j, "results", results);
+    result_builder rb(d, p, max_hits);
+    unsigned rank = o->offset;
+    for (auto m = ms.begin(); m != ms.end(); ++m)
+        jpush(results, rb.build(m, ++rank));
+    jset(out.j, "total", json_integer(ms.get_matches_estimated()));
+    jset(out.j, "total_exact",
+         json_boolean(ms.get_matches_lower_bound() ==
+                      ms.get_matches_upper_bound()));
+    jset(out.j, "offset", json_integer(o->offset));
+    jset(out.j, "limit", json_integer(limit));
+    if (o->facets)
+        jset(out.j, "facets",
+             facets(d, enq, o->facet_docs ? o->facet_docs : DEFAULT_FACET_DOCS,
+                    o->facets));
+    if (ms.get_matches_upper_bound() == 0) {
+        std::string s = suggest(d, p);
+        if (!s.empty())
+            jset(out.j, "suggestion", json_string(s.c_str()));
+    }
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - t0)
+                  .count();
+    jset(out.j, "elapsed_us", json_integer((json_int_t)us));
+    return out.release();
+}
+
+} // namespace
+
+extern "C" ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
+                                 json_t **out, size_t *errpos)
+{
+    *out = nullptr;
+    for (int attempt = 0;; attempt++) {
+        try {
+            *out = run_search(db, opts);
+            return PS_OK;
+        } catch (const ps__query_error &e) {
+            db->errmsg = e.msg;
+            if (errpos)
+                *errpos = e.pos;
+            return PS_EBADQUERY;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            /* A writer overwrote the revision being read: move on to the
+             * newest one and run the search again. */
+            if (attempt < MODIFIED_RETRIES) {
+                try {
+                    reopen(db);
+                    continue;
+                } catch (...) {
+                    return ps__fail(db->errmsg, "reopen");
+                }
+            }
+            return ps__fail(db->errmsg, "search");
+        } catch (...) {
+            return ps__fail(db->errmsg, "search");
+        }
+    }
+}
+
+extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
+                                      unsigned from, unsigned to,
+                                      json_t **out)
+{
+    *out = nullptr;
+    try {
+        std::string term = std::string(PS__P_ID) + path;
+        Xapian::PostingIterator p = db->db.postlist_begin(term);
+        if (term.size() > PS__MAX_TERM || p == db->db.postlist_end(term)) {
+            db->errmsg = std::string(path) + ": not in the index";
+            return PS_ENOTFOUND;
+        }
+        Xapian::Document doc = db->db.get_document(*p);
+        docdata dd(doc);
+        dd.index_lines();
+        size_t total = dd.lines.size();
+        if (total > 1 && dd.lines.back() == dd.len)
+            total--; /* a final newline does not start a line */
+        size_t first = from ? from : 1, last = to ? to : total;
+        last = std::min(last, total);
+        jref o(json_object());
+        jset(o.j, "path", json_string(path));
+        std::string title = doc.get_value(PS__V_TITLE);
+        jset(o.j, "title", jstr(title.data(), title.size()));
+        jset(o.j, "lines_total", json_integer((json_int_t)total));
+        if (first > last) {
+            jset(o.j, "first_line", json_integer((json_int_t)first));
+            jset(o.j, "last_line", json_integer((json_int_t)first - 1));
+            jset(o.j, "text", json_string(""));
+        } else {
+            size_t a = dd.lines[first - 1];
+            size_t b = last < dd.lines.size() ? dd.lines[last] : dd.len;
+            jset(o.j, "first_line", json_integer((json_int_t)first));
+            jset(o.j, "last_line", json_integer((json_int_t)last));
+            jset(o.j, "text", jstr(dd.text + a, b - a));
+        }
+        *out = o.release();
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(db->errmsg, path);
+    }
+}
+
+extern "C" ps_status_t ps_db_stats(ps_db_t *db, json_t **out)
+{
+    *out = nullptr;
+    try {
+        jref o(json_object());
+        jset(o.j, "path", json_string(db->dir.c_str()));
+        jset(o.j, "documents", json_integer(db->db.get_doccount()));
+        jset(o.j, "avg_length", json_real(db->db.get_avlength()));
+        jset(o.j, "has_positions", json_boolean(db->db.has_positions()));
+        jset(o.j, "revision",
+             json_integer((json_int_t)db->db.get_revision()));
+        jset(o.j, "entities_known",
+             json_integer((json_int_t)ps_gazetteer_count(db->gaz)));
+        *out = o.release();
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(db->errmsg, "stats");
+    }
+}
+
+extern "C" ps_status_t ps_query_terms(ps_db_t *db, const char *text,
+                                      json_t **out, size_t *errpos)
+{
+    *out = nullptr;
+    try {
+        ps__qctx ctx{db->an, db->gaz, &db->db};
+        ps__parsed p = ps__query_parse(ctx, text);
+        jref a(json_array());
+        for (auto t = p.query.get_terms_begin(); t != p.query.get_terms_end();
+             ++t)
+            jpush(a.j, json_string((*t).c_str()));
+        *out = a.release();
+        return PS_OK;
+    } catch (const ps__query_error &e) {
+        db->errmsg = e.msg;
+        if (errpos)
+            *errpos = e.pos;
+        return PS_EBADQUERY;
+    } catch (...) {
+        return ps__fail(db->errmsg, "query");
+    }
+}

@@ -1,0 +1,881 @@
+/* Unit tests of the gazetteer and the entity tagger (entities.h): loading
+ * and its errors, alias resolution, case constraints, longest match,
+ * unknown names and their cues, what is not an entity, mention offsets and
+ * behaviour when memory runs out. */
+#define _GNU_SOURCE /* RTLD_NEXT, to interpose malloc */
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "psearch/analyzer.h"
+#include "psearch/entities.h"
+
+/* AddressSanitizer owns malloc and needs it before dlsym works, so under
+ * it the allocator is left alone and the out-of-memory test is skipped;
+ * valgrind checks that test in the normal build. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FAULT_INJECTION 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FAULT_INJECTION 0
+#endif
+#endif
+#ifndef FAULT_INJECTION
+#define FAULT_INJECTION 1
+#endif
+
+/* Allocation failures on demand: once fail_countdown reaches zero, every
+ * allocation fails until it is disarmed (-1). Defining malloc here
+ * interposes it for the library too; the real one comes from libc. */
+static long fail_countdown = -1;
+
+#if FAULT_INJECTION
+
+static void *(*real_malloc)(size_t);
+static void *(*real_calloc)(size_t, size_t);
+static void *(*real_realloc)(void *, size_t);
+
+/* dlsym may itself allocate while the real functions are being looked
+ * up; a small static arena serves those requests. */
+static char boot_arena[4096];
+static size_t boot_used;
+
+static void *boot_alloc(size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (n > sizeof boot_arena - boot_used)
+        return NULL;
+    void *p = boot_arena + boot_used;
+    boot_used += n;
+    return p;
+}
+
+static int in_boot(const void *p)
+{
+    return (const char *)p >= boot_arena &&
+           (const char *)p < boot_arena + sizeof boot_arena;
+}
+
+static int resolving;
+
+static void resolve_real(void)
+{
+    if (real_malloc || resolving)
+        return;
+    resolving = 1;
+    real_malloc = (void *(*)(size_t))dlsym(RTLD_NEXT, "malloc");
+    real_calloc = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "calloc");
+    real_realloc = (void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc");
+    resolving = 0;
+}
+
+static int should_fail(void)
+{
+    if (fail_countdown < 0)
+        return 0;
+    if (fail_countdown == 0)
+        return 1;
+    fail_countdown--;
+    return 0;
+}
+
+void *malloc(size_t n)
+{
+    resolve_real();
+    if (!real_malloc)
+        return boot_alloc(n);
+    return should_fail() ? NULL : real_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+    resolve_real();
+    if (!real_calloc) {
+        void *p = size && n > SIZE_MAX / size ? NULL : boot_alloc(n * size);
+        if (p)
+            memset(p, 0, n * size);
+        return p;
+    }
+    return should_fail() ? NULL : real_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+    resolve_real();
+    if (in_boot(p) || !real_realloc)
+        return NULL;
+    return should_fail() ? NULL : real_realloc(p, n);
+}
+
+void free(void *p)
+{
+    static void (*real_free)(void *);
+    if (!p || in_boot(p))
+        return;
+    if (!real_free)
+        real_free = (void (*)(void *))dlsym(RTLD_NEXT, "free");
+    real_free(p);
+}
+#endif
+
+/* A small gazetteer written for the tests. */
+static const char gazetteer_text[] =
+    "# test gazetteer\n"
+    "zelensky\tperson\tVolodymyr Zelensky\t"
+    "Zelensky|Zelenskyy|Zelenskiy|Volodymyr Zelenskyy\n"
+    "us\tplace\tUnited States\tU.S.|US|America\n"
+    "\n"
+    "nato\torg\tNATO\tNato|North Atlantic Treaty Organization\n"
+    "russia\tplace\tRussia\n"
+    "ukraine\tplace\tUkraine\n"
+    "   \n"
+    "mar-a-lago\tplace\tMar-a-Lago\n"
+    "20-point-plan\ttreaty\t20-point plan\t20-point peace plan\n"
+    "ryabkov\tperson\tSergei Ryabkov\tRyabkov|Sergey Ryabkov\n"
+    "donetsk\tplace\tDonetsk\tDonetsk Oblast|Donetsk oblast\n"
+    "kremlin\torg\tKremlin\n";
+
+struct fixture {
+    ps_analyzer_t *a;
+    ps_gazetteer_t *g;
+    ps_tagger_t *t;
+    char path[64];
+    const ps_entity_t *ents;
+    size_t nents;
+    const char *text;
+};
+
+/* Writes TEXT to a new temporary file whose name goes to PATH. */
+static void write_temp(char path[64], const char *text)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, 64, "%s/tagger.XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t n = strlen(text);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    close(fd);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    assert_int_equal(ps_analyzer_new(&f->a), PS_OK);
+    write_temp(f->path, gazetteer_text);
+    char *err = NULL;
+    assert_int_equal(ps_gazetteer_load(f->path, f->a, &f->g, &err), PS_OK);
+    assert_null(err);
+    assert_int_equal(ps_tagger_new(f->g, &f->t), PS_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    ps_tagger_free(f->t);
+    ps_gazetteer_free(f->g);
+    ps_analyzer_free(f->a);
+    unlink(f->path);
+    free(f);
+    return 0;
+}
+
+/* Analyses and tags TEXT with base offset BASE. */
+static void tag_base(struct fixture *f, const char *text, size_t base)
+{
+    const ps_token_t *toks;
+    size_t ntoks;
+    f->text = text;
+    assert_int_equal(ps_analyze(f->a, text, strlen(text), base, &toks,
+                                &ntoks),
+                     PS_OK);
+    assert_int_equal(ps_tagger_run(f->t, text, strlen(text), base, toks,
+                                   ntoks, &f->ents, &f->nents),
+                     PS_OK);
+}
+
+static void tag(struct fixture *f, const char *text)
+{
+    tag_base(f, text, 0);
+}
+
+static const ps_entity_t *find(const struct fixture *f, const char *id)
+{
+    for (size_t i = 0; i < f->nents; i++)
+        if (strcmp(f->ents[i].id, id) == 0)
+            return &f->ents[i];
+    return NULL;
+}
+
+/* Checks that entity ID was found, with type TYPE and the mentions given
+ * as their surface strings, NULL-terminated. */
+static void expect(const struct fixture *f, const char *id,
+                   ps_entity_type_t type, ...)
+{
+    const ps_entity_t *e = find(f, id);
+    if (!e)
+        fail_msg("entity '%s' not found", id);
+    assert_int_equal(e->type, type);
+    va_list ap;
+    va_start(ap, type);
+    size_t i = 0;
+    for (const char *s; (s = va_arg(ap, const char *)); i++) {
+        if (i >= e->nmentions)
+            fail_msg("'%s': only %zu mentions", id, e->nmentions);
+        const ps_mention_t *m = &e->mentions[i];
+        assert_int_equal(m->length, strlen(s));
+        assert_memory_equal(f->text + m->offset, s, m->length);
+    }
+    va_end(ap);
+    assert_int_equal(e->nmentions, i);
+}
+
+/* --- entity types --- */
+
+static void test_type_names(void **state)
+{
+    (void)state;
+    assert_string_equal(ps_entity_type_name(PS_ENT_PERSON), "person");
+    assert_string_equal(ps_entity_type_name(PS_ENT_NAME), "name");
+    assert_null(ps_entity_type_name(PS_ENT__COUNT));
+    assert_null(ps_entity_type_name((ps_entity_type_t)-1));
+    assert_int_equal(ps_entity_type_parse("place"), PS_ENT_PLACE);
+    assert_int_equal(ps_entity_type_parse("ORG"), PS_ENT_ORG);
+    assert_int_equal(ps_entity_type_parse("Treaty"), PS_ENT_TREATY);
+    assert_int_equal(ps_entity_type_parse("planet"), -1);
+    assert_int_equal(ps_entity_type_parse(NULL), -1);
+    assert_string_equal(ps_entity_type_prefix(PS_ENT_PERSON), "XPERSON:");
+    assert_string_equal(ps_entity_type_prefix(PS_ENT_PLACE), "XPLACE:");
+    assert_string_equal(ps_entity_type_prefix(PS_ENT_ORG), "XORG:");
+    assert_string_equal(ps_entity_type_prefix(PS_ENT_TREATY), "XTREATY:");
+    assert_string_equal(ps_entity_type_prefix(PS_ENT_NAME), "XNAME:");
+    assert_null(ps_entity_type_prefix(PS_ENT__COUNT));
+}
+
+/* --- loading --- */
+
+static void test_load(void **state)
+{
+    struct fixture *f = *state;
+    /* Comments and blank lines are skipped; entries keep file order. */
+    assert_int_equal(ps_gazetteer_count(f->g), 10);
+    const ps_entity_def_t *d = ps_gazetteer_get(f->g, 0);
+    assert_string_equal(d->id, "zelensky");
+    assert_string_equal(d->name, "Volodymyr Zelensky");
+    assert_int_equal(d->type, PS_ENT_PERSON);
+    d = ps_gazetteer_get(f->g, 9);
+    assert_string_equal(d->id, "kremlin");
+    assert_int_equal(d->type, PS_ENT_ORG);
+    assert_null(ps_gazetteer_get(f->g, 10));
+    assert_int_equal(ps_gazetteer_count(NULL), 0);
+}
+
+static void test_load_empty(void **state)
+{
+    struct fixture *f = *state;
+    ps_gazetteer_t *g = NULL;
+    char *err = (char *)"unset";
+    assert_int_equal(ps_gazetteer_load(NULL, f->a, &g, &err), PS_OK);
+    assert_null(err);
+    assert_int_equal(ps_gazetteer_count(g), 0);
+    assert_null(ps_gazetteer_resolve(g, f->a, "NATO", 4, -1));
+    ps_gazetteer_free(g);
+    ps_gazetteer_free(NULL);
+}
+
+static void test_load_missing(void **state)
+{
+    struct fixture *f = *state;
+    ps_gazetteer_t *g = (ps_gazetteer_t *)1;
+    char *err = NULL;
+    assert_int_equal(ps_gazetteer_load("/nonexistent/gazetteer.tsv", f->a,
+                                       &g, &err),
+                     PS_ENOTFOUND);
+    assert_null(g);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "/nonexistent/gazetteer.tsv"));
+    free(err);
+}
+
+/* Loads TEXT and expects PS_EINVAL with a "PATH:LINE: " message that
+ * contains WHAT. */
+static void expect_bad(struct fixture *f, const char *text, int line,
+                       const char *what)
+{
+    char path[64], prefix[96];
+    write_temp(path, text);
+    ps_gazetteer_t *g = (ps_gazetteer_t *)1;
+    char *err = NULL;
+    assert_int_equal(ps_gazetteer_load(path, f->a, &g, &err), PS_EINVAL);
+    assert_null(g);
+    assert_non_null(err);
+    snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+    if (strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, what))
+        fail_msg("message '%s', expected '%s...%s'", err, prefix, what);
+    free(err);
+    unlink(path);
+}
+
+static void test_load_errors(void **state)
+{
+    struct fixture *f = *state;
+    expect_bad(f, "# comment\nzz\tplanet\tZz\n", 2, "unknown type 'planet'");
+    expect_bad(f, "zz\tname\tZz\n", 1, "unknown type 'name'");
+    expect_bad(f, "\n\nzz\tperson\n", 3, "expected 3 or 4");
+    expect_bad(f, "zz\n", 1, "expected 3 or 4");
+    expect_bad(f, "zz\tperson\tZz\tZ\textra\n", 1, "expected 3 or 4");
+    expect_bad(f, "\tperson\tZz\n", 1, "empty id");
+    expect_bad(f, "zz\tperson\t\t\n", 1, "empty canonical name");
+    expect_bad(f, "Zz\tperson\tZz\n", 1, "not a lower-case slug");
+    expect_bad(f, "ann\tperson\tAnn Lee\nann\tperson\tAnn Li\n", 2,
+               "id 'ann' already defined on line 1");
+    expect_bad(f,
+               "ann\tperson\tAnn Lee\tLee\n"
+               "# another Lee\n"
+               "bob\tperson\tBob Lee\tLee|Bobby\n",
+               3, "alias 'Lee' already names ann");
+    /* Two spellings analyse to one key: still the same alias. */
+    expect_bad(f, "us\tplace\tUS\nuk\tplace\tUK\tU.S.\n", 2,
+               "alias 'U.S.' already names us");
+    expect_bad(f, "zz\tperson\tZz\t--\n", 1, "alias '--' has no words");
+}
+
+static void test_parse_memory(void **state)
+{
+    struct fixture *f = *state;
+    /* The index keeps its gazetteer as text; parsing it from memory gives
+     * the same gazetteer as loading the file. */
+    ps_gazetteer_t *g = NULL;
+    char *err = NULL;
+    assert_int_equal(ps_gazetteer_parse(gazetteer_text,
+                                        strlen(gazetteer_text), "stored",
+                                        f->a, &g, &err),
+                     PS_OK);
+    assert_null(err);
+    assert_int_equal(ps_gazetteer_count(g), ps_gazetteer_count(f->g));
+    const ps_entity_def_t *d = ps_gazetteer_resolve(g, f->a, "Zelenskiy", 9,
+                                                    -1);
+    assert_non_null(d);
+    assert_string_equal(d->id, "zelensky");
+    ps_gazetteer_free(g);
+
+    /* No final newline, CRLF line ends: still fine. */
+    const char crlf[] = "a\tplace\tAlba\r\nb\tplace\tBeta";
+    assert_int_equal(ps_gazetteer_parse(crlf, strlen(crlf), "crlf", f->a,
+                                        &g, &err),
+                     PS_OK);
+    assert_int_equal(ps_gazetteer_count(g), 2);
+    assert_string_equal(ps_gazetteer_get(g, 0)->name, "Alba");
+    ps_gazetteer_free(g);
+
+    /* Messages name the buffer as given; a NUL byte is malformed. */
+    const char bad[] = "a\tplace\tAlba\nb\tplace\tB\0ta\n";
+    assert_int_equal(ps_gazetteer_parse(bad, sizeof bad - 1, "stored", f->a,
+                                        &g, &err),
+                     PS_EINVAL);
+    assert_null(g);
+    assert_string_equal(err, "stored:2: NUL byte in line");
+    free(err);
+    assert_int_equal(ps_gazetteer_parse("", 0, "empty", f->a, &g, &err),
+                     PS_OK);
+    assert_int_equal(ps_gazetteer_count(g), 0);
+    ps_gazetteer_free(g);
+}
+
+static void test_load_same_alias_twice(void **state)
+{
+    struct fixture *f = *state;
+    /* "Donetsk Oblast|Donetsk oblast" and a canonical name repeated as an
+     * alias name one entity twice: no error, either case matches. */
+    tag(f, "Shelling hit Donetsk oblast and Donetsk Oblast again.");
+    expect(f, "donetsk", PS_ENT_PLACE, "Donetsk oblast", "Donetsk Oblast",
+           NULL);
+}
+
+/* --- resolution and slugs --- */
+
+static void test_resolve(void **state)
+{
+    struct fixture *f = *state;
+    static const struct {
+        const char *name;
+        const char *id;
+    } cases[] = {
+        {"Zelenskiy", "zelensky"},
+        {"zelenskyy", "zelensky"},
+        {"Zelensky", "zelensky"},
+        {"volodymyr zelenskyy", "zelensky"},
+        {"VOLODYMYR ZELENSKY", "zelensky"},
+        {"nato", "nato"},
+        {"Nato", "nato"},
+        {"north atlantic treaty organization", "nato"},
+        {"U.S.", "us"},
+        {"us", "us"},
+        {"mar-a-lago", "mar-a-lago"},
+        {"Mar a Lago", "mar-a-lago"},
+        {"20-point-plan", "20-point-plan"},
+        {"Russia’s", "russia"},
+        {"  ryabkov ", "ryabkov"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ps_entity_def_t *d = ps_gazetteer_resolve(
+            f->g, f->a, cases[i].name, strlen(cases[i].name), -1);
+        if (!d || strcmp(d->id, cases[i].id) != 0)
+            fail_msg("'%s' resolved to %s, expected %s", cases[i].name,
+                     d ? d->id : "nothing", cases[i].id);
+    }
+    assert_null(ps_gazetteer_resolve(f->g, f->a, "Zelensky", 8,
+                                     PS_ENT_PLACE));
+    assert_non_null(ps_gazetteer_resolve(f->g, f->a, "Zelensky", 8,
+                                         PS_ENT_PERSON));
+    assert_null(ps_gazetteer_resolve(f->g, f->a, "Nobody", 6, -1));
+    assert_null(ps_gazetteer_resolve(f->g, f->a, "Volodymyr", 9, -1));
+    assert_null(ps_gazetteer_resolve(f->g, f->a, "", 0, -1));
+}
+
+static void test_slug(void **state)
+{
+    struct fixture *f = *state;
+    static const struct {
+        const char *name, *slug;
+    } cases[] = {
+        {"John Lough", "john-lough"},
+        {"Mar-a-Lago", "mar-a-lago"},
+        {"King’s College London", "king-college-london"},
+        {"  New  Eurasian Strategies Centre ",
+         "new-eurasian-strategies-centre"},
+        {"Žižek", "žižek"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = NULL;
+        assert_int_equal(ps_entity_slug(f->a, cases[i].name,
+                                        strlen(cases[i].name), &s),
+                         PS_OK);
+        assert_string_equal(s, cases[i].slug);
+        free(s);
+    }
+    char *s = (char *)"unset";
+    assert_int_equal(ps_entity_slug(f->a, " - ", 3, &s), PS_EINVAL);
+    assert_null(s);
+}
+
+/* --- gazetteer matching --- */
+
+static void test_case_constraints(void **state)
+{
+    struct fixture *f = *state;
+    /* "us" the pronoun is not the United States; "US" and "U.S." are. */
+    tag(f, "Let us ask the US and the U.S. about it, and tell us.");
+    expect(f, "us", PS_ENT_PLACE, "US", "U.S.", NULL);
+    assert_int_equal(f->nents, 1);
+    /* A capitalised alias word needs a capitalised word. */
+    tag(f, "the kremlin and the nato summit, then the Kremlin and Nato.");
+    expect(f, "kremlin", PS_ENT_ORG, "Kremlin", NULL);
+    expect(f, "nato", PS_ENT_ORG, "Nato", NULL);
+    assert_int_equal(f->nents, 2);
+}
+
+static void test_compounds(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "A U.S.-led mission offered NATO-style guarantees at "
+           "Mar-a-Lago and a 20-point peace plan.");
+    expect(f, "us", PS_ENT_PLACE, "U.S.", NULL);
+    expect(f, "nato", PS_ENT_ORG, "NATO", NULL);
+    expect(f, "mar-a-lago", PS_ENT_PLACE, "Mar-a-Lago", NULL);
+    expect(f, "20-point-plan", PS_ENT_TREATY, "20-point peace plan", NULL);
+    assert_int_equal(f->nents, 4);
+}
+
+static void test_longest_match(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "Volodymyr Zelenskyy met Zelenskiy, and Sergey Ryabkov met "
+           "Ryabkov.");
+    expect(f, "zelensky", PS_ENT_PERSON, "Volodymyr Zelenskyy", "Zelenskiy",
+           NULL);
+    expect(f, "ryabkov", PS_ENT_PERSON, "Sergey Ryabkov", "Ryabkov", NULL);
+    assert_int_equal(f->nents, 2);
+    const ps_mention_t *m = &find(f, "zelensky")->mentions[0];
+    assert_int_equal(m->offset, 0);
+    assert_int_equal(m->length, 19);
+    assert_int_equal(m->pos, 1);
+    m = &find(f, "ryabkov")->mentions[0];
+    assert_int_equal(m->pos, 6);
+}
+
+static void test_possessives(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "Russia’s army and Ukraine's allies met NATO’s chief.");
+    expect(f, "russia", PS_ENT_PLACE, "Russia’s", NULL);
+    expect(f, "ukraine", PS_ENT_PLACE, "Ukraine's", NULL);
+    expect(f, "nato", PS_ENT_ORG, "NATO’s", NULL);
+    assert_int_equal(find(f, "russia")->mentions[0].length,
+                     strlen("Russia’s"));
+}
+
+static void test_offsets_with_base(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "Title\nThe Kremlin said Russia would wait.";
+    tag_base(f, text, 1000);
+    const ps_entity_t *e = find(f, "kremlin");
+    assert_non_null(e);
+    assert_int_equal(e->mentions[0].offset, 1000 + 10);
+    assert_int_equal(e->mentions[0].length, 7);
+    e = find(f, "russia");
+    assert_non_null(e);
+    assert_int_equal(e->mentions[0].offset, 1000 + 23);
+    assert_int_equal(e->mentions[0].pos, 5);
+}
+
+static void test_order_and_overlap(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "Analysts at the Harwick Policy Centre say Ukraine and Russia "
+           "talk. Russia’s envoy Pavel Oranov met Ukraine’s team, and "
+           "the Harwick Policy Centre agreed.");
+    /* Entities come in order of first mention, each with its mentions
+     * in text order, and no two mentions overlap. */
+    size_t prev_first = 0;
+    for (size_t i = 0; i < f->nents; i++) {
+        const ps_entity_t *e = &f->ents[i];
+        assert_true(e->nmentions > 0);
+        assert_true(i == 0 || e->mentions[0].offset > prev_first);
+        prev_first = e->mentions[0].offset;
+        for (size_t k = 1; k < e->nmentions; k++)
+            assert_true(e->mentions[k].offset >=
+                        e->mentions[k - 1].offset +
+                            e->mentions[k - 1].length);
+    }
+    for (size_t i = 0; i < f->nents; i++)
+        for (size_t j = 0; j < f->nents; j++)
+            for (size_t a = 0; i != j && a < f->ents[i].nmentions; a++)
+                for (size_t b = 0; b < f->ents[j].nmentions; b++) {
+                    const ps_mention_t *x = &f->ents[i].mentions[a];
+                    const ps_mention_t *y = &f->ents[j].mentions[b];
+                    assert_true(x->offset + x->length <= y->offset ||
+                                y->offset + y->length <= x->offset);
+                }
+    assert_string_equal(f->ents[0].id, "harwick-policy-centre");
+    assert_string_equal(f->ents[1].id, "ukraine");
+    assert_string_equal(f->ents[2].id, "russia");
+    expect(f, "pavel-oranov", PS_ENT_PERSON, "Pavel Oranov", NULL);
+    assert_int_equal(f->ents[0].known, 0);
+    assert_int_equal(f->ents[1].known, 1);
+    assert_string_equal(f->ents[1].name, "Ukraine");
+}
+
+/* --- unknown names --- */
+
+static void test_unknown_cues(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "Yesterday Deputy Prime Minister Olena Marchuk flew to Brelmont "
+           "for talks in Brelmont. Quill Anders, a former adviser, said the "
+           "Tallinn Memorandum still binds the Harwick Policy Centre. "
+           "They discussed Zorbex at length.");
+    expect(f, "olena-marchuk", PS_ENT_PERSON, "Olena Marchuk", NULL);
+    expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", "Brelmont", NULL);
+    expect(f, "quill-anders", PS_ENT_PERSON, "Quill Anders", NULL);
+    expect(f, "tallinn-memorandum", PS_ENT_TREATY, "Tallinn Memorandum",
+           NULL);
+    expect(f, "harwick-policy-centre", PS_ENT_ORG, "Harwick Policy Centre",
+           NULL);
+    expect(f, "zorbex", PS_ENT_NAME, "Zorbex", NULL);
+    assert_int_equal(f->nents, 6);
+    const ps_entity_t *e = find(f, "olena-marchuk");
+    assert_int_equal(e->known, 0);
+    assert_string_equal(e->name, "Olena Marchuk");
+}
+
+static void test_unknown_more_cues(void **state)
+{
+    struct fixture *f = *state;
+    /* A title inside the run, reporting verbs, "of" after a person, an
+     * institution before "of", "The" inside a sentence. */
+    tag(f, "Hedda Lorne said prices rose. Officials met Foreign Minister "
+           "Anatol Vrabie of Moldavia and the Bank of Estoria. A reporter "
+           "from The Morning Ledger asked about the Coalition of the "
+           "Willing.");
+    expect(f, "hedda-lorne", PS_ENT_PERSON, "Hedda Lorne", NULL);
+    expect(f, "anatol-vrabie", PS_ENT_PERSON, "Anatol Vrabie", NULL);
+    expect(f, "moldavia", PS_ENT_PLACE, "Moldavia", NULL);
+    expect(f, "bank-of-estoria", PS_ENT_ORG, "Bank of Estoria", NULL);
+    expect(f, "the-morning-ledger", PS_ENT_ORG, "The Morning Ledger", NULL);
+    expect(f, "coalition-of-the-willing", PS_ENT_ORG,
+           "Coalition of the Willing", NULL);
+    assert_int_equal(f->nents, 6);
+}
+
+static void test_not_entities(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "Meanwhile, talks resumed on Monday in March. Specific measures "
+           "were agreed. President spoke to Ukrainian and European "
+           "officials. I think the Deputy Foreign Minister agreed before "
+           "Christmas and on Boxing Day. Additionally, Americans and "
+           "Europeans watched TV.\n"
+           "Proposed measures: what specific steps?");
+    if (f->nents > 0)
+        fail_msg("unexpected entity '%s'", f->ents[0].name);
+}
+
+static void test_sentence_start_word_kept_when_seen(void **state)
+{
+    struct fixture *f = *state;
+    /* A lone word opening a sentence is kept when the text also uses it as
+     * a name elsewhere. */
+    tag(f, "Talks with Vessaly stalled. Vessaly refused. Crucial details "
+           "remain.");
+    expect(f, "vessaly", PS_ENT_NAME, "Vessaly", "Vessaly", NULL);
+    assert_int_equal(f->nents, 1);
+}
+
+static void test_headlines(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "Proposed Security Measures and Ukraine’s Demand\n"
+           "Remaining Uncertainties and Challenges\n"
+           "The plan was discussed by Northwind Partners on Friday.\n");
+    expect(f, "ukraine", PS_ENT_PLACE, "Ukraine’s", NULL);
+    expect(f, "northwind-partners", PS_ENT_NAME, "Northwind Partners", NULL);
+    assert_int_equal(f->nents, 2);
+}
+
+static void test_surname_link(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "Lough spoke first. “It will take time,” said John Lough, head "
+           "of policy at a think tank. “Much time,” Lough said. Mr Lough "
+           "left.");
+    /* The first "Lough" comes before the full name: left alone, it is a
+     * lone sentence-initial word with no other evidence. */
+    expect(f, "john-lough", PS_ENT_PERSON, "John Lough", "Lough", "Lough",
+           NULL);
+    assert_int_equal(f->nents, 1);
+}
+
+static void test_titles_stripped(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "Russian President Boris Kalnin met Deputy Foreign Minister "
+           "Sergei Ryabkov and Secretary of State Dana Price.");
+    expect(f, "boris-kalnin", PS_ENT_PERSON, "Boris Kalnin", NULL);
+    expect(f, "ryabkov", PS_ENT_PERSON, "Sergei Ryabkov", NULL);
+    expect(f, "dana-price", PS_ENT_PERSON, "Dana Price", NULL);
+    assert_int_equal(f->nents, 3);
+}
+
+static void test_empty_gazetteer(void **state)
+{
+    struct fixture *f = *state;
+    ps_gazetteer_t *g;
+    ps_tagger_t *t;
+    assert_int_equal(ps_gazetteer_load(NULL, f->a, &g, NULL), PS_OK);
+    assert_int_equal(ps_tagger_new(g, &t), PS_OK);
+    ps_tagger_free(f->t);
+    f->t = t;
+    tag(f, "The US and NATO met in Kyiv.");
+    expect(f, "us", PS_ENT_PLACE, "US", NULL);
+    expect(f, "nato", PS_ENT_ORG, "NATO", NULL);
+    expect(f, "kyiv", PS_ENT_PLACE, "Kyiv", NULL);
+    assert_int_equal(find(f, "nato")->known, 0);
+    ps_tagger_free(f->t);
+    f->t = NULL;
+    ps_gazetteer_free(g);
+    assert_int_equal(ps_tagger_new(f->g, &f->t), PS_OK);
+}
+
+static void test_compound_and_list_rules(void **state)
+{
+    struct fixture *f = *state;
+    ps_gazetteer_t *g;
+    ps_tagger_t *t;
+    assert_int_equal(ps_gazetteer_load(NULL, f->a, &g, NULL), PS_OK);
+    assert_int_equal(ps_tagger_new(g, &t), PS_OK);
+    ps_tagger_free(f->t);
+    f->t = t;
+    /* Adjectival compounds are not names, nor do they join one; a
+     * hyphen between an acronym and a demonym parts two words; a number
+     * may end a name; "on" joins an institution's name but not a date;
+     * names listed with a place are places; a particle joins a name. */
+    tag(f, "Post-Soviet states gave Vessaly NATO-style and U.S.-Russian "
+           "guarantees under Article 5, the ABC News on Monday reported "
+           "from Brelmont. Talks in Orvane, Vessaly and Kestra went on. "
+           "Bashar al-Assad left.");
+    expect(f, "vessaly", PS_ENT_PLACE, "Vessaly", "Vessaly", NULL);
+    expect(f, "nato", PS_ENT_ORG, "NATO", NULL);
+    expect(f, "us", PS_ENT_PLACE, "U.S.", NULL);
+    expect(f, "article-5", PS_ENT_TREATY, "Article 5", NULL);
+    expect(f, "abc-news", PS_ENT_ORG, "ABC News", NULL);
+    expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", NULL);
+    expect(f, "orvane", PS_ENT_PLACE, "Orvane", NULL);
+    expect(f, "kestra", PS_ENT_PLACE, "Kestra", NULL);
+    expect(f, "bashar-al-assad", PS_ENT_NAME, "Bashar al-Assad", NULL);
+    assert_int_equal(f->nents, 9);
+    ps_tagger_free(f->t);
+    f->t = NULL;
+    ps_gazetteer_free(g);
+    assert_int_equal(ps_tagger_new(f->g, &f->t), PS_OK);
+}
+
+static void test_reuse_and_empty_text(void **state)
+{
+    struct fixture *f = *state;
+    tag(f, "Russia and Ukraine.");
+    assert_int_equal(f->nents, 2);
+    tag(f, "");
+    assert_int_equal(f->nents, 0);
+    /* The gazetteer entities of one text do not leak into the next. */
+    tag(f, "Ukraine alone.");
+    assert_int_equal(f->nents, 1);
+    expect(f, "ukraine", PS_ENT_PLACE, "Ukraine", NULL);
+}
+
+static void test_bad_arguments(void **state)
+{
+    struct fixture *f = *state;
+    const ps_entity_t *ents;
+    size_t n;
+    const ps_token_t *toks;
+    size_t ntoks;
+    const char *text = "Russia and Ukraine.";
+    assert_int_equal(ps_tagger_new(f->g, NULL), PS_EINVAL);
+    assert_int_equal(ps_tagger_run(NULL, "", 0, 0, NULL, 0, &ents, &n),
+                     PS_EINVAL);
+    assert_int_equal(ps_analyze(f->a, text, strlen(text), 0, &toks, &ntoks),
+                     PS_OK);
+    /* Tokens that do not lie in the text (a wrong base) are refused. */
+    assert_int_equal(ps_tagger_run(f->t, text, 6, 0, toks, ntoks, &ents, &n),
+                     PS_EINVAL);
+    assert_int_equal(
+        ps_tagger_run(f->t, text, strlen(text), 50, toks, ntoks, &ents, &n),
+        PS_EINVAL);
+    ps_tagger_free(NULL);
+}
+
+/* --- out of memory --- */
+
+/* Fails the first, second, ... allocation of a gazetteer load and of a
+ * tagger's creation and run, until one succeeds: each must fail cleanly
+ * with PS_ENOMEM (valgrind checks that nothing leaks). */
+static void test_out_of_memory(void **state)
+{
+    struct fixture *f = *state;
+    if (!FAULT_INJECTION)
+        skip();
+    const char *text =
+        "Deputy Foreign Minister Sergei Ryabkov said Volodymyr Zelenskyy "
+        "and the Harwick Policy Centre met in Brelmont. John Lough, an "
+        "expert, agreed; Lough said the U.S.-led plan at Mar-a-Lago "
+        "stands.\nRemaining Uncertainties and Challenges\n";
+    const ps_token_t *toks;
+    size_t ntoks;
+    /* Warm the analyzer's buffers so that only the code under test meets
+     * the failures. */
+    assert_int_equal(ps_analyze(f->a, text, strlen(text), 0, &toks, &ntoks),
+                     PS_OK);
+
+    int done = 0;
+    for (long n = 0; !done && n < 100000; n++) {
+        ps_gazetteer_t *g = NULL;
+        char *err = NULL;
+        fail_countdown = n;
+        ps_status_t st = ps_gazetteer_load(f->path, f->a, &g, &err);
+        fail_countdown = -1;
+        if (st == PS_OK) {
+            done = 1;
+            /* Loading allocates, so some runs above must have failed. */
+            assert_true(n > 10);
+            assert_int_equal(ps_gazetteer_count(g), 10);
+        } else {
+            assert_int_equal(st, PS_ENOMEM);
+            assert_null(g);
+        }
+        free(err);
+        ps_gazetteer_free(g);
+    }
+    assert_true(done);
+
+    assert_int_equal(ps_analyze(f->a, text, strlen(text), 0, &toks, &ntoks),
+                     PS_OK);
+    done = 0;
+    for (long n = 0; !done && n < 100000; n++) {
+        ps_tagger_t *t = NULL;
+        const ps_entity_t *ents;
+        size_t nents = 0;
+        fail_countdown = n;
+        ps_status_t st = ps_tagger_new(f->g, &t);
+        if (st == PS_OK) {
+            st = ps_tagger_run(t, text, strlen(text), 0, toks, ntoks, &ents,
+                               &nents);
+            /* A failed run leaves the tagger usable. */
+            if (st != PS_OK) {
+                fail_countdown = -1;
+                assert_int_equal(st, PS_ENOMEM);
+                assert_int_equal(ps_tagger_run(t, text, strlen(text), 0,
+                                               toks, ntoks, &ents, &nents),
+                                 PS_OK);
+                assert_true(nents >= 6);
+            } else {
+                done = 1;
+                assert_true(n > 10);
+                assert_true(nents >= 6);
+            }
+        } else {
+            assert_int_equal(st, PS_ENOMEM);
+            assert_null(t);
+        }
+        fail_countdown = -1;
+        ps_tagger_free(t);
+    }
+    assert_true(done);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_type_names),
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+        T(test_load),
+        T(test_load_empty),
+        T(test_load_missing),
+        T(test_load_errors),
+        T(test_parse_memory),
+        T(test_load_same_alias_twice),
+        T(test_resolve),
+        T(test_slug),
+        T(test_case_constraints),
+        T(test_compounds),
+        T(test_longest_match),
+        T(test_possessives),
+        T(test_offsets_with_base),
+        T(test_order_and_overlap),
+        T(test_unknown_cues),
+        T(test_unknown_more_cues),
+        T(test_not_entities),
+        T(test_sentence_start_word_kept_when_seen),
+        T(test_headlines),
+        T(test_surname_link),
+        T(test_titles_stripped),
+        T(test_empty_gazetteer),
+        T(test_compound_and_list_rules),
+        T(test_reuse_and_empty_text),
+        T(test_bad_arguments),
+        T(test_out_of_memory),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
