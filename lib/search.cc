@@ -633,6 +633,48 @@ json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
     return out.release();
 }
 
+/* Levenshtein distance between two short byte strings. */
+size_t edit_distance(const std::string &a, const std::string &b)
+{
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); j++)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); j++) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                               diag + (a[i - 1] != b[j - 1])});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+/* When a suggested word names a known entity, prefer the spelling of its
+ * canonical name if that is as close to what was typed: "zelenskey" then
+ * becomes "zelensky" rather than the equally near variant "zelenskyy". */
+std::string canonical_spelling(ps_db_t *d, const std::string &typed,
+                               const std::string &sugg)
+{
+    const ps_entity_def_t *e =
+        d->gaz ? ps_gazetteer_resolve(d->gaz, d->an, sugg.data(),
+                                      sugg.size(), -1)
+               : nullptr;
+    if (!e)
+        return sugg;
+    char *norm = nullptr;
+    size_t n = 0;
+    if (ps_normalize(e->name, std::strlen(e->name), &norm, &n) != PS_OK)
+        return sugg;
+    std::string name(norm, n);
+    std::free(norm);
+    std::string last = name.substr(name.rfind(' ') + 1);
+    return edit_distance(typed, last) <= edit_distance(typed, sugg) ? last
+                                                                    : sugg;
+}
+
 /* "Did you mean": each plain word replaced by Xapian's spelling suggestion
  * from the index's own vocabulary; empty when nothing changes. */
 std::string suggest(ps_db_t *d, const ps__parsed &p)
@@ -641,6 +683,8 @@ std::string suggest(ps_db_t *d, const ps__parsed &p)
     bool changed = false;
     for (const std::string &w : p.words) {
         std::string s = d->db.get_spelling_suggestion(w, 2);
+        if (!s.empty())
+            s = canonical_spelling(d, w, s);
         if (!s.empty() && s != w)
             changed = true;
         if (!out.empty())
