@@ -319,8 +319,54 @@ static int remove_if_gone(const char *path, void *ctx)
     return 0;
 }
 
-static int do_run(run_t *r, const ps_gazetteer_t *g)
+/* Reads a whole small file; NULL on failure. The caller frees it. */
+static char *slurp(const char *path, size_t *len)
 {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *b = realloc(buf, cap *= 2);
+        if (!b) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf = b;
+        }
+    }
+    if (buf && ferror(f)) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+/* Stores the gazetteer's text in the index for the query side. */
+static int store_gazetteer(run_t *r, const char *path)
+{
+    size_t len = 0;
+    char *text = path ? slurp(path, &len) : NULL;
+    if (path && !text) {
+        fprintf(stderr, "psearch-index: %s: cannot read\n", path);
+        r->fatal = 1;
+        return -1;
+    }
+    ps_status_t st = ps_index_set_gazetteer(r->ix, text ? text : "", len);
+    free(text);
+    return st == PS_OK ? 0 : fail_index(r, st);
+}
+
+static int do_run(run_t *r, const ps_gazetteer_t *g, const char *gaz_path)
+{
+    if (store_gazetteer(r, gaz_path))
+        return EXIT_FAILED;
     prep_t p;
     if (prep_init(&p, g)) {
         fprintf(stderr, "psearch-index: out of memory\n");
@@ -427,7 +473,7 @@ int main(int argc, char **argv)
         exit_code = st == PS_ELOCKED ? EXIT_LOCKED : EXIT_FAILED;
         goto out;
     }
-    exit_code = do_run(&r, g);
+    exit_code = do_run(&r, g, gaz_path);
     if (o.stats && exit_code != EXIT_FAILED)
         printf("psearch-index: added %zu, updated %zu, removed %zu, "
                "skipped %zu, errors %zu, %.2f seconds\n",

@@ -57,6 +57,14 @@ typedef struct ps_gazetteer ps_gazetteer_t;
 PS_EXPORT ps_status_t ps_gazetteer_load(const char *path, ps_analyzer_t *a,
                                         ps_gazetteer_t **out, char **errmsg);
 
+/* Like ps_gazetteer_load(), from LEN bytes of TSV in memory; NAME stands
+ * for the file in messages. The index keeps the gazetteer it was built
+ * with this way, so the query side resolves the same aliases. */
+PS_EXPORT ps_status_t ps_gazetteer_parse(const char *buf, size_t len,
+                                         const char *name, ps_analyzer_t *a,
+                                         ps_gazetteer_t **out,
+                                         char **errmsg);
+
 PS_EXPORT void ps_gazetteer_free(ps_gazetteer_t *g);
 
 PS_EXPORT size_t ps_gazetteer_count(const ps_gazetteer_t *g);

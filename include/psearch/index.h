@@ -90,6 +90,12 @@ PS_EXPORT ps_status_t ps_index_foreach_path(ps_index_t *ix,
                                                       void *ctx),
                                             void *ctx);
 
+/* Stores the gazetteer's text (LEN bytes of TSV) in the index, committed
+ * with the next ps_index_commit(), so that queries resolve aliases with
+ * the very gazetteer the documents were tagged with. */
+PS_EXPORT ps_status_t ps_index_set_gazetteer(ps_index_t *ix,
+                                             const char *text, size_t len);
+
 /* Number of documents, counting uncommitted changes. */
 PS_EXPORT ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out);
 
