@@ -101,10 +101,16 @@ $(B)/tests/%: tests/tools/%.c $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(LIBS) -lstdc++
 
-# The first README command: build, index the shipped corpus, show it.
-demo: all
+# The first README command: install what is missing, build, index the
+# shipped corpus into ./index, show what was indexed and answer a query.
+# Recursive makes, so that the build sees the packages deps installed.
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
 	bin/psearch-index --index index --stats corpus
-	@echo "indexed: $$(xapian-delve index 2>/dev/null | sed -n 's/^number of documents = //p') documents in ./index"
+	@echo "index: $$(xapian-delve index | sed -n 's/^number of documents = //p') documents," \
+	    "$$(xapian-delve -1 -a index | grep -c '^X[A-Z]*:') entities, in ./index"
+	bin/psearch --index index --direct "Article 5"
 
 test check: all $(UNIT_BIN) $(TOOL_BIN)
 	@tests/run.sh

@@ -4,6 +4,7 @@
  * hit lines and entities. */
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <string>
@@ -823,6 +824,19 @@ extern "C" ps_status_t ps_db_stats(ps_db_t *db, json_t **out)
         jset(o.j, "has_positions", json_boolean(db->db.has_positions()));
         jset(o.j, "revision",
              json_integer((json_int_t)db->db.get_revision()));
+        /* The generation is the "db.N" the stub names: it changes with
+         * every --full rebuild. */
+        std::string gen;
+        if (FILE *f = std::fopen((db->dir + "/" PS__STUB).c_str(), "r")) {
+            char line[256];
+            if (std::fgets(line, sizeof line, f) &&
+                std::strncmp(line, "auto ", 5) == 0) {
+                gen = line + 5;
+                gen.erase(gen.find_last_not_of("\r\n") + 1);
+            }
+            std::fclose(f);
+        }
+        jset(o.j, "generation", json_string(gen.c_str()));
         jset(o.j, "entities_known",
              json_integer((json_int_t)ps_gazetteer_count(db->gaz)));
         *out = o.release();

@@ -1,0 +1,23 @@
+/* The response half of psearchd's protocol: building one response line,
+ *   {"id": ID, "ok": true, ...result fields}
+ *   {"id": ID, "ok": false, "error": {"code", "message"[, "position"]}}
+ * Pure, like the request parser; used on the loop thread and in workers. */
+#ifndef PSEARCHD_RESPONSE_H
+#define PSEARCHD_RESPONSE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* A success line: ID (borrowed; NULL is written as null) and the fields of
+ * RESULT (borrowed, an object or NULL) merged at the top level. Returns a
+ * malloc'ed line ending in '\n' with its length in *LEN, NULL when out of
+ * memory or RESULT cannot be encoded. */
+char *sd_response_ok(json_t *id, json_t *result, size_t *len);
+
+/* An error line. POSITION < 0 is left out. MESSAGE need not be valid
+ * UTF-8: bad bytes are replaced. Returns as sd_response_ok(). */
+char *sd_response_error(json_t *id, int code, const char *message,
+                        long position, size_t *len);
+
+#endif

@@ -1,0 +1,296 @@
+/* The thread-pool half of psearchd: runs one request against the index on
+ * a worker thread and builds its response line there, so that neither the
+ * search nor the encoding of a large answer ever blocks the loop. Each
+ * thread has a slot with its own ps_db_t; slots are registered centrally
+ * only so that they can all be closed at exit. */
+#include "worker.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psearch/search.h"
+#include "response.h"
+#include "stats.h"
+
+typedef struct slot {
+    ps_db_t *db;
+    unsigned long epoch;  /* the reload epoch the handle is at */
+    uint64_t checked_ns;  /* when the handle last looked for a revision */
+} slot_t;
+
+static char *index_dir;
+static uint64_t reopen_ns;
+static atomic_ulong epoch;
+
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static slot_t *slots;
+static unsigned nslots, slots_used;
+static _Thread_local slot_t *my_slot;
+static _Thread_local int my_slot_tried;
+
+int sd_worker_init(const char *dir, unsigned threads,
+                   uint64_t reopen_interval_ms)
+{
+    index_dir = strdup(dir);
+    /* A few spare slots: libuv sizes its pool from UV_THREADPOOL_SIZE,
+     * which main sets from --threads, but it caps and may round. */
+    nslots = threads + 4;
+    slots = calloc(nslots, sizeof *slots);
+    reopen_ns = reopen_interval_ms * 1000000u;
+    return index_dir && slots ? 0 : -1;
+}
+
+void sd_worker_cleanup(void)
+{
+    for (unsigned i = 0; i < slots_used; i++)
+        ps_db_close(slots[i].db);
+    free(slots);
+    free(index_dir);
+    slots = NULL;
+    index_dir = NULL;
+    nslots = slots_used = 0;
+}
+
+void sd_worker_reload(void)
+{
+    atomic_fetch_add(&epoch, 1);
+}
+
+unsigned long sd_worker_epoch(void)
+{
+    return atomic_load(&epoch);
+}
+
+void sd_job_free(sd_job_t *job)
+{
+    if (!job)
+        return;
+    sd_request_free(&job->req);
+    json_decref(job->daemon);
+    free(job->line);
+    free(job);
+}
+
+static slot_t *get_slot(void)
+{
+    if (!my_slot_tried) {
+        my_slot_tried = 1;
+        pthread_mutex_lock(&slots_lock);
+        if (slots_used < nslots)
+            my_slot = &slots[slots_used++];
+        pthread_mutex_unlock(&slots_lock);
+    }
+    return my_slot;
+}
+
+static void set_error(sd_job_t *job, int code, const char *msg)
+{
+    job->code = code;
+    snprintf(job->errmsg, sizeof job->errmsg, "%s", msg);
+}
+
+/* Makes S->db usable: opened if it is not, moved to the newest revision if
+ * a reload was asked for or the interval passed. Returns 0, or -1 with the
+ * error in JOB. */
+static int ready_db(slot_t *s, sd_job_t *job)
+{
+    unsigned long want = atomic_load(&epoch);
+    uint64_t now = sd_now_ns();
+    if (s->db && (s->epoch != want || now - s->checked_ns >= reopen_ns)) {
+        int changed = 0;
+        ps_status_t st = ps_db_reopen(s->db, &changed);
+        uint64_t t = sd_now_ns();
+        sd_stats_db_reopen(t - now, changed, st == PS_OK);
+        if (st != PS_OK) {
+            /* Start afresh below: the generation may have been switched
+             * and the old one removed. */
+            ps_db_close(s->db);
+            s->db = NULL;
+        }
+        s->epoch = want;
+        s->checked_ns = t;
+    }
+    if (s->db)
+        return 0;
+    char *errmsg = NULL;
+    ps_status_t st = ps_db_open(index_dir, &s->db, &errmsg);
+    sd_stats_db_open(st == PS_OK);
+    s->epoch = want;
+    s->checked_ns = sd_now_ns();
+    if (st == PS_OK) {
+        free(errmsg);
+        return 0;
+    }
+    s->db = NULL;
+    char msg[256];
+    if (st == PS_ENOINDEX)
+        snprintf(msg, sizeof msg, "no index at %s (yet)", index_dir);
+    else
+        snprintf(msg, sizeof msg, "%s: %s", index_dir,
+                 errmsg ? errmsg : ps_status_str(st));
+    free(errmsg);
+    set_error(job, st, msg);
+    return -1;
+}
+
+/* Runs the request on DB. Returns the result object (new reference) or
+ * NULL with the error in JOB. */
+static json_t *run_op(ps_db_t *db, sd_job_t *job)
+{
+    const sd_request_t *r = &job->req;
+    json_t *out = NULL;
+    ps_status_t st = PS_OK;
+    size_t errpos = (size_t)-1;
+    switch (r->op) {
+    case SD_OP_SEARCH:
+    case SD_OP_FACETS: {
+        ps_search_opts_t o;
+        memset(&o, 0, sizeof o);
+        o.query = r->q;
+        o.offset = r->offset;
+        o.limit = r->limit;
+        o.max_hits = r->max_hits;
+        o.facets = r->facets;
+        o.time_budget = job->time_budget;
+        o.no_results = r->op == SD_OP_FACETS;
+        st = ps_search(db, &o, &out, &errpos);
+        if (st == PS_OK) {
+            json_t *t = json_object_get(out, "total");
+            job->hits = json_is_integer(t) ? json_integer_value(t) : -1;
+        }
+        break;
+    }
+    case SD_OP_DOC:
+        st = ps_db_document(db, r->path, r->from, r->to, &out);
+        break;
+    case SD_OP_STATS: {
+        json_t *ix = NULL;
+        st = ps_db_stats(db, &ix);
+        out = json_object();
+        if (st == PS_OK && out) {
+            json_object_set(out, "daemon", job->daemon);
+            json_object_set_new(out, "index", ix);
+            return out;
+        }
+        json_decref(ix);
+        break;
+    }
+    case SD_OP_RELOAD: {
+        json_t *ix = NULL;
+        st = ps_db_stats(db, &ix);
+        out = json_object();
+        if (st == PS_OK && out) {
+            json_object_set(out, "revision", json_object_get(ix, "revision"));
+            json_object_set(out, "generation",
+                            json_object_get(ix, "generation"));
+            json_object_set_new(out, "epoch",
+                                json_integer((json_int_t)job->epoch));
+            json_decref(ix);
+            return out;
+        }
+        json_decref(ix);
+        break;
+    }
+    default:
+        st = PS_EINTERNAL;
+    }
+    if (st == PS_OK && !out)
+        st = PS_ENOMEM;
+    if (st == PS_OK)
+        return out;
+    json_decref(out);
+    set_error(job, st, st == PS_ENOMEM ? ps_status_str(st)
+                                       : ps_db_errmsg(db));
+    if (st == PS_EBADQUERY && errpos != (size_t)-1)
+        job->position = (long)errpos;
+    return NULL;
+}
+
+/* The stats op answers even without an index: the daemon's counters are
+ * worth having exactly when something is wrong. */
+static json_t *stats_without_index(sd_job_t *job)
+{
+    json_t *out = json_object(), *e = json_object();
+    if (!out || !e ||
+        json_object_set_new(e, "code", json_string(sd_code_name(job->code))) ||
+        json_object_set_new(e, "message", json_string(job->errmsg)) ||
+        json_object_set(out, "daemon", job->daemon) ||
+        json_object_set_new(out, "index", json_null())) {
+        json_decref(out);
+        json_decref(e);
+        return NULL;
+    }
+    if (json_object_set_new(out, "index_error", e)) {
+        json_decref(out);
+        return NULL;
+    }
+    job->code = 0;
+    return out;
+}
+
+static void work_cb(uv_work_t *w)
+{
+    sd_job_t *job = w->data;
+    job->hits = -1;
+    job->position = -1;
+    slot_t tmp = {0}, *s = get_slot();
+    if (!s)
+        s = &tmp; /* no slot left: a handle for this job only */
+    json_t *result = NULL;
+    if (ready_db(s, job) == 0) {
+        result = run_op(s->db, job);
+        /* The index moved under the search even after the engine's own
+         * retry: try once more from the newest revision. */
+        if (!result && job->code == PS_EMODIFIED &&
+            ps_db_reopen(s->db, NULL) == PS_OK) {
+            job->code = 0;
+            job->position = -1;
+            result = run_op(s->db, job);
+        }
+        /* A handle that failed this way is suspect: start afresh next
+         * time rather than keep failing. */
+        if (!result && (job->code == PS_ECORRUPT || job->code == PS_EIO)) {
+            ps_db_close(s->db);
+            s->db = NULL;
+        }
+    } else if (job->req.op == SD_OP_STATS) {
+        result = stats_without_index(job);
+    }
+    if (s == &tmp)
+        ps_db_close(tmp.db);
+    if (result)
+        job->line = sd_response_ok(job->req.id, result, &job->len);
+    else
+        job->line = sd_response_error(job->req.id, job->code, job->errmsg,
+                                      job->position, &job->len);
+    json_decref(result);
+    if (job->line && job->len > job->max_len) {
+        free(job->line);
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "the answer of %zu bytes is over max-output (%zu); ask for "
+                 "fewer results or lines",
+                 job->len, job->max_len);
+        set_error(job, SD_ETOOLARGE, msg);
+        job->line = sd_response_error(job->req.id, job->code, job->errmsg,
+                                      -1, &job->len);
+    }
+    if (!job->line && !job->code)
+        set_error(job, PS_ENOMEM, "out of memory encoding the response");
+}
+
+static void after_work_cb(uv_work_t *w, int status)
+{
+    (void)status; /* jobs are never cancelled */
+    sd_job_t *job = w->data;
+    job->done(job);
+}
+
+int sd_worker_submit(uv_loop_t *loop, sd_job_t *job)
+{
+    job->work.data = job;
+    return uv_queue_work(loop, &job->work, work_cb, after_work_cb);
+}
