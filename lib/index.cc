@@ -605,9 +605,13 @@ extern "C" void ps_index_close(ps_index_t *ix)
         ix->db.close();
     } catch (...) {
     }
-    if (ix->aside && ix->gen) {
-        std::error_code ec;
-        fs::remove_all(ix->dir + "/" + gen_name(ix->gen), ec);
+    try {
+        if (ix->aside && ix->gen) {
+            std::error_code ec;
+            fs::remove_all(ix->dir + "/" + gen_name(ix->gen), ec);
+        }
+    } catch (...) {
+        /* The next writer removes a generation left behind. */
     }
     if (ix->lockfd >= 0)
         ::close(ix->lockfd);
