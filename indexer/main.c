@@ -90,6 +90,15 @@ static void warn_file(const char *path, const char *what)
         fprintf(stderr, "psearch-index: warning: %s: %s\n", path, what);
 }
 
+/* Files and folders the walk could not read count as skipped files. */
+static size_t walk_errors;
+
+static void warn_walk(const char *path, const char *what)
+{
+    warn_file(path, what);
+    walk_errors++;
+}
+
 static int parse_size(const char *s, size_t *out)
 {
     char *end;
@@ -456,12 +465,13 @@ int main(int argc, char **argv)
     walk_rules_t rules = {o.include, o.ninclude, o.exclude, o.nexclude,
                           gaz_path};
     for (size_t i = 0; i < r.nroots; i++)
-        if (walk_corpus(r.roots[i], &rules, &r.files, warn_file)) {
+        if (walk_corpus(r.roots[i], &rules, &r.files, warn_walk)) {
             fprintf(stderr, "psearch-index: out of memory\n");
             exit_code = EXIT_FAILED;
             goto out;
         }
     walk_sort(&r.files);
+    r.c.errors = walk_errors;
 
     char *ierr = NULL;
     st = ps_index_open(index_dir, o.full ? PS_INDEX_REBUILD : 0, &r.ix,

@@ -40,6 +40,14 @@ test_expect_success 'an unreadable file: warning, exit 1' '
     grep -q "dangling.txt" "$TMP/err"
     rm "$C/dangling.txt"
 '
+if [ "$(id -u)" != 0 ]; then
+test_expect_success 'a file without read permission: warning, exit 1' '
+    printf "Secret\n" > "$C/secret.txt"; chmod 000 "$C/secret.txt"
+    assert_exit 1 run_index
+    grep -q "secret.txt: cannot open" "$TMP/err"
+    rm -f "$C/secret.txt"
+'
+fi
 test_expect_success 'a file that turns bad keeps its last good version' '
     f=$C/004_885119e9e1c7bf41.txt
     printf "\xff broken now" > "$f"

@@ -25,14 +25,26 @@ _run_cleanup() {
 trap _run_cleanup EXIT
 
 # test_expect_success DESCRIPTION COMMANDS: runs COMMANDS in a subshell
-# with -e; the case passes when they all succeed.
+# with -e; the case passes when they all succeed. The subshell must not
+# run as an `if` condition: bash ignores -e there, and only the last
+# command could fail the case.
 test_expect_success() {
-    local desc=$1 body=$2 out
-    if out=$( (set -e; eval "$body") 2>&1 ); then
+    local desc=$1 body=$2 out rc
+    out=$( (set -e; eval "$body") 2>&1 ); rc=$?
+    if [ $rc -eq 0 ]; then
         _pass=$((_pass + 1)); echo "ok $desc"
     else
         _fail=$((_fail + 1)); echo "FAIL $desc"
         printf '%s\n' "$out" | sed 's/^/    /' | tail -30
+    fi
+}
+
+# Reads stdin and fails if a line matches the grep pattern $1: with set -e,
+# "! grep" would never fail a case ("!" exempts a command from set -e).
+lacks() {
+    if grep -q -- "$1"; then
+        echo "unexpected match: $1" >&2
+        return 1
     fi
 }
 
