@@ -224,6 +224,7 @@ struct item {
     std::vector<std::string> raw;    /* its unstemmed terms, in order */
     std::vector<std::string> tstems; /* its title-stem terms */
     std::string single;        /* its only term, for NEAR */
+    bool empty = false;        /* no searchable word: adds no condition */
 };
 
 class parser {
@@ -309,8 +310,9 @@ class parser {
             items.push_back(parse_unary());
         }
         if (items.empty())
-            fail(cur().pos, cur().kind == T_RP ? "empty parentheses"
-                                               : "expected a word here");
+            fail(cur().pos, cur().kind != T_RP ? "expected a word here"
+                            : depth_ ? "empty parentheses"
+                                     : "unbalanced ')': no '(' opened it");
         return combine(items);
     }
 
@@ -337,6 +339,8 @@ class parser {
             run_words = 0;
         };
         for (item &it : items) {
+            if (it.empty)
+                continue;
             if (it.neg) {
                 flush_run();
                 neg.push_back(it.q);
@@ -353,6 +357,9 @@ class parser {
                 title.push_back(Xapian::Query(t));
         }
         flush_run();
+        if (pos.empty() && neg.empty())
+            fail(0, "nothing to search for: the query has no word, only "
+                    "punctuation or symbols");
         Xapian::Query q;
         if (pos.empty())
             q = Xapian::Query::MatchAll;
@@ -397,6 +404,7 @@ class parser {
 
     item parse_near()
     {
+        size_t first_hit = out_.hits.size();
         item first = parse_primary();
         if (cur().kind != T_NEAR)
             return first;
@@ -418,10 +426,16 @@ class parser {
             size_t opos = cur().pos;
             need_single(parse_primary(), opos);
         }
+        /* The operands' own hit groups give way to one that keeps only
+         * the occurrences standing near each other. */
+        out_.hits.resize(first_hit);
+        ps__hitgroup g;
+        g.terms = terms;
+        g.near_window = dist + (unsigned)terms.size();
+        out_.hits.push_back(g);
         item it;
         it.q = Xapian::Query(Xapian::Query::OP_NEAR, terms.begin(),
-                             terms.end(),
-                             (Xapian::termcount)(dist + terms.size()));
+                             terms.end(), g.near_window);
         return it;
     }
 
@@ -518,9 +532,10 @@ class parser {
             }
         }
         if (stems.empty()) {
-            /* Punctuation alone: match everything rather than nothing, as
-             * the word adds no condition. */
+            /* Punctuation alone ("-", "—") adds no condition; a query made
+             * only of such words is refused in combine(). */
             it.q = Xapian::Query::MatchAll;
+            it.empty = true;
             return it;
         }
         it.q = sequence(stems);

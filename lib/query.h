@@ -23,6 +23,9 @@ struct ps__hitgroup {
     std::vector<std::string> terms;
     bool wildcard = false;
     bool entity = false; /* entity term: spans come from its mentions */
+    /* For NEAR: hits only where every term stands within this many
+     * positions of the others; 0 for no such condition. */
+    unsigned near_window = 0;
 };
 
 struct ps__parsed {

@@ -380,6 +380,33 @@ class result_builder {
         }
     }
 
+    /* Occurrences of NEAR's terms that have every other term within the
+     * window. */
+    template <typename At>
+    void near_hits(Xapian::docid did, const ps__hitgroup &g, At &at,
+                   std::vector<span> &hits)
+    {
+        std::vector<std::vector<Xapian::termpos>> pl;
+        for (const std::string &t : g.terms)
+            pl.push_back(positions(did, t));
+        for (size_t i = 0; i < pl.size(); i++)
+            for (Xapian::termpos p : pl[i]) {
+                bool ok = true;
+                for (size_t j = 0; j < pl.size() && ok; j++) {
+                    if (j == i)
+                        continue;
+                    Xapian::termpos lo = p > g.near_window
+                                             ? p - g.near_window + 1
+                                             : 1;
+                    auto q = std::lower_bound(pl[j].begin(), pl[j].end(), lo);
+                    ok = q != pl[j].end() && *q < p + g.near_window;
+                }
+                span s;
+                if (ok && at(p, s))
+                    hits.push_back(s);
+            }
+    }
+
     std::vector<span> find_hits(const Xapian::MSetIterator &m,
                                 const Xapian::Document &doc, docdata &dd)
     {
@@ -401,6 +428,8 @@ class result_builder {
                     if (it != ms.end())
                         hits.push_back(it->second);
                 }
+            } else if (g.near_window) {
+                near_hits(did, g, at, hits);
             } else if (g.wildcard) {
                 const std::string &pre = g.terms[0];
                 Xapian::TermIterator t = doc.termlist_begin();
