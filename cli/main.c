@@ -82,7 +82,7 @@ static void usage(FILE *f)
 "      --color[=WHEN]  highlight matches: auto (on a terminal, unless\n"
 "                      $NO_COLOR is set), always or never; default auto\n"
 "      --width N       cut lines to N columns (0: never; default the\n"
-"                      terminal's width, else $COLUMNS, else 80)\n"
+"                      terminal's width, else $COLUMNS, else never)\n"
 "\n"
 "Where to search:\n"
 "  -i, --index DIR     the index (default $PSEARCH_INDEX, else\n"
@@ -326,7 +326,8 @@ static int term_width(void)
         if (end != cols && !*end && v > 0 && v <= 100000)
             return (int)v;
     }
-    return 80;
+    /* Into a pipe or a file, whole lines, as grep writes them. */
+    return 0;
 }
 
 /* Everything one run holds, for the fetch callback and the clean-up. */
