@@ -62,9 +62,8 @@ static int wait_fd(int fd, short events, int64_t deadline)
     }
 }
 
-client_status_t client_connect(const char *path, int connect_ms,
-                               int read_ms, client_t **out, char *err,
-                               size_t errlen)
+client_status_t client_connect(const char *path, int connect_ms, int read_ms,
+                               client_t **out, char *err, size_t errlen)
 {
     *out = NULL;
     struct sockaddr_un addr;
@@ -106,8 +105,7 @@ client_status_t client_connect(const char *path, int connect_ms,
         } else if (errno == EAGAIN) {
             errno = ETIMEDOUT;
         }
-        set_err(err, errlen, "cannot connect to %s: %s", path,
-                strerror(errno));
+        set_err(err, errlen, "cannot connect to %s: %s", path, strerror(errno));
         close(fd);
         return CLIENT_UNREACHABLE;
     }
@@ -147,7 +145,8 @@ static int send_all(client_t *c, const char *p, size_t n, int64_t deadline,
             if (r == 0) {
                 set_err(err, errlen,
                         "%s: the daemon did not take the request within "
-                        "%d ms", c->path, c->read_ms);
+                        "%d ms",
+                        c->path, c->read_ms);
                 return -1;
             }
         }
@@ -172,8 +171,8 @@ static ssize_t read_line(client_t *c, int64_t deadline, char *err,
             return nl - c->buf;
         scanned = c->len;
         if (c->len >= CLIENT_MAX_RESPONSE) {
-            set_err(err, errlen, "%s: response longer than %u bytes",
-                    c->path, CLIENT_MAX_RESPONSE);
+            set_err(err, errlen, "%s: response longer than %u bytes", c->path,
+                    CLIENT_MAX_RESPONSE);
             return -1;
         }
         if (c->cap - c->len < 4096) {
@@ -196,7 +195,8 @@ static ssize_t read_line(client_t *c, int64_t deadline, char *err,
         if (r == 0) {
             set_err(err, errlen,
                     "%s: the daemon closed the connection without an "
-                    "answer", c->path);
+                    "answer",
+                    c->path);
             return -1;
         }
         if (errno == EINTR)
@@ -208,9 +208,8 @@ static ssize_t read_line(client_t *c, int64_t deadline, char *err,
         }
         int w = wait_fd(c->fd, POLLIN, deadline);
         if (w == 0) {
-            set_err(err, errlen,
-                    "%s: the daemon did not answer within %d ms", c->path,
-                    c->read_ms);
+            set_err(err, errlen, "%s: the daemon did not answer within %d ms",
+                    c->path, c->read_ms);
             return -1;
         }
         if (w < 0) {
@@ -220,8 +219,8 @@ static ssize_t read_line(client_t *c, int64_t deadline, char *err,
     }
 }
 
-client_status_t client_call(client_t *c, json_t *req, json_t **resp,
-                            char *err, size_t errlen)
+client_status_t client_call(client_t *c, json_t *req, json_t **resp, char *err,
+                            size_t errlen)
 {
     *resp = NULL;
     long long id = c->next_id++;
@@ -260,8 +259,9 @@ client_status_t client_call(client_t *c, json_t *req, json_t **resp,
     memmove(c->buf, c->buf + ll + 1, c->len - (size_t)ll - 1);
     c->len -= (size_t)ll + 1;
     if (!obj || !json_is_object(obj)) {
-        set_err(err, errlen, "%s: the daemon answered something that is "
-                             "not a JSON object: %s",
+        set_err(err, errlen,
+                "%s: the daemon answered something that is "
+                "not a JSON object: %s",
                 c->path, obj ? "wrong type" : jerr.text);
         json_decref(obj);
         return CLIENT_FAILED;
@@ -273,8 +273,7 @@ client_status_t client_call(client_t *c, json_t *req, json_t **resp,
     json_t *rid = json_object_get(obj, "id");
     if (rid && !json_is_null(rid) &&
         !(json_is_integer(rid) && json_integer_value(rid) == id)) {
-        set_err(err, errlen, "%s: the answer is for another request",
-                c->path);
+        set_err(err, errlen, "%s: the answer is for another request", c->path);
         json_decref(obj);
         return CLIENT_FAILED;
     }

@@ -29,16 +29,15 @@ typedef enum {
  * connection and READ_MS for each response. On CLIENT_OK *OUT is a handle
  * the caller frees with client_close(); otherwise ERR (ERRLEN bytes) says
  * why. */
-client_status_t client_connect(const char *path, int connect_ms,
-                               int read_ms, client_t **out, char *err,
-                               size_t errlen);
+client_status_t client_connect(const char *path, int connect_ms, int read_ms,
+                               client_t **out, char *err, size_t errlen);
 
 /* Sends REQ (a JSON object; an "id" is added to it) and reads the one
  * response line that answers it. On CLIENT_OK *RESP is the parsed response
  * object, "id" removed, which the caller releases with json_decref(); it
  * may be {"ok":false,...}. Otherwise ERR says what went wrong. */
-client_status_t client_call(client_t *c, json_t *req, json_t **resp,
-                            char *err, size_t errlen);
+client_status_t client_call(client_t *c, json_t *req, json_t **resp, char *err,
+                            size_t errlen);
 
 /* Closes the connection. NULL is allowed. */
 void client_close(client_t *c);

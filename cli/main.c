@@ -62,54 +62,54 @@ typedef struct options {
 static void usage(FILE *f)
 {
     fputs(
-"Usage: psearch [options] QUERY...\n"
-"Searches the indexed news articles and prints, best article first, every\n"
-"line that matches. The arguments are joined with spaces into one query.\n"
-"The daemon (psearchd) answers when it runs; otherwise psearch opens the\n"
-"index itself. Both give the same results.\n"
-"\n"
-"Output:\n"
-"  -j, --json          JSON Lines: one object per result, then a summary\n"
-"                      line {\"total\",\"total_exact\",\"elapsed_us\",...}\n"
-"      --vimgrep       path:line:column:text for every hit (Vim's grepprg)\n"
-"  -c, --count         print only the number of matching articles\n"
-"      --facets[=N]    also list the N (default 10, at most 100) people,\n"
-"                      places, organisations and treaties most talked\n"
-"                      about in the matching articles\n"
-"  -n, --limit N       show N articles (default 10, at most 1000)\n"
-"      --offset N      skip the first N articles (for paging)\n"
-"      --max-hits N    list at most N hits per article (default 50)\n"
-"      --color[=WHEN]  highlight matches: auto (on a terminal, unless\n"
-"                      $NO_COLOR is set), always or never; default auto\n"
-"      --width N       cut lines to N columns (0: never; default the\n"
-"                      terminal's width, else $COLUMNS, else never)\n"
-"\n"
-"Where to search:\n"
-"  -i, --index DIR     the index (default $PSEARCH_INDEX, else\n"
-"                      $XDG_DATA_HOME/psearch/index, else\n"
-"                      ~/.local/share/psearch/index); when the index is\n"
-"                      named here or in $PSEARCH_INDEX, the daemon is\n"
-"                      asked only if it serves that same index\n"
-"  -s, --socket PATH   ask the daemon at PATH, and fail if it does not\n"
-"                      answer (default $PSEARCH_SOCKET, else\n"
-"                      $XDG_RUNTIME_DIR/psearch.sock, else\n"
-"                      /tmp/psearch-$UID.sock)\n"
-"  -d, --direct        open the index, never ask the daemon\n"
-"      --timeout SEC   wait at most SEC seconds for the daemon's answer\n"
-"                      (default 10)\n"
-"  -h, --help          show this help\n"
-"  -V, --version       show the version\n"
-"\n"
-"Options go before the query; long options may also follow it. A word\n"
-"starting with '-' after the first query word is a query word\n"
-"(psearch peace -Witkoff); put '--' before a query that starts with '-'.\n"
-"\n"
-"Query: words (all must match, stemmed), \"exact phrase\", ~\"stemmed\n"
-"phrase\", a OR b, -word or NOT word, ( ), prefix*, a NEAR/5 b,\n"
-"title:word, path:text, date:2025-12, person:NAME, place:, org:, treaty:.\n"
-"\n"
-"Exit status: 0 something matched, 1 nothing matched, 2 an error (a\n"
-"malformed query, no index, the daemon asked for did not answer).\n",
+        "Usage: psearch [options] QUERY...\n"
+        "Searches the indexed news articles and prints, best article first, every\n"
+        "line that matches. The arguments are joined with spaces into one query.\n"
+        "The daemon (psearchd) answers when it runs; otherwise psearch opens the\n"
+        "index itself. Both give the same results.\n"
+        "\n"
+        "Output:\n"
+        "  -j, --json          JSON Lines: one object per result, then a summary\n"
+        "                      line {\"total\",\"total_exact\",\"elapsed_us\",...}\n"
+        "      --vimgrep       path:line:column:text for every hit (Vim's grepprg)\n"
+        "  -c, --count         print only the number of matching articles\n"
+        "      --facets[=N]    also list the N (default 10, at most 100) people,\n"
+        "                      places, organisations and treaties most talked\n"
+        "                      about in the matching articles\n"
+        "  -n, --limit N       show N articles (default 10, at most 1000)\n"
+        "      --offset N      skip the first N articles (for paging)\n"
+        "      --max-hits N    list at most N hits per article (default 50)\n"
+        "      --color[=WHEN]  highlight matches: auto (on a terminal, unless\n"
+        "                      $NO_COLOR is set), always or never; default auto\n"
+        "      --width N       cut lines to N columns (0: never; default the\n"
+        "                      terminal's width, else $COLUMNS, else never)\n"
+        "\n"
+        "Where to search:\n"
+        "  -i, --index DIR     the index (default $PSEARCH_INDEX, else\n"
+        "                      $XDG_DATA_HOME/psearch/index, else\n"
+        "                      ~/.local/share/psearch/index); when the index is\n"
+        "                      named here or in $PSEARCH_INDEX, the daemon is\n"
+        "                      asked only if it serves that same index\n"
+        "  -s, --socket PATH   ask the daemon at PATH, and fail if it does not\n"
+        "                      answer (default $PSEARCH_SOCKET, else\n"
+        "                      $XDG_RUNTIME_DIR/psearch.sock, else\n"
+        "                      /tmp/psearch-$UID.sock)\n"
+        "  -d, --direct        open the index, never ask the daemon\n"
+        "      --timeout SEC   wait at most SEC seconds for the daemon's answer\n"
+        "                      (default 10)\n"
+        "  -h, --help          show this help\n"
+        "  -V, --version       show the version\n"
+        "\n"
+        "Options go before the query; long options may also follow it. A word\n"
+        "starting with '-' after the first query word is a query word\n"
+        "(psearch peace -Witkoff); put '--' before a query that starts with '-'.\n"
+        "\n"
+        "Query: words (all must match, stemmed), \"exact phrase\", ~\"stemmed\n"
+        "phrase\", a OR b, -word or NOT word, ( ), prefix*, a NEAR/5 b,\n"
+        "title:word, path:text, date:2025-12, person:NAME, place:, org:, treaty:.\n"
+        "\n"
+        "Exit status: 0 something matched, 1 nothing matched, 2 an error (a\n"
+        "malformed query, no index, the daemon asked for did not answer).\n",
         f);
 }
 
@@ -121,8 +121,10 @@ static int parse_uint(const char *name, const char *s, unsigned min,
     errno = 0;
     unsigned long v = strtoul(s, &end, 10);
     if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
-        fprintf(stderr, "psearch: --%s takes a number from %u to %u, not "
-                        "'%s'\n", name, min, max, s);
+        fprintf(stderr,
+                "psearch: --%s takes a number from %u to %u, not "
+                "'%s'\n",
+                name, min, max, s);
         return -1;
     }
     *out = (unsigned)v;
@@ -135,8 +137,10 @@ static int parse_seconds(const char *s, int *ms)
     errno = 0;
     double v = strtod(s, &end);
     if (errno || end == s || *end || !(v > 0) || v > 3600) {
-        fprintf(stderr, "psearch: --timeout takes seconds from 0.001 to "
-                        "3600, not '%s'\n", s);
+        fprintf(stderr,
+                "psearch: --timeout takes seconds from 0.001 to "
+                "3600, not '%s'\n",
+                s);
         return -1;
     }
     *ms = (int)(v * 1000 + 0.5);
@@ -169,8 +173,13 @@ static int query_push(char **q, size_t *len, const char *word)
 static int parse_args(int argc, char **argv, options_t *o)
 {
     enum {
-        OPT_VIMGREP = 256, OPT_OFFSET, OPT_MAX_HITS, OPT_COLOR, OPT_FACETS,
-        OPT_TIMEOUT, OPT_WIDTH,
+        OPT_VIMGREP = 256,
+        OPT_OFFSET,
+        OPT_MAX_HITS,
+        OPT_COLOR,
+        OPT_FACETS,
+        OPT_TIMEOUT,
+        OPT_WIDTH,
     };
     static const struct option longopts[] = {
         {"json", no_argument, 0, 'j'},
@@ -222,9 +231,15 @@ static int parse_args(int argc, char **argv, options_t *o)
             continue;
         }
         switch (c) {
-        case 'j': json = 1; break;
-        case OPT_VIMGREP: vimgrep = 1; break;
-        case 'c': o->count = 1; break;
+        case 'j':
+            json = 1;
+            break;
+        case OPT_VIMGREP:
+            vimgrep = 1;
+            break;
+        case 'c':
+            o->count = 1;
+            break;
         case OPT_FACETS:
             o->facets = DEFAULT_FACETS;
             if (optarg &&
@@ -251,8 +266,10 @@ static int parse_args(int argc, char **argv, options_t *o)
             else if (!strcmp(optarg, "never"))
                 o->color = COLOR_NEVER;
             else {
-                fprintf(stderr, "psearch: --color takes auto, always or "
-                                "never, not '%s'\n", optarg);
+                fprintf(stderr,
+                        "psearch: --color takes auto, always or "
+                        "never, not '%s'\n",
+                        optarg);
                 return -1;
             }
             break;
@@ -261,15 +278,25 @@ static int parse_args(int argc, char **argv, options_t *o)
                 return -1;
             o->width = (int)w;
             break;
-        case 'i': o->index = optarg; break;
-        case 's': o->socket = optarg; break;
-        case 'd': o->direct = 1; break;
+        case 'i':
+            o->index = optarg;
+            break;
+        case 's':
+            o->socket = optarg;
+            break;
+        case 'd':
+            o->direct = 1;
+            break;
         case OPT_TIMEOUT:
             if (parse_seconds(optarg, &o->timeout_ms))
                 return -1;
             break;
-        case 'h': usage(stdout); return 1;
-        case 'V': printf("psearch %s\n", PS_VERSION); return 1;
+        case 'h':
+            usage(stdout);
+            return 1;
+        case 'V':
+            printf("psearch %s\n", PS_VERSION);
+            return 1;
         default:
             fprintf(stderr, "Try 'psearch --help'.\n");
             return -1;
@@ -333,9 +360,9 @@ static int term_width(void)
 /* Everything one run holds, for the fetch callback and the clean-up. */
 typedef struct run {
     const options_t *o;
-    ps_db_t *db;         /* direct */
-    client_t *client;    /* through the daemon */
-    int client_broken;   /* the connection lost step: stop using it */
+    ps_db_t *db;       /* direct */
+    client_t *client;  /* through the daemon */
+    int client_broken; /* the connection lost step: stop using it */
     char *index_dir;
     char *socket_path;
 } run_t;
@@ -355,8 +382,7 @@ static json_t *disk_lines(const char *path, unsigned from, unsigned to)
         if (line >= from) {
             if (len + 1 >= cap) {
                 size_t ncap = cap ? cap * 2 : 4096;
-                char *nb = ncap <= MAX_FILE_TEXT ? realloc(buf, ncap)
-                                                 : NULL;
+                char *nb = ncap <= MAX_FILE_TEXT ? realloc(buf, ncap) : NULL;
                 if (!nb)
                     break;
                 buf = nb;
@@ -369,10 +395,10 @@ static json_t *disk_lines(const char *path, unsigned from, unsigned to)
             line++;
     }
     fclose(f);
-    json_t *doc = buf ? json_pack("{s:s, s:I, s:s%}", "path", path,
-                                  "first_line", (json_int_t)from, "text",
-                                  buf, len)
-                      : NULL;
+    json_t *doc =
+        buf ? json_pack("{s:s, s:I, s:s%}", "path", path, "first_line",
+                        (json_int_t)from, "text", buf, len)
+            : NULL;
     free(buf);
     return doc;
 }
@@ -388,13 +414,13 @@ static json_t *fetch_lines(void *ctx, const char *path, unsigned from,
         return NULL;
     }
     if (r->client && !r->client_broken) {
-        json_t *req = json_pack("{s:s, s:s, s:I, s:I}", "op", "doc", "path",
-                                path, "from", (json_int_t)from, "to",
-                                (json_int_t)to);
+        json_t *req =
+            json_pack("{s:s, s:s, s:I, s:I}", "op", "doc", "path", path, "from",
+                      (json_int_t)from, "to", (json_int_t)to);
         char err[512];
         json_t *resp = NULL;
-        if (req && client_call(r->client, req, &resp, err, sizeof err) !=
-                       CLIENT_OK)
+        if (req &&
+            client_call(r->client, req, &resp, err, sizeof err) != CLIENT_OK)
             r->client_broken = 1;
         json_decref(req);
         if (json_is_true(json_object_get(resp, "ok"))) {
@@ -435,9 +461,8 @@ static int same_index(const char *wanted, const char *served)
  * opened it yet). */
 static const char *stats_path(const json_t *st)
 {
-    const char *p =
-        json_string_value(json_object_get(json_object_get(st, "index"),
-                                          "path"));
+    const char *p = json_string_value(
+        json_object_get(json_object_get(st, "index"), "path"));
     if (p)
         return p;
     return json_string_value(
@@ -457,9 +482,8 @@ static int choose_route(run_t *r)
     if (o->direct)
         return ROUTE_DIRECT;
     char err[512];
-    client_status_t cs = client_connect(r->socket_path, CONNECT_MS,
-                                        o->timeout_ms, &r->client, err,
-                                        sizeof err);
+    client_status_t cs = client_connect(
+        r->socket_path, CONNECT_MS, o->timeout_ms, &r->client, err, sizeof err);
     if (cs != CLIENT_OK) {
         if (!o->socket)
             return ROUTE_DIRECT;
@@ -479,8 +503,8 @@ static int choose_route(run_t *r)
         fprintf(stderr, "psearch: %s\n", req ? err : "out of memory");
         return ROUTE_ERROR;
     }
-    const char *served = json_is_true(json_object_get(resp, "ok"))
-                             ? stats_path(resp) : NULL;
+    const char *served =
+        json_is_true(json_object_get(resp, "ok")) ? stats_path(resp) : NULL;
     int same = served && same_index(r->index_dir, served);
     if (!same && o->socket) {
         fprintf(stderr, "psearch: the daemon at %s serves %s, not %s\n",
@@ -531,8 +555,8 @@ static json_t *search_daemon(run_t *r, const request_t *q, int *busy)
         req = json_pack("{s:s, s:s, s:I}", "op", "facets", "q", o->query,
                         "limit", (json_int_t)q->facets);
     } else {
-        req = json_pack("{s:s, s:s, s:I, s:I}", "op", "search", "q",
-                        o->query, "limit", (json_int_t)q->limit, "offset",
+        req = json_pack("{s:s, s:s, s:I, s:I}", "op", "search", "q", o->query,
+                        "limit", (json_int_t)q->limit, "offset",
                         (json_int_t)q->offset);
         if (req && q->max_hits)
             json_object_set_new(req, "max_hits", json_integer(q->max_hits));
@@ -541,9 +565,9 @@ static json_t *search_daemon(run_t *r, const request_t *q, int *busy)
     }
     char err[512];
     json_t *resp = NULL;
-    client_status_t cs = req ? client_call(r->client, req, &resp, err,
-                                           sizeof err)
-                             : CLIENT_FAILED;
+    client_status_t cs =
+        req ? client_call(r->client, req, &resp, err, sizeof err)
+            : CLIENT_FAILED;
     json_decref(req);
     if (cs != CLIENT_OK) {
         fprintf(stderr, "psearch: %s\n", req ? err : "out of memory");
@@ -582,9 +606,11 @@ static json_t *search_direct(run_t *r, const request_t *q)
     char *errmsg = NULL;
     ps_status_t st = ps_db_open(r->index_dir, &r->db, &errmsg);
     if (st == PS_ENOINDEX) {
-        fprintf(stderr, "psearch: no index in %s\n"
-                        "Build one with: psearch-index --index %s "
-                        "CORPUS_DIR\n", r->index_dir, r->index_dir);
+        fprintf(stderr,
+                "psearch: no index in %s\n"
+                "Build one with: psearch-index --index %s "
+                "CORPUS_DIR\n",
+                r->index_dir, r->index_dir);
         free(errmsg);
         return NULL;
     }
@@ -606,8 +632,8 @@ static json_t *search_direct(run_t *r, const request_t *q)
     size_t pos = 0;
     st = ps_search(r->db, &so, &res, &pos);
     if (st == PS_EBADQUERY) {
-        render_query_error(stderr, o->query, ps_db_errmsg(r->db),
-                           (long)pos, use_color(o->color, STDERR_FILENO));
+        render_query_error(stderr, o->query, ps_db_errmsg(r->db), (long)pos,
+                           use_color(o->color, STDERR_FILENO));
         return NULL;
     }
     if (st != PS_OK) {
@@ -648,8 +674,11 @@ int main(int argc, char **argv)
             res = search_direct(&r, &q);
         }
         break;
-    case ROUTE_DIRECT: res = search_direct(&r, &q); break;
-    default: goto out;
+    case ROUTE_DIRECT:
+        res = search_direct(&r, &q);
+        break;
+    default:
+        goto out;
     }
     if (!res)
         goto out;
@@ -665,8 +694,7 @@ int main(int argc, char **argv)
         .fetch_ctx = &r,
     };
     if (render_result(res, &ro, stdout, stderr) != 0) {
-        fprintf(stderr, "psearch: writing the results: %s\n",
-                strerror(errno));
+        fprintf(stderr, "psearch: writing the results: %s\n", strerror(errno));
         exit_code = EXIT_ERROR;
         goto out;
     }

@@ -61,8 +61,7 @@ static int cells_build(cells_t *c, const char *s, size_t len)
     while (i < len) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(len - i),
-                                              &cp);
+                                              (utf8proc_ssize_t)(len - i), &cp);
         int cw = 1;
         if (k <= 0) {
             /* An invalid byte stands alone and takes one column. */
@@ -134,8 +133,7 @@ static void put_text(FILE *out, const char *s, size_t from, size_t to,
  * counting one column for each "…" that marks a cut. The first span is
  * put a third of the way in, which leaves room to read on after it. */
 static void choose_window(const cells_t *c, const char *s, const span_t *sp,
-                          size_t nsp, size_t width, size_t *plo,
-                          size_t *phi)
+                          size_t nsp, size_t width, size_t *plo, size_t *phi)
 {
 #define W(a, b) (c->cum[b] - c->cum[a])
 #define FITS(a, b) (W(a, b) + ((a) > 0) + ((b) < c->n) <= width)
@@ -221,9 +219,8 @@ static size_t spans_normalise(span_t *sp, size_t n, size_t len)
 /* Writes LEN bytes of S cut to WIDTH columns (0: uncut) around the first
  * of SPANS, with "…" where it was cut and the spans highlighted. SPANS
  * must be normalised. */
-static void put_window(FILE *out, const char *s, size_t len,
-                       const span_t *sp, size_t nsp, size_t width,
-                       int color)
+static void put_window(FILE *out, const char *s, size_t len, const span_t *sp,
+                       size_t nsp, size_t width, int color)
 {
     cells_t c;
     if (cells_build(&c, s, len)) {
@@ -446,14 +443,14 @@ static void human_result(FILE *out, const json_t *r, const render_opts_t *o)
             char num[16];
             snprintf(num, sizeof num, "%u", h[i].line);
             if (o->color)
-                fprintf(out, C_PATH "%s" C_SEP ":" C_LINE "%s" C_SEP
-                             ":" C_OFF " ", shown, num);
+                fprintf(out,
+                        C_PATH "%s" C_SEP ":" C_LINE "%s" C_SEP ":" C_OFF " ",
+                        shown, num);
             else
                 fprintf(out, "%s:%s: ", shown, num);
             size_t w = 0;
             if (o->width) {
-                size_t pre = text_width(shown, strlen(shown)) +
-                             strlen(num) + 3;
+                size_t pre = text_width(shown, strlen(shown)) + strlen(num) + 3;
                 w = (size_t)o->width > pre + MIN_TEXT_WIDTH
                         ? (size_t)o->width - pre
                         : MIN_TEXT_WIDTH;
@@ -499,24 +496,24 @@ static void put_facets(FILE *out, const json_t *facets, const render_opts_t *o)
     const char *type;
     const json_t *list;
     size_t namew = 0;
-    json_object_foreach((json_t *)facets, type, list) {
+    json_object_foreach ((json_t *)facets, type, list) {
         size_t i;
         const json_t *f;
-        json_array_foreach(list, i, f) {
+        json_array_foreach (list, i, f) {
             const char *name = str_of(f, "name");
             size_t w = text_width(name, strlen(name));
             if (w > namew)
                 namew = w;
         }
     }
-    json_object_foreach((json_t *)facets, type, list) {
+    json_object_foreach ((json_t *)facets, type, list) {
         if (!json_array_size(list))
             continue;
         fprintf(out, "%s%s%s\n", o->color ? C_BOLD : "", type,
                 o->color ? C_OFF : "");
         size_t i;
         const json_t *f;
-        json_array_foreach(list, i, f) {
+        json_array_foreach (list, i, f) {
             const char *name = str_of(f, "name");
             long long docs = int_of(f, "docs"), men = int_of(f, "mentions");
             fprintf(out, "  %s%*s  %4lld %-8s %5lld %s\n", name,
@@ -625,8 +622,8 @@ int render_result(const json_t *res, const render_opts_t *o, FILE *out,
     return rc;
 }
 
-void render_query_error(FILE *err, const char *query, const char *msg,
-                        long pos, int color)
+void render_query_error(FILE *err, const char *query, const char *msg, long pos,
+                        int color)
 {
     fprintf(err, "psearch: malformed query: %s\n", msg);
     size_t len = strlen(query);

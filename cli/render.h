@@ -19,8 +19,8 @@ typedef enum {
 /* Returns lines FROM to TO of the indexed document PATH as an object like
  * ps_db_document()'s ({"first_line", "text", ...}), which the caller
  * releases; NULL when the text cannot be had. */
-typedef json_t *(*render_fetch_fn)(void *ctx, const char *path,
-                                   unsigned from, unsigned to);
+typedef json_t *(*render_fetch_fn)(void *ctx, const char *path, unsigned from,
+                                   unsigned to);
 
 typedef struct render_opts {
     render_mode_t mode;
@@ -41,7 +41,7 @@ int render_result(const json_t *result, const render_opts_t *o, FILE *out,
 
 /* Writes a malformed query's message to ERR, then the query with a caret
  * under byte offset POS (no caret when POS is negative). */
-void render_query_error(FILE *err, const char *query, const char *msg,
-                        long pos, int color);
+void render_query_error(FILE *err, const char *query, const char *msg, long pos,
+                        int color);
 
 #endif

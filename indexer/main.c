@@ -26,10 +26,10 @@
 /* Exit codes, documented in the README and in --help. */
 enum {
     EXIT_OK = 0,
-    EXIT_SKIPPED = 1,  /* finished, but some files were not indexed */
-    EXIT_USAGE = 2,    /* bad arguments or configuration */
-    EXIT_FAILED = 74,  /* the index could not be written; nothing committed */
-    EXIT_LOCKED = 75,  /* another writer holds the index (EX_TEMPFAIL) */
+    EXIT_SKIPPED = 1, /* finished, but some files were not indexed */
+    EXIT_USAGE = 2,   /* bad arguments or configuration */
+    EXIT_FAILED = 74, /* the index could not be written; nothing committed */
+    EXIT_LOCKED = 75, /* another writer holds the index (EX_TEMPFAIL) */
 };
 
 #define DEFAULT_MAX_SIZE (16u << 20)
@@ -52,36 +52,37 @@ static int quiet;
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-"Usage: psearch-index [--index DIR] [options] CORPUS_DIR...\n"
-"Brings the index in line with the articles under CORPUS_DIR: new files are\n"
-"added, changed ones replaced, deleted ones removed, in one atomic commit.\n"
-"\n"
-"  -i, --index DIR       the index (default: $PSEARCH_INDEX, else\n"
-"                        $XDG_DATA_HOME/psearch/index, else\n"
-"                        ~/.local/share/psearch/index)\n"
-"  -f, --full            rebuild from scratch: build aside, switch atomically\n"
-"  -e, --entities FILE   the gazetteer (default: entities.tsv at the top of\n"
-"                        the first CORPUS_DIR, else %s/entities.tsv)\n"
-"      --include GLOB    index files matching GLOB (repeatable; default\n"
-"                        '*.txt' and '*.md'); a GLOB with '/' matches the\n"
-"                        path relative to CORPUS_DIR, else the file name\n"
-"      --exclude GLOB    skip files matching GLOB (repeatable)\n"
-"      --max-size SIZE   skip files larger than SIZE bytes (suffix K, M or\n"
-"                        G; default 16M)\n"
-"  -s, --stats           print one summary line: added, updated, removed,\n"
-"                        skipped (unchanged), errors, seconds\n"
-"  -q, --quiet           do not print warnings about bad files\n"
-"  -v, --verbose         name every file added, updated or removed\n"
-"      --no-progress     never draw the progress bar (drawn on a terminal)\n"
-"  -h, --help            show this help\n"
-"  -V, --version         show the version\n"
-"\n"
-"Exit status: 0 success; 1 finished, but some files were skipped (each\n"
-"named in a warning); 2 usage or configuration error; 74 the index could\n"
-"not be written (nothing from this run was committed); 75 another writer\n"
-"holds the index (try again later).\n",
-            PS_DATADIR);
+    fprintf(
+        f,
+        "Usage: psearch-index [--index DIR] [options] CORPUS_DIR...\n"
+        "Brings the index in line with the articles under CORPUS_DIR: new files are\n"
+        "added, changed ones replaced, deleted ones removed, in one atomic commit.\n"
+        "\n"
+        "  -i, --index DIR       the index (default: $PSEARCH_INDEX, else\n"
+        "                        $XDG_DATA_HOME/psearch/index, else\n"
+        "                        ~/.local/share/psearch/index)\n"
+        "  -f, --full            rebuild from scratch: build aside, switch atomically\n"
+        "  -e, --entities FILE   the gazetteer (default: entities.tsv at the top of\n"
+        "                        the first CORPUS_DIR, else %s/entities.tsv)\n"
+        "      --include GLOB    index files matching GLOB (repeatable; default\n"
+        "                        '*.txt' and '*.md'); a GLOB with '/' matches the\n"
+        "                        path relative to CORPUS_DIR, else the file name\n"
+        "      --exclude GLOB    skip files matching GLOB (repeatable)\n"
+        "      --max-size SIZE   skip files larger than SIZE bytes (suffix K, M or\n"
+        "                        G; default 16M)\n"
+        "  -s, --stats           print one summary line: added, updated, removed,\n"
+        "                        skipped (unchanged), errors, seconds\n"
+        "  -q, --quiet           do not print warnings about bad files\n"
+        "  -v, --verbose         name every file added, updated or removed\n"
+        "      --no-progress     never draw the progress bar (drawn on a terminal)\n"
+        "  -h, --help            show this help\n"
+        "  -V, --version         show the version\n"
+        "\n"
+        "Exit status: 0 success; 1 finished, but some files were skipped (each\n"
+        "named in a warning); 2 usage or configuration error; 74 the index could\n"
+        "not be written (nothing from this run was committed); 75 another writer\n"
+        "holds the index (try again later).\n",
+        PS_DATADIR);
 }
 
 static void warn_file(const char *path, const char *what)
@@ -108,9 +109,21 @@ static int parse_size(const char *s, size_t *out)
         return -1;
     unsigned long long mul = 1;
     switch (*end) {
-    case 'k': case 'K': mul = 1ull << 10; end++; break;
-    case 'm': case 'M': mul = 1ull << 20; end++; break;
-    case 'g': case 'G': mul = 1ull << 30; end++; break;
+    case 'k':
+    case 'K':
+        mul = 1ull << 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mul = 1ull << 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mul = 1ull << 30;
+        end++;
+        break;
     }
     if (*end || v == 0 || v > SIZE_MAX / mul)
         return -1;
@@ -151,16 +164,29 @@ static int parse_args(int argc, char **argv, options_t *o)
     o->max_size = DEFAULT_MAX_SIZE;
     o->progress = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "i:fe:sqvhV", longopts, NULL)) !=
-           -1) {
+    while ((c = getopt_long(argc, argv, "i:fe:sqvhV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'i': o->index = optarg; break;
-        case 'f': o->full = 1; break;
-        case 'e': o->entities = optarg; break;
-        case 's': o->stats = 1; break;
-        case 'q': o->quiet = 1; break;
-        case 'v': o->verbose = 1; break;
-        case OPT_NO_PROGRESS: o->progress = 0; break;
+        case 'i':
+            o->index = optarg;
+            break;
+        case 'f':
+            o->full = 1;
+            break;
+        case 'e':
+            o->entities = optarg;
+            break;
+        case 's':
+            o->stats = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'v':
+            o->verbose = 1;
+            break;
+        case OPT_NO_PROGRESS:
+            o->progress = 0;
+            break;
         case OPT_INCLUDE:
             if (push_glob(&o->include, &o->ninclude, optarg))
                 return -1;
@@ -171,13 +197,16 @@ static int parse_args(int argc, char **argv, options_t *o)
             break;
         case OPT_MAX_SIZE:
             if (parse_size(optarg, &o->max_size)) {
-                fprintf(stderr, "psearch-index: bad --max-size '%s'\n",
-                        optarg);
+                fprintf(stderr, "psearch-index: bad --max-size '%s'\n", optarg);
                 return -1;
             }
             break;
-        case 'h': usage(stdout); return 1;
-        case 'V': printf("psearch-index %s\n", PS_VERSION); return 1;
+        case 'h':
+            usage(stdout);
+            return 1;
+        case 'V':
+            printf("psearch-index %s\n", PS_VERSION);
+            return 1;
         default:
             fprintf(stderr, "Try 'psearch-index --help'.\n");
             return -1;
@@ -442,8 +471,7 @@ int main(int argc, char **argv)
         const char *arg = argv[optind + i];
         struct stat st;
         r.roots[i] = realpath(arg, NULL);
-        if (!r.roots[i] || stat(r.roots[i], &st) != 0 ||
-            !S_ISDIR(st.st_mode)) {
+        if (!r.roots[i] || stat(r.roots[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
             fprintf(stderr, "psearch-index: %s: %s\n", arg,
                     r.roots[i] ? "not a directory" : strerror(errno));
             goto out;
@@ -474,8 +502,7 @@ int main(int argc, char **argv)
     r.c.errors = walk_errors;
 
     char *ierr = NULL;
-    st = ps_index_open(index_dir, o.full ? PS_INDEX_REBUILD : 0, &r.ix,
-                       &ierr);
+    st = ps_index_open(index_dir, o.full ? PS_INDEX_REBUILD : 0, &r.ix, &ierr);
     if (st != PS_OK) {
         fprintf(stderr, "psearch-index: %s: %s\n", ps_status_str(st),
                 ierr ? ierr : index_dir);
@@ -487,8 +514,8 @@ int main(int argc, char **argv)
     if (o.stats && exit_code != EXIT_FAILED)
         printf("psearch-index: added %zu, updated %zu, removed %zu, "
                "skipped %zu, errors %zu, %.2f seconds\n",
-               r.c.added, r.c.updated, r.c.removed, r.c.skipped,
-               r.c.errors, progress_now() - t0);
+               r.c.added, r.c.updated, r.c.removed, r.c.skipped, r.c.errors,
+               progress_now() - t0);
 
 out:
     ps_index_close(r.ix);

@@ -85,8 +85,7 @@ prep_result_t prep_read(prep_t *p, const char *path, size_t max_size)
         if (n < 0) {
             int err = errno;
             close(fd);
-            return reject(p, "read error at byte %zu: %s", got,
-                          strerror(err));
+            return reject(p, "read error at byte %zu: %s", got, strerror(err));
         }
         if (n == 0)
             break;
@@ -127,9 +126,8 @@ prep_result_t prep_analyse(prep_t *p)
         return reject(p, "empty file");
     r->article = a;
 
-    st = ps_analyze(p->title_an, a->title.ptr ? a->title.ptr : "",
-                    a->title.len, a->title.offset, &r->title_tokens,
-                    &r->ntitle_tokens);
+    st = ps_analyze(p->title_an, a->title.ptr ? a->title.ptr : "", a->title.len,
+                    a->title.offset, &r->title_tokens, &r->ntitle_tokens);
     if (st == PS_OK)
         st = ps_analyze(p->body_an, r->text + a->body_offset,
                         r->len - a->body_offset, a->body_offset, &r->tokens,

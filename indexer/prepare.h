@@ -26,8 +26,8 @@ int prep_init(prep_t *p, const ps_gazetteer_t *g);
 void prep_free(prep_t *p);
 
 typedef enum {
-    PREP_OK,        /* p->rec is ready */
-    PREP_REJECTED,  /* bad input; p->why says why */
+    PREP_OK,       /* p->rec is ready */
+    PREP_REJECTED, /* bad input; p->why says why */
     PREP_NOMEM,
 } prep_result_t;
 

@@ -39,8 +39,8 @@ void progress_update(progress_t *p, size_t done, uint64_t bytes)
         bar[i] = i < pct / 5 ? '#' : ' ';
     bar[20] = '\0';
     double secs = now - p->start;
-    fprintf(stderr, "\rindexing %zu/%zu [%s] %3d%% %.1f MB/s ", done,
-            p->total, bar, pct, secs > 0 ? (double)bytes / 1e6 / secs : 0.0);
+    fprintf(stderr, "\rindexing %zu/%zu [%s] %3d%% %.1f MB/s ", done, p->total,
+            bar, pct, secs > 0 ? (double)bytes / 1e6 / secs : 0.0);
     p->drawn = 1;
 }
 

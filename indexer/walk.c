@@ -41,9 +41,8 @@ static int push(walk_list_t *list, const char *path, const struct stat *st)
     return 0;
 }
 
-static int walk_dir(const char *dir, size_t root_len,
-                    const walk_rules_t *rules, walk_list_t *list,
-                    void (*warn)(const char *, const char *))
+static int walk_dir(const char *dir, size_t root_len, const walk_rules_t *rules,
+                    walk_list_t *list, void (*warn)(const char *, const char *))
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -70,8 +69,7 @@ static int walk_dir(const char *dir, size_t root_len,
         } else if (stat(path, &st) != 0) {
             warn(path, strerror(errno)); /* a dangling link */
         } else if (S_ISREG(st.st_mode) &&
-                   !(rules->skip_path &&
-                     strcmp(path, rules->skip_path) == 0) &&
+                   !(rules->skip_path && strcmp(path, rules->skip_path) == 0) &&
                    matches_any(rules->include, rules->ninclude, e->d_name,
                                path + root_len + 1) &&
                    !matches_any(rules->exclude, rules->nexclude, e->d_name,
@@ -84,8 +82,7 @@ static int walk_dir(const char *dir, size_t root_len,
     return rc;
 }
 
-int walk_corpus(const char *root, const walk_rules_t *rules,
-                walk_list_t *list,
+int walk_corpus(const char *root, const walk_rules_t *rules, walk_list_t *list,
                 void (*warn)(const char *path, const char *what))
 {
     return walk_dir(root, strlen(root), rules, list, warn);

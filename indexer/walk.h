@@ -31,8 +31,7 @@ typedef struct walk_rules {
  * folders are not followed, so a link cycle cannot loop. A folder that
  * cannot be read is reported through WARN and skipped. Returns 0, or -1
  * when out of memory. */
-int walk_corpus(const char *root, const walk_rules_t *rules,
-                walk_list_t *list,
+int walk_corpus(const char *root, const walk_rules_t *rules, walk_list_t *list,
                 void (*warn)(const char *path, const char *what));
 
 /* Sorts LIST by path so lookups can use walk_find(). */

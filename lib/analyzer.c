@@ -26,9 +26,9 @@
 /* Unicode's NFKC_Casefold: compatibility composition, case folding, and
  * removal of default-ignorable characters (soft hyphens, joiners, variation
  * selectors), which are invisible and must not make two words differ. */
-#define NORM_OPTIONS                                                        \
-    ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPAT |                \
-                         UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |             \
+#define NORM_OPTIONS                                                           \
+    ((utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPAT |                   \
+                         UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |                \
                          UTF8PROC_IGNORE))
 
 /* Snowball leaves words of fewer than three characters alone, so those
@@ -66,7 +66,7 @@ struct ch {
 /* One word of a group: a plain word, a number or a dotted acronym. A
  * group of more than one unit is a hyphenated compound. */
 struct unit {
-    size_t start;    /* surface, as offsets into the text */
+    size_t start; /* surface, as offsets into the text */
     size_t end;
     size_t term_end; /* end of the part that makes the term: a stripped
                         possessive lies between term_end and end */
@@ -76,8 +76,8 @@ struct unit {
     uint32_t nupper;
     uint32_t flags;
     bool ascii;
-    bool valid;      /* a term was built; else the unit is dropped */
-    bool gap;        /* the unit is dropped but keeps its position */
+    bool valid; /* a term was built; else the unit is dropped */
+    bool gap;   /* the unit is dropped but keeps its position */
 };
 
 /* Where a token's strings lie in the pool until the pool stops moving. */
@@ -127,21 +127,81 @@ struct ps_analyzer {
 /* Character classes of ASCII, so that plain English text never needs a
  * table lookup in utf8proc. Everything not listed is CL_SEP (zero). */
 static const uint8_t ascii_cls[128] = {
-    ['\n'] = CL_BREAK, ['\r'] = CL_BREAK, ['\v'] = CL_BREAK,
-    ['\f'] = CL_BREAK, ['\''] = CL_APOS,  ['-'] = CL_HYPHEN,
-    ['.'] = CL_DOT,    [','] = CL_COMMA,  ['!'] = CL_STOP,
-    ['?'] = CL_STOP,   [':'] = CL_STOP,   [';'] = CL_CLAUSE,
-    ['0'] = CL_DIGIT,  ['1'] = CL_DIGIT,  ['2'] = CL_DIGIT,
-    ['3'] = CL_DIGIT,  ['4'] = CL_DIGIT,  ['5'] = CL_DIGIT,
-    ['6'] = CL_DIGIT,  ['7'] = CL_DIGIT,  ['8'] = CL_DIGIT,
+    ['\n'] = CL_BREAK,
+    ['\r'] = CL_BREAK,
+    ['\v'] = CL_BREAK,
+    ['\f'] = CL_BREAK,
+    ['\''] = CL_APOS,
+    ['-'] = CL_HYPHEN,
+    ['.'] = CL_DOT,
+    [','] = CL_COMMA,
+    ['!'] = CL_STOP,
+    ['?'] = CL_STOP,
+    [':'] = CL_STOP,
+    [';'] = CL_CLAUSE,
+    ['0'] = CL_DIGIT,
+    ['1'] = CL_DIGIT,
+    ['2'] = CL_DIGIT,
+    ['3'] = CL_DIGIT,
+    ['4'] = CL_DIGIT,
+    ['5'] = CL_DIGIT,
+    ['6'] = CL_DIGIT,
+    ['7'] = CL_DIGIT,
+    ['8'] = CL_DIGIT,
     ['9'] = CL_DIGIT,
 #define L(c) [c] = CL_LETTER
-    L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'),
-    L('J'), L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'),
-    L('S'), L('T'), L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
-    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'),
-    L('j'), L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'),
-    L('s'), L('t'), L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+    L('A'),
+    L('B'),
+    L('C'),
+    L('D'),
+    L('E'),
+    L('F'),
+    L('G'),
+    L('H'),
+    L('I'),
+    L('J'),
+    L('K'),
+    L('L'),
+    L('M'),
+    L('N'),
+    L('O'),
+    L('P'),
+    L('Q'),
+    L('R'),
+    L('S'),
+    L('T'),
+    L('U'),
+    L('V'),
+    L('W'),
+    L('X'),
+    L('Y'),
+    L('Z'),
+    L('a'),
+    L('b'),
+    L('c'),
+    L('d'),
+    L('e'),
+    L('f'),
+    L('g'),
+    L('h'),
+    L('i'),
+    L('j'),
+    L('k'),
+    L('l'),
+    L('m'),
+    L('n'),
+    L('o'),
+    L('p'),
+    L('q'),
+    L('r'),
+    L('s'),
+    L('t'),
+    L('u'),
+    L('v'),
+    L('w'),
+    L('x'),
+    L('y'),
+    L('z'),
 #undef L
 };
 
@@ -331,20 +391,18 @@ static utf8proc_int32_t map_typographic(utf8proc_int32_t cp, void *data)
  * *OUT_LEN. DROP_DOTS removes the dots of an acronym between decomposition
  * and composition, so that its letters compose as if written together. */
 static ps_status_t normalize_into(ps_analyzer_t *a, const uint8_t *s,
-                                  size_t len, bool drop_dots,
-                                  size_t *out_len)
+                                  size_t len, bool drop_dots, size_t *out_len)
 {
     for (;;) {
         /* utf8proc_reencode() writes a NUL after the text, so one code
          * point of room is kept back. */
         utf8proc_ssize_t room =
             a->ubuf_cap ? (utf8proc_ssize_t)a->ubuf_cap - 1 : 0;
-        utf8proc_ssize_t n = utf8proc_decompose_custom(
-            s, (utf8proc_ssize_t)len, a->ubuf, room, NORM_OPTIONS,
-            map_typographic, NULL);
+        utf8proc_ssize_t n =
+            utf8proc_decompose_custom(s, (utf8proc_ssize_t)len, a->ubuf, room,
+                                      NORM_OPTIONS, map_typographic, NULL);
         if (n < 0)
-            return n == UTF8PROC_ERROR_NOMEM ||
-                           n == UTF8PROC_ERROR_OVERFLOW
+            return n == UTF8PROC_ERROR_NOMEM || n == UTF8PROC_ERROR_OVERFLOW
                        ? PS_ENOMEM
                        : PS_EINTERNAL;
         if (n <= room) {
@@ -456,8 +514,7 @@ PS_EXPORT size_t ps_analyzer_error_offset(const ps_analyzer_t *a)
 /* Scans an acronym of single letters joined by dots ("U.S.", "e.g")
  * starting at I. Returns false, and leaves U alone, unless there are at
  * least two letters. */
-static bool scan_acronym(const uint8_t *s, size_t len, size_t i,
-                         struct unit *u)
+static bool scan_acronym(const uint8_t *s, size_t len, size_t i, struct unit *u)
 {
     uint32_t n = 0, nupper = 0;
     bool ascii = true, first_upper = false;
@@ -617,8 +674,8 @@ out:
 static bool is_title(const uint8_t *s, size_t n)
 {
     static const char *const titles[] = {
-        "Mr",  "Mrs", "Ms",  "Mx",  "Dr",   "Prof", "St",   "Mt",
-        "Ft",  "Sen", "Rep", "Gov", "Gen",  "Lt",   "Col",  "Sgt",
+        "Mr",   "Mrs", "Ms",  "Mx",  "Dr",  "Prof", "St",   "Mt",
+        "Ft",   "Sen", "Rep", "Gov", "Gen", "Lt",   "Col",  "Sgt",
         "Capt", "Maj", "Adm", "Rev", "Hon", "Pres", "Cmdr", "vs",
     };
     if (n > 4)
@@ -696,8 +753,7 @@ static ps_status_t push_token(ps_analyzer_t *a, size_t toff, uint32_t tlen,
         if (!grow((void **)&a->toks, &cap, a->ntoks + 1, sizeof(*a->toks)))
             return PS_ENOMEM;
         size_t ocap = a->toks_cap;
-        if (!grow((void **)&a->offs, &ocap, a->ntoks + 1,
-                  sizeof(*a->offs)))
+        if (!grow((void **)&a->offs, &ocap, a->ntoks + 1, sizeof(*a->offs)))
             return PS_ENOMEM;
         /* Both arrays grow by the same rule, so their capacities agree;
          * the smaller one is what may be relied upon. */
@@ -805,9 +861,8 @@ static ps_status_t do_group(ps_analyzer_t *a, const uint8_t *s, size_t len,
         if (nletters >= 2 && nupper == nletters)
             flags |= PS_TOK_UPPER;
         ps_status_t st =
-            push_token(a, woff, (uint32_t)whole_len, false,
-                       base + first->start, last->end - first->start, pos,
-                       flags);
+            push_token(a, woff, (uint32_t)whole_len, false, base + first->start,
+                       last->end - first->start, pos, flags);
         if (st != PS_OK)
             return st;
     }
@@ -843,9 +898,9 @@ static ps_status_t do_group(ps_analyzer_t *a, const uint8_t *s, size_t len,
     return PS_OK;
 }
 
-PS_EXPORT ps_status_t ps_analyze(ps_analyzer_t *a, const char *text,
-                                 size_t len, size_t base,
-                                 const ps_token_t **tokens, size_t *ntokens)
+PS_EXPORT ps_status_t ps_analyze(ps_analyzer_t *a, const char *text, size_t len,
+                                 size_t base, const ps_token_t **tokens,
+                                 size_t *ntokens)
 {
     if (tokens)
         *tokens = NULL;
@@ -876,8 +931,8 @@ PS_EXPORT ps_status_t ps_analyze(ps_analyzer_t *a, const char *text,
         switch (c.cls) {
         case CL_LETTER:
         case CL_DIGIT: {
-            uint32_t ctx = (sent ? PS_TOK_SENT_START : 0) |
-                           (line ? PS_TOK_LINE_START : 0);
+            uint32_t ctx =
+                (sent ? PS_TOK_SENT_START : 0) | (line ? PS_TOK_LINE_START : 0);
             size_t end;
             ps_status_t st = do_group(a, s, len, i, base, ctx, &end);
             if (st != PS_OK) {
@@ -951,8 +1006,8 @@ PS_EXPORT ps_status_t ps_normalize(const char *text, size_t len, char **out,
         return PS_ETOOBIG;
     utf8proc_uint8_t *r = NULL;
     utf8proc_ssize_t n = utf8proc_map_custom(
-        (const utf8proc_uint8_t *)(text ? text : ""),
-        (utf8proc_ssize_t)len, &r, NORM_OPTIONS, map_typographic, NULL);
+        (const utf8proc_uint8_t *)(text ? text : ""), (utf8proc_ssize_t)len, &r,
+        NORM_OPTIONS, map_typographic, NULL);
     if (n < 0) {
         switch (n) {
         case UTF8PROC_ERROR_INVALIDUTF8:

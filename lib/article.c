@@ -57,8 +57,8 @@ static void parse_date(ps_article_t *a)
 {
     const char *p = a->date.ptr;
     a->date_key[0] = '\0';
-    if (a->date.len < 10 || !digits(p, 4) || p[4] != '-' ||
-        !digits(p + 5, 2) || p[7] != '-' || !digits(p + 8, 2))
+    if (a->date.len < 10 || !digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) ||
+        p[7] != '-' || !digits(p + 8, 2))
         return;
     if (a->date.len > 10 && p[10] != 'T' && p[10] != ' ')
         return;
@@ -98,8 +98,7 @@ static size_t parse_front(const char *text, size_t len, ps_article_t *a)
             trim(&k, &kn);
             trim(&v, &vn);
             /* Values may be quoted, as YAML allows. */
-            if (vn >= 2 && (v[0] == '"' || v[0] == '\'') &&
-                v[vn - 1] == v[0]) {
+            if (vn >= 2 && (v[0] == '"' || v[0] == '\'') && v[vn - 1] == v[0]) {
                 v++;
                 vn -= 2;
             }
@@ -145,9 +144,9 @@ static ps_status_t check_text(const char *text, size_t len, size_t *bad)
             continue;
         }
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(
-            (const utf8proc_uint8_t *)text + i,
-            (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+                             (utf8proc_ssize_t)(len - i), &cp);
         if (n < 0) {
             *bad = i;
             return PS_EBADUTF8;
@@ -175,8 +174,7 @@ ps_status_t ps_article_parse(const char *text, size_t len, ps_article_t *out,
     size_t body = parse_front(text + start, len - start, out);
     /* parse_front() saw offsets relative to START; rebase them. */
     if (body) {
-        ps_span_t *spans[] = {&out->title, &out->date, &out->source,
-                              &out->url};
+        ps_span_t *spans[] = {&out->title, &out->date, &out->source, &out->url};
         for (size_t i = 0; i < sizeof spans / sizeof *spans; i++)
             if (spans[i]->len)
                 spans[i]->offset += start;

@@ -16,7 +16,6 @@
  * fit in one 64-bit mask per kind. */
 #define MAX_ALIAS_WORDS 64
 
-
 /* One alias, reduced to its key: the terms of its words joined by single
  * spaces ("mar a lago"). Word W of the alias only matches a token with
  * PS_TOK_UPPER when bit W of need_upper is set, and only a capitalised
@@ -209,9 +208,9 @@ static const struct gz_alias *find_alias(const ps_gazetteer_t *g,
     return NULL;
 }
 
-int ps__gazetteer_lookup(const ps_gazetteer_t *g, const char *key,
-                         size_t len, uint32_t *ent, uint32_t *nwords,
-                         uint64_t *need_upper, uint64_t *need_cap)
+int ps__gazetteer_lookup(const ps_gazetteer_t *g, const char *key, size_t len,
+                         uint32_t *ent, uint32_t *nwords, uint64_t *need_upper,
+                         uint64_t *need_cap)
 {
     if (!g)
         return 0;
@@ -295,8 +294,8 @@ struct loader {
     struct strbuf key;
 };
 
-static ps_status_t add_alias(struct loader *ld, uint32_t ent,
-                             const char *text, size_t len)
+static ps_status_t add_alias(struct loader *ld, uint32_t ent, const char *text,
+                             size_t len)
 {
     ps_gazetteer_t *g = ld->g;
     uint32_t nwords;
@@ -311,8 +310,8 @@ static ps_status_t add_alias(struct loader *ld, uint32_t ent,
     if (st != PS_OK)
         return st;
     if (nwords == 0) {
-        set_errmsg(ld->errmsg, "%s:%zu: alias '%.*s' has no words",
-                   ld->path, ld->line, (int)len, text);
+        set_errmsg(ld->errmsg, "%s:%zu: alias '%.*s' has no words", ld->path,
+                   ld->line, (int)len, text);
         return PS_EINVAL;
     }
     if (nwords > MAX_ALIAS_WORDS) {
@@ -372,8 +371,7 @@ static int valid_id(const char *s, size_t n)
     return 1;
 }
 
-static ps_status_t parse_line(struct loader *ld, const char *line,
-                              size_t len)
+static ps_status_t parse_line(struct loader *ld, const char *line, size_t len)
 {
     ps_gazetteer_t *g = ld->g;
     size_t i = 0;
@@ -422,10 +420,10 @@ static ps_status_t parse_line(struct loader *ld, const char *line,
     for (size_t k = 0; k < g->ndefs; k++) {
         if (strlen(g->defs[k].id) == fl[0] &&
             memcmp(g->defs[k].id, f[0], fl[0]) == 0) {
-            set_errmsg(ld->errmsg, "%s:%zu: id '%.*s' already defined on "
-                                   "line %zu",
-                       ld->path, ld->line, (int)fl[0], f[0],
-                       g->def_lines[k]);
+            set_errmsg(ld->errmsg,
+                       "%s:%zu: id '%.*s' already defined on "
+                       "line %zu",
+                       ld->path, ld->line, (int)fl[0], f[0], g->def_lines[k]);
             return PS_EINVAL;
         }
     }
@@ -451,8 +449,7 @@ static ps_status_t parse_line(struct loader *ld, const char *line,
         return PS_EINVAL;
     }
 
-    if (grow(&g->defs, &g->defs_cap, g->ndefs + 1,
-             sizeof *g->defs) < 0)
+    if (grow(&g->defs, &g->defs_cap, g->ndefs + 1, sizeof *g->defs) < 0)
         return PS_ENOMEM;
     /* def_lines grows in step with defs, so its capacity is defs_cap. */
     size_t *dl = realloc(g->def_lines, g->defs_cap * sizeof *dl);
@@ -523,9 +520,9 @@ static ps_status_t finish(struct loader *ld)
         /* Within a run of equal keys, compare with the run's first
          * entry: it has the earliest line. */
         size_t j = i - 1;
-        while (j > 0 && key_cmp(g->aliases[j - 1].key,
-                                g->aliases[j - 1].key_len, b->key,
-                                b->key_len) == 0)
+        while (j > 0 &&
+               key_cmp(g->aliases[j - 1].key, g->aliases[j - 1].key_len, b->key,
+                       b->key_len) == 0)
             j--;
         const struct gz_alias *first = &g->aliases[j];
         if (first->ent != b->ent && (!bad || b->line < bad->line)) {
@@ -534,8 +531,8 @@ static ps_status_t finish(struct loader *ld)
         }
     }
     if (bad) {
-        set_errmsg(ld->errmsg, "%s:%zu: alias '%s' already names %s",
-                   ld->path, bad->line, bad->text, g->defs[prev->ent].id);
+        set_errmsg(ld->errmsg, "%s:%zu: alias '%s' already names %s", ld->path,
+                   bad->line, bad->text, g->defs[prev->ent].id);
         return PS_EINVAL;
     }
 
@@ -558,8 +555,7 @@ static ps_status_t finish(struct loader *ld)
 }
 
 /* Parses every line of BUF. */
-static ps_status_t parse_lines(struct loader *ld, const char *buf,
-                               size_t len)
+static ps_status_t parse_lines(struct loader *ld, const char *buf, size_t len)
 {
     const char *p = buf, *end = buf + len;
     while (p < end) {
@@ -596,10 +592,8 @@ ps_status_t ps_gazetteer_parse(const char *buf, size_t len, const char *name,
     ps_gazetteer_t *g = calloc(1, sizeof *g);
     if (!g)
         return PS_ENOMEM;
-    struct loader ld = {.g = g,
-                        .a = a,
-                        .path = name ? name : "(gazetteer)",
-                        .errmsg = errmsg};
+    struct loader ld = {
+        .g = g, .a = a, .path = name ? name : "(gazetteer)", .errmsg = errmsg};
     ps_status_t st = parse_lines(&ld, buf, len);
     if (st == PS_OK)
         st = finish(&ld);
@@ -660,8 +654,8 @@ ps_status_t ps_gazetteer_load(const char *path, ps_analyzer_t *a,
         int e = errno;
         set_errmsg(errmsg, "%s: %s", path, strerror(e));
         return e == ENOENT || e == ENOTDIR ? PS_ENOTFOUND
-               : e == ENOMEM              ? PS_ENOMEM
-                                          : PS_EIO;
+               : e == ENOMEM               ? PS_ENOMEM
+                                           : PS_EIO;
     }
     char *buf = NULL;
     size_t len = 0;
@@ -676,9 +670,8 @@ ps_status_t ps_gazetteer_load(const char *path, ps_analyzer_t *a,
 }
 
 const ps_entity_def_t *ps_gazetteer_resolve(const ps_gazetteer_t *g,
-                                            ps_analyzer_t *a,
-                                            const char *name, size_t len,
-                                            int type)
+                                            ps_analyzer_t *a, const char *name,
+                                            size_t len, int type)
 {
     if (!g || !a || !name)
         return NULL;
@@ -724,8 +717,8 @@ ps_status_t ps_entity_slug(ps_analyzer_t *a, const char *name, size_t len,
         return PS_EINVAL;
     struct strbuf sb = {0};
     uint32_t nwords;
-    ps_status_t st = build_key(a, name ? name : "", len, '-', &sb, &nwords,
-                               NULL, NULL);
+    ps_status_t st =
+        build_key(a, name ? name : "", len, '-', &sb, &nwords, NULL, NULL);
     if (st != PS_OK) {
         free(sb.p);
         return st;

@@ -71,8 +71,8 @@ static void write_stub(const std::string &dir, unsigned gen)
 {
     std::string tmp = dir + "/" PS__STUB ".tmp";
     std::string body = "auto " + gen_name(gen) + "\n";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                    0644);
+    int fd =
+        ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         throw Xapian::DatabaseError("cannot create " + tmp, errno);
     ssize_t n = ::write(fd, body.data(), body.size());
@@ -114,8 +114,7 @@ static unsigned highest_gen(const std::string &dir)
     for (const auto &ent : fs::directory_iterator(dir, ec)) {
         unsigned n;
         std::string name = ent.path().filename().string();
-        if (std::sscanf(name.c_str(), PS__GEN_PREFIX "%u", &n) == 1 &&
-            n > hi)
+        if (std::sscanf(name.c_str(), PS__GEN_PREFIX "%u", &n) == 1 && n > hi)
             hi = n;
     }
     return hi;
@@ -160,9 +159,9 @@ static void open_generation(ps_index_t *ix, bool rebuild)
     if (rebuild || ix->live_gen == 0) {
         ix->gen = std::max(ix->live_gen, highest_gen(ix->dir)) + 1;
         ix->aside = true;
-        ix->db = Xapian::WritableDatabase(
-            ix->dir + "/" + gen_name(ix->gen),
-            Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+        ix->db = Xapian::WritableDatabase(ix->dir + "/" + gen_name(ix->gen),
+                                          Xapian::DB_CREATE_OR_OVERWRITE |
+                                              Xapian::DB_BACKEND_GLASS);
         ix->db.set_metadata(PS__META_FORMAT, PS__FORMAT);
     } else {
         ix->gen = ix->live_gen;
@@ -171,7 +170,8 @@ static void open_generation(ps_index_t *ix, bool rebuild)
         std::string fmt = ix->db.get_metadata(PS__META_FORMAT);
         if (fmt != PS__FORMAT)
             throw Xapian::DatabaseVersionError(
-                "index format '" + fmt + "', this psearch reads '" PS__FORMAT
+                "index format '" + fmt +
+                "', this psearch reads '" PS__FORMAT
                 "'; rebuild it with --full");
         /* An unflushed transaction: Xapian may spill postings to disk when
          * its buffers fill, but readers see nothing until the commit. */
@@ -370,7 +370,8 @@ static std::string data_head(const ps_docrec_t *r)
     json_put_span(o, "date", &r->article->date);
     json_put_span(o, "source", &r->article->source);
     json_put_span(o, "url", &r->article->url);
-    json_object_set_new(o, "body", json_integer((json_int_t)r->article->body_offset));
+    json_object_set_new(o, "body",
+                        json_integer((json_int_t)r->article->body_offset));
     json_t *ents = json_array();
     for (size_t i = 0; i < r->nentities; i++) {
         const ps_entity_t *e = &r->entities[i];
@@ -380,10 +381,10 @@ static std::string data_head(const ps_docrec_t *r)
                 m, json_pack("[I,I,I]", (json_int_t)e->mentions[k].offset,
                              (json_int_t)e->mentions[k].length,
                              (json_int_t)e->mentions[k].pos));
-        json_array_append_new(
-            ents, json_pack("{s:s,s:s,s:s,s:b,s:o}", "type",
-                            ps_entity_type_name(e->type), "id", e->id,
-                            "name", e->name, "known", e->known, "m", m));
+        json_array_append_new(ents, json_pack("{s:s,s:s,s:s,s:b,s:o}", "type",
+                                              ps_entity_type_name(e->type),
+                                              "id", e->id, "name", e->name,
+                                              "known", e->known, "m", m));
     }
     json_object_set_new(o, "entities", ents);
     char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -422,8 +423,8 @@ static Xapian::Document build_doc(const ps_docrec_t *r,
     }
     doc.add_value(PS__V_PATH, r->path);
     const ps_span_t *title = &r->article->title;
-    doc.add_value(PS__V_TITLE, std::string(title->ptr ? title->ptr : "",
-                                           title->len));
+    doc.add_value(PS__V_TITLE,
+                  std::string(title->ptr ? title->ptr : "", title->len));
     set_stat_values(doc, &r->stat);
     doc.add_value(PS__V_SPANS, encode_spans(r->tokens, r->ntokens));
 
@@ -469,8 +470,8 @@ static void store_names(ps_index_t *ix, const ps_docrec_t *r)
     }
 }
 
-extern "C" ps_status_t ps_index_set_gazetteer(ps_index_t *ix,
-                                              const char *text, size_t len)
+extern "C" ps_status_t ps_index_set_gazetteer(ps_index_t *ix, const char *text,
+                                              size_t len)
 {
     try {
         ix->db.set_metadata(PS__META_GAZETTEER, std::string(text, len));
@@ -518,8 +519,7 @@ extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)
     }
 }
 
-extern "C" ps_status_t ps_index_foreach_path(ps_index_t *ix,
-                                             const char *prefix,
+extern "C" ps_status_t ps_index_foreach_path(ps_index_t *ix, const char *prefix,
                                              int (*fn)(const char *, void *),
                                              void *ctx)
 {

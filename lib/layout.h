@@ -20,13 +20,13 @@
 
 /* Term prefixes, after Xapian's conventions (omega's termprefixes). Plain
  * words carry no prefix. */
-#define PS__P_STEM "Z"      /* stemmed word, with positions */
-#define PS__P_TITLE "S"     /* title word, with positions */
+#define PS__P_STEM "Z"  /* stemmed word, with positions */
+#define PS__P_TITLE "S" /* title word, with positions */
 #define PS__P_TITLE_STEM "ZS"
-#define PS__P_ID "Q"        /* unique id: the file's path */
-#define PS__P_YEAR "Y"      /* YYYY, boolean */
-#define PS__P_MONTH "M"     /* YYYYMM, boolean */
-#define PS__P_DAY "D"       /* YYYYMMDD, boolean */
+#define PS__P_ID "Q"    /* unique id: the file's path */
+#define PS__P_YEAR "Y"  /* YYYY, boolean */
+#define PS__P_MONTH "M" /* YYYYMM, boolean */
+#define PS__P_DAY "D"   /* YYYYMMDD, boolean */
 /* Entity terms use ps_entity_type_prefix(): "XPERSON:zelensky". */
 
 /* Value slots. */

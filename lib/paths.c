@@ -48,7 +48,6 @@ char *ps_socket_resolve_path(const char *opt)
     if (run && run[0] == '/')
         return join(run, "/psearch.sock");
     char buf[64];
-    snprintf(buf, sizeof buf, "/tmp/psearch-%lu.sock",
-             (unsigned long)getuid());
+    snprintf(buf, sizeof buf, "/tmp/psearch-%lu.sock", (unsigned long)getuid());
     return strdup(buf);
 }

@@ -16,7 +16,8 @@
 #include "layout.h"
 #include "query.h"
 
-namespace {
+namespace
+{
 
 enum tok_kind {
     T_END,
@@ -49,8 +50,8 @@ const unsigned NEAR_MAX = 1000;
 const unsigned PROXIMITY_SLACK = 8;
 const unsigned WILDCARD_MAX = 1000;
 
-const char *const FIELDS[] = {"title", "path",   "date",   "person", "place",
-                              "org",   "treaty", "name",   "entity"};
+const char *const FIELDS[] = {"title", "path",   "date", "person", "place",
+                              "org",   "treaty", "name", "entity"};
 
 bool is_field(const std::string &f)
 {
@@ -82,7 +83,8 @@ bool is_space(char c)
            c == '\v';
 }
 
-class lexer {
+class lexer
+{
   public:
     explicit lexer(const std::string &s) : s_(s) {}
 
@@ -156,8 +158,7 @@ class lexer {
         while (i_ < s_.size() && !is_space(s_[i_]) && s_[i_] != '(' &&
                s_[i_] != ')' && !quote_len(s_, i_)) {
             /* A field name ends at its colon when a quote follows. */
-            if (s_[i_] == ':' && i_ + 1 < s_.size() &&
-                quote_len(s_, i_ + 1)) {
+            if (s_[i_] == ':' && i_ + 1 < s_.size() && quote_len(s_, i_ + 1)) {
                 i_++;
                 break;
             }
@@ -220,14 +221,15 @@ class lexer {
 struct item {
     Xapian::Query q;
     bool neg = false;
-    bool plain = false;        /* a bare word: joins phrase boosts */
+    bool plain = false;              /* a bare word: joins phrase boosts */
     std::vector<std::string> raw;    /* its unstemmed terms, in order */
     std::vector<std::string> tstems; /* its title-stem terms */
-    std::string single;        /* its only term, for NEAR */
-    bool empty = false;        /* no searchable word: adds no condition */
+    std::string single;              /* its only term, for NEAR */
+    bool empty = false;              /* no searchable word: adds no condition */
 };
 
-class parser {
+class parser
+{
   public:
     parser(const ps__qctx &ctx, const std::string &text, ps__parsed &out)
         : ctx_(ctx), toks_(lexer(text).run()), out_(out)
@@ -253,14 +255,21 @@ class parser {
     ps__parsed &out_;
     unsigned depth_ = 0;
 
-    const token &cur() const { return toks_[k_]; }
+    const token &cur() const
+    {
+        return toks_[k_];
+    }
 
     /* Whether the current token can start an operand. */
     bool starts_operand() const
     {
         switch (cur().kind) {
-        case T_WORD: case T_PHRASE: case T_SPHRASE: case T_FIELD:
-        case T_LP: case T_MINUS:
+        case T_WORD:
+        case T_PHRASE:
+        case T_SPHRASE:
+        case T_FIELD:
+        case T_LP:
+        case T_MINUS:
             return true;
         default:
             return false;
@@ -311,7 +320,7 @@ class parser {
         }
         if (items.empty())
             fail(cur().pos, cur().kind != T_RP ? "expected a word here"
-                            : depth_ ? "empty parentheses"
+                            : depth_           ? "empty parentheses"
                                      : "unbalanced ')': no '(' opened it");
         return combine(items);
     }
@@ -329,8 +338,8 @@ class parser {
             if (run_words >= 2 && run.size() >= 2) {
                 Xapian::Query ph(Xapian::Query::OP_PHRASE, run.begin(),
                                  run.end(), (Xapian::termcount)run.size());
-                boosts.push_back(Xapian::Query(
-                    Xapian::Query::OP_SCALE_WEIGHT, ph, 2.0));
+                boosts.push_back(
+                    Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, ph, 2.0));
                 boosts.push_back(Xapian::Query(
                     Xapian::Query::OP_NEAR, run.begin(), run.end(),
                     (Xapian::termcount)(run.size() + PROXIMITY_SLACK)));
@@ -370,16 +379,15 @@ class parser {
         for (const Xapian::Query &b : boosts)
             q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, b);
         if (!title.empty())
-            q = Xapian::Query(
-                Xapian::Query::OP_AND_MAYBE, q,
-                Xapian::Query(Xapian::Query::OP_OR, title.begin(),
-                              title.end()));
+            q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
+                              Xapian::Query(Xapian::Query::OP_OR, title.begin(),
+                                            title.end()));
         if (!neg.empty())
-            q = Xapian::Query(
-                Xapian::Query::OP_AND_NOT, q,
-                neg.size() == 1 ? neg[0]
-                                : Xapian::Query(Xapian::Query::OP_OR,
-                                                neg.begin(), neg.end()));
+            q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                              neg.size() == 1
+                                  ? neg[0]
+                                  : Xapian::Query(Xapian::Query::OP_OR,
+                                                  neg.begin(), neg.end()));
         return q;
     }
 
@@ -434,8 +442,8 @@ class parser {
         g.near_window = dist + (unsigned)terms.size();
         out_.hits.push_back(g);
         item it;
-        it.q = Xapian::Query(Xapian::Query::OP_NEAR, terms.begin(),
-                             terms.end(), g.near_window);
+        it.q = Xapian::Query(Xapian::Query::OP_NEAR, terms.begin(), terms.end(),
+                             g.near_window);
         return it;
     }
 
@@ -476,8 +484,7 @@ class parser {
 
     /* The analysed tokens of TEXT, without compound wholes: a compound is
      * searched as the phrase of its parts, which also finds the whole. */
-    std::vector<const ps_token_t *> analyse(const std::string &text,
-                                            size_t at)
+    std::vector<const ps_token_t *> analyse(const std::string &text, size_t at)
     {
         const ps_token_t *toks;
         size_t n;
@@ -501,9 +508,8 @@ class parser {
     static std::string term_of(const ps_token_t *t, const char *prefix,
                                bool stem)
     {
-        return std::string(prefix) +
-               (stem ? std::string(t->stem, t->stem_len)
-                     : std::string(t->term, t->term_len));
+        return std::string(prefix) + (stem ? std::string(t->stem, t->stem_len)
+                                           : std::string(t->term, t->term_len));
     }
 
     Xapian::Query sequence(const std::vector<std::string> &terms)
@@ -572,8 +578,8 @@ class parser {
         return it;
     }
 
-    item phrase(const token &t, const char *stem_prefix,
-                const char *raw_prefix, size_t at)
+    item phrase(const token &t, const char *stem_prefix, const char *raw_prefix,
+                size_t at)
     {
         std::vector<std::string> terms;
         bool stem = stem_prefix[0] != '\0';
@@ -601,8 +607,7 @@ class parser {
                 out_.hits.pop_back();
                 return it;
             }
-            item it = word(t.text, t.pos, PS__P_TITLE, PS__P_TITLE_STEM,
-                           false);
+            item it = word(t.text, t.pos, PS__P_TITLE, PS__P_TITLE_STEM, false);
             /* Title terms have title positions: no hits in the body. */
             if (!out_.hits.empty())
                 out_.hits.pop_back();
@@ -688,8 +693,8 @@ class parser {
         else if (hi.empty())
             it.q = Xapian::Query(Xapian::Query::OP_VALUE_GE, PS__V_DATE, lo);
         else
-            it.q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, PS__V_DATE,
-                                 lo, hi);
+            it.q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, PS__V_DATE, lo,
+                                 hi);
         it.q = filter(it.q);
         return it;
     }
@@ -703,20 +708,19 @@ class parser {
             return;
         std::string tail = "-" + slug;
         const Xapian::Database &db = *ctx_.db;
-        for (auto it = db.allterms_begin(prefix);
-             it != db.allterms_end(prefix); ++it) {
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix);
+             ++it) {
             const std::string &term = *it;
             if (term.size() > tail.size() &&
-                term.compare(term.size() - tail.size(), tail.size(),
-                             tail) == 0)
+                term.compare(term.size() - tail.size(), tail.size(), tail) == 0)
                 terms.push_back(term);
         }
     }
 
     item entity(const token &t)
     {
-        int type = t.field == "entity" ? -1
-                                       : ps_entity_type_parse(t.field.c_str());
+        int type =
+            t.field == "entity" ? -1 : ps_entity_type_parse(t.field.c_str());
         std::vector<std::string> terms;
         const ps_entity_def_t *def =
             ctx_.gaz ? ps_gazetteer_resolve(ctx_.gaz, ctx_.an, t.text.data(),
@@ -727,8 +731,8 @@ class parser {
                             def->id);
         } else {
             char *slug = nullptr;
-            ps_status_t st = ps_entity_slug(ctx_.an, t.text.data(),
-                                            t.text.size(), &slug);
+            ps_status_t st =
+                ps_entity_slug(ctx_.an, t.text.data(), t.text.size(), &slug);
             if (st == PS_ENOMEM)
                 throw std::bad_alloc();
             if (st != PS_OK || !slug || !slug[0]) {
@@ -747,10 +751,9 @@ class parser {
             }
         }
         item it;
-        it.q = terms.size() == 1
-                   ? Xapian::Query(terms[0])
-                   : Xapian::Query(Xapian::Query::OP_OR, terms.begin(),
-                                   terms.end());
+        it.q = terms.size() == 1 ? Xapian::Query(terms[0])
+                                 : Xapian::Query(Xapian::Query::OP_OR,
+                                                 terms.begin(), terms.end());
         if (terms.size() == 1)
             it.single = terms[0];
         for (const std::string &term : terms) {

@@ -22,7 +22,8 @@
 #include "query.h"
 #include "shim.h"
 
-namespace {
+namespace
+{
 
 const unsigned DEFAULT_LIMIT = 10;
 const unsigned DEFAULT_MAX_HITS = 50;
@@ -45,7 +46,10 @@ struct jref {
         if (!p)
             throw std::bad_alloc();
     }
-    ~jref() { json_decref(j); }
+    ~jref()
+    {
+        json_decref(j);
+    }
     json_t *release()
     {
         json_t *p = j;
@@ -88,7 +92,8 @@ struct ps_db {
     std::string dir;
     std::string errmsg;
     Xapian::Database db;
-    struct stat stub_st {};
+    struct stat stub_st {
+    };
     std::string gaz_text;
     ps_analyzer_t *an = nullptr;
     ps_gazetteer_t *gaz = nullptr;
@@ -145,15 +150,15 @@ static void open_db(ps_db_t *d)
     std::string fmt = db.get_metadata(PS__META_FORMAT);
     if (fmt != PS__FORMAT)
         throw Xapian::DatabaseVersionError(
-            "index format '" + fmt + "', this psearch reads '" PS__FORMAT
+            "index format '" + fmt +
+            "', this psearch reads '" PS__FORMAT
             "'; rebuild it with psearch-index --full");
     d->db = db;
     d->stub_st = st;
     load_gazetteer(d);
 }
 
-extern "C" ps_status_t ps_db_open(const char *dir, ps_db_t **out,
-                                  char **errmsg)
+extern "C" ps_status_t ps_db_open(const char *dir, ps_db_t **out, char **errmsg)
 {
     *out = nullptr;
     if (errmsg)
@@ -218,7 +223,8 @@ extern "C" ps_status_t ps_db_reopen(ps_db_t *db, int *changed)
     }
 }
 
-namespace {
+namespace
+{
 
 /* The parts of a document's data: the JSON head and the file's text. */
 struct docdata {
@@ -239,7 +245,10 @@ struct docdata {
         text = raw.data() + std::min(nl + 1, raw.size());
         len = raw.size() - std::min(nl + 1, raw.size());
     }
-    ~docdata() { json_decref(head); }
+    ~docdata()
+    {
+        json_decref(head);
+    }
     docdata(const docdata &) = delete;
     docdata &operator=(const docdata &) = delete;
 
@@ -249,8 +258,7 @@ struct docdata {
             return;
         lines.push_back(0);
         for (const char *p = text;
-             (p = (const char *)std::memchr(p, '\n', len - (p - text)));
-             p++)
+             (p = (const char *)std::memchr(p, '\n', len - (p - text))); p++)
             lines.push_back((size_t)(p - text) + 1);
     }
 
@@ -296,7 +304,8 @@ std::vector<span> decode_spans(const std::string &v)
     return out;
 }
 
-class result_builder {
+class result_builder
+{
   public:
     result_builder(ps_db_t *d, const ps__parsed &p, unsigned max_hits)
         : d_(d), p_(p), max_hits_(max_hits)
@@ -321,8 +330,8 @@ class result_builder {
         jset(r.j, "hits", jh);
         for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
             size_t line = dd.line_of(hits[i].off);
-            jpush(jh, json_pack("{s:I,s:I,s:I}", "line",
-                                (json_int_t)line + 1, "column",
+            jpush(jh, json_pack("{s:I,s:I,s:I}", "line", (json_int_t)line + 1,
+                                "column",
                                 (json_int_t)(hits[i].off - dd.lines[line]) + 1,
                                 "length", (json_int_t)hits[i].len));
         }
@@ -359,8 +368,7 @@ class result_builder {
         json_t *ents = json_object_get(head, "entities");
         size_t i;
         json_t *e;
-        json_array_foreach(ents, i, e)
-        {
+        json_array_foreach (ents, i, e) {
             const char *eid = json_string_value(json_object_get(e, "id"));
             const char *ty = json_string_value(json_object_get(e, "type"));
             int t = ty ? ps_entity_type_parse(ty) : -1;
@@ -370,8 +378,7 @@ class result_builder {
                 continue;
             size_t k;
             json_t *m;
-            json_array_foreach(json_object_get(e, "m"), k, m)
-            {
+            json_array_foreach (json_object_get(e, "m"), k, m) {
                 json_int_t off = json_integer_value(json_array_get(m, 0));
                 json_int_t len = json_integer_value(json_array_get(m, 1));
                 json_int_t pos = json_integer_value(json_array_get(m, 2));
@@ -395,9 +402,8 @@ class result_builder {
                 for (size_t j = 0; j < pl.size() && ok; j++) {
                     if (j == i)
                         continue;
-                    Xapian::termpos lo = p > g.near_window
-                                             ? p - g.near_window + 1
-                                             : 1;
+                    Xapian::termpos lo =
+                        p > g.near_window ? p - g.near_window + 1 : 1;
                     auto q = std::lower_bound(pl[j].begin(), pl[j].end(), lo);
                     ok = q != pl[j].end() && *q < p + g.near_window;
                 }
@@ -514,8 +520,8 @@ class result_builder {
         }
         if (!best) {
             /* Nothing to mark (a filter-only match): the body's start. */
-            json_int_t body = json_integer_value(
-                json_object_get(dd.head, "body"));
+            json_int_t body =
+                json_integer_value(json_object_get(dd.head, "body"));
             best_line = dd.line_of((size_t)body);
             while (best_line + 1 < dd.lines.size() &&
                    dd.line_end(best_line) == dd.lines[best_line])
@@ -553,8 +559,7 @@ class result_builder {
             if (h.off < start || h.off >= end)
                 continue;
             size_t len = std::min(h.len, end - h.off);
-            jpush(marks, json_pack("[I,I]",
-                                   (json_int_t)(h.off - start + shift),
+            jpush(marks, json_pack("[I,I]", (json_int_t)(h.off - start + shift),
                                    (json_int_t)len));
         }
     }
@@ -568,7 +573,7 @@ class result_builder {
         std::vector<row> rows;
         size_t i;
         json_t *e;
-        json_array_foreach(json_object_get(dd.head, "entities"), i, e)
+        json_array_foreach (json_object_get(dd.head, "entities"), i, e)
             rows.push_back({e, json_array_size(json_object_get(e, "m"))});
         /* Most mentioned first; stable keeps first-mention order. */
         std::stable_sort(rows.begin(), rows.end(),
@@ -577,17 +582,15 @@ class result_builder {
         jref guard(out);
         for (const row &rw : rows) {
             json_t *ms = jnew(json_array());
-            json_t *o = json_pack(
-                "{s:O,s:O,s:O,s:I,s:o}", "type",
-                json_object_get(rw.e, "type"), "id",
-                json_object_get(rw.e, "id"), "name",
-                json_object_get(rw.e, "name"), "count", (json_int_t)rw.n,
-                "mentions", ms);
+            json_t *o = json_pack("{s:O,s:O,s:O,s:I,s:o}", "type",
+                                  json_object_get(rw.e, "type"), "id",
+                                  json_object_get(rw.e, "id"), "name",
+                                  json_object_get(rw.e, "name"), "count",
+                                  (json_int_t)rw.n, "mentions", ms);
             jpush(out, o);
             size_t k;
             json_t *m;
-            json_array_foreach(json_object_get(rw.e, "m"), k, m)
-            {
+            json_array_foreach (json_object_get(rw.e, "m"), k, m) {
                 size_t off = (size_t)json_integer_value(json_array_get(m, 0));
                 size_t len = (size_t)json_integer_value(json_array_get(m, 1));
                 if (off + len > dd.len)
@@ -638,9 +641,9 @@ json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
         std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
             return a.second.docs != b.second.docs
                        ? a.second.docs > b.second.docs
-                       : a.second.mentions != b.second.mentions
-                             ? a.second.mentions > b.second.mentions
-                             : a.first < b.first;
+                   : a.second.mentions != b.second.mentions
+                       ? a.second.mentions > b.second.mentions
+                       : a.first < b.first;
         });
         json_t *arr = jnew(json_array());
         jset(out.j, ps_entity_type_name((ps_entity_type_t)ty), arr);
@@ -653,10 +656,9 @@ json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                                    : d->db.get_metadata(PS__META_NAME + term);
             if (name.empty())
                 name = id;
-            jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(),
-                                 "name", jstr(name.data(), name.size()),
-                                 "docs", (json_int_t)v[i].second.docs,
-                                 "mentions",
+            jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
+                                 jstr(name.data(), name.size()), "docs",
+                                 (json_int_t)v[i].second.docs, "mentions",
                                  (json_int_t)v[i].second.mentions));
         }
     }
@@ -674,8 +676,8 @@ size_t edit_distance(const std::string &a, const std::string &b)
         row[0] = i;
         for (size_t j = 1; j <= b.size(); j++) {
             size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                               diag + (a[i - 1] != b[j - 1])});
+            row[j] = std::min(
+                {row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
             diag = up;
         }
     }
@@ -689,9 +691,9 @@ std::string canonical_spelling(ps_db_t *d, const std::string &typed,
                                const std::string &sugg)
 {
     const ps_entity_def_t *e =
-        d->gaz ? ps_gazetteer_resolve(d->gaz, d->an, sugg.data(),
-                                      sugg.size(), -1)
-               : nullptr;
+        d->gaz
+            ? ps_gazetteer_resolve(d->gaz, d->an, sugg.data(), sugg.size(), -1)
+            : nullptr;
     if (!e)
         return sugg;
     char *norm = nullptr;
@@ -800,8 +802,7 @@ extern "C" ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
 }
 
 extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
-                                      unsigned from, unsigned to,
-                                      json_t **out)
+                                      unsigned from, unsigned to, json_t **out)
 {
     *out = nullptr;
     try {
@@ -851,8 +852,7 @@ extern "C" ps_status_t ps_db_stats(ps_db_t *db, json_t **out)
         jset(o.j, "documents", json_integer(db->db.get_doccount()));
         jset(o.j, "avg_length", json_real(db->db.get_avlength()));
         jset(o.j, "has_positions", json_boolean(db->db.has_positions()));
-        jset(o.j, "revision",
-             json_integer((json_int_t)db->db.get_revision()));
+        jset(o.j, "revision", json_integer((json_int_t)db->db.get_revision()));
         /* The generation is the "db.N" the stub names: it changes with
          * every --full rebuild. */
         std::string gen;

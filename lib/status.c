@@ -4,8 +4,8 @@
 const char *ps_status_str(ps_status_t st)
 {
     switch (st) {
-#define PS_STATUS_CASE(name, msg)                                           \
-    case PS_##name:                                                         \
+#define PS_STATUS_CASE(name, msg)                                              \
+    case PS_##name:                                                            \
         return msg;
         PS_STATUS_MAP(PS_STATUS_CASE)
 #undef PS_STATUS_CASE
@@ -17,8 +17,8 @@ const char *ps_status_str(ps_status_t st)
 const char *ps_status_name(ps_status_t st)
 {
     switch (st) {
-#define PS_STATUS_CASE(name, msg)                                           \
-    case PS_##name:                                                         \
+#define PS_STATUS_CASE(name, msg)                                              \
+    case PS_##name:                                                            \
         return #name;
         PS_STATUS_MAP(PS_STATUS_CASE)
 #undef PS_STATUS_CASE

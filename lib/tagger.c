@@ -8,249 +8,573 @@
 #include "entities_private.h"
 #include "psearch/entities.h"
 
-
 /* Word lists, each sorted bytewise for bsearch (ps_tagger_new checks).
  * They hold terms: case-folded words with ASCII apostrophes. They describe
  * English in general, never the words of particular texts. */
 
 /* Function words and frequent sentence openers: capitalised only because
  * they open a sentence or a title, never names by themselves. */
-static const char *const common_words[] = {
-    "a", "about", "above", "according", "across", "actually", "additionally",
-    "after", "afterwards", "again", "against", "ago", "ahead", "all", "almost",
-    "along", "already", "also", "although", "always", "amid", "among", "an",
-    "and", "another", "any", "anyone", "anything", "are", "aren't", "around",
-    "as", "at", "back", "be", "because", "been", "before", "behind", "being",
-    "below", "beneath", "beside", "besides", "between", "beyond", "both",
-    "but", "by", "can", "can't", "cannot", "certainly", "clearly", "click",
-    "consequently", "could", "currently", "despite", "did", "didn't", "do",
-    "does", "doesn't", "doing", "don't", "done", "down", "during", "each",
-    "earlier", "eight", "either", "else", "elsewhere", "even", "eventually",
-    "ever", "every", "everyone", "everything", "except", "finally", "find",
-    "first", "five", "follow", "following", "for", "formerly", "four", "from",
-    "further", "furthermore", "get", "given", "had", "has", "hasn't", "have",
-    "haven't", "having", "he", "he's", "hence", "her", "here", "here's",
-    "hers", "herself", "him", "himself", "his", "how", "however", "i", "i'd",
-    "i'll", "i'm", "i've", "if", "in", "including", "indeed", "initially",
-    "inside", "instead", "into", "is", "isn't", "it", "it's", "its", "itself",
-    "just", "last", "lastly", "later", "learn", "let", "let's", "like",
-    "likewise", "many", "may", "maybe", "me", "meanwhile", "might", "more",
-    "moreover", "most", "mostly", "much", "must", "my", "near", "nearly",
-    "neither", "never", "nevertheless", "next", "nine", "no", "none",
-    "nonetheless", "nor", "not", "nothing", "now", "of", "off", "often", "oh",
-    "ok", "okay", "on", "once", "one", "only", "open", "or", "other", "others",
-    "otherwise", "our", "ours", "out", "outside", "over", "overall", "perhaps",
-    "please", "plus", "previously", "rather", "read", "really", "recently",
-    "regardless", "second", "secondly", "see", "seven", "several", "shall",
-    "share", "she", "she's", "should", "sign", "similarly", "since", "six",
-    "so", "some", "someone", "something", "sometimes", "soon", "still",
-    "subscribe", "subsequently", "such", "ten", "than", "thank", "thanks",
-    "that", "that's", "the", "their", "theirs", "them", "themselves", "then",
-    "there", "there's", "therefore", "these", "they", "they're", "third",
-    "this", "those", "though", "three", "through", "throughout", "thus", "to",
-    "today", "together", "tomorrow", "too", "toward", "towards", "two",
-    "ultimately", "under", "unless", "unlike", "until", "up", "upon", "us",
-    "very", "via", "view", "was", "wasn't", "watch", "we", "we'll", "we're",
-    "we've", "well", "were", "weren't", "what", "what's", "whatever", "when",
-    "whenever", "where", "whereas", "wherever", "whether", "which", "while",
-    "who", "whoever", "whom", "whose", "why", "will", "with", "within",
-    "without", "won't", "would", "yes", "yesterday", "yet", "you", "you're",
-    "your", "yours", "yourself", "yourselves"
-};
+static const char *const common_words[] = {"a",
+                                           "about",
+                                           "above",
+                                           "according",
+                                           "across",
+                                           "actually",
+                                           "additionally",
+                                           "after",
+                                           "afterwards",
+                                           "again",
+                                           "against",
+                                           "ago",
+                                           "ahead",
+                                           "all",
+                                           "almost",
+                                           "along",
+                                           "already",
+                                           "also",
+                                           "although",
+                                           "always",
+                                           "amid",
+                                           "among",
+                                           "an",
+                                           "and",
+                                           "another",
+                                           "any",
+                                           "anyone",
+                                           "anything",
+                                           "are",
+                                           "aren't",
+                                           "around",
+                                           "as",
+                                           "at",
+                                           "back",
+                                           "be",
+                                           "because",
+                                           "been",
+                                           "before",
+                                           "behind",
+                                           "being",
+                                           "below",
+                                           "beneath",
+                                           "beside",
+                                           "besides",
+                                           "between",
+                                           "beyond",
+                                           "both",
+                                           "but",
+                                           "by",
+                                           "can",
+                                           "can't",
+                                           "cannot",
+                                           "certainly",
+                                           "clearly",
+                                           "click",
+                                           "consequently",
+                                           "could",
+                                           "currently",
+                                           "despite",
+                                           "did",
+                                           "didn't",
+                                           "do",
+                                           "does",
+                                           "doesn't",
+                                           "doing",
+                                           "don't",
+                                           "done",
+                                           "down",
+                                           "during",
+                                           "each",
+                                           "earlier",
+                                           "eight",
+                                           "either",
+                                           "else",
+                                           "elsewhere",
+                                           "even",
+                                           "eventually",
+                                           "ever",
+                                           "every",
+                                           "everyone",
+                                           "everything",
+                                           "except",
+                                           "finally",
+                                           "find",
+                                           "first",
+                                           "five",
+                                           "follow",
+                                           "following",
+                                           "for",
+                                           "formerly",
+                                           "four",
+                                           "from",
+                                           "further",
+                                           "furthermore",
+                                           "get",
+                                           "given",
+                                           "had",
+                                           "has",
+                                           "hasn't",
+                                           "have",
+                                           "haven't",
+                                           "having",
+                                           "he",
+                                           "he's",
+                                           "hence",
+                                           "her",
+                                           "here",
+                                           "here's",
+                                           "hers",
+                                           "herself",
+                                           "him",
+                                           "himself",
+                                           "his",
+                                           "how",
+                                           "however",
+                                           "i",
+                                           "i'd",
+                                           "i'll",
+                                           "i'm",
+                                           "i've",
+                                           "if",
+                                           "in",
+                                           "including",
+                                           "indeed",
+                                           "initially",
+                                           "inside",
+                                           "instead",
+                                           "into",
+                                           "is",
+                                           "isn't",
+                                           "it",
+                                           "it's",
+                                           "its",
+                                           "itself",
+                                           "just",
+                                           "last",
+                                           "lastly",
+                                           "later",
+                                           "learn",
+                                           "let",
+                                           "let's",
+                                           "like",
+                                           "likewise",
+                                           "many",
+                                           "may",
+                                           "maybe",
+                                           "me",
+                                           "meanwhile",
+                                           "might",
+                                           "more",
+                                           "moreover",
+                                           "most",
+                                           "mostly",
+                                           "much",
+                                           "must",
+                                           "my",
+                                           "near",
+                                           "nearly",
+                                           "neither",
+                                           "never",
+                                           "nevertheless",
+                                           "next",
+                                           "nine",
+                                           "no",
+                                           "none",
+                                           "nonetheless",
+                                           "nor",
+                                           "not",
+                                           "nothing",
+                                           "now",
+                                           "of",
+                                           "off",
+                                           "often",
+                                           "oh",
+                                           "ok",
+                                           "okay",
+                                           "on",
+                                           "once",
+                                           "one",
+                                           "only",
+                                           "open",
+                                           "or",
+                                           "other",
+                                           "others",
+                                           "otherwise",
+                                           "our",
+                                           "ours",
+                                           "out",
+                                           "outside",
+                                           "over",
+                                           "overall",
+                                           "perhaps",
+                                           "please",
+                                           "plus",
+                                           "previously",
+                                           "rather",
+                                           "read",
+                                           "really",
+                                           "recently",
+                                           "regardless",
+                                           "second",
+                                           "secondly",
+                                           "see",
+                                           "seven",
+                                           "several",
+                                           "shall",
+                                           "share",
+                                           "she",
+                                           "she's",
+                                           "should",
+                                           "sign",
+                                           "similarly",
+                                           "since",
+                                           "six",
+                                           "so",
+                                           "some",
+                                           "someone",
+                                           "something",
+                                           "sometimes",
+                                           "soon",
+                                           "still",
+                                           "subscribe",
+                                           "subsequently",
+                                           "such",
+                                           "ten",
+                                           "than",
+                                           "thank",
+                                           "thanks",
+                                           "that",
+                                           "that's",
+                                           "the",
+                                           "their",
+                                           "theirs",
+                                           "them",
+                                           "themselves",
+                                           "then",
+                                           "there",
+                                           "there's",
+                                           "therefore",
+                                           "these",
+                                           "they",
+                                           "they're",
+                                           "third",
+                                           "this",
+                                           "those",
+                                           "though",
+                                           "three",
+                                           "through",
+                                           "throughout",
+                                           "thus",
+                                           "to",
+                                           "today",
+                                           "together",
+                                           "tomorrow",
+                                           "too",
+                                           "toward",
+                                           "towards",
+                                           "two",
+                                           "ultimately",
+                                           "under",
+                                           "unless",
+                                           "unlike",
+                                           "until",
+                                           "up",
+                                           "upon",
+                                           "us",
+                                           "very",
+                                           "via",
+                                           "view",
+                                           "was",
+                                           "wasn't",
+                                           "watch",
+                                           "we",
+                                           "we'll",
+                                           "we're",
+                                           "we've",
+                                           "well",
+                                           "were",
+                                           "weren't",
+                                           "what",
+                                           "what's",
+                                           "whatever",
+                                           "when",
+                                           "whenever",
+                                           "where",
+                                           "whereas",
+                                           "wherever",
+                                           "whether",
+                                           "which",
+                                           "while",
+                                           "who",
+                                           "whoever",
+                                           "whom",
+                                           "whose",
+                                           "why",
+                                           "will",
+                                           "with",
+                                           "within",
+                                           "without",
+                                           "won't",
+                                           "would",
+                                           "yes",
+                                           "yesterday",
+                                           "yet",
+                                           "you",
+                                           "you're",
+                                           "your",
+                                           "yours",
+                                           "yourself",
+                                           "yourselves"};
 
 /* Titles and offices, which announce a person: stripped from the front
  * of a name, they type it as a person. */
-static const char *const title_words[] = {
-    "adviser", "advisor", "aide", "ambassador", "archbishop", "ayatollah",
-    "bishop", "cardinal", "ceo", "chair", "chairman", "chairperson",
-    "chairwoman", "chancellor", "chief", "colonel", "commander",
-    "commissioner", "congressman", "congresswoman", "councillor", "councilor",
-    "czar", "director", "dr", "emir", "envoy", "gen", "general", "governor",
-    "judge", "king", "lady", "leader", "lieutenant", "lord", "mayor",
-    "minister", "mp", "mr", "mrs", "ms", "negotiator", "patriarch", "pope",
-    "premier", "president", "prince", "princess", "prof", "professor", "queen",
-    "rabbi", "rep", "representative", "secretary", "sen", "senator",
-    "sergeant", "sheikh", "sir", "speaker", "spokesman", "spokesperson",
-    "spokeswoman", "sultan", "tsar"
-};
+static const char *const title_words[] = {"adviser",
+                                          "advisor",
+                                          "aide",
+                                          "ambassador",
+                                          "archbishop",
+                                          "ayatollah",
+                                          "bishop",
+                                          "cardinal",
+                                          "ceo",
+                                          "chair",
+                                          "chairman",
+                                          "chairperson",
+                                          "chairwoman",
+                                          "chancellor",
+                                          "chief",
+                                          "colonel",
+                                          "commander",
+                                          "commissioner",
+                                          "congressman",
+                                          "congresswoman",
+                                          "councillor",
+                                          "councilor",
+                                          "czar",
+                                          "director",
+                                          "dr",
+                                          "emir",
+                                          "envoy",
+                                          "gen",
+                                          "general",
+                                          "governor",
+                                          "judge",
+                                          "king",
+                                          "lady",
+                                          "leader",
+                                          "lieutenant",
+                                          "lord",
+                                          "mayor",
+                                          "minister",
+                                          "mp",
+                                          "mr",
+                                          "mrs",
+                                          "ms",
+                                          "negotiator",
+                                          "patriarch",
+                                          "pope",
+                                          "premier",
+                                          "president",
+                                          "prince",
+                                          "princess",
+                                          "prof",
+                                          "professor",
+                                          "queen",
+                                          "rabbi",
+                                          "rep",
+                                          "representative",
+                                          "secretary",
+                                          "sen",
+                                          "senator",
+                                          "sergeant",
+                                          "sheikh",
+                                          "sir",
+                                          "speaker",
+                                          "spokesman",
+                                          "spokesperson",
+                                          "spokeswoman",
+                                          "sultan",
+                                          "tsar"};
 
 /* Words that only modify a title ("Deputy Foreign Minister"). */
 static const char *const modifier_words[] = {
-    "acting", "assistant", "attorney", "crown", "defence", "defense", "deputy",
-    "executive", "finance", "first", "foreign", "former", "grand", "health",
-    "home", "interim", "interior", "junior", "prime", "principal", "senior",
-    "special", "state", "supreme", "top", "trade", "vice"
-};
+    "acting", "assistant", "attorney", "crown",   "defence",  "defense",
+    "deputy", "executive", "finance",  "first",   "foreign",  "former",
+    "grand",  "health",    "home",     "interim", "interior", "junior",
+    "prime",  "principal", "senior",   "special", "state",    "supreme",
+    "top",    "trade",     "vice"};
 
 /* What may follow "of" inside a title ("Secretary of State"). */
 static const char *const portfolio_words[] = {
-    "affairs", "agriculture", "commerce", "defence", "defense", "economy",
-    "education", "energy", "finance", "foreign", "health", "homeland",
-    "interior", "justice", "labor", "labour", "security", "staff", "state",
-    "trade", "transport", "transportation", "treasury", "war"
-};
+    "affairs",   "agriculture",    "commerce", "defence", "defense",
+    "economy",   "education",      "energy",   "finance", "foreign",
+    "health",    "homeland",       "interior", "justice", "labor",
+    "labour",    "security",       "staff",    "state",   "trade",
+    "transport", "transportation", "treasury", "war"};
 
 /* Lower-case nouns for a person's role or kin, a cue when they stand
  * before a name or after it in apposition ("John Smith, an expert"). */
 static const char *const role_words[] = {
-    "analyst", "author", "billionaire", "boss", "brother", "businessman",
-    "businesswoman", "candidate", "commentator", "correspondent", "critic",
-    "daughter", "diplomat", "economist", "editor", "entrepreneur", "expert",
-    "father", "fellow", "founder", "head", "historian", "husband",
-    "journalist", "lawyer", "mother", "official", "owner", "reporter",
-    "researcher", "scholar", "sister", "son", "strategist", "widow", "wife"
-};
+    "analyst",     "author",        "billionaire",   "boss",
+    "brother",     "businessman",   "businesswoman", "candidate",
+    "commentator", "correspondent", "critic",        "daughter",
+    "diplomat",    "economist",     "editor",        "entrepreneur",
+    "expert",      "father",        "fellow",        "founder",
+    "head",        "historian",     "husband",       "journalist",
+    "lawyer",      "mother",        "official",      "owner",
+    "reporter",    "researcher",    "scholar",       "sister",
+    "son",         "strategist",    "widow",         "wife"};
 
 /* Reporting verbs: a two- or three-word name right before one of them
  * is a person ("Christopher Tuck said"). */
 static const char *const said_words[] = {
-    "acknowledged", "added", "admitted", "announced", "argued", "asked",
-    "believes", "claimed", "confirmed", "declared", "denied", "emphasised",
-    "emphasized", "explained", "insisted", "noted", "replied", "responded",
-    "said", "says", "stated", "stressed", "suggested", "tells", "thinks",
-    "told", "tweeted", "urged", "warned", "wrote"
-};
+    "acknowledged", "added",      "admitted",   "announced", "argued",
+    "asked",        "believes",   "claimed",    "confirmed", "declared",
+    "denied",       "emphasised", "emphasized", "explained", "insisted",
+    "noted",        "replied",    "responded",  "said",      "says",
+    "stated",       "stressed",   "suggested",  "tells",     "thinks",
+    "told",         "tweeted",    "urged",      "warned",    "wrote"};
 
 /* Prepositions of place: "in X", "from X". */
 static const char *const prep_words[] = {
-    "across", "at", "from", "in", "inside", "into", "near", "outside",
-    "throughout", "to", "toward", "towards", "within"
-};
+    "across",  "at",         "from", "in",     "inside",  "into",  "near",
+    "outside", "throughout", "to",   "toward", "towards", "within"};
 
 /* Last words of organisations ("... Centre", "Bank of ..."). */
 static const char *const orgw_words[] = {
-    "academy", "agency", "airlines", "airways", "alliance", "army", "assembly",
-    "association", "authority", "bank", "board", "brigade", "broadcasting",
-    "bureau", "cabinet", "center", "centre", "church", "club", "coalition",
-    "college", "command", "commission", "committee", "company", "congress",
-    "corporation", "corps", "council", "court", "department", "directorate",
-    "duma", "federation", "forces", "forum", "foundation", "fund", "group",
-    "guard", "herald", "house", "inc", "institute", "institution", "journal",
-    "league", "ltd", "magazine", "media", "ministry", "movement", "nations",
-    "navy", "network", "news", "office", "organisation", "organization",
-    "parliament", "party", "police", "post", "press", "rada", "radio",
-    "regiment", "school", "senate", "service", "services", "society",
-    "telegraph", "times", "tribunal", "tribune", "union", "university"
-};
+    "academy",    "agency",      "airlines",     "airways",      "alliance",
+    "army",       "assembly",    "association",  "authority",    "bank",
+    "board",      "brigade",     "broadcasting", "bureau",       "cabinet",
+    "center",     "centre",      "church",       "club",         "coalition",
+    "college",    "command",     "commission",   "committee",    "company",
+    "congress",   "corporation", "corps",        "council",      "court",
+    "department", "directorate", "duma",         "federation",   "forces",
+    "forum",      "foundation",  "fund",         "group",        "guard",
+    "herald",     "house",       "inc",          "institute",    "institution",
+    "journal",    "league",      "ltd",          "magazine",     "media",
+    "ministry",   "movement",    "nations",      "navy",         "network",
+    "news",       "office",      "organisation", "organization", "parliament",
+    "party",      "police",      "post",         "press",        "rada",
+    "radio",      "regiment",    "school",       "senate",       "service",
+    "services",   "society",     "telegraph",    "times",        "tribunal",
+    "tribune",    "union",       "university"};
 
 /* Last words of treaties, plans, agreements and events. */
 static const char *const treatyw_words[] = {
-    "accord", "accords", "act", "agreement", "agreements", "article",
-    "charter", "clause", "communique", "conference", "convention", "cup",
-    "deal", "declaration", "doctrine", "festival", "framework", "games",
-    "initiative", "memorandum", "olympics", "pact", "plan", "protocol",
-    "resolution", "revolution", "roadmap", "summit", "treaty", "war"
-};
+    "accord",     "accords",   "act",    "agreement",   "agreements",
+    "article",    "charter",   "clause", "communique",  "conference",
+    "convention", "cup",       "deal",   "declaration", "doctrine",
+    "festival",   "framework", "games",  "initiative",  "memorandum",
+    "olympics",   "pact",      "plan",   "protocol",    "resolution",
+    "revolution", "roadmap",   "summit", "treaty",      "war"};
 
 /* Last words of place names ("Black Sea", "Crimean Peninsula"). */
 static const char *const placew_words[] = {
-    "airport", "avenue", "basin", "bay", "bridge", "canal", "city", "coast",
-    "county", "desert", "district", "emirates", "gulf", "harbor", "harbour",
-    "heights", "highlands", "hills", "island", "islands", "isles", "kingdom",
-    "krai", "lake", "mountain", "mountains", "oblast", "ocean", "peninsula",
-    "plain", "plains", "plateau", "province", "raion", "region", "republic",
-    "river", "road", "sea", "square", "states", "strait", "street",
-    "territories", "territory", "valley", "village"
-};
+    "airport",  "avenue",      "basin",     "bay",     "bridge",    "canal",
+    "city",     "coast",       "county",    "desert",  "district",  "emirates",
+    "gulf",     "harbor",      "harbour",   "heights", "highlands", "hills",
+    "island",   "islands",     "isles",     "kingdom", "krai",      "lake",
+    "mountain", "mountains",   "oblast",    "ocean",   "peninsula", "plain",
+    "plains",   "plateau",     "province",  "raion",   "region",    "republic",
+    "river",    "road",        "sea",       "square",  "states",    "strait",
+    "street",   "territories", "territory", "valley",  "village"};
 
 /* First words of place names ("Lake Geneva", "Mount Everest"). */
-static const char *const placefirst_words[] = {
-    "cape", "fort", "lake", "mount", "port"
-};
+static const char *const placefirst_words[] = {"cape", "fort", "lake", "mount",
+                                               "port"};
 
 /* Lower-case nouns after an organisation's name ("the AFP news agency"). */
 static const char *const orgnext_words[] = {
-    "agency", "alliance", "bank", "bloc", "broadcaster", "channel", "company",
-    "firm", "group", "network", "newspaper", "organisation", "organization",
-    "outlet", "party", "union"
-};
+    "agency",       "alliance", "bank",      "bloc",
+    "broadcaster",  "channel",  "company",   "firm",
+    "group",        "network",  "newspaper", "organisation",
+    "organization", "outlet",   "party",     "union"};
 
 /* Lower-case nouns after a place name ("the Kherson region"). */
 static const char *const placenext_words[] = {
-    "border", "city", "government", "oblast", "province", "region", "regions"
-};
+    "border", "city", "government", "oblast", "province", "region", "regions"};
 
 /* Lower-case nouns after a person's name ("the Obama administration"). */
-static const char *const personnext_words[] = {
-    "administration", "campaign"
-};
+static const char *const personnext_words[] = {"administration", "campaign"};
 
 /* Adjectives and nouns of nationality, region or faith that the suffix
  * rule in is_demonym() does not catch; alone they are not entities. */
 static const char *const demonym_words[] = {
-    "afghan", "afghans", "african", "africans", "american", "americans",
-    "arab", "arabic", "arabs", "asian", "asians", "baltic", "catholic",
-    "catholics", "chechen", "chechens", "christian", "christians", "cuban",
-    "cubans", "czech", "czechs", "dutch", "eastern", "emirati", "english",
-    "european", "europeans", "french", "greek", "greeks", "iraqi", "iraqis",
-    "irish", "israeli", "israelis", "jewish", "jews", "korean", "koreans",
-    "kurd", "kurds", "latin", "mexican", "mexicans", "moroccan", "muslim",
-    "muslims", "nordic", "northern", "orthodox", "pakistani", "pakistanis",
-    "palestinian", "palestinians", "saudi", "saudis", "scots", "shia",
-    "shiite", "slav", "slavic", "slavs", "southern", "soviet", "sunni",
-    "swiss", "thai", "welsh", "western", "yemeni"
-};
+    "afghan",    "afghans",   "african",    "africans",    "american",
+    "americans", "arab",      "arabic",     "arabs",       "asian",
+    "asians",    "baltic",    "catholic",   "catholics",   "chechen",
+    "chechens",  "christian", "christians", "cuban",       "cubans",
+    "czech",     "czechs",    "dutch",      "eastern",     "emirati",
+    "english",   "european",  "europeans",  "french",      "greek",
+    "greeks",    "iraqi",     "iraqis",     "irish",       "israeli",
+    "israelis",  "jewish",    "jews",       "korean",      "koreans",
+    "kurd",      "kurds",     "latin",      "mexican",     "mexicans",
+    "moroccan",  "muslim",    "muslims",    "nordic",      "northern",
+    "orthodox",  "pakistani", "pakistanis", "palestinian", "palestinians",
+    "saudi",     "saudis",    "scots",      "shia",        "shiite",
+    "slav",      "slavic",    "slavs",      "southern",    "soviet",
+    "sunni",     "swiss",     "thai",       "welsh",       "western",
+    "yemeni"};
 
 /* Months, weekdays and holidays: dates, not entities. */
 static const char *const date_words[] = {
-    "apr", "april", "aug", "august", "christmas", "dec", "december", "diwali",
-    "easter", "eid", "feb", "february", "fri", "friday", "halloween",
-    "hanukkah", "jan", "january", "jul", "july", "jun", "june", "lent", "mar",
-    "march", "may", "mon", "monday", "nov", "november", "oct", "october",
-    "passover", "ramadan", "sat", "saturday", "sep", "sept", "september",
-    "sun", "sunday", "thanksgiving", "thu", "thur", "thurs", "thursday", "tue",
-    "tues", "tuesday", "wed", "wednesday"
-};
+    "apr",      "april",   "aug",       "august",   "christmas", "dec",
+    "december", "diwali",  "easter",    "eid",      "feb",       "february",
+    "fri",      "friday",  "halloween", "hanukkah", "jan",       "january",
+    "jul",      "july",    "jun",       "june",     "lent",      "mar",
+    "march",    "may",     "mon",       "monday",   "nov",       "november",
+    "oct",      "october", "passover",  "ramadan",  "sat",       "saturday",
+    "sep",      "sept",    "september", "sun",      "sunday",    "thanksgiving",
+    "thu",      "thur",    "thurs",     "thursday", "tue",       "tues",
+    "tuesday",  "wed",     "wednesday"};
 
 /* Last words that make a run a date ("Boxing Day", "Christmas Eve"). */
-static const char *const datelast_words[] = {
-    "day", "eve", "year"
-};
+static const char *const datelast_words[] = {"day", "eve", "year"};
 
 /* Common all-capitals abbreviations that are not names ("TV", "CEO"). */
 static const char *const stopacr_words[] = {
-    "ai", "am", "ceo", "cfo", "coo", "cto", "diy", "eg", "etc", "faq", "fyi",
-    "gdp", "hq", "id", "ie", "it", "ok", "pac", "pdf", "phd", "pm", "pr", "ps",
-    "sms", "tv", "url", "usb", "vip"
-};
+    "ai",  "am",  "ceo", "cfo", "coo", "cto", "diy", "eg",  "etc", "faq",
+    "fyi", "gdp", "hq",  "id",  "ie",  "it",  "ok",  "pac", "pdf", "phd",
+    "pm",  "pr",  "ps",  "sms", "tv",  "url", "usb", "vip"};
 
 /* Lower-case words that may join the capitalised words of one name
  * ("Coalition of the Willing", "Ludwig van Beethoven"); never "and". */
 static const char *const connector_words[] = {
-    "al", "bin", "da", "das", "de", "del", "della", "der", "di", "dos", "du",
-    "el", "ibn", "la", "le", "of", "the", "van", "von", "y"
-};
+    "al", "bin", "da",  "das", "de", "del", "della", "der", "di",  "dos",
+    "du", "el",  "ibn", "la",  "le", "of",  "the",   "van", "von", "y"};
 
 /* Frequent given names: a two- or three-word name starting with one is
  * a person. */
 static const char *const firstname_words[] = {
-    "aaron", "adam", "ahmed", "alan", "albert", "alex", "alexander", "alexei",
-    "alexey", "ali", "alice", "amy", "andre", "andrea", "andrei", "andrew",
-    "andrey", "andrii", "andriy", "angela", "ann", "anna", "anne", "anthony",
-    "antonio", "barack", "ben", "benjamin", "bernie", "bill", "boris", "brian",
-    "bruce", "carl", "carlos", "catherine", "charles", "chris", "christina",
-    "christopher", "claire", "daniel", "david", "dmitri", "dmitry", "donald",
-    "edward", "elena", "elizabeth", "emily", "emma", "emmanuel", "eric",
-    "frank", "friedrich", "gary", "george", "hans", "helen", "henry",
-    "hillary", "hugh", "igor", "ivan", "jack", "james", "jan", "jane", "jason",
-    "jean", "jeff", "jennifer", "jessica", "jim", "joe", "john", "jonathan",
-    "jose", "joseph", "juan", "julia", "julian", "karen", "kate", "katherine",
-    "kevin", "kim", "laura", "linda", "lisa", "maria", "mark", "martin",
-    "mary", "matthew", "max", "michael", "michel", "mike", "mikhail",
-    "mohammed", "muhammad", "nancy", "natalia", "nicholas", "nick", "nikolai",
-    "olaf", "oleksandr", "oleksiy", "olena", "olga", "oliver", "patrick",
-    "paul", "peter", "philip", "pierre", "rachel", "richard", "robert",
-    "roman", "ron", "ruth", "sarah", "scott", "sergei", "sergey", "sergiy",
-    "simon", "sophie", "stephen", "steve", "steven", "susan", "thomas", "tim",
-    "timothy", "tom", "tony", "victor", "viktor", "vladimir", "volodymyr",
-    "walter", "william", "yulia", "yuri", "yuriy"
-};
+    "aaron",     "adam",    "ahmed",     "alan",        "albert",   "alex",
+    "alexander", "alexei",  "alexey",    "ali",         "alice",    "amy",
+    "andre",     "andrea",  "andrei",    "andrew",      "andrey",   "andrii",
+    "andriy",    "angela",  "ann",       "anna",        "anne",     "anthony",
+    "antonio",   "barack",  "ben",       "benjamin",    "bernie",   "bill",
+    "boris",     "brian",   "bruce",     "carl",        "carlos",   "catherine",
+    "charles",   "chris",   "christina", "christopher", "claire",   "daniel",
+    "david",     "dmitri",  "dmitry",    "donald",      "edward",   "elena",
+    "elizabeth", "emily",   "emma",      "emmanuel",    "eric",     "frank",
+    "friedrich", "gary",    "george",    "hans",        "helen",    "henry",
+    "hillary",   "hugh",    "igor",      "ivan",        "jack",     "james",
+    "jan",       "jane",    "jason",     "jean",        "jeff",     "jennifer",
+    "jessica",   "jim",     "joe",       "john",        "jonathan", "jose",
+    "joseph",    "juan",    "julia",     "julian",      "karen",    "kate",
+    "katherine", "kevin",   "kim",       "laura",       "linda",    "lisa",
+    "maria",     "mark",    "martin",    "mary",        "matthew",  "max",
+    "michael",   "michel",  "mike",      "mikhail",     "mohammed", "muhammad",
+    "nancy",     "natalia", "nicholas",  "nick",        "nikolai",  "olaf",
+    "oleksandr", "oleksiy", "olena",     "olga",        "oliver",   "patrick",
+    "paul",      "peter",   "philip",    "pierre",      "rachel",   "richard",
+    "robert",    "roman",   "ron",       "ruth",        "sarah",    "scott",
+    "sergei",    "sergey",  "sergiy",    "simon",       "sophie",   "stephen",
+    "steve",     "steven",  "susan",     "thomas",      "tim",      "timothy",
+    "tom",       "tony",    "victor",    "viktor",      "vladimir", "volodymyr",
+    "walter",    "william", "yulia",     "yuri",        "yuriy"};
 
 /* Abbreviations of countries: every other all-capitals name is taken
  * for an organisation ("NATO", "AFP"). */
 static const char *const countryacr_words[] = {
-    "dprk", "drc", "prc", "rok", "uae", "uk", "us", "usa", "ussr"
-};
+    "dprk", "drc", "prc", "rok", "uae", "uk", "us", "usa", "ussr"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -284,16 +608,26 @@ static const struct {
     size_t n;
 } lists[L__COUNT] = {
 #define LIST(id, arr) [id] = {arr, COUNT(arr)}
-    LIST(L_COMMON, common_words),         LIST(L_TITLE, title_words),
-    LIST(L_MODIFIER, modifier_words),     LIST(L_PORTFOLIO, portfolio_words),
-    LIST(L_ROLE, role_words),             LIST(L_SAID, said_words),
-    LIST(L_PREP, prep_words),             LIST(L_ORGW, orgw_words),
-    LIST(L_TREATYW, treatyw_words),       LIST(L_PLACEW, placew_words),
-    LIST(L_PLACEFIRST, placefirst_words), LIST(L_ORGNEXT, orgnext_words),
-    LIST(L_PLACENEXT, placenext_words),   LIST(L_PERSONNEXT, personnext_words),
-    LIST(L_DEMONYM, demonym_words),       LIST(L_DATE, date_words),
-    LIST(L_DATELAST, datelast_words),     LIST(L_STOPACR, stopacr_words),
-    LIST(L_CONNECTOR, connector_words),   LIST(L_FIRSTNAME, firstname_words),
+    LIST(L_COMMON, common_words),
+    LIST(L_TITLE, title_words),
+    LIST(L_MODIFIER, modifier_words),
+    LIST(L_PORTFOLIO, portfolio_words),
+    LIST(L_ROLE, role_words),
+    LIST(L_SAID, said_words),
+    LIST(L_PREP, prep_words),
+    LIST(L_ORGW, orgw_words),
+    LIST(L_TREATYW, treatyw_words),
+    LIST(L_PLACEW, placew_words),
+    LIST(L_PLACEFIRST, placefirst_words),
+    LIST(L_ORGNEXT, orgnext_words),
+    LIST(L_PLACENEXT, placenext_words),
+    LIST(L_PERSONNEXT, personnext_words),
+    LIST(L_DEMONYM, demonym_words),
+    LIST(L_DATE, date_words),
+    LIST(L_DATELAST, datelast_words),
+    LIST(L_STOPACR, stopacr_words),
+    LIST(L_CONNECTOR, connector_words),
+    LIST(L_FIRSTNAME, firstname_words),
     LIST(L_COUNTRYACR, countryacr_words),
 #undef LIST
 };
@@ -379,7 +713,7 @@ struct tent {
     int rank;
     size_t nwords;
     size_t id_off, name_off, last_off;
-    size_t first;            /* offset of the mention that created it */
+    size_t first;             /* offset of the mention that created it */
     size_t count, start, out; /* for building the output */
 };
 
@@ -453,7 +787,7 @@ static int grow(void *bufp, size_t *cap, size_t need, size_t size)
 }
 
 /* Grows array field ARR of tagger T, whose capacity is ARR_cap. */
-#define GROW(t, arr, need)                                                  \
+#define GROW(t, arr, need)                                                     \
     grow(&(t)->arr, &(t)->arr##_cap, (need), sizeof *(t)->arr)
 
 static const char *term(const ps_tagger_t *t, size_t i)
@@ -571,8 +905,7 @@ static ps_status_t collect_words(ps_tagger_t *t, const ps_token_t *tokens,
             if (first_part) {
                 f |= carry;
                 /* "post-Soviet" is an adjective, but "al-Assad" a name. */
-                first_cap = (f & (PS_TOK_CAP | PS_TOK_UPPER |
-                                  PS_TOK_NUMBER)) ||
+                first_cap = (f & (PS_TOK_CAP | PS_TOK_UPPER | PS_TOK_NUMBER)) ||
                             in_list(L_CONNECTOR, tok->term);
                 first_part = 0;
             } else if (!first_cap) {
@@ -675,8 +1008,7 @@ static int in_lower(const ps_tagger_t *t, size_t i)
            bsearch(&s, t->lower, t->nlower, sizeof *t->lower, str_cmp);
 }
 
-static ps_status_t add_mention(ps_tagger_t *t, size_t ent, size_t w0,
-                               size_t w1)
+static ps_status_t add_mention(ps_tagger_t *t, size_t ent, size_t w0, size_t w1)
 {
     if (GROW(t, m, t->nm + 1) < 0)
         return PS_ENOMEM;
@@ -786,8 +1118,8 @@ enum { GAP_SPACE, GAP_HYPHEN, GAP_COMMA, GAP_OTHER };
 static int abbrev_dot(const ps_tagger_t *t, size_t i)
 {
     static const char *const abbrevs[] = {
-        "capt", "col", "dr", "gen", "gov", "jr", "lt", "mr", "mrs", "ms",
-        "prof", "rep", "sen", "sgt", "sr", "st",
+        "capt", "col", "dr",   "gen", "gov", "jr",  "lt", "mr",
+        "mrs",  "ms",  "prof", "rep", "sen", "sgt", "sr", "st",
     };
     const ps_token_t *tok = t->w[i].tok;
     if (tok->flags & PS_TOK_ACRONYM)
@@ -844,8 +1176,7 @@ static int gap_kind(const ps_tagger_t *t, size_t i, size_t j)
 static int name_word(const ps_tagger_t *t, size_t i)
 {
     const struct word *w = &t->w[i];
-    return (w->flags & W_CAP) &&
-           !(w->flags & (W_GAZ | W_HEADLINE | W_AFFIX)) &&
+    return (w->flags & W_CAP) && !(w->flags & (W_GAZ | W_HEADLINE | W_AFFIX)) &&
            !(w->tok->flags & PS_TOK_NUMBER);
 }
 
@@ -886,8 +1217,8 @@ static size_t run_end(const ps_tagger_t *t, size_t i)
     size_t end = i + 1, k = i + 1;
     while (k < t->nw) {
         int g = gap_kind(t, k - 1, k);
-        int same = t->w[k].compound != 0 &&
-                   t->w[k].compound == t->w[k - 1].compound;
+        int same =
+            t->w[k].compound != 0 && t->w[k].compound == t->w[k - 1].compound;
         int joined = g == GAP_SPACE || (g == GAP_HYPHEN && same);
         if (!joined)
             break;
@@ -903,8 +1234,8 @@ static size_t run_end(const ps_tagger_t *t, size_t i)
         if (name_word(t, k)) {
             /* "U.S.-Russian talks", "EU-Ukraine summit": two names. */
             if (g == GAP_HYPHEN && is_cap(t, k - 1) &&
-                (is_upper(t, k - 1) || is_upper(t, k) ||
-                 is_demonym(t, k - 1) || is_demonym(t, k)))
+                (is_upper(t, k - 1) || is_upper(t, k) || is_demonym(t, k - 1) ||
+                 is_demonym(t, k)))
                 break;
             end = ++k;
             continue;
@@ -916,8 +1247,7 @@ static size_t run_end(const ps_tagger_t *t, size_t i)
     /* A number may end a name: "Article 5", "Resolution 2231", but not a
      * date ("December 28"). */
     if (end < t->nw && (t->w[end].tok->flags & PS_TOK_NUMBER) &&
-        !(t->w[end].flags & W_ADJ) &&
-        gap_kind(t, end - 1, end) == GAP_SPACE &&
+        !(t->w[end].flags & W_ADJ) && gap_kind(t, end - 1, end) == GAP_SPACE &&
         !(t->w[end - 1].tok->flags & PS_TOK_POSSESSIVE) &&
         !word_in(t, end - 1, L_DATE))
         end++;
@@ -1289,8 +1619,8 @@ static size_t pool_surface(ps_tagger_t *t, size_t s, size_t e)
     const char *p = t->text + (a->offset - t->base);
     size_t n = b->offset + b->length - a->offset;
     if (b->flags & PS_TOK_POSSESSIVE) {
-        static const char *const apos[] = {"'", "\xe2\x80\x99",
-                                           "\xca\xbc", "\xe2\x80\x98"};
+        static const char *const apos[] = {"'", "\xe2\x80\x99", "\xca\xbc",
+                                           "\xe2\x80\x98"};
         if (n > 0 && (p[n - 1] == 's' || p[n - 1] == 'S'))
             n--;
         for (size_t k = 0; k < COUNT(apos); k++) {
@@ -1321,8 +1651,8 @@ static size_t hash_str(const char *s)
 }
 
 /* The slot that holds KEY, or the empty slot where it would go. */
-static size_t etab_slot(const ps_tagger_t *t, const struct etab *h,
-                        int which, const char *key)
+static size_t etab_slot(const ps_tagger_t *t, const struct etab *h, int which,
+                        const char *key)
 {
     size_t mask = h->cap - 1, i = hash_str(key) & mask;
     while (h->slot[i] != SIZE_MAX &&
@@ -1331,8 +1661,8 @@ static size_t etab_slot(const ps_tagger_t *t, const struct etab *h,
     return i;
 }
 
-static long etab_find(const ps_tagger_t *t, const struct etab *h,
-                      int which, const char *key)
+static long etab_find(const ps_tagger_t *t, const struct etab *h, int which,
+                      const char *key)
 {
     if (h->n == 0)
         return -1;
@@ -1356,8 +1686,8 @@ static int etab_put(ps_tagger_t *t, struct etab *h, int which, size_t ent)
         h->cap = cap;
         for (size_t i = 0; i < ocap; i++)
             if (old[i] != SIZE_MAX)
-                h->slot[etab_slot(t, h, which,
-                                  ent_key(t, old[i], which))] = old[i];
+                h->slot[etab_slot(t, h, which, ent_key(t, old[i], which))] =
+                    old[i];
         free(old);
     }
     size_t i = etab_slot(t, h, which, ent_key(t, ent, which));
@@ -1454,8 +1784,7 @@ static int mention_cmp(const void *pa, const void *pb)
 }
 
 /* Skips spaces, commas and quotation marks from P; counts the commas. */
-static const char *skip_list_punct(const char *p, const char *end,
-                                   int *commas)
+static const char *skip_list_punct(const char *p, const char *end, int *commas)
 {
     static const char *const quotes[] = {"\xe2\x80\x98", "\xe2\x80\x99",
                                          "\xe2\x80\x9c", "\xe2\x80\x9d"};
@@ -1533,8 +1862,7 @@ static void spread_types(ps_tagger_t *t)
  * output at the pool, which no longer moves. */
 static ps_status_t build_output(ps_tagger_t *t)
 {
-    if (GROW(t, out, t->ne) < 0 ||
-        GROW(t, outm, t->nm) < 0 ||
+    if (GROW(t, out, t->ne) < 0 || GROW(t, outm, t->nm) < 0 ||
         GROW(t, order, t->ne) < 0)
         return PS_ENOMEM;
     for (size_t i = 0; i < t->ne; i++) {
@@ -1586,12 +1914,10 @@ static ps_status_t build_output(ps_tagger_t *t)
 }
 
 ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
-                          size_t base, const ps_token_t *tokens,
-                          size_t ntokens, const ps_entity_t **ents,
-                          size_t *nents)
+                          size_t base, const ps_token_t *tokens, size_t ntokens,
+                          const ps_entity_t **ents, size_t *nents)
 {
-    if (!t || !ents || !nents || (!text && len > 0) ||
-        (!tokens && ntokens > 0))
+    if (!t || !ents || !nents || (!text && len > 0) || (!tokens && ntokens > 0))
         return PS_EINVAL;
     *ents = NULL;
     *nents = 0;
@@ -1618,8 +1944,7 @@ ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
     for (int pass = 0; pass <= 1; pass++) {
         for (size_t i = 0; i < t->nc; i++) {
             const struct cand *c = &t->c[i];
-            if ((c->weak || c->the) == pass &&
-                (st = resolve(t, c)) != PS_OK)
+            if ((c->weak || c->the) == pass && (st = resolve(t, c)) != PS_OK)
                 return st;
         }
     }

@@ -16,7 +16,7 @@ typedef struct setting {
 } setting_t;
 
 static const setting_t settings[SD_SETTING__COUNT] = {
-#define SD_SETTING_ROW(id, opt, unit, def, min, max, lim, help)             \
+#define SD_SETTING_ROW(id, opt, unit, def, min, max, lim, help)                \
     {opt, unit, def, min, max, lim, help},
     SD_SETTINGS(SD_SETTING_ROW)
 #undef SD_SETTING_ROW
@@ -61,9 +61,21 @@ static int parse_bytes(const char *s, uint64_t *out)
         return -1;
     uint64_t mul = 1;
     switch (*end) {
-    case 'k': case 'K': mul = 1ull << 10; end++; break;
-    case 'm': case 'M': mul = 1ull << 20; end++; break;
-    case 'g': case 'G': mul = 1ull << 30; end++; break;
+    case 'k':
+    case 'K':
+        mul = 1ull << 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mul = 1ull << 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mul = 1ull << 30;
+        end++;
+        break;
     }
     if (*end || v > UINT64_MAX / mul)
         return -1;
@@ -93,20 +105,24 @@ static int parse_ms(const char *s, uint64_t *out)
     return 0;
 }
 
-int sd_config_set(sd_config_t *cfg, sd_setting_t s, const char *arg,
-                  char *err, size_t errlen)
+int sd_config_set(sd_config_t *cfg, sd_setting_t s, const char *arg, char *err,
+                  size_t errlen)
 {
     const setting_t *st = &settings[s];
     uint64_t v;
     int rc;
     switch (st->unit) {
-    case SD_UNIT_BYTES: rc = parse_bytes(arg, &v); break;
-    case SD_UNIT_MS: rc = parse_ms(arg, &v); break;
-    default: rc = parse_bytes(arg, &v) || strpbrk(arg, "kKmMgG") ? -1 : 0;
+    case SD_UNIT_BYTES:
+        rc = parse_bytes(arg, &v);
+        break;
+    case SD_UNIT_MS:
+        rc = parse_ms(arg, &v);
+        break;
+    default:
+        rc = parse_bytes(arg, &v) || strpbrk(arg, "kKmMgG") ? -1 : 0;
     }
     if (rc) {
-        snprintf(err, errlen, "--%s: '%s' is not a valid %s", st->option,
-                 arg,
+        snprintf(err, errlen, "--%s: '%s' is not a valid %s", st->option, arg,
                  st->unit == SD_UNIT_BYTES ? "size (bytes, or with K, M, G)"
                  : st->unit == SD_UNIT_MS  ? "duration (seconds, or N ms)"
                                            : "number");
@@ -116,8 +132,8 @@ int sd_config_set(sd_config_t *cfg, sd_setting_t s, const char *arg,
         char lo[32], hi[32];
         sd_config_format(s, st->min, lo, sizeof lo);
         sd_config_format(s, st->max, hi, sizeof hi);
-        snprintf(err, errlen, "--%s: '%s' is out of range [%s, %s]",
-                 st->option, arg, lo, hi);
+        snprintf(err, errlen, "--%s: '%s' is out of range [%s, %s]", st->option,
+                 arg, lo, hi);
         return -1;
     }
     cfg->v[s] = v;

@@ -20,29 +20,28 @@ typedef enum {
 /* X(ID, option, unit, default, min, max, is_limit, help line)
  * A limit (is_limit = 1) has a breach counter in stats; the others are
  * tunables. */
-#define SD_SETTINGS(X)                                                      \
-    X(MAX_REQUEST, "max-request-bytes", SD_UNIT_BYTES, 64u << 10, 64,       \
-      64u << 20, 1, "longest request line, in bytes")                      \
-    X(MAX_CLIENTS, "max-clients", SD_UNIT_COUNT, 256, 1, 65536, 1,          \
-      "clients at once; more are refused with ETOOMANY")          \
-    X(IDLE_TIMEOUT, "idle-timeout", SD_UNIT_MS, 60000, 0, 86400000, 1,      \
-      "close a connection idle this long (0: never)")                      \
-    X(MAX_LIMIT, "max-limit", SD_UNIT_COUNT, 1000, 1, 1000000, 1,           \
-      "largest \"limit\" of a search")                                      \
-    X(MAX_OFFSET, "max-offset", SD_UNIT_COUNT, 100000, 0, 100000000, 1,     \
-      "largest \"offset\" of a search")                                     \
-    X(MAX_HITS, "max-hits", SD_UNIT_COUNT, 1000, 1, 1000000, 1,             \
-      "largest \"max_hits\" (hit lines per result)")                        \
-    X(MAX_FACETS, "max-facets", SD_UNIT_COUNT, 100, 1, 10000, 1,            \
-      "largest number of facets per entity type")                          \
-    X(QUERY_BUDGET, "query-budget", SD_UNIT_MS, 2000, 1, 600000, 1,         \
-      "time budget of one search")                                          \
-    X(MAX_OUTPUT, "max-output", SD_UNIT_BYTES, 8u << 20, 64u << 10,         \
-      1u << 30, 1,                                                          \
-      "unread answers queued before a client is cut")          \
-    X(THREADS, "threads", SD_UNIT_COUNT, 4, 1, 256, 0,                      \
-      "threads running searches (libuv's thread pool)")              \
-    X(REOPEN_INTERVAL, "reopen-interval", SD_UNIT_MS, 200, 0, 3600000, 0,   \
+#define SD_SETTINGS(X)                                                         \
+    X(MAX_REQUEST, "max-request-bytes", SD_UNIT_BYTES, 64u << 10, 64,          \
+      64u << 20, 1, "longest request line, in bytes")                          \
+    X(MAX_CLIENTS, "max-clients", SD_UNIT_COUNT, 256, 1, 65536, 1,             \
+      "clients at once; more are refused with ETOOMANY")                       \
+    X(IDLE_TIMEOUT, "idle-timeout", SD_UNIT_MS, 60000, 0, 86400000, 1,         \
+      "close a connection idle this long (0: never)")                          \
+    X(MAX_LIMIT, "max-limit", SD_UNIT_COUNT, 1000, 1, 1000000, 1,              \
+      "largest \"limit\" of a search")                                         \
+    X(MAX_OFFSET, "max-offset", SD_UNIT_COUNT, 100000, 0, 100000000, 1,        \
+      "largest \"offset\" of a search")                                        \
+    X(MAX_HITS, "max-hits", SD_UNIT_COUNT, 1000, 1, 1000000, 1,                \
+      "largest \"max_hits\" (hit lines per result)")                           \
+    X(MAX_FACETS, "max-facets", SD_UNIT_COUNT, 100, 1, 10000, 1,               \
+      "largest number of facets per entity type")                              \
+    X(QUERY_BUDGET, "query-budget", SD_UNIT_MS, 2000, 1, 600000, 1,            \
+      "time budget of one search")                                             \
+    X(MAX_OUTPUT, "max-output", SD_UNIT_BYTES, 8u << 20, 64u << 10, 1u << 30,  \
+      1, "unread answers queued before a client is cut")                       \
+    X(THREADS, "threads", SD_UNIT_COUNT, 4, 1, 256, 0,                         \
+      "threads running searches (libuv's thread pool)")                        \
+    X(REOPEN_INTERVAL, "reopen-interval", SD_UNIT_MS, 200, 0, 3600000, 0,      \
       "how often workers look for a new index revision")
 
 typedef enum {
@@ -72,8 +71,8 @@ int sd_config_longopts(struct option *opts, int base);
 
 /* Parses ARG as the value of setting S. Returns 0, or -1 with a message in
  * ERR. */
-int sd_config_set(sd_config_t *cfg, sd_setting_t s, const char *arg,
-                  char *err, size_t errlen);
+int sd_config_set(sd_config_t *cfg, sd_setting_t s, const char *arg, char *err,
+                  size_t errlen);
 
 /* Writes the --help lines of every setting. */
 void sd_config_help(FILE *f);

@@ -98,13 +98,13 @@ sd_ep_status_t sd_endpoint_unix_prepare(const char *path, int *reclaimed,
     }
     int live = socket_is_live(path);
     if (live > 0) {
-        snprintf(err, errlen,
-                 "another psearchd is already listening on %s", path);
+        snprintf(err, errlen, "another psearchd is already listening on %s",
+                 path);
         return SD_EP_INUSE;
     }
     if (live < 0) {
-        snprintf(err, errlen, "%s: cannot tell whether it is in use: %s",
-                 path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot tell whether it is in use: %s", path,
+                 strerror(errno));
         return SD_EP_CONFIG;
     }
     /* Nobody answers: the socket of a daemon that died without cleaning
@@ -121,8 +121,7 @@ sd_ep_status_t sd_endpoint_unix_prepare(const char *path, int *reclaimed,
 
 sd_ep_status_t sd_endpoint_tcp_parse(const char *spec, int allow_remote,
                                      struct sockaddr_storage *out,
-                                     int *is_loopback, char *err,
-                                     size_t errlen)
+                                     int *is_loopback, char *err, size_t errlen)
 {
     char host[64];
     const char *colon = strrchr(spec, ':');
@@ -158,8 +157,10 @@ sd_ep_status_t sd_endpoint_tcp_parse(const char *spec, int allow_remote,
                        (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) &&
                         in6->sin6_addr.s6_addr[12] == 127);
     } else {
-        snprintf(err, errlen, "--tcp '%s': '%s' is not a numeric IPv4 or "
-                              "IPv6 address", spec, host);
+        snprintf(err, errlen,
+                 "--tcp '%s': '%s' is not a numeric IPv4 or "
+                 "IPv6 address",
+                 spec, host);
         return SD_EP_CONFIG;
     }
     if (!*is_loopback && !allow_remote) {

@@ -18,8 +18,9 @@ void sd_log(const char *fmt, ...)
     clock_gettime(CLOCK_REALTIME, &ts);
     localtime_r(&ts.tv_sec, &tm);
     size_t n = strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tm);
-    n += (size_t)snprintf(line + n, sizeof line - n, ".%03ld psearchd[%ld]: ",
-                          ts.tv_nsec / 1000000, (long)getpid());
+    n += (size_t)snprintf(line + n, sizeof line - n,
+                          ".%03ld psearchd[%ld]: ", ts.tv_nsec / 1000000,
+                          (long)getpid());
     va_list ap;
     va_start(ap, fmt);
     int m = vsnprintf(line + n, sizeof line - n - 1, fmt, ap);

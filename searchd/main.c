@@ -25,9 +25,9 @@
 
 /* Exit codes, documented in the README and in --help. */
 enum {
-    EXIT_OK = 0,      /* stopped by SIGTERM or SIGINT */
-    EXIT_FAILED = 1,  /* a runtime or system failure */
-    EXIT_USAGE = 2,   /* bad arguments or configuration, socket in use */
+    EXIT_OK = 0,     /* stopped by SIGTERM or SIGINT */
+    EXIT_FAILED = 1, /* a runtime or system failure */
+    EXIT_USAGE = 2,  /* bad arguments or configuration, socket in use */
 };
 
 typedef struct options {
@@ -38,35 +38,37 @@ typedef struct options {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-"Usage: psearchd [--index DIR] [--socket PATH] [--tcp HOST:PORT] [options]\n"
-"Answers searches of the psearch index over a Unix socket (and optionally\n"
-"TCP), one JSON request per line. Runs in the foreground and logs to\n"
-"stderr; SIGTERM or SIGINT stop it cleanly, SIGHUP makes every worker\n"
-"look for a new index revision at once.\n"
-"\n"
-"  -i, --index DIR       the index (default: $PSEARCH_INDEX, else\n"
-"                        $XDG_DATA_HOME/psearch/index, else\n"
-"                        ~/.local/share/psearch/index). If it does not\n"
-"                        exist yet, requests get ENOINDEX until it does.\n"
-"  -s, --socket PATH     the Unix socket, created with mode 0600 (default:\n"
-"                        $PSEARCH_SOCKET, else $XDG_RUNTIME_DIR/psearch.sock,\n"
-"                        else /tmp/psearch-$UID.sock)\n"
-"      --tcp HOST:PORT   also listen on TCP; a numeric address, loopback\n"
-"                        only (127.0.0.1:7070, [::1]:7070)\n"
-"      --allow-remote    allow a non-loopback --tcp address (there is no\n"
-"                        authentication: anyone who can connect can search)\n"
-"  -v, --verbose         log every request: client, op, query, hits, time\n"
-"  -h, --help            show this help\n"
-"  -V, --version         show the version\n"
-"\n"
-"Limits and tunables (TIME in seconds, or with ms; SIZE with K, M, G):\n");
+    fprintf(
+        f,
+        "Usage: psearchd [--index DIR] [--socket PATH] [--tcp HOST:PORT] [options]\n"
+        "Answers searches of the psearch index over a Unix socket (and optionally\n"
+        "TCP), one JSON request per line. Runs in the foreground and logs to\n"
+        "stderr; SIGTERM or SIGINT stop it cleanly, SIGHUP makes every worker\n"
+        "look for a new index revision at once.\n"
+        "\n"
+        "  -i, --index DIR       the index (default: $PSEARCH_INDEX, else\n"
+        "                        $XDG_DATA_HOME/psearch/index, else\n"
+        "                        ~/.local/share/psearch/index). If it does not\n"
+        "                        exist yet, requests get ENOINDEX until it does.\n"
+        "  -s, --socket PATH     the Unix socket, created with mode 0600 (default:\n"
+        "                        $PSEARCH_SOCKET, else $XDG_RUNTIME_DIR/psearch.sock,\n"
+        "                        else /tmp/psearch-$UID.sock)\n"
+        "      --tcp HOST:PORT   also listen on TCP; a numeric address, loopback\n"
+        "                        only (127.0.0.1:7070, [::1]:7070)\n"
+        "      --allow-remote    allow a non-loopback --tcp address (there is no\n"
+        "                        authentication: anyone who can connect can search)\n"
+        "  -v, --verbose         log every request: client, op, query, hits, time\n"
+        "  -h, --help            show this help\n"
+        "  -V, --version         show the version\n"
+        "\n"
+        "Limits and tunables (TIME in seconds, or with ms; SIZE with K, M, G):\n");
     sd_config_help(f);
-    fprintf(f,
-"\n"
-"Exit status: 0 stopped by SIGTERM or SIGINT; 1 runtime or system\n"
-"failure; 2 usage or configuration error, or another psearchd already\n"
-"listens on the socket.\n");
+    fprintf(
+        f,
+        "\n"
+        "Exit status: 0 stopped by SIGTERM or SIGINT; 1 runtime or system\n"
+        "failure; 2 usage or configuration error, or another psearchd already\n"
+        "listens on the socket.\n");
 }
 
 /* Returns -1 to exit with EXIT_USAGE, 1 to exit 0 (--help, --version). */
@@ -94,13 +96,27 @@ static int parse_args(int argc, char **argv, options_t *o)
     char err[256];
     while ((c = getopt_long(argc, argv, "i:s:vhV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'i': o->index = optarg; break;
-        case 's': o->socket = optarg; break;
-        case OPT_TCP: o->tcp = optarg; break;
-        case OPT_ALLOW_REMOTE: o->allow_remote = 1; break;
-        case 'v': sd_log_verbose = 1; break;
-        case 'h': usage(stdout); return 1;
-        case 'V': printf("psearchd %s\n", PS_VERSION); return 1;
+        case 'i':
+            o->index = optarg;
+            break;
+        case 's':
+            o->socket = optarg;
+            break;
+        case OPT_TCP:
+            o->tcp = optarg;
+            break;
+        case OPT_ALLOW_REMOTE:
+            o->allow_remote = 1;
+            break;
+        case 'v':
+            sd_log_verbose = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 1;
+        case 'V':
+            printf("psearchd %s\n", PS_VERSION);
+            return 1;
         default:
             if (c >= OPT_SETTING && c < OPT_SETTING + SD_SETTING__COUNT) {
                 if (sd_config_set(&o->cfg, (sd_setting_t)(c - OPT_SETTING),
@@ -115,8 +131,10 @@ static int parse_args(int argc, char **argv, options_t *o)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "psearchd: unexpected argument '%s'\n"
-                        "Try 'psearchd --help'.\n", argv[optind]);
+        fprintf(stderr,
+                "psearchd: unexpected argument '%s'\n"
+                "Try 'psearchd --help'.\n",
+                argv[optind]);
         return -1;
     }
     return 0;
@@ -132,11 +150,12 @@ static void probe_index(const char *dir)
     ps_status_t st = ps_db_open(dir, &db, &errmsg);
     if (st == PS_ENOINDEX) {
         sd_log("warning: no index at %s yet; answering ENOINDEX until it "
-               "appears", dir);
+               "appears",
+               dir);
     } else if (st != PS_OK) {
         sd_log("warning: index %s: %s: %s; answering with errors until it "
-               "is fixed", dir, ps_status_name(st),
-               errmsg ? errmsg : ps_status_str(st));
+               "is fixed",
+               dir, ps_status_name(st), errmsg ? errmsg : ps_status_str(st));
     } else {
         json_t *stats = NULL;
         if (ps_db_stats(db, &stats) == PS_OK) {
@@ -261,8 +280,8 @@ int main(int argc, char **argv)
         goto out;
     }
     int reclaimed;
-    sd_ep_status_t es = sd_endpoint_unix_prepare(socket_path, &reclaimed,
-                                                 err, sizeof err);
+    sd_ep_status_t es =
+        sd_endpoint_unix_prepare(socket_path, &reclaimed, err, sizeof err);
     if (es != SD_EP_OK) {
         fprintf(stderr, "psearchd: %s\n", err);
         exit_code = es == SD_EP_SYSTEM ? EXIT_FAILED : EXIT_USAGE;
@@ -286,7 +305,8 @@ int main(int argc, char **argv)
            index_dir, (unsigned long long)o.cfg.v[SD_THREADS]);
     if (reclaimed)
         sd_log("removed the stale socket %s left by a daemon that did not "
-               "stop cleanly", socket_path);
+               "stop cleanly",
+               socket_path);
     probe_index(index_dir);
 
     rc = sd_server_listen_unix(srv, socket_path, err, sizeof err);

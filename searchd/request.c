@@ -67,8 +67,7 @@ static int known_field(sd_op_t op, const char *key)
 /* Reads an optional non-negative integer field. Over MAX (with a setting
  * NAME) is ELIMIT; no NAME means the field's own range, EBADREQ. */
 static int get_uint(json_t *o, const char *key, json_int_t max,
-                    const char *setting, unsigned *out,
-                    sd_request_error_t *err)
+                    const char *setting, unsigned *out, sd_request_error_t *err)
 {
     json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v))
@@ -110,8 +109,7 @@ static int parse_args(json_t *o, const sd_request_limits_t *lim,
     switch (r->op) {
     case SD_OP_SEARCH:
         if (get_string(o, "q", &r->q, err) ||
-            get_uint(o, "limit", lim->max_limit, "max-limit", &r->limit,
-                     err) ||
+            get_uint(o, "limit", lim->max_limit, "max-limit", &r->limit, err) ||
             get_uint(o, "offset", lim->max_offset, "max-offset", &r->offset,
                      err) ||
             get_uint(o, "max_hits", lim->max_hits, "max-hits", &r->max_hits,
@@ -126,9 +124,8 @@ static int parse_args(json_t *o, const sd_request_limits_t *lim,
                      err))
             return -1;
         if (!r->facets)
-            r->facets = SD_FACETS_DEFAULT < lim->max_facets
-                            ? SD_FACETS_DEFAULT
-                            : lim->max_facets;
+            r->facets = SD_FACETS_DEFAULT < lim->max_facets ? SD_FACETS_DEFAULT
+                                                            : lim->max_facets;
         return 0;
     case SD_OP_DOC:
         if (get_string(o, "path", &r->path, err) ||
@@ -156,12 +153,11 @@ int sd_request_parse(const char *line, size_t len,
     /* Without JSON_DISABLE_EOF_CHECK, jansson refuses anything but
      * whitespace after the value: one line is exactly one value. */
     json_error_t je;
-    req->root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                           &je);
+    req->root =
+        json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     if (!req->root) {
-        int code = json_error_code(&je) == json_error_invalid_utf8
-                       ? PS_EBADUTF8
-                       : SD_EPARSE;
+        int code = json_error_code(&je) == json_error_invalid_utf8 ? PS_EBADUTF8
+                                                                   : SD_EPARSE;
         err->position = je.position;
         return fail(err, code, "%s", je.text);
     }
@@ -186,7 +182,7 @@ int sd_request_parse(const char *line, size_t len,
 
     const char *key;
     json_t *v;
-    json_object_foreach(o, key, v) {
+    json_object_foreach (o, key, v) {
         if (!known_field(req->op, key))
             return fail(err, SD_EBADREQ, "unknown field \"%.60s\" for op %s",
                         key, op_names[req->op]);

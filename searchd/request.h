@@ -11,12 +11,12 @@
 #include "psearch/common.h"
 
 /* X(ID, name on the wire) */
-#define SD_OPS(X)                                                           \
-    X(SEARCH, "search")                                                     \
-    X(FACETS, "facets")                                                     \
-    X(DOC, "doc")                                                           \
-    X(STATS, "stats")                                                       \
-    X(PING, "ping")                                                         \
+#define SD_OPS(X)                                                              \
+    X(SEARCH, "search")                                                        \
+    X(FACETS, "facets")                                                        \
+    X(DOC, "doc")                                                              \
+    X(STATS, "stats")                                                          \
+    X(PING, "ping")                                                            \
     X(RELOAD, "reload")
 
 typedef enum {
@@ -31,12 +31,12 @@ const char *sd_op_name(sd_op_t op);
 /* Error codes on the wire. The engine's statuses keep their
  * ps_status_name() (EBADQUERY, ENOTFOUND, ETIMEOUT, EBADUTF8...); the
  * protocol adds its own after them. X(ID, message) */
-#define SD_PROTO_ERRORS(X)                                                  \
-    X(EPARSE, "the request is not valid JSON")                              \
-    X(EBADREQ, "a field is missing or of the wrong type")                   \
-    X(EUNKNOWNOP, "unknown operation")                                      \
-    X(ETOOLARGE, "the request is too large")                                \
-    X(ETOOMANY, "too many clients")                                         \
+#define SD_PROTO_ERRORS(X)                                                     \
+    X(EPARSE, "the request is not valid JSON")                                 \
+    X(EBADREQ, "a field is missing or of the wrong type")                      \
+    X(EUNKNOWNOP, "unknown operation")                                         \
+    X(ETOOLARGE, "the request is too large")                                   \
+    X(ETOOMANY, "too many clients")                                            \
     X(ELIMIT, "a value is over its limit")
 
 typedef enum {

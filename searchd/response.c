@@ -50,7 +50,7 @@ char *sd_response_ok(json_t *id, json_t *result, size_t *len)
          * to overwrite the echoed id. */
         const char *key;
         json_t *v;
-        json_object_foreach(result, key, v) {
+        json_object_foreach (result, key, v) {
             if (strcmp(key, "id") && strcmp(key, "ok") &&
                 json_object_set(o, key, v)) {
                 json_decref(o);
@@ -118,8 +118,7 @@ char *sd_response_error(json_t *id, int code, const char *message,
                         long position, size_t *len)
 {
     json_t *e = json_object();
-    if (!e ||
-        json_object_set_new(e, "code", json_string(sd_code_name(code))) ||
+    if (!e || json_object_set_new(e, "code", json_string(sd_code_name(code))) ||
         json_object_set_new(e, "message", safe_string(message)) ||
         (position >= 0 &&
          json_object_set_new(e, "position", json_integer(position)))) {

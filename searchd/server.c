@@ -43,7 +43,7 @@ struct sd_server {
     uv_pipe_t pipe;
     uv_tcp_t tcp;
     uv_timer_t grace;
-    int handles;      /* of the three above, those not yet closed */
+    int handles; /* of the three above, those not yet closed */
     int pipe_open, tcp_open, grace_closing;
     conn_t *conns;
     unsigned refusing;
@@ -70,8 +70,8 @@ struct conn {
     char *buf;
     size_t start, len, cap;
     int refs; /* two handles, plus one while a job is on the pool */
-    unsigned reading : 1, in_flight : 1, discarding : 1, eof : 1,
-        closing : 1, dead : 1, refused : 1;
+    unsigned reading : 1, in_flight : 1, discarding : 1, eof : 1, closing : 1,
+        dead : 1, refused : 1;
 };
 
 typedef struct write_req {
@@ -107,8 +107,7 @@ static void name_peer(conn_t *c, int is_tcp)
         int len = sizeof ss;
         char ip[64] = "?";
         int port = 0;
-        if (uv_tcp_getpeername(&c->io.tcp, (struct sockaddr *)&ss, &len) ==
-            0) {
+        if (uv_tcp_getpeername(&c->io.tcp, (struct sockaddr *)&ss, &len) == 0) {
             if (ss.ss_family == AF_INET) {
                 uv_ip4_name((struct sockaddr_in *)&ss, ip, sizeof ip);
                 port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
@@ -207,8 +206,7 @@ static void send_line(conn_t *c, char *line, size_t len)
     write_req_t *wr = malloc(sizeof *wr);
     if (!wr) {
         free(line);
-        sd_log("%s: out of memory queueing an answer; disconnecting",
-               c->name);
+        sd_log("%s: out of memory queueing an answer; disconnecting", c->name);
         conn_close(c);
         return;
     }
@@ -243,8 +241,7 @@ static void send_error(conn_t *c, json_t *id, int code, const char *msg,
     sd_stats_error(code);
     char *line = sd_response_error(id, code, msg, position, &len);
     if (!line) {
-        sd_log("%s: out of memory building an error; disconnecting",
-               c->name);
+        sd_log("%s: out of memory building an error; disconnecting", c->name);
         conn_close(c);
         return;
     }
@@ -386,8 +383,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread < 0) {
         if (nread != UV_EOF) {
             if (sd_log_verbose)
-                sd_log("%s: read failed: %s", c->name,
-                       uv_strerror((int)nread));
+                sd_log("%s: read failed: %s", c->name, uv_strerror((int)nread));
             conn_close(c);
             return;
         }
@@ -456,9 +452,8 @@ static void job_done(sd_job_t *job)
                 sd_stats_limit(SD_QUERY_BUDGET);
             if (job->code == SD_ETOOLARGE)
                 sd_stats_limit(SD_MAX_OUTPUT);
-            sd_log("%s: %s failed: %s: %s", c->name,
-                   sd_op_name(job->req.op), sd_code_name(job->code),
-                   job->errmsg);
+            sd_log("%s: %s failed: %s: %s", c->name, sd_op_name(job->req.op),
+                   sd_code_name(job->code), job->errmsg);
         }
         if (job->line) {
             send_line(c, job->line, job->len);
@@ -668,8 +663,7 @@ static void on_spare_close(uv_handle_t *h)
     spare_busy = 0;
 }
 
-static void drop_connection(sd_server_t *srv, uv_stream_t *server,
-                            int is_tcp)
+static void drop_connection(sd_server_t *srv, uv_stream_t *server, int is_tcp)
 {
     if (spare_busy)
         return; /* the listener pauses until a later connection */
@@ -801,8 +795,7 @@ int sd_server_listen_unix(sd_server_t *srv, const char *path, char *err,
     if (rc < 0)
         return listen_error(path, rc, err, errlen);
     if (chmod(path, 0600) != 0)
-        return listen_error(path, uv_translate_sys_error(errno), err,
-                            errlen);
+        return listen_error(path, uv_translate_sys_error(errno), err, errlen);
     rc = uv_listen((uv_stream_t *)&srv->pipe, LISTEN_BACKLOG, on_connection);
     if (rc < 0)
         return listen_error(path, rc, err, errlen);
@@ -830,8 +823,7 @@ int sd_server_listen_tcp(sd_server_t *srv, const struct sockaddr *addr,
     srv->handles++;
     rc = uv_tcp_bind(&srv->tcp, addr, 0);
     if (rc >= 0)
-        rc = uv_listen((uv_stream_t *)&srv->tcp, LISTEN_BACKLOG,
-                       on_connection);
+        rc = uv_listen((uv_stream_t *)&srv->tcp, LISTEN_BACKLOG, on_connection);
     if (rc < 0)
         return listen_error(name, rc, err, errlen);
     struct sockaddr_storage ss;

@@ -86,18 +86,15 @@ void sd_stats_db_reopen(uint64_t ns, int changed, int ok)
 {
     atomic_fetch_add_explicit(&st.reopens, 1, memory_order_relaxed);
     if (changed)
-        atomic_fetch_add_explicit(&st.reopen_changes, 1,
-                                  memory_order_relaxed);
+        atomic_fetch_add_explicit(&st.reopen_changes, 1, memory_order_relaxed);
     if (!ok)
-        atomic_fetch_add_explicit(&st.reopen_failures, 1,
-                                  memory_order_relaxed);
+        atomic_fetch_add_explicit(&st.reopen_failures, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&st.reopen_ns, ns, memory_order_relaxed);
-    uint64_t max = atomic_load_explicit(&st.reopen_ns_max,
-                                        memory_order_relaxed);
-    while (ns > max &&
-           !atomic_compare_exchange_weak_explicit(&st.reopen_ns_max, &max,
-                                                  ns, memory_order_relaxed,
-                                                  memory_order_relaxed))
+    uint64_t max =
+        atomic_load_explicit(&st.reopen_ns_max, memory_order_relaxed);
+    while (ns > max && !atomic_compare_exchange_weak_explicit(
+                           &st.reopen_ns_max, &max, ns, memory_order_relaxed,
+                           memory_order_relaxed))
         ;
 }
 
@@ -114,9 +111,8 @@ static int put(json_t *o, const char *key, uint64_t n)
 
 json_t *sd_stats_json(const sd_config_t *cfg)
 {
-    json_t *o = json_object(), *clients = json_object(),
-           *req = json_object(), *err = json_object(),
-           *lim = json_object(), *db = json_object();
+    json_t *o = json_object(), *clients = json_object(), *req = json_object(),
+           *err = json_object(), *lim = json_object(), *db = json_object();
     int bad = !o || !clients || !req || !err || !lim || !db;
     uint64_t total = 0;
     bad = bad || put(clients, "current", st.clients) ||
@@ -140,8 +136,8 @@ json_t *sd_stats_json(const sd_config_t *cfg)
               (sd_config_is_limit((sd_setting_t)i) &&
                put(one, "breaches", st.limits[i]));
         if (!bad)
-            bad = json_object_set_new(lim, sd_config_name((sd_setting_t)i),
-                                      one);
+            bad =
+                json_object_set_new(lim, sd_config_name((sd_setting_t)i), one);
         else
             json_decref(one);
     }

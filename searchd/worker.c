@@ -17,8 +17,8 @@
 
 typedef struct slot {
     ps_db_t *db;
-    unsigned long epoch;  /* the reload epoch the handle is at */
-    uint64_t checked_ns;  /* when the handle last looked for a revision */
+    unsigned long epoch; /* the reload epoch the handle is at */
+    uint64_t checked_ns; /* when the handle last looked for a revision */
 } slot_t;
 
 static char *index_dir;
@@ -202,8 +202,7 @@ static json_t *run_op(ps_db_t *db, sd_job_t *job)
     if (st == PS_OK)
         return out;
     json_decref(out);
-    set_error(job, st, st == PS_ENOMEM ? ps_status_str(st)
-                                       : ps_db_errmsg(db));
+    set_error(job, st, st == PS_ENOMEM ? ps_status_str(st) : ps_db_errmsg(db));
     if (st == PS_EBADQUERY && errpos != (size_t)-1)
         job->position = (long)errpos;
     return NULL;
@@ -275,8 +274,8 @@ static void work_cb(uv_work_t *w)
                  "fewer results or lines",
                  job->len, job->max_len);
         set_error(job, SD_ETOOLARGE, msg);
-        job->line = sd_response_error(job->req.id, job->code, job->errmsg,
-                                      -1, &job->len);
+        job->line = sd_response_error(job->req.id, job->code, job->errmsg, -1,
+                                      &job->len);
     }
     if (!job->line && !job->code)
         set_error(job, PS_ENOMEM, "out of memory encoding the response");

@@ -23,18 +23,18 @@ typedef void (*sd_job_done_cb)(sd_job_t *job);
 struct sd_job {
     uv_work_t work; /* private to worker.c */
     /* Set by the submitter. */
-    sd_request_t req;  /* owned; freed by sd_job_free() */
-    json_t *daemon;    /* stats op: the loop's counters, owned */
+    sd_request_t req;   /* owned; freed by sd_job_free() */
+    json_t *daemon;     /* stats op: the loop's counters, owned */
     double time_budget; /* seconds */
     size_t max_len;     /* longest answer line (max-output) */
     sd_job_done_cb done;
     void *data;
-    uint64_t start_ns;  /* when the request was read */
+    uint64_t start_ns;   /* when the request was read */
     unsigned long epoch; /* reload op: the epoch it asked for */
     /* Set by the worker. */
     char *line; /* the response line, malloc'ed; NULL when out of memory */
     size_t len;
-    int code;   /* 0, or the error code sent (request.h) */
+    int code; /* 0, or the error code sent (request.h) */
     char errmsg[256];
     long position;  /* EBADQUERY: byte offset in the query, else -1 */
     long long hits; /* "total" of a search or facets, else -1 */

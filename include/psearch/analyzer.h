@@ -51,14 +51,14 @@ typedef struct ps_token {
                          term itself for numbers and compounds. */
     uint32_t term_len;
     uint32_t stem_len;
-    size_t offset;    /* Byte offset of the surface form in the text, plus
-                         the base offset given to ps_analyze(). */
-    uint32_t length;  /* Byte length of the surface form (including a
-                         stripped possessive). */
-    uint32_t pos;     /* Term position, from 1. Each word and each compound
-                         part takes the next position; a compound whole
-                         shares its first part's position. */
-    uint32_t flags;   /* PS_TOK_* */
+    size_t offset;   /* Byte offset of the surface form in the text, plus
+                        the base offset given to ps_analyze(). */
+    uint32_t length; /* Byte length of the surface form (including a
+                        stripped possessive). */
+    uint32_t pos;    /* Term position, from 1. Each word and each compound
+                        part takes the next position; a compound whole
+                        shares its first part's position. */
+    uint32_t flags;  /* PS_TOK_* */
 } ps_token_t;
 
 /* Creates an analyzer for English. Returns PS_OK or PS_ENOMEM. The caller
@@ -83,9 +83,9 @@ PS_EXPORT void ps_analyzer_free(ps_analyzer_t *a);
  * next ps_analyze() call on A or ps_analyzer_free(A). On invalid UTF-8
  * returns PS_EBADUTF8 and ps_analyzer_error_offset() gives the offset (with
  * BASE added) of the first bad byte. */
-PS_EXPORT ps_status_t ps_analyze(ps_analyzer_t *a, const char *text,
-                                 size_t len, size_t base,
-                                 const ps_token_t **tokens, size_t *ntokens);
+PS_EXPORT ps_status_t ps_analyze(ps_analyzer_t *a, const char *text, size_t len,
+                                 size_t base, const ps_token_t **tokens,
+                                 size_t *ntokens);
 
 /* Offset of the invalid byte after ps_analyze() returned PS_EBADUTF8. */
 PS_EXPORT size_t ps_analyzer_error_offset(const ps_analyzer_t *a);

@@ -23,7 +23,7 @@ typedef struct ps_article {
     ps_span_t date;     /* front-matter date: as written */
     ps_span_t source;
     ps_span_t url;
-    char date_key[9];   /* date as YYYYMMDD when it parses, else "" */
+    char date_key[9]; /* date as YYYYMMDD when it parses, else "" */
 } ps_article_t;
 
 /* Parses TEXT. A front-matter block is a first line "---", then "key:

@@ -19,22 +19,22 @@ PS_BEGIN_DECLS
 
 /* One table gives every status its name and its message, so the enum and
  * the strings can never drift apart. */
-#define PS_STATUS_MAP(X)                                                    \
-    X(OK, "success")                                                        \
-    X(ENOMEM, "out of memory")                                              \
-    X(EINVAL, "invalid argument")                                           \
-    X(EIO, "input/output error")                                            \
-    X(ENOTFOUND, "not found")                                               \
-    X(ELOCKED, "the index is locked by another writer")                     \
-    X(ECORRUPT, "the index is corrupt or unreadable")                       \
-    X(ENOINDEX, "no index at this location")                                \
-    X(EBADUTF8, "invalid UTF-8")                                            \
-    X(EBINARY, "binary data")                                               \
-    X(ETOOBIG, "input too large")                                           \
-    X(EBADQUERY, "malformed query")                                         \
-    X(EMODIFIED, "the index changed during the operation")                  \
-    X(ETIMEOUT, "time budget exceeded")                                     \
-    X(EVERSION, "unsupported index format version")                         \
+#define PS_STATUS_MAP(X)                                                       \
+    X(OK, "success")                                                           \
+    X(ENOMEM, "out of memory")                                                 \
+    X(EINVAL, "invalid argument")                                              \
+    X(EIO, "input/output error")                                               \
+    X(ENOTFOUND, "not found")                                                  \
+    X(ELOCKED, "the index is locked by another writer")                        \
+    X(ECORRUPT, "the index is corrupt or unreadable")                          \
+    X(ENOINDEX, "no index at this location")                                   \
+    X(EBADUTF8, "invalid UTF-8")                                               \
+    X(EBINARY, "binary data")                                                  \
+    X(ETOOBIG, "input too large")                                              \
+    X(EBADQUERY, "malformed query")                                            \
+    X(EMODIFIED, "the index changed during the operation")                     \
+    X(ETIMEOUT, "time budget exceeded")                                        \
+    X(EVERSION, "unsupported index format version")                            \
     X(EINTERNAL, "internal error")
 
 typedef enum {

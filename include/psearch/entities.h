@@ -62,8 +62,7 @@ PS_EXPORT ps_status_t ps_gazetteer_load(const char *path, ps_analyzer_t *a,
  * with this way, so the query side resolves the same aliases. */
 PS_EXPORT ps_status_t ps_gazetteer_parse(const char *buf, size_t len,
                                          const char *name, ps_analyzer_t *a,
-                                         ps_gazetteer_t **out,
-                                         char **errmsg);
+                                         ps_gazetteer_t **out, char **errmsg);
 
 PS_EXPORT void ps_gazetteer_free(ps_gazetteer_t *g);
 
@@ -77,9 +76,10 @@ PS_EXPORT const ps_entity_def_t *ps_gazetteer_get(const ps_gazetteer_t *g,
  * "Volodymyr Zelenskyy") to its entry, case-insensitively. With TYPE >= 0
  * only entries of that type match. Returns NULL when nothing matches. Uses
  * A to analyse NAME. */
-PS_EXPORT const ps_entity_def_t *
-ps_gazetteer_resolve(const ps_gazetteer_t *g, ps_analyzer_t *a,
-                     const char *name, size_t len, int type);
+PS_EXPORT const ps_entity_def_t *ps_gazetteer_resolve(const ps_gazetteer_t *g,
+                                                      ps_analyzer_t *a,
+                                                      const char *name,
+                                                      size_t len, int type);
 
 /* The slug of a name the gazetteer does not know: its analysed terms joined
  * by '-' ("John Lough" -> "john-lough"). The caller frees *OUT. */
@@ -108,8 +108,7 @@ typedef struct ps_entity {
  * which must outlive it. */
 typedef struct ps_tagger ps_tagger_t;
 
-PS_EXPORT ps_status_t ps_tagger_new(const ps_gazetteer_t *g,
-                                    ps_tagger_t **out);
+PS_EXPORT ps_status_t ps_tagger_new(const ps_gazetteer_t *g, ps_tagger_t **out);
 
 PS_EXPORT void ps_tagger_free(ps_tagger_t *t);
 

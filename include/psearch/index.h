@@ -63,8 +63,8 @@ PS_EXPORT ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
 /* One analysed file, ready to be stored. Nothing is retained after
  * ps_index_put() returns. */
 typedef struct ps_docrec {
-    const char *path;  /* absolute, NUL-terminated */
-    const char *text;  /* the whole file */
+    const char *path; /* absolute, NUL-terminated */
+    const char *text; /* the whole file */
     size_t len;
     const ps_article_t *article;
     ps_filestat_t stat;
@@ -84,8 +84,7 @@ PS_EXPORT ps_status_t ps_index_remove(ps_index_t *ix, const char *path);
 
 /* Calls FN for every indexed path that starts with PREFIX (all with ""),
  * in byte order, stopping early when FN returns non-zero. */
-PS_EXPORT ps_status_t ps_index_foreach_path(ps_index_t *ix,
-                                            const char *prefix,
+PS_EXPORT ps_status_t ps_index_foreach_path(ps_index_t *ix, const char *prefix,
                                             int (*fn)(const char *path,
                                                       void *ctx),
                                             void *ctx);
@@ -93,8 +92,8 @@ PS_EXPORT ps_status_t ps_index_foreach_path(ps_index_t *ix,
 /* Stores the gazetteer's text (LEN bytes of TSV) in the index, committed
  * with the next ps_index_commit(), so that queries resolve aliases with
  * the very gazetteer the documents were tagged with. */
-PS_EXPORT ps_status_t ps_index_set_gazetteer(ps_index_t *ix,
-                                             const char *text, size_t len);
+PS_EXPORT ps_status_t ps_index_set_gazetteer(ps_index_t *ix, const char *text,
+                                             size_t len);
 
 /* Number of documents, counting uncommitted changes. */
 PS_EXPORT ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out);

@@ -23,8 +23,7 @@ typedef struct ps_db ps_db_t;
  * caller frees with ps_db_close(); PS_ENOINDEX when there is no index;
  * PS_ECORRUPT, PS_EVERSION or PS_EIO otherwise, with a message in *ERRMSG
  * (else NULL) that the caller frees. */
-PS_EXPORT ps_status_t ps_db_open(const char *dir, ps_db_t **out,
-                                 char **errmsg);
+PS_EXPORT ps_status_t ps_db_open(const char *dir, ps_db_t **out, char **errmsg);
 
 PS_EXPORT void ps_db_close(ps_db_t *db);
 
@@ -40,15 +39,15 @@ PS_EXPORT ps_status_t ps_db_reopen(ps_db_t *db, int *changed);
 
 /* Limits and options of one search. Zero fields take the defaults. */
 typedef struct ps_search_opts {
-    const char *query;    /* the query string, UTF-8, NUL-terminated */
-    unsigned offset;      /* results to skip */
-    unsigned limit;       /* results to return (default 10) */
-    unsigned max_hits;    /* hits listed per result (default 50) */
-    unsigned facets;      /* if > 0, entity facets: this many per type */
-    unsigned facet_docs;  /* matching documents counted for facets
-                             (default 1000) */
-    double time_budget;   /* seconds for the match, 0 for none */
-    int no_results;       /* only totals (and facets): --count, op facets */
+    const char *query;   /* the query string, UTF-8, NUL-terminated */
+    unsigned offset;     /* results to skip */
+    unsigned limit;      /* results to return (default 10) */
+    unsigned max_hits;   /* hits listed per result (default 50) */
+    unsigned facets;     /* if > 0, entity facets: this many per type */
+    unsigned facet_docs; /* matching documents counted for facets
+                            (default 1000) */
+    double time_budget;  /* seconds for the match, 0 for none */
+    int no_results;      /* only totals (and facets): --count, op facets */
 } ps_search_opts_t;
 
 /* Runs a search. On PS_OK, *OUT is a new JSON object the caller releases
@@ -77,8 +76,7 @@ PS_EXPORT ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
  * "last_line","lines_total","text"}. PS_ENOTFOUND when PATH is not
  * indexed. */
 PS_EXPORT ps_status_t ps_db_document(ps_db_t *db, const char *path,
-                                     unsigned from, unsigned to,
-                                     json_t **out);
+                                     unsigned from, unsigned to, json_t **out);
 
 /* Index statistics: {"documents","terms_avg_length","revision",
  * "generation","path","has_positions"}. */

@@ -98,8 +98,7 @@ int main(int argc, char **argv)
         if (text)
             memcpy(text, expr, len + 1);
     } else {
-        FILE *f = (!path || strcmp(path, "-") == 0) ? stdin
-                                                     : fopen(path, "rb");
+        FILE *f = (!path || strcmp(path, "-") == 0) ? stdin : fopen(path, "rb");
         if (!f) {
             perror(path);
             return 1;

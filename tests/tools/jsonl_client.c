@@ -278,8 +278,7 @@ int main(int argc, char **argv)
     if (rounds > 0) {
         rc = latency(fd, &in, rounds, warmup, timeout);
     } else {
-        size_t want = expect >= 0 ? (size_t)expect
-                                  : count_lines(in.p, in.len);
+        size_t want = expect >= 0 ? (size_t)expect : count_lines(in.p, in.len);
         rc = exchange(fd, &in, want, now() + timeout, 1, no_read, NULL);
         fflush(stdout);
         if (rc == 0 && hold_sec > 0)

@@ -36,8 +36,9 @@ static int has_term(json_t *terms, const char *want)
 {
     size_t i;
     json_t *t;
-    json_array_foreach(terms, i, t) if (strcmp(json_string_value(t), want) ==
-                                        0) return 1;
+    json_array_foreach (terms, i, t)
+        if (strcmp(json_string_value(t), want) == 0)
+            return 1;
     return 0;
 }
 
@@ -93,8 +94,9 @@ int main(int argc, char **argv)
                 if (ps_query_terms(db, surface, &terms, &pos) != PS_OK ||
                     !has_term(terms, want)) {
                     if (bad++ < 20)
-                        fprintf(stderr, "%s: '%s' at %zu: query side "
-                                        "lacks %s\n",
+                        fprintf(stderr,
+                                "%s: '%s' at %zu: query side "
+                                "lacks %s\n",
                                 base, surface, t->offset, want);
                 }
                 json_decref(terms);
@@ -105,8 +107,9 @@ int main(int argc, char **argv)
             if (ps_search(db, &o, &res, NULL) != PS_OK ||
                 json_integer_value(json_object_get(res, "total")) < 1) {
                 if (bad++ < 20)
-                    fprintf(stderr, "%s: '%s' at %zu: the index does not "
-                                    "find it\n",
+                    fprintf(stderr,
+                            "%s: '%s' at %zu: the index does not "
+                            "find it\n",
                             base, surface, t->offset);
             }
             json_decref(res);

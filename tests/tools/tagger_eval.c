@@ -121,8 +121,7 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* Reads the gold list into FILES, in the order the files first appear. */
-static int read_gold(const char *path, struct gold_file **files,
-                     size_t *nfiles)
+static int read_gold(const char *path, struct gold_file **files, size_t *nfiles)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -141,15 +140,15 @@ static int read_gold(const char *path, struct gold_file **files,
             continue;
         char *fields[4], *save = NULL, *p = line;
         int nf = 0;
-        for (char *tok; nf < 4 && (tok = strtok_r(p, "\t", &save));
-             p = NULL)
+        for (char *tok; nf < 4 && (tok = strtok_r(p, "\t", &save)); p = NULL)
             fields[nf++] = tok;
         int type = nf == 4 ? ps_entity_type_parse(fields[1]) : -1;
         char *end = NULL;
         long count = nf == 4 ? strtol(fields[3], &end, 10) : 0;
         if (nf != 4 || type < 0 || !end || *end || count < 1) {
-            fprintf(stderr, "tagger_eval: %s:%zu: expected "
-                            "file<TAB>type<TAB>id<TAB>count\n",
+            fprintf(stderr,
+                    "tagger_eval: %s:%zu: expected "
+                    "file<TAB>type<TAB>id<TAB>count\n",
                     path, lineno);
             rc = -1;
             break;
@@ -179,8 +178,7 @@ static const char *last_word(const char *slug)
     return p ? p + 1 : slug;
 }
 
-static const ps_entity_def_t *find_def(const ps_gazetteer_t *g,
-                                       const char *id)
+static const ps_entity_def_t *find_def(const ps_gazetteer_t *g, const char *id)
 {
     for (size_t i = 0; i < ps_gazetteer_count(g); i++)
         if (strcmp(ps_gazetteer_get(g, i)->id, id) == 0)
@@ -193,8 +191,8 @@ static const ps_entity_def_t *find_def(const ps_gazetteer_t *g,
  * ID, or failing that their last words agree (a gold entity of the same
  * type preferred). Returns ID itself when nothing matches. */
 static const char *map_unknown(const char *id, int type,
-                               const struct list *gold,
-                               const ps_gazetteer_t *g, ps_analyzer_t *a)
+                               const struct list *gold, const ps_gazetteer_t *g,
+                               ps_analyzer_t *a)
 {
     const char *by_last = NULL;
     int by_last_type = -1;
@@ -224,8 +222,8 @@ static void print_prf(const char *what, struct score s)
     double p = s.tp + s.fp ? (double)s.tp / (double)(s.tp + s.fp) : 1.0;
     double r = s.tp + s.fn ? (double)s.tp / (double)(s.tp + s.fn) : 1.0;
     double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0.0;
-    printf("%s: P=%.2f R=%.2f F1=%.2f (tp=%ld fp=%ld fn=%ld)", what, p, r,
-           f1, s.tp, s.fp, s.fn);
+    printf("%s: P=%.2f R=%.2f F1=%.2f (tp=%ld fp=%ld fn=%ld)", what, p, r, f1,
+           s.tp, s.fp, s.fn);
 }
 
 /* Compares FOUND with GOLD for one file, adding to the scores. */
@@ -236,8 +234,7 @@ static void compare(const char *file, struct list *found, struct list *gold,
         struct item *f = &found->v[i];
         struct item *g = NULL;
         for (size_t k = 0; k < gold->n && !g; k++)
-            if (gold->v[k].type == f->type &&
-                strcmp(gold->v[k].id, f->id) == 0)
+            if (gold->v[k].type == f->type && strcmp(gold->v[k].id, f->id) == 0)
                 g = &gold->v[k];
         if (!g) {
             ent->fp++;
@@ -255,8 +252,7 @@ static void compare(const char *file, struct list *found, struct list *gold,
         men->fn += g->count - tp;
         if (verbose && f->count != g->count)
             printf("  ~  %s %s %s (found %ld, gold %ld)\n", file,
-                   ps_entity_type_name(f->type), f->id, f->count,
-                   g->count);
+                   ps_entity_type_name(f->type), f->id, f->count, g->count);
     }
     for (size_t k = 0; k < gold->n; k++) {
         struct item *g = &gold->v[k];
@@ -329,12 +325,10 @@ int main(int argc, char **argv)
         if (!text) {
             fprintf(stderr, "tagger_eval: %s: %s\n", path, strerror(errno));
             rc = 1;
-        } else if ((st = ps_analyze(a, text, len, 0, &toks, &ntoks)) !=
-                       PS_OK ||
+        } else if ((st = ps_analyze(a, text, len, 0, &toks, &ntoks)) != PS_OK ||
                    (st = ps_tagger_run(t, text, len, 0, toks, ntoks, &ents,
                                        &nents)) != PS_OK) {
-            fprintf(stderr, "tagger_eval: %s: %s\n", path,
-                    ps_status_str(st));
+            fprintf(stderr, "tagger_eval: %s: %s\n", path, ps_status_str(st));
             rc = 1;
         }
         if (rc == 0) {
@@ -342,8 +336,7 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < nents; i++) {
                 const char *id = ents[i].id;
                 if (!ents[i].known)
-                    id = map_unknown(id, (int)ents[i].type, &gf->items, g,
-                                     a);
+                    id = map_unknown(id, (int)ents[i].type, &gf->items, g, a);
                 list_add(&found, (int)ents[i].type, id,
                          (long)ents[i].nmentions);
             }

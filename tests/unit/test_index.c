@@ -37,9 +37,9 @@ static int setup(void **state)
     assert_int_equal(ps_analyzer_new(&f->an), PS_OK);
     assert_int_equal(ps_analyzer_new(&f->tan), PS_OK);
     char *err = NULL;
-    assert_int_equal(ps_gazetteer_parse(GAZ, sizeof GAZ - 1, "test", f->an,
-                                        &f->gaz, &err),
-                     PS_OK);
+    assert_int_equal(
+        ps_gazetteer_parse(GAZ, sizeof GAZ - 1, "test", f->an, &f->gaz, &err),
+        PS_OK);
     assert_int_equal(ps_tagger_new(f->gaz, &f->tagger), PS_OK);
     *state = f;
     return 0;
@@ -67,8 +67,7 @@ static ps_status_t put(struct fx *f, ps_index_t *ix, const char *path,
     ps_article_t art;
     size_t len = strlen(text);
     assert_int_equal(ps_article_parse(text, len, &art, NULL), PS_OK);
-    ps_docrec_t r = {.path = path, .text = text, .len = len,
-                     .article = &art};
+    ps_docrec_t r = {.path = path, .text = text, .len = len, .article = &art};
     r.stat.size = len;
     r.stat.mtime_sec = 1000;
     r.stat.hash = hash;
@@ -120,8 +119,7 @@ static void test_write_then_read(void **state)
     /* Queries resolve aliases with the gazetteer stored in the index. */
     assert_int_equal(ps_index_set_gazetteer(ix, GAZ, sizeof GAZ - 1), PS_OK);
     assert_int_equal(put(f, ix, "/c/a.txt",
-                         "Talks\nPresident Zelenskiy met NATO officials.\n",
-                         1),
+                         "Talks\nPresident Zelenskiy met NATO officials.\n", 1),
                      PS_OK);
     assert_int_equal(put(f, ix, "/c/b.txt", "Other\nNothing here.\n", 2),
                      PS_OK);
@@ -342,11 +340,9 @@ static void test_document_only_if_indexed(void **state)
     assert_int_equal(ps_db_document(db, "/c/a.txt", 2, 3, &d), PS_OK);
     assert_string_equal(json_string_value(json_object_get(d, "text")),
                         "line two\nline three\n");
-    assert_int_equal(json_integer_value(json_object_get(d, "lines_total")),
-                     3);
+    assert_int_equal(json_integer_value(json_object_get(d, "lines_total")), 3);
     json_decref(d);
-    assert_int_equal(ps_db_document(db, "/etc/passwd", 0, 0, &d),
-                     PS_ENOTFOUND);
+    assert_int_equal(ps_db_document(db, "/etc/passwd", 0, 0, &d), PS_ENOTFOUND);
     assert_int_equal(ps_db_document(db, "/c/../c/a.txt", 0, 0, &d),
                      PS_ENOTFOUND);
     ps_db_close(db);
@@ -355,14 +351,13 @@ static void test_document_only_if_indexed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_write_then_read, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_write_then_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_writer_is_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_incremental_changes, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_rebuild_switches_generation,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_switches_generation, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_abandoned_rebuild_leaves_index,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_index, setup, teardown),

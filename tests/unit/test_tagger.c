@@ -196,11 +196,10 @@ static void tag_base(struct fixture *f, const char *text, size_t base)
     const ps_token_t *toks;
     size_t ntoks;
     f->text = text;
-    assert_int_equal(ps_analyze(f->a, text, strlen(text), base, &toks,
-                                &ntoks),
+    assert_int_equal(ps_analyze(f->a, text, strlen(text), base, &toks, &ntoks),
                      PS_OK);
-    assert_int_equal(ps_tagger_run(f->t, text, strlen(text), base, toks,
-                                   ntoks, &f->ents, &f->nents),
+    assert_int_equal(ps_tagger_run(f->t, text, strlen(text), base, toks, ntoks,
+                                   &f->ents, &f->nents),
                      PS_OK);
 }
 
@@ -298,9 +297,9 @@ static void test_load_missing(void **state)
     struct fixture *f = *state;
     ps_gazetteer_t *g = (ps_gazetteer_t *)1;
     char *err = NULL;
-    assert_int_equal(ps_gazetteer_load("/nonexistent/gazetteer.tsv", f->a,
-                                       &g, &err),
-                     PS_ENOTFOUND);
+    assert_int_equal(
+        ps_gazetteer_load("/nonexistent/gazetteer.tsv", f->a, &g, &err),
+        PS_ENOTFOUND);
     assert_null(g);
     assert_non_null(err);
     assert_non_null(strstr(err, "/nonexistent/gazetteer.tsv"));
@@ -357,37 +356,34 @@ static void test_parse_memory(void **state)
      * the same gazetteer as loading the file. */
     ps_gazetteer_t *g = NULL;
     char *err = NULL;
-    assert_int_equal(ps_gazetteer_parse(gazetteer_text,
-                                        strlen(gazetteer_text), "stored",
-                                        f->a, &g, &err),
+    assert_int_equal(ps_gazetteer_parse(gazetteer_text, strlen(gazetteer_text),
+                                        "stored", f->a, &g, &err),
                      PS_OK);
     assert_null(err);
     assert_int_equal(ps_gazetteer_count(g), ps_gazetteer_count(f->g));
-    const ps_entity_def_t *d = ps_gazetteer_resolve(g, f->a, "Zelenskiy", 9,
-                                                    -1);
+    const ps_entity_def_t *d =
+        ps_gazetteer_resolve(g, f->a, "Zelenskiy", 9, -1);
     assert_non_null(d);
     assert_string_equal(d->id, "zelensky");
     ps_gazetteer_free(g);
 
     /* No final newline, CRLF line ends: still fine. */
     const char crlf[] = "a\tplace\tAlba\r\nb\tplace\tBeta";
-    assert_int_equal(ps_gazetteer_parse(crlf, strlen(crlf), "crlf", f->a,
-                                        &g, &err),
-                     PS_OK);
+    assert_int_equal(
+        ps_gazetteer_parse(crlf, strlen(crlf), "crlf", f->a, &g, &err), PS_OK);
     assert_int_equal(ps_gazetteer_count(g), 2);
     assert_string_equal(ps_gazetteer_get(g, 0)->name, "Alba");
     ps_gazetteer_free(g);
 
     /* Messages name the buffer as given; a NUL byte is malformed. */
     const char bad[] = "a\tplace\tAlba\nb\tplace\tB\0ta\n";
-    assert_int_equal(ps_gazetteer_parse(bad, sizeof bad - 1, "stored", f->a,
-                                        &g, &err),
-                     PS_EINVAL);
+    assert_int_equal(
+        ps_gazetteer_parse(bad, sizeof bad - 1, "stored", f->a, &g, &err),
+        PS_EINVAL);
     assert_null(g);
     assert_string_equal(err, "stored:2: NUL byte in line");
     free(err);
-    assert_int_equal(ps_gazetteer_parse("", 0, "empty", f->a, &g, &err),
-                     PS_OK);
+    assert_int_equal(ps_gazetteer_parse("", 0, "empty", f->a, &g, &err), PS_OK);
     assert_int_equal(ps_gazetteer_count(g), 0);
     ps_gazetteer_free(g);
 }
@@ -434,10 +430,9 @@ static void test_resolve(void **state)
             fail_msg("'%s' resolved to %s, expected %s", cases[i].name,
                      d ? d->id : "nothing", cases[i].id);
     }
-    assert_null(ps_gazetteer_resolve(f->g, f->a, "Zelensky", 8,
-                                     PS_ENT_PLACE));
-    assert_non_null(ps_gazetteer_resolve(f->g, f->a, "Zelensky", 8,
-                                         PS_ENT_PERSON));
+    assert_null(ps_gazetteer_resolve(f->g, f->a, "Zelensky", 8, PS_ENT_PLACE));
+    assert_non_null(
+        ps_gazetteer_resolve(f->g, f->a, "Zelensky", 8, PS_ENT_PERSON));
     assert_null(ps_gazetteer_resolve(f->g, f->a, "Nobody", 6, -1));
     assert_null(ps_gazetteer_resolve(f->g, f->a, "Volodymyr", 9, -1));
     assert_null(ps_gazetteer_resolve(f->g, f->a, "", 0, -1));
@@ -458,9 +453,9 @@ static void test_slug(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *s = NULL;
-        assert_int_equal(ps_entity_slug(f->a, cases[i].name,
-                                        strlen(cases[i].name), &s),
-                         PS_OK);
+        assert_int_equal(
+            ps_entity_slug(f->a, cases[i].name, strlen(cases[i].name), &s),
+            PS_OK);
         assert_string_equal(s, cases[i].slug);
         free(s);
     }
@@ -521,8 +516,7 @@ static void test_possessives(void **state)
     expect(f, "russia", PS_ENT_PLACE, "Russia’s", NULL);
     expect(f, "ukraine", PS_ENT_PLACE, "Ukraine's", NULL);
     expect(f, "nato", PS_ENT_ORG, "NATO’s", NULL);
-    assert_int_equal(find(f, "russia")->mentions[0].length,
-                     strlen("Russia’s"));
+    assert_int_equal(find(f, "russia")->mentions[0].length, strlen("Russia’s"));
 }
 
 static void test_offsets_with_base(void **state)
@@ -556,8 +550,7 @@ static void test_order_and_overlap(void **state)
         prev_first = e->mentions[0].offset;
         for (size_t k = 1; k < e->nmentions; k++)
             assert_true(e->mentions[k].offset >=
-                        e->mentions[k - 1].offset +
-                            e->mentions[k - 1].length);
+                        e->mentions[k - 1].offset + e->mentions[k - 1].length);
     }
     for (size_t i = 0; i < f->nents; i++)
         for (size_t j = 0; j < f->nents; j++)
@@ -589,8 +582,7 @@ static void test_unknown_cues(void **state)
     expect(f, "olena-marchuk", PS_ENT_PERSON, "Olena Marchuk", NULL);
     expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", "Brelmont", NULL);
     expect(f, "quill-anders", PS_ENT_PERSON, "Quill Anders", NULL);
-    expect(f, "tallinn-memorandum", PS_ENT_TREATY, "Tallinn Memorandum",
-           NULL);
+    expect(f, "tallinn-memorandum", PS_ENT_TREATY, "Tallinn Memorandum", NULL);
     expect(f, "harwick-policy-centre", PS_ENT_ORG, "Harwick Policy Centre",
            NULL);
     expect(f, "zorbex", PS_ENT_NAME, "Zorbex", NULL);
@@ -825,8 +817,8 @@ static void test_out_of_memory(void **state)
             if (st != PS_OK) {
                 fail_countdown = -1;
                 assert_int_equal(st, PS_ENOMEM);
-                assert_int_equal(ps_tagger_run(t, text, strlen(text), 0,
-                                               toks, ntoks, &ents, &nents),
+                assert_int_equal(ps_tagger_run(t, text, strlen(text), 0, toks,
+                                               ntoks, &ents, &nents),
                                  PS_OK);
                 assert_true(nents >= 6);
             } else {
