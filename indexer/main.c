@@ -102,32 +102,10 @@ static void warn_walk(const char *path, const char *what)
 
 static int parse_size(const char *s, size_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
+    unsigned long long v;
+    if (ps_parse_size(s, &v) != PS_OK || v == 0 || v > SIZE_MAX)
         return -1;
-    unsigned long long mul = 1;
-    switch (*end) {
-    case 'k':
-    case 'K':
-        mul = 1ull << 10;
-        end++;
-        break;
-    case 'm':
-    case 'M':
-        mul = 1ull << 20;
-        end++;
-        break;
-    case 'g':
-    case 'G':
-        mul = 1ull << 30;
-        end++;
-        break;
-    }
-    if (*end || v == 0 || v > SIZE_MAX / mul)
-        return -1;
-    *out = (size_t)(v * mul);
+    *out = (size_t)v;
     return 0;
 }
 

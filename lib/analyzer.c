@@ -11,6 +11,7 @@
 #include <utf8proc.h>
 
 #include "psearch/analyzer.h"
+#include "util.h"
 
 /* Xapian refuses terms longer than 245 bytes, prefix included. Terms are
  * capped well below that so that the indexer may add any prefix it likes;
@@ -301,64 +302,11 @@ static inline bool is_wordish(int cls)
     return cls == CL_LETTER || cls == CL_DIGIT || cls == CL_MARK;
 }
 
-/* Finds the first byte that is not valid UTF-8, if any. ASCII is skipped
- * eight bytes at a time since it is nearly all of an English text. */
-static bool validate(const uint8_t *s, size_t len, size_t *bad)
-{
-    size_t i = 0;
-    while (i < len) {
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & 0x8080808080808080ull)
-                break;
-            i += 8;
-        }
-        if (i >= len)
-            break;
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n =
-            utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (n < 0) {
-            *bad = i;
-            return false;
-        }
-        i += (size_t)n;
-    }
-    return true;
-}
-
-/* Grows an array to hold NEED elements of SIZE bytes, at least doubling so
- * that growth is amortised over many calls. */
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 64;
-    while (n < need) {
-        if (n > SIZE_MAX / 2)
-            return false;
-        n *= 2;
-    }
-    if (n > SIZE_MAX / size)
-        return false;
-    void *q = realloc(*p, n * size);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
-}
-
 static bool pool_reserve(ps_analyzer_t *a, size_t extra)
 {
     if (extra > SIZE_MAX - a->pool_len)
         return false;
-    return grow((void **)&a->pool, &a->pool_cap, a->pool_len + extra, 1);
+    return ps__grow(&a->pool, &a->pool_cap, a->pool_len + extra, 1) == 0;
 }
 
 /* Maps typographic apostrophes and quotes to ASCII before normalisation,
@@ -419,8 +367,7 @@ static ps_status_t normalize_into(ps_analyzer_t *a, const uint8_t *s,
             *out_len = (size_t)n;
             return PS_OK;
         }
-        if (!grow((void **)&a->ubuf, &a->ubuf_cap, (size_t)n + 1,
-                  sizeof(*a->ubuf)))
+        if (ps__grow(&a->ubuf, &a->ubuf_cap, (size_t)n + 1, sizeof(*a->ubuf)))
             return PS_ENOMEM;
     }
 }
@@ -750,10 +697,10 @@ static ps_status_t push_token(ps_analyzer_t *a, size_t toff, uint32_t tlen,
 {
     if (a->ntoks == a->toks_cap) {
         size_t cap = a->toks_cap;
-        if (!grow((void **)&a->toks, &cap, a->ntoks + 1, sizeof(*a->toks)))
+        if (ps__grow(&a->toks, &cap, a->ntoks + 1, sizeof(*a->toks)))
             return PS_ENOMEM;
         size_t ocap = a->toks_cap;
-        if (!grow((void **)&a->offs, &ocap, a->ntoks + 1, sizeof(*a->offs)))
+        if (ps__grow(&a->offs, &ocap, a->ntoks + 1, sizeof(*a->offs)))
             return PS_ENOMEM;
         /* Both arrays grow by the same rule, so their capacities agree;
          * the smaller one is what may be relied upon. */
@@ -803,8 +750,7 @@ static ps_status_t do_group(ps_analyzer_t *a, const uint8_t *s, size_t len,
     size_t nunits = 0;
     struct ch c, n;
     for (;;) {
-        if (!grow((void **)&a->units, &a->units_cap, nunits + 1,
-                  sizeof(*a->units)))
+        if (ps__grow(&a->units, &a->units_cap, nunits + 1, sizeof(*a->units)))
             return PS_ENOMEM;
         struct unit *u = &a->units[nunits++];
         if (!scan_acronym(s, len, i, u))
@@ -918,7 +864,7 @@ PS_EXPORT ps_status_t ps_analyze(ps_analyzer_t *a, const char *text, size_t len,
 
     const uint8_t *s = (const uint8_t *)text;
     size_t bad;
-    if (!validate(s, len, &bad)) {
+    if (!ps__utf8_valid((const char *)s, len, &bad)) {
         a->err_off = base + bad;
         return PS_EBADUTF8;
     }
@@ -984,7 +930,7 @@ PS_EXPORT ps_status_t ps_analyzer_stem(ps_analyzer_t *a, const char *word,
     ps_status_t st = stem_word(a, word ? word : "", len, &r, &rn);
     if (st != PS_OK)
         return st;
-    if (!grow((void **)&a->sbuf, &a->sbuf_cap, rn + 1, 1))
+    if (ps__grow(&a->sbuf, &a->sbuf_cap, rn + 1, 1))
         return PS_ENOMEM;
     memmove(a->sbuf, r, rn);
     a->sbuf[rn] = '\0';

@@ -4,9 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <utf8proc.h>
-
 #include "psearch/article.h"
+#include "util.h"
 
 /* Front matter longer than this is taken to be body text that happens to
  * start with a rule line. */
@@ -127,32 +126,8 @@ static ps_status_t check_text(const char *text, size_t len, size_t *bad)
         *bad = (size_t)(nul - text);
         return PS_EBINARY;
     }
-    size_t i = 0;
-    while (i < len) {
-        /* ASCII is by far the common case; skip it eight bytes at a time. */
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, text + i, 8);
-            if (w & 0x8080808080808080ull)
-                break;
-            i += 8;
-        }
-        if (i >= len)
-            break;
-        if ((unsigned char)text[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n =
-            utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-                             (utf8proc_ssize_t)(len - i), &cp);
-        if (n < 0) {
-            *bad = i;
-            return PS_EBADUTF8;
-        }
-        i += (size_t)n;
-    }
+    if (!ps__utf8_valid(text, len, bad))
+        return PS_EBADUTF8;
     return PS_OK;
 }
 

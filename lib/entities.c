@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "entities_private.h"
+#include "util.h"
 #include "psearch/entities.h"
 
 /* An alias may have at most this many words, so that its case constraints
@@ -74,32 +75,6 @@ const char *ps_entity_type_prefix(ps_entity_type_t t)
     if ((int)t < 0 || t >= PS_ENT__COUNT)
         return NULL;
     return type_info[t].prefix;
-}
-
-/* Grows the array that the pointer at BUFP points to (of *CAP elements
- * of SIZE bytes) to hold at least NEED elements. Returns 0, or -1 when
- * memory or size_t runs out. The pointer is read and written with memcpy,
- * since it is no void * and may not be accessed as one. */
-static int grow(void *bufp, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 16;
-    while (n < need) {
-        if (n > SIZE_MAX / 2)
-            return -1;
-        n *= 2;
-    }
-    if (n > SIZE_MAX / size)
-        return -1;
-    void *buf;
-    memcpy(&buf, bufp, sizeof buf);
-    void *p = realloc(buf, n * size);
-    if (!p)
-        return -1;
-    memcpy(bufp, &p, sizeof p);
-    *cap = n;
-    return 0;
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -232,7 +207,7 @@ struct strbuf {
 
 static int sb_add(struct strbuf *sb, const char *s, size_t n)
 {
-    if (grow(&sb->p, &sb->cap, sb->len + n + 1, 1) < 0)
+    if (ps__grow(&sb->p, &sb->cap, sb->len + n + 1, 1) < 0)
         return -1;
     memcpy(sb->p + sb->len, s, n);
     sb->len += n;
@@ -319,8 +294,8 @@ static ps_status_t add_alias(struct loader *ld, uint32_t ent, const char *text,
                    ld->path, ld->line, (int)len, text, MAX_ALIAS_WORDS);
         return PS_EINVAL;
     }
-    if (grow(&g->aliases, &g->aliases_cap, g->naliases + 1,
-             sizeof *g->aliases) < 0)
+    if (ps__grow(&g->aliases, &g->aliases_cap, g->naliases + 1,
+                 sizeof *g->aliases) < 0)
         return PS_ENOMEM;
     struct gz_alias *al = &g->aliases[g->naliases];
     al->key = dup_n(ld->key.p, ld->key.len);
@@ -449,7 +424,7 @@ static ps_status_t parse_line(struct loader *ld, const char *line, size_t len)
         return PS_EINVAL;
     }
 
-    if (grow(&g->defs, &g->defs_cap, g->ndefs + 1, sizeof *g->defs) < 0)
+    if (ps__grow(&g->defs, &g->defs_cap, g->ndefs + 1, sizeof *g->defs) < 0)
         return PS_ENOMEM;
     /* def_lines grows in step with defs, so its capacity is defs_cap. */
     size_t *dl = realloc(g->def_lines, g->defs_cap * sizeof *dl);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "entities_private.h"
+#include "util.h"
 #include "psearch/entities.h"
 
 /* Word lists, each sorted bytewise for bsearch (ps_tagger_new checks).
@@ -760,35 +761,9 @@ struct ps_tagger {
     size_t outm_cap;
 };
 
-/* Grows the array that the pointer at BUFP points to (of *CAP elements
- * of SIZE bytes) to hold at least NEED elements. Returns 0, or -1 when
- * memory or size_t runs out. The pointer is read and written with memcpy,
- * since it is no void * and may not be accessed as one. */
-static int grow(void *bufp, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 16;
-    while (n < need) {
-        if (n > SIZE_MAX / 2)
-            return -1;
-        n *= 2;
-    }
-    if (n > SIZE_MAX / size)
-        return -1;
-    void *buf;
-    memcpy(&buf, bufp, sizeof buf);
-    void *p = realloc(buf, n * size);
-    if (!p)
-        return -1;
-    memcpy(bufp, &p, sizeof p);
-    *cap = n;
-    return 0;
-}
-
 /* Grows array field ARR of tagger T, whose capacity is ARR_cap. */
 #define GROW(t, arr, need)                                                     \
-    grow(&(t)->arr, &(t)->arr##_cap, (need), sizeof *(t)->arr)
+    ps__grow(&(t)->arr, &(t)->arr##_cap, (need), sizeof *(t)->arr)
 
 static const char *term(const ps_tagger_t *t, size_t i)
 {

@@ -1,6 +1,7 @@
 /* The settings table of psearchd: defaults, bounds, parsing of option
  * values with their units, and the --help text, all from SD_SETTINGS. */
 #include "config.h"
+#include "psearch/common.h"
 
 #include <errno.h>
 #include <math.h>
@@ -52,34 +53,10 @@ int sd_config_longopts(struct option *opts, int base)
 /* A whole number with an optional binary suffix. */
 static int parse_bytes(const char *s, uint64_t *out)
 {
-    char *end;
-    if (!*s || *s == '-' || *s == '+')
+    unsigned long long v;
+    if (ps_parse_size(s, &v) != PS_OK)
         return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s)
-        return -1;
-    uint64_t mul = 1;
-    switch (*end) {
-    case 'k':
-    case 'K':
-        mul = 1ull << 10;
-        end++;
-        break;
-    case 'm':
-    case 'M':
-        mul = 1ull << 20;
-        end++;
-        break;
-    case 'g':
-    case 'G':
-        mul = 1ull << 30;
-        end++;
-        break;
-    }
-    if (*end || v > UINT64_MAX / mul)
-        return -1;
-    *out = (uint64_t)v * mul;
+    *out = v;
     return 0;
 }
 

@@ -51,6 +51,11 @@ PS_EXPORT const char *ps_status_str(ps_status_t st);
  * never NULL. */
 PS_EXPORT const char *ps_status_name(ps_status_t st);
 
+/* Parses a size for an option: a whole number of bytes with an optional
+ * binary suffix K, M or G ("16M"). No sign, no spaces. Returns PS_OK and
+ * sets *OUT, or PS_EINVAL. */
+PS_EXPORT ps_status_t ps_parse_size(const char *s, unsigned long long *out);
+
 PS_END_DECLS
 
 #endif
