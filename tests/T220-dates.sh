@@ -11,7 +11,7 @@ printf "Undated note\nThe peace plan again.\n" > "$TMP/c/d.txt"
 "$BIN/psearch-index" --index "$IX" "$TMP/c"
 
 found() { "$BIN/psearch" --direct --index "$IX" --json --limit 100 "$@" |
-    "$TOOLS/json_get" -l .path 2>/dev/null | grep -v "<missing>" | sed 's,.*/,,' | sort | tr '\n' ' '; }
+    "$TOOLS/json_get" .path 2>/dev/null | grep -v "<missing>" | sed 's,.*/,,' | sort | tr '\n' ' '; }
 
 test_expect_success 'date:YYYY' '
     assert_eq "$(found "peace date:2025")" "a.txt b.txt "
