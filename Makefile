@@ -9,7 +9,7 @@ PREFIX   ?= /usr/local
 PKGS      := xapian-core libuv jansson libutf8proc cmocka
 DEB_PKGS  := build-essential pkg-config libxapian-dev libstemmer-dev \
              libuv1-dev libjansson-dev libutf8proc-dev libxxhash-dev \
-             libcmocka-dev xapian-tools snowball-data socat
+             libcmocka-dev xapian-tools snowball-data socat neovim
 
 HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN      := -Wall -Wextra $(if $(WERROR),-Werror)
@@ -117,5 +117,10 @@ test check: all $(UNIT_BIN) $(TOOL_BIN)
 
 clean:
 	rm -rf $(B) bin
+
+# Each area keeps its own rules in a fragment, so work on one does not
+# touch the others: installation, benchmarks, fuzzing. A fragment may add
+# to DEB_PKGS.
+-include contrib/install.mk tests/bench/bench.mk tests/fuzz/fuzz.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
