@@ -744,8 +744,13 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
     jset(out.j, "results", results);
     result_builder rb(d, p, max_hits);
     unsigned rank = o->offset;
-    for (auto m = ms.begin(); m != ms.end(); ++m)
-        jpush(results, rb.build(m, ++rank));
+    for (auto m = ms.begin(); m != ms.end(); ++m) {
+        if (o->raw)
+            jpush(results, json_pack("{s:I,s:f}", "rank", (json_int_t)++rank,
+                                     "score", m.get_weight()));
+        else
+            jpush(results, rb.build(m, ++rank));
+    }
     jset(out.j, "total", json_integer(ms.get_matches_estimated()));
     jset(out.j, "total_exact",
          json_boolean(ms.get_matches_lower_bound() ==
