@@ -18,6 +18,7 @@
 #include <xapian.h>
 #include <xxhash.h>
 
+#include "codec.h"
 #include "layout.h"
 #include "psearch/index.h"
 #include "shim.h"
@@ -303,42 +304,6 @@ extern "C" ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
     }
 }
 
-static void put_varint(std::string &s, uint64_t v)
-{
-    while (v >= 0x80) {
-        s.push_back((char)(v | 0x80));
-        v >>= 7;
-    }
-    s.push_back((char)v);
-}
-
-/* The byte span of every term position, so that a reader can turn a
- * matching position into a line and column without re-analysing the text.
- * Compound wholes share their first part's position and are skipped. */
-static std::string encode_spans(const ps_token_t *t, size_t n)
-{
-    std::string out;
-    out.reserve(n * 3);
-    uint32_t next_pos = 1;
-    size_t prev = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (t[i].flags & PS_TOK_COMPOUND)
-            continue;
-        /* Positions are dense, but guard against a gap all the same. */
-        for (; next_pos < t[i].pos; next_pos++) {
-            put_varint(out, 0);
-            put_varint(out, 0);
-        }
-        if (t[i].pos < next_pos)
-            continue;
-        put_varint(out, t[i].offset - prev);
-        put_varint(out, t[i].length);
-        prev = t[i].offset;
-        next_pos = t[i].pos + 1;
-    }
-    return out;
-}
-
 static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
                       const char *raw_prefix, const char *stem_prefix)
 {
@@ -359,7 +324,7 @@ static void json_put_span(json_t *o, const char *key, const ps_span_t *s)
         json_object_set_new(o, key, json_stringn(s->ptr, s->len));
 }
 
-/* The JSON head of the document data: metadata and entities. */
+/* The JSON head of the document data: the article's metadata. */
 static std::string data_head(const ps_docrec_t *r)
 {
     json_t *o = json_object();
@@ -372,21 +337,6 @@ static std::string data_head(const ps_docrec_t *r)
     json_put_span(o, "url", &r->article->url);
     json_object_set_new(o, "body",
                         json_integer((json_int_t)r->article->body_offset));
-    json_t *ents = json_array();
-    for (size_t i = 0; i < r->nentities; i++) {
-        const ps_entity_t *e = &r->entities[i];
-        json_t *m = json_array();
-        for (size_t k = 0; k < e->nmentions; k++)
-            json_array_append_new(
-                m, json_pack("[I,I,I]", (json_int_t)e->mentions[k].offset,
-                             (json_int_t)e->mentions[k].length,
-                             (json_int_t)e->mentions[k].pos));
-        json_array_append_new(ents, json_pack("{s:s,s:s,s:s,s:b,s:o}", "type",
-                                              ps_entity_type_name(e->type),
-                                              "id", e->id, "name", e->name,
-                                              "known", e->known, "m", m));
-    }
-    json_object_set_new(o, "entities", ents);
     char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(o);
     if (!s)
@@ -426,7 +376,9 @@ static Xapian::Document build_doc(const ps_docrec_t *r,
     doc.add_value(PS__V_TITLE,
                   std::string(title->ptr ? title->ptr : "", title->len));
     set_stat_values(doc, &r->stat);
-    doc.add_value(PS__V_SPANS, encode_spans(r->tokens, r->ntokens));
+    doc.add_value(PS__V_SPANS, ps__encode_spans(r->tokens, r->ntokens));
+    doc.add_value(PS__V_ENTITIES,
+                  ps__encode_entities(r->entities, r->nentities));
 
     std::string data = data_head(r);
     data.push_back('\n');

@@ -5,7 +5,7 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "1"
+#define PS__FORMAT "2"
 #define PS__META_FORMAT "psearch.format"
 /* The gazetteer the documents were tagged with, as TSV text. */
 #define PS__META_GAZETTEER "psearch.gazetteer"
@@ -38,6 +38,7 @@ enum {
     PS__V_SIZE = 4,  /* decimal bytes */
     PS__V_HASH = 5,  /* 16 hex digits of XXH64 */
     PS__V_SPANS = 6, /* per position: varint offset delta, varint length */
+    PS__V_ENTITIES = 7, /* the entities and their mentions (codec.h) */
 };
 
 /* Xapian limits a term to 245 bytes; longer ones are not indexed. */
@@ -45,7 +46,6 @@ enum {
 
 /* The document data is a compact JSON object, a newline, then the file's
  * whole text. JSON escapes newlines, so the first newline ends it. Keys:
- * path, title, date, source, url, body (offset where the body starts), and
- * entities: [{"type","id","name","known","m":[[offset,length,pos],...]}]. */
+ * path, title, date, source, url and body (offset where the body starts). */
 
 #endif

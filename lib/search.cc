@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <xapian.h>
 
+#include "codec.h"
 #include "layout.h"
 #include "psearch/analyzer.h"
 #include "psearch/entities.h"
@@ -27,6 +28,7 @@ namespace
 
 const unsigned DEFAULT_LIMIT = 10;
 const unsigned DEFAULT_MAX_HITS = 50;
+const unsigned DEFAULT_MAX_MENTIONS = 10;
 const unsigned DEFAULT_FACET_DOCS = 1000;
 /* How often a search retries after its revision was overwritten. */
 const int MODIFIED_RETRIES = 3;
@@ -34,9 +36,7 @@ const int MODIFIED_RETRIES = 3;
 const size_t SNIPPET_BYTES = 200;
 const size_t SNIPPET_LEAD = 60;
 
-struct span {
-    size_t off, len;
-};
+using span = ps__span;
 
 /* A json_t that releases itself, so an exception cannot leak one. */
 struct jref {
@@ -233,9 +233,12 @@ struct docdata {
     const char *text = nullptr;
     size_t len = 0;
     std::vector<size_t> lines; /* offsets where lines start */
+    std::vector<ps__entity> ents;
 
     explicit docdata(const Xapian::Document &doc) : raw(doc.get_data())
     {
+        /* A damaged value yields the entities read before the damage. */
+        ps__decode_entities(doc.get_value(PS__V_ENTITIES), ents);
         size_t nl = raw.find('\n');
         if (nl == std::string::npos)
             nl = raw.size();
@@ -280,35 +283,12 @@ struct docdata {
     }
 };
 
-std::vector<span> decode_spans(const std::string &v)
-{
-    std::vector<span> out;
-    size_t i = 0, prev = 0;
-    auto get = [&](size_t &x) {
-        x = 0;
-        for (int shift = 0; i < v.size() && shift < 64; shift += 7) {
-            unsigned char c = (unsigned char)v[i++];
-            x |= (size_t)(c & 0x7f) << shift;
-            if (!(c & 0x80))
-                return true;
-        }
-        return false;
-    };
-    while (i < v.size()) {
-        size_t delta, len;
-        if (!get(delta) || !get(len))
-            break;
-        prev += delta;
-        out.push_back({prev, len});
-    }
-    return out;
-}
-
 class result_builder
 {
   public:
-    result_builder(ps_db_t *d, const ps__parsed &p, unsigned max_hits)
-        : d_(d), p_(p), max_hits_(max_hits)
+    result_builder(ps_db_t *d, const ps__parsed &p, unsigned max_hits,
+                   unsigned max_mentions)
+        : d_(d), p_(p), max_hits_(max_hits), max_mentions_(max_mentions)
     {
     }
 
@@ -344,6 +324,7 @@ class result_builder
     ps_db_t *d_;
     const ps__parsed &p_;
     unsigned max_hits_;
+    size_t max_mentions_;
 
     std::vector<Xapian::termpos> positions(Xapian::docid did,
                                            const std::string &term)
@@ -360,30 +341,17 @@ class result_builder
     }
 
     /* The byte span of each mention of an entity, by term position. */
-    static void entity_spans(json_t *head, const std::string &term,
+    static void entity_spans(const docdata &dd, const std::string &term,
                              std::map<Xapian::termpos, span> &out)
     {
         size_t colon = term.find(':');
-        std::string id = term.substr(colon + 1);
-        json_t *ents = json_object_get(head, "entities");
-        size_t i;
-        json_t *e;
-        json_array_foreach (ents, i, e) {
-            const char *eid = json_string_value(json_object_get(e, "id"));
-            const char *ty = json_string_value(json_object_get(e, "type"));
-            int t = ty ? ps_entity_type_parse(ty) : -1;
-            if (!eid || t < 0 || id != eid ||
-                term.compare(0, colon + 1,
-                             ps_entity_type_prefix((ps_entity_type_t)t)) != 0)
+        for (const ps__entity &e : dd.ents) {
+            const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
+            if (!pre || term.compare(0, colon + 1, pre) != 0 ||
+                term.compare(colon + 1, std::string::npos, e.id) != 0)
                 continue;
-            size_t k;
-            json_t *m;
-            json_array_foreach (json_object_get(e, "m"), k, m) {
-                json_int_t off = json_integer_value(json_array_get(m, 0));
-                json_int_t len = json_integer_value(json_array_get(m, 1));
-                json_int_t pos = json_integer_value(json_array_get(m, 2));
-                out[(Xapian::termpos)pos] = {(size_t)off, (size_t)len};
-            }
+            for (const ps_mention_t &m : e.mentions)
+                out[m.pos] = {m.offset, m.length};
         }
     }
 
@@ -417,7 +385,7 @@ class result_builder
                                 const Xapian::Document &doc, docdata &dd)
     {
         Xapian::docid did = *m;
-        std::vector<span> spans = decode_spans(doc.get_value(PS__V_SPANS));
+        std::vector<span> spans = ps__decode_spans(doc.get_value(PS__V_SPANS));
         auto at = [&](Xapian::termpos p, span &s) {
             if (p == 0 || p > spans.size() || spans[p - 1].len == 0)
                 return false;
@@ -428,7 +396,7 @@ class result_builder
         for (const ps__hitgroup &g : p_.hits) {
             if (g.entity) {
                 std::map<Xapian::termpos, span> ms;
-                entity_spans(dd.head, g.terms[0], ms);
+                entity_spans(dd, g.terms[0], ms);
                 for (Xapian::termpos p : positions(did, g.terms[0])) {
                     auto it = ms.find(p);
                     if (it != ms.end())
@@ -564,45 +532,45 @@ class result_builder
         }
     }
 
+    /* The document's entities, most mentioned first, each with its first
+     * max_mentions mentions and the count of all. */
     json_t *entities(docdata &dd)
     {
-        struct row {
-            json_t *e;
-            size_t n;
-        };
-        std::vector<row> rows;
-        size_t i;
-        json_t *e;
-        json_array_foreach (json_object_get(dd.head, "entities"), i, e)
-            rows.push_back({e, json_array_size(json_object_get(e, "m"))});
-        /* Most mentioned first; stable keeps first-mention order. */
+        std::vector<const ps__entity *> rows;
+        for (const ps__entity &e : dd.ents)
+            rows.push_back(&e);
+        /* Stable, so ties keep first-mention order. */
         std::stable_sort(rows.begin(), rows.end(),
-                         [](const row &a, const row &b) { return a.n > b.n; });
-        json_t *out = jnew(json_array());
-        jref guard(out);
-        for (const row &rw : rows) {
+                         [](const ps__entity *a, const ps__entity *b) {
+                             return a->mentions.size() > b->mentions.size();
+                         });
+        jref out(json_array());
+        for (const ps__entity *e : rows) {
+            const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
+            json_t *o = jnew(json_object());
+            jpush(out.j, o);
+            jset(o, "type", json_string(type ? type : "name"));
+            jset(o, "id", jstr(e->id.data(), e->id.size()));
+            jset(o, "name", jstr(e->name.data(), e->name.size()));
+            jset(o, "count", json_integer((json_int_t)e->mentions.size()));
             json_t *ms = jnew(json_array());
-            json_t *o = json_pack("{s:O,s:O,s:O,s:I,s:o}", "type",
-                                  json_object_get(rw.e, "type"), "id",
-                                  json_object_get(rw.e, "id"), "name",
-                                  json_object_get(rw.e, "name"), "count",
-                                  (json_int_t)rw.n, "mentions", ms);
-            jpush(out, o);
-            size_t k;
-            json_t *m;
-            json_array_foreach (json_object_get(rw.e, "m"), k, m) {
-                size_t off = (size_t)json_integer_value(json_array_get(m, 0));
-                size_t len = (size_t)json_integer_value(json_array_get(m, 1));
-                if (off + len > dd.len)
+            jset(o, "mentions", ms);
+            size_t n = 0;
+            for (const ps_mention_t &m : e->mentions) {
+                if (n++ == max_mentions_)
+                    break;
+                if (m.offset + m.length > dd.len)
                     continue;
-                size_t line = dd.line_of(off);
-                jpush(ms, json_pack("{s:o,s:I,s:I}", "text",
-                                    jstr(dd.text + off, len), "line",
-                                    (json_int_t)line + 1, "column",
-                                    (json_int_t)(off - dd.lines[line]) + 1));
+                size_t line = dd.line_of(m.offset);
+                json_t *mo = jnew(json_object());
+                jpush(ms, mo);
+                jset(mo, "text", jstr(dd.text + m.offset, m.length));
+                jset(mo, "line", json_integer((json_int_t)line + 1));
+                jset(mo, "column",
+                     json_integer((json_int_t)(m.offset - dd.lines[line]) + 1));
             }
         }
-        return guard.release();
+        return out.release();
     }
 };
 
@@ -742,7 +710,8 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
     jref out(json_object());
     json_t *results = jnew(json_array());
     jset(out.j, "results", results);
-    result_builder rb(d, p, max_hits);
+    result_builder rb(d, p, max_hits,
+                      o->max_mentions ? o->max_mentions : DEFAULT_MAX_MENTIONS);
     unsigned rank = o->offset;
     for (auto m = ms.begin(); m != ms.end(); ++m) {
         if (o->raw)

@@ -39,17 +39,19 @@ PS_EXPORT ps_status_t ps_db_reopen(ps_db_t *db, int *changed);
 
 /* Limits and options of one search. Zero fields take the defaults. */
 typedef struct ps_search_opts {
-    const char *query;   /* the query string, UTF-8, NUL-terminated */
-    unsigned offset;     /* results to skip */
-    unsigned limit;      /* results to return (default 10) */
-    unsigned max_hits;   /* hits listed per result (default 50) */
-    unsigned facets;     /* if > 0, entity facets: this many per type */
-    unsigned facet_docs; /* matching documents counted for facets
-                            (default 1000) */
-    double time_budget;  /* seconds for the match, 0 for none */
-    int no_results;      /* only totals (and facets): --count, op facets */
-    int raw;             /* results carry only rank and score: the bare
-                            Xapian match, the floor benchmarks compare to */
+    const char *query;     /* the query string, UTF-8, NUL-terminated */
+    unsigned offset;       /* results to skip */
+    unsigned limit;        /* results to return (default 10) */
+    unsigned max_hits;     /* hits listed per result (default 50) */
+    unsigned max_mentions; /* mentions listed per entity of a result
+                              (default 10; "count" has them all) */
+    unsigned facets;       /* if > 0, entity facets: this many per type */
+    unsigned facet_docs;   /* matching documents counted for facets
+                              (default 1000) */
+    double time_budget;    /* seconds for the match, 0 for none */
+    int no_results;        /* only totals (and facets): --count, op facets */
+    int raw;               /* results carry only rank and score: the bare
+                              Xapian match, the floor benchmarks compare to */
 } ps_search_opts_t;
 
 /* Runs a search. On PS_OK, *OUT is a new JSON object the caller releases

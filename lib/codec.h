@@ -1,0 +1,46 @@
+/* Internal to the C++ shim: the binary values stored with each document,
+ * encoded by the writer (index.cc) and decoded by the reader (search.cc).
+ * Both are varint streams; see layout.h for the slots. */
+#ifndef PSEARCH_CODEC_H
+#define PSEARCH_CODEC_H
+
+#ifndef __cplusplus
+#error "codec.h is for the C++ shim only"
+#endif
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "psearch/analyzer.h"
+#include "psearch/entities.h"
+
+/* A byte range of the file. */
+struct ps__span {
+    size_t off, len;
+};
+
+/* The span of every term position 1..N (a zero span where no word stands),
+ * as varint (offset delta, length) pairs. Compound wholes share their first
+ * part's position and are skipped. */
+std::string ps__encode_spans(const ps_token_t *t, size_t n);
+std::vector<ps__span> ps__decode_spans(const std::string &v);
+
+/* One entity of a document, as stored. */
+struct ps__entity {
+    int type = 0;
+    std::string id, name;
+    bool known = false;
+    std::vector<ps_mention_t> mentions;
+};
+
+/* Entities as: per entity, type byte, varint-prefixed id and name, known
+ * byte, mention count, then per mention varint offset delta, length and
+ * position. Far cheaper to read per result than JSON. */
+std::string ps__encode_entities(const ps_entity_t *e, size_t n);
+
+/* Returns false (and what was read so far) on a truncated value. */
+bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out);
+
+#endif
