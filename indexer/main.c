@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "pipeline.h"
 #include "prepare.h"
 #include "progress.h"
 #include "psearch/entities.h"
@@ -40,6 +42,7 @@ typedef struct options {
     const char **include, **exclude;
     size_t ninclude, nexclude;
     size_t max_size;
+    unsigned jobs;
     int full, stats, quiet, verbose, progress;
 } options_t;
 
@@ -68,6 +71,8 @@ static void usage(FILE *f)
         "                        '*.txt' and '*.md'); a GLOB with '/' matches the\n"
         "                        path relative to CORPUS_DIR, else the file name\n"
         "      --exclude GLOB    skip files matching GLOB (repeatable)\n"
+        "  -j, --jobs N          threads that read, analyse and tag files (1 to 16;\n"
+        "                        default: the number of cores less one, at least 1)\n"
         "      --max-size SIZE   skip files larger than SIZE bytes (suffix K, M or\n"
         "                        G; default 16M)\n"
         "  -s, --stats           print one summary line: added, updated, removed,\n"
@@ -130,6 +135,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         {"include", required_argument, 0, OPT_INCLUDE},
         {"exclude", required_argument, 0, OPT_EXCLUDE},
         {"max-size", required_argument, 0, OPT_MAX_SIZE},
+        {"jobs", required_argument, 0, 'j'},
         {"stats", no_argument, 0, 's'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
@@ -140,9 +146,13 @@ static int parse_args(int argc, char **argv, options_t *o)
     };
     memset(o, 0, sizeof *o);
     o->max_size = DEFAULT_MAX_SIZE;
+    /* One core stays with the main thread, which writes to Xapian. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->jobs = cores > 2 ? (unsigned)(cores > 17 ? 16 : cores - 1) : 1;
     o->progress = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "i:fe:sqvhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:fe:j:sqvhV", longopts, NULL)) !=
+           -1) {
         switch (c) {
         case 'i':
             o->index = optarg;
@@ -150,6 +160,16 @@ static int parse_args(int argc, char **argv, options_t *o)
         case 'f':
             o->full = 1;
             break;
+        case 'j': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || n < 1 || n > 16) {
+                fprintf(stderr, "psearch-index: --jobs takes 1 to 16\n");
+                return -1;
+            }
+            o->jobs = (unsigned)n;
+            break;
+        }
         case 'e':
             o->entities = optarg;
             break;
@@ -253,8 +273,9 @@ static int fail_index(run_t *r, ps_status_t st)
     return -1;
 }
 
-/* Indexes one file if it is new or changed. */
-static int index_file(run_t *r, prep_t *p, const walk_file_t *f)
+/* Decides, on the main thread that alone reads the index, whether a file
+ * must be read, and queues it if so. */
+static int queue_file(run_t *r, pipeline_t *p, const walk_file_t *f)
 {
     ps_filestat_t old;
     int known = 0;
@@ -273,41 +294,46 @@ static int index_file(run_t *r, prep_t *p, const walk_file_t *f)
             return 0;
         }
     }
-    prep_result_t pr = prep_read(p, f->path, r->o->max_size);
-    if (pr == PREP_OK) {
-        r->c.bytes += p->rec.len;
-        if (known && p->rec.stat.hash == old.hash &&
-            p->rec.stat.size == old.size) {
-            /* Touched but not changed: remember the new mtime only. */
-            ps_status_t st = ps_index_touch(r->ix, f->path, &p->rec.stat);
-            if (st != PS_OK)
-                return fail_index(r, st);
-            r->c.skipped++;
-            return 0;
-        }
-        pr = prep_analyse(p);
+    pipeline_push(p, f, known, known ? &old : NULL);
+    return 0;
+}
+
+/* Applies one prepared file to the index. */
+static int apply_job(run_t *r, pipe_job_t *j)
+{
+    const char *path = j->file->path;
+    ps_docrec_t *rec = &j->prep.rec;
+    if (j->res == PREP_OK)
+        r->c.bytes += rec->len;
+    if (j->res == PREP_OK && j->unchanged) {
+        /* Touched but not changed: remember the new mtime only. */
+        ps_status_t st = ps_index_touch(r->ix, path, &rec->stat);
+        if (st != PS_OK)
+            return fail_index(r, st);
+        r->c.skipped++;
+        return 0;
     }
-    if (pr == PREP_NOMEM) {
-        fprintf(stderr, "psearch-index: %s: out of memory\n", f->path);
+    if (j->res == PREP_NOMEM) {
+        fprintf(stderr, "psearch-index: %s: out of memory\n", path);
         r->fatal = 1;
         return -1;
     }
-    if (pr == PREP_REJECTED) {
+    if (j->res == PREP_REJECTED) {
         /* Whatever was indexed before stays: a file that turned bad keeps
          * its last good version until it is fixed or deleted. */
-        warn_file(f->path, p->why);
+        warn_file(path, j->prep.why);
         r->c.errors++;
         return 0;
     }
-    ps_status_t st = ps_index_put(r->ix, &p->rec);
+    ps_status_t st = ps_index_put(r->ix, rec);
     if (st != PS_OK)
         return fail_index(r, st);
-    if (known)
+    if (j->known)
         r->c.updated++;
     else
         r->c.added++;
     if (r->o->verbose)
-        fprintf(stderr, "%s %s\n", known ? "updated" : "added", f->path);
+        fprintf(stderr, "%s %s\n", j->known ? "updated" : "added", path);
     return 0;
 }
 
@@ -383,19 +409,26 @@ static int do_run(run_t *r, const ps_gazetteer_t *g, const char *gaz_path)
 {
     if (store_gazetteer(r, gaz_path))
         return EXIT_FAILED;
-    prep_t p;
-    if (prep_init(&p, g)) {
-        fprintf(stderr, "psearch-index: out of memory\n");
+    pipeline_t *p = pipeline_start(g, r->o->jobs, r->o->max_size);
+    if (!p) {
+        fprintf(stderr, "psearch-index: cannot start worker threads\n");
         return EXIT_FAILED;
     }
     progress_t bar;
     progress_init(&bar, r->files.n, r->o->progress);
-    for (size_t i = 0; i < r->files.n && !r->fatal; i++) {
-        index_file(r, &p, &r->files.v[i]);
-        progress_update(&bar, i + 1, r->c.bytes);
+    size_t i = 0;
+    while (!r->fatal && (i < r->files.n || pipeline_pending(p))) {
+        if (i < r->files.n && pipeline_can_push(p)) {
+            queue_file(r, p, &r->files.v[i++]);
+            continue;
+        }
+        pipe_job_t *j = pipeline_next(p);
+        apply_job(r, j);
+        pipeline_release(p, j);
+        progress_update(&bar, i, r->c.bytes);
     }
     progress_done(&bar);
-    prep_free(&p);
+    pipeline_stop(p);
     if (r->fatal)
         return EXIT_FAILED;
 

@@ -4,6 +4,7 @@
  * in atomically through the index's stub file. */
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -25,9 +26,15 @@
 
 namespace fs = std::filesystem;
 
-/* Documents written between two commits of a generation built aside. Each
- * commit frees Xapian's buffers, so memory stays bounded on any corpus. */
-static const unsigned REBUILD_BATCH = 2000;
+/* Text written between two commits of a generation built aside. Xapian
+ * holds a batch's postings in memory, about 23 bytes for each byte of
+ * text, so 8 MiB keeps a build near 200 MiB whatever the corpus size. */
+static const size_t REBUILD_BATCH_BYTES = 8u << 20;
+
+/* Inside an incremental run's transaction Xapian cannot commit, but it
+ * writes its buffers out every this many documents; its default of 10000
+ * documents would hold over a gigabyte of postings. */
+static const char FLUSH_THRESHOLD[] = "2000";
 
 struct ps_index {
     std::string dir;
@@ -38,7 +45,7 @@ struct ps_index {
     unsigned live_gen = 0; /* generation the stub names, 0 for none */
     bool aside = false;    /* building a generation readers cannot see */
     bool in_txn = false;
-    unsigned pending = 0;
+    size_t pending = 0; /* bytes of text since the last commit */
     /* Entity names already stored by this handle. */
     std::unordered_set<std::string> named;
 };
@@ -155,6 +162,9 @@ static ps_status_t take_lock(ps_index_t *ix)
 
 static void open_generation(ps_index_t *ix, bool rebuild)
 {
+    /* Xapian reads its flush threshold from the environment when a
+     * database is opened; a value the user set is kept. */
+    setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_THRESHOLD, 0);
     ix->live_gen = read_stub(ix->dir);
     remove_stale_gens(ix->dir, ix->live_gen);
     if (rebuild || ix->live_gen == 0) {
@@ -445,8 +455,14 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
         Xapian::Document doc = build_doc(rec, idterm);
         update_spelling(ix, doc, true);
         store_names(ix, rec);
-        ix->db.replace_document(idterm, doc);
-        if (ix->aside && ++ix->pending >= REBUILD_BATCH) {
+        /* A generation built aside starts empty and sees each path once,
+         * so it can skip the lookup replace_document() does. */
+        if (ix->aside)
+            ix->db.add_document(doc);
+        else
+            ix->db.replace_document(idterm, doc);
+        ix->pending += rec->len;
+        if (ix->aside && ix->pending >= REBUILD_BATCH_BYTES) {
             ix->db.commit();
             ix->pending = 0;
         }

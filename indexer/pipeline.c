@@ -1,0 +1,169 @@
+/* The indexing pipeline: a ring of job slots, filled in order by the main
+ * thread, prepared by workers in any order, and consumed in order, so
+ * tokenizing and tagging run on other cores while Xapian writes. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline.h"
+
+/* Slots per worker: enough that a worker never waits for the main thread
+ * to hand it the next file, few enough to bound memory. */
+#define SLOTS_PER_WORKER 4
+#define MAX_WORKERS 16
+
+enum slot_state { FREE, QUEUED, BUSY, DONE };
+
+struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t work; /* a job was queued, or stop */
+    pthread_cond_t done; /* a job was prepared */
+    pipe_job_t *jobs;
+    enum slot_state *state;
+    size_t nslots;
+    size_t head;      /* the oldest job not yet returned by next() */
+    size_t next_work; /* the oldest job no worker has taken */
+    size_t tail;      /* where the next job is queued */
+    size_t max_size;
+    int stop;
+    pthread_t threads[MAX_WORKERS];
+    unsigned nthreads;
+};
+
+static void prepare(pipeline_t *p, pipe_job_t *j)
+{
+    j->unchanged = 0;
+    j->res = prep_read(&j->prep, j->file->path, p->max_size);
+    if (j->res != PREP_OK)
+        return;
+    const ps_filestat_t *now = &j->prep.rec.stat;
+    if (j->known && now->hash == j->old.hash && now->size == j->old.size) {
+        j->unchanged = 1;
+        return;
+    }
+    j->res = prep_analyse(&j->prep);
+}
+
+static void *worker(void *arg)
+{
+    pipeline_t *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->next_work == p->tail && !p->stop)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->stop)
+            break;
+        size_t i = p->next_work++ % p->nslots;
+        p->state[i] = BUSY;
+        pthread_mutex_unlock(&p->mu);
+        prepare(p, &p->jobs[i]);
+        pthread_mutex_lock(&p->mu);
+        p->state[i] = DONE;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+pipeline_t *pipeline_start(const ps_gazetteer_t *g, unsigned workers,
+                           size_t max_size)
+{
+    if (workers < 1)
+        workers = 1;
+    if (workers > MAX_WORKERS)
+        workers = MAX_WORKERS;
+    pipeline_t *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->nslots = (size_t)workers * SLOTS_PER_WORKER;
+    p->max_size = max_size;
+    p->jobs = calloc(p->nslots, sizeof *p->jobs);
+    p->state = calloc(p->nslots, sizeof *p->state);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    if (!p->jobs || !p->state) {
+        pipeline_stop(p);
+        return NULL;
+    }
+    for (size_t i = 0; i < p->nslots; i++)
+        if (prep_init(&p->jobs[i].prep, g)) {
+            pipeline_stop(p);
+            return NULL;
+        }
+    for (unsigned i = 0; i < workers; i++) {
+        if (pthread_create(&p->threads[i], NULL, worker, p) != 0) {
+            pipeline_stop(p);
+            return NULL;
+        }
+        p->nthreads++;
+    }
+    return p;
+}
+
+int pipeline_can_push(const pipeline_t *p)
+{
+    /* Only the main thread moves head and tail, so no lock is needed. */
+    return p->tail - p->head < p->nslots;
+}
+
+int pipeline_pending(const pipeline_t *p)
+{
+    return p->tail != p->head;
+}
+
+void pipeline_push(pipeline_t *p, const walk_file_t *file, int known,
+                   const ps_filestat_t *old)
+{
+    pthread_mutex_lock(&p->mu);
+    size_t i = p->tail % p->nslots;
+    pipe_job_t *j = &p->jobs[i];
+    j->file = file;
+    j->known = known;
+    if (old)
+        j->old = *old;
+    p->state[i] = QUEUED;
+    p->tail++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+pipe_job_t *pipeline_next(pipeline_t *p)
+{
+    if (p->head == p->tail)
+        return NULL;
+    size_t i = p->head % p->nslots;
+    pthread_mutex_lock(&p->mu);
+    while (p->state[i] != DONE)
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    return &p->jobs[i];
+}
+
+void pipeline_release(pipeline_t *p, pipe_job_t *job)
+{
+    pthread_mutex_lock(&p->mu);
+    p->state[job - p->jobs] = FREE;
+    p->head++;
+    pthread_mutex_unlock(&p->mu);
+}
+
+void pipeline_stop(pipeline_t *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->nthreads; i++)
+        pthread_join(p->threads[i], NULL);
+    for (size_t i = 0; p->jobs && i < p->nslots; i++)
+        prep_free(&p->jobs[i].prep);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+    pthread_mutex_destroy(&p->mu);
+    free(p->jobs);
+    free(p->state);
+    free(p);
+}
