@@ -628,8 +628,12 @@ class parser
 
     item path(const token &t)
     {
-        if (!ctx_.db)
-            fail(t.pos, "path: needs an index to search");
+        if (!ctx_.db) {
+            /* Only checking the query (ps_query_check): nothing to match. */
+            item it;
+            it.q = filter(Xapian::Query::MatchAll);
+            return it;
+        }
         std::vector<Xapian::Query> ids;
         const Xapian::Database &db = *ctx_.db;
         for (auto it = db.allterms_begin(PS__P_ID);

@@ -871,3 +871,29 @@ extern "C" ps_status_t ps_query_terms(ps_db_t *db, const char *text,
         return ps__fail(db->errmsg, "query");
     }
 }
+
+extern "C" ps_status_t ps_query_check(ps_analyzer_t *an,
+                                      const ps_gazetteer_t *gaz,
+                                      const char *query, char **errmsg,
+                                      size_t *errpos)
+{
+    if (errmsg)
+        *errmsg = nullptr;
+    std::string msg;
+    try {
+        ps__qctx ctx{an, gaz, nullptr};
+        ps__query_parse(ctx, query);
+        return PS_OK;
+    } catch (const ps__query_error &e) {
+        if (errmsg)
+            *errmsg = ps__strdup(e.msg);
+        if (errpos)
+            *errpos = e.pos;
+        return PS_EBADQUERY;
+    } catch (...) {
+        ps_status_t st = ps__fail(msg, "query");
+        if (errmsg)
+            *errmsg = ps__strdup(msg);
+        return st;
+    }
+}

@@ -11,7 +11,9 @@
 
 #include <jansson.h>
 
+#include "psearch/analyzer.h"
 #include "psearch/common.h"
+#include "psearch/entities.h"
 
 PS_BEGIN_DECLS
 
@@ -91,6 +93,17 @@ PS_EXPORT ps_status_t ps_db_stats(ps_db_t *db, json_t **out);
  * and query sides agree. *OUT is a JSON array of strings. */
 PS_EXPORT ps_status_t ps_query_terms(ps_db_t *db, const char *text,
                                      json_t **out, size_t *errpos);
+
+/* Parses QUERY without an index, as a search would (path: filters and
+ * surname lookups, which need one, are skipped). Returns PS_OK,
+ * PS_EBADQUERY with a message in *ERRMSG (the caller frees it) and the
+ * byte offset in *ERRPOS, or PS_ENOMEM. For checking a query early, and
+ * for fuzzing the parser. AN and GAZ (which may be NULL) are used as the
+ * search would use them. */
+PS_EXPORT ps_status_t ps_query_check(ps_analyzer_t *an,
+                                     const ps_gazetteer_t *gaz,
+                                     const char *query, char **errmsg,
+                                     size_t *errpos);
 
 PS_END_DECLS
 
