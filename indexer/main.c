@@ -43,6 +43,7 @@ typedef struct options {
     size_t ninclude, nexclude;
     size_t max_size;
     unsigned jobs;
+    unsigned shards; /* 0: keep the index's */
     int full, stats, quiet, verbose, progress;
 } options_t;
 
@@ -73,6 +74,9 @@ static void usage(FILE *f)
         "      --exclude GLOB    skip files matching GLOB (repeatable)\n"
         "  -j, --jobs N          threads that read, analyse and tag files (1 to 16;\n"
         "                        default: the number of cores less one, at least 1)\n"
+        "      --shards N        split the index into N Xapian databases by a hash\n"
+        "                        of each path (1 to 64; default: as the index has,\n"
+        "                        1 for a new one; changing it needs --full)\n"
         "      --max-size SIZE   skip files larger than SIZE bytes (suffix K, M or\n"
         "                        G; default 16M)\n"
         "  -s, --stats           print one summary line: added, updated, removed,\n"
@@ -127,7 +131,13 @@ static int push_glob(const char ***v, size_t *n, const char *glob)
 /* Returns -1 to exit with EXIT_USAGE, 1 to exit 0 (--help, --version). */
 static int parse_args(int argc, char **argv, options_t *o)
 {
-    enum { OPT_INCLUDE = 256, OPT_EXCLUDE, OPT_MAX_SIZE, OPT_NO_PROGRESS };
+    enum {
+        OPT_INCLUDE = 256,
+        OPT_EXCLUDE,
+        OPT_MAX_SIZE,
+        OPT_NO_PROGRESS,
+        OPT_SHARDS
+    };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'},
         {"full", no_argument, 0, 'f'},
@@ -136,6 +146,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         {"exclude", required_argument, 0, OPT_EXCLUDE},
         {"max-size", required_argument, 0, OPT_MAX_SIZE},
         {"jobs", required_argument, 0, 'j'},
+        {"shards", required_argument, 0, OPT_SHARDS},
         {"stats", no_argument, 0, 's'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
@@ -182,6 +193,16 @@ static int parse_args(int argc, char **argv, options_t *o)
         case 'v':
             o->verbose = 1;
             break;
+        case OPT_SHARDS: {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || n < 1 || n > 64) {
+                fprintf(stderr, "psearch-index: --shards takes 1 to 64\n");
+                return -1;
+            }
+            o->shards = (unsigned)n;
+            break;
+        }
         case OPT_NO_PROGRESS:
             o->progress = 0;
             break;
@@ -513,12 +534,15 @@ int main(int argc, char **argv)
     r.c.errors = walk_errors;
 
     char *ierr = NULL;
-    st = ps_index_open(index_dir, o.full ? PS_INDEX_REBUILD : 0, &r.ix, &ierr);
+    st = ps_index_open(index_dir, o.full ? PS_INDEX_REBUILD : 0, o.shards,
+                       &r.ix, &ierr);
     if (st != PS_OK) {
         fprintf(stderr, "psearch-index: %s: %s\n", ps_status_str(st),
                 ierr ? ierr : index_dir);
         free(ierr);
-        exit_code = st == PS_ELOCKED ? EXIT_LOCKED : EXIT_FAILED;
+        exit_code = st == PS_ELOCKED  ? EXIT_LOCKED
+                    : st == PS_EINVAL ? EXIT_USAGE
+                                      : EXIT_FAILED;
         goto out;
     }
     exit_code = do_run(&r, g, gaz_path);

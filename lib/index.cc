@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -40,7 +41,9 @@ struct ps_index {
     std::string dir;
     std::string errmsg;
     int lockfd = -1;
-    Xapian::WritableDatabase db;
+    /* One database per shard; a document lives in the shard its path
+     * hashes to. */
+    std::vector<Xapian::WritableDatabase> dbs;
     unsigned gen = 0;      /* generation being written */
     unsigned live_gen = 0; /* generation the stub names, 0 for none */
     bool aside = false;    /* building a generation readers cannot see */
@@ -55,18 +58,50 @@ static std::string gen_name(unsigned gen)
     return PS__GEN_PREFIX + std::to_string(gen);
 }
 
-/* Reads the stub ("auto db.N") and returns N, or 0 without one. */
-static unsigned read_stub(const std::string &dir)
+/* A shard's folder, relative to the index directory. One shard is the
+ * generation's folder itself, so unsharded indexes keep the plain layout
+ * Xapian's tools open directly. */
+static std::string shard_name(unsigned gen, unsigned shard, unsigned n)
 {
+    return n == 1
+               ? gen_name(gen)
+               : gen_name(gen) + "/" PS__SHARD_PREFIX + std::to_string(shard);
+}
+
+/* The shard a path belongs to: a stable hash, so a file stays in its
+ * shard from run to run. */
+static Xapian::WritableDatabase &shard_of(ps_index_t *ix, const char *path)
+{
+    size_t n = ix->dbs.size();
+    return ix->dbs[n == 1 ? 0 : XXH64(path, std::strlen(path), 0) % n];
+}
+
+static void set_metadata_all(ps_index_t *ix, const std::string &key,
+                             const std::string &value)
+{
+    /* A sharded index is read through a stub that puts the shards side by
+     * side, and Xapian answers metadata from the first one; every shard
+     * carries it so any order works. */
+    for (auto &db : ix->dbs)
+        db.set_metadata(key, value);
+}
+
+/* Reads the stub ("auto db.N", or one "auto db.N/shard.K" line per
+ * shard) and returns N, or 0 without one; *SHARDS is its line count. */
+static unsigned read_stub(const std::string &dir, unsigned *shards)
+{
+    *shards = 0;
     FILE *f = std::fopen((dir + "/" PS__STUB).c_str(), "r");
     if (!f)
         return 0;
-    char line[256];
+    char line[512];
     unsigned gen = 0;
-    if (std::fgets(line, sizeof line, f)) {
+    while (std::fgets(line, sizeof line, f)) {
         unsigned n;
-        if (std::sscanf(line, "auto " PS__GEN_PREFIX "%u", &n) == 1)
+        if (std::sscanf(line, "auto " PS__GEN_PREFIX "%u", &n) == 1) {
             gen = n;
+            (*shards)++;
+        }
     }
     std::fclose(f);
     return gen;
@@ -75,10 +110,12 @@ static unsigned read_stub(const std::string &dir)
 /* Points the stub at generation GEN: write a temporary file, flush it to
  * disk, rename it over the old stub and flush the directory, so a crash
  * leaves either the old stub or the new one, never a torn one. */
-static void write_stub(const std::string &dir, unsigned gen)
+static void write_stub(const std::string &dir, unsigned gen, unsigned shards)
 {
     std::string tmp = dir + "/" PS__STUB ".tmp";
-    std::string body = "auto " + gen_name(gen) + "\n";
+    std::string body;
+    for (unsigned k = 0; k < shards; k++)
+        body += "auto " + shard_name(gen, k, shards) + "\n";
     int fd =
         ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
@@ -160,39 +197,55 @@ static ps_status_t take_lock(ps_index_t *ix)
     return PS_OK;
 }
 
-static void open_generation(ps_index_t *ix, bool rebuild)
+static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
 {
     /* Xapian reads its flush threshold from the environment when a
      * database is opened; a value the user set is kept. */
     setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_THRESHOLD, 0);
-    ix->live_gen = read_stub(ix->dir);
+    unsigned live_shards;
+    ix->live_gen = read_stub(ix->dir, &live_shards);
     remove_stale_gens(ix->dir, ix->live_gen);
+    if (!rebuild && ix->live_gen && shards && shards != live_shards)
+        throw Xapian::InvalidArgumentError(
+            "the index has " + std::to_string(live_shards) +
+            " shard(s); changing that to " + std::to_string(shards) +
+            " needs a rebuild with --full");
     if (rebuild || ix->live_gen == 0) {
+        unsigned n = shards ? shards : live_shards ? live_shards : 1;
         ix->gen = std::max(ix->live_gen, highest_gen(ix->dir)) + 1;
         ix->aside = true;
-        ix->db = Xapian::WritableDatabase(ix->dir + "/" + gen_name(ix->gen),
-                                          Xapian::DB_CREATE_OR_OVERWRITE |
-                                              Xapian::DB_BACKEND_GLASS);
-        ix->db.set_metadata(PS__META_FORMAT, PS__FORMAT);
-    } else {
-        ix->gen = ix->live_gen;
-        ix->db = Xapian::WritableDatabase(ix->dir + "/" + gen_name(ix->gen),
-                                          Xapian::DB_OPEN);
-        std::string fmt = ix->db.get_metadata(PS__META_FORMAT);
+        if (n > 1)
+            fs::create_directories(ix->dir + "/" + gen_name(ix->gen));
+        for (unsigned k = 0; k < n; k++)
+            ix->dbs.emplace_back(ix->dir + "/" + shard_name(ix->gen, k, n),
+                                 Xapian::DB_CREATE_OR_OVERWRITE |
+                                     Xapian::DB_BACKEND_GLASS);
+        set_metadata_all(ix, PS__META_FORMAT, PS__FORMAT);
+        set_metadata_all(ix, PS__META_SHARDS, std::to_string(n));
+        return;
+    }
+    ix->gen = ix->live_gen;
+    for (unsigned k = 0; k < live_shards; k++) {
+        ix->dbs.emplace_back(ix->dir + "/" +
+                                 shard_name(ix->gen, k, live_shards),
+                             Xapian::DB_OPEN);
+        std::string fmt = ix->dbs.back().get_metadata(PS__META_FORMAT);
         if (fmt != PS__FORMAT)
             throw Xapian::DatabaseVersionError(
                 "index format '" + fmt +
                 "', this psearch reads '" PS__FORMAT
                 "'; rebuild it with --full");
-        /* An unflushed transaction: Xapian may spill postings to disk when
-         * its buffers fill, but readers see nothing until the commit. */
-        ix->db.begin_transaction(false);
-        ix->in_txn = true;
     }
+    /* Unflushed transactions: Xapian may spill postings to disk when its
+     * buffers fill, but readers see nothing until the commit. */
+    for (auto &db : ix->dbs)
+        db.begin_transaction(false);
+    ix->in_txn = true;
 }
 
 extern "C" ps_status_t ps_index_open(const char *dir, unsigned flags,
-                                     ps_index_t **out, char **errmsg)
+                                     unsigned shards, ps_index_t **out,
+                                     char **errmsg)
 {
     *out = NULL;
     if (errmsg)
@@ -212,7 +265,7 @@ extern "C" ps_status_t ps_index_open(const char *dir, unsigned flags,
             st = take_lock(ix);
         }
         if (st == PS_OK)
-            open_generation(ix, flags & PS_INDEX_REBUILD);
+            open_generation(ix, flags & PS_INDEX_REBUILD, shards);
     } catch (...) {
         st = ps__fail(ix->errmsg, dir);
     }
@@ -249,10 +302,11 @@ static std::string id_term(const char *path)
     return std::string(PS__P_ID) + hex;
 }
 
-static Xapian::docid find_doc(ps_index_t *ix, const std::string &idterm)
+static Xapian::docid find_doc(Xapian::WritableDatabase &db,
+                              const std::string &idterm)
 {
-    Xapian::PostingIterator it = ix->db.postlist_begin(idterm);
-    return it == ix->db.postlist_end(idterm) ? 0 : *it;
+    Xapian::PostingIterator it = db.postlist_begin(idterm);
+    return it == db.postlist_end(idterm) ? 0 : *it;
 }
 
 static std::string mtime_value(const ps_filestat_t *st)
@@ -277,10 +331,11 @@ extern "C" ps_status_t ps_index_stat(ps_index_t *ix, const char *path,
                                      ps_filestat_t *st)
 {
     try {
-        Xapian::docid id = find_doc(ix, id_term(path));
+        Xapian::WritableDatabase &db = shard_of(ix, path);
+        Xapian::docid id = find_doc(db, id_term(path));
         if (!id)
             return PS_ENOTFOUND;
-        Xapian::Document doc = ix->db.get_document(id);
+        Xapian::Document doc = db.get_document(id);
         long long sec = 0, nsec = 0;
         unsigned long long size = 0, hash = 0;
         std::sscanf(doc.get_value(PS__V_MTIME).c_str(), "%lld.%lld", &sec,
@@ -301,13 +356,13 @@ extern "C" ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
                                       const ps_filestat_t *st)
 {
     try {
-        std::string idterm = id_term(path);
-        Xapian::docid id = find_doc(ix, idterm);
+        Xapian::WritableDatabase &db = shard_of(ix, path);
+        Xapian::docid id = find_doc(db, id_term(path));
         if (!id)
             return PS_ENOTFOUND;
-        Xapian::Document doc = ix->db.get_document(id);
+        Xapian::Document doc = db.get_document(id);
         set_stat_values(doc, st);
-        ix->db.replace_document(id, doc);
+        db.replace_document(id, doc);
         return PS_OK;
     } catch (...) {
         return ps__fail(ix->errmsg, path);
@@ -412,10 +467,12 @@ static void update_spelling(ps_index_t *ix, const Xapian::Document &doc,
         const std::string &term = *t;
         if (!plain_word(term))
             continue;
+        /* The spelling table lives in the first shard, the one Xapian
+         * consults when the shards are read side by side. */
         if (add)
-            ix->db.add_spelling(term, 1);
+            ix->dbs[0].add_spelling(term, 1);
         else
-            ix->db.remove_spelling(term, 1);
+            ix->dbs[0].remove_spelling(term, 1);
     }
 }
 
@@ -428,7 +485,7 @@ static void store_names(ps_index_t *ix, const ps_docrec_t *r)
         const ps_entity_t *e = &r->entities[i];
         term.assign(ps_entity_type_prefix(e->type)).append(e->id);
         if (ix->named.insert(term).second)
-            ix->db.set_metadata(PS__META_NAME + term, e->name);
+            set_metadata_all(ix, PS__META_NAME + term, e->name);
     }
 }
 
@@ -436,7 +493,7 @@ extern "C" ps_status_t ps_index_set_gazetteer(ps_index_t *ix, const char *text,
                                               size_t len)
 {
     try {
-        ix->db.set_metadata(PS__META_GAZETTEER, std::string(text, len));
+        set_metadata_all(ix, PS__META_GAZETTEER, std::string(text, len));
         return PS_OK;
     } catch (...) {
         return ps__fail(ix->errmsg, "storing the gazetteer");
@@ -447,10 +504,11 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
 {
     try {
         std::string idterm = id_term(rec->path);
+        Xapian::WritableDatabase &db = shard_of(ix, rec->path);
         if (!ix->aside) {
-            Xapian::docid old = find_doc(ix, idterm);
+            Xapian::docid old = find_doc(db, idterm);
             if (old)
-                update_spelling(ix, ix->db.get_document(old), false);
+                update_spelling(ix, db.get_document(old), false);
         }
         Xapian::Document doc = build_doc(rec, idterm);
         update_spelling(ix, doc, true);
@@ -458,12 +516,13 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
         /* A generation built aside starts empty and sees each path once,
          * so it can skip the lookup replace_document() does. */
         if (ix->aside)
-            ix->db.add_document(doc);
+            db.add_document(doc);
         else
-            ix->db.replace_document(idterm, doc);
+            db.replace_document(idterm, doc);
         ix->pending += rec->len;
         if (ix->aside && ix->pending >= REBUILD_BATCH_BYTES) {
-            ix->db.commit();
+            for (auto &d : ix->dbs)
+                d.commit();
             ix->pending = 0;
         }
         return PS_OK;
@@ -476,11 +535,12 @@ extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)
 {
     try {
         std::string idterm = id_term(path);
-        Xapian::docid id = find_doc(ix, idterm);
+        Xapian::WritableDatabase &db = shard_of(ix, path);
+        Xapian::docid id = find_doc(db, idterm);
         if (!id)
             return PS_ENOTFOUND;
-        update_spelling(ix, ix->db.get_document(id), false);
-        ix->db.delete_document(idterm);
+        update_spelling(ix, db.get_document(id), false);
+        db.delete_document(idterm);
         return PS_OK;
     } catch (...) {
         return ps__fail(ix->errmsg, path);
@@ -494,22 +554,24 @@ extern "C" ps_status_t ps_index_foreach_path(ps_index_t *ix, const char *prefix,
     try {
         std::string path;
         size_t plen = std::strlen(prefix);
-        for (auto t = ix->db.allterms_begin(PS__P_ID);
-             t != ix->db.allterms_end(PS__P_ID); ++t) {
-            const std::string &term = *t;
-            if (term.size() > 1 && term[1] == '#') {
-                /* A hashed id: the path is in the document's values. */
-                Xapian::PostingIterator p = ix->db.postlist_begin(term);
-                if (p == ix->db.postlist_end(term))
+        for (auto &db : ix->dbs) {
+            for (auto t = db.allterms_begin(PS__P_ID);
+                 t != db.allterms_end(PS__P_ID); ++t) {
+                const std::string &term = *t;
+                if (term.size() > 1 && term[1] == '#') {
+                    /* A hashed id: the path is in the document's values. */
+                    Xapian::PostingIterator p = db.postlist_begin(term);
+                    if (p == db.postlist_end(term))
+                        continue;
+                    path = db.get_document(*p).get_value(PS__V_PATH);
+                } else {
+                    path.assign(term, 1, std::string::npos);
+                }
+                if (path.compare(0, plen, prefix) != 0)
                     continue;
-                path = ix->db.get_document(*p).get_value(PS__V_PATH);
-            } else {
-                path.assign(term, 1, std::string::npos);
+                if (fn(path.c_str(), ctx))
+                    return PS_OK;
             }
-            if (path.compare(0, plen, prefix) != 0)
-                continue;
-            if (fn(path.c_str(), ctx))
-                break;
         }
         return PS_OK;
     } catch (...) {
@@ -520,7 +582,10 @@ extern "C" ps_status_t ps_index_foreach_path(ps_index_t *ix, const char *prefix,
 extern "C" ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out)
 {
     try {
-        *out = ix->db.get_doccount();
+        uint64_t n = 0;
+        for (auto &db : ix->dbs)
+            n += db.get_doccount();
+        *out = n;
         return PS_OK;
     } catch (...) {
         return ps__fail(ix->errmsg, "counting documents");
@@ -532,16 +597,19 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
     try {
         /* Ending an unflushed transaction only applies its changes;
          * commit() then makes them durable and visible. */
-        if (ix->in_txn) {
-            ix->db.commit_transaction();
-            ix->in_txn = false;
+        /* Each shard commits atomically; a reader of a sharded index may
+         * see one shard's new revision a moment before another's. */
+        for (auto &db : ix->dbs) {
+            if (ix->in_txn)
+                db.commit_transaction();
+            db.commit();
         }
-        ix->db.commit();
+        ix->in_txn = false;
         if (ix->aside) {
             /* The new generation is complete on disk: point the stub at it,
              * then drop the old one. Readers holding the old one open keep
              * reading their copy until they reopen. */
-            write_stub(ix->dir, ix->gen);
+            write_stub(ix->dir, ix->gen, (unsigned)ix->dbs.size());
             unsigned old = ix->live_gen;
             ix->live_gen = ix->gen;
             ix->aside = false;
@@ -551,7 +619,8 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
                 fs::remove_all(ix->dir + "/" + gen_name(old), ec);
             }
         }
-        ix->db.begin_transaction(false);
+        for (auto &db : ix->dbs)
+            db.begin_transaction(false);
         ix->in_txn = true;
         return PS_OK;
     } catch (...) {
@@ -563,15 +632,17 @@ extern "C" void ps_index_close(ps_index_t *ix)
 {
     if (!ix)
         return;
-    try {
-        if (ix->in_txn)
-            ix->db.cancel_transaction();
-    } catch (...) {
-        /* Closing must not fail; the uncommitted changes are lost anyway. */
-    }
-    try {
-        ix->db.close();
-    } catch (...) {
+    for (auto &db : ix->dbs) {
+        try {
+            if (ix->in_txn)
+                db.cancel_transaction();
+        } catch (...) {
+            /* Closing must not fail; uncommitted changes are lost anyway. */
+        }
+        try {
+            db.close();
+        } catch (...) {
+        }
     }
     try {
         if (ix->aside && ix->gen) {

@@ -7,6 +7,8 @@
 /* Stored as the Xapian metadata key "psearch.format". */
 #define PS__FORMAT "2"
 #define PS__META_FORMAT "psearch.format"
+/* How many shards the index has, in every shard. */
+#define PS__META_SHARDS "psearch.shards"
 /* The gazetteer the documents were tagged with, as TSV text. */
 #define PS__META_GAZETTEER "psearch.gazetteer"
 /* Followed by an entity term ("XPERSON:john-lough"): its display name. */
@@ -17,6 +19,8 @@
 #define PS__STUB "XAPIANDB"
 #define PS__GEN_PREFIX "db."
 #define PS__LOCK "write.lock"
+/* In a generation of several shards, each is a folder "shard.K". */
+#define PS__SHARD_PREFIX "shard."
 
 /* Term prefixes, after Xapian's conventions (omega's termprefixes). Plain
  * words carry no prefix. */

@@ -29,12 +29,18 @@ enum {
  * and takes the writer lock without waiting. FLAGS is a set of PS_INDEX_*.
  * A first run (no generation yet) always builds aside.
  *
+ * SHARDS splits the index into that many Xapian databases by a stable hash
+ * of each document's path (they are read together through the stub). 0
+ * keeps the index's count (1 for a new index); a different count than the
+ * index has is refused with PS_EINVAL unless PS_INDEX_REBUILD is given.
+ *
  * Returns PS_OK and a handle the caller closes with ps_index_close();
- * PS_ELOCKED when another writer holds the lock; PS_EIO, PS_ECORRUPT or
- * PS_EVERSION otherwise. On failure *ERRMSG (else NULL) is a message the
- * caller frees. */
+ * PS_ELOCKED when another writer holds the lock; PS_EINVAL, PS_EIO,
+ * PS_ECORRUPT or PS_EVERSION otherwise. On failure *ERRMSG (else NULL) is
+ * a message the caller frees. */
 PS_EXPORT ps_status_t ps_index_open(const char *dir, unsigned flags,
-                                    ps_index_t **out, char **errmsg);
+                                    unsigned shards, ps_index_t **out,
+                                    char **errmsg);
 
 /* The message of the last failure on IX; valid until the next call on IX.
  * Never NULL. */

@@ -91,7 +91,7 @@ static ps_index_t *open_ix(struct fx *f, unsigned flags)
 {
     ps_index_t *ix = NULL;
     char *err = NULL;
-    ps_status_t st = ps_index_open(f->dir, flags, &ix, &err);
+    ps_status_t st = ps_index_open(f->dir, flags, 0, &ix, &err);
     if (st != PS_OK)
         fail_msg("open: %s: %s", ps_status_str(st), err ? err : "");
     return ix;
@@ -151,7 +151,7 @@ static void test_second_writer_is_refused(void **state)
     struct fx *f = *state;
     ps_index_t *a = open_ix(f, 0), *b = NULL;
     char *err = NULL;
-    assert_int_equal(ps_index_open(f->dir, 0, &b, &err), PS_ELOCKED);
+    assert_int_equal(ps_index_open(f->dir, 0, 0, &b, &err), PS_ELOCKED);
     assert_null(b);
     assert_non_null(strstr(err, "another writer"));
     free(err);
