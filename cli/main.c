@@ -56,6 +56,7 @@ typedef struct options {
     int color;
     int width; /* -1: the terminal's */
     int timeout_ms;
+    int partial;
     char *query;
 } options_t;
 
@@ -95,8 +96,10 @@ static void usage(FILE *f)
         "                      $XDG_RUNTIME_DIR/psearch.sock, else\n"
         "                      /tmp/psearch-$UID.sock)\n"
         "  -d, --direct        open the index, never ask the daemon\n"
-        "      --timeout SEC   wait at most SEC seconds for the daemon's answer\n"
-        "                      (default 10)\n"
+        "      --timeout SEC   wait at most SEC seconds for the daemon's answer,\n"
+        "                      or for a remote shard of the index (default 10)\n"
+        "      --partial       when a remote shard does not answer, search the\n"
+        "                      others and say the results are partial\n"
         "  -h, --help          show this help\n"
         "  -V, --version       show the version\n"
         "\n"
@@ -180,6 +183,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         OPT_FACETS,
         OPT_TIMEOUT,
         OPT_WIDTH,
+        OPT_PARTIAL,
     };
     static const struct option longopts[] = {
         {"json", no_argument, 0, 'j'},
@@ -196,6 +200,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         {"socket", required_argument, 0, 's'},
         {"direct", no_argument, 0, 'd'},
         {"timeout", required_argument, 0, OPT_TIMEOUT},
+        {"partial", no_argument, 0, OPT_PARTIAL},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
@@ -290,6 +295,9 @@ static int parse_args(int argc, char **argv, options_t *o)
         case OPT_TIMEOUT:
             if (parse_seconds(optarg, &o->timeout_ms))
                 return -1;
+            break;
+        case OPT_PARTIAL:
+            o->partial = 1;
             break;
         case 'h':
             usage(stdout);
@@ -604,7 +612,9 @@ static json_t *search_direct(run_t *r, const request_t *q)
         return NULL;
     }
     char *errmsg = NULL;
-    ps_status_t st = ps_db_open(r->index_dir, &r->db, &errmsg);
+    ps_db_opts_t dbo = {.remote_timeout_ms = (unsigned)o->timeout_ms,
+                        .partial = o->partial};
+    ps_status_t st = ps_db_open_opts(r->index_dir, &dbo, &r->db, &errmsg);
     if (st == PS_ENOINDEX) {
         fprintf(stderr,
                 "psearch: no index in %s\n"
@@ -615,8 +625,12 @@ static json_t *search_direct(run_t *r, const request_t *q)
         return NULL;
     }
     if (st != PS_OK) {
-        fprintf(stderr, "psearch: %s: %s\n", r->index_dir,
-                errmsg ? errmsg : ps_status_str(st));
+        /* The engine's message starts with the index directory. */
+        if (errmsg)
+            fprintf(stderr, "psearch: %s\n", errmsg);
+        else
+            fprintf(stderr, "psearch: %s: %s\n", r->index_dir,
+                    ps_status_str(st));
         free(errmsg);
         return NULL;
     }

@@ -610,6 +610,16 @@ int render_result(const json_t *res, const render_opts_t *o, FILE *out,
         }
         break;
     }
+    /* Results from some shards only: say so in every mode, on stderr. */
+    json_t *missing = json_object_get(res, "missing_shards");
+    if (json_is_true(json_object_get(res, "partial"))) {
+        fprintf(err, "psearch: warning: partial results; no answer from");
+        size_t k;
+        json_t *m;
+        json_array_foreach (missing, k, m)
+            fprintf(err, " %s", json_string_value(m));
+        putc('\n', err);
+    }
     const char *sugg = json_string_value(json_object_get(res, "suggestion"));
     if (int_of(res, "total") == 0 && sugg && sugg[0])
         fprintf(err, "Did you mean: %s?\n", sugg);

@@ -554,6 +554,31 @@ class parser
         return it;
     }
 
+    /* The terms starting with P, the WILDCARD_MAX most frequent, each
+     * document scoring by its best one. Expanding here rather than with
+     * OP_WILDCARD puts the terms in the query, so Xapian weighs them with
+     * the statistics of the whole index: on shards it would otherwise
+     * weigh each shard's expansion by that shard's statistics alone. */
+    Xapian::Query expand(const std::string &p)
+    {
+        const Xapian::Database &db = *ctx_.db;
+        std::vector<std::pair<Xapian::doccount, std::string>> terms;
+        for (auto t = db.allterms_begin(p); t != db.allterms_end(p); ++t)
+            terms.emplace_back(t.get_termfreq(), *t);
+        if (terms.size() > WILDCARD_MAX) {
+            std::partial_sort(
+                terms.begin(), terms.begin() + WILDCARD_MAX, terms.end(),
+                [](const auto &a, const auto &b) { return a.first > b.first; });
+            terms.resize(WILDCARD_MAX);
+        }
+        std::vector<Xapian::Query> qs;
+        for (const auto &t : terms)
+            qs.emplace_back(t.second);
+        if (qs.empty())
+            return Xapian::Query::MatchNothing;
+        return Xapian::Query(Xapian::Query::OP_MAX, qs.begin(), qs.end());
+    }
+
     item wildcard(const std::string &text, size_t at, const char *prefix)
     {
         char *norm = nullptr;
@@ -569,8 +594,10 @@ class parser
         if (p.size() == std::strlen(prefix) || p.find('*') != p.npos)
             fail(at, "a wildcard needs at least one letter before '*'");
         item it;
-        it.q = Xapian::Query(Xapian::Query::OP_WILDCARD, p, WILDCARD_MAX,
-                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+        it.q = ctx_.db
+                   ? expand(p)
+                   : Xapian::Query(Xapian::Query::OP_WILDCARD, p, WILDCARD_MAX,
+                                   Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
         ps__hitgroup g;
         g.terms.push_back(p);
         g.wildcard = true;

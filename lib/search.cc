@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <string>
@@ -98,6 +99,10 @@ struct ps_db {
     ps_analyzer_t *an = nullptr;
     ps_gazetteer_t *gaz = nullptr;
     std::map<std::string, std::string> gaz_names; /* entity term -> name */
+    ps_db_opts_t opts{};
+    std::vector<std::string> missing;     /* shards left out (partial mode) */
+    std::vector<Xapian::Database> shards; /* what db is made of */
+    std::chrono::steady_clock::time_point missing_since;
 
     ~ps_db()
     {
@@ -139,14 +144,80 @@ static void load_gazetteer(ps_db_t *d)
     }
 }
 
+const unsigned DEFAULT_REMOTE_TIMEOUT_MS = 5000;
+/* How often a reader in partial mode tries the shards it left out again. */
+const auto MISSING_RETRY = std::chrono::seconds(10);
+
+/* Opens one shard named by a stub line: "auto PATH" or "glass PATH"
+ * (relative to the index directory unless absolute), or "remote HOST:PORT"
+ * for a shard served by xapian-tcpsrv. */
+static Xapian::Database open_shard(const ps_db_t *d, const std::string &kind,
+                                   const std::string &arg)
+{
+    if (kind == "auto" || kind == "glass")
+        return Xapian::Database(arg[0] == '/' ? arg : d->dir + "/" + arg);
+    if (kind == "remote") {
+        size_t colon = arg.rfind(':');
+        char *end = nullptr;
+        unsigned long port =
+            colon == std::string::npos
+                ? 0
+                : std::strtoul(arg.c_str() + colon + 1, &end, 10);
+        if (!port || port > 65535 || (end && *end))
+            throw Xapian::InvalidArgumentError("remote shard '" + arg +
+                                               "': expected HOST:PORT");
+        std::string host = arg.substr(0, colon);
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+            host = host.substr(1, host.size() - 2);
+        unsigned ms = d->opts.remote_timeout_ms ? d->opts.remote_timeout_ms
+                                                : DEFAULT_REMOTE_TIMEOUT_MS;
+        return Xapian::Remote::open(host, (unsigned)port, ms, ms);
+    }
+    throw Xapian::InvalidArgumentError("unsupported stub line '" + kind + " " +
+                                       arg + "'");
+}
+
+/* Opens the shards the stub lists, side by side in one Database: Xapian
+ * then ranks across them with shared statistics, as one index. */
 static void open_db(ps_db_t *d)
 {
     std::string stub = d->dir + "/" PS__STUB;
     struct stat st;
-    if (::stat(stub.c_str(), &st) != 0)
+    std::FILE *f = std::fopen(stub.c_str(), "r");
+    if (!f || ::fstat(fileno(f), &st) != 0) {
+        if (f)
+            std::fclose(f);
         throw Xapian::DatabaseNotFoundError(
             "no index (run psearch-index first)");
-    Xapian::Database db(d->dir);
+    }
+    std::vector<std::pair<std::string, std::string>> lines;
+    char buf[1024];
+    while (std::fgets(buf, sizeof buf, f)) {
+        std::string line(buf);
+        line.erase(line.find_last_not_of(" \t\r\n") + 1);
+        size_t sp = line.find_first_of(" \t");
+        if (line.empty() || line[0] == '#' || sp == std::string::npos)
+            continue;
+        lines.emplace_back(line.substr(0, sp),
+                           line.substr(line.find_first_not_of(" \t", sp)));
+    }
+    std::fclose(f);
+    Xapian::Database db;
+    std::vector<std::string> missing;
+    std::vector<Xapian::Database> shards;
+    for (const auto &l : lines) {
+        try {
+            shards.push_back(open_shard(d, l.first, l.second));
+            db.add_database(shards.back());
+        } catch (const Xapian::NetworkError &e) {
+            if (!d->opts.partial)
+                throw Xapian::NetworkError("shard " + l.second + ": " +
+                                           e.get_msg());
+            missing.push_back(l.second);
+        }
+    }
+    if (lines.empty() || missing.size() == lines.size())
+        throw Xapian::NetworkError("no shard of the index answers");
     std::string fmt = db.get_metadata(PS__META_FORMAT);
     if (fmt != PS__FORMAT)
         throw Xapian::DatabaseVersionError(
@@ -155,10 +226,20 @@ static void open_db(ps_db_t *d)
             "'; rebuild it with psearch-index --full");
     d->db = db;
     d->stub_st = st;
+    d->missing.swap(missing);
+    d->shards.swap(shards);
+    d->missing_since = std::chrono::steady_clock::now();
     load_gazetteer(d);
 }
 
 extern "C" ps_status_t ps_db_open(const char *dir, ps_db_t **out, char **errmsg)
+{
+    return ps_db_open_opts(dir, nullptr, out, errmsg);
+}
+
+extern "C" ps_status_t ps_db_open_opts(const char *dir,
+                                       const ps_db_opts_t *opts, ps_db_t **out,
+                                       char **errmsg)
 {
     *out = nullptr;
     if (errmsg)
@@ -169,6 +250,8 @@ extern "C" ps_status_t ps_db_open(const char *dir, ps_db_t **out, char **errmsg)
     ps_status_t st = PS_OK;
     try {
         d->dir = dir;
+        if (opts)
+            d->opts = *opts;
         if (ps_analyzer_new(&d->an) != PS_OK)
             throw std::bad_alloc();
         open_db(d);
@@ -201,7 +284,11 @@ static bool reopen(ps_db_t *d)
 {
     struct stat st;
     std::string stub = d->dir + "/" PS__STUB;
-    if (::stat(stub.c_str(), &st) == 0 && !same_file(st, d->stub_st)) {
+    bool retry_missing =
+        !d->missing.empty() &&
+        std::chrono::steady_clock::now() - d->missing_since > MISSING_RETRY;
+    if ((::stat(stub.c_str(), &st) == 0 && !same_file(st, d->stub_st)) ||
+        retry_missing) {
         open_db(d);
         return true;
     }
@@ -735,6 +822,13 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
         if (!s.empty())
             jset(out.j, "suggestion", json_string(s.c_str()));
     }
+    if (!d->missing.empty()) {
+        jset(out.j, "partial", json_true());
+        json_t *m = jnew(json_array());
+        jset(out.j, "missing_shards", m);
+        for (const std::string &s : d->missing)
+            jpush(m, json_string(s.c_str()));
+    }
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                   std::chrono::steady_clock::now() - t0)
                   .count();
@@ -757,6 +851,18 @@ extern "C" ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
             if (errpos)
                 *errpos = e.pos;
             return PS_EBADQUERY;
+        } catch (const Xapian::NetworkError &) {
+            /* A remote shard stopped answering. In partial mode, open the
+             * index again without it and answer from the others. */
+            if (db->opts.partial && attempt < MODIFIED_RETRIES) {
+                try {
+                    open_db(db);
+                    continue;
+                } catch (...) {
+                    return ps__fail(db->errmsg, "reopen");
+                }
+            }
+            return ps__fail(db->errmsg, "search");
         } catch (const Xapian::DatabaseModifiedError &) {
             /* A writer overwrote the revision being read: move on to the
              * newest one and run the search again. */
@@ -826,7 +932,14 @@ extern "C" ps_status_t ps_db_stats(ps_db_t *db, json_t **out)
         jset(o.j, "documents", json_integer(db->db.get_doccount()));
         jset(o.j, "avg_length", json_real(db->db.get_avlength()));
         jset(o.j, "has_positions", json_boolean(db->db.has_positions()));
-        jset(o.j, "revision", json_integer((json_int_t)db->db.get_revision()));
+        /* Each shard has its own revision; one shard gives a number. */
+        json_t *rev = jnew(json_array());
+        jref rev_ref(rev);
+        for (auto &sh : db->shards)
+            jpush(rev, json_integer((json_int_t)sh.get_revision()));
+        jset(o.j, "revision",
+             db->shards.size() == 1 ? json_incref(json_array_get(rev, 0))
+                                    : json_incref(rev));
         /* The generation is the "db.N" the stub names: it changes with
          * every --full rebuild. */
         std::string gen;
@@ -840,6 +953,13 @@ extern "C" ps_status_t ps_db_stats(ps_db_t *db, json_t **out)
             std::fclose(f);
         }
         jset(o.j, "generation", json_string(gen.c_str()));
+        jset(o.j, "shards", json_integer((json_int_t)db->db.size()));
+        if (!db->missing.empty()) {
+            json_t *m = jnew(json_array());
+            jset(o.j, "missing_shards", m);
+            for (const std::string &s : db->missing)
+                jpush(m, json_string(s.c_str()));
+        }
         jset(o.j, "entities_known",
              json_integer((json_int_t)ps_gazetteer_count(db->gaz)));
         *out = o.release();

@@ -45,6 +45,8 @@ ps_status_t ps__fail(std::string &msg, const char *context) noexcept
         return set(msg, context, e.get_description(), PS_EINVAL);
     } catch (const Xapian::DocNotFoundError &e) {
         return set(msg, context, e.get_description(), PS_ENOTFOUND);
+    } catch (const Xapian::NetworkError &e) {
+        return set(msg, context, e.get_description(), PS_EREMOTE);
     } catch (const Xapian::Error &e) {
         return set(msg, context, e.get_description(), PS_EINTERNAL);
     } catch (const std::bad_alloc &) {

@@ -42,7 +42,9 @@ typedef enum {
     X(THREADS, "threads", SD_UNIT_COUNT, 4, 1, 256, 0,                         \
       "threads running searches (libuv's thread pool)")                        \
     X(REOPEN_INTERVAL, "reopen-interval", SD_UNIT_MS, 200, 0, 3600000, 0,      \
-      "how often workers look for a new index revision")
+      "how often workers look for a new index revision")                       \
+    X(REMOTE_TIMEOUT, "remote-timeout", SD_UNIT_MS, 5000, 1, 600000, 0,        \
+      "wait for a remote shard (connecting, then each answer)")
 
 typedef enum {
 #define SD_SETTING_ENUM(id, ...) SD_##id,

@@ -33,6 +33,7 @@ enum {
 typedef struct options {
     const char *index, *socket, *tcp;
     int allow_remote;
+    int partial; /* answer from the shards that answer */
     sd_config_t cfg;
 } options_t;
 
@@ -57,6 +58,9 @@ static void usage(FILE *f)
         "                        only (127.0.0.1:7070, [::1]:7070)\n"
         "      --allow-remote    allow a non-loopback --tcp address (there is no\n"
         "                        authentication: anyone who can connect can search)\n"
+        "      --partial         when a remote shard of the index does not answer,\n"
+        "                        answer from the others, marked \"partial\"\n"
+        "                        (default: fail with EREMOTE)\n"
         "  -v, --verbose         log every request: client, op, query, hits, time\n"
         "  -h, --help            show this help\n"
         "  -V, --version         show the version\n"
@@ -74,12 +78,13 @@ static void usage(FILE *f)
 /* Returns -1 to exit with EXIT_USAGE, 1 to exit 0 (--help, --version). */
 static int parse_args(int argc, char **argv, options_t *o)
 {
-    enum { OPT_TCP = 256, OPT_ALLOW_REMOTE, OPT_SETTING = 512 };
+    enum { OPT_TCP = 256, OPT_ALLOW_REMOTE, OPT_PARTIAL, OPT_SETTING = 512 };
     static const struct option fixed[] = {
         {"index", required_argument, 0, 'i'},
         {"socket", required_argument, 0, 's'},
         {"tcp", required_argument, 0, OPT_TCP},
         {"allow-remote", no_argument, 0, OPT_ALLOW_REMOTE},
+        {"partial", no_argument, 0, OPT_PARTIAL},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
@@ -107,6 +112,9 @@ static int parse_args(int argc, char **argv, options_t *o)
             break;
         case OPT_ALLOW_REMOTE:
             o->allow_remote = 1;
+            break;
+        case OPT_PARTIAL:
+            o->partial = 1;
             break;
         case 'v':
             sd_log_verbose = 1;
@@ -143,11 +151,11 @@ static int parse_args(int argc, char **argv, options_t *o)
 /* Opens the index once on this thread to say in the log what the daemon
  * will serve. A missing index is not fatal: the nightly job may create
  * it, and requests get ENOINDEX until then. */
-static void probe_index(const char *dir)
+static void probe_index(const char *dir, const ps_db_opts_t *opts)
 {
     ps_db_t *db = NULL;
     char *errmsg = NULL;
-    ps_status_t st = ps_db_open(dir, &db, &errmsg);
+    ps_status_t st = ps_db_open_opts(dir, opts, &db, &errmsg);
     if (st == PS_ENOINDEX) {
         sd_log("warning: no index at %s yet; answering ENOINDEX until it "
                "appears",
@@ -295,7 +303,11 @@ int main(int argc, char **argv)
     }
     loop_ready = 1;
     sd_stats_init();
-    if (sd_worker_init(index_dir, (unsigned)o.cfg.v[SD_THREADS],
+    ps_db_opts_t db_opts = {
+        .remote_timeout_ms = (unsigned)o.cfg.v[SD_REMOTE_TIMEOUT],
+        .partial = o.partial,
+    };
+    if (sd_worker_init(index_dir, &db_opts, (unsigned)o.cfg.v[SD_THREADS],
                        o.cfg.v[SD_REOPEN_INTERVAL]) ||
         !(srv = sd_server_new(&loop, &o.cfg, index_dir))) {
         fprintf(stderr, "psearchd: out of memory\n");
@@ -307,7 +319,7 @@ int main(int argc, char **argv)
         sd_log("removed the stale socket %s left by a daemon that did not "
                "stop cleanly",
                socket_path);
-    probe_index(index_dir);
+    probe_index(index_dir, &db_opts);
 
     rc = sd_server_listen_unix(srv, socket_path, err, sizeof err);
     if (rc == 0 && o.tcp) {

@@ -23,6 +23,7 @@ typedef struct slot {
 
 static char *index_dir;
 static uint64_t reopen_ns;
+static ps_db_opts_t db_opts;
 static atomic_ulong epoch;
 
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -31,10 +32,11 @@ static unsigned nslots, slots_used;
 static _Thread_local slot_t *my_slot;
 static _Thread_local int my_slot_tried;
 
-int sd_worker_init(const char *dir, unsigned threads,
+int sd_worker_init(const char *dir, const ps_db_opts_t *opts, unsigned threads,
                    uint64_t reopen_interval_ms)
 {
     index_dir = strdup(dir);
+    db_opts = *opts;
     /* A few spare slots: libuv sizes its pool from UV_THREADPOOL_SIZE,
      * which main sets from --threads, but it caps and may round. */
     nslots = threads + 4;
@@ -116,7 +118,7 @@ static int ready_db(slot_t *s, sd_job_t *job)
     if (s->db)
         return 0;
     char *errmsg = NULL;
-    ps_status_t st = ps_db_open(index_dir, &s->db, &errmsg);
+    ps_status_t st = ps_db_open_opts(index_dir, &db_opts, &s->db, &errmsg);
     sd_stats_db_open(st == PS_OK);
     s->epoch = want;
     s->checked_ns = sd_now_ns();

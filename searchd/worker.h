@@ -12,6 +12,7 @@
 
 #include <uv.h>
 
+#include "psearch/search.h"
 #include "request.h"
 
 typedef struct sd_job sd_job_t;
@@ -40,10 +41,11 @@ struct sd_job {
     long long hits; /* "total" of a search or facets, else -1 */
 };
 
-/* Prepares the workers: INDEX_DIR is copied. Call before the loop runs.
- * Returns 0, or -1 when out of memory. */
-int sd_worker_init(const char *index_dir, unsigned threads,
-                   uint64_t reopen_interval_ms);
+/* Prepares the workers: INDEX_DIR and DB_OPTS (how to open remote shards)
+ * are copied. Call before the loop runs. Returns 0, or -1 when out of
+ * memory. */
+int sd_worker_init(const char *index_dir, const ps_db_opts_t *db_opts,
+                   unsigned threads, uint64_t reopen_interval_ms);
 
 /* Queues JOB on LOOP's thread pool. Returns 0 or a negative libuv error;
  * on error JOB is still the caller's. */

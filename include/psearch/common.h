@@ -35,7 +35,8 @@ PS_BEGIN_DECLS
     X(EMODIFIED, "the index changed during the operation")                     \
     X(ETIMEOUT, "time budget exceeded")                                        \
     X(EVERSION, "unsupported index format version")                            \
-    X(EINTERNAL, "internal error")
+    X(EINTERNAL, "internal error")                                             \
+    X(EREMOTE, "a remote shard did not answer")
 
 typedef enum {
 #define PS_STATUS_ENUM(name, msg) PS_##name,

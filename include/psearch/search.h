@@ -27,6 +27,23 @@ typedef struct ps_db ps_db_t;
  * (else NULL) that the caller frees. */
 PS_EXPORT ps_status_t ps_db_open(const char *dir, ps_db_t **out, char **errmsg);
 
+/* How to open an index whose stub lists remote shards. Zero fields take
+ * the defaults. */
+typedef struct ps_db_opts {
+    unsigned remote_timeout_ms; /* connecting to, and each answer of, a
+                                   remote shard (default 5000) */
+    int partial; /* leave out shards that do not answer and mark results
+                    "partial", rather than fail with PS_EREMOTE */
+} ps_db_opts_t;
+
+/* Like ps_db_open(), with options (OPTS may be NULL). The stub in DIR may
+ * list local shards ("auto PATH", PATH relative to DIR or absolute) and
+ * remote ones served by xapian-tcpsrv ("remote HOST:PORT"). A shard that
+ * does not answer within the timeout gives PS_EREMOTE, naming it, unless
+ * OPTS->partial is set. */
+PS_EXPORT ps_status_t ps_db_open_opts(const char *dir, const ps_db_opts_t *opts,
+                                      ps_db_t **out, char **errmsg);
+
 PS_EXPORT void ps_db_close(ps_db_t *db);
 
 /* The message of the last failure on DB, valid until the next call on DB;
@@ -61,7 +78,8 @@ typedef struct ps_search_opts {
  *   {"total": N, "total_exact": bool, "offset": N, "limit": N,
  *    "elapsed_us": N, "results": [RESULT...],
  *    "facets": {"person": [{"id","name","docs","mentions"}...], ...},
- *    "suggestion": "zelensky"}   (only when nothing matched)
+ *    "suggestion": "zelensky",   (only when nothing matched)
+ *    "partial": true, "missing_shards": [...]}   (only in partial mode)
  * RESULT is {"rank","score","path","title","date","snippet","marks",
  *    "hits": [{"line","column","length"}...],
  *    "entities": [{"type","id","name","count",

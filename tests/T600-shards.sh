@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Sharded indexes: psearch-index --shards N, read through the stub as one
+# index, with one shard local and one served by Xapian's xapian-tcpsrv;
+# the query table must answer exactly as on a single index. Also a remote
+# shard that stops mid-run, partial results, and reloads across shards.
+. "$(dirname "$0")/lib.sh"
+copy_corpus
+C=$TMP/corpus
+ONE=$TMP/one
+TWO=$TMP/two
+SERVE=$TMP/serve
+TABLE=$ROOT/tests/queries.tsv
+"$BIN/psearch-index" --index "$ONE" "$C"
+"$BIN/psearch-index" --index "$TWO" --shards 2 "$C"
+
+# Every query of the table, normalised answers, one file per index.
+answers() {
+    local ix=$1 q
+    grep -v '^#' "$TABLE" | cut -f1 | grep -v '^$' | while IFS= read -r q; do
+        printf '== %s\n' "$q"
+        "$BIN/psearch" --direct --index "$ix" --json --timeout 3 -- "$q" 2>&1 |
+            "$TOOLS/json_norm" | sort
+    done
+}
+
+# Servers are started inside test cases, which run in subshells: their
+# pids go to files, so the cleanup in this shell can always stop them, and
+# their output goes to files, never to the case's captured output.
+kill_pidfiles() {
+    local f
+    for f in "$TMP"/*.pid; do
+        [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+    done
+    return 0
+}
+at_exit kill_pidfiles
+
+# Starts a daemon on socket $1 with more options; waits for the socket.
+start_daemon() {
+    local sock=$1; shift
+    "$BIN/psearchd" --socket "$sock" "$@" > "$TMP/d.log" 2>&1 &
+    DAEMON=$!
+    echo $DAEMON > "$TMP/daemon.pid"
+    for _ in $(seq 100); do [ -S "$sock" ] && return 0; sleep 0.05; done
+    echo "psearchd did not start" >&2; cat "$TMP/d.log" >&2
+    return 1
+}
+
+# Starts xapian-tcpsrv on a free loopback port for shard $1; sets PORT.
+start_remote() {
+    local tries=0
+    while [ $tries -lt 20 ]; do
+        PORT=$((20000 + RANDOM % 30000))
+        # In a session of its own: on SIGTERM xapian-tcpsrv signals its
+        # whole process group, which would otherwise include this script.
+        setsid xapian-tcpsrv --interface 127.0.0.1 --port "$PORT" "$1" \
+            > "$TMP/tcpsrv.log" 2>&1 &
+        REMOTE=$!
+        echo $REMOTE > "$TMP/remote.pid"
+        for _ in $(seq 50); do
+            grep -q "Listening" "$TMP/tcpsrv.log" 2>/dev/null && return 0
+            kill -0 $REMOTE 2>/dev/null || break
+            sleep 0.1
+        done
+        kill $REMOTE 2>/dev/null; wait $REMOTE 2>/dev/null
+        tries=$((tries + 1))
+    done
+    return 1
+}
+
+test_expect_success 'two shards: the stub lists both, Xapian sees every document' '
+    assert_eq "$(grep -c "^auto db.1/shard." "$TWO/XAPIANDB")" 2
+    assert_eq "$(doccount "$TWO")" 5
+    a=$(doccount "$TWO/db.1/shard.0"); b=$(doccount "$TWO/db.1/shard.1")
+    assert_eq $((a + b)) 5
+    [ "$a" -gt 0 ] && [ "$b" -gt 0 ]
+'
+test_expect_success 'the query table answers alike on one index and on two shards' '
+    answers "$ONE" > "$TMP/one.txt"
+    answers "$TWO" > "$TMP/two.txt"
+    [ $(grep -c "^== " "$TMP/one.txt") -gt 50 ]
+    diff "$TMP/one.txt" "$TMP/two.txt"
+'
+test_expect_success 'changing the shard count needs --full' '
+    assert_exit 2 "$BIN/psearch-index" --index "$TWO" --shards 3 "$C" 2> "$TMP/err"
+    grep -q "needs a rebuild with --full" "$TMP/err"
+    "$BIN/psearch-index" --index "$TMP/three" --shards 3 "$C"
+    "$BIN/psearch-index" --index "$TMP/three" --shards 2 --full "$C"
+    assert_eq "$(grep -c "^auto " "$TMP/three/XAPIANDB")" 2
+    assert_eq "$(doccount "$TMP/three")" 5
+'
+test_expect_success 'a shard served by xapian-tcpsrv answers like a local one' '
+    start_remote "$TWO/db.1/shard.1"
+    echo $PORT > "$TMP/port"
+    mkdir -p "$SERVE"
+    printf "auto %s\nremote 127.0.0.1:%s\n" "$TWO/db.1/shard.0" "$PORT" \
+        > "$SERVE/XAPIANDB"
+    answers "$SERVE" > "$TMP/serve.txt"
+    diff "$TMP/one.txt" "$TMP/serve.txt"
+'
+test_expect_success 'an incremental run reaches the remote shard; readers see it' '
+    for i in 1 2 3 4 5 6; do
+        printf "Talks in Tallinn %s\nEstonia hosted round %s.\n" $i $i > "$C/t$i.txt"
+    done
+    "$BIN/psearch-index" --index "$TWO" "$C"
+    # Six files cannot all hash to the local shard (1 in 64).
+    assert_eq "$("$BIN/psearch" --direct --index "$SERVE" --count Tallinn)" 6
+'
+test_expect_success 'psearchd serves the mixed index, and a reload across shards' '
+    start_daemon "$TMP/run/s.sock" --index "$SERVE" --remote-timeout 2
+    n=$("$BIN/psearch" --socket "$TMP/run/s.sock" --count Tallinn)
+    assert_eq "$n" 6
+    printf "Talks in Tallinn 7\nEstonia hosted round 7.\n" > "$C/t7.txt"
+    rm "$C/t1.txt"
+    "$BIN/psearch-index" --index "$TWO" "$C"
+    echo "{\"id\":1,\"op\":\"reload\"}" | "$TOOLS/jsonl_client" "$TMP/run/s.sock" > /dev/null
+    n=$("$BIN/psearch" --socket "$TMP/run/s.sock" --count Tallinn)
+    assert_eq "$n" 6
+    "$BIN/psearch" --socket "$TMP/run/s.sock" --count "Tallinn 7" > /dev/null
+'
+test_expect_success 'a remote shard that stops: a clear error within the timeout' '
+    PORT=$(cat "$TMP/port")
+    kill "$(cat "$TMP/remote.pid")"; sleep 0.2
+    start=$(date +%s)
+    assert_exit 2 "$BIN/psearch" --direct --index "$SERVE" --timeout 2 Tallinn 2> "$TMP/err"
+    [ $(( $(date +%s) - start )) -le 3 ]
+    grep -q "shard 127.0.0.1:$PORT" "$TMP/err"
+    echo "{\"id\":2,\"op\":\"search\",\"q\":\"Tallinn\"}" |
+        timeout 10 "$TOOLS/jsonl_client" "$TMP/run/s.sock" > "$TMP/resp"
+    grep -q "\"code\":\"EREMOTE\"" "$TMP/resp"
+    kill "$(cat "$TMP/daemon.pid")"
+'
+test_expect_success '--partial answers from the shards left, marked partial' '
+    PORT=$(cat "$TMP/port")
+    "$BIN/psearch" --direct --index "$SERVE" --partial --json Tallinn \
+        > "$TMP/out" 2> "$TMP/err"
+    grep -q "partial results; no answer from 127.0.0.1:$PORT" "$TMP/err"
+    tail -1 "$TMP/out" | grep -q "\"partial\":true"
+    start_daemon "$TMP/run/p.sock" --index "$SERVE" --partial --remote-timeout 1
+    echo "{\"id\":3,\"op\":\"search\",\"q\":\"Tallinn\"}" |
+        timeout 10 "$TOOLS/jsonl_client" "$TMP/run/p.sock" > "$TMP/resp"
+    grep -q "\"ok\":true" "$TMP/resp"
+    grep -q "\"partial\":true" "$TMP/resp"
+'
+test_done
