@@ -1,6 +1,12 @@
 /* Encoding and decoding of the per-document binary values: term spans and
  * entities, as varint streams. */
+#include <cstdio>
+#include <cstring>
+
+#include <xxhash.h>
+
 #include "codec.h"
+#include "layout.h"
 
 namespace
 {
@@ -146,4 +152,15 @@ bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
         out.push_back(std::move(e));
     }
     return true;
+}
+
+std::string ps__id_term(const char *path)
+{
+    size_t n = std::strlen(path);
+    if (n + 1 <= PS__MAX_TERM)
+        return std::string(PS__P_ID) + path;
+    char hex[20];
+    std::snprintf(hex, sizeof hex, "#%016llx",
+                  (unsigned long long)XXH64(path, n, 0));
+    return std::string(PS__P_ID) + hex;
 }

@@ -16,6 +16,11 @@
 #include "psearch/analyzer.h"
 #include "psearch/entities.h"
 
+/* The unique-id term of a document: "Q" and its path, or "Q#" and 16 hex
+ * digits of the path's XXH64 when the path is too long for a term (the
+ * path itself is always in the document's values). */
+std::string ps__id_term(const char *path);
+
 /* A byte range of the file. */
 struct ps__span {
     size_t off, len;

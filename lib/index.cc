@@ -289,19 +289,6 @@ extern "C" int ps_index_rebuilding(const ps_index_t *ix)
     return ix->aside;
 }
 
-/* The unique-id term of a path. Paths too long for a Xapian term are
- * represented by their hash; the path itself is always in the values. */
-static std::string id_term(const char *path)
-{
-    size_t n = std::strlen(path);
-    if (n + 1 <= PS__MAX_TERM)
-        return std::string(PS__P_ID) + path;
-    char hex[20];
-    std::snprintf(hex, sizeof hex, "#%016llx",
-                  (unsigned long long)XXH64(path, n, 0));
-    return std::string(PS__P_ID) + hex;
-}
-
 static Xapian::docid find_doc(Xapian::WritableDatabase &db,
                               const std::string &idterm)
 {
@@ -332,7 +319,7 @@ extern "C" ps_status_t ps_index_stat(ps_index_t *ix, const char *path,
 {
     try {
         Xapian::WritableDatabase &db = shard_of(ix, path);
-        Xapian::docid id = find_doc(db, id_term(path));
+        Xapian::docid id = find_doc(db, ps__id_term(path));
         if (!id)
             return PS_ENOTFOUND;
         Xapian::Document doc = db.get_document(id);
@@ -357,7 +344,7 @@ extern "C" ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
 {
     try {
         Xapian::WritableDatabase &db = shard_of(ix, path);
-        Xapian::docid id = find_doc(db, id_term(path));
+        Xapian::docid id = find_doc(db, ps__id_term(path));
         if (!id)
             return PS_ENOTFOUND;
         Xapian::Document doc = db.get_document(id);
@@ -503,7 +490,7 @@ extern "C" ps_status_t ps_index_set_gazetteer(ps_index_t *ix, const char *text,
 extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
 {
     try {
-        std::string idterm = id_term(rec->path);
+        std::string idterm = ps__id_term(rec->path);
         Xapian::WritableDatabase &db = shard_of(ix, rec->path);
         if (!ix->aside) {
             Xapian::docid old = find_doc(db, idterm);
@@ -534,7 +521,7 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
 extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)
 {
     try {
-        std::string idterm = id_term(path);
+        std::string idterm = ps__id_term(path);
         Xapian::WritableDatabase &db = shard_of(ix, path);
         Xapian::docid id = find_doc(db, idterm);
         if (!id)

@@ -49,6 +49,11 @@ const unsigned NEAR_MAX = 1000;
 /* Extra positions around a run of words that still counts as "close". */
 const unsigned PROXIMITY_SLACK = 8;
 const unsigned WILDCARD_MAX = 1000;
+/* Bounds on a query, checked before its parts are built, so a huge query
+ * costs neither time nor memory. Lucene's default clause limit is 1024;
+ * people type a handful of words. */
+const size_t MAX_QUERY_BYTES = 8192;
+const unsigned MAX_QUERY_TERMS = 256;
 
 const char *const FIELDS[] = {"title", "path",   "date", "person", "place",
                               "org",   "treaty", "name", "entity"};
@@ -254,6 +259,7 @@ class parser
     size_t k_ = 0;
     ps__parsed &out_;
     unsigned depth_ = 0;
+    size_t nterms_ = 0;
 
     const token &cur() const
     {
@@ -521,6 +527,15 @@ class parser
     }
 
     /* A bare word, or a title: word. PREFIX is put before stems. */
+    /* Counts N more terms against MAX_QUERY_TERMS. */
+    void count_terms(size_t n, size_t at)
+    {
+        nterms_ += n;
+        if (nterms_ > MAX_QUERY_TERMS)
+            fail(at, "too many words: a query may have at most " +
+                         std::to_string(MAX_QUERY_TERMS));
+    }
+
     item word(const std::string &text, size_t at, const char *raw_prefix,
               const char *stem_prefix, bool plain)
     {
@@ -537,6 +552,7 @@ class parser
                 out_.words.push_back(std::string(t->term, t->term_len));
             }
         }
+        count_terms(stems.size(), at);
         if (stems.empty()) {
             /* Punctuation alone ("-", "—") adds no condition; a query made
              * only of such words is refused in combine(). */
@@ -615,6 +631,7 @@ class parser
                                  : term_of(tok, raw_prefix, false));
         if (terms.empty())
             fail(at, "empty phrase");
+        count_terms(terms.size(), at);
         item it;
         it.q = sequence(terms);
         if (terms.size() == 1)
@@ -666,8 +683,18 @@ class parser
         for (auto it = db.allterms_begin(PS__P_ID);
              it != db.allterms_end(PS__P_ID); ++it) {
             const std::string &term = *it;
-            if (term.find(t.text, 1) != std::string::npos)
-                ids.push_back(Xapian::Query(term));
+            bool hashed = term.size() > 1 && term[1] == '#';
+            if (hashed) {
+                /* A path too long for a term: read it from the values. */
+                Xapian::PostingIterator p = db.postlist_begin(term);
+                if (p == db.postlist_end(term) ||
+                    db.get_document(*p).get_value(PS__V_PATH).find(t.text) ==
+                        std::string::npos)
+                    continue;
+            } else if (term.find(t.text, 1) == std::string::npos) {
+                continue;
+            }
+            ids.push_back(Xapian::Query(term));
         }
         item it;
         it.q = filter(ids.empty() ? Xapian::Query::MatchNothing
@@ -801,6 +828,9 @@ class parser
 
 ps__parsed ps__query_parse(const ps__qctx &ctx, const std::string &text)
 {
+    if (text.size() > MAX_QUERY_BYTES)
+        fail(MAX_QUERY_BYTES, "query too long: at most " +
+                                  std::to_string(MAX_QUERY_BYTES) + " bytes");
     ps__parsed out;
     parser p(ctx, text, out);
     out.query = p.run();

@@ -886,9 +886,9 @@ extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
 {
     *out = nullptr;
     try {
-        std::string term = std::string(PS__P_ID) + path;
+        std::string term = ps__id_term(path);
         Xapian::PostingIterator p = db->db.postlist_begin(term);
-        if (term.size() > PS__MAX_TERM || p == db->db.postlist_end(term)) {
+        if (p == db->db.postlist_end(term)) {
             db->errmsg = std::string(path) + ": not in the index";
             return PS_ENOTFOUND;
         }
