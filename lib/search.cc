@@ -30,6 +30,7 @@ namespace
 const unsigned DEFAULT_LIMIT = 10;
 const unsigned DEFAULT_MAX_HITS = 50;
 const unsigned DEFAULT_MAX_MENTIONS = 10;
+const unsigned DEFAULT_MAX_ENTITIES = 20;
 const unsigned DEFAULT_FACET_DOCS = 1000;
 /* How often a search retries after its revision was overwritten. */
 const int MODIFIED_RETRIES = 3;
@@ -374,8 +375,9 @@ class result_builder
 {
   public:
     result_builder(ps_db_t *d, const ps__parsed &p, unsigned max_hits,
-                   unsigned max_mentions)
-        : d_(d), p_(p), max_hits_(max_hits), max_mentions_(max_mentions)
+                   unsigned max_mentions, unsigned max_entities)
+        : d_(d), p_(p), max_hits_(max_hits), max_mentions_(max_mentions),
+          max_entities_(max_entities)
     {
     }
 
@@ -404,6 +406,7 @@ class result_builder
         }
         jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
         jset(r.j, "entities", entities(dd));
+        jset(r.j, "entity_count", json_integer((json_int_t)dd.ents.size()));
         return r.release();
     }
 
@@ -412,6 +415,7 @@ class result_builder
     const ps__parsed &p_;
     unsigned max_hits_;
     size_t max_mentions_;
+    size_t max_entities_;
 
     std::vector<Xapian::termpos> positions(Xapian::docid did,
                                            const std::string &term)
@@ -619,8 +623,9 @@ class result_builder
         }
     }
 
-    /* The document's entities, most mentioned first, each with its first
-     * max_mentions mentions and the count of all. */
+    /* The document's max_entities most mentioned entities, each with its
+     * first max_mentions mentions and the count of all. A long technical
+     * page can name hundreds; a result lists the ones that matter. */
     json_t *entities(docdata &dd)
     {
         std::vector<const ps__entity *> rows;
@@ -631,6 +636,8 @@ class result_builder
                          [](const ps__entity *a, const ps__entity *b) {
                              return a->mentions.size() > b->mentions.size();
                          });
+        if (rows.size() > max_entities_)
+            rows.resize(max_entities_);
         jref out(json_array());
         for (const ps__entity *e : rows) {
             const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
@@ -798,7 +805,8 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
     json_t *results = jnew(json_array());
     jset(out.j, "results", results);
     result_builder rb(d, p, max_hits,
-                      o->max_mentions ? o->max_mentions : DEFAULT_MAX_MENTIONS);
+                      o->max_mentions ? o->max_mentions : DEFAULT_MAX_MENTIONS,
+                      o->max_entities ? o->max_entities : DEFAULT_MAX_ENTITIES);
     unsigned rank = o->offset;
     for (auto m = ms.begin(); m != ms.end(); ++m) {
         if (o->raw)

@@ -62,6 +62,9 @@ typedef struct ps_search_opts {
     unsigned offset;       /* results to skip */
     unsigned limit;        /* results to return (default 10) */
     unsigned max_hits;     /* hits listed per result (default 50) */
+    unsigned max_entities; /* entities listed per result, most mentioned
+                              first (default 20; "entity_count" has the
+                              number of all) */
     unsigned max_mentions; /* mentions listed per entity of a result
                               (default 10; "count" has them all) */
     unsigned facets;       /* if > 0, entity facets: this many per type */
