@@ -402,8 +402,12 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     sd_stats_bytes_in((size_t)nread);
     if (c->closing || c->refused)
         return; /* into scratch; dropped */
+    /* The idle timer runs from the last answer until the next request
+     * line is complete: restarting it on every byte would let a client
+     * that trickles one line byte by byte hold its slot for ever. */
+    if (c->len == 0)
+        restart_idle(c);
     c->len += (size_t)nread;
-    restart_idle(c);
     pump(c);
     update_reading(c);
 }
