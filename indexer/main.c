@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,6 +476,10 @@ static int do_run(run_t *r, const ps_gazetteer_t *g, const char *gaz_path)
 
 int main(int argc, char **argv)
 {
+    /* A full disk or a file size limit must end the run with a message
+     * and exit 74, not kill it: with SIGXFSZ ignored, write() fails with
+     * EFBIG and Xapian reports it. */
+    signal(SIGXFSZ, SIG_IGN);
     options_t o;
     int rc = parse_args(argc, argv, &o);
     if (rc)
