@@ -1,0 +1,263 @@
+#!/bin/bash
+# run.sh: the whole benchmark of `make bench`, in one run. Indexes the slice
+# (or, with BENCH=large, the whole corpus) with psearch-index, omindex and
+# SQLite FTS5, times a nightly incremental run after 1% of the documents
+# changed, times the fixed query set (tests/bench/queries.txt) through
+# psearchd, psearch, raw in-process Xapian, quest, in-process FTS5 and rg,
+# measures psearchd's throughput with 1, 8 and 64 clients and the socket
+# floor, then writes BENCHMARKS.md and BENCHMARKS-latency.png (report.py).
+#
+# Everything runs on this machine: psearchd listens on a Unix socket in the
+# work folder only, and every loop is bounded in count and in time.
+#
+#   BENCH=small|large BENCH_DIR=var/bench tests/bench/run.sh
+#
+# Needs `make all bench-tools build/tests/jsonl_client` and the corpus
+# (`make bench-corpus`); `make bench` sees to both.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+BENCH=${BENCH:-small}
+BD=$(cd "${BENCH_DIR:-var/bench}" && pwd)
+case $BENCH in
+small) CORPUS=$BD/slice ;;
+large) CORPUS=$BD/corpus ;;
+*) echo "bench: BENCH must be small or large" >&2 && exit 2 ;;
+esac
+REPEATS=${REPEATS:-3}   # indexing runs per system; the median is reported
+QN=${QN:-200}           # timed round trips per query, in process and daemon
+PN=${PN:-20}            # timed runs per query of one-process-per-query tools
+RGN=${RGN:-5}           # timed rg runs per query (rg reads the whole corpus)
+LOAD_SEC=${LOAD_SEC:-5} # seconds of each throughput run
+LOAD_MAX=1000000        # and at most this many answers
+TB=build/bench
+JC=build/tests/jsonl_client
+R=$BD/results/$BENCH
+W=$BD/work-$BENCH
+SOCK=$W/ps.sock
+
+log() { echo "bench: $*" >&2; }
+die() {
+    echo "bench: $*" >&2
+    exit 1
+}
+
+[ -f "$BD/corpus.sha256" ] || die "no corpus in $BD: run make bench-corpus"
+for f in bin/psearch-index bin/psearchd bin/psearch $JC $TB/rawq $TB/fts5q \
+    $TB/echo $TB/spawnt $TB/loadgen; do
+    [ -x $f ] || die "$f is missing: run make bench"
+done
+for t in omindex quest sqlite3 rg gnuplot /usr/bin/time; do
+    command -v $t >/dev/null || die "$t is missing: run make bench-deps"
+done
+
+rm -rf "$W" "$R.new"
+mkdir -p "$W" "$R.new"
+DPID=
+cleanup() {
+    if [ -n "$DPID" ]; then
+        kill "$DPID" 2>/dev/null || true
+        wait "$DPID" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+T_START=$(date +%s)
+
+# The machine and the versions, for the report.
+{
+    echo "bench=$BENCH"
+    echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+    if [ "$BENCH" = large ]; then
+        echo "command=make bench BENCH=large"
+    else echo "command=make bench"; fi
+    echo "nproc=$(nproc)"
+    echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+    echo "ram_gib=$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)"
+    echo "kernel=$(uname -r)"
+    echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
+    echo "commit=${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+    echo "xapian=$(xapian-config --version | awk '{print $NF}')"
+    echo "omindex=$(omindex --version | awk '{print $NF}')"
+    echo "sqlite=$(sqlite3 --version | cut -d' ' -f1)"
+    echo "rg=$(rg --version | head -1 | cut -d' ' -f2)"
+    echo "corpus=$(cat "$BD/$(basename "$CORPUS").sha256")"
+    echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "repeats=$REPEATS"
+    echo "qn=$QN"
+    echo "pn=$PN"
+    echo "rgn=$RGN"
+    echo "load_sec=$LOAD_SEC"
+} >"$R.new/meta.txt"
+BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+DOCS=$(find "$CORPUS" -type f | wc -l)
+echo "bytes=$BYTES" >>"$R.new/meta.txt"
+echo "docs=$DOCS" >>"$R.new/meta.txt"
+
+# timed LABEL CMD...: runs CMD with its output in the work folder, under
+# /usr/bin/time -v for the peak RSS, and appends "LABEL WALL_S RSS_KB" to
+# $W/timed.tsv. Exit statuses 0 and 1 (psearch-index: some files skipped)
+# are accepted.
+timed() {
+    local label=$1 rc=0 t0 t1
+    shift
+    t0=$(date +%s%N)
+    /usr/bin/time -v -o "$W/time.txt" "$@" >"$W/$label.out" 2>"$W/$label.err" ||
+        rc=$?
+    t1=$(date +%s%N)
+    [ $rc -le 1 ] || die "$label failed ($rc): $(tail -3 "$W/$label.err")"
+    local rss
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$W/time.txt")
+    printf '%s\t%s\t%s\n' "$label" \
+        "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')" \
+        "$rss" >>"$W/timed.tsv"
+}
+
+# 1. Indexing: each system REPEATS times from scratch, interleaved, so a
+# slow moment of the machine does not fall on one system only.
+cat >"$W/load.sql" <<EOF
+CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, body,
+                                     tokenize='porter');
+BEGIN;
+INSERT INTO docs(path, title, body)
+  SELECT name, substr(t, 1, instr(t, char(10)) - 1),
+         substr(t, instr(t, char(10)) + 1)
+  FROM (SELECT name, CAST(data AS TEXT) AS t FROM fsdir('$CORPUS')
+        WHERE name GLOB '*.txt');
+COMMIT;
+EOF
+: >"$W/timed.tsv"
+for r in $(seq "$REPEATS"); do
+    log "indexing, round $r of $REPEATS"
+    rm -rf "$W/ps.idx" "$W/om.db" "$W/fts.db"
+    timed psearch-index bin/psearch-index --index "$W/ps.idx" --stats \
+        --no-progress -q "$CORPUS"
+    timed omindex omindex --db "$W/om.db" --url / \
+        --mime-type=txt:text/plain "$CORPUS"
+    timed fts5 sqlite3 -bail "$W/fts.db" ".read $W/load.sql"
+done
+{
+    echo "size	psearch-index	$(du -sb "$W/ps.idx" | cut -f1)"
+    echo "size	omindex	$(du -sb "$W/om.db" | cut -f1)"
+    echo "size	fts5	$(du -sb "$W/fts.db" | cut -f1)"
+    echo "stats	psearch-index	$(cat "$W/psearch-index.out" "$W/psearch-index.err" |
+        grep '^psearch-index:' | tail -1)"
+} >"$R.new/index_sizes.tsv"
+n_fts=$(sqlite3 "$W/fts.db" 'SELECT count(*) FROM docs')
+n_om=$(xapian-delve "$W/om.db" | sed -n 's/^number of documents = //p')
+n_ps=$(xapian-delve "$W/ps.idx" | sed -n 's/^number of documents = //p')
+echo "docs	$n_ps	$n_om	$n_fts" >>"$R.new/index_sizes.tsv"
+
+# 2. The nightly run: a copy indexed once, then REPEATS times a different
+# 1% of its files edited (one line appended) and psearch-index run again.
+log "incremental runs"
+cp -a "$CORPUS" "$W/copy"
+bin/psearch-index --index "$W/inc.idx" --no-progress -q "$W/copy" || [ $? = 1 ]
+(cd "$W/copy" && find . -type f -name '*.txt' | LC_ALL=C sort) >"$W/files.txt"
+for r in $(seq "$REPEATS"); do
+    awk -v r="$r" 'NR % 100 == r' "$W/files.txt" | while read -r f; do
+        printf '\nEdited by the benchmark, round %d.\n' "$r" >>"$W/copy/$f"
+    done
+    timed incremental bin/psearch-index --index "$W/inc.idx" --stats \
+        --no-progress -q "$W/copy"
+    echo "incremental	$r	$(cat "$W/incremental.out" "$W/incremental.err" |
+        grep '^psearch-index:' | tail -1)" >>"$R.new/index_sizes.tsv"
+done
+mv "$W/timed.tsv" "$R.new/index.tsv"
+rm -rf "$W/copy" "$W/inc.idx"
+
+# 3. Queries. queries.txt gives each system its own spelling of a query.
+/usr/bin/python3 - "$ROOT/tests/bench/queries.txt" "$W" <<'EOF'
+import json, sys
+qs = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")
+      if l.strip() and not l.startswith("#")]
+w = sys.argv[2]
+with open(w + "/q.ps", "w") as ps, open(w + "/q.fts", "w") as fts, \
+        open(w + "/q.json", "w") as js:
+    for i, (kind, p, f, q, r) in enumerate(qs, 1):
+        ps.write(p + "\n")
+        fts.write(f + "\n")
+        js.write(json.dumps({"op": "search", "q": p, "limit": 10}) + "\n")
+        open(f"{w}/quest.{i}", "w").write(q)
+        open(f"{w}/rg.{i}", "w").write(r)
+        open(f"{w}/kind.{i}", "w").write(kind)
+EOF
+NQ=$(wc -l <"$W/q.ps")
+
+log "starting psearchd"
+bin/psearchd --index "$W/ps.idx" --socket "$SOCK" 2>"$W/psearchd.log" &
+DPID=$!
+for i in $(seq 100); do
+    echo '{"op":"ping"}' | $JC "$SOCK" --timeout 1 >/dev/null 2>&1 && break
+    [ "$i" -lt 100 ] || die "psearchd did not answer: $(tail -3 "$W/psearchd.log")"
+    sleep 0.1
+done
+
+log "in-process floors: raw Xapian, whole results, FTS5"
+$TB/rawq "$W/ps.idx" "$W/q.ps" "$QN" 20 >"$W/raw.tsv"
+$TB/rawq --full "$W/ps.idx" "$W/q.ps" "$QN" 20 >"$W/full.tsv"
+$TB/fts5q "$W/fts.db" "$W/q.fts" "$QN" 20 >"$W/fts.tsv"
+log "socket floor"
+$TB/echo "$W/echo.sock" 20000 1000 100 >"$R.new/echo.tsv"
+
+QUEST=(quest -d "$W/ps.idx" -m 10 -o and -f "phrase,boolean,lovehate,wildcard"
+    -b person:XPERSON: -b place:XPLACE: -b org:XORG: -b treaty:XTREATY:
+    -p title:S)
+: >"$R.new/queries.tsv"
+for i in $(seq "$NQ"); do
+    q=$(sed -n "${i}p" "$W/q.ps")
+    js=$(sed -n "${i}p" "$W/q.json")
+    log "query $i of $NQ: $q"
+    answer=$(printf '%s\n' "$js" | $JC "$SOCK" --timeout 10)
+    case $answer in *'"ok":true'*) ;; *) die "psearchd: $q: ${answer:0:300}" ;; esac
+    total=$(echo "$answer" | grep -o '"total":[0-9]*' | head -1 | cut -d: -f2)
+    case $answer in *'"total_exact":false'*) total="~$total" ;; esac
+    bytes=${#answer}
+    psd=$(printf '%s\n' "$js" | $JC "$SOCK" --latency "$QN" --warmup 20 |
+        sed 's/.*median_us=\([0-9]*\) p99_us=\([0-9]*\).*/\1\t\2/')
+    direct=$($TB/spawnt "$PN" 2 60 bin/psearch --index "$W/ps.idx" --direct \
+        --color=never -- "$q")
+    viad=$($TB/spawnt "$PN" 2 60 bin/psearch --index "$W/ps.idx" \
+        --socket "$SOCK" --color=never -- "$q")
+    qq=$(cat "$W/quest.$i")
+    quest=$($TB/spawnt "$PN" 2 60 "${QUEST[@]}" -- "$qq")
+    quest_total=$("${QUEST[@]}" -- "$qq" 2>/dev/null |
+        sed -n -e 's/^Exactly \([0-9]*\).*/\1/p' \
+            -e 's/.*best estimate is \([0-9]*\).*/~\1/p' | head -1)
+    rgc="cd '$CORPUS' && $(cat "$W/rg.$i")"
+    rg=$($TB/spawnt "$RGN" 1 120 sh -c "$rgc")
+    rg_files=$( (sh -c "$rgc" || true) | wc -l)
+    raw=$(sed -n "${i}p" "$W/raw.tsv" | cut -f2,3)
+    full=$(sed -n "${i}p" "$W/full.tsv" | cut -f2,3)
+    fts=$(sed -n "${i}p" "$W/fts.tsv" | cut -f2,3)
+    fts_rows=$(sed -n "${i}p" "$W/fts.tsv" | cut -f4)
+    # One line per query; times in microseconds, "median p99" pairs.
+    printf '%s\n' "$i	$(cat "$W/kind.$i")	$q	$total	$bytes	$psd	$raw	$full	$(echo "$direct" | cut -f1,2)	$(echo "$viad" | cut -f1,2)	$(echo "$quest" | cut -f1,2)	$fts	$(echo "$rg" | cut -f1,2)	${quest_total:-?}	$fts_rows	$rg_files" \
+        >>"$R.new/queries.tsv"
+done
+
+# 4. Throughput: 1, 8 and 64 clients, each a closed loop over the query set.
+: >"$R.new/load.tsv"
+for c in 1 8 64; do
+    log "throughput, $c clients, $LOAD_SEC s"
+    line=$($TB/loadgen "$SOCK" "$W/q.json" "$c" "$LOAD_SEC" "$LOAD_MAX" 1)
+    echo "$line" >>"$R.new/load.tsv"
+    log "  $line"
+done
+# The harness's own ceiling: the same clients asking only "ping", which
+# psearchd answers on its loop thread without searching.
+for i in $(seq 100); do echo '{"op":"ping"}'; done >"$W/ping.json"
+line=$($TB/loadgen "$SOCK" "$W/ping.json" 8 "$LOAD_SEC" "$LOAD_MAX" 1)
+echo "ping $line" >>"$R.new/load.tsv"
+log "  ping: $line"
+cleanup
+DPID=
+
+echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$R.new/meta.txt"
+echo "seconds=$(($(date +%s) - T_START))" >>"$R.new/meta.txt"
+rm -rf "$R"
+mv "$R.new" "$R"
+rm -rf "$W"
+/usr/bin/python3 tests/bench/report.py "$BD/results" BENCHMARKS.md \
+    BENCHMARKS-latency.png
+log "done in $(($(date +%s) - T_START)) s: BENCHMARKS.md, BENCHMARKS-latency.png"
