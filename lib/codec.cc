@@ -107,6 +107,23 @@ std::vector<ps__span> ps__decode_spans(const std::string &v)
     return out;
 }
 
+std::vector<ps__span> ps__decode_spans_at(const std::string &v,
+                                          const std::vector<uint32_t> &want)
+{
+    std::vector<ps__span> out(want.size(), ps__span{0, 0});
+    reader r{v};
+    size_t prev = 0, k = 0;
+    uint64_t delta, len;
+    for (uint32_t pos = 1; k < want.size() && r.more(); pos++) {
+        if (!r.get(delta) || !r.get(len))
+            break;
+        prev += delta;
+        if (want[k] == pos)
+            out[k++] = {prev, (size_t)len};
+    }
+    return out;
+}
+
 std::string ps__encode_entities(const ps_entity_t *e, size_t n)
 {
     std::string out;

@@ -32,6 +32,12 @@ struct ps__span {
 std::string ps__encode_spans(const ps_token_t *t, size_t n);
 std::vector<ps__span> ps__decode_spans(const std::string &v);
 
+/* The spans of positions WANT only (sorted, unique), in the same order;
+ * {0, 0} for a position with no word. Stops reading at the last one, so a
+ * long document costs only what its hits need. */
+std::vector<ps__span> ps__decode_spans_at(const std::string &v,
+                                          const std::vector<uint32_t> &want);
+
 /* One entity of a document, as stored. */
 struct ps__entity {
     int type = 0;

@@ -5,7 +5,7 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "2"
+#define PS__FORMAT "3"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
@@ -43,13 +43,13 @@ enum {
     PS__V_HASH = 5,  /* 16 hex digits of XXH64 */
     PS__V_SPANS = 6, /* per position: varint offset delta, varint length */
     PS__V_ENTITIES = 7, /* the entities and their mentions (codec.h) */
+    PS__V_TEXT = 8,     /* the file's whole text */
 };
 
 /* Xapian limits a term to 245 bytes; longer ones are not indexed. */
 #define PS__MAX_TERM 240
 
-/* The document data is a compact JSON object, a newline, then the file's
- * whole text. JSON escapes newlines, so the first newline ends it. Keys:
- * path, title, date, source, url and body (offset where the body starts). */
+/* The document data is a compact JSON object with the keys path, title,
+ * date, source, url and body (offset where the body starts). */
 
 #endif

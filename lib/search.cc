@@ -323,18 +323,17 @@ struct docdata {
     std::vector<size_t> lines; /* offsets where lines start */
     std::vector<ps__entity> ents;
 
-    explicit docdata(const Xapian::Document &doc) : raw(doc.get_data())
+    explicit docdata(const Xapian::Document &doc)
+        : raw(doc.get_value(PS__V_TEXT))
     {
         /* A damaged value yields the entities read before the damage. */
         ps__decode_entities(doc.get_value(PS__V_ENTITIES), ents);
-        size_t nl = raw.find('\n');
-        if (nl == std::string::npos)
-            nl = raw.size();
-        head = json_loadb(raw.data(), nl, 0, nullptr);
+        std::string data = doc.get_data();
+        head = json_loadb(data.data(), data.size(), 0, nullptr);
         if (!head)
             head = jnew(json_object());
-        text = raw.data() + std::min(nl + 1, raw.size());
-        len = raw.size() - std::min(nl + 1, raw.size());
+        text = raw.data();
+        len = raw.size();
     }
     ~docdata()
     {
@@ -446,11 +445,13 @@ class result_builder
         }
     }
 
+    /* A hit as term positions, first to last, before its bytes are known. */
+    using range = std::pair<Xapian::termpos, Xapian::termpos>;
+
     /* Occurrences of NEAR's terms that have every other term within the
      * window. */
-    template <typename At>
-    void near_hits(Xapian::docid did, const ps__hitgroup &g, At &at,
-                   std::vector<span> &hits)
+    void near_hits(Xapian::docid did, const ps__hitgroup &g,
+                   std::vector<range> &ranges)
     {
         std::vector<std::vector<Xapian::termpos>> pl;
         for (const std::string &t : g.terms)
@@ -466,9 +467,8 @@ class result_builder
                     auto q = std::lower_bound(pl[j].begin(), pl[j].end(), lo);
                     ok = q != pl[j].end() && *q < p + g.near_window;
                 }
-                span s;
-                if (ok && at(p, s))
-                    hits.push_back(s);
+                if (ok)
+                    ranges.emplace_back(p, p);
             }
     }
 
@@ -476,14 +476,8 @@ class result_builder
                                 const Xapian::Document &doc, docdata &dd)
     {
         Xapian::docid did = *m;
-        std::vector<span> spans = ps__decode_spans(doc.get_value(PS__V_SPANS));
-        auto at = [&](Xapian::termpos p, span &s) {
-            if (p == 0 || p > spans.size() || spans[p - 1].len == 0)
-                return false;
-            s = spans[p - 1];
-            return true;
-        };
-        std::vector<span> hits;
+        std::vector<span> hits; /* entity mentions carry their spans */
+        std::vector<range> ranges;
         for (const ps__hitgroup &g : p_.hits) {
             if (g.entity) {
                 std::map<Xapian::termpos, span> ms;
@@ -494,33 +488,49 @@ class result_builder
                         hits.push_back(it->second);
                 }
             } else if (g.near_window) {
-                near_hits(did, g, at, hits);
+                near_hits(did, g, ranges);
             } else if (g.wildcard) {
                 const std::string &pre = g.terms[0];
                 Xapian::TermIterator t = doc.termlist_begin();
                 for (t.skip_to(pre); t != doc.termlist_end(); ++t) {
                     if ((*t).compare(0, pre.size(), pre) != 0)
                         break;
-                    span s;
                     for (Xapian::termpos p : positions(did, *t))
-                        if (at(p, s))
-                            hits.push_back(s);
+                        ranges.emplace_back(p, p);
                 }
             } else {
                 std::vector<std::vector<Xapian::termpos>> pl;
                 for (const std::string &t : g.terms)
                     pl.push_back(positions(did, t));
+                Xapian::termpos n = (Xapian::termpos)pl.size();
                 for (Xapian::termpos p : pl[0]) {
                     bool ok = true;
                     for (size_t k = 1; k < pl.size() && ok; k++)
                         ok = std::binary_search(pl[k].begin(), pl[k].end(),
                                                 p + (Xapian::termpos)k);
-                    span a, b;
-                    if (ok && at(p, a) &&
-                        at(p + (Xapian::termpos)pl.size() - 1, b))
-                        hits.push_back({a.off, b.off + b.len - a.off});
+                    if (ok)
+                        ranges.emplace_back(p, p + n - 1);
                 }
             }
+        }
+        /* Read the byte spans of just the positions the hits need. */
+        std::vector<uint32_t> want;
+        for (const range &r : ranges) {
+            want.push_back(r.first);
+            want.push_back(r.second);
+        }
+        std::sort(want.begin(), want.end());
+        want.erase(std::unique(want.begin(), want.end()), want.end());
+        std::vector<span> spans =
+            ps__decode_spans_at(doc.get_value(PS__V_SPANS), want);
+        auto at = [&](Xapian::termpos p) {
+            return spans[std::lower_bound(want.begin(), want.end(), p) -
+                         want.begin()];
+        };
+        for (const range &r : ranges) {
+            span a = at(r.first), b = at(r.second);
+            if (a.len && b.len)
+                hits.push_back({a.off, b.off + b.len - a.off});
         }
         return merge(hits, dd);
     }
