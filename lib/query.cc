@@ -570,11 +570,13 @@ class parser
         return it;
     }
 
-    /* The terms starting with P, the WILDCARD_MAX most frequent, each
-     * document scoring by its best one. Expanding here rather than with
-     * OP_WILDCARD puts the terms in the query, so Xapian weighs them with
-     * the statistics of the whole index: on shards it would otherwise
-     * weigh each shard's expansion by that shard's statistics alone. */
+    /* The terms starting with P, the WILDCARD_MAX most frequent, taken
+     * together as one word (OP_SYNONYM, as OP_WILDCARD does). Expanding
+     * here rather than with OP_WILDCARD puts the terms in the query, so
+     * Xapian weighs them with the statistics of the whole index: on shards
+     * it would otherwise weigh each shard's expansion by that shard's
+     * statistics alone. (OP_MAX would do too, but crashes Xapian 1.4.22's
+     * matcher on four shards.) */
     Xapian::Query expand(const std::string &p)
     {
         const Xapian::Database &db = *ctx_.db;
@@ -592,7 +594,7 @@ class parser
             qs.emplace_back(t.second);
         if (qs.empty())
             return Xapian::Query::MatchNothing;
-        return Xapian::Query(Xapian::Query::OP_MAX, qs.begin(), qs.end());
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, qs.begin(), qs.end());
     }
 
     item wildcard(const std::string &text, size_t at, const char *prefix)

@@ -81,6 +81,11 @@ test_expect_success 'the query table answers alike on one index and on two shard
     [ $(grep -c "^== " "$TMP/one.txt") -gt 50 ]
     diff "$TMP/one.txt" "$TMP/two.txt"
 '
+test_expect_success 'and on four shards, some nearly empty' '
+    "$BIN/psearch-index" --index "$TMP/four" --shards 4 "$C"
+    answers "$TMP/four" > "$TMP/four.txt"
+    diff "$TMP/one.txt" "$TMP/four.txt"
+'
 test_expect_success 'changing the shard count needs --full' '
     assert_exit 2 "$BIN/psearch-index" --index "$TWO" --shards 3 "$C" 2> "$TMP/err"
     grep -q "needs a rebuild with --full" "$TMP/err"

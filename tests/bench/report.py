@@ -84,6 +84,13 @@ def load(d):
             r["ping"] = dict(kv.split("=") for kv in line.split()[1:])
         else:
             r["load"].append(dict(kv.split("=") for kv in line.split()))
+    r["shards"] = []
+    path = os.path.join(d, "shards.tsv")
+    if os.path.exists(path):
+        for line in open(path):
+            n, wall, rss, med, worst = line.split()
+            r["shards"].append((int(n), float(wall), int(rss), float(med),
+                                float(worst)))
     return r
 
 
@@ -263,6 +270,21 @@ def section(name, title, r, out):
                    f"{ms(p['median_us'])} | {ms(p['p99_us'])} | "
                    f"{p['errors']} | the harness's ceiling |")
     out.append("")
+    if r["shards"]:
+        out.append("### Shards
+")
+        out.append("The corpus indexed with `psearch-index --shards N` (one "
+                   "run each), and the query set answered in process with "
+                   "whole results (rawq --full) through the stub that puts "
+                   "the shards side by side.
+")
+        out.append("| shards | index s | peak RSS MiB | query median ms "
+                   "(median over the set) | worst p99 ms |\n"
+                   "|---:|---:|---:|---:|---:|")
+        for n, wall, rss, med, worst in r["shards"]:
+            out.append(f"| {n} | {wall:.1f} | {rss / 1024:.0f} | "
+                       f"{ms(med)} | {ms(worst)} |")
+        out.append("")
 
 
 def plot(runs, png):

@@ -253,6 +253,25 @@ log "  ping: $line"
 cleanup
 DPID=
 
+# 5. Shards: the corpus indexed into 1, 2 and 4 shards, and the query set
+# answered in process (whole results) from each, read through the stub.
+: >"$R.new/shards.tsv"
+for n in 1 2 4; do
+    log "shards: $n"
+    rm -rf "$W/sh.idx"
+    : >"$W/timed.tsv"
+    timed shards bin/psearch-index --index "$W/sh.idx" --shards "$n" \
+        --no-progress -q "$CORPUS"
+    $TB/rawq --full "$W/sh.idx" "$W/q.ps" "$QN" 20 >"$W/sh.tsv"
+    # Per query "i median p99": the median of the medians and the worst p99.
+    med=$(cut -f2 "$W/sh.tsv" | sort -n | awk '{a[NR] = $1}
+        END {print a[int((NR + 1) / 2)]}')
+    worst=$(cut -f3 "$W/sh.tsv" | sort -n | tail -1)
+    printf '%s\t%s\t%s\t%s\n' "$n" "$(cut -f2,3 "$W/timed.tsv")" "$med" \
+        "$worst" >>"$R.new/shards.tsv"
+done
+rm -rf "$W/sh.idx"
+
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$R.new/meta.txt"
 echo "seconds=$(($(date +%s) - T_START))" >>"$R.new/meta.txt"
 rm -rf "$R"
