@@ -271,13 +271,11 @@ def section(name, title, r, out):
                    f"{p['errors']} | the harness's ceiling |")
     out.append("")
     if r["shards"]:
-        out.append("### Shards
-")
+        out.append("### Shards\n")
         out.append("The corpus indexed with `psearch-index --shards N` (one "
                    "run each), and the query set answered in process with "
                    "whole results (rawq --full) through the stub that puts "
-                   "the shards side by side.
-")
+                   "the shards side by side.\n")
         out.append("| shards | index s | peak RSS MiB | query median ms "
                    "(median over the set) | worst p99 ms |\n"
                    "|---:|---:|---:|---:|---:|")
