@@ -203,7 +203,9 @@ static size_t spans_normalise(span_t *sp, size_t n, size_t len)
             sp[i].end = len;
         sp[k++] = sp[i];
     }
-    qsort(sp, k, sizeof *sp, span_cmp);
+    /* qsort's pointer must not be NULL, even for no elements. */
+    if (k > 1)
+        qsort(sp, k, sizeof *sp, span_cmp);
     size_t m = 0;
     for (size_t i = 0; i < k; i++) {
         if (m && sp[i].start <= sp[m - 1].end) {

@@ -649,14 +649,15 @@ class parser
         const std::string &f = t.field;
         if (f == "title") {
             if (t.quoted) {
+                size_t nhits = out_.hits.size();
                 item it = phrase(t, "", PS__P_TITLE, t.pos);
-                out_.hits.pop_back();
+                out_.hits.resize(nhits);
                 return it;
             }
-            item it = word(t.text, t.pos, PS__P_TITLE, PS__P_TITLE_STEM, false);
             /* Title terms have title positions: no hits in the body. */
-            if (!out_.hits.empty())
-                out_.hits.pop_back();
+            size_t nhits = out_.hits.size();
+            item it = word(t.text, t.pos, PS__P_TITLE, PS__P_TITLE_STEM, false);
+            out_.hits.resize(nhits);
             return it;
         }
         if (f == "path")

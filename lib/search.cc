@@ -911,6 +911,11 @@ extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
             return PS_ENOTFOUND;
         }
         Xapian::Document doc = db->db.get_document(*p);
+        /* A hashed id names its path only up to a collision. */
+        if (doc.get_value(PS__V_PATH) != path) {
+            db->errmsg = std::string(path) + ": not in the index";
+            return PS_ENOTFOUND;
+        }
         docdata dd(doc);
         dd.index_lines();
         size_t total = dd.lines.size();

@@ -9,6 +9,16 @@ export PSEARCH_ROOT=$PWD
 export PSEARCH_BIN=$PWD/bin
 export PSEARCH_TESTS_BUILD=$PWD/build/tests
 
+# Under `make SANITIZE=1`, every sanitizer report goes to a file, so one
+# from a program whose exit status no test looks at (a helper tool, a
+# daemon stopped by a signal) still fails the run. Settings already in
+# the environment win.
+san=$PWD/build/sanitizer-reports
+rm -rf "$san" && mkdir -p "$san"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:log_path=$san/asan}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:log_path=$san/ubsan}
+
 pass=0 fail=0 failed=()
 for t in build/tests/test_*; do
     [ -x "$t" ] || continue
@@ -39,6 +49,11 @@ for t in tests/T[0-9]*.sh; do
     echo "shell $name: ${n:-0} passed, ${f:-0} failed"
 done
 
+if [ -n "$(ls -A "$san" 2>/dev/null)" ]; then
+    for f in "$san"/*; do echo "== $f"; head -40 "$f"; done
+    fail=$((fail + 1))
+    failed+=("sanitizer reports in $san")
+fi
 [ ${#failed[@]} -gt 0 ] && echo "failing: ${failed[*]}"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ] && [ ${#failed[@]} -eq 0 ]

@@ -272,6 +272,7 @@ int main(int argc, char **argv)
     if (fd < 0) {
         fprintf(stderr, "jsonl_client: cannot connect to %s: %s\n",
                 tcp ? tcp : path, strerror(errno));
+        free(in.p);
         return 3;
     }
     int rc;

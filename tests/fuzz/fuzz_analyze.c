@@ -1,0 +1,81 @@
+/* Fuzz target: the analyzer and the entity tagger (ps_analyze, then
+ * ps_tagger_run with a small gazetteer) on arbitrary bytes, as the
+ * indexer runs them on an article's body. The first byte picks the base
+ * offset, so that offsets are checked away from zero as well. Checks: a
+ * UTF-8 error is reported inside the text; every token and mention lies
+ * inside the text; positions never go backwards; terms are as long as
+ * they say and within the analyzer's cap. */
+#include <string.h>
+
+#include "fuzz.h"
+#include "psearch/analyzer.h"
+#include "psearch/entities.h"
+
+static ps_analyzer_t *an;
+static ps_gazetteer_t *gaz;
+static ps_tagger_t *tagger;
+
+static void setup(void)
+{
+    char *err = NULL;
+    if (ps_analyzer_new(&an) != PS_OK ||
+        ps_gazetteer_parse(fuzz_gazetteer_tsv, sizeof fuzz_gazetteer_tsv - 1,
+                           "fuzz", an, &gaz, &err) != PS_OK ||
+        ps_tagger_new(gaz, &tagger) != PS_OK) {
+        fprintf(stderr, "fuzz_analyze: setup failed: %s\n", err ? err : "");
+        abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!an)
+        setup();
+    size_t base = 0;
+    if (size > 0) {
+        base = (size_t)data[0] * 1000;
+        data++;
+        size--;
+    }
+    char *text = calloc(1, size ? size : 1);
+    if (!text)
+        return 0;
+    if (size)
+        memcpy(text, data, size);
+    const ps_token_t *toks;
+    size_t n;
+    ps_status_t st = ps_analyze(an, text, size, base, &toks, &n);
+    if (st == PS_EBADUTF8) {
+        size_t off = ps_analyzer_error_offset(an);
+        FUZZ_CHECK(off >= base && off - base < size);
+        free(text);
+        return 0;
+    }
+    FUZZ_CHECK(st == PS_OK);
+    uint32_t last_pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ps_token_t *t = &toks[i];
+        FUZZ_CHECK(t->offset >= base && t->offset - base <= size);
+        FUZZ_CHECK(t->length <= size - (t->offset - base));
+        FUZZ_CHECK(t->term && strlen(t->term) == t->term_len);
+        FUZZ_CHECK(t->stem && strlen(t->stem) == t->stem_len);
+        FUZZ_CHECK(t->pos >= 1 && t->pos >= last_pos);
+        last_pos = t->pos;
+    }
+    const ps_entity_t *ents;
+    size_t ne;
+    st = ps_tagger_run(tagger, text, size, base, toks, n, &ents, &ne);
+    FUZZ_CHECK(st == PS_OK || st == PS_ENOMEM);
+    for (size_t i = 0; st == PS_OK && i < ne; i++) {
+        const ps_entity_t *e = &ents[i];
+        FUZZ_CHECK((unsigned)e->type < PS_ENT__COUNT);
+        FUZZ_CHECK(e->id && e->name && e->nmentions > 0);
+        for (size_t m = 0; m < e->nmentions; m++) {
+            const ps_mention_t *mt = &e->mentions[m];
+            FUZZ_CHECK(mt->offset >= base && mt->offset - base <= size);
+            FUZZ_CHECK(mt->length <= size - (mt->offset - base));
+        }
+    }
+    free(text);
+    return 0;
+}
