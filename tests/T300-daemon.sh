@@ -6,68 +6,7 @@
 # e.g. PSEARCHD_WRAPPER="valgrind --leak-check=full --error-exitcode=99".
 . "$(dirname "$0")/lib.sh"
 
-CLIENT=$TOOLS/jsonl_client
 GET=$TOOLS/json_get
-WRAP=${PSEARCHD_WRAPPER:-}
-# Seconds a daemon may take to start or stop (more under valgrind).
-WAIT=${PSEARCHD_WAIT:-20}
-mkdir -p "$TMP/pids"
-
-# start_daemon NAME ARGS...: starts psearchd in the background, its log in
-# $TMP/NAME.log and its pid in $TMP/pids/NAME. Only for the top level, so
-# that `wait` can collect the exit status.
-start_daemon() {
-    local name=$1; shift
-    $WRAP "$BIN/psearchd" "$@" </dev/null >/dev/null 2>"$TMP/$name.log" &
-    echo $! >"$TMP/pids/$name"
-}
-
-# wait_ready SOCKET: waits (bounded) until a ping on SOCKET is answered.
-wait_ready() {
-    local i=0
-    while [ $i -lt $((WAIT * 10)) ]; do
-        if [ -S "$1" ] && echo '{"op":"ping"}' |
-            "$CLIENT" --timeout 2 "$1" 2>/dev/null | grep -q pong; then
-            return 0
-        fi
-        sleep 0.1; i=$((i + 1))
-    done
-    echo "psearchd did not come up on $1" >&2
-    return 1
-}
-
-# stop_daemon NAME: SIGTERM, then the exit status in $TMP/NAME.rc.
-stop_daemon() {
-    local pid
-    pid=$(cat "$TMP/pids/$1") || return 1
-    kill -TERM "$pid" 2>/dev/null
-    local rc=0
-    wait "$pid" || rc=$?
-    echo $rc >"$TMP/$1.rc"
-    rm -f "$TMP/pids/$1"
-}
-
-# Whatever happens, no daemon outlives the test.
-kill_all() {
-    local f pid i
-    for f in "$TMP"/pids/*; do
-        [ -f "$f" ] || continue
-        pid=$(cat "$f")
-        kill -TERM "$pid" 2>/dev/null || continue
-        for i in $(seq 1 $((WAIT * 10))); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null
-    done
-}
-at_exit kill_all
-
-# ask SOCKET LINE...: sends the lines on one connection, prints answers.
-ask() {
-    local sock=$1; shift
-    printf '%s\n' "$@" | "$CLIENT" --timeout 10 "$sock"
-}
 
 copy_corpus
 INDEX=$TMP/index

@@ -12,59 +12,11 @@
 # printed as "figures: ..." lines before the summary.
 . "$(dirname "$0")/lib.sh"
 
-CLIENT=$TOOLS/jsonl_client
 GET=$TOOLS/json_get
 LOADGEN=$TOOLS/loadgen
-WAIT=${PSEARCHD_WAIT:-20}
-mkdir -p "$TMP/pids"
-
-start_daemon() {
-    local name=$1; shift
-    "$BIN/psearchd" "$@" </dev/null >/dev/null 2>"$TMP/$name.log" &
-    echo $! >"$TMP/pids/$name"
-}
-
-wait_ready() {
-    local i=0
-    while [ $i -lt $((WAIT * 10)) ]; do
-        if [ -S "$1" ] && echo '{"op":"ping"}' |
-            "$CLIENT" --timeout 2 "$1" 2>/dev/null | grep -q pong; then
-            return 0
-        fi
-        sleep 0.1; i=$((i + 1))
-    done
-    echo "psearchd did not come up on $1" >&2
-    return 1
-}
-
-stop_daemon() {
-    local pid rc=0
-    pid=$(cat "$TMP/pids/$1") || return 1
-    kill -TERM "$pid" 2>/dev/null
-    wait "$pid" || rc=$?
-    echo $rc >"$TMP/$1.rc"
-    rm -f "$TMP/pids/$1"
-}
-
-kill_all() {
-    local f pid i
-    for f in "$TMP"/pids/*; do
-        [ -f "$f" ] || continue
-        pid=$(cat "$f")
-        kill -TERM "$pid" 2>/dev/null || continue
-        for i in $(seq 1 $((WAIT * 10))); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null
-    done
-}
-at_exit kill_all
 
 # Figures are collected in a file and printed before the summary line.
 figure() { echo "figures: $*" >>"$TMP/figures"; }
-
-rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 
 # The index: 300 articles, rewritten while the load runs.
 make_big_corpus 300

@@ -10,11 +10,8 @@
 # it reclaims, and serves.
 . "$(dirname "$0")/lib.sh"
 
-CLIENT=$TOOLS/jsonl_client
 GET=$TOOLS/json_get
-WAIT=${PSEARCHD_WAIT:-20}
 KILLS=${T520_KILLS:-24}
-mkdir -p "$TMP/pids"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 figure() { echo "figures: $*" >>"$TMP/figures"; }
@@ -150,34 +147,6 @@ if [ -n "$NS" ] && $NS sh -c "mkdir -p '$TMP/mnt' && mount -t tmpfs -o size=600k
 else
     echo "skip: no tmpfs can be mounted here; the ENOSPC cases are not run"
 fi
-
-# psearchd killed in the middle of a load.
-start_daemon() {
-    local name=$1; shift
-    "$BIN/psearchd" "$@" </dev/null >/dev/null 2>"$TMP/$name.log" &
-    echo $! >"$TMP/pids/$name"
-}
-wait_ready() {
-    local i=0
-    while [ $i -lt $((WAIT * 10)) ]; do
-        if [ -S "$1" ] && echo '{"op":"ping"}' |
-            "$CLIENT" --timeout 2 "$1" 2>/dev/null | grep -q pong; then
-            return 0
-        fi
-        sleep 0.1; i=$((i + 1))
-    done
-    echo "psearchd did not come up on $1" >&2
-    return 1
-}
-kill_all() {
-    local f pid
-    for f in "$TMP"/pids/*; do
-        [ -f "$f" ] || continue
-        pid=$(cat "$f")
-        kill -KILL "$pid" 2>/dev/null
-    done
-}
-at_exit kill_all
 
 SOCK=$TMP/run/faults.sock
 

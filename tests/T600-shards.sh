@@ -35,8 +35,9 @@ kill_pidfiles() {
 }
 at_exit kill_pidfiles
 
-# Starts a daemon on socket $1 with more options; waits for the socket.
-start_daemon() {
+# serve SOCKET ARGS...: a daemon started inside a case (so not with
+# lib.sh's start_daemon); waits for its socket.
+serve() {
     local sock=$1; shift
     "$BIN/psearchd" --socket "$sock" "$@" > "$TMP/d.log" 2>&1 &
     DAEMON=$!
@@ -112,7 +113,7 @@ test_expect_success 'an incremental run reaches the remote shard; readers see it
     assert_eq "$("$BIN/psearch" --direct --index "$SERVE" --count Tallinn)" 6
 '
 test_expect_success 'psearchd serves the mixed index, and a reload across shards' '
-    start_daemon "$TMP/run/s.sock" --index "$SERVE" --remote-timeout 2
+    serve "$TMP/run/s.sock" --index "$SERVE" --remote-timeout 2
     n=$("$BIN/psearch" --socket "$TMP/run/s.sock" --count Tallinn)
     assert_eq "$n" 6
     printf "Talks in Tallinn 7\nEstonia hosted round 7.\n" > "$C/t7.txt"
@@ -141,7 +142,7 @@ test_expect_success '--partial answers from the shards left, marked partial' '
         > "$TMP/out" 2> "$TMP/err"
     grep -q "partial results; no answer from 127.0.0.1:$PORT" "$TMP/err"
     tail -1 "$TMP/out" | grep -q "\"partial\":true"
-    start_daemon "$TMP/run/p.sock" --index "$SERVE" --partial --remote-timeout 1
+    serve "$TMP/run/p.sock" --index "$SERVE" --partial --remote-timeout 1
     echo "{\"id\":3,\"op\":\"search\",\"q\":\"Tallinn\"}" |
         timeout 10 "$TOOLS/jsonl_client" "$TMP/run/p.sock" > "$TMP/resp"
     grep -q "\"ok\":true" "$TMP/resp"

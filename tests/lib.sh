@@ -100,3 +100,69 @@ doccount() {
 live_gen() {
     echo "$1/$(sed -n 's/^auto //p' "$1/XAPIANDB")"
 }
+
+# ---- Daemons -----------------------------------------------------------
+# start_daemon NAME ARGS...: runs psearchd ARGS in the background (under
+# $PSEARCHD_WRAPPER when set, e.g. valgrind), its log in $TMP/NAME.log and
+# its pid in $TMP/pids/NAME. Call it at the top level of a test script, not
+# inside a case, so that stop_daemon can `wait` for it.
+CLIENT=$TOOLS/jsonl_client
+WAIT=${PSEARCHD_WAIT:-20}
+mkdir -p "$TMP/pids"
+
+start_daemon() {
+    local name=$1; shift
+    ${PSEARCHD_WRAPPER:-} "$BIN/psearchd" "$@" </dev/null >/dev/null \
+        2>"$TMP/$name.log" &
+    echo $! >"$TMP/pids/$name"
+}
+
+# wait_ready SOCKET: waits (bounded) until a ping on SOCKET is answered.
+wait_ready() {
+    local i=0
+    while [ $i -lt $((WAIT * 10)) ]; do
+        if [ -S "$1" ] && echo '{"op":"ping"}' |
+            "$CLIENT" --timeout 2 "$1" 2>/dev/null | grep -q pong; then
+            return 0
+        fi
+        sleep 0.1; i=$((i + 1))
+    done
+    echo "psearchd did not come up on $1" >&2
+    return 1
+}
+
+# stop_daemon NAME: SIGTERM, then the exit status in $TMP/NAME.rc.
+stop_daemon() {
+    local pid rc=0
+    pid=$(cat "$TMP/pids/$1") || return 1
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid" || rc=$?
+    echo $rc >"$TMP/$1.rc"
+    rm -f "$TMP/pids/$1"
+}
+
+# Whatever happens, no daemon outlives the test: SIGTERM, then SIGKILL.
+kill_daemons() {
+    local f pid i
+    for f in "$TMP"/pids/*; do
+        [ -f "$f" ] || continue
+        pid=$(cat "$f")
+        kill -TERM "$pid" 2>/dev/null || continue
+        for i in $(seq 1 $((WAIT * 10))); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null
+    done
+    return 0
+}
+at_exit kill_daemons
+
+# rss_kb PID: the resident memory of a process, in kB.
+rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+
+# ask SOCKET LINE...: sends the lines on one connection, prints answers.
+ask() {
+    local sock=$1; shift
+    printf '%s\n' "$@" | "$CLIENT" --timeout 10 "$sock"
+}
