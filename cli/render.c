@@ -28,6 +28,8 @@
 /* The narrowest space left for a line's text: on a very narrow terminal a
  * line overflows rather than shrinking to nothing. */
 #define MIN_TEXT_WIDTH 24
+/* Columns of a title in the header when lines are not cut (into a pipe). */
+#define TITLE_MAX 100
 
 typedef struct span {
     size_t start, end; /* byte offsets, END exclusive */
@@ -405,7 +407,9 @@ static void human_result(FILE *out, const json_t *r, const render_opts_t *o)
     /* Header: "3. Title  2025-12-28  path", the title cut to fit. */
     size_t fixed = strlen(rank) + 1 + 2 + text_width(shown, strlen(shown)) +
                    (date[0] ? strlen(date) + 2 : 0);
-    size_t tw = 0;
+    /* Hit lines are written whole into a pipe, but a title is a heading:
+     * one that is really a first paragraph is cut all the same. */
+    size_t tw = TITLE_MAX;
     if (o->width) {
         tw = (size_t)o->width > fixed + MIN_TEXT_WIDTH
                  ? (size_t)o->width - fixed
