@@ -15,40 +15,10 @@ if ! command -v "$NVIM" >/dev/null 2>&1; then
     exit 0
 fi
 
-CLIENT=$TOOLS/jsonl_client
 GET=$TOOLS/json_get
 PLUGIN=$ROOT/contrib/nvim
-# Seconds the daemon may take to start or stop, and one nvim case to run.
-WAIT=${PSEARCHD_WAIT:-20}
+# Seconds one nvim case may run.
 NVIM_TIMEOUT=${NVIM_TIMEOUT:-20}
-
-# Whatever happens, the daemon does not outlive the test.
-stop_daemon() {
-    local pid i
-    [ -f "$TMP/psearchd.pid" ] || return 0
-    pid=$(cat "$TMP/psearchd.pid")
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for i in $(seq 1 $((WAIT * 10))); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null
-}
-at_exit stop_daemon
-
-# wait_ready SOCKET: waits (bounded) until a ping on SOCKET is answered.
-wait_ready() {
-    local i=0
-    while [ $i -lt $((WAIT * 10)) ]; do
-        if [ -S "$1" ] && echo '{"op":"ping"}' |
-            "$CLIENT" --timeout 2 "$1" 2>/dev/null | grep -q pong; then
-            return 0
-        fi
-        sleep 0.1; i=$((i + 1))
-    done
-    echo "psearchd did not come up on $1" >&2
-    return 1
-}
 
 # run_nvim CASE [VAR=VALUE...]: runs one case of tests/nvim/t400.lua in a
 # fresh headless nvim with the plugin on its runtimepath and
@@ -121,9 +91,7 @@ SOCK=$TMP/run/nvim.sock
 
 test_expect_success 'index a copy of the corpus and start psearchd' '
     "$BIN/psearch-index" --index "$INDEX" "$C"
-    "$BIN/psearchd" --index "$INDEX" --socket "$SOCK" \
-        </dev/null >/dev/null 2>"$TMP/psearchd.log" &
-    echo $! >"$TMP/psearchd.pid"
+    start_daemon psearchd --index "$INDEX" --socket "$SOCK"
     wait_ready "$SOCK"
 '
 
