@@ -103,6 +103,7 @@ struct ps_db {
     ps_db_opts_t opts{};
     std::vector<std::string> missing;     /* shards left out (partial mode) */
     std::vector<Xapian::Database> shards; /* what db is made of */
+    bool has_remote = false;              /* a shard is served remotely */
     std::chrono::steady_clock::time_point missing_since;
 
     ~ps_db()
@@ -206,7 +207,9 @@ static void open_db(ps_db_t *d)
     Xapian::Database db;
     std::vector<std::string> missing;
     std::vector<Xapian::Database> shards;
+    bool has_remote = false;
     for (const auto &l : lines) {
+        has_remote |= l.first == "remote";
         try {
             shards.push_back(open_shard(d, l.first, l.second));
             db.add_database(shards.back());
@@ -229,6 +232,7 @@ static void open_db(ps_db_t *d)
     d->stub_st = st;
     d->missing.swap(missing);
     d->shards.swap(shards);
+    d->has_remote = has_remote;
     d->missing_since = std::chrono::steady_clock::now();
     load_gazetteer(d);
 }
@@ -989,6 +993,33 @@ extern "C" ps_status_t ps_db_stats(ps_db_t *db, json_t **out)
         return PS_OK;
     } catch (...) {
         return ps__fail(db->errmsg, "stats");
+    }
+}
+
+extern "C" ps_status_t ps_db_snapshot(ps_db_t *db, char *buf, size_t len)
+{
+    if (len)
+        *buf = '\0';
+    /* A remote shard's revision can change behind our back, and a partial
+     * view is not the index: neither has a key worth remembering. */
+    if (db->has_remote || !db->missing.empty())
+        return PS_ENOTFOUND;
+    try {
+        /* The stub's identity names the generation (a --full switch
+         * rewrites it); each shard's revision names its committed state. */
+        std::string key = std::to_string((unsigned long long)db->stub_st.st_ino) +
+                          "." +
+                          std::to_string((long long)db->stub_st.st_mtim.tv_sec) +
+                          "." +
+                          std::to_string((long)db->stub_st.st_mtim.tv_nsec);
+        for (auto &sh : db->shards)
+            key += ":" + std::to_string((unsigned long long)sh.get_revision());
+        if (key.size() >= len)
+            return PS_ETOOBIG;
+        std::memcpy(buf, key.c_str(), key.size() + 1);
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(db->errmsg, "snapshot");
     }
 }
 

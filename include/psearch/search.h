@@ -56,6 +56,14 @@ PS_EXPORT const char *ps_db_errmsg(const ps_db_t *db);
  * their revision was overwritten. */
 PS_EXPORT ps_status_t ps_db_reopen(ps_db_t *db, int *changed);
 
+/* Writes into BUF (LEN bytes) a short key naming the committed state DB
+ * reads: two handles on the same index give the same key exactly when
+ * they would give the same answers. Answers may be cached under it.
+ * PS_ENOTFOUND (with BUF empty) when there is no such key: a shard is
+ * remote or left out; PS_ETOOBIG when LEN is too short (64 bytes plus 21
+ * per shard always suffice). */
+PS_EXPORT ps_status_t ps_db_snapshot(ps_db_t *db, char *buf, size_t len);
+
 /* Limits and options of one search. Zero fields take the defaults. */
 typedef struct ps_search_opts {
     const char *query;     /* the query string, UTF-8, NUL-terminated */
