@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -22,6 +24,7 @@
 
 #include "codec.h"
 #include "layout.h"
+#include "psearch/analyzer.h"
 #include "psearch/index.h"
 #include "shim.h"
 
@@ -51,6 +54,12 @@ struct ps_index {
     size_t pending = 0; /* bytes of text since the last commit */
     /* Entity names already stored by this handle. */
     std::unordered_set<std::string> named;
+    /* Words whose stem this handle has recorded (see record_forms()). */
+    std::unordered_set<std::string> forms;
+    /* Spelling words added since the last commit, with how many documents
+     * added each: Xapian is told once per word and batch (flush_spelling()),
+     * not once per word and document. */
+    std::unordered_map<std::string, Xapian::termcount> spelling;
 };
 
 static std::string gen_name(unsigned gen)
@@ -356,8 +365,13 @@ extern "C" ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
     }
 }
 
+/* Adds the words T[0, N) with positions, and their stems: with positions
+ * when STEM_POSITIONS, else only counted. Body stems go without: phrases
+ * and hits reach a stem through its surface forms (record_forms()), and
+ * leaving out a second position list per word halves Xapian's work. */
 static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
-                      const char *raw_prefix, const char *stem_prefix)
+                      const char *raw_prefix, const char *stem_prefix,
+                      bool stem_positions)
 {
     std::string term;
     for (size_t i = 0; i < n; i++) {
@@ -366,7 +380,36 @@ static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
         term.assign(raw_prefix).append(t[i].term, t[i].term_len);
         doc.add_posting(term, t[i].pos);
         term.assign(stem_prefix).append(t[i].stem, t[i].stem_len);
-        doc.add_posting(term, t[i].pos);
+        if (stem_positions)
+            doc.add_posting(term, t[i].pos);
+        else
+            doc.add_term(term);
+    }
+}
+
+/* The most words record_forms() remembers before starting afresh: enough
+ * to see most repeats, bounded so a huge vocabulary cannot grow memory. */
+const size_t MAX_FORMS_REMEMBERED = 262144;
+
+/* Records, for each body word new to this handle, that it is a surface form
+ * of its stem: the synonym table of the first shard maps the stem term
+ * ("Zrun") to its forms ("run", "runs", "running"), which the query parser
+ * puts in phrases, NEAR and hits in place of the stem. Forms of documents
+ * since removed stay: they only match nothing. */
+static void record_forms(ps_index_t *ix, const ps_token_t *t, size_t n)
+{
+    std::string word, stem;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].term_len == 0 || t[i].term_len > PS__MAX_TERM)
+            continue;
+        word.assign(t[i].term, t[i].term_len);
+        if (ix->forms.count(word))
+            continue;
+        if (ix->forms.size() >= MAX_FORMS_REMEMBERED)
+            ix->forms.clear();
+        stem.assign(PS__P_STEM).append(t[i].stem, t[i].stem_len);
+        ix->dbs[0].add_synonym(stem, word);
+        ix->forms.insert(word);
     }
 }
 
@@ -402,9 +445,9 @@ static Xapian::Document build_doc(const ps_docrec_t *r,
                                   const std::string &idterm)
 {
     Xapian::Document doc;
-    add_terms(doc, r->tokens, r->ntokens, "", PS__P_STEM);
+    add_terms(doc, r->tokens, r->ntokens, "", PS__P_STEM, false);
     add_terms(doc, r->title_tokens, r->ntitle_tokens, PS__P_TITLE,
-              PS__P_TITLE_STEM);
+              PS__P_TITLE_STEM, true);
     std::string term;
     for (size_t i = 0; i < r->nentities; i++) {
         const ps_entity_t *e = &r->entities[i];
@@ -466,12 +509,21 @@ static void update_spelling(ps_index_t *ix, const Xapian::Document &doc,
         if (!plain_word(term))
             continue;
         /* The spelling table lives in the first shard, the one Xapian
-         * consults when the shards are read side by side. */
+         * consults when the shards are read side by side. A removal is of
+         * a committed document, whose words Xapian already counts. */
         if (add)
-            ix->dbs[0].add_spelling(term, 1);
+            ix->spelling[term]++;
         else
             ix->dbs[0].remove_spelling(term, 1);
     }
+}
+
+/* Hands the spelling words counted since the last commit to Xapian. */
+static void flush_spelling(ps_index_t *ix)
+{
+    for (const auto &w : ix->spelling)
+        ix->dbs[0].add_spelling(w.first, w.second);
+    ix->spelling.clear();
 }
 
 /* Remembers the display name of every entity term, so facets can name
@@ -484,6 +536,81 @@ static void store_names(ps_index_t *ix, const ps_docrec_t *r)
         term.assign(ps_entity_type_prefix(e->type)).append(e->id);
         if (ix->named.insert(term).second)
             set_metadata_all(ix, PS__META_NAME + term, e->name);
+    }
+}
+
+/* Words learnt by learn_vocabulary() between two commits of the first
+ * shard, which bounds the memory Xapian's pending spelling and synonym
+ * changes take on a large vocabulary. */
+const size_t VOCABULARY_BATCH = 100000;
+
+/* The stem the analyzer gives WORD (an indexed word) where it stands
+ * alone, or "" when it is no word of its own (a compound whole). */
+static std::string stem_of(ps_analyzer_t *an, const std::string &word)
+{
+    /* Most words are plain lower-case letters, which the analyzer stems
+     * without more ado: skip analysing them again. */
+    bool letters = true;
+    for (char c : word)
+        letters &= c >= 'a' && c <= 'z';
+    if (letters) {
+        const char *stem;
+        size_t len;
+        if (ps_analyzer_stem(an, word.data(), word.size(), &stem, &len) != PS_OK)
+            throw std::bad_alloc();
+        return std::string(stem, len);
+    }
+    const ps_token_t *t;
+    size_t n;
+    ps_status_t st = ps_analyze(an, word.data(), word.size(), 0, &t, &n);
+    if (st == PS_ENOMEM)
+        throw std::bad_alloc();
+    for (size_t i = 0; st == PS_OK && i < n; i++)
+        if (!(t[i].flags & PS_TOK_COMPOUND) && t[i].term_len == word.size() &&
+            std::memcmp(t[i].term, word.data(), word.size()) == 0)
+            return std::string(t[i].stem, t[i].stem_len);
+    return std::string();
+}
+
+/* Fills the spelling and synonym tables of a generation built aside from
+ * its vocabulary, in one pass once every document is in: each plain word
+ * counts for spelling as many times as documents hold it (what adding them
+ * document by document would give), and each word is recorded as a form of
+ * its stem (record_forms()). Doing it per document cost a third of the
+ * indexing time: a hash lookup per word read, and Xapian rewriting its
+ * compressed spelling n-gram lists at every batch. */
+static void learn_vocabulary(ps_index_t *ix)
+{
+    ps_analyzer_t *an = nullptr;
+    if (ps_analyzer_new(&an) != PS_OK)
+        throw std::bad_alloc();
+    std::unique_ptr<ps_analyzer_t, void (*)(ps_analyzer_t *)> guard(
+        an, ps_analyzer_free);
+    Xapian::Database all;
+    for (auto &db : ix->dbs)
+        all.add_database(db);
+    Xapian::WritableDatabase &first = ix->dbs[0];
+    size_t batch = 0;
+    auto t = all.allterms_begin();
+    for (; t != all.allterms_end(); ++t) {
+        std::string word = *t;
+        /* Prefixed terms start with an upper-case letter: skip them all,
+         * to the plain words after 'Z' (lower case and non-ASCII). */
+        if (word[0] >= 'A' && word[0] <= 'Z') {
+            t.skip_to("[");
+            if (t == all.allterms_end())
+                break;
+            word = *t;
+        }
+        if (plain_word(word))
+            first.add_spelling(word, t.get_termfreq());
+        std::string stem = stem_of(an, word);
+        if (!stem.empty())
+            first.add_synonym(PS__P_STEM + stem, word);
+        if (++batch == VOCABULARY_BATCH) {
+            first.commit();
+            batch = 0;
+        }
     }
 }
 
@@ -509,7 +636,12 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
                 update_spelling(ix, db.get_document(old), false);
         }
         Xapian::Document doc = build_doc(rec, idterm);
-        update_spelling(ix, doc, true);
+        /* A generation built aside learns its words once, at the end
+         * (learn_vocabulary()); an update learns those of its documents. */
+        if (!ix->aside) {
+            update_spelling(ix, doc, true);
+            record_forms(ix, rec->tokens, rec->ntokens);
+        }
         store_names(ix, rec);
         /* A generation built aside starts empty and sees each path once,
          * so it can skip the lookup replace_document() does. */
@@ -597,6 +729,12 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
          * commit() then makes them durable and visible. */
         /* Each shard commits atomically; a reader of a sharded index may
          * see one shard's new revision a moment before another's. */
+        if (ix->aside) {
+            for (auto &db : ix->dbs)
+                db.commit();
+            learn_vocabulary(ix);
+        }
+        flush_spelling(ix);
         for (auto &db : ix->dbs) {
             if (ix->in_txn)
                 db.commit_transaction();

@@ -5,7 +5,7 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "3"
+#define PS__FORMAT "4"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
@@ -24,14 +24,18 @@
 
 /* Term prefixes, after Xapian's conventions (omega's termprefixes). Plain
  * words carry no prefix. */
-#define PS__P_STEM "Z"  /* stemmed word, with positions */
+#define PS__P_STEM "Z"  /* stemmed word, without positions */
 #define PS__P_TITLE "S" /* title word, with positions */
-#define PS__P_TITLE_STEM "ZS"
+#define PS__P_TITLE_STEM "ZS" /* with positions */
 #define PS__P_ID "Q"    /* unique id: the file's path */
 #define PS__P_YEAR "Y"  /* YYYY, boolean */
 #define PS__P_MONTH "M" /* YYYYMM, boolean */
 #define PS__P_DAY "D"   /* YYYYMMDD, boolean */
 /* Entity terms use ps_entity_type_prefix(): "XPERSON:zelensky". */
+
+/* The synonym table of the first shard maps each body stem term ("Zrun")
+ * to the words met with that stem ("run", "runs", "running"): phrases,
+ * NEAR and hits use those words' positions, since stems have none. */
 
 /* Value slots. */
 enum {

@@ -54,6 +54,8 @@ const unsigned WILDCARD_MAX = 1000;
  * people type a handful of words. */
 const size_t MAX_QUERY_BYTES = 8192;
 const unsigned MAX_QUERY_TERMS = 256;
+/* The most surface forms a stemmed word stands for in phrases and hits. */
+const size_t MAX_FORMS = 64;
 
 const char *const FIELDS[] = {"title", "path",   "date", "person", "place",
                               "org",   "treaty", "name", "entity"};
@@ -229,7 +231,9 @@ struct item {
     bool plain = false;              /* a bare word: joins phrase boosts */
     std::vector<std::string> raw;    /* its unstemmed terms, in order */
     std::vector<std::string> tstems; /* its title-stem terms */
-    std::string single;              /* its only term, for NEAR */
+    /* For NEAR, when the item is a single word or entity: the terms with
+     * positions that stand for it. */
+    std::vector<std::string> single;
     bool empty = false;              /* no searchable word: adds no condition */
 };
 
@@ -422,13 +426,13 @@ class parser
         item first = parse_primary();
         if (cur().kind != T_NEAR)
             return first;
-        std::vector<std::string> terms;
+        std::vector<std::vector<std::string>> slots;
         unsigned dist = cur().num;
         auto need_single = [&](const item &it, size_t at) {
             if (it.single.empty())
                 fail(at, "NEAR joins single words or entities, not "
                          "phrases or groups");
-            terms.push_back(it.single);
+            slots.push_back(it.single);
         };
         need_single(first, toks_[k_ - 1].pos);
         while (cur().kind == T_NEAR) {
@@ -444,11 +448,14 @@ class parser
          * the occurrences standing near each other. */
         out_.hits.resize(first_hit);
         ps__hitgroup g;
-        g.terms = terms;
-        g.near_window = dist + (unsigned)terms.size();
+        g.slots = slots;
+        g.near_window = dist + (unsigned)slots.size();
         out_.hits.push_back(g);
+        std::vector<Xapian::Query> subs;
+        for (const auto &s : slots)
+            subs.push_back(any_of(s));
         item it;
-        it.q = Xapian::Query(Xapian::Query::OP_NEAR, terms.begin(), terms.end(),
+        it.q = Xapian::Query(Xapian::Query::OP_NEAR, subs.begin(), subs.end(),
                              g.near_window);
         return it;
     }
@@ -518,12 +525,50 @@ class parser
                                            : std::string(t->term, t->term_len));
     }
 
-    Xapian::Query sequence(const std::vector<std::string> &terms)
+    /* A query matching any of TERMS, where phrases and NEAR can use it:
+     * OP_OR, since Xapian 1.4 has no positions for OP_SYNONYM. */
+    static Xapian::Query any_of(const std::vector<std::string> &terms)
     {
         if (terms.size() == 1)
             return Xapian::Query(terms[0]);
-        return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(),
-                             terms.end(), (Xapian::termcount)terms.size());
+        return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    }
+
+    /* The words of SLOTS in sequence. */
+    static Xapian::Query sequence(const std::vector<std::vector<std::string>> &slots)
+    {
+        if (slots.size() == 1)
+            return any_of(slots[0]);
+        std::vector<Xapian::Query> subs;
+        for (const auto &s : slots)
+            subs.push_back(any_of(s));
+        return Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
+                             (Xapian::termcount)subs.size());
+    }
+
+    /* The terms with positions that stand for the token T in a phrase, NEAR
+     * or hit: its term under RAW_PREFIX when STEM_PREFIX is empty, its
+     * title stem, or, for a body stem (the indexer
+     * gives stems no positions, which halves its work), every surface
+     * form the indexer met with that stem. It records them in the
+     * synonym table of the first shard, under the stem term. The form
+     * typed is always among them, so a form the index lacks matches
+     * nothing rather than failing. */
+    std::vector<std::string> forms(const ps_token_t *t, const char *raw_prefix,
+                                   const char *stem_prefix)
+    {
+        if (stem_prefix[0] && std::strcmp(stem_prefix, PS__P_STEM) != 0)
+            return {term_of(t, stem_prefix, true)}; /* title stems: kept */
+        std::vector<std::string> v{term_of(t, raw_prefix, false)};
+        if (!stem_prefix[0] || !ctx_.db)
+            return v;
+        std::string stem = term_of(t, stem_prefix, true);
+        const Xapian::Database &db = *ctx_.db;
+        for (auto s = db.synonyms_begin(stem);
+             s != db.synonyms_end(stem) && v.size() < MAX_FORMS; ++s)
+            if (*s != v[0])
+                v.push_back(*s);
+        return v;
     }
 
     /* A bare word, or a title: word. PREFIX is put before stems. */
@@ -543,9 +588,11 @@ class parser
             return wildcard(text, at, raw_prefix);
         item it;
         std::vector<std::string> stems;
+        std::vector<std::vector<std::string>> slots;
         // Analyse once; the token pointers die at the next ps_analyze().
         for (const ps_token_t *t : analyse(text, at)) {
             stems.push_back(term_of(t, stem_prefix, true));
+            slots.push_back(forms(t, raw_prefix, stem_prefix));
             it.raw.push_back(term_of(t, raw_prefix, false));
             if (plain) {
                 it.tstems.push_back(term_of(t, PS__P_TITLE_STEM, true));
@@ -560,12 +607,14 @@ class parser
             it.empty = true;
             return it;
         }
-        it.q = sequence(stems);
+        /* One word matches by its stem; several (a compound's parts) must
+         * stand in sequence, which takes positions. */
+        it.q = stems.size() == 1 ? Xapian::Query(stems[0]) : sequence(slots);
         it.plain = plain;
-        if (stems.size() == 1)
-            it.single = stems[0];
+        if (slots.size() == 1)
+            it.single = slots[0];
         ps__hitgroup g;
-        g.terms = stems;
+        g.slots = slots;
         out_.hits.push_back(g);
         return it;
     }
@@ -617,7 +666,7 @@ class parser
                    : Xapian::Query(Xapian::Query::OP_WILDCARD, p, WILDCARD_MAX,
                                    Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
         ps__hitgroup g;
-        g.terms.push_back(p);
+        g.slots.push_back({p});
         g.wildcard = true;
         out_.hits.push_back(g);
         return it;
@@ -626,20 +675,25 @@ class parser
     item phrase(const token &t, const char *stem_prefix, const char *raw_prefix,
                 size_t at)
     {
-        std::vector<std::string> terms;
-        bool stem = stem_prefix[0] != '\0';
-        for (const ps_token_t *tok : analyse(t.text, at + 1))
-            terms.push_back(stem ? term_of(tok, stem_prefix, true)
-                                 : term_of(tok, raw_prefix, false));
-        if (terms.empty())
+        std::vector<std::vector<std::string>> slots;
+        std::string first_stem;
+        for (const ps_token_t *tok : analyse(t.text, at + 1)) {
+            if (slots.empty())
+                first_stem = term_of(tok, stem_prefix, true);
+            slots.push_back(forms(tok, raw_prefix, stem_prefix));
+        }
+        if (slots.empty())
             fail(at, "empty phrase");
-        count_terms(terms.size(), at);
+        count_terms(slots.size(), at);
         item it;
-        it.q = sequence(terms);
-        if (terms.size() == 1)
-            it.single = terms[0];
+        /* A stemmed phrase of one word is that word's stem. */
+        bool stemmed = stem_prefix[0] != '\0';
+        it.q = slots.size() == 1 && stemmed ? Xapian::Query(first_stem)
+                                            : sequence(slots);
+        if (slots.size() == 1)
+            it.single = slots[0];
         ps__hitgroup g;
-        g.terms = terms;
+        g.slots = slots;
         out_.hits.push_back(g);
         return it;
     }
@@ -816,10 +870,10 @@ class parser
                                  : Xapian::Query(Xapian::Query::OP_OR,
                                                  terms.begin(), terms.end());
         if (terms.size() == 1)
-            it.single = terms[0];
+            it.single = terms;
         for (const std::string &term : terms) {
             ps__hitgroup g;
-            g.terms.push_back(term);
+            g.slots.push_back({term});
             g.entity = true;
             out_.hits.push_back(g);
         }

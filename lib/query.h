@@ -16,11 +16,13 @@
 #include "psearch/analyzer.h"
 #include "psearch/entities.h"
 
-/* Terms whose positions in a matching document are hits: one term, a
- * phrase (hits only where the terms stand in sequence), or a wildcard
- * prefix. */
+/* Terms whose positions in a matching document are hits: one word, a
+ * phrase (hits only where the words stand in sequence), or a wildcard
+ * prefix. Each slot is one word of the group, given as the terms any of
+ * which may stand there: a stem has no positions of its own, so a stemmed
+ * word's slot lists its surface forms. */
 struct ps__hitgroup {
-    std::vector<std::string> terms;
+    std::vector<std::vector<std::string>> slots;
     bool wildcard = false;
     bool entity = false; /* entity term: spans come from its mentions */
     /* For NEAR: hits only where every term stands within this many

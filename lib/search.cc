@@ -434,6 +434,21 @@ class result_builder
         return v;
     }
 
+    /* The positions of any of TERMS, in order. */
+    std::vector<Xapian::termpos> positions(Xapian::docid did,
+                                           const std::vector<std::string> &terms)
+    {
+        if (terms.size() == 1)
+            return positions(did, terms[0]);
+        std::vector<Xapian::termpos> v;
+        for (const std::string &t : terms) {
+            std::vector<Xapian::termpos> p = positions(did, t);
+            v.insert(v.end(), p.begin(), p.end());
+        }
+        std::sort(v.begin(), v.end());
+        return v;
+    }
+
     /* The byte span of each mention of an entity, by term position. */
     static void entity_spans(const docdata &dd, const std::string &term,
                              std::map<Xapian::termpos, span> &out)
@@ -458,8 +473,8 @@ class result_builder
                    std::vector<range> &ranges)
     {
         std::vector<std::vector<Xapian::termpos>> pl;
-        for (const std::string &t : g.terms)
-            pl.push_back(positions(did, t));
+        for (const auto &slot : g.slots)
+            pl.push_back(positions(did, slot));
         for (size_t i = 0; i < pl.size(); i++)
             for (Xapian::termpos p : pl[i]) {
                 bool ok = true;
@@ -485,8 +500,8 @@ class result_builder
         for (const ps__hitgroup &g : p_.hits) {
             if (g.entity) {
                 std::map<Xapian::termpos, span> ms;
-                entity_spans(dd, g.terms[0], ms);
-                for (Xapian::termpos p : positions(did, g.terms[0])) {
+                entity_spans(dd, g.slots[0][0], ms);
+                for (Xapian::termpos p : positions(did, g.slots[0][0])) {
                     auto it = ms.find(p);
                     if (it != ms.end())
                         hits.push_back(it->second);
@@ -494,7 +509,7 @@ class result_builder
             } else if (g.near_window) {
                 near_hits(did, g, ranges);
             } else if (g.wildcard) {
-                const std::string &pre = g.terms[0];
+                const std::string &pre = g.slots[0][0];
                 Xapian::TermIterator t = doc.termlist_begin();
                 for (t.skip_to(pre); t != doc.termlist_end(); ++t) {
                     if ((*t).compare(0, pre.size(), pre) != 0)
@@ -504,8 +519,8 @@ class result_builder
                 }
             } else {
                 std::vector<std::vector<Xapian::termpos>> pl;
-                for (const std::string &t : g.terms)
-                    pl.push_back(positions(did, t));
+                for (const auto &slot : g.slots)
+                    pl.push_back(positions(did, slot));
                 Xapian::termpos n = (Xapian::termpos)pl.size();
                 for (Xapian::termpos p : pl[0]) {
                     bool ok = true;
