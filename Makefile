@@ -97,6 +97,11 @@ $(B)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(LIBS) -lcmocka -lstdc++
 
+# The answer cache's unit test is of a part of psearchd, not the library.
+$(B)/tests/test_cache: tests/unit/test_cache.c $(B)/searchd/cache.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Isearchd $(CFLAGS) -o $@ $< $(B)/searchd/cache.o $(LIBA) $(LDFLAGS) $(LIBS) -lcmocka -lstdc++
+
 $(B)/tests/%: tests/tools/%.c $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(LIBS) -lstdc++
