@@ -44,7 +44,10 @@ typedef enum {
     X(REOPEN_INTERVAL, "reopen-interval", SD_UNIT_MS, 200, 0, 3600000, 0,      \
       "how often workers look for a new index revision")                       \
     X(REMOTE_TIMEOUT, "remote-timeout", SD_UNIT_MS, 5000, 1, 600000, 0,        \
-      "wait for a remote shard (connecting, then each answer)")
+      "wait for a remote shard (connecting, then each answer)")                \
+    X(CACHE_SIZE, "cache-size", SD_UNIT_BYTES, 64u << 20, 0,                   \
+      (uint64_t)16 << 30, 0,                                                   \
+      "bytes of encoded answers kept for repeated searches (0: no cache)")
 
 typedef enum {
 #define SD_SETTING_ENUM(id, ...) SD_##id,

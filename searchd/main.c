@@ -308,7 +308,7 @@ int main(int argc, char **argv)
         .partial = o.partial,
     };
     if (sd_worker_init(index_dir, &db_opts, (unsigned)o.cfg.v[SD_THREADS],
-                       o.cfg.v[SD_REOPEN_INTERVAL]) ||
+                       o.cfg.v[SD_REOPEN_INTERVAL], o.cfg.v[SD_CACHE_SIZE]) ||
         !(srv = sd_server_new(&loop, &o.cfg, index_dir))) {
         fprintf(stderr, "psearchd: out of memory\n");
         goto out;

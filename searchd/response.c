@@ -61,6 +61,53 @@ char *sd_response_ok(json_t *id, json_t *result, size_t *len)
     return finish(o, len);
 }
 
+/* Every line starts with the id: envelope() sets it first and jansson
+ * keeps the order of keys. */
+#define ID_LEAD "{\"id\":"
+#define ID_LEAD_LEN (sizeof ID_LEAD - 1)
+
+/* ID as it is written inside a line: the encoder and flags of finish(),
+ * which writes a member exactly as it would write it alone. */
+static char *encode_id(json_t *id, size_t *len)
+{
+    char *s = json_dumps(id ? id : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+    if (s)
+        *len = strlen(s);
+    return s;
+}
+
+long sd_response_rest(json_t *id, const char *line, size_t len)
+{
+    size_t n;
+    char *enc = encode_id(id, &n);
+    if (!enc)
+        return -1;
+    long at = -1;
+    if (len >= ID_LEAD_LEN + n && !memcmp(line, ID_LEAD, ID_LEAD_LEN) &&
+        !memcmp(line + ID_LEAD_LEN, enc, n))
+        at = (long)(ID_LEAD_LEN + n);
+    free(enc);
+    return at;
+}
+
+char *sd_response_splice(json_t *id, const char *rest, size_t rlen, size_t *len)
+{
+    size_t n;
+    char *enc = encode_id(id, &n);
+    if (!enc)
+        return NULL;
+    char *line = malloc(ID_LEAD_LEN + n + rlen + 1);
+    if (line) {
+        memcpy(line, ID_LEAD, ID_LEAD_LEN);
+        memcpy(line + ID_LEAD_LEN, enc, n);
+        memcpy(line + ID_LEAD_LEN + n, rest, rlen);
+        *len = ID_LEAD_LEN + n + rlen;
+        line[*len] = 0;
+    }
+    free(enc);
+    return line;
+}
+
 /* Length of the valid UTF-8 sequence at S (1-4), or 0 if invalid. */
 static size_t utf8_seq(const unsigned char *s)
 {

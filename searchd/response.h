@@ -15,6 +15,22 @@
  * memory or RESULT cannot be encoded. */
 char *sd_response_ok(json_t *id, json_t *result, size_t *len);
 
+/* Answer lines without their id, for the answer cache: the bytes of a
+ * line from sd_response_ok() that follow its id, and the same line made
+ * again for another id. */
+
+/* The offset in LINE (LEN bytes, from sd_response_ok() with ID) where the
+ * bytes after the id begin, or -1 if LINE does not start as ID's line
+ * would. The check is exact, so a line this accepts is rebuilt byte for
+ * byte by sd_response_splice() with the same ID. */
+long sd_response_rest(json_t *id, const char *line, size_t len);
+
+/* The line of ID (borrowed; NULL is written as null) whose bytes after the
+ * id are REST (RLEN bytes, from sd_response_rest()). Returns as
+ * sd_response_ok(). */
+char *sd_response_splice(json_t *id, const char *rest, size_t rlen,
+                         size_t *len);
+
 /* An error line. POSITION < 0 is left out. MESSAGE need not be valid
  * UTF-8: bad bytes are replaced. Returns as sd_response_ok(). */
 char *sd_response_error(json_t *id, int code, const char *message,

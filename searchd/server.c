@@ -415,7 +415,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 /* ---- Requests --------------------------------------------------------- */
 
 static void log_request(conn_t *c, const sd_request_t *r, long long hits,
-                        uint64_t start_ns)
+                        int cached, uint64_t start_ns)
 {
     char what[240] = "";
     if (r->q)
@@ -425,15 +425,18 @@ static void log_request(conn_t *c, const sd_request_t *r, long long hits,
     char h[32] = "";
     if (hits >= 0)
         snprintf(h, sizeof h, " hits=%lld", hits);
-    sd_log("%s: %s%s%s%s %lluus", c->name, sd_op_name(r->op),
+    sd_log("%s: %s%s%s%s %lluus%s", c->name, sd_op_name(r->op),
            what[0] ? " " : "", what, h,
-           (unsigned long long)((sd_now_ns() - start_ns) / 1000));
+           (unsigned long long)((sd_now_ns() - start_ns) / 1000),
+           cached ? " (cached)" : "");
 }
 
 /* The daemon's half of the stats answer; the worker adds the index's. */
 static json_t *daemon_stats(sd_server_t *srv)
 {
-    json_t *o = sd_stats_json(srv->cfg);
+    sd_cache_counters_t cache;
+    sd_worker_cache_counters(&cache);
+    json_t *o = sd_stats_json(srv->cfg, &cache);
     if (!o)
         return NULL;
     json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
@@ -467,7 +470,7 @@ static void job_done(sd_job_t *job)
                        "out of memory building the answer", -1);
         }
         if (sd_log_verbose)
-            log_request(c, &job->req, job->hits, job->start_ns);
+            log_request(c, &job->req, job->hits, job->cached, job->start_ns);
         if (!c->dead) {
             restart_idle(c);
             if (c->srv->stopping) {
@@ -508,7 +511,7 @@ static void handle_line(conn_t *c, const char *line, size_t len)
         else
             send_error(c, req.id, PS_ENOMEM, "out of memory", -1);
         if (sd_log_verbose)
-            log_request(c, &req, -1, t0);
+            log_request(c, &req, -1, 0, t0);
         sd_request_free(&req);
         return;
     }

@@ -109,11 +109,12 @@ static int put(json_t *o, const char *key, uint64_t n)
     return json_object_set_new(o, key, json_integer((json_int_t)n));
 }
 
-json_t *sd_stats_json(const sd_config_t *cfg)
+json_t *sd_stats_json(const sd_config_t *cfg, const sd_cache_counters_t *cache)
 {
     json_t *o = json_object(), *clients = json_object(), *req = json_object(),
-           *err = json_object(), *lim = json_object(), *db = json_object();
-    int bad = !o || !clients || !req || !err || !lim || !db;
+           *err = json_object(), *lim = json_object(), *db = json_object(),
+           *ca = json_object();
+    int bad = !o || !clients || !req || !err || !lim || !db || !ca;
     uint64_t total = 0;
     bad = bad || put(clients, "current", st.clients) ||
           put(clients, "total", st.clients_total) ||
@@ -150,6 +151,11 @@ json_t *sd_stats_json(const sd_config_t *cfg)
           put(db, "reopen_us_avg",
               reopens ? load(&st.reopen_ns) / reopens / 1000 : 0) ||
           put(db, "reopen_us_max", load(&st.reopen_ns_max) / 1000);
+    bad = bad || put(ca, "hits", cache->hits) ||
+          put(ca, "misses", cache->misses) ||
+          put(ca, "insertions", cache->insertions) ||
+          put(ca, "evictions", cache->evictions) ||
+          put(ca, "bytes", cache->bytes) || put(ca, "entries", cache->entries);
     bad = bad || put(o, "uptime_s", (sd_now_ns() - st.start_ns) / 1000000000u);
     /* Set the sub-objects last, once, so that each is owned exactly once
      * whatever failed above. */
@@ -160,6 +166,7 @@ json_t *sd_stats_json(const sd_config_t *cfg)
     bad = bad || put(o, "bytes_in", st.bytes_in) ||
           put(o, "bytes_out", st.bytes_out);
     bad = json_object_set_new(o, "db", db) || bad;
+    bad = json_object_set_new(o, "cache", ca) || bad;
     if (bad) {
         json_decref(o);
         return NULL;

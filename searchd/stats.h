@@ -1,7 +1,8 @@
 /* psearchd's counters, reported by the stats op: clients, requests by op,
- * errors by code, breaches of every limit, bytes, and the workers' index
- * opens and reopens. Counters bumped by worker threads are atomics; the
- * others belong to the loop thread. */
+ * errors by code, breaches of every limit, bytes, the workers' index
+ * opens and reopens, and the answer cache's. Counters bumped by worker
+ * threads are atomics; the others belong to the loop thread; the cache
+ * keeps its own, under its lock. */
 #ifndef PSEARCHD_STATS_H
 #define PSEARCHD_STATS_H
 
@@ -10,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "cache.h"
 #include "config.h"
 #include "request.h"
 
@@ -33,8 +35,9 @@ void sd_stats_db_reopen(uint64_t ns, int changed, int ok);
 /* Monotonic nanoseconds, for every duration the daemon measures. */
 uint64_t sd_now_ns(void);
 
-/* A new JSON object with every counter and, under "limits", every setting
- * of CFG with its breach count. Loop thread; NULL when out of memory. */
-json_t *sd_stats_json(const sd_config_t *cfg);
+/* A new JSON object with every counter, under "limits" every setting of
+ * CFG with its breach count, and under "cache" the counters CACHE of the
+ * answer cache. Loop thread; NULL when out of memory. */
+json_t *sd_stats_json(const sd_config_t *cfg, const sd_cache_counters_t *cache);
 
 #endif

@@ -2,7 +2,9 @@
  * a worker thread and builds its response line there, so that neither the
  * search nor the encoding of a large answer ever blocks the loop. Each
  * thread has a slot with its own ps_db_t; slots are registered centrally
- * only so that they can all be closed at exit. */
+ * only so that they can all be closed at exit. Search answers go through
+ * the answer cache (cache.h), which this file alone decides how to key
+ * and fill. */
 #include "worker.h"
 
 #include <pthread.h>
@@ -25,6 +27,7 @@ static char *index_dir;
 static uint64_t reopen_ns;
 static ps_db_opts_t db_opts;
 static atomic_ulong epoch;
+static sd_cache_t *cache; /* NULL: cache-size 0 */
 
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static slot_t *slots;
@@ -33,8 +36,14 @@ static _Thread_local slot_t *my_slot;
 static _Thread_local int my_slot_tried;
 
 int sd_worker_init(const char *dir, const ps_db_opts_t *opts, unsigned threads,
-                   uint64_t reopen_interval_ms)
+                   uint64_t reopen_interval_ms, uint64_t cache_bytes)
 {
+    if (cache_bytes) {
+        cache = sd_cache_new(cache_bytes > SIZE_MAX ? SIZE_MAX
+                                                    : (size_t)cache_bytes);
+        if (!cache)
+            return -1;
+    }
     index_dir = strdup(dir);
     db_opts = *opts;
     /* A few spare slots: libuv sizes its pool from UV_THREADPOOL_SIZE,
@@ -51,6 +60,8 @@ void sd_worker_cleanup(void)
         ps_db_close(slots[i].db);
     free(slots);
     free(index_dir);
+    sd_cache_free(cache);
+    cache = NULL;
     slots = NULL;
     index_dir = NULL;
     nslots = slots_used = 0;
@@ -59,6 +70,19 @@ void sd_worker_cleanup(void)
 void sd_worker_reload(void)
 {
     atomic_fetch_add(&epoch, 1);
+    /* Not needed for correctness, since every key names the revision it
+     * was answered from; but a reload is the operator saying "start
+     * afresh", and answers of old revisions would only take room. */
+    if (cache)
+        sd_cache_flush(cache);
+}
+
+void sd_worker_cache_counters(sd_cache_counters_t *out)
+{
+    if (cache)
+        sd_cache_counters(cache, out);
+    else
+        memset(out, 0, sizeof *out);
 }
 
 unsigned long sd_worker_epoch(void)
@@ -232,6 +256,109 @@ static json_t *stats_without_index(sd_job_t *job)
     return out;
 }
 
+/* ---- The answer cache ------------------------------------------------
+ * A key is the snapshot key of the handle (the committed state it reads)
+ * followed by every field of the request that the answer depends on, but
+ * not its id. The value is the answer line after its id, behind the
+ * search's "total" for the log; a hit is the value with the asker's own
+ * id in front, byte for byte the line a search would have made. */
+
+/* ps_db_snapshot() needs 64 bytes plus 21 per shard; 64 shards at most. */
+#define SNAPSHOT_MAX 2048
+
+typedef struct answer_key {
+    char *bytes; /* malloc'ed; NULL when the answer is not to be cached */
+    size_t len;
+    size_t snap_len; /* the snapshot key at the start of bytes */
+} answer_key_t;
+
+/* Searches and facets are the expensive answers, and depend only on the
+ * index and the request. A doc answer is a cheap lookup; stats, reload and
+ * ping must always be fresh. */
+static int cacheable(sd_op_t op)
+{
+    return op == SD_OP_SEARCH || op == SD_OP_FACETS;
+}
+
+/* Fills K for the request R on DB, or leaves K->bytes NULL when DB has no
+ * snapshot key (a remote or left-out shard: such answers are never kept)
+ * or memory is short. */
+static void make_key(ps_db_t *db, const sd_request_t *r, answer_key_t *k)
+{
+    char snap[SNAPSHOT_MAX];
+    memset(k, 0, sizeof *k);
+    if (ps_db_snapshot(db, snap, sizeof snap) != PS_OK)
+        return;
+    /* The parsed fields, not the request's text: {"limit":0} and no limit
+     * are the same search, and so are fields given in another order. The
+     * snapshot key has no NUL and the fields have a fixed size, so the
+     * query is what remains and no two requests share a key. The query
+     * budget and the other settings are the same for every request. */
+    uint32_t f[5] = {(uint32_t)r->op, r->limit, r->offset, r->max_hits,
+                     r->facets};
+    size_t sl = strlen(snap), ql = strlen(r->q);
+    k->len = sl + 1 + sizeof f + ql;
+    if (!(k->bytes = malloc(k->len)))
+        return;
+    memcpy(k->bytes, snap, sl + 1);
+    memcpy(k->bytes + sl + 1, f, sizeof f);
+    memcpy(k->bytes + sl + 1 + sizeof f, r->q, ql);
+    k->snap_len = sl;
+}
+
+/* Whether DB still reads the state K was made for: a search that met a
+ * new revision (and reopened to run again) answered from that one. */
+static int same_snapshot(ps_db_t *db, const answer_key_t *k)
+{
+    char snap[SNAPSHOT_MAX];
+    return ps_db_snapshot(db, snap, sizeof snap) == PS_OK &&
+           strlen(snap) == k->snap_len && !memcmp(snap, k->bytes, k->snap_len);
+}
+
+/* Answers JOB from the cache if it holds its key. Returns 1 on a hit, with
+ * the line in JOB. */
+static int answer_from_cache(sd_job_t *job, const answer_key_t *k)
+{
+    sd_cache_value_t *v = sd_cache_get(cache, k->bytes, k->len);
+    if (!v)
+        return 0;
+    size_t n;
+    const char *b = sd_cache_value_bytes(v, &n);
+    int64_t hits;
+    memcpy(&hits, b, sizeof hits);
+    job->line = sd_response_splice(job->req.id, b + sizeof hits,
+                                   n - sizeof hits, &job->len);
+    sd_cache_value_release(v);
+    job->hits = hits;
+    job->cached = 1;
+    return 1;
+}
+
+/* Keeps the answer line of JOB, made from RESULT, under K. Only a whole
+ * answer is kept: one cut short by the query budget might not be cut
+ * short the next time. */
+static void keep_answer(sd_job_t *job, json_t *result, const answer_key_t *k)
+{
+    json_t *e = json_object_get(result, "elapsed_us");
+    if (!json_is_integer(e) ||
+        (double)json_integer_value(e) >= job->time_budget * 1e6 ||
+        json_object_get(result, "partial"))
+        return;
+    long at = sd_response_rest(job->req.id, job->line, job->len);
+    if (at < 0)
+        return;
+    size_t rest = job->len - (size_t)at;
+    int64_t hits = job->hits;
+    char *v = malloc(sizeof hits + rest);
+    if (!v)
+        return;
+    memcpy(v, &hits, sizeof hits);
+    memcpy(v + sizeof hits, job->line + at, rest);
+    /* Too large or out of memory: the answer is simply not kept. */
+    (void)sd_cache_put(cache, k->bytes, k->len, v, sizeof hits + rest);
+    free(v);
+}
+
 static void work_cb(uv_work_t *w)
 {
     sd_job_t *job = w->data;
@@ -241,33 +368,49 @@ static void work_cb(uv_work_t *w)
     if (!s)
         s = &tmp; /* no slot left: a handle for this job only */
     json_t *result = NULL;
+    answer_key_t key = {0};
     if (ready_db(s, job) == 0) {
-        result = run_op(s->db, job);
-        /* The index moved under the search even after the engine's own
-         * retry: try once more from the newest revision. */
-        if (!result && job->code == PS_EMODIFIED &&
-            ps_db_reopen(s->db, NULL) == PS_OK) {
-            job->code = 0;
-            job->position = -1;
+        /* The key is taken after ready_db(), so an answer is exactly as
+         * fresh as the handle: what it would be without a cache. */
+        if (cache && cacheable(job->req.op))
+            make_key(s->db, &job->req, &key);
+        if (!key.bytes || !answer_from_cache(job, &key)) {
             result = run_op(s->db, job);
-        }
-        /* A handle that failed this way is suspect: start afresh next
-         * time rather than keep failing. */
-        if (!result && (job->code == PS_ECORRUPT || job->code == PS_EIO)) {
-            ps_db_close(s->db);
-            s->db = NULL;
+            /* The index moved under the search even after the engine's
+             * own retry: try once more from the newest revision. */
+            if (!result && job->code == PS_EMODIFIED &&
+                ps_db_reopen(s->db, NULL) == PS_OK) {
+                job->code = 0;
+                job->position = -1;
+                result = run_op(s->db, job);
+            }
+            if (key.bytes && (!result || !same_snapshot(s->db, &key))) {
+                free(key.bytes);
+                key.bytes = NULL;
+            }
+            /* A handle that failed this way is suspect: start afresh next
+             * time rather than keep failing. */
+            if (!result && (job->code == PS_ECORRUPT || job->code == PS_EIO)) {
+                ps_db_close(s->db);
+                s->db = NULL;
+            }
         }
     } else if (job->req.op == SD_OP_STATS) {
         result = stats_without_index(job);
     }
     if (s == &tmp)
         ps_db_close(tmp.db);
-    if (result)
+    if (result) {
         job->line = sd_response_ok(job->req.id, result, &job->len);
-    else
+        if (key.bytes && job->line && job->len <= job->max_len)
+            keep_answer(job, result, &key);
+    } else if (!job->cached) {
         job->line = sd_response_error(job->req.id, job->code, job->errmsg,
                                       job->position, &job->len);
+    }
+    free(key.bytes);
     json_decref(result);
+    /* A hit is checked too: another id may make the same answer longer. */
     if (job->line && job->len > job->max_len) {
         free(job->line);
         char msg[160];

@@ -3,7 +3,10 @@
  * handle (Xapian objects are not thread-safe), opened lazily, moved to the
  * newest revision when a reload bumps the global epoch and otherwise at
  * most every reopen-interval, so the nightly index is picked up without an
- * explicit reload. */
+ * explicit reload. Answers to searches are kept in a cache shared by the
+ * workers, keyed by the committed state the handle reads, so a repeated
+ * search is answered from it exactly when searching again would give the
+ * same answer. */
 #ifndef PSEARCHD_WORKER_H
 #define PSEARCHD_WORKER_H
 
@@ -12,6 +15,7 @@
 
 #include <uv.h>
 
+#include "cache.h"
 #include "psearch/search.h"
 #include "request.h"
 
@@ -39,20 +43,26 @@ struct sd_job {
     char errmsg[256];
     long position;  /* EBADQUERY: byte offset in the query, else -1 */
     long long hits; /* "total" of a search or facets, else -1 */
+    int cached;     /* the answer came from the cache */
 };
 
 /* Prepares the workers: INDEX_DIR and DB_OPTS (how to open remote shards)
- * are copied. Call before the loop runs. Returns 0, or -1 when out of
- * memory. */
+ * are copied; CACHE_BYTES bounds the answer cache (0: none). Call before
+ * the loop runs. Returns 0, or -1 when out of memory. */
 int sd_worker_init(const char *index_dir, const ps_db_opts_t *db_opts,
-                   unsigned threads, uint64_t reopen_interval_ms);
+                   unsigned threads, uint64_t reopen_interval_ms,
+                   uint64_t cache_bytes);
 
 /* Queues JOB on LOOP's thread pool. Returns 0 or a negative libuv error;
  * on error JOB is still the caller's. */
 int sd_worker_submit(uv_loop_t *loop, sd_job_t *job);
 
-/* Asks every worker to move to the newest revision before its next job. */
+/* Asks every worker to move to the newest revision before its next job,
+ * and empties the answer cache. */
 void sd_worker_reload(void);
+
+/* The answer cache's counters; all zero without a cache. Any thread. */
+void sd_worker_cache_counters(sd_cache_counters_t *out);
 
 /* The reload epoch: how many reloads were asked for. */
 unsigned long sd_worker_epoch(void);

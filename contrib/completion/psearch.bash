@@ -96,7 +96,7 @@ _psearchd() {
     --tcp | --max-request-bytes | --max-clients | --idle-timeout | \
         --max-limit | --max-offset | --max-hits | --max-facets | \
         --query-budget | --max-output | --threads | --remote-timeout | \
-        --reopen-interval)
+        --reopen-interval | --cache-size)
         return
         ;;
     esac
@@ -120,7 +120,8 @@ _psearchd() {
 --max-output
 --threads
 --remote-timeout
---reopen-interval" "$cur"
+--reopen-interval
+--cache-size" "$cur"
 }
 
 _psearch() {
