@@ -365,13 +365,12 @@ extern "C" ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
     }
 }
 
-/* Adds the words T[0, N) with positions, and their stems: with positions
- * when STEM_POSITIONS, else only counted. Body stems go without: phrases
- * and hits reach a stem through its surface forms (record_forms()), and
- * leaving out a second position list per word halves Xapian's work. */
+/* Adds the words T[0, N) with positions, and, under STEM_PREFIX (if not
+ * NULL), their stems with positions too. Body words go without stems:
+ * the words of a stem are found through the synonym table
+ * (record_forms()), which halves what Xapian has to write. */
 static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
-                      const char *raw_prefix, const char *stem_prefix,
-                      bool stem_positions)
+                      const char *raw_prefix, const char *stem_prefix)
 {
     std::string term;
     for (size_t i = 0; i < n; i++) {
@@ -379,11 +378,10 @@ static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
             continue;
         term.assign(raw_prefix).append(t[i].term, t[i].term_len);
         doc.add_posting(term, t[i].pos);
-        term.assign(stem_prefix).append(t[i].stem, t[i].stem_len);
-        if (stem_positions)
+        if (stem_prefix) {
+            term.assign(stem_prefix).append(t[i].stem, t[i].stem_len);
             doc.add_posting(term, t[i].pos);
-        else
-            doc.add_term(term);
+        }
     }
 }
 
@@ -391,10 +389,10 @@ static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
  * to see most repeats, bounded so a huge vocabulary cannot grow memory. */
 const size_t MAX_FORMS_REMEMBERED = 262144;
 
-/* Records, for each body word new to this handle, that it is a surface form
- * of its stem: the synonym table of the first shard maps the stem term
- * ("Zrun") to its forms ("run", "runs", "running"), which the query parser
- * puts in phrases, NEAR and hits in place of the stem. Forms of documents
+/* Records, for each body word new to this handle, that it is a word of
+ * its stem: the synonym table of the first shard maps the stem's key
+ * ("Zrun") to its words ("run", "runs", "running"), which the query parser
+ * searches together wherever the stem is asked for. Words of documents
  * since removed stay: they only match nothing. */
 static void record_forms(ps_index_t *ix, const ps_token_t *t, size_t n)
 {
@@ -445,9 +443,9 @@ static Xapian::Document build_doc(const ps_docrec_t *r,
                                   const std::string &idterm)
 {
     Xapian::Document doc;
-    add_terms(doc, r->tokens, r->ntokens, "", PS__P_STEM, false);
+    add_terms(doc, r->tokens, r->ntokens, "", nullptr);
     add_terms(doc, r->title_tokens, r->ntitle_tokens, PS__P_TITLE,
-              PS__P_TITLE_STEM, true);
+              PS__P_TITLE_STEM);
     std::string term;
     for (size_t i = 0; i < r->nentities; i++) {
         const ps_entity_t *e = &r->entities[i];

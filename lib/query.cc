@@ -534,6 +534,15 @@ class parser
         return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
     }
 
+    /* TERMS weighed as one term, as a stem term would be. */
+    static Xapian::Query as_one(const std::vector<std::string> &terms)
+    {
+        if (terms.size() == 1)
+            return Xapian::Query(terms[0]);
+        return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(),
+                             terms.end());
+    }
+
     /* The words of SLOTS in sequence. */
     static Xapian::Query sequence(const std::vector<std::vector<std::string>> &slots)
     {
@@ -546,14 +555,13 @@ class parser
                              (Xapian::termcount)subs.size());
     }
 
-    /* The terms with positions that stand for the token T in a phrase, NEAR
-     * or hit: its term under RAW_PREFIX when STEM_PREFIX is empty, its
-     * title stem, or, for a body stem (the indexer
-     * gives stems no positions, which halves its work), every surface
-     * form the indexer met with that stem. It records them in the
-     * synonym table of the first shard, under the stem term. The form
-     * typed is always among them, so a form the index lacks matches
-     * nothing rather than failing. */
+    /* The terms that stand for the token T: its term under RAW_PREFIX
+     * when STEM_PREFIX is empty, its title stem, or, for a body stem (the
+     * index has no body stem terms: they would double its postings), every
+     * word the indexer met with that stem, which it records in the synonym
+     * table of the first shard under the stem's key. The word typed is
+     * always among them, so a query word the index lacks matches nothing
+     * rather than failing. */
     std::vector<std::string> forms(const ps_token_t *t, const char *raw_prefix,
                                    const char *stem_prefix)
     {
@@ -607,9 +615,12 @@ class parser
             it.empty = true;
             return it;
         }
-        /* One word matches by its stem; several (a compound's parts) must
-         * stand in sequence, which takes positions. */
-        it.q = stems.size() == 1 ? Xapian::Query(stems[0]) : sequence(slots);
+        /* One word matches by its stem (a body stem: any of its words);
+         * several (a compound's parts) must stand in sequence. */
+        it.q = slots.size() > 1 ? sequence(slots)
+               : std::strcmp(stem_prefix, PS__P_STEM) == 0
+                   ? as_one(slots[0])
+                   : Xapian::Query(stems[0]);
         it.plain = plain;
         if (slots.size() == 1)
             it.single = slots[0];
@@ -676,20 +687,14 @@ class parser
                 size_t at)
     {
         std::vector<std::vector<std::string>> slots;
-        std::string first_stem;
-        for (const ps_token_t *tok : analyse(t.text, at + 1)) {
-            if (slots.empty())
-                first_stem = term_of(tok, stem_prefix, true);
+        for (const ps_token_t *tok : analyse(t.text, at + 1))
             slots.push_back(forms(tok, raw_prefix, stem_prefix));
-        }
         if (slots.empty())
             fail(at, "empty phrase");
         count_terms(slots.size(), at);
         item it;
         /* A stemmed phrase of one word is that word's stem. */
-        bool stemmed = stem_prefix[0] != '\0';
-        it.q = slots.size() == 1 && stemmed ? Xapian::Query(first_stem)
-                                            : sequence(slots);
+        it.q = slots.size() == 1 ? as_one(slots[0]) : sequence(slots);
         if (slots.size() == 1)
             it.single = slots[0];
         ps__hitgroup g;

@@ -32,7 +32,10 @@ test_expect_success 'the gazetteer is not indexed as an article' '
 '
 test_expect_success 'xapian-delve sees stemmed, positioned and entity terms' '
     xapian-delve -1 -a "$IX" > "$TMP/terms"
-    grep -qx "Zguarante" "$TMP/terms"
+    grep -qx "guarantees" "$TMP/terms"
+    grep -qx "ZSguarante" "$TMP/terms"
+    # Body words have no stem terms: a stem is searched through its words.
+    lacks "^Zguarante" < "$TMP/terms"
     grep -qx "XPERSON:zelensky" "$TMP/terms"
     grep -qx "XORG:nato" "$TMP/terms"
     grep -qx "XTREATY:article-5" "$TMP/terms"
@@ -41,8 +44,6 @@ test_expect_success 'xapian-delve sees stemmed, positioned and entity terms' '
     grep -qx "Q$C/000_e38818ae5e4e4397.txt" "$TMP/terms"
     xapian-delve "$IX" | grep -qx "has positional information = true"
     xapian-delve -r 1 -t guarantees "$IX" | grep -q "record #1: [0-9]"
-    # Body stems have no positions: phrases reach them through their words.
-    xapian-delve -r 1 -t Zguarante "$IX" | grep -q "record #1:\$"
     xapian-delve -r 1 -t XTREATY:article-5 "$IX" | grep -q "record #1: [0-9]"
 '
 test_expect_success 'every alias of Zelensky is one entity term' '
