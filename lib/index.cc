@@ -26,6 +26,7 @@
 #include "layout.h"
 #include "psearch/analyzer.h"
 #include "psearch/index.h"
+#include "shardw.h"
 #include "shim.h"
 
 namespace fs = std::filesystem;
@@ -54,6 +55,9 @@ struct ps_index {
     size_t pending = 0; /* bytes of text since the last commit */
     /* Entity names already stored by this handle. */
     std::unordered_set<std::string> named;
+    /* A rebuild of several shards writes each on its own thread; empty
+     * otherwise. While they run, only they touch dbs. */
+    std::vector<std::unique_ptr<ps__shard_writer>> writers;
     /* Words whose stem this handle has recorded (see record_forms()). */
     std::unordered_set<std::string> forms;
     /* Spelling words added since the last commit, with how many documents
@@ -79,10 +83,26 @@ static std::string shard_name(unsigned gen, unsigned shard, unsigned n)
 
 /* The shard a path belongs to: a stable hash, so a file stays in its
  * shard from run to run. */
-static Xapian::WritableDatabase &shard_of(ps_index_t *ix, const char *path)
+static size_t shard_index(const ps_index_t *ix, const char *path)
 {
     size_t n = ix->dbs.size();
-    return ix->dbs[n == 1 ? 0 : XXH64(path, std::strlen(path), 0) % n];
+    return n == 1 ? 0 : XXH64(path, std::strlen(path), 0) % n;
+}
+
+static Xapian::WritableDatabase &shard_of(ps_index_t *ix, const char *path)
+{
+    return ix->dbs[shard_index(ix, path)];
+}
+
+/* Documents queued per shard writer thread. */
+const size_t WRITER_QUEUE = 32;
+
+/* Waits for the shard writers to finish what they were given, so that the
+ * calling thread may use the databases; throws a writer's failure. */
+static void drain_writers(ps_index_t *ix)
+{
+    for (auto &w : ix->writers)
+        w->drain();
 }
 
 static void set_metadata_all(ps_index_t *ix, const std::string &key,
@@ -91,8 +111,26 @@ static void set_metadata_all(ps_index_t *ix, const std::string &key,
     /* A sharded index is read through a stub that puts the shards side by
      * side, and Xapian answers metadata from the first one; every shard
      * carries it so any order works. */
-    for (auto &db : ix->dbs)
-        db.set_metadata(key, value);
+    for (size_t k = 0; k < ix->dbs.size(); k++) {
+        if (ix->writers.empty())
+            ix->dbs[k].set_metadata(key, value);
+        else
+            ix->writers[k]->set_metadata(key, value);
+    }
+}
+
+/* Commits every shard of a generation built aside; the writer threads
+ * commit theirs side by side. */
+static void commit_all(ps_index_t *ix)
+{
+    if (ix->writers.empty()) {
+        for (auto &db : ix->dbs)
+            ps__checkpoint(db);
+        return;
+    }
+    for (auto &w : ix->writers)
+        w->commit();
+    drain_writers(ix);
 }
 
 /* Reads the stub ("auto db.N", or one "auto db.N/shard.K" line per
@@ -229,6 +267,17 @@ static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
             ix->dbs.emplace_back(ix->dir + "/" + shard_name(ix->gen, k, n),
                                  Xapian::DB_CREATE_OR_OVERWRITE |
                                      Xapian::DB_BACKEND_GLASS);
+        /* Each batch is a transaction, committed by ps__checkpoint(): a
+         * build given up is then cancelled rather than written out, which
+         * Xapian 1.4 may fail to do without aborting when the disk is full
+         * or the file too large. */
+        for (auto &db : ix->dbs)
+            db.begin_transaction(false);
+        ix->in_txn = true;
+        if (n > 1)
+            for (auto &db : ix->dbs)
+                ix->writers.emplace_back(
+                    new ps__shard_writer(db, WRITER_QUEUE));
         set_metadata_all(ix, PS__META_FORMAT, PS__FORMAT);
         set_metadata_all(ix, PS__META_SHARDS, std::to_string(n));
         return;
@@ -327,6 +376,7 @@ extern "C" ps_status_t ps_index_stat(ps_index_t *ix, const char *path,
                                      ps_filestat_t *st)
 {
     try {
+        drain_writers(ix);
         Xapian::WritableDatabase &db = shard_of(ix, path);
         Xapian::docid id = find_doc(db, ps__id_term(path));
         if (!id)
@@ -352,6 +402,7 @@ extern "C" ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
                                       const ps_filestat_t *st)
 {
     try {
+        drain_writers(ix);
         Xapian::WritableDatabase &db = shard_of(ix, path);
         Xapian::docid id = find_doc(db, ps__id_term(path));
         if (!id)
@@ -606,7 +657,7 @@ static void learn_vocabulary(ps_index_t *ix)
         if (!stem.empty())
             first.add_synonym(PS__P_STEM + stem, word);
         if (++batch == VOCABULARY_BATCH) {
-            first.commit();
+            ps__checkpoint(first);
             batch = 0;
         }
     }
@@ -627,7 +678,8 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
 {
     try {
         std::string idterm = ps__id_term(rec->path);
-        Xapian::WritableDatabase &db = shard_of(ix, rec->path);
+        size_t k = shard_index(ix, rec->path);
+        Xapian::WritableDatabase &db = ix->dbs[k];
         if (!ix->aside) {
             Xapian::docid old = find_doc(db, idterm);
             if (old)
@@ -643,14 +695,21 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
         store_names(ix, rec);
         /* A generation built aside starts empty and sees each path once,
          * so it can skip the lookup replace_document() does. */
-        if (ix->aside)
+        if (!ix->writers.empty())
+            ix->writers[k]->add(std::move(doc));
+        else if (ix->aside)
             db.add_document(doc);
         else
             db.replace_document(idterm, doc);
         ix->pending += rec->len;
         if (ix->aside && ix->pending >= REBUILD_BATCH_BYTES) {
-            for (auto &d : ix->dbs)
-                d.commit();
+            if (ix->writers.empty()) {
+                commit_all(ix);
+            } else {
+                /* Queued, not awaited: the writers go on side by side. */
+                for (auto &w : ix->writers)
+                    w->commit();
+            }
             ix->pending = 0;
         }
         return PS_OK;
@@ -662,6 +721,7 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
 extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)
 {
     try {
+        drain_writers(ix);
         std::string idterm = ps__id_term(path);
         Xapian::WritableDatabase &db = shard_of(ix, path);
         Xapian::docid id = find_doc(db, idterm);
@@ -680,6 +740,7 @@ extern "C" ps_status_t ps_index_foreach_path(ps_index_t *ix, const char *prefix,
                                              void *ctx)
 {
     try {
+        drain_writers(ix);
         std::string path;
         size_t plen = std::strlen(prefix);
         for (auto &db : ix->dbs) {
@@ -710,6 +771,7 @@ extern "C" ps_status_t ps_index_foreach_path(ps_index_t *ix, const char *prefix,
 extern "C" ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out)
 {
     try {
+        drain_writers(ix);
         uint64_t n = 0;
         for (auto &db : ix->dbs)
             n += db.get_doccount();
@@ -728,8 +790,8 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
         /* Each shard commits atomically; a reader of a sharded index may
          * see one shard's new revision a moment before another's. */
         if (ix->aside) {
-            for (auto &db : ix->dbs)
-                db.commit();
+            commit_all(ix);
+            ix->writers.clear();
             learn_vocabulary(ix);
         }
         flush_spelling(ix);
@@ -766,6 +828,8 @@ extern "C" void ps_index_close(ps_index_t *ix)
 {
     if (!ix)
         return;
+    /* Stops the writer threads first: nothing more reaches the shards. */
+    ix->writers.clear();
     for (auto &db : ix->dbs) {
         try {
             if (ix->in_txn)

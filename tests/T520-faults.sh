@@ -108,18 +108,20 @@ intact() {
 # With RLIMIT_FSIZE, a write past the limit fails. The kernel also sends
 # SIGXFSZ, which kills a process that does not ignore it: psearch-index
 # must ignore it, so that write() fails with EFBIG and it can report it.
-for mode in --full ""; do
+for mode in --full "" "--full --shards 2"; do
     test_expect_success "a file size limit hit mid-commit (${mode:-incremental}): exit 74, message, index intact" '
         cp -a "$TMP/small" "$TMP/fsz"
         rc=0
         ( ulimit -f 100; exec "$BIN/psearch-index" --index "$TMP/fsz" '"$mode"' \
             "$TMP/corpus" ) 2>"$TMP/fsz.err" || rc=$?
+        # A sharded rebuild fails on a writer thread; it is given up too.
         cat "$TMP/fsz.err"
         assert_eq "$rc" 74
         grep -q "^psearch-index: .*File too large" "$TMP/fsz.err"
         intact "$TMP/fsz"
         "$BIN/psearch-index" --index "$TMP/fsz" "$TMP/corpus"
         assert_eq "$(doccount "$TMP/fsz")" 65
+        assert_eq "$(ls -d "$TMP"/fsz/db.* | wc -l)" 1
         rm -rf "$TMP/fsz"
     '
 done
@@ -130,7 +132,7 @@ if unshare -m true 2>/dev/null; then NS="unshare -m"
 elif unshare -rm true 2>/dev/null; then NS="unshare -rm"
 else NS=; fi
 if [ -n "$NS" ] && $NS sh -c "mkdir -p '$TMP/mnt' && mount -t tmpfs -o size=600k tmpfs '$TMP/mnt'" 2>/dev/null; then
-    for mode in --full ""; do
+    for mode in --full "" "--full --shards 2"; do
         test_expect_success "a full disk (tmpfs) mid-commit (${mode:-incremental}): exit 74, message, index intact" '
             rm -rf "$TMP/enospc"; mkdir -p "$TMP/enospc"
             $NS sh -c "mount -t tmpfs -o size=600k tmpfs \"$TMP/mnt\" &&

@@ -1,0 +1,76 @@
+/* Internal to the C++ shim: a thread that writes one shard of a generation
+ * built aside (inside a transaction, committed by ps__checkpoint()), so that the shards of a sharded index are written at the
+ * same time, one core each. Xapian's writes are most of indexing's work and
+ * a WritableDatabase may only be used by one thread at a time; giving each
+ * shard its own thread is how Xapian itself suggests using several cores.
+ *
+ * The owner hands it jobs in order (add a document, set a metadata key,
+ * commit). A job that fails stops the thread's work: the exception is kept
+ * and thrown again to the owner by the next push() or drain(). */
+#ifndef PSEARCH_SHARDW_H
+#define PSEARCH_SHARDW_H
+
+#ifndef __cplusplus
+#error "shardw.h is for the C++ shim only"
+#endif
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <xapian.h>
+
+/* Commits the changes of DB's open (unflushed) transaction and opens the
+ * next one. */
+void ps__checkpoint(Xapian::WritableDatabase &db);
+
+class ps__shard_writer
+{
+  public:
+    /* Starts a thread writing to DB, which must outlive this object and
+     * must not be used by anyone else until drain() returns. At most
+     * MAX_QUEUED jobs wait; push() blocks beyond that, which bounds the
+     * memory documents in flight take. */
+    ps__shard_writer(Xapian::WritableDatabase &db, size_t max_queued);
+
+    /* Stops the thread, dropping jobs not yet run. */
+    ~ps__shard_writer();
+
+    ps__shard_writer(const ps__shard_writer &) = delete;
+    ps__shard_writer &operator=(const ps__shard_writer &) = delete;
+
+    /* Queue DOC to be added (the writer takes the only handle on it:
+     * Xapian's reference counts are not atomic), a metadata KEY set to
+     * VALUE, or a checkpoint. Each throws the failure of an earlier job. */
+    void add(Xapian::Document &&doc);
+    void set_metadata(const std::string &key, const std::string &value);
+    void commit();
+
+    /* Waits until every queued job has run; throws the first failure. */
+    void drain();
+
+  private:
+    enum kind { ADD, METADATA, COMMIT };
+    struct job {
+        kind k;
+        Xapian::Document doc;
+        std::string key, value;
+    };
+
+    void push(job &&j);
+    void run();
+
+    Xapian::WritableDatabase &db_;
+    size_t max_queued_;
+    std::mutex mu_;
+    std::condition_variable work_, space_, idle_;
+    std::deque<job> queue_;
+    bool busy_ = false, stop_ = false;
+    std::exception_ptr failure_;
+    std::thread thread_;
+};
+
+#endif
