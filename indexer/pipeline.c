@@ -1,6 +1,7 @@
 /* The indexing pipeline: a ring of job slots, filled in order by the main
  * thread, prepared by workers in any order, and consumed in order, so
  * tokenizing and tagging run on other cores while Xapian writes. */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,8 @@ static void prepare(pipeline_t *p, pipe_job_t *j)
 static void *worker(void *arg)
 {
     pipeline_t *p = arg;
+    /* Named for top -H and perf. */
+    pthread_setname_np(pthread_self(), "psearch-analyze");
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (p->next_work == p->tail && !p->stop)

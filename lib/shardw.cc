@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include <pthread.h>
+
 void ps__checkpoint(Xapian::WritableDatabase &db)
 {
     db.commit_transaction();
@@ -66,6 +68,8 @@ void ps__shard_writer::drain()
 
 void ps__shard_writer::run()
 {
+    /* Named for top -H and perf. */
+    pthread_setname_np(pthread_self(), "psearch-shard");
     std::unique_lock<std::mutex> lk(mu_);
     for (;;) {
         work_.wait(lk, [&] { return stop_ || (!queue_.empty() && !failure_); });
