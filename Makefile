@@ -37,6 +37,11 @@ LIB_C    := $(wildcard lib/*.c)
 LIB_CC   := $(wildcard lib/*.cc)
 LIB_OBJ  := $(LIB_C:%.c=$(B)/%.o) $(LIB_CC:%.cc=$(B)/%.o)
 LIBA     := $(B)/libpsearch.a
+# The same objects as a shared object, which psearch loads only when it
+# searches by itself (cli/engine.h): asking the daemon needs no Xapian.
+ENGINE   := $(B)/libpsearch-engine.so
+# What psearch links of the library: the parts in plain C without Xapian.
+CLI_LIB  := $(B)/lib/status.o $(B)/lib/paths.o
 
 IDX_OBJ  := $(patsubst %.c,$(B)/%.o,$(wildcard indexer/*.c))
 SD_OBJ   := $(patsubst %.c,$(B)/%.o,$(wildcard searchd/*.c))
@@ -56,7 +61,7 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/%)
 
 .PHONY: all deps test check clean demo
-all: $(PROGS)
+all: $(PROGS) $(if $(CLI_OBJ),$(ENGINE))
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -77,9 +82,16 @@ $(B)/%.o: %.cc
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
+# Library objects are position-independent, for the engine.
+$(LIB_OBJ): HARDEN := $(filter-out -fPIE,$(HARDEN)) -fPIC
+
 $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
+
+$(ENGINE): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CXX) -shared $(filter-out -pie,$(LDFLAGS)) -o $@ $^ $(LIBS)
 
 bin/psearch-index: $(IDX_OBJ) $(LIBA)
 	@mkdir -p $(@D)
@@ -89,9 +101,12 @@ bin/psearchd: $(SD_OBJ) $(LIBA)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-bin/psearch: $(CLI_OBJ) $(LIBA)
+# Where make install puts the engine (LIBEXECDIR, contrib/install.mk).
+$(B)/cli/engine.o: CPPFLAGS += -DPS_ENGINE_DIR=\"$(LIBEXECDIR)\"
+
+bin/psearch: $(CLI_OBJ) $(CLI_LIB) | $(ENGINE)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ -lutf8proc -ljansson -ldl
 
 $(B)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(@D)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "engine.h"
 #include "psearch/paths.h"
 #include "psearch/search.h"
 #include "render.h"
@@ -369,6 +370,7 @@ static int term_width(void)
 typedef struct run {
     const options_t *o;
     ps_db_t *db;       /* direct */
+    const engine_t *eng; /* loaded with db */
     client_t *client;  /* through the daemon */
     int client_broken; /* the connection lost step: stop using it */
     char *index_dir;
@@ -417,7 +419,7 @@ static json_t *fetch_lines(void *ctx, const char *path, unsigned from,
     run_t *r = ctx;
     json_t *doc = NULL;
     if (r->db) {
-        if (ps_db_document(r->db, path, from, to, &doc) == PS_OK)
+        if (r->eng->db_document(r->db, path, from, to, &doc) == PS_OK)
             return doc;
         return NULL;
     }
@@ -611,10 +613,13 @@ static json_t *search_direct(run_t *r, const request_t *q)
                         "$PSEARCH_INDEX\n");
         return NULL;
     }
+    r->eng = engine_load();
+    if (!r->eng)
+        return NULL;
     char *errmsg = NULL;
     ps_db_opts_t dbo = {.remote_timeout_ms = (unsigned)o->timeout_ms,
                         .partial = o->partial};
-    ps_status_t st = ps_db_open_opts(r->index_dir, &dbo, &r->db, &errmsg);
+    ps_status_t st = r->eng->db_open_opts(r->index_dir, &dbo, &r->db, &errmsg);
     if (st == PS_ENOINDEX) {
         fprintf(stderr,
                 "psearch: no index in %s\n"
@@ -644,15 +649,15 @@ static json_t *search_direct(run_t *r, const request_t *q)
     };
     json_t *res = NULL;
     size_t pos = 0;
-    st = ps_search(r->db, &so, &res, &pos);
+    st = r->eng->search(r->db, &so, &res, &pos);
     if (st == PS_EBADQUERY) {
-        render_query_error(stderr, o->query, ps_db_errmsg(r->db), (long)pos,
+        render_query_error(stderr, o->query, r->eng->db_errmsg(r->db), (long)pos,
                            use_color(o->color, STDERR_FILENO));
         return NULL;
     }
     if (st != PS_OK) {
         fprintf(stderr, "psearch: %s: %s\n", ps_status_str(st),
-                ps_db_errmsg(r->db));
+                r->eng->db_errmsg(r->db));
         return NULL;
     }
     return res;
@@ -719,7 +724,7 @@ out:
     json_decref(res);
     client_close(r.client);
     if (r.db)
-        ps_db_close(r.db);
+        r.eng->db_close(r.db);
     free(r.index_dir);
     free(r.socket_path);
     free(cwd);

@@ -46,7 +46,7 @@ PS_NVIM_TAGS := $(if $(filter doc/%.txt,$(PS_NVIM_SRC)),doc/tags)
 PS_INSTALLED = \
     $(PROGS:bin/%=$(BINDIR)/%) \
     $(PS_MAN1:%=$(MANDIR)/man1/%) $(PS_MAN8:%=$(MANDIR)/man8/%) \
-    $(LIBEXECDIR)/psearch-reindex \
+    $(LIBEXECDIR)/psearch-reindex $(LIBEXECDIR)/libpsearch-engine.so \
     $(PS_UNITS:%=$(SYSTEMDUNITDIR)/%) $(PS_UNITS:%=$(SYSTEMDUSERUNITDIR)/%) \
     $(DOCDIR)/examples/psearch.conf $(DOCDIR)/examples/psearch.cron \
     $(PS_SHAREDIR)/entities.tsv \
@@ -89,6 +89,7 @@ install-check-prefix: all
 
 install: install-check-prefix
 	install -D -m 755 -t "$(DESTDIR)$(BINDIR)" $(PROGS)
+	install -D -m 644 $(ENGINE) "$(DESTDIR)$(LIBEXECDIR)/libpsearch-engine.so"
 	@$(foreach f,$(PS_MAN1),$(call ps_subst_install,644,contrib/man/$(f),$(MANDIR)/man1/$(f)) && ) true
 	@$(foreach f,$(PS_MAN8),$(call ps_subst_install,644,contrib/man/$(f),$(MANDIR)/man8/$(f)) && ) true
 	@$(call ps_subst_install,755,contrib/cron/psearch-reindex,$(LIBEXECDIR)/psearch-reindex)

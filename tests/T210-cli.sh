@@ -393,4 +393,19 @@ test_expect_success '--socket and --index: another index is an error' '
     grep -q "serves /elsewhere" "$TMP/err"
 '
 
+test_expect_success 'psearch loads Xapian only to search by itself' '
+    # Asking the daemon needs no engine: the program does not link it.
+    ldd "$BIN/psearch" | lacks xapian
+    ldd "$BIN/psearch" | lacks "libstdc++"
+    # Without its engine, searching directly fails with a clear message.
+    mkdir -p "$TMP/lonely/bin"
+    cp "$BIN/psearch" "$TMP/lonely/bin/"
+    rc=0
+    PSEARCH_SOCKET=$TMP/none.sock "$TMP/lonely/bin/psearch" --direct \
+        --index "$IX" peace 2>"$TMP/err" || rc=$?
+    cat "$TMP/err"
+    assert_eq $rc 2
+    grep -q "^psearch: cannot load the search engine: libpsearch-engine.so not found" "$TMP/err"
+'
+
 test_done

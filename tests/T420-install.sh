@@ -46,7 +46,8 @@ share/doc/psearch/examples/psearch.cron
 share/psearch/entities.tsv
 share/bash-completion/completions/psearch
 share/bash-completion/completions/psearch-index
-share/bash-completion/completions/psearchd"
+share/bash-completion/completions/psearchd
+lib/psearch/libpsearch-engine.so"
 FILES_755="bin/psearch bin/psearch-index bin/psearchd lib/psearch/psearch-reindex"
 
 test_expect_success 'install refuses a PREFIX the programs were not built for' '
