@@ -29,8 +29,8 @@ namespace
 
 const unsigned DEFAULT_LIMIT = 10;
 const unsigned DEFAULT_MAX_HITS = 50;
-const unsigned DEFAULT_MAX_MENTIONS = 10;
-const unsigned DEFAULT_MAX_ENTITIES = 20;
+const unsigned DEFAULT_MAX_MENTIONS = 3;
+const unsigned DEFAULT_MAX_ENTITIES = 10;
 const unsigned DEFAULT_FACET_DOCS = 1000;
 /* How often a search retries after its revision was overwritten. */
 const int MODIFIED_RETRIES = 3;

@@ -71,10 +71,10 @@ typedef struct ps_search_opts {
     unsigned limit;        /* results to return (default 10) */
     unsigned max_hits;     /* hits listed per result (default 50) */
     unsigned max_entities; /* entities listed per result, most mentioned
-                              first (default 20; "entity_count" has the
+                              first (default 10; "entity_count" has the
                               number of all) */
     unsigned max_mentions; /* mentions listed per entity of a result
-                              (default 10; "count" has them all) */
+                              (default 3; "count" has them all) */
     unsigned facets;       /* if > 0, entity facets: this many per type */
     unsigned facet_docs;   /* matching documents counted for facets
                               (default 1000) */
