@@ -1,11 +1,20 @@
 #!/bin/bash
 # run.sh: the whole benchmark of `make bench`, in one run. Indexes the slice
 # (or, with BENCH=large, the whole corpus) with psearch-index, omindex and
-# SQLite FTS5, times a nightly incremental run after 1% of the documents
-# changed, times the fixed query set (tests/bench/queries.txt) through
-# psearchd, psearch, raw in-process Xapian, quest, in-process FTS5 and rg,
-# measures psearchd's throughput with 1, 8 and 64 clients and the socket
-# floor, then writes BENCHMARKS.md and BENCHMARKS-latency.png (report.py).
+# SQLite FTS5 (psearch-index both with its default of one shard and with
+# --shards 2, which writes each shard on its own thread), times a nightly
+# incremental run after 1% of the documents changed, times the fixed query
+# set (tests/bench/queries.txt) through psearchd, psearch, raw in-process
+# Xapian, quest, in-process FTS5 and rg, measures psearchd's throughput
+# with 1, 8 and 64 clients and the socket floor, then writes BENCHMARKS.md
+# and BENCHMARKS-latency.png (report.py).
+#
+# psearchd runs twice on the same index: with --cache-size 0 (uncached:
+# every request is a search, the cost of a search) and with its defaults
+# (cached: the answer cache, so a request repeated against the same index
+# revision is a cache hit). The latency loops repeat one request, and the
+# throughput loops cycle over the 21 queries, so on the default daemon
+# they measure hits; both daemons are measured and reported.
 #
 # Everything runs on this machine: psearchd listens on a Unix socket in the
 # work folder only, and every loop is bounded in count and in time.
@@ -35,7 +44,8 @@ TB=build/bench
 JC=build/tests/jsonl_client
 R=$BD/results/$BENCH
 W=$BD/work-$BENCH
-SOCK=$W/ps.sock
+SOCK=$W/ps.sock   # psearchd --cache-size 0: every request is a search
+CSOCK=$W/psc.sock # psearchd with its defaults: the answer cache on
 
 log() { echo "bench: $*" >&2; }
 die() {
@@ -54,12 +64,13 @@ done
 
 rm -rf "$W" "$R.new"
 mkdir -p "$W" "$R.new"
-DPID=
+DPID="" CPID=""
 cleanup() {
-    if [ -n "$DPID" ]; then
-        kill "$DPID" 2>/dev/null || true
-        wait "$DPID" 2>/dev/null || true
-    fi
+    local p
+    for p in $DPID $CPID; do
+        kill "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
 }
 trap cleanup EXIT
 T_START=$(date +%s)
@@ -88,6 +99,9 @@ T_START=$(date +%s)
     echo "pn=$PN"
     echo "rgn=$RGN"
     echo "load_sec=$LOAD_SEC"
+    # The two psearchd's of the query sections (report.py reads this to
+    # tell results of this run.sh from those of an older one).
+    echo "psearchd_modes=uncached:--cache-size 0,cached:default"
 } >"$R.new/meta.txt"
 BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
 DOCS=$(find "$CORPUS" -type f | wc -l)
@@ -115,6 +129,7 @@ timed() {
 
 # 1. Indexing: each system REPEATS times from scratch, interleaved, so a
 # slow moment of the machine does not fall on one system only.
+# psearch-index-2 is psearch-index --shards 2: one writer thread per shard.
 cat >"$W/load.sql" <<EOF
 CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, body,
                                      tokenize='porter');
@@ -129,24 +144,33 @@ EOF
 : >"$W/timed.tsv"
 for r in $(seq "$REPEATS"); do
     log "indexing, round $r of $REPEATS"
-    rm -rf "$W/ps.idx" "$W/om.db" "$W/fts.db"
+    rm -rf "$W/ps.idx" "$W/ps2.idx" "$W/om.db" "$W/fts.db"
     timed psearch-index bin/psearch-index --index "$W/ps.idx" --stats \
         --no-progress -q "$CORPUS"
+    timed psearch-index-2 bin/psearch-index --index "$W/ps2.idx" \
+        --shards 2 --stats --no-progress -q "$CORPUS"
     timed omindex omindex --db "$W/om.db" --url / \
         --mime-type=txt:text/plain "$CORPUS"
     timed fts5 sqlite3 -bail "$W/fts.db" ".read $W/load.sql"
 done
 {
     echo "size	psearch-index	$(du -sb "$W/ps.idx" | cut -f1)"
+    echo "size	psearch-index-2	$(du -sb "$W/ps2.idx" | cut -f1)"
     echo "size	omindex	$(du -sb "$W/om.db" | cut -f1)"
     echo "size	fts5	$(du -sb "$W/fts.db" | cut -f1)"
     echo "stats	psearch-index	$(cat "$W/psearch-index.out" "$W/psearch-index.err" |
         grep '^psearch-index:' | tail -1)"
+    echo "stats	psearch-index-2	$(cat "$W/psearch-index-2.out" \
+        "$W/psearch-index-2.err" | grep '^psearch-index:' | tail -1)"
 } >"$R.new/index_sizes.tsv"
 n_fts=$(sqlite3 "$W/fts.db" 'SELECT count(*) FROM docs')
 n_om=$(xapian-delve "$W/om.db" | sed -n 's/^number of documents = //p')
 n_ps=$(xapian-delve "$W/ps.idx" | sed -n 's/^number of documents = //p')
-echo "docs	$n_ps	$n_om	$n_fts" >>"$R.new/index_sizes.tsv"
+n_ps2=$(xapian-delve "$W/ps2.idx" | sed -n 's/^number of documents = //p')
+# psearch, omindex, FTS5, then psearch --shards 2 (last, so that the first
+# three stay where an older report.py reads them).
+echo "docs	$n_ps	$n_om	$n_fts	$n_ps2" >>"$R.new/index_sizes.tsv"
+rm -rf "$W/ps2.idx"
 
 # 2. The nightly run: a copy indexed once, then REPEATS times a different
 # 1% of its files edited (one line appended) and psearch-index run again.
@@ -184,14 +208,23 @@ with open(w + "/q.ps", "w") as ps, open(w + "/q.fts", "w") as fts, \
 EOF
 NQ=$(wc -l <"$W/q.ps")
 
-log "starting psearchd"
-bin/psearchd --index "$W/ps.idx" --socket "$SOCK" 2>"$W/psearchd.log" &
+log "starting psearchd twice: --cache-size 0, and the default (cached)"
+bin/psearchd --index "$W/ps.idx" --socket "$SOCK" --cache-size 0 \
+    2>"$W/psearchd.log" &
 DPID=$!
-for i in $(seq 100); do
-    echo '{"op":"ping"}' | $JC "$SOCK" --timeout 1 >/dev/null 2>&1 && break
-    [ "$i" -lt 100 ] || die "psearchd did not answer: $(tail -3 "$W/psearchd.log")"
-    sleep 0.1
-done
+bin/psearchd --index "$W/ps.idx" --socket "$CSOCK" 2>"$W/psearchd-cached.log" &
+CPID=$!
+# wait_up SOCKET LOG: waits (10 s at most) until psearchd answers a ping.
+wait_up() {
+    local i
+    for i in $(seq 100); do
+        echo '{"op":"ping"}' | $JC "$1" --timeout 1 >/dev/null 2>&1 && return
+        sleep 0.1
+    done
+    die "psearchd on $1 did not answer: $(tail -3 "$2")"
+}
+wait_up "$SOCK" "$W/psearchd.log"
+wait_up "$CSOCK" "$W/psearchd-cached.log"
 
 log "in-process floors: raw Xapian, whole results, FTS5"
 $TB/rawq "$W/ps.idx" "$W/q.ps" "$QN" 20 >"$W/raw.tsv"
@@ -213,12 +246,22 @@ for i in $(seq "$NQ"); do
     total=$(echo "$answer" | grep -o '"total":[0-9]*' | head -1 | cut -d: -f2)
     case $answer in *'"total_exact":false'*) total="~$total" ;; esac
     bytes=${#answer}
+    # The cached daemon's first answer (a miss) must be the same search.
+    canswer=$(printf '%s\n' "$js" | $JC "$CSOCK" --timeout 10)
+    case $canswer in *'"ok":true'*) ;; *) die "cached psearchd: $q: ${canswer:0:300}" ;; esac
+    ctotal=$(echo "$canswer" | grep -o '"total":[0-9]*' | head -1 | cut -d: -f2)
+    [ "$ctotal" = "${total#\~}" ] ||
+        die "$q: $ctotal matches from the cached psearchd, $total without cache"
     psd=$(printf '%s\n' "$js" | $JC "$SOCK" --latency "$QN" --warmup 20 |
+        sed 's/.*median_us=\([0-9]*\) p99_us=\([0-9]*\).*/\1\t\2/')
+    psdc=$(printf '%s\n' "$js" | $JC "$CSOCK" --latency "$QN" --warmup 20 |
         sed 's/.*median_us=\([0-9]*\) p99_us=\([0-9]*\).*/\1\t\2/')
     direct=$($TB/spawnt "$PN" 2 60 bin/psearch --index "$W/ps.idx" --direct \
         --color=never -- "$q")
     viad=$($TB/spawnt "$PN" 2 60 bin/psearch --index "$W/ps.idx" \
         --socket "$SOCK" --color=never -- "$q")
+    viadc=$($TB/spawnt "$PN" 2 60 bin/psearch --index "$W/ps.idx" \
+        --socket "$CSOCK" --color=never -- "$q")
     qq=$(cat "$W/quest.$i")
     quest=$($TB/spawnt "$PN" 2 60 "${QUEST[@]}" -- "$qq")
     quest_total=$("${QUEST[@]}" -- "$qq" 2>/dev/null |
@@ -231,18 +274,25 @@ for i in $(seq "$NQ"); do
     full=$(sed -n "${i}p" "$W/full.tsv" | cut -f2,3)
     fts=$(sed -n "${i}p" "$W/fts.tsv" | cut -f2,3)
     fts_rows=$(sed -n "${i}p" "$W/fts.tsv" | cut -f4)
-    # One line per query; times in microseconds, "median p99" pairs.
-    printf '%s\n' "$i	$(cat "$W/kind.$i")	$q	$total	$bytes	$psd	$raw	$full	$(echo "$direct" | cut -f1,2)	$(echo "$viad" | cut -f1,2)	$(echo "$quest" | cut -f1,2)	$fts	$(echo "$rg" | cut -f1,2)	${quest_total:-?}	$fts_rows	$rg_files" \
+    # One line per query; times in microseconds, "median p99" pairs. psd
+    # and viad are the uncached daemon's; the cached daemon's (psdc, viadc)
+    # come last, after the counts, as an older report.py expects the rest.
+    printf '%s\n' "$i	$(cat "$W/kind.$i")	$q	$total	$bytes	$psd	$raw	$full	$(echo "$direct" | cut -f1,2)	$(echo "$viad" | cut -f1,2)	$(echo "$quest" | cut -f1,2)	$fts	$(echo "$rg" | cut -f1,2)	${quest_total:-?}	$fts_rows	$rg_files	$psdc	$(echo "$viadc" | cut -f1,2)" \
         >>"$R.new/queries.tsv"
 done
 
-# 4. Throughput: 1, 8 and 64 clients, each a closed loop over the query set.
+# 4. Throughput: 1, 8 and 64 clients, each a closed loop over the query
+# set, against the uncached and the cached daemon in turn.
 : >"$R.new/load.tsv"
 for c in 1 8 64; do
-    log "throughput, $c clients, $LOAD_SEC s"
-    line=$($TB/loadgen "$SOCK" "$W/q.json" "$c" "$LOAD_SEC" "$LOAD_MAX" 1)
-    echo "$line" >>"$R.new/load.tsv"
-    log "  $line"
+    for mode in uncached cached; do
+        s=$SOCK
+        [ $mode = uncached ] || s=$CSOCK
+        log "throughput, $mode, $c clients, $LOAD_SEC s"
+        line=$($TB/loadgen "$s" "$W/q.json" "$c" "$LOAD_SEC" "$LOAD_MAX" 1)
+        echo "$mode $line" >>"$R.new/load.tsv"
+        log "  $line"
+    done
 done
 # The harness's own ceiling: the same clients asking only "ping", which
 # psearchd answers on its loop thread without searching.
@@ -250,8 +300,15 @@ for i in $(seq 100); do echo '{"op":"ping"}'; done >"$W/ping.json"
 line=$($TB/loadgen "$SOCK" "$W/ping.json" 8 "$LOAD_SEC" "$LOAD_MAX" 1)
 echo "ping $line" >>"$R.new/load.tsv"
 log "  ping: $line"
+# The answer caches' counters, as evidence of what each daemon measured.
+{
+    printf 'uncached\t%s\n' "$(echo '{"op":"stats"}' |
+        $JC "$SOCK" --timeout 10 | grep -o '"cache":{[^}]*}' || true)"
+    printf 'cached\t%s\n' "$(echo '{"op":"stats"}' |
+        $JC "$CSOCK" --timeout 10 | grep -o '"cache":{[^}]*}' || true)"
+} >"$R.new/cache.tsv"
 cleanup
-DPID=
+DPID="" CPID=""
 
 # 5. Shards: the corpus indexed into 1, 2 and 4 shards, and the query set
 # answered in process (whole results) from each, read through the stub.
