@@ -233,7 +233,11 @@ $TB/fts5q "$W/fts.db" "$W/q.fts" "$QN" 20 >"$W/fts.tsv"
 log "socket floor"
 $TB/echo "$W/echo.sock" 20000 1000 100 >"$R.new/echo.tsv"
 
-QUEST=(quest -d "$W/ps.idx" -m 10 -o and -f "phrase,boolean,lovehate,wildcard"
+# -s none: the index has no stem terms for quest's stemming to look up (a
+# stem is searched through its words, which quest does not know), so quest
+# searches the words as typed.
+QUEST=(quest -d "$W/ps.idx" -m 10 -o and -s none
+    -f "phrase,boolean,lovehate,wildcard"
     -b person:XPERSON: -b place:XPLACE: -b org:XORG: -b treaty:XTREATY:
     -p title:S)
 : >"$R.new/queries.tsv"
