@@ -537,11 +537,16 @@ static int choose_route(run_t *r)
 typedef struct request {
     int facets_op; /* totals and facets only: the daemon's "facets" op */
     unsigned limit, offset, max_hits, facets;
+    int lines; /* the hit lines' text comes with the results */
 } request_t;
 
 static request_t make_request(const options_t *o)
 {
-    request_t q = {0, o->limit, o->offset, o->max_hits, o->facets};
+    /* Lines are asked for where they are printed, in the one answer: a
+     * request per result for them cost more than the search. --json
+     * prints the answer as it comes, and stays as it was. */
+    request_t q = {0, o->limit, o->offset, o->max_hits, o->facets,
+                   o->mode != RENDER_JSON};
     if (o->count && o->facets) {
         q.facets_op = 1;
     } else if (o->count) {
@@ -550,6 +555,7 @@ static request_t make_request(const options_t *o)
         q.limit = 1;
         q.offset = 0;
         q.max_hits = 1;
+        q.lines = 0;
     }
     return q;
 }
@@ -572,6 +578,8 @@ static json_t *search_daemon(run_t *r, const request_t *q, int *busy)
             json_object_set_new(req, "max_hits", json_integer(q->max_hits));
         if (req && q->facets)
             json_object_set_new(req, "facets", json_integer(q->facets));
+        if (req && q->lines)
+            json_object_set_new(req, "lines", json_true());
     }
     char err[512];
     json_t *resp = NULL;
@@ -646,6 +654,7 @@ static json_t *search_direct(run_t *r, const request_t *q)
         .max_hits = q->facets_op ? 0 : q->max_hits,
         .facets = q->facets,
         .no_results = q->facets_op,
+        .hit_lines = q->lines,
     };
     json_t *res = NULL;
     size_t pos = 0;

@@ -306,18 +306,25 @@ static size_t collect_hits(const json_t *r, hit_t **out)
     return k;
 }
 
-/* The text of a document's lines, fetched once per result. */
+/* The text of a result's hit lines: the "lines" the answer carries, or
+ * else fetched once per result. */
 typedef struct lines {
+    const json_t *given; /* the result's "lines": {"N": text} */
     json_t *doc;
     const char *text;
     size_t len;
     unsigned first;
 } lines_t;
 
-static void lines_fetch(lines_t *L, const render_opts_t *o, const char *path,
-                        const hit_t *h, size_t n)
+static void lines_fetch(lines_t *L, const render_opts_t *o, const json_t *r,
+                        const char *path, const hit_t *h, size_t n)
 {
     memset(L, 0, sizeof *L);
+    const json_t *given = json_object_get(r, "lines");
+    if (json_is_object(given)) {
+        L->given = given;
+        return;
+    }
     if (!n || !o->fetch)
         return;
     L->doc = o->fetch(o->fetch_ctx, path, h[0].line, h[n - 1].line);
@@ -338,6 +345,16 @@ static void lines_fetch(lines_t *L, const render_opts_t *o, const char *path,
 static int lines_get(const lines_t *L, unsigned line, const char **s,
                      size_t *len)
 {
+    if (L->given) {
+        char key[16];
+        snprintf(key, sizeof key, "%u", line);
+        const json_t *t = json_object_get(L->given, key);
+        if (!json_is_string(t))
+            return -1;
+        *s = json_string_value(t);
+        *len = json_string_length(t);
+        return 0;
+    }
     if (!L->text || line < L->first)
         return -1;
     const char *p = L->text, *end = L->text + L->len;
@@ -431,7 +448,7 @@ static void human_result(FILE *out, const json_t *r, const render_opts_t *o)
     hit_t *h;
     size_t n = collect_hits(r, &h);
     lines_t L;
-    lines_fetch(&L, o, path, h, n);
+    lines_fetch(&L, o, r, path, h, n);
     size_t printed = 0;
     span_t *sp = n ? calloc(n, sizeof *sp) : NULL;
     for (size_t i = 0; sp && i < n;) {
@@ -484,7 +501,7 @@ static void vimgrep_result(FILE *out, const json_t *r, const render_opts_t *o)
     hit_t *h;
     size_t n = collect_hits(r, &h);
     lines_t L;
-    lines_fetch(&L, o, path, h, n);
+    lines_fetch(&L, o, r, path, h, n);
     for (size_t i = 0; i < n; i++) {
         const char *s = "";
         size_t len = 0;

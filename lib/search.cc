@@ -378,9 +378,9 @@ class result_builder
 {
   public:
     result_builder(ps_db_t *d, const ps__parsed &p, unsigned max_hits,
-                   unsigned max_mentions, unsigned max_entities)
+                   unsigned max_mentions, unsigned max_entities, bool lines)
         : d_(d), p_(p), max_hits_(max_hits), max_mentions_(max_mentions),
-          max_entities_(max_entities)
+          max_entities_(max_entities), lines_(lines)
     {
     }
 
@@ -407,6 +407,20 @@ class result_builder
                                 (json_int_t)(hits[i].off - dd.lines[line]) + 1,
                                 "length", (json_int_t)hits[i].len));
         }
+        if (lines_) {
+            json_t *jl = jnew(json_object());
+            jset(r.j, "lines", jl);
+            char key[16];
+            for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
+                size_t line = dd.line_of(hits[i].off);
+                std::snprintf(key, sizeof key, "%zu", line + 1);
+                if (!json_object_get(jl, key))
+                    json_object_set_new(
+                        jl, key,
+                        jstr(dd.text + dd.lines[line],
+                             dd.line_end(line) - dd.lines[line]));
+            }
+        }
         jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
         jset(r.j, "entities", entities(dd));
         jset(r.j, "entity_count", json_integer((json_int_t)dd.ents.size()));
@@ -419,6 +433,7 @@ class result_builder
     unsigned max_hits_;
     size_t max_mentions_;
     size_t max_entities_;
+    bool lines_;
 
     std::vector<Xapian::termpos> positions(Xapian::docid did,
                                            const std::string &term)
@@ -835,7 +850,8 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
     jset(out.j, "results", results);
     result_builder rb(d, p, max_hits,
                       o->max_mentions ? o->max_mentions : DEFAULT_MAX_MENTIONS,
-                      o->max_entities ? o->max_entities : DEFAULT_MAX_ENTITIES);
+                      o->max_entities ? o->max_entities : DEFAULT_MAX_ENTITIES,
+                      o->hit_lines != 0);
     unsigned rank = o->offset;
     for (auto m = ms.begin(); m != ms.end(); ++m) {
         if (o->raw)

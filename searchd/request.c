@@ -48,8 +48,9 @@ static int fail(sd_request_error_t *err, int code, const char *fmt, ...)
 
 /* The fields each operation accepts besides "id" and "op". Unknown fields
  * are refused, so that a misspelt "limt" is noticed, not ignored. */
-static const char *const op_fields[SD_OP__COUNT][6] = {
-    [SD_OP_SEARCH] = {"q", "limit", "offset", "max_hits", "facets", NULL},
+static const char *const op_fields[SD_OP__COUNT][7] = {
+    [SD_OP_SEARCH] = {"q", "limit", "offset", "max_hits", "facets", "lines",
+                      NULL},
     [SD_OP_FACETS] = {"q", "limit", NULL},
     [SD_OP_DOC] = {"path", "from", "to", NULL},
 };
@@ -89,6 +90,19 @@ static int get_uint(json_t *o, const char *key, json_int_t max,
     return 0;
 }
 
+/* Reads an optional boolean field. */
+static int get_bool(json_t *o, const char *key, int *out,
+                    sd_request_error_t *err)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v))
+        return fail(err, SD_EBADREQ, "\"%s\" must be true or false", key);
+    *out = json_is_true(v);
+    return 0;
+}
+
 static int get_string(json_t *o, const char *key, const char **out,
                       sd_request_error_t *err)
 {
@@ -115,7 +129,8 @@ static int parse_args(json_t *o, const sd_request_limits_t *lim,
             get_uint(o, "max_hits", lim->max_hits, "max-hits", &r->max_hits,
                      err) ||
             get_uint(o, "facets", lim->max_facets, "max-facets", &r->facets,
-                     err))
+                     err) ||
+            get_bool(o, "lines", &r->lines, err))
             return -1;
         return 0;
     case SD_OP_FACETS:

@@ -64,6 +64,7 @@ typedef struct sd_request {
     sd_op_t op;
     const char *q; /* search, facets */
     unsigned limit, offset, max_hits, facets;
+    int lines;        /* search: each result carries its hit lines' text */
     const char *path; /* doc */
     unsigned from, to;
 } sd_request_t;

@@ -179,6 +179,7 @@ static json_t *run_op(ps_db_t *db, sd_job_t *job)
         o.offset = r->offset;
         o.limit = r->limit;
         o.max_hits = r->max_hits;
+        o.hit_lines = r->lines;
         o.facets = r->facets;
         o.time_budget = job->time_budget;
         o.no_results = r->op == SD_OP_FACETS;
@@ -294,8 +295,8 @@ static void make_key(ps_db_t *db, const sd_request_t *r, answer_key_t *k)
      * snapshot key has no NUL and the fields have a fixed size, so the
      * query is what remains and no two requests share a key. The query
      * budget and the other settings are the same for every request. */
-    uint32_t f[5] = {(uint32_t)r->op, r->limit, r->offset, r->max_hits,
-                     r->facets};
+    uint32_t f[6] = {(uint32_t)r->op, r->limit,    r->offset,
+                     r->max_hits,     r->facets,   (uint32_t)r->lines};
     size_t sl = strlen(snap), ql = strlen(r->q);
     k->len = sl + 1 + sizeof f + ql;
     if (!(k->bytes = malloc(k->len)))

@@ -40,6 +40,28 @@ test_expect_success 'search "Article 5" returns 3 results, ranked' '
     awk -v a="$s0" -v b="$s2" "BEGIN { exit !(a >= b) }"
 '
 
+test_expect_success '"lines": true carries the text of every hit line' '
+    ask "$SOCK" "{\"id\":1,\"op\":\"search\",\"q\":\"Article 5\",\"lines\":true}" \
+        "{\"id\":2,\"op\":\"search\",\"q\":\"Article 5\"}" \
+        "{\"id\":3,\"op\":\"search\",\"q\":\"x\",\"lines\":1}" >"$TMP/lines"
+    sed -n 1p "$TMP/lines" >"$TMP/with"
+    n=$("$GET" .results# <"$TMP/with")
+    [ "$n" = 3 ]
+    for r in 0 1 2; do
+        path=$("$GET" .results[$r].path <"$TMP/with")
+        h=$("$GET" .results[$r].hits# <"$TMP/with")
+        [ "$h" -gt 0 ]
+        for i in $(seq 0 $((h - 1))); do
+            line=$("$GET" .results[$r].hits[$i].line <"$TMP/with")
+            assert_eq "$("$GET" ".results[$r].lines.$line" <"$TMP/with")" \
+                "$(sed -n "${line}p" "$path")"
+        done
+    done
+    # Without it, no lines; a value other than true or false is refused.
+    sed -n 2p "$TMP/lines" | "$GET" .results[0].lines | grep -qx "<missing>"
+    sed -n 3p "$TMP/lines" | "$GET" .error.code | grep -qx EBADREQ
+'
+
 test_expect_success 'pipelined requests are answered in order' '
     printf "%s\n" "{\"id\":1,\"op\":\"search\",\"q\":\"Article 5\"}" \
         "{\"id\":\"two\",\"op\":\"ping\"}" \

@@ -76,6 +76,9 @@ typedef struct ps_search_opts {
     unsigned max_mentions; /* mentions listed per entity of a result
                               (default 3; "count" has them all) */
     unsigned facets;       /* if > 0, entity facets: this many per type */
+    int hit_lines;         /* each result also carries "lines": {"N": the
+                              text of line N} for the lines of its listed
+                              hits, all a grep-like display needs */
     unsigned facet_docs;   /* matching documents counted for facets
                               (default 1000) */
     double time_budget;    /* seconds for the match, 0 for none */
