@@ -832,6 +832,21 @@ std::string suggest(ps_db_t *d, const ps__parsed &p)
     return changed ? out : std::string();
 }
 
+/* How many matches Xapian looks at before it may estimate the total. A
+ * word searched through its several forms (OP_SYNONYM) has no exact
+ * document count, only an estimate (~140 for 114 documents); when the
+ * query's terms are rare, counting every match costs little and the total
+ * is exact. */
+static Xapian::doccount check_at_least(ps_db_t *d, const Xapian::Query &q)
+{
+    const Xapian::doccount least = 100, budget = 2000;
+    Xapian::doccount sum = 0;
+    for (auto t = q.get_unique_terms_begin();
+         t != q.get_unique_terms_end() && sum <= budget; ++t)
+        sum += d->db.get_termfreq(*t);
+    return sum <= budget ? std::max(least, sum) : least;
+}
+
 json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
 {
     auto t0 = std::chrono::steady_clock::now();
@@ -844,7 +859,8 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
     unsigned limit = o->limit ? o->limit : DEFAULT_LIMIT;
     unsigned max_hits = o->max_hits ? o->max_hits : DEFAULT_MAX_HITS;
     Xapian::MSet ms = enq.get_mset(o->no_results ? 0 : o->offset,
-                                   o->no_results ? 0 : limit, 100);
+                                   o->no_results ? 0 : limit,
+                                   check_at_least(d, p.query));
     jref out(json_object());
     json_t *results = jnew(json_array());
     jset(out.j, "results", results);
