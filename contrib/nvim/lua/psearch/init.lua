@@ -208,9 +208,31 @@ local function show_results(query, res, texts)
   open_qf()
 end
 
+-- The hit lines' text that came with the answer ("lines": true), by
+-- result and line number; nil when a result with hits lacks it (a daemon
+-- older than that field).
+local function given_lines(results)
+  local texts = {}
+  for i, r in ipairs(results) do
+    if type(r.lines) == 'table' then
+      local t = {}
+      for k, line in pairs(r.lines) do
+        if tonumber(k) and type(line) == 'string' then
+          t[tonumber(k)] = line
+        end
+      end
+      texts[i] = t
+    elseif type(r.hits) == 'table' and #r.hits > 0 then
+      return nil
+    end
+  end
+  return texts
+end
+
 -- Asks the daemon, on the same connection, for the lines that hold each
 -- result's hits (one doc request per result, from its first hit line to
--- its last), then calls done(texts) in the main loop. The text comes from
+-- its last), then calls done(texts) in the main loop: for a daemon that
+-- does not send them with the answer. The text comes from
 -- the index, not the file on disk, because that is the text the hits'
 -- lines and columns were computed on. A doc the daemon refuses (say, the
 -- article was removed by a reindex meanwhile) leaves texts[i] nil; a
@@ -274,6 +296,7 @@ function M.search(query)
     q = query,
     limit = number_setting('psearch_limit', 100),
     max_hits = number_setting('psearch_max_hits', 50),
+    lines = true,
   }, function(err, res)
     if gen ~= generation then
       conn:close()
@@ -295,6 +318,12 @@ function M.search(query)
       return
     end
     res.results = results
+    local texts = given_lines(results)
+    if texts then
+      conn:close()
+      show_results(query, res, texts)
+      return
+    end
     fetch_lines(conn, results, function(texts)
       conn:close()
       if gen == generation then
