@@ -377,8 +377,9 @@ static void set_stat_values(Xapian::Document &doc, const ps_filestat_t *st)
     doc.add_value(PS__V_HASH, buf);
 }
 
-/* The value of slot SLOT for document DID, read from an iterator over the
- * slot that only moves forward, as documents are visited in order. */
+/* The value of document DID from IT, an iterator over one value slot that
+ * only moves forward, as documents are visited in order; "" if DID has
+ * none. */
 static std::string value_at(Xapian::ValueIterator &it,
                             const Xapian::ValueIterator &end,
                             Xapian::docid did)
@@ -493,7 +494,10 @@ static void record_forms(ps_index_t *ix, const ps_token_t *t, size_t n)
 {
     std::string word, stem;
     for (size_t i = 0; i < n; i++) {
-        if (t[i].term_len == 0 || t[i].term_len > PS__MAX_TERM)
+        /* A compound whole is searched through its parts, never as a stem
+         * (learn_vocabulary() leaves it out too). */
+        if (t[i].term_len == 0 || t[i].term_len > PS__MAX_TERM ||
+            (t[i].flags & PS_TOK_COMPOUND))
             continue;
         word.assign(t[i].term, t[i].term_len);
         if (ix->forms.count(word))
