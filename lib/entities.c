@@ -50,7 +50,7 @@ static const struct {
     [PS_ENT_PLACE] = {"place", "XPLACE:"},
     [PS_ENT_ORG] = {"org", "XORG:"},
     [PS_ENT_TREATY] = {"treaty", "XTREATY:"},
-    [PS_ENT_NAME] = {"name", "XNAME:"},
+    [PS_ENT_MISC] = {"misc", "XMISC:"},
 };
 
 const char *ps_entity_type_name(ps_entity_type_t t)
@@ -409,12 +409,10 @@ static ps_status_t parse_line(struct loader *ld, const char *line, size_t len)
         tname[fl[1]] = '\0';
         type = ps_entity_type_parse(tname);
     }
-    /* "name" is the type of names nobody has identified; a gazetteer
-     * entry is identified by definition. */
-    if (type < 0 || type == PS_ENT_NAME) {
+    if (type < 0) {
         set_errmsg(ld->errmsg,
                    "%s:%zu: unknown type '%.*s' (expected person, place, "
-                   "org or treaty)",
+                   "org, treaty or misc)",
                    ld->path, ld->line, (int)fl[1], f[1]);
         return PS_EINVAL;
     }

@@ -58,7 +58,7 @@ const unsigned MAX_QUERY_TERMS = 256;
 const size_t MAX_FORMS = 64;
 
 const char *const FIELDS[] = {"title", "path",   "date", "person", "place",
-                              "org",   "treaty", "name", "entity"};
+                              "org",   "treaty", "misc", "entity"};
 
 bool is_field(const std::string &f)
 {

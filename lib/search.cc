@@ -687,7 +687,7 @@ class result_builder
             const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
             json_t *o = jnew(json_object());
             jpush(out.j, o);
-            jset(o, "type", json_string(type ? type : "name"));
+            jset(o, "type", json_string(type ? type : "misc"));
             jset(o, "id", jstr(e->id.data(), e->id.size()));
             jset(o, "name", jstr(e->name.data(), e->name.size()));
             jset(o, "count", json_integer((json_int_t)e->mentions.size()));

@@ -649,7 +649,7 @@ static int in_list(int list, const char *term)
 enum { R_NAME, R_PLACE, R_TREATY, R_ORG, R_PERSON };
 
 static const ps_entity_type_t rank_type[] = {
-    [R_NAME] = PS_ENT_NAME,     [R_PLACE] = PS_ENT_PLACE,
+    [R_NAME] = PS_ENT_MISC,     [R_PLACE] = PS_ENT_PLACE,
     [R_TREATY] = PS_ENT_TREATY, [R_ORG] = PS_ENT_ORG,
     [R_PERSON] = PS_ENT_PERSON,
 };

@@ -166,7 +166,7 @@ place:
 org:
 treaty:
 entity:
-name:
+misc:
 title:
 path:
 date:"

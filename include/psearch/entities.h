@@ -16,19 +16,19 @@ typedef enum {
     PS_ENT_PERSON = 0,
     PS_ENT_PLACE,
     PS_ENT_ORG,
-    PS_ENT_TREATY, /* treaties, plans, agreements and events */
-    PS_ENT_NAME,   /* a name whose kind no cue revealed */
+    PS_ENT_TREATY, /* treaties, plans, agreements, memoranda, accords */
+    PS_ENT_MISC,   /* other names: nationalities, events, titles */
     PS_ENT__COUNT
 } ps_entity_type_t;
 
-/* "person", "place", "org", "treaty", "name"; NULL when out of range. */
+/* "person", "place", "org", "treaty", "misc"; NULL when out of range. */
 PS_EXPORT const char *ps_entity_type_name(ps_entity_type_t t);
 
 /* Parses a type name (as above, case-insensitive). Returns -1 if unknown. */
 PS_EXPORT int ps_entity_type_parse(const char *name);
 
 /* The Xapian term prefix of a type: "XPERSON:", "XPLACE:", "XORG:",
- * "XTREATY:", "XNAME:". NULL when out of range. */
+ * "XTREATY:", "XMISC:". NULL when out of range. */
 PS_EXPORT const char *ps_entity_type_prefix(ps_entity_type_t t);
 
 /* A gazetteer entry. Strings are owned by the gazetteer. */

@@ -245,7 +245,7 @@ static void test_type_names(void **state)
 {
     (void)state;
     assert_string_equal(ps_entity_type_name(PS_ENT_PERSON), "person");
-    assert_string_equal(ps_entity_type_name(PS_ENT_NAME), "name");
+    assert_string_equal(ps_entity_type_name(PS_ENT_MISC), "misc");
     assert_null(ps_entity_type_name(PS_ENT__COUNT));
     assert_null(ps_entity_type_name((ps_entity_type_t)-1));
     assert_int_equal(ps_entity_type_parse("place"), PS_ENT_PLACE);
@@ -257,7 +257,7 @@ static void test_type_names(void **state)
     assert_string_equal(ps_entity_type_prefix(PS_ENT_PLACE), "XPLACE:");
     assert_string_equal(ps_entity_type_prefix(PS_ENT_ORG), "XORG:");
     assert_string_equal(ps_entity_type_prefix(PS_ENT_TREATY), "XTREATY:");
-    assert_string_equal(ps_entity_type_prefix(PS_ENT_NAME), "XNAME:");
+    assert_string_equal(ps_entity_type_prefix(PS_ENT_MISC), "XMISC:");
     assert_null(ps_entity_type_prefix(PS_ENT__COUNT));
 }
 
@@ -585,7 +585,7 @@ static void test_unknown_cues(void **state)
     expect(f, "tallinn-memorandum", PS_ENT_TREATY, "Tallinn Memorandum", NULL);
     expect(f, "harwick-policy-centre", PS_ENT_ORG, "Harwick Policy Centre",
            NULL);
-    expect(f, "zorbex", PS_ENT_NAME, "Zorbex", NULL);
+    expect(f, "zorbex", PS_ENT_MISC, "Zorbex", NULL);
     assert_int_equal(f->nents, 6);
     const ps_entity_t *e = find(f, "olena-marchuk");
     assert_int_equal(e->known, 0);
@@ -631,7 +631,7 @@ static void test_sentence_start_word_kept_when_seen(void **state)
      * a name elsewhere. */
     tag(f, "Talks with Vessaly stalled. Vessaly refused. Crucial details "
            "remain.");
-    expect(f, "vessaly", PS_ENT_NAME, "Vessaly", "Vessaly", NULL);
+    expect(f, "vessaly", PS_ENT_MISC, "Vessaly", "Vessaly", NULL);
     assert_int_equal(f->nents, 1);
 }
 
@@ -642,7 +642,7 @@ static void test_headlines(void **state)
            "Remaining Uncertainties and Challenges\n"
            "The plan was discussed by Northwind Partners on Friday.\n");
     expect(f, "ukraine", PS_ENT_PLACE, "Ukraine’s", NULL);
-    expect(f, "northwind-partners", PS_ENT_NAME, "Northwind Partners", NULL);
+    expect(f, "northwind-partners", PS_ENT_MISC, "Northwind Partners", NULL);
     assert_int_equal(f->nents, 2);
 }
 
@@ -715,7 +715,7 @@ static void test_compound_and_list_rules(void **state)
     expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", NULL);
     expect(f, "orvane", PS_ENT_PLACE, "Orvane", NULL);
     expect(f, "kestra", PS_ENT_PLACE, "Kestra", NULL);
-    expect(f, "bashar-al-assad", PS_ENT_NAME, "Bashar al-Assad", NULL);
+    expect(f, "bashar-al-assad", PS_ENT_MISC, "Bashar al-Assad", NULL);
     assert_int_equal(f->nents, 9);
     ps_tagger_free(f->t);
     f->t = NULL;
