@@ -17,6 +17,7 @@
 #include "psearch/entities.h"
 #include "psearch/index.h"
 #include "psearch/paths.h"
+#include "tag.h"
 #include "walk.h"
 
 #ifndef PS_DATADIR
@@ -46,6 +47,7 @@ typedef struct options {
     unsigned jobs;
     unsigned shards; /* 0: keep the index's */
     int full, stats, quiet, verbose, progress;
+    int tag; /* --tag: print the entities of files, no index */
 } options_t;
 
 typedef struct counts {
@@ -60,6 +62,7 @@ static void usage(FILE *f)
     fprintf(
         f,
         "Usage: psearch-index [--index DIR] [options] CORPUS_DIR...\n"
+        "       psearch-index --tag [--entities FILE] FILE...\n"
         "Brings the index in line with the articles under CORPUS_DIR: new files are\n"
         "added, changed ones replaced, deleted ones removed, in one atomic commit.\n"
         "\n"
@@ -85,6 +88,10 @@ static void usage(FILE *f)
         "  -q, --quiet           do not print warnings about bad files\n"
         "  -v, --verbose         name every file added, updated or removed\n"
         "      --no-progress     never draw the progress bar (drawn on a terminal)\n"
+        "      --tag             tag the FILEs as indexing would and print every\n"
+        "                        mention as JSON Lines; no index is touched (the\n"
+        "                        gazetteer default: entities.tsv beside the first\n"
+        "                        FILE, else the installed one)\n"
         "  -h, --help            show this help\n"
         "  -V, --version         show the version\n"
         "\n"
@@ -137,7 +144,8 @@ static int parse_args(int argc, char **argv, options_t *o)
         OPT_EXCLUDE,
         OPT_MAX_SIZE,
         OPT_NO_PROGRESS,
-        OPT_SHARDS
+        OPT_SHARDS,
+        OPT_TAG,
     };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'},
@@ -152,6 +160,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"no-progress", no_argument, 0, OPT_NO_PROGRESS},
+        {"tag", no_argument, 0, OPT_TAG},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
@@ -204,6 +213,9 @@ static int parse_args(int argc, char **argv, options_t *o)
             o->shards = (unsigned)n;
             break;
         }
+        case OPT_TAG:
+            o->tag = 1;
+            break;
         case OPT_NO_PROGRESS:
             o->progress = 0;
             break;
@@ -233,8 +245,10 @@ static int parse_args(int argc, char **argv, options_t *o)
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "psearch-index: no CORPUS_DIR given\n"
-                        "Try 'psearch-index --help'.\n");
+        fprintf(stderr,
+                "psearch-index: no %s given\n"
+                "Try 'psearch-index --help'.\n",
+                o->tag ? "FILE" : "CORPUS_DIR");
         return -1;
     }
     if (!o->ninclude) {
@@ -252,7 +266,8 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The gazetteer: --entities, else CORPUS/entities.tsv, else the installed
+/* The gazetteer: --entities, else ROOT/entities.tsv (ROOT is the first
+ * corpus, or with --tag the folder of the first file), else the installed
  * default, else none (unknown names are still tagged). *PATH is malloc'ed
  * (NULL for none). */
 static int pick_gazetteer(const options_t *o, const char *root, char **path)
@@ -274,6 +289,39 @@ static int pick_gazetteer(const options_t *o, const char *root, char **path)
     if (file_exists(buf) && !(*path = strdup(buf)))
         return -1;
     return 0;
+}
+
+/* --tag: loads what indexing would load for the FILES and tags them. */
+static int tag_main(const options_t *o, char *const *files, size_t n)
+{
+    char *dir = strdup(files[0]), *gaz_path = NULL, *gerr = NULL;
+    if (!dir)
+        return EXIT_FAILED;
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    int rc = pick_gazetteer(o, slash ? (dir[0] ? dir : "/") : ".", &gaz_path);
+    free(dir);
+    if (rc)
+        return EXIT_USAGE;
+    ps_analyzer_t *an = NULL;
+    ps_gazetteer_t *g = NULL;
+    ps_status_t st = ps_analyzer_new(&an);
+    if (st == PS_OK)
+        st = ps_gazetteer_load(gaz_path, an, &g, &gerr);
+    if (st != PS_OK) {
+        fprintf(stderr, "psearch-index: gazetteer: %s\n",
+                gerr ? gerr : ps_status_str(st));
+        rc = EXIT_USAGE;
+    } else {
+        tag_setup_t s = {g, o->max_size, o->quiet};
+        rc = tag_files(files, n, &s);
+    }
+    free(gerr);
+    ps_gazetteer_free(g);
+    ps_analyzer_free(an);
+    free(gaz_path);
+    return rc;
 }
 
 typedef struct run {
@@ -502,6 +550,10 @@ int main(int argc, char **argv)
                 index_dir ? "out of memory"
                           : "no index directory: give --index or set "
                             "$PSEARCH_INDEX");
+        goto out;
+    }
+    if (o.tag) {
+        exit_code = tag_main(&o, argv + optind, r.nroots);
         goto out;
     }
     for (size_t i = 0; i < r.nroots; i++) {

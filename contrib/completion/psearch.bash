@@ -64,7 +64,7 @@ _psearch_index() {
     _psearch_split
     case $opt in
     -i | --index) _psearch_paths dir "$cur"; return ;;
-    -e | --entities) _psearch_paths file "$cur"; return ;;
+    -e | --entities | --model) _psearch_paths file "$cur"; return ;;
     -j | --jobs | --shards | --include | --exclude | --max-size) return ;;
     esac
     if [ "$attached" = 0 ] && [[ $cur == -* ]]; then
@@ -80,10 +80,20 @@ _psearch_index() {
 --quiet
 --verbose
 --no-progress
+--tag
+--model
 --help
 --version" "$cur"
         return
     fi
+    # --tag takes files; indexing takes folders.
+    local w
+    for w in "${COMP_WORDS[@]}"; do
+        if [ "$w" = --tag ]; then
+            _psearch_paths file "$cur"
+            return
+        fi
+    done
     _psearch_paths dir "$cur"
 }
 

@@ -1,0 +1,27 @@
+/* psearch-index --tag: the entities of files as indexing would find them,
+ * printed as JSON Lines. Internal to the indexer. */
+#ifndef PSEARCH_INDEXER_TAG_H
+#define PSEARCH_INDEXER_TAG_H
+
+#include <stddef.h>
+
+#include "psearch/entities.h"
+
+/* What tagging needs, as indexing has it. */
+typedef struct tag_setup {
+    const ps_gazetteer_t *g;
+    size_t max_size; /* files over this many bytes are rejected */
+    int quiet;       /* no warnings about bad files */
+} tag_setup_t;
+
+/* Exit codes, the indexer's. */
+enum { TAG_OK = 0, TAG_SKIPPED = 1, TAG_FAILED = 74 };
+
+/* Tags the N files PATHS and prints one line per mention:
+ * {"path","type","id","name","known","offset","length","line","column"},
+ * offsets and lengths in bytes of the file, line and column 1-based,
+ * in text order. A file that cannot be read or parsed gets the warning
+ * indexing gives and TAG_SKIPPED. */
+int tag_files(char *const *paths, size_t n, const tag_setup_t *s);
+
+#endif
