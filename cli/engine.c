@@ -84,6 +84,7 @@ const engine_t *engine_load(void)
     LOAD(db_errmsg, ps_db_errmsg)
     LOAD(search, ps_search)
     LOAD(db_document, ps_db_document)
+    LOAD(db_entities, ps_db_entities)
 #undef LOAD
     loaded = 1;
     return &engine;

@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "engine.h"
+#include "entities.h"
 #include "psearch/paths.h"
 #include "psearch/search.h"
 #include "render.h"
@@ -59,6 +60,7 @@ typedef struct options {
     int timeout_ms;
     int partial;
     char *query;
+    const char *entities; /* --entities PATH: that article's entities */
 } options_t;
 
 static void usage(FILE *f)
@@ -75,6 +77,8 @@ static void usage(FILE *f)
         "                      line {\"total\",\"total_exact\",\"elapsed_us\",...}\n"
         "      --vimgrep       path:line:column:text for every hit (Vim's grepprg)\n"
         "  -c, --count         print only the number of matching articles\n"
+        "      --entities PATH every entity of the indexed article PATH with\n"
+        "                      every mention (no QUERY; --json for JSON Lines)\n"
         "      --facets[=N]    also list the N (default 10, at most 100) people,\n"
         "                      places, organisations and treaties most talked\n"
         "                      about in the matching articles\n"
@@ -185,6 +189,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         OPT_TIMEOUT,
         OPT_WIDTH,
         OPT_PARTIAL,
+        OPT_ENTITIES,
     };
     static const struct option longopts[] = {
         {"json", no_argument, 0, 'j'},
@@ -202,6 +207,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         {"direct", no_argument, 0, 'd'},
         {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"partial", no_argument, 0, OPT_PARTIAL},
+        {"entities", required_argument, 0, OPT_ENTITIES},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
@@ -300,6 +306,9 @@ static int parse_args(int argc, char **argv, options_t *o)
         case OPT_PARTIAL:
             o->partial = 1;
             break;
+        case OPT_ENTITIES:
+            o->entities = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 1;
@@ -322,7 +331,12 @@ static int parse_args(int argc, char **argv, options_t *o)
                         "other\n");
         return -1;
     }
-    if (!o->query) {
+    if (o->entities && (o->query || vimgrep || o->count || o->facets)) {
+        fprintf(stderr, "psearch: --entities takes no QUERY, --vimgrep, "
+                        "--count or --facets\n");
+        return -1;
+    }
+    if (!o->query && !o->entities) {
         fprintf(stderr, "psearch: no QUERY given\n"
                         "Try 'psearch --help'.\n");
         return -1;
@@ -613,17 +627,20 @@ static json_t *search_daemon(run_t *r, const request_t *q, int *busy)
     return NULL;
 }
 
-static json_t *search_direct(run_t *r, const request_t *q)
+/* Opens the index for the direct path; 0, or -1 after a message. */
+static int open_direct(run_t *r)
 {
     const options_t *o = r->o;
+    if (r->db)
+        return 0;
     if (!r->index_dir) {
         fprintf(stderr, "psearch: no index directory: give --index or set "
                         "$PSEARCH_INDEX\n");
-        return NULL;
+        return -1;
     }
     r->eng = engine_load();
     if (!r->eng)
-        return NULL;
+        return -1;
     char *errmsg = NULL;
     ps_db_opts_t dbo = {.remote_timeout_ms = (unsigned)o->timeout_ms,
                         .partial = o->partial};
@@ -635,7 +652,7 @@ static json_t *search_direct(run_t *r, const request_t *q)
                 "CORPUS_DIR\n",
                 r->index_dir, r->index_dir);
         free(errmsg);
-        return NULL;
+        return -1;
     }
     if (st != PS_OK) {
         /* The engine's message starts with the index directory. */
@@ -645,8 +662,16 @@ static json_t *search_direct(run_t *r, const request_t *q)
             fprintf(stderr, "psearch: %s: %s\n", r->index_dir,
                     ps_status_str(st));
         free(errmsg);
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+static json_t *search_direct(run_t *r, const request_t *q)
+{
+    const options_t *o = r->o;
+    if (open_direct(r))
+        return NULL;
     ps_search_opts_t so = {
         .query = o->query,
         .offset = q->facets_op ? 0 : q->offset,
@@ -658,7 +683,7 @@ static json_t *search_direct(run_t *r, const request_t *q)
     };
     json_t *res = NULL;
     size_t pos = 0;
-    st = r->eng->search(r->db, &so, &res, &pos);
+    ps_status_t st = r->eng->search(r->db, &so, &res, &pos);
     if (st == PS_EBADQUERY) {
         render_query_error(stderr, o->query, r->eng->db_errmsg(r->db), (long)pos,
                            use_color(o->color, STDERR_FILENO));
@@ -670,6 +695,71 @@ static json_t *search_direct(run_t *r, const request_t *q)
         return NULL;
     }
     return res;
+}
+
+/* --entities PATH: the article's entities, from the daemon's doc answer
+ * or the index, as a JSON array; NULL after a message. *MISSING is set
+ * when PATH is not indexed. */
+static json_t *fetch_entities(run_t *r, int route, const char *path,
+                              int *missing)
+{
+    json_t *ents = NULL;
+    if (route == ROUTE_DAEMON) {
+        json_t *req = json_pack("{s:s, s:s, s:I, s:I, s:b}", "op", "doc",
+                                "path", path, "from", (json_int_t)1, "to",
+                                (json_int_t)1, "entities", 1);
+        json_t *resp = NULL;
+        char err[512];
+        if (!req ||
+            client_call(r->client, req, &resp, err, sizeof err) != CLIENT_OK) {
+            fprintf(stderr, "psearch: %s\n", req ? err : "out of memory");
+        } else if (json_is_true(json_object_get(resp, "ok"))) {
+            ents = json_incref(json_object_get(resp, "entities"));
+        } else {
+            const char *code = json_string_value(
+                json_object_get(json_object_get(resp, "error"), "code"));
+            if (code && !strcmp(code, ps_status_name(PS_ENOTFOUND)))
+                *missing = 1;
+            else
+                report_daemon_error(r, resp);
+        }
+        json_decref(req);
+        json_decref(resp);
+        return ents;
+    }
+    if (open_direct(r))
+        return NULL;
+    ps_status_t st = r->eng->db_entities(r->db, path, &ents);
+    if (st == PS_ENOTFOUND)
+        *missing = 1;
+    else if (st != PS_OK)
+        fprintf(stderr, "psearch: %s: %s\n", ps_status_str(st),
+                r->eng->db_errmsg(r->db));
+    return ents;
+}
+
+/* Runs --entities: exit 0 when the article has entities, 1 when it has
+ * none, 2 when it is not indexed or on an error. */
+static int entities_main(run_t *r, int route)
+{
+    /* The index holds absolute paths with symbolic links resolved. */
+    char *path = realpath(r->o->entities, NULL);
+    int missing = 0;
+    json_t *ents =
+        fetch_entities(r, route, path ? path : r->o->entities, &missing);
+    int rc = EXIT_ERROR;
+    if (missing)
+        fprintf(stderr, "psearch: %s: not in the index\n", r->o->entities);
+    if (ents) {
+        if (render_entities(ents, r->o->mode == RENDER_JSON, stdout) != 0)
+            fprintf(stderr, "psearch: writing the entities: %s\n",
+                    strerror(errno));
+        else
+            rc = json_array_size(ents) ? EXIT_MATCH : EXIT_NOMATCH;
+    }
+    json_decref(ents);
+    free(path);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -692,8 +782,12 @@ int main(int argc, char **argv)
         goto out;
     }
     request_t q = make_request(&o);
-    int busy = 0;
-    switch (choose_route(&r)) {
+    int busy = 0, route = choose_route(&r);
+    if (o.entities && route != ROUTE_ERROR) {
+        exit_code = entities_main(&r, route);
+        goto out;
+    }
+    switch (route) {
     case ROUTE_DAEMON:
         res = search_daemon(&r, &q, &busy);
         if (busy) {

@@ -950,23 +950,71 @@ extern "C" ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
     }
 }
 
+/* The indexed document at PATH, into DOC; false (with the message set)
+ * when there is none. */
+static bool find_document(ps_db_t *db, const char *path, Xapian::Document &doc)
+{
+    std::string term = ps__id_term(path);
+    Xapian::PostingIterator p = db->db.postlist_begin(term);
+    /* A hashed id names its path only up to a collision. */
+    if (p == db->db.postlist_end(term) ||
+        (doc = db->db.get_document(*p)).get_value(PS__V_PATH) != path) {
+        db->errmsg = std::string(path) + ": not in the index";
+        return false;
+    }
+    return true;
+}
+
+extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
+                                      json_t **out)
+{
+    *out = nullptr;
+    try {
+        Xapian::Document doc;
+        if (!find_document(db, path, doc))
+            return PS_ENOTFOUND;
+        docdata dd(doc);
+        jref arr(json_array());
+        for (const ps__entity &e : dd.ents) {
+            const char *type = ps_entity_type_name((ps_entity_type_t)e.type);
+            json_t *o = jnew(json_object());
+            jpush(arr.j, o);
+            jset(o, "type", json_string(type ? type : "misc"));
+            jset(o, "id", jstr(e.id.data(), e.id.size()));
+            jset(o, "name", jstr(e.name.data(), e.name.size()));
+            jset(o, "known", json_boolean(e.known));
+            jset(o, "count", json_integer((json_int_t)e.mentions.size()));
+            json_t *ms = jnew(json_array());
+            jset(o, "mentions", ms);
+            for (const ps_mention_t &m : e.mentions) {
+                if (m.offset + m.length > dd.len)
+                    continue;
+                size_t line = dd.line_of(m.offset);
+                json_t *mo = jnew(json_object());
+                jpush(ms, mo);
+                jset(mo, "text", jstr(dd.text + m.offset, m.length));
+                jset(mo, "offset", json_integer((json_int_t)m.offset));
+                jset(mo, "length", json_integer((json_int_t)m.length));
+                jset(mo, "line", json_integer((json_int_t)line + 1));
+                jset(mo, "column",
+                     json_integer((json_int_t)(m.offset - dd.lines[line]) + 1));
+            }
+        }
+        *out = arr.release();
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(db->errmsg, path);
+    }
+}
+
 extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
                                       unsigned from, unsigned to, json_t **out)
 {
     *out = nullptr;
     try {
-        std::string term = ps__id_term(path);
-        Xapian::PostingIterator p = db->db.postlist_begin(term);
-        if (p == db->db.postlist_end(term)) {
-            db->errmsg = std::string(path) + ": not in the index";
+        Xapian::Document doc;
+        if (!find_document(db, path, doc))
             return PS_ENOTFOUND;
-        }
-        Xapian::Document doc = db->db.get_document(*p);
-        /* A hashed id names its path only up to a collision. */
-        if (doc.get_value(PS__V_PATH) != path) {
-            db->errmsg = std::string(path) + ": not in the index";
-            return PS_ENOTFOUND;
-        }
         docdata dd(doc);
         dd.index_lines();
         size_t total = dd.lines.size();

@@ -52,7 +52,7 @@ static const char *const op_fields[SD_OP__COUNT][7] = {
     [SD_OP_SEARCH] = {"q", "limit", "offset", "max_hits", "facets", "lines",
                       NULL},
     [SD_OP_FACETS] = {"q", "limit", NULL},
-    [SD_OP_DOC] = {"path", "from", "to", NULL},
+    [SD_OP_DOC] = {"path", "from", "to", "entities", NULL},
 };
 
 static int known_field(sd_op_t op, const char *key)
@@ -145,7 +145,8 @@ static int parse_args(json_t *o, const sd_request_limits_t *lim,
     case SD_OP_DOC:
         if (get_string(o, "path", &r->path, err) ||
             get_uint(o, "from", 0xffffffffLL, NULL, &r->from, err) ||
-            get_uint(o, "to", 0xffffffffLL, NULL, &r->to, err))
+            get_uint(o, "to", 0xffffffffLL, NULL, &r->to, err) ||
+            get_bool(o, "entities", &r->entities, err))
             return -1;
         if (r->to && r->from > r->to)
             return fail(err, SD_EBADREQ, "\"from\" is after \"to\"");

@@ -67,6 +67,7 @@ typedef struct sd_request {
     int lines;        /* search: each result carries its hit lines' text */
     const char *path; /* doc */
     unsigned from, to;
+    int entities; /* doc: also every entity with every mention */
 } sd_request_t;
 
 typedef struct sd_request_error {

@@ -192,6 +192,16 @@ static json_t *run_op(ps_db_t *db, sd_job_t *job)
     }
     case SD_OP_DOC:
         st = ps_db_document(db, r->path, r->from, r->to, &out);
+        if (st == PS_OK && r->entities) {
+            json_t *ents = NULL;
+            st = ps_db_entities(db, r->path, &ents);
+            if (st == PS_OK && json_object_set_new(out, "entities", ents))
+                st = PS_ENOMEM;
+            if (st != PS_OK) {
+                json_decref(out);
+                out = NULL;
+            }
+        }
         break;
     case SD_OP_STATS: {
         json_t *ix = NULL;

@@ -54,6 +54,14 @@ test_expect_success 'front matter: offsets count from the start of the file' '
     fields < "$TMP/out" | check_mentions "$TMP/a.md"
     grep -q "\"id\":\"zelensky\".*\"line\":5,\"column\":21" "$TMP/out"
 '
+test_expect_success 'the same entities as the index holds' '
+    "$BIN/psearch-index" --index "$TMP/ix" "$C"
+    f=$C/001_c0e3d50bc6607f1e.txt
+    $TAG "$f" | "$TOOLS/json_get" .type .id | sort -u > "$TMP/tagged"
+    "$BIN/psearch" --index "$TMP/ix" --direct --entities "$f" --json |
+        "$TOOLS/json_get" .type .id | sort -u > "$TMP/indexed"
+    diff "$TMP/tagged" "$TMP/indexed"
+'
 test_expect_success 'bad files: the indexing warning, exit 1, others tagged' '
     printf "ok \xff bad\n" > "$TMP/bad.txt"
     : > "$TMP/empty.txt"

@@ -149,6 +149,19 @@ test_expect_success 'doc returns an indexed file and refuses /etc/passwd' '
     lacks root: < "$TMP/doc"
 '
 
+test_expect_success 'doc with entities: every entity, every mention' '
+    ask "$SOCK" "{\"id\":1,\"op\":\"doc\",\"path\":\"$DOC\",\"entities\":true}" \
+        >"$TMP/docents"
+    "$GET" .ok .entities# <"$TMP/docents" | grep -q "^true [1-9]"
+    "$BIN/psearch" --index "$INDEX" --direct --json --entities "$DOC" |
+        "$GET" . >"$TMP/direct-ents"
+    test -s "$TMP/direct-ents"
+    "$BIN/psearch" --socket "$SOCK" --json --entities "$DOC" |
+        "$GET" . >"$TMP/daemon-ents"
+    diff "$TMP/direct-ents" "$TMP/daemon-ents"
+    "$BIN/psearch" --socket "$SOCK" --entities "$DOC" | grep -q "^org  *NATO  (nato, known, 6 mentions)"
+'
+
 test_expect_success 'facets answers totals and facets, no results' '
     out=$(ask "$SOCK" "{\"id\":1,\"op\":\"facets\",\"q\":\"Article 5\",\"limit\":3}")
     assert_eq "$(echo "$out" | "$GET" .ok .total)" "true 3"

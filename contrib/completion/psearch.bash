@@ -139,7 +139,7 @@ _psearch() {
     _psearch_split
     case $opt in
     -i | --index) _psearch_paths dir "$cur"; return ;;
-    -s | --socket) _psearch_paths file "$cur"; return ;;
+    -s | --socket | --entities) _psearch_paths file "$cur"; return ;;
     --color)
         # An optional argument: only "--color=WHEN" takes it; after
         # "--color " comes the query.
@@ -162,7 +162,7 @@ never" "$cur"
         if [ $skip = 1 ]; then skip=0; continue; fi
         case $w in
         --) query=1; break ;;
-        -i | --index | -s | --socket | -n | --limit | --offset | \
+        -i | --index | -s | --socket | -n | --limit | --offset | --entities | \
             --max-hits | --width | --timeout)
             [ $query = 0 ] && skip=1 ;;
         -*) ;;
@@ -184,6 +184,7 @@ date:"
         local longs="--json
 --vimgrep
 --count
+--entities
 --facets
 --limit
 --offset

@@ -116,6 +116,16 @@ PS_EXPORT ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
 PS_EXPORT ps_status_t ps_db_document(ps_db_t *db, const char *path,
                                      unsigned from, unsigned to, json_t **out);
 
+/* Every entity of the indexed document PATH with every mention, in order
+ * of first mention: *OUT is a JSON array (the caller releases it) of
+ *   {"type","id","name","known","count",
+ *    "mentions":[{"text","offset","length","line","column"}...]}
+ * with offsets and lengths in bytes of the file, lines and columns
+ * 1-based. A search result lists only the most mentioned few.
+ * PS_ENOTFOUND when PATH is not indexed. */
+PS_EXPORT ps_status_t ps_db_entities(ps_db_t *db, const char *path,
+                                     json_t **out);
+
 /* Index statistics: {"documents","terms_avg_length","revision",
  * "generation","path","has_positions"}. */
 PS_EXPORT ps_status_t ps_db_stats(ps_db_t *db, json_t **out);
