@@ -22,9 +22,7 @@ struct ps_ner_state {
     size_t cap_spans;
 };
 
-/* Whether label CUR may follow PREV (-1: nothing): I-T continues only a
- * name of type T. */
-static int allowed(int prev, int cur)
+int ps__ner_allowed(int prev, int cur)
 {
     if (!PS__NER_IS_I(cur))
         return 1;
@@ -39,7 +37,7 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
     double cur[L], nxt[L];
     const double *sc = scores + from * L;
     for (int c = 0; c < L; c++)
-        cur[c] = allowed(-1, c) ? trans[c] + sc[c] : -INFINITY;
+        cur[c] = trans[c] + sc[c];
     for (size_t k = from + 1; k < to; k++) {
         sc = scores + k * L;
         uint8_t *bk = back + (k - from) * L;
@@ -47,8 +45,6 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
             double best = -INFINITY;
             int arg = 0;
             for (int p = 0; p < L; p++) {
-                if (!allowed(p, c))
-                    continue;
                 double v = cur[p] + trans[(p + 1) * L + c];
                 if (v > best) {
                     best = v;
@@ -80,8 +76,11 @@ ps_status_t ps_ner_state_new(const ps_ner_model_t *m, ps_ner_state_t **out)
     if (!s)
         return PS_ENOMEM;
     s->m = m;
-    for (int i = 0; i < (L + 1) * L; i++)
-        s->trans[i] = m->trans[i];
+    for (int p = -1; p < L; p++)
+        for (int c = 0; c < L; c++)
+            s->trans[(p + 1) * L + c] = ps__ner_allowed(p, c)
+                                            ? m->trans[(p + 1) * L + c]
+                                            : -INFINITY;
     *out = s;
     return PS_OK;
 }
@@ -104,14 +103,15 @@ static void score(ps_ner_state_t *s)
     const ps__ner_feats_t *f = &s->f;
     const int16_t *w = s->m->weights;
     for (size_t k = 0; k < f->n; k++) {
-        int32_t acc[L] = {0};
+        int32_t acc[PS__NER_ROW] = {0};
         for (uint32_t r = f->start[k]; r < f->start[k + 1]; r++) {
-            const int16_t *row = w + (size_t)f->rows[r] * L;
-            for (int l = 0; l < L; l++)
+            const int16_t *row = w + (size_t)f->rows[r] * PS__NER_ROW;
+            for (int l = 0; l < PS__NER_ROW; l++)
                 acc[l] += row[l];
         }
-        for (int l = 0; l < L; l++)
-            s->scores[k * L + l] = acc[l];
+        s->scores[k * L] = 0;
+        for (int l = 0; l < PS__NER_ROW; l++)
+            s->scores[k * L + 1 + l] = acc[l];
     }
 }
 

@@ -13,7 +13,7 @@
  *   40  u64      XXH64 of the whole file with these 8 bytes zeroed
  *   48  char[16] the types in label order, "PER,LOC,ORG,MISC"
  *   64  i32      transitions [(labels + 1) * labels]
- *       i16      weights [rows * labels]
+ *       i16      weights [rows * (labels - 1)]: label O's are 0
  *       u64      list keys [slots]
  *       u16      list values [slots]
  * Weights and transitions are fixed point: scores are compared, never
@@ -84,7 +84,7 @@ static uint64_t expected_size(uint32_t row_bits, uint32_t nlist)
 {
     uint64_t n = HEADER_SIZE;
     n += (uint64_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
-    n += ((uint64_t)1 << row_bits) * PS__NER_NLABELS * 2;
+    n += ((uint64_t)1 << row_bits) * PS__NER_ROW * 2;
     n += (uint64_t)nlist * (8 + 2);
     return n;
 }
@@ -211,7 +211,7 @@ ps_status_t ps_ner_model_load(const char *path, ps_ner_model_t **out,
     m->trans = (const int32_t *)(mem + off);
     off += (size_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
     m->weights = (const int16_t *)(mem + off);
-    off += (size_t)m->nrows * PS__NER_NLABELS * 2;
+    off += (size_t)m->nrows * PS__NER_ROW * 2;
     m->nlist = nlist;
     m->list_keys = (const uint64_t *)(mem + off);
     off += (size_t)nlist * 8;
@@ -264,7 +264,7 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
     n = (size_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
     memcpy(mem + off, trans, n);
     off += n;
-    n = ((size_t)1 << row_bits) * PS__NER_NLABELS * 2;
+    n = ((size_t)1 << row_bits) * PS__NER_ROW * 2;
     memcpy(mem + off, weights, n);
     off += n;
     if (nlist) {

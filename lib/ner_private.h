@@ -18,6 +18,11 @@
 #define PS__NER_I(t) (2 + 2 * (int)(t))
 #define PS__NER_TYPE(label) (((label) - 1) / 2)
 #define PS__NER_IS_I(label) ((label) > 0 && ((label) - 1) % 2 == 1)
+/* A row of the weight table holds the weights of labels 1 .. NLABELS - 1:
+ * label O's are subtracted from the others when the model is written, which
+ * changes no decision (a constant added to every label of a token moves
+ * every path through it alike) and makes a row 16 bytes. */
+#define PS__NER_ROW (PS__NER_NLABELS - 1)
 
 /* A word's record in the lists derived from the training data, as bits:
  * for each type T, bit 2T when the word opens a name of type T and bit
@@ -27,7 +32,7 @@
 #define PS__NER_W_OUTSIDE (1u << 9)
 /* A whole name of type T seen in training: bit T of a phrase record. */
 
-/* The in-memory model. WEIGHTS has NROWS rows of PS__NER_NLABELS int16
+/* The in-memory model. WEIGHTS has NROWS rows of PS__NER_ROW int16
  * weights each; TRANS[(prev + 1) * NLABELS + cur] is the weight of label
  * CUR after PREV (prev -1: the first token of a line). LIST is an open
  * addressing table of NLIST slots (a power of two) keyed by 64-bit hashes:
@@ -89,15 +94,19 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                             size_t ntokens, const uint8_t *hints,
                             const ps__ner_lists_t *lists, uint32_t row_bits);
 
+/* Whether label CUR may follow label PREV (-1: the line's start): I-T
+ * continues only a name of type T. */
+int ps__ner_allowed(int prev, int cur);
+
 /* Viterbi over sequence tokens [FROM, TO) with per-token label scores
  * SCORES ([k * NLABELS + label], k from FROM) and transitions TRANS as in
- * the model; writes the best labels to OUT[FROM..TO). BACK is scratch of
+ * the model, -INFINITY where not ps__ner_allowed(); writes the best labels to OUT[FROM..TO). BACK is scratch of
  * (TO - FROM) * NLABELS bytes. Scores are doubles so the trainer and the
  * tagger share it. */
 void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
                      size_t to, uint8_t *back, uint8_t *out);
 
-/* Writes a model file. WEIGHTS has (1 << ROW_BITS) * NLABELS entries;
+/* Writes a model file. WEIGHTS has (1 << ROW_BITS) * PS__NER_ROW entries;
  * TRANS (NLABELS + 1) * NLABELS. Returns PS_OK, or PS_EIO with *ERRMSG. */
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
                                 const int16_t *weights, const int32_t *trans,

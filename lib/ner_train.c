@@ -350,21 +350,35 @@ static size_t train_doc(perceptron_t *p, const tdoc_t *t, double *scores,
     return wrong;
 }
 
-/* The averaged weights in fixed point, scaled so the largest is 32000. */
-static int quantize(const perceptron_t *p, size_t nw, int16_t *w,
+static double averaged(const perceptron_t *p, size_t row, int label)
+{
+    size_t i = row * L + (size_t)label;
+    return p->w[i] - p->u[i] / p->c;
+}
+
+/* The averaged weights, less label O's (ner_private.h), in fixed point
+ * scaled so the largest is 32000. */
+static int quantize(const perceptron_t *p, size_t nrows, int16_t *w,
                     int32_t *trans)
 {
     double max = 1e-9;
-    for (size_t i = 0; i < nw; i++) {
-        double a = fabs(p->w[i] - p->u[i] / p->c);
-        if (a > max)
-            max = a;
+    for (size_t r = 0; r < nrows; r++) {
+        double o = averaged(p, r, 0);
+        for (int l = 1; l < L; l++) {
+            double a = fabs(averaged(p, r, l) - o);
+            if (a > max)
+                max = a;
+        }
     }
     double scale = 32000.0 / max;
-    for (size_t i = 0; i < nw; i++)
-        w[i] = (int16_t)lrint((p->w[i] - p->u[i] / p->c) * scale);
+    for (size_t r = 0; r < nrows; r++) {
+        double o = averaged(p, r, 0);
+        for (int l = 1; l < L; l++)
+            w[r * PS__NER_ROW + l - 1] =
+                (int16_t)lrint((averaged(p, r, l) - o) * scale);
+    }
     for (int i = 0; i < (L + 1) * L; i++) {
-        double v = (p->tw[i] - p->tu[i] / p->c) * scale;
+        double v = isinf(p->tw[i]) ? -1e9 : (p->tw[i] - p->tu[i] / p->c) * scale;
         if (v > 1e9)
             v = 1e9;
         if (v < -1e9)
@@ -420,6 +434,10 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
         goto out;
     }
     p.c = 1;
+    for (int a = -1; a < L; a++)
+        for (int b = 0; b < L; b++)
+            if (!ps__ner_allowed(a, b))
+                p.tw[(a + 1) * L + b] = -INFINITY;
     uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
     for (size_t i = 0; i < tr->ndocs; i++)
         order[i] = i;
@@ -437,13 +455,13 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
                     wrong);
     }
 
-    qw = malloc(nw * sizeof *qw);
+    qw = malloc(((size_t)1 << o->row_bits) * PS__NER_ROW * sizeof *qw);
     int32_t qt[(L + 1) * L];
     if (!qw || build_lists(tr, 0, 0, &lists) != 0) {
         st = PS_ENOMEM;
         goto out;
     }
-    quantize(&p, nw, qw, qt);
+    quantize(&p, (size_t)1 << o->row_bits, qw, qt);
     tr->stats.list_slots = lists.nslots;
     char *werr = NULL;
     st = ps__ner_model_write(path, o->row_bits, qw, qt, lists.nslots,
