@@ -15,11 +15,12 @@ static void usage(FILE *f)
 {
     fputs("usage: ner_train --train FILE [--out MODEL] [--dev FILE]\n"
           "         [--epochs N] [--row-bits N] [--folds N] [--seed N]\n"
-          "         [--speed REPEAT] [--quiet]\n"
+          "         [--speed REPEAT] [--errors] [--quiet]\n"
           "Trains the NER model on the CoNLL file and writes MODEL\n"
           "(default corpus/ner.model). --dev scores MODEL on a CoNLL file;\n"
           "--dev without --train only scores. --speed tags the dev texts\n"
-          "REPEAT times and prints MB/s.\n",
+          "REPEAT times and prints MB/s; --errors prints every name missed (-)\n"
+          "or found wrongly (+) on the development file, with its line.\n",
           f);
 }
 
@@ -40,9 +41,52 @@ static void prf(const char *name, size_t hit, size_t pred, size_t gold)
 /* Scores one document: a found name is right when its byte span (first
  * token's start to last token's end) and, for typed figures, its type
  * equal a gold name's. Both lists are in text order. */
+static int show_errors;
+
+static const char *tname(ps_ner_type_t t)
+{
+    return ps_ner_type_name(t);
+}
+
+/* Prints a gold name the model missed or mistyped ("-"), or a name it
+ * found that is not gold ("+"), with its line. */
+static void show(const ps_ner_doc_t *d, char sign, const char *type,
+                 size_t s, size_t e)
+{
+    size_t a = s, z = e;
+    while (a > 0 && d->text[a - 1] != '\n')
+        a--;
+    while (z < d->len && d->text[z] != '\n')
+        z++;
+    printf("%c %-4s %-28.*s | %.*s\n", sign, type, (int)(e - s), d->text + s,
+           (int)(z - a), d->text + a);
+}
+
 static void score_doc(const ps_ner_doc_t *d, const ps_token_t *tok,
                       const ps_ner_span_t *sp, size_t ns, counts_t *c)
 {
+    if (show_errors) {
+        /* Marks the gold names found with their type. */
+        char *right = calloc(d->ngolds + 1, 1);
+        for (size_t i = 0, g = 0; i < ns; i++) {
+            const ps_token_t *a = &tok[sp[i].first];
+            const ps_token_t *z = &tok[sp[i].first + sp[i].count - 1];
+            size_t s = a->offset, e = z->offset + z->length;
+            while (g < d->ngolds && d->golds[g].offset < s)
+                g++;
+            if (g < d->ngolds && d->golds[g].offset == s &&
+                d->golds[g].offset + d->golds[g].length == e &&
+                d->golds[g].type == sp[i].type)
+                right[g] = 1;
+            else
+                show(d, '+', tname(sp[i].type), s, e);
+        }
+        for (size_t g = 0; g < d->ngolds; g++)
+            if (!right[g])
+                show(d, '-', tname(d->golds[g].type), d->golds[g].offset,
+                     d->golds[g].offset + d->golds[g].length);
+        free(right);
+    }
     for (size_t g = 0; g < d->ngolds; g++) {
         c->gold[d->golds[g].type]++;
         c->ugold++;
@@ -158,6 +202,10 @@ int main(int argc, char **argv)
         if (strcmp(a, "--quiet") == 0) {
             quiet = 1;
             o.verbose = 0;
+            continue;
+        }
+        if (strcmp(a, "--errors") == 0) {
+            show_errors = 1;
             continue;
         }
         if (strcmp(a, "--help") == 0) {
