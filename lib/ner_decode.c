@@ -1,6 +1,7 @@
 /* The NER decoder: scores each token's labels from the weights of its
  * features, finds the best label sequence of each line with Viterbi under
- * the BIO constraints, and turns the labels into spans of tokens. */
+ * the BIO constraints, does it again with the second stage's weights and
+ * features (ner_nonlocal.c), and turns the labels into spans of tokens. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,12 @@
 struct ps_ner_state {
     const ps_ner_model_t *m;
     ps__ner_feats_t f;
-    double trans[(L + 1) * L];
+    ps__ner_nl_t nl;
+    double trans[2][(L + 1) * L];
     double *scores;
     size_t cap_scores;
-    uint8_t *back, *labels;
-    size_t cap_back, cap_labels;
+    uint8_t *back, *labels, *labels1;
+    size_t cap_back, cap_labels, cap_labels1;
     ps_ner_span_t *spans;
     size_t cap_spans;
 };
@@ -76,11 +78,12 @@ ps_status_t ps_ner_state_new(const ps_ner_model_t *m, ps_ner_state_t **out)
     if (!s)
         return PS_ENOMEM;
     s->m = m;
-    for (int p = -1; p < L; p++)
-        for (int c = 0; c < L; c++)
-            s->trans[(p + 1) * L + c] = ps__ner_allowed(p, c)
-                                            ? m->trans[(p + 1) * L + c]
-                                            : -INFINITY;
+    for (int st = 0; st < 2; st++)
+        for (int p = -1; p < L; p++)
+            for (int c = 0; c < L; c++)
+                s->trans[st][(p + 1) * L + c] =
+                    ps__ner_allowed(p, c) ? m->trans[st][(p + 1) * L + c]
+                                          : -INFINITY;
     *out = s;
     return PS_OK;
 }
@@ -90,6 +93,8 @@ void ps_ner_state_free(ps_ner_state_t *s)
     if (!s)
         return;
     ps__ner_feats_free(&s->f);
+    ps__ner_nl_free(&s->nl);
+    free(s->labels1);
     free(s->scores);
     free(s->back);
     free(s->labels);
@@ -97,21 +102,37 @@ void ps_ner_state_free(ps_ner_state_t *s)
     free(s);
 }
 
-/* Sums the weights of each token's features into S->scores. */
-static void score(ps_ner_state_t *s)
+static void add_rows(int32_t *acc, const int16_t *w, const uint32_t *rows,
+                     uint32_t from, uint32_t to)
+{
+    for (uint32_t r = from; r < to; r++) {
+        const int16_t *row = w + (size_t)rows[r] * 2 * PS__NER_ROW;
+        for (int l = 0; l < PS__NER_ROW; l++)
+            acc[l] += row[l];
+    }
+}
+
+/* Sums the weights of each token's features in stage STAGE's table into
+ * S->scores, then labels each line into OUT. */
+static void decode(ps_ner_state_t *s, int stage, uint8_t *out)
 {
     const ps__ner_feats_t *f = &s->f;
-    const int16_t *w = s->m->weights;
+    const int16_t *w = s->m->weights + stage * PS__NER_ROW;
     for (size_t k = 0; k < f->n; k++) {
         int32_t acc[PS__NER_ROW] = {0};
-        for (uint32_t r = f->start[k]; r < f->start[k + 1]; r++) {
-            const int16_t *row = w + (size_t)f->rows[r] * PS__NER_ROW;
-            for (int l = 0; l < PS__NER_ROW; l++)
-                acc[l] += row[l];
-        }
+        add_rows(acc, w, f->rows, f->start[k], f->start[k + 1]);
+        if (stage == 1)
+            add_rows(acc, w, s->nl.rows, s->nl.start[k], s->nl.start[k + 1]);
         s->scores[k * L] = 0;
         for (int l = 0; l < PS__NER_ROW; l++)
             s->scores[k * L + 1 + l] = acc[l];
+    }
+    for (size_t a = 0; a < f->n;) {
+        size_t b = a + 1;
+        while (b < f->n && !f->line[b])
+            b++;
+        ps__ner_viterbi(s->scores, s->trans[stage], a, b, s->back, out);
+        a = b;
     }
 }
 
@@ -133,16 +154,15 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
         return PS_OK;
     if (ps__grow(&s->scores, &s->cap_scores, n * L, sizeof *s->scores) != 0 ||
         ps__grow(&s->back, &s->cap_back, n * L, 1) != 0 ||
-        ps__grow(&s->labels, &s->cap_labels, n, 1) != 0)
+        ps__grow(&s->labels, &s->cap_labels, n, 1) != 0 ||
+        ps__grow(&s->labels1, &s->cap_labels1, n, 1) != 0)
         return PS_ENOMEM;
-    score(s);
-    for (size_t a = 0; a < n;) {
-        size_t b = a + 1;
-        while (b < n && !s->f.line[b])
-            b++;
-        ps__ner_viterbi(s->scores, s->trans, a, b, s->back, s->labels);
-        a = b;
-    }
+    decode(s, 0, s->labels1);
+    st = ps__ner_nonlocal(&s->nl, n, s->f.term, s->f.ctx, s->f.line,
+                          s->labels1, m->row_bits);
+    if (st != PS_OK)
+        return st;
+    decode(s, 1, s->labels);
 
     size_t ns = 0;
     for (size_t k = 0; k < n;) {

@@ -55,18 +55,6 @@ enum {
     F_LOWER_CTX,
 };
 
-/* Capitalisation in context: what a capital says depends on where it is. */
-enum {
-    CTX_LOWER = 0,  /* Starts with a lowercase letter. */
-    CTX_CAP_MID,    /* A capital inside a sentence of an ordinary line. */
-    CTX_CAP_START,  /* A capital that opens a sentence. */
-    CTX_CAP_HEAD,   /* A word of an all-caps line (a headline, a dateline). */
-    CTX_CAP_TITLE,  /* A capital on a line with no lowercase word. */
-    CTX_UPPER_MID,  /* All caps inside an ordinary line ("NATO"). */
-    CTX_NUMBER,     /* A number. */
-    CTX_OTHER,      /* No letter and no number. */
-};
-
 /* Kinds of line, by how its words are written. */
 enum { LINE_NORMAL = 0, LINE_UPPER, LINE_TITLE };
 
@@ -77,7 +65,7 @@ typedef struct tinfo {
     uint64_t term, surf, shape, sshape, punct_b, punct_a;
     const char *t;
     uint32_t tlen, flags;
-    uint16_t wlist;
+    uint16_t wlist, wfeat; /* The word's list record; its feature bits. */
     uint8_t ctx, line_kind, pos, hint, phrase_b, phrase_i, doc;
 } tinfo_t;
 
@@ -89,16 +77,6 @@ typedef struct scratch {
     size_t cap_d;
 } scratch_t;
 
-static inline uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 uint64_t ps__ner_hash(const void *p, size_t n)
 {
     return XXH3_64bits(p, n);
@@ -106,7 +84,7 @@ uint64_t ps__ner_hash(const void *p, size_t n)
 
 uint64_t ps__ner_word_key(uint64_t term_hash)
 {
-    uint64_t k = mix(term_hash ^ 0x5752444b45595f31ULL);
+    uint64_t k = ps__ner_mix(term_hash ^ 0x5752444b45595f31ULL);
     return k ? k : 1;
 }
 
@@ -114,18 +92,8 @@ uint64_t ps__ner_phrase_key(const uint64_t *term_hashes, size_t n)
 {
     uint64_t k = 0x5048524153455f31ULL + n;
     for (size_t i = 0; i < n; i++)
-        k = mix(k ^ term_hashes[i]) + 0x9e3779b97f4a7c15ULL;
+        k = ps__ner_mix(k ^ term_hashes[i]) + 0x9e3779b97f4a7c15ULL;
     return k ? k : 1;
-}
-
-static inline uint64_t feat1(uint32_t tpl, uint64_t a)
-{
-    return mix(a + (uint64_t)tpl * 0x9e3779b97f4a7c15ULL);
-}
-
-static inline uint64_t feat2(uint32_t tpl, uint64_t a, uint64_t b)
-{
-    return mix(mix(a + (uint64_t)tpl * 0x9e3779b97f4a7c15ULL) ^ b);
 }
 
 void ps__ner_feats_free(ps__ner_feats_t *f)
@@ -136,6 +104,8 @@ void ps__ner_feats_free(ps__ner_feats_t *f)
     free(f->line);
     free(f->start);
     free(f->rows);
+    free(f->term);
+    free(f->ctx);
     scratch_t *s = f->scratch;
     if (s) {
         free(s->ti);
@@ -211,16 +181,29 @@ static int has_letter(const char *s, size_t n)
 
 static int ensure(ps__ner_feats_t *f, scratch_t *s, size_t n)
 {
-    size_t cn = f->cap_n;
-    if (ps__grow(&f->tok, &cn, n, sizeof *f->tok) != 0)
-        return -1;
-    cn = f->cap_n;
-    if (ps__grow(&f->line, &cn, n, sizeof *f->line) != 0)
-        return -1;
-    cn = f->cap_n;
-    if (ps__grow(&f->start, &cn, n + 1, sizeof *f->start) != 0)
-        return -1;
-    f->cap_n = cn;
+    if (n + 1 > f->cap_n) {
+        size_t cap = f->cap_n ? f->cap_n : 64;
+        while (cap < n + 1)
+            cap *= 2;
+        uint32_t *tok = realloc(f->tok, cap * sizeof *tok);
+        if (tok)
+            f->tok = tok;
+        uint8_t *line = realloc(f->line, cap);
+        if (line)
+            f->line = line;
+        uint32_t *start = realloc(f->start, cap * sizeof *start);
+        if (start)
+            f->start = start;
+        uint64_t *term = realloc(f->term, cap * sizeof *term);
+        if (term)
+            f->term = term;
+        uint8_t *ctx = realloc(f->ctx, cap);
+        if (ctx)
+            f->ctx = ctx;
+        if (!tok || !line || !start || !term || !ctx)
+            return -1;
+        f->cap_n = cap;
+    }
     if (ps__grow(&s->ti, &s->cap_ti, n, sizeof *s->ti) != 0)
         return -1;
     return 0;
@@ -249,7 +232,7 @@ static int doc_bits(scratch_t *s, size_t n)
         for (size_t k = 0; k < n; k++) {
             tinfo_t *t = &s->ti[k];
             uint64_t key = t->term | 1;
-            size_t i = (size_t)mix(key) & mask;
+            size_t i = (size_t)ps__ner_mix(key) & mask;
             while (s->dkeys[i] != 0 && s->dkeys[i] != key)
                 i = (i + 1) & mask;
             if (pass == 0) {
@@ -286,6 +269,10 @@ static void phrases(scratch_t *s, const uint8_t *line, size_t n,
             k++;
             continue;
         }
+        if (!(s->ti[k].wlist & ~PS__NER_W_FEATURES)) {
+            k++;
+            continue;
+        }
         size_t max = 0;
         while (max < PS__NER_MAX_PHRASE && k + max < n &&
                (max == 0 || !line[k + max])) {
@@ -295,6 +282,8 @@ static void phrases(scratch_t *s, const uint8_t *line, size_t n,
         size_t len = 0;
         uint16_t v = 0;
         for (size_t l = max; l > 0 && !v; l--) {
+            if (!(s->ti[k].wlist & PS__NER_W_STARTS(l)))
+                continue;
             v = ps__ner_list_get(lists->keys, lists->values, lists->nslots,
                                  ps__ner_phrase_key(h, l));
             len = l;
@@ -352,6 +341,7 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                                             lists->nslots,
                                             ps__ner_word_key(t->term))
                          : 0;
+        t->wfeat = t->wlist & PS__NER_W_FEATURES;
         if (k > 0) {
             /* The bytes after the previous token are those before this. */
             size_t pe = prev_end;
@@ -408,6 +398,8 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                 t->ctx = CTX_UPPER_MID;
             else
                 t->ctx = CTX_CAP_MID;
+            f->ctx[k] = t->ctx;
+            f->term[k] = t->term;
         }
         a = b;
     }
@@ -434,62 +426,62 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         uint64_t sp = p ? p->sshape : BOL, sn = q ? q->sshape : EOL;
         f->start[k] = (uint32_t)nr;
 
-        ADD(feat1(F_BIAS, 0));
-        ADD(feat1(F_WORD, t->term));
-        ADD(feat1(F_SURF, t->surf));
-        ADD(feat1(F_SHAPE, t->shape));
-        ADD(feat1(F_SSHAPE, t->sshape));
+        ADD(ps__ner_feat1(F_BIAS, 0));
+        ADD(ps__ner_feat1(F_WORD, t->term));
+        ADD(ps__ner_feat1(F_SURF, t->surf));
+        ADD(ps__ner_feat1(F_SHAPE, t->shape));
+        ADD(ps__ner_feat1(F_SSHAPE, t->sshape));
         for (uint32_t l = 1; l <= 4 && l < t->tlen; l++) {
-            ADD(feat1(F_PRE + l - 1, XXH3_64bits(t->t, l)));
-            ADD(feat1(F_SUF + l - 1, XXH3_64bits(t->t + t->tlen - l, l)));
+            ADD(ps__ner_feat1(F_PRE + l - 1, XXH3_64bits(t->t, l)));
+            ADD(ps__ner_feat1(F_SUF + l - 1, XXH3_64bits(t->t + t->tlen - l, l)));
         }
-        ADD(feat1(F_WPREV, wp));
-        ADD(feat1(F_WNEXT, wn));
-        ADD(feat1(F_WPREV2, first2 ? BOL : s->ti[k - 2].term));
-        ADD(feat1(F_WNEXT2, last2 ? EOL : s->ti[k + 2].term));
-        ADD(feat2(F_WPREV_W, wp, t->term));
-        ADD(feat2(F_W_WNEXT, t->term, wn));
-        ADD(feat1(F_SSPREV, sp));
-        ADD(feat1(F_SSNEXT, sn));
-        ADD(feat2(F_SS3, mix(sp) ^ sn, t->sshape));
-        ADD(feat1(F_CTX, t->ctx));
-        ADD(feat2(F_CTX_SS, t->ctx, t->sshape));
-        ADD(feat2(F_CTX_LINE, t->ctx, t->line_kind));
-        ADD(feat2(F_POS, t->pos, t->line_kind));
-        ADD(feat1(F_PUNCT_B, t->punct_b));
-        ADD(feat1(F_PUNCT_A, t->punct_a));
-        ADD(feat2(F_PUNCT_B_SS, t->punct_b, t->sshape));
+        ADD(ps__ner_feat1(F_WPREV, wp));
+        ADD(ps__ner_feat1(F_WNEXT, wn));
+        ADD(ps__ner_feat1(F_WPREV2, first2 ? BOL : s->ti[k - 2].term));
+        ADD(ps__ner_feat1(F_WNEXT2, last2 ? EOL : s->ti[k + 2].term));
+        ADD(ps__ner_feat2(F_WPREV_W, wp, t->term));
+        ADD(ps__ner_feat2(F_W_WNEXT, t->term, wn));
+        ADD(ps__ner_feat1(F_SSPREV, sp));
+        ADD(ps__ner_feat1(F_SSNEXT, sn));
+        ADD(ps__ner_feat2(F_SS3, ps__ner_mix(sp) ^ sn, t->sshape));
+        ADD(ps__ner_feat1(F_CTX, t->ctx));
+        ADD(ps__ner_feat2(F_CTX_SS, t->ctx, t->sshape));
+        ADD(ps__ner_feat2(F_CTX_LINE, t->ctx, t->line_kind));
+        ADD(ps__ner_feat2(F_POS, t->pos, t->line_kind));
+        ADD(ps__ner_feat1(F_PUNCT_B, t->punct_b));
+        ADD(ps__ner_feat1(F_PUNCT_A, t->punct_a));
+        ADD(ps__ner_feat2(F_PUNCT_B_SS, t->punct_b, t->sshape));
         if (t->flags & PS_TOK_POSSESSIVE)
-            ADD(feat1(F_POSS, t->ctx));
+            ADD(ps__ner_feat1(F_POSS, t->ctx));
         if (t->flags & PS_TOK_ACRONYM)
-            ADD(feat1(F_ACRONYM, 0));
+            ADD(ps__ner_feat1(F_ACRONYM, 0));
         for (unsigned b = 0; b < 10; b++)
-            if (t->wlist & (1u << b))
-                ADD(feat1(F_WLIST_BIT, b));
-        ADD(feat1(F_WLIST, t->wlist));
-        ADD(feat2(F_WLIST_CTX, t->wlist, t->ctx));
-        ADD(feat1(F_WLIST_PREV, p ? p->wlist : 0xffff));
-        ADD(feat1(F_WLIST_NEXT, q ? q->wlist : 0xffff));
+            if (t->wfeat & (1u << b))
+                ADD(ps__ner_feat1(F_WLIST_BIT, b));
+        ADD(ps__ner_feat1(F_WLIST, t->wfeat));
+        ADD(ps__ner_feat2(F_WLIST_CTX, t->wfeat, t->ctx));
+        ADD(ps__ner_feat1(F_WLIST_PREV, p ? p->wfeat : 0xffff));
+        ADD(ps__ner_feat1(F_WLIST_NEXT, q ? q->wfeat : 0xffff));
         if (t->phrase_b | t->phrase_i) {
             for (unsigned ty = 0; ty < PS_NER__COUNT; ty++) {
                 if ((t->phrase_b | t->phrase_i) & (1u << ty)) {
                     uint64_t v = ty * 2 + !!(t->phrase_b & (1u << ty));
-                    ADD(feat1(F_PHRASE, v));
-                    ADD(feat2(F_PHRASE_CTX, v, t->ctx));
+                    ADD(ps__ner_feat1(F_PHRASE, v));
+                    ADD(ps__ner_feat2(F_PHRASE_CTX, v, t->ctx));
                 }
             }
         }
         if (t->hint) {
-            ADD(feat1(F_HINT, t->hint));
-            ADD(feat2(F_HINT_CTX, t->hint, t->ctx));
+            ADD(ps__ner_feat1(F_HINT, t->hint));
+            ADD(ps__ner_feat2(F_HINT_CTX, t->hint, t->ctx));
         }
         if (p && p->hint)
-            ADD(feat1(F_HINT_PREV, p->hint));
+            ADD(ps__ner_feat1(F_HINT_PREV, p->hint));
         if (q && q->hint)
-            ADD(feat1(F_HINT_NEXT, q->hint));
-        ADD(feat2(F_DOC_CTX, t->doc, t->ctx));
+            ADD(ps__ner_feat1(F_HINT_NEXT, q->hint));
+        ADD(ps__ner_feat2(F_DOC_CTX, t->doc, t->ctx));
         if (t->ctx != CTX_LOWER && t->ctx != CTX_CAP_MID)
-            ADD(feat2(F_LOWER_CTX, t->term, t->ctx));
+            ADD(ps__ner_feat2(F_LOWER_CTX, t->term, t->ctx));
     }
     f->start[n] = (uint32_t)nr;
     return PS_OK;

@@ -4,7 +4,8 @@
  * Format version 1, little-endian, every array aligned to its element:
  *   0   char[8]  magic "PSNERMDL"
  *   8   u32      format version (1; also names the feature templates)
- *   12  u32      model type (1: averaged perceptron, BIO, hashed features)
+ *   12  u32      model type (1: two-stage averaged perceptron, BIO labels,
+ *                hashed features)
  *   16  u32      number of labels (9: O, then B-T and I-T per type)
  *   20  u32      log2 of the weight table's rows
  *   24  u32      slots of the list table (0 or a power of two)
@@ -12,8 +13,9 @@
  *   32  u64      file size in bytes
  *   40  u64      XXH64 of the whole file with these 8 bytes zeroed
  *   48  char[16] the types in label order, "PER,LOC,ORG,MISC"
- *   64  i32      transitions [(labels + 1) * labels]
- *       i16      weights [rows * (labels - 1)]: label O's are 0
+ *   64  i32      transitions [2][(labels + 1) * labels]: of each stage
+ *       i16      weights [rows][2][labels - 1]: of each stage, label O's
+ *                are 0 (ner_private.h)
  *       u64      list keys [slots]
  *       u16      list values [slots]
  * Weights and transitions are fixed point: scores are compared, never
@@ -83,8 +85,8 @@ static uint64_t get64(const unsigned char *p)
 static uint64_t expected_size(uint32_t row_bits, uint32_t nlist)
 {
     uint64_t n = HEADER_SIZE;
-    n += (uint64_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
-    n += ((uint64_t)1 << row_bits) * PS__NER_ROW * 2;
+    n += (uint64_t)2 * (PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
+    n += (uint64_t)2 * ((uint64_t)1 << row_bits) * PS__NER_ROW * 2;
     n += (uint64_t)nlist * (8 + 2);
     return n;
 }
@@ -208,10 +210,12 @@ ps_status_t ps_ner_model_load(const char *path, ps_ner_model_t **out,
     m->mem = mem;
     m->row_bits = row_bits;
     m->nrows = 1u << row_bits;
-    m->trans = (const int32_t *)(mem + off);
-    off += (size_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
+    for (int s = 0; s < 2; s++) {
+        m->trans[s] = (const int32_t *)(mem + off);
+        off += (size_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
+    }
     m->weights = (const int16_t *)(mem + off);
-    off += (size_t)m->nrows * PS__NER_ROW * 2;
+    off += (size_t)m->nrows * 2 * PS__NER_ROW * 2;
     m->nlist = nlist;
     m->list_keys = (const uint64_t *)(mem + off);
     off += (size_t)nlist * 8;
@@ -239,7 +243,8 @@ static void put64(unsigned char *p, uint64_t v)
 }
 
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
-                                const int16_t *weights, const int32_t *trans,
+                                const int16_t *weights,
+                                int32_t *const trans[2],
                                 uint32_t nlist, const uint64_t *list_keys,
                                 const uint16_t *list_values, char **errmsg)
 {
@@ -262,9 +267,9 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
     memcpy(mem + 48, LABEL_SET, 16);
     size_t off = HEADER_SIZE, n;
     n = (size_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
-    memcpy(mem + off, trans, n);
-    off += n;
-    n = ((size_t)1 << row_bits) * PS__NER_ROW * 2;
+    for (int s = 0; s < 2; s++, off += n)
+        memcpy(mem + off, trans[s], n);
+    n = ((size_t)1 << row_bits) * 2 * PS__NER_ROW * 2;
     memcpy(mem + off, weights, n);
     off += n;
     if (nlist) {

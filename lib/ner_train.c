@@ -25,12 +25,14 @@
 #define L PS__NER_NLABELS
 
 /* One document, as the trainer keeps it: per sequence token, its term's
- * hash, its gold label, whether it opens a line, then its features. */
+ * hash, its gold label, whether it opens a line, its capitalisation in
+ * context, then its features. The second stage sees both sets. */
 typedef struct tdoc {
     size_t n;
     uint64_t *term;
-    uint8_t *gold, *line;
-    uint32_t *start, *rows;
+    uint8_t *gold, *line, *ctx;
+    uint32_t *start[2], *rows[2]; /* Features of each stage's own. */
+    uint8_t *s1;                  /* The first stage's labels. */
 } tdoc_t;
 
 typedef struct table {
@@ -193,9 +195,12 @@ static int add_records(table_t *tb, const tdoc_t *t)
         size_t e = k + 1;
         while (e < t->n && t->gold[e] == PS__NER_I(PS__NER_TYPE(lab)))
             e++;
-        if (e - k <= PS__NER_MAX_PHRASE &&
-            table_put(tb, ps__ner_phrase_key(t->term + k, e - k),
-                      (uint16_t)(1u << PS__NER_TYPE(lab))) != 0)
+        if (e - k > PS__NER_MAX_PHRASE)
+            continue;
+        if (table_put(tb, ps__ner_phrase_key(t->term + k, e - k),
+                      (uint16_t)(1u << PS__NER_TYPE(lab))) != 0 ||
+            table_put(tb, ps__ner_word_key(t->term[k]),
+                      (uint16_t)PS__NER_W_STARTS(e - k)) != 0)
             return -1;
     }
     return 0;
@@ -267,13 +272,105 @@ static ps_status_t featurize(trainer_t *tr, size_t i, const table_t *lists,
     if (st != PS_OK)
         return st;
     size_t nr = f->start[f->n];
-    t->start = malloc((f->n + 1) * sizeof *t->start);
-    t->rows = malloc((nr + 1) * sizeof *t->rows);
-    if (!t->start || !t->rows)
+    t->start[0] = malloc((f->n + 1) * sizeof *t->start[0]);
+    t->rows[0] = malloc((nr + 1) * sizeof *t->rows[0]);
+    t->ctx = malloc(f->n + 1);
+    t->s1 = calloc(f->n + 1, 1);
+    if (!t->start[0] || !t->rows[0] || !t->ctx || !t->s1)
         return PS_ENOMEM;
-    memcpy(t->start, f->start, (f->n + 1) * sizeof *t->start);
-    memcpy(t->rows, f->rows, nr * sizeof *t->rows);
+    memcpy(t->start[0], f->start, (f->n + 1) * sizeof *t->start[0]);
+    memcpy(t->rows[0], f->rows, nr * sizeof *t->rows[0]);
+    memcpy(t->ctx, f->ctx, f->n);
     return PS_OK;
+}
+
+typedef struct perceptron {
+    double *w, *u; /* Weights and their time-weighted updates. */
+    double tw[(L + 1) * L], tu[(L + 1) * L];
+    double c;
+} perceptron_t;
+
+/* Scratch for decoding one document. */
+typedef struct bufs {
+    double *scores;
+    uint8_t *back, *pred;
+} bufs_t;
+
+static void update(perceptron_t *p, const tdoc_t *t, int stage, size_t k,
+                   int lab, double d)
+{
+    for (int s = 0; s <= stage; s++) {
+        for (uint32_t r = t->start[s][k]; r < t->start[s][k + 1]; r++) {
+            size_t at = (size_t)t->rows[s][r] * L + lab;
+            p->w[at] += d;
+            p->u[at] += p->c * d;
+        }
+    }
+}
+
+static void update_trans(perceptron_t *p, int prev, int cur, double d)
+{
+    size_t at = (size_t)(prev + 1) * L + cur;
+    p->tw[at] += d;
+    p->tu[at] += p->c * d;
+}
+
+/* Labels T with the weights of P into B->pred. */
+static void decode(const perceptron_t *p, const tdoc_t *t, int stage,
+                   bufs_t *b)
+{
+    for (size_t k = 0; k < t->n; k++) {
+        double *sc = b->scores + k * L;
+        for (int l = 0; l < L; l++)
+            sc[l] = 0;
+        for (int s = 0; s <= stage; s++) {
+            for (uint32_t r = t->start[s][k]; r < t->start[s][k + 1]; r++) {
+                const double *row = p->w + (size_t)t->rows[s][r] * L;
+                for (int l = 0; l < L; l++)
+                    sc[l] += row[l];
+            }
+        }
+    }
+    for (size_t a = 0; a < t->n;) {
+        size_t e = a + 1;
+        while (e < t->n && !t->line[e])
+            e++;
+        ps__ner_viterbi(b->scores, p->tw, a, e, b->back, b->pred);
+        a = e;
+    }
+}
+
+/* One pass over the lines of T; returns the lines it got wrong. */
+static size_t train_doc(perceptron_t *p, const tdoc_t *t, int stage,
+                        bufs_t *b)
+{
+    size_t wrong = 0;
+    const uint8_t *pred = b->pred;
+    decode(p, t, stage, b);
+    for (size_t a = 0; a < t->n;) {
+        size_t e = a + 1;
+        while (e < t->n && !t->line[e])
+            e++;
+        int bad = 0;
+        for (size_t k = a; k < e; k++) {
+            int g = t->gold[k], q = pred[k];
+            int gp = k == a ? -1 : t->gold[k - 1];
+            int qp = k == a ? -1 : pred[k - 1];
+            if (g != q) {
+                bad = 1;
+                update(p, t, stage, k, g, 1);
+                update(p, t, stage, k, q, -1);
+            }
+            if (g != q || gp != qp) {
+                update_trans(p, gp, g, 1);
+                update_trans(p, qp, q, -1);
+            }
+        }
+        wrong += bad;
+        p->c += 1;
+        a = e;
+    }
+    return wrong;
 }
 
 /* A small deterministic generator for the order of documents. */
@@ -285,121 +382,87 @@ static uint64_t next_rand(uint64_t *s)
     return *s;
 }
 
-typedef struct perceptron {
-    double *w, *u; /* Weights and their time-weighted updates. */
-    double tw[(L + 1) * L], tu[(L + 1) * L];
-    double c;
-} perceptron_t;
-
-static void update(perceptron_t *p, const tdoc_t *t, size_t k, int lab,
-                   double d)
+/* Trains stage STAGE on every document not in fold FOLD of FOLDS (FOLDS
+ * 0: every document) and leaves the averaged weights in P->w and P->tw.
+ * Decoding a line updates it at once (not the whole document), as the
+ * perceptron wants. */
+static void run(const trainer_t *tr, const ps_ner_train_opts_t *o, int stage,
+                unsigned fold, unsigned folds, perceptron_t *p, size_t nw,
+                size_t *order, bufs_t *b)
 {
-    for (uint32_t r = t->start[k]; r < t->start[k + 1]; r++) {
-        size_t at = (size_t)t->rows[r] * L + lab;
-        p->w[at] += d;
-        p->u[at] += p->c * d;
-    }
-}
-
-static void update_trans(perceptron_t *p, int prev, int cur, double d)
-{
-    size_t at = (size_t)(prev + 1) * L + cur;
-    p->tw[at] += d;
-    p->tu[at] += p->c * d;
-}
-
-/* One pass over the lines of T; returns the lines it got wrong. */
-static size_t train_doc(perceptron_t *p, const tdoc_t *t, double *scores,
-                        uint8_t *back, uint8_t *pred)
-{
-    size_t wrong = 0;
-    for (size_t k = 0; k < t->n; k++) {
-        double *sc = scores + k * L;
-        for (int l = 0; l < L; l++)
-            sc[l] = 0;
-        for (uint32_t r = t->start[k]; r < t->start[k + 1]; r++) {
-            const double *row = p->w + (size_t)t->rows[r] * L;
-            for (int l = 0; l < L; l++)
-                sc[l] += row[l];
+    memset(p->w, 0, nw * sizeof *p->w);
+    memset(p->u, 0, nw * sizeof *p->u);
+    memset(p->tw, 0, sizeof p->tw);
+    memset(p->tu, 0, sizeof p->tu);
+    p->c = 1;
+    for (int a = -1; a < L; a++)
+        for (int c = 0; c < L; c++)
+            if (!ps__ner_allowed(a, c))
+                p->tw[(a + 1) * L + c] = -INFINITY;
+    uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
+    for (size_t i = 0; i < tr->ndocs; i++)
+        order[i] = i;
+    for (unsigned e = 0; e < o->epochs; e++) {
+        for (size_t i = tr->ndocs; i > 1; i--) {
+            size_t j = (size_t)(next_rand(&rs) % i), x = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = x;
         }
+        size_t wrong = 0;
+        for (size_t i = 0; i < tr->ndocs; i++)
+            if (folds == 0 || order[i] % folds != fold)
+                wrong += train_doc(p, &tr->td[order[i]], stage, b);
+        if (o->verbose)
+            fprintf(stderr, "ner_train: stage %d, %s %u, epoch %u: %zu lines "
+                    "wrong\n", stage + 1, folds ? "without fold" : "all",
+                    folds ? fold + 1 : 0, e + 1, wrong);
     }
-    for (size_t a = 0; a < t->n;) {
-        size_t b = a + 1;
-        while (b < t->n && !t->line[b])
-            b++;
-        ps__ner_viterbi(scores, p->tw, a, b, back, pred);
-        int bad = 0;
-        for (size_t k = a; k < b; k++) {
-            int g = t->gold[k], q = pred[k];
-            int gp = k == a ? -1 : t->gold[k - 1];
-            int qp = k == a ? -1 : pred[k - 1];
-            if (g != q) {
-                bad = 1;
-                update(p, t, k, g, 1);
-                update(p, t, k, q, -1);
-            }
-            if (g != q || gp != qp) {
-                update_trans(p, gp, g, 1);
-                update_trans(p, qp, q, -1);
-            }
-        }
-        wrong += bad;
-        p->c += 1;
-        a = b;
-    }
-    return wrong;
-}
-
-static double averaged(const perceptron_t *p, size_t row, int label)
-{
-    size_t i = row * L + (size_t)label;
-    return p->w[i] - p->u[i] / p->c;
+    for (size_t i = 0; i < nw; i++)
+        p->w[i] -= p->u[i] / p->c;
+    for (int i = 0; i < (L + 1) * L; i++)
+        if (!isinf(p->tw[i]))
+            p->tw[i] -= p->tu[i] / p->c;
 }
 
 /* The averaged weights, less label O's (ner_private.h), in fixed point
- * scaled so the largest is 32000. */
-static int quantize(const perceptron_t *p, size_t nrows, int16_t *w,
-                    int32_t *trans)
+ * scaled so the largest is 32000, into every other row of W (the
+ * model's layout). */
+static void quantize(const perceptron_t *p, size_t nrows, int16_t *w,
+                     int32_t *trans)
 {
     double max = 1e-9;
     for (size_t r = 0; r < nrows; r++) {
-        double o = averaged(p, r, 0);
-        for (int l = 1; l < L; l++) {
-            double a = fabs(averaged(p, r, l) - o);
-            if (a > max)
-                max = a;
-        }
+        const double *row = p->w + r * L;
+        for (int l = 1; l < L; l++)
+            if (fabs(row[l] - row[0]) > max)
+                max = fabs(row[l] - row[0]);
     }
     double scale = 32000.0 / max;
     for (size_t r = 0; r < nrows; r++) {
-        double o = averaged(p, r, 0);
+        const double *row = p->w + r * L;
         for (int l = 1; l < L; l++)
-            w[r * PS__NER_ROW + l - 1] =
-                (int16_t)lrint((averaged(p, r, l) - o) * scale);
+            w[r * 2 * PS__NER_ROW + l - 1] =
+                (int16_t)lrint((row[l] - row[0]) * scale);
     }
     for (int i = 0; i < (L + 1) * L; i++) {
-        double v = isinf(p->tw[i]) ? -1e9 : (p->tw[i] - p->tu[i] / p->c) * scale;
-        if (v > 1e9)
-            v = 1e9;
-        if (v < -1e9)
-            v = -1e9;
-        trans[i] = (int32_t)lrint(v);
+        double v = isinf(p->tw[i]) ? -1e9 : p->tw[i] * scale;
+        trans[i] = (int32_t)lrint(v < -1e9 ? -1e9 : v > 1e9 ? 1e9 : v);
     }
-    return 0;
 }
 
 static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
                          const char *path)
 {
     ps__ner_feats_t f = {0};
+    ps__ner_nl_t nl = {0};
     table_t lists = {0};
     uint8_t *hints = NULL;
     size_t cap_hints = 0, maxn = 1;
     perceptron_t p = {0};
-    double *scores = NULL;
-    uint8_t *back = NULL, *pred = NULL;
+    bufs_t b = {0};
     size_t *order = NULL;
     int16_t *qw = NULL;
+    int32_t qt[2][(L + 1) * L];
     ps_status_t st = PS_OK;
 
     for (size_t i = 0; i < tr->ndocs && st == PS_OK; i++) {
@@ -422,49 +485,64 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
     if (st != PS_OK)
         goto out;
 
-    size_t nw = ((size_t)1 << o->row_bits) * L;
-    p.w = calloc(nw, sizeof *p.w);
-    p.u = calloc(nw, sizeof *p.u);
-    scores = malloc(maxn * L * sizeof *scores);
-    back = malloc(maxn * L);
-    pred = malloc(maxn);
+    size_t nrows = (size_t)1 << o->row_bits, nw = nrows * L;
+    p.w = malloc(nw * sizeof *p.w);
+    p.u = malloc(nw * sizeof *p.u);
+    b.scores = malloc(maxn * L * sizeof *b.scores);
+    b.back = malloc(maxn * L);
+    b.pred = malloc(maxn);
     order = malloc((tr->ndocs + 1) * sizeof *order);
-    if (!p.w || !p.u || !scores || !back || !pred || !order) {
+    qw = malloc(nrows * 2 * PS__NER_ROW * sizeof *qw);
+    if (!p.w || !p.u || !b.scores || !b.back || !b.pred || !order || !qw) {
         st = PS_ENOMEM;
         goto out;
-    }
-    p.c = 1;
-    for (int a = -1; a < L; a++)
-        for (int b = 0; b < L; b++)
-            if (!ps__ner_allowed(a, b))
-                p.tw[(a + 1) * L + b] = -INFINITY;
-    uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
-    for (size_t i = 0; i < tr->ndocs; i++)
-        order[i] = i;
-    for (unsigned e = 0; e < o->epochs; e++) {
-        for (size_t i = tr->ndocs; i > 1; i--) {
-            size_t j = (size_t)(next_rand(&rs) % i), x = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = x;
-        }
-        size_t wrong = 0;
-        for (size_t i = 0; i < tr->ndocs; i++)
-            wrong += train_doc(&p, &tr->td[order[i]], scores, back, pred);
-        if (o->verbose)
-            fprintf(stderr, "ner_train: epoch %u: %zu lines wrong\n", e + 1,
-                    wrong);
     }
 
-    qw = malloc(((size_t)1 << o->row_bits) * PS__NER_ROW * sizeof *qw);
-    int32_t qt[(L + 1) * L];
-    if (!qw || build_lists(tr, 0, 0, &lists) != 0) {
+    /* The first stage's labels of each document come from a model that
+     * did not see it, so the second stage learns how far they can be
+     * trusted on new text. */
+    unsigned sf = o->stack_folds;
+    for (unsigned fold = 0; sf >= 2 && fold < sf; fold++) {
+        run(tr, o, 0, fold, sf, &p, nw, order, &b);
+        for (size_t i = fold; i < tr->ndocs; i += sf) {
+            decode(&p, &tr->td[i], 0, &b);
+            memcpy(tr->td[i].s1, b.pred, tr->td[i].n);
+        }
+    }
+    run(tr, o, 0, 0, 0, &p, nw, order, &b);
+    quantize(&p, nrows, qw, qt[0]);
+
+    for (size_t i = 0; i < tr->ndocs; i++) {
+        tdoc_t *t = &tr->td[i];
+        if (sf < 2) {
+            decode(&p, t, 0, &b);
+            memcpy(t->s1, b.pred, t->n);
+        }
+        st = ps__ner_nonlocal(&nl, t->n, t->term, t->ctx, t->line, t->s1,
+                              o->row_bits);
+        if (st != PS_OK)
+            goto out;
+        size_t nr = nl.start[t->n];
+        t->start[1] = malloc((t->n + 1) * sizeof *t->start[1]);
+        t->rows[1] = malloc((nr + 1) * sizeof *t->rows[1]);
+        if (!t->start[1] || !t->rows[1]) {
+            st = PS_ENOMEM;
+            goto out;
+        }
+        memcpy(t->start[1], nl.start, (t->n + 1) * sizeof *t->start[1]);
+        memcpy(t->rows[1], nl.rows, nr * sizeof *t->rows[1]);
+    }
+    run(tr, o, 1, 0, 0, &p, nw, order, &b);
+    quantize(&p, nrows, qw + PS__NER_ROW, qt[1]);
+
+    if (build_lists(tr, 0, 0, &lists) != 0) {
         st = PS_ENOMEM;
         goto out;
     }
-    quantize(&p, (size_t)1 << o->row_bits, qw, qt);
     tr->stats.list_slots = lists.nslots;
     char *werr = NULL;
-    st = ps__ner_model_write(path, o->row_bits, qw, qt, lists.nslots,
+    int32_t *tp[2] = {qt[0], qt[1]};
+    st = ps__ner_model_write(path, o->row_bits, qw, tp, lists.nslots,
                              lists.keys, lists.vals, &werr);
     if (st != PS_OK && tr->errmsg && !*tr->errmsg)
         *tr->errmsg = werr;
@@ -473,12 +551,13 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
 out:
     table_free(&lists);
     ps__ner_feats_free(&f);
+    ps__ner_nl_free(&nl);
     free(hints);
     free(p.w);
     free(p.u);
-    free(scores);
-    free(back);
-    free(pred);
+    free(b.scores);
+    free(b.back);
+    free(b.pred);
     free(order);
     free(qw);
     return st;
@@ -494,11 +573,13 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
     if (!o.epochs)
         o.epochs = 12;
     if (!o.row_bits)
-        o.row_bits = 19;
+        o.row_bits = 18;
     if (!o.folds)
         o.folds = 10;
     if (!o.seed)
         o.seed = 1;
+    if (!o.stack_folds)
+        o.stack_folds = 5;
     if (o.row_bits < 2 || o.row_bits > 26 || o.epochs > 1000)
         return fail(errmsg, PS_EINVAL, "bad training options");
     trainer_t tr = {.docs = docs, .ndocs = ndocs, .errmsg = errmsg};
@@ -515,8 +596,12 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         free(tr.td[i].term);
         free(tr.td[i].gold);
         free(tr.td[i].line);
-        free(tr.td[i].start);
-        free(tr.td[i].rows);
+        free(tr.td[i].ctx);
+        free(tr.td[i].s1);
+        for (int s = 0; s < 2; s++) {
+            free(tr.td[i].start[s]);
+            free(tr.td[i].rows[s]);
+        }
     }
     free(tr.td);
     ps_analyzer_free(tr.an);
