@@ -8,8 +8,10 @@
  * jackknifed: a document's list features come from the other folds, so the
  * model learns how far a list seen at tagging time can be trusted. The
  * gazetteer hints of training are the document's own names, for one half
- * of the distinct names (chosen by hash), standing in for a gazetteer that
- * knows some names. Everything runs in a fixed order from a fixed seed, so
+ * of the distinct names (chosen by hash) in one document out of four,
+ * standing in for a gazetteer that knows some names. The second stage
+ * learns from first-stage labels made by models that did not see the
+ * document (stack_folds). Everything runs in a fixed order from a fixed seed, so
  * the same data gives the same bytes. */
 #include <math.h>
 #include <stdarg.h>
@@ -228,6 +230,14 @@ static int known_name(uint64_t key)
     return ((key >> 17) & 1) == 0;
 }
 
+/* Whether document I has gazetteer hints at all. Only a quarter do: with
+ * hints on every document the model leans on them and does worse without
+ * a gazetteer (eng.testa typed F1 90.0 against 91.1). */
+static int hinted_doc(size_t i)
+{
+    return i % 4 == 0;
+}
+
 /* Second pass: the features of document I, with the lists of its fold
  * and the hints of the names the simulated gazetteer knows. */
 static ps_status_t featurize(trainer_t *tr, size_t i, const table_t *lists,
@@ -259,7 +269,8 @@ static ps_status_t featurize(trainer_t *tr, size_t i, const table_t *lists,
         size_t e = k + 1;
         while (e < t->n && t->gold[e] == PS__NER_I(PS__NER_TYPE(lab)))
             e++;
-        if (!known_name(ps__ner_phrase_key(t->term + k, e - k)))
+        if (!hinted_doc(i) ||
+            !known_name(ps__ner_phrase_key(t->term + k, e - k)))
             continue;
         size_t end = e < t->n ? seq[e] : ntok;
         for (size_t x = seq[k]; x < end; x++)
