@@ -1,0 +1,321 @@
+/* The NER model file: its format, the loader that checks every part of it
+ * before trusting a byte, and the writer the trainer uses.
+ *
+ * Format version 1, little-endian, every array aligned to its element:
+ *   0   char[8]  magic "PSNERMDL"
+ *   8   u32      format version (1; also names the feature templates)
+ *   12  u32      model type (1: two-stage averaged perceptron, BIO labels,
+ *                hashed features)
+ *   16  u32      number of labels (9: O, then B-T and I-T per type)
+ *   20  u32      log2 of the weight table's rows
+ *   24  u32      slots of the list table (0 or a power of two)
+ *   28  u32      0
+ *   32  u64      file size in bytes
+ *   40  u64      XXH64 of the whole file with these 8 bytes zeroed
+ *   48  char[16] the types in label order, "PER,LOC,ORG,MISC"
+ *   64  i32      transitions [2][(labels + 1) * labels]: of each stage
+ *       i16      weights [rows][2][labels - 1]: of each stage, label O's
+ *                are 0 (ner_private.h)
+ *       u64      list keys [slots]
+ *       u16      list values [slots]
+ * Weights and transitions are fixed point: scores are compared, never
+ * scaled, so their common unit does not matter. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define XXH_STATIC_LINKING_ONLY /* XXH64_state_t on the stack */
+#include <xxhash.h>
+
+#include "ner_private.h"
+
+#define MAGIC "PSNERMDL"
+#define FORMAT_VERSION 1u
+#define MODEL_TYPE 1u
+#define HEADER_SIZE 64u
+#define LABEL_SET "PER,LOC,ORG,MISC"
+#define MIN_ROW_BITS 2u
+#define MAX_ROW_BITS 26u
+#define MAX_LIST (1u << 24)
+
+const char *ps_ner_type_name(ps_ner_type_t t)
+{
+    static const char *const names[PS_NER__COUNT] = {"PER", "LOC", "ORG",
+                                                     "MISC"};
+    return (unsigned)t < PS_NER__COUNT ? names[t] : NULL;
+}
+
+/* Sets *ERRMSG to "PATH: MESSAGE" and returns ST. */
+static ps_status_t fail(char **errmsg, ps_status_t st, const char *path,
+                        const char *fmt, ...)
+{
+    if (errmsg) {
+        char msg[256];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        size_t n = strlen(path) + strlen(msg) + 3;
+        *errmsg = malloc(n);
+        if (*errmsg)
+            snprintf(*errmsg, n, "%s: %s", path, msg);
+    }
+    return st;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* The size a file of these table sizes must have, or 0 on overflow. */
+static uint64_t expected_size(uint32_t row_bits, uint32_t nlist)
+{
+    uint64_t n = HEADER_SIZE;
+    n += (uint64_t)2 * (PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
+    n += (uint64_t)2 * ((uint64_t)1 << row_bits) * PS__NER_ROW * 2;
+    n += (uint64_t)nlist * (8 + 2);
+    return n;
+}
+
+static uint64_t checksum(const unsigned char *mem, size_t size)
+{
+    unsigned char head[HEADER_SIZE];
+    memcpy(head, mem, HEADER_SIZE);
+    memset(head + 40, 0, 8);
+    XXH64_state_t st;
+    XXH64_reset(&st, 0);
+    XXH64_update(&st, head, HEADER_SIZE);
+    XXH64_update(&st, mem + HEADER_SIZE, size - HEADER_SIZE);
+    return XXH64_digest(&st);
+}
+
+/* Reads all of PATH into a new buffer. */
+static ps_status_t slurp(const char *path, unsigned char **out, size_t *len,
+                         char **errmsg)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO, path,
+                    "cannot open the NER model: %s", strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(f);
+        return fail(errmsg, PS_EIO, path, "the NER model is not a file");
+    }
+    if ((uint64_t)sb.st_size > expected_size(MAX_ROW_BITS, MAX_LIST)) {
+        fclose(f);
+        return fail(errmsg, PS_ECORRUPT, path,
+                    "the NER model is too large (%lld bytes)",
+                    (long long)sb.st_size);
+    }
+    size_t n = (size_t)sb.st_size;
+    unsigned char *buf = malloc(n ? n : 1);
+    if (!buf) {
+        fclose(f);
+        return fail(errmsg, PS_ENOMEM, path, "out of memory");
+    }
+    size_t got = fread(buf, 1, n, f);
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(buf);
+        return fail(errmsg, PS_EIO, path, "cannot read the NER model");
+    }
+    *out = buf;
+    *len = got;
+    return PS_OK;
+}
+
+/* Checks the header and the size; on success sets the table sizes. */
+static ps_status_t check(const unsigned char *mem, size_t len,
+                         const char *path, uint32_t *row_bits,
+                         uint32_t *nlist, char **errmsg)
+{
+    if (len < HEADER_SIZE) {
+        if (len >= 8 && memcmp(mem, MAGIC, 8) != 0)
+            return fail(errmsg, PS_ECORRUPT, path, "not a NER model file");
+        return fail(errmsg, PS_ECORRUPT, path,
+                    "the NER model is truncated (%zu bytes)", len);
+    }
+    if (memcmp(mem, MAGIC, 8) != 0)
+        return fail(errmsg, PS_ECORRUPT, path, "not a NER model file");
+    uint32_t version = get32(mem + 8);
+    if (version != FORMAT_VERSION)
+        return fail(errmsg, PS_EVERSION, path,
+                    "NER model format version %u, this build reads %u",
+                    version, FORMAT_VERSION);
+    if (get32(mem + 12) != MODEL_TYPE || get32(mem + 16) != PS__NER_NLABELS ||
+        memcmp(mem + 48, LABEL_SET, 16) != 0)
+        return fail(errmsg, PS_EVERSION, path,
+                    "unsupported NER model type or label set");
+    *row_bits = get32(mem + 20);
+    *nlist = get32(mem + 24);
+    if (*row_bits < MIN_ROW_BITS || *row_bits > MAX_ROW_BITS ||
+        *nlist > MAX_LIST || (*nlist & (*nlist - 1)) != 0 ||
+        get32(mem + 28) != 0)
+        return fail(errmsg, PS_ECORRUPT, path,
+                    "the NER model's header is damaged");
+    uint64_t want = expected_size(*row_bits, *nlist);
+    if (get64(mem + 32) != want)
+        return fail(errmsg, PS_ECORRUPT, path,
+                    "the NER model's header is damaged");
+    if (len != want)
+        return fail(errmsg, PS_ECORRUPT, path,
+                    "the NER model is %s (%zu bytes, expected %llu)",
+                    len < want ? "truncated" : "too long", len,
+                    (unsigned long long)want);
+    if (checksum(mem, len) != get64(mem + 40))
+        return fail(errmsg, PS_ECORRUPT, path,
+                    "the NER model is corrupt (checksum mismatch)");
+    return PS_OK;
+}
+
+ps_status_t ps_ner_model_load(const char *path, ps_ner_model_t **out,
+                              char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    *out = NULL;
+    unsigned char *mem = NULL;
+    size_t len = 0;
+    ps_status_t st = slurp(path, &mem, &len, errmsg);
+    if (st != PS_OK)
+        return st;
+    uint32_t row_bits = 0, nlist = 0;
+    st = check(mem, len, path, &row_bits, &nlist, errmsg);
+    if (st != PS_OK) {
+        free(mem);
+        return st;
+    }
+    ps_ner_model_t *m = calloc(1, sizeof *m);
+    if (!m) {
+        free(mem);
+        return fail(errmsg, PS_ENOMEM, path, "out of memory");
+    }
+    size_t off = HEADER_SIZE;
+    m->mem = mem;
+    m->row_bits = row_bits;
+    m->nrows = 1u << row_bits;
+    for (int s = 0; s < 2; s++) {
+        m->trans[s] = (const int32_t *)(mem + off);
+        off += (size_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
+    }
+    m->weights = (const int16_t *)(mem + off);
+    off += (size_t)m->nrows * 2 * PS__NER_ROW * 2;
+    m->nlist = nlist;
+    m->list_keys = (const uint64_t *)(mem + off);
+    off += (size_t)nlist * 8;
+    m->list_values = (const uint16_t *)(mem + off);
+    *out = m;
+    return PS_OK;
+}
+
+void ps_ner_model_free(ps_ner_model_t *m)
+{
+    if (!m)
+        return;
+    free(m->mem);
+    free(m);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
+
+ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
+                                const int16_t *weights,
+                                int32_t *const trans[2],
+                                uint32_t nlist, const uint64_t *list_keys,
+                                const uint16_t *list_values, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    if (row_bits < MIN_ROW_BITS || row_bits > MAX_ROW_BITS ||
+        nlist > MAX_LIST || (nlist & (nlist - 1)) != 0)
+        return fail(errmsg, PS_EINVAL, path, "bad NER model table sizes");
+    uint64_t size = expected_size(row_bits, nlist);
+    unsigned char *mem = calloc(1, (size_t)size);
+    if (!mem)
+        return fail(errmsg, PS_ENOMEM, path, "out of memory");
+    memcpy(mem, MAGIC, 8);
+    put32(mem + 8, FORMAT_VERSION);
+    put32(mem + 12, MODEL_TYPE);
+    put32(mem + 16, PS__NER_NLABELS);
+    put32(mem + 20, row_bits);
+    put32(mem + 24, nlist);
+    put64(mem + 32, size);
+    memcpy(mem + 48, LABEL_SET, 16);
+    size_t off = HEADER_SIZE, n;
+    n = (size_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
+    for (int s = 0; s < 2; s++, off += n)
+        memcpy(mem + off, trans[s], n);
+    n = ((size_t)1 << row_bits) * 2 * PS__NER_ROW * 2;
+    memcpy(mem + off, weights, n);
+    off += n;
+    if (nlist) {
+        memcpy(mem + off, list_keys, (size_t)nlist * 8);
+        off += (size_t)nlist * 8;
+        memcpy(mem + off, list_values, (size_t)nlist * 2);
+    }
+    put64(mem + 40, checksum(mem, (size_t)size));
+
+    /* A temporary file renamed into place, so a reader never sees half a
+     * model. */
+    size_t tn = strlen(path) + 32;
+    char *tmp = malloc(tn);
+    if (!tmp) {
+        free(mem);
+        return fail(errmsg, PS_ENOMEM, path, "out of memory");
+    }
+    snprintf(tmp, tn, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(mem, 1, (size_t)size, f) == size;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(mem);
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        free(tmp);
+        return fail(errmsg, PS_EIO, path, "cannot write the NER model: %s",
+                    strerror(e));
+    }
+    free(tmp);
+    return PS_OK;
+}
+
+uint16_t ps__ner_list_get(const uint64_t *keys, const uint16_t *values,
+                          uint32_t nslots, uint64_t key)
+{
+    if (nslots == 0)
+        return 0;
+    uint32_t mask = nslots - 1;
+    for (uint32_t i = (uint32_t)key & mask, probes = 0; probes < nslots;
+         i = (i + 1) & mask, probes++) {
+        if (keys[i] == key)
+            return values[i];
+        if (keys[i] == 0)
+            return 0;
+    }
+    return 0;
+}

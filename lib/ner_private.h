@@ -1,0 +1,184 @@
+/* Internal to the library: what the NER model's files share. The model's
+ * in-memory layout (read by the decoder, written by the trainer), the label
+ * set, and the feature extractor that turns analyzer tokens into rows of
+ * the weight table. */
+#ifndef PSEARCH_NER_PRIVATE_H
+#define PSEARCH_NER_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "psearch/ner.h"
+
+/* Labels are BIO over the four types: O, then B-T and I-T for each type T
+ * in ps_ner_type_t order. */
+#define PS__NER_NLABELS (1 + 2 * PS_NER__COUNT)
+#define PS__NER_O 0
+#define PS__NER_B(t) (1 + 2 * (int)(t))
+#define PS__NER_I(t) (2 + 2 * (int)(t))
+#define PS__NER_TYPE(label) (((label) - 1) / 2)
+#define PS__NER_IS_I(label) ((label) > 0 && ((label) - 1) % 2 == 1)
+/* A row of the weight table holds the weights of labels 1 .. NLABELS - 1:
+ * label O's are subtracted from the others when the model is written, which
+ * changes no decision (a constant added to every label of a token moves
+ * every path through it alike) and makes a row 16 bytes. */
+#define PS__NER_ROW (PS__NER_NLABELS - 1)
+
+/* A word's record in the lists derived from the training data, as bits:
+ * for each type T, bit 2T when the word opens a name of type T and bit
+ * 2T+1 when it continues one; PS__NER_W_SEEN when the word occurs at all
+ * and PS__NER_W_OUTSIDE when it occurs outside every name. */
+#define PS__NER_W_SEEN (1u << 8)
+#define PS__NER_W_OUTSIDE (1u << 9)
+/* Bit 9 + N: a name of N tokens (1 to PS__NER_MAX_PHRASE) starts with the
+ * word, so the phrase list is only searched for lengths that exist. */
+#define PS__NER_W_STARTS(n) (1u << (9 + (n)))
+#define PS__NER_W_FEATURES 0x3ffu
+/* A whole name of type T seen in training: bit T of a phrase record. */
+
+/* The in-memory model: two stages, each with weights and transitions.
+ * The first labels the text from its features; the second sees the same
+ * features and what the first said about every word of the text
+ * (ps__ner_nonlocal). WEIGHTS has NROWS rows; a row holds PS__NER_ROW
+ * int16 weights of the first stage, then as many of the second, so that
+ * the second stage finds in cache the rows the first just read.
+ * TRANS[s][(prev + 1) * NLABELS + cur] is stage S's weight of label CUR
+ * after PREV (prev -1: the first token of a line). LIST is an open
+ * addressing table of NLIST slots (a power of two) keyed by 64-bit hashes:
+ * word records (ps__ner_word_key) and whole names (ps__ner_phrase_key). */
+struct ps_ner_model {
+    void *mem; /* The file's bytes, which the arrays below point into. */
+    uint32_t row_bits;
+    uint32_t nrows;
+    const int16_t *weights;
+    const int32_t *trans[2];
+    uint32_t nlist;
+    const uint64_t *list_keys;   /* 0: an empty slot. */
+    const uint16_t *list_values; /* Bits as above. */
+};
+
+/* Capitalisation in context: what a capital says depends on where it is. */
+enum ps__ner_ctx {
+    CTX_LOWER = 0,  /* Starts with a lowercase letter. */
+    CTX_CAP_MID,    /* A capital inside a sentence of an ordinary line. */
+    CTX_CAP_START,  /* A capital that opens a sentence. */
+    CTX_CAP_HEAD,   /* A word of an all-caps line (a headline, a dateline). */
+    CTX_CAP_TITLE,  /* A capital on a line with no lowercase word. */
+    CTX_UPPER_MID,  /* All caps inside an ordinary line ("NATO"). */
+    CTX_NUMBER,     /* A number. */
+    CTX_OTHER,      /* No letter and no number. */
+};
+
+/* Mixes 64 bits (the MurmurHash3 finaliser): feature hashes are a
+ * template number mixed with the hashes of what it looks at. */
+static inline uint64_t ps__ner_mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static inline uint64_t ps__ner_feat1(uint32_t tpl, uint64_t a)
+{
+    return ps__ner_mix(a + (uint64_t)tpl * 0x9e3779b97f4a7c15ULL);
+}
+
+static inline uint64_t ps__ner_feat2(uint32_t tpl, uint64_t a, uint64_t b)
+{
+    return ps__ner_mix(ps__ner_mix(a + (uint64_t)tpl * 0x9e3779b97f4a7c15ULL) ^
+                       b);
+}
+
+/* The longest name the phrase list matches, in tokens. */
+#define PS__NER_MAX_PHRASE 6
+
+/* Hashes of words and phrases for the lists: never 0. */
+uint64_t ps__ner_word_key(uint64_t term_hash);
+uint64_t ps__ner_phrase_key(const uint64_t *term_hashes, size_t n);
+uint64_t ps__ner_hash(const void *p, size_t n);
+
+/* Looks KEY up in a list table of NSLOTS slots; 0 when absent. */
+uint16_t ps__ner_list_get(const uint64_t *keys, const uint16_t *values,
+                          uint32_t nslots, uint64_t key);
+
+/* A list the trainer builds and the extractor consults: the model's own
+ * table, or a fold's table while training. */
+typedef struct ps__ner_lists {
+    const uint64_t *keys;
+    const uint16_t *values;
+    uint32_t nslots;
+} ps__ner_lists_t;
+
+/* The features of one text: for sequence token k (tokens that are not
+ * compound parts, in order), ROWS[START[k] .. START[k + 1]) are its rows in
+ * the weight table, and TOK[k] its index in the analyzer's array. LINE[k]
+ * is nonzero when token k opens a line: labels never continue across. */
+typedef struct ps__ner_feats {
+    size_t n;        /* Sequence tokens. */
+    uint32_t *tok;   /* [n] */
+    uint8_t *line;   /* [n] */
+    uint32_t *start; /* [n + 1] */
+    uint32_t *rows;
+    uint64_t *term; /* [n] Hash of each token's term. */
+    uint8_t *ctx;   /* [n] Its capitalisation in context. */
+    size_t cap_n, cap_rows;
+    /* Scratch for the extractor. */
+    void *scratch;
+} ps__ner_feats_t;
+
+void ps__ner_feats_free(ps__ner_feats_t *f);
+
+/* Extracts the features of TEXT's tokens into F (reusing its buffers).
+ * HINTS is NULL or one byte per analyzer token (ner.h); LISTS the train
+ * lists; ROW_BITS the log2 of the weight table's rows. Returns PS_OK or
+ * PS_ENOMEM. */
+ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
+                            size_t base, const ps_token_t *tokens,
+                            size_t ntokens, const uint8_t *hints,
+                            const ps__ner_lists_t *lists, uint32_t row_bits);
+
+/* The second stage's extra features of a text: for sequence token k,
+ * ROWS[START[k] .. START[k + 1]). */
+typedef struct ps__ner_nl {
+    uint32_t *start, *rows;
+    size_t cap_n, cap_rows;
+    uint64_t *keys; /* Scratch: the text's words and their labels. */
+    uint16_t *counts;
+    size_t cap_tab;
+} ps__ner_nl_t;
+
+void ps__ner_nl_free(ps__ner_nl_t *nl);
+
+/* Computes the second stage's features of N tokens (TERM, CTX, LINE as in
+ * ps__ner_feats_t) from the first stage's LABELS: what the first stage
+ * said about the same word elsewhere in the text, and about the token and
+ * its neighbours. Returns PS_OK or PS_ENOMEM. */
+ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
+                             const uint8_t *ctx, const uint8_t *line,
+                             const uint8_t *labels, uint32_t row_bits);
+
+/* Whether label CUR may follow label PREV (-1: the line's start): I-T
+ * continues only a name of type T. */
+int ps__ner_allowed(int prev, int cur);
+
+/* Viterbi over sequence tokens [FROM, TO) with per-token label scores
+ * SCORES ([k * NLABELS + label], k from FROM) and transitions TRANS as in
+ * the model, -INFINITY where not ps__ner_allowed(); writes the best labels to OUT[FROM..TO). BACK is scratch of
+ * (TO - FROM) * NLABELS bytes. Scores are doubles so the trainer and the
+ * tagger share it. */
+void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
+                     size_t to, uint8_t *back, uint8_t *out);
+
+/* Writes a model file. WEIGHTS has (1 << ROW_BITS) * 2 * PS__NER_ROW
+ * entries, laid out as in the model; each TRANS[s] (NLABELS + 1) *
+ * NLABELS. Returns PS_OK, or PS_EIO with *ERRMSG. */
+ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
+                                const int16_t *weights,
+                                int32_t *const trans[2],
+                                uint32_t nlist, const uint64_t *list_keys,
+                                const uint16_t *list_values, char **errmsg);
+
+#endif

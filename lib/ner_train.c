@@ -1,0 +1,622 @@
+/* The NER trainer: an averaged perceptron over BIO labels (Collins 2002),
+ * trained on documents with gold names (ner_train.h) and written as a
+ * model file (ner_model.c).
+ *
+ * Each document goes through the analyzer, as the indexer's text does; a
+ * name is labelled on the tokens the model sees (compound wholes, not their
+ * parts). The word and name lists derived from the data are built
+ * jackknifed: a document's list features come from the other folds, so the
+ * model learns how far a list seen at tagging time can be trusted. The
+ * gazetteer hints of training are the document's own names, for one half
+ * of the distinct names (chosen by hash) in one document out of four,
+ * standing in for a gazetteer that knows some names. The second stage
+ * learns from first-stage labels made by models that did not see the
+ * document (stack_folds). Everything runs in a fixed order from a fixed seed, so
+ * the same data gives the same bytes. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ner_private.h"
+#include "psearch/analyzer.h"
+#include "psearch/ner_train.h"
+#include "util.h"
+
+#define L PS__NER_NLABELS
+
+/* One document, as the trainer keeps it: per sequence token, its term's
+ * hash, its gold label, whether it opens a line, its capitalisation in
+ * context, then its features. The second stage sees both sets. */
+typedef struct tdoc {
+    size_t n;
+    uint64_t *term;
+    uint8_t *gold, *line, *ctx;
+    uint32_t *start[2], *rows[2]; /* Features of each stage's own. */
+    uint8_t *s1;                  /* The first stage's labels. */
+} tdoc_t;
+
+typedef struct table {
+    uint64_t *keys;
+    uint16_t *vals;
+    uint32_t nslots, used;
+} table_t;
+
+typedef struct trainer {
+    const ps_ner_doc_t *docs;
+    size_t ndocs;
+    tdoc_t *td;
+    ps_analyzer_t *an;
+    ps_ner_train_stats_t stats;
+    char **errmsg;
+} trainer_t;
+
+static ps_status_t fail(char **errmsg, ps_status_t st, const char *fmt, ...)
+{
+    if (errmsg && !*errmsg) {
+        char msg[256];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        *errmsg = strdup(msg);
+    }
+    return st;
+}
+
+static void table_free(table_t *t)
+{
+    free(t->keys);
+    free(t->vals);
+    memset(t, 0, sizeof *t);
+}
+
+static int table_put(table_t *t, uint64_t key, uint16_t bits);
+
+/* Doubles the table, reinserting in slot order (deterministic). */
+static int table_grow(table_t *t)
+{
+    table_t g = {0};
+    g.nslots = t->nslots ? t->nslots * 2 : 1024;
+    g.keys = calloc(g.nslots, sizeof *g.keys);
+    g.vals = calloc(g.nslots, sizeof *g.vals);
+    if (!g.keys || !g.vals) {
+        table_free(&g);
+        return -1;
+    }
+    for (uint32_t i = 0; i < t->nslots; i++)
+        if (t->keys[i])
+            table_put(&g, t->keys[i], t->vals[i]);
+    table_free(t);
+    *t = g;
+    return 0;
+}
+
+static int table_put(table_t *t, uint64_t key, uint16_t bits)
+{
+    if ((t->used + 1) * 2 > t->nslots && table_grow(t) != 0)
+        return -1;
+    uint32_t mask = t->nslots - 1, i = (uint32_t)key & mask;
+    while (t->keys[i] && t->keys[i] != key)
+        i = (i + 1) & mask;
+    if (!t->keys[i]) {
+        t->keys[i] = key;
+        t->used++;
+    }
+    t->vals[i] |= bits;
+    return 0;
+}
+
+/* Labels the sequence tokens of D from its gold names; a name whose ends
+ * are not token boundaries labels the tokens inside it and is counted. */
+static void align(trainer_t *tr, const ps_ner_doc_t *d, const ps_token_t *tok,
+                  const uint32_t *seq, tdoc_t *t)
+{
+    memset(t->gold, PS__NER_O, t->n);
+    size_t k = 0;
+    for (size_t g = 0; g < d->ngolds; g++) {
+        size_t gs = d->golds[g].offset, ge = gs + d->golds[g].length;
+        while (k < t->n && tok[seq[k]].offset < gs)
+            k++;
+        size_t e = k;
+        while (e < t->n && tok[seq[e]].offset + tok[seq[e]].length <= ge)
+            e++;
+        if (e == k) {
+            tr->stats.unaligned++;
+            continue;
+        }
+        const ps_token_t *a = &tok[seq[k]], *z = &tok[seq[e - 1]];
+        if (a->offset != gs || z->offset + z->length != ge)
+            tr->stats.unaligned++;
+        int ty = (int)d->golds[g].type;
+        t->gold[k] = (uint8_t)PS__NER_B(ty);
+        for (size_t j = k + 1; j < e; j++)
+            t->gold[j] = (uint8_t)PS__NER_I(ty);
+        k = e;
+    }
+}
+
+/* First pass over a document: analyze, find the sequence tokens and their
+ * lines, label them. */
+static ps_status_t prepare(trainer_t *tr, size_t i, const ps_token_t **toks,
+                           size_t *ntok)
+{
+    const ps_ner_doc_t *d = &tr->docs[i];
+    tdoc_t *t = &tr->td[i];
+    ps_status_t st = ps_analyze(tr->an, d->text, d->len, 0, toks, ntok);
+    if (st != PS_OK)
+        return fail(tr->errmsg, st == PS_EBADUTF8 ? PS_EINVAL : st,
+                    "document %zu: %s", i + 1, ps_status_str(st));
+    const ps_token_t *tok = *toks;
+    size_t n = 0;
+    for (size_t j = 0; j < *ntok; j++)
+        n += !(tok[j].flags & PS_TOK_PART);
+    t->n = n;
+    uint32_t *seq = malloc((n + 1) * sizeof *seq);
+    t->term = malloc((n + 1) * sizeof *t->term);
+    t->gold = malloc(n + 1);
+    t->line = malloc(n + 1);
+    if (!seq || !t->term || !t->gold || !t->line) {
+        free(seq);
+        return PS_ENOMEM;
+    }
+    size_t prev_end = 0;
+    for (size_t j = 0, k = 0; j < *ntok; j++) {
+        if (tok[j].flags & PS_TOK_PART)
+            continue;
+        seq[k] = (uint32_t)j;
+        t->term[k] = ps__ner_hash(tok[j].term, tok[j].term_len);
+        t->line[k] = k == 0 || memchr(d->text + prev_end, '\n',
+                                      tok[j].offset - prev_end) != NULL;
+        prev_end = tok[j].offset + tok[j].length;
+        k++;
+    }
+    align(tr, d, tok, seq, t);
+    free(seq);
+    tr->stats.tokens += n;
+    tr->stats.names += d->ngolds;
+    return PS_OK;
+}
+
+/* The records a document adds to the lists: every word, and every name
+ * of at most PS__NER_MAX_PHRASE tokens. */
+static int add_records(table_t *tb, const tdoc_t *t)
+{
+    for (size_t k = 0; k < t->n; k++) {
+        int lab = t->gold[k];
+        uint16_t bits = PS__NER_W_SEEN;
+        if (lab == PS__NER_O)
+            bits |= PS__NER_W_OUTSIDE;
+        else
+            bits |= (uint16_t)(1u << (lab - 1));
+        if (table_put(tb, ps__ner_word_key(t->term[k]), bits) != 0)
+            return -1;
+        if (lab == PS__NER_O || PS__NER_IS_I(lab))
+            continue;
+        size_t e = k + 1;
+        while (e < t->n && t->gold[e] == PS__NER_I(PS__NER_TYPE(lab)))
+            e++;
+        if (e - k > PS__NER_MAX_PHRASE)
+            continue;
+        if (table_put(tb, ps__ner_phrase_key(t->term + k, e - k),
+                      (uint16_t)(1u << PS__NER_TYPE(lab))) != 0 ||
+            table_put(tb, ps__ner_word_key(t->term[k]),
+                      (uint16_t)PS__NER_W_STARTS(e - k)) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Builds the lists from every document not in fold FOLD of FOLDS (FOLDS
+ * 0: every document). */
+static int build_lists(const trainer_t *tr, unsigned fold, unsigned folds,
+                       table_t *tb)
+{
+    memset(tb, 0, sizeof *tb);
+    for (size_t i = 0; i < tr->ndocs; i++)
+        if ((folds == 0 || i % folds != fold) &&
+            add_records(tb, &tr->td[i]) != 0)
+            return -1;
+    if (tb->nslots == 0 && table_grow(tb) != 0)
+        return -1;
+    return 0;
+}
+
+/* Whether a name (by its phrase key) is one the simulated gazetteer
+ * knows. */
+static int known_name(uint64_t key)
+{
+    return ((key >> 17) & 1) == 0;
+}
+
+/* Whether document I has gazetteer hints at all. Only a quarter do: with
+ * hints on every document the model leans on them and does worse without
+ * a gazetteer (eng.testa typed F1 90.0 against 91.1). */
+static int hinted_doc(size_t i)
+{
+    return i % 4 == 0;
+}
+
+/* Second pass: the features of document I, with the lists of its fold
+ * and the hints of the names the simulated gazetteer knows. */
+static ps_status_t featurize(trainer_t *tr, size_t i, const table_t *lists,
+                             uint32_t row_bits, ps__ner_feats_t *f,
+                             uint8_t **hints, size_t *cap_hints)
+{
+    const ps_ner_doc_t *d = &tr->docs[i];
+    tdoc_t *t = &tr->td[i];
+    const ps_token_t *tok;
+    size_t ntok;
+    ps_status_t st = ps_analyze(tr->an, d->text, d->len, 0, &tok, &ntok);
+    if (st != PS_OK)
+        return PS_EINVAL;
+    if (ps__grow(hints, cap_hints, ntok + 1, 1) != 0)
+        return PS_ENOMEM;
+    memset(*hints, 0, ntok + 1);
+    /* The analyzer token of each sequence token, then hints on every
+     * token (parts too) of the names the gazetteer knows. */
+    uint32_t *seq = malloc((t->n + 1) * sizeof *seq);
+    if (!seq)
+        return PS_ENOMEM;
+    for (size_t j = 0, k = 0; j < ntok; j++)
+        if (!(tok[j].flags & PS_TOK_PART))
+            seq[k++] = (uint32_t)j;
+    for (size_t k = 0; k < t->n; k++) {
+        int lab = t->gold[k];
+        if (lab == PS__NER_O || PS__NER_IS_I(lab))
+            continue;
+        size_t e = k + 1;
+        while (e < t->n && t->gold[e] == PS__NER_I(PS__NER_TYPE(lab)))
+            e++;
+        if (!hinted_doc(i) ||
+            !known_name(ps__ner_phrase_key(t->term + k, e - k)))
+            continue;
+        size_t end = e < t->n ? seq[e] : ntok;
+        for (size_t x = seq[k]; x < end; x++)
+            (*hints)[x] = PS_NER_HINT(PS__NER_TYPE(lab), x == seq[k]);
+    }
+    free(seq);
+    ps__ner_lists_t l = {lists->keys, lists->vals, lists->nslots};
+    st = ps__ner_extract(f, d->text, d->len, 0, tok, ntok, *hints, &l,
+                         row_bits);
+    if (st != PS_OK)
+        return st;
+    size_t nr = f->start[f->n];
+    t->start[0] = malloc((f->n + 1) * sizeof *t->start[0]);
+    t->rows[0] = malloc((nr + 1) * sizeof *t->rows[0]);
+    t->ctx = malloc(f->n + 1);
+    t->s1 = calloc(f->n + 1, 1);
+    if (!t->start[0] || !t->rows[0] || !t->ctx || !t->s1)
+        return PS_ENOMEM;
+    memcpy(t->start[0], f->start, (f->n + 1) * sizeof *t->start[0]);
+    memcpy(t->rows[0], f->rows, nr * sizeof *t->rows[0]);
+    memcpy(t->ctx, f->ctx, f->n);
+    return PS_OK;
+}
+
+typedef struct perceptron {
+    double *w, *u; /* Weights and their time-weighted updates. */
+    double tw[(L + 1) * L], tu[(L + 1) * L];
+    double c;
+} perceptron_t;
+
+/* Scratch for decoding one document. */
+typedef struct bufs {
+    double *scores;
+    uint8_t *back, *pred;
+} bufs_t;
+
+static void update(perceptron_t *p, const tdoc_t *t, int stage, size_t k,
+                   int lab, double d)
+{
+    for (int s = 0; s <= stage; s++) {
+        for (uint32_t r = t->start[s][k]; r < t->start[s][k + 1]; r++) {
+            size_t at = (size_t)t->rows[s][r] * L + lab;
+            p->w[at] += d;
+            p->u[at] += p->c * d;
+        }
+    }
+}
+
+static void update_trans(perceptron_t *p, int prev, int cur, double d)
+{
+    size_t at = (size_t)(prev + 1) * L + cur;
+    p->tw[at] += d;
+    p->tu[at] += p->c * d;
+}
+
+/* Labels T with the weights of P into B->pred. */
+static void decode(const perceptron_t *p, const tdoc_t *t, int stage,
+                   bufs_t *b)
+{
+    for (size_t k = 0; k < t->n; k++) {
+        double *sc = b->scores + k * L;
+        for (int l = 0; l < L; l++)
+            sc[l] = 0;
+        for (int s = 0; s <= stage; s++) {
+            for (uint32_t r = t->start[s][k]; r < t->start[s][k + 1]; r++) {
+                const double *row = p->w + (size_t)t->rows[s][r] * L;
+                for (int l = 0; l < L; l++)
+                    sc[l] += row[l];
+            }
+        }
+    }
+    for (size_t a = 0; a < t->n;) {
+        size_t e = a + 1;
+        while (e < t->n && !t->line[e])
+            e++;
+        ps__ner_viterbi(b->scores, p->tw, a, e, b->back, b->pred);
+        a = e;
+    }
+}
+
+/* One pass over the lines of T; returns the lines it got wrong. */
+static size_t train_doc(perceptron_t *p, const tdoc_t *t, int stage,
+                        bufs_t *b)
+{
+    size_t wrong = 0;
+    const uint8_t *pred = b->pred;
+    decode(p, t, stage, b);
+    for (size_t a = 0; a < t->n;) {
+        size_t e = a + 1;
+        while (e < t->n && !t->line[e])
+            e++;
+        int bad = 0;
+        for (size_t k = a; k < e; k++) {
+            int g = t->gold[k], q = pred[k];
+            int gp = k == a ? -1 : t->gold[k - 1];
+            int qp = k == a ? -1 : pred[k - 1];
+            if (g != q) {
+                bad = 1;
+                update(p, t, stage, k, g, 1);
+                update(p, t, stage, k, q, -1);
+            }
+            if (g != q || gp != qp) {
+                update_trans(p, gp, g, 1);
+                update_trans(p, qp, q, -1);
+            }
+        }
+        wrong += bad;
+        p->c += 1;
+        a = e;
+    }
+    return wrong;
+}
+
+/* A small deterministic generator for the order of documents. */
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* Trains stage STAGE on every document not in fold FOLD of FOLDS (FOLDS
+ * 0: every document) and leaves the averaged weights in P->w and P->tw.
+ * Decoding a line updates it at once (not the whole document), as the
+ * perceptron wants. */
+static void run(const trainer_t *tr, const ps_ner_train_opts_t *o, int stage,
+                unsigned fold, unsigned folds, perceptron_t *p, size_t nw,
+                size_t *order, bufs_t *b)
+{
+    memset(p->w, 0, nw * sizeof *p->w);
+    memset(p->u, 0, nw * sizeof *p->u);
+    memset(p->tw, 0, sizeof p->tw);
+    memset(p->tu, 0, sizeof p->tu);
+    p->c = 1;
+    for (int a = -1; a < L; a++)
+        for (int c = 0; c < L; c++)
+            if (!ps__ner_allowed(a, c))
+                p->tw[(a + 1) * L + c] = -INFINITY;
+    uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
+    for (size_t i = 0; i < tr->ndocs; i++)
+        order[i] = i;
+    for (unsigned e = 0; e < o->epochs; e++) {
+        for (size_t i = tr->ndocs; i > 1; i--) {
+            size_t j = (size_t)(next_rand(&rs) % i), x = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = x;
+        }
+        size_t wrong = 0;
+        for (size_t i = 0; i < tr->ndocs; i++)
+            if (folds == 0 || order[i] % folds != fold)
+                wrong += train_doc(p, &tr->td[order[i]], stage, b);
+        if (o->verbose)
+            fprintf(stderr, "ner_train: stage %d, %s %u, epoch %u: %zu lines "
+                    "wrong\n", stage + 1, folds ? "without fold" : "all",
+                    folds ? fold + 1 : 0, e + 1, wrong);
+    }
+    for (size_t i = 0; i < nw; i++)
+        p->w[i] -= p->u[i] / p->c;
+    for (int i = 0; i < (L + 1) * L; i++)
+        if (!isinf(p->tw[i]))
+            p->tw[i] -= p->tu[i] / p->c;
+}
+
+/* The averaged weights, less label O's (ner_private.h), in fixed point
+ * scaled so the largest is 32000, into every other row of W (the
+ * model's layout). */
+static void quantize(const perceptron_t *p, size_t nrows, int16_t *w,
+                     int32_t *trans)
+{
+    double max = 1e-9;
+    for (size_t r = 0; r < nrows; r++) {
+        const double *row = p->w + r * L;
+        for (int l = 1; l < L; l++)
+            if (fabs(row[l] - row[0]) > max)
+                max = fabs(row[l] - row[0]);
+    }
+    double scale = 32000.0 / max;
+    for (size_t r = 0; r < nrows; r++) {
+        const double *row = p->w + r * L;
+        for (int l = 1; l < L; l++)
+            w[r * 2 * PS__NER_ROW + l - 1] =
+                (int16_t)lrint((row[l] - row[0]) * scale);
+    }
+    for (int i = 0; i < (L + 1) * L; i++) {
+        double v = isinf(p->tw[i]) ? -1e9 : p->tw[i] * scale;
+        trans[i] = (int32_t)lrint(v < -1e9 ? -1e9 : v > 1e9 ? 1e9 : v);
+    }
+}
+
+static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
+                         const char *path)
+{
+    ps__ner_feats_t f = {0};
+    ps__ner_nl_t nl = {0};
+    table_t lists = {0};
+    uint8_t *hints = NULL;
+    size_t cap_hints = 0, maxn = 1;
+    perceptron_t p = {0};
+    bufs_t b = {0};
+    size_t *order = NULL;
+    int16_t *qw = NULL;
+    int32_t qt[2][(L + 1) * L];
+    ps_status_t st = PS_OK;
+
+    for (size_t i = 0; i < tr->ndocs && st == PS_OK; i++) {
+        const ps_token_t *tok;
+        size_t ntok;
+        st = prepare(tr, i, &tok, &ntok);
+        if (tr->td[i].n > maxn)
+            maxn = tr->td[i].n;
+    }
+    for (unsigned fold = 0; fold < o->folds && st == PS_OK; fold++) {
+        if (build_lists(tr, fold, o->folds, &lists) != 0) {
+            st = PS_ENOMEM;
+            break;
+        }
+        for (size_t i = fold; i < tr->ndocs && st == PS_OK; i += o->folds)
+            st = featurize(tr, i, &lists, o->row_bits, &f, &hints,
+                           &cap_hints);
+        table_free(&lists);
+    }
+    if (st != PS_OK)
+        goto out;
+
+    size_t nrows = (size_t)1 << o->row_bits, nw = nrows * L;
+    p.w = malloc(nw * sizeof *p.w);
+    p.u = malloc(nw * sizeof *p.u);
+    b.scores = malloc(maxn * L * sizeof *b.scores);
+    b.back = malloc(maxn * L);
+    b.pred = malloc(maxn);
+    order = malloc((tr->ndocs + 1) * sizeof *order);
+    qw = malloc(nrows * 2 * PS__NER_ROW * sizeof *qw);
+    if (!p.w || !p.u || !b.scores || !b.back || !b.pred || !order || !qw) {
+        st = PS_ENOMEM;
+        goto out;
+    }
+
+    /* The first stage's labels of each document come from a model that
+     * did not see it, so the second stage learns how far they can be
+     * trusted on new text. */
+    unsigned sf = o->stack_folds;
+    for (unsigned fold = 0; sf >= 2 && fold < sf; fold++) {
+        run(tr, o, 0, fold, sf, &p, nw, order, &b);
+        for (size_t i = fold; i < tr->ndocs; i += sf) {
+            decode(&p, &tr->td[i], 0, &b);
+            memcpy(tr->td[i].s1, b.pred, tr->td[i].n);
+        }
+    }
+    run(tr, o, 0, 0, 0, &p, nw, order, &b);
+    quantize(&p, nrows, qw, qt[0]);
+
+    for (size_t i = 0; i < tr->ndocs; i++) {
+        tdoc_t *t = &tr->td[i];
+        if (sf < 2) {
+            decode(&p, t, 0, &b);
+            memcpy(t->s1, b.pred, t->n);
+        }
+        st = ps__ner_nonlocal(&nl, t->n, t->term, t->ctx, t->line, t->s1,
+                              o->row_bits);
+        if (st != PS_OK)
+            goto out;
+        size_t nr = nl.start[t->n];
+        t->start[1] = malloc((t->n + 1) * sizeof *t->start[1]);
+        t->rows[1] = malloc((nr + 1) * sizeof *t->rows[1]);
+        if (!t->start[1] || !t->rows[1]) {
+            st = PS_ENOMEM;
+            goto out;
+        }
+        memcpy(t->start[1], nl.start, (t->n + 1) * sizeof *t->start[1]);
+        memcpy(t->rows[1], nl.rows, nr * sizeof *t->rows[1]);
+    }
+    run(tr, o, 1, 0, 0, &p, nw, order, &b);
+    quantize(&p, nrows, qw + PS__NER_ROW, qt[1]);
+
+    if (build_lists(tr, 0, 0, &lists) != 0) {
+        st = PS_ENOMEM;
+        goto out;
+    }
+    tr->stats.list_slots = lists.nslots;
+    char *werr = NULL;
+    int32_t *tp[2] = {qt[0], qt[1]};
+    st = ps__ner_model_write(path, o->row_bits, qw, tp, lists.nslots,
+                             lists.keys, lists.vals, &werr);
+    if (st != PS_OK && tr->errmsg && !*tr->errmsg)
+        *tr->errmsg = werr;
+    else
+        free(werr);
+out:
+    table_free(&lists);
+    ps__ner_feats_free(&f);
+    ps__ner_nl_free(&nl);
+    free(hints);
+    free(p.w);
+    free(p.u);
+    free(b.scores);
+    free(b.back);
+    free(b.pred);
+    free(order);
+    free(qw);
+    return st;
+}
+
+ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
+                         const ps_ner_train_opts_t *opts, const char *path,
+                         ps_ner_train_stats_t *stats, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    ps_ner_train_opts_t o = opts ? *opts : (ps_ner_train_opts_t){0};
+    if (!o.epochs)
+        o.epochs = 12;
+    if (!o.row_bits)
+        o.row_bits = 18;
+    if (!o.folds)
+        o.folds = 10;
+    if (!o.seed)
+        o.seed = 1;
+    if (!o.stack_folds)
+        o.stack_folds = 5;
+    if (o.row_bits < 2 || o.row_bits > 26 || o.epochs > 1000)
+        return fail(errmsg, PS_EINVAL, "bad training options");
+    trainer_t tr = {.docs = docs, .ndocs = ndocs, .errmsg = errmsg};
+    tr.stats.docs = ndocs;
+    tr.td = calloc(ndocs + 1, sizeof *tr.td);
+    if (!tr.td || ps_analyzer_new(&tr.an) != PS_OK) {
+        free(tr.td);
+        return fail(errmsg, PS_ENOMEM, "out of memory");
+    }
+    ps_status_t st = train(&tr, &o, path);
+    if (st == PS_ENOMEM)
+        fail(errmsg, st, "out of memory");
+    for (size_t i = 0; i < ndocs; i++) {
+        free(tr.td[i].term);
+        free(tr.td[i].gold);
+        free(tr.td[i].line);
+        free(tr.td[i].ctx);
+        free(tr.td[i].s1);
+        for (int s = 0; s < 2; s++) {
+            free(tr.td[i].start[s]);
+            free(tr.td[i].rows[s]);
+        }
+    }
+    free(tr.td);
+    ps_analyzer_free(tr.an);
+    if (stats)
+        *stats = tr.stats;
+    return st;
+}

@@ -1,0 +1,15 @@
+# The NER model (include/psearch/ner.h): `make ner-model` trains it on
+# CoNLL-2003 eng.train and writes corpus/ner.model, the file that is
+# committed and installed; the same data always gives the same bytes.
+# NER_DEV names a development file to score the new model on (eng.testa
+# by default; empty for none). The data is not part of the project: see
+# ../shared/data/README.md.
+
+NER_DATA  ?= ../shared/data/conll2003
+NER_TRAIN ?= $(NER_DATA)/eng.train
+NER_DEV   ?= $(wildcard $(NER_DATA)/eng.testa)
+
+.PHONY: ner-model
+ner-model: $(B)/tests/ner_train
+	$(B)/tests/ner_train --train $(NER_TRAIN) --out corpus/ner.model \
+	    $(if $(NER_DEV),--dev $(NER_DEV))
