@@ -1,6 +1,6 @@
 # contrib/install.mk: `make install` and `make uninstall`, included by the
 # main Makefile. Installs the programs, their man pages, bash completion,
-# the Neovim plugin, the default gazetteer, the nightly reindex job with its
+# the Neovim plugin, the default gazetteer and entity model, the nightly reindex job with its
 # systemd units (system and per-user), an example crontab line and the
 # example configuration. PREFIX (default /usr/local) and DESTDIR as usual;
 # every directory below may be overridden on the command line.
@@ -23,7 +23,8 @@ SYSTEMDUNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
 BASHCOMPDIR        ?= $(DATAROOTDIR)/bash-completion/completions
 NVIMPACKDIR        ?= $(DATAROOTDIR)/nvim/site/pack/psearch
-# Not a setting: psearch-index looks for its default gazetteer here, a path
+# Not a setting: psearch-index looks for its default gazetteer and entity
+# model (when none is beside the program, as in the build tree) here, a path
 # compiled in from PREFIX (PS_DATADIR in the main Makefile).
 PS_SHAREDIR        := $(PREFIX)/share/psearch
 
@@ -49,7 +50,7 @@ PS_INSTALLED = \
     $(LIBEXECDIR)/psearch-reindex $(LIBEXECDIR)/libpsearch-engine.so \
     $(PS_UNITS:%=$(SYSTEMDUNITDIR)/%) $(PS_UNITS:%=$(SYSTEMDUSERUNITDIR)/%) \
     $(DOCDIR)/examples/psearch.conf $(DOCDIR)/examples/psearch.cron \
-    $(PS_SHAREDIR)/entities.tsv \
+    $(PS_SHAREDIR)/entities.tsv $(PS_SHAREDIR)/ner.model \
     $(PS_COMPS:%=$(BASHCOMPDIR)/%) \
     $(PS_NVIM_SRC:%=$(NVIMPACKDIR)/start/psearch/%) \
     $(PS_NVIM_TAGS:%=$(NVIMPACKDIR)/start/psearch/%)
@@ -102,6 +103,7 @@ install: install-check-prefix
 	else echo 'install -D -m 644 contrib/cron/psearch.conf "$(DESTDIR)$(PS_CONF)"'; \
 	    install -D -m 644 contrib/cron/psearch.conf "$(DESTDIR)$(PS_CONF)"; fi
 	install -D -m 644 corpus/entities.tsv "$(DESTDIR)$(PS_SHAREDIR)/entities.tsv"
+	install -D -m 644 corpus/ner.model "$(DESTDIR)$(PS_SHAREDIR)/ner.model"
 	for p in $(PS_COMPS); do \
 	    install -D -m 644 contrib/completion/psearch.bash "$(DESTDIR)$(BASHCOMPDIR)/$$p" || exit 1; done
 	@for f in $(PS_NVIM_SRC); do \

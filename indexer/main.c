@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "pipeline.h"
 #include "prepare.h"
 #include "progress.h"
@@ -41,6 +42,7 @@ enum {
 typedef struct options {
     const char *index;
     const char *entities;
+    const char *model; /* --model */
     const char **include, **exclude;
     size_t ninclude, nexclude;
     size_t max_size;
@@ -62,7 +64,7 @@ static void usage(FILE *f)
     fprintf(
         f,
         "Usage: psearch-index [--index DIR] [options] CORPUS_DIR...\n"
-        "       psearch-index --tag [--entities FILE] FILE...\n"
+        "       psearch-index --tag [--entities FILE] [--model FILE] FILE...\n"
         "Brings the index in line with the articles under CORPUS_DIR: new files are\n"
         "added, changed ones replaced, deleted ones removed, in one atomic commit.\n"
         "\n"
@@ -72,6 +74,9 @@ static void usage(FILE *f)
         "  -f, --full            rebuild from scratch: build aside, switch atomically\n"
         "  -e, --entities FILE   the gazetteer (default: entities.tsv at the top of\n"
         "                        the first CORPUS_DIR, else %s/entities.tsv)\n"
+        "      --model FILE      the trained entity model (default:\n"
+        "                        ../corpus/ner.model beside the program's folder,\n"
+        "                        else %s/ner.model)\n"
         "      --include GLOB    index files matching GLOB (repeatable; default\n"
         "                        '*.txt' and '*.md'); a GLOB with '/' matches the\n"
         "                        path relative to CORPUS_DIR, else the file name\n"
@@ -99,7 +104,7 @@ static void usage(FILE *f)
         "named in a warning); 2 usage or configuration error; 74 the index could\n"
         "not be written (nothing from this run was committed); 75 another writer\n"
         "holds the index (try again later).\n",
-        PS_DATADIR);
+        PS_DATADIR, PS_DATADIR);
 }
 
 static void warn_file(const char *path, const char *what)
@@ -146,6 +151,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         OPT_NO_PROGRESS,
         OPT_SHARDS,
         OPT_TAG,
+        OPT_MODEL,
     };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'},
@@ -161,6 +167,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         {"verbose", no_argument, 0, 'v'},
         {"no-progress", no_argument, 0, OPT_NO_PROGRESS},
         {"tag", no_argument, 0, OPT_TAG},
+        {"model", required_argument, 0, OPT_MODEL},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
@@ -215,6 +222,9 @@ static int parse_args(int argc, char **argv, options_t *o)
         }
         case OPT_TAG:
             o->tag = 1;
+            break;
+        case OPT_MODEL:
+            o->model = optarg;
             break;
         case OPT_NO_PROGRESS:
             o->progress = 0;
@@ -306,6 +316,7 @@ static int tag_main(const options_t *o, char *const *files, size_t n)
         return EXIT_USAGE;
     ps_analyzer_t *an = NULL;
     ps_gazetteer_t *g = NULL;
+    ps_ner_model_t *m = NULL;
     ps_status_t st = ps_analyzer_new(&an);
     if (st == PS_OK)
         st = ps_gazetteer_load(gaz_path, an, &g, &gerr);
@@ -313,10 +324,13 @@ static int tag_main(const options_t *o, char *const *files, size_t n)
         fprintf(stderr, "psearch-index: gazetteer: %s\n",
                 gerr ? gerr : ps_status_str(st));
         rc = EXIT_USAGE;
+    } else if (!(m = model_load(o->model, PS_DATADIR))) {
+        rc = EXIT_USAGE;
     } else {
-        tag_setup_t s = {g, o->max_size, o->quiet};
+        tag_setup_t s = {g, m, o->max_size, o->quiet};
         rc = tag_files(files, n, &s);
     }
+    ps_ner_model_free(m);
     free(gerr);
     ps_gazetteer_free(g);
     ps_analyzer_free(an);
@@ -475,11 +489,12 @@ static int store_gazetteer(run_t *r, const char *path)
     return st == PS_OK ? 0 : fail_index(r, st);
 }
 
-static int do_run(run_t *r, const ps_gazetteer_t *g, const char *gaz_path)
+static int do_run(run_t *r, const ps_gazetteer_t *g, const ps_ner_model_t *m,
+                  const char *gaz_path)
 {
     if (store_gazetteer(r, gaz_path))
         return EXIT_FAILED;
-    pipeline_t *p = pipeline_start(g, r->o->jobs, r->o->max_size);
+    pipeline_t *p = pipeline_start(g, m, r->o->jobs, r->o->max_size);
     if (!p) {
         fprintf(stderr, "psearch-index: cannot start worker threads\n");
         return EXIT_FAILED;
@@ -544,6 +559,7 @@ int main(int argc, char **argv)
     char *gaz_path = NULL;
     ps_gazetteer_t *g = NULL;
     ps_analyzer_t *an = NULL;
+    ps_ner_model_t *model = NULL;
     int exit_code = EXIT_USAGE;
     if (!r.roots || !index_dir) {
         fprintf(stderr, "psearch-index: %s\n",
@@ -578,6 +594,10 @@ int main(int argc, char **argv)
         free(gerr);
         goto out;
     }
+    /* Loaded once, before the index is touched, and shared read-only by
+     * every worker thread. */
+    if (!(model = model_load(o.model, PS_DATADIR)))
+        goto out;
 
     walk_rules_t rules = {o.include, o.ninclude, o.exclude, o.nexclude,
                           gaz_path};
@@ -602,7 +622,7 @@ int main(int argc, char **argv)
                                       : EXIT_FAILED;
         goto out;
     }
-    exit_code = do_run(&r, g, gaz_path);
+    exit_code = do_run(&r, g, model, gaz_path);
     if (o.stats && exit_code != EXIT_FAILED)
         printf("psearch-index: added %zu, updated %zu, removed %zu, "
                "skipped %zu, errors %zu, %.2f seconds\n",
@@ -616,6 +636,7 @@ out:
         free(r.roots[i]);
     free(r.roots);
     ps_gazetteer_free(g);
+    ps_ner_model_free(model);
     ps_analyzer_free(an);
     free(gaz_path);
     free(index_dir);

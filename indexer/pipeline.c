@@ -68,7 +68,8 @@ static void *worker(void *arg)
     return NULL;
 }
 
-pipeline_t *pipeline_start(const ps_gazetteer_t *g, unsigned workers,
+pipeline_t *pipeline_start(const ps_gazetteer_t *g, const ps_ner_model_t *m,
+                           unsigned workers,
                            size_t max_size)
 {
     if (workers < 1)
@@ -90,7 +91,7 @@ pipeline_t *pipeline_start(const ps_gazetteer_t *g, unsigned workers,
         return NULL;
     }
     for (size_t i = 0; i < p->nslots; i++)
-        if (prep_init(&p->jobs[i].prep, g)) {
+        if (prep_init(&p->jobs[i].prep, g, m)) {
             pipeline_stop(p);
             return NULL;
         }

@@ -19,10 +19,11 @@ typedef struct pipe_job {
 
 typedef struct pipeline pipeline_t;
 
-/* Starts WORKERS threads (at least 1) sharing the gazetteer G, which must
- * outlive the pipeline. Files over MAX_SIZE bytes are rejected. Returns
+/* Starts WORKERS threads (at least 1) sharing the gazetteer G and the
+ * model M, which must outlive the pipeline. Files over MAX_SIZE bytes are rejected. Returns
  * NULL when out of memory or threads cannot be started. */
-pipeline_t *pipeline_start(const ps_gazetteer_t *g, unsigned workers,
+pipeline_t *pipeline_start(const ps_gazetteer_t *g, const ps_ner_model_t *m,
+                           unsigned workers,
                            size_t max_size);
 
 /* Whether another job can be queued without waiting. */

@@ -12,12 +12,12 @@
 
 #include "prepare.h"
 
-int prep_init(prep_t *p, const ps_gazetteer_t *g)
+int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m)
 {
     memset(p, 0, sizeof *p);
     if (ps_analyzer_new(&p->body_an) != PS_OK ||
         ps_analyzer_new(&p->title_an) != PS_OK ||
-        ps_tagger_new(g, &p->tagger) != PS_OK) {
+        ps_tagger_new(g, m, &p->tagger) != PS_OK) {
         prep_free(p);
         return -1;
     }

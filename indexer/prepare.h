@@ -22,7 +22,9 @@ typedef struct prep {
     char why[256]; /* why the last file was rejected */
 } prep_t;
 
-int prep_init(prep_t *p, const ps_gazetteer_t *g);
+/* Prepares P for use on one thread; G and M are shared and must outlive
+ * it. Returns 0, or -1 when out of memory. */
+int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m);
 void prep_free(prep_t *p);
 
 typedef enum {

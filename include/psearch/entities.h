@@ -9,6 +9,7 @@
 
 #include "psearch/analyzer.h"
 #include "psearch/common.h"
+#include "psearch/ner.h"
 
 PS_BEGIN_DECLS
 
@@ -104,18 +105,24 @@ typedef struct ps_entity {
     size_t nmentions;
 } ps_entity_t;
 
-/* A tagger holds reusable buffers; one per thread. It keeps a pointer to G,
- * which must outlive it. */
+/* A tagger holds reusable buffers; one per thread. It keeps pointers to
+ * G and to the trained model M (ner.h), which must outlive it; any number
+ * of taggers may share them. With M NULL only the gazetteer's names are
+ * found (the indexer always has a model; tests of the gazetteer need
+ * none). Fails with the model's status when its state cannot be made. */
 typedef struct ps_tagger ps_tagger_t;
 
-PS_EXPORT ps_status_t ps_tagger_new(const ps_gazetteer_t *g, ps_tagger_t **out);
+PS_EXPORT ps_status_t ps_tagger_new(const ps_gazetteer_t *g,
+                                    const ps_ner_model_t *m, ps_tagger_t **out);
 
 PS_EXPORT void ps_tagger_free(ps_tagger_t *t);
 
 /* Finds the entities of one text. TOKENS are what ps_analyze() returned for
  * TEXT with base offset BASE (token offsets minus BASE index TEXT). Known
- * names match the gazetteer by longest match; other capitalised name
- * sequences are typed from cues (titles, "in X", organisational words).
+ * names match the gazetteer by longest match; the model finds the others
+ * (PER, LOC, ORG, MISC: person, place, org, and treaty when a cue word
+ * says so, else misc), and a name it finds that overlaps a known one is
+ * left to the gazetteer.
  * On success *ENTS points to *NENTS entities, ordered by first mention,
  * valid until the next ps_tagger_run() on T or ps_tagger_free(T). */
 PS_EXPORT ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text,

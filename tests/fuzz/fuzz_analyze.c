@@ -1,5 +1,7 @@
 /* Fuzz target: the analyzer and the entity tagger (ps_analyze, then
- * ps_tagger_run with a small gazetteer) on arbitrary bytes, as the
+ * ps_tagger_run with a small gazetteer and the shipped model,
+ * $PSEARCH_ROOT/corpus/ner.model, else ./corpus/ner.model, else none) on
+ * arbitrary bytes, as the
  * indexer runs them on an article's body. The first byte picks the base
  * offset, so that offsets are checked away from zero as well. Checks: a
  * UTF-8 error is reported inside the text; every token and mention lies
@@ -14,14 +16,21 @@
 static ps_analyzer_t *an;
 static ps_gazetteer_t *gaz;
 static ps_tagger_t *tagger;
+static ps_ner_model_t *model;
 
 static void setup(void)
 {
     char *err = NULL;
+    const char *root = getenv("PSEARCH_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/corpus/ner.model",
+             root && *root ? root : ".");
+    if (ps_ner_model_load(path, &model, NULL) != PS_OK)
+        model = NULL;
     if (ps_analyzer_new(&an) != PS_OK ||
         ps_gazetteer_parse(fuzz_gazetteer_tsv, sizeof fuzz_gazetteer_tsv - 1,
                            "fuzz", an, &gaz, &err) != PS_OK ||
-        ps_tagger_new(gaz, &tagger) != PS_OK) {
+        ps_tagger_new(gaz, model, &tagger) != PS_OK) {
         fprintf(stderr, "fuzz_analyze: setup failed: %s\n", err ? err : "");
         abort();
     }

@@ -40,7 +40,7 @@ static int setup(void **state)
     assert_int_equal(
         ps_gazetteer_parse(GAZ, sizeof GAZ - 1, "test", f->an, &f->gaz, &err),
         PS_OK);
-    assert_int_equal(ps_tagger_new(f->gaz, &f->tagger), PS_OK);
+    assert_int_equal(ps_tagger_new(f->gaz, NULL, &f->tagger), PS_OK);
     *state = f;
     return 0;
 }

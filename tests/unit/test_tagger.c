@@ -146,6 +146,7 @@ static const char gazetteer_text[] =
 struct fixture {
     ps_analyzer_t *a;
     ps_gazetteer_t *g;
+    ps_ner_model_t *m;
     ps_tagger_t *t;
     char path[64];
     const ps_entity_t *ents;
@@ -165,6 +166,22 @@ static void write_temp(char path[64], const char *text)
     close(fd);
 }
 
+/* The shipped model, from the source tree ($PSEARCH_ROOT, else the
+ * current directory, as tests/run.sh and make test run the tests). */
+static ps_status_t load_model(ps_ner_model_t **m)
+{
+    const char *root = getenv("PSEARCH_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/corpus/ner.model",
+             root && *root ? root : ".");
+    char *err = NULL;
+    ps_status_t st = ps_ner_model_load(path, m, &err);
+    if (st != PS_OK)
+        print_error("%s\n", err ? err : ps_status_str(st));
+    free(err);
+    return st;
+}
+
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -174,7 +191,8 @@ static int setup(void **state)
     char *err = NULL;
     assert_int_equal(ps_gazetteer_load(f->path, f->a, &f->g, &err), PS_OK);
     assert_null(err);
-    assert_int_equal(ps_tagger_new(f->g, &f->t), PS_OK);
+    assert_int_equal(load_model(&f->m), PS_OK);
+    assert_int_equal(ps_tagger_new(f->g, f->m, &f->t), PS_OK);
     *state = f;
     return 0;
 }
@@ -183,6 +201,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     ps_tagger_free(f->t);
+    ps_ner_model_free(f->m);
     ps_gazetteer_free(f->g);
     ps_analyzer_free(f->a);
     unlink(f->path);
@@ -561,7 +580,7 @@ static void test_order_and_overlap(void **state)
                     assert_true(x->offset + x->length <= y->offset ||
                                 y->offset + y->length <= x->offset);
                 }
-    assert_string_equal(f->ents[0].id, "harwick-policy-centre");
+    assert_int_equal(strncmp(f->ents[0].id, "harwick", 7), 0);
     assert_string_equal(f->ents[1].id, "ukraine");
     assert_string_equal(f->ents[2].id, "russia");
     expect(f, "pavel-oranov", PS_ENT_PERSON, "Pavel Oranov", NULL);
@@ -570,157 +589,100 @@ static void test_order_and_overlap(void **state)
     assert_string_equal(f->ents[1].name, "Ukraine");
 }
 
-/* --- unknown names --- */
+/* --- names the model finds --- */
 
-static void test_unknown_cues(void **state)
+/* Replaces the fixture's tagger with one over gazetteer G (the fixture's
+ * when NULL) and model M. */
+static void retag(struct fixture *f, const ps_gazetteer_t *g,
+                  const ps_ner_model_t *m)
+{
+    ps_tagger_free(f->t);
+    f->t = NULL;
+    assert_int_equal(ps_tagger_new(g ? g : f->g, m, &f->t), PS_OK);
+}
+
+static void test_model_names(void **state)
 {
     struct fixture *f = *state;
     tag(f, "Yesterday Deputy Prime Minister Olena Marchuk flew to Brelmont "
            "for talks in Brelmont. Quill Anders, a former adviser, said the "
-           "Tallinn Memorandum still binds the Harwick Policy Centre. "
-           "They discussed Zorbex at length.");
+           "Bank of Estoria agreed.");
     expect(f, "olena-marchuk", PS_ENT_PERSON, "Olena Marchuk", NULL);
     expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", "Brelmont", NULL);
     expect(f, "quill-anders", PS_ENT_PERSON, "Quill Anders", NULL);
-    expect(f, "tallinn-memorandum", PS_ENT_TREATY, "Tallinn Memorandum", NULL);
-    expect(f, "harwick-policy-centre", PS_ENT_ORG, "Harwick Policy Centre",
-           NULL);
-    expect(f, "zorbex", PS_ENT_MISC, "Zorbex", NULL);
-    assert_int_equal(f->nents, 6);
+    expect(f, "bank-of-estoria", PS_ENT_ORG, "Bank of Estoria", NULL);
+    assert_int_equal(f->nents, 4);
     const ps_entity_t *e = find(f, "olena-marchuk");
     assert_int_equal(e->known, 0);
     assert_string_equal(e->name, "Olena Marchuk");
 }
 
-static void test_unknown_more_cues(void **state)
+static void test_treaty_and_misc(void **state)
 {
     struct fixture *f = *state;
-    /* A title inside the run, reporting verbs, "of" after a person, an
-     * institution before "of", "The" inside a sentence. */
-    tag(f, "Hedda Lorne said prices rose. Officials met Foreign Minister "
-           "Anatol Vrabie of Moldavia and the Bank of Estoria. A reporter "
-           "from The Morning Ledger asked about the Coalition of the "
-           "Willing.");
-    expect(f, "hedda-lorne", PS_ENT_PERSON, "Hedda Lorne", NULL);
-    expect(f, "anatol-vrabie", PS_ENT_PERSON, "Anatol Vrabie", NULL);
-    expect(f, "moldavia", PS_ENT_PLACE, "Moldavia", NULL);
-    expect(f, "bank-of-estoria", PS_ENT_ORG, "Bank of Estoria", NULL);
-    expect(f, "the-morning-ledger", PS_ENT_ORG, "The Morning Ledger", NULL);
-    expect(f, "coalition-of-the-willing", PS_ENT_ORG,
-           "Coalition of the Willing", NULL);
-    assert_int_equal(f->nents, 6);
-}
-
-static void test_not_entities(void **state)
-{
-    struct fixture *f = *state;
-    tag(f, "Meanwhile, talks resumed on Monday in March. Specific measures "
-           "were agreed. President spoke to Ukrainian and European "
-           "officials. I think the Deputy Foreign Minister agreed before "
-           "Christmas and on Boxing Day. Additionally, Americans and "
-           "Europeans watched TV.\n"
-           "Proposed measures: what specific steps?");
-    if (f->nents > 0)
-        fail_msg("unexpected entity '%s'", f->ents[0].name);
-}
-
-static void test_sentence_start_word_kept_when_seen(void **state)
-{
-    struct fixture *f = *state;
-    /* A lone word opening a sentence is kept when the text also uses it as
-     * a name elsewhere. */
-    tag(f, "Talks with Vessaly stalled. Vessaly refused. Crucial details "
-           "remain.");
-    expect(f, "vessaly", PS_ENT_MISC, "Vessaly", "Vessaly", NULL);
-    assert_int_equal(f->nents, 1);
-}
-
-static void test_headlines(void **state)
-{
-    struct fixture *f = *state;
-    tag(f, "Proposed Security Measures and Ukraine’s Demand\n"
-           "Remaining Uncertainties and Challenges\n"
-           "The plan was discussed by Northwind Partners on Friday.\n");
-    expect(f, "ukraine", PS_ENT_PLACE, "Ukraine’s", NULL);
-    expect(f, "northwind-partners", PS_ENT_MISC, "Northwind Partners", NULL);
-    assert_int_equal(f->nents, 2);
+    /* MISC is a treaty when a cue word opens or ends it, or follows it
+     * ("the Minsk agreements"); a name ending in a capitalised cue is a
+     * treaty whatever the model called it; other MISC names (here a
+     * nationality) are misc. */
+    tag(f, "Ukrainian officials said the Tallinn Memorandum and the Minsk "
+           "agreements still bind.");
+    expect(f, "ukrainian", PS_ENT_MISC, "Ukrainian", NULL);
+    expect(f, "tallinn-memorandum", PS_ENT_TREATY, "Tallinn Memorandum", NULL);
+    expect(f, "minsk-agreements", PS_ENT_TREATY, "Minsk agreements", NULL);
+    assert_int_equal(f->nents, 3);
 }
 
 static void test_surname_link(void **state)
 {
     struct fixture *f = *state;
-    tag(f, "Lough spoke first. “It will take time,” said John Lough, head "
-           "of policy at a think tank. “Much time,” Lough said. Mr Lough "
+    /* A surname alone after the full name is that person, honorific or
+     * not; before it, it is a name of its own. */
+    tag(f, "Lough spoke first. \"It will take time,\" said John Lough, head "
+           "of policy at a think tank. \"Much time,\" Lough said. Mr Lough "
            "left.");
-    /* The first "Lough" comes before the full name: left alone, it is a
-     * lone sentence-initial word with no other evidence. */
     expect(f, "john-lough", PS_ENT_PERSON, "John Lough", "Lough", "Lough",
            NULL);
-    assert_int_equal(f->nents, 1);
+    expect(f, "lough", PS_ENT_PERSON, "Lough", NULL);
+    assert_int_equal(f->nents, 2);
 }
 
-static void test_titles_stripped(void **state)
+static void test_gazetteer_first(void **state)
 {
     struct fixture *f = *state;
-    tag(f, "Russian President Boris Kalnin met Deputy Foreign Minister "
-           "Sergei Ryabkov and Secretary of State Dana Price.");
-    expect(f, "boris-kalnin", PS_ENT_PERSON, "Boris Kalnin", NULL);
-    expect(f, "ryabkov", PS_ENT_PERSON, "Sergei Ryabkov", NULL);
-    expect(f, "dana-price", PS_ENT_PERSON, "Dana Price", NULL);
-    assert_int_equal(f->nents, 3);
+    /* Known names keep their ids and types whatever the model says, and
+     * a name the model finds over a known one is left to the gazetteer. */
+    tag(f, "Olena Marchuk met Zelensky and Sergey Ryabkov in Moscow.");
+    expect(f, "zelensky", PS_ENT_PERSON, "Zelensky", NULL);
+    expect(f, "ryabkov", PS_ENT_PERSON, "Sergey Ryabkov", NULL);
+    assert_int_equal(find(f, "zelensky")->known, 1);
+    expect(f, "olena-marchuk", PS_ENT_PERSON, "Olena Marchuk", NULL);
+    expect(f, "moscow", PS_ENT_PLACE, "Moscow", NULL);
+    assert_int_equal(f->nents, 4);
+}
+
+static void test_no_model(void **state)
+{
+    struct fixture *f = *state;
+    /* Without a model only the gazetteer's names are found. */
+    retag(f, NULL, NULL);
+    tag(f, "Olena Marchuk met Zelensky in Moscow.");
+    expect(f, "zelensky", PS_ENT_PERSON, "Zelensky", NULL);
+    assert_int_equal(f->nents, 1);
 }
 
 static void test_empty_gazetteer(void **state)
 {
     struct fixture *f = *state;
     ps_gazetteer_t *g;
-    ps_tagger_t *t;
     assert_int_equal(ps_gazetteer_load(NULL, f->a, &g, NULL), PS_OK);
-    assert_int_equal(ps_tagger_new(g, &t), PS_OK);
-    ps_tagger_free(f->t);
-    f->t = t;
+    retag(f, g, f->m);
     tag(f, "The US and NATO met in Kyiv.");
     expect(f, "us", PS_ENT_PLACE, "US", NULL);
     expect(f, "nato", PS_ENT_ORG, "NATO", NULL);
     expect(f, "kyiv", PS_ENT_PLACE, "Kyiv", NULL);
     assert_int_equal(find(f, "nato")->known, 0);
-    ps_tagger_free(f->t);
-    f->t = NULL;
+    retag(f, NULL, f->m);
     ps_gazetteer_free(g);
-    assert_int_equal(ps_tagger_new(f->g, &f->t), PS_OK);
-}
-
-static void test_compound_and_list_rules(void **state)
-{
-    struct fixture *f = *state;
-    ps_gazetteer_t *g;
-    ps_tagger_t *t;
-    assert_int_equal(ps_gazetteer_load(NULL, f->a, &g, NULL), PS_OK);
-    assert_int_equal(ps_tagger_new(g, &t), PS_OK);
-    ps_tagger_free(f->t);
-    f->t = t;
-    /* Adjectival compounds are not names, nor do they join one; a
-     * hyphen between an acronym and a demonym parts two words; a number
-     * may end a name; "on" joins an institution's name but not a date;
-     * names listed with a place are places; a particle joins a name. */
-    tag(f, "Post-Soviet states gave Vessaly NATO-style and U.S.-Russian "
-           "guarantees under Article 5, the ABC News on Monday reported "
-           "from Brelmont. Talks in Orvane, Vessaly and Kestra went on. "
-           "Bashar al-Assad left.");
-    expect(f, "vessaly", PS_ENT_PLACE, "Vessaly", "Vessaly", NULL);
-    expect(f, "nato", PS_ENT_ORG, "NATO", NULL);
-    expect(f, "us", PS_ENT_PLACE, "U.S.", NULL);
-    expect(f, "article-5", PS_ENT_TREATY, "Article 5", NULL);
-    expect(f, "abc-news", PS_ENT_ORG, "ABC News", NULL);
-    expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", NULL);
-    expect(f, "orvane", PS_ENT_PLACE, "Orvane", NULL);
-    expect(f, "kestra", PS_ENT_PLACE, "Kestra", NULL);
-    expect(f, "bashar-al-assad", PS_ENT_MISC, "Bashar al-Assad", NULL);
-    assert_int_equal(f->nents, 9);
-    ps_tagger_free(f->t);
-    f->t = NULL;
-    ps_gazetteer_free(g);
-    assert_int_equal(ps_tagger_new(f->g, &f->t), PS_OK);
 }
 
 static void test_reuse_and_empty_text(void **state)
@@ -744,7 +706,7 @@ static void test_bad_arguments(void **state)
     const ps_token_t *toks;
     size_t ntoks;
     const char *text = "Russia and Ukraine.";
-    assert_int_equal(ps_tagger_new(f->g, NULL), PS_EINVAL);
+    assert_int_equal(ps_tagger_new(f->g, f->m, NULL), PS_EINVAL);
     assert_int_equal(ps_tagger_run(NULL, "", 0, 0, NULL, 0, &ents, &n),
                      PS_EINVAL);
     assert_int_equal(ps_analyze(f->a, text, strlen(text), 0, &toks, &ntoks),
@@ -809,7 +771,7 @@ static void test_out_of_memory(void **state)
         const ps_entity_t *ents;
         size_t nents = 0;
         fail_countdown = n;
-        ps_status_t st = ps_tagger_new(f->g, &t);
+        ps_status_t st = ps_tagger_new(f->g, f->m, &t);
         if (st == PS_OK) {
             st = ps_tagger_run(t, text, strlen(text), 0, toks, ntoks, &ents,
                                &nents);
@@ -855,15 +817,12 @@ int main(void)
         T(test_possessives),
         T(test_offsets_with_base),
         T(test_order_and_overlap),
-        T(test_unknown_cues),
-        T(test_unknown_more_cues),
-        T(test_not_entities),
-        T(test_sentence_start_word_kept_when_seen),
-        T(test_headlines),
+        T(test_model_names),
+        T(test_treaty_and_misc),
         T(test_surname_link),
-        T(test_titles_stripped),
+        T(test_gazetteer_first),
+        T(test_no_model),
         T(test_empty_gazetteer),
-        T(test_compound_and_list_rules),
         T(test_reuse_and_empty_text),
         T(test_bad_arguments),
         T(test_out_of_memory),

@@ -1,0 +1,13 @@
+# Word lists the tagger keeps are data files (lib/data/*.txt, each with a
+# note on its origin), turned at build time into C arrays of sorted strings
+# in build/gen/, which the library compiles in: no file to find at run
+# time, and a list out of order is refused when it is built.
+
+$(B)/gen/%.inc: lib/data/%.txt
+	@mkdir -p $(@D)
+	@grep -v '^#' $< | grep -v '^$$' | LC_ALL=C sort -c 2>/dev/null || \
+	    { echo "$<: not sorted bytewise (LC_ALL=C sort)"; exit 1; }
+	grep -v '^#' $< | grep -v '^$$' | sed 's/.*/    "&",/' > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/tagger_link.o: $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc
+$(B)/lib/tagger_link.o: CPPFLAGS += -I$(B)/gen

@@ -1,0 +1,134 @@
+/* Internal to the library: the entity tagger's state, shared by its three
+ * parts: tagger.c (the orchestration and the model's spans),
+ * tagger_gaz.c (gazetteer matching and the hints for the model) and
+ * tagger_link.c (resolving names to entities, and the output). */
+#ifndef PSEARCH_TAGGER_PRIVATE_H
+#define PSEARCH_TAGGER_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "psearch/entities.h"
+#include "psearch/ner.h"
+
+/* A word is a token other than a compound whole: the parts of "U.S.-led"
+ * are words, the whole is not, so every position is looked at once. */
+struct word {
+    const ps_token_t *tok;
+    uint32_t index; /* of TOK in the tokens given to ps_tagger_run */
+    int gaz;        /* inside a gazetteer match */
+};
+
+/* A name the model found that the gazetteer did not: words [w0, w1). */
+struct cand {
+    size_t w0, w1;
+    ps_entity_type_t type;
+};
+
+struct tmention {
+    size_t offset;
+    uint32_t length, pos;
+    size_t ent;
+};
+
+/* An entity being built. Strings of unknown names are offsets into the
+ * pool, which may move while it grows. */
+struct tent {
+    long def; /* gazetteer index, or -1 for an unknown name */
+    size_t nwords;
+    size_t id_off, name_off, last_off;
+    size_t first;                  /* offset of the mention that created it */
+    uint32_t votes[PS_ENT__COUNT]; /* mentions by the type they were given */
+    ps_entity_type_t first_type;   /* the type of the first mention */
+    size_t count, start, out;      /* for building the output */
+};
+
+/* An open-addressing table of entity indices, keyed by one pool string of
+ * each entity, so that finding a name again costs the same however many
+ * names a text has. SIZE_MAX marks an empty slot. */
+struct etab {
+    size_t *slot;
+    size_t cap, n;
+};
+
+struct ps_tagger {
+    const ps_gazetteer_t *g;
+    ps_ner_state_t *ner; /* NULL: the gazetteer alone */
+    /* The text being tagged. */
+    const char *text;
+    size_t len, base;
+    size_t ntokens;
+
+    struct word *w;
+    size_t nw, w_cap;
+    size_t *tok_word; /* token index -> first word at or after it */
+    size_t tok_word_cap;
+    uint8_t *hints; /* one per token, for the model */
+    size_t hints_cap;
+    char *key;
+    size_t key_cap;
+    size_t *key_end;
+    size_t key_end_cap;
+    struct cand *c;
+    size_t nc, c_cap;
+    struct tmention *m;
+    size_t nm, m_cap;
+    struct tent *e;
+    size_t ne, e_cap;
+    long *def_slot; /* gazetteer index -> entity, or -1 */
+    struct etab by_id, by_last;
+    char *pool;
+    size_t pool_len, pool_cap;
+    size_t *order;
+    size_t order_cap;
+    ps_entity_t *out;
+    size_t out_cap;
+    ps_mention_t *outm;
+    size_t outm_cap;
+};
+
+/* Grows array field ARR of tagger T, whose capacity is ARR_cap. */
+#define PS__TGROW(t, arr, need)                                                \
+    ps__grow(&(t)->arr, &(t)->arr##_cap, (need), sizeof *(t)->arr)
+
+/* tagger_gaz.c: finds the gazetteer's names, longest alias first at every
+ * word, adds a mention for each, marks their words and fills t->hints. */
+ps_status_t ps__tagger_match_gazetteer(ps_tagger_t *t);
+
+/* tagger_link.c: a mention of entity ENT over words [W0, W1). */
+ps_status_t ps__tagger_add_mention(ps_tagger_t *t, size_t ent, size_t w0,
+                                   size_t w1);
+
+/* tagger_link.c: a new entity, its index in *IDX; NULL without memory. */
+struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx);
+
+/* tagger_link.c: the entity of a name the model found, linked to one seen
+ * before in the text when it is the same name (by slug) or a person's
+ * surname. */
+ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c);
+
+/* tagger_link.c: a MISC name's type: treaty when a cue word says so, and
+ * the words it then covers (the cue may follow it). */
+ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
+                                      size_t *w1);
+
+/* tagger_link.c: the first word of person name [W0, W1) once an
+ * honorific ("Mr", "Dr") is left out. */
+size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_link.c: whether the name ending before word W1 ends with a
+ * capitalised treaty word ("Tallinn Memorandum"), which makes it a treaty
+ * whatever the model called it. */
+int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1);
+
+/* tagger_link.c: forgets the previous text's entities. */
+void ps__tagger_reset(ps_tagger_t *t);
+
+/* tagger_link.c: orders entities by first mention and mentions by offset
+ * into t->out and t->outm. */
+ps_status_t ps__tagger_build_output(ps_tagger_t *t);
+
+/* tagger_link.c: frees what the linking part owns. */
+void ps__tagger_link_free(ps_tagger_t *t);
+
+#endif
