@@ -297,6 +297,7 @@ static ps_status_t featurize(trainer_t *tr, size_t i, const table_t *lists,
 
 typedef struct perceptron {
     double *w, *u; /* Weights and their time-weighted updates. */
+    double *aw;    /* The sum of several runs' weights. */
     double tw[(L + 1) * L], tu[(L + 1) * L];
     double c;
 } perceptron_t;
@@ -397,9 +398,9 @@ static uint64_t next_rand(uint64_t *s)
  * 0: every document) and leaves the averaged weights in P->w and P->tw.
  * Decoding a line updates it at once (not the whole document), as the
  * perceptron wants. */
-static void run(const trainer_t *tr, const ps_ner_train_opts_t *o, int stage,
-                unsigned fold, unsigned folds, perceptron_t *p, size_t nw,
-                size_t *order, bufs_t *b)
+static void run_once(const trainer_t *tr, const ps_ner_train_opts_t *o,
+                     int stage, unsigned fold, unsigned folds, uint64_t seed,
+                     perceptron_t *p, size_t nw, size_t *order, bufs_t *b)
 {
     memset(p->w, 0, nw * sizeof *p->w);
     memset(p->u, 0, nw * sizeof *p->u);
@@ -410,7 +411,7 @@ static void run(const trainer_t *tr, const ps_ner_train_opts_t *o, int stage,
         for (int c = 0; c < L; c++)
             if (!ps__ner_allowed(a, c))
                 p->tw[(a + 1) * L + c] = -INFINITY;
-    uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
+    uint64_t rs = seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
     for (size_t i = 0; i < tr->ndocs; i++)
         order[i] = i;
     for (unsigned e = 0; e < o->epochs; e++) {
@@ -424,15 +425,44 @@ static void run(const trainer_t *tr, const ps_ner_train_opts_t *o, int stage,
             if (folds == 0 || order[i] % folds != fold)
                 wrong += train_doc(p, &tr->td[order[i]], stage, b);
         if (o->verbose)
-            fprintf(stderr, "ner_train: stage %d, %s %u, epoch %u: %zu lines "
-                    "wrong\n", stage + 1, folds ? "without fold" : "all",
-                    folds ? fold + 1 : 0, e + 1, wrong);
+            fprintf(stderr,
+                    "ner_train: stage %d, %s %u, seed %llu, epoch %u: %zu "
+                    "lines wrong\n",
+                    stage + 1, folds ? "without fold" : "all",
+                    folds ? fold + 1 : 0, (unsigned long long)seed, e + 1,
+                    wrong);
     }
     for (size_t i = 0; i < nw; i++)
         p->w[i] -= p->u[i] / p->c;
     for (int i = 0; i < (L + 1) * L; i++)
         if (!isinf(p->tw[i]))
             p->tw[i] -= p->tu[i] / p->c;
+}
+
+/* Trains as run_once() does with each of O->runs seeds from O->seed on,
+ * and leaves the mean of their averaged weights in P: one linear model
+ * that depends less on the order of the documents than any of them. */
+static void run(const trainer_t *tr, const ps_ner_train_opts_t *o, int stage,
+                unsigned fold, unsigned folds, perceptron_t *p, size_t nw,
+                size_t *order, bufs_t *b)
+{
+    if (o->runs == 1) {
+        run_once(tr, o, stage, fold, folds, o->seed, p, nw, order, b);
+        return;
+    }
+    memset(p->aw, 0, nw * sizeof *p->aw);
+    double atw[(L + 1) * L] = {0};
+    for (unsigned r = 0; r < o->runs; r++) {
+        run_once(tr, o, stage, fold, folds, o->seed + r, p, nw, order, b);
+        for (size_t i = 0; i < nw; i++)
+            p->aw[i] += p->w[i];
+        for (int i = 0; i < (L + 1) * L; i++)
+            atw[i] += p->tw[i];
+    }
+    for (size_t i = 0; i < nw; i++)
+        p->w[i] = p->aw[i] / o->runs;
+    for (int i = 0; i < (L + 1) * L; i++)
+        p->tw[i] = atw[i] / o->runs;
 }
 
 /* The averaged weights, less label O's (ner_private.h), in fixed point
@@ -499,12 +529,13 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
     size_t nrows = (size_t)1 << o->row_bits, nw = nrows * L;
     p.w = malloc(nw * sizeof *p.w);
     p.u = malloc(nw * sizeof *p.u);
+    p.aw = o->runs > 1 ? malloc(nw * sizeof *p.aw) : NULL;
     b.scores = malloc(maxn * L * sizeof *b.scores);
     b.back = malloc(maxn * L);
     b.pred = malloc(maxn);
     order = malloc((tr->ndocs + 1) * sizeof *order);
     qw = malloc(nrows * 2 * PS__NER_ROW * sizeof *qw);
-    if (!p.w || !p.u || !b.scores || !b.back || !b.pred || !order || !qw) {
+    if (!p.w || !p.u || (o->runs > 1 && !p.aw) || !b.scores || !b.back || !b.pred || !order || !qw) {
         st = PS_ENOMEM;
         goto out;
     }
@@ -566,6 +597,7 @@ out:
     free(hints);
     free(p.w);
     free(p.u);
+    free(p.aw);
     free(b.scores);
     free(b.back);
     free(b.pred);
@@ -591,7 +623,9 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         o.seed = 1;
     if (!o.stack_folds)
         o.stack_folds = 5;
-    if (o.row_bits < 2 || o.row_bits > 26 || o.epochs > 1000)
+    if (!o.runs)
+        o.runs = 3;
+    if (o.row_bits < 2 || o.row_bits > 26 || o.epochs > 1000 || o.runs > 100)
         return fail(errmsg, PS_EINVAL, "bad training options");
     trainer_t tr = {.docs = docs, .ndocs = ndocs, .errmsg = errmsg};
     tr.stats.docs = ndocs;

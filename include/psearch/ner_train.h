@@ -46,6 +46,8 @@ typedef struct ps_ner_train_opts {
     unsigned folds;    /* Folds for the lists derived from the data [10]. */
     unsigned stack_folds; /* Folds for the first stage's labels that the
                              second stage learns from [5]; 1: none. */
+    unsigned runs;     /* Runs from seeds SEED, SEED + 1...: the model is
+                          the mean of their weights [3]. */
     uint64_t seed;     /* Order of the documents in each pass [1]. */
     int verbose;       /* Progress on stderr. */
 } ps_ner_train_opts_t;
