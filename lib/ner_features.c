@@ -67,6 +67,7 @@ typedef struct tinfo {
     uint32_t tlen, flags;
     uint16_t wlist, wfeat; /* The word's list record; its feature bits. */
     uint8_t ctx, line_kind, pos, hint, phrase_b, phrase_i, doc;
+    uint8_t newline; /* The token opens a line (f->line: a sentence). */
 } tinfo_t;
 
 typedef struct scratch {
@@ -327,8 +328,9 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         tinfo_t *t = &s->ti[k];
         size_t off = tk->offset - base;
         f->tok[k] = (uint32_t)i;
-        f->line[k] = k == 0 || memchr(text + prev_end, '\n',
+        t->newline = k == 0 || memchr(text + prev_end, '\n',
                                       off - prev_end) != NULL;
+        f->line[k] = t->newline || (tk->flags & PS_TOK_SENT_START);
         t->t = tk->term;
         t->tlen = tk->term_len;
         t->flags = tk->flags;
@@ -358,10 +360,11 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
     }
 
     /* Per line: its kind, then each token's capitalisation in context
-     * and position. */
-    for (size_t a = 0; a < n;) {
+     * and position in its sentence. A line whose only lowercase words are
+     * short ("of", "and") is a title. */
+    for (size_t a = 0, seg = 0; a < n;) {
         size_t b = a + 1;
-        while (b < n && !f->line[b])
+        while (b < n && !s->ti[b].newline)
             b++;
         size_t lower = 0, upper = 0;
         for (size_t k = a; k < b; k++) {
@@ -370,7 +373,8 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                 continue;
             if (t->flags & PS_TOK_UPPER)
                 upper++;
-            else if (!(t->flags & PS_TOK_CAP) && has_letter(t->t, t->tlen))
+            else if (!(t->flags & PS_TOK_CAP) && t->tlen > 3 &&
+                     has_letter(t->t, t->tlen))
                 lower++;
         }
         uint8_t kind = lower > 0        ? LINE_NORMAL
@@ -379,8 +383,11 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         for (size_t k = a; k < b; k++) {
             tinfo_t *t = &s->ti[k];
             t->line_kind = kind;
-            size_t p = k - a;
-            t->pos = (uint8_t)((p < 3 ? p : 3) | (k + 1 == b ? 4 : 0));
+            if (f->line[k])
+                seg = k;
+            size_t p = k - seg;
+            int last = k + 1 == n || f->line[k + 1];
+            t->pos = (uint8_t)((p < 3 ? p : 3) | (last ? 4 : 0));
             uint32_t fl = t->flags;
             if (fl & PS_TOK_NUMBER)
                 t->ctx = CTX_NUMBER;

@@ -115,7 +115,8 @@ typedef struct ps__ner_lists {
 /* The features of one text: for sequence token k (tokens that are not
  * compound parts, in order), ROWS[START[k] .. START[k + 1]) are its rows in
  * the weight table, and TOK[k] its index in the analyzer's array. LINE[k]
- * is nonzero when token k opens a line: labels never continue across. */
+ * is nonzero when token k opens a line or a sentence (PS_TOK_SENT_START):
+ * a name never continues across, and each is decoded apart. */
 typedef struct ps__ner_feats {
     size_t n;        /* Sequence tokens. */
     uint32_t *tok;   /* [n] */

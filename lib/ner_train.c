@@ -167,8 +167,10 @@ static ps_status_t prepare(trainer_t *tr, size_t i, const ps_token_t **toks,
             continue;
         seq[k] = (uint32_t)j;
         t->term[k] = ps__ner_hash(tok[j].term, tok[j].term_len);
-        t->line[k] = k == 0 || memchr(d->text + prev_end, '\n',
-                                      tok[j].offset - prev_end) != NULL;
+        t->line[k] = k == 0 ||
+                     memchr(d->text + prev_end, '\n',
+                            tok[j].offset - prev_end) != NULL ||
+                     (tok[j].flags & PS_TOK_SENT_START);
         prev_end = tok[j].offset + tok[j].length;
         k++;
     }
