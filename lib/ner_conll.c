@@ -125,14 +125,13 @@ static int token(reader_t *r, const char *word, size_t wlen, const char *tag)
     if (ps__grow(&r->golds, &r->cap_golds, r->ngolds + 1, sizeof *r->golds) !=
         0)
         return -1;
-    r->golds[r->ngolds++] =
-        (ps_ner_gold_t){off, wlen, (ps_ner_type_t)type};
+    r->golds[r->ngolds++] = (ps_ner_gold_t){off, wlen, (ps_ner_type_t)type};
     r->open_type = type;
     return 0;
 }
 
-ps_status_t ps_ner_conll_read(const char *path, ps_ner_doc_t **docs,
-                              size_t *n, char **errmsg)
+ps_status_t ps_ner_conll_read(const char *path, ps_ner_doc_t **docs, size_t *n,
+                              char **errmsg)
 {
     if (errmsg)
         *errmsg = NULL;
@@ -140,8 +139,8 @@ ps_status_t ps_ner_conll_read(const char *path, ps_ner_doc_t **docs,
     *n = 0;
     FILE *f = fopen(path, "r");
     if (!f)
-        return fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO, path,
-                    "%s", strerror(errno));
+        return fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO, path, "%s",
+                    strerror(errno));
     reader_t r = {.open_type = -1};
     char *line = NULL;
     size_t cap = 0, lineno = 0;

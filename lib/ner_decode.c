@@ -158,8 +158,8 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
         ps__grow(&s->labels1, &s->cap_labels1, n, 1) != 0)
         return PS_ENOMEM;
     decode(s, 0, s->labels1);
-    st = ps__ner_nonlocal(&s->nl, n, s->f.term, s->f.ctx, s->f.line,
-                          s->labels1, m->row_bits);
+    st = ps__ner_nonlocal(&s->nl, n, s->f.term, s->f.ctx, s->f.line, s->labels1,
+                          m->row_bits);
     if (st != PS_OK)
         return st;
     decode(s, 1, s->labels);
@@ -175,8 +175,7 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
         while (e < n && !s->f.line[e] &&
                s->labels[e] == PS__NER_I(PS__NER_TYPE(lab)))
             e++;
-        if (ps__grow(&s->spans, &s->cap_spans, ns + 1, sizeof *s->spans) !=
-            0)
+        if (ps__grow(&s->spans, &s->cap_spans, ns + 1, sizeof *s->spans) != 0)
             return PS_ENOMEM;
         uint32_t first = s->f.tok[k];
         uint32_t end = e < n ? s->f.tok[e] : (uint32_t)ntokens;

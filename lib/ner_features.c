@@ -328,8 +328,8 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         tinfo_t *t = &s->ti[k];
         size_t off = tk->offset - base;
         f->tok[k] = (uint32_t)i;
-        t->newline = k == 0 || memchr(text + prev_end, '\n',
-                                      off - prev_end) != NULL;
+        t->newline =
+            k == 0 || memchr(text + prev_end, '\n', off - prev_end) != NULL;
         f->line[k] = t->newline || (tk->flags & PS_TOK_SENT_START);
         t->t = tk->term;
         t->tlen = tk->term_len;
@@ -339,10 +339,10 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         shapes(text + off, tk->length, &t->shape, &t->sshape);
         t->punct_b = punct(text + prev_end, off - prev_end, 1);
         t->hint = hints ? hints[i] : 0;
-        t->wlist = lists ? ps__ner_list_get(lists->keys, lists->values,
-                                            lists->nslots,
-                                            ps__ner_word_key(t->term))
-                         : 0;
+        t->wlist =
+            lists ? ps__ner_list_get(lists->keys, lists->values, lists->nslots,
+                                     ps__ner_word_key(t->term))
+                  : 0;
         t->wfeat = t->wlist & PS__NER_W_FEATURES;
         if (k > 0) {
             /* The bytes after the previous token are those before this. */
@@ -377,9 +377,9 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                      has_letter(t->t, t->tlen))
                 lower++;
         }
-        uint8_t kind = lower > 0        ? LINE_NORMAL
+        uint8_t kind = lower > 0                           ? LINE_NORMAL
                        : upper > 0 && upper * 2 >= (b - a) ? LINE_UPPER
-                                                          : LINE_TITLE;
+                                                           : LINE_TITLE;
         for (size_t k = a; k < b; k++) {
             tinfo_t *t = &s->ti[k];
             t->line_kind = kind;
@@ -440,7 +440,8 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         ADD(ps__ner_feat1(F_SSHAPE, t->sshape));
         for (uint32_t l = 1; l <= 4 && l < t->tlen; l++) {
             ADD(ps__ner_feat1(F_PRE + l - 1, XXH3_64bits(t->t, l)));
-            ADD(ps__ner_feat1(F_SUF + l - 1, XXH3_64bits(t->t + t->tlen - l, l)));
+            ADD(ps__ner_feat1(F_SUF + l - 1,
+                              XXH3_64bits(t->t + t->tlen - l, l)));
         }
         ADD(ps__ner_feat1(F_WPREV, wp));
         ADD(ps__ner_feat1(F_WNEXT, wn));

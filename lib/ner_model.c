@@ -141,9 +141,8 @@ static ps_status_t slurp(const char *path, unsigned char **out, size_t *len,
 }
 
 /* Checks the header and the size; on success sets the table sizes. */
-static ps_status_t check(const unsigned char *mem, size_t len,
-                         const char *path, uint32_t *row_bits,
-                         uint32_t *nlist, char **errmsg)
+static ps_status_t check(const unsigned char *mem, size_t len, const char *path,
+                         uint32_t *row_bits, uint32_t *nlist, char **errmsg)
 {
     if (len < HEADER_SIZE) {
         if (len >= 8 && memcmp(mem, MAGIC, 8) != 0)
@@ -156,8 +155,8 @@ static ps_status_t check(const unsigned char *mem, size_t len,
     uint32_t version = get32(mem + 8);
     if (version != FORMAT_VERSION)
         return fail(errmsg, PS_EVERSION, path,
-                    "NER model format version %u, this build reads %u",
-                    version, FORMAT_VERSION);
+                    "NER model format version %u, this build reads %u", version,
+                    FORMAT_VERSION);
     if (get32(mem + 12) != MODEL_TYPE || get32(mem + 16) != PS__NER_NLABELS ||
         memcmp(mem + 48, LABEL_SET, 16) != 0)
         return fail(errmsg, PS_EVERSION, path,
@@ -243,8 +242,7 @@ static void put64(unsigned char *p, uint64_t v)
 }
 
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
-                                const int16_t *weights,
-                                int32_t *const trans[2],
+                                const int16_t *weights, int32_t *const trans[2],
                                 uint32_t nlist, const uint64_t *list_keys,
                                 const uint16_t *list_values, char **errmsg)
 {

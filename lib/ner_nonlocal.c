@@ -64,8 +64,8 @@ ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
                              const uint8_t *labels, uint32_t row_bits)
 {
     if (ps__grow(&nl->start, &nl->cap_n, n + 1, sizeof *nl->start) != 0 ||
-        ps__grow(&nl->rows, &nl->cap_rows, n * MAX_ROWS + 1, sizeof *nl->rows) !=
-            0)
+        ps__grow(&nl->rows, &nl->cap_rows, n * MAX_ROWS + 1,
+                 sizeof *nl->rows) != 0)
         return PS_ENOMEM;
     size_t slots = 16;
     while (slots < 2 * n)

@@ -16,8 +16,8 @@
 #define PS__NER_O 0
 #define PS__NER_B(t) (1 + 2 * (int)(t))
 #define PS__NER_I(t) (2 + 2 * (int)(t))
-#define PS__NER_TYPE(label) (((label) - 1) / 2)
-#define PS__NER_IS_I(label) ((label) > 0 && ((label) - 1) % 2 == 1)
+#define PS__NER_TYPE(label) (((label)-1) / 2)
+#define PS__NER_IS_I(label) ((label) > 0 && ((label)-1) % 2 == 1)
 /* A row of the weight table holds the weights of labels 1 .. NLABELS - 1:
  * label O's are subtracted from the others when the model is written, which
  * changes no decision (a constant added to every label of a token moves
@@ -59,14 +59,14 @@ struct ps_ner_model {
 
 /* Capitalisation in context: what a capital says depends on where it is. */
 enum ps__ner_ctx {
-    CTX_LOWER = 0,  /* Starts with a lowercase letter. */
-    CTX_CAP_MID,    /* A capital inside a sentence of an ordinary line. */
-    CTX_CAP_START,  /* A capital that opens a sentence. */
-    CTX_CAP_HEAD,   /* A word of an all-caps line (a headline, a dateline). */
-    CTX_CAP_TITLE,  /* A capital on a line with no lowercase word. */
-    CTX_UPPER_MID,  /* All caps inside an ordinary line ("NATO"). */
-    CTX_NUMBER,     /* A number. */
-    CTX_OTHER,      /* No letter and no number. */
+    CTX_LOWER = 0, /* Starts with a lowercase letter. */
+    CTX_CAP_MID,   /* A capital inside a sentence of an ordinary line. */
+    CTX_CAP_START, /* A capital that opens a sentence. */
+    CTX_CAP_HEAD,  /* A word of an all-caps line (a headline, a dateline). */
+    CTX_CAP_TITLE, /* A capital on a line with no lowercase word. */
+    CTX_UPPER_MID, /* All caps inside an ordinary line ("NATO"). */
+    CTX_NUMBER,    /* A number. */
+    CTX_OTHER,     /* No letter and no number. */
 };
 
 /* Mixes 64 bits (the MurmurHash3 finaliser): feature hashes are a
@@ -167,9 +167,9 @@ int ps__ner_allowed(int prev, int cur);
 
 /* Viterbi over sequence tokens [FROM, TO) with per-token label scores
  * SCORES ([k * NLABELS + label], k from FROM) and transitions TRANS as in
- * the model, -INFINITY where not ps__ner_allowed(); writes the best labels to OUT[FROM..TO). BACK is scratch of
- * (TO - FROM) * NLABELS bytes. Scores are doubles so the trainer and the
- * tagger share it. */
+ * the model, -INFINITY where not ps__ner_allowed(); writes the best labels to
+ * OUT[FROM..TO). BACK is scratch of (TO - FROM) * NLABELS bytes. Scores are
+ * doubles so the trainer and the tagger share it. */
 void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
                      size_t to, uint8_t *back, uint8_t *out);
 
@@ -177,8 +177,7 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
  * entries, laid out as in the model; each TRANS[s] (NLABELS + 1) *
  * NLABELS. Returns PS_OK, or PS_EIO with *ERRMSG. */
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
-                                const int16_t *weights,
-                                int32_t *const trans[2],
+                                const int16_t *weights, int32_t *const trans[2],
                                 uint32_t nlist, const uint64_t *list_keys,
                                 const uint16_t *list_values, char **errmsg);
 

@@ -154,8 +154,7 @@ static void tag_string(ps_ner_state_t *s, ps_analyzer_t *an, const char *text,
     const ps_token_t *tok;
     size_t ntok, ns;
     const ps_ner_span_t *sp;
-    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok),
-                     PS_OK);
+    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok), PS_OK);
     assert_int_equal(
         ps_ner_tag(s, text, strlen(text), 0, tok, ntok, hints, &sp, &ns),
         PS_OK);
@@ -186,8 +185,8 @@ static void test_tags_training_text(void **state)
         char want[512] = "", got[512];
         for (size_t g = 0; g < docs[i].ngolds; g++) {
             size_t len = strlen(want);
-            snprintf(want + len, sizeof want - len, "%s%s:%.*s",
-                     g ? "|" : "", ps_ner_type_name(docs[i].golds[g].type),
+            snprintf(want + len, sizeof want - len, "%s%s:%.*s", g ? "|" : "",
+                     ps_ner_type_name(docs[i].golds[g].type),
                      (int)docs[i].golds[g].length,
                      docs[i].text + docs[i].golds[g].offset);
         }
@@ -201,11 +200,9 @@ static void test_tags_training_text(void **state)
     const ps_token_t *tok;
     size_t ntok, ns;
     const ps_ner_span_t *sp;
-    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok),
-                     PS_OK);
+    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok), PS_OK);
     assert_int_equal(
-        ps_ner_tag(s, text, strlen(text), 0, tok, ntok, NULL, &sp, &ns),
-        PS_OK);
+        ps_ner_tag(s, text, strlen(text), 0, tok, ntok, NULL, &sp, &ns), PS_OK);
     assert_int_equal(ns, 1);
     assert_int_equal(sp[0].first, 1);
     assert_int_equal(sp[0].count, 3);
@@ -215,8 +212,7 @@ static void test_tags_training_text(void **state)
     assert_int_equal(ps_ner_tag(s, "", 0, 0, tok, 0, NULL, &sp, &ns), PS_OK);
     assert_int_equal(ns, 0);
     text = "Blackburn flew to Paris .\n";
-    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok),
-                     PS_OK);
+    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok), PS_OK);
     uint8_t hints[8] = {PS_NER_HINT(PS_NER_PER, 1), 0, 0,
                         PS_NER_HINT(PS_NER_LOC, 1)};
     char got[256];
@@ -230,8 +226,7 @@ static void test_tags_training_text(void **state)
 
 /* Loads PATH, expecting status WANT and a message naming the file and
  * containing WHAT. */
-static void expect_refused(const char *path, ps_status_t want,
-                           const char *what)
+static void expect_refused(const char *path, ps_status_t want, const char *what)
 {
     ps_ner_model_t *m = (ps_ner_model_t *)1;
     char *err = NULL;
@@ -303,8 +298,7 @@ static void test_conll_read(void **state)
     char *err = NULL;
     assert_int_equal(ps_ner_conll_read(path, &docs, &n, &err), PS_OK);
     assert_int_equal(n, 2);
-    assert_string_equal(docs[0].text,
-                        "EU rejects German .\nPeter Blackburn\n");
+    assert_string_equal(docs[0].text, "EU rejects German .\nPeter Blackburn\n");
     assert_int_equal(docs[0].ngolds, 3);
     assert_int_equal(docs[0].golds[2].offset, 20);
     assert_int_equal(docs[0].golds[2].length, 15);
