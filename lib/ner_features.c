@@ -180,28 +180,29 @@ static int has_letter(const char *s, size_t n)
     return 0;
 }
 
+/* Reallocates the array at PP (the address of any object pointer) to N
+ * elements of SIZE bytes; 0, or -1 with the array unchanged. */
+static int resize(void *pp, size_t n, size_t size)
+{
+    void **p = pp;
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
 static int ensure(ps__ner_feats_t *f, scratch_t *s, size_t n)
 {
     if (n + 1 > f->cap_n) {
         size_t cap = f->cap_n ? f->cap_n : 64;
         while (cap < n + 1)
             cap *= 2;
-        uint32_t *tok = realloc(f->tok, cap * sizeof *tok);
-        if (tok)
-            f->tok = tok;
-        uint8_t *line = realloc(f->line, cap);
-        if (line)
-            f->line = line;
-        uint32_t *start = realloc(f->start, cap * sizeof *start);
-        if (start)
-            f->start = start;
-        uint64_t *term = realloc(f->term, cap * sizeof *term);
-        if (term)
-            f->term = term;
-        uint8_t *ctx = realloc(f->ctx, cap);
-        if (ctx)
-            f->ctx = ctx;
-        if (!tok || !line || !start || !term || !ctx)
+        if (resize(&f->tok, cap, sizeof *f->tok) != 0 ||
+            resize(&f->line, cap, 1) != 0 ||
+            resize(&f->start, cap, sizeof *f->start) != 0 ||
+            resize(&f->term, cap, sizeof *f->term) != 0 ||
+            resize(&f->ctx, cap, 1) != 0)
             return -1;
         f->cap_n = cap;
     }

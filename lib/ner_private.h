@@ -100,6 +100,12 @@ uint64_t ps__ner_word_key(uint64_t term_hash);
 uint64_t ps__ner_phrase_key(const uint64_t *term_hashes, size_t n);
 uint64_t ps__ner_hash(const void *p, size_t n);
 
+/* Sets *ERRMSG (unless NULL or already set) to "PATH: MESSAGE", or to
+ * MESSAGE when PATH is NULL, and returns ST. */
+ps_status_t ps__ner_fail(char **errmsg, ps_status_t st, const char *path,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Looks KEY up in a list table of NSLOTS slots; 0 when absent. */
 uint16_t ps__ner_list_get(const uint64_t *keys, const uint16_t *values,
                           uint32_t nslots, uint64_t key);

@@ -41,19 +41,6 @@ typedef struct trainer {
     char **errmsg;
 } trainer_t;
 
-static ps_status_t fail(char **errmsg, ps_status_t st, const char *fmt, ...)
-{
-    if (errmsg && !*errmsg) {
-        char msg[256];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        *errmsg = strdup(msg);
-    }
-    return st;
-}
-
 static void table_free(table_t *t)
 {
     free(t->keys);
@@ -135,8 +122,8 @@ static ps_status_t prepare(trainer_t *tr, size_t i, const ps_token_t **toks,
     tdoc_t *t = &tr->td[i];
     ps_status_t st = ps_analyze(tr->an, d->text, d->len, 0, toks, ntok);
     if (st != PS_OK)
-        return fail(tr->errmsg, st == PS_EBADUTF8 ? PS_EINVAL : st,
-                    "document %zu: %s", i + 1, ps_status_str(st));
+        return ps__ner_fail(tr->errmsg, st == PS_EBADUTF8 ? PS_EINVAL : st,
+                            NULL, "document %zu: %s", i + 1, ps_status_str(st));
     const ps_token_t *tok = *toks;
     size_t n = 0;
     for (size_t j = 0; j < *ntok; j++)
@@ -421,17 +408,17 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
     if (!o.runs)
         o.runs = 3;
     if (o.row_bits < 2 || o.row_bits > 26 || o.epochs > 1000 || o.runs > 100)
-        return fail(errmsg, PS_EINVAL, "bad training options");
+        return ps__ner_fail(errmsg, PS_EINVAL, NULL, "bad training options");
     trainer_t tr = {.docs = docs, .ndocs = ndocs, .errmsg = errmsg};
     tr.stats.docs = ndocs;
     tr.td = calloc(ndocs + 1, sizeof *tr.td);
     if (!tr.td || ps_analyzer_new(&tr.an) != PS_OK) {
         free(tr.td);
-        return fail(errmsg, PS_ENOMEM, "out of memory");
+        return ps__ner_fail(errmsg, PS_ENOMEM, NULL, "out of memory");
     }
     ps_status_t st = train(&tr, &o, path);
     if (st == PS_ENOMEM)
-        fail(errmsg, st, "out of memory");
+        ps__ner_fail(errmsg, st, NULL, "out of memory");
     for (size_t i = 0; i < ndocs; i++) {
         free(tr.td[i].term);
         free(tr.td[i].gold);

@@ -252,9 +252,9 @@ int main(int argc, char **argv)
         if (st == PS_OK) {
             ps_ner_train_stats_t stats;
             struct timespec t0, t1;
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             st = ps_ner_train(docs, ndocs, &o, out, &stats, &err);
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
             if (st == PS_OK && !quiet)
                 fprintf(stderr,
                         "ner_train: %zu documents, %zu tokens, %zu names "
