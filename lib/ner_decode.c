@@ -126,6 +126,12 @@ static void decode(ps_ner_state_t *s, int stage, uint8_t *out)
         s->scores[k * L] = 0;
         for (int l = 0; l < PS__NER_ROW; l++)
             s->scores[k * L + 1 + l] = acc[l];
+        /* A list ("Luhansk, Donetsk") is never one name: training data
+         * has a name across a comma once in 1,500 names, and the model
+         * alone sometimes joins them. */
+        if (f->comma[k])
+            for (int t = 0; t < PS_NER__COUNT; t++)
+                s->scores[k * L + PS__NER_I(t)] = -INFINITY;
     }
     for (size_t a = 0; a < f->n;) {
         size_t b = a + 1;

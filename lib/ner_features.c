@@ -107,6 +107,7 @@ void ps__ner_feats_free(ps__ner_feats_t *f)
     free(f->rows);
     free(f->term);
     free(f->ctx);
+    free(f->comma);
     scratch_t *s = f->scratch;
     if (s) {
         free(s->ti);
@@ -202,7 +203,7 @@ static int ensure(ps__ner_feats_t *f, scratch_t *s, size_t n)
             resize(&f->line, cap, 1) != 0 ||
             resize(&f->start, cap, sizeof *f->start) != 0 ||
             resize(&f->term, cap, sizeof *f->term) != 0 ||
-            resize(&f->ctx, cap, 1) != 0)
+            resize(&f->ctx, cap, 1) != 0 || resize(&f->comma, cap, 1) != 0)
             return -1;
         f->cap_n = cap;
     }
@@ -339,6 +340,8 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         t->surf = XXH3_64bits(text + off, tk->length);
         shapes(text + off, tk->length, &t->shape, &t->sshape);
         t->punct_b = punct(text + prev_end, off - prev_end, 1);
+        f->comma[k] = k > 0 && (memchr(text + prev_end, ',', off - prev_end) ||
+                                memchr(text + prev_end, ';', off - prev_end));
         t->hint = hints ? hints[i] : 0;
         t->wlist =
             lists ? ps__ner_list_get(lists->keys, lists->values, lists->nslots,
@@ -464,7 +467,7 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
             ADD(ps__ner_feat1(F_POSS, t->ctx));
         if (t->flags & PS_TOK_ACRONYM)
             ADD(ps__ner_feat1(F_ACRONYM, 0));
-        for (unsigned b = 0; b < 10; b++)
+        for (unsigned b = 0; b < 16; b++)
             if (t->wfeat & (1u << b))
                 ADD(ps__ner_feat1(F_WLIST_BIT, b));
         ADD(ps__ner_feat1(F_WLIST, t->wfeat));

@@ -33,7 +33,11 @@
 /* Bit 9 + N: a name of N tokens (1 to PS__NER_MAX_PHRASE) starts with the
  * word, so the phrase list is only searched for lengths that exist. */
 #define PS__NER_W_STARTS(n) (1u << (9 + (n)))
-#define PS__NER_W_FEATURES 0x3ffu
+/* The word is in the lexicon of common lowercase words given to the
+ * trainer (a dictionary): a capital on it says little. */
+#define PS__NER_W_LEXICON (1u << 15)
+/* The bits that are features; the others only guide the phrase search. */
+#define PS__NER_W_FEATURES (0x3ffu | PS__NER_W_LEXICON)
 /* A whole name of type T seen in training: bit T of a phrase record. */
 
 /* The in-memory model: two stages, each with weights and transitions.
@@ -93,7 +97,7 @@ static inline uint64_t ps__ner_feat2(uint32_t tpl, uint64_t a, uint64_t b)
 }
 
 /* The longest name the phrase list matches, in tokens. */
-#define PS__NER_MAX_PHRASE 6
+#define PS__NER_MAX_PHRASE 5
 
 /* Hashes of words and phrases for the lists: never 0. */
 uint64_t ps__ner_word_key(uint64_t term_hash);
@@ -131,6 +135,7 @@ typedef struct ps__ner_feats {
     uint32_t *rows;
     uint64_t *term; /* [n] Hash of each token's term. */
     uint8_t *ctx;   /* [n] Its capitalisation in context. */
+    uint8_t *comma; /* [n] A ',' or ';' comes before it in its sentence. */
     size_t cap_n, cap_rows;
     /* Scratch for the extractor. */
     void *scratch;

@@ -13,6 +13,7 @@
  * learns from first-stage labels made by models that did not see the
  * document (stack_folds). Everything runs in a fixed order from a fixed seed,
  * so the same data gives the same bytes. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,7 +40,43 @@ typedef struct trainer {
     ps_analyzer_t *an;
     ps_ner_train_stats_t stats;
     char **errmsg;
+    uint64_t *lexicon; /* Word keys of the lexicon's words. */
+    size_t nlexicon, cap_lexicon;
 } trainer_t;
+
+/* Reads the lexicon: one word a line; only words of two or more
+ * lowercase ASCII letters count (a dictionary's capitalised entries are
+ * names, its "'s" forms are not terms). */
+static ps_status_t read_lexicon(trainer_t *tr, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return ps__ner_fail(tr->errmsg, PS_EIO, path, "%s", strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    ps_status_t st = PS_OK;
+    while (st == PS_OK && (n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        ssize_t i = 0;
+        while (i < n && line[i] >= 'a' && line[i] <= 'z')
+            i++;
+        if (n < 2 || i != n)
+            continue;
+        if (ps__grow(&tr->lexicon, &tr->cap_lexicon, tr->nlexicon + 1,
+                     sizeof *tr->lexicon) != 0)
+            st = PS_ENOMEM;
+        else
+            tr->lexicon[tr->nlexicon++] =
+                ps__ner_word_key(ps__ner_hash(line, (size_t)n));
+    }
+    if (st == PS_OK && ferror(f))
+        st = ps__ner_fail(tr->errmsg, PS_EIO, path, "read error");
+    free(line);
+    fclose(f);
+    return st;
+}
 
 static void table_free(table_t *t)
 {
@@ -192,6 +229,9 @@ static int build_lists(const trainer_t *tr, unsigned fold, unsigned folds,
                        table_t *tb)
 {
     memset(tb, 0, sizeof *tb);
+    for (size_t i = 0; i < tr->nlexicon; i++)
+        if (table_put(tb, tr->lexicon[i], PS__NER_W_LEXICON) != 0)
+            return -1;
     for (size_t i = 0; i < tr->ndocs; i++)
         if ((folds == 0 || i % folds != fold) &&
             add_records(tb, &tr->td[i]) != 0)
@@ -416,7 +456,9 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         free(tr.td);
         return ps__ner_fail(errmsg, PS_ENOMEM, NULL, "out of memory");
     }
-    ps_status_t st = train(&tr, &o, path);
+    ps_status_t st = o.lexicon ? read_lexicon(&tr, o.lexicon) : PS_OK;
+    if (st == PS_OK)
+        st = train(&tr, &o, path);
     if (st == PS_ENOMEM)
         ps__ner_fail(errmsg, st, NULL, "out of memory");
     for (size_t i = 0; i < ndocs; i++) {
@@ -431,6 +473,7 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         }
     }
     free(tr.td);
+    free(tr.lexicon);
     ps_analyzer_free(tr.an);
     if (stats)
         *stats = tr.stats;

@@ -49,6 +49,11 @@ typedef struct ps_ner_train_opts {
     unsigned runs;        /* Runs from seeds SEED, SEED + 1...: the model is
                              the mean of their weights [3]. */
     uint64_t seed;        /* Order of the documents in each pass [1]. */
+    const char *lexicon;  /* NULL, or a file of common words, one a line
+                             (a dictionary, /usr/share/dict/words): its
+                             lowercase entries become a list the model
+                             sees, so a capital on a common word says
+                             little. */
     int verbose;          /* Progress on stderr. */
 } ps_ner_train_opts_t;
 

@@ -16,7 +16,7 @@ static void usage(FILE *f)
     fputs(
         "usage: ner_train --train FILE [--out MODEL] [--dev FILE]\n"
         "         [--epochs N] [--row-bits N] [--folds N] [--runs N]\n"
-        "         [--seed N]\n"
+        "         [--seed N] [--lexicon WORDS]\n"
         "         [--speed REPEAT] [--errors] [--quiet]\n"
         "Trains the NER model on the CoNLL file and writes MODEL\n"
         "(default corpus/ner.model). --dev scores MODEL on a CoNLL file;\n"
@@ -229,6 +229,8 @@ int main(int argc, char **argv)
             o.row_bits = (unsigned)atoi(v);
         else if (strcmp(a, "--folds") == 0)
             o.folds = (unsigned)atoi(v);
+        else if (strcmp(a, "--lexicon") == 0)
+            o.lexicon = v;
         else if (strcmp(a, "--runs") == 0)
             o.runs = (unsigned)atoi(v);
         else if (strcmp(a, "--seed") == 0)

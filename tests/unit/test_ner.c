@@ -133,6 +133,24 @@ static void test_train_deterministic(void **state)
     ps_ner_train_opts_t o = {.epochs = 20, .row_bits = 14, .folds = 2};
     ps_ner_train_stats_t stats;
     char *err = NULL;
+
+    /* A lexicon changes the model; a missing one is an error. */
+    char lex[160];
+    snprintf(lex, sizeof lex, "%s/words", dir);
+    const char *words = "the\nflew\nParis\nmarket's\n";
+    write_all(lex, words, strlen(words));
+    o.lexicon = lex;
+    assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
+                     PS_OK);
+    size_t ll;
+    char *withlex = read_all(again, &ll);
+    snprintf(lex, sizeof lex, "%s/none", dir);
+    assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
+                     PS_EIO);
+    assert_non_null(strstr(err, lex));
+    free(err);
+    err = NULL;
+    o.lexicon = NULL;
     assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
                      PS_OK);
     assert_null(err);
@@ -143,6 +161,8 @@ static void test_train_deterministic(void **state)
     char *a = read_all(model_path, &la), *b = read_all(again, &lb);
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
+    assert_true(ll != la || memcmp(withlex, a, la) != 0);
+    free(withlex);
     free(a);
     free(b);
 }
