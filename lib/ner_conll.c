@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ner_private.h"
 #include "psearch/ner_train.h"
 #include "util.h"
 
@@ -20,23 +21,6 @@ typedef struct reader {
     int in_sentence;
     int open_type; /* Type of the name the last token is in, or -1. */
 } reader_t;
-
-static ps_status_t fail(char **errmsg, ps_status_t st, const char *path,
-                        const char *fmt, ...)
-{
-    if (errmsg) {
-        char msg[256];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        size_t n = strlen(path) + strlen(msg) + 3;
-        *errmsg = malloc(n);
-        if (*errmsg)
-            snprintf(*errmsg, n, "%s: %s", path, msg);
-    }
-    return st;
-}
 
 void ps_ner_docs_free(ps_ner_doc_t *docs, size_t n)
 {
@@ -125,14 +109,13 @@ static int token(reader_t *r, const char *word, size_t wlen, const char *tag)
     if (ps__grow(&r->golds, &r->cap_golds, r->ngolds + 1, sizeof *r->golds) !=
         0)
         return -1;
-    r->golds[r->ngolds++] =
-        (ps_ner_gold_t){off, wlen, (ps_ner_type_t)type};
+    r->golds[r->ngolds++] = (ps_ner_gold_t){off, wlen, (ps_ner_type_t)type};
     r->open_type = type;
     return 0;
 }
 
-ps_status_t ps_ner_conll_read(const char *path, ps_ner_doc_t **docs,
-                              size_t *n, char **errmsg)
+ps_status_t ps_ner_conll_read(const char *path, ps_ner_doc_t **docs, size_t *n,
+                              char **errmsg)
 {
     if (errmsg)
         *errmsg = NULL;
@@ -140,8 +123,8 @@ ps_status_t ps_ner_conll_read(const char *path, ps_ner_doc_t **docs,
     *n = 0;
     FILE *f = fopen(path, "r");
     if (!f)
-        return fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO, path,
-                    "%s", strerror(errno));
+        return ps__ner_fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO,
+                            path, "%s", strerror(errno));
     reader_t r = {.open_type = -1};
     char *line = NULL;
     size_t cap = 0, lineno = 0;
@@ -162,19 +145,19 @@ ps_status_t ps_ner_conll_read(const char *path, ps_ner_doc_t **docs,
             rc = sp ? token(&r, line, (size_t)(sp - line), tag + 1) : -2;
         }
         if (rc == -2) {
-            st = fail(errmsg, PS_ECORRUPT, path,
-                      "line %zu is not a CoNLL token line", lineno);
+            st = ps__ner_fail(errmsg, PS_ECORRUPT, path,
+                              "line %zu is not a CoNLL token line", lineno);
             break;
         }
         if (rc != 0) {
-            st = fail(errmsg, PS_ENOMEM, path, "out of memory");
+            st = ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
             break;
         }
     }
     if (st == PS_OK && ferror(f))
-        st = fail(errmsg, PS_EIO, path, "read error");
+        st = ps__ner_fail(errmsg, PS_EIO, path, "read error");
     if (st == PS_OK && end_doc(&r) != 0)
-        st = fail(errmsg, PS_ENOMEM, path, "out of memory");
+        st = ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
     fclose(f);
     free(line);
     free(r.text);

@@ -126,6 +126,12 @@ static void decode(ps_ner_state_t *s, int stage, uint8_t *out)
         s->scores[k * L] = 0;
         for (int l = 0; l < PS__NER_ROW; l++)
             s->scores[k * L + 1 + l] = acc[l];
+        /* A list ("Luhansk, Donetsk") is never one name: training data
+         * has a name across a comma once in 1,500 names, and the model
+         * alone sometimes joins them. */
+        if (f->comma[k])
+            for (int t = 0; t < PS_NER__COUNT; t++)
+                s->scores[k * L + PS__NER_I(t)] = -INFINITY;
     }
     for (size_t a = 0; a < f->n;) {
         size_t b = a + 1;
@@ -158,8 +164,8 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
         ps__grow(&s->labels1, &s->cap_labels1, n, 1) != 0)
         return PS_ENOMEM;
     decode(s, 0, s->labels1);
-    st = ps__ner_nonlocal(&s->nl, n, s->f.term, s->f.ctx, s->f.line,
-                          s->labels1, m->row_bits);
+    st = ps__ner_nonlocal(&s->nl, n, s->f.term, s->f.ctx, s->f.line, s->labels1,
+                          m->row_bits);
     if (st != PS_OK)
         return st;
     decode(s, 1, s->labels);
@@ -175,8 +181,7 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
         while (e < n && !s->f.line[e] &&
                s->labels[e] == PS__NER_I(PS__NER_TYPE(lab)))
             e++;
-        if (ps__grow(&s->spans, &s->cap_spans, ns + 1, sizeof *s->spans) !=
-            0)
+        if (ps__grow(&s->spans, &s->cap_spans, ns + 1, sizeof *s->spans) != 0)
             return PS_ENOMEM;
         uint32_t first = s->f.tok[k];
         uint32_t end = e < n ? s->f.tok[e] : (uint32_t)ntokens;

@@ -67,6 +67,7 @@ typedef struct tinfo {
     uint32_t tlen, flags;
     uint16_t wlist, wfeat; /* The word's list record; its feature bits. */
     uint8_t ctx, line_kind, pos, hint, phrase_b, phrase_i, doc;
+    uint8_t newline; /* The token opens a line (f->line: a sentence). */
 } tinfo_t;
 
 typedef struct scratch {
@@ -106,6 +107,7 @@ void ps__ner_feats_free(ps__ner_feats_t *f)
     free(f->rows);
     free(f->term);
     free(f->ctx);
+    free(f->comma);
     scratch_t *s = f->scratch;
     if (s) {
         free(s->ti);
@@ -179,28 +181,29 @@ static int has_letter(const char *s, size_t n)
     return 0;
 }
 
+/* Reallocates the array at PP (the address of any object pointer) to N
+ * elements of SIZE bytes; 0, or -1 with the array unchanged. */
+static int resize(void *pp, size_t n, size_t size)
+{
+    void **p = pp;
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
 static int ensure(ps__ner_feats_t *f, scratch_t *s, size_t n)
 {
     if (n + 1 > f->cap_n) {
         size_t cap = f->cap_n ? f->cap_n : 64;
         while (cap < n + 1)
             cap *= 2;
-        uint32_t *tok = realloc(f->tok, cap * sizeof *tok);
-        if (tok)
-            f->tok = tok;
-        uint8_t *line = realloc(f->line, cap);
-        if (line)
-            f->line = line;
-        uint32_t *start = realloc(f->start, cap * sizeof *start);
-        if (start)
-            f->start = start;
-        uint64_t *term = realloc(f->term, cap * sizeof *term);
-        if (term)
-            f->term = term;
-        uint8_t *ctx = realloc(f->ctx, cap);
-        if (ctx)
-            f->ctx = ctx;
-        if (!tok || !line || !start || !term || !ctx)
+        if (resize(&f->tok, cap, sizeof *f->tok) != 0 ||
+            resize(&f->line, cap, 1) != 0 ||
+            resize(&f->start, cap, sizeof *f->start) != 0 ||
+            resize(&f->term, cap, sizeof *f->term) != 0 ||
+            resize(&f->ctx, cap, 1) != 0 || resize(&f->comma, cap, 1) != 0)
             return -1;
         f->cap_n = cap;
     }
@@ -327,8 +330,9 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         tinfo_t *t = &s->ti[k];
         size_t off = tk->offset - base;
         f->tok[k] = (uint32_t)i;
-        f->line[k] = k == 0 || memchr(text + prev_end, '\n',
-                                      off - prev_end) != NULL;
+        t->newline =
+            k == 0 || memchr(text + prev_end, '\n', off - prev_end) != NULL;
+        f->line[k] = t->newline || (tk->flags & PS_TOK_SENT_START);
         t->t = tk->term;
         t->tlen = tk->term_len;
         t->flags = tk->flags;
@@ -336,11 +340,13 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         t->surf = XXH3_64bits(text + off, tk->length);
         shapes(text + off, tk->length, &t->shape, &t->sshape);
         t->punct_b = punct(text + prev_end, off - prev_end, 1);
+        f->comma[k] = k > 0 && (memchr(text + prev_end, ',', off - prev_end) ||
+                                memchr(text + prev_end, ';', off - prev_end));
         t->hint = hints ? hints[i] : 0;
-        t->wlist = lists ? ps__ner_list_get(lists->keys, lists->values,
-                                            lists->nslots,
-                                            ps__ner_word_key(t->term))
-                         : 0;
+        t->wlist =
+            lists ? ps__ner_list_get(lists->keys, lists->values, lists->nslots,
+                                     ps__ner_word_key(t->term))
+                  : 0;
         t->wfeat = t->wlist & PS__NER_W_FEATURES;
         if (k > 0) {
             /* The bytes after the previous token are those before this. */
@@ -358,10 +364,11 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
     }
 
     /* Per line: its kind, then each token's capitalisation in context
-     * and position. */
-    for (size_t a = 0; a < n;) {
+     * and position in its sentence. A line whose only lowercase words are
+     * short ("of", "and") is a title. */
+    for (size_t a = 0, seg = 0; a < n;) {
         size_t b = a + 1;
-        while (b < n && !f->line[b])
+        while (b < n && !s->ti[b].newline)
             b++;
         size_t lower = 0, upper = 0;
         for (size_t k = a; k < b; k++) {
@@ -370,17 +377,21 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                 continue;
             if (t->flags & PS_TOK_UPPER)
                 upper++;
-            else if (!(t->flags & PS_TOK_CAP) && has_letter(t->t, t->tlen))
+            else if (!(t->flags & PS_TOK_CAP) && t->tlen > 3 &&
+                     has_letter(t->t, t->tlen))
                 lower++;
         }
-        uint8_t kind = lower > 0        ? LINE_NORMAL
+        uint8_t kind = lower > 0                           ? LINE_NORMAL
                        : upper > 0 && upper * 2 >= (b - a) ? LINE_UPPER
-                                                          : LINE_TITLE;
+                                                           : LINE_TITLE;
         for (size_t k = a; k < b; k++) {
             tinfo_t *t = &s->ti[k];
             t->line_kind = kind;
-            size_t p = k - a;
-            t->pos = (uint8_t)((p < 3 ? p : 3) | (k + 1 == b ? 4 : 0));
+            if (f->line[k])
+                seg = k;
+            size_t p = k - seg;
+            int last = k + 1 == n || f->line[k + 1];
+            t->pos = (uint8_t)((p < 3 ? p : 3) | (last ? 4 : 0));
             uint32_t fl = t->flags;
             if (fl & PS_TOK_NUMBER)
                 t->ctx = CTX_NUMBER;
@@ -433,7 +444,8 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         ADD(ps__ner_feat1(F_SSHAPE, t->sshape));
         for (uint32_t l = 1; l <= 4 && l < t->tlen; l++) {
             ADD(ps__ner_feat1(F_PRE + l - 1, XXH3_64bits(t->t, l)));
-            ADD(ps__ner_feat1(F_SUF + l - 1, XXH3_64bits(t->t + t->tlen - l, l)));
+            ADD(ps__ner_feat1(F_SUF + l - 1,
+                              XXH3_64bits(t->t + t->tlen - l, l)));
         }
         ADD(ps__ner_feat1(F_WPREV, wp));
         ADD(ps__ner_feat1(F_WNEXT, wn));
@@ -455,7 +467,7 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
             ADD(ps__ner_feat1(F_POSS, t->ctx));
         if (t->flags & PS_TOK_ACRONYM)
             ADD(ps__ner_feat1(F_ACRONYM, 0));
-        for (unsigned b = 0; b < 10; b++)
+        for (unsigned b = 0; b < 16; b++)
             if (t->wfeat & (1u << b))
                 ADD(ps__ner_feat1(F_WLIST_BIT, b));
         ADD(ps__ner_feat1(F_WLIST, t->wfeat));

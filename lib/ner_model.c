@@ -49,20 +49,20 @@ const char *ps_ner_type_name(ps_ner_type_t t)
     return (unsigned)t < PS_NER__COUNT ? names[t] : NULL;
 }
 
-/* Sets *ERRMSG to "PATH: MESSAGE" and returns ST. */
-static ps_status_t fail(char **errmsg, ps_status_t st, const char *path,
-                        const char *fmt, ...)
+ps_status_t ps__ner_fail(char **errmsg, ps_status_t st, const char *path,
+                         const char *fmt, ...)
 {
-    if (errmsg) {
+    if (errmsg && !*errmsg) {
         char msg[256];
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        size_t n = strlen(path) + strlen(msg) + 3;
+        size_t n = (path ? strlen(path) + 2 : 0) + strlen(msg) + 1;
         *errmsg = malloc(n);
         if (*errmsg)
-            snprintf(*errmsg, n, "%s: %s", path, msg);
+            snprintf(*errmsg, n, "%s%s%s", path ? path : "", path ? ": " : "",
+                     msg);
     }
     return st;
 }
@@ -109,31 +109,33 @@ static ps_status_t slurp(const char *path, unsigned char **out, size_t *len,
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO, path,
-                    "cannot open the NER model: %s", strerror(errno));
+        return ps__ner_fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO,
+                            path, "cannot open the NER model: %s",
+                            strerror(errno));
     struct stat sb;
     if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
         fclose(f);
-        return fail(errmsg, PS_EIO, path, "the NER model is not a file");
+        return ps__ner_fail(errmsg, PS_EIO, path,
+                            "the NER model is not a file");
     }
     if ((uint64_t)sb.st_size > expected_size(MAX_ROW_BITS, MAX_LIST)) {
         fclose(f);
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the NER model is too large (%lld bytes)",
-                    (long long)sb.st_size);
+        return ps__ner_fail(errmsg, PS_ECORRUPT, path,
+                            "the NER model is too large (%lld bytes)",
+                            (long long)sb.st_size);
     }
     size_t n = (size_t)sb.st_size;
     unsigned char *buf = malloc(n ? n : 1);
     if (!buf) {
         fclose(f);
-        return fail(errmsg, PS_ENOMEM, path, "out of memory");
+        return ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
     }
     size_t got = fread(buf, 1, n, f);
     int err = ferror(f);
     fclose(f);
     if (err) {
         free(buf);
-        return fail(errmsg, PS_EIO, path, "cannot read the NER model");
+        return ps__ner_fail(errmsg, PS_EIO, path, "cannot read the NER model");
     }
     *out = buf;
     *len = got;
@@ -141,46 +143,46 @@ static ps_status_t slurp(const char *path, unsigned char **out, size_t *len,
 }
 
 /* Checks the header and the size; on success sets the table sizes. */
-static ps_status_t check(const unsigned char *mem, size_t len,
-                         const char *path, uint32_t *row_bits,
-                         uint32_t *nlist, char **errmsg)
+static ps_status_t check(const unsigned char *mem, size_t len, const char *path,
+                         uint32_t *row_bits, uint32_t *nlist, char **errmsg)
 {
     if (len < HEADER_SIZE) {
         if (len >= 8 && memcmp(mem, MAGIC, 8) != 0)
-            return fail(errmsg, PS_ECORRUPT, path, "not a NER model file");
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the NER model is truncated (%zu bytes)", len);
+            return ps__ner_fail(errmsg, PS_ECORRUPT, path,
+                                "not a NER model file");
+        return ps__ner_fail(errmsg, PS_ECORRUPT, path,
+                            "the NER model is truncated (%zu bytes)", len);
     }
     if (memcmp(mem, MAGIC, 8) != 0)
-        return fail(errmsg, PS_ECORRUPT, path, "not a NER model file");
+        return ps__ner_fail(errmsg, PS_ECORRUPT, path, "not a NER model file");
     uint32_t version = get32(mem + 8);
     if (version != FORMAT_VERSION)
-        return fail(errmsg, PS_EVERSION, path,
-                    "NER model format version %u, this build reads %u",
-                    version, FORMAT_VERSION);
+        return ps__ner_fail(errmsg, PS_EVERSION, path,
+                            "NER model format version %u, this build reads %u",
+                            version, FORMAT_VERSION);
     if (get32(mem + 12) != MODEL_TYPE || get32(mem + 16) != PS__NER_NLABELS ||
         memcmp(mem + 48, LABEL_SET, 16) != 0)
-        return fail(errmsg, PS_EVERSION, path,
-                    "unsupported NER model type or label set");
+        return ps__ner_fail(errmsg, PS_EVERSION, path,
+                            "unsupported NER model type or label set");
     *row_bits = get32(mem + 20);
     *nlist = get32(mem + 24);
     if (*row_bits < MIN_ROW_BITS || *row_bits > MAX_ROW_BITS ||
         *nlist > MAX_LIST || (*nlist & (*nlist - 1)) != 0 ||
         get32(mem + 28) != 0)
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the NER model's header is damaged");
+        return ps__ner_fail(errmsg, PS_ECORRUPT, path,
+                            "the NER model's header is damaged");
     uint64_t want = expected_size(*row_bits, *nlist);
     if (get64(mem + 32) != want)
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the NER model's header is damaged");
+        return ps__ner_fail(errmsg, PS_ECORRUPT, path,
+                            "the NER model's header is damaged");
     if (len != want)
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the NER model is %s (%zu bytes, expected %llu)",
-                    len < want ? "truncated" : "too long", len,
-                    (unsigned long long)want);
+        return ps__ner_fail(errmsg, PS_ECORRUPT, path,
+                            "the NER model is %s (%zu bytes, expected %llu)",
+                            len < want ? "truncated" : "too long", len,
+                            (unsigned long long)want);
     if (checksum(mem, len) != get64(mem + 40))
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the NER model is corrupt (checksum mismatch)");
+        return ps__ner_fail(errmsg, PS_ECORRUPT, path,
+                            "the NER model is corrupt (checksum mismatch)");
     return PS_OK;
 }
 
@@ -204,7 +206,7 @@ ps_status_t ps_ner_model_load(const char *path, ps_ner_model_t **out,
     ps_ner_model_t *m = calloc(1, sizeof *m);
     if (!m) {
         free(mem);
-        return fail(errmsg, PS_ENOMEM, path, "out of memory");
+        return ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
     }
     size_t off = HEADER_SIZE;
     m->mem = mem;
@@ -243,8 +245,7 @@ static void put64(unsigned char *p, uint64_t v)
 }
 
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
-                                const int16_t *weights,
-                                int32_t *const trans[2],
+                                const int16_t *weights, int32_t *const trans[2],
                                 uint32_t nlist, const uint64_t *list_keys,
                                 const uint16_t *list_values, char **errmsg)
 {
@@ -252,11 +253,12 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
         *errmsg = NULL;
     if (row_bits < MIN_ROW_BITS || row_bits > MAX_ROW_BITS ||
         nlist > MAX_LIST || (nlist & (nlist - 1)) != 0)
-        return fail(errmsg, PS_EINVAL, path, "bad NER model table sizes");
+        return ps__ner_fail(errmsg, PS_EINVAL, path,
+                            "bad NER model table sizes");
     uint64_t size = expected_size(row_bits, nlist);
     unsigned char *mem = calloc(1, (size_t)size);
     if (!mem)
-        return fail(errmsg, PS_ENOMEM, path, "out of memory");
+        return ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
     memcpy(mem, MAGIC, 8);
     put32(mem + 8, FORMAT_VERSION);
     put32(mem + 12, MODEL_TYPE);
@@ -285,7 +287,7 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
     char *tmp = malloc(tn);
     if (!tmp) {
         free(mem);
-        return fail(errmsg, PS_ENOMEM, path, "out of memory");
+        return ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
     }
     snprintf(tmp, tn, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
@@ -297,8 +299,8 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
         int e = errno;
         unlink(tmp);
         free(tmp);
-        return fail(errmsg, PS_EIO, path, "cannot write the NER model: %s",
-                    strerror(e));
+        return ps__ner_fail(errmsg, PS_EIO, path,
+                            "cannot write the NER model: %s", strerror(e));
     }
     free(tmp);
     return PS_OK;

@@ -22,9 +22,14 @@ enum {
     N_S1_PREV, /* with the previous token's, */
     N_S1_NEXT, /* with the next token's, */
     N_S1_CTX,  /* with its capitalisation. */
+    N_S1_FAR,  /* The labels two tokens before and after. */
+    N_INSIDE,  /* The word continues a name of this type elsewhere. */
 };
 
+/* Per word: a count per type, one for no type, and one per type of the
+ * times the word continued a name. */
 #define NCOUNT (PS_NER__COUNT + 1)
+#define NSLOT (NCOUNT + PS_NER__COUNT)
 
 void ps__ner_nl_free(ps__ner_nl_t *nl)
 {
@@ -50,13 +55,17 @@ static int category(uint8_t label)
 
 #define ADD(h) (rows[nr++] = (uint32_t)((h) >> shift))
 
+/* The most rows a token gets: 5 of labels, 2 per type and 2 for none,
+ * 1 per type continued, 1 for the majority. */
+#define MAX_ROWS (5 + 2 * NCOUNT + PS_NER__COUNT + 1)
+
 ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
                              const uint8_t *ctx, const uint8_t *line,
                              const uint8_t *labels, uint32_t row_bits)
 {
     if (ps__grow(&nl->start, &nl->cap_n, n + 1, sizeof *nl->start) != 0 ||
-        ps__grow(&nl->rows, &nl->cap_rows, n * 16 + 1, sizeof *nl->rows) !=
-            0)
+        ps__grow(&nl->rows, &nl->cap_rows, n * MAX_ROWS + 1,
+                 sizeof *nl->rows) != 0)
         return PS_ENOMEM;
     size_t slots = 16;
     while (slots < 2 * n)
@@ -66,7 +75,7 @@ ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
         if (!k)
             return PS_ENOMEM;
         nl->keys = k;
-        uint16_t *c = realloc(nl->counts, slots * NCOUNT * sizeof *c);
+        uint16_t *c = realloc(nl->counts, slots * NSLOT * sizeof *c);
         if (!c)
             return PS_ENOMEM;
         nl->counts = c;
@@ -83,13 +92,16 @@ ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
         size_t i = (size_t)ps__ner_mix(key) & mask;
         while (nl->keys[i] != 0 && nl->keys[i] != key)
             i = (i + 1) & mask;
-        uint16_t *c = nl->counts + i * NCOUNT;
+        uint16_t *c = nl->counts + i * NSLOT;
         if (nl->keys[i] == 0) {
             nl->keys[i] = key;
-            memset(c, 0, NCOUNT * sizeof *c);
+            memset(c, 0, NSLOT * sizeof *c);
         }
         if (c[category(labels[k])] < UINT16_MAX)
             c[category(labels[k])]++;
+        if (PS__NER_IS_I(labels[k]) &&
+            c[NCOUNT + PS__NER_TYPE(labels[k])] < UINT16_MAX)
+            c[NCOUNT + PS__NER_TYPE(labels[k])]++;
     }
 
     uint32_t *rows = nl->rows;
@@ -105,15 +117,23 @@ ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
         ADD(ps__ner_feat2(N_S1_PREV, prev, lab));
         ADD(ps__ner_feat2(N_S1_NEXT, lab, next));
         ADD(ps__ner_feat2(N_S1_CTX, lab, ctx[k]));
+        uint64_t prev2 = first || line[k - 1] ? 99 : labels[k - 2];
+        uint64_t next2 = last || k + 2 == n || line[k + 2] ? 99 : labels[k + 2];
+        ADD(ps__ner_feat2(N_S1_FAR, prev2, next2));
         if (!capitalised(ctx[k]))
             continue;
         uint64_t key = term[k] | 1;
         size_t i = (size_t)ps__ner_mix(key) & mask;
         while (nl->keys[i] != key)
             i = (i + 1) & mask;
-        uint16_t c[NCOUNT];
-        memcpy(c, nl->counts + i * NCOUNT, sizeof c);
+        uint16_t c[NSLOT];
+        memcpy(c, nl->counts + i * NSLOT, sizeof c);
         c[category(labels[k])]--;
+        if (PS__NER_IS_I(labels[k]))
+            c[NCOUNT + PS__NER_TYPE(labels[k])]--;
+        for (int t = 0; t < PS_NER__COUNT; t++)
+            if (c[NCOUNT + t])
+                ADD(ps__ner_feat2(N_INSIDE, (uint64_t)t, ctx[k]));
         int maj = -1;
         for (int t = 0; t < NCOUNT; t++) {
             if (!c[t])

@@ -16,8 +16,8 @@
 #define PS__NER_O 0
 #define PS__NER_B(t) (1 + 2 * (int)(t))
 #define PS__NER_I(t) (2 + 2 * (int)(t))
-#define PS__NER_TYPE(label) (((label) - 1) / 2)
-#define PS__NER_IS_I(label) ((label) > 0 && ((label) - 1) % 2 == 1)
+#define PS__NER_TYPE(label) (((label)-1) / 2)
+#define PS__NER_IS_I(label) ((label) > 0 && ((label)-1) % 2 == 1)
 /* A row of the weight table holds the weights of labels 1 .. NLABELS - 1:
  * label O's are subtracted from the others when the model is written, which
  * changes no decision (a constant added to every label of a token moves
@@ -33,7 +33,11 @@
 /* Bit 9 + N: a name of N tokens (1 to PS__NER_MAX_PHRASE) starts with the
  * word, so the phrase list is only searched for lengths that exist. */
 #define PS__NER_W_STARTS(n) (1u << (9 + (n)))
-#define PS__NER_W_FEATURES 0x3ffu
+/* The word is in the lexicon of common lowercase words given to the
+ * trainer (a dictionary): a capital on it says little. */
+#define PS__NER_W_LEXICON (1u << 15)
+/* The bits that are features; the others only guide the phrase search. */
+#define PS__NER_W_FEATURES (0x3ffu | PS__NER_W_LEXICON)
 /* A whole name of type T seen in training: bit T of a phrase record. */
 
 /* The in-memory model: two stages, each with weights and transitions.
@@ -59,14 +63,14 @@ struct ps_ner_model {
 
 /* Capitalisation in context: what a capital says depends on where it is. */
 enum ps__ner_ctx {
-    CTX_LOWER = 0,  /* Starts with a lowercase letter. */
-    CTX_CAP_MID,    /* A capital inside a sentence of an ordinary line. */
-    CTX_CAP_START,  /* A capital that opens a sentence. */
-    CTX_CAP_HEAD,   /* A word of an all-caps line (a headline, a dateline). */
-    CTX_CAP_TITLE,  /* A capital on a line with no lowercase word. */
-    CTX_UPPER_MID,  /* All caps inside an ordinary line ("NATO"). */
-    CTX_NUMBER,     /* A number. */
-    CTX_OTHER,      /* No letter and no number. */
+    CTX_LOWER = 0, /* Starts with a lowercase letter. */
+    CTX_CAP_MID,   /* A capital inside a sentence of an ordinary line. */
+    CTX_CAP_START, /* A capital that opens a sentence. */
+    CTX_CAP_HEAD,  /* A word of an all-caps line (a headline, a dateline). */
+    CTX_CAP_TITLE, /* A capital on a line with no lowercase word. */
+    CTX_UPPER_MID, /* All caps inside an ordinary line ("NATO"). */
+    CTX_NUMBER,    /* A number. */
+    CTX_OTHER,     /* No letter and no number. */
 };
 
 /* Mixes 64 bits (the MurmurHash3 finaliser): feature hashes are a
@@ -93,12 +97,18 @@ static inline uint64_t ps__ner_feat2(uint32_t tpl, uint64_t a, uint64_t b)
 }
 
 /* The longest name the phrase list matches, in tokens. */
-#define PS__NER_MAX_PHRASE 6
+#define PS__NER_MAX_PHRASE 5
 
 /* Hashes of words and phrases for the lists: never 0. */
 uint64_t ps__ner_word_key(uint64_t term_hash);
 uint64_t ps__ner_phrase_key(const uint64_t *term_hashes, size_t n);
 uint64_t ps__ner_hash(const void *p, size_t n);
+
+/* Sets *ERRMSG (unless NULL or already set) to "PATH: MESSAGE", or to
+ * MESSAGE when PATH is NULL, and returns ST. */
+ps_status_t ps__ner_fail(char **errmsg, ps_status_t st, const char *path,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Looks KEY up in a list table of NSLOTS slots; 0 when absent. */
 uint16_t ps__ner_list_get(const uint64_t *keys, const uint16_t *values,
@@ -115,7 +125,8 @@ typedef struct ps__ner_lists {
 /* The features of one text: for sequence token k (tokens that are not
  * compound parts, in order), ROWS[START[k] .. START[k + 1]) are its rows in
  * the weight table, and TOK[k] its index in the analyzer's array. LINE[k]
- * is nonzero when token k opens a line: labels never continue across. */
+ * is nonzero when token k opens a line or a sentence (PS_TOK_SENT_START):
+ * a name never continues across, and each is decoded apart. */
 typedef struct ps__ner_feats {
     size_t n;        /* Sequence tokens. */
     uint32_t *tok;   /* [n] */
@@ -124,6 +135,7 @@ typedef struct ps__ner_feats {
     uint32_t *rows;
     uint64_t *term; /* [n] Hash of each token's term. */
     uint8_t *ctx;   /* [n] Its capitalisation in context. */
+    uint8_t *comma; /* [n] A ',' or ';' comes before it in its sentence. */
     size_t cap_n, cap_rows;
     /* Scratch for the extractor. */
     void *scratch;
@@ -166,9 +178,9 @@ int ps__ner_allowed(int prev, int cur);
 
 /* Viterbi over sequence tokens [FROM, TO) with per-token label scores
  * SCORES ([k * NLABELS + label], k from FROM) and transitions TRANS as in
- * the model, -INFINITY where not ps__ner_allowed(); writes the best labels to OUT[FROM..TO). BACK is scratch of
- * (TO - FROM) * NLABELS bytes. Scores are doubles so the trainer and the
- * tagger share it. */
+ * the model, -INFINITY where not ps__ner_allowed(); writes the best labels to
+ * OUT[FROM..TO). BACK is scratch of (TO - FROM) * NLABELS bytes. Scores are
+ * doubles so the trainer and the tagger share it. */
 void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
                      size_t to, uint8_t *back, uint8_t *out);
 
@@ -176,8 +188,7 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
  * entries, laid out as in the model; each TRANS[s] (NLABELS + 1) *
  * NLABELS. Returns PS_OK, or PS_EIO with *ERRMSG. */
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
-                                const int16_t *weights,
-                                int32_t *const trans[2],
+                                const int16_t *weights, int32_t *const trans[2],
                                 uint32_t nlist, const uint64_t *list_keys,
                                 const uint16_t *list_values, char **errmsg);
 

@@ -11,31 +11,21 @@
  * of the distinct names (chosen by hash) in one document out of four,
  * standing in for a gazetteer that knows some names. The second stage
  * learns from first-stage labels made by models that did not see the
- * document (stack_folds). Everything runs in a fixed order from a fixed seed, so
- * the same data gives the same bytes. */
+ * document (stack_folds). Everything runs in a fixed order from a fixed seed,
+ * so the same data gives the same bytes. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ner_private.h"
+#include "ner_train_private.h"
 #include "psearch/analyzer.h"
 #include "psearch/ner_train.h"
 #include "util.h"
 
 #define L PS__NER_NLABELS
-
-/* One document, as the trainer keeps it: per sequence token, its term's
- * hash, its gold label, whether it opens a line, its capitalisation in
- * context, then its features. The second stage sees both sets. */
-typedef struct tdoc {
-    size_t n;
-    uint64_t *term;
-    uint8_t *gold, *line, *ctx;
-    uint32_t *start[2], *rows[2]; /* Features of each stage's own. */
-    uint8_t *s1;                  /* The first stage's labels. */
-} tdoc_t;
 
 typedef struct table {
     uint64_t *keys;
@@ -50,18 +40,41 @@ typedef struct trainer {
     ps_analyzer_t *an;
     ps_ner_train_stats_t stats;
     char **errmsg;
+    uint64_t *lexicon; /* Word keys of the lexicon's words. */
+    size_t nlexicon, cap_lexicon;
 } trainer_t;
 
-static ps_status_t fail(char **errmsg, ps_status_t st, const char *fmt, ...)
+/* Reads the lexicon: one word a line; only words of two or more
+ * lowercase ASCII letters count (a dictionary's capitalised entries are
+ * names, its "'s" forms are not terms). */
+static ps_status_t read_lexicon(trainer_t *tr, const char *path)
 {
-    if (errmsg && !*errmsg) {
-        char msg[256];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        *errmsg = strdup(msg);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return ps__ner_fail(tr->errmsg, PS_EIO, path, "%s", strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    ps_status_t st = PS_OK;
+    while (st == PS_OK && (n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        ssize_t i = 0;
+        while (i < n && line[i] >= 'a' && line[i] <= 'z')
+            i++;
+        if (n < 2 || i != n)
+            continue;
+        if (ps__grow(&tr->lexicon, &tr->cap_lexicon, tr->nlexicon + 1,
+                     sizeof *tr->lexicon) != 0)
+            st = PS_ENOMEM;
+        else
+            tr->lexicon[tr->nlexicon++] =
+                ps__ner_word_key(ps__ner_hash(line, (size_t)n));
     }
+    if (st == PS_OK && ferror(f))
+        st = ps__ner_fail(tr->errmsg, PS_EIO, path, "read error");
+    free(line);
+    fclose(f);
     return st;
 }
 
@@ -146,8 +159,8 @@ static ps_status_t prepare(trainer_t *tr, size_t i, const ps_token_t **toks,
     tdoc_t *t = &tr->td[i];
     ps_status_t st = ps_analyze(tr->an, d->text, d->len, 0, toks, ntok);
     if (st != PS_OK)
-        return fail(tr->errmsg, st == PS_EBADUTF8 ? PS_EINVAL : st,
-                    "document %zu: %s", i + 1, ps_status_str(st));
+        return ps__ner_fail(tr->errmsg, st == PS_EBADUTF8 ? PS_EINVAL : st,
+                            NULL, "document %zu: %s", i + 1, ps_status_str(st));
     const ps_token_t *tok = *toks;
     size_t n = 0;
     for (size_t j = 0; j < *ntok; j++)
@@ -167,8 +180,10 @@ static ps_status_t prepare(trainer_t *tr, size_t i, const ps_token_t **toks,
             continue;
         seq[k] = (uint32_t)j;
         t->term[k] = ps__ner_hash(tok[j].term, tok[j].term_len);
-        t->line[k] = k == 0 || memchr(d->text + prev_end, '\n',
-                                      tok[j].offset - prev_end) != NULL;
+        t->line[k] = k == 0 ||
+                     memchr(d->text + prev_end, '\n',
+                            tok[j].offset - prev_end) != NULL ||
+                     (tok[j].flags & PS_TOK_SENT_START);
         prev_end = tok[j].offset + tok[j].length;
         k++;
     }
@@ -214,6 +229,9 @@ static int build_lists(const trainer_t *tr, unsigned fold, unsigned folds,
                        table_t *tb)
 {
     memset(tb, 0, sizeof *tb);
+    for (size_t i = 0; i < tr->nlexicon; i++)
+        if (table_put(tb, tr->lexicon[i], PS__NER_W_LEXICON) != 0)
+            return -1;
     for (size_t i = 0; i < tr->ndocs; i++)
         if ((folds == 0 || i % folds != fold) &&
             add_records(tb, &tr->td[i]) != 0)
@@ -278,8 +296,8 @@ static ps_status_t featurize(trainer_t *tr, size_t i, const table_t *lists,
     }
     free(seq);
     ps__ner_lists_t l = {lists->keys, lists->vals, lists->nslots};
-    st = ps__ner_extract(f, d->text, d->len, 0, tok, ntok, *hints, &l,
-                         row_bits);
+    st =
+        ps__ner_extract(f, d->text, d->len, 0, tok, ntok, *hints, &l, row_bits);
     if (st != PS_OK)
         return st;
     size_t nr = f->start[f->n];
@@ -295,172 +313,6 @@ static ps_status_t featurize(trainer_t *tr, size_t i, const table_t *lists,
     return PS_OK;
 }
 
-typedef struct perceptron {
-    double *w, *u; /* Weights and their time-weighted updates. */
-    double tw[(L + 1) * L], tu[(L + 1) * L];
-    double c;
-} perceptron_t;
-
-/* Scratch for decoding one document. */
-typedef struct bufs {
-    double *scores;
-    uint8_t *back, *pred;
-} bufs_t;
-
-static void update(perceptron_t *p, const tdoc_t *t, int stage, size_t k,
-                   int lab, double d)
-{
-    for (int s = 0; s <= stage; s++) {
-        for (uint32_t r = t->start[s][k]; r < t->start[s][k + 1]; r++) {
-            size_t at = (size_t)t->rows[s][r] * L + lab;
-            p->w[at] += d;
-            p->u[at] += p->c * d;
-        }
-    }
-}
-
-static void update_trans(perceptron_t *p, int prev, int cur, double d)
-{
-    size_t at = (size_t)(prev + 1) * L + cur;
-    p->tw[at] += d;
-    p->tu[at] += p->c * d;
-}
-
-/* Labels T with the weights of P into B->pred. */
-static void decode(const perceptron_t *p, const tdoc_t *t, int stage,
-                   bufs_t *b)
-{
-    for (size_t k = 0; k < t->n; k++) {
-        double *sc = b->scores + k * L;
-        for (int l = 0; l < L; l++)
-            sc[l] = 0;
-        for (int s = 0; s <= stage; s++) {
-            for (uint32_t r = t->start[s][k]; r < t->start[s][k + 1]; r++) {
-                const double *row = p->w + (size_t)t->rows[s][r] * L;
-                for (int l = 0; l < L; l++)
-                    sc[l] += row[l];
-            }
-        }
-    }
-    for (size_t a = 0; a < t->n;) {
-        size_t e = a + 1;
-        while (e < t->n && !t->line[e])
-            e++;
-        ps__ner_viterbi(b->scores, p->tw, a, e, b->back, b->pred);
-        a = e;
-    }
-}
-
-/* One pass over the lines of T; returns the lines it got wrong. */
-static size_t train_doc(perceptron_t *p, const tdoc_t *t, int stage,
-                        bufs_t *b)
-{
-    size_t wrong = 0;
-    const uint8_t *pred = b->pred;
-    decode(p, t, stage, b);
-    for (size_t a = 0; a < t->n;) {
-        size_t e = a + 1;
-        while (e < t->n && !t->line[e])
-            e++;
-        int bad = 0;
-        for (size_t k = a; k < e; k++) {
-            int g = t->gold[k], q = pred[k];
-            int gp = k == a ? -1 : t->gold[k - 1];
-            int qp = k == a ? -1 : pred[k - 1];
-            if (g != q) {
-                bad = 1;
-                update(p, t, stage, k, g, 1);
-                update(p, t, stage, k, q, -1);
-            }
-            if (g != q || gp != qp) {
-                update_trans(p, gp, g, 1);
-                update_trans(p, qp, q, -1);
-            }
-        }
-        wrong += bad;
-        p->c += 1;
-        a = e;
-    }
-    return wrong;
-}
-
-/* A small deterministic generator for the order of documents. */
-static uint64_t next_rand(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
-
-/* Trains stage STAGE on every document not in fold FOLD of FOLDS (FOLDS
- * 0: every document) and leaves the averaged weights in P->w and P->tw.
- * Decoding a line updates it at once (not the whole document), as the
- * perceptron wants. */
-static void run(const trainer_t *tr, const ps_ner_train_opts_t *o, int stage,
-                unsigned fold, unsigned folds, perceptron_t *p, size_t nw,
-                size_t *order, bufs_t *b)
-{
-    memset(p->w, 0, nw * sizeof *p->w);
-    memset(p->u, 0, nw * sizeof *p->u);
-    memset(p->tw, 0, sizeof p->tw);
-    memset(p->tu, 0, sizeof p->tu);
-    p->c = 1;
-    for (int a = -1; a < L; a++)
-        for (int c = 0; c < L; c++)
-            if (!ps__ner_allowed(a, c))
-                p->tw[(a + 1) * L + c] = -INFINITY;
-    uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
-    for (size_t i = 0; i < tr->ndocs; i++)
-        order[i] = i;
-    for (unsigned e = 0; e < o->epochs; e++) {
-        for (size_t i = tr->ndocs; i > 1; i--) {
-            size_t j = (size_t)(next_rand(&rs) % i), x = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = x;
-        }
-        size_t wrong = 0;
-        for (size_t i = 0; i < tr->ndocs; i++)
-            if (folds == 0 || order[i] % folds != fold)
-                wrong += train_doc(p, &tr->td[order[i]], stage, b);
-        if (o->verbose)
-            fprintf(stderr, "ner_train: stage %d, %s %u, epoch %u: %zu lines "
-                    "wrong\n", stage + 1, folds ? "without fold" : "all",
-                    folds ? fold + 1 : 0, e + 1, wrong);
-    }
-    for (size_t i = 0; i < nw; i++)
-        p->w[i] -= p->u[i] / p->c;
-    for (int i = 0; i < (L + 1) * L; i++)
-        if (!isinf(p->tw[i]))
-            p->tw[i] -= p->tu[i] / p->c;
-}
-
-/* The averaged weights, less label O's (ner_private.h), in fixed point
- * scaled so the largest is 32000, into every other row of W (the
- * model's layout). */
-static void quantize(const perceptron_t *p, size_t nrows, int16_t *w,
-                     int32_t *trans)
-{
-    double max = 1e-9;
-    for (size_t r = 0; r < nrows; r++) {
-        const double *row = p->w + r * L;
-        for (int l = 1; l < L; l++)
-            if (fabs(row[l] - row[0]) > max)
-                max = fabs(row[l] - row[0]);
-    }
-    double scale = 32000.0 / max;
-    for (size_t r = 0; r < nrows; r++) {
-        const double *row = p->w + r * L;
-        for (int l = 1; l < L; l++)
-            w[r * 2 * PS__NER_ROW + l - 1] =
-                (int16_t)lrint((row[l] - row[0]) * scale);
-    }
-    for (int i = 0; i < (L + 1) * L; i++) {
-        double v = isinf(p->tw[i]) ? -1e9 : p->tw[i] * scale;
-        trans[i] = (int32_t)lrint(v < -1e9 ? -1e9 : v > 1e9 ? 1e9 : v);
-    }
-}
-
 static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
                          const char *path)
 {
@@ -469,8 +321,8 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
     table_t lists = {0};
     uint8_t *hints = NULL;
     size_t cap_hints = 0, maxn = 1;
-    perceptron_t p = {0};
-    bufs_t b = {0};
+    ps__ner_perc_t p = {0};
+    ps__ner_bufs_t b = {0};
     size_t *order = NULL;
     int16_t *qw = NULL;
     int32_t qt[2][(L + 1) * L];
@@ -489,8 +341,7 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
             break;
         }
         for (size_t i = fold; i < tr->ndocs && st == PS_OK; i += o->folds)
-            st = featurize(tr, i, &lists, o->row_bits, &f, &hints,
-                           &cap_hints);
+            st = featurize(tr, i, &lists, o->row_bits, &f, &hints, &cap_hints);
         table_free(&lists);
     }
     if (st != PS_OK)
@@ -499,12 +350,14 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
     size_t nrows = (size_t)1 << o->row_bits, nw = nrows * L;
     p.w = malloc(nw * sizeof *p.w);
     p.u = malloc(nw * sizeof *p.u);
+    p.aw = o->runs > 1 ? malloc(nw * sizeof *p.aw) : NULL;
     b.scores = malloc(maxn * L * sizeof *b.scores);
     b.back = malloc(maxn * L);
     b.pred = malloc(maxn);
     order = malloc((tr->ndocs + 1) * sizeof *order);
     qw = malloc(nrows * 2 * PS__NER_ROW * sizeof *qw);
-    if (!p.w || !p.u || !b.scores || !b.back || !b.pred || !order || !qw) {
+    if (!p.w || !p.u || (o->runs > 1 && !p.aw) || !b.scores || !b.back ||
+        !b.pred || !order || !qw) {
         st = PS_ENOMEM;
         goto out;
     }
@@ -514,19 +367,19 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
      * trusted on new text. */
     unsigned sf = o->stack_folds;
     for (unsigned fold = 0; sf >= 2 && fold < sf; fold++) {
-        run(tr, o, 0, fold, sf, &p, nw, order, &b);
+        ps__ner_perc_run(tr->td, tr->ndocs, o, 0, fold, sf, &p, nw, order, &b);
         for (size_t i = fold; i < tr->ndocs; i += sf) {
-            decode(&p, &tr->td[i], 0, &b);
+            ps__ner_perc_decode(&p, &tr->td[i], 0, &b);
             memcpy(tr->td[i].s1, b.pred, tr->td[i].n);
         }
     }
-    run(tr, o, 0, 0, 0, &p, nw, order, &b);
-    quantize(&p, nrows, qw, qt[0]);
+    ps__ner_perc_run(tr->td, tr->ndocs, o, 0, 0, 0, &p, nw, order, &b);
+    ps__ner_perc_quantize(&p, nrows, qw, qt[0]);
 
     for (size_t i = 0; i < tr->ndocs; i++) {
         tdoc_t *t = &tr->td[i];
         if (sf < 2) {
-            decode(&p, t, 0, &b);
+            ps__ner_perc_decode(&p, t, 0, &b);
             memcpy(t->s1, b.pred, t->n);
         }
         st = ps__ner_nonlocal(&nl, t->n, t->term, t->ctx, t->line, t->s1,
@@ -543,8 +396,8 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
         memcpy(t->start[1], nl.start, (t->n + 1) * sizeof *t->start[1]);
         memcpy(t->rows[1], nl.rows, nr * sizeof *t->rows[1]);
     }
-    run(tr, o, 1, 0, 0, &p, nw, order, &b);
-    quantize(&p, nrows, qw + PS__NER_ROW, qt[1]);
+    ps__ner_perc_run(tr->td, tr->ndocs, o, 1, 0, 0, &p, nw, order, &b);
+    ps__ner_perc_quantize(&p, nrows, qw + PS__NER_ROW, qt[1]);
 
     if (build_lists(tr, 0, 0, &lists) != 0) {
         st = PS_ENOMEM;
@@ -566,6 +419,7 @@ out:
     free(hints);
     free(p.w);
     free(p.u);
+    free(p.aw);
     free(b.scores);
     free(b.back);
     free(b.pred);
@@ -591,18 +445,22 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         o.seed = 1;
     if (!o.stack_folds)
         o.stack_folds = 5;
-    if (o.row_bits < 2 || o.row_bits > 26 || o.epochs > 1000)
-        return fail(errmsg, PS_EINVAL, "bad training options");
+    if (!o.runs)
+        o.runs = 3;
+    if (o.row_bits < 2 || o.row_bits > 26 || o.epochs > 1000 || o.runs > 100)
+        return ps__ner_fail(errmsg, PS_EINVAL, NULL, "bad training options");
     trainer_t tr = {.docs = docs, .ndocs = ndocs, .errmsg = errmsg};
     tr.stats.docs = ndocs;
     tr.td = calloc(ndocs + 1, sizeof *tr.td);
     if (!tr.td || ps_analyzer_new(&tr.an) != PS_OK) {
         free(tr.td);
-        return fail(errmsg, PS_ENOMEM, "out of memory");
+        return ps__ner_fail(errmsg, PS_ENOMEM, NULL, "out of memory");
     }
-    ps_status_t st = train(&tr, &o, path);
+    ps_status_t st = o.lexicon ? read_lexicon(&tr, o.lexicon) : PS_OK;
+    if (st == PS_OK)
+        st = train(&tr, &o, path);
     if (st == PS_ENOMEM)
-        fail(errmsg, st, "out of memory");
+        ps__ner_fail(errmsg, st, NULL, "out of memory");
     for (size_t i = 0; i < ndocs; i++) {
         free(tr.td[i].term);
         free(tr.td[i].gold);
@@ -615,6 +473,7 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         }
     }
     free(tr.td);
+    free(tr.lexicon);
     ps_analyzer_free(tr.an);
     if (stats)
         *stats = tr.stats;

@@ -5,11 +5,16 @@
 # by default; empty for none). The data is not part of the project: see
 # ../shared/data/README.md.
 
+# The lexicon of common words is the Debian dictionary (wamerican).
+
+DEB_PKGS  += wamerican
+
 NER_DATA  ?= ../shared/data/conll2003
+NER_LEXICON ?= /usr/share/dict/words
 NER_TRAIN ?= $(NER_DATA)/eng.train
 NER_DEV   ?= $(wildcard $(NER_DATA)/eng.testa)
 
 .PHONY: ner-model
 ner-model: $(B)/tests/ner_train
-	$(B)/tests/ner_train --train $(NER_TRAIN) --out corpus/ner.model \
-	    $(if $(NER_DEV),--dev $(NER_DEV))
+	$(B)/tests/ner_train --train $(NER_TRAIN) --lexicon $(NER_LEXICON) \
+	    --out corpus/ner.model $(if $(NER_DEV),--dev $(NER_DEV))

@@ -67,7 +67,16 @@ PS_EXPORT void ps_ner_state_free(ps_ner_state_t *s);
 /* Labels the NTOKENS tokens that ps_analyze() returned for TEXT (LEN bytes,
  * token offsets minus BASE index TEXT). HINTS is NULL or NTOKENS bytes as
  * above. On success *SPANS points to *NSPANS spans in text order, valid
- * until the next ps_ner_tag() on S or ps_ner_state_free(S). */
+ * until the next ps_ner_tag() on S or ps_ner_state_free(S).
+ *
+ * Give a whole document at once: a second pass looks at what the first
+ * said about every mention of a word in TEXT. Each sentence (a line, or
+ * a token with PS_TOK_SENT_START) is labelled apart, so no span crosses
+ * one. The model labels a compound by its whole: a span that takes it
+ * covers its parts too, and never starts or ends inside it ("U.S.-led" is
+ * one span, MISC; a name inside a compound is for the gazetteer). A span's
+ * last token may be possessive (PS_TOK_POSSESSIVE), its length including
+ * the "'s". */
 PS_EXPORT ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text,
                                  size_t len, size_t base,
                                  const ps_token_t *tokens, size_t ntokens,

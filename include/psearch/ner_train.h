@@ -41,13 +41,20 @@ PS_EXPORT void ps_ner_docs_free(ps_ner_doc_t *docs, size_t n);
 
 /* Training settings; zeros take the defaults in brackets. */
 typedef struct ps_ner_train_opts {
-    unsigned epochs;   /* Passes over the data [12]. */
-    unsigned row_bits; /* log2 of the weight table's rows [18]. */
-    unsigned folds;    /* Folds for the lists derived from the data [10]. */
+    unsigned epochs;      /* Passes over the data [12]. */
+    unsigned row_bits;    /* log2 of the weight table's rows [18]. */
+    unsigned folds;       /* Folds for the lists derived from the data [10]. */
     unsigned stack_folds; /* Folds for the first stage's labels that the
                              second stage learns from [5]; 1: none. */
-    uint64_t seed;     /* Order of the documents in each pass [1]. */
-    int verbose;       /* Progress on stderr. */
+    unsigned runs;        /* Runs from seeds SEED, SEED + 1...: the model is
+                             the mean of their weights [3]. */
+    uint64_t seed;        /* Order of the documents in each pass [1]. */
+    const char *lexicon;  /* NULL, or a file of common words, one a line
+                             (a dictionary, /usr/share/dict/words): its
+                             lowercase entries become a list the model
+                             sees, so a capital on a common word says
+                             little. */
+    int verbose;          /* Progress on stderr. */
 } ps_ner_train_opts_t;
 
 /* What training saw. */

@@ -13,15 +13,17 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: ner_train --train FILE [--out MODEL] [--dev FILE]\n"
-          "         [--epochs N] [--row-bits N] [--folds N] [--seed N]\n"
-          "         [--speed REPEAT] [--errors] [--quiet]\n"
-          "Trains the NER model on the CoNLL file and writes MODEL\n"
-          "(default corpus/ner.model). --dev scores MODEL on a CoNLL file;\n"
-          "--dev without --train only scores. --speed tags the dev texts\n"
-          "REPEAT times and prints MB/s; --errors prints every name missed (-)\n"
-          "or found wrongly (+) on the development file, with its line.\n",
-          f);
+    fputs(
+        "usage: ner_train --train FILE [--out MODEL] [--dev FILE]\n"
+        "         [--epochs N] [--row-bits N] [--folds N] [--runs N]\n"
+        "         [--seed N] [--lexicon WORDS]\n"
+        "         [--speed REPEAT] [--errors] [--quiet]\n"
+        "Trains the NER model on the CoNLL file and writes MODEL\n"
+        "(default corpus/ner.model). --dev scores MODEL on a CoNLL file;\n"
+        "--dev without --train only scores. --speed tags the dev texts\n"
+        "REPEAT times and prints MB/s; --errors prints every name missed (-)\n"
+        "or found wrongly (+) on the development file, with its line.\n",
+        f);
 }
 
 typedef struct counts {
@@ -50,8 +52,8 @@ static const char *tname(ps_ner_type_t t)
 
 /* Prints a gold name the model missed or mistyped ("-"), or a name it
  * found that is not gold ("+"), with its line. */
-static void show(const ps_ner_doc_t *d, char sign, const char *type,
-                 size_t s, size_t e)
+static void show(const ps_ner_doc_t *d, char sign, const char *type, size_t s,
+                 size_t e)
 {
     size_t a = s, z = e;
     while (a > 0 && d->text[a - 1] != '\n')
@@ -177,13 +179,11 @@ static int evaluate(const char *model_path, const char *dev, int repeat)
     prf("typed", hit, c.upred, c.ugold);
     prf("untyped", c.uhit, c.upred, c.ugold);
     for (int t = 0; t < PS_NER__COUNT; t++)
-        prf(ps_ner_type_name((ps_ner_type_t)t), c.hit[t], c.pred[t],
-            c.gold[t]);
+        prf(ps_ner_type_name((ps_ner_type_t)t), c.hit[t], c.pred[t], c.gold[t]);
     if (repeat > 0)
         printf("speed: tagging %.2f MB/s (%zu bytes in %.3f s); analyzer "
                "%.2f MB/s\n",
-               bytes / 1e6 / tag_secs, bytes, tag_secs,
-               bytes / 1e6 / an_secs);
+               bytes / 1e6 / tag_secs, bytes, tag_secs, bytes / 1e6 / an_secs);
     ps_ner_state_free(s);
     ps_analyzer_free(an);
     ps_ner_model_free(m);
@@ -229,6 +229,10 @@ int main(int argc, char **argv)
             o.row_bits = (unsigned)atoi(v);
         else if (strcmp(a, "--folds") == 0)
             o.folds = (unsigned)atoi(v);
+        else if (strcmp(a, "--lexicon") == 0)
+            o.lexicon = v;
+        else if (strcmp(a, "--runs") == 0)
+            o.runs = (unsigned)atoi(v);
         else if (strcmp(a, "--seed") == 0)
             o.seed = strtoull(v, NULL, 10);
         else if (strcmp(a, "--speed") == 0)
@@ -250,18 +254,16 @@ int main(int argc, char **argv)
         if (st == PS_OK) {
             ps_ner_train_stats_t stats;
             struct timespec t0, t1;
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             st = ps_ner_train(docs, ndocs, &o, out, &stats, &err);
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
             if (st == PS_OK && !quiet)
                 fprintf(stderr,
                         "ner_train: %zu documents, %zu tokens, %zu names "
                         "(%zu not on token boundaries), %zu list slots, "
                         "%.1f s; wrote %s\n",
-                        stats.docs, stats.tokens, stats.names,
-                        stats.unaligned, stats.list_slots,
-                        seconds(&t0, &t1),
-                        out);
+                        stats.docs, stats.tokens, stats.names, stats.unaligned,
+                        stats.list_slots, seconds(&t0, &t1), out);
             ps_ner_docs_free(docs, ndocs);
         }
         if (st != PS_OK) {

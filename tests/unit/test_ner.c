@@ -133,6 +133,24 @@ static void test_train_deterministic(void **state)
     ps_ner_train_opts_t o = {.epochs = 20, .row_bits = 14, .folds = 2};
     ps_ner_train_stats_t stats;
     char *err = NULL;
+
+    /* A lexicon changes the model; a missing one is an error. */
+    char lex[160];
+    snprintf(lex, sizeof lex, "%s/words", dir);
+    const char *words = "the\nflew\nParis\nmarket's\n";
+    write_all(lex, words, strlen(words));
+    o.lexicon = lex;
+    assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
+                     PS_OK);
+    size_t ll;
+    char *withlex = read_all(again, &ll);
+    snprintf(lex, sizeof lex, "%s/none", dir);
+    assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
+                     PS_EIO);
+    assert_non_null(strstr(err, lex));
+    free(err);
+    err = NULL;
+    o.lexicon = NULL;
     assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
                      PS_OK);
     assert_null(err);
@@ -143,6 +161,8 @@ static void test_train_deterministic(void **state)
     char *a = read_all(model_path, &la), *b = read_all(again, &lb);
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
+    assert_true(ll != la || memcmp(withlex, a, la) != 0);
+    free(withlex);
     free(a);
     free(b);
 }
@@ -154,8 +174,7 @@ static void tag_string(ps_ner_state_t *s, ps_analyzer_t *an, const char *text,
     const ps_token_t *tok;
     size_t ntok, ns;
     const ps_ner_span_t *sp;
-    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok),
-                     PS_OK);
+    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok), PS_OK);
     assert_int_equal(
         ps_ner_tag(s, text, strlen(text), 0, tok, ntok, hints, &sp, &ns),
         PS_OK);
@@ -186,8 +205,8 @@ static void test_tags_training_text(void **state)
         char want[512] = "", got[512];
         for (size_t g = 0; g < docs[i].ngolds; g++) {
             size_t len = strlen(want);
-            snprintf(want + len, sizeof want - len, "%s%s:%.*s",
-                     g ? "|" : "", ps_ner_type_name(docs[i].golds[g].type),
+            snprintf(want + len, sizeof want - len, "%s%s:%.*s", g ? "|" : "",
+                     ps_ner_type_name(docs[i].golds[g].type),
                      (int)docs[i].golds[g].length,
                      docs[i].text + docs[i].golds[g].offset);
         }
@@ -201,11 +220,9 @@ static void test_tags_training_text(void **state)
     const ps_token_t *tok;
     size_t ntok, ns;
     const ps_ner_span_t *sp;
-    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok),
-                     PS_OK);
+    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok), PS_OK);
     assert_int_equal(
-        ps_ner_tag(s, text, strlen(text), 0, tok, ntok, NULL, &sp, &ns),
-        PS_OK);
+        ps_ner_tag(s, text, strlen(text), 0, tok, ntok, NULL, &sp, &ns), PS_OK);
     assert_int_equal(ns, 1);
     assert_int_equal(sp[0].first, 1);
     assert_int_equal(sp[0].count, 3);
@@ -215,8 +232,7 @@ static void test_tags_training_text(void **state)
     assert_int_equal(ps_ner_tag(s, "", 0, 0, tok, 0, NULL, &sp, &ns), PS_OK);
     assert_int_equal(ns, 0);
     text = "Blackburn flew to Paris .\n";
-    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok),
-                     PS_OK);
+    assert_int_equal(ps_analyze(an, text, strlen(text), 0, &tok, &ntok), PS_OK);
     uint8_t hints[8] = {PS_NER_HINT(PS_NER_PER, 1), 0, 0,
                         PS_NER_HINT(PS_NER_LOC, 1)};
     char got[256];
@@ -230,8 +246,7 @@ static void test_tags_training_text(void **state)
 
 /* Loads PATH, expecting status WANT and a message naming the file and
  * containing WHAT. */
-static void expect_refused(const char *path, ps_status_t want,
-                           const char *what)
+static void expect_refused(const char *path, ps_status_t want, const char *what)
 {
     ps_ner_model_t *m = (ps_ner_model_t *)1;
     char *err = NULL;
@@ -303,8 +318,7 @@ static void test_conll_read(void **state)
     char *err = NULL;
     assert_int_equal(ps_ner_conll_read(path, &docs, &n, &err), PS_OK);
     assert_int_equal(n, 2);
-    assert_string_equal(docs[0].text,
-                        "EU rejects German .\nPeter Blackburn\n");
+    assert_string_equal(docs[0].text, "EU rejects German .\nPeter Blackburn\n");
     assert_int_equal(docs[0].ngolds, 3);
     assert_int_equal(docs[0].golds[2].offset, 20);
     assert_int_equal(docs[0].golds[2].length, 15);
