@@ -301,10 +301,31 @@ static int pick_gazetteer(const options_t *o, const char *root, char **path)
     return 0;
 }
 
+/* Loads the analyzer, the gazetteer at GAZ_PATH (NULL: none) and the
+ * model, as indexing and --tag both need them. 0, or -1 after a message. */
+static int load_tagging(const options_t *o, const char *gaz_path,
+                        ps_analyzer_t **an, ps_gazetteer_t **g,
+                        ps_ner_model_t **m)
+{
+    char *gerr = NULL;
+    ps_status_t st = ps_analyzer_new(an);
+    if (st == PS_OK)
+        st = ps_gazetteer_load(gaz_path, *an, g, &gerr);
+    if (st != PS_OK) {
+        fprintf(stderr, "psearch-index: gazetteer: %s\n",
+                gerr ? gerr : ps_status_str(st));
+        free(gerr);
+        return -1;
+    }
+    /* Loaded once, before any index is touched, and shared read-only by
+     * every worker thread. */
+    return (*m = model_load(o->model, PS_DATADIR)) ? 0 : -1;
+}
+
 /* --tag: loads what indexing would load for the FILES and tags them. */
 static int tag_main(const options_t *o, char *const *files, size_t n)
 {
-    char *dir = strdup(files[0]), *gaz_path = NULL, *gerr = NULL;
+    char *dir = strdup(files[0]), *gaz_path = NULL;
     if (!dir)
         return EXIT_FAILED;
     char *slash = strrchr(dir, '/');
@@ -317,21 +338,13 @@ static int tag_main(const options_t *o, char *const *files, size_t n)
     ps_analyzer_t *an = NULL;
     ps_gazetteer_t *g = NULL;
     ps_ner_model_t *m = NULL;
-    ps_status_t st = ps_analyzer_new(&an);
-    if (st == PS_OK)
-        st = ps_gazetteer_load(gaz_path, an, &g, &gerr);
-    if (st != PS_OK) {
-        fprintf(stderr, "psearch-index: gazetteer: %s\n",
-                gerr ? gerr : ps_status_str(st));
-        rc = EXIT_USAGE;
-    } else if (!(m = model_load(o->model, PS_DATADIR))) {
+    if (load_tagging(o, gaz_path, &an, &g, &m)) {
         rc = EXIT_USAGE;
     } else {
         tag_setup_t s = {g, m, o->max_size, o->quiet};
         rc = tag_files(files, n, &s);
     }
     ps_ner_model_free(m);
-    free(gerr);
     ps_gazetteer_free(g);
     ps_analyzer_free(an);
     free(gaz_path);
@@ -582,21 +595,8 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    if (pick_gazetteer(&o, r.roots[0], &gaz_path))
-        goto out;
-    char *gerr = NULL;
-    ps_status_t st = ps_analyzer_new(&an);
-    if (st == PS_OK)
-        st = ps_gazetteer_load(gaz_path, an, &g, &gerr);
-    if (st != PS_OK) {
-        fprintf(stderr, "psearch-index: gazetteer: %s\n",
-                gerr ? gerr : ps_status_str(st));
-        free(gerr);
-        goto out;
-    }
-    /* Loaded once, before the index is touched, and shared read-only by
-     * every worker thread. */
-    if (!(model = model_load(o.model, PS_DATADIR)))
+    if (pick_gazetteer(&o, r.roots[0], &gaz_path) ||
+        load_tagging(&o, gaz_path, &an, &g, &model))
         goto out;
 
     walk_rules_t rules = {o.include, o.ninclude, o.exclude, o.nexclude,
@@ -611,8 +611,8 @@ int main(int argc, char **argv)
     r.c.errors = walk_errors;
 
     char *ierr = NULL;
-    st = ps_index_open(index_dir, o.full ? PS_INDEX_REBUILD : 0, o.shards,
-                       &r.ix, &ierr);
+    ps_status_t st = ps_index_open(index_dir, o.full ? PS_INDEX_REBUILD : 0,
+                                   o.shards, &r.ix, &ierr);
     if (st != PS_OK) {
         fprintf(stderr, "psearch-index: %s: %s\n", ps_status_str(st),
                 ierr ? ierr : index_dir);

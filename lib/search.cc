@@ -374,6 +374,27 @@ struct docdata {
     }
 };
 
+/* Mention M of a document as JSON: its text, line and column (1-based),
+ * and with OFFSETS its byte offset and length in the file. NULL when it
+ * lies outside the text (a damaged value). */
+json_t *mention_json(docdata &dd, const ps_mention_t &m, bool offsets)
+{
+    if (m.offset + m.length > dd.len)
+        return nullptr;
+    size_t line = dd.line_of(m.offset);
+    json_t *mo = jnew(json_object());
+    jref ref(mo);
+    jset(mo, "text", jstr(dd.text + m.offset, m.length));
+    if (offsets) {
+        jset(mo, "offset", json_integer((json_int_t)m.offset));
+        jset(mo, "length", json_integer((json_int_t)m.length));
+    }
+    jset(mo, "line", json_integer((json_int_t)line + 1));
+    jset(mo, "column",
+         json_integer((json_int_t)(m.offset - dd.lines[line]) + 1));
+    return ref.release();
+}
+
 class result_builder
 {
   public:
@@ -697,15 +718,8 @@ class result_builder
             for (const ps_mention_t &m : e->mentions) {
                 if (n++ == max_mentions_)
                     break;
-                if (m.offset + m.length > dd.len)
-                    continue;
-                size_t line = dd.line_of(m.offset);
-                json_t *mo = jnew(json_object());
-                jpush(ms, mo);
-                jset(mo, "text", jstr(dd.text + m.offset, m.length));
-                jset(mo, "line", json_integer((json_int_t)line + 1));
-                jset(mo, "column",
-                     json_integer((json_int_t)(m.offset - dd.lines[line]) + 1));
+                if (json_t *mo = mention_json(dd, m, false))
+                    jpush(ms, mo);
             }
         }
         return out.release();
@@ -986,19 +1000,9 @@ extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
             jset(o, "count", json_integer((json_int_t)e.mentions.size()));
             json_t *ms = jnew(json_array());
             jset(o, "mentions", ms);
-            for (const ps_mention_t &m : e.mentions) {
-                if (m.offset + m.length > dd.len)
-                    continue;
-                size_t line = dd.line_of(m.offset);
-                json_t *mo = jnew(json_object());
-                jpush(ms, mo);
-                jset(mo, "text", jstr(dd.text + m.offset, m.length));
-                jset(mo, "offset", json_integer((json_int_t)m.offset));
-                jset(mo, "length", json_integer((json_int_t)m.length));
-                jset(mo, "line", json_integer((json_int_t)line + 1));
-                jset(mo, "column",
-                     json_integer((json_int_t)(m.offset - dd.lines[line]) + 1));
-            }
+            for (const ps_mention_t &m : e.mentions)
+                if (json_t *mo = mention_json(dd, m, true))
+                    jpush(ms, mo);
         }
         *out = arr.release();
         return PS_OK;
