@@ -53,6 +53,10 @@ enum {
     F_HINT_NEXT,
     F_DOC_CTX,
     F_LOWER_CTX,
+    F_CLUSTER,
+    F_CLUSTER_PREV,
+    F_CLUSTER_NEXT,
+    F_CLUSTER_CTX,
 };
 
 /* Kinds of line, by how its words are written. */
@@ -65,7 +69,8 @@ typedef struct tinfo {
     uint64_t term, surf, shape, sshape, punct_b, punct_a;
     const char *t;
     uint32_t tlen, flags;
-    uint16_t wlist, wfeat; /* The word's list record; its feature bits. */
+    uint32_t wlist, wfeat; /* The word's list record; its feature bits. */
+    uint32_t cluster;
     uint8_t ctx, line_kind, pos, hint, phrase_b, phrase_i, doc;
     uint8_t newline; /* The token opens a line (f->line: a sentence). */
 } tinfo_t;
@@ -283,7 +288,7 @@ static void phrases(scratch_t *s, const uint8_t *line, size_t n,
             max++;
         }
         size_t len = 0;
-        uint16_t v = 0;
+        uint32_t v = 0;
         for (size_t l = max; l > 0 && !v; l--) {
             if (!(s->ti[k].wlist & PS__NER_W_STARTS(l)))
                 continue;
@@ -348,6 +353,7 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                                      ps__ner_word_key(t->term))
                   : 0;
         t->wfeat = t->wlist & PS__NER_W_FEATURES;
+        t->cluster = t->wlist >> PS__NER_W_CLUSTER_SHIFT;
         if (k > 0) {
             /* The bytes after the previous token are those before this. */
             size_t pe = prev_end;
@@ -419,7 +425,7 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
     phrases(s, f->line, n, lists);
 
     /* The features. */
-    size_t need = n * 64;
+    size_t need = n * 72; /* At most 64 rows a token, and a margin. */
     if (ps__grow(&f->rows, &f->cap_rows, need, sizeof *f->rows) != 0)
         return PS_ENOMEM;
     uint32_t *rows = f->rows;
@@ -492,6 +498,10 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         if (q && q->hint)
             ADD(ps__ner_feat1(F_HINT_NEXT, q->hint));
         ADD(ps__ner_feat2(F_DOC_CTX, t->doc, t->ctx));
+        ADD(ps__ner_feat1(F_CLUSTER, t->cluster));
+        ADD(ps__ner_feat1(F_CLUSTER_PREV, p ? p->cluster : 0xffff));
+        ADD(ps__ner_feat1(F_CLUSTER_NEXT, q ? q->cluster : 0xffff));
+        ADD(ps__ner_feat2(F_CLUSTER_CTX, t->cluster, t->ctx));
         if (t->ctx != CTX_LOWER && t->ctx != CTX_CAP_MID)
             ADD(ps__ner_feat2(F_LOWER_CTX, t->term, t->ctx));
     }

@@ -17,7 +17,7 @@
  *       i16      weights [rows][2][labels - 1]: of each stage, label O's
  *                are 0 (ner_private.h)
  *       u64      list keys [slots]
- *       u16      list values [slots]
+ *       u32      list values [slots]
  * Weights and transitions are fixed point: scores are compared, never
  * scaled, so their common unit does not matter. */
 #include <errno.h>
@@ -87,7 +87,7 @@ static uint64_t expected_size(uint32_t row_bits, uint32_t nlist)
     uint64_t n = HEADER_SIZE;
     n += (uint64_t)2 * (PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
     n += (uint64_t)2 * ((uint64_t)1 << row_bits) * PS__NER_ROW * 2;
-    n += (uint64_t)nlist * (8 + 2);
+    n += (uint64_t)nlist * (8 + 4);
     return n;
 }
 
@@ -221,7 +221,7 @@ ps_status_t ps_ner_model_load(const char *path, ps_ner_model_t **out,
     m->nlist = nlist;
     m->list_keys = (const uint64_t *)(mem + off);
     off += (size_t)nlist * 8;
-    m->list_values = (const uint16_t *)(mem + off);
+    m->list_values = (const uint32_t *)(mem + off);
     *out = m;
     return PS_OK;
 }
@@ -247,7 +247,7 @@ static void put64(unsigned char *p, uint64_t v)
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
                                 const int16_t *weights, int32_t *const trans[2],
                                 uint32_t nlist, const uint64_t *list_keys,
-                                const uint16_t *list_values, char **errmsg)
+                                const uint32_t *list_values, char **errmsg)
 {
     if (errmsg)
         *errmsg = NULL;
@@ -277,7 +277,7 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
     if (nlist) {
         memcpy(mem + off, list_keys, (size_t)nlist * 8);
         off += (size_t)nlist * 8;
-        memcpy(mem + off, list_values, (size_t)nlist * 2);
+        memcpy(mem + off, list_values, (size_t)nlist * 4);
     }
     put64(mem + 40, checksum(mem, (size_t)size));
 
@@ -306,7 +306,7 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
     return PS_OK;
 }
 
-uint16_t ps__ner_list_get(const uint64_t *keys, const uint16_t *values,
+uint32_t ps__ner_list_get(const uint64_t *keys, const uint32_t *values,
                           uint32_t nslots, uint64_t key)
 {
     if (nslots == 0)

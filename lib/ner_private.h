@@ -38,6 +38,8 @@
 #define PS__NER_W_LEXICON (1u << 15)
 /* The bits that are features; the others only guide the phrase search. */
 #define PS__NER_W_FEATURES (0x3ffu | PS__NER_W_LEXICON)
+/* Bits 16 to 23: the word's cluster (ner_clusters.c), 0 for none. */
+#define PS__NER_W_CLUSTER_SHIFT 16
 /* A whole name of type T seen in training: bit T of a phrase record. */
 
 /* The in-memory model: two stages, each with weights and transitions.
@@ -58,7 +60,7 @@ struct ps_ner_model {
     const int32_t *trans[2];
     uint32_t nlist;
     const uint64_t *list_keys;   /* 0: an empty slot. */
-    const uint16_t *list_values; /* Bits as above. */
+    const uint32_t *list_values; /* Bits as above. */
 };
 
 /* Capitalisation in context: what a capital says depends on where it is. */
@@ -111,14 +113,23 @@ ps_status_t ps__ner_fail(char **errmsg, ps_status_t st, const char *path,
     __attribute__((format(printf, 4, 5)));
 
 /* Looks KEY up in a list table of NSLOTS slots; 0 when absent. */
-uint16_t ps__ner_list_get(const uint64_t *keys, const uint16_t *values,
+uint32_t ps__ner_list_get(const uint64_t *keys, const uint32_t *values,
                           uint32_t nslots, uint64_t key);
+
+/* Clusters the words of STREAM (N term hashes, 0 at each sentence
+ * boundary) seen at least MIN_COUNT times into classes 2 .. NCLASS - 1 by
+ * the exchange algorithm, in at most ITERS passes. On success returns 0
+ * and *KEYS and *CLASSES (the caller frees both) give the *NWORDS words'
+ * term hashes and classes; -1 when memory runs out. */
+int ps__ner_cluster(const uint64_t *stream, size_t n, unsigned nclass,
+                    unsigned min_count, unsigned iters, uint64_t **keys,
+                    uint16_t **classes, size_t *nwords);
 
 /* A list the trainer builds and the extractor consults: the model's own
  * table, or a fold's table while training. */
 typedef struct ps__ner_lists {
     const uint64_t *keys;
-    const uint16_t *values;
+    const uint32_t *values;
     uint32_t nslots;
 } ps__ner_lists_t;
 
@@ -190,6 +201,6 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
                                 const int16_t *weights, int32_t *const trans[2],
                                 uint32_t nlist, const uint64_t *list_keys,
-                                const uint16_t *list_values, char **errmsg);
+                                const uint32_t *list_values, char **errmsg);
 
 #endif

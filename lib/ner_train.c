@@ -29,7 +29,7 @@
 
 typedef struct table {
     uint64_t *keys;
-    uint16_t *vals;
+    uint32_t *vals;
     uint32_t nslots, used;
 } table_t;
 
@@ -42,6 +42,9 @@ typedef struct trainer {
     char **errmsg;
     uint64_t *lexicon; /* Word keys of the lexicon's words. */
     size_t nlexicon, cap_lexicon;
+    uint64_t *cwords; /* Term hashes of the clustered words, */
+    uint16_t *cclass; /* and their clusters. */
+    size_t ncwords;
 } trainer_t;
 
 /* Reads the lexicon: one word a line; only words of two or more
@@ -85,7 +88,7 @@ static void table_free(table_t *t)
     memset(t, 0, sizeof *t);
 }
 
-static int table_put(table_t *t, uint64_t key, uint16_t bits);
+static int table_put(table_t *t, uint64_t key, uint32_t bits);
 
 /* Doubles the table, reinserting in slot order (deterministic). */
 static int table_grow(table_t *t)
@@ -106,7 +109,7 @@ static int table_grow(table_t *t)
     return 0;
 }
 
-static int table_put(table_t *t, uint64_t key, uint16_t bits)
+static int table_put(table_t *t, uint64_t key, uint32_t bits)
 {
     if ((t->used + 1) * 2 > t->nslots && table_grow(t) != 0)
         return -1;
@@ -200,11 +203,11 @@ static int add_records(table_t *tb, const tdoc_t *t)
 {
     for (size_t k = 0; k < t->n; k++) {
         int lab = t->gold[k];
-        uint16_t bits = PS__NER_W_SEEN;
+        uint32_t bits = PS__NER_W_SEEN;
         if (lab == PS__NER_O)
             bits |= PS__NER_W_OUTSIDE;
         else
-            bits |= (uint16_t)(1u << (lab - 1));
+            bits |= 1u << (lab - 1);
         if (table_put(tb, ps__ner_word_key(t->term[k]), bits) != 0)
             return -1;
         if (lab == PS__NER_O || PS__NER_IS_I(lab))
@@ -215,9 +218,9 @@ static int add_records(table_t *tb, const tdoc_t *t)
         if (e - k > PS__NER_MAX_PHRASE)
             continue;
         if (table_put(tb, ps__ner_phrase_key(t->term + k, e - k),
-                      (uint16_t)(1u << PS__NER_TYPE(lab))) != 0 ||
+                      1u << PS__NER_TYPE(lab)) != 0 ||
             table_put(tb, ps__ner_word_key(t->term[k]),
-                      (uint16_t)PS__NER_W_STARTS(e - k)) != 0)
+                      PS__NER_W_STARTS(e - k)) != 0)
             return -1;
     }
     return 0;
@@ -232,6 +235,10 @@ static int build_lists(const trainer_t *tr, unsigned fold, unsigned folds,
     for (size_t i = 0; i < tr->nlexicon; i++)
         if (table_put(tb, tr->lexicon[i], PS__NER_W_LEXICON) != 0)
             return -1;
+    for (size_t i = 0; i < tr->ncwords; i++)
+        if (table_put(tb, ps__ner_word_key(tr->cwords[i]),
+                      (uint32_t)tr->cclass[i] << PS__NER_W_CLUSTER_SHIFT) != 0)
+            return -1;
     for (size_t i = 0; i < tr->ndocs; i++)
         if ((folds == 0 || i % folds != fold) &&
             add_records(tb, &tr->td[i]) != 0)
@@ -239,6 +246,31 @@ static int build_lists(const trainer_t *tr, unsigned fold, unsigned folds,
     if (tb->nslots == 0 && table_grow(tb) != 0)
         return -1;
     return 0;
+}
+
+/* Clusters the words of the whole training text (without its labels:
+ * they need no folds). */
+static ps_status_t cluster(trainer_t *tr, const ps_ner_train_opts_t *o)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tr->ndocs; i++)
+        n += 2 * tr->td[i].n;
+    uint64_t *stream = malloc((n + 1) * sizeof *stream);
+    if (!stream)
+        return PS_ENOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < tr->ndocs; i++) {
+        const tdoc_t *t = &tr->td[i];
+        for (size_t k = 0; k < t->n; k++) {
+            if (t->line[k])
+                stream[m++] = 0;
+            stream[m++] = t->term[k];
+        }
+    }
+    int rc = ps__ner_cluster(stream, m, o->clusters, 3, 10, &tr->cwords,
+                             &tr->cclass, &tr->ncwords);
+    free(stream);
+    return rc == 0 ? PS_OK : PS_ENOMEM;
 }
 
 /* Whether a name (by its phrase key) is one the simulated gazetteer
@@ -335,6 +367,8 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
         if (tr->td[i].n > maxn)
             maxn = tr->td[i].n;
     }
+    if (st == PS_OK && o->clusters > 2)
+        st = cluster(tr, o);
     for (unsigned fold = 0; fold < o->folds && st == PS_OK; fold++) {
         if (build_lists(tr, fold, o->folds, &lists) != 0) {
             st = PS_ENOMEM;
@@ -447,7 +481,10 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         o.stack_folds = 5;
     if (!o.runs)
         o.runs = 3;
-    if (o.row_bits < 2 || o.row_bits > 26 || o.epochs > 1000 || o.runs > 100)
+    if (!o.clusters)
+        o.clusters = 128;
+    if (o.row_bits < 2 || o.row_bits > 26 || o.epochs > 1000 || o.runs > 100 ||
+        o.clusters > 256)
         return ps__ner_fail(errmsg, PS_EINVAL, NULL, "bad training options");
     trainer_t tr = {.docs = docs, .ndocs = ndocs, .errmsg = errmsg};
     tr.stats.docs = ndocs;
@@ -474,6 +511,8 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
     }
     free(tr.td);
     free(tr.lexicon);
+    free(tr.cwords);
+    free(tr.cclass);
     ps_analyzer_free(tr.an);
     if (stats)
         *stats = tr.stats;

@@ -48,6 +48,8 @@ typedef struct ps_ner_train_opts {
                              second stage learns from [5]; 1: none. */
     unsigned runs;        /* Runs from seeds SEED, SEED + 1...: the model is
                              the mean of their weights [3]. */
+    unsigned clusters;    /* Word clusters learnt from the text, at most
+                             256 [128]; 1: none. */
     uint64_t seed;        /* Order of the documents in each pass [1]. */
     const char *lexicon;  /* NULL, or a file of common words, one a line
                              (a dictionary, /usr/share/dict/words): its

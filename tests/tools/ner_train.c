@@ -16,6 +16,7 @@ static void usage(FILE *f)
     fputs(
         "usage: ner_train --train FILE [--out MODEL] [--dev FILE]\n"
         "         [--epochs N] [--row-bits N] [--folds N] [--runs N]\n"
+        "         [--clusters N]\n"
         "         [--seed N] [--lexicon WORDS]\n"
         "         [--speed REPEAT] [--errors] [--quiet]\n"
         "Trains the NER model on the CoNLL file and writes MODEL\n"
@@ -231,6 +232,8 @@ int main(int argc, char **argv)
             o.folds = (unsigned)atoi(v);
         else if (strcmp(a, "--lexicon") == 0)
             o.lexicon = v;
+        else if (strcmp(a, "--clusters") == 0)
+            o.clusters = (unsigned)atoi(v);
         else if (strcmp(a, "--runs") == 0)
             o.runs = (unsigned)atoi(v);
         else if (strcmp(a, "--seed") == 0)
