@@ -129,7 +129,7 @@ test_expect_success 'the installed paths are filled in; no placeholder is left' 
     out=$(grep -l "@[A-Z_]*@" "$R"/lib/systemd/*/* "$R/lib/psearch/psearch-reindex" \
         "$R"/share/man/man*/psearch* "$R/share/doc/psearch/examples/"* || true)
     assert_eq "$out" ""
-    grep -qx "ExecStart=$PREFIX/bin/psearchd --socket %t/psearch/psearch.sock" \
+    grep -qx "ExecStart=$PREFIX/bin/psearchd --socket %t/psearch/psearch.sock --socket-mode 0660" \
         "$R/lib/systemd/system/psearchd.service"
     grep -qx "ExecStart=$PREFIX/lib/psearch/psearch-reindex" \
         "$R/lib/systemd/system/psearch-reindex.service"
@@ -167,8 +167,8 @@ test_expect_success 'the installed daemon answers the installed psearch' '
     "$R/bin/psearchd" --index "$TMP/index" --socket "$TMP/run/d.sock" \
         </dev/null >/dev/null 2>"$TMP/daemon.log" &
     pid=$!
-    for i in $(seq 1 100); do [ -S "$TMP/run/d.sock" ] && break; sleep 0.05; done
     rc=0
+    wait_ready "$TMP/run/d.sock" || rc=$?
     "$R/bin/psearch" --socket "$TMP/run/d.sock" --count "Article 5" >"$TMP/n" || rc=$?
     kill $pid; wait $pid || true
     assert_eq $rc 0
