@@ -74,6 +74,23 @@ deps:
 	else echo "deps: missing packages; run as root:"; \
 	    echo "  apt-get install $$missing"; exit 1; fi
 
+# The install paths compiled into the programs, recorded in a file that
+# is rewritten only when they change (as git's Makefile records its build
+# flags in GIT-CFLAGS): the objects that compile a path in depend on it,
+# so `make` then `make install PREFIX=/usr` rebuilds them for /usr by
+# itself. Those objects are the sources that name a path macro.
+PS_PATH_FLAGS = PS_DATADIR=$(PREFIX)/share/psearch PS_ENGINE_DIR=$(LIBEXECDIR)
+PS_PATH_OBJ  := $(patsubst %,$(B)/%.o,$(basename $(shell grep -l \
+                    -e PS_DATADIR -e PS_ENGINE_DIR $(LIB_C) $(LIB_CC) \
+                    $(wildcard indexer/*.c searchd/*.c cli/*.c) 2>/dev/null)))
+$(PS_PATH_OBJ): $(B)/path-flags
+
+.PHONY: FORCE
+$(B)/path-flags: FORCE
+	@mkdir -p $(@D)
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(PS_PATH_FLAGS)' ]; then \
+	    echo '$(PS_PATH_FLAGS)' >$@; fi
+
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
@@ -141,7 +158,7 @@ clean:
 # Each area keeps its own rules in a fragment, so work on one does not
 # touch the others: installation, benchmarks, fuzzing. A fragment may add
 # to DEB_PKGS.
--include contrib/install.mk tests/bench/bench.mk tests/fuzz/fuzz.mk \
-         tests/ner.mk tests/ner-eval.mk lib/data/words.mk
+-include contrib/install.mk contrib/deb.mk tests/bench/bench.mk \
+         tests/fuzz/fuzz.mk tests/ner.mk tests/ner-eval.mk lib/data/words.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -80,13 +80,15 @@ ps_subst_install = echo 'sed ... $(2) | install -D -m $(1) /dev/stdin "$(DESTDIR
 
 # psearch-index's default gazetteer is compiled in from PREFIX: binaries
 # built for one PREFIX and installed under another would look for it in
-# the wrong place, so that is refused, with the way out.
+# the wrong place. `all` rebuilds them for this PREFIX (the main Makefile's
+# path-flags), so this only refuses programs that make was told not to
+# rebuild (make -o all install), with the way out.
 install-check-prefix: all
 	@bin/psearch-index --help | grep -qF ' $(PS_SHAREDIR)/entities.tsv)' || { \
 	    echo "install: bin/psearch-index was built for another PREFIX: it would" \
 	         "not find its gazetteer in $(PS_SHAREDIR)." >&2; \
 	    echo "install: rebuild for this one first:" \
-	         "make clean && make PREFIX=$(PREFIX)" >&2; exit 1; }
+	         "make PREFIX=$(PREFIX)" >&2; exit 1; }
 
 install: install-check-prefix
 	install -D -m 755 -t "$(DESTDIR)$(BINDIR)" $(PROGS)

@@ -1,10 +1,12 @@
 /* Vetting psearchd's listening endpoints before binding: the socket path
- * (parent directory, stale or live socket) and the TCP address. */
+ * (parent directory, stale or live socket) and the TCP address; and, once
+ * bound, sharing the socket with a group. */
 #include "endpoint.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +172,60 @@ sd_ep_status_t sd_endpoint_tcp_parse(const char *spec, int allow_remote,
                  "anyway",
                  spec);
         return SD_EP_CONFIG;
+    }
+    return SD_EP_OK;
+}
+
+sd_ep_status_t sd_endpoint_mode_parse(const char *spec, mode_t *out, char *err,
+                                      size_t errlen)
+{
+    char *end;
+    errno = 0;
+    unsigned long m = strtoul(spec, &end, 8);
+    if (errno || end == spec || *end || (m & ~0666UL) || (m & 0600) != 0600) {
+        snprintf(err, errlen,
+                 "--socket-mode '%s': want an octal mode of read and write "
+                 "bits that keeps the owner's (0600, 0660, 0666)",
+                 spec);
+        return SD_EP_CONFIG;
+    }
+    *out = (mode_t)m;
+    return SD_EP_OK;
+}
+
+sd_ep_status_t sd_endpoint_group_parse(const char *spec, gid_t *out, char *err,
+                                       size_t errlen)
+{
+    struct group *g = getgrnam(spec);
+    if (g) {
+        *out = g->gr_gid;
+        return SD_EP_OK;
+    }
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(spec, &end, 10);
+    if (!errno && end != spec && !*end && n < (unsigned long)(gid_t)-1) {
+        *out = (gid_t)n;
+        return SD_EP_OK;
+    }
+    snprintf(err, errlen, "--socket-group '%s': no such group", spec);
+    return SD_EP_CONFIG;
+}
+
+sd_ep_status_t sd_endpoint_unix_share(const char *path, mode_t mode, gid_t gid,
+                                      char *err, size_t errlen)
+{
+    if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) != 0) {
+        snprintf(err, errlen,
+                 "cannot give the socket %s to group %lu: %s (psearchd "
+                 "must be a member of it)",
+                 path, (unsigned long)gid, strerror(errno));
+        return SD_EP_CONFIG;
+    }
+    if (chmod(path, mode) != 0) {
+        snprintf(err, errlen, "cannot chmod the socket %s: %s", path,
+                 strerror(errno));
+        return SD_EP_SYSTEM;
     }
     return SD_EP_OK;
 }

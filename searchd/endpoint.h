@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 typedef enum {
     SD_EP_OK = 0,
@@ -30,5 +31,21 @@ sd_ep_status_t sd_endpoint_tcp_parse(const char *spec, int allow_remote,
                                      struct sockaddr_storage *out,
                                      int *is_loopback, char *err,
                                      size_t errlen);
+
+/* Parses an octal socket mode for --socket-mode ("0660"): read and write
+ * bits only (connecting needs write), and always the owner's. */
+sd_ep_status_t sd_endpoint_mode_parse(const char *spec, mode_t *out, char *err,
+                                      size_t errlen);
+
+/* Parses a group name or number for --socket-group into *OUT. */
+sd_ep_status_t sd_endpoint_group_parse(const char *spec, gid_t *out, char *err,
+                                       size_t errlen);
+
+/* Shares the bound socket at PATH: hands it to group GID (unless it is
+ * (gid_t)-1), then sets MODE. psearchd binds the socket 0600 and calls this
+ * after, so the socket is never open wider than asked for, nor to the
+ * wrong group. */
+sd_ep_status_t sd_endpoint_unix_share(const char *path, mode_t mode, gid_t gid,
+                                      char *err, size_t errlen);
 
 #endif

@@ -34,6 +34,8 @@ typedef struct options {
     const char *index, *socket, *tcp;
     int allow_remote;
     int partial; /* answer from the shards that answer */
+    mode_t socket_mode;
+    gid_t socket_group; /* (gid_t)-1: the daemon's own */
     sd_config_t cfg;
 } options_t;
 
@@ -54,6 +56,10 @@ static void usage(FILE *f)
         "  -s, --socket PATH     the Unix socket, created with mode 0600 (default:\n"
         "                        $PSEARCH_SOCKET, else $XDG_RUNTIME_DIR/psearch.sock,\n"
         "                        else /tmp/psearch-$UID.sock)\n"
+        "      --socket-mode MODE  the socket's mode once bound, octal (0660\n"
+        "                        lets its group search; default 0600)\n"
+        "      --socket-group GROUP  give the socket to GROUP, one the daemon\n"
+        "                        is a member of (default: its own group)\n"
         "      --tcp HOST:PORT   also listen on TCP; a numeric address, loopback\n"
         "                        only (127.0.0.1:7070, [::1]:7070)\n"
         "      --allow-remote    allow a non-loopback --tcp address (there is no\n"
@@ -78,10 +84,19 @@ static void usage(FILE *f)
 /* Returns -1 to exit with EXIT_USAGE, 1 to exit 0 (--help, --version). */
 static int parse_args(int argc, char **argv, options_t *o)
 {
-    enum { OPT_TCP = 256, OPT_ALLOW_REMOTE, OPT_PARTIAL, OPT_SETTING = 512 };
+    enum {
+        OPT_TCP = 256,
+        OPT_ALLOW_REMOTE,
+        OPT_PARTIAL,
+        OPT_SOCKET_MODE,
+        OPT_SOCKET_GROUP,
+        OPT_SETTING = 512
+    };
     static const struct option fixed[] = {
         {"index", required_argument, 0, 'i'},
         {"socket", required_argument, 0, 's'},
+        {"socket-mode", required_argument, 0, OPT_SOCKET_MODE},
+        {"socket-group", required_argument, 0, OPT_SOCKET_GROUP},
         {"tcp", required_argument, 0, OPT_TCP},
         {"allow-remote", no_argument, 0, OPT_ALLOW_REMOTE},
         {"partial", no_argument, 0, OPT_PARTIAL},
@@ -97,6 +112,8 @@ static int parse_args(int argc, char **argv, options_t *o)
 
     memset(o, 0, sizeof *o);
     sd_config_defaults(&o->cfg);
+    o->socket_mode = 0600;
+    o->socket_group = (gid_t)-1;
     int c;
     char err[256];
     while ((c = getopt_long(argc, argv, "i:s:vhV", longopts, NULL)) != -1) {
@@ -106,6 +123,20 @@ static int parse_args(int argc, char **argv, options_t *o)
             break;
         case 's':
             o->socket = optarg;
+            break;
+        case OPT_SOCKET_MODE:
+            if (sd_endpoint_mode_parse(optarg, &o->socket_mode, err,
+                                       sizeof err)) {
+                fprintf(stderr, "psearchd: %s\n", err);
+                return -1;
+            }
+            break;
+        case OPT_SOCKET_GROUP:
+            if (sd_endpoint_group_parse(optarg, &o->socket_group, err,
+                                        sizeof err)) {
+                fprintf(stderr, "psearchd: %s\n", err);
+                return -1;
+            }
             break;
         case OPT_TCP:
             o->tcp = optarg;
@@ -322,6 +353,12 @@ int main(int argc, char **argv)
     probe_index(index_dir, &db_opts);
 
     rc = sd_server_listen_unix(srv, socket_path, err, sizeof err);
+    if (rc == 0 && (o.socket_mode != 0600 || o.socket_group != (gid_t)-1)) {
+        es = sd_endpoint_unix_share(socket_path, o.socket_mode, o.socket_group,
+                                    err, sizeof err);
+        if (es != SD_EP_OK)
+            rc = es == SD_EP_CONFIG ? UV_EPERM : UV_EIO;
+    }
     if (rc == 0 && o.tcp) {
         if (!loopback)
             sd_log("warning: listening on a non-loopback address; anyone "
@@ -333,7 +370,8 @@ int main(int argc, char **argv)
         rc = start_signals(&loop, srv);
     if (rc < 0) {
         fprintf(stderr, "psearchd: %s\n", err[0] ? err : uv_strerror(rc));
-        exit_code = rc == UV_EADDRINUSE ? EXIT_USAGE : EXIT_FAILED;
+        exit_code =
+            rc == UV_EADDRINUSE || rc == UV_EPERM ? EXIT_USAGE : EXIT_FAILED;
         sd_server_stop(srv, on_stopped, NULL);
         uv_run(&loop, UV_RUN_DEFAULT);
         goto out;

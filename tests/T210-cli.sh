@@ -21,19 +21,42 @@ psd() { "$BIN/psearch" --direct --index "$IX" "$@"; }
 # Bytes COL..COL+LEN-1 of line LINE of FILE.
 cut_at() { sed -n "$2p" "$1" | cut -b "$3-$(($3 + $4 - 1))"; }
 
-# Starts a one-connection fake daemon on socket $2 (default
-# $TMP/fake.sock) that runs the shell command $1 with the connection as its
-# stdin and stdout, and waits for the socket. It is stopped when the
-# calling test's subshell exits.
+# Starts a one-connection fake daemon on socket $2 (default: a path of its
+# own under $TMP) that runs the shell command $1 with the connection as its
+# stdin and stdout, and waits until the socket listens. It is stopped when
+# the calling test's subshell exits.
+#
+# socat runs in a process group of its own, and the stop waits for the
+# whole group to be gone: socat forks for SYSTEM:, and a child still
+# exiting would remove the socket file that the next fake daemon on the
+# same path has just made (T210 failed so under load). Readiness is the
+# socket listening (/proc/net/unix), not merely existing: between socat's
+# bind() and listen() a client is refused and psearch falls back to the
+# index.
 fake_daemon() {
-    FAKE_SOCK=${2:-$TMP/fake.sock}
+    FAKE_SOCK=${2:-$(mktemp -u "$TMP/fake.XXXXXX")}
     rm -f "$FAKE_SOCK"
-    socat UNIX-LISTEN:"$FAKE_SOCK" SYSTEM:"$1" >/dev/null 2>&1 &
+    setsid socat UNIX-LISTEN:"$FAKE_SOCK" SYSTEM:"$1" >/dev/null 2>&1 &
     FAKE=$!
-    trap 'kill $FAKE 2>/dev/null || :; wait $FAKE 2>/dev/null || :' EXIT
-    for i in $(seq 100); do [ -S "$FAKE_SOCK" ] && return 0; sleep 0.02; done
+    trap stop_fake_daemon EXIT
+    for i in $(seq 500); do
+        unix_listening "$FAKE_SOCK" && return 0
+        sleep 0.01
+    done
     echo "the fake daemon did not start" >&2
     return 1
+}
+
+# Stops the fake daemon's process group and waits (bounded) until no
+# process of it is left.
+stop_fake_daemon() {
+    kill -TERM -- -$FAKE 2>/dev/null || :
+    wait $FAKE 2>/dev/null || :
+    for i in $(seq 500); do
+        kill -0 -- -$FAKE 2>/dev/null || return 0
+        sleep 0.01
+    done
+    kill -KILL -- -$FAKE 2>/dev/null || :
 }
 
 # Canned answers for the fake daemons.

@@ -47,13 +47,14 @@ kill_pidfiles() {
 at_exit kill_pidfiles
 
 # serve SOCKET ARGS...: a daemon started inside a case (so not with
-# lib.sh's start_daemon); waits for its socket.
+# lib.sh's start_daemon); waits until it answers there (the socket file
+# exists from bind(), before the daemon listens).
 serve() {
     local sock=$1; shift
     "$BIN/psearchd" --socket "$sock" "$@" > "$TMP/d.log" 2>&1 &
     DAEMON=$!
     echo $DAEMON > "$TMP/daemon.pid"
-    for _ in $(seq 100); do [ -S "$sock" ] && return 0; sleep 0.05; done
+    wait_ready "$sock" && return 0
     echo "psearchd did not start" >&2; cat "$TMP/d.log" >&2
     return 1
 }
@@ -137,7 +138,11 @@ test_expect_success 'psearchd serves the mixed index, and a reload across shards
 '
 test_expect_success 'a remote shard that stops: a clear error within the timeout' '
     PORT=$(cat "$TMP/port")
-    kill "$(cat "$TMP/remote.pid")"; sleep 0.2
+    # Gone, not merely signalled (it was started by an earlier case, so
+    # once dead it is reaped by init and kill -0 fails).
+    pid=$(cat "$TMP/remote.pid"); kill "$pid"
+    for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    ! kill -0 "$pid" 2>/dev/null
     start=$(date +%s)
     assert_exit 2 "$BIN/psearch" --direct --index "$SERVE" --timeout 2 Tallinn 2> "$TMP/err"
     [ $(( $(date +%s) - start )) -le 3 ]

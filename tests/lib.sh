@@ -131,6 +131,14 @@ wait_ready() {
     return 1
 }
 
+# unix_listening PATH: whether a Unix socket listens at PATH, read off
+# /proc/net/unix (flag __SO_ACCEPTCON), without connecting to it: a socket
+# file exists from bind(), but connections are refused until listen().
+unix_listening() {
+    awk -v p="$1" '$4 == "00010000" && $NF == p { f = 1 } END { exit !f }' \
+        /proc/net/unix
+}
+
 # stop_daemon NAME: SIGTERM, then the exit status in $TMP/NAME.rc.
 stop_daemon() {
     local pid rc=0

@@ -103,7 +103,11 @@ _psearchd() {
     case $opt in
     -i | --index) _psearch_paths dir "$cur"; return ;;
     -s | --socket) _psearch_paths file "$cur"; return ;;
-    --tcp | --max-request-bytes | --max-clients | --idle-timeout | \
+    --socket-group)
+        _psearch_words "$(getent group 2>/dev/null | cut -d: -f1)" "$cur"
+        return
+        ;;
+    --socket-mode | --tcp | --max-request-bytes | --max-clients | --idle-timeout | \
         --max-limit | --max-offset | --max-hits | --max-facets | \
         --query-budget | --max-output | --threads | --remote-timeout | \
         --reopen-interval | --cache-size)
@@ -113,6 +117,8 @@ _psearchd() {
     [ "$attached" = 1 ] && return
     _psearch_words "--index
 --socket
+--socket-mode
+--socket-group
 --tcp
 --allow-remote
 --partial
