@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -28,6 +29,7 @@
 #include "psearch/index.h"
 #include "shardw.h"
 #include "shim.h"
+#include "vocab.h"
 
 namespace fs = std::filesystem;
 
@@ -53,8 +55,8 @@ struct ps_index {
     bool aside = false;    /* building a generation readers cannot see */
     bool in_txn = false;
     size_t pending = 0; /* bytes of text since the last commit */
-    /* Entity names already stored by this handle. */
-    std::unordered_set<std::string> named;
+    /* Entity names this handle has stored, by entity term. */
+    std::unordered_map<std::string, std::string> named;
     /* A rebuild of several shards writes each on its own thread; empty
      * otherwise. While they run, only they touch dbs. */
     std::vector<std::unique_ptr<ps__shard_writer>> writers;
@@ -63,12 +65,9 @@ struct ps_index {
      * handle's own changes. */
     std::unordered_map<std::string, ps_filestat_t> known;
     bool known_loaded = false;
-    /* Words whose stem this handle has recorded (see record_forms()). */
+    /* "K\nword": words this handle has recorded in shard K's list of
+     * its stem's words (see record_forms()). */
     std::unordered_set<std::string> forms;
-    /* Spelling words added since the last commit, with how many documents
-     * added each: Xapian is told once per word and batch (flush_spelling()),
-     * not once per word and document. */
-    std::unordered_map<std::string, Xapian::termcount> spelling;
 };
 
 static std::string gen_name(unsigned gen)
@@ -463,7 +462,7 @@ extern "C" ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
 
 /* Adds the words T[0, N) with positions, and, under STEM_PREFIX (if not
  * NULL), their stems with positions too. Body words go without stems:
- * the words of a stem are found through the synonym table
+ * the words of a stem are listed in each shard's metadata
  * (record_forms()), which halves what Xapian has to write. */
 static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
                       const char *raw_prefix, const char *stem_prefix)
@@ -485,14 +484,41 @@ static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
  * to see most repeats, bounded so a huge vocabulary cannot grow memory. */
 const size_t MAX_FORMS_REMEMBERED = 262144;
 
-/* Records, for each body word new to this handle, that it is a word of
- * its stem: the synonym table of the first shard maps the stem's key
- * ("Zrun") to its words ("run", "runs", "running"), which the query parser
- * searches together wherever the stem is asked for. Words of documents
- * since removed stay: they only match nothing. */
-static void record_forms(ps_index_t *ix, const ps_token_t *t, size_t n)
+/* Adds WORD to the sorted list of words of its stem that DB keeps under
+ * KEY (ps__forms_key()), unless it is there already. */
+static void add_form(Xapian::WritableDatabase &db, const std::string &key,
+                     const std::string &word)
 {
-    std::string word, stem;
+    std::string v = db.get_metadata(key);
+    size_t i = 0;
+    while (i < v.size()) {
+        size_t nl = v.find('\n', i);
+        if (nl == std::string::npos)
+            nl = v.size();
+        int c = v.compare(i, nl - i, word);
+        if (c == 0)
+            return;
+        if (c > 0)
+            break;
+        i = nl + 1;
+    }
+    if (i >= v.size())
+        v += (v.empty() ? "" : "\n") + word;
+    else
+        v.insert(i, word + "\n");
+    db.set_metadata(key, v);
+}
+
+/* Records, for each body word new to this handle, that shard K holds a
+ * word of its stem: each shard lists under ps__forms_key(stem) its words
+ * with that stem ("run", "runs", "running"), which the query parser merges
+ * across shards and searches together wherever the stem is asked for.
+ * Words of documents since removed stay: they only match nothing. */
+static void record_forms(ps_index_t *ix, size_t k, const ps_token_t *t,
+                         size_t n)
+{
+    std::string word, seen, stem;
+    std::string shard = std::to_string(k) + "\n";
     for (size_t i = 0; i < n; i++) {
         /* A compound whole is searched through its parts, never as a stem
          * (learn_vocabulary() leaves it out too). */
@@ -500,13 +526,15 @@ static void record_forms(ps_index_t *ix, const ps_token_t *t, size_t n)
             (t[i].flags & PS_TOK_COMPOUND))
             continue;
         word.assign(t[i].term, t[i].term_len);
-        if (ix->forms.count(word))
+        seen.assign(shard).append(word);
+        if (ix->forms.count(seen))
             continue;
         if (ix->forms.size() >= MAX_FORMS_REMEMBERED)
             ix->forms.clear();
-        stem.assign(PS__P_STEM).append(t[i].stem, t[i].stem_len);
-        ix->dbs[0].add_synonym(stem, word);
-        ix->forms.insert(word);
+        std::string key = ps__forms_key(std::string(t[i].stem, t[i].stem_len));
+        if (key.size() <= PS__MAX_META_KEY)
+            add_form(ix->dbs[k], key, word);
+        ix->forms.insert(seen);
     }
 }
 
@@ -580,102 +608,46 @@ static Xapian::Document build_doc(const ps_docrec_t *r,
     return doc;
 }
 
-/* Whether TERM is worth suggesting as a spelling: an unprefixed word
- * (prefixes are upper case) of 3 to 32 bytes with no digit, hyphen or
- * dot. Numbers and compounds are never misspelt into, and each word Xapian
- * adds costs it a dozen n-gram entries: this keeps a sixth of the indexing
- * time away. */
-static bool plain_word(const std::string &term)
-{
-    if (term.size() < 3 || term.size() > 32 ||
-        (term[0] >= 'A' && term[0] <= 'Z'))
-        return false;
-    for (char c : term)
-        if ((c >= '0' && c <= '9') || c == '-' || c == '.' || c == ',')
-            return false;
-    return true;
-}
-
-/* Keeps Xapian's spelling table (the source of "did you mean")
- * counting each word once per document containing it. */
-static void update_spelling(ps_index_t *ix, const Xapian::Document &doc,
-                            bool add)
-{
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-        const std::string &term = *t;
-        if (!plain_word(term))
-            continue;
-        /* The spelling table lives in the first shard, the one Xapian
-         * consults when the shards are read side by side. A removal is of
-         * a committed document, whose words Xapian already counts. */
-        if (add)
-            ix->spelling[term]++;
-        else
-            ix->dbs[0].remove_spelling(term, 1);
-    }
-}
-
-/* Hands the spelling words counted since the last commit to Xapian. */
-static void flush_spelling(ps_index_t *ix)
-{
-    for (const auto &w : ix->spelling)
-        ix->dbs[0].add_spelling(w.first, w.second);
-    ix->spelling.clear();
-}
-
 /* Remembers the display name of every entity term, so facets can name
- * entities the gazetteer does not know without reading documents. */
+ * entities the gazetteer does not know without reading documents. Of the
+ * names an entity is met with, the least in byte order is kept: a choice
+ * that does not depend on the order of the documents, so indexes built
+ * apart from parts of a corpus name it as one index of it would (readers
+ * take the least of the shards' names too). */
 static void store_names(ps_index_t *ix, const ps_docrec_t *r)
 {
     std::string term;
     for (size_t i = 0; i < r->nentities; i++) {
         const ps_entity_t *e = &r->entities[i];
         term.assign(ps_entity_type_prefix(e->type)).append(e->id);
-        if (ix->named.insert(term).second)
-            set_metadata_all(ix, PS__META_NAME + term, e->name);
+        std::string key = PS__META_NAME + term;
+        if (key.size() > PS__MAX_META_KEY)
+            continue;
+        auto it = ix->named.find(term);
+        if (it == ix->named.end()) {
+            /* The name stored before this handle, if any, counts too. In a
+             * generation built aside there is none, and writer threads may
+             * own the shards. */
+            std::string old =
+                ix->aside ? std::string() : ix->dbs[0].get_metadata(key);
+            it = ix->named.emplace(term, old).first;
+        }
+        if (it->second.empty() || it->second.compare(e->name) > 0) {
+            it->second = e->name;
+            set_metadata_all(ix, key, e->name);
+        }
     }
 }
 
-/* Words learnt by learn_vocabulary() between two commits of the first
- * shard, which bounds the memory Xapian's pending spelling and synonym
- * changes take on a large vocabulary. */
+/* Stems recorded by learn_vocabulary() between two commits of a shard,
+ * which bounds the memory Xapian's pending metadata changes take on a
+ * large vocabulary. */
 const size_t VOCABULARY_BATCH = 100000;
 
-/* The stem the analyzer gives WORD (an indexed word) where it stands
- * alone, or "" when it is no word of its own (a compound whole). */
-static std::string stem_of(ps_analyzer_t *an, const std::string &word)
-{
-    /* Most words are plain lower-case letters, which the analyzer stems
-     * without more ado: skip analysing them again. */
-    bool letters = true;
-    for (char c : word)
-        letters &= c >= 'a' && c <= 'z';
-    if (letters) {
-        const char *stem;
-        size_t len;
-        if (ps_analyzer_stem(an, word.data(), word.size(), &stem, &len) != PS_OK)
-            throw std::bad_alloc();
-        return std::string(stem, len);
-    }
-    const ps_token_t *t;
-    size_t n;
-    ps_status_t st = ps_analyze(an, word.data(), word.size(), 0, &t, &n);
-    if (st == PS_ENOMEM)
-        throw std::bad_alloc();
-    for (size_t i = 0; st == PS_OK && i < n; i++)
-        if (!(t[i].flags & PS_TOK_COMPOUND) && t[i].term_len == word.size() &&
-            std::memcmp(t[i].term, word.data(), word.size()) == 0)
-            return std::string(t[i].stem, t[i].stem_len);
-    return std::string();
-}
-
-/* Fills the spelling and synonym tables of a generation built aside from
- * its vocabulary, in one pass once every document is in: each plain word
- * counts for spelling as many times as documents hold it (what adding them
- * document by document would give), and each word is recorded as a form of
- * its stem (record_forms()). Doing it per document cost a third of the
- * indexing time: a hash lookup per word read, and Xapian rewriting its
- * compressed spelling n-gram lists at every batch. */
+/* Fills the lists of each stem's words (record_forms()) of a generation
+ * built aside from each shard's vocabulary, in one pass once every
+ * document is in. Doing it per document cost a third of the indexing
+ * time: a hash lookup per word read and a metadata rewrite per new word. */
 static void learn_vocabulary(ps_index_t *ix)
 {
     ps_analyzer_t *an = nullptr;
@@ -683,30 +655,35 @@ static void learn_vocabulary(ps_index_t *ix)
         throw std::bad_alloc();
     std::unique_ptr<ps_analyzer_t, void (*)(ps_analyzer_t *)> guard(
         an, ps_analyzer_free);
-    Xapian::Database all;
-    for (auto &db : ix->dbs)
-        all.add_database(db);
-    Xapian::WritableDatabase &first = ix->dbs[0];
-    size_t batch = 0;
-    auto t = all.allterms_begin();
-    for (; t != all.allterms_end(); ++t) {
-        std::string word = *t;
-        /* Prefixed terms start with an upper-case letter: skip them all,
-         * to the plain words after 'Z' (lower case and non-ASCII). */
-        if (word[0] >= 'A' && word[0] <= 'Z') {
-            t.skip_to("[");
-            if (t == all.allterms_end())
-                break;
-            word = *t;
+    for (auto &db : ix->dbs) {
+        /* Words come in byte order, so each stem's list comes out sorted. */
+        std::map<std::string, std::string> lists;
+        for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+            std::string word = *t;
+            /* Prefixed terms start with an upper-case letter: skip them
+             * all, to the plain words after 'Z' (lower case, non-ASCII). */
+            if (word[0] >= 'A' && word[0] <= 'Z') {
+                t.skip_to("[");
+                if (t == db.allterms_end())
+                    break;
+                word = *t;
+            }
+            std::string stem = ps__stem_of(an, word);
+            if (stem.empty())
+                continue;
+            std::string &v = lists[stem];
+            v += (v.empty() ? "" : "\n") + word;
         }
-        if (plain_word(word))
-            first.add_spelling(word, t.get_termfreq());
-        std::string stem = stem_of(an, word);
-        if (!stem.empty())
-            first.add_synonym(PS__P_STEM + stem, word);
-        if (++batch == VOCABULARY_BATCH) {
-            ps__checkpoint(first);
-            batch = 0;
+        size_t batch = 0;
+        for (const auto &l : lists) {
+            std::string key = ps__forms_key(l.first);
+            if (key.size() > PS__MAX_META_KEY)
+                continue;
+            db.set_metadata(key, l.second);
+            if (++batch == VOCABULARY_BATCH) {
+                ps__checkpoint(db);
+                batch = 0;
+            }
         }
     }
 }
@@ -728,18 +705,11 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
         std::string idterm = ps__id_term(rec->path);
         size_t k = shard_index(ix, rec->path);
         Xapian::WritableDatabase &db = ix->dbs[k];
-        if (!ix->aside) {
-            Xapian::docid old = find_doc(db, idterm);
-            if (old)
-                update_spelling(ix, db.get_document(old), false);
-        }
         Xapian::Document doc = build_doc(rec, idterm);
         /* A generation built aside learns its words once, at the end
          * (learn_vocabulary()); an update learns those of its documents. */
-        if (!ix->aside) {
-            update_spelling(ix, doc, true);
-            record_forms(ix, rec->tokens, rec->ntokens);
-        }
+        if (!ix->aside)
+            record_forms(ix, k, rec->tokens, rec->ntokens);
         store_names(ix, rec);
         /* A generation built aside starts empty and sees each path once,
          * so it can skip the lookup replace_document() does. */
@@ -777,7 +747,6 @@ extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)
         Xapian::docid id = find_doc(db, idterm);
         if (!id)
             return PS_ENOTFOUND;
-        update_spelling(ix, db.get_document(id), false);
         db.delete_document(idterm);
         ix->known.erase(path);
         return PS_OK;
@@ -845,7 +814,6 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
             ix->writers.clear();
             learn_vocabulary(ix);
         }
-        flush_spelling(ix);
         for (auto &db : ix->dbs) {
             if (ix->in_txn)
                 db.commit_transaction();

@@ -23,6 +23,7 @@
 #include "psearch/search.h"
 #include "query.h"
 #include "shim.h"
+#include "vocab.h"
 
 namespace
 {
@@ -120,10 +121,27 @@ static bool same_file(const struct stat &a, const struct stat &b)
            a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
 }
 
-/* (Re)loads the gazetteer stored in the index when it changed. */
+/* KEY's metadata as the shards of D hold it: Xapian answers metadata from
+ * the first shard alone, so each is asked, and of differing values the
+ * least non-empty one in byte order is taken, which does not depend on the
+ * order of the shards. */
+static std::string shards_metadata(const ps_db_t *d, const std::string &key)
+{
+    std::string best;
+    for (const Xapian::Database &db : d->shards) {
+        std::string v = db.get_metadata(key);
+        if (!v.empty() && (best.empty() || v < best))
+            best.swap(v);
+    }
+    return best;
+}
+
+/* (Re)loads the gazetteer stored in the index when it changed. Indexes
+ * built apart are each given the gazetteer; should they differ (one node
+ * reindexed with a newer one), shards_metadata() picks one for all. */
 static void load_gazetteer(ps_db_t *d)
 {
-    std::string text = d->db.get_metadata(PS__META_GAZETTEER);
+    std::string text = shards_metadata(d, PS__META_GAZETTEER);
     if (d->gaz && text == d->gaz_text)
         return;
     ps_gazetteer_t *g = nullptr;
@@ -207,11 +225,13 @@ static void open_db(ps_db_t *d)
     Xapian::Database db;
     std::vector<std::string> missing;
     std::vector<Xapian::Database> shards;
+    std::vector<std::string> names;
     bool has_remote = false;
     for (const auto &l : lines) {
         has_remote |= l.first == "remote";
         try {
             shards.push_back(open_shard(d, l.first, l.second));
+            names.push_back(l.second);
             db.add_database(shards.back());
         } catch (const Xapian::NetworkError &e) {
             if (!d->opts.partial)
@@ -222,12 +242,17 @@ static void open_db(ps_db_t *d)
     }
     if (lines.empty() || missing.size() == lines.size())
         throw Xapian::NetworkError("no shard of the index answers");
-    std::string fmt = db.get_metadata(PS__META_FORMAT);
-    if (fmt != PS__FORMAT)
-        throw Xapian::DatabaseVersionError(
-            "index format '" + fmt +
-            "', this psearch reads '" PS__FORMAT
-            "'; rebuild it with psearch-index --full");
+    /* Every shard is checked: indexes built apart on several machines may
+     * not all have been rebuilt with the same psearch. */
+    for (size_t k = 0; k < shards.size(); k++) {
+        std::string fmt = shards[k].get_metadata(PS__META_FORMAT);
+        if (fmt != PS__FORMAT)
+            throw Xapian::DatabaseVersionError(
+                (shards.size() > 1 ? "shard " + names[k] + ": " : "") +
+                "index format '" + fmt +
+                "', this psearch reads '" PS__FORMAT
+                "'; rebuild it with psearch-index --full");
+    }
     d->db = db;
     d->stub_st = st;
     d->missing.swap(missing);
@@ -759,7 +784,7 @@ json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
             auto g = d->gaz_names.find(term);
             std::string name = g != d->gaz_names.end()
                                    ? g->second
-                                   : d->db.get_metadata(PS__META_NAME + term);
+                                   : shards_metadata(d, PS__META_NAME + term);
             if (name.empty())
                 name = id;
             jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
@@ -813,14 +838,15 @@ std::string canonical_spelling(ps_db_t *d, const std::string &typed,
                                                                     : sugg;
 }
 
-/* "Did you mean": each plain word replaced by Xapian's spelling suggestion
- * from the index's own vocabulary; empty when nothing changes. */
+/* "Did you mean": each plain word replaced by the nearest word of the
+ * index's own vocabulary (ps__spelling_suggestion()); empty when nothing
+ * changes. */
 std::string suggest(ps_db_t *d, const ps__parsed &p)
 {
     std::string out;
     bool changed = false;
     for (const std::string &w : p.words) {
-        std::string s = d->db.get_spelling_suggestion(w, 2);
+        std::string s = ps__spelling_suggestion(d->db, w);
         if (!s.empty())
             s = canonical_spelling(d, w, s);
         if (!s.empty() && s != w)
@@ -850,7 +876,7 @@ static Xapian::doccount check_at_least(ps_db_t *d, const Xapian::Query &q)
 json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
 {
     auto t0 = std::chrono::steady_clock::now();
-    ps__qctx ctx{d->an, d->gaz, &d->db};
+    ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards};
     ps__parsed p = ps__query_parse(ctx, o->query ? o->query : "");
     Xapian::Enquire enq(d->db);
     enq.set_query(p.query);
@@ -1075,7 +1101,7 @@ extern "C" ps_status_t ps_query_terms(ps_db_t *db, const char *text,
 {
     *out = nullptr;
     try {
-        ps__qctx ctx{db->an, db->gaz, &db->db};
+        ps__qctx ctx{db->an, db->gaz, &db->db, &db->shards};
         ps__parsed p = ps__query_parse(ctx, text);
         jref a(json_array());
         for (auto t = p.query.get_terms_begin(); t != p.query.get_terms_end();
