@@ -2,6 +2,7 @@
  * analysed articles and stores them, under a writer lock, either in place
  * inside one transaction or in a new generation built aside and switched
  * in atomically through the index's stub file. */
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -65,6 +66,12 @@ struct ps_index {
      * handle's own changes. */
     std::unordered_map<std::string, ps_filestat_t> known;
     bool known_loaded = false;
+    /* Building one shard of a shared index (ps_index_open_part()): its
+     * number PART of NPARTS, the folder it is written to and the folder
+     * the stub named for it before ("" for none); NPARTS is 0 otherwise. */
+    unsigned part = 0, nparts = 0;
+    std::string part_path, old_part_path;
+    int partlockfd = -1;
     /* "K\nword": words this handle has recorded in shard K's list of
      * its stem's words (see record_forms()). */
     std::unordered_set<std::string> forms;
@@ -89,7 +96,7 @@ static std::string shard_name(unsigned gen, unsigned shard, unsigned n)
  * shard from run to run. */
 static size_t shard_index(const ps_index_t *ix, const char *path)
 {
-    size_t n = ix->dbs.size();
+    size_t n = ix->nparts ? 1 : ix->dbs.size();
     return n == 1 ? 0 : XXH64(path, std::strlen(path), 0) % n;
 }
 
@@ -137,36 +144,53 @@ static void commit_all(ps_index_t *ix)
     drain_writers(ix);
 }
 
-/* Reads the stub ("auto db.N", or one "auto db.N/shard.K" line per
- * shard) and returns N, or 0 without one; *SHARDS is its line count. */
-static unsigned read_stub(const std::string &dir, unsigned *shards)
+/* The folders the stub names ("auto db.N", or one "auto db.N/shard.K"
+ * line per shard, whose generations may differ when shards were built by
+ * separate runs), in the stub's order; none without a stub. */
+static std::vector<std::string> stub_paths(const std::string &dir)
 {
-    *shards = 0;
+    std::vector<std::string> v;
     FILE *f = std::fopen((dir + "/" PS__STUB).c_str(), "r");
     if (!f)
-        return 0;
+        return v;
     char line[512];
-    unsigned gen = 0;
     while (std::fgets(line, sizeof line, f)) {
-        unsigned n;
-        if (std::sscanf(line, "auto " PS__GEN_PREFIX "%u", &n) == 1) {
-            gen = n;
-            (*shards)++;
-        }
+        std::string l(line);
+        l.erase(l.find_last_not_of(" \t\r\n") + 1);
+        if (l.compare(0, 5 + std::strlen(PS__GEN_PREFIX),
+                      "auto " PS__GEN_PREFIX) == 0)
+            v.push_back(l.substr(5));
     }
     std::fclose(f);
+    return v;
+}
+
+/* The generation number of a folder the stub names ("db.N/shard.K"). */
+static unsigned gen_of(const std::string &path)
+{
+    unsigned n = 0;
+    std::sscanf(path.c_str(), PS__GEN_PREFIX "%u", &n);
+    return n;
+}
+
+/* Reads the stub and returns the newest generation it names, or 0 without
+ * one; *SHARDS is its line count. */
+static unsigned read_stub(const std::string &dir, unsigned *shards)
+{
+    std::vector<std::string> paths = stub_paths(dir);
+    *shards = (unsigned)paths.size();
+    unsigned gen = 0;
+    for (const std::string &p : paths)
+        gen = std::max(gen, gen_of(p));
     return gen;
 }
 
-/* Points the stub at generation GEN: write a temporary file, flush it to
- * disk, rename it over the old stub and flush the directory, so a crash
- * leaves either the old stub or the new one, never a torn one. */
-static void write_stub(const std::string &dir, unsigned gen, unsigned shards)
+/* Replaces the stub with BODY: write a temporary file, flush it to disk,
+ * rename it over the old stub and flush the directory, so a crash leaves
+ * either the old stub or the new one, never a torn one. */
+static void replace_stub(const std::string &dir, const std::string &body)
 {
     std::string tmp = dir + "/" PS__STUB ".tmp";
-    std::string body;
-    for (unsigned k = 0; k < shards; k++)
-        body += "auto " + shard_name(gen, k, shards) + "\n";
     int fd =
         ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
@@ -188,16 +212,28 @@ static void write_stub(const std::string &dir, unsigned gen, unsigned shards)
     }
 }
 
+/* Points the stub at generation GEN. */
+static void write_stub(const std::string &dir, unsigned gen, unsigned shards)
+{
+    std::string body;
+    for (unsigned k = 0; k < shards; k++)
+        body += "auto " + shard_name(gen, k, shards) + "\n";
+    replace_stub(dir, body);
+}
+
 /* Removes generations the stub does not name: what a killed --full left
  * behind, or what a switch could not delete. Only a lock holder calls it. */
-static void remove_stale_gens(const std::string &dir, unsigned keep)
+static void remove_stale_gens(const std::string &dir)
 {
+    std::vector<std::string> keep;
+    for (const std::string &p : stub_paths(dir))
+        keep.push_back(gen_name(gen_of(p)));
     std::error_code ec;
     for (const auto &ent : fs::directory_iterator(dir, ec)) {
         std::string name = ent.path().filename().string();
         if (name.rfind(PS__GEN_PREFIX, 0) != 0)
             continue;
-        if (keep && name == gen_name(keep))
+        if (std::find(keep.begin(), keep.end(), name) != keep.end())
             continue;
         fs::remove_all(ent.path(), ec);
     }
@@ -255,7 +291,7 @@ static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
     setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_THRESHOLD, 0);
     unsigned live_shards;
     ix->live_gen = read_stub(ix->dir, &live_shards);
-    remove_stale_gens(ix->dir, ix->live_gen);
+    remove_stale_gens(ix->dir);
     if (!rebuild && ix->live_gen && shards && shards != live_shards)
         throw Xapian::InvalidArgumentError(
             "the index has " + std::to_string(live_shards) +
@@ -287,10 +323,8 @@ static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
         return;
     }
     ix->gen = ix->live_gen;
-    for (unsigned k = 0; k < live_shards; k++) {
-        ix->dbs.emplace_back(ix->dir + "/" +
-                                 shard_name(ix->gen, k, live_shards),
-                             Xapian::DB_OPEN);
+    for (const std::string &path : stub_paths(ix->dir)) {
+        ix->dbs.emplace_back(ix->dir + "/" + path, Xapian::DB_OPEN);
         std::string fmt = ix->dbs.back().get_metadata(PS__META_FORMAT);
         if (fmt != PS__FORMAT)
             throw Xapian::DatabaseVersionError(
@@ -303,6 +337,188 @@ static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
     for (auto &db : ix->dbs)
         db.begin_transaction(false);
     ix->in_txn = true;
+}
+
+/* The shard number of a folder the stub names: K of "db.N/shard.K", 0
+ * for an unsharded "db.N". */
+static unsigned shard_number(const std::string &path)
+{
+    size_t at = path.find("/" PS__SHARD_PREFIX);
+    return at == std::string::npos
+               ? 0
+               : (unsigned)std::strtoul(
+                     path.c_str() + at + 1 + std::strlen(PS__SHARD_PREFIX),
+                     nullptr, 10);
+}
+
+/* Takes an flock() on PATH without waiting, keeping the descriptor in
+ * *FD; EXCLUSIVE or shared. */
+static ps_status_t lock_file(ps_index_t *ix, const std::string &path, int *fd,
+                             bool exclusive)
+{
+    *fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*fd < 0) {
+        ix->errmsg = "cannot open " + path + ": " + std::strerror(errno);
+        return PS_EIO;
+    }
+    if (::flock(*fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+        return PS_OK;
+    int err = errno;
+    if (err == EWOULDBLOCK) {
+        ix->errmsg = "another writer holds " + path;
+        return PS_ELOCKED;
+    }
+    ix->errmsg = "cannot lock " + path + ": " + std::strerror(err);
+    return PS_EIO;
+}
+
+/* Opens shard PART of an index of NPARTS shards for a writer of that shard
+ * alone. Writers of different shards run at once (on several machines
+ * sharing the index's storage): each holds the writers' lock shared, which
+ * keeps out a writer of the whole index, and a lock of its own shard. */
+static void open_part(ps_index_t *ix, bool rebuild, unsigned nparts,
+                      unsigned part)
+{
+    setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_THRESHOLD, 0);
+    ix->nparts = nparts;
+    ix->part = part;
+    std::string mine;
+    unsigned newest = 0;
+    for (const std::string &p : stub_paths(ix->dir)) {
+        if (p.find("/" PS__SHARD_PREFIX) == std::string::npos ||
+            shard_number(p) >= nparts)
+            throw Xapian::InvalidArgumentError(
+                "the index is not one of " + std::to_string(nparts) +
+                " shards (its stub names " + p +
+                "); rebuild it with --shards " + std::to_string(nparts) +
+                " --full");
+        if (shard_number(p) == part)
+            mine = p;
+        newest = std::max(newest, gen_of(p));
+    }
+    if (!rebuild && !mine.empty()) {
+        ix->part_path = mine;
+        ix->gen = ix->live_gen = gen_of(mine);
+        ix->dbs.emplace_back(ix->dir + "/" + mine, Xapian::DB_OPEN);
+        Xapian::WritableDatabase &db = ix->dbs.back();
+        if (db.get_metadata(PS__META_FORMAT) != PS__FORMAT)
+            throw Xapian::DatabaseVersionError(
+                "index format '" + db.get_metadata(PS__META_FORMAT) +
+                "', this psearch writes '" PS__FORMAT "'; rebuild it with "
+                "--full");
+        if (db.get_metadata(PS__META_SHARDS) != std::to_string(nparts))
+            throw Xapian::InvalidArgumentError(
+                "the index has " + db.get_metadata(PS__META_SHARDS) +
+                " shard(s); changing that needs a rebuild with --full");
+        db.begin_transaction(false);
+        ix->in_txn = true;
+        return;
+    }
+    /* A new folder in a generation of its own: writers of other shards may
+     * be building theirs beside it, and two that pick the same number use
+     * different folders in it. */
+    ix->old_part_path = mine;
+    ix->gen = std::max(newest, highest_gen(ix->dir)) + 1;
+    fs::create_directories(ix->dir + "/" + gen_name(ix->gen));
+    ix->part_path =
+        gen_name(ix->gen) + "/" PS__SHARD_PREFIX + std::to_string(part);
+    ix->dbs.emplace_back(ix->dir + "/" + ix->part_path,
+                         Xapian::DB_CREATE_OR_OVERWRITE |
+                             Xapian::DB_BACKEND_GLASS);
+    ix->aside = true;
+    ix->dbs.back().begin_transaction(false);
+    ix->in_txn = true;
+    set_metadata_all(ix, PS__META_FORMAT, PS__FORMAT);
+    set_metadata_all(ix, PS__META_SHARDS, std::to_string(nparts));
+}
+
+/* Names the shard built aside in the stub in place of the folder it had,
+ * under a lock of the stub's own, since writers of other shards may switch
+ * theirs at the same moment; then removes the old folder. The stub lists
+ * the shards in order, and only those built so far. */
+static void switch_part(ps_index_t *ix)
+{
+    std::string lock = ix->dir + "/" PS__STUB ".lock";
+    int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || ::flock(fd, LOCK_EX) != 0) {
+        int err = errno;
+        if (fd >= 0)
+            ::close(fd);
+        throw Xapian::DatabaseError("cannot lock " + lock, err);
+    }
+    try {
+        std::map<unsigned, std::string> lines;
+        for (const std::string &p : stub_paths(ix->dir))
+            lines[shard_number(p)] = p;
+        lines[ix->part] = ix->part_path;
+        std::string body;
+        for (const auto &l : lines)
+            body += "auto " + l.second + "\n";
+        replace_stub(ix->dir, body);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+    if (!ix->old_part_path.empty()) {
+        std::error_code ec;
+        fs::remove_all(ix->dir + "/" + ix->old_part_path, ec);
+        /* Removes the old generation's folder once no shard is left in it. */
+        fs::remove(ix->dir + "/" + gen_name(gen_of(ix->old_part_path)), ec);
+    }
+}
+
+extern "C" ps_status_t ps_index_open_part(const char *dir, unsigned flags,
+                                          unsigned shards, unsigned shard,
+                                          ps_index_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (shards < 2 || shard >= shards) {
+        if (errmsg)
+            *errmsg = ps__strdup("--shard K needs --shards N with N >= 2 and "
+                                 "K < N");
+        return PS_EINVAL;
+    }
+    ps_index_t *ix = new (std::nothrow) ps_index_t;
+    if (!ix)
+        return PS_ENOMEM;
+    ps_status_t st = PS_OK;
+    try {
+        ix->dir = dir;
+        std::error_code ec;
+        fs::create_directories(ix->dir, ec);
+        if (ec) {
+            ix->errmsg = "cannot create " + ix->dir + ": " + ec.message();
+            st = PS_EIO;
+        } else {
+            st = lock_file(ix, ix->dir + "/" PS__LOCK, &ix->lockfd, false);
+            if (st == PS_OK)
+                st = lock_file(ix,
+                               ix->dir + "/" PS__LOCK "." +
+                                   std::to_string(shard),
+                               &ix->partlockfd, true);
+        }
+        if (st == PS_OK)
+            open_part(ix, flags & PS_INDEX_REBUILD, shards, shard);
+    } catch (...) {
+        st = ps__fail(ix->errmsg, dir);
+    }
+    if (st != PS_OK) {
+        if (errmsg)
+            *errmsg = ps__strdup(ix->errmsg);
+        ps_index_close(ix);
+        return st;
+    }
+    *out = ix;
+    return PS_OK;
+}
+
+extern "C" int ps_index_owns(const ps_index_t *ix, const char *path)
+{
+    return !ix->nparts ||
+           XXH64(path, std::strlen(path), 0) % ix->nparts == ix->part;
 }
 
 extern "C" ps_status_t ps_index_open(const char *dir, unsigned flags,
@@ -824,15 +1040,15 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
             /* The new generation is complete on disk: point the stub at it,
              * then drop the old one. Readers holding the old one open keep
              * reading their copy until they reopen. */
-            write_stub(ix->dir, ix->gen, (unsigned)ix->dbs.size());
-            unsigned old = ix->live_gen;
+            if (ix->nparts) {
+                switch_part(ix);
+            } else {
+                write_stub(ix->dir, ix->gen, (unsigned)ix->dbs.size());
+                remove_stale_gens(ix->dir);
+            }
             ix->live_gen = ix->gen;
             ix->aside = false;
             ix->pending = 0;
-            if (old) {
-                std::error_code ec;
-                fs::remove_all(ix->dir + "/" + gen_name(old), ec);
-            }
         }
         for (auto &db : ix->dbs)
             db.begin_transaction(false);
@@ -864,12 +1080,16 @@ extern "C" void ps_index_close(ps_index_t *ix)
     try {
         if (ix->aside && ix->gen) {
             std::error_code ec;
-            fs::remove_all(ix->dir + "/" + gen_name(ix->gen), ec);
+            fs::remove_all(ix->dir + "/" + (ix->nparts ? ix->part_path
+                                                       : gen_name(ix->gen)),
+                           ec);
         }
     } catch (...) {
         /* The next writer removes a generation left behind. */
     }
     if (ix->lockfd >= 0)
         ::close(ix->lockfd);
+    if (ix->partlockfd >= 0)
+        ::close(ix->partlockfd);
     delete ix;
 }
