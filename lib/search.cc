@@ -105,6 +105,8 @@ struct ps_db {
     std::vector<std::string> missing;     /* shards left out (partial mode) */
     std::vector<Xapian::Database> shards; /* what db is made of */
     bool has_remote = false;              /* a shard is served remotely */
+    /* Paths that more than one shard holds (see find_duplicates()). */
+    std::vector<std::string> duplicates;
     std::chrono::steady_clock::time_point missing_since;
 
     ~ps_db()
@@ -197,6 +199,34 @@ static Xapian::Database open_shard(const ps_db_t *d, const std::string &kind,
                                        arg + "'");
 }
 
+/* The most paths held twice that an answer names. */
+const size_t MAX_DUPLICATES = 10;
+
+/* Paths that more than one shard of DB holds. A psearch-index run puts
+ * each path in one shard by a hash, but indexes built apart (one per
+ * node, listed in a stub by hand) may each hold a file of the same path:
+ * its id term then has more than one document. Answers name such paths
+ * rather than silently show one article twice or merge two. Reads every
+ * id term once, at open: for a remote shard, its list of paths crosses
+ * the network. */
+static std::vector<std::string> find_duplicates(const Xapian::Database &db)
+{
+    std::vector<std::string> v;
+    for (auto t = db.allterms_begin(PS__P_ID);
+         t != db.allterms_end(PS__P_ID) && v.size() < MAX_DUPLICATES; ++t) {
+        if (t.get_termfreq() < 2)
+            continue;
+        const std::string &term = *t;
+        if (term.size() > 1 && term[1] == '#') {
+            Xapian::PostingIterator p = db.postlist_begin(term);
+            v.push_back(db.get_document(*p).get_value(PS__V_PATH));
+        } else {
+            v.push_back(term.substr(1));
+        }
+    }
+    return v;
+}
+
 /* Opens the shards the stub lists, side by side in one Database: Xapian
  * then ranks across them with shared statistics, as one index. */
 static void open_db(ps_db_t *d)
@@ -226,9 +256,11 @@ static void open_db(ps_db_t *d)
     std::vector<std::string> missing;
     std::vector<Xapian::Database> shards;
     std::vector<std::string> names;
-    bool has_remote = false;
+    bool has_remote = false, assembled = false;
     for (const auto &l : lines) {
         has_remote |= l.first == "remote";
+        /* A stub written by hand: remotes, or folders named in full. */
+        assembled |= l.first == "remote" || l.second[0] == '/';
         try {
             shards.push_back(open_shard(d, l.first, l.second));
             names.push_back(l.second);
@@ -253,6 +285,9 @@ static void open_db(ps_db_t *d)
                 "', this psearch reads '" PS__FORMAT
                 "'; rebuild it with psearch-index --full");
     }
+    d->duplicates = shards.size() > 1 && assembled
+                        ? find_duplicates(db)
+                        : std::vector<std::string>();
     d->db = db;
     d->stub_st = st;
     d->missing.swap(missing);
@@ -916,6 +951,12 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
         std::string s = suggest(d, p);
         if (!s.empty())
             jset(out.j, "suggestion", json_string(s.c_str()));
+    }
+    if (!d->duplicates.empty()) {
+        json_t *a = jnew(json_array());
+        jset(out.j, "duplicate_paths", a);
+        for (const std::string &s : d->duplicates)
+            jpush(a, jstr(s.data(), s.size()));
     }
     if (!d->missing.empty()) {
         jset(out.j, "partial", json_true());

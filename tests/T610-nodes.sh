@@ -101,6 +101,17 @@ test_expect_success 'three processes build one shard each, at the same time' '
     diff "$TMP/whole.txt" "$TMP/shared.txt"
 '
 
+test_expect_success 'two nodes holding the same paths: answers name them' '
+    "$BIN/psearch-index" --index "$TMP/node3" --include "${PARTS[0]}" "$C"
+    printf "remote 127.0.0.1:%s\nauto %s\n" "${PORT[0]}" "$TMP/node3" \
+        > "$Q/XAPIANDB"
+    "$BIN/psearch" --direct --index "$Q" --json Macron > "$TMP/out" 2> "$TMP/err"
+    grep -q "warning: paths indexed by more than one shard: $C/000_" "$TMP/err"
+    tail -1 "$TMP/out" | grep -q "\"duplicate_paths\":\[\"$C/000_"
+    # One index of its own, or its own shards, never warns.
+    "$BIN/psearch" --direct --index "$TMP/shared" Macron 2>&1 >/dev/null |
+        lacks "more than one"
+'
 test_expect_success 'a node that is down: an error naming it, within the timeout' '
     kill "$(cat "$TMP/pids/tcpsrv1")"; rm -f "$TMP/pids/tcpsrv1"; sleep 0.2
     printf "remote 127.0.0.1:%s\n" "${PORT[0]}" "${PORT[1]}" "${PORT[2]}" \
