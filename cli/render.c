@@ -643,6 +643,17 @@ int render_result(const json_t *res, const render_opts_t *o, FILE *out,
             fprintf(err, " %s", json_string_value(m));
         putc('\n', err);
     }
+    /* Nodes indexed apart that hold files of the same path. */
+    json_t *dups = json_object_get(res, "duplicate_paths");
+    if (json_array_size(dups)) {
+        fprintf(err, "psearch: warning: paths indexed by more than one "
+                     "shard:");
+        size_t k;
+        json_t *m;
+        json_array_foreach (dups, k, m)
+            fprintf(err, " %s", json_string_value(m));
+        putc('\n', err);
+    }
     const char *sugg = json_string_value(json_object_get(res, "suggestion"));
     if (int_of(res, "total") == 0 && sugg && sugg[0])
         fprintf(err, "Did you mean: %s?\n", sugg);
