@@ -12,7 +12,8 @@
 #   roff (a file whose name ends in a digit): lines between .EX and .EE,
 #             unescaped; Vim help: lines starting with :Psearch.
 # Lines that show a syntax rather than an example (QUERY, [options], an
-# ellipsis) are skipped.
+# ellipsis), and examples of another machine's index (an absolute --index),
+# are skipped.
 function unroff(s) {
     gsub(/\\\(aq/, "'", s); gsub(/\\\(dq/, "\"", s); gsub(/\\\(ti/, "~", s)
     gsub(/\\-/, "-", s); gsub(/\\e/, "\\", s); gsub(/\\&/, "", s)
@@ -45,6 +46,10 @@ function code(s, where,    cmd, want) {
     sub(/[ \t]+#[ \t].*$/, "", cmd)
     sub(/[ \t]+$/, "", cmd)
     if (cmd ~ /QUERY|\[options\]|\.\.\.|…/)
+        return
+    # An example that names an index by an absolute path (`--index
+    # /var/lib/psearch/nodes`) shows another machine's setup, not corpus/.
+    if (cmd ~ /--index[ =]\//)
         return
     # An option named in the text (`psearch --direct`), with no query.
     if (cmd ~ /^(bin\/)?psearch( -[^ ]*)*$/)
