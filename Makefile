@@ -141,6 +141,7 @@ clean:
 # Each area keeps its own rules in a fragment, so work on one does not
 # touch the others: installation, benchmarks, fuzzing. A fragment may add
 # to DEB_PKGS.
--include contrib/install.mk tests/bench/bench.mk tests/fuzz/fuzz.mk
+-include contrib/install.mk tests/bench/bench.mk tests/fuzz/fuzz.mk \
+         tests/relevance/relevance.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
