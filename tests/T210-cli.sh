@@ -66,7 +66,22 @@ test_expect_success 'exit 0 when something matches' '
     assert_exit 0 psd Rubio
 '
 test_expect_success 'exit 1 when nothing matches' '
-    assert_exit 1 psd Rubio Kallas
+    assert_exit 1 psd Rubio AND Kallas
+    assert_exit 1 psd Zelenskey
+'
+test_expect_success 'the relaxed form answers when no article has every word' '
+    psd --json Rubio Kallas >"$TMP/relaxed.json" 2>"$TMP/relaxed.err"
+    assert_eq "$(tail -1 "$TMP/relaxed.json" | "$TOOLS/json_get" .relaxed)" \
+        true
+    assert_eq "$(grep -c "^psearch: relaxed: " "$TMP/relaxed.err")" 1
+    psd --json Rubio >"$TMP/strict.json" 2>"$TMP/strict.err"
+    assert_eq "$(tail -1 "$TMP/strict.json" | "$TOOLS/json_get" .relaxed)" \
+        "<missing>"
+    lacks relaxed <"$TMP/strict.err"
+'
+test_expect_success 'a question mark asks for the relaxed form' '
+    psd --json "Rubio Geneva?" >"$TMP/q.json" 2>"$TMP/q.err"
+    assert_eq "$(tail -1 "$TMP/q.json" | "$TOOLS/json_get" .relaxed)" true
 '
 test_expect_success 'exit 2 for a malformed query' '
     assert_exit 2 psd "\"closer"

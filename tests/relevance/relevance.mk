@@ -21,10 +21,14 @@ REL_SETS  ?= time scifact-train
 
 .PHONY: relevance
 
-relevance: all $(B)/tests/releval
+relevance: all $(B)/tests/releval $(B)/relevance-tools/relrun
 	@missing=$$(for p in xapian-omega python3-xapian sqlite3; do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q 'install ok installed' || echo $$p; done); \
 	[ -z "$$missing" ] || { echo "relevance: run make deps first"; exit 1; }
 	/usr/bin/python3 tests/relevance/relevance.py $(REL_DATA) $(REL_DIR) \
 	    $(REL_OUT) $(REL_SETS)
+
+$(B)/relevance-tools/relrun: tests/relevance/relrun.c $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(LIBS) -lstdc++

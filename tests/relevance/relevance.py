@@ -12,9 +12,8 @@
 #
 # DATA is ../shared/data/relevance, WORK a scratch directory (the converted
 # documents and the indexes: never committed), OUT the Markdown written.
-# Environment: PSEARCH_ARGS adds arguments to every psearch run (for trying
-# a form by hand, e.g. PSEARCH_ARGS=--strict), REL_SYSTEMS limits the
-# systems run (space separated: psearch omindex xapian fts5).
+# Environment: REL_SYSTEMS limits the systems run (space separated:
+# psearch omindex xapian fts5).
 import concurrent.futures
 import datetime
 import json
@@ -33,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, "bin")
 RELEVAL = os.path.join(ROOT, "build", "tests", "releval")
+RELRUN = os.path.join(ROOT, "build", "relevance-tools", "relrun")
 DEPTH = 1000  # results kept per query, as trec_eval's usual cut-off
 
 
@@ -116,36 +116,32 @@ def doc_id(path):
 
 
 def run_psearch(work, docdir, queries, log):
+    """psearch-index, then every query in psearch's default form: relrun
+    makes the library call psearch makes, asking only for ranked paths (a
+    thousand whole results per query would cost a second each). The first
+    queries also go through psearch itself, whose top 10 must agree."""
     idx = os.path.join(work, "psearch.idx")
     shutil.rmtree(idx, ignore_errors=True)
     subprocess.run([os.path.join(BIN, "psearch-index"), "--index", idx,
                     "--no-progress", "-q", docdir], check=True)
-    extra = os.environ.get("PSEARCH_ARGS", "").split()
-    relaxed = [0]
-
-    def one(q):
-        qid, text = q
-        t0 = time.monotonic()
-        p = subprocess.run([os.path.join(BIN, "psearch"), "--index", idx,
-                            "--direct", "--json", "--limit", str(DEPTH),
-                            "--max-hits", "1"] + extra + ["--", text],
+    p = subprocess.run([RELRUN, idx, str(DEPTH)], check=True,
+                       capture_output=True, text=True,
+                       input="".join(f"{q}\t{t}\n" for q, t in queries))
+    ranked = {}
+    for line in p.stdout.splitlines():
+        f = line.split()
+        ranked.setdefault(f[0], []).append(f[2])
+    for qid, text in queries[:5]:
+        c = subprocess.run([os.path.join(BIN, "psearch"), "--index", idx,
+                            "--direct", "--json", "--", text],
                            capture_output=True, text=True)
-        dt = time.monotonic() - t0
-        if p.returncode > 1:
-            log(f"psearch failed on query {qid}: {p.stderr.strip()}")
-        out = []
-        for line in p.stdout.splitlines():
-            o = json.loads(line)
-            if "path" in o:
-                out.append(doc_id(o["path"]))
-            elif o.get("relaxed"):
-                relaxed[0] += 1
-        return qid, out, dt
-
-    with concurrent.futures.ThreadPoolExecutor(2) as ex:
-        res = list(ex.map(one, queries))
-    note = f"{relaxed[0]} of {len(queries)} answered relaxed"
-    return [(qid, out) for qid, out, _ in res], note
+        top = [doc_id(json.loads(x)["path"]) for x in c.stdout.splitlines()
+               if '"path"' in x]
+        if top != ranked.get(qid, [])[:10]:
+            log(f"psearch and relrun disagree on query {qid}")
+            sys.exit(1)
+    note = p.stderr.strip().split(": ", 1)[-1]
+    return [(q, ranked.get(q, [])) for q, _ in queries], note
 
 
 def run_omindex(work, docdir, queries, log):
@@ -292,8 +288,10 @@ def write_md(path, rows, sets):
              "line its title, a blank line, its text), indexed by each "
              "system, and every judged query is run as a user would type it "
              "(lower case, punctuation dropped: `tests/relevance/relevance.py`"
-             " `typed()`). psearch runs in its default form "
-             "(`psearch --direct --json --limit 1000 -- WORDS`). The runs "
+             " `typed()`). psearch runs in its default form, through the "
+             "library call psearch makes, asking for the ranked paths only "
+             "(`tests/relevance/relrun.c`; the first queries are checked "
+             "against `psearch --direct` itself). The runs "
              "are scored by the project's own evaluator "
              "(`build/tests/releval`, checked against a hand-computed "
              "example by tests/T230-releval.sh): MAP over the first 1000 "

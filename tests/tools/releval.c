@@ -221,8 +221,8 @@ int main(int argc, char **argv)
         if (any) {
             struct measures m = score(j + a, b - a, r + ri, re - ri);
             if (per_query)
-                printf("%s %.4f %.4f %.4f %.4f\n", j[a].query, m.ap,
-                       m.ndcg10, m.p10, m.r100);
+                printf("%s %.4f %.4f %.4f %.4f\n", j[a].query, m.ap, m.ndcg10,
+                       m.p10, m.r100);
             sum.ap += m.ap;
             sum.ndcg10 += m.ndcg10;
             sum.p10 += m.p10;
