@@ -643,6 +643,17 @@ int render_result(const json_t *res, const render_opts_t *o, FILE *out,
             fprintf(err, " %s", json_string_value(m));
         putc('\n', err);
     }
+    /* Nodes indexed apart that hold files of the same path. */
+    json_t *dups = json_object_get(res, "duplicate_paths");
+    if (json_array_size(dups)) {
+        fprintf(err, "psearch: warning: paths indexed by more than one "
+                     "shard:");
+        size_t k;
+        json_t *m;
+        json_array_foreach (dups, k, m)
+            fprintf(err, " %s", json_string_value(m));
+        putc('\n', err);
+    }
     /* The relaxed form answered: say so, and how to ask for every word. */
     int relaxed = json_is_true(json_object_get(res, "relaxed"));
     if (relaxed)

@@ -1,7 +1,8 @@
 # contrib/install.mk: `make install` and `make uninstall`, included by the
 # main Makefile. Installs the programs, their man pages, bash completion,
 # the Neovim plugin, the default gazetteer, the nightly reindex job with its
-# systemd units (system and per-user), an example crontab line and the
+# systemd units (system and per-user), the xapian-tcpsrv unit of a node of a
+# distributed psearch, an example crontab line and the
 # example configuration. PREFIX (default /usr/local) and DESTDIR as usual;
 # every directory below may be overridden on the command line.
 #
@@ -33,6 +34,9 @@ DEB_PKGS += groff-base man-db mandoc
 PS_MAN1     := psearch.1 psearch-index.1
 PS_MAN8     := psearchd.8 psearch-reindex.8
 PS_UNITS    := psearchd.service psearch-reindex.service psearch-reindex.timer
+# A node of a distributed psearch serves its index with xapian-tcpsrv: a
+# system service only.
+PS_SYSTEM_UNITS := psearch-tcpsrv.service
 PS_COMPS    := psearch psearch-index psearchd
 PS_CONF     := $(SYSCONFDIR)/psearch/psearch.conf
 PS_NVIM_SRC := $(if $(wildcard contrib/nvim),$(shell cd contrib/nvim && \
@@ -48,6 +52,7 @@ PS_INSTALLED = \
     $(PS_MAN1:%=$(MANDIR)/man1/%) $(PS_MAN8:%=$(MANDIR)/man8/%) \
     $(LIBEXECDIR)/psearch-reindex $(LIBEXECDIR)/libpsearch-engine.so \
     $(PS_UNITS:%=$(SYSTEMDUNITDIR)/%) $(PS_UNITS:%=$(SYSTEMDUSERUNITDIR)/%) \
+    $(PS_SYSTEM_UNITS:%=$(SYSTEMDUNITDIR)/%) \
     $(DOCDIR)/examples/psearch.conf $(DOCDIR)/examples/psearch.cron \
     $(PS_SHAREDIR)/entities.tsv \
     $(PS_COMPS:%=$(BASHCOMPDIR)/%) \
@@ -95,6 +100,7 @@ install: install-check-prefix
 	@$(call ps_subst_install,755,contrib/cron/psearch-reindex,$(LIBEXECDIR)/psearch-reindex)
 	@$(foreach f,$(PS_UNITS),$(call ps_subst_install,644,contrib/systemd/$(f),$(SYSTEMDUNITDIR)/$(f)) && ) true
 	@$(foreach f,$(PS_UNITS),$(call ps_subst_install,644,contrib/systemd/user/$(f),$(SYSTEMDUSERUNITDIR)/$(f)) && ) true
+	@$(foreach f,$(PS_SYSTEM_UNITS),$(call ps_subst_install,644,contrib/systemd/$(f),$(SYSTEMDUNITDIR)/$(f)) && ) true
 	install -D -m 644 contrib/cron/psearch.conf "$(DESTDIR)$(DOCDIR)/examples/psearch.conf"
 	@$(call ps_subst_install,644,contrib/cron/psearch.cron,$(DOCDIR)/examples/psearch.cron)
 	@if [ -e "$(DESTDIR)$(PS_CONF)" ]; then \

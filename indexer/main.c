@@ -45,6 +45,7 @@ typedef struct options {
     size_t max_size;
     unsigned jobs;
     unsigned shards; /* 0: keep the index's */
+    int shard;       /* -1: every shard; else build only this one */
     int full, stats, quiet, verbose, progress;
 } options_t;
 
@@ -78,6 +79,10 @@ static void usage(FILE *f)
         "      --shards N        split the index into N Xapian databases by a hash\n"
         "                        of each path (1 to 64; default: as the index has,\n"
         "                        1 for a new one; changing it needs --full)\n"
+        "      --shard K         with --shards N: build only shard K (0 to N-1),\n"
+        "                        so N machines sharing the index's storage each\n"
+        "                        build one shard at the same time; --full then\n"
+        "                        rebuilds shard K alone\n"
         "      --max-size SIZE   skip files larger than SIZE bytes (suffix K, M or\n"
         "                        G; default 16M)\n"
         "  -s, --stats           print one summary line: added, updated, removed,\n"
@@ -137,7 +142,8 @@ static int parse_args(int argc, char **argv, options_t *o)
         OPT_EXCLUDE,
         OPT_MAX_SIZE,
         OPT_NO_PROGRESS,
-        OPT_SHARDS
+        OPT_SHARDS,
+        OPT_SHARD,
     };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'},
@@ -148,6 +154,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         {"max-size", required_argument, 0, OPT_MAX_SIZE},
         {"jobs", required_argument, 0, 'j'},
         {"shards", required_argument, 0, OPT_SHARDS},
+        {"shard", required_argument, 0, OPT_SHARD},
         {"stats", no_argument, 0, 's'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
@@ -161,6 +168,7 @@ static int parse_args(int argc, char **argv, options_t *o)
     /* One core stays with the main thread, which writes to Xapian. */
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = cores > 2 ? (unsigned)(cores > 17 ? 16 : cores - 1) : 1;
+    o->shard = -1;
     o->progress = 1;
     int c;
     while ((c = getopt_long(argc, argv, "i:fe:j:sqvhV", longopts, NULL)) !=
@@ -204,6 +212,16 @@ static int parse_args(int argc, char **argv, options_t *o)
             o->shards = (unsigned)n;
             break;
         }
+        case OPT_SHARD: {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || n > 63) {
+                fprintf(stderr, "psearch-index: --shard takes 0 to 63\n");
+                return -1;
+            }
+            o->shard = (int)n;
+            break;
+        }
         case OPT_NO_PROGRESS:
             o->progress = 0;
             break;
@@ -231,6 +249,11 @@ static int parse_args(int argc, char **argv, options_t *o)
             fprintf(stderr, "Try 'psearch-index --help'.\n");
             return -1;
         }
+    }
+    if (o->shard >= 0 && (o->shards < 2 || (unsigned)o->shard >= o->shards)) {
+        fprintf(stderr, "psearch-index: --shard K needs --shards N, with "
+                        "N at least 2 and K less than N\n");
+        return -1;
     }
     if (optind >= argc) {
         fprintf(stderr, "psearch-index: no CORPUS_DIR given\n"
@@ -301,6 +324,9 @@ static int queue_file(run_t *r, pipeline_t *p, const walk_file_t *f)
 {
     ps_filestat_t old;
     int known = 0;
+    /* Another shard's file, when building one shard of several. */
+    if (!ps_index_owns(r->ix, f->path))
+        return 0;
     if (!ps_index_rebuilding(r->ix)) {
         ps_status_t st = ps_index_stat(r->ix, f->path, &old);
         if (st == PS_OK)
@@ -539,8 +565,10 @@ int main(int argc, char **argv)
     r.c.errors = walk_errors;
 
     char *ierr = NULL;
-    st = ps_index_open(index_dir, o.full ? PS_INDEX_REBUILD : 0, o.shards,
-                       &r.ix, &ierr);
+    unsigned flags = o.full ? PS_INDEX_REBUILD : 0;
+    st = o.shard >= 0 ? ps_index_open_part(index_dir, flags, o.shards,
+                                           (unsigned)o.shard, &r.ix, &ierr)
+                      : ps_index_open(index_dir, flags, o.shards, &r.ix, &ierr);
     if (st != PS_OK) {
         fprintf(stderr, "psearch-index: %s: %s\n", ps_status_str(st),
                 ierr ? ierr : index_dir);

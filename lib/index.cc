@@ -2,11 +2,13 @@
  * analysed articles and stores them, under a writer lock, either in place
  * inside one transaction or in a new generation built aside and switched
  * in atomically through the index's stub file. */
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -28,6 +30,7 @@
 #include "psearch/index.h"
 #include "shardw.h"
 #include "shim.h"
+#include "vocab.h"
 
 namespace fs = std::filesystem;
 
@@ -53,8 +56,8 @@ struct ps_index {
     bool aside = false;    /* building a generation readers cannot see */
     bool in_txn = false;
     size_t pending = 0; /* bytes of text since the last commit */
-    /* Entity names already stored by this handle. */
-    std::unordered_set<std::string> named;
+    /* Entity names this handle has stored, by entity term. */
+    std::unordered_map<std::string, std::string> named;
     /* A rebuild of several shards writes each on its own thread; empty
      * otherwise. While they run, only they touch dbs. */
     std::vector<std::unique_ptr<ps__shard_writer>> writers;
@@ -63,12 +66,15 @@ struct ps_index {
      * handle's own changes. */
     std::unordered_map<std::string, ps_filestat_t> known;
     bool known_loaded = false;
-    /* Words whose stem this handle has recorded (see record_forms()). */
+    /* Building one shard of a shared index (ps_index_open_part()): its
+     * number PART of NPARTS, the folder it is written to and the folder
+     * the stub named for it before ("" for none); NPARTS is 0 otherwise. */
+    unsigned part = 0, nparts = 0;
+    std::string part_path, old_part_path;
+    int partlockfd = -1;
+    /* "K\nword": words this handle has recorded in shard K's list of
+     * its stem's words (see record_forms()). */
     std::unordered_set<std::string> forms;
-    /* Spelling words added since the last commit, with how many documents
-     * added each: Xapian is told once per word and batch (flush_spelling()),
-     * not once per word and document. */
-    std::unordered_map<std::string, Xapian::termcount> spelling;
 };
 
 static std::string gen_name(unsigned gen)
@@ -90,7 +96,7 @@ static std::string shard_name(unsigned gen, unsigned shard, unsigned n)
  * shard from run to run. */
 static size_t shard_index(const ps_index_t *ix, const char *path)
 {
-    size_t n = ix->dbs.size();
+    size_t n = ix->nparts ? 1 : ix->dbs.size();
     return n == 1 ? 0 : XXH64(path, std::strlen(path), 0) % n;
 }
 
@@ -138,36 +144,53 @@ static void commit_all(ps_index_t *ix)
     drain_writers(ix);
 }
 
-/* Reads the stub ("auto db.N", or one "auto db.N/shard.K" line per
- * shard) and returns N, or 0 without one; *SHARDS is its line count. */
-static unsigned read_stub(const std::string &dir, unsigned *shards)
+/* The folders the stub names ("auto db.N", or one "auto db.N/shard.K"
+ * line per shard, whose generations may differ when shards were built by
+ * separate runs), in the stub's order; none without a stub. */
+static std::vector<std::string> stub_paths(const std::string &dir)
 {
-    *shards = 0;
+    std::vector<std::string> v;
     FILE *f = std::fopen((dir + "/" PS__STUB).c_str(), "r");
     if (!f)
-        return 0;
+        return v;
     char line[512];
-    unsigned gen = 0;
     while (std::fgets(line, sizeof line, f)) {
-        unsigned n;
-        if (std::sscanf(line, "auto " PS__GEN_PREFIX "%u", &n) == 1) {
-            gen = n;
-            (*shards)++;
-        }
+        std::string l(line);
+        l.erase(l.find_last_not_of(" \t\r\n") + 1);
+        if (l.compare(0, 5 + std::strlen(PS__GEN_PREFIX),
+                      "auto " PS__GEN_PREFIX) == 0)
+            v.push_back(l.substr(5));
     }
     std::fclose(f);
+    return v;
+}
+
+/* The generation number of a folder the stub names ("db.N/shard.K"). */
+static unsigned gen_of(const std::string &path)
+{
+    unsigned n = 0;
+    std::sscanf(path.c_str(), PS__GEN_PREFIX "%u", &n);
+    return n;
+}
+
+/* Reads the stub and returns the newest generation it names, or 0 without
+ * one; *SHARDS is its line count. */
+static unsigned read_stub(const std::string &dir, unsigned *shards)
+{
+    std::vector<std::string> paths = stub_paths(dir);
+    *shards = (unsigned)paths.size();
+    unsigned gen = 0;
+    for (const std::string &p : paths)
+        gen = std::max(gen, gen_of(p));
     return gen;
 }
 
-/* Points the stub at generation GEN: write a temporary file, flush it to
- * disk, rename it over the old stub and flush the directory, so a crash
- * leaves either the old stub or the new one, never a torn one. */
-static void write_stub(const std::string &dir, unsigned gen, unsigned shards)
+/* Replaces the stub with BODY: write a temporary file, flush it to disk,
+ * rename it over the old stub and flush the directory, so a crash leaves
+ * either the old stub or the new one, never a torn one. */
+static void replace_stub(const std::string &dir, const std::string &body)
 {
     std::string tmp = dir + "/" PS__STUB ".tmp";
-    std::string body;
-    for (unsigned k = 0; k < shards; k++)
-        body += "auto " + shard_name(gen, k, shards) + "\n";
     int fd =
         ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
@@ -189,16 +212,28 @@ static void write_stub(const std::string &dir, unsigned gen, unsigned shards)
     }
 }
 
+/* Points the stub at generation GEN. */
+static void write_stub(const std::string &dir, unsigned gen, unsigned shards)
+{
+    std::string body;
+    for (unsigned k = 0; k < shards; k++)
+        body += "auto " + shard_name(gen, k, shards) + "\n";
+    replace_stub(dir, body);
+}
+
 /* Removes generations the stub does not name: what a killed --full left
  * behind, or what a switch could not delete. Only a lock holder calls it. */
-static void remove_stale_gens(const std::string &dir, unsigned keep)
+static void remove_stale_gens(const std::string &dir)
 {
+    std::vector<std::string> keep;
+    for (const std::string &p : stub_paths(dir))
+        keep.push_back(gen_name(gen_of(p)));
     std::error_code ec;
     for (const auto &ent : fs::directory_iterator(dir, ec)) {
         std::string name = ent.path().filename().string();
         if (name.rfind(PS__GEN_PREFIX, 0) != 0)
             continue;
-        if (keep && name == gen_name(keep))
+        if (std::find(keep.begin(), keep.end(), name) != keep.end())
             continue;
         fs::remove_all(ent.path(), ec);
     }
@@ -256,7 +291,7 @@ static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
     setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_THRESHOLD, 0);
     unsigned live_shards;
     ix->live_gen = read_stub(ix->dir, &live_shards);
-    remove_stale_gens(ix->dir, ix->live_gen);
+    remove_stale_gens(ix->dir);
     if (!rebuild && ix->live_gen && shards && shards != live_shards)
         throw Xapian::InvalidArgumentError(
             "the index has " + std::to_string(live_shards) +
@@ -288,10 +323,8 @@ static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
         return;
     }
     ix->gen = ix->live_gen;
-    for (unsigned k = 0; k < live_shards; k++) {
-        ix->dbs.emplace_back(ix->dir + "/" +
-                                 shard_name(ix->gen, k, live_shards),
-                             Xapian::DB_OPEN);
+    for (const std::string &path : stub_paths(ix->dir)) {
+        ix->dbs.emplace_back(ix->dir + "/" + path, Xapian::DB_OPEN);
         std::string fmt = ix->dbs.back().get_metadata(PS__META_FORMAT);
         if (fmt != PS__FORMAT)
             throw Xapian::DatabaseVersionError(
@@ -304,6 +337,188 @@ static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
     for (auto &db : ix->dbs)
         db.begin_transaction(false);
     ix->in_txn = true;
+}
+
+/* The shard number of a folder the stub names: K of "db.N/shard.K", 0
+ * for an unsharded "db.N". */
+static unsigned shard_number(const std::string &path)
+{
+    size_t at = path.find("/" PS__SHARD_PREFIX);
+    return at == std::string::npos
+               ? 0
+               : (unsigned)std::strtoul(
+                     path.c_str() + at + 1 + std::strlen(PS__SHARD_PREFIX),
+                     nullptr, 10);
+}
+
+/* Takes an flock() on PATH without waiting, keeping the descriptor in
+ * *FD; EXCLUSIVE or shared. */
+static ps_status_t lock_file(ps_index_t *ix, const std::string &path, int *fd,
+                             bool exclusive)
+{
+    *fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*fd < 0) {
+        ix->errmsg = "cannot open " + path + ": " + std::strerror(errno);
+        return PS_EIO;
+    }
+    if (::flock(*fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+        return PS_OK;
+    int err = errno;
+    if (err == EWOULDBLOCK) {
+        ix->errmsg = "another writer holds " + path;
+        return PS_ELOCKED;
+    }
+    ix->errmsg = "cannot lock " + path + ": " + std::strerror(err);
+    return PS_EIO;
+}
+
+/* Opens shard PART of an index of NPARTS shards for a writer of that shard
+ * alone. Writers of different shards run at once (on several machines
+ * sharing the index's storage): each holds the writers' lock shared, which
+ * keeps out a writer of the whole index, and a lock of its own shard. */
+static void open_part(ps_index_t *ix, bool rebuild, unsigned nparts,
+                      unsigned part)
+{
+    setenv("XAPIAN_FLUSH_THRESHOLD", FLUSH_THRESHOLD, 0);
+    ix->nparts = nparts;
+    ix->part = part;
+    std::string mine;
+    unsigned newest = 0;
+    for (const std::string &p : stub_paths(ix->dir)) {
+        if (p.find("/" PS__SHARD_PREFIX) == std::string::npos ||
+            shard_number(p) >= nparts)
+            throw Xapian::InvalidArgumentError(
+                "the index is not one of " + std::to_string(nparts) +
+                " shards (its stub names " + p +
+                "); rebuild it with --shards " + std::to_string(nparts) +
+                " --full");
+        if (shard_number(p) == part)
+            mine = p;
+        newest = std::max(newest, gen_of(p));
+    }
+    if (!rebuild && !mine.empty()) {
+        ix->part_path = mine;
+        ix->gen = ix->live_gen = gen_of(mine);
+        ix->dbs.emplace_back(ix->dir + "/" + mine, Xapian::DB_OPEN);
+        Xapian::WritableDatabase &db = ix->dbs.back();
+        if (db.get_metadata(PS__META_FORMAT) != PS__FORMAT)
+            throw Xapian::DatabaseVersionError(
+                "index format '" + db.get_metadata(PS__META_FORMAT) +
+                "', this psearch writes '" PS__FORMAT "'; rebuild it with "
+                "--full");
+        if (db.get_metadata(PS__META_SHARDS) != std::to_string(nparts))
+            throw Xapian::InvalidArgumentError(
+                "the index has " + db.get_metadata(PS__META_SHARDS) +
+                " shard(s); changing that needs a rebuild with --full");
+        db.begin_transaction(false);
+        ix->in_txn = true;
+        return;
+    }
+    /* A new folder in a generation of its own: writers of other shards may
+     * be building theirs beside it, and two that pick the same number use
+     * different folders in it. */
+    ix->old_part_path = mine;
+    ix->gen = std::max(newest, highest_gen(ix->dir)) + 1;
+    fs::create_directories(ix->dir + "/" + gen_name(ix->gen));
+    ix->part_path =
+        gen_name(ix->gen) + "/" PS__SHARD_PREFIX + std::to_string(part);
+    ix->dbs.emplace_back(ix->dir + "/" + ix->part_path,
+                         Xapian::DB_CREATE_OR_OVERWRITE |
+                             Xapian::DB_BACKEND_GLASS);
+    ix->aside = true;
+    ix->dbs.back().begin_transaction(false);
+    ix->in_txn = true;
+    set_metadata_all(ix, PS__META_FORMAT, PS__FORMAT);
+    set_metadata_all(ix, PS__META_SHARDS, std::to_string(nparts));
+}
+
+/* Names the shard built aside in the stub in place of the folder it had,
+ * under a lock of the stub's own, since writers of other shards may switch
+ * theirs at the same moment; then removes the old folder. The stub lists
+ * the shards in order, and only those built so far. */
+static void switch_part(ps_index_t *ix)
+{
+    std::string lock = ix->dir + "/" PS__STUB ".lock";
+    int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || ::flock(fd, LOCK_EX) != 0) {
+        int err = errno;
+        if (fd >= 0)
+            ::close(fd);
+        throw Xapian::DatabaseError("cannot lock " + lock, err);
+    }
+    try {
+        std::map<unsigned, std::string> lines;
+        for (const std::string &p : stub_paths(ix->dir))
+            lines[shard_number(p)] = p;
+        lines[ix->part] = ix->part_path;
+        std::string body;
+        for (const auto &l : lines)
+            body += "auto " + l.second + "\n";
+        replace_stub(ix->dir, body);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+    if (!ix->old_part_path.empty()) {
+        std::error_code ec;
+        fs::remove_all(ix->dir + "/" + ix->old_part_path, ec);
+        /* Removes the old generation's folder once no shard is left in it. */
+        fs::remove(ix->dir + "/" + gen_name(gen_of(ix->old_part_path)), ec);
+    }
+}
+
+extern "C" ps_status_t ps_index_open_part(const char *dir, unsigned flags,
+                                          unsigned shards, unsigned shard,
+                                          ps_index_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (shards < 2 || shard >= shards) {
+        if (errmsg)
+            *errmsg = ps__strdup("--shard K needs --shards N with N >= 2 and "
+                                 "K < N");
+        return PS_EINVAL;
+    }
+    ps_index_t *ix = new (std::nothrow) ps_index_t;
+    if (!ix)
+        return PS_ENOMEM;
+    ps_status_t st = PS_OK;
+    try {
+        ix->dir = dir;
+        std::error_code ec;
+        fs::create_directories(ix->dir, ec);
+        if (ec) {
+            ix->errmsg = "cannot create " + ix->dir + ": " + ec.message();
+            st = PS_EIO;
+        } else {
+            st = lock_file(ix, ix->dir + "/" PS__LOCK, &ix->lockfd, false);
+            if (st == PS_OK)
+                st = lock_file(ix,
+                               ix->dir + "/" PS__LOCK "." +
+                                   std::to_string(shard),
+                               &ix->partlockfd, true);
+        }
+        if (st == PS_OK)
+            open_part(ix, flags & PS_INDEX_REBUILD, shards, shard);
+    } catch (...) {
+        st = ps__fail(ix->errmsg, dir);
+    }
+    if (st != PS_OK) {
+        if (errmsg)
+            *errmsg = ps__strdup(ix->errmsg);
+        ps_index_close(ix);
+        return st;
+    }
+    *out = ix;
+    return PS_OK;
+}
+
+extern "C" int ps_index_owns(const ps_index_t *ix, const char *path)
+{
+    return !ix->nparts ||
+           XXH64(path, std::strlen(path), 0) % ix->nparts == ix->part;
 }
 
 extern "C" ps_status_t ps_index_open(const char *dir, unsigned flags,
@@ -463,7 +678,7 @@ extern "C" ps_status_t ps_index_touch(ps_index_t *ix, const char *path,
 
 /* Adds the words T[0, N) with positions, and, under STEM_PREFIX (if not
  * NULL), their stems with positions too. Body words go without stems:
- * the words of a stem are found through the synonym table
+ * the words of a stem are listed in each shard's metadata
  * (record_forms()), which halves what Xapian has to write. */
 static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
                       const char *raw_prefix, const char *stem_prefix)
@@ -485,14 +700,41 @@ static void add_terms(Xapian::Document &doc, const ps_token_t *t, size_t n,
  * to see most repeats, bounded so a huge vocabulary cannot grow memory. */
 const size_t MAX_FORMS_REMEMBERED = 262144;
 
-/* Records, for each body word new to this handle, that it is a word of
- * its stem: the synonym table of the first shard maps the stem's key
- * ("Zrun") to its words ("run", "runs", "running"), which the query parser
- * searches together wherever the stem is asked for. Words of documents
- * since removed stay: they only match nothing. */
-static void record_forms(ps_index_t *ix, const ps_token_t *t, size_t n)
+/* Adds WORD to the sorted list of words of its stem that DB keeps under
+ * KEY (ps__forms_key()), unless it is there already. */
+static void add_form(Xapian::WritableDatabase &db, const std::string &key,
+                     const std::string &word)
 {
-    std::string word, stem;
+    std::string v = db.get_metadata(key);
+    size_t i = 0;
+    while (i < v.size()) {
+        size_t nl = v.find('\n', i);
+        if (nl == std::string::npos)
+            nl = v.size();
+        int c = v.compare(i, nl - i, word);
+        if (c == 0)
+            return;
+        if (c > 0)
+            break;
+        i = nl + 1;
+    }
+    if (i >= v.size())
+        v += (v.empty() ? "" : "\n") + word;
+    else
+        v.insert(i, word + "\n");
+    db.set_metadata(key, v);
+}
+
+/* Records, for each body word new to this handle, that shard K holds a
+ * word of its stem: each shard lists under ps__forms_key(stem) its words
+ * with that stem ("run", "runs", "running"), which the query parser merges
+ * across shards and searches together wherever the stem is asked for.
+ * Words of documents since removed stay: they only match nothing. */
+static void record_forms(ps_index_t *ix, size_t k, const ps_token_t *t,
+                         size_t n)
+{
+    std::string word, seen, stem;
+    std::string shard = std::to_string(k) + "\n";
     for (size_t i = 0; i < n; i++) {
         /* A compound whole is searched through its parts, never as a stem
          * (learn_vocabulary() leaves it out too). */
@@ -500,13 +742,15 @@ static void record_forms(ps_index_t *ix, const ps_token_t *t, size_t n)
             (t[i].flags & PS_TOK_COMPOUND))
             continue;
         word.assign(t[i].term, t[i].term_len);
-        if (ix->forms.count(word))
+        seen.assign(shard).append(word);
+        if (ix->forms.count(seen))
             continue;
         if (ix->forms.size() >= MAX_FORMS_REMEMBERED)
             ix->forms.clear();
-        stem.assign(PS__P_STEM).append(t[i].stem, t[i].stem_len);
-        ix->dbs[0].add_synonym(stem, word);
-        ix->forms.insert(word);
+        std::string key = ps__forms_key(std::string(t[i].stem, t[i].stem_len));
+        if (key.size() <= PS__MAX_META_KEY)
+            add_form(ix->dbs[k], key, word);
+        ix->forms.insert(seen);
     }
 }
 
@@ -604,102 +848,46 @@ static Xapian::Document build_doc(const ps_docrec_t *r,
     return doc;
 }
 
-/* Whether TERM is worth suggesting as a spelling: an unprefixed word
- * (prefixes are upper case) of 3 to 32 bytes with no digit, hyphen or
- * dot. Numbers and compounds are never misspelt into, and each word Xapian
- * adds costs it a dozen n-gram entries: this keeps a sixth of the indexing
- * time away. */
-static bool plain_word(const std::string &term)
-{
-    if (term.size() < 3 || term.size() > 32 ||
-        (term[0] >= 'A' && term[0] <= 'Z'))
-        return false;
-    for (char c : term)
-        if ((c >= '0' && c <= '9') || c == '-' || c == '.' || c == ',')
-            return false;
-    return true;
-}
-
-/* Keeps Xapian's spelling table (the source of "did you mean")
- * counting each word once per document containing it. */
-static void update_spelling(ps_index_t *ix, const Xapian::Document &doc,
-                            bool add)
-{
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-        const std::string &term = *t;
-        if (!plain_word(term))
-            continue;
-        /* The spelling table lives in the first shard, the one Xapian
-         * consults when the shards are read side by side. A removal is of
-         * a committed document, whose words Xapian already counts. */
-        if (add)
-            ix->spelling[term]++;
-        else
-            ix->dbs[0].remove_spelling(term, 1);
-    }
-}
-
-/* Hands the spelling words counted since the last commit to Xapian. */
-static void flush_spelling(ps_index_t *ix)
-{
-    for (const auto &w : ix->spelling)
-        ix->dbs[0].add_spelling(w.first, w.second);
-    ix->spelling.clear();
-}
-
 /* Remembers the display name of every entity term, so facets can name
- * entities the gazetteer does not know without reading documents. */
+ * entities the gazetteer does not know without reading documents. Of the
+ * names an entity is met with, the least in byte order is kept: a choice
+ * that does not depend on the order of the documents, so indexes built
+ * apart from parts of a corpus name it as one index of it would (readers
+ * take the least of the shards' names too). */
 static void store_names(ps_index_t *ix, const ps_docrec_t *r)
 {
     std::string term;
     for (size_t i = 0; i < r->nentities; i++) {
         const ps_entity_t *e = &r->entities[i];
         term.assign(ps_entity_type_prefix(e->type)).append(e->id);
-        if (ix->named.insert(term).second)
-            set_metadata_all(ix, PS__META_NAME + term, e->name);
+        std::string key = PS__META_NAME + term;
+        if (key.size() > PS__MAX_META_KEY)
+            continue;
+        auto it = ix->named.find(term);
+        if (it == ix->named.end()) {
+            /* The name stored before this handle, if any, counts too. In a
+             * generation built aside there is none, and writer threads may
+             * own the shards. */
+            std::string old =
+                ix->aside ? std::string() : ix->dbs[0].get_metadata(key);
+            it = ix->named.emplace(term, old).first;
+        }
+        if (it->second.empty() || it->second.compare(e->name) > 0) {
+            it->second = e->name;
+            set_metadata_all(ix, key, e->name);
+        }
     }
 }
 
-/* Words learnt by learn_vocabulary() between two commits of the first
- * shard, which bounds the memory Xapian's pending spelling and synonym
- * changes take on a large vocabulary. */
+/* Stems recorded by learn_vocabulary() between two commits of a shard,
+ * which bounds the memory Xapian's pending metadata changes take on a
+ * large vocabulary. */
 const size_t VOCABULARY_BATCH = 100000;
 
-/* The stem the analyzer gives WORD (an indexed word) where it stands
- * alone, or "" when it is no word of its own (a compound whole). */
-static std::string stem_of(ps_analyzer_t *an, const std::string &word)
-{
-    /* Most words are plain lower-case letters, which the analyzer stems
-     * without more ado: skip analysing them again. */
-    bool letters = true;
-    for (char c : word)
-        letters &= c >= 'a' && c <= 'z';
-    if (letters) {
-        const char *stem;
-        size_t len;
-        if (ps_analyzer_stem(an, word.data(), word.size(), &stem, &len) != PS_OK)
-            throw std::bad_alloc();
-        return std::string(stem, len);
-    }
-    const ps_token_t *t;
-    size_t n;
-    ps_status_t st = ps_analyze(an, word.data(), word.size(), 0, &t, &n);
-    if (st == PS_ENOMEM)
-        throw std::bad_alloc();
-    for (size_t i = 0; st == PS_OK && i < n; i++)
-        if (!(t[i].flags & PS_TOK_COMPOUND) && t[i].term_len == word.size() &&
-            std::memcmp(t[i].term, word.data(), word.size()) == 0)
-            return std::string(t[i].stem, t[i].stem_len);
-    return std::string();
-}
-
-/* Fills the spelling and synonym tables of a generation built aside from
- * its vocabulary, in one pass once every document is in: each plain word
- * counts for spelling as many times as documents hold it (what adding them
- * document by document would give), and each word is recorded as a form of
- * its stem (record_forms()). Doing it per document cost a third of the
- * indexing time: a hash lookup per word read, and Xapian rewriting its
- * compressed spelling n-gram lists at every batch. */
+/* Fills the lists of each stem's words (record_forms()) of a generation
+ * built aside from each shard's vocabulary, in one pass once every
+ * document is in. Doing it per document cost a third of the indexing
+ * time: a hash lookup per word read and a metadata rewrite per new word. */
 static void learn_vocabulary(ps_index_t *ix)
 {
     ps_analyzer_t *an = nullptr;
@@ -707,30 +895,35 @@ static void learn_vocabulary(ps_index_t *ix)
         throw std::bad_alloc();
     std::unique_ptr<ps_analyzer_t, void (*)(ps_analyzer_t *)> guard(
         an, ps_analyzer_free);
-    Xapian::Database all;
-    for (auto &db : ix->dbs)
-        all.add_database(db);
-    Xapian::WritableDatabase &first = ix->dbs[0];
-    size_t batch = 0;
-    auto t = all.allterms_begin();
-    for (; t != all.allterms_end(); ++t) {
-        std::string word = *t;
-        /* Prefixed terms start with an upper-case letter: skip them all,
-         * to the plain words after 'Z' (lower case and non-ASCII). */
-        if (word[0] >= 'A' && word[0] <= 'Z') {
-            t.skip_to("[");
-            if (t == all.allterms_end())
-                break;
-            word = *t;
+    for (auto &db : ix->dbs) {
+        /* Words come in byte order, so each stem's list comes out sorted. */
+        std::map<std::string, std::string> lists;
+        for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+            std::string word = *t;
+            /* Prefixed terms start with an upper-case letter: skip them
+             * all, to the plain words after 'Z' (lower case, non-ASCII). */
+            if (word[0] >= 'A' && word[0] <= 'Z') {
+                t.skip_to("[");
+                if (t == db.allterms_end())
+                    break;
+                word = *t;
+            }
+            std::string stem = ps__stem_of(an, word);
+            if (stem.empty())
+                continue;
+            std::string &v = lists[stem];
+            v += (v.empty() ? "" : "\n") + word;
         }
-        if (plain_word(word))
-            first.add_spelling(word, t.get_termfreq());
-        std::string stem = stem_of(an, word);
-        if (!stem.empty())
-            first.add_synonym(PS__P_STEM + stem, word);
-        if (++batch == VOCABULARY_BATCH) {
-            ps__checkpoint(first);
-            batch = 0;
+        size_t batch = 0;
+        for (const auto &l : lists) {
+            std::string key = ps__forms_key(l.first);
+            if (key.size() > PS__MAX_META_KEY)
+                continue;
+            db.set_metadata(key, l.second);
+            if (++batch == VOCABULARY_BATCH) {
+                ps__checkpoint(db);
+                batch = 0;
+            }
         }
     }
 }
@@ -752,19 +945,13 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
         std::string idterm = ps__id_term(rec->path);
         size_t k = shard_index(ix, rec->path);
         Xapian::WritableDatabase &db = ix->dbs[k];
-        if (!ix->aside) {
-            Xapian::docid old = find_doc(db, idterm);
-            if (old)
-                update_spelling(ix, db.get_document(old), false);
-        }
         Xapian::Document doc = build_doc(rec, idterm);
         /* A generation built aside learns its words once, at the end
          * (learn_vocabulary()); an update learns those of its documents. */
         if (!ix->aside) {
-            update_spelling(ix, doc, true);
-            record_forms(ix, rec->tokens, rec->ntokens);
+            record_forms(ix, k, rec->tokens, rec->ntokens);
             /* A front-matter title's words are not in the body. */
-            record_forms(ix, rec->title_tokens, rec->ntitle_tokens);
+            record_forms(ix, k, rec->title_tokens, rec->ntitle_tokens);
         }
         store_names(ix, rec);
         /* A generation built aside starts empty and sees each path once,
@@ -803,7 +990,6 @@ extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)
         Xapian::docid id = find_doc(db, idterm);
         if (!id)
             return PS_ENOTFOUND;
-        update_spelling(ix, db.get_document(id), false);
         db.delete_document(idterm);
         ix->known.erase(path);
         return PS_OK;
@@ -871,7 +1057,6 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
             ix->writers.clear();
             learn_vocabulary(ix);
         }
-        flush_spelling(ix);
         for (auto &db : ix->dbs) {
             if (ix->in_txn)
                 db.commit_transaction();
@@ -882,15 +1067,15 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
             /* The new generation is complete on disk: point the stub at it,
              * then drop the old one. Readers holding the old one open keep
              * reading their copy until they reopen. */
-            write_stub(ix->dir, ix->gen, (unsigned)ix->dbs.size());
-            unsigned old = ix->live_gen;
+            if (ix->nparts) {
+                switch_part(ix);
+            } else {
+                write_stub(ix->dir, ix->gen, (unsigned)ix->dbs.size());
+                remove_stale_gens(ix->dir);
+            }
             ix->live_gen = ix->gen;
             ix->aside = false;
             ix->pending = 0;
-            if (old) {
-                std::error_code ec;
-                fs::remove_all(ix->dir + "/" + gen_name(old), ec);
-            }
         }
         for (auto &db : ix->dbs)
             db.begin_transaction(false);
@@ -922,12 +1107,16 @@ extern "C" void ps_index_close(ps_index_t *ix)
     try {
         if (ix->aside && ix->gen) {
             std::error_code ec;
-            fs::remove_all(ix->dir + "/" + gen_name(ix->gen), ec);
+            fs::remove_all(ix->dir + "/" + (ix->nparts ? ix->part_path
+                                                       : gen_name(ix->gen)),
+                           ec);
         }
     } catch (...) {
         /* The next writer removes a generation left behind. */
     }
     if (ix->lockfd >= 0)
         ::close(ix->lockfd);
+    if (ix->partlockfd >= 0)
+        ::close(ix->partlockfd);
     delete ix;
 }

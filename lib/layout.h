@@ -5,14 +5,17 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "5"
+#define PS__FORMAT "6"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
 /* The gazetteer the documents were tagged with, as TSV text. */
 #define PS__META_GAZETTEER "psearch.gazetteer"
-/* Followed by an entity term ("XPERSON:john-lough"): its display name. */
+/* Followed by an entity term ("XPERSON:john-lough"): its display name,
+ * the least in byte order of the names it was met with. */
 #define PS__META_NAME "psearch.name."
+/* Followed by a stem ("run"): the words of the shard with that stem. */
+#define PS__META_FORMS "psearch.forms."
 
 /* The index directory holds a Xapian stub file naming the live generation,
  * the generations themselves, and the writers' lock file. */
@@ -33,9 +36,12 @@
 #define PS__P_DAY "D"   /* YYYYMMDD, boolean */
 /* Entity terms use ps_entity_type_prefix(): "XPERSON:zelensky". */
 
-/* The synonym table of the first shard maps each body stem term ("Zrun")
- * to the words met with that stem ("run", "runs", "running"): phrases,
- * NEAR and hits use those words' positions, since stems have none. */
+/* Every shard lists under PS__META_FORMS + stem ("psearch.forms.run") the
+ * body words it holds with that stem ("run\nrunning\nruns"): a body stem
+ * is searched as those words, and phrases, NEAR and hits use their
+ * positions, since stems have none. Readers merge the lists of all shards
+ * (metadata is what xapian-tcpsrv serves; synonym and spelling tables are
+ * not), so no shard is special. */
 
 /* Value slots. */
 enum {
@@ -56,6 +62,8 @@ enum {
 
 /* Xapian limits a term to 245 bytes; longer ones are not indexed. */
 #define PS__MAX_TERM 240
+/* It limits metadata keys likewise; longer stems' words go unrecorded. */
+#define PS__MAX_META_KEY 240
 
 /* The document data is a compact JSON object with the keys path, title,
  * date, source, url and body (offset where the body starts). */

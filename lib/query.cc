@@ -15,6 +15,7 @@
 
 #include "layout.h"
 #include "query.h"
+#include "vocab.h"
 
 namespace
 {
@@ -670,24 +671,21 @@ class parser
     /* The terms that stand for the token T: its term under RAW_PREFIX
      * when STEM_PREFIX is empty, its title stem, or, for a body stem (the
      * index has no body stem terms: they would double its postings), every
-     * word the indexer met with that stem, which it records in the synonym
-     * table of the first shard under the stem's key. The word typed is
-     * always among them, so a query word the index lacks matches nothing
-     * rather than failing. */
+     * word the indexer met with that stem, merged from what every shard
+     * records (ps__stem_forms()). The word typed is always among them, first,
+     * so a query word the index lacks matches nothing rather than failing. */
     std::vector<std::string> forms(const ps_token_t *t, const char *raw_prefix,
                                    const char *stem_prefix)
     {
         if (stem_prefix[0] && std::strcmp(stem_prefix, PS__P_STEM) != 0)
             return {term_of(t, stem_prefix, true)}; /* title stems: kept */
         std::vector<std::string> v{term_of(t, raw_prefix, false)};
-        if (!stem_prefix[0] || !ctx_.db)
+        if (!stem_prefix[0] || !ctx_.shards)
             return v;
-        std::string stem = term_of(t, stem_prefix, true);
-        const Xapian::Database &db = *ctx_.db;
-        for (auto s = db.synonyms_begin(stem);
-             s != db.synonyms_end(stem) && v.size() < MAX_FORMS; ++s)
-            if (*s != v[0])
-                v.push_back(*s);
+        std::string stem(t->stem, t->stem_len);
+        for (std::string &w : ps__stem_forms(*ctx_.shards, stem, MAX_FORMS))
+            if (w != v[0] && v.size() < MAX_FORMS)
+                v.push_back(std::move(w));
         return v;
     }
 

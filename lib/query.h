@@ -43,12 +43,14 @@ struct ps__parsed {
     std::vector<std::string> words; /* plain words, for spelling */
 };
 
-/* What the parser may consult. DB (may be NULL) expands path: filters and
- * entity surnames; GAZ (may be NULL) resolves entity aliases. */
+/* What the parser may consult. DB (may be NULL) expands wildcards, path:
+ * filters and entity surnames; SHARDS (may be NULL), the shards DB is made
+ * of, expand stems; GAZ (may be NULL) resolves entity aliases. */
 struct ps__qctx {
     ps_analyzer_t *an;
     const ps_gazetteer_t *gaz;
     const Xapian::Database *db;
+    const std::vector<Xapian::Database> *shards = nullptr;
 };
 
 /* Thrown for a malformed query: POS is the byte offset where the problem

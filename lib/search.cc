@@ -23,6 +23,7 @@
 #include "psearch/search.h"
 #include "query.h"
 #include "shim.h"
+#include "vocab.h"
 
 namespace
 {
@@ -104,6 +105,8 @@ struct ps_db {
     std::vector<std::string> missing;     /* shards left out (partial mode) */
     std::vector<Xapian::Database> shards; /* what db is made of */
     bool has_remote = false;              /* a shard is served remotely */
+    /* Paths that more than one shard holds (see find_duplicates()). */
+    std::vector<std::string> duplicates;
     std::chrono::steady_clock::time_point missing_since;
 
     ~ps_db()
@@ -120,10 +123,27 @@ static bool same_file(const struct stat &a, const struct stat &b)
            a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
 }
 
-/* (Re)loads the gazetteer stored in the index when it changed. */
+/* KEY's metadata as the shards of D hold it: Xapian answers metadata from
+ * the first shard alone, so each is asked, and of differing values the
+ * least non-empty one in byte order is taken, which does not depend on the
+ * order of the shards. */
+static std::string shards_metadata(const ps_db_t *d, const std::string &key)
+{
+    std::string best;
+    for (const Xapian::Database &db : d->shards) {
+        std::string v = db.get_metadata(key);
+        if (!v.empty() && (best.empty() || v < best))
+            best.swap(v);
+    }
+    return best;
+}
+
+/* (Re)loads the gazetteer stored in the index when it changed. Indexes
+ * built apart are each given the gazetteer; should they differ (one node
+ * reindexed with a newer one), shards_metadata() picks one for all. */
 static void load_gazetteer(ps_db_t *d)
 {
-    std::string text = d->db.get_metadata(PS__META_GAZETTEER);
+    std::string text = shards_metadata(d, PS__META_GAZETTEER);
     if (d->gaz && text == d->gaz_text)
         return;
     ps_gazetteer_t *g = nullptr;
@@ -179,6 +199,34 @@ static Xapian::Database open_shard(const ps_db_t *d, const std::string &kind,
                                        arg + "'");
 }
 
+/* The most paths held twice that an answer names. */
+const size_t MAX_DUPLICATES = 10;
+
+/* Paths that more than one shard of DB holds. A psearch-index run puts
+ * each path in one shard by a hash, but indexes built apart (one per
+ * node, listed in a stub by hand) may each hold a file of the same path:
+ * its id term then has more than one document. Answers name such paths
+ * rather than silently show one article twice or merge two. Reads every
+ * id term once, at open: for a remote shard, its list of paths crosses
+ * the network. */
+static std::vector<std::string> find_duplicates(const Xapian::Database &db)
+{
+    std::vector<std::string> v;
+    for (auto t = db.allterms_begin(PS__P_ID);
+         t != db.allterms_end(PS__P_ID) && v.size() < MAX_DUPLICATES; ++t) {
+        if (t.get_termfreq() < 2)
+            continue;
+        const std::string &term = *t;
+        if (term.size() > 1 && term[1] == '#') {
+            Xapian::PostingIterator p = db.postlist_begin(term);
+            v.push_back(db.get_document(*p).get_value(PS__V_PATH));
+        } else {
+            v.push_back(term.substr(1));
+        }
+    }
+    return v;
+}
+
 /* Opens the shards the stub lists, side by side in one Database: Xapian
  * then ranks across them with shared statistics, as one index. */
 static void open_db(ps_db_t *d)
@@ -207,11 +255,15 @@ static void open_db(ps_db_t *d)
     Xapian::Database db;
     std::vector<std::string> missing;
     std::vector<Xapian::Database> shards;
-    bool has_remote = false;
+    std::vector<std::string> names;
+    bool has_remote = false, assembled = false;
     for (const auto &l : lines) {
         has_remote |= l.first == "remote";
+        /* A stub written by hand: remotes, or folders named in full. */
+        assembled |= l.first == "remote" || l.second[0] == '/';
         try {
             shards.push_back(open_shard(d, l.first, l.second));
+            names.push_back(l.second);
             db.add_database(shards.back());
         } catch (const Xapian::NetworkError &e) {
             if (!d->opts.partial)
@@ -222,12 +274,20 @@ static void open_db(ps_db_t *d)
     }
     if (lines.empty() || missing.size() == lines.size())
         throw Xapian::NetworkError("no shard of the index answers");
-    std::string fmt = db.get_metadata(PS__META_FORMAT);
-    if (fmt != PS__FORMAT)
-        throw Xapian::DatabaseVersionError(
-            "index format '" + fmt +
-            "', this psearch reads '" PS__FORMAT
-            "'; rebuild it with psearch-index --full");
+    /* Every shard is checked: indexes built apart on several machines may
+     * not all have been rebuilt with the same psearch. */
+    for (size_t k = 0; k < shards.size(); k++) {
+        std::string fmt = shards[k].get_metadata(PS__META_FORMAT);
+        if (fmt != PS__FORMAT)
+            throw Xapian::DatabaseVersionError(
+                (shards.size() > 1 ? "shard " + names[k] + ": " : "") +
+                "index format '" + fmt +
+                "', this psearch reads '" PS__FORMAT
+                "'; rebuild it with psearch-index --full");
+    }
+    d->duplicates = shards.size() > 1 && assembled
+                        ? find_duplicates(db)
+                        : std::vector<std::string>();
     d->db = db;
     d->stub_st = st;
     d->missing.swap(missing);
@@ -759,7 +819,7 @@ json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
             auto g = d->gaz_names.find(term);
             std::string name = g != d->gaz_names.end()
                                    ? g->second
-                                   : d->db.get_metadata(PS__META_NAME + term);
+                                   : shards_metadata(d, PS__META_NAME + term);
             if (name.empty())
                 name = id;
             jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
@@ -813,14 +873,15 @@ std::string canonical_spelling(ps_db_t *d, const std::string &typed,
                                                                     : sugg;
 }
 
-/* "Did you mean": each plain word replaced by Xapian's spelling suggestion
- * from the index's own vocabulary; empty when nothing changes. */
+/* "Did you mean": each plain word replaced by the nearest word of the
+ * index's own vocabulary (ps__spelling_suggestion()); empty when nothing
+ * changes. */
 std::string suggest(ps_db_t *d, const ps__parsed &p)
 {
     std::string out;
     bool changed = false;
     for (const std::string &w : p.words) {
-        std::string s = d->db.get_spelling_suggestion(w, 2);
+        std::string s = ps__spelling_suggestion(d->db, w);
         if (!s.empty())
             s = canonical_spelling(d, w, s);
         if (!s.empty() && s != w)
@@ -859,7 +920,7 @@ const double BM25_B = 0.75;
 json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
 {
     auto t0 = std::chrono::steady_clock::now();
-    ps__qctx ctx{d->an, d->gaz, &d->db};
+    ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards};
     ps__parsed p = ps__query_parse(ctx, o->query ? o->query : "");
     Xapian::Enquire enq(d->db);
     enq.set_weighting_scheme(
@@ -920,6 +981,12 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
         std::string s = suggest(d, p);
         if (!s.empty())
             jset(out.j, "suggestion", json_string(s.c_str()));
+    }
+    if (!d->duplicates.empty()) {
+        json_t *a = jnew(json_array());
+        jset(out.j, "duplicate_paths", a);
+        for (const std::string &s : d->duplicates)
+            jpush(a, jstr(s.data(), s.size()));
     }
     if (!d->missing.empty()) {
         jset(out.j, "partial", json_true());
@@ -1105,7 +1172,7 @@ extern "C" ps_status_t ps_query_terms(ps_db_t *db, const char *text,
 {
     *out = nullptr;
     try {
-        ps__qctx ctx{db->an, db->gaz, &db->db};
+        ps__qctx ctx{db->an, db->gaz, &db->db, &db->shards};
         ps__parsed p = ps__query_parse(ctx, text);
         jref a(json_array());
         for (auto t = p.query.get_terms_begin(); t != p.query.get_terms_end();

@@ -166,3 +166,32 @@ ask() {
     local sock=$1; shift
     printf '%s\n' "$@" | "$CLIENT" --timeout 10 "$sock"
 }
+
+# ---- Remote shards -----------------------------------------------------
+# start_tcpsrv NAME DB: serves the Xapian database DB (an index directory
+# or a shard) with xapian-tcpsrv on a free loopback port, which it prints;
+# its pid goes to $TMP/pids/NAME, so kill_daemons stops it whatever
+# happens. In a session of its own: on SIGTERM xapian-tcpsrv signals its
+# whole process group, which would otherwise include the test script.
+start_tcpsrv() {
+    local name=$1 db=$2 port pid tries=0
+    while [ $tries -lt 20 ]; do
+        port=$((20000 + RANDOM % 30000))
+        setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$db" \
+            >"$TMP/$name.log" 2>&1 </dev/null &
+        pid=$!
+        echo $pid >"$TMP/pids/$name"
+        for _ in $(seq 50); do
+            if grep -q "Listening" "$TMP/$name.log" 2>/dev/null; then
+                echo "$port"
+                return 0
+            fi
+            kill -0 $pid 2>/dev/null || break
+            sleep 0.1
+        done
+        kill $pid 2>/dev/null; wait $pid 2>/dev/null
+        tries=$((tries + 1))
+    done
+    echo "xapian-tcpsrv did not start for $db" >&2
+    return 1
+}

@@ -65,7 +65,7 @@ _psearch_index() {
     case $opt in
     -i | --index) _psearch_paths dir "$cur"; return ;;
     -e | --entities) _psearch_paths file "$cur"; return ;;
-    -j | --jobs | --shards | --include | --exclude | --max-size) return ;;
+    -j | --jobs | --shards | --shard | --include | --exclude | --max-size) return ;;
     esac
     if [ "$attached" = 0 ] && [[ $cur == -* ]]; then
         _psearch_words "--index
@@ -75,6 +75,7 @@ _psearch_index() {
 --exclude
 --jobs
 --shards
+--shard
 --max-size
 --stats
 --quiet

@@ -42,6 +42,26 @@ PS_EXPORT ps_status_t ps_index_open(const char *dir, unsigned flags,
                                     unsigned shards, ps_index_t **out,
                                     char **errmsg);
 
+/* Opens only shard SHARD of an index of SHARDS (at least 2) shards in DIR,
+ * so that several processes, on machines sharing DIR, build one shard
+ * each at the same time. Each takes the writer lock shared (a writer of
+ * the whole index, ps_index_open(), is refused while they run) and the
+ * lock of its own shard ("write.lock.K") exclusively. Files whose path
+ * does not hash to SHARD belong to other writers: see ps_index_owns().
+ * Without PS_INDEX_REBUILD an existing shard is updated in place; with it,
+ * or when the index has no shard SHARD yet, the shard is built aside in a
+ * folder of its own and ps_index_commit() names it in the stub in place
+ * of the old one, leaving the other shards as they are. The stub names
+ * only the shards built so far. Returns as ps_index_open(); PS_EINVAL
+ * when the index has another shard count. */
+PS_EXPORT ps_status_t ps_index_open_part(const char *dir, unsigned flags,
+                                         unsigned shards, unsigned shard,
+                                         ps_index_t **out, char **errmsg);
+
+/* Whether PATH belongs in the index IX writes: always, unless IX was
+ * opened with ps_index_open_part() and PATH hashes to another shard. */
+PS_EXPORT int ps_index_owns(const ps_index_t *ix, const char *path);
+
 /* The message of the last failure on IX; valid until the next call on IX.
  * Never NULL. */
 PS_EXPORT const char *ps_index_errmsg(const ps_index_t *ix);

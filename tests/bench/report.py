@@ -131,7 +131,78 @@ def load(d):
             n, wall, rss, med, worst = line.split()
             r["shards"].append((int(n), float(wall), int(rss), float(med),
                                 float(worst)))
+    r["dist"] = load_distributed(os.path.join(d, "distributed.tsv"))
     return r
+
+
+def load_distributed(path):
+    """The "Distributed" section's figures (run.sh, section 6): each node's
+    build, psearchd's latency over the nodes and on the local whole index
+    (measured right after, in the same window), the whole corpus's size."""
+    dist = {"parts": {}, "lat": [], "corpus_bytes": 0}
+    if not os.path.exists(path):
+        return None
+    pending = None
+    for line in open(path):
+        f = line.split()
+        if not f:
+            continue
+        if f[0] == "corpus_bytes":
+            dist["corpus_bytes"] = int(f[1])
+        elif f[0] == "part":
+            n, k, b, docs, wall, rss = f[1:7]
+            dist["parts"].setdefault(int(n), []).append(
+                (int(k), int(b), int(docs), float(wall), int(rss or 0)))
+        elif f[0] == "lat" and f[1] != "0":
+            pending = (int(f[1]), float(f[2]), float(f[3]))
+        elif f[0] == "lat" and pending:
+            dist["lat"].append(pending + (float(f[2]), float(f[3])))
+            pending = None
+    return dist
+
+
+def distributed(r, out):
+    """The "Distributed" section: the slice split over 2 and 4 nodes."""
+    d = r.get("dist")
+    if not d or not d["parts"]:
+        return
+    out.append("### Distributed\n")
+    out.append("The corpus split over N \"nodes\" (file i to node i mod N), "
+               "each part indexed by a `psearch-index` run of its own (one "
+               "after the other on this machine; on N machines they run at "
+               "once), each served by its own `xapian-tcpsrv` on loopback, "
+               "and psearchd (`--cache-size 0`) reading them through one "
+               "stub of `remote` lines, against psearchd on one local index "
+               "of the whole corpus measured right after. Latency: the "
+               "median over the query set of each query's median round "
+               "trip, and the worst p99.\n")
+    out.append("| nodes | node | MB | documents | index s | MB/s | "
+               "peak RSS MiB |\n|---:|---:|---:|---:|---:|---:|---:|")
+    for n in sorted(d["parts"]):
+        for k, b, docs, wall, rss in sorted(d["parts"][n]):
+            rate = b / wall / 1e6 if wall else 0
+            out.append(f"| {n} | {k} | {mb(b)} | {docs:,} | {wall:.1f} | "
+                       f"{rate:.2f} | {rss / 1024:.0f} |")
+    out.append("")
+    out.append("| nodes | over the remotes: median ms | worst p99 ms | "
+               "local whole index: median ms | worst p99 ms | "
+               "cost of the hop, median |\n"
+               "|---:|---:|---:|---:|---:|---:|")
+    for n, rm, rw, lm, lw in d["lat"]:
+        out.append(f"| {n} | {ms(rm)} | {ms(rw)} | {ms(lm)} | {ms(lw)} | "
+                   f"{ms(rm - lm)} |")
+    out.append("")
+    if d["corpus_bytes"]:
+        out.append(f"The whole corpus ({mb(d['corpus_bytes'])} MB) built by N "
+                   "nodes at once, each indexing 1/N of it at the rate of "
+                   "the slowest node measured above (indexing time grows "
+                   "about linearly with the bytes of a part):\n")
+        out.append("| nodes | projected build s |\n|---:|---:|")
+        for n in sorted(d["parts"]):
+            slowest = max(wall / b for _, b, _, wall, _ in d["parts"][n]
+                          if b)
+            out.append(f"| {n} | {slowest * d['corpus_bytes'] / n:.0f} |")
+        out.append("")
 
 
 def legacy_mode(commit):
@@ -454,6 +525,7 @@ def section(name, title, r, out):
             out.append(f"| {n} | {wall:.1f} | {rss / 1024:.0f} | "
                        f"{ms(med)} | {ms(worst)} |")
         out.append("")
+    distributed(r, out)
 
 
 def plot(runs, png):

@@ -6,7 +6,9 @@
 # incremental run after 1% of the documents changed, times the fixed query
 # set (tests/bench/queries.txt) through psearchd, psearch, raw in-process
 # Xapian, quest, in-process FTS5 and rg, measures psearchd's throughput
-# with 1, 8 and 64 clients and the socket floor, then writes BENCHMARKS.md
+# with 1, 8 and 64 clients and the socket floor, indexes the corpus split
+# over 2 and 4 "nodes" and times psearchd over them as remotes
+# (xapian-tcpsrv on loopback), then writes BENCHMARKS.md
 # and BENCHMARKS-latency.png (report.py).
 #
 # psearchd runs twice on the same index: with --cache-size 0 (uncached:
@@ -67,6 +69,7 @@ mkdir -p "$W" "$R.new"
 DPID="" CPID=""
 cleanup() {
     local p
+    for p in ${TPIDS:-}; do kill "$p" 2>/dev/null || true; done
     for p in $DPID $CPID; do
         kill "$p" 2>/dev/null || true
         wait "$p" 2>/dev/null || true
@@ -332,6 +335,93 @@ for n in 1 2 4; do
         "$worst" >>"$R.new/shards.tsv"
 done
 rm -rf "$W/sh.idx"
+
+# 6. Distributed: the corpus split over 2 and 4 "nodes", each part a folder
+# of hard links indexed by a psearch-index run of its own (one after the
+# other here; on N machines they would run at once), each served by its own
+# xapian-tcpsrv on loopback, read by psearchd through one stub of remotes;
+# and psearchd on the local whole index ($W/ps.idx), measured in the same
+# window, so the cost of the hop shows. Lines of distributed.tsv:
+#   part N K BYTES DOCS WALL_S RSS_KB   (node K of N: its build)
+#   lat N MEDIAN_US WORST_P99_US        (N = 0: the local whole index)
+#   corpus_bytes B                      (the whole corpus, for projections)
+: >"$R.new/distributed.tsv"
+echo "corpus_bytes $(find "$BD/corpus" -type f -printf '%s\n' |
+    awk '{s += $1} END {print s + 0}')" >>"$R.new/distributed.tsv"
+GAZ=()
+[ ! -f "$CORPUS/entities.tsv" ] || GAZ=(--entities "$CORPUS/entities.tsv")
+TPIDS=""
+# dlatency SOCKET N: the query set's latency through psearchd on SOCKET.
+dlatency() {
+    local js med worst
+    : >"$W/dl.tsv"
+    while IFS= read -r js; do
+        printf '%s\n' "$js" | $JC "$1" --latency "$QN" --warmup 20 |
+            sed 's/.*median_us=\([0-9]*\) p99_us=\([0-9]*\).*/\1\t\2/' \
+                >>"$W/dl.tsv"
+    done <"$W/q.json"
+    med=$(cut -f1 "$W/dl.tsv" | sort -n | awk '{a[NR] = $1}
+        END {print a[int((NR + 1) / 2)]}')
+    worst=$(cut -f2 "$W/dl.tsv" | sort -n | tail -1)
+    echo "lat $2 $med $worst" >>"$R.new/distributed.tsv"
+}
+for n in 2 4; do
+    log "distributed: $n nodes"
+    rm -rf "$W/parts" "$W/node."* "$W/nodes"
+    /usr/bin/python3 - "$CORPUS" "$W/parts" "$n" <<'EOF2'
+import os, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+files = sorted(os.path.join(d, f) for d, _, fs in os.walk(src) for f in fs
+               if f != "entities.tsv")
+for i, f in enumerate(files):
+    t = os.path.join(dst, str(i % n), os.path.relpath(f, src))
+    os.makedirs(os.path.dirname(t), exist_ok=True)
+    os.link(f, t)
+EOF2
+    mkdir -p "$W/nodes"
+    for k in $(seq 0 $((n - 1))); do
+        part=$W/parts/$k
+        : >"$W/timed.tsv"
+        timed node bin/psearch-index --index "$W/node.$k" "${GAZ[@]}" \
+            --no-progress -q "$part"
+        printf 'part %s %s %s %s %s\n' "$n" "$k" \
+            "$(find "$part" -type f -printf '%s\n' | awk '{s += $1} END {print s}')" \
+            "$(find "$part" -type f | wc -l)" \
+            "$(cut -f2,3 "$W/timed.tsv" | tr '\t' ' ')" >>"$R.new/distributed.tsv"
+        port=""
+        for try in $(seq 20); do
+            p=$((20000 + RANDOM % 30000))
+            setsid xapian-tcpsrv --interface 127.0.0.1 --port "$p" \
+                "$W/node.$k" >"$W/tcpsrv.$k.log" 2>&1 </dev/null &
+            tp=$!
+            for i in $(seq 50); do
+                grep -q Listening "$W/tcpsrv.$k.log" && port=$p && break
+                kill -0 $tp 2>/dev/null || break
+                sleep 0.1
+            done
+            [ -z "$port" ] || break
+            kill $tp 2>/dev/null || true
+        done
+        [ -n "$port" ] || die "xapian-tcpsrv did not start for node $k"
+        TPIDS="$TPIDS $tp"
+        echo "remote 127.0.0.1:$port" >>"$W/nodes/XAPIANDB"
+    done
+    bin/psearchd --index "$W/nodes" --socket "$SOCK" --cache-size 0 \
+        2>"$W/psearchd-nodes.log" &
+    DPID=$!
+    wait_up "$SOCK" "$W/psearchd-nodes.log"
+    bin/psearchd --index "$W/ps.idx" --socket "$CSOCK" --cache-size 0 \
+        2>"$W/psearchd-local.log" &
+    CPID=$!
+    wait_up "$CSOCK" "$W/psearchd-local.log"
+    dlatency "$SOCK" "$n"
+    dlatency "$CSOCK" 0
+    cleanup
+    DPID="" CPID=""
+    for p in $TPIDS; do kill "$p" 2>/dev/null || true; done
+    TPIDS=""
+done
+rm -rf "$W/parts" "$W/node."* "$W/nodes"
 
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$R.new/meta.txt"
 echo "seconds=$(($(date +%s) - T_START))" >>"$R.new/meta.txt"

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Indexes built apart, served as one: three "nodes" each index their part
+# of the corpus (with the gazetteer) by a psearch-index run of their own,
+# each is served by its own xapian-tcpsrv, and a query machine lists them
+# as remotes in one stub. In every order of the remotes the query table
+# must answer exactly as one index of the whole corpus does; so must one
+# index whose three shards were built by three psearch-index --shard K
+# processes at once. A node that is down, or a stub naming something that
+# is not xapian-tcpsrv: a clear error naming it, or with --partial an
+# answer marked partial, within --remote-timeout.
+. "$(dirname "$0")/lib.sh"
+copy_corpus
+C=$TMP/corpus
+TABLE=$ROOT/tests/queries.tsv
+Q=$TMP/query
+mkdir -p "$Q"
+# The three parts: the same paths as in the whole index, so the answers
+# can be compared byte for byte.
+PARTS=('00[01]_*' '00[23]_*' '004_*')
+
+# The table's queries as psearchd requests, with facets and hit lines, so
+# one connection asks them all (a process per query would take longer
+# than the rest of the test).
+n=0
+grep -v '^#' "$TABLE" | cut -f1 | grep -v '^$' | while IFS= read -r q; do
+    n=$((n + 1))
+    q=${q//\\/\\\\}
+    q=${q//\"/\\\"}
+    printf '{"id":%d,"op":"search","q":"%s","facets":5,"lines":true}\n' "$n" "$q"
+done > "$TMP/requests"
+NQ=$(wc -l < "$TMP/requests")
+
+# answers SOCKET: every query of the table through the daemon on SOCKET,
+# normalised.
+answers() {
+    "$TOOLS/jsonl_client" --timeout 30 --expect "$NQ" "$1" < "$TMP/requests" |
+        "$TOOLS/json_norm" --responses | sort
+}
+
+# serve_answers NAME INDEX OUT ARGS...: psearchd on INDEX, the table's
+# answers into OUT, then the daemon is stopped.
+serve_answers() {
+    local name=$1 ix=$2 out=$3 sock=$TMP/run/$1.sock
+    shift 3
+    start_daemon "$name" --index "$ix" --socket "$sock" --remote-timeout 2 "$@"
+    wait_ready "$sock"
+    answers "$sock" >"$out"
+    stop_daemon "$name"
+}
+
+test_expect_success 'each node indexes its own part; one index has them all' '
+    "$BIN/psearch-index" --index "$TMP/whole" "$C"
+    for k in 0 1 2; do
+        "$BIN/psearch-index" --index "$TMP/node$k" --include "${PARTS[$k]}" "$C"
+    done
+    assert_eq "$(doccount "$TMP/whole")" 5
+    assert_eq $(( $(doccount "$TMP/node0") + $(doccount "$TMP/node1") +
+        $(doccount "$TMP/node2") )) 5
+    [ "$(doccount "$TMP/node2")" = 1 ]
+'
+
+for k in 0 1 2; do
+    PORT[$k]=$(start_tcpsrv "tcpsrv$k" "$TMP/node$k") || PORT[$k]=0
+done
+
+test_expect_success 'the whole index answers the table' '
+    serve_answers whole "$TMP/whole" "$TMP/whole.txt"
+    [ "$NQ" -gt 50 ]
+    [ "$(cut -f1 "$TMP/whole.txt" | sort -u | wc -l)" = "$NQ" ]
+    # Facets, hit lines and a suggestion are among the answers.
+    grep -q "\"facets\":{" "$TMP/whole.txt"
+    grep -q "\"lines\":{" "$TMP/whole.txt"
+    grep -q "\"suggestion\":\"zelensky\"" "$TMP/whole.txt"
+'
+
+# Every order of the three remotes in the query machine's stub.
+for order in "0 1 2" "0 2 1" "1 0 2" "1 2 0" "2 0 1" "2 1 0"; do
+    test_expect_success "three remote nodes in the order $order answer alike" '
+        [ "${PORT[0]}" != 0 ] && [ "${PORT[1]}" != 0 ] && [ "${PORT[2]}" != 0 ]
+        : > "$Q/XAPIANDB"
+        for k in $order; do
+            echo "remote 127.0.0.1:${PORT[$k]}" >> "$Q/XAPIANDB"
+        done
+        serve_answers nodes "$Q" "$TMP/nodes.txt"
+        diff "$TMP/whole.txt" "$TMP/nodes.txt"
+    '
+done
+
+test_expect_success 'three processes build one shard each, at the same time' '
+    pids=
+    for k in 0 1 2; do
+        "$BIN/psearch-index" --index "$TMP/shared" --shards 3 --shard $k "$C" &
+        pids="$pids $!"
+    done
+    rc=0
+    for p in $pids; do wait $p || rc=1; done
+    assert_eq $rc 0
+    assert_eq "$(grep -c "^auto " "$TMP/shared/XAPIANDB")" 3
+    assert_eq "$(doccount "$TMP/shared")" 5
+    serve_answers shared "$TMP/shared" "$TMP/shared.txt"
+    diff "$TMP/whole.txt" "$TMP/shared.txt"
+'
+
+test_expect_success 'two nodes holding the same paths: answers name them' '
+    "$BIN/psearch-index" --index "$TMP/node3" --include "${PARTS[0]}" "$C"
+    printf "remote 127.0.0.1:%s\nauto %s\n" "${PORT[0]}" "$TMP/node3" \
+        > "$Q/XAPIANDB"
+    "$BIN/psearch" --direct --index "$Q" --json Macron > "$TMP/out" 2> "$TMP/err"
+    grep -q "warning: paths indexed by more than one shard: $C/000_" "$TMP/err"
+    tail -1 "$TMP/out" | grep -q "\"duplicate_paths\":\[\"$C/000_"
+    # One index of its own, or its own shards, never warns.
+    "$BIN/psearch" --direct --index "$TMP/shared" Macron 2>&1 >/dev/null |
+        lacks "more than one"
+'
+test_expect_success 'a node that is down: an error naming it, within the timeout' '
+    kill "$(cat "$TMP/pids/tcpsrv1")"; rm -f "$TMP/pids/tcpsrv1"; sleep 0.2
+    printf "remote 127.0.0.1:%s\n" "${PORT[0]}" "${PORT[1]}" "${PORT[2]}" \
+        > "$Q/XAPIANDB"
+    start=$(date +%s)
+    assert_exit 2 "$BIN/psearch" --direct --index "$Q" --timeout 2 \
+        Rubio 2> "$TMP/err"
+    [ $(( $(date +%s) - start )) -le 4 ]
+    grep -q "shard 127.0.0.1:${PORT[1]}" "$TMP/err"
+'
+test_expect_success '--partial: the other nodes answer, marked partial' '
+    "$BIN/psearch" --direct --index "$Q" --partial --timeout 2 --json \
+        Kallas > "$TMP/out" 2> "$TMP/err"
+    grep -q "partial results; no answer from 127.0.0.1:${PORT[1]}" "$TMP/err"
+    tail -1 "$TMP/out" | grep -q "\"partial\":true"
+'
+
+test_expect_success 'a stub naming something that is not xapian-tcpsrv' '
+    # psearchd on TCP never speaks first, as xapian-tcpsrv must.
+    for _ in $(seq 20); do
+        p=$((20000 + RANDOM % 30000))
+        start_daemon other --index "$TMP/whole" --tcp "127.0.0.1:$p" \
+            --socket "$TMP/run/other.sock"
+        wait_ready "$TMP/run/other.sock" 2>/dev/null && break
+        stop_daemon other
+    done
+    printf "remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n" "${PORT[0]}" "$p" \
+        > "$Q/XAPIANDB"
+    start=$(date +%s)
+    assert_exit 2 timeout 20 "$BIN/psearch" --direct --index "$Q" \
+        --timeout 1 Rubio 2> "$TMP/err"
+    [ $(( $(date +%s) - start )) -le 4 ]
+    grep -q "shard 127.0.0.1:$p" "$TMP/err"
+    timeout 20 "$BIN/psearch" --direct --index "$Q" --partial \
+        --timeout 1 --json Macron > "$TMP/out" 2> "$TMP/err"
+    tail -1 "$TMP/out" | grep -q "\"partial\":true"
+    stop_daemon other
+'
+test_done
