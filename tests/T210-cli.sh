@@ -174,7 +174,7 @@ test_expect_success '--json: one object per result, then a summary' '
     assert_eq "$(wc -l < "$TMP/json")" 2
     head -n 1 "$TMP/json" > "$TMP/first"
     assert_eq "$(jget .rank .path .title < "$TMP/first")" \
-        "1 $C/004_885119e9e1c7bf41.txt US Politics"
+        "1 $C/004_885119e9e1c7bf41.txt Key details about latest Ukraine peace deal – and the main hurdles Russia keeps putting in the way"
     jget .score < "$TMP/first" | grep -Eq "^[0-9.eE+-]+$"
     jget .snippet < "$TMP/first" | grep -q Kallas
     [ "$(jget .hits# < "$TMP/first")" -gt 0 ]
@@ -262,7 +262,8 @@ test_expect_success '--count --facets prints the total, then the facets' '
 # --- the people's listing ---
 test_expect_success 'a header per result, grep-like hit lines, a footer' '
     psd --width 0 Kallas > "$TMP/out" 2> "$TMP/err"
-    assert_eq "$(sed -n 1p "$TMP/out")" "1. US Politics  $F4"
+    assert_eq "$(sed -n 1p "$TMP/out")" \
+        "1. Key details about latest Ukraine peace deal – and the main hurdles Russia keeps putting in the way  $F4"
     assert_eq "$(sed -n 2p "$TMP/out")" "$F4:44: $(sed -n 44p "$F4")"
     assert_eq "$(wc -l < "$TMP/out")" 2
     grep -Eq "^1 of 1 match \([0-9.]+ ms\)$" "$TMP/err"
@@ -283,8 +284,9 @@ test_expect_success '$COLUMNS sets the width when not on a terminal' '
     [ "$(LC_ALL=C.UTF-8 wc -L < "$TMP/out")" -le 72 ]
 '
 test_expect_success 'a title: match shows the snippet instead of hit lines' '
-    psd --width 0 title:Blog > "$TMP/out"
-    sed -n 1p "$TMP/out" | grep -q "^1\. Blog  corpus/003_"
+    psd --width 0 title:Status > "$TMP/out"
+    sed -n 1p "$TMP/out" |
+        grep -q "^1\. 🧠 Current Status of the Peace Talks  corpus/003_"
     sed -n 2p "$TMP/out" | grep -q "^    ."
 '
 
