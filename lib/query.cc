@@ -299,8 +299,10 @@ class parser
     ps__parsed &out_;
     unsigned depth_ = 0;
     size_t nterms_ = 0;
-    /* Whether the query uses operators (AND, OR, NOT, NEAR, parentheses):
-     * then it means exactly what it says and has no relaxed form. */
+    /* Whether the query uses operators (AND, OR, NOT, NEAR): then it means
+     * exactly what it says and has no relaxed form. Parentheses alone do
+     * not count: a question typed as it comes may have some ("vitamin D
+     * (cholecalciferol)"), and a group is one clause of the relaxed form. */
     bool boolean_ = false;
 
   public:
@@ -559,7 +561,6 @@ class parser
         const token t = cur();
         switch (t.kind) {
         case T_LP: {
-            boolean_ = true;
             if (++depth_ > 32)
                 fail(t.pos, "parentheses nested too deeply");
             k_++;
