@@ -284,6 +284,18 @@ static ps_status_t take_lock(ps_index_t *ix)
     return PS_OK;
 }
 
+/* The shard number of a folder the stub names: K of "db.N/shard.K", 0
+ * for an unsharded "db.N". */
+static unsigned shard_number(const std::string &path)
+{
+    size_t at = path.find("/" PS__SHARD_PREFIX);
+    return at == std::string::npos
+               ? 0
+               : (unsigned)std::strtoul(
+                     path.c_str() + at + 1 + std::strlen(PS__SHARD_PREFIX),
+                     nullptr, 10);
+}
+
 static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
 {
     /* Xapian reads its flush threshold from the environment when a
@@ -331,24 +343,23 @@ static void open_generation(ps_index_t *ix, bool rebuild, unsigned shards)
                 "index format '" + fmt +
                 "', this psearch reads '" PS__FORMAT
                 "'; rebuild it with --full");
+        /* Shards built by --shard runs are listed as they are done: a
+         * path's shard is its hash modulo the count, so every shard must
+         * be there, in order, before the whole index can be written. */
+        std::string want = ix->dbs.back().get_metadata(PS__META_SHARDS);
+        if (live_shards > 1 &&
+            (shard_number(path) != ix->dbs.size() - 1 ||
+             want != std::to_string(live_shards)))
+            throw Xapian::InvalidArgumentError(
+                "the index's stub lists " + std::to_string(live_shards) +
+                " of its " + want + " shards (some --shard K run has not "
+                "finished yet); finish them, or rebuild with --full");
     }
     /* Unflushed transactions: Xapian may spill postings to disk when its
      * buffers fill, but readers see nothing until the commit. */
     for (auto &db : ix->dbs)
         db.begin_transaction(false);
     ix->in_txn = true;
-}
-
-/* The shard number of a folder the stub names: K of "db.N/shard.K", 0
- * for an unsharded "db.N". */
-static unsigned shard_number(const std::string &path)
-{
-    size_t at = path.find("/" PS__SHARD_PREFIX);
-    return at == std::string::npos
-               ? 0
-               : (unsigned)std::strtoul(
-                     path.c_str() + at + 1 + std::strlen(PS__SHARD_PREFIX),
-                     nullptr, 10);
 }
 
 /* Takes an flock() on PATH without waiting, keeping the descriptor in
