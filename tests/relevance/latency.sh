@@ -41,6 +41,9 @@ while IFS=$'\t' read -r kind q; do
 done <"$W/queries" >"$W/out"
 cat "$W/out"
 for kind in table claim; do
-    awk -F '\t' -v k=$kind '$1 == k {m[n++] = $2; if ($3 > p) p = $3}
-        END {if (!n) exit; asort(m); printf "%s: %d queries, median of medians %d us, largest p99 %d us\n", k, n, m[int((n + 1) / 2)], p}' "$W/out"
+    cut -f2 <(grep "^$kind" "$W/out") | sort -n >"$W/med"
+    n=$(wc -l <"$W/med")
+    [ "$n" -gt 0 ] || continue
+    echo "$kind: $n queries, median of medians $(sed -n "$(((n + 1) / 2))p" "$W/med") us," \
+        "largest p99 $(grep "^$kind" "$W/out" | cut -f3 | sort -n | tail -1) us"
 done
