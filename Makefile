@@ -159,6 +159,7 @@ clean:
 # touch the others: installation, benchmarks, fuzzing. A fragment may add
 # to DEB_PKGS.
 -include contrib/install.mk contrib/deb.mk tests/bench/bench.mk \
-         tests/fuzz/fuzz.mk tests/ner.mk tests/ner-eval.mk lib/data/words.mk
+         tests/fuzz/fuzz.mk tests/ner.mk tests/ner-eval.mk lib/data/words.mk \
+         tests/relevance/relevance.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

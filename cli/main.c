@@ -115,6 +115,9 @@ static void usage(FILE *f)
         "Query: words (all must match, stemmed), \"exact phrase\", ~\"stemmed\n"
         "phrase\", a OR b, -word or NOT word, ( ), prefix*, a NEAR/5 b,\n"
         "title:word, path:text, date:2025-12, person:NAME, place:, org:, treaty:.\n"
+        "A query of 5 words or more, one ending in '?', or one whose words no\n"
+        "article has all of is answered relaxed: the articles with most of the\n"
+        "words, by relevance. AND, OR, NOT or NEAR keep a query strict.\n"
         "\n"
         "Exit status: 0 something matched, 1 nothing matched, 2 an error (a\n"
         "malformed query, no index, the daemon asked for did not answer).\n",

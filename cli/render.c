@@ -654,8 +654,14 @@ int render_result(const json_t *res, const render_opts_t *o, FILE *out,
             fprintf(err, " %s", json_string_value(m));
         putc('\n', err);
     }
+    /* The relaxed form answered: say so, and how to ask for every word. */
+    int relaxed = json_is_true(json_object_get(res, "relaxed"));
+    if (relaxed)
+        fprintf(err, "psearch: relaxed: ranked by relevance over the articles "
+                     "with most of the words (join them with AND to require "
+                     "every one)\n");
     const char *sugg = json_string_value(json_object_get(res, "suggestion"));
-    if (int_of(res, "total") == 0 && sugg && sugg[0])
+    if ((int_of(res, "total") == 0 || relaxed) && sugg && sugg[0])
         fprintf(err, "Did you mean: %s?\n", sugg);
     if (o->mode == RENDER_HUMAN) {
         fflush(out);

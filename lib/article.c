@@ -118,6 +118,85 @@ static size_t parse_front(const char *text, size_t len, ps_article_t *a)
     return 0;
 }
 
+/* Finds the next line with text from *P on: its trimmed text in *S and
+ * *N, *P moved past it. Returns 0 at the end of the text. */
+static int next_line(const char **p, const char *end, const char **s, size_t *n)
+{
+    while (*p < end) {
+        const char *eol = memchr(*p, '\n', (size_t)(end - *p));
+        *s = *p;
+        *n = eol ? (size_t)(eol - *p) : (size_t)(end - *p);
+        *p = eol ? eol + 1 : end;
+        trim(s, n);
+        if (*n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Words of [P, P+N) separated by white space: how many, and whether one
+ * starts with a lower-case ASCII letter or is a common English verb. */
+static size_t count_words(const char *p, size_t n, int *lower, int *verb)
+{
+    /* Headlines say what happened with these; labels never do. */
+    static const char *const verbs[] = {
+        "is",   "are",   "was",  "were",  "be",    "been", "has",
+        "have", "had",   "does", "did",   "do",    "says", "said",
+        "will", "would", "can",  "could", "may",   "must", "should",
+        "wins", "won",   "gets", "got",   "makes", "made", "takes"};
+    size_t words = 0;
+    *lower = *verb = 0;
+    for (size_t i = 0; i < n;) {
+        while (i < n && is_space(p[i]))
+            i++;
+        if (i >= n)
+            break;
+        size_t start = i;
+        while (i < n && !is_space(p[i]))
+            i++;
+        words++;
+        if (p[start] >= 'a' && p[start] <= 'z')
+            *lower = 1;
+        for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++) {
+            size_t vl = strlen(verbs[k]);
+            if (vl != i - start)
+                continue;
+            size_t c = 0;
+            while (c < vl && (p[start + c] | 0x20) == verbs[k][c])
+                c++;
+            if (c == vl)
+                *verb = 1;
+        }
+    }
+    return words;
+}
+
+/* Whether a first line is a section label ("US Politics", "Blog", "SOUTH
+ * VIET NAM") rather than a headline: at most LABEL_WORDS words, each
+ * capitalised, no common verb, no final punctuation. */
+#define LABEL_WORDS 4
+#define LABEL_BYTES 40
+static int is_label(const char *p, size_t n)
+{
+    int lower, verb;
+    if (n > LABEL_BYTES || strchr(".!?:;,\"'", p[n - 1]))
+        return 0;
+    size_t w = count_words(p, n, &lower, &verb);
+    return w && w <= LABEL_WORDS && !lower && !verb;
+}
+
+/* Whether the line after a label reads as its headline: longer than the
+ * label, not a paragraph (at most HEADLINE_WORDS words, no final full
+ * stop). */
+#define HEADLINE_WORDS 30
+static int is_headline(const char *p, size_t n, size_t label_len)
+{
+    int lower, verb;
+    if (n <= label_len || p[n - 1] == '.')
+        return 0;
+    return count_words(p, n, &lower, &verb) <= HEADLINE_WORDS;
+}
+
 /* Checks the whole buffer is UTF-8 without NUL bytes. */
 static ps_status_t check_text(const char *text, size_t len, size_t *bad)
 {
@@ -159,17 +238,16 @@ ps_status_t ps_article_parse(const char *text, size_t len, ps_article_t *out,
     }
     out->body_offset = body;
     if (!out->title.len) {
-        const char *p = text + body, *end = text + len;
-        while (p < end) {
-            const char *eol = memchr(p, '\n', (size_t)(end - p));
-            const char *s = p;
-            size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-            trim(&s, &n);
-            if (n) {
-                set_span(&out->title, text, s, n);
-                break;
-            }
-            p = eol ? eol + 1 : end;
+        const char *p = text + body, *end = text + len, *s;
+        size_t n;
+        if (next_line(&p, end, &s, &n)) {
+            set_span(&out->title, text, s, n);
+            /* A section label first: the headline follows it. */
+            const char *h;
+            size_t hn;
+            if (is_label(s, n) && next_line(&p, end, &h, &hn) &&
+                is_headline(h, hn, n))
+                set_span(&out->title, text, h, hn);
         }
     }
     if (out->date.len)

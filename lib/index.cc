@@ -793,6 +793,29 @@ static std::string data_head(const ps_docrec_t *r)
     return head;
 }
 
+/* Folds the title into the body's words as a field of its own, BM25F's
+ * way: each title word counts PS__TITLE_WDF times in its body term's
+ * within-document frequency (and so in the document's length), so a
+ * title hit weighs more than a body hit without a separate score per
+ * query word. A title on the body's first line is already counted once
+ * there. Positions stay those of the text, for phrases and hits. */
+static void add_title_weight(Xapian::Document &doc, const ps_docrec_t *r)
+{
+    const ps_article_t *a = r->article;
+    bool in_body = a->title.len && a->title.offset >= a->body_offset;
+    Xapian::termcount extra = PS__TITLE_WDF - (in_body ? 1 : 0);
+    if (!extra)
+        return;
+    std::string term;
+    for (size_t i = 0; i < r->ntitle_tokens; i++) {
+        const ps_token_t *t = &r->title_tokens[i];
+        if (t->term_len == 0 || t->term_len > PS__MAX_TERM)
+            continue;
+        term.assign(t->term, t->term_len);
+        doc.add_term(term, extra);
+    }
+}
+
 static Xapian::Document build_doc(const ps_docrec_t *r,
                                   const std::string &idterm)
 {
@@ -800,6 +823,7 @@ static Xapian::Document build_doc(const ps_docrec_t *r,
     add_terms(doc, r->tokens, r->ntokens, "", nullptr);
     add_terms(doc, r->title_tokens, r->ntitle_tokens, PS__P_TITLE,
               PS__P_TITLE_STEM);
+    add_title_weight(doc, r);
     std::string term;
     for (size_t i = 0; i < r->nentities; i++) {
         const ps_entity_t *e = &r->entities[i];
@@ -935,8 +959,11 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
         Xapian::Document doc = build_doc(rec, idterm);
         /* A generation built aside learns its words once, at the end
          * (learn_vocabulary()); an update learns those of its documents. */
-        if (!ix->aside)
+        if (!ix->aside) {
             record_forms(ix, k, rec->tokens, rec->ntokens);
+            /* A front-matter title's words are not in the body. */
+            record_forms(ix, k, rec->title_tokens, rec->ntitle_tokens);
+        }
         store_names(ix, rec);
         /* A generation built aside starts empty and sees each path once,
          * so it can skip the lookup replace_document() does. */

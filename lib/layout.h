@@ -5,7 +5,7 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "5"
+#define PS__FORMAT "6"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
@@ -55,6 +55,10 @@ enum {
     PS__V_ENTITIES = 7, /* the entities and their mentions (codec.h) */
     PS__V_TEXT = 8,     /* the file's whole text */
 };
+
+/* How many times a title word counts in its plain word's within-document
+ * frequency (build_doc()): the title's weight as a field, BM25F-like. */
+#define PS__TITLE_WDF 3
 
 /* Xapian limits a term to 245 bytes; longer ones are not indexed. */
 #define PS__MAX_TERM 240

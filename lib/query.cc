@@ -57,6 +57,39 @@ const size_t MAX_QUERY_BYTES = 8192;
 const unsigned MAX_QUERY_TERMS = 256;
 /* The most surface forms a stemmed word stands for in phrases and hits. */
 const size_t MAX_FORMS = 64;
+/* A query of this many words (stop words aside) or more is answered in
+ * its relaxed form at once: people type questions and claims that long,
+ * and articles with every one of their words are rare. */
+const size_t LONG_QUERY_WORDS = 5;
+
+/* English function words: the relaxed form does not match or score an
+ * article by these alone (they still count inside phrases and
+ * proximity), since nearly every article has them. Sorted, for
+ * binary search. */
+const char *const STOP_WORDS[] = {
+    "a",     "about", "after", "again", "all",     "also",   "am",    "an",
+    "and",   "any",   "are",   "as",    "at",      "be",     "been",  "being",
+    "but",   "by",    "can",   "could", "did",     "do",     "does",  "doing",
+    "for",   "from",  "had",   "has",   "have",    "having", "he",    "her",
+    "here",  "hers",  "him",   "his",   "how",     "i",      "if",    "in",
+    "into",  "is",    "it",    "its",   "just",    "may",    "me",    "might",
+    "more",  "most",  "must",  "my",    "of",      "on",     "or",    "other",
+    "our",   "ours",  "shall", "she",   "should",  "so",     "some",  "such",
+    "than",  "that",  "the",   "their", "theirs",  "them",   "then",  "there",
+    "these", "they",  "this",  "those", "through", "to",     "too",   "up",
+    "very",  "was",   "we",    "were",  "what",    "when",   "where", "which",
+    "while", "who",   "whom",  "why",   "will",    "with",   "would", "you",
+    "your",  "yours",
+};
+
+bool is_stop_word(const std::string &w)
+{
+    auto it = std::lower_bound(std::begin(STOP_WORDS), std::end(STOP_WORDS), w,
+                               [](const char *a, const std::string &b) {
+                                   return std::strcmp(a, b.c_str()) < 0;
+                               });
+    return it != std::end(STOP_WORDS) && w == *it;
+}
 
 const char *const FIELDS[] = {"title", "path",   "date", "person", "place",
                               "org",   "treaty", "misc", "entity"};
@@ -229,13 +262,14 @@ class lexer
 struct item {
     Xapian::Query q;
     bool neg = false;
-    bool plain = false;              /* a bare word: joins phrase boosts */
-    std::vector<std::string> raw;    /* its unstemmed terms, in order */
-    std::vector<std::string> tstems; /* its title-stem terms */
+    bool plain = false;           /* a bare word: joins phrase boosts */
+    std::vector<std::string> raw; /* its unstemmed terms, in order */
     /* For NEAR, when the item is a single word or entity: the terms with
      * positions that stand for it. */
     std::vector<std::string> single;
-    bool empty = false;              /* no searchable word: adds no condition */
+    bool empty = false;  /* no searchable word: adds no condition */
+    bool filter = false; /* date: or path:, never scored */
+    bool stop = false;   /* a bare stop word */
 };
 
 class parser
@@ -265,7 +299,24 @@ class parser
     ps__parsed &out_;
     unsigned depth_ = 0;
     size_t nterms_ = 0;
+    /* Whether the query uses operators (AND, OR, NOT, NEAR): then it means
+     * exactly what it says and has no relaxed form. Parentheses alone do
+     * not count: a question typed as it comes may have some ("vitamin D
+     * (cholecalciferol)"), and a group is one clause of the relaxed form. */
+    bool boolean_ = false;
 
+  public:
+    /* The relaxed form of the top level, and how many words it has that
+     * are not stop words; set by combine(). */
+    Xapian::Query relaxed;
+    size_t content_words = 0;
+
+    bool is_boolean() const
+    {
+        return boolean_;
+    }
+
+  private:
     const token &cur() const
     {
         return toks_[k_];
@@ -292,6 +343,7 @@ class parser
         std::vector<Xapian::Query> alts;
         alts.push_back(parse_and());
         while (cur().kind == T_OR) {
+            boolean_ = true;
             size_t at = cur().pos;
             k_++;
             if (!starts_operand())
@@ -308,6 +360,7 @@ class parser
         std::vector<item> items;
         for (;;) {
             if (cur().kind == T_AND || cur().kind == T_NOT) {
+                boolean_ = true;
                 bool neg = cur().kind == T_NOT;
                 size_t at = cur().pos;
                 if (items.empty() && !neg)
@@ -338,11 +391,12 @@ class parser
 
     /* ANDs the positive items, removes the negative ones, and adds the
      * boosts that put documents where the words stand together (as a
-     * phrase, or near each other) and documents with them in the title
-     * first. */
+     * phrase, or near each other) first. The title needs no boost of its
+     * own: its words weigh more in the index (PS__TITLE_WDF). At the top
+     * level, also builds the relaxed form (relaxed_form()). */
     Xapian::Query combine(std::vector<item> &items)
     {
-        std::vector<Xapian::Query> pos, neg, boosts, title;
+        std::vector<Xapian::Query> pos, neg, boosts;
         std::vector<std::string> run;
         size_t run_words = 0;
         auto flush_run = [&]() {
@@ -373,13 +427,13 @@ class parser
             } else {
                 flush_run();
             }
-            for (const std::string &t : it.tstems)
-                title.push_back(Xapian::Query(t));
         }
         flush_run();
         if (pos.empty() && neg.empty())
             fail(0, "nothing to search for: the query has no word, only "
                     "punctuation or symbols");
+        if (depth_ == 0)
+            relaxed_form(items, boosts);
         Xapian::Query q;
         if (pos.empty())
             q = Xapian::Query::MatchAll;
@@ -389,10 +443,6 @@ class parser
             q = Xapian::Query(Xapian::Query::OP_AND, pos.begin(), pos.end());
         for (const Xapian::Query &b : boosts)
             q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, b);
-        if (!title.empty())
-            q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
-                              Xapian::Query(Xapian::Query::OP_OR, title.begin(),
-                                            title.end()));
         if (!neg.empty())
             q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
                               neg.size() == 1
@@ -400,6 +450,50 @@ class parser
                                   : Xapian::Query(Xapian::Query::OP_OR,
                                                   neg.begin(), neg.end()));
         return q;
+    }
+
+    /* The relaxed form of the top-level ITEMS: any of the words, phrases
+     * and entities, each weighed by BM25, stop words only when there is
+     * nothing else; date: and path: filters and excluded words as in the
+     * strict form; and the strict form's BOOSTS, so that articles with the
+     * words together as typed come first here too. (Boosting each two
+     * neighbouring words found near each other was measured and left out:
+     * it ranked worse on both collections of RELEVANCE.md, and cost tens
+     * of milliseconds a query.) */
+    void relaxed_form(const std::vector<item> &items,
+                      const std::vector<Xapian::Query> &boosts)
+    {
+        std::vector<Xapian::Query> any, stops, filters, neg;
+        content_words = 0;
+        for (const item &it : items) {
+            if (it.empty)
+                continue;
+            if (it.neg)
+                neg.push_back(it.q);
+            else if (it.filter)
+                filters.push_back(it.q);
+            else if (it.stop)
+                stops.push_back(it.q);
+            else
+                any.push_back(it.q);
+        }
+        content_words = any.size();
+        if (any.empty())
+            any.swap(stops);
+        if (any.empty()) {
+            relaxed = Xapian::Query();
+            return;
+        }
+        Xapian::Query q(Xapian::Query::OP_OR, any.begin(), any.end());
+        for (const Xapian::Query &b : boosts)
+            q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, b);
+        for (const Xapian::Query &f : filters)
+            q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
+        if (!neg.empty())
+            q = Xapian::Query(
+                Xapian::Query::OP_AND_NOT, q,
+                Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end()));
+        relaxed = q;
     }
 
     item parse_unary()
@@ -427,6 +521,7 @@ class parser
         item first = parse_primary();
         if (cur().kind != T_NEAR)
             return first;
+        boolean_ = true;
         std::vector<std::vector<std::string>> slots;
         unsigned dist = cur().num;
         auto need_single = [&](const item &it, size_t at) {
@@ -488,12 +583,29 @@ class parser
         case T_FIELD:
             k_++;
             return field(t);
-        case T_WORD:
+        case T_WORD: {
             k_++;
+            /* Letters typed apart ("u n", "U.N." without its dots) are
+             * the acronym, as the analyzer reads "U.N." in the text. */
+            std::string acronym = t.text + ".";
+            while (single_letter(t.text) && cur().kind == T_WORD &&
+                   single_letter(cur().text)) {
+                acronym += cur().text + ".";
+                k_++;
+            }
+            if (acronym.size() > 2 * t.text.size() + 1)
+                return word(acronym, t.pos, "", PS__P_STEM, true);
             return word(t.text, t.pos, "", PS__P_STEM, true);
+        }
         default:
             fail(t.pos, "expected a word here");
         }
+    }
+
+    static bool single_letter(const std::string &w)
+    {
+        return w.size() == 1 &&
+               ((w[0] >= 'a' && w[0] <= 'z') || (w[0] >= 'A' && w[0] <= 'Z'));
     }
 
     /* The analysed tokens of TEXT, without compound wholes: a compound is
@@ -545,7 +657,8 @@ class parser
     }
 
     /* The words of SLOTS in sequence. */
-    static Xapian::Query sequence(const std::vector<std::vector<std::string>> &slots)
+    static Xapian::Query
+    sequence(const std::vector<std::vector<std::string>> &slots)
     {
         if (slots.size() == 1)
             return any_of(slots[0]);
@@ -600,10 +713,8 @@ class parser
             stems.push_back(term_of(t, stem_prefix, true));
             slots.push_back(forms(t, raw_prefix, stem_prefix));
             it.raw.push_back(term_of(t, raw_prefix, false));
-            if (plain) {
-                it.tstems.push_back(term_of(t, PS__P_TITLE_STEM, true));
+            if (plain)
                 out_.words.push_back(std::string(t->term, t->term_len));
-            }
         }
         count_terms(stems.size(), at);
         if (stems.empty()) {
@@ -620,6 +731,7 @@ class parser
                    ? as_one(slots[0])
                    : Xapian::Query(stems[0]);
         it.plain = plain;
+        it.stop = plain && stems.size() == 1 && is_stop_word(it.raw[0]);
         if (slots.size() == 1)
             it.single = slots[0];
         ps__hitgroup g;
@@ -736,6 +848,7 @@ class parser
             /* Only checking the query (ps_query_check): nothing to match. */
             item it;
             it.q = filter(Xapian::Query::MatchAll);
+            it.filter = true;
             return it;
         }
         std::vector<Xapian::Query> ids;
@@ -757,6 +870,7 @@ class parser
             ids.push_back(Xapian::Query(term));
         }
         item it;
+        it.filter = true;
         it.q = filter(ids.empty() ? Xapian::Query::MatchNothing
                                   : Xapian::Query(Xapian::Query::OP_OR,
                                                   ids.begin(), ids.end()));
@@ -814,6 +928,7 @@ class parser
             it.q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, PS__V_DATE, lo,
                                  hi);
         it.q = filter(it.q);
+        it.filter = true;
         return it;
     }
 
@@ -894,5 +1009,12 @@ ps__parsed ps__query_parse(const ps__qctx &ctx, const std::string &text)
     ps__parsed out;
     parser p(ctx, text, out);
     out.query = p.run();
+    if (p.is_boolean())
+        return out;
+    /* A question mark at the end asks for the relaxed form. */
+    size_t end = text.find_last_not_of(" \t\r\n");
+    bool question = end != std::string::npos && text[end] == '?';
+    out.relaxed = p.relaxed;
+    out.relaxed_first = question || p.content_words >= LONG_QUERY_WORDS;
     return out;
 }

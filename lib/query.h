@@ -31,7 +31,14 @@ struct ps__hitgroup {
 };
 
 struct ps__parsed {
-    Xapian::Query query;
+    Xapian::Query query; /* the strict form: every word */
+    /* The relaxed form: ranked by relevance over the articles matching any
+     * of the words, those with more of them, near each other, first.
+     * Empty when the query has none (operators, OR, parentheses). */
+    Xapian::Query relaxed;
+    /* Answer with the relaxed form at once (a question, a long query),
+     * rather than only when the strict form finds nothing. */
+    bool relaxed_first = false;
     std::vector<ps__hitgroup> hits;
     std::vector<std::string> words; /* plain words, for spelling */
 };

@@ -89,7 +89,22 @@ test_expect_success 'exit 0 when something matches' '
     assert_exit 0 psd Rubio
 '
 test_expect_success 'exit 1 when nothing matches' '
-    assert_exit 1 psd Rubio Kallas
+    assert_exit 1 psd Rubio AND Kallas
+    assert_exit 1 psd Zelenskey
+'
+test_expect_success 'the relaxed form answers when no article has every word' '
+    psd --json Rubio Kallas >"$TMP/relaxed.json" 2>"$TMP/relaxed.err"
+    assert_eq "$(tail -1 "$TMP/relaxed.json" | "$TOOLS/json_get" .relaxed)" \
+        true
+    assert_eq "$(grep -c "^psearch: relaxed: " "$TMP/relaxed.err")" 1
+    psd --json Rubio >"$TMP/strict.json" 2>"$TMP/strict.err"
+    assert_eq "$(tail -1 "$TMP/strict.json" | "$TOOLS/json_get" .relaxed)" \
+        "<missing>"
+    lacks relaxed <"$TMP/strict.err"
+'
+test_expect_success 'a question mark asks for the relaxed form' '
+    psd --json "Rubio Geneva?" >"$TMP/q.json" 2>"$TMP/q.err"
+    assert_eq "$(tail -1 "$TMP/q.json" | "$TOOLS/json_get" .relaxed)" true
 '
 test_expect_success 'exit 2 for a malformed query' '
     assert_exit 2 psd "\"closer"
@@ -182,7 +197,7 @@ test_expect_success '--json: one object per result, then a summary' '
     assert_eq "$(wc -l < "$TMP/json")" 2
     head -n 1 "$TMP/json" > "$TMP/first"
     assert_eq "$(jget .rank .path .title < "$TMP/first")" \
-        "1 $C/004_885119e9e1c7bf41.txt US Politics"
+        "1 $C/004_885119e9e1c7bf41.txt Key details about latest Ukraine peace deal – and the main hurdles Russia keeps putting in the way"
     jget .score < "$TMP/first" | grep -Eq "^[0-9.eE+-]+$"
     jget .snippet < "$TMP/first" | grep -q Kallas
     [ "$(jget .hits# < "$TMP/first")" -gt 0 ]
@@ -270,7 +285,8 @@ test_expect_success '--count --facets prints the total, then the facets' '
 # --- the people's listing ---
 test_expect_success 'a header per result, grep-like hit lines, a footer' '
     psd --width 0 Kallas > "$TMP/out" 2> "$TMP/err"
-    assert_eq "$(sed -n 1p "$TMP/out")" "1. US Politics  $F4"
+    assert_eq "$(sed -n 1p "$TMP/out")" \
+        "1. Key details about latest Ukraine peace deal – and the main hurdles Russia keeps putting in the way  $F4"
     assert_eq "$(sed -n 2p "$TMP/out")" "$F4:44: $(sed -n 44p "$F4")"
     assert_eq "$(wc -l < "$TMP/out")" 2
     grep -Eq "^1 of 1 match \([0-9.]+ ms\)$" "$TMP/err"
@@ -291,8 +307,9 @@ test_expect_success '$COLUMNS sets the width when not on a terminal' '
     [ "$(LC_ALL=C.UTF-8 wc -L < "$TMP/out")" -le 72 ]
 '
 test_expect_success 'a title: match shows the snippet instead of hit lines' '
-    psd --width 0 title:Blog > "$TMP/out"
-    sed -n 1p "$TMP/out" | grep -q "^1\. Blog  corpus/003_"
+    psd --width 0 title:Status > "$TMP/out"
+    sed -n 1p "$TMP/out" |
+        grep -q "^1\. 🧠 Current Status of the Peace Talks  corpus/003_"
     sed -n 2p "$TMP/out" | grep -q "^    ."
 '
 

@@ -83,8 +83,9 @@ typedef struct ps_search_opts {
                               (default 1000) */
     double time_budget;    /* seconds for the match, 0 for none */
     int no_results;        /* only totals (and facets): --count, op facets */
-    int raw;               /* results carry only rank and score: the bare
-                              Xapian match, the floor benchmarks compare to */
+    int raw;               /* results carry only rank, score and path: the
+                              bare Xapian match, the floor benchmarks (and
+                              make relevance) compare to */
 } ps_search_opts_t;
 
 /* Runs a search. On PS_OK, *OUT is a new JSON object the caller releases

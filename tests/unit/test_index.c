@@ -348,6 +348,39 @@ static void test_document_only_if_indexed(void **state)
     ps_db_close(db);
 }
 
+/* The title ps_article_parse() takes from TEXT, as a string. */
+static void assert_title(const char *text, const char *want)
+{
+    ps_article_t a;
+    assert_int_equal(ps_article_parse(text, strlen(text), &a, NULL), PS_OK);
+    char got[256];
+    snprintf(got, sizeof got, "%.*s", (int)a.title.len,
+             a.title.ptr ? a.title.ptr : "");
+    assert_string_equal(got, want);
+}
+
+/* A section label on the first line gives way to the headline after it;
+ * a headline, a sentence or a front-matter title stays. */
+static void test_title_skips_section_label(void **state)
+{
+    (void)state;
+    assert_title("US Politics\nKey details about the deal\nBody.\n",
+                 "Key details about the deal");
+    assert_title("\nBlog\n\n  Current Status of the Talks \nBody.\n",
+                 "Current Status of the Talks");
+    assert_title("SOUTH VIET NAM\nTHE HELICOPTER WAR RUNS INTO TROUBLE\n",
+                 "THE HELICOPTER WAR RUNS INTO TROUBLE");
+    /* A headline with a verb, a label followed by a paragraph, a line in
+     * lower case, a final full stop: the first line stays. */
+    assert_title("Trump Wins\nThe long story of the election night\n",
+                 "Trump Wins");
+    assert_title("Blog\nThe talks went on for a week and ended.\n", "Blog");
+    assert_title("us politics\nKey details about the deal\n", "us politics");
+    assert_title("Europe.\nKey details about the deal\n", "Europe.");
+    assert_title("Blog\n", "Blog");
+    assert_title("---\ntitle: Given\n---\nBlog\nKey details\n", "Given");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +397,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_document_only_if_indexed, setup,
                                         teardown),
+        cmocka_unit_test(test_title_skips_section_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

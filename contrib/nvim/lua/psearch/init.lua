@@ -180,8 +180,10 @@ local function qf_title(query, res, shown)
   if shown < total then
     n = string.format('%d of %s', shown, n)
   end
-  return string.format('psearch: %s (%s %s)', query, n,
-    total == 1 and 'match' or 'matches')
+  -- The relaxed form answered: the articles with most of the words.
+  local relaxed = res.relaxed == true and ', relaxed' or ''
+  return string.format('psearch: %s (%s %s%s)', query, n,
+    total == 1 and 'match' or 'matches', relaxed)
 end
 
 -- Opens the quickfix window. When the answer comes while the user is typing
