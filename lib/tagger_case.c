@@ -8,7 +8,8 @@
  * lower case elsewhere in the same text, or a word of the model's lexicon
  * of lowercase words that its training data saw, and only outside names.
  * Then it is a heading or a sentence's first word ("Demilitarized Zones"
- * over a list of terms about demilitarized zones), not a name. All-caps
+ * over a list of terms about demilitarized zones), not a name; so is a
+ * heading the text writes again with lower case inside. All-caps
  * headlines are left to the model: news agencies' headlines are full of
  * names that are also words, with no lower case to tell them apart. */
 #include <stdlib.h>
@@ -69,13 +70,47 @@ static int uninformative(uint8_t ctx)
     return ctx == CTX_CAP_START || ctx == CTX_CAP_TITLE;
 }
 
+/* Whether the word of sequence token K, capitalised only by position, is
+ * a common word: written in lower case elsewhere in the text, or else a
+ * lexicon word the training data saw, and only outside names (the
+ * record's low byte holds the name types the word opened or continued
+ * there). The lexicon alone also lists rare names ("harry", "lad"), and a
+ * word the training data never saw says nothing. */
+static int common_word(const ps_tagger_t *t, const ps__ner_feats_t *f, size_t k)
+{
+    uint64_t h = f->term[k] ? f->term[k] : 1;
+    if (t->case_bits[slot_of(t, h)] & SEEN_LOWER)
+        return 1;
+    uint32_t rec = ps__ner_word_record(t->model, f->term[k]);
+    return (rec & PS__NER_W_LEXICON) && (rec & PS__NER_W_OUTSIDE) &&
+           !(rec & 0xffu);
+}
+
+/* Whether the N words from sequence token K0 are written elsewhere in the
+ * text with one of the words capitalised here in lower case ("Western
+ * Defense Planning" as a heading, "Western defense planning is..." in the
+ * text): then they are a phrase, not a name. */
+static int written_lower(const ps__ner_feats_t *f, size_t k0, size_t n)
+{
+    for (size_t j = 0; j + n <= f->n; j++) {
+        if (j == k0 || memcmp(f->term + j, f->term + k0, n * sizeof *f->term))
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (f->ctx[k0 + i] != CTX_LOWER && f->ctx[j + i] == CTX_LOWER)
+                return 1;
+    }
+    return 0;
+}
+
 int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1)
 {
     const ps__ner_feats_t *f = ps__ner_state_feats(t->ner);
-    int capitals = 0;
+    int capitals = 0, common = 1;
+    size_t k0 = t->tseq[t->w[w0].index];
     for (size_t i = w0; i < w1; i++) {
         uint32_t k = t->tseq[t->w[i].index];
-        if (k == UINT32_MAX)
+        /* The name's words are consecutive tokens of the model's. */
+        if (k == UINT32_MAX || k != k0 + (i - w0))
             return 0;
         uint8_t ctx = f->ctx[k];
         if (ctx == CTX_LOWER || ctx == CTX_OTHER)
@@ -86,21 +121,10 @@ int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1)
             (t->w[i].tok->flags & (PS_TOK_UPPER | PS_TOK_ACRONYM)))
             return 0;
         uint64_t h = f->term[k] ? f->term[k] : 1;
-        uint8_t seen = t->case_bits[slot_of(t, h)];
-        if (seen & SEEN_CAP_MID)
+        if (t->case_bits[slot_of(t, h)] & SEEN_CAP_MID)
             return 0;
-        if (!(seen & SEEN_LOWER)) {
-            /* Else the training data must have seen the word, and only
-             * outside names (its low byte holds the name types the word
-             * opened or continued there): the lexicon alone also lists
-             * rare names ("harry", "lad"), and a word the training data
-             * never saw says nothing. */
-            uint32_t rec = ps__ner_word_record(t->model, f->term[k]);
-            if (!(rec & PS__NER_W_LEXICON) || !(rec & PS__NER_W_OUTSIDE) ||
-                (rec & 0xffu))
-                return 0;
-        }
+        common = common && common_word(t, f, k);
         capitals++;
     }
-    return capitals > 0;
+    return capitals > 0 && (common || written_lower(f, k0, w1 - w0));
 }

@@ -137,7 +137,8 @@ int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1);
 ps_status_t ps__tagger_case_prepare(ps_tagger_t *t);
 
 /* tagger_case.c: whether name [W0, W1) the model found is only common
- * words capitalised where a capital says nothing (see the file). */
+ * words, or a phrase written elsewhere in lower case, capitalised where a
+ * capital says nothing (see the file). */
 int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1);
 
 /* tagger_link.c: forgets the previous text's entities. */

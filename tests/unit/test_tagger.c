@@ -665,6 +665,19 @@ static void test_case_evidence(void **state)
     assert_int_equal(f->nents, 3);
 }
 
+static void test_case_phrase(void **state)
+{
+    struct fixture *f = *state;
+    /* A heading whose words the text writes again with lower case inside
+     * is a phrase (the model alone calls it an org); the same words in
+     * the text keep what the model says of them. */
+    tag(f, "Impact on Western Defense Planning\n"
+           "Western defense planning is also changing in Brelmont, "
+           "officials said.\n");
+    assert_null(find(f, "western-defense-planning"));
+    expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", NULL);
+}
+
 static void test_gazetteer_first(void **state)
 {
     struct fixture *f = *state;
@@ -840,6 +853,7 @@ int main(void)
         T(test_treaty_and_misc),
         T(test_surname_link),
         T(test_case_evidence),
+        T(test_case_phrase),
         T(test_gazetteer_first),
         T(test_no_model),
         T(test_empty_gazetteer),
