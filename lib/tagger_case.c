@@ -93,7 +93,8 @@ static int common_word(const ps_tagger_t *t, const ps__ner_feats_t *f, size_t k)
 static int written_lower(const ps__ner_feats_t *f, size_t k0, size_t n)
 {
     for (size_t j = 0; j + n <= f->n; j++) {
-        if (j == k0 || memcmp(f->term + j, f->term + k0, n * sizeof *f->term))
+        if (j == k0 || f->term[j] != f->term[k0] ||
+            memcmp(f->term + j, f->term + k0, n * sizeof *f->term))
             continue;
         for (size_t i = 0; i < n; i++)
             if (f->ctx[k0 + i] != CTX_LOWER && f->ctx[j + i] == CTX_LOWER)
@@ -126,5 +127,7 @@ int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1)
         common = common && common_word(t, f, k);
         capitals++;
     }
-    return capitals > 0 && (common || written_lower(f, k0, w1 - w0));
+    /* One word written in lower case elsewhere is already common. */
+    return capitals > 0 &&
+           (common || (w1 - w0 > 1 && written_lower(f, k0, w1 - w0)));
 }
