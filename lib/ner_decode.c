@@ -195,3 +195,14 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
     *nspans = ns;
     return PS_OK;
 }
+
+const ps__ner_feats_t *ps__ner_state_feats(const ps_ner_state_t *s)
+{
+    return &s->f;
+}
+
+uint32_t ps__ner_word_record(const ps_ner_model_t *m, uint64_t term_hash)
+{
+    return ps__ner_list_get(m->list_keys, m->list_values, m->nlist,
+                            ps__ner_word_key(term_hash));
+}

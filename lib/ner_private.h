@@ -183,6 +183,15 @@ ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
                              const uint8_t *ctx, const uint8_t *line,
                              const uint8_t *labels, uint32_t row_bits);
 
+/* The features of the text last tagged with S: valid until the next
+ * ps_ner_tag() on S. The tagger reads each token's capitalisation in
+ * context and term hash from them. */
+const ps__ner_feats_t *ps__ner_state_feats(const ps_ner_state_t *s);
+
+/* The record (PS__NER_W_* bits) the model's lists hold for the word whose
+ * term hashes to TERM_HASH; 0 when the model never saw it. */
+uint32_t ps__ner_word_record(const ps_ner_model_t *m, uint64_t term_hash);
+
 /* Whether label CUR may follow label PREV (-1: the line's start): I-T
  * continues only a name of type T. */
 int ps__ner_allowed(int prev, int cur);

@@ -18,6 +18,7 @@ ps_status_t ps_tagger_new(const ps_gazetteer_t *g, const ps_ner_model_t *m,
     if (!t)
         return PS_ENOMEM;
     t->g = g;
+    t->model = m;
     size_t ndefs = ps_gazetteer_count(g);
     if (ndefs > 0 && !(t->def_slot = malloc(ndefs * sizeof *t->def_slot))) {
         free(t);
@@ -49,6 +50,9 @@ void ps_tagger_free(ps_tagger_t *t)
     free(t->key_end);
     free(t->c);
     free(t->def_slot);
+    free(t->tseq);
+    free(t->case_keys);
+    free(t->case_bits);
     free(t);
 }
 
@@ -100,7 +104,7 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
     size_t nspans;
     ps_status_t st = ps_ner_tag(t->ner, t->text, t->len, t->base, tokens,
                                 t->ntokens, t->hints, &spans, &nspans);
-    if (st != PS_OK)
+    if (st != PS_OK || (st = ps__tagger_case_prepare(t)) != PS_OK)
         return st;
     for (size_t k = 0; k < nspans; k++) {
         size_t a = spans[k].first, b = a + spans[k].count;
@@ -110,7 +114,7 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
         int known = 0;
         for (size_t i = w0; i < w1; i++)
             known |= t->w[i].gaz;
-        if (w0 >= w1 || known)
+        if (w0 >= w1 || known || ps__tagger_case_common(t, w0, w1))
             continue;
         ps_entity_type_t type = entity_type(spans[k].type);
         if (type == PS_ENT_PERSON)

@@ -53,7 +53,8 @@ struct etab {
 
 struct ps_tagger {
     const ps_gazetteer_t *g;
-    ps_ner_state_t *ner; /* NULL: the gazetteer alone */
+    const ps_ner_model_t *model; /* NULL: the gazetteer alone */
+    ps_ner_state_t *ner;         /* NULL: the gazetteer alone */
     /* The text being tagged. */
     const char *text;
     size_t len, base;
@@ -85,6 +86,16 @@ struct ps_tagger {
     size_t out_cap;
     ps_mention_t *outm;
     size_t outm_cap;
+    /* tagger_case.c: token -> sequence token of the model, or UINT32_MAX;
+     * and what the text says about each term, in a table of CASE_CAP
+     * slots (key 0: empty). */
+    uint32_t *tseq;
+    size_t tseq_cap;
+    uint64_t *case_keys;
+    size_t case_keys_cap;
+    uint8_t *case_bits;
+    size_t case_bits_cap;
+    size_t case_cap;
 };
 
 /* Grows array field ARR of tagger T, whose capacity is ARR_cap. */
@@ -120,6 +131,15 @@ size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
  * capitalised treaty word ("Tallinn Memorandum"), which makes it a treaty
  * whatever the model called it. */
 int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1);
+
+/* tagger_case.c: reads what the model's last run says about the case of
+ * every word of the text; call after ps_ner_tag(). */
+ps_status_t ps__tagger_case_prepare(ps_tagger_t *t);
+
+/* tagger_case.c: whether name [W0, W1) the model found is only common
+ * words, or a phrase written elsewhere in lower case, capitalised where a
+ * capital says nothing (see the file). */
+int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1);
 
 /* tagger_link.c: forgets the previous text's entities. */
 void ps__tagger_reset(ps_tagger_t *t);

@@ -646,6 +646,38 @@ static void test_surname_link(void **state)
     assert_int_equal(f->nents, 2);
 }
 
+static void test_case_evidence(void **state)
+{
+    struct fixture *f = *state;
+    /* A heading's words that the same text writes in lower case are no
+     * name ("Demilitarized Zones", which the model alone calls a person);
+     * a capital mid-sentence elsewhere keeps a name, and so do capitals
+     * of an acronym at a sentence's start, whatever "us" means. */
+    tag(f, "Demilitarized Zones\n"
+           "Talks on demilitarized zones went on in Brelmont on Monday.\n"
+           "U.S. troops stay, officials told us. Guarantees for Brelmont "
+           "were discussed. Estoria wants guarantees.\n");
+    assert_null(find(f, "demilitarized-zones"));
+    assert_null(find(f, "guarantees"));
+    expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", "Brelmont", NULL);
+    expect(f, "estoria", PS_ENT_PLACE, "Estoria", NULL);
+    expect(f, "us", PS_ENT_PLACE, "U.S.", NULL);
+    assert_int_equal(f->nents, 3);
+}
+
+static void test_case_phrase(void **state)
+{
+    struct fixture *f = *state;
+    /* A heading whose words the text writes again with lower case inside
+     * is a phrase (the model alone calls it an org); the same words in
+     * the text keep what the model says of them. */
+    tag(f, "Impact on Western Defense Planning\n"
+           "Western defense planning is also changing in Brelmont, "
+           "officials said.\n");
+    assert_null(find(f, "western-defense-planning"));
+    expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", NULL);
+}
+
 static void test_gazetteer_first(void **state)
 {
     struct fixture *f = *state;
@@ -820,6 +852,8 @@ int main(void)
         T(test_model_names),
         T(test_treaty_and_misc),
         T(test_surname_link),
+        T(test_case_evidence),
+        T(test_case_phrase),
         T(test_gazetteer_first),
         T(test_no_model),
         T(test_empty_gazetteer),
