@@ -9,5 +9,9 @@ $(B)/gen/%.inc: lib/data/%.txt
 	    { echo "$<: not sorted bytewise (LC_ALL=C sort)"; exit 1; }
 	grep -v '^#' $< | grep -v '^$$' | sed 's/.*/    "&",/' > $@.tmp && mv $@.tmp $@
 
-$(B)/lib/tagger_link.o: $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc
+# The fuzzing build (tests/fuzz/fuzz.mk) compiles the same file with its
+# own flags.
+PS_GEN_INC := $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc
+$(B)/lib/tagger_link.o $(B)/fuzz/lib/tagger_link.o: $(PS_GEN_INC)
 $(B)/lib/tagger_link.o: CPPFLAGS += -I$(B)/gen
+$(B)/fuzz/lib/tagger_link.o: FUZZ_CPPFLAGS += -I$(B)/gen
