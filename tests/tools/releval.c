@@ -95,6 +95,14 @@ static size_t read_fields(const char *path, size_t want, size_t *cols,
     return n;
 }
 
+/* Frees the N strings of V, which read_fields() made, and V. */
+static void free_fields(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 static int cmp_judgment(const void *a, const void *b)
 {
     const struct judgment *x = a, *y = b;
@@ -232,11 +240,16 @@ int main(int argc, char **argv)
         ri = re;
         a = b;
     }
-    if (nq == 0) {
+    if (nq)
+        printf("%.4f %.4f %.4f %.4f %zu\n", sum.ap / nq, sum.ndcg10 / nq,
+               sum.p10 / nq, sum.r100 / nq, nq);
+    else
         fputs("releval: no query has a relevant document\n", stderr);
-        return 1;
-    }
-    printf("%.4f %.4f %.4f %.4f %zu\n", sum.ap / nq, sum.ndcg10 / nq,
-           sum.p10 / nq, sum.r100 / nq, nq);
-    return 0;
+    /* Everything is freed, so that LeakSanitizer (make SANITIZE=1 test)
+     * sees a clean exit. */
+    free_fields(qf, 3 * nj);
+    free_fields(rf, 2 * nr);
+    free(j);
+    free(r);
+    return nq ? 0 : 1;
 }
