@@ -33,7 +33,7 @@ static int in(const char *const *list, size_t n, const ps_tagger_t *t, size_t i)
     return bsearch(&term, list, n, sizeof *list, str_cmp) != NULL;
 }
 
-static int is_cue(const ps_tagger_t *t, size_t i)
+int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i)
 {
     return in(treaty_cues, COUNT(treaty_cues), t, i);
 }
@@ -47,18 +47,18 @@ size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1)
 
 int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1)
 {
-    return is_cue(t, w1 - 1) &&
+    return ps__tagger_is_treaty_cue(t, w1 - 1) &&
            (t->w[w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER));
 }
 
 ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
                                       size_t *w1)
 {
-    if (is_cue(t, w0) || is_cue(t, *w1 - 1))
+    if (ps__tagger_is_treaty_cue(t, w0) || ps__tagger_is_treaty_cue(t, *w1 - 1))
         return PS_ENT_TREATY;
     /* "the Minsk agreements": the cue is the name's last word; but an
      * adjective before it ("a U.S.-led agreement") names no treaty. */
-    if (*w1 < t->nw && !t->w[*w1].gaz && is_cue(t, *w1) &&
+    if (*w1 < t->nw && !t->w[*w1].gaz && ps__tagger_is_treaty_cue(t, *w1) &&
         !(t->w[*w1].tok->flags & PS_TOK_LINE_START) &&
         (t->w[*w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER))) {
         (*w1)++;
@@ -355,6 +355,7 @@ ps_status_t ps__tagger_build_output(ps_tagger_t *t)
         m->length = t->m[i].length;
         m->pos = t->m[i].pos;
     }
+    t->nout = nout;
     return PS_OK;
 }
 
