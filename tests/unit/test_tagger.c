@@ -665,6 +665,21 @@ static void test_case_evidence(void **state)
     assert_int_equal(f->nents, 3);
 }
 
+static void test_case_unseen_words(void **state)
+{
+    struct fixture *f = *state;
+    /* Dictionary words the training data never saw ("Blog",
+     * "Uncertainties") are common words on a heading, though the text
+     * never writes them in lower case. */
+    tag(f, "Blog\n"
+           "Remaining Uncertainties and Challenges\n"
+           "Talks went on in Brelmont on Monday.\n");
+    assert_null(find(f, "blog"));
+    assert_null(find(f, "remaining-uncertainties"));
+    expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", NULL);
+    assert_int_equal(f->nents, 1);
+}
+
 static void test_case_phrase(void **state)
 {
     struct fixture *f = *state;
@@ -882,6 +897,7 @@ int main(void)
         T(test_treaty_and_misc),
         T(test_surname_link),
         T(test_case_evidence),
+        T(test_case_unseen_words),
         T(test_case_phrase),
         T(test_gazetteer_first),
         T(test_no_model),
