@@ -42,6 +42,9 @@ typedef struct trainer {
     char **errmsg;
     uint64_t *lexicon; /* Word keys of the lexicon's words. */
     size_t nlexicon, cap_lexicon;
+    uint64_t *place; /* Term hashes of the place names, one after another, */
+    uint8_t *place_len; /* and how many terms each has. */
+    size_t nplace_terms, nplaces, cap_place, cap_place_len;
     uint64_t *cwords; /* Term hashes of the clustered words, */
     uint16_t *cclass; /* and their clusters. */
     size_t ncwords;
@@ -153,6 +156,76 @@ static void align(trainer_t *tr, const ps_ner_doc_t *d, const ps_token_t *tok,
     }
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Adds place name NAME (N bytes) as its sequence terms, unless it is a
+ * single common word of the lexicon (SORTED, NSORTED word keys): "Centre"
+ * or "Eastern", which name regions too, say nothing of a place. */
+static ps_status_t add_place(trainer_t *tr, const char *name, size_t n,
+                             const uint64_t *sorted, size_t nsorted)
+{
+    const ps_token_t *tok;
+    size_t ntok, k = 0;
+    uint64_t h[PS__NER_MAX_PHRASE];
+    if (ps_analyze(tr->an, name, n, 0, &tok, &ntok) != PS_OK)
+        return PS_OK;
+    for (size_t j = 0; j < ntok; j++) {
+        if (tok[j].flags & PS_TOK_PART)
+            continue;
+        if (k == PS__NER_MAX_PHRASE)
+            return PS_OK;
+        h[k++] = ps__ner_hash(tok[j].term, tok[j].term_len);
+    }
+    if (k == 0)
+        return PS_OK;
+    uint64_t wk = ps__ner_word_key(h[0]);
+    if (k == 1 && bsearch(&wk, sorted, nsorted, sizeof wk, key_cmp))
+        return PS_OK;
+    if (ps__grow(&tr->place, &tr->cap_place, tr->nplace_terms + k,
+                 sizeof *tr->place) != 0 ||
+        ps__grow(&tr->place_len, &tr->cap_place_len, tr->nplaces + 1, 1) != 0)
+        return PS_ENOMEM;
+    memcpy(tr->place + tr->nplace_terms, h, k * sizeof *h);
+    tr->nplace_terms += k;
+    tr->place_len[tr->nplaces++] = (uint8_t)k;
+    return PS_OK;
+}
+
+/* Reads the place names: one a line, '#' lines and blank lines aside. */
+static ps_status_t read_places(trainer_t *tr, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return ps__ner_fail(tr->errmsg, PS_EIO, path, "%s", strerror(errno));
+    uint64_t *sorted = malloc((tr->nlexicon + 1) * sizeof *sorted);
+    if (!sorted) {
+        fclose(f);
+        return PS_ENOMEM;
+    }
+    memcpy(sorted, tr->lexicon, tr->nlexicon * sizeof *sorted);
+    qsort(sorted, tr->nlexicon, sizeof *sorted, key_cmp);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    ps_status_t st = PS_OK;
+    while (st == PS_OK && (n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        if (n > 0 && line[0] != '#')
+            st = add_place(tr, line, (size_t)n, sorted, tr->nlexicon);
+    }
+    if (st == PS_OK && ferror(f))
+        st = ps__ner_fail(tr->errmsg, PS_EIO, path, "read error");
+    free(sorted);
+    free(line);
+    fclose(f);
+    return st;
+}
+
 /* First pass over a document: analyze, find the sequence tokens and their
  * lines, label them. */
 static ps_status_t prepare(trainer_t *tr, size_t i, const ps_token_t **toks,
@@ -234,6 +307,14 @@ static int build_lists(const trainer_t *tr, unsigned fold, unsigned folds,
     memset(tb, 0, sizeof *tb);
     for (size_t i = 0; i < tr->nlexicon; i++)
         if (table_put(tb, tr->lexicon[i], PS__NER_W_LEXICON) != 0)
+            return -1;
+    /* The place names are names of every fold: what the model learns of
+     * them is how far such a list can be trusted. */
+    for (size_t i = 0, at = 0; i < tr->nplaces; at += tr->place_len[i++])
+        if (table_put(tb, ps__ner_phrase_key(tr->place + at, tr->place_len[i]),
+                      1u << PS_NER_LOC) != 0 ||
+            table_put(tb, ps__ner_word_key(tr->place[at]),
+                      PS__NER_W_STARTS(tr->place_len[i])) != 0)
             return -1;
     for (size_t i = 0; i < tr->ncwords; i++)
         if (table_put(tb, ps__ner_word_key(tr->cwords[i]),
@@ -494,6 +575,8 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         return ps__ner_fail(errmsg, PS_ENOMEM, NULL, "out of memory");
     }
     ps_status_t st = o.lexicon ? read_lexicon(&tr, o.lexicon) : PS_OK;
+    if (st == PS_OK && o.places)
+        st = read_places(&tr, o.places);
     if (st == PS_OK)
         st = train(&tr, &o, path);
     if (st == PS_ENOMEM)
@@ -511,6 +594,8 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
     }
     free(tr.td);
     free(tr.lexicon);
+    free(tr.place);
+    free(tr.place_len);
     free(tr.cwords);
     free(tr.cclass);
     ps_analyzer_free(tr.an);

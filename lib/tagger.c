@@ -108,8 +108,11 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
         type = ps__tagger_misc_type(t, w0, &w1);
     else if (ps__tagger_ends_treaty(t, w1))
         type = PS_ENT_TREATY;
+    else if (type == PS_ENT_PLACE)
+        type = ps__tagger_place_type(t, w0, &w1);
     if (type == PS_ENT_TREATY)
         w1 = ps__tagger_treaty_number(t, w1);
+    type = ps__tagger_convention(t, w0, w1, type);
     return ps__tagger_add_cand(t, w0, w1, type);
 }
 

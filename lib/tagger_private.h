@@ -123,6 +123,12 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c);
 ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
                                       size_t *w1);
 
+/* tagger_link.c: a place's type: treaty when "the" opens it and a
+ * lowercase treaty word follows it ("the Minsk agreements"), and the words
+ * it then covers. */
+ps_entity_type_t ps__tagger_place_type(const ps_tagger_t *t, size_t w0,
+                                       size_t *w1);
+
 /* tagger_link.c: the first word of person name [W0, W1) once an
  * honorific ("Mr", "Dr") is left out. */
 size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
@@ -143,6 +149,12 @@ size_t ps__tagger_possessive_end(const ps_tagger_t *t, size_t w0, size_t w1);
 /* tagger_span.c: a name ending before word W1 in a capitalised "Article"
  * takes the number that follows it ("Article 5"): returns its new end. */
 size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1);
+
+/* tagger_span.c: the type of name [W0, W1) that the model found as TYPE,
+ * by psearch's conventions: a seat of government ("Kremlin") as a place is
+ * an org, and a holiday ("Christmas") is misc. */
+ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
+                                       size_t w1, ps_entity_type_t type);
 
 /* tagger_span.c: appends candidate [W0, W1) of TYPE to t->c. */
 ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,

@@ -5,13 +5,66 @@
  * 5") and no plan named by its points ("the 20-point plan"), which are
  * psearch's treaties. Last, an acronym and its long form written out in
  * the same text ("NATO", "North Atlantic Treaty Organization") are one
- * entity. */
+ * entity. And two conventions CoNLL does not share: a seat of government
+ * standing for its government ("the Kremlin said") is an org, and a
+ * holiday ("before Christmas") is an event, misc (lib/data/seats.txt,
+ * lib/data/holidays.txt). */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ner_private.h"
 #include "tagger_private.h"
 #include "util.h"
+
+static const char *const seats[] = {
+#include "seats.inc"
+};
+
+static const char *const holidays[] = {
+#include "holidays.inc"
+};
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Writes the slug of words [W0, W1), their terms joined by '-', to BUF of
+ * N bytes. Returns 0 when it does not fit: no listed name is that long. */
+static int slug_of(const ps_tagger_t *t, size_t w0, size_t w1, char *buf,
+                   size_t n)
+{
+    size_t at = 0;
+    for (size_t i = w0; i < w1; i++) {
+        const ps_token_t *tok = t->w[i].tok;
+        if (at + tok->term_len + 2 > n)
+            return 0;
+        if (i > w0)
+            buf[at++] = '-';
+        memcpy(buf + at, tok->term, tok->term_len);
+        at += tok->term_len;
+    }
+    buf[at] = '\0';
+    return 1;
+}
+
+ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
+                                       size_t w1, ps_entity_type_t type)
+{
+    char key[64];
+    const char *k = key;
+    if (type == PS_ENT_TREATY || !slug_of(t, w0, w1, key, sizeof key))
+        return type;
+    if (type == PS_ENT_PLACE &&
+        bsearch(&k, seats, COUNT(seats), sizeof *seats, str_cmp))
+        return PS_ENT_ORG;
+    if (bsearch(&k, holidays, COUNT(holidays), sizeof *holidays, str_cmp))
+        return PS_ENT_MISC;
+    return type;
+}
 
 static int capitalised(const ps_tagger_t *t, size_t i)
 {
