@@ -40,7 +40,8 @@ typedef struct trainer {
     ps_analyzer_t *an;
     ps_ner_train_stats_t stats;
     char **errmsg;
-    uint64_t *lexicon; /* Word keys of the lexicon's words. */
+    uint64_t *lexicon; /* Word keys of the lexicon's words, */
+    uint64_t *lexicon_sorted; /* and the same sorted. */
     size_t nlexicon, cap_lexicon;
     uint64_t *place; /* Term hashes of the place names, one after another, */
     uint8_t *place_len; /* and how many terms each has. */
@@ -50,10 +51,11 @@ typedef struct trainer {
     size_t ncwords;
 } trainer_t;
 
-/* Reads the lexicon: one word a line; only words of two or more
- * lowercase ASCII letters count (a dictionary's capitalised entries are
- * names, its "'s" forms are not terms). */
-static ps_status_t read_lexicon(trainer_t *tr, const char *path)
+/* Calls EACH with every line of file PATH, its line end cut off, until
+ * one call returns other than PS_OK. */
+static ps_status_t read_lines(trainer_t *tr, const char *path,
+                              ps_status_t (*each)(trainer_t *, const char *,
+                                                  size_t))
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -65,23 +67,30 @@ static ps_status_t read_lexicon(trainer_t *tr, const char *path)
     while (st == PS_OK && (n = getline(&line, &cap, f)) >= 0) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             n--;
-        ssize_t i = 0;
-        while (i < n && line[i] >= 'a' && line[i] <= 'z')
-            i++;
-        if (n < 2 || i != n)
-            continue;
-        if (ps__grow(&tr->lexicon, &tr->cap_lexicon, tr->nlexicon + 1,
-                     sizeof *tr->lexicon) != 0)
-            st = PS_ENOMEM;
-        else
-            tr->lexicon[tr->nlexicon++] =
-                ps__ner_word_key(ps__ner_hash(line, (size_t)n));
+        st = each(tr, line, (size_t)n);
     }
     if (st == PS_OK && ferror(f))
         st = ps__ner_fail(tr->errmsg, PS_EIO, path, "read error");
     free(line);
     fclose(f);
     return st;
+}
+
+/* A line of the lexicon: one word; only words of two or more lowercase
+ * ASCII letters count (a dictionary's capitalised entries are names, its
+ * "'s" forms are not terms). */
+static ps_status_t add_word(trainer_t *tr, const char *line, size_t n)
+{
+    size_t i = 0;
+    while (i < n && line[i] >= 'a' && line[i] <= 'z')
+        i++;
+    if (n < 2 || i != n)
+        return PS_OK;
+    if (ps__grow(&tr->lexicon, &tr->cap_lexicon, tr->nlexicon + 1,
+                 sizeof *tr->lexicon) != 0)
+        return PS_ENOMEM;
+    tr->lexicon[tr->nlexicon++] = ps__ner_word_key(ps__ner_hash(line, n));
+    return PS_OK;
 }
 
 static void table_free(table_t *t)
@@ -162,16 +171,17 @@ static int key_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Adds place name NAME (N bytes) as its sequence terms, unless it is a
- * single common word of the lexicon (SORTED, NSORTED word keys): "Centre"
- * or "Eastern", which name regions too, say nothing of a place. */
-static ps_status_t add_place(trainer_t *tr, const char *name, size_t n,
-                             const uint64_t *sorted, size_t nsorted)
+/* A line of the places list: a place name, whose sequence terms are
+ * kept, unless it is a single common word of the lexicon: "Centre" or
+ * "Eastern", which name regions too, say nothing of a place. Lines
+ * starting with '#' are comments. */
+static ps_status_t add_place(trainer_t *tr, const char *name, size_t n)
 {
     const ps_token_t *tok;
     size_t ntok, k = 0;
     uint64_t h[PS__NER_MAX_PHRASE];
-    if (ps_analyze(tr->an, name, n, 0, &tok, &ntok) != PS_OK)
+    if (n == 0 || name[0] == '#' ||
+        ps_analyze(tr->an, name, n, 0, &tok, &ntok) != PS_OK)
         return PS_OK;
     for (size_t j = 0; j < ntok; j++) {
         if (tok[j].flags & PS_TOK_PART)
@@ -183,7 +193,8 @@ static ps_status_t add_place(trainer_t *tr, const char *name, size_t n,
     if (k == 0)
         return PS_OK;
     uint64_t wk = ps__ner_word_key(h[0]);
-    if (k == 1 && bsearch(&wk, sorted, nsorted, sizeof wk, key_cmp))
+    if (k == 1 && bsearch(&wk, tr->lexicon_sorted, tr->nlexicon, sizeof wk,
+                          key_cmp))
         return PS_OK;
     if (ps__grow(&tr->place, &tr->cap_place, tr->nplace_terms + k,
                  sizeof *tr->place) != 0 ||
@@ -195,35 +206,15 @@ static ps_status_t add_place(trainer_t *tr, const char *name, size_t n,
     return PS_OK;
 }
 
-/* Reads the place names: one a line, '#' lines and blank lines aside. */
+/* Reads the place names, after the lexicon. */
 static ps_status_t read_places(trainer_t *tr, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return ps__ner_fail(tr->errmsg, PS_EIO, path, "%s", strerror(errno));
-    uint64_t *sorted = malloc((tr->nlexicon + 1) * sizeof *sorted);
-    if (!sorted) {
-        fclose(f);
+    tr->lexicon_sorted = malloc((tr->nlexicon + 1) * sizeof *tr->lexicon);
+    if (!tr->lexicon_sorted)
         return PS_ENOMEM;
-    }
-    memcpy(sorted, tr->lexicon, tr->nlexicon * sizeof *sorted);
-    qsort(sorted, tr->nlexicon, sizeof *sorted, key_cmp);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    ps_status_t st = PS_OK;
-    while (st == PS_OK && (n = getline(&line, &cap, f)) >= 0) {
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            n--;
-        if (n > 0 && line[0] != '#')
-            st = add_place(tr, line, (size_t)n, sorted, tr->nlexicon);
-    }
-    if (st == PS_OK && ferror(f))
-        st = ps__ner_fail(tr->errmsg, PS_EIO, path, "read error");
-    free(sorted);
-    free(line);
-    fclose(f);
-    return st;
+    memcpy(tr->lexicon_sorted, tr->lexicon, tr->nlexicon * sizeof *tr->lexicon);
+    qsort(tr->lexicon_sorted, tr->nlexicon, sizeof *tr->lexicon, key_cmp);
+    return read_lines(tr, path, add_place);
 }
 
 /* First pass over a document: analyze, find the sequence tokens and their
@@ -574,7 +565,7 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         free(tr.td);
         return ps__ner_fail(errmsg, PS_ENOMEM, NULL, "out of memory");
     }
-    ps_status_t st = o.lexicon ? read_lexicon(&tr, o.lexicon) : PS_OK;
+    ps_status_t st = o.lexicon ? read_lines(&tr, o.lexicon, add_word) : PS_OK;
     if (st == PS_OK && o.places)
         st = read_places(&tr, o.places);
     if (st == PS_OK)
@@ -594,6 +585,7 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
     }
     free(tr.td);
     free(tr.lexicon);
+    free(tr.lexicon_sorted);
     free(tr.place);
     free(tr.place_len);
     free(tr.cwords);

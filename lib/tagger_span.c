@@ -1,14 +1,15 @@
-/* Rules over the model's names, for what its training data does not show.
- * CoNLL-2003 writes a possessive "'s" as a token of its own, so the model
- * never learnt that a name ends there ("NATO's Article", "Ukraine's New"
- * came out as one name); and CoNLL annotates no numbered clause ("Article
- * 5") and no plan named by its points ("the 20-point plan"), which are
- * psearch's treaties. Last, an acronym and its long form written out in
- * the same text ("NATO", "North Atlantic Treaty Organization") are one
- * entity. And two conventions CoNLL does not share: a seat of government
- * standing for its government ("the Kremlin said") is an org, and a
- * holiday ("before Christmas") is an event, misc (lib/data/seats.txt,
- * lib/data/holidays.txt). */
+/* Rules over the model's names, for what its training data does not show
+ * or annotates otherwise than psearch:
+ * - CoNLL-2003 writes a possessive "'s" as a token of its own, so the
+ *   model never learnt that a name ends there ("NATO's Article" and
+ *   "Ukraine's New" came out as one name);
+ * - CoNLL annotates no numbered clause ("Article 5") and no plan named by
+ *   its points ("the 20-point plan"), which are psearch's treaties;
+ * - an acronym and its long form written out in the same text ("NATO",
+ *   "North Atlantic Treaty Organization") are one entity;
+ * - a seat of government standing for its government ("the Kremlin
+ *   said") is an org, and a holiday ("before Christmas") is an event,
+ *   misc (lib/data/seats.txt, lib/data/holidays.txt). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

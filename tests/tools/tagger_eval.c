@@ -123,6 +123,30 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* Reads the next line of F that is neither blank nor a '#' comment into
+ * *LINE (of capacity *CAP) and splits it at TABs into at most 4 FIELDS.
+ * Returns how many fields it has, or -1 at the end of the file. LINENO
+ * counts the lines read. */
+static int next_fields(FILE *f, char **line, size_t *cap, size_t *lineno,
+                       char *fields[4])
+{
+    ssize_t r;
+    while ((r = getline(line, cap, f)) >= 0) {
+        (*lineno)++;
+        char *l = *line;
+        while (r > 0 && (l[r - 1] == '\n' || l[r - 1] == '\r'))
+            l[--r] = '\0';
+        if (r == 0 || l[0] == '#')
+            continue;
+        char *save = NULL, *p = l;
+        int nf = 0;
+        for (char *tok; nf < 4 && (tok = strtok_r(p, "\t", &save)); p = NULL)
+            fields[nf++] = tok;
+        return nf;
+    }
+    return -1;
+}
+
 /* Reads the gold list into FILES, in the order the files first appear. */
 static int read_gold(const char *path, struct gold_file **files, size_t *nfiles)
 {
@@ -131,20 +155,10 @@ static int read_gold(const char *path, struct gold_file **files, size_t *nfiles)
         fprintf(stderr, "tagger_eval: %s: %s\n", path, strerror(errno));
         return -1;
     }
-    char *line = NULL;
+    char *line = NULL, *fields[4];
     size_t cap = 0, lineno = 0, fcap = 0;
-    ssize_t r;
-    int rc = 0;
-    while ((r = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (r > 0 && (line[r - 1] == '\n' || line[r - 1] == '\r'))
-            line[--r] = '\0';
-        if (r == 0 || line[0] == '#')
-            continue;
-        char *fields[4], *save = NULL, *p = line;
-        int nf = 0;
-        for (char *tok; nf < 4 && (tok = strtok_r(p, "\t", &save)); p = NULL)
-            fields[nf++] = tok;
+    int rc = 0, nf;
+    while ((nf = next_fields(f, &line, &cap, &lineno, fields)) >= 0) {
         int type = nf == 4 ? ps_entity_type_parse(fields[1]) : -1;
         char *end = NULL;
         long count = nf == 4 ? strtol(fields[3], &end, 10) : 0;
@@ -204,18 +218,10 @@ static void read_aliases(const char *path, ps_analyzer_t *a)
     FILE *f = fopen(path, "r");
     if (!f)
         return;
-    char *line = NULL;
-    size_t cap = 0, acap = 0;
-    ssize_t r;
-    while ((r = getline(&line, &cap, f)) >= 0) {
-        while (r > 0 && (line[r - 1] == '\n' || line[r - 1] == '\r'))
-            line[--r] = '\0';
-        if (r == 0 || line[0] == '#')
-            continue;
-        char *fields[4], *save = NULL, *p = line;
-        int nf = 0;
-        for (char *tok; nf < 4 && (tok = strtok_r(p, "\t", &save)); p = NULL)
-            fields[nf++] = tok;
+    char *line = NULL, *fields[4];
+    size_t cap = 0, acap = 0, lineno = 0;
+    int nf;
+    while ((nf = next_fields(f, &line, &cap, &lineno, fields)) >= 0) {
         if (nf < 4)
             continue;
         char *asave = NULL, *q = fields[3];
