@@ -1025,6 +1025,11 @@ class parser
 
 } // namespace
 
+bool ps__is_stop_word(const std::string &w)
+{
+    return is_stop_word(w);
+}
+
 ps__parsed ps__query_parse(const ps__qctx &ctx, const std::string &text)
 {
     if (text.size() > MAX_QUERY_BYTES)
