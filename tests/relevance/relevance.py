@@ -355,9 +355,10 @@ One set of defaults for every corpus, chosen once on these two collections
   heaviest weighs 0.25 of a query word. TIME 0.716 / 0.651 -> 0.729 /
   0.667, SciFact 0.702 / 0.668 -> 0.711 / 0.674 (nDCG@10 / MAP). A plateau:
   3-8 articles, 20-60 words and 0.2-0.3 all scored TIME 0.722-0.731,
-  SciFact 0.708-0.712. It costs about 2 ms a relaxed query (SciFact, 10
-  results: 1.0 -> 3.1 ms); the strict form, and so every short keyword
-  query, is not touched. Answers are the same on every shard layout (the
+  SciFact 0.708-0.712. It costs a first ranking and five term lists: a
+  relaxed query takes 1.0 -> 3.1 ms on SciFact (10 results), 3.1 -> 7.7 ms
+  for eight long questions on make bench's slice (11,516 documents); the
+  strict form, and so every short keyword query, is not touched. Answers are the same on every shard layout (the
   articles' term lists, no per-shard statistic; scores are shown to 12
   digits, since Xapian sums many terms in a per-shard order).
 
