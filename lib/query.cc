@@ -9,6 +9,7 @@
  *              | prefix*
  * See the README's "Query syntax" for what each form matches. */
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -595,11 +596,34 @@ class parser
             }
             if (acronym.size() > 2 * t.text.size() + 1)
                 return word(acronym, t.pos, "", PS__P_STEM, true);
+            /* An apostrophe typed as a space ("spain s", "don t") leaves
+             * a letter on its own that the text never has: the analyzer
+             * reads "Spain's" as "spain" and "don't" as one word. */
+            if (const char *clitic = apostrophe_clitic(t.text)) {
+                k_++;
+                return word(t.text + clitic, t.pos, "", PS__P_STEM, true);
+            }
             return word(t.text, t.pos, "", PS__P_STEM, true);
         }
         default:
             fail(t.pos, "expected a word here");
         }
+    }
+
+    /* When the token after the word W is the "s" of a possessive or the
+     * "t" of a negation ("don t"), the apostrophe and that letter to put
+     * back; NULL otherwise. */
+    const char *apostrophe_clitic(const std::string &w) const
+    {
+        if (cur().kind != T_WORD || cur().text.size() != 1 ||
+            w.size() < 2 || !std::isalpha((unsigned char)w.back()))
+            return nullptr;
+        char c = (char)std::tolower((unsigned char)cur().text[0]);
+        if (c == 's')
+            return "'s";
+        if (c == 't' && std::tolower((unsigned char)w.back()) == 'n')
+            return "'t";
+        return nullptr;
     }
 
     static bool single_letter(const std::string &w)
@@ -1000,6 +1024,11 @@ class parser
 };
 
 } // namespace
+
+bool ps__is_stop_word(const std::string &w)
+{
+    return is_stop_word(w);
+}
 
 ps__parsed ps__query_parse(const ps__qctx &ctx, const std::string &text)
 {

@@ -60,6 +60,10 @@ struct ps__query_error {
     size_t pos;
 };
 
+/* Whether W (a normalised word) is one of the stop words the relaxed form
+ * does not match by. */
+bool ps__is_stop_word(const std::string &w);
+
 /* Parses TEXT. Throws ps__query_error, std::bad_alloc or Xapian errors. */
 ps__parsed ps__query_parse(const ps__qctx &ctx, const std::string &text);
 

@@ -17,6 +17,7 @@
 #include <xapian.h>
 
 #include "codec.h"
+#include "feedback.h"
 #include "layout.h"
 #include "psearch/analyzer.h"
 #include "psearch/article.h"
@@ -456,6 +457,18 @@ json_t *mention_json(docdata &dd, const ps_mention_t &m, bool offsets)
     return ref.release();
 }
 
+/* A score as answers show it: to 12 significant digits. Xapian sums a
+ * query's terms in an order it picks per shard, by their frequencies, so
+ * the last bits of a score of many terms (the relaxed form with its
+ * feedback words) differ with how the index is sharded; the answers must
+ * not. */
+double shown_score(double w)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.12g", w);
+    return std::strtod(buf, nullptr);
+}
+
 class result_builder
 {
   public:
@@ -475,7 +488,7 @@ class result_builder
         std::vector<span> hits = find_hits(m, doc, dd);
         jref r(json_object());
         jset(r.j, "rank", json_integer(rank));
-        jset(r.j, "score", json_real(m.get_weight()));
+        jset(r.j, "score", json_real(shown_score(m.get_weight())));
         jset(r.j, "path", json_string(doc.get_value(PS__V_PATH).c_str()));
         std::string title = doc.get_value(PS__V_TITLE);
         jset(r.j, "title", jstr(title.data(), title.size()));
@@ -1018,7 +1031,12 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
     Xapian::MSet ms;
     for (;;) {
         const Xapian::Query &q = relaxed ? p.relaxed : p.query;
-        enq.set_query(q);
+        /* The relaxed form answers questions, whose words the answer
+         * shares only in part: its first articles' words rank it again.
+         * A count alone needs no ranking. */
+        enq.set_query(relaxed && !o->no_results
+                          ? ps__feedback_query(enq, q)
+                          : q);
         ms = enq.get_mset(o->no_results ? 0 : o->offset,
                           o->no_results ? 0 : limit, check_at_least(d, q));
         if (relaxed || ms.get_matches_upper_bound() > 0)
@@ -1044,7 +1062,7 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
         if (o->raw)
             jpush(results,
                   json_pack("{s:I,s:f,s:s}", "rank", (json_int_t)++rank,
-                            "score", m.get_weight(), "path",
+                            "score", shown_score(m.get_weight()), "path",
                             m.get_document().get_value(PS__V_PATH).c_str()));
         else
             jpush(results, rb.build(m, ++rank));
