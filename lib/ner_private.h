@@ -53,7 +53,9 @@
  * addressing table of NLIST slots (a power of two) keyed by 64-bit hashes:
  * word records (ps__ner_word_key) and whole names (ps__ner_phrase_key). */
 struct ps_ner_model {
-    void *mem; /* The file's bytes, which the arrays below point into. */
+    unsigned char *mem; /* The file's bytes, which the arrays below point
+                         * into: MAPPED bytes of read-only memory. */
+    size_t mapped;
     uint32_t row_bits;
     uint32_t nrows;
     const int16_t *weights;
