@@ -44,9 +44,14 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
         sc = scores + k * L;
         uint8_t *bk = back + (k - from) * L;
         for (int c = 0; c < L; c++) {
+            /* I-T follows only B-T or I-T (labels C - 1 and C): the other
+             * transitions are -INFINITY and never win, so skipping them
+             * changes no result and saves most of the work. */
+            int p = PS__NER_IS_I(c) ? c - 1 : 0;
+            int end = PS__NER_IS_I(c) ? c + 1 : L;
             double best = -INFINITY;
             int arg = 0;
-            for (int p = 0; p < L; p++) {
+            for (; p < end; p++) {
                 double v = cur[p] + trans[(p + 1) * L + c];
                 if (v > best) {
                     best = v;
