@@ -22,6 +22,7 @@ struct ps_ner_state {
     size_t cap_back, cap_labels, cap_labels1;
     ps_ner_span_t *spans;
     size_t cap_spans;
+    ps__ner_wcache_t wcache;
 };
 
 int ps__ner_allowed(int prev, int cur)
@@ -107,27 +108,13 @@ void ps_ner_state_free(ps_ner_state_t *s)
     free(s);
 }
 
-static void add_rows(int32_t *acc, const int16_t *w, const uint32_t *rows,
-                     uint32_t from, uint32_t to)
-{
-    for (uint32_t r = from; r < to; r++) {
-        const int16_t *row = w + (size_t)rows[r] * 2 * PS__NER_ROW;
-        for (int l = 0; l < PS__NER_ROW; l++)
-            acc[l] += row[l];
-    }
-}
-
-/* Sums the weights of each token's features in stage STAGE's table into
- * S->scores, then labels each line into OUT. */
+/* Writes stage STAGE's scores of each token to S->scores, from the sums
+ * of its rows' weights, then labels each line into OUT. */
 static void decode(ps_ner_state_t *s, int stage, uint8_t *out)
 {
     const ps__ner_feats_t *f = &s->f;
-    const int16_t *w = s->m->weights + stage * PS__NER_ROW;
     for (size_t k = 0; k < f->n; k++) {
-        int32_t acc[PS__NER_ROW] = {0};
-        add_rows(acc, w, f->rows, f->start[k], f->start[k + 1]);
-        if (stage == 1)
-            add_rows(acc, w, s->nl.rows, s->nl.start[k], s->nl.start[k + 1]);
+        const int32_t *acc = f->sums + k * 2 * PS__NER_ROW + stage * PS__NER_ROW;
         s->scores[k * L] = 0;
         for (int l = 0; l < PS__NER_ROW; l++)
             s->scores[k * L + 1 + l] = acc[l];
@@ -155,9 +142,10 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
     *spans = NULL;
     *nspans = 0;
     const ps_ner_model_t *m = s->m;
-    ps__ner_lists_t lists = {m->list_keys, m->list_values, m->nlist};
+    ps__ner_lists_t lists = {m->list_keys, m->list_values, m->nlist,
+                             &s->wcache};
     ps_status_t st = ps__ner_extract(&s->f, text, len, base, tokens, ntokens,
-                                     hints, &lists, m->row_bits);
+                                     hints, &lists, m->row_bits, m->weights);
     if (st != PS_OK)
         return st;
     size_t n = s->f.n;
@@ -170,7 +158,7 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
         return PS_ENOMEM;
     decode(s, 0, s->labels1);
     st = ps__ner_nonlocal(&s->nl, n, s->f.term, s->f.ctx, s->f.line, s->labels1,
-                          m->row_bits);
+                          m->row_bits, m->weights, s->f.sums);
     if (st != PS_OK)
         return st;
     decode(s, 1, s->labels);
