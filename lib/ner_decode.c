@@ -53,11 +53,12 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
             double best = -INFINITY;
             int arg = 0;
             for (; p < end; p++) {
+                /* Selections, not branches: which label wins is
+                 * unpredictable. */
                 double v = cur[p] + trans[(p + 1) * L + c];
-                if (v > best) {
-                    best = v;
-                    arg = p;
-                }
+                int better = v > best;
+                arg = better ? p : arg;
+                best = better ? v : best;
             }
             nxt[c] = best + sc[c];
             bk[c] = (uint8_t)arg;
