@@ -135,6 +135,27 @@ static void decode(ps_ner_state_t *s, int stage, uint8_t *out)
     }
 }
 
+/* The longest text whose scratch a state keeps for the next text. The
+ * indexer has a state for every file in its queue, and a long file (a
+ * manual of 30,000 words) leaves some 400 bytes a token behind in each:
+ * tens of megabytes that a rare long file does not deserve. */
+#define KEEP_TOKENS 8192
+
+/* Frees the scratch of the text just tagged, keeping the spans and what
+ * ps__ner_state_feats() gives. */
+static void release(ps_ner_state_t *s)
+{
+    ps__ner_feats_trim(&s->f);
+    ps__ner_nl_free(&s->nl);
+    free(s->scores);
+    free(s->back);
+    free(s->labels);
+    free(s->labels1);
+    s->scores = NULL;
+    s->back = s->labels = s->labels1 = NULL;
+    s->cap_scores = s->cap_back = s->cap_labels = s->cap_labels1 = 0;
+}
+
 ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
                        size_t base, const ps_token_t *tokens, size_t ntokens,
                        const uint8_t *hints, const ps_ner_span_t **spans,
@@ -187,6 +208,8 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
     }
     *spans = s->spans;
     *nspans = ns;
+    if (n > KEEP_TOKENS)
+        release(s);
     return PS_OK;
 }
 

@@ -128,6 +128,23 @@ void ps__ner_feats_free(ps__ner_feats_t *f)
     memset(f, 0, sizeof *f);
 }
 
+void ps__ner_feats_trim(ps__ner_feats_t *f)
+{
+    free(f->rows);
+    free(f->sums);
+    f->rows = NULL;
+    f->sums = NULL;
+    f->cap_rows = f->cap_sums = 0;
+    scratch_t *s = f->scratch;
+    if (s) {
+        free(s->ti);
+        free(s->dkeys);
+        free(s->dvals);
+        free(s);
+        f->scratch = NULL;
+    }
+}
+
 /* Hashes the shape of a surface form: X for an uppercase ASCII letter, x
  * lowercase, d digit, a for a non-ASCII character, punctuation as itself.
  * The short shape collapses runs of the same class. */

@@ -186,6 +186,10 @@ typedef struct ps__ner_feats {
 
 void ps__ner_feats_free(ps__ner_feats_t *f);
 
+/* Frees F's buffers that only extraction uses, keeping those a caller may
+ * read until the next extraction (N, TOK, LINE, TERM, CTX, COMMA). */
+void ps__ner_feats_trim(ps__ner_feats_t *f);
+
 /* Extracts the features of TEXT's tokens into F (reusing its buffers).
  * HINTS is NULL or one byte per analyzer token (ner.h); LISTS the train
  * lists; ROW_BITS the log2 of the weight table's rows; WEIGHTS NULL for
