@@ -541,9 +541,9 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
             ADD(ps__ner_feat1(F_POSS, t->ctx));
         if (t->flags & PS_TOK_ACRONYM)
             ADD(ps__ner_feat1(F_ACRONYM, 0));
-        for (unsigned b = 0; b < 16; b++)
-            if (t->wfeat & (1u << b))
-                ADD(ps__ner_feat1(F_WLIST_BIT, b));
+        /* Each set bit, lowest first, without testing the others. */
+        for (uint32_t bits = t->wfeat; bits; bits &= bits - 1)
+            ADD(ps__ner_feat1(F_WLIST_BIT, (unsigned)__builtin_ctz(bits)));
         ADD(ps__ner_feat1(F_WLIST, t->wfeat));
         ADD(ps__ner_feat2(F_WLIST_CTX, t->wfeat, t->ctx));
         ADD(ps__ner_feat1(F_WLIST_PREV, p ? p->wfeat : 0xffff));
