@@ -22,7 +22,7 @@ struct ps_ner_state {
     size_t cap_back, cap_labels, cap_labels1;
     ps_ner_span_t *spans;
     size_t cap_spans;
-    ps__ner_wcache_t wcache;
+    ps__ner_lcache_t cache;
 };
 
 int ps__ner_allowed(int prev, int cur)
@@ -165,7 +165,7 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
     *nspans = 0;
     const ps_ner_model_t *m = s->m;
     ps__ner_lists_t lists = {m->list_keys, m->list_values, m->nlist,
-                             &s->wcache};
+                             &s->cache};
     ps_status_t st = ps__ner_extract(&s->f, text, len, base, tokens, ntokens,
                                      hints, &lists, m->row_bits, m->weights);
     if (st != PS_OK)

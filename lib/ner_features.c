@@ -284,19 +284,18 @@ static int doc_bits(scratch_t *s, size_t n)
     return 0;
 }
 
-/* The record of the word whose term hashes to TERM in LISTS. */
-static uint32_t word_record(const ps__ner_lists_t *lists, uint64_t term)
+/* The value of KEY in LISTS, 0 when absent. */
+static uint32_t list_get(const ps__ner_lists_t *lists, uint64_t key)
 {
-    ps__ner_wcache_t *c = lists->cache;
-    size_t i = (size_t)term % PS__NER_WCACHE;
-    if (c && c->valid[i] && c->term[i] == term)
-        return c->record[i];
-    uint32_t v = ps__ner_list_get(lists->keys, lists->values, lists->nslots,
-                                  ps__ner_word_key(term));
+    ps__ner_lcache_t *c = lists->cache;
+    size_t i = (size_t)(key % PS__NER_LCACHE);
+    if (c && c->key[i] == key)
+        return c->value[i];
+    uint32_t v =
+        ps__ner_list_get(lists->keys, lists->values, lists->nslots, key);
     if (c) {
-        c->term[i] = term;
-        c->record[i] = v;
-        c->valid[i] = 1;
+        c->key[i] = key;
+        c->value[i] = v;
     }
     return v;
 }
@@ -331,8 +330,7 @@ static void phrases(scratch_t *s, const uint8_t *line, size_t n,
         for (size_t l = max; l > 0 && !v; l--) {
             if (!(s->ti[k].wlist & PS__NER_W_STARTS(l)))
                 continue;
-            v = ps__ner_list_get(lists->keys, lists->values, lists->nslots,
-                                 ps__ner_phrase_key(h, l));
+            v = list_get(lists, ps__ner_phrase_key(h, l));
             len = l;
         }
         if (!v) {
@@ -408,7 +406,7 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         f->comma[k] = k > 0 && (memchr(text + prev_end, ',', off - prev_end) ||
                                 memchr(text + prev_end, ';', off - prev_end));
         t->hint = hints ? hints[i] : 0;
-        t->wlist = lists ? word_record(lists, t->term) : 0;
+        t->wlist = lists ? list_get(lists, ps__ner_word_key(t->term)) : 0;
         t->wfeat = t->wlist & PS__NER_W_FEATURES;
         t->cluster = t->wlist >> PS__NER_W_CLUSTER_SHIFT;
         if (k > 0) {

@@ -127,16 +127,15 @@ int ps__ner_cluster(const uint64_t *stream, size_t n, unsigned nclass,
                     unsigned min_count, unsigned iters, uint64_t **keys,
                     uint16_t **classes, size_t *nwords);
 
-/* The word records last looked up, by term hash: a text's words are
- * mostly the same few hundred, and each lookup in the model's list table
- * of megabytes is a cache miss. Direct mapped; a slot with VALID 0 is
- * empty. */
-#define PS__NER_WCACHE 4096
-typedef struct ps__ner_wcache {
-    uint64_t term[PS__NER_WCACHE];
-    uint32_t record[PS__NER_WCACHE];
-    uint8_t valid[PS__NER_WCACHE];
-} ps__ner_wcache_t;
+/* The entries of a list table last looked up, by key: a text's words
+ * and names are mostly the same few hundred, and each lookup in the
+ * model's list table of megabytes is a cache miss. Direct mapped; key 0,
+ * which no list key is, marks an empty slot. */
+#define PS__NER_LCACHE 4096
+typedef struct ps__ner_lcache {
+    uint64_t key[PS__NER_LCACHE];
+    uint32_t value[PS__NER_LCACHE];
+} ps__ner_lcache_t;
 
 /* A list the trainer builds and the extractor consults: the model's own
  * table, or a fold's table while training. CACHE is NULL, or a cache of
@@ -145,7 +144,7 @@ typedef struct ps__ner_lists {
     const uint64_t *keys;
     const uint32_t *values;
     uint32_t nslots;
-    ps__ner_wcache_t *cache;
+    ps__ner_lcache_t *cache;
 } ps__ner_lists_t;
 
 /* Adds to ACC[0 .. LANES) the first LANES weights of each of the N rows
