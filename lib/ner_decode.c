@@ -44,17 +44,28 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
     for (size_t k = from + 1; k < to; k++) {
         sc = scores + k * L;
         uint8_t *bk = back + (k - from) * L;
-        for (int c = 0; c < L; c++) {
-            /* I-T follows only B-T or I-T (labels C - 1 and C): the other
-             * transitions are -INFINITY and never win, so skipping them
-             * changes no result and saves most of the work. */
-            int p = PS__NER_IS_I(c) ? c - 1 : 0;
-            int end = PS__NER_IS_I(c) ? c + 1 : L;
+        /* O and B-T may follow any label. */
+        for (int c = 0; c < L; c = c ? c + 2 : 1) {
             double best = -INFINITY;
             int arg = 0;
-            for (; p < end; p++) {
+            for (int p = 0; p < L; p++) {
                 /* Selections, not branches: which label wins is
                  * unpredictable. */
+                double v = cur[p] + trans[(p + 1) * L + c];
+                int better = v > best;
+                arg = better ? p : arg;
+                best = better ? v : best;
+            }
+            nxt[c] = best + sc[c];
+            bk[c] = (uint8_t)arg;
+        }
+        /* I-T follows only B-T or I-T (labels C - 1 and C): the other
+         * transitions are -INFINITY and never win, so skipping them
+         * changes no result and saves most of the work. */
+        for (int c = 2; c < L; c += 2) {
+            double best = -INFINITY;
+            int arg = 0;
+            for (int p = c - 1; p <= c; p++) {
                 double v = cur[p] + trans[(p + 1) * L + c];
                 int better = v > best;
                 arg = better ? p : arg;
