@@ -300,6 +300,18 @@ static uint32_t list_get(const ps__ner_lists_t *lists, uint64_t key)
     return v;
 }
 
+/* Asks for the memory that looking KEY up in LISTS will read, unless
+ * the cache has it: lookups in a table of megabytes mostly miss. */
+static void list_prefetch(const ps__ner_lists_t *lists, uint64_t key)
+{
+    const ps__ner_lcache_t *c = lists->cache;
+    if (lists->nslots == 0 || (c && c->key[key % PS__NER_LCACHE] == key))
+        return;
+    uint32_t i = (uint32_t)key & (lists->nslots - 1);
+    __builtin_prefetch(lists->keys + i);
+    __builtin_prefetch(lists->values + i);
+}
+
 /* Marks the names of the phrase list found in the text, longest first,
  * each starting at a capitalised word and staying within a line. */
 static void phrases(scratch_t *s, const uint8_t *line, size_t n,
@@ -406,9 +418,8 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         f->comma[k] = k > 0 && (memchr(text + prev_end, ',', off - prev_end) ||
                                 memchr(text + prev_end, ';', off - prev_end));
         t->hint = hints ? hints[i] : 0;
-        t->wlist = lists ? list_get(lists, ps__ner_word_key(t->term)) : 0;
-        t->wfeat = t->wlist & PS__NER_W_FEATURES;
-        t->cluster = t->wlist >> PS__NER_W_CLUSTER_SHIFT;
+        if (lists)
+            list_prefetch(lists, ps__ner_word_key(t->term));
         if (k > 0) {
             /* The bytes after the previous token are those before this. */
             size_t pe = prev_end;
@@ -416,6 +427,13 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         }
         prev_end = off + tk->length;
         k++;
+    }
+    /* The word records, once every lookup has been asked for. */
+    for (size_t k = 0; k < n; k++) {
+        tinfo_t *t = &s->ti[k];
+        t->wlist = lists ? list_get(lists, ps__ner_word_key(t->term)) : 0;
+        t->wfeat = t->wlist & PS__NER_W_FEATURES;
+        t->cluster = t->wlist >> PS__NER_W_CLUSTER_SHIFT;
     }
     if (n > 0) {
         size_t tail = prev_end;
