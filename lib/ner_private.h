@@ -139,7 +139,7 @@ typedef struct ps__ner_lcache {
 
 /* A list the trainer builds and the extractor consults: the model's own
  * table, or a fold's table while training. CACHE is NULL, or a cache of
- * word records that only ever sees this table. */
+ * entries that only ever sees this table. */
 typedef struct ps__ner_lists {
     const uint64_t *keys;
     const uint32_t *values;
@@ -165,9 +165,9 @@ static inline void ps__ner_add_rows(int32_t *acc, const int16_t *w,
  * the weight table when the extractor was given no weights; given them,
  * SUMS[k * 2 * PS__NER_ROW ..] are the sums of those rows' weights, of
  * both stages, in place of the rows. TOK[k] is its index in the
- * analyzer's array. LINE[k]
- * is nonzero when token k opens a line or a sentence (PS_TOK_SENT_START):
- * a name never continues across, and each is decoded apart. */
+ * analyzer's array. LINE[k] is nonzero when token k opens a line or a
+ * sentence (PS_TOK_SENT_START): a name never continues across, and each
+ * is decoded apart. */
 typedef struct ps__ner_feats {
     size_t n;        /* Sequence tokens. */
     uint32_t *tok;   /* [n] */
