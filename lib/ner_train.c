@@ -40,17 +40,22 @@ typedef struct trainer {
     ps_analyzer_t *an;
     ps_ner_train_stats_t stats;
     char **errmsg;
-    uint64_t *lexicon; /* Word keys of the lexicon's words. */
+    uint64_t *lexicon; /* Word keys of the lexicon's words, */
+    uint64_t *lexicon_sorted; /* and the same sorted. */
     size_t nlexicon, cap_lexicon;
+    uint64_t *place; /* Term hashes of the place names, one after another, */
+    uint8_t *place_len; /* and how many terms each has. */
+    size_t nplace_terms, nplaces, cap_place, cap_place_len;
     uint64_t *cwords; /* Term hashes of the clustered words, */
     uint16_t *cclass; /* and their clusters. */
     size_t ncwords;
 } trainer_t;
 
-/* Reads the lexicon: one word a line; only words of two or more
- * lowercase ASCII letters count (a dictionary's capitalised entries are
- * names, its "'s" forms are not terms). */
-static ps_status_t read_lexicon(trainer_t *tr, const char *path)
+/* Calls EACH with every line of file PATH, its line end cut off, until
+ * one call returns other than PS_OK. */
+static ps_status_t read_lines(trainer_t *tr, const char *path,
+                              ps_status_t (*each)(trainer_t *, const char *,
+                                                  size_t))
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -62,23 +67,30 @@ static ps_status_t read_lexicon(trainer_t *tr, const char *path)
     while (st == PS_OK && (n = getline(&line, &cap, f)) >= 0) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             n--;
-        ssize_t i = 0;
-        while (i < n && line[i] >= 'a' && line[i] <= 'z')
-            i++;
-        if (n < 2 || i != n)
-            continue;
-        if (ps__grow(&tr->lexicon, &tr->cap_lexicon, tr->nlexicon + 1,
-                     sizeof *tr->lexicon) != 0)
-            st = PS_ENOMEM;
-        else
-            tr->lexicon[tr->nlexicon++] =
-                ps__ner_word_key(ps__ner_hash(line, (size_t)n));
+        st = each(tr, line, (size_t)n);
     }
     if (st == PS_OK && ferror(f))
         st = ps__ner_fail(tr->errmsg, PS_EIO, path, "read error");
     free(line);
     fclose(f);
     return st;
+}
+
+/* A line of the lexicon: one word; only words of two or more lowercase
+ * ASCII letters count (a dictionary's capitalised entries are names, its
+ * "'s" forms are not terms). */
+static ps_status_t add_word(trainer_t *tr, const char *line, size_t n)
+{
+    size_t i = 0;
+    while (i < n && line[i] >= 'a' && line[i] <= 'z')
+        i++;
+    if (n < 2 || i != n)
+        return PS_OK;
+    if (ps__grow(&tr->lexicon, &tr->cap_lexicon, tr->nlexicon + 1,
+                 sizeof *tr->lexicon) != 0)
+        return PS_ENOMEM;
+    tr->lexicon[tr->nlexicon++] = ps__ner_word_key(ps__ner_hash(line, n));
+    return PS_OK;
 }
 
 static void table_free(table_t *t)
@@ -151,6 +163,58 @@ static void align(trainer_t *tr, const ps_ner_doc_t *d, const ps_token_t *tok,
             t->gold[j] = (uint8_t)PS__NER_I(ty);
         k = e;
     }
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A line of the places list: a place name, whose sequence terms are
+ * kept, unless it is a single common word of the lexicon: "Centre" or
+ * "Eastern", which name regions too, say nothing of a place. Lines
+ * starting with '#' are comments. */
+static ps_status_t add_place(trainer_t *tr, const char *name, size_t n)
+{
+    const ps_token_t *tok;
+    size_t ntok, k = 0;
+    uint64_t h[PS__NER_MAX_PHRASE];
+    if (n == 0 || name[0] == '#' ||
+        ps_analyze(tr->an, name, n, 0, &tok, &ntok) != PS_OK)
+        return PS_OK;
+    for (size_t j = 0; j < ntok; j++) {
+        if (tok[j].flags & PS_TOK_PART)
+            continue;
+        if (k == PS__NER_MAX_PHRASE)
+            return PS_OK;
+        h[k++] = ps__ner_hash(tok[j].term, tok[j].term_len);
+    }
+    if (k == 0)
+        return PS_OK;
+    uint64_t wk = ps__ner_word_key(h[0]);
+    if (k == 1 && bsearch(&wk, tr->lexicon_sorted, tr->nlexicon, sizeof wk,
+                          key_cmp))
+        return PS_OK;
+    if (ps__grow(&tr->place, &tr->cap_place, tr->nplace_terms + k,
+                 sizeof *tr->place) != 0 ||
+        ps__grow(&tr->place_len, &tr->cap_place_len, tr->nplaces + 1, 1) != 0)
+        return PS_ENOMEM;
+    memcpy(tr->place + tr->nplace_terms, h, k * sizeof *h);
+    tr->nplace_terms += k;
+    tr->place_len[tr->nplaces++] = (uint8_t)k;
+    return PS_OK;
+}
+
+/* Reads the place names, after the lexicon. */
+static ps_status_t read_places(trainer_t *tr, const char *path)
+{
+    tr->lexicon_sorted = malloc((tr->nlexicon + 1) * sizeof *tr->lexicon);
+    if (!tr->lexicon_sorted)
+        return PS_ENOMEM;
+    memcpy(tr->lexicon_sorted, tr->lexicon, tr->nlexicon * sizeof *tr->lexicon);
+    qsort(tr->lexicon_sorted, tr->nlexicon, sizeof *tr->lexicon, key_cmp);
+    return read_lines(tr, path, add_place);
 }
 
 /* First pass over a document: analyze, find the sequence tokens and their
@@ -234,6 +298,14 @@ static int build_lists(const trainer_t *tr, unsigned fold, unsigned folds,
     memset(tb, 0, sizeof *tb);
     for (size_t i = 0; i < tr->nlexicon; i++)
         if (table_put(tb, tr->lexicon[i], PS__NER_W_LEXICON) != 0)
+            return -1;
+    /* The place names are names of every fold: what the model learns of
+     * them is how far such a list can be trusted. */
+    for (size_t i = 0, at = 0; i < tr->nplaces; at += tr->place_len[i++])
+        if (table_put(tb, ps__ner_phrase_key(tr->place + at, tr->place_len[i]),
+                      1u << PS_NER_LOC) != 0 ||
+            table_put(tb, ps__ner_word_key(tr->place[at]),
+                      PS__NER_W_STARTS(tr->place_len[i])) != 0)
             return -1;
     for (size_t i = 0; i < tr->ncwords; i++)
         if (table_put(tb, ps__ner_word_key(tr->cwords[i]),
@@ -494,7 +566,9 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         free(tr.td);
         return ps__ner_fail(errmsg, PS_ENOMEM, NULL, "out of memory");
     }
-    ps_status_t st = o.lexicon ? read_lexicon(&tr, o.lexicon) : PS_OK;
+    ps_status_t st = o.lexicon ? read_lines(&tr, o.lexicon, add_word) : PS_OK;
+    if (st == PS_OK && o.places)
+        st = read_places(&tr, o.places);
     if (st == PS_OK)
         st = train(&tr, &o, path);
     if (st == PS_ENOMEM)
@@ -512,6 +586,9 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
     }
     free(tr.td);
     free(tr.lexicon);
+    free(tr.lexicon_sorted);
+    free(tr.place);
+    free(tr.place_len);
     free(tr.cwords);
     free(tr.cclass);
     ps_analyzer_free(tr.an);

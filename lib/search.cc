@@ -19,6 +19,7 @@
 #include "codec.h"
 #include "layout.h"
 #include "psearch/analyzer.h"
+#include "psearch/article.h"
 #include "psearch/entities.h"
 #include "psearch/search.h"
 #include "query.h"
@@ -469,6 +470,8 @@ class result_builder
     {
         Xapian::Document doc = m.get_document();
         docdata dd(doc);
+        if (d_->has_remote)
+            analyse_text(dd);
         std::vector<span> hits = find_hits(m, doc, dd);
         jref r(json_object());
         jset(r.j, "rank", json_integer(rank));
@@ -516,9 +519,61 @@ class result_builder
     size_t max_entities_;
     bool lines_;
 
+    /* With a shard served over the network, every position list is a
+     * round trip (ten results of a two-word query asked for some ninety);
+     * the document's text, analysed again as the indexer analysed it,
+     * gives the same positions in one pass: term -> positions. */
+    std::map<std::string, std::vector<Xapian::termpos>> text_pos_;
+
+    void add_text_terms(const ps_token_t *t, size_t n, const char *prefix)
+    {
+        for (size_t i = 0; i < n; i++)
+            if (t[i].term_len > 0 && t[i].term_len <= PS__MAX_TERM)
+                text_pos_[std::string(prefix).append(t[i].term, t[i].term_len)]
+                    .push_back(t[i].pos);
+    }
+
+    /* Fills text_pos_ as build_doc() (index.cc) posts terms: the body's
+     * words, the title's under its prefix, and each entity at its
+     * mentions. A text that no longer parses gives no positions. */
+    void analyse_text(const docdata &dd)
+    {
+        text_pos_.clear();
+        ps_article_t a;
+        size_t bad;
+        const ps_token_t *t;
+        size_t n;
+        if (ps_article_parse(dd.text, dd.len, &a, &bad) != PS_OK)
+            return;
+        if (a.title.ptr && ps_analyze(d_->an, a.title.ptr, a.title.len,
+                                      a.title.offset, &t, &n) == PS_OK)
+            add_text_terms(t, n, PS__P_TITLE);
+        if (ps_analyze(d_->an, dd.text + a.body_offset, dd.len - a.body_offset,
+                       a.body_offset, &t, &n) == PS_OK)
+            add_text_terms(t, n, "");
+        for (const ps__entity &e : dd.ents) {
+            const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
+            if (!pre)
+                continue;
+            std::vector<Xapian::termpos> &v = text_pos_[pre + e.id];
+            for (const ps_mention_t &m : e.mentions)
+                v.push_back(m.pos);
+        }
+        for (auto &tp : text_pos_) {
+            std::sort(tp.second.begin(), tp.second.end());
+            tp.second.erase(std::unique(tp.second.begin(), tp.second.end()),
+                            tp.second.end());
+        }
+    }
+
     std::vector<Xapian::termpos> positions(Xapian::docid did,
                                            const std::string &term)
     {
+        if (d_->has_remote) {
+            auto it = text_pos_.find(term);
+            return it == text_pos_.end() ? std::vector<Xapian::termpos>()
+                                         : it->second;
+        }
         std::vector<Xapian::termpos> v;
         try {
             for (auto it = d_->db.positionlist_begin(did, term);
@@ -604,6 +659,14 @@ class result_builder
                 }
             } else if (g.near_window) {
                 near_hits(did, g, ranges);
+            } else if (g.wildcard && d_->has_remote) {
+                const std::string &pre = g.slots[0][0];
+                for (auto t = text_pos_.lower_bound(pre);
+                     t != text_pos_.end() &&
+                     t->first.compare(0, pre.size(), pre) == 0;
+                     ++t)
+                    for (Xapian::termpos p : t->second)
+                        ranges.emplace_back(p, p);
             } else if (g.wildcard) {
                 const std::string &pre = g.slots[0][0];
                 Xapian::TermIterator t = doc.termlist_begin();
@@ -973,6 +1036,10 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
                       o->max_entities ? o->max_entities : DEFAULT_MAX_ENTITIES,
                       o->hit_lines != 0);
     unsigned rank = o->offset;
+    /* Ask every shard for its results' documents at once: over the
+     * network, one round trip rather than one a document. */
+    if (!ms.empty())
+        ms.fetch(ms.begin(), ms.end());
     for (auto m = ms.begin(); m != ms.end(); ++m) {
         if (o->raw)
             jpush(results,

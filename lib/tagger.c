@@ -94,8 +94,33 @@ static ps_entity_type_t entity_type(ps_ner_type_t t)
     }
 }
 
+/* Adds the model's name over words [W0, W1) of model type TYPE as a
+ * candidate, unless its capitals say nothing (tagger_case.c). */
+static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
+                            ps_ner_type_t ntype)
+{
+    if (w0 >= w1 || ps__tagger_case_common(t, w0, w1))
+        return PS_OK;
+    ps_entity_type_t type = entity_type(ntype);
+    if (type == PS_ENT_PERSON)
+        w0 = ps__tagger_skip_honorific(t, w0, w1);
+    else if (type == PS_ENT_MISC)
+        type = ps__tagger_misc_type(t, w0, &w1);
+    else if (ps__tagger_ends_treaty(t, w1))
+        type = PS_ENT_TREATY;
+    else if (type == PS_ENT_PLACE)
+        type = ps__tagger_place_type(t, w0, &w1);
+    if (type == PS_ENT_TREATY)
+        w1 = ps__tagger_treaty_number(t, w1);
+    type = ps__tagger_convention(t, w0, w1, type);
+    return ps__tagger_add_cand(t, w0, w1, type);
+}
+
 /* Turns the model's spans into candidates. A span that overlaps a
- * gazetteer match is left out: the gazetteer knows that name better. */
+ * gazetteer match is left out: the gazetteer knows that name better. A
+ * span is cut after a possessive (tagger_span.c); what follows the cut
+ * stays a name only when it is two words or more, or a treaty word
+ * ("NATO's Article 5"). */
 static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
 {
     if (!t->ner || t->nw == 0)
@@ -114,20 +139,19 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
         int known = 0;
         for (size_t i = w0; i < w1; i++)
             known |= t->w[i].gaz;
-        if (w0 >= w1 || known || ps__tagger_case_common(t, w0, w1))
+        if (w0 >= w1 || known)
             continue;
-        ps_entity_type_t type = entity_type(spans[k].type);
-        if (type == PS_ENT_PERSON)
-            w0 = ps__tagger_skip_honorific(t, w0, w1);
-        else if (type == PS_ENT_MISC)
-            type = ps__tagger_misc_type(t, w0, &w1);
-        else if (ps__tagger_ends_treaty(t, w1))
-            type = PS_ENT_TREATY;
-        if (PS__TGROW(t, c, t->nc + 1) < 0)
-            return PS_ENOMEM;
-        t->c[t->nc++] = (struct cand){w0, w1, type};
+        for (int piece = 0; w0 < w1 && st == PS_OK; piece++) {
+            size_t end = ps__tagger_possessive_end(t, w0, w1);
+            if (piece == 0 || end - w0 > 1 ||
+                ps__tagger_is_treaty_cue(t, end - 1))
+                st = add_name(t, w0, end, spans[k].type);
+            w0 = end;
+        }
+        if (st != PS_OK)
+            return st;
     }
-    return PS_OK;
+    return ps__tagger_numbered_treaties(t);
 }
 
 ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
@@ -151,9 +175,10 @@ ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
     for (size_t i = 0; i < t->nc; i++)
         if ((st = ps__tagger_resolve(t, &t->c[i])) != PS_OK)
             return st;
+    ps__tagger_link_acronyms(t);
     if ((st = ps__tagger_build_output(t)) != PS_OK)
         return st;
     *ents = t->out;
-    *nents = t->ne;
+    *nents = t->nout;
     return PS_OK;
 }

@@ -2,7 +2,9 @@
  * does not know gets the slug of its words, one across the index; within
  * a text, the same name again, or a person's surname alone (a later
  * "Yermak" after "Andriy Yermak"), is the same entity, whose type is the
- * one most of its mentions were given. Also the output: entities in order
+ * one its first mention was given: the mention most often written out in
+ * full (a majority of the mentions scored lower on CoNLL-2003). Also the
+ * output: entities in order
  * of first mention, each with its mentions in text order. */
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,7 @@ static int in(const char *const *list, size_t n, const ps_tagger_t *t, size_t i)
     return bsearch(&term, list, n, sizeof *list, str_cmp) != NULL;
 }
 
-static int is_cue(const ps_tagger_t *t, size_t i)
+int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i)
 {
     return in(treaty_cues, COUNT(treaty_cues), t, i);
 }
@@ -47,24 +49,41 @@ size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1)
 
 int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1)
 {
-    return is_cue(t, w1 - 1) &&
+    return ps__tagger_is_treaty_cue(t, w1 - 1) &&
            (t->w[w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER));
 }
 
 ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
                                       size_t *w1)
 {
-    if (is_cue(t, w0) || is_cue(t, *w1 - 1))
+    if (ps__tagger_is_treaty_cue(t, w0) || ps__tagger_is_treaty_cue(t, *w1 - 1))
         return PS_ENT_TREATY;
     /* "the Minsk agreements": the cue is the name's last word; but an
      * adjective before it ("a U.S.-led agreement") names no treaty. */
-    if (*w1 < t->nw && !t->w[*w1].gaz && is_cue(t, *w1) &&
+    if (*w1 < t->nw && !t->w[*w1].gaz && ps__tagger_is_treaty_cue(t, *w1) &&
         !(t->w[*w1].tok->flags & PS_TOK_LINE_START) &&
         (t->w[*w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER))) {
         (*w1)++;
         return PS_ENT_TREATY;
     }
     return PS_ENT_MISC;
+}
+
+ps_entity_type_t ps__tagger_place_type(const ps_tagger_t *t, size_t w0,
+                                       size_t *w1)
+{
+    /* "the Minsk agreements", "the Oslo accords": a place the article
+     * names a treaty after. The article keeps "a Paris agreement" (one
+     * made in Paris) a place. */
+    const ps_token_t *the = w0 > 0 ? t->w[w0 - 1].tok : NULL;
+    if (the && the->term_len == 3 && memcmp(the->term, "the", 3) == 0 &&
+        *w1 < t->nw && !t->w[*w1].gaz && ps__tagger_is_treaty_cue(t, *w1) &&
+        !(t->w[*w1].tok->flags &
+          (PS_TOK_LINE_START | PS_TOK_CAP | PS_TOK_UPPER))) {
+        (*w1)++;
+        return PS_ENT_TREATY;
+    }
+    return PS_ENT_PLACE;
 }
 
 ps_status_t ps__tagger_add_mention(ps_tagger_t *t, size_t ent, size_t w0,
@@ -222,17 +241,6 @@ static void etab_clear(struct etab *h)
     h->n = 0;
 }
 
-/* The type most mentions of unknown entity E were given; the first given
- * on a tie, since the first mention is the one most often written out. */
-static ps_entity_type_t vote(const struct tent *e, ps_entity_type_t first)
-{
-    ps_entity_type_t best = first;
-    for (int k = 0; k < PS_ENT__COUNT; k++)
-        if (e->votes[k] > e->votes[best])
-            best = (ps_entity_type_t)k;
-    return best;
-}
-
 /* Registers an unknown entity of two words or more named as a person, so
  * that its last name alone finds it from then on. */
 static ps_status_t note_person(ps_tagger_t *t, size_t idx)
@@ -332,7 +340,7 @@ ps_status_t ps__tagger_build_output(ps_tagger_t *t)
             o->name = d->name;
             o->known = 1;
         } else {
-            o->type = vote(e, e->first_type);
+            o->type = e->first_type;
             o->id = t->pool + e->id_off;
             o->name = t->pool + e->name_off;
             o->known = 0;
@@ -355,6 +363,7 @@ ps_status_t ps__tagger_build_output(ps_tagger_t *t)
         m->length = t->m[i].length;
         m->pos = t->m[i].pos;
     }
+    t->nout = nout;
     return PS_OK;
 }
 

@@ -82,8 +82,8 @@ struct ps_tagger {
     size_t pool_len, pool_cap;
     size_t *order;
     size_t order_cap;
-    ps_entity_t *out;
-    size_t out_cap;
+    ps_entity_t *out; /* NOUT entities: those with mentions */
+    size_t out_cap, nout;
     ps_mention_t *outm;
     size_t outm_cap;
     /* tagger_case.c: token -> sequence token of the model, or UINT32_MAX;
@@ -123,6 +123,12 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c);
 ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
                                       size_t *w1);
 
+/* tagger_link.c: a place's type: treaty when "the" opens it and a
+ * lowercase treaty word follows it ("the Minsk agreements"), and the words
+ * it then covers. */
+ps_entity_type_t ps__tagger_place_type(const ps_tagger_t *t, size_t w0,
+                                       size_t *w1);
+
 /* tagger_link.c: the first word of person name [W0, W1) once an
  * honorific ("Mr", "Dr") is left out. */
 size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
@@ -131,6 +137,38 @@ size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
  * capitalised treaty word ("Tallinn Memorandum"), which makes it a treaty
  * whatever the model called it. */
 int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1);
+
+/* tagger_link.c: whether word I is a treaty word (lib/data/treaty-cues.txt). */
+int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i);
+
+/* tagger_span.c: a name the model found over words [W0, W1) ends after
+ * its first possessive word that a capitalised word follows, unless that
+ * word is a common word ("People's Republic"): returns that end, or W1. */
+size_t ps__tagger_possessive_end(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_span.c: a name ending before word W1 in a capitalised "Article"
+ * takes the number that follows it ("Article 5"): returns its new end. */
+size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1);
+
+/* tagger_span.c: the type of name [W0, W1) that the model found as TYPE,
+ * by psearch's conventions: a seat of government ("Kremlin") as a place is
+ * an org, and a holiday ("Christmas") is misc. */
+ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
+                                       size_t w1, ps_entity_type_t type);
+
+/* tagger_span.c: appends candidate [W0, W1) of TYPE to t->c. */
+ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
+                                ps_entity_type_t type);
+
+/* tagger_span.c: adds, as treaties, the numbered articles ("Article 5")
+ * and the plans named by their points ("20-point plan") that no name
+ * covers yet. */
+ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t);
+
+/* tagger_span.c: after resolving, moves the mentions of an unknown name
+ * whose initials spell an unknown acronym of the same text to the
+ * acronym's entity. */
+void ps__tagger_link_acronyms(ps_tagger_t *t);
 
 /* tagger_case.c: reads what the model's last run says about the case of
  * every word of the text; call after ps_ner_tag(). */
@@ -144,8 +182,9 @@ int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1);
 /* tagger_link.c: forgets the previous text's entities. */
 void ps__tagger_reset(ps_tagger_t *t);
 
-/* tagger_link.c: orders entities by first mention and mentions by offset
- * into t->out and t->outm. */
+/* tagger_link.c: orders the entities that have mentions (an entity whose
+ * mentions moved to another has none) by first mention, and mentions by
+ * offset, into t->out (t->nout of them) and t->outm. */
 ps_status_t ps__tagger_build_output(ps_tagger_t *t);
 
 /* tagger_link.c: frees what the linking part owns. */

@@ -5,16 +5,26 @@
 # by default; empty for none). The data is not part of the project: see
 # ../shared/data/README.md.
 
-# The lexicon of common words is the Debian dictionary (wamerican).
+# The lexicon of common words is the Debian dictionary (wamerican); the
+# list of the world's places comes from iso-codes and tzdata
+# (tests/tools/places.c).
 
-DEB_PKGS  += wamerican
+DEB_PKGS  += wamerican iso-codes tzdata
 
 NER_DATA  ?= ../shared/data/conll2003
 NER_LEXICON ?= /usr/share/dict/words
 NER_TRAIN ?= $(NER_DATA)/eng.train
 NER_DEV   ?= $(wildcard $(NER_DATA)/eng.testa)
+NER_ISO   ?= /usr/share/iso-codes/json
+NER_ZONES ?= /usr/share/zoneinfo/zone1970.tab
+
+$(B)/gen/places.txt: $(B)/tests/places
+	@mkdir -p $(@D)
+	$(B)/tests/places $(NER_ISO)/iso_3166-1.json $(NER_ISO)/iso_3166-2.json \
+	    $(NER_ZONES) > $@.tmp && mv $@.tmp $@
 
 .PHONY: ner-model
-ner-model: $(B)/tests/ner_train
+ner-model: $(B)/tests/ner_train $(B)/gen/places.txt
 	$(B)/tests/ner_train --train $(NER_TRAIN) --lexicon $(NER_LEXICON) \
+	    --places $(B)/gen/places.txt \
 	    --out corpus/ner.model $(if $(NER_DEV),--dev $(NER_DEV))

@@ -56,6 +56,13 @@ typedef struct ps_ner_train_opts {
                              lowercase entries become a list the model
                              sees, so a capital on a common word says
                              little. */
+    const char *places;   /* NULL, or a file of place names, one a line
+                             (build/gen/places.txt, from Debian's
+                             iso-codes and tzdata): names of places in
+                             every fold's lists, as if the training data
+                             had named them, so the model learns to trust
+                             a list of the world's places, and a name it
+                             never saw in training ("Kyiv") still is one. */
     int verbose;          /* Progress on stderr. */
 } ps_ner_train_opts_t;
 

@@ -11,7 +11,9 @@ $(B)/gen/%.inc: lib/data/%.txt
 
 # The fuzzing build (tests/fuzz/fuzz.mk) compiles the same file with its
 # own flags.
-PS_GEN_INC := $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc
-$(B)/lib/tagger_link.o $(B)/fuzz/lib/tagger_link.o: $(PS_GEN_INC)
-$(B)/lib/tagger_link.o: CPPFLAGS += -I$(B)/gen
-$(B)/fuzz/lib/tagger_link.o: FUZZ_CPPFLAGS += -I$(B)/gen
+PS_GEN_INC := $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc \
+	$(B)/gen/seats.inc $(B)/gen/holidays.inc
+PS_GEN_USERS := tagger_link tagger_span
+$(foreach u,$(PS_GEN_USERS),$(B)/lib/$(u).o $(B)/fuzz/lib/$(u).o): $(PS_GEN_INC)
+$(foreach u,$(PS_GEN_USERS),$(B)/lib/$(u).o): CPPFLAGS += -I$(B)/gen
+$(foreach u,$(PS_GEN_USERS),$(B)/fuzz/lib/$(u).o): FUZZ_CPPFLAGS += -I$(B)/gen

@@ -17,7 +17,7 @@ static void usage(FILE *f)
         "usage: ner_train --train FILE [--out MODEL] [--dev FILE]\n"
         "         [--epochs N] [--row-bits N] [--folds N] [--runs N]\n"
         "         [--clusters N]\n"
-        "         [--seed N] [--lexicon WORDS]\n"
+        "         [--seed N] [--lexicon WORDS] [--places NAMES]\n"
         "         [--speed REPEAT] [--errors] [--quiet]\n"
         "Trains the NER model on the CoNLL file and writes MODEL\n"
         "(default corpus/ner.model). --dev scores MODEL on a CoNLL file;\n"
@@ -232,6 +232,8 @@ int main(int argc, char **argv)
             o.folds = (unsigned)atoi(v);
         else if (strcmp(a, "--lexicon") == 0)
             o.lexicon = v;
+        else if (strcmp(a, "--places") == 0)
+            o.places = v;
         else if (strcmp(a, "--clusters") == 0)
             o.clusters = (unsigned)atoi(v);
         else if (strcmp(a, "--runs") == 0)

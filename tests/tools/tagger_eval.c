@@ -20,9 +20,11 @@ static void usage(FILE *f)
           "  --model FILE    the trained model (default corpus/ner.model)\n"
           "  --no-gazetteer  tag with an empty gazetteer; unknown names "
           "match a\n"
-          "                  gold entity by slug, id or last word of its "
-          "canonical\n"
-          "                  name (GAZETTEER only names the gold ids)\n",
+          "                  gold entity by id, by the slug of its canonical "
+          "name or\n"
+          "                  of an alias, or by the last word of its "
+          "canonical name\n"
+          "                  (GAZETTEER only names the gold ids)\n",
           f);
 }
 
@@ -121,6 +123,30 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* Reads the next line of F that is neither blank nor a '#' comment into
+ * *LINE (of capacity *CAP) and splits it at TABs into at most 4 FIELDS.
+ * Returns how many fields it has, or -1 at the end of the file. LINENO
+ * counts the lines read. */
+static int next_fields(FILE *f, char **line, size_t *cap, size_t *lineno,
+                       char *fields[4])
+{
+    ssize_t r;
+    while ((r = getline(line, cap, f)) >= 0) {
+        (*lineno)++;
+        char *l = *line;
+        while (r > 0 && (l[r - 1] == '\n' || l[r - 1] == '\r'))
+            l[--r] = '\0';
+        if (r == 0 || l[0] == '#')
+            continue;
+        char *save = NULL, *p = l;
+        int nf = 0;
+        for (char *tok; nf < 4 && (tok = strtok_r(p, "\t", &save)); p = NULL)
+            fields[nf++] = tok;
+        return nf;
+    }
+    return -1;
+}
+
 /* Reads the gold list into FILES, in the order the files first appear. */
 static int read_gold(const char *path, struct gold_file **files, size_t *nfiles)
 {
@@ -129,20 +155,10 @@ static int read_gold(const char *path, struct gold_file **files, size_t *nfiles)
         fprintf(stderr, "tagger_eval: %s: %s\n", path, strerror(errno));
         return -1;
     }
-    char *line = NULL;
+    char *line = NULL, *fields[4];
     size_t cap = 0, lineno = 0, fcap = 0;
-    ssize_t r;
-    int rc = 0;
-    while ((r = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (r > 0 && (line[r - 1] == '\n' || line[r - 1] == '\r'))
-            line[--r] = '\0';
-        if (r == 0 || line[0] == '#')
-            continue;
-        char *fields[4], *save = NULL, *p = line;
-        int nf = 0;
-        for (char *tok; nf < 4 && (tok = strtok_r(p, "\t", &save)); p = NULL)
-            fields[nf++] = tok;
+    int rc = 0, nf;
+    while ((nf = next_fields(f, &line, &cap, &lineno, fields)) >= 0) {
         int type = nf == 4 ? ps_entity_type_parse(fields[1]) : -1;
         char *end = NULL;
         long count = nf == 4 ? strtol(fields[3], &end, 10) : 0;
@@ -187,10 +203,68 @@ static const ps_entity_def_t *find_def(const ps_gazetteer_t *g, const char *id)
     return NULL;
 }
 
+/* The slugs of every alias the gazetteer file lists, each with the id it
+ * stands for. The library's gazetteer does not hand its aliases out, so
+ * they are read from the file again. */
+struct alias {
+    char *id, *slug;
+};
+
+static struct alias *aliases;
+static size_t naliases;
+
+static void read_aliases(const char *path, ps_analyzer_t *a)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char *line = NULL, *fields[4];
+    size_t cap = 0, acap = 0, lineno = 0;
+    int nf;
+    while ((nf = next_fields(f, &line, &cap, &lineno, fields)) >= 0) {
+        if (nf < 4)
+            continue;
+        char *asave = NULL, *q = fields[3];
+        for (char *name; (name = strtok_r(q, "|", &asave)); q = NULL) {
+            char *slug = NULL;
+            if (ps_entity_slug(a, name, strlen(name), &slug) != PS_OK)
+                continue;
+            if (naliases == acap) {
+                acap = acap ? acap * 2 : 64;
+                aliases = xrealloc(aliases, acap * sizeof *aliases);
+            }
+            aliases[naliases++] = (struct alias){xstrdup(fields[0]), slug};
+        }
+    }
+    free(line);
+    fclose(f);
+}
+
+static void free_aliases(void)
+{
+    for (size_t i = 0; i < naliases; i++) {
+        free(aliases[i].id);
+        free(aliases[i].slug);
+    }
+    free(aliases);
+}
+
+/* Whether SLUG is the slug of one of the aliases of gazetteer entity ID. */
+static int is_alias(const char *id, const char *slug)
+{
+    for (size_t i = 0; i < naliases; i++)
+        if (strcmp(aliases[i].id, id) == 0 && strcmp(aliases[i].slug, slug) == 0)
+            return 1;
+    return 0;
+}
+
 /* Names the gold entity that unknown name ID stands for, for scoring
- * without the gazetteer: its id or the slug of its canonical name equals
- * ID, or failing that their last words agree (a gold entity of the same
- * type preferred). Returns ID itself when nothing matches. */
+ * without the gazetteer: its id, the slug of its canonical name or the
+ * slug of one of its aliases equals ID (the tagger found "Zelenskiy"
+ * though the gazetteer writes "Zelensky": without the gazetteer it cannot
+ * know which spelling is canonical), or failing that their last words
+ * agree (a gold entity of the same type preferred). Returns ID itself when
+ * nothing matches. */
 static const char *map_unknown(const char *id, int type,
                                const struct list *gold, const ps_gazetteer_t *g,
                                ps_analyzer_t *a)
@@ -199,7 +273,7 @@ static const char *map_unknown(const char *id, int type,
     int by_last_type = -1;
     for (size_t i = 0; i < gold->n; i++) {
         const struct item *it = &gold->v[i];
-        if (strcmp(it->id, id) == 0)
+        if (strcmp(it->id, id) == 0 || is_alias(it->id, id))
             return it->id;
         const ps_entity_def_t *d = find_def(g, it->id);
         char *slug = NULL;
@@ -317,6 +391,8 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    if (no_gaz)
+        read_aliases(gaz_path, a);
     struct gold_file *files = NULL;
     size_t nfiles = 0;
     int rc = read_gold(gold_path, &files, &nfiles) == 0 ? 0 : 1;
@@ -393,6 +469,7 @@ int main(int argc, char **argv)
         list_free(&files[i].items);
     }
     free(files);
+    free_aliases();
     ps_tagger_free(t);
     ps_gazetteer_free(g);
     ps_gazetteer_free(empty);

@@ -151,6 +151,32 @@ static void test_train_deterministic(void **state)
     free(err);
     err = NULL;
     o.lexicon = NULL;
+
+    /* So does a list of places, the same bytes each time; a missing one
+     * is an error. */
+    char places[160];
+    snprintf(places, sizeof places, "%s/places", dir);
+    const char *names = "# places\nBrelmont\nNew Estoria\n\nQuillford\n";
+    write_all(places, names, strlen(names));
+    o.places = places;
+    size_t lp1, lp2;
+    assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
+                     PS_OK);
+    char *withplaces = read_all(again, &lp1);
+    assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
+                     PS_OK);
+    char *withplaces2 = read_all(again, &lp2);
+    assert_int_equal(lp1, lp2);
+    assert_memory_equal(withplaces, withplaces2, lp1);
+    free(withplaces2);
+    snprintf(places, sizeof places, "%s/none", dir);
+    assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
+                     PS_EIO);
+    assert_non_null(strstr(err, places));
+    free(err);
+    err = NULL;
+    o.places = NULL;
+
     assert_int_equal(ps_ner_train(docs, NTRAIN, &o, again, &stats, &err),
                      PS_OK);
     assert_null(err);
@@ -162,7 +188,9 @@ static void test_train_deterministic(void **state)
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
     assert_true(ll != la || memcmp(withlex, a, la) != 0);
+    assert_true(lp1 != la || memcmp(withplaces, a, la) != 0);
     free(withlex);
+    free(withplaces);
     free(a);
     free(b);
 }

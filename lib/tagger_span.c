@@ -1,0 +1,254 @@
+/* Rules over the model's names, for what its training data does not show
+ * or annotates otherwise than psearch:
+ * - CoNLL-2003 writes a possessive "'s" as a token of its own, so the
+ *   model never learnt that a name ends there ("NATO's Article" and
+ *   "Ukraine's New" came out as one name);
+ * - CoNLL annotates no numbered clause ("Article 5") and no plan named by
+ *   its points ("the 20-point plan"), which are psearch's treaties;
+ * - an acronym and its long form written out in the same text ("NATO",
+ *   "North Atlantic Treaty Organization") are one entity;
+ * - a seat of government standing for its government ("the Kremlin
+ *   said") is an org, and a holiday ("before Christmas") is an event,
+ *   misc (lib/data/seats.txt, lib/data/holidays.txt). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ner_private.h"
+#include "tagger_private.h"
+#include "util.h"
+
+static const char *const seats[] = {
+#include "seats.inc"
+};
+
+static const char *const holidays[] = {
+#include "holidays.inc"
+};
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Writes the slug of words [W0, W1), their terms joined by '-', to BUF of
+ * N bytes. Returns 0 when it does not fit: no listed name is that long. */
+static int slug_of(const ps_tagger_t *t, size_t w0, size_t w1, char *buf,
+                   size_t n)
+{
+    size_t at = 0;
+    for (size_t i = w0; i < w1; i++) {
+        const ps_token_t *tok = t->w[i].tok;
+        if (at + tok->term_len + 2 > n)
+            return 0;
+        if (i > w0)
+            buf[at++] = '-';
+        memcpy(buf + at, tok->term, tok->term_len);
+        at += tok->term_len;
+    }
+    buf[at] = '\0';
+    return 1;
+}
+
+ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
+                                       size_t w1, ps_entity_type_t type)
+{
+    char key[64];
+    const char *k = key;
+    if (type == PS_ENT_TREATY || !slug_of(t, w0, w1, key, sizeof key))
+        return type;
+    if (type == PS_ENT_PLACE &&
+        bsearch(&k, seats, COUNT(seats), sizeof *seats, str_cmp))
+        return PS_ENT_ORG;
+    if (bsearch(&k, holidays, COUNT(holidays), sizeof *holidays, str_cmp))
+        return PS_ENT_MISC;
+    return type;
+}
+
+static int capitalised(const ps_tagger_t *t, size_t i)
+{
+    return (t->w[i].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER)) != 0;
+}
+
+static int term_is(const ps_tagger_t *t, size_t i, const char *s)
+{
+    const ps_token_t *tok = t->w[i].tok;
+    return tok->term_len == strlen(s) && memcmp(tok->term, s, tok->term_len) == 0;
+}
+
+/* Whether word I is a word of the model's lexicon of common lowercase
+ * words ("people" in "People's Republic"), whose possessive belongs to the
+ * name rather than ending one. */
+static int lexicon_word(const ps_tagger_t *t, size_t i)
+{
+    const ps_token_t *tok = t->w[i].tok;
+    if (!t->model)
+        return 0;
+    uint32_t rec = ps__ner_word_record(
+        t->model, ps__ner_hash(tok->term, tok->term_len));
+    return (rec & PS__NER_W_LEXICON) != 0;
+}
+
+size_t ps__tagger_possessive_end(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    for (size_t i = w0; i + 1 < w1; i++)
+        if ((t->w[i].tok->flags & PS_TOK_POSSESSIVE) && capitalised(t, i + 1) &&
+            !lexicon_word(t, i))
+            return i + 1;
+    return w1;
+}
+
+/* Whether word I is a number written on the same line right after word
+ * I - 1, with only a space between them. */
+static int number_follows(const ps_tagger_t *t, size_t i)
+{
+    if (i >= t->nw || !(t->w[i].tok->flags & PS_TOK_NUMBER) ||
+        (t->w[i].tok->flags & PS_TOK_LINE_START))
+        return 0;
+    const ps_token_t *a = t->w[i - 1].tok, *b = t->w[i].tok;
+    return b->offset == a->offset + a->length + 1 &&
+           t->text[a->offset + a->length - t->base] == ' ';
+}
+
+size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1)
+{
+    if (term_is(t, w1 - 1, "article") && capitalised(t, w1 - 1) &&
+        number_follows(t, w1) && !t->w[w1].gaz)
+        return w1 + 1;
+    return w1;
+}
+
+ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
+                                ps_entity_type_t type)
+{
+    if (PS__TGROW(t, c, t->nc + 1) < 0)
+        return PS_ENOMEM;
+    t->c[t->nc++] = (struct cand){w0, w1, type};
+    return PS_OK;
+}
+
+/* Whether words [W0, W1) are free: in no gazetteer match and no name
+ * found so far. */
+static int free_words(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    for (size_t i = w0; i < w1; i++)
+        if (t->w[i].gaz)
+            return 0;
+    for (size_t k = 0; k < t->nc; k++)
+        if (t->c[k].w0 < w1 && w0 < t->c[k].w1)
+            return 0;
+    return 1;
+}
+
+/* The end of a plan named by its points starting at word I ("20-point
+ * plan", "28-point peace proposal"): a number joined by a hyphen to
+ * "point", at most one more word, then a treaty word. I itself when there
+ * is none. */
+static size_t points_plan(const ps_tagger_t *t, size_t i)
+{
+    if (i + 2 >= t->nw || !(t->w[i].tok->flags & PS_TOK_NUMBER) ||
+        !(t->w[i + 1].tok->flags & PS_TOK_PART) || !term_is(t, i + 1, "point"))
+        return i;
+    for (size_t j = i + 2; j < t->nw && j <= i + 3; j++) {
+        if (t->w[j].tok->flags & PS_TOK_LINE_START)
+            break;
+        if (ps__tagger_is_treaty_cue(t, j))
+            return j + 1;
+    }
+    return i;
+}
+
+ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t)
+{
+    for (size_t i = 0; i < t->nw; i++) {
+        size_t end = points_plan(t, i);
+        if (end == i && term_is(t, i, "article") && capitalised(t, i))
+            end = ps__tagger_treaty_number(t, i + 1);
+        if (end > i + 1 && free_words(t, i, end)) {
+            ps_status_t st = ps__tagger_add_cand(t, i, end, PS_ENT_TREATY);
+            if (st != PS_OK)
+                return st;
+            i = end - 1;
+        }
+    }
+    return PS_OK;
+}
+
+/* Whether NAME is an acronym written in capitals: two to six ASCII
+ * capital letters, nothing else. */
+static int acronym(const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 2 || n > 6)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isupper((unsigned char)name[i]))
+            return 0;
+    return 1;
+}
+
+/* Whether slug LONG ("north-atlantic-treaty-organization") has as initials
+ * the letters of slug SHORT ("nato"), its little joining words ("of",
+ * "and", "the", "for") left out or not. */
+static int initials_of(const char *lng, const char *shrt)
+{
+    static const char *const joins[] = {"of", "and", "the", "for"};
+    for (int skip = 0; skip < 2; skip++) {
+        const char *s = shrt, *p = lng;
+        int ok = 1, words = 0;
+        while (*p && ok) {
+            const char *e = strchr(p, '-');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            int join = 0;
+            for (size_t k = 0; skip && k < sizeof joins / sizeof *joins; k++)
+                join |= strlen(joins[k]) == n && memcmp(joins[k], p, n) == 0;
+            if (!join) {
+                ok = *s == *p;
+                s++;
+                words++;
+            }
+            p = e ? e + 1 : p + n;
+        }
+        if (ok && *s == '\0' && words >= 2)
+            return 1;
+    }
+    return 0;
+}
+
+/* The type most mentions of entity E were given so far. */
+static int majority(const struct tent *e)
+{
+    int best = e->first_type;
+    for (int k = 0; k < PS_ENT__COUNT; k++)
+        if (e->votes[k] > e->votes[best])
+            best = k;
+    return best;
+}
+
+void ps__tagger_link_acronyms(ps_tagger_t *t)
+{
+    for (size_t a = 0; a < t->ne; a++) {
+        const struct tent *ea = &t->e[a];
+        if (ea->def >= 0 || ea->nwords != 1 || !acronym(t->pool + ea->name_off))
+            continue;
+        const char *shrt = t->pool + ea->id_off;
+        for (size_t b = 0; b < t->ne; b++) {
+            struct tent *eb = &t->e[b];
+            if (b == a || eb->def >= 0 || eb->nwords < 2 ||
+                majority(eb) != majority(&t->e[a]) ||
+                !initials_of(t->pool + eb->id_off, shrt))
+                continue;
+            /* The acronym is what the text uses and what users type: the
+             * long form's mentions become its mentions. */
+            for (size_t i = 0; i < t->nm; i++)
+                if (t->m[i].ent == b)
+                    t->m[i].ent = a;
+            for (int k = 0; k < PS_ENT__COUNT; k++) {
+                t->e[a].votes[k] += eb->votes[k];
+                eb->votes[k] = 0;
+            }
+        }
+    }
+}
