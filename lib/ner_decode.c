@@ -22,6 +22,7 @@ struct ps_ner_state {
     size_t cap_back, cap_labels, cap_labels1;
     ps_ner_span_t *spans;
     size_t cap_spans;
+    ps__ner_lcache_t cache;
 };
 
 int ps__ner_allowed(int prev, int cur)
@@ -43,15 +44,32 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
     for (size_t k = from + 1; k < to; k++) {
         sc = scores + k * L;
         uint8_t *bk = back + (k - from) * L;
-        for (int c = 0; c < L; c++) {
+        /* O and B-T may follow any label. */
+        for (int c = 0; c < L; c = c ? c + 2 : 1) {
             double best = -INFINITY;
             int arg = 0;
             for (int p = 0; p < L; p++) {
+                /* Selections, not branches: which label wins is
+                 * unpredictable. */
                 double v = cur[p] + trans[(p + 1) * L + c];
-                if (v > best) {
-                    best = v;
-                    arg = p;
-                }
+                int better = v > best;
+                arg = better ? p : arg;
+                best = better ? v : best;
+            }
+            nxt[c] = best + sc[c];
+            bk[c] = (uint8_t)arg;
+        }
+        /* I-T follows only B-T or I-T (labels C - 1 and C): the other
+         * transitions are -INFINITY and never win, so skipping them
+         * changes no result and saves most of the work. */
+        for (int c = 2; c < L; c += 2) {
+            double best = -INFINITY;
+            int arg = 0;
+            for (int p = c - 1; p <= c; p++) {
+                double v = cur[p] + trans[(p + 1) * L + c];
+                int better = v > best;
+                arg = better ? p : arg;
+                best = better ? v : best;
             }
             nxt[c] = best + sc[c];
             bk[c] = (uint8_t)arg;
@@ -102,27 +120,13 @@ void ps_ner_state_free(ps_ner_state_t *s)
     free(s);
 }
 
-static void add_rows(int32_t *acc, const int16_t *w, const uint32_t *rows,
-                     uint32_t from, uint32_t to)
-{
-    for (uint32_t r = from; r < to; r++) {
-        const int16_t *row = w + (size_t)rows[r] * 2 * PS__NER_ROW;
-        for (int l = 0; l < PS__NER_ROW; l++)
-            acc[l] += row[l];
-    }
-}
-
-/* Sums the weights of each token's features in stage STAGE's table into
- * S->scores, then labels each line into OUT. */
+/* Writes stage STAGE's scores of each token to S->scores, from the sums
+ * of its rows' weights, then labels each line into OUT. */
 static void decode(ps_ner_state_t *s, int stage, uint8_t *out)
 {
     const ps__ner_feats_t *f = &s->f;
-    const int16_t *w = s->m->weights + stage * PS__NER_ROW;
     for (size_t k = 0; k < f->n; k++) {
-        int32_t acc[PS__NER_ROW] = {0};
-        add_rows(acc, w, f->rows, f->start[k], f->start[k + 1]);
-        if (stage == 1)
-            add_rows(acc, w, s->nl.rows, s->nl.start[k], s->nl.start[k + 1]);
+        const int32_t *acc = f->sums + k * 2 * PS__NER_ROW + stage * PS__NER_ROW;
         s->scores[k * L] = 0;
         for (int l = 0; l < PS__NER_ROW; l++)
             s->scores[k * L + 1 + l] = acc[l];
@@ -142,6 +146,27 @@ static void decode(ps_ner_state_t *s, int stage, uint8_t *out)
     }
 }
 
+/* The longest text whose scratch a state keeps for the next text. The
+ * indexer has a state for every file in its queue, and a long file (a
+ * manual of 30,000 words) leaves some 400 bytes a token behind in each:
+ * tens of megabytes that a rare long file does not deserve. */
+#define KEEP_TOKENS 8192
+
+/* Frees the scratch of the text just tagged, keeping the spans and what
+ * ps__ner_state_feats() gives. */
+static void release(ps_ner_state_t *s)
+{
+    ps__ner_feats_trim(&s->f);
+    ps__ner_nl_free(&s->nl);
+    free(s->scores);
+    free(s->back);
+    free(s->labels);
+    free(s->labels1);
+    s->scores = NULL;
+    s->back = s->labels = s->labels1 = NULL;
+    s->cap_scores = s->cap_back = s->cap_labels = s->cap_labels1 = 0;
+}
+
 ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
                        size_t base, const ps_token_t *tokens, size_t ntokens,
                        const uint8_t *hints, const ps_ner_span_t **spans,
@@ -150,9 +175,10 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
     *spans = NULL;
     *nspans = 0;
     const ps_ner_model_t *m = s->m;
-    ps__ner_lists_t lists = {m->list_keys, m->list_values, m->nlist};
+    ps__ner_lists_t lists = {m->list_keys, m->list_values, m->nlist,
+                             &s->cache};
     ps_status_t st = ps__ner_extract(&s->f, text, len, base, tokens, ntokens,
-                                     hints, &lists, m->row_bits);
+                                     hints, &lists, m->row_bits, m->weights);
     if (st != PS_OK)
         return st;
     size_t n = s->f.n;
@@ -165,7 +191,7 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
         return PS_ENOMEM;
     decode(s, 0, s->labels1);
     st = ps__ner_nonlocal(&s->nl, n, s->f.term, s->f.ctx, s->f.line, s->labels1,
-                          m->row_bits);
+                          m->row_bits, m->weights, s->f.sums);
     if (st != PS_OK)
         return st;
     decode(s, 1, s->labels);
@@ -193,6 +219,8 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
     }
     *spans = s->spans;
     *nspans = ns;
+    if (n > KEEP_TOKENS)
+        release(s);
     return PS_OK;
 }
 

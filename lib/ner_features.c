@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Tagging hashes some 15 short strings a token: the library's functions
+ * inlined here skip a call through the PLT for each, and give the same
+ * hashes. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "ner_private.h"
@@ -113,6 +117,7 @@ void ps__ner_feats_free(ps__ner_feats_t *f)
     free(f->term);
     free(f->ctx);
     free(f->comma);
+    free(f->sums);
     scratch_t *s = f->scratch;
     if (s) {
         free(s->ti);
@@ -121,6 +126,23 @@ void ps__ner_feats_free(ps__ner_feats_t *f)
         free(s);
     }
     memset(f, 0, sizeof *f);
+}
+
+void ps__ner_feats_trim(ps__ner_feats_t *f)
+{
+    free(f->rows);
+    free(f->sums);
+    f->rows = NULL;
+    f->sums = NULL;
+    f->cap_rows = f->cap_sums = 0;
+    scratch_t *s = f->scratch;
+    if (s) {
+        free(s->ti);
+        free(s->dkeys);
+        free(s->dvals);
+        free(s);
+        f->scratch = NULL;
+    }
 }
 
 /* Hashes the shape of a surface form: X for an uppercase ASCII letter, x
@@ -262,6 +284,34 @@ static int doc_bits(scratch_t *s, size_t n)
     return 0;
 }
 
+/* The value of KEY in LISTS, 0 when absent. */
+static uint32_t list_get(const ps__ner_lists_t *lists, uint64_t key)
+{
+    ps__ner_lcache_t *c = lists->cache;
+    size_t i = (size_t)(key % PS__NER_LCACHE);
+    if (c && c->key[i] == key)
+        return c->value[i];
+    uint32_t v =
+        ps__ner_list_get(lists->keys, lists->values, lists->nslots, key);
+    if (c) {
+        c->key[i] = key;
+        c->value[i] = v;
+    }
+    return v;
+}
+
+/* Asks for the memory that looking KEY up in LISTS will read, unless
+ * the cache has it: lookups in a table of megabytes mostly miss. */
+static void list_prefetch(const ps__ner_lists_t *lists, uint64_t key)
+{
+    const ps__ner_lcache_t *c = lists->cache;
+    if (lists->nslots == 0 || (c && c->key[key % PS__NER_LCACHE] == key))
+        return;
+    uint32_t i = (uint32_t)key & (lists->nslots - 1);
+    __builtin_prefetch(lists->keys + i);
+    __builtin_prefetch(lists->values + i);
+}
+
 /* Marks the names of the phrase list found in the text, longest first,
  * each starting at a capitalised word and staying within a line. */
 static void phrases(scratch_t *s, const uint8_t *line, size_t n,
@@ -292,8 +342,7 @@ static void phrases(scratch_t *s, const uint8_t *line, size_t n,
         for (size_t l = max; l > 0 && !v; l--) {
             if (!(s->ti[k].wlist & PS__NER_W_STARTS(l)))
                 continue;
-            v = ps__ner_list_get(lists->keys, lists->values, lists->nslots,
-                                 ps__ner_phrase_key(h, l));
+            v = list_get(lists, ps__ner_phrase_key(h, l));
             len = l;
         }
         if (!v) {
@@ -307,15 +356,36 @@ static void phrases(scratch_t *s, const uint8_t *line, size_t n,
     }
 }
 
+/* The most rows a token has: 31 of the token and its neighbours, one per
+ * bit of its list record (11 at most), 4 of the lists, 8 of phrases, 4
+ * of hints, 6 of the text and clusters. */
+#define MAX_TOKEN_ROWS 64
+
+/* Sets ACC to the sums of the weights of the N rows ROWS, both stages.
+ * Widening 16 weights of 16 bits takes one AVX2 instruction and several
+ * of the SSE2 the x86-64 baseline has, so the function also comes
+ * compiled for AVX2, chosen when the program starts on a machine that
+ * has it; integer sums, so the same results either way. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void sum_rows(int32_t *acc, const int16_t *weights,
+                     const uint32_t *rows, size_t n)
+{
+    int32_t a[2 * PS__NER_ROW] = {0};
+    ps__ner_add_rows(a, weights, rows, n, 2 * PS__NER_ROW);
+    memcpy(acc, a, sizeof a);
+}
+
 /* Appends a row for feature hash H. */
 #define ADD(h) (rows[nr++] = (uint32_t)((h) >> shift))
 
 ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                             size_t base, const ps_token_t *tokens,
                             size_t ntokens, const uint8_t *hints,
-                            const ps__ner_lists_t *lists, uint32_t row_bits)
+                            const ps__ner_lists_t *lists, uint32_t row_bits,
+                            const int16_t *weights)
 {
-    (void)len;
     if (!f->scratch && !(f->scratch = calloc(1, sizeof(scratch_t))))
         return PS_ENOMEM;
     scratch_t *s = f->scratch;
@@ -348,12 +418,8 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         f->comma[k] = k > 0 && (memchr(text + prev_end, ',', off - prev_end) ||
                                 memchr(text + prev_end, ';', off - prev_end));
         t->hint = hints ? hints[i] : 0;
-        t->wlist =
-            lists ? ps__ner_list_get(lists->keys, lists->values, lists->nslots,
-                                     ps__ner_word_key(t->term))
-                  : 0;
-        t->wfeat = t->wlist & PS__NER_W_FEATURES;
-        t->cluster = t->wlist >> PS__NER_W_CLUSTER_SHIFT;
+        if (lists)
+            list_prefetch(lists, ps__ner_word_key(t->term));
         if (k > 0) {
             /* The bytes after the previous token are those before this. */
             size_t pe = prev_end;
@@ -361,6 +427,13 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         }
         prev_end = off + tk->length;
         k++;
+    }
+    /* The word records, once every lookup has been asked for. */
+    for (size_t k = 0; k < n; k++) {
+        tinfo_t *t = &s->ti[k];
+        t->wlist = lists ? list_get(lists, ps__ner_word_key(t->term)) : 0;
+        t->wfeat = t->wlist & PS__NER_W_FEATURES;
+        t->cluster = t->wlist >> PS__NER_W_CLUSTER_SHIFT;
     }
     if (n > 0) {
         size_t tail = prev_end;
@@ -424,11 +497,21 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         return PS_ENOMEM;
     phrases(s, f->line, n, lists);
 
-    /* The features. */
-    size_t need = n * 72; /* At most 64 rows a token, and a margin. */
-    if (ps__grow(&f->rows, &f->cap_rows, need, sizeof *f->rows) != 0)
-        return PS_ENOMEM;
-    uint32_t *rows = f->rows;
+    /* The features. Tagging sums each token's rows as soon as they are
+     * known, so a long text needs no array of all its rows. */
+    uint32_t local[2][MAX_TOKEN_ROWS];
+    size_t nlocal = 0; /* Rows of the previous token in local[(k - 1) & 1]. */
+    uint32_t *rows = local[0];
+    if (weights) {
+        if (ps__grow(&f->sums, &f->cap_sums, n * 2 * PS__NER_ROW,
+                     sizeof *f->sums) != 0)
+            return PS_ENOMEM;
+    } else {
+        if (ps__grow(&f->rows, &f->cap_rows, n * MAX_TOKEN_ROWS,
+                     sizeof *f->rows) != 0)
+            return PS_ENOMEM;
+        rows = f->rows;
+    }
     size_t nr = 0;
     unsigned shift = 64 - row_bits;
     const uint64_t BOL = 0x424f4c, EOL = 0x454f4c;
@@ -441,7 +524,8 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         const tinfo_t *q = last ? NULL : &s->ti[k + 1];
         uint64_t wp = p ? p->term : BOL, wn = q ? q->term : EOL;
         uint64_t sp = p ? p->sshape : BOL, sn = q ? q->sshape : EOL;
-        f->start[k] = (uint32_t)nr;
+        if (!weights)
+            f->start[k] = (uint32_t)nr;
 
         ADD(ps__ner_feat1(F_BIAS, 0));
         ADD(ps__ner_feat1(F_WORD, t->term));
@@ -473,9 +557,9 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
             ADD(ps__ner_feat1(F_POSS, t->ctx));
         if (t->flags & PS_TOK_ACRONYM)
             ADD(ps__ner_feat1(F_ACRONYM, 0));
-        for (unsigned b = 0; b < 16; b++)
-            if (t->wfeat & (1u << b))
-                ADD(ps__ner_feat1(F_WLIST_BIT, b));
+        /* Each set bit, lowest first, without testing the others. */
+        for (uint32_t bits = t->wfeat; bits; bits &= bits - 1)
+            ADD(ps__ner_feat1(F_WLIST_BIT, (unsigned)__builtin_ctz(bits)));
         ADD(ps__ner_feat1(F_WLIST, t->wfeat));
         ADD(ps__ner_feat2(F_WLIST_CTX, t->wfeat, t->ctx));
         ADD(ps__ner_feat1(F_WLIST_PREV, p ? p->wfeat : 0xffff));
@@ -504,7 +588,24 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         ADD(ps__ner_feat2(F_CLUSTER_CTX, t->cluster, t->ctx));
         if (t->ctx != CTX_LOWER && t->ctx != CTX_CAP_MID)
             ADD(ps__ner_feat2(F_LOWER_CTX, t->term, t->ctx));
+        if (weights) {
+            /* The rows scatter over megabytes and most miss the cache:
+             * ask for this token's now and add the previous token's, so
+             * that hashing the next token hides the wait. */
+            for (size_t r = 0; r < nr; r++)
+                __builtin_prefetch(weights + (size_t)rows[r] * 2 * PS__NER_ROW);
+            if (k > 0)
+                sum_rows(f->sums + (k - 1) * 2 * PS__NER_ROW, weights,
+                         local[(k - 1) & 1], nlocal);
+            nlocal = nr;
+            nr = 0;
+            rows = local[(k + 1) & 1];
+        }
     }
-    f->start[n] = (uint32_t)nr;
+    if (weights && n > 0)
+        sum_rows(f->sums + (n - 1) * 2 * PS__NER_ROW, weights,
+                 local[(n - 1) & 1], nlocal);
+    if (!weights)
+        f->start[n] = (uint32_t)nr;
     return PS_OK;
 }

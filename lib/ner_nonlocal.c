@@ -59,13 +59,61 @@ static int category(uint8_t label)
  * 1 per type continued, 1 for the majority. */
 #define MAX_ROWS (5 + 2 * NCOUNT + PS_NER__COUNT + 1)
 
+/* Writes the rows of token K to ROWS; returns how many. */
+static size_t token_rows(const ps__ner_nl_t *nl, size_t mask, size_t k,
+                         size_t n, const uint64_t *term, const uint8_t *ctx,
+                         const uint8_t *line, const uint8_t *labels,
+                         unsigned shift, uint32_t *rows)
+{
+    size_t nr = 0;
+    int first = line[k], last = k + 1 == n || line[k + 1];
+    uint64_t lab = labels[k];
+    uint64_t prev = first ? 99 : labels[k - 1];
+    uint64_t next = last ? 99 : labels[k + 1];
+    ADD(ps__ner_feat1(N_S1, lab));
+    ADD(ps__ner_feat2(N_S1_PREV, prev, lab));
+    ADD(ps__ner_feat2(N_S1_NEXT, lab, next));
+    ADD(ps__ner_feat2(N_S1_CTX, lab, ctx[k]));
+    uint64_t prev2 = first || line[k - 1] ? 99 : labels[k - 2];
+    uint64_t next2 = last || k + 2 == n || line[k + 2] ? 99 : labels[k + 2];
+    ADD(ps__ner_feat2(N_S1_FAR, prev2, next2));
+    if (!capitalised(ctx[k]))
+        return nr;
+    uint64_t key = term[k] | 1;
+    size_t i = (size_t)ps__ner_mix(key) & mask;
+    while (nl->keys[i] != key)
+        i = (i + 1) & mask;
+    uint16_t c[NSLOT];
+    memcpy(c, nl->counts + i * NSLOT, sizeof c);
+    c[category(labels[k])]--;
+    if (PS__NER_IS_I(labels[k]))
+        c[NCOUNT + PS__NER_TYPE(labels[k])]--;
+    for (int t = 0; t < PS_NER__COUNT; t++)
+        if (c[NCOUNT + t])
+            ADD(ps__ner_feat2(N_INSIDE, (uint64_t)t, ctx[k]));
+    int maj = -1;
+    for (int t = 0; t < NCOUNT; t++) {
+        if (!c[t])
+            continue;
+        ADD(ps__ner_feat1(N_TYPE, (uint64_t)t));
+        ADD(ps__ner_feat2(N_TYPE_CTX, (uint64_t)t, ctx[k]));
+        if (maj < 0 || c[t] > c[maj])
+            maj = t;
+    }
+    if (maj >= 0)
+        ADD(ps__ner_feat2(N_MAJ_CTX, (uint64_t)maj, ctx[k]));
+    return nr;
+}
+
 ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
                              const uint8_t *ctx, const uint8_t *line,
-                             const uint8_t *labels, uint32_t row_bits)
+                             const uint8_t *labels, uint32_t row_bits,
+                             const int16_t *weights, int32_t *sums)
 {
-    if (ps__grow(&nl->start, &nl->cap_n, n + 1, sizeof *nl->start) != 0 ||
-        ps__grow(&nl->rows, &nl->cap_rows, n * MAX_ROWS + 1,
-                 sizeof *nl->rows) != 0)
+    if (!weights &&
+        (ps__grow(&nl->start, &nl->cap_n, n + 1, sizeof *nl->start) != 0 ||
+         ps__grow(&nl->rows, &nl->cap_rows, n * MAX_ROWS + 1,
+                  sizeof *nl->rows) != 0))
         return PS_ENOMEM;
     size_t slots = 16;
     while (slots < 2 * n)
@@ -104,48 +152,24 @@ ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
             c[NCOUNT + PS__NER_TYPE(labels[k])]++;
     }
 
-    uint32_t *rows = nl->rows;
-    size_t nr = 0;
     unsigned shift = 64 - row_bits;
+    size_t nr = 0;
     for (size_t k = 0; k < n; k++) {
-        nl->start[k] = (uint32_t)nr;
-        int first = line[k], last = k + 1 == n || line[k + 1];
-        uint64_t lab = labels[k];
-        uint64_t prev = first ? 99 : labels[k - 1];
-        uint64_t next = last ? 99 : labels[k + 1];
-        ADD(ps__ner_feat1(N_S1, lab));
-        ADD(ps__ner_feat2(N_S1_PREV, prev, lab));
-        ADD(ps__ner_feat2(N_S1_NEXT, lab, next));
-        ADD(ps__ner_feat2(N_S1_CTX, lab, ctx[k]));
-        uint64_t prev2 = first || line[k - 1] ? 99 : labels[k - 2];
-        uint64_t next2 = last || k + 2 == n || line[k + 2] ? 99 : labels[k + 2];
-        ADD(ps__ner_feat2(N_S1_FAR, prev2, next2));
-        if (!capitalised(ctx[k]))
-            continue;
-        uint64_t key = term[k] | 1;
-        size_t i = (size_t)ps__ner_mix(key) & mask;
-        while (nl->keys[i] != key)
-            i = (i + 1) & mask;
-        uint16_t c[NSLOT];
-        memcpy(c, nl->counts + i * NSLOT, sizeof c);
-        c[category(labels[k])]--;
-        if (PS__NER_IS_I(labels[k]))
-            c[NCOUNT + PS__NER_TYPE(labels[k])]--;
-        for (int t = 0; t < PS_NER__COUNT; t++)
-            if (c[NCOUNT + t])
-                ADD(ps__ner_feat2(N_INSIDE, (uint64_t)t, ctx[k]));
-        int maj = -1;
-        for (int t = 0; t < NCOUNT; t++) {
-            if (!c[t])
-                continue;
-            ADD(ps__ner_feat1(N_TYPE, (uint64_t)t));
-            ADD(ps__ner_feat2(N_TYPE_CTX, (uint64_t)t, ctx[k]));
-            if (maj < 0 || c[t] > c[maj])
-                maj = t;
+        if (weights) {
+            /* Tagging adds each token's rows as soon as they are known,
+             * as the extractor does. */
+            uint32_t rows[MAX_ROWS];
+            size_t m = token_rows(nl, mask, k, n, term, ctx, line, labels,
+                                  shift, rows);
+            ps__ner_add_rows(sums + k * 2 * PS__NER_ROW + PS__NER_ROW,
+                             weights + PS__NER_ROW, rows, m, PS__NER_ROW);
+        } else {
+            nl->start[k] = (uint32_t)nr;
+            nr += token_rows(nl, mask, k, n, term, ctx, line, labels, shift,
+                             nl->rows + nr);
         }
-        if (maj >= 0)
-            ADD(ps__ner_feat2(N_MAJ_CTX, (uint64_t)maj, ctx[k]));
     }
-    nl->start[n] = (uint32_t)nr;
+    if (!weights)
+        nl->start[n] = (uint32_t)nr;
     return PS_OK;
 }

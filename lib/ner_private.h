@@ -53,7 +53,9 @@
  * addressing table of NLIST slots (a power of two) keyed by 64-bit hashes:
  * word records (ps__ner_word_key) and whole names (ps__ner_phrase_key). */
 struct ps_ner_model {
-    void *mem; /* The file's bytes, which the arrays below point into. */
+    unsigned char *mem; /* The file's bytes, which the arrays below point
+                         * into: MAPPED bytes of read-only memory. */
+    size_t mapped;
     uint32_t row_bits;
     uint32_t nrows;
     const int16_t *weights;
@@ -125,19 +127,47 @@ int ps__ner_cluster(const uint64_t *stream, size_t n, unsigned nclass,
                     unsigned min_count, unsigned iters, uint64_t **keys,
                     uint16_t **classes, size_t *nwords);
 
+/* The entries of a list table last looked up, by key: a text's words
+ * and names are mostly the same few hundred, and each lookup in the
+ * model's list table of megabytes is a cache miss. Direct mapped; key 0,
+ * which no list key is, marks an empty slot. */
+#define PS__NER_LCACHE 4096
+typedef struct ps__ner_lcache {
+    uint64_t key[PS__NER_LCACHE];
+    uint32_t value[PS__NER_LCACHE];
+} ps__ner_lcache_t;
+
 /* A list the trainer builds and the extractor consults: the model's own
- * table, or a fold's table while training. */
+ * table, or a fold's table while training. CACHE is NULL, or a cache of
+ * entries that only ever sees this table. */
 typedef struct ps__ner_lists {
     const uint64_t *keys;
     const uint32_t *values;
     uint32_t nslots;
+    ps__ner_lcache_t *cache;
 } ps__ner_lists_t;
+
+/* Adds to ACC[0 .. LANES) the first LANES weights of each of the N rows
+ * ROWS of the weight table W (rows of 2 * PS__NER_ROW weights). Sums of
+ * integers: the order of the rows changes nothing. */
+static inline void ps__ner_add_rows(int32_t *acc, const int16_t *w,
+                                    const uint32_t *rows, size_t n, int lanes)
+{
+    for (size_t r = 0; r < n; r++) {
+        const int16_t *row = w + (size_t)rows[r] * 2 * PS__NER_ROW;
+        for (int l = 0; l < lanes; l++)
+            acc[l] += row[l];
+    }
+}
 
 /* The features of one text: for sequence token k (tokens that are not
  * compound parts, in order), ROWS[START[k] .. START[k + 1]) are its rows in
- * the weight table, and TOK[k] its index in the analyzer's array. LINE[k]
- * is nonzero when token k opens a line or a sentence (PS_TOK_SENT_START):
- * a name never continues across, and each is decoded apart. */
+ * the weight table when the extractor was given no weights; given them,
+ * SUMS[k * 2 * PS__NER_ROW ..] are the sums of those rows' weights, of
+ * both stages, in place of the rows. TOK[k] is its index in the
+ * analyzer's array. LINE[k] is nonzero when token k opens a line or a
+ * sentence (PS_TOK_SENT_START): a name never continues across, and each
+ * is decoded apart. */
 typedef struct ps__ner_feats {
     size_t n;        /* Sequence tokens. */
     uint32_t *tok;   /* [n] */
@@ -147,21 +177,28 @@ typedef struct ps__ner_feats {
     uint64_t *term; /* [n] Hash of each token's term. */
     uint8_t *ctx;   /* [n] Its capitalisation in context. */
     uint8_t *comma; /* [n] A ',' or ';' comes before it in its sentence. */
-    size_t cap_n, cap_rows;
+    int32_t *sums;
+    size_t cap_n, cap_rows, cap_sums;
     /* Scratch for the extractor. */
     void *scratch;
 } ps__ner_feats_t;
 
 void ps__ner_feats_free(ps__ner_feats_t *f);
 
+/* Frees F's buffers that only extraction uses, keeping those a caller may
+ * read until the next extraction (N, TOK, LINE, TERM, CTX, COMMA). */
+void ps__ner_feats_trim(ps__ner_feats_t *f);
+
 /* Extracts the features of TEXT's tokens into F (reusing its buffers).
  * HINTS is NULL or one byte per analyzer token (ner.h); LISTS the train
- * lists; ROW_BITS the log2 of the weight table's rows. Returns PS_OK or
+ * lists; ROW_BITS the log2 of the weight table's rows; WEIGHTS NULL for
+ * F->rows, else the model's weight table for F->sums. Returns PS_OK or
  * PS_ENOMEM. */
 ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                             size_t base, const ps_token_t *tokens,
                             size_t ntokens, const uint8_t *hints,
-                            const ps__ner_lists_t *lists, uint32_t row_bits);
+                            const ps__ner_lists_t *lists, uint32_t row_bits,
+                            const int16_t *weights);
 
 /* The second stage's extra features of a text: for sequence token k,
  * ROWS[START[k] .. START[k + 1]). */
@@ -178,10 +215,13 @@ void ps__ner_nl_free(ps__ner_nl_t *nl);
 /* Computes the second stage's features of N tokens (TERM, CTX, LINE as in
  * ps__ner_feats_t) from the first stage's LABELS: what the first stage
  * said about the same word elsewhere in the text, and about the token and
- * its neighbours. Returns PS_OK or PS_ENOMEM. */
+ * its neighbours. With WEIGHTS NULL they go to NL->rows; else the second
+ * stage's weights of each token's rows are added to SUMS, laid out as
+ * ps__ner_feats_t's. Returns PS_OK or PS_ENOMEM. */
 ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
                              const uint8_t *ctx, const uint8_t *line,
-                             const uint8_t *labels, uint32_t row_bits);
+                             const uint8_t *labels, uint32_t row_bits,
+                             const int16_t *weights, int32_t *sums);
 
 /* The features of the text last tagged with S: valid until the next
  * ps_ner_tag() on S. The tagger reads each token's capitalisation in

@@ -399,9 +399,10 @@ static ps_status_t featurize(trainer_t *tr, size_t i, const table_t *lists,
             (*hints)[x] = PS_NER_HINT(PS__NER_TYPE(lab), x == seq[k]);
     }
     free(seq);
-    ps__ner_lists_t l = {lists->keys, lists->vals, lists->nslots};
+    ps__ner_lists_t l = {lists->keys, lists->vals, lists->nslots, NULL};
     st =
-        ps__ner_extract(f, d->text, d->len, 0, tok, ntok, *hints, &l, row_bits);
+        ps__ner_extract(f, d->text, d->len, 0, tok, ntok, *hints, &l, row_bits,
+                        NULL);
     if (st != PS_OK)
         return st;
     size_t nr = f->start[f->n];
@@ -489,7 +490,7 @@ static ps_status_t train(trainer_t *tr, const ps_ner_train_opts_t *o,
             memcpy(t->s1, b.pred, t->n);
         }
         st = ps__ner_nonlocal(&nl, t->n, t->term, t->ctx, t->line, t->s1,
-                              o->row_bits);
+                              o->row_bits, NULL, NULL);
         if (st != PS_OK)
             goto out;
         size_t nr = nl.start[t->n];

@@ -272,6 +272,47 @@ static void test_tags_training_text(void **state)
     ps_ner_model_free(m);
 }
 
+/* A state frees the scratch of a long text after tagging it (over 8,192
+ * tokens): tagging that text again, and a short one after it, gives what
+ * a fresh state gives. */
+static void test_long_text(void **state)
+{
+    (void)state;
+    ps_ner_model_t *m;
+    assert_int_equal(ps_ner_model_load(model_path, &m, NULL), PS_OK);
+    ps_ner_state_t *s, *fresh;
+    ps_analyzer_t *an;
+    assert_int_equal(ps_ner_state_new(m, &s), PS_OK);
+    assert_int_equal(ps_ner_state_new(m, &fresh), PS_OK);
+    assert_int_equal(ps_analyzer_new(&an), PS_OK);
+    const char *line = "Peter Blackburn flew to Paris on Monday .\n";
+    size_t reps = 1200, n = strlen(line);
+    char *text = malloc(reps * n + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(text + i * n, line, n);
+    text[reps * n] = '\0';
+    size_t cap = reps * 64;
+    char *first = malloc(cap), *again = malloc(cap);
+    assert_non_null(first);
+    assert_non_null(again);
+    tag_string(s, an, text, NULL, first, cap);
+    assert_true(strlen(first) > 0);
+    tag_string(s, an, text, NULL, again, cap);
+    assert_string_equal(again, first);
+    char want[256], got[256];
+    tag_string(fresh, an, train_text[0], NULL, want, sizeof want);
+    tag_string(s, an, train_text[0], NULL, got, sizeof got);
+    assert_string_equal(got, want);
+    free(first);
+    free(again);
+    free(text);
+    ps_analyzer_free(an);
+    ps_ner_state_free(fresh);
+    ps_ner_state_free(s);
+    ps_ner_model_free(m);
+}
+
 /* Loads PATH, expecting status WANT and a message naming the file and
  * containing WHAT. */
 static void expect_refused(const char *path, ps_status_t want, const char *what)
@@ -366,6 +407,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_train_deterministic),
         cmocka_unit_test(test_tags_training_text),
+        cmocka_unit_test(test_long_text),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_conll_read),
     };
