@@ -1054,9 +1054,11 @@ json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
                       o->max_entities ? o->max_entities : DEFAULT_MAX_ENTITIES,
                       o->hit_lines != 0);
     unsigned rank = o->offset;
-    /* Ask every shard for its results' documents at once: over the
-     * network, one round trip rather than one a document. */
-    if (!ms.empty())
+    /* Ask remote shards for the results' documents at once: over the
+     * network, one round trip rather than one a document. Not locally,
+     * where it reads every document twice (bench slice, whole results in
+     * process: +40% on the median query). */
+    if (d->has_remote && !ms.empty())
         ms.fetch(ms.begin(), ms.end());
     for (auto m = ms.begin(); m != ms.end(); ++m) {
         if (o->raw)
