@@ -55,9 +55,14 @@ trap cleanup EXIT
 
 # The files a package may leave: every path under the system folders,
 # less the package manager's own bookkeeping, caches and logs.
+# The files of the machine, but for what apt and dpkg keep for themselves
+# and the backups (passwd-, subuid-...) that useradd and userdel write of
+# the account files on any change: the first user ever added on a fresh
+# machine creates /etc/subuid- and /etc/subgid-.
 snapshot() {
     find /etc /usr /var /opt /srv -xdev 2>/dev/null |
         grep -Ev '^/var/(lib/(dpkg|apt|ucf)|cache|log|backups|tmp)(/|$)' |
+        grep -Ev '^/etc/(passwd|group|shadow|gshadow|subuid|subgid)-$' |
         LC_ALL=C sort
 }
 
