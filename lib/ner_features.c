@@ -106,6 +106,18 @@ uint64_t ps__ner_phrase_key(const uint64_t *term_hashes, size_t n)
     return k ? k : 1;
 }
 
+static void free_scratch(ps__ner_feats_t *f)
+{
+    scratch_t *s = f->scratch;
+    if (s) {
+        free(s->ti);
+        free(s->dkeys);
+        free(s->dvals);
+        free(s);
+        f->scratch = NULL;
+    }
+}
+
 void ps__ner_feats_free(ps__ner_feats_t *f)
 {
     if (!f)
@@ -118,13 +130,7 @@ void ps__ner_feats_free(ps__ner_feats_t *f)
     free(f->ctx);
     free(f->comma);
     free(f->sums);
-    scratch_t *s = f->scratch;
-    if (s) {
-        free(s->ti);
-        free(s->dkeys);
-        free(s->dvals);
-        free(s);
-    }
+    free_scratch(f);
     memset(f, 0, sizeof *f);
 }
 
@@ -135,14 +141,7 @@ void ps__ner_feats_trim(ps__ner_feats_t *f)
     f->rows = NULL;
     f->sums = NULL;
     f->cap_rows = f->cap_sums = 0;
-    scratch_t *s = f->scratch;
-    if (s) {
-        free(s->ti);
-        free(s->dkeys);
-        free(s->dvals);
-        free(s);
-        f->scratch = NULL;
-    }
+    free_scratch(f);
 }
 
 /* Hashes the shape of a surface form: X for an uppercase ASCII letter, x
