@@ -212,8 +212,11 @@ static ps_status_t read_places(trainer_t *tr, const char *path)
     tr->lexicon_sorted = malloc((tr->nlexicon + 1) * sizeof *tr->lexicon);
     if (!tr->lexicon_sorted)
         return PS_ENOMEM;
-    memcpy(tr->lexicon_sorted, tr->lexicon, tr->nlexicon * sizeof *tr->lexicon);
-    qsort(tr->lexicon_sorted, tr->nlexicon, sizeof *tr->lexicon, key_cmp);
+    if (tr->nlexicon > 0) { /* no lexicon: tr->lexicon is NULL */
+        memcpy(tr->lexicon_sorted, tr->lexicon,
+               tr->nlexicon * sizeof *tr->lexicon);
+        qsort(tr->lexicon_sorted, tr->nlexicon, sizeof *tr->lexicon, key_cmp);
+    }
     return read_lines(tr, path, add_place);
 }
 
