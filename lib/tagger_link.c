@@ -4,8 +4,8 @@
  * "Yermak" after "Andriy Yermak"), is the same entity, whose type is the
  * one its first mention was given: the mention most often written out in
  * full (a majority of the mentions scored lower on CoNLL-2003). Also the
- * output: entities in order
- * of first mention, each with its mentions in text order. */
+ * output: entities in order of first mention, each with its mentions in
+ * text order. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,8 +73,8 @@ ps_entity_type_t ps__tagger_place_type(const ps_tagger_t *t, size_t w0,
                                        size_t *w1)
 {
     /* "the Minsk agreements", "the Oslo accords": a place the article
-     * names a treaty after. The article keeps "a Paris agreement" (one
-     * made in Paris) a place. */
+     * names a treaty after. Without "the", "a Paris agreement" (one made
+     * in Paris) stays a place. */
     const ps_token_t *the = w0 > 0 ? t->w[w0 - 1].tok : NULL;
     if (the && the->term_len == 3 && memcmp(the->term, "the", 3) == 0 &&
         *w1 < t->nw && !t->w[*w1].gaz && ps__tagger_is_treaty_cue(t, *w1) &&
