@@ -29,10 +29,14 @@ static int str_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+int ps__tagger_listed(const char *const *list, size_t n, const char *key)
+{
+    return bsearch(&key, list, n, sizeof *list, str_cmp) != NULL;
+}
+
 static int in(const char *const *list, size_t n, const ps_tagger_t *t, size_t i)
 {
-    const char *term = t->w[i].tok->term;
-    return bsearch(&term, list, n, sizeof *list, str_cmp) != NULL;
+    return ps__tagger_listed(list, n, t->w[i].tok->term);
 }
 
 int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i)

@@ -138,6 +138,10 @@ size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
  * whatever the model called it. */
 int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1);
 
+/* tagger_link.c: whether KEY is in LIST, N strings sorted bytewise (the
+ * word lists of lib/data/). */
+int ps__tagger_listed(const char *const *list, size_t n, const char *key);
+
 /* tagger_link.c: whether word I is a treaty word (lib/data/treaty-cues.txt). */
 int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i);
 

@@ -11,7 +11,6 @@
  *   said") is an org, and a holiday ("before Christmas") is an event,
  *   misc (lib/data/seats.txt, lib/data/holidays.txt). */
 #include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ner_private.h"
@@ -27,11 +26,6 @@ static const char *const holidays[] = {
 };
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
-
-static int str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 /* Writes the slug of words [W0, W1), their terms joined by '-', to BUF of
  * N bytes. Returns 0 when it does not fit: no listed name is that long. */
@@ -56,13 +50,11 @@ ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
                                        size_t w1, ps_entity_type_t type)
 {
     char key[64];
-    const char *k = key;
     if (type == PS_ENT_TREATY || !slug_of(t, w0, w1, key, sizeof key))
         return type;
-    if (type == PS_ENT_PLACE &&
-        bsearch(&k, seats, COUNT(seats), sizeof *seats, str_cmp))
+    if (type == PS_ENT_PLACE && ps__tagger_listed(seats, COUNT(seats), key))
         return PS_ENT_ORG;
-    if (bsearch(&k, holidays, COUNT(holidays), sizeof *holidays, str_cmp))
+    if (ps__tagger_listed(holidays, COUNT(holidays), key))
         return PS_ENT_MISC;
     return type;
 }
