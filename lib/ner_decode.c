@@ -106,20 +106,6 @@ ps_status_t ps_ner_state_new(const ps_ner_model_t *m, ps_ner_state_t **out)
     return PS_OK;
 }
 
-void ps_ner_state_free(ps_ner_state_t *s)
-{
-    if (!s)
-        return;
-    ps__ner_feats_free(&s->f);
-    ps__ner_nl_free(&s->nl);
-    free(s->labels1);
-    free(s->scores);
-    free(s->back);
-    free(s->labels);
-    free(s->spans);
-    free(s);
-}
-
 /* Writes stage STAGE's scores of each token to S->scores, from the sums
  * of its rows' weights, then labels each line into OUT. */
 static void decode(ps_ner_state_t *s, int stage, uint8_t *out)
@@ -165,6 +151,16 @@ static void release(ps_ner_state_t *s)
     s->scores = NULL;
     s->back = s->labels = s->labels1 = NULL;
     s->cap_scores = s->cap_back = s->cap_labels = s->cap_labels1 = 0;
+}
+
+void ps_ner_state_free(ps_ner_state_t *s)
+{
+    if (!s)
+        return;
+    release(s);
+    ps__ner_feats_free(&s->f);
+    free(s->spans);
+    free(s);
 }
 
 ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
