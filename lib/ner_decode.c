@@ -230,3 +230,10 @@ uint32_t ps__ner_word_record(const ps_ner_model_t *m, uint64_t term_hash)
     return ps__ner_list_get(m->list_keys, m->list_values, m->nlist,
                             ps__ner_word_key(term_hash));
 }
+
+uint32_t ps__ner_phrase_record(const ps_ner_model_t *m,
+                               const uint64_t *term_hashes, size_t n)
+{
+    return ps__ner_list_get(m->list_keys, m->list_values, m->nlist,
+                            ps__ner_phrase_key(term_hashes, n));
+}

@@ -231,6 +231,10 @@ const ps__ner_feats_t *ps__ner_state_feats(const ps_ner_state_t *s);
 /* The record (PS__NER_W_* bits) the model's lists hold for the word whose
  * term hashes to TERM_HASH; 0 when the model never saw it. */
 uint32_t ps__ner_word_record(const ps_ner_model_t *m, uint64_t term_hash);
+/* The record of the whole name of the N terms hashed in TERM_HASHES: bit
+ * T for each type T the training data (or the list of places) gave it. */
+uint32_t ps__ner_phrase_record(const ps_ner_model_t *m,
+                               const uint64_t *term_hashes, size_t n);
 
 /* Whether label CUR may follow label PREV (-1: the line's start): I-T
  * continues only a name of type T. */

@@ -101,9 +101,13 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
 {
     if (w0 >= w1 || ps__tagger_case_common(t, w0, w1))
         return PS_OK;
-    ps_entity_type_t type = entity_type(ntype);
+    /* "Mr Zelensky" is a person, whatever the model's context said. */
+    size_t named = ps__tagger_skip_honorific(t, w0, w1);
+    ps_entity_type_t type =
+        named > w0 ? PS_ENT_PERSON
+                   : entity_type(ps__tagger_list_type(t, w0, w1, ntype));
     if (type == PS_ENT_PERSON)
-        w0 = ps__tagger_skip_honorific(t, w0, w1);
+        w0 = named;
     else if (type == PS_ENT_MISC)
         type = ps__tagger_misc_type(t, w0, &w1);
     else if (ps__tagger_ends_treaty(t, w1))
@@ -142,7 +146,7 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
         if (w0 >= w1 || known)
             continue;
         for (int piece = 0; w0 < w1 && st == PS_OK; piece++) {
-            size_t end = ps__tagger_possessive_end(t, w0, w1);
+            size_t end = ps__tagger_piece_end(t, w0, w1);
             if (piece == 0 || end - w0 > 1 ||
                 ps__tagger_is_treaty_cue(t, end - 1))
                 st = add_name(t, w0, end, spans[k].type);
@@ -175,6 +179,7 @@ ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
     for (size_t i = 0; i < t->nc; i++)
         if ((st = ps__tagger_resolve(t, &t->c[i])) != PS_OK)
             return st;
+    ps__tagger_link_surnames(t);
     ps__tagger_link_acronyms(t);
     if ((st = ps__tagger_build_output(t)) != PS_OK)
         return st;

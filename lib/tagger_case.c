@@ -105,10 +105,21 @@ static int written_lower(const ps__ner_feats_t *f, size_t k0, size_t n)
     return 0;
 }
 
+/* Whether the N words from sequence token K0 are written elsewhere in the
+ * text as they are here, capitalised inside a sentence. */
+static int written_as_name(const ps__ner_feats_t *f, size_t k0, size_t n)
+{
+    for (size_t j = 0; j + n <= f->n; j++)
+        if (j != k0 && f->ctx[j] == CTX_CAP_MID &&
+            memcmp(f->term + j, f->term + k0, n * sizeof *f->term) == 0)
+            return 1;
+    return 0;
+}
+
 int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1)
 {
     const ps__ner_feats_t *f = ps__ner_state_feats(t->ner);
-    int capitals = 0, common = 1;
+    int capitals = 0, common = 1, cap_mid = 0;
     size_t k0 = t->tseq[t->w[w0].index];
     for (size_t i = w0; i < w1; i++) {
         uint32_t k = t->tseq[t->w[i].index];
@@ -124,11 +135,20 @@ int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1)
             (t->w[i].tok->flags & (PS_TOK_UPPER | PS_TOK_ACRONYM)))
             return 0;
         uint64_t h = f->term[k] ? f->term[k] : 1;
-        if (t->case_bits[slot_of(t, h)] & SEEN_CAP_MID)
-            return 0;
+        /* A word capitalised inside a sentence elsewhere is a name, or
+         * part of one: a heading of several words is only the name that
+         * the text writes so ("Peace" of "a Peace Council" does not make
+         * "New Peace Proposal" a name). */
+        if (t->case_bits[slot_of(t, h)] & SEEN_CAP_MID) {
+            if (w1 - w0 == 1)
+                return 0;
+            cap_mid = 1;
+        }
         common = common && common_word(t, f, k);
         capitals++;
     }
+    if (cap_mid && written_as_name(f, k0, w1 - w0))
+        return 0;
     /* One word written in lower case elsewhere is already common. */
     return capitals > 0 &&
            (common || (w1 - w0 > 1 && written_lower(f, k0, w1 - w0)));

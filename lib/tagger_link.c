@@ -46,7 +46,9 @@ int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i)
 
 size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1)
 {
-    if (w1 - w0 > 1 && in(honorifics, COUNT(honorifics), t, w0))
+    /* "MX" in capitals is an acronym, not the honorific Mx. */
+    if (w1 - w0 > 1 && !(t->w[w0].tok->flags & PS_TOK_UPPER) &&
+        in(honorifics, COUNT(honorifics), t, w0))
         return w0 + 1;
     return w0;
 }
@@ -299,6 +301,33 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
     if (c->type == PS_ENT_PERSON && note_person(t, (size_t)idx) != PS_OK)
         return PS_ENOMEM;
     return ps__tagger_add_mention(t, (size_t)idx, c->w0, c->w1);
+}
+
+void ps__tagger_link_surnames(ps_tagger_t *t)
+{
+    /* Entities are made in text order, so the first person named in full
+     * after the surname takes it ("Yeltsin" in the headline is Boris
+     * Yeltsin, not Naina Yeltsin further down). */
+    for (size_t b = 0; b < t->ne; b++) {
+        const struct tent *eb = &t->e[b];
+        if (eb->def >= 0 || eb->nwords < 2 || eb->last_off == SIZE_MAX ||
+            eb->votes[PS_ENT_PERSON] == 0)
+            continue;
+        long a = etab_find(t, &t->by_id, KEY_ID, ent_key(t, b, KEY_LAST));
+        if (a < 0 || t->e[a].nwords != 1 || t->e[a].first > eb->first)
+            continue;
+        /* A headline's "Zelensky" before the text's "Volodymyr
+         * Zelensky": the person, typed as the name written in full. */
+        for (size_t i = 0; i < t->nm; i++)
+            if (t->m[i].ent == (size_t)a)
+                t->m[i].ent = b;
+        for (int k = 0; k < PS_ENT__COUNT; k++) {
+            t->e[b].votes[k] += t->e[a].votes[k];
+            t->e[a].votes[k] = 0;
+        }
+        /* Later full names with the same surname keep their own. */
+        t->e[a].first = SIZE_MAX;
+    }
 }
 
 void ps__tagger_reset(ps_tagger_t *t)

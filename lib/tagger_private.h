@@ -147,8 +147,9 @@ int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i);
 
 /* tagger_span.c: a name the model found over words [W0, W1) ends after
  * its first possessive word that a capitalised word follows, unless that
- * word is a common word ("People's Republic"): returns that end, or W1. */
-size_t ps__tagger_possessive_end(const ps_tagger_t *t, size_t w0, size_t w1);
+ * word is a common word ("People's Republic"), and before an honorific
+ * inside it ("US Mr Zelensky"): returns that end, or W1. */
+size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1);
 
 /* tagger_span.c: a name ending before word W1 in a capitalised "Article"
  * takes the number that follows it ("Article 5"): returns its new end. */
@@ -160,6 +161,11 @@ size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1);
 ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
                                        size_t w1, ps_entity_type_t type);
 
+/* tagger_span.c: the type of the single word [W0, W1) that the model
+ * called TYPE, by the model's own lists: a listed place that names no
+ * person is a place, a plural of a nationality misc. */
+ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0,
+                                   size_t w1, ps_ner_type_t type);
 /* tagger_span.c: appends candidate [W0, W1) of TYPE to t->c. */
 ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
                                 ps_entity_type_t type);
@@ -183,6 +189,10 @@ ps_status_t ps__tagger_case_prepare(ps_tagger_t *t);
  * capital says nothing (see the file). */
 int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1);
 
+/* tagger_link.c: after resolving, moves the mentions of a one-word
+ * unknown name to the person named in full later in the text whose
+ * surname it is. */
+void ps__tagger_link_surnames(ps_tagger_t *t);
 /* tagger_link.c: forgets the previous text's entities. */
 void ps__tagger_reset(ps_tagger_t *t);
 

@@ -59,6 +59,48 @@ ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
     return type;
 }
 
+/* The record of term S (N bytes) in the model's lists: the name types
+ * its training data saw the word open (bit 2T) or continue (bit 2T + 1). */
+static uint32_t record(const ps_tagger_t *t, const char *s, size_t n)
+{
+    return t->model ? ps__ner_word_record(t->model, ps__ner_hash(s, n)) : 0;
+}
+
+/* The types (bit T) of the whole names that are term S alone, in the
+ * training data or the list of the world's places. */
+static uint32_t name_types(const ps_tagger_t *t, const char *s, size_t n)
+{
+    uint64_t h = ps__ner_hash(s, n);
+    return t->model ? ps__ner_phrase_record(t->model, &h, 1) : 0;
+}
+
+#define OPENS(ntype) (1u << (2 * (ntype)))
+#define NAMES(ntype) (3u << (2 * (ntype)))
+
+ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0,
+                                   size_t w1, ps_ner_type_t type)
+{
+    const ps_token_t *tok = t->w[w0].tok;
+    if (w1 - w0 != 1 || type == PS_NER_MISC)
+        return type;
+    uint32_t rec = record(t, tok->term, tok->term_len);
+    /* A place of the lists that no person of the training data was named
+     * after: the model's person is what its context suggested ("Kyiv
+     * calls for a ceasefire"). */
+    if (type == PS_NER_PER && !(rec & NAMES(PS_NER_PER))) {
+        uint32_t names = name_types(t, tok->term, tok->term_len);
+        if ((names & (1u << PS_NER_LOC)) && !(names & (1u << PS_NER_PER)))
+            return PS_NER_LOC;
+    }
+    /* A plural of a nationality ("Ukrainians"): misc, as the singular,
+     * unless it names something itself ("Philippines"). */
+    if (tok->term_len > 4 && tok->term[tok->term_len - 1] == 's' &&
+        !(rec & OPENS(type)) && !name_types(t, tok->term, tok->term_len) &&
+        (record(t, tok->term, tok->term_len - 1) & OPENS(PS_NER_MISC)))
+        return PS_NER_MISC;
+    return type;
+}
+
 static int capitalised(const ps_tagger_t *t, size_t i)
 {
     return (t->w[i].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER)) != 0;
@@ -83,12 +125,16 @@ static int lexicon_word(const ps_tagger_t *t, size_t i)
     return (rec & PS__NER_W_LEXICON) != 0;
 }
 
-size_t ps__tagger_possessive_end(const ps_tagger_t *t, size_t w0, size_t w1)
+size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1)
 {
-    for (size_t i = w0; i + 1 < w1; i++)
+    for (size_t i = w0; i + 1 < w1; i++) {
         if ((t->w[i].tok->flags & PS_TOK_POSSESSIVE) && capitalised(t, i + 1) &&
             !lexicon_word(t, i))
             return i + 1;
+        /* "the US Mr Zelensky's approach": a person starts at "Mr". */
+        if (i + 2 < w1 && ps__tagger_skip_honorific(t, i + 1, w1) != i + 1)
+            return i + 1;
+    }
     return w1;
 }
 

@@ -635,15 +635,44 @@ static void test_treaty_and_misc(void **state)
 static void test_surname_link(void **state)
 {
     struct fixture *f = *state;
-    /* A surname alone after the full name is that person, honorific or
-     * not; before it, it is a name of its own. */
+    /* A surname alone is the person named in full, honorific or not;
+     * before the full name too (a headline's surname), where the first
+     * full name with that surname takes it. */
     tag(f, "Lough spoke first. \"It will take time,\" said John Lough, head "
            "of policy at a think tank. \"Much time,\" Lough said. Mr Lough "
-           "left.");
-    expect(f, "john-lough", PS_ENT_PERSON, "John Lough", "Lough", "Lough",
-           NULL);
-    expect(f, "lough", PS_ENT_PERSON, "Lough", NULL);
+           "left. Later Anna Lough, his sister, spoke, and Lough listened.");
+    expect(f, "john-lough", PS_ENT_PERSON, "Lough", "John Lough", "Lough",
+           "Lough", NULL);
+    expect(f, "anna-lough", PS_ENT_PERSON, "Anna Lough", "Lough", NULL);
+    assert_null(find(f, "lough"));
     assert_int_equal(f->nents, 2);
+}
+
+static void test_list_evidence(void **state)
+{
+    struct fixture *f = *state;
+    ps_gazetteer_t *g;
+    assert_int_equal(ps_gazetteer_load(NULL, f->a, &g, NULL), PS_OK);
+    retag(f, g, f->m);
+    /* A place of the model's lists named no person in training: Kyiv is
+     * a place even where its context reads like a person's. A plural of
+     * a nationality is misc, as the singular; one that names a country
+     * is not. An honorific inside a name starts a person. */
+    tag(f, "Additionally, Kyiv would receive a rehabilitation package. "
+           "Kyiv calls for an immediate ceasefire.\n"
+           "- Domestic politics: Ukrainians strongly oppose the terms, as "
+           "Germans do, the Philippines said.\n"
+           "Experts say it shows the US Mr Zelensky's approach to "
+           "negotiating.\n");
+    expect(f, "kyiv", PS_ENT_PLACE, "Kyiv", "Kyiv", NULL);
+    expect(f, "ukrainians", PS_ENT_MISC, "Ukrainians", NULL);
+    expect(f, "germans", PS_ENT_MISC, "Germans", NULL);
+    assert_non_null(find(f, "philippines"));
+    assert_int_not_equal(find(f, "philippines")->type, PS_ENT_MISC);
+    expect(f, "zelensky", PS_ENT_PERSON, "Zelensky's", NULL);
+    assert_null(find(f, "us-mr-zelensky"));
+    retag(f, NULL, f->m);
+    ps_gazetteer_free(g);
 }
 
 static void test_case_evidence(void **state)
@@ -691,6 +720,19 @@ static void test_case_phrase(void **state)
            "officials said.\n");
     assert_null(find(f, "western-defense-planning"));
     expect(f, "brelmont", PS_ENT_PLACE, "Brelmont", NULL);
+}
+
+static void test_case_heading_words(void **state)
+{
+    struct fixture *f = *state;
+    /* A title-case heading of common words is no name because one of
+     * them is capitalised elsewhere inside another name ("a Peace
+     * Council"); the name itself stays. */
+    tag(f, "1. Brelmont's New Peace Proposal\n"
+           "Brelmont unveiled a new plan for peace. It foresees oversight by "
+           "a Peace Council chaired by Estoria.\n");
+    assert_null(find(f, "new-peace-proposal"));
+    assert_non_null(find(f, "peace-council"));
 }
 
 static void test_gazetteer_first(void **state)
@@ -896,9 +938,11 @@ int main(void)
         T(test_model_names),
         T(test_treaty_and_misc),
         T(test_surname_link),
+        T(test_list_evidence),
         T(test_case_evidence),
         T(test_case_unseen_words),
         T(test_case_phrase),
+        T(test_case_heading_words),
         T(test_gazetteer_first),
         T(test_no_model),
         T(test_empty_gazetteer),
