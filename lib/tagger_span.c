@@ -9,7 +9,12 @@
  *   "North Atlantic Treaty Organization") are one entity;
  * - a seat of government standing for its government ("the Kremlin
  *   said") is an org, and a holiday ("before Christmas") is an event,
- *   misc (lib/data/seats.txt, lib/data/holidays.txt). */
+ *   misc (lib/data/seats.txt, lib/data/holidays.txt);
+ * - a word of geography ends a place's name ("the Crimean Peninsula"),
+ *   though the training data never had it (lib/data/place-heads.txt);
+ * - the model's own lists say more than its context about one word: a
+ *   listed place that names no person ("Kyiv"), the plural of a listed
+ *   nationality ("Ukrainians"). */
 #include <ctype.h>
 #include <string.h>
 
@@ -23,6 +28,10 @@ static const char *const seats[] = {
 
 static const char *const holidays[] = {
 #include "holidays.inc"
+};
+
+static const char *const place_heads[] = {
+#include "place-heads.inc"
 };
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
@@ -54,6 +63,11 @@ ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
         return type;
     if (type == PS_ENT_PLACE && ps__tagger_listed(seats, COUNT(seats), key))
         return PS_ENT_ORG;
+    /* "the Crimean Peninsula": a name that geography's words end. */
+    const ps_token_t *last = t->w[w1 - 1].tok;
+    if (w1 - w0 > 1 && (last->flags & (PS_TOK_CAP | PS_TOK_UPPER)) &&
+        ps__tagger_listed(place_heads, COUNT(place_heads), last->term))
+        return PS_ENT_PLACE;
     if (ps__tagger_listed(holidays, COUNT(holidays), key))
         return PS_ENT_MISC;
     return type;

@@ -12,7 +12,7 @@ $(B)/gen/%.inc: lib/data/%.txt
 # The fuzzing build (tests/fuzz/fuzz.mk) compiles the same file with its
 # own flags.
 PS_GEN_INC := $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc \
-	$(B)/gen/seats.inc $(B)/gen/holidays.inc
+	$(B)/gen/seats.inc $(B)/gen/holidays.inc $(B)/gen/place-heads.inc
 PS_GEN_USERS := tagger_link tagger_span
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/$(u).o $(B)/fuzz/lib/$(u).o): $(PS_GEN_INC)
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/$(u).o): CPPFLAGS += -I$(B)/gen

@@ -803,6 +803,23 @@ static void test_span_rules(void **state)
     ps_gazetteer_free(g);
 }
 
+static void test_conventions(void **state)
+{
+    struct fixture *f = *state;
+    ps_gazetteer_t *g;
+    assert_int_equal(ps_gazetteer_load(NULL, f->a, &g, NULL), PS_OK);
+    retag(f, g, f->m);
+    /* A seat of government standing for its government is an org, a
+     * holiday misc, and a name that a word of geography ends a place. */
+    tag(f, "Moscow annexed the Crimean Peninsula in 2014, the Kremlin said "
+           "before Christmas.");
+    expect(f, "kremlin", PS_ENT_ORG, "Kremlin", NULL);
+    expect(f, "christmas", PS_ENT_MISC, "Christmas", NULL);
+    expect(f, "crimean-peninsula", PS_ENT_PLACE, "Crimean Peninsula", NULL);
+    retag(f, NULL, f->m);
+    ps_gazetteer_free(g);
+}
+
 static void test_reuse_and_empty_text(void **state)
 {
     struct fixture *f = *state;
@@ -947,6 +964,7 @@ int main(void)
         T(test_no_model),
         T(test_empty_gazetteer),
         T(test_span_rules),
+        T(test_conventions),
         T(test_reuse_and_empty_text),
         T(test_bad_arguments),
         T(test_out_of_memory),
