@@ -120,8 +120,64 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
     return ps__tagger_add_cand(t, w0, w1, type);
 }
 
+/* The model type of a gazetteer entry's type. */
+static ps_ner_type_t known_type(ps_entity_type_t type)
+{
+    switch (type) {
+    case PS_ENT_PERSON:
+        return PS_NER_PER;
+    case PS_ENT_PLACE:
+        return PS_NER_LOC;
+    case PS_ENT_ORG:
+        return PS_NER_ORG;
+    default:
+        return PS_NER_MISC;
+    }
+}
+
+/* Whether the model's name over words [W0, W1), of type NTYPE, takes the
+ * place of the gazetteer's matches inside it: it covers each of them
+ * whole and more words besides, and none is of its type. A known place
+ * inside a team, a person or an event ("Dynamo Moscow", "MaliVai
+ * Washington", "the U.S. Open") is part of another name; a known person
+ * the model names with a first name the gazetteer lacks stays known. If
+ * so, the gazetteer's mentions there are dropped and its words freed. */
+static int takes_over(ps_tagger_t *t, size_t w0, size_t w1,
+                      ps_ner_type_t ntype)
+{
+    /* A name inside a compound is for the gazetteer: "U.S.-led" is the
+     * model's MISC and the known "U.S." (ner.h). */
+    for (size_t i = w0; i < w1; i++)
+        if (t->w[i].tok->flags & PS_TOK_PART)
+            return 0;
+    const ps_token_t *a = t->w[w0].tok, *b = t->w[w1 - 1].tok;
+    size_t from = a->offset, to = b->offset + b->length, inside = 0;
+    for (size_t i = 0; i < t->nm; i++) {
+        const struct tmention *m = &t->m[i];
+        if (m->offset >= to || m->offset + m->length <= from)
+            continue;
+        const struct tent *e = &t->e[m->ent];
+        if (m->offset < from || m->offset + m->length > to ||
+            (m->offset == from && m->length == to - from) || e->def < 0 ||
+            known_type(ps_gazetteer_get(t->g, (size_t)e->def)->type) == ntype)
+            return 0;
+        inside++;
+    }
+    if (inside == 0)
+        return 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < t->nm; i++)
+        if (t->m[i].offset >= to || t->m[i].offset + t->m[i].length <= from)
+            t->m[kept++] = t->m[i];
+    t->nm = kept;
+    for (size_t i = w0; i < w1; i++)
+        t->w[i].gaz = 0;
+    return 1;
+}
+
 /* Turns the model's spans into candidates. A span that overlaps a
- * gazetteer match is left out: the gazetteer knows that name better. A
+ * gazetteer match is left out, the gazetteer knows that name better,
+ * unless it is a longer name of another type around it (takes_over). A
  * span is cut after a possessive (tagger_span.c); what follows the cut
  * stays a name only when it is two words or more, or a treaty word
  * ("NATO's Article 5"). */
@@ -143,7 +199,9 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
         int known = 0;
         for (size_t i = w0; i < w1; i++)
             known |= t->w[i].gaz;
-        if (w0 >= w1 || known)
+        if (w0 >= w1 ||
+            (known && (ps__tagger_piece_end(t, w0, w1) != w1 ||
+                       !takes_over(t, w0, w1, spans[k].type))))
             continue;
         for (int piece = 0; w0 < w1 && st == PS_OK; piece++) {
             size_t end = ps__tagger_piece_end(t, w0, w1);

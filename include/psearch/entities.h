@@ -122,7 +122,8 @@ PS_EXPORT void ps_tagger_free(ps_tagger_t *t);
  * names match the gazetteer by longest match; the model finds the others
  * (PER, LOC, ORG, MISC: person, place, org, and treaty when a cue word
  * says so, else misc), and a name it finds that overlaps a known one is
- * left to the gazetteer.
+ * left to the gazetteer, unless it is a longer name of another type
+ * around it ("Dynamo Moscow" around the known place "Moscow").
  * On success *ENTS points to *NENTS entities, ordered by first mention,
  * valid until the next ps_tagger_run() on T or ps_tagger_free(T). */
 PS_EXPORT ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text,

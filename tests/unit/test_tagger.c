@@ -749,6 +749,24 @@ static void test_gazetteer_first(void **state)
     assert_int_equal(f->nents, 4);
 }
 
+static void test_longer_name_of_another_type(void **state)
+{
+    struct fixture *f = *state;
+    /* A longer name of another type around a known one is that name (a
+     * team named after a known place, an event after a known country); a
+     * longer name of the known one's type leaves it known, and so does a
+     * compound ("U.S.-led" is the model's, "U.S." the gazetteer's). */
+    tag(f, "Fans threw bottles at Shakhtar Donetsk players after the match. "
+           "Ukrainian President Volodymyr Oleksandrovych Zelensky watched "
+           "the U.S. Open and praised U.S.-led efforts.");
+    expect(f, "shakhtar-donetsk", PS_ENT_ORG, "Shakhtar Donetsk", NULL);
+    assert_null(find(f, "donetsk"));
+    expect(f, "zelensky", PS_ENT_PERSON, "Zelensky", NULL);
+    expect(f, "us-open", PS_ENT_MISC, "U.S. Open", NULL);
+    expect(f, "us", PS_ENT_PLACE, "U.S.", NULL);
+    assert_int_equal(find(f, "us")->known, 1);
+}
+
 static void test_no_model(void **state)
 {
     struct fixture *f = *state;
@@ -961,6 +979,7 @@ int main(void)
         T(test_case_phrase),
         T(test_case_heading_words),
         T(test_gazetteer_first),
+        T(test_longer_name_of_another_type),
         T(test_no_model),
         T(test_empty_gazetteer),
         T(test_span_rules),
