@@ -161,9 +161,10 @@ size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1);
 ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
                                        size_t w1, ps_entity_type_t type);
 
-/* tagger_span.c: the type of the single word [W0, W1) that the model
- * called TYPE, by the model's own lists: a listed place that names no
- * person is a place, a plural of a nationality misc. */
+/* tagger_span.c: the type of name [W0, W1) that the model called TYPE, by
+ * the model's own lists: a person named only by common words no name of
+ * the training data used is misc ("Big Tech"); a single word listed as a
+ * place that names no person is a place, a plural of a nationality misc. */
 ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0,
                                    size_t w1, ps_ner_type_t type);
 /* tagger_span.c: appends candidate [W0, W1) of TYPE to t->c. */

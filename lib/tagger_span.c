@@ -91,10 +91,26 @@ static uint32_t name_types(const ps_tagger_t *t, const char *s, size_t n)
 #define OPENS(ntype) (1u << (2 * (ntype)))
 #define NAMES(ntype) (3u << (2 * (ntype)))
 
+/* Whether every word of [W0, W1) is a word of the model's lexicon of
+ * common words that its training data never saw in a name: "Big Tech" is
+ * the name of something, but no person's. */
+static int common_words(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    for (size_t i = w0; i < w1; i++) {
+        const ps_token_t *tok = t->w[i].tok;
+        uint32_t rec = record(t, tok->term, tok->term_len);
+        if (!(rec & PS__NER_W_LEXICON) || (rec & 0xffu))
+            return 0;
+    }
+    return 1;
+}
+
 ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0,
                                    size_t w1, ps_ner_type_t type)
 {
     const ps_token_t *tok = t->w[w0].tok;
+    if (type == PS_NER_PER && w1 - w0 > 1 && common_words(t, w0, w1))
+        return PS_NER_MISC;
     if (w1 - w0 != 1 || type == PS_NER_MISC)
         return type;
     uint32_t rec = record(t, tok->term, tok->term_len);

@@ -675,6 +675,16 @@ static void test_list_evidence(void **state)
     ps_gazetteer_free(g);
 }
 
+static void test_common_words_no_person(void **state)
+{
+    struct fixture *f = *state;
+    /* No person is named with only common words that no name of the
+     * training data used: the model alone calls "Big Tech" a person
+     * here. */
+    tag(f, "Officials said Big Tech told reporters he would resign.");
+    expect(f, "big-tech", PS_ENT_MISC, "Big Tech", NULL);
+}
+
 static void test_case_evidence(void **state)
 {
     struct fixture *f = *state;
@@ -974,6 +984,7 @@ int main(void)
         T(test_treaty_and_misc),
         T(test_surname_link),
         T(test_list_evidence),
+        T(test_common_words_no_person),
         T(test_case_evidence),
         T(test_case_unseen_words),
         T(test_case_phrase),
