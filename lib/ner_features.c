@@ -356,9 +356,9 @@ static void phrases(scratch_t *s, const uint8_t *line, size_t n,
 }
 
 /* The most rows a token has: 31 of the token and its neighbours, one per
- * bit of its list record (11 at most), 4 of the lists, 8 of phrases, 4
+ * bit of its list record (12 at most), 4 of the lists, 8 of phrases, 4
  * of hints, 6 of the text and clusters. */
-#define MAX_TOKEN_ROWS 64
+#define MAX_TOKEN_ROWS 65
 
 /* Sets ACC to the sums of the weights of the N rows ROWS, both stages.
  * Widening 16 weights of 16 bits takes one AVX2 instruction and several
@@ -432,7 +432,7 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         tinfo_t *t = &s->ti[k];
         t->wlist = lists ? list_get(lists, ps__ner_word_key(t->term)) : 0;
         t->wfeat = t->wlist & PS__NER_W_FEATURES;
-        t->cluster = t->wlist >> PS__NER_W_CLUSTER_SHIFT;
+        t->cluster = PS__NER_W_CLUSTER(t->wlist);
     }
     if (n > 0) {
         size_t tail = prev_end;

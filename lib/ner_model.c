@@ -1,9 +1,11 @@
 /* The NER model file: its format, the loader that checks every part of it
  * before trusting a byte, and the writer the trainer uses.
  *
- * Format version 1, little-endian, every array aligned to its element:
+ * Format version 2, little-endian, every array aligned to its element:
  *   0   char[8]  magic "PSNERMDL"
- *   8   u32      format version (1; also names the feature templates)
+ *   8   u32      format version (2; also names the feature templates
+ *                and what the list values hold: version 2 added the
+ *                dictionary's proper names, PS__NER_W_PROPER)
  *   12  u32      model type (1: two-stage averaged perceptron, BIO labels,
  *                hashed features)
  *   16  u32      number of labels (9: O, then B-T and I-T per type)
@@ -35,7 +37,7 @@
 #include "ner_private.h"
 
 #define MAGIC "PSNERMDL"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u
 #define MODEL_TYPE 1u
 #define HEADER_SIZE 64u
 #define LABEL_SET "PER,LOC,ORG,MISC"

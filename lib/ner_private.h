@@ -36,10 +36,16 @@
 /* The word is in the lexicon of common lowercase words given to the
  * trainer (a dictionary): a capital on it says little. */
 #define PS__NER_W_LEXICON (1u << 15)
+/* The word is a capitalised entry of the same dictionary ("Isaac",
+ * "Harrisonburg"): a proper name, of no type the dictionary says.
+ * Ratinov and Roth (2009) find such lists among the knowledge that helps
+ * most on text unlike the training data. */
+#define PS__NER_W_PROPER (1u << 24)
 /* The bits that are features; the others only guide the phrase search. */
-#define PS__NER_W_FEATURES (0x3ffu | PS__NER_W_LEXICON)
+#define PS__NER_W_FEATURES (0x3ffu | PS__NER_W_LEXICON | PS__NER_W_PROPER)
 /* Bits 16 to 23: the word's cluster (ner_clusters.c), 0 for none. */
 #define PS__NER_W_CLUSTER_SHIFT 16
+#define PS__NER_W_CLUSTER(rec) (((rec) >> PS__NER_W_CLUSTER_SHIFT) & 0xffu)
 /* A whole name of type T seen in training: bit T of a phrase record. */
 
 /* The in-memory model: two stages, each with weights and transitions.

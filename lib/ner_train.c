@@ -43,6 +43,8 @@ typedef struct trainer {
     uint64_t *lexicon; /* Word keys of the lexicon's words, */
     uint64_t *lexicon_sorted; /* and the same sorted. */
     size_t nlexicon, cap_lexicon;
+    uint64_t *proper; /* Word keys of its capitalised words. */
+    size_t nproper, cap_proper;
     uint64_t *place; /* Term hashes of the place names, one after another, */
     uint8_t *place_len; /* and how many terms each has. */
     size_t nplace_terms, nplaces, cap_place, cap_place_len;
@@ -76,20 +78,28 @@ static ps_status_t read_lines(trainer_t *tr, const char *path,
     return st;
 }
 
-/* A line of the lexicon: one word; only words of two or more lowercase
- * ASCII letters count (a dictionary's capitalised entries are names, its
- * "'s" forms are not terms). */
+/* A line of the lexicon: one word of two or more ASCII letters. Those
+ * all lowercase are common words; those of a capital, then lowercase
+ * letters, are proper names (a dictionary's capitalised entries are
+ * names), kept apart; the rest ("'s" forms, "KS") are not terms. */
 static ps_status_t add_word(trainer_t *tr, const char *line, size_t n)
 {
-    size_t i = 0;
+    char low[64];
+    size_t i = n > 0 && line[0] >= 'A' && line[0] <= 'Z' ? 1 : 0;
+    int proper = i == 1;
     while (i < n && line[i] >= 'a' && line[i] <= 'z')
         i++;
-    if (n < 2 || i != n)
+    if (n < 2 || i != n || n > sizeof low)
         return PS_OK;
-    if (ps__grow(&tr->lexicon, &tr->cap_lexicon, tr->nlexicon + 1,
-                 sizeof *tr->lexicon) != 0)
+    for (i = 0; i < n; i++)
+        low[i] = (char)(line[i] | 0x20);
+    uint64_t key = ps__ner_word_key(ps__ner_hash(low, n));
+    uint64_t **list = proper ? &tr->proper : &tr->lexicon;
+    size_t *count = proper ? &tr->nproper : &tr->nlexicon;
+    size_t *cap = proper ? &tr->cap_proper : &tr->cap_lexicon;
+    if (ps__grow(list, cap, *count + 1, sizeof **list) != 0)
         return PS_ENOMEM;
-    tr->lexicon[tr->nlexicon++] = ps__ner_word_key(ps__ner_hash(line, n));
+    (*list)[(*count)++] = key;
     return PS_OK;
 }
 
@@ -301,6 +311,9 @@ static int build_lists(const trainer_t *tr, unsigned fold, unsigned folds,
     memset(tb, 0, sizeof *tb);
     for (size_t i = 0; i < tr->nlexicon; i++)
         if (table_put(tb, tr->lexicon[i], PS__NER_W_LEXICON) != 0)
+            return -1;
+    for (size_t i = 0; i < tr->nproper; i++)
+        if (table_put(tb, tr->proper[i], PS__NER_W_PROPER) != 0)
             return -1;
     /* The place names are names of every fold: what the model learns of
      * them is how far such a list can be trusted. */
@@ -590,6 +603,7 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
     free(tr.td);
     free(tr.lexicon);
     free(tr.lexicon_sorted);
+    free(tr.proper);
     free(tr.place);
     free(tr.place_len);
     free(tr.cwords);

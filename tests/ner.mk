@@ -12,7 +12,10 @@
 DEB_PKGS  += wamerican iso-codes tzdata
 
 NER_DATA  ?= ../shared/data/conll2003
-NER_LEXICON ?= /usr/share/dict/words
+# wamerican's own file, not /usr/share/dict/words: that link follows the
+# machine's default dictionary, which installing another word list (web2,
+# wamerican-huge) may change, and with it the model's bytes.
+NER_LEXICON ?= /usr/share/dict/american-english
 NER_TRAIN ?= $(NER_DATA)/eng.train
 NER_DEV   ?= $(wildcard $(NER_DATA)/eng.testa)
 NER_ISO   ?= /usr/share/iso-codes/json

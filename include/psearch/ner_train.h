@@ -55,7 +55,8 @@ typedef struct ps_ner_train_opts {
                              (a dictionary, /usr/share/dict/words): its
                              lowercase entries become a list the model
                              sees, so a capital on a common word says
-                             little. */
+                             little, and its capitalised entries another,
+                             of proper names. */
     const char *places;   /* NULL, or a file of place names, one a line
                              (build/gen/places.txt, from Debian's
                              iso-codes and tzdata): names of places in
