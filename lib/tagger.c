@@ -141,7 +141,11 @@ static ps_ner_type_t known_type(ps_entity_type_t type)
  * inside a team, a person or an event ("Dynamo Moscow", "MaliVai
  * Washington", "the U.S. Open") is part of another name; a known person
  * the model names with a first name the gazetteer lacks stays known. If
- * so, the gazetteer's mentions there are dropped and its words freed. */
+ * so, the gazetteer's mentions there are marked dropped (entity
+ * SIZE_MAX; drop_mentions() removes them) and its words freed.
+ *
+ * The mentions so far are the gazetteer's, in text order and apart, so
+ * the first that ends after the name's start is found by bisection. */
 static int takes_over(ps_tagger_t *t, size_t w0, size_t w1,
                       ps_ner_type_t ntype)
 {
@@ -151,28 +155,41 @@ static int takes_over(ps_tagger_t *t, size_t w0, size_t w1,
         if (t->w[i].tok->flags & PS_TOK_PART)
             return 0;
     const ps_token_t *a = t->w[w0].tok, *b = t->w[w1 - 1].tok;
-    size_t from = a->offset, to = b->offset + b->length, inside = 0;
-    for (size_t i = 0; i < t->nm; i++) {
-        const struct tmention *m = &t->m[i];
-        if (m->offset >= to || m->offset + m->length <= from)
-            continue;
-        const struct tent *e = &t->e[m->ent];
-        if (m->offset < from || m->offset + m->length > to ||
+    size_t from = a->offset, to = b->offset + b->length;
+    size_t lo = 0, hi = t->nm;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->m[mid].offset + t->m[mid].length <= from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    for (; end < t->nm && t->m[end].offset < to; end++) {
+        const struct tmention *m = &t->m[end];
+        const struct tent *e = m->ent == SIZE_MAX ? NULL : &t->e[m->ent];
+        if (!e || m->offset < from || m->offset + m->length > to ||
             (m->offset == from && m->length == to - from) || e->def < 0 ||
             known_type(ps_gazetteer_get(t->g, (size_t)e->def)->type) == ntype)
             return 0;
-        inside++;
     }
-    if (inside == 0)
+    if (end == lo)
         return 0;
-    size_t kept = 0;
-    for (size_t i = 0; i < t->nm; i++)
-        if (t->m[i].offset >= to || t->m[i].offset + t->m[i].length <= from)
-            t->m[kept++] = t->m[i];
-    t->nm = kept;
+    for (size_t i = lo; i < end; i++)
+        t->m[i].ent = SIZE_MAX;
     for (size_t i = w0; i < w1; i++)
         t->w[i].gaz = 0;
     return 1;
+}
+
+/* Removes the mentions takes_over() dropped. */
+static void drop_mentions(ps_tagger_t *t)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < t->nm; i++)
+        if (t->m[i].ent != SIZE_MAX)
+            t->m[kept++] = t->m[i];
+    t->nm = kept;
 }
 
 /* Turns the model's spans into candidates. A span that overlaps a
@@ -191,6 +208,7 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
                                 t->ntokens, t->hints, &spans, &nspans);
     if (st != PS_OK || (st = ps__tagger_case_prepare(t)) != PS_OK)
         return st;
+    int dropped = 0;
     for (size_t k = 0; k < nspans; k++) {
         size_t a = spans[k].first, b = a + spans[k].count;
         if (b > t->ntokens || a >= b)
@@ -199,10 +217,14 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
         int known = 0;
         for (size_t i = w0; i < w1; i++)
             known |= t->w[i].gaz;
-        if (w0 >= w1 ||
-            (known && (ps__tagger_piece_end(t, w0, w1) != w1 ||
-                       !takes_over(t, w0, w1, spans[k].type))))
+        if (w0 >= w1)
             continue;
+        if (known) {
+            if (ps__tagger_piece_end(t, w0, w1) != w1 ||
+                !takes_over(t, w0, w1, spans[k].type))
+                continue;
+            dropped = 1;
+        }
         for (int piece = 0; w0 < w1 && st == PS_OK; piece++) {
             size_t end = ps__tagger_piece_end(t, w0, w1);
             if (piece == 0 || end - w0 > 1 ||
@@ -213,6 +235,8 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
         if (st != PS_OK)
             return st;
     }
+    if (dropped)
+        drop_mentions(t);
     return ps__tagger_numbered_treaties(t);
 }
 
@@ -239,6 +263,7 @@ ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
             return st;
     ps__tagger_link_surnames(t);
     ps__tagger_link_acronyms(t);
+    ps__tagger_apply_merges(t);
     if ((st = ps__tagger_build_output(t)) != PS_OK)
         return st;
     *ents = t->out;

@@ -115,6 +115,7 @@ struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx)
     memset(e, 0, sizeof *e);
     e->def = -1;
     e->last_off = SIZE_MAX;
+    e->into = SIZE_MAX;
     return e;
 }
 
@@ -303,6 +304,22 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
     return ps__tagger_add_mention(t, (size_t)idx, c->w0, c->w1);
 }
 
+void ps__tagger_merge(ps_tagger_t *t, size_t from, size_t into)
+{
+    for (int k = 0; k < PS_ENT__COUNT; k++) {
+        t->e[into].votes[k] += t->e[from].votes[k];
+        t->e[from].votes[k] = 0;
+    }
+    t->e[from].into = into;
+}
+
+void ps__tagger_apply_merges(ps_tagger_t *t)
+{
+    for (size_t i = 0; i < t->nm; i++)
+        while (t->e[t->m[i].ent].into != SIZE_MAX)
+            t->m[i].ent = t->e[t->m[i].ent].into;
+}
+
 void ps__tagger_link_surnames(ps_tagger_t *t)
 {
     /* Entities are made in text order, so the first person named in full
@@ -314,19 +331,12 @@ void ps__tagger_link_surnames(ps_tagger_t *t)
             eb->votes[PS_ENT_PERSON] == 0)
             continue;
         long a = etab_find(t, &t->by_id, KEY_ID, ent_key(t, b, KEY_LAST));
-        if (a < 0 || t->e[a].nwords != 1 || t->e[a].first > eb->first)
-            continue;
         /* A headline's "Zelensky" before the text's "Volodymyr
-         * Zelensky": the person, typed as the name written in full. */
-        for (size_t i = 0; i < t->nm; i++)
-            if (t->m[i].ent == (size_t)a)
-                t->m[i].ent = b;
-        for (int k = 0; k < PS_ENT__COUNT; k++) {
-            t->e[b].votes[k] += t->e[a].votes[k];
-            t->e[a].votes[k] = 0;
-        }
-        /* Later full names with the same surname keep their own. */
-        t->e[a].first = SIZE_MAX;
+         * Zelensky": the person, typed as the name written in full.
+         * Later full names with the same surname keep their own. */
+        if (a >= 0 && t->e[a].nwords == 1 && t->e[a].first < eb->first &&
+            t->e[a].into == SIZE_MAX)
+            ps__tagger_merge(t, (size_t)a, b);
     }
 }
 

@@ -41,6 +41,7 @@ struct tent {
     uint32_t votes[PS_ENT__COUNT]; /* mentions by the type they were given */
     ps_entity_type_t first_type;   /* the type of the first mention */
     size_t count, start, out;      /* for building the output */
+    size_t into; /* SIZE_MAX, or the entity its mentions move to */
 };
 
 /* An open-addressing table of entity indices, keyed by one pool string of
@@ -176,9 +177,8 @@ ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
  * covers yet. */
 ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t);
 
-/* tagger_span.c: after resolving, moves the mentions of an unknown name
- * whose initials spell an unknown acronym of the same text to the
- * acronym's entity. */
+/* tagger_span.c: after resolving, merges an unknown name whose initials
+ * spell an unknown acronym of the same text into the acronym's entity. */
 void ps__tagger_link_acronyms(ps_tagger_t *t);
 
 /* tagger_case.c: reads what the model's last run says about the case of
@@ -190,10 +190,19 @@ ps_status_t ps__tagger_case_prepare(ps_tagger_t *t);
  * capital says nothing (see the file). */
 int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1);
 
-/* tagger_link.c: after resolving, moves the mentions of a one-word
- * unknown name to the person named in full later in the text whose
- * surname it is. */
+/* tagger_link.c: makes entity FROM part of entity INTO: its votes now,
+ * its mentions at ps__tagger_apply_merges(). */
+void ps__tagger_merge(ps_tagger_t *t, size_t from, size_t into);
+
+/* tagger_link.c: gives every mention the entity it was merged into, in
+ * one pass over the mentions however many merges there were. */
+void ps__tagger_apply_merges(ps_tagger_t *t);
+
+/* tagger_link.c: after resolving, merges a one-word unknown name into
+ * the first person named in full later in the text whose surname it
+ * is. */
 void ps__tagger_link_surnames(ps_tagger_t *t);
+
 /* tagger_link.c: forgets the previous text's entities. */
 void ps__tagger_reset(ps_tagger_t *t);
 

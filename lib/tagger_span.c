@@ -299,24 +299,20 @@ void ps__tagger_link_acronyms(ps_tagger_t *t)
 {
     for (size_t a = 0; a < t->ne; a++) {
         const struct tent *ea = &t->e[a];
-        if (ea->def >= 0 || ea->nwords != 1 || !acronym(t->pool + ea->name_off))
+        if (ea->def >= 0 || ea->nwords != 1 || ea->into != SIZE_MAX ||
+            !acronym(t->pool + ea->name_off))
             continue;
         const char *shrt = t->pool + ea->id_off;
         for (size_t b = 0; b < t->ne; b++) {
             struct tent *eb = &t->e[b];
             if (b == a || eb->def >= 0 || eb->nwords < 2 ||
+                eb->into != SIZE_MAX ||
                 majority(eb) != majority(&t->e[a]) ||
                 !initials_of(t->pool + eb->id_off, shrt))
                 continue;
             /* The acronym is what the text uses and what users type: the
              * long form's mentions become its mentions. */
-            for (size_t i = 0; i < t->nm; i++)
-                if (t->m[i].ent == b)
-                    t->m[i].ent = a;
-            for (int k = 0; k < PS_ENT__COUNT; k++) {
-                t->e[a].votes[k] += eb->votes[k];
-                eb->votes[k] = 0;
-            }
+            ps__tagger_merge(t, b, a);
         }
     }
 }
