@@ -120,21 +120,6 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
     return ps__tagger_add_cand(t, w0, w1, type);
 }
 
-/* The model type of a gazetteer entry's type. */
-static ps_ner_type_t known_type(ps_entity_type_t type)
-{
-    switch (type) {
-    case PS_ENT_PERSON:
-        return PS_NER_PER;
-    case PS_ENT_PLACE:
-        return PS_NER_LOC;
-    case PS_ENT_ORG:
-        return PS_NER_ORG;
-    default:
-        return PS_NER_MISC;
-    }
-}
-
 /* Whether the model's name over words [W0, W1), of type NTYPE, takes the
  * place of the gazetteer's matches inside it: it covers each of them
  * whole and more words besides, and none is of its type. A known place
@@ -146,8 +131,7 @@ static ps_ner_type_t known_type(ps_entity_type_t type)
  *
  * The mentions so far are the gazetteer's, in text order and apart, so
  * the first that ends after the name's start is found by bisection. */
-static int takes_over(ps_tagger_t *t, size_t w0, size_t w1,
-                      ps_ner_type_t ntype)
+static int takes_over(ps_tagger_t *t, size_t w0, size_t w1, ps_ner_type_t ntype)
 {
     /* A name inside a compound is for the gazetteer: "U.S.-led" is the
      * model's MISC and the known "U.S." (ner.h). */
@@ -170,7 +154,8 @@ static int takes_over(ps_tagger_t *t, size_t w0, size_t w1,
         const struct tent *e = m->ent == SIZE_MAX ? NULL : &t->e[m->ent];
         if (!e || m->offset < from || m->offset + m->length > to ||
             (m->offset == from && m->length == to - from) || e->def < 0 ||
-            known_type(ps_gazetteer_get(t->g, (size_t)e->def)->type) == ntype)
+            ps__tagger_model_type(
+                ps_gazetteer_get(t->g, (size_t)e->def)->type) == ntype)
             return 0;
     }
     if (end == lo)

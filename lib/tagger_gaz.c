@@ -7,8 +7,7 @@
 #include "tagger_private.h"
 #include "util.h"
 
-/* The model's label for a gazetteer type. */
-static ps_ner_type_t model_type(ps_entity_type_t t)
+ps_ner_type_t ps__tagger_model_type(ps_entity_type_t t)
 {
     switch (t) {
     case PS_ENT_PERSON:
@@ -44,7 +43,7 @@ static void hint(ps_tagger_t *t, size_t i, uint32_t n, ps_entity_type_t type)
     uint32_t a = t->w[i].index, b = t->w[i + n - 1].index;
     if (a > 0 && (t->w[i].tok - 1)->flags & PS_TOK_COMPOUND)
         a--;
-    ps_ner_type_t mt = model_type(type);
+    ps_ner_type_t mt = ps__tagger_model_type(type);
     for (uint32_t k = a; k <= b; k++)
         t->hints[k] = PS_NER_HINT(mt, k == a);
 }

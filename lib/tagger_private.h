@@ -103,6 +103,10 @@ struct ps_tagger {
 #define PS__TGROW(t, arr, need)                                                \
     ps__grow(&(t)->arr, &(t)->arr##_cap, (need), sizeof *(t)->arr)
 
+/* tagger_gaz.c: the model's label type for entity type T (treaty and
+ * misc are both MISC). */
+ps_ner_type_t ps__tagger_model_type(ps_entity_type_t t);
+
 /* tagger_gaz.c: finds the gazetteer's names, longest alias first at every
  * word, adds a mention for each, marks their words and fills t->hints. */
 ps_status_t ps__tagger_match_gazetteer(ps_tagger_t *t);
@@ -166,8 +170,8 @@ ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
  * the model's own lists: a person named only by common words no name of
  * the training data used is misc ("Big Tech"); a single word listed as a
  * place that names no person is a place, a plural of a nationality misc. */
-ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0,
-                                   size_t w1, ps_ner_type_t type);
+ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0, size_t w1,
+                                   ps_ner_type_t type);
 /* tagger_span.c: appends candidate [W0, W1) of TYPE to t->c. */
 ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
                                 ps_entity_type_t type);

@@ -105,8 +105,8 @@ static int common_words(const ps_tagger_t *t, size_t w0, size_t w1)
     return 1;
 }
 
-ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0,
-                                   size_t w1, ps_ner_type_t type)
+ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0, size_t w1,
+                                   ps_ner_type_t type)
 {
     const ps_token_t *tok = t->w[w0].tok;
     if (type == PS_NER_PER && w1 - w0 > 1 && common_words(t, w0, w1))
@@ -139,7 +139,8 @@ static int capitalised(const ps_tagger_t *t, size_t i)
 static int term_is(const ps_tagger_t *t, size_t i, const char *s)
 {
     const ps_token_t *tok = t->w[i].tok;
-    return tok->term_len == strlen(s) && memcmp(tok->term, s, tok->term_len) == 0;
+    return tok->term_len == strlen(s) &&
+           memcmp(tok->term, s, tok->term_len) == 0;
 }
 
 /* Whether word I is a word of the model's lexicon of common lowercase
@@ -150,8 +151,8 @@ static int lexicon_word(const ps_tagger_t *t, size_t i)
     const ps_token_t *tok = t->w[i].tok;
     if (!t->model)
         return 0;
-    uint32_t rec = ps__ner_word_record(
-        t->model, ps__ner_hash(tok->term, tok->term_len));
+    uint32_t rec =
+        ps__ner_word_record(t->model, ps__ner_hash(tok->term, tok->term_len));
     return (rec & PS__NER_W_LEXICON) != 0;
 }
 
@@ -306,8 +307,7 @@ void ps__tagger_link_acronyms(ps_tagger_t *t)
         for (size_t b = 0; b < t->ne; b++) {
             struct tent *eb = &t->e[b];
             if (b == a || eb->def >= 0 || eb->nwords < 2 ||
-                eb->into != SIZE_MAX ||
-                majority(eb) != majority(&t->e[a]) ||
+                eb->into != SIZE_MAX || majority(eb) != majority(&t->e[a]) ||
                 !initials_of(t->pool + eb->id_off, shrt))
                 continue;
             /* The acronym is what the text uses and what users type: the
