@@ -53,6 +53,9 @@ void ps_tagger_free(ps_tagger_t *t)
     free(t->tseq);
     free(t->case_keys);
     free(t->case_bits);
+    free(t->case_first);
+    free(t->case_last);
+    free(t->case_next);
     free(t);
 }
 

@@ -42,7 +42,9 @@ ps_status_t ps__tagger_case_prepare(ps_tagger_t *t)
     size_t cap = 64;
     while (cap < 2 * f->n + 2)
         cap *= 2;
-    if (PS__TGROW(t, case_keys, cap) < 0 || PS__TGROW(t, case_bits, cap) < 0)
+    if (PS__TGROW(t, case_keys, cap) < 0 || PS__TGROW(t, case_bits, cap) < 0 ||
+        PS__TGROW(t, case_first, cap) < 0 || PS__TGROW(t, case_last, cap) < 0 ||
+        PS__TGROW(t, case_next, f->n + 1) < 0)
         return PS_ENOMEM;
     t->case_cap = cap;
     memset(t->case_keys, 0, cap * sizeof *t->case_keys);
@@ -57,7 +59,12 @@ ps_status_t ps__tagger_case_prepare(ps_tagger_t *t)
         if (t->case_keys[i] == 0) {
             t->case_keys[i] = h;
             t->case_bits[i] = 0;
+            t->case_first[i] = (uint32_t)k;
+        } else {
+            t->case_next[t->case_last[i]] = (uint32_t)k;
         }
+        t->case_last[i] = (uint32_t)k;
+        t->case_next[k] = UINT32_MAX;
         t->case_bits[i] |= bit;
     }
     return PS_OK;
@@ -88,14 +95,29 @@ static int common_word(const ps_tagger_t *t, const ps__ner_feats_t *f, size_t k)
     return (rec & PS__NER_W_LEXICON) && !(rec & 0xffu);
 }
 
+/* The most occurrences of a name's first word that the two searches
+ * below look at: a text of a hundred thousand headings made of the same
+ * few words would otherwise take time in the square of its length. */
+#define MAX_SCAN 256
+
+/* The first occurrence of sequence token K0's term. */
+static uint32_t first_of(const ps_tagger_t *t, const ps__ner_feats_t *f,
+                         size_t k0)
+{
+    return t->case_first[slot_of(t, f->term[k0] ? f->term[k0] : 1)];
+}
+
 /* Whether the N words from sequence token K0 are written elsewhere in the
  * text with one of the words capitalised here in lower case ("Western
  * Defense Planning" as a heading, "Western defense planning is..." in the
  * text): then they are a phrase, not a name. */
-static int written_lower(const ps__ner_feats_t *f, size_t k0, size_t n)
+static int written_lower(const ps_tagger_t *t, const ps__ner_feats_t *f,
+                         size_t k0, size_t n)
 {
-    for (size_t j = 0; j + n <= f->n; j++) {
-        if (j == k0 || f->term[j] != f->term[k0] ||
+    uint32_t j = first_of(t, f, k0);
+    for (int seen = 0; j != UINT32_MAX && seen < MAX_SCAN;
+         j = t->case_next[j], seen++) {
+        if (j == k0 || j + n > f->n ||
             memcmp(f->term + j, f->term + k0, n * sizeof *f->term))
             continue;
         for (size_t i = 0; i < n; i++)
@@ -107,10 +129,13 @@ static int written_lower(const ps__ner_feats_t *f, size_t k0, size_t n)
 
 /* Whether the N words from sequence token K0 are written elsewhere in the
  * text as they are here, capitalised inside a sentence. */
-static int written_as_name(const ps__ner_feats_t *f, size_t k0, size_t n)
+static int written_as_name(const ps_tagger_t *t, const ps__ner_feats_t *f,
+                           size_t k0, size_t n)
 {
-    for (size_t j = 0; j + n <= f->n; j++)
-        if (j != k0 && f->ctx[j] == CTX_CAP_MID &&
+    uint32_t j = first_of(t, f, k0);
+    for (int seen = 0; j != UINT32_MAX && seen < MAX_SCAN;
+         j = t->case_next[j], seen++)
+        if (j != k0 && j + n <= f->n && f->ctx[j] == CTX_CAP_MID &&
             memcmp(f->term + j, f->term + k0, n * sizeof *f->term) == 0)
             return 1;
     return 0;
@@ -147,9 +172,9 @@ int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1)
         common = common && common_word(t, f, k);
         capitals++;
     }
-    if (cap_mid && written_as_name(f, k0, w1 - w0))
+    if (cap_mid && written_as_name(t, f, k0, w1 - w0))
         return 0;
     /* One word written in lower case elsewhere is already common. */
     return capitals > 0 &&
-           (common || (w1 - w0 > 1 && written_lower(f, k0, w1 - w0)));
+           (common || (w1 - w0 > 1 && written_lower(t, f, k0, w1 - w0)));
 }

@@ -97,6 +97,15 @@ struct ps_tagger {
     uint8_t *case_bits;
     size_t case_bits_cap;
     size_t case_cap;
+    /* The occurrences of each term, in text order: the first per slot,
+     * the last per slot (while building), the next per sequence token;
+     * UINT32_MAX ends a chain. */
+    uint32_t *case_first;
+    size_t case_first_cap;
+    uint32_t *case_last;
+    size_t case_last_cap;
+    uint32_t *case_next;
+    size_t case_next_cap;
 };
 
 /* Grows array field ARR of tagger T, whose capacity is ARR_cap. */

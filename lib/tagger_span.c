@@ -198,15 +198,21 @@ ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
     return PS_OK;
 }
 
-/* Whether words [W0, W1) are free: in no gazetteer match and no name
- * found so far. */
-static int free_words(const ps_tagger_t *t, size_t w0, size_t w1)
+/* Whether words [W0, W1) are free: in no gazetteer match and none of the
+ * first N candidates. The candidates are in text order (the model's
+ * spans are), so *CUR, which the caller starts at 0 and asks about ever
+ * later words, skips those that end before W0 once and for all: a text
+ * of many treaties costs no more than one pass over its names. */
+static int free_words(const ps_tagger_t *t, size_t w0, size_t w1, size_t n,
+                      size_t *cur)
 {
     for (size_t i = w0; i < w1; i++)
         if (t->w[i].gaz)
             return 0;
-    for (size_t k = 0; k < t->nc; k++)
-        if (t->c[k].w0 < w1 && w0 < t->c[k].w1)
+    while (*cur < n && t->c[*cur].w1 <= w0)
+        (*cur)++;
+    for (size_t k = *cur; k < n && t->c[k].w0 < w1; k++)
+        if (w0 < t->c[k].w1)
             return 0;
     return 1;
 }
@@ -231,11 +237,14 @@ static size_t points_plan(const ps_tagger_t *t, size_t i)
 
 ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t)
 {
+    /* The treaties added here come after the model's names in t->c, out
+     * of text order, and never overlap the words still to be read. */
+    size_t n = t->nc, cur = 0;
     for (size_t i = 0; i < t->nw; i++) {
         size_t end = points_plan(t, i);
         if (end == i && term_is(t, i, "article") && capitalised(t, i))
             end = ps__tagger_treaty_number(t, i + 1);
-        if (end > i + 1 && free_words(t, i, end)) {
+        if (end > i + 1 && free_words(t, i, end, n, &cur)) {
             ps_status_t st = ps__tagger_add_cand(t, i, end, PS_ENT_TREATY);
             if (st != PS_OK)
                 return st;
