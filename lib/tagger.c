@@ -250,7 +250,8 @@ ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
         if ((st = ps__tagger_resolve(t, &t->c[i])) != PS_OK)
             return st;
     ps__tagger_link_surnames(t);
-    ps__tagger_link_acronyms(t);
+    if ((st = ps__tagger_link_acronyms(t)) != PS_OK)
+        return st;
     ps__tagger_apply_merges(t);
     if ((st = ps__tagger_build_output(t)) != PS_OK)
         return st;

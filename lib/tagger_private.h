@@ -191,8 +191,9 @@ ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
 ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t);
 
 /* tagger_span.c: after resolving, merges an unknown name whose initials
- * spell an unknown acronym of the same text into the acronym's entity. */
-void ps__tagger_link_acronyms(ps_tagger_t *t);
+ * spell an unknown acronym of the same text into the acronym's entity.
+ * PS_ENOMEM when memory runs out. */
+ps_status_t ps__tagger_link_acronyms(ps_tagger_t *t);
 
 /* tagger_case.c: reads what the model's last run says about the case of
  * every word of the text; call after ps_ner_tag(). */
