@@ -12,9 +12,9 @@
  *   misc (lib/data/seats.txt, lib/data/holidays.txt);
  * - a word of geography ends a place's name ("the Crimean Peninsula"),
  *   though the training data never had it (lib/data/place-heads.txt);
- * - the model's own lists say more than its context about one word: a
- *   listed place that names no person ("Kyiv"), the plural of a listed
- *   nationality ("Ukrainians"). */
+ * - the model's own lists say more than its context: a listed place that
+ *   names no person ("Kyiv"), the plural of a listed nationality
+ *   ("Ukrainians"), a "person" of common words no name used ("Big Tech"). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +89,11 @@ static uint32_t name_types(const ps_tagger_t *t, const char *s, size_t n)
     return t->model ? ps__ner_phrase_record(t->model, &h, 1) : 0;
 }
 
+/* Bits of a record: the word opened a name of type NTYPE; it opened or
+ * continued one; it was in a name of any type. */
 #define OPENS(ntype) (1u << (2 * (ntype)))
 #define NAMES(ntype) (3u << (2 * (ntype)))
+#define IN_ANY_NAME 0xffu
 
 /* Whether every word of [W0, W1) is a word of the model's lexicon of
  * common words that its training data never saw in a name: "Big Tech" is
@@ -100,7 +103,7 @@ static int common_words(const ps_tagger_t *t, size_t w0, size_t w1)
     for (size_t i = w0; i < w1; i++) {
         const ps_token_t *tok = t->w[i].tok;
         uint32_t rec = record(t, tok->term, tok->term_len);
-        if (!(rec & PS__NER_W_LEXICON) || (rec & 0xffu))
+        if (!(rec & PS__NER_W_LEXICON) || (rec & IN_ANY_NAME))
             return 0;
     }
     return 1;
@@ -150,11 +153,7 @@ static int term_is(const ps_tagger_t *t, size_t i, const char *s)
 static int lexicon_word(const ps_tagger_t *t, size_t i)
 {
     const ps_token_t *tok = t->w[i].tok;
-    if (!t->model)
-        return 0;
-    uint32_t rec =
-        ps__ner_word_record(t->model, ps__ner_hash(tok->term, tok->term_len));
-    return (rec & PS__NER_W_LEXICON) != 0;
+    return (record(t, tok->term, tok->term_len) & PS__NER_W_LEXICON) != 0;
 }
 
 size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1)
