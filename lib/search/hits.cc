@@ -25,8 +25,8 @@ void result_builder::add_text_terms(const ps_token_t *t, size_t n,
                 .push_back(t[i].pos);
 }
 
-/* Fills text_pos_ as build_doc() (index.cc) posts terms: the body's
- * words, the title's under its prefix, and each entity at its
+/* Fills text_pos_ as build_doc() (index/document.cc) posts terms: the
+ * body's words, the title's under its prefix, and each entity at its
  * mentions. A text that no longer parses gives no positions. */
 void result_builder::analyse_text(const docdata &dd)
 {
