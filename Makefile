@@ -41,7 +41,7 @@ LIBA     := $(B)/libpsearch.a
 # searches by itself (cli/engine.h): asking the daemon needs no Xapian.
 ENGINE   := $(B)/libpsearch-engine.so
 # What psearch links of the library: the parts in plain C without Xapian.
-CLI_LIB  := $(B)/lib/status.o $(B)/lib/paths.o
+CLI_LIB  := $(B)/lib/status.o $(B)/lib/paths.o $(B)/lib/cmdline.o
 
 IDX_OBJ  := $(patsubst %.c,$(B)/%.o,$(wildcard indexer/*.c))
 SD_OBJ   := $(patsubst %.c,$(B)/%.o,$(wildcard searchd/*.c))
