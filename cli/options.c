@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/cmdline.h"
+#include "base/cmdline.h"
 
 #ifndef PS_VERSION
 #define PS_VERSION "0.1"
@@ -27,7 +27,7 @@
 #define MAX_FACETS 100
 
 /* Every option of psearch, in --help's order: X(ID, row fields). A new
- * option is one more X(...) here (see lib/cmdline.h for the fields); one
+ * option is one more X(...) here (the fields: lib/base/cmdline.h); one
  * that only sets a flag or keeps its argument (PS_OPT_SETS, PS_OPT_KEEPS)
  * needs nothing else, any other also a case in apply(). Then document it
  * in contrib/man/psearch.1, which T425 checks. */

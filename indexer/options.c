@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/cmdline.h"
+#include "base/cmdline.h"
 #include "psearch/common.h"
 
 #ifndef PS_DATADIR
@@ -24,7 +24,7 @@
 #define DEFAULT_MAX_SIZE (16u << 20)
 
 /* Every option of psearch-index, in --help's order: X(ID, row fields). A
- * new option is one more X(...) here (see lib/cmdline.h for the fields);
+ * new option is one more X(...) here (the fields: lib/base/cmdline.h);
  * one that only sets a flag or keeps its argument (PS_OPT_SETS,
  * PS_OPT_KEEPS) needs nothing else, any other also a case in apply().
  * Then document it in contrib/man/psearch-index.1, which T425 checks. */

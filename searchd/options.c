@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/cmdline.h"
+#include "base/cmdline.h"
 #include "endpoint.h"
 
 #ifndef PS_VERSION
@@ -17,7 +17,7 @@
 #endif
 
 /* psearchd's own options, in --help's order: X(ID, row fields). A new
- * option is one more X(...) here (see lib/cmdline.h for the fields); one
+ * option is one more X(...) here (the fields: lib/base/cmdline.h); one
  * that only sets a flag or keeps its argument (PS_OPT_SETS, PS_OPT_KEEPS)
  * needs nothing else, any other also a case in apply(). A new limit or
  * tunable is a row of SD_SETTINGS instead. Then document it in
