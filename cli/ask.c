@@ -19,8 +19,8 @@ request_t ask_request(const options_t *o)
     /* Lines are asked for where they are printed, in the one answer: a
      * request per result for them cost more than the search. --json
      * prints the answer as it comes, and stays as it was. */
-    request_t q = {0, o->limit, o->offset, o->max_hits, o->facets,
-                   o->mode != RENDER_JSON};
+    request_t q = {0,           o->limit,  o->offset,
+                   o->max_hits, o->facets, o->mode != RENDER_JSON};
     if (o->count && o->facets) {
         q.facets_op = 1;
     } else if (o->count) {
@@ -66,8 +66,8 @@ static json_t *daemon_request(const options_t *o, const request_t *q)
         return json_pack("{s:s, s:s, s:I}", "op", "facets", "q", o->query,
                          "limit", (json_int_t)q->facets);
     json_t *req = json_pack("{s:s, s:s, s:I, s:I}", "op", "search", "q",
-                            o->query, "limit", (json_int_t)q->limit,
-                            "offset", (json_int_t)q->offset);
+                            o->query, "limit", (json_int_t)q->limit, "offset",
+                            (json_int_t)q->offset);
     if (req && q->max_hits)
         json_object_set_new(req, "max_hits", json_integer(q->max_hits));
     if (req && q->facets)
@@ -216,9 +216,9 @@ json_t *ask_lines(void *run, const char *path, unsigned from, unsigned to)
 
 static json_t *daemon_entities(run_t *r, const char *path, int *missing)
 {
-    json_t *req = json_pack("{s:s, s:s, s:I, s:I, s:b}", "op", "doc", "path",
-                            path, "from", (json_int_t)1, "to", (json_int_t)1,
-                            "entities", 1);
+    json_t *req =
+        json_pack("{s:s, s:s, s:I, s:I, s:b}", "op", "doc", "path", path,
+                  "from", (json_int_t)1, "to", (json_int_t)1, "entities", 1);
     json_t *resp;
     json_t *doc = call_daemon(r, req, &resp);
     json_t *ents = json_incref(json_object_get(doc, "entities"));

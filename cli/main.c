@@ -69,8 +69,8 @@ static int search_main(run_t *r, int route)
     char *cwd = getcwd(NULL, 0);
     render_opts_t ro = {
         .mode = o->mode,
-        .color = o->mode == RENDER_HUMAN && cli_use_color(o->color,
-                                                           STDOUT_FILENO),
+        .color =
+            o->mode == RENDER_HUMAN && cli_use_color(o->color, STDOUT_FILENO),
         .width = o->width >= 0 ? o->width : term_width(),
         .facets = o->facets > 0,
         .count = o->count,
@@ -108,8 +108,8 @@ int main(int argc, char **argv)
     } else {
         int route = route_choose(&r);
         if (route != ROUTE_ERROR)
-            exit_code = o.entities ? entities_main(&r, route)
-                                   : search_main(&r, route);
+            exit_code =
+                o.entities ? entities_main(&r, route) : search_main(&r, route);
     }
     route_close(&r);
     free(o.query);

@@ -46,8 +46,8 @@
       .help = "every entity of the indexed article PATH with\n"                \
               "every mention (no QUERY; --json for JSON Lines)",               \
       PS_OPT_KEEPS(options_t, entities))                                       \
-    X(FACETS, .name = "facets", .kind = PS_OPT_TEXT,                           \
-      .flags = PS_OPT_OPTIONAL, .arg = "N",                                    \
+    X(FACETS, .name = "facets", .kind = PS_OPT_TEXT, .flags = PS_OPT_OPTIONAL, \
+      .arg = "N",                                                              \
       .help = "also list the N (default 10, at most 100) people,\n"            \
               "places, organisations and treaties most talked\n"               \
               "about in the matching articles")                                \
@@ -93,8 +93,7 @@
               "others and say the results are partial",                        \
       PS_OPT_SETS(options_t, partial))                                         \
     X(HELP, .name = "help", .letter = 'h', .help = "show this help")           \
-    X(VERSION, .name = "version", .letter = 'V',                               \
-      .help = "show the version")                                              \
+    X(VERSION, .name = "version", .letter = 'V', .help = "show the version")   \
     X(DUMP, .name = "dump-options", .flags = PS_OPT_HIDDEN)
 
 enum {
@@ -110,8 +109,11 @@ static const ps__opt_t rows[] = {
 };
 
 /* "+": getopt stops at the first query word (see cli_parse_args). */
-static const ps__opts_t table = {"psearch", rows, sizeof rows / sizeof *rows,
-                                 "+", 22, NULL};
+static const ps__opts_t table = {.prog = "psearch",
+                                 .v = rows,
+                                 .n = sizeof rows / sizeof *rows,
+                                 .mode = "+",
+                                 .column = 22};
 
 static void usage(FILE *f)
 {
@@ -286,8 +288,7 @@ static int take_words(int argc, char **argv, int prev, options_t *o,
     if (optind >= argc)
         return 1;
     /* Query words, up to the next long option. */
-    while (optind < argc &&
-           !(argv[optind][0] == '-' && argv[optind][1] == '-'))
+    while (optind < argc && !(argv[optind][0] == '-' && argv[optind][1] == '-'))
         if (query_push(&o->query, qlen, argv[optind++]))
             return -1;
     return 0;
@@ -296,8 +297,7 @@ static int take_words(int argc, char **argv, int prev, options_t *o,
 /* Whether the options go together; 0, or -1 after a message. */
 static int check_combination(const options_t *o)
 {
-    if (o->json + o->vimgrep > 1 ||
-        (o->vimgrep && (o->count || o->facets))) {
+    if (o->json + o->vimgrep > 1 || (o->vimgrep && (o->count || o->facets))) {
         fprintf(stderr, "psearch: --json and --vimgrep exclude each other, "
                         "and --vimgrep shows hits only (no --count or "
                         "--facets)\n");

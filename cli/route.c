@@ -57,9 +57,9 @@ static int check_served(run_t *r)
     char err[512];
     json_t *req = json_pack("{s:s}", "op", "stats");
     json_t *resp = NULL;
-    client_status_t cs = req ? client_call(r->client, req, &resp, err,
-                                           sizeof err)
-                             : CLIENT_FAILED;
+    client_status_t cs =
+        req ? client_call(r->client, req, &resp, err, sizeof err)
+            : CLIENT_FAILED;
     json_decref(req);
     if (cs != CLIENT_OK) {
         fprintf(stderr, "psearch: %s\n", req ? err : "out of memory");

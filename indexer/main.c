@@ -316,7 +316,8 @@ static void remove_gone(run_t *r)
     for (size_t i = 0; i < r->nroots && !r->fatal; i++) {
         char prefix[PATH_MAX + 1];
         snprintf(prefix, sizeof prefix, "%s/", r->roots[i]);
-        ps_status_t st = ps_index_foreach_path(r->ix, prefix, remove_if_gone, r);
+        ps_status_t st =
+            ps_index_foreach_path(r->ix, prefix, remove_if_gone, r);
         if (st != PS_OK)
             fail_index(r, st);
     }
@@ -327,8 +328,7 @@ static int do_run(run_t *r)
 {
     if (store_gazetteer(r, r->gaz_path))
         return EXIT_FAILED;
-    pipeline_t *p =
-        pipeline_start(r->g, r->model, r->o->jobs, r->o->max_size);
+    pipeline_t *p = pipeline_start(r->g, r->model, r->o->jobs, r->o->max_size);
     if (!p) {
         fprintf(stderr, "psearch-index: cannot start worker threads\n");
         return EXIT_FAILED;

@@ -88,8 +88,7 @@
               "FILE, else the installed one)",                                 \
       PS_OPT_SETS(options_t, tag))                                             \
     X(HELP, .name = "help", .letter = 'h', .help = "show this help")           \
-    X(VERSION, .name = "version", .letter = 'V',                               \
-      .help = "show the version")                                              \
+    X(VERSION, .name = "version", .letter = 'V', .help = "show the version")   \
     X(DUMP, .name = "dump-options", .flags = PS_OPT_HIDDEN)
 
 enum {
@@ -104,8 +103,11 @@ static const ps__opt_t rows[] = {
 #undef OPT_ROW
 };
 
-static const ps__opts_t table = {"psearch-index", rows,
-                                 sizeof rows / sizeof *rows, "", 24, NULL};
+static const ps__opts_t table = {.prog = "psearch-index",
+                                 .v = rows,
+                                 .n = sizeof rows / sizeof *rows,
+                                 .mode = "",
+                                 .column = 24};
 
 static void usage(FILE *f)
 {

@@ -17,7 +17,7 @@ enum {
 typedef struct options {
     const char *index;
     const char *entities;
-    const char *model; /* --model */
+    const char *model;               /* --model */
     const char **include, **exclude; /* freed by the caller */
     size_t ninclude, nexclude;
     size_t max_size;

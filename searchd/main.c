@@ -237,8 +237,7 @@ static int serve(daemon_t *d)
         fprintf(stderr, "psearchd: %s\n", err[0] ? err : uv_strerror(rc));
         sd_server_stop(d->srv, on_stopped, NULL);
         uv_run(&d->loop, UV_RUN_DEFAULT);
-        return rc == UV_EADDRINUSE || rc == UV_EPERM ? EXIT_USAGE
-                                                     : EXIT_FAILED;
+        return rc == UV_EADDRINUSE || rc == UV_EPERM ? EXIT_USAGE : EXIT_FAILED;
     }
     sd_log("ready");
     uv_run(&d->loop, UV_RUN_DEFAULT);

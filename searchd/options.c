@@ -59,8 +59,7 @@
       .help = "log every request: client, op, query, hits, time",              \
       PS_OPT_SETS(options_t, verbose))                                         \
     X(HELP, .name = "help", .letter = 'h', .help = "show this help")           \
-    X(VERSION, .name = "version", .letter = 'V',                               \
-      .help = "show the version")                                              \
+    X(VERSION, .name = "version", .letter = 'V', .help = "show the version")   \
     X(DUMP, .name = "dump-options", .flags = PS_OPT_HIDDEN)
 
 enum {
@@ -76,7 +75,7 @@ enum {
      .kind = PS_OPT_TEXT,                                                      \
      .arg = (unit) == SD_UNIT_BYTES ? "SIZE"                                   \
             : (unit) == SD_UNIT_MS  ? "TIME"                                   \
-                                    : "N",                                     \
+                                    : "N",                                      \
      .section = SD_##id == 0 ? "Limits and tunables (TIME in seconds, or "     \
                                "with ms; SIZE with K, M, G):"                  \
                              : NULL,                                           \
@@ -86,8 +85,7 @@ static const ps__opt_t rows[] = {
 #define OPT_ROW(id, ...) {__VA_ARGS__},
     OPTIONS(OPT_ROW)
 #undef OPT_ROW
-    SD_SETTINGS(SETTING_ROW)
-};
+        SD_SETTINGS(SETTING_ROW)};
 
 /* Each setting's default and bounds, under its help line. */
 static void setting_range(FILE *f, int row, int column)
@@ -99,8 +97,12 @@ static void setting_range(FILE *f, int row, int column)
     fprintf(f, "%*s%s\n", column, "", range);
 }
 
-static const ps__opts_t table = {"psearchd", rows, sizeof rows / sizeof *rows,
-                                 "", 24, setting_range};
+static const ps__opts_t table = {.prog = "psearchd",
+                                 .v = rows,
+                                 .n = sizeof rows / sizeof *rows,
+                                 .mode = "",
+                                 .column = 24,
+                                 .more_help = setting_range};
 
 static void usage(FILE *f)
 {
@@ -131,8 +133,8 @@ static int apply(int row, const char *arg, options_t *o)
     char err[256];
     int rc = 0;
     if (row >= OPT_SETTING)
-        rc = sd_config_set(&o->cfg, (sd_setting_t)(row - OPT_SETTING), arg,
-                           err, sizeof err);
+        rc = sd_config_set(&o->cfg, (sd_setting_t)(row - OPT_SETTING), arg, err,
+                           sizeof err);
     else if (row == OPT_SOCKET_MODE)
         rc = sd_endpoint_mode_parse(arg, &o->socket_mode, err, sizeof err);
     else if (row == OPT_SOCKET_GROUP)

@@ -20,7 +20,7 @@ static void build(const ps__opts_t *t)
         shorts[k++] = t->mode[i];
     for (int i = 0; i < t->n && i < PS_OPTS_MAX; i++) {
         const ps__opt_t *o = &t->v[i];
-        int has = o->kind == PS_OPT_NOARG        ? no_argument
+        int has = o->kind == PS_OPT_NOARG      ? no_argument
                   : o->flags & PS_OPT_OPTIONAL ? optional_argument
                                                : required_argument;
         longs[i] = (struct option){o->name, has, NULL, 256 + i};
@@ -117,15 +117,15 @@ void ps__opts_help(const ps__opts_t *t, FILE *f)
 
 void ps__opts_dump(const ps__opts_t *t, FILE *f)
 {
-    static const char *const kinds[] = {"-", "text", "dir", "file", "group",
-                                        "words"};
+    static const char *const kinds[] = {"-",    "text",  "dir",
+                                        "file", "group", "words"};
     for (int i = 0; i < t->n; i++) {
         const ps__opt_t *o = &t->v[i];
         if (o->flags & PS_OPT_HIDDEN)
             continue;
         char letter[3] = {'-', o->letter, '\0'};
         fprintf(f, "--%s\t%s\t%s\t%s\t%s\n", o->name, letter,
-                o->kind == PS_OPT_NOARG        ? "none"
+                o->kind == PS_OPT_NOARG      ? "none"
                 : o->flags & PS_OPT_OPTIONAL ? "optional"
                                              : "required",
                 kinds[o->kind], o->words ? o->words : "-");

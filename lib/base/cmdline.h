@@ -67,12 +67,12 @@ typedef struct ps__opt {
 
 /* A program's table: the rows, and how getopt and --help treat them. */
 typedef struct ps__opts {
-    const char *prog;    /* the program's name, for messages */
-    const ps__opt_t *v;  /* the rows, in --help's order */
-    int n;               /* how many */
-    const char *mode;    /* getopt's leading mode ("+": stop at the first
-                            non-option), or "" */
-    int column;          /* the column where --help's text starts */
+    const char *prog;   /* the program's name, for messages */
+    const ps__opt_t *v; /* the rows, in --help's order */
+    int n;              /* how many */
+    const char *mode;   /* getopt's leading mode ("+": stop at the first
+                           non-option), or "" */
+    int column;         /* the column where --help's text starts */
     /* Called after a row's help lines, to print more (psearchd's default
      * and range of each setting); NULL for none. */
     void (*more_help)(FILE *f, int row, int column);
