@@ -111,25 +111,21 @@ static const ps__opts_t table = {.prog = "psearch-index",
 
 static void usage(FILE *f)
 {
-    fputs("Usage: psearch-index [--index DIR] [options] CORPUS_DIR...\n"
-          "       psearch-index --tag [--entities FILE] [--model FILE] "
-          "FILE...\n"
-          "Brings the index in line with the articles under CORPUS_DIR: new "
-          "files are\n"
-          "added, changed ones replaced, deleted ones removed, in one atomic "
-          "commit.\n"
-          "\n",
-          f);
+    fputs(
+        "Usage: psearch-index [--index DIR] [options] CORPUS_DIR...\n"
+        "       psearch-index --tag [--entities FILE] [--model FILE] FILE...\n"
+        "Brings the index in line with the articles under CORPUS_DIR: new files are\n"
+        "added, changed ones replaced, deleted ones removed, in one atomic commit.\n"
+        "\n",
+        f);
     ps__opts_help(&table, f);
-    fputs("\n"
-          "Exit status: 0 success; 1 finished, but some files were skipped "
-          "(each\n"
-          "named in a warning); 2 usage or configuration error; 74 the index "
-          "could\n"
-          "not be written (nothing from this run was committed); 75 another "
-          "writer\n"
-          "holds the index (try again later).\n",
-          f);
+    fputs(
+        "\n"
+        "Exit status: 0 success; 1 finished, but some files were skipped (each\n"
+        "named in a warning); 2 usage or configuration error; 74 the index could\n"
+        "not be written (nothing from this run was committed); 75 another writer\n"
+        "holds the index (try again later).\n",
+        f);
 }
 
 /* A whole number in [MIN, MAX] for --NAME; -1 after a message. */
