@@ -117,32 +117,25 @@ static const ps__opts_t table = {.prog = "psearch",
 
 static void usage(FILE *f)
 {
-    fputs("Usage: psearch [options] QUERY...\n"
-          "Searches the indexed news articles and prints, best article "
-          "first, every\n"
-          "line that matches. The arguments are joined with spaces into one "
-          "query.\n"
-          "The daemon (psearchd) answers when it runs; otherwise psearch "
-          "opens the\n"
-          "index itself. Both give the same results.\n",
-          f);
+    fputs(
+        "Usage: psearch [options] QUERY...\n"
+        "Searches the indexed news articles and prints, best article first, every\n"
+        "line that matches. The arguments are joined with spaces into one query.\n"
+        "The daemon (psearchd) answers when it runs; otherwise psearch opens the\n"
+        "index itself. Both give the same results.\n",
+        f);
     ps__opts_help(&table, f);
     fputs(
         "\n"
         "Options go before the query; long options may also follow it. A word\n"
         "starting with '-' after the first query word is a query word\n"
-        "(psearch peace -Witkoff); put '--' before a query that starts with "
-        "'-'.\n"
+        "(psearch peace -Witkoff); put '--' before a query that starts with '-'.\n"
         "\n"
-        "Query: words (all must match, stemmed), \"exact phrase\", "
-        "~\"stemmed\n"
+        "Query: words (all must match, stemmed), \"exact phrase\", ~\"stemmed\n"
         "phrase\", a OR b, -word or NOT word, ( ), prefix*, a NEAR/5 b,\n"
-        "title:word, path:text, date:2025-12, person:NAME, place:, org:, "
-        "treaty:.\n"
-        "A query of 5 words or more, one ending in '?', or one whose words "
-        "no\n"
-        "article has all of is answered relaxed: the articles with most of "
-        "the\n"
+        "title:word, path:text, date:2025-12, person:NAME, place:, org:, treaty:.\n"
+        "A query of 5 words or more, one ending in '?', or one whose words no\n"
+        "article has all of is answered relaxed: the articles with most of the\n"
         "words, by relevance. AND, OR, NOT or NEAR keep a query strict.\n"
         "\n"
         "Exit status: 0 something matched, 1 nothing matched, 2 an error (a\n"

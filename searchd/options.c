@@ -106,24 +106,21 @@ static const ps__opts_t table = {.prog = "psearchd",
 
 static void usage(FILE *f)
 {
-    fputs("Usage: psearchd [--index DIR] [--socket PATH] [--tcp HOST:PORT] "
-          "[options]\n"
-          "Answers searches of the psearch index over a Unix socket (and "
-          "optionally\n"
-          "TCP), one JSON request per line. Runs in the foreground and logs "
-          "to\n"
-          "stderr; SIGTERM or SIGINT stop it cleanly, SIGHUP makes every "
-          "worker\n"
-          "look for a new index revision at once.\n"
-          "\n",
-          f);
+    fputs(
+        "Usage: psearchd [--index DIR] [--socket PATH] [--tcp HOST:PORT] [options]\n"
+        "Answers searches of the psearch index over a Unix socket (and optionally\n"
+        "TCP), one JSON request per line. Runs in the foreground and logs to\n"
+        "stderr; SIGTERM or SIGINT stop it cleanly, SIGHUP makes every worker\n"
+        "look for a new index revision at once.\n"
+        "\n",
+        f);
     ps__opts_help(&table, f);
-    fputs("\n"
-          "Exit status: 0 stopped by SIGTERM or SIGINT; 1 runtime or system\n"
-          "failure; 2 usage or configuration error, or another psearchd "
-          "already\n"
-          "listens on the socket.\n",
-          f);
+    fputs(
+        "\n"
+        "Exit status: 0 stopped by SIGTERM or SIGINT; 1 runtime or system\n"
+        "failure; 2 usage or configuration error, or another psearchd already\n"
+        "listens on the socket.\n",
+        f);
 }
 
 /* Handles the options that do more than set a flag or keep a string.
