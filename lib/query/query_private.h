@@ -12,7 +12,7 @@
  *   near    := primary ( "NEAR" | "NEAR/n" ) primary ...
  *   primary := "(" query ")" | "phrase" | ~"phrase" | field:value | word
  *              | prefix*
- * See the README's "Query syntax" for what each form matches. */
+ * See doc/guide.md, "Query syntax", for what each form matches. */
 #ifndef PSEARCH_QUERY_PRIVATE_H
 #define PSEARCH_QUERY_PRIVATE_H
 
