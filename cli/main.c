@@ -702,9 +702,9 @@ static json_t *search_direct(run_t *r, const request_t *q)
 
 /* --entities PATH: the article's entities, from the daemon's doc answer
  * or the index, as a JSON array; NULL after a message. *MISSING is set
- * when PATH is not indexed. */
+ * when PATH is not indexed. *QUOTES gets its attributions (an array). */
 static json_t *fetch_entities(run_t *r, int route, const char *path,
-                              int *missing)
+                              int *missing, json_t **quotes)
 {
     json_t *ents = NULL;
     if (route == ROUTE_DAEMON) {
@@ -718,6 +718,7 @@ static json_t *fetch_entities(run_t *r, int route, const char *path,
             fprintf(stderr, "psearch: %s\n", req ? err : "out of memory");
         } else if (json_is_true(json_object_get(resp, "ok"))) {
             ents = json_incref(json_object_get(resp, "entities"));
+            *quotes = json_incref(json_object_get(resp, "quotes"));
         } else {
             const char *code = json_string_value(
                 json_object_get(json_object_get(resp, "error"), "code"));
@@ -733,6 +734,8 @@ static json_t *fetch_entities(run_t *r, int route, const char *path,
     if (open_direct(r))
         return NULL;
     ps_status_t st = r->eng->db_entities(r->db, path, &ents);
+    if (st == PS_OK)
+        st = r->eng->db_quotes(r->db, path, quotes);
     if (st == PS_ENOTFOUND)
         *missing = 1;
     else if (st != PS_OK)
@@ -748,19 +751,25 @@ static int entities_main(run_t *r, int route)
     /* The index holds absolute paths with symbolic links resolved. */
     char *path = realpath(r->o->entities, NULL);
     int missing = 0;
-    json_t *ents =
-        fetch_entities(r, route, path ? path : r->o->entities, &missing);
+    json_t *quotes = NULL;
+    json_t *ents = fetch_entities(r, route, path ? path : r->o->entities,
+                                  &missing, &quotes);
     int rc = EXIT_ERROR;
     if (missing)
         fprintf(stderr, "psearch: %s: not in the index\n", r->o->entities);
     if (ents) {
-        if (render_entities(ents, r->o->mode == RENDER_JSON, stdout) != 0)
+        int json = r->o->mode == RENDER_JSON;
+        if (render_entities(ents, json, stdout) != 0 ||
+            render_article_quotes(quotes, json, stdout) != 0)
             fprintf(stderr, "psearch: writing the entities: %s\n",
                     strerror(errno));
         else
-            rc = json_array_size(ents) ? EXIT_MATCH : EXIT_NOMATCH;
+            rc = json_array_size(ents) || json_array_size(quotes)
+                     ? EXIT_MATCH
+                     : EXIT_NOMATCH;
     }
     json_decref(ents);
+    json_decref(quotes);
     free(path);
     return rc;
 }

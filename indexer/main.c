@@ -328,7 +328,7 @@ static int pick_gazetteer(const options_t *o, const char *root, char **path)
  * model, as indexing and --tag both need them. 0, or -1 after a message. */
 static int load_tagging(const options_t *o, const char *gaz_path,
                         ps_analyzer_t **an, ps_gazetteer_t **g,
-                        ps_ner_model_t **m)
+                        ps_ner_model_t **m, ps_quote_model_t **qm)
 {
     char *gerr = NULL;
     ps_status_t st = ps_analyzer_new(an);
@@ -342,7 +342,9 @@ static int load_tagging(const options_t *o, const char *gaz_path,
     }
     /* Loaded once, before any index is touched, and shared read-only by
      * every worker thread. */
-    return (*m = model_load(o->model, PS_DATADIR)) ? 0 : -1;
+    if (!(*m = model_load(o->model, PS_DATADIR)))
+        return -1;
+    return (*qm = quote_model_load(PS_DATADIR)) ? 0 : -1;
 }
 
 /* --tag: loads what indexing would load for the FILES and tags them. */
@@ -361,13 +363,15 @@ static int tag_main(const options_t *o, char *const *files, size_t n)
     ps_analyzer_t *an = NULL;
     ps_gazetteer_t *g = NULL;
     ps_ner_model_t *m = NULL;
-    if (load_tagging(o, gaz_path, &an, &g, &m)) {
+    ps_quote_model_t *qm = NULL;
+    if (load_tagging(o, gaz_path, &an, &g, &m, &qm)) {
         rc = EXIT_USAGE;
     } else {
-        tag_setup_t s = {g, m, o->max_size, o->quiet};
+        tag_setup_t s = {g, m, qm, o->max_size, o->quiet};
         rc = tag_files(files, n, &s);
     }
     ps_ner_model_free(m);
+    ps_quote_model_free(qm);
     ps_gazetteer_free(g);
     ps_analyzer_free(an);
     free(gaz_path);
@@ -529,11 +533,11 @@ static int store_gazetteer(run_t *r, const char *path)
 }
 
 static int do_run(run_t *r, const ps_gazetteer_t *g, const ps_ner_model_t *m,
-                  const char *gaz_path)
+                  const ps_quote_model_t *qm, const char *gaz_path)
 {
     if (store_gazetteer(r, gaz_path))
         return EXIT_FAILED;
-    pipeline_t *p = pipeline_start(g, m, r->o->jobs, r->o->max_size);
+    pipeline_t *p = pipeline_start(g, m, qm, r->o->jobs, r->o->max_size);
     if (!p) {
         fprintf(stderr, "psearch-index: cannot start worker threads\n");
         return EXIT_FAILED;
@@ -599,6 +603,7 @@ int main(int argc, char **argv)
     ps_gazetteer_t *g = NULL;
     ps_analyzer_t *an = NULL;
     ps_ner_model_t *model = NULL;
+    ps_quote_model_t *qmodel = NULL;
     int exit_code = EXIT_USAGE;
     if (!r.roots || !index_dir) {
         fprintf(stderr, "psearch-index: %s\n",
@@ -622,7 +627,7 @@ int main(int argc, char **argv)
         }
     }
     if (pick_gazetteer(&o, r.roots[0], &gaz_path) ||
-        load_tagging(&o, gaz_path, &an, &g, &model))
+        load_tagging(&o, gaz_path, &an, &g, &model, &qmodel))
         goto out;
 
     walk_rules_t rules = {o.include, o.ninclude, o.exclude, o.nexclude,
@@ -651,7 +656,7 @@ int main(int argc, char **argv)
                                       : EXIT_FAILED;
         goto out;
     }
-    exit_code = do_run(&r, g, model, gaz_path);
+    exit_code = do_run(&r, g, model, qmodel, gaz_path);
     if (o.stats && exit_code != EXIT_FAILED)
         printf("psearch-index: added %zu, updated %zu, removed %zu, "
                "skipped %zu, errors %zu, %.2f seconds\n",
@@ -666,6 +671,7 @@ out:
     free(r.roots);
     ps_gazetteer_free(g);
     ps_ner_model_free(model);
+    ps_quote_model_free(qmodel);
     ps_analyzer_free(an);
     free(gaz_path);
     free(index_dir);

@@ -5,7 +5,7 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "6"
+#define PS__FORMAT "7"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
@@ -35,6 +35,14 @@
 #define PS__P_MONTH "M" /* YYYYMM, boolean */
 #define PS__P_DAY "D"   /* YYYYMMDD, boolean */
 /* Entity terms use ps_entity_type_prefix(): "XPERSON:zelensky". */
+/* Quotes (quotes.h). A speaker is keyed by its entity's type name and id,
+ * "person:zelensky" (ps__speaker_key()), since ids are unique per type. */
+#define PS__P_SAID "XSAID:" /* + key: one per quote of that speaker, no
+                               positions; wdf = the speaker's quotes */
+#define PS__P_QUOTE "XQ:"   /* + word: a word inside any quote's content,
+                               at its body position, wdf 0 */
+#define PS__P_QSAID "XQS:"  /* + key + ":" + word: the same, for a quote
+                               of that speaker, wdf 0 */
 
 /* Every shard lists under PS__META_FORMS + stem ("psearch.forms.run") the
  * body words it holds with that stem ("run\nrunning\nruns"): a body stem
@@ -54,6 +62,7 @@ enum {
     PS__V_SPANS = 6, /* per position: varint offset delta, varint length */
     PS__V_ENTITIES = 7, /* the entities and their mentions (codec.h) */
     PS__V_TEXT = 8,     /* the file's whole text */
+    PS__V_QUOTES = 9,   /* the attributions (codec.h) */
 };
 
 /* How many times a title word counts in its plain word's within-document
