@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 
+#include "store/codec.h"
 #include "store/layout.h"
 #include "query/query.h"
 #include "store/vocab.h"
@@ -92,8 +93,9 @@ bool is_stop_word(const std::string &w)
     return it != std::end(STOP_WORDS) && w == *it;
 }
 
-const char *const FIELDS[] = {"title", "path",   "date", "person", "place",
-                              "org",   "treaty", "misc", "entity"};
+const char *const FIELDS[] = {"title", "path",   "date",   "person",
+                              "place", "org",    "treaty", "misc",
+                              "entity", "said",  "quote"};
 
 bool is_field(const std::string &f)
 {
@@ -259,6 +261,14 @@ class lexer
     }
 };
 
+/* Where words must stand to match (said: and quote:): the term prefixes
+ * of quote words they must also match ("XQS:person:zelensky:", or "XQ:"
+ * for any quote), and the speaker keys hits are kept to. */
+struct qscope {
+    std::vector<std::string> prefixes;
+    std::vector<std::string> speakers;
+};
+
 /* One operand of an AND: its query and what boosts need of it. */
 struct item {
     Xapian::Query q;
@@ -269,6 +279,8 @@ struct item {
      * positions that stand for it. */
     std::vector<std::string> single;
     bool empty = false;  /* no searchable word: adds no condition */
+    /* A said: field: the scope it opens for the words after it. */
+    qscope said;
     bool filter = false; /* date: or path:, never scored */
     bool stop = false;   /* a bare stop word */
 };
@@ -300,6 +312,12 @@ class parser
     ps__parsed &out_;
     unsigned depth_ = 0;
     size_t nterms_ = 0;
+    /* Where the words being parsed must stand (said: and quote:): the
+     * term prefixes of the quote words they must also match ("XQS:person:
+     * zelensky:", or "XQ:" for any quote) and the speaker keys for hits.
+     * Empty outside said:'s reach. */
+    qscope scope_;
+
     /* Whether the query uses operators (AND, OR, NOT, NEAR): then it means
      * exactly what it says and has no relaxed form. Parentheses alone do
      * not count: a question typed as it comes may have some ("vitamin D
@@ -356,10 +374,26 @@ class parser
         return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
     }
 
+    /* said:X reaches the plain words, phrases and wildcards after it (and
+     * NEAR between them, and "-word"), up to the next field, operator,
+     * parenthesis or the end of this group: "said:Ryabkov plan" is plan
+     * inside Ryabkov's quotes. */
+    void update_scope()
+    {
+        const token &t = cur();
+        bool keeps = t.kind == T_WORD || t.kind == T_PHRASE ||
+                     t.kind == T_SPHRASE || t.kind == T_MINUS;
+        if (!keeps)
+            scope_ = qscope();
+    }
+
     Xapian::Query parse_and()
     {
         std::vector<item> items;
+        qscope saved = scope_;
+        scope_ = qscope();
         for (;;) {
+            update_scope();
             if (cur().kind == T_AND || cur().kind == T_NOT) {
                 boolean_ = true;
                 bool neg = cur().kind == T_NOT;
@@ -382,7 +416,10 @@ class parser
             if (!starts_operand())
                 break;
             items.push_back(parse_unary());
+            if (!items.back().said.prefixes.empty())
+                scope_ = items.back().said;
         }
+        scope_ = saved;
         if (items.empty())
             fail(cur().pos, cur().kind != T_RP ? "expected a word here"
                             : depth_           ? "empty parentheses"
@@ -554,6 +591,9 @@ class parser
         item it;
         it.q = Xapian::Query(Xapian::Query::OP_NEAR, subs.begin(), subs.end(),
                              g.near_window);
+        if (!scope_.prefixes.empty())
+            keep_in_scope(it, scoped(slots, g.near_window, toks_[k_ - 1].pos),
+                          out_.hits.back());
         return it;
     }
 
@@ -760,6 +800,8 @@ class parser
             it.single = slots[0];
         ps__hitgroup g;
         g.slots = slots;
+        if (!scope_.prefixes.empty() && !raw_prefix[0])
+            keep_in_scope(it, scoped(slots, 0, at), g);
         out_.hits.push_back(g);
         return it;
     }
@@ -813,6 +855,20 @@ class parser
         ps__hitgroup g;
         g.slots.push_back({p});
         g.wildcard = true;
+        if (!scope_.prefixes.empty() && !prefix[0]) {
+            std::vector<Xapian::Query> alts;
+            for (const std::string &pre : scope_.prefixes)
+                alts.push_back(
+                    ctx_.db ? expand(pre + p)
+                            : Xapian::Query(
+                                  Xapian::Query::OP_WILDCARD, pre + p,
+                                  WILDCARD_MAX,
+                                  Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+            keep_in_scope(it,
+                          Xapian::Query(Xapian::Query::OP_OR, alts.begin(),
+                                        alts.end()),
+                          g);
+        }
         out_.hits.push_back(g);
         return it;
     }
@@ -833,6 +889,8 @@ class parser
             it.single = slots[0];
         ps__hitgroup g;
         g.slots = slots;
+        if (!scope_.prefixes.empty() && !raw_prefix[0])
+            keep_in_scope(it, scoped(slots, 0, at), g);
         out_.hits.push_back(g);
         return it;
     }
@@ -857,7 +915,109 @@ class parser
             return path(t);
         if (f == "date")
             return date(t);
+        if (f == "said")
+            return said(t);
+        if (f == "quote")
+            return quote(t);
         return entity(t);
+    }
+
+    /* The speaker key ("person:zelensky") of an entity term. */
+    static std::string speaker_key(const std::string &term)
+    {
+        for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
+            const char *pre = ps_entity_type_prefix((ps_entity_type_t)ty);
+            size_t n = std::strlen(pre);
+            if (term.compare(0, n, pre) == 0)
+                return ps__speaker_key(ty, term.substr(n));
+        }
+        return "";
+    }
+
+    /* said:X, X resolved as entity: resolves it (any type, any alias):
+     * the articles where X is quoted, weighed by how often, and the scope
+     * of X's quotes for the words that follow. A query with said: or
+     * quote: is never relaxed: it says where its words must stand. */
+    item said(const token &t)
+    {
+        boolean_ = true;
+        out_.quotes = true;
+        item it;
+        std::vector<Xapian::Query> qs;
+        for (const std::string &term : entity_terms(t, -1)) {
+            std::string key = speaker_key(term);
+            if (key.empty() || std::strlen(PS__P_QSAID) + key.size() + 2 >
+                                   PS__MAX_TERM)
+                continue;
+            qs.emplace_back(PS__P_SAID + key);
+            it.said.prefixes.push_back(PS__P_QSAID + key + ":");
+            it.said.speakers.push_back(key);
+        }
+        it.q = qs.empty()       ? Xapian::Query::MatchNothing
+               : qs.size() == 1 ? qs[0]
+                                : Xapian::Query(Xapian::Query::OP_OR,
+                                                qs.begin(), qs.end());
+        ps__hitgroup g;
+        g.quote = true;
+        g.speakers = it.said.speakers;
+        out_.hits.push_back(g);
+        return it;
+    }
+
+    /* quote:word, quote:"a phrase": inside any quote's content. */
+    item quote(const token &t)
+    {
+        boolean_ = true;
+        out_.quotes = true;
+        qscope saved = scope_;
+        scope_ = qscope();
+        scope_.prefixes.push_back(PS__P_QUOTE);
+        item it = t.quoted ? phrase(t, "", "", t.pos)
+                           : word(t.text, t.pos, "", PS__P_STEM, true);
+        scope_ = saved;
+        /* NEAR would lose the quote: refuse it rather than answer wrong. */
+        it.single.clear();
+        return it;
+    }
+
+    /* Each term of SLOTS under each prefix of the scope: the same words
+     * inside the scope's quotes, in sequence (or, with NEAR, within that
+     * window), one speaker's quotes at a time. */
+    Xapian::Query scoped(const std::vector<std::vector<std::string>> &slots,
+                         unsigned near, size_t at)
+    {
+        count_terms(slots.size() * scope_.prefixes.size(), at);
+        std::vector<Xapian::Query> alts;
+        for (const std::string &pre : scope_.prefixes) {
+            std::vector<std::vector<std::string>> s;
+            for (const auto &slot : slots) {
+                s.emplace_back();
+                for (const std::string &term : slot)
+                    s.back().push_back(pre + term);
+            }
+            if (near) {
+                std::vector<Xapian::Query> subs;
+                for (const auto &v : s)
+                    subs.push_back(any_of(v));
+                alts.push_back(Xapian::Query(Xapian::Query::OP_NEAR,
+                                             subs.begin(), subs.end(), near));
+            } else {
+                alts.push_back(sequence(s));
+            }
+        }
+        return alts.size() == 1 ? alts[0]
+                                : Xapian::Query(Xapian::Query::OP_OR,
+                                                alts.begin(), alts.end());
+    }
+
+    /* Q where it also matches WHERE: weighed as Q (the words' BM25 in the
+     * article), matched only inside the scope's quotes. */
+    void keep_in_scope(item &it, const Xapian::Query &where,
+                       ps__hitgroup &g)
+    {
+        it.q = Xapian::Query(Xapian::Query::OP_FILTER, it.q, where);
+        g.quote = true;
+        g.speakers = scope_.speakers;
     }
 
     /* A boolean filter: matches without adding to the score. */
@@ -974,10 +1134,11 @@ class parser
         }
     }
 
-    item entity(const token &t)
+    /* The entity terms the name T stands for, of type TYPE (-1: any):
+     * the gazetteer's entry for an alias, else the slug of the words and
+     * the unknown people of that surname. */
+    std::vector<std::string> entity_terms(const token &t, int type)
     {
-        int type =
-            t.field == "entity" ? -1 : ps_entity_type_parse(t.field.c_str());
         std::vector<std::string> terms;
         const ps_entity_def_t *def =
             ctx_.gaz ? ps_gazetteer_resolve(ctx_.gaz, ctx_.an, t.text.data(),
@@ -1007,6 +1168,14 @@ class parser
                 surname_terms(prefix, s, terms);
             }
         }
+        return terms;
+    }
+
+    item entity(const token &t)
+    {
+        int type =
+            t.field == "entity" ? -1 : ps_entity_type_parse(t.field.c_str());
+        std::vector<std::string> terms = entity_terms(t, type);
         item it;
         it.q = terms.size() == 1 ? Xapian::Query(terms[0])
                                  : Xapian::Query(Xapian::Query::OP_OR,

@@ -3,9 +3,10 @@
  * and tested before helper Q-model's implementation of
  * include/psearch/quotes.h lands. The lead deletes this file at merge.
  *
- * It finds direct quotes only: a quotation (“…” or "…", at least three
+ * It finds quotations only: a quotation (“…” or "…", at least three
  * words, within one line) with a speech verb next to it ("…,” Trump said",
- * "said John Lough", "Yermak insisted, “…”"), the source being the entity
+ * "said John Lough", "Yermak insisted, “…”", and as mixed content
+ * "Zelenskiy cautioned that “…”"), the source being the entity
  * mention or pronoun next to the verb; a second quotation right after the
  * source and cue ("“A,” he said, “B.”") continues the same content. The
  * speaker is the entity whose mention is the source; a pronoun stays
@@ -203,6 +204,7 @@ struct found {
     ps_byte_span_t src, cue;
     int has_src, speaker;
     ps_speaker_kind_t kind;
+    size_t that; /* where "that" opens the content, else 0 */
 };
 
 static void set_source(const ps_quoter_t *q, size_t nm, const ps_token_t *t,
@@ -237,6 +239,22 @@ static int find_cue(const ps_quoter_t *q, size_t nm, const char *text,
             f->cue = (ps_byte_span_t){t[i].offset, t[i].offset + t[i].length};
             if (i + 1 < n && glue(text, f->cue.end - base, t[i + 1].offset - base))
                 set_source(q, nm, t, i + 1, base, f);
+            /* "said Secretary of State Marco Rubio": the name a few words
+             * on, with only spaces between, is the speaker. */
+            for (size_t k = i + 1; f->kind != PS_SPEAKER_ENTITY && k < n &&
+                                   k < i + 6 &&
+                                   glue(text, t[k - 1].offset + t[k - 1].length - base,
+                                        t[k].offset - base) &&
+                                   !memchr(text + t[k - 1].offset - base, ',',
+                                           t[k].offset - t[k - 1].offset);
+                 k++) {
+                const struct ment *m = ment_at(q, nm, t[k].offset);
+                if (m) {
+                    f->src = (ps_byte_span_t){t[i + 1].offset, m->end};
+                    f->kind = PS_SPEAKER_ENTITY;
+                    f->speaker = m->ent;
+                }
+            }
             return 1;
         }
         const struct ment *m = ment_at(q, nm, t[i].offset);
@@ -252,8 +270,17 @@ static int find_cue(const ps_quoter_t *q, size_t nm, const char *text,
         }
     }
     i = tok_at(t, n, qs);
+    static const char *const THAT[] = {"that", NULL};
+    if (i > 1 && is_word(&t[i - 1], THAT) && is_word(&t[i - 2], CUES) &&
+        glue(text, t[i - 1].offset + t[i - 1].length - base, qs - base) &&
+        glue(text, t[i - 2].offset + t[i - 2].length - base,
+             t[i - 1].offset - base)) {
+        f->that = t[i - 1].offset; /* Zelenskiy cautioned that “…” */
+        i--;
+    }
     if (i > 0 && is_word(&t[i - 1], CUES) &&
-        glue(text, t[i - 1].offset + t[i - 1].length - base, qs - base)) {
+        glue(text, t[i - 1].offset + t[i - 1].length - base,
+             f->that ? f->that - base : qs - base)) {
         size_t c = i - 1; /* Yermak insisted, “…” */
         f->cue = (ps_byte_span_t){t[c].offset, t[c].offset + t[c].length};
         if (c > 0) {
@@ -270,6 +297,7 @@ static int find_cue(const ps_quoter_t *q, size_t nm, const char *text,
         }
         return 1;
     }
+    f->that = 0;
     return 0;
 }
 
@@ -344,7 +372,7 @@ ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
         memset(o, 0, sizeof *o);
         sp[0] = f.src;
         sp[1] = f.cue;
-        sp[2] = (ps_byte_span_t){qs, qe};
+        sp[2] = (ps_byte_span_t){f.that ? f.that : qs, qe};
         o->ncontent = 1;
         /* “A,” he said, “B.”: the second quotation continues the first. */
         size_t last = f.has_src && f.src.end > f.cue.end ? f.src.end : f.cue.end;
@@ -360,7 +388,7 @@ ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
         o->cue = &sp[1];
         o->ncue = 1;
         o->content = &sp[2];
-        o->kind = PS_QUOTE_DIRECT;
+        o->kind = f.that ? PS_QUOTE_MIXED : PS_QUOTE_DIRECT;
         o->speaker_kind = f.has_src ? f.kind : PS_SPEAKER_NONE;
         o->speaker = f.speaker;
         o->confidence = o->speaker_kind == PS_SPEAKER_ENTITY ? 0.9f : 0.6f;

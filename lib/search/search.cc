@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <xapian.h>
 
+#include "search/quote_json.h"
 #include "store/codec.h"
 #include "search/feedback.h"
 #include "store/layout.h"
@@ -388,12 +389,14 @@ struct docdata {
     size_t len = 0;
     std::vector<size_t> lines; /* offsets where lines start */
     std::vector<ps__entity> ents;
+    std::vector<ps__quote> quotes;
 
     explicit docdata(const Xapian::Document &doc)
         : raw(doc.get_value(PS__V_TEXT))
     {
         /* A damaged value yields the entities read before the damage. */
         ps__decode_entities(doc.get_value(PS__V_ENTITIES), ents);
+        ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
         std::string data = doc.get_data();
         head = json_loadb(data.data(), data.size(), 0, nullptr);
         if (!head)
@@ -519,6 +522,8 @@ class result_builder
             }
         }
         jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
+        if (p_.quotes)
+            jset(r.j, "quotes", matched_quotes(dd));
         jset(r.j, "entities", entities(dd));
         jset(r.j, "entity_count", json_integer((json_int_t)dd.ents.size()));
         return r.release();
@@ -631,6 +636,78 @@ class result_builder
     /* A hit as term positions, first to last, before its bytes are known. */
     using range = std::pair<Xapian::termpos, Xapian::termpos>;
 
+    /* The quotes of the result being built that a said: or quote: group
+     * matched (quoted_[i] for dd.quotes[i]). */
+    std::vector<bool> quoted_;
+
+    /* Whether quote Q is one group G keeps to: its speaker one of G's,
+     * or any quote when G names none. */
+    static bool quote_in_group(const ps__quote &q, const ps__hitgroup &g,
+                               const docdata &dd)
+    {
+        if (g.speakers.empty())
+            return true;
+        std::string key = ps__quote_speaker_key(q, dd.ents);
+        return !key.empty() && std::find(g.speakers.begin(), g.speakers.end(),
+                                         key) != g.speakers.end();
+    }
+
+    /* Keeps HITS[FROM..] of group G that stand inside one of its quotes,
+     * and notes those quotes; with no words (said:X alone), the hits are
+     * where G's quotes' contents start, to the end of that line. */
+    void quote_hits(const ps__hitgroup &g, docdata &dd, std::vector<span> &hits,
+                    size_t from)
+    {
+        quoted_.resize(dd.quotes.size());
+        if (g.slots.empty()) {
+            /* said:X with words after it shows where the words are, in
+             * the quotes that have them, not every quote of X. */
+            for (const ps__hitgroup &o : p_.hits)
+                if (o.quote && !o.slots.empty())
+                    return;
+            dd.index_lines();
+            for (size_t i = 0; i < dd.quotes.size(); i++) {
+                const ps__quote &q = dd.quotes[i];
+                if (q.content.empty() || !quote_in_group(q, g, dd) ||
+                    q.content[0].off >= dd.len)
+                    continue;
+                quoted_[i] = true;
+                size_t at = q.content[0].off;
+                size_t end = std::min(at + q.content[0].len,
+                                      dd.line_end(dd.line_of(at)));
+                hits.push_back({at, end > at ? end - at : 0});
+            }
+            return;
+        }
+        size_t k = from;
+        for (size_t h = from; h < hits.size(); h++) {
+            bool keep = false;
+            for (size_t i = 0; i < dd.quotes.size(); i++)
+                if (quote_in_group(dd.quotes[i], g, dd) &&
+                    ps__quote_contains(dd.quotes[i], hits[h].off,
+                                       hits[h].len)) {
+                    quoted_[i] = true;
+                    keep = true;
+                }
+            if (keep)
+                hits[k++] = hits[h];
+        }
+        hits.resize(k);
+    }
+
+    /* The quotes quote_hits() noted, as JSON, in text order. */
+    json_t *matched_quotes(docdata &dd)
+    {
+        dd.index_lines();
+        ps__lines l{dd.text, dd.len, dd.lines};
+        jref out(json_array());
+        for (size_t i = 0; i < dd.quotes.size() && i < quoted_.size(); i++)
+            if (quoted_[i])
+                if (json_t *q = ps__quote_json(dd.quotes[i], dd.ents, l, false))
+                    jpush(out.j, q);
+        return out.release();
+    }
+
     /* Occurrences of NEAR's terms that have every other term within the
      * window. */
     void near_hits(Xapian::docid did, const ps__hitgroup &g,
@@ -661,7 +738,26 @@ class result_builder
         Xapian::docid did = *m;
         std::vector<span> hits; /* entity mentions carry their spans */
         std::vector<range> ranges;
+        quoted_.assign(dd.quotes.size(), false);
+        /* A said: or quote: group's hits are found apart and kept only
+         * inside its quotes. */
+        std::vector<span> in_quotes;
         for (const ps__hitgroup &g : p_.hits) {
+            if (g.quote) {
+                ps__hitgroup plain = g;
+                plain.quote = false;
+                ps__parsed one;
+                one.hits.push_back(plain);
+                size_t from = in_quotes.size();
+                if (!g.slots.empty()) {
+                    result_builder sub(d_, one, max_hits_, 0, 0, false);
+                    sub.text_pos_ = text_pos_;
+                    std::vector<span> h = sub.find_hits(m, doc, dd);
+                    in_quotes.insert(in_quotes.end(), h.begin(), h.end());
+                }
+                quote_hits(g, dd, in_quotes, from);
+                continue;
+            }
             if (g.entity) {
                 std::map<Xapian::termpos, span> ms;
                 entity_spans(dd, g.slots[0][0], ms);
@@ -723,6 +819,7 @@ class result_builder
             if (a.len && b.len)
                 hits.push_back({a.off, b.off + b.len - a.off});
         }
+        hits.insert(hits.end(), in_quotes.begin(), in_quotes.end());
         return merge(hits, dd);
     }
 
@@ -878,7 +975,13 @@ json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
             const std::string &term = *t;
             if (term.empty() || term[0] != 'X')
                 break;
-            count &c = counts[term];
+            /* The words of quotes (XQ:, XQS:) sort together: skip them. */
+            if (term.compare(0, 2, "XQ") == 0) {
+                t.skip_to("XR");
+                if (t == d->db.termlist_end(*m) || (*t)[0] != 'X')
+                    break;
+            }
+            count &c = counts[*t];
             c.docs++;
             c.mentions += t.get_wdf();
         }
@@ -892,7 +995,14 @@ json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                 by_type[ty].push_back(kv);
         }
     jref out(json_object());
-    for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
+    /* "quoted": the speakers of the matching articles, XSAID:person:id,
+     * by articles, then quotes; named as their entity term is. */
+    std::vector<std::pair<std::string, count>> quoted;
+    for (const auto &kv : counts)
+        if (kv.first.compare(0, std::strlen(PS__P_SAID), PS__P_SAID) == 0)
+            quoted.push_back(kv);
+    by_type.push_back(quoted);
+    for (int ty = 0; ty <= PS_ENT__COUNT; ty++) {
         auto &v = by_type[ty];
         std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
             return a.second.docs != b.second.docs
@@ -902,9 +1012,21 @@ json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                        : a.first < b.first;
         });
         json_t *arr = jnew(json_array());
-        jset(out.j, ps_entity_type_name((ps_entity_type_t)ty), arr);
+        bool q = ty == PS_ENT__COUNT;
+        jset(out.j, q ? "quoted" : ps_entity_type_name((ps_entity_type_t)ty),
+             arr);
         for (size_t i = 0; i < v.size() && i < per_type; i++) {
-            const std::string &term = v[i].first;
+            std::string term = v[i].first;
+            std::string type;
+            if (q) {
+                /* XSAID:person:zelensky names the term XPERSON:zelensky. */
+                std::string key = term.substr(std::strlen(PS__P_SAID));
+                type = key.substr(0, key.find(':'));
+                int t = ps_entity_type_parse(type.c_str());
+                term = std::string(ps_entity_type_prefix(
+                           (ps_entity_type_t)(t < 0 ? PS_ENT_MISC : t))) +
+                       key.substr(key.find(':') + 1);
+            }
             std::string id = term.substr(term.find(':') + 1);
             auto g = d->gaz_names.find(term);
             std::string name = g != d->gaz_names.end()
@@ -912,10 +1034,18 @@ json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                                    : shards_metadata(d, PS__META_NAME + term);
             if (name.empty())
                 name = id;
-            jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
-                                 jstr(name.data(), name.size()), "docs",
-                                 (json_int_t)v[i].second.docs, "mentions",
-                                 (json_int_t)v[i].second.mentions));
+            if (q)
+                jpush(arr, json_pack("{s:s,s:s,s:o,s:I,s:I}", "type",
+                                     type.c_str(), "id", id.c_str(), "name",
+                                     jstr(name.data(), name.size()), "docs",
+                                     (json_int_t)v[i].second.docs, "quotes",
+                                     (json_int_t)v[i].second.mentions));
+            else
+                jpush(arr,
+                      json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
+                                jstr(name.data(), name.size()), "docs",
+                                (json_int_t)v[i].second.docs, "mentions",
+                                (json_int_t)v[i].second.mentions));
         }
     }
     return out.release();
@@ -1191,6 +1321,28 @@ extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
                 if (json_t *mo = mention_json(dd, m, true))
                     jpush(ms, mo);
         }
+        *out = arr.release();
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(db->errmsg, path);
+    }
+}
+
+extern "C" ps_status_t ps_db_quotes(ps_db_t *db, const char *path,
+                                    json_t **out)
+{
+    *out = nullptr;
+    try {
+        Xapian::Document doc;
+        if (!find_document(db, path, doc))
+            return PS_ENOTFOUND;
+        docdata dd(doc);
+        dd.index_lines();
+        ps__lines l{dd.text, dd.len, dd.lines};
+        jref arr(json_array());
+        for (const ps__quote &q : dd.quotes)
+            if (json_t *o = ps__quote_json(q, dd.ents, l, true))
+                jpush(arr.j, o);
         *out = arr.release();
         return PS_OK;
     } catch (...) {
