@@ -142,9 +142,10 @@ test_expect_success 'unbalanced, nested and endless quotation marks index fine' 
     mkdir -p bad
     printf "“Never closed, said Zelensky of the plan.\nZorblax said “nested “inner” quotes” twice, “a b.\n" >bad/open.txt
     awk "BEGIN { for (i = 0; i < 100000; i++) printf \"\\\"\"; print \"\"; print \"Quuxword said Trump.\" }" >bad/marks.txt
+    awk "BEGIN { for (i = 0; i < 100000; i++) printf \"“a \"; print \"\"; print \"Blorptag said Trump.\" }" >bad/opens.txt
     { printf "Title\n“"; head -c 2000000 /dev/zero | tr "\\0" "a"; printf " said Trump\nFrobnicate.\n"; } >bad/long.txt
     "$BIN/psearch-index" --index "$TMP/bad-ix" bad
-    for w in Zorblax Quuxword Frobnicate; do
+    for w in Zorblax Quuxword Blorptag Frobnicate; do
         "$BIN/psearch" --direct --index "$TMP/bad-ix" --count $w >n
         assert_eq "$(cat n)" 1
     done

@@ -320,8 +320,10 @@ static int next_quote(const char *text, size_t len, size_t base, size_t *at,
         if (curly || *p == '"') {
             size_t open = *at, step = curly ? 3 : 1;
             size_t close = closing(text, len, open + step, curly);
-            if (!close) { /* unbalanced: skip the mark */
-                *at = open + step;
+            if (!close) {
+                /* Unbalanced: nothing later on this line closes either,
+                 * so skip the line (linear on a line of open marks). */
+                *at = line_end(text, len, open + step);
                 continue;
             }
             *qs = open + base;
