@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <utf8proc.h>
 
@@ -467,8 +468,13 @@ char *render_quote_text(const json_t *q)
     if (conf < 0.5)
         snprintf(note, sizeof note, "  (confidence %.2f)", conf);
     char *s = NULL;
-    if (asprintf(&s, "%s %s: %s%s", who, str_of(q, "cue"),
-                 str_of(q, "content"), note) < 0)
+    const char *cue = str_of(q, "cue");
+    /* "according to" reads before its source, not after. */
+    int before = !strncasecmp(cue, "according to", 12);
+    if ((before ? asprintf(&s, "According to %s: %s%s", who,
+                           str_of(q, "content"), note)
+                : asprintf(&s, "%s %s: %s%s", who, cue, str_of(q, "content"),
+                           note)) < 0)
         return NULL;
     /* One line: a quote that runs over a line break is shown on one. */
     for (char *p = s; *p; p++)

@@ -157,8 +157,14 @@ local function quote_text(q)
       who = '(no source)'
     end
   end
-  local s = string.format('%s %s: %s', who, tostring(q.cue or ''),
-    tostring(q.content or ''))
+  local cue = tostring(q.cue or '')
+  local s
+  if cue:lower():sub(1, 12) == 'according to' then
+    -- "according to" reads before its source, not after.
+    s = string.format('According to %s: %s', who, tostring(q.content or ''))
+  else
+    s = string.format('%s %s: %s', who, cue, tostring(q.content or ''))
+  end
   return (s:gsub('%s*\n%s*', ' '))
 end
 
