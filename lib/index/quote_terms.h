@@ -12,11 +12,11 @@
 #include "psearch/index.h"
 
 /* Adds R's quotes to DOC: value PS__V_QUOTES, a PS__P_SAID term per quote
- * of a resolved speaker, and every word of each quote's content under
- * PS__P_QUOTE and, for a resolved speaker, PS__P_QSAID + its key, at the
- * word's body position (layout.h). The content words add nothing to the
- * document's length (wdf 0), so quotes leave every other query's ranking
- * as it was. */
+ * of a resolved speaker, and the markers PS__P_QAFTER and PS__P_QBEFORE
+ * (alone, and + ":" + the speaker's key for a resolved speaker) around
+ * every word of each quote's content (layout.h). The markers add nothing
+ * to the document's length (wdf 0), so quotes leave every other query's
+ * ranking as it was. */
 void ps__add_quote_terms(Xapian::Document &doc, const ps_docrec_t *r);
 
 #endif

@@ -97,7 +97,7 @@ Xapian::Query parser::parse_and()
         if (!starts_operand())
             break;
         items.push_back(parse_unary());
-        if (!items.back().said.prefixes.empty())
+        if (!items.back().said.markers.empty())
             scope_ = items.back().said;
     }
     scope_ = saved;
@@ -272,7 +272,7 @@ item parser::parse_near()
     item it;
     it.q = Xapian::Query(Xapian::Query::OP_NEAR, subs.begin(), subs.end(),
                          g.near_window);
-    if (!scope_.prefixes.empty())
+    if (!scope_.markers.empty())
         keep_in_scope(it, scoped(slots, g.near_window, toks_[k_ - 1].pos),
                       out_.hits.back());
     return it;

@@ -72,11 +72,11 @@ Xapian::Query any_of(const std::vector<std::string> &terms);
 bool is_field(const std::string &f);
 
 /* Where words must stand to match (said: and quote:, query_said.cc): the
- * term prefixes of quote words they must also match ("XQS:person:
- * zelensky:", or "XQ:" for any quote), and the speaker keys hits are kept
- * to. Empty: anywhere. */
+ * suffixes of the quote markers around them (":person:zelensky" for one
+ * speaker's quotes, "" for any quote; layout.h), and the speaker keys
+ * hits are kept to. Empty: anywhere. */
 struct qscope {
-    std::vector<std::string> prefixes;
+    std::vector<std::string> markers;
     std::vector<std::string> speakers;
 };
 

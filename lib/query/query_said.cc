@@ -1,10 +1,13 @@
 /* Who said what in queries: said:X, the articles where X is quoted, and
  * the words after it kept to X's quotes; quote:word and quote:"a phrase",
  * inside any quote. The index side is lib/index/quote_terms.cc: XSAID:key
- * per quote, XQ:word and XQS:key:word at the body positions of the
- * quotes' words (layout.h). A word in scope matches its plain terms
- * (which rank it, as anywhere) filtered by the same words under the
- * scope's prefixes (which say it stands inside the quotes). */
+ * per quote, and the markers XQB and XQA one position before and after
+ * each word inside a quote (XQB:key, XQA:key for one speaker's quotes;
+ * layout.h). A word in scope matches as anywhere (which ranks it),
+ * filtered by the exact phrase (XQB, word, XQA), which says it stands
+ * inside the quotes; a phrase, by (XQB, w1 ... wk, XQA): all its words
+ * inside one quote. */
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -20,18 +23,6 @@ namespace
 
 /* Expansions of a wildcard inside quotes, as for plain words. */
 const unsigned QUOTE_WILDCARD_MAX = 1000;
-
-/* The words of SLOTS in sequence: a phrase of "any of" each slot. */
-Xapian::Query in_sequence(const std::vector<std::vector<std::string>> &slots)
-{
-    if (slots.size() == 1)
-        return any_of(slots[0]);
-    std::vector<Xapian::Query> subs;
-    for (const auto &s : slots)
-        subs.push_back(any_of(s));
-    return Xapian::Query(Xapian::Query::OP_PHRASE, subs.begin(), subs.end(),
-                         (Xapian::termcount)subs.size());
-}
 
 /* The speaker key ("person:zelensky") of an entity term. */
 std::string speaker_key(const std::string &term)
@@ -83,11 +74,10 @@ item parser::said(const token &t)
     std::vector<Xapian::Query> qs;
     for (const std::string &term : terms) {
         std::string key = speaker_key(term);
-        if (key.empty() ||
-            std::strlen(PS__P_QSAID) + key.size() + 2 > PS__MAX_TERM)
+        if (key.empty() || std::strlen(PS__P_SAID) + key.size() > PS__MAX_TERM)
             continue;
         qs.emplace_back(PS__P_SAID + key);
-        it.said.prefixes.push_back(PS__P_QSAID + key + ":");
+        it.said.markers.push_back(":" + key);
         it.said.speakers.push_back(key);
     }
     count_terms(qs.size(), t.pos);
@@ -109,7 +99,7 @@ item parser::quote(const token &t)
     out_.quotes = true;
     qscope saved = scope_;
     scope_ = qscope();
-    scope_.prefixes.push_back(PS__P_QUOTE);
+    scope_.markers.push_back("");
     item it = t.quoted ? phrase(t, "", "", t.pos)
                        : word(t.text, t.pos, "", PS__P_STEM, true);
     scope_ = saved;
@@ -118,30 +108,36 @@ item parser::quote(const token &t)
     return it;
 }
 
-/* Each term of SLOTS under each prefix of the scope: the same words
- * inside the scope's quotes, in sequence (or, with NEAR, within that
- * window), one speaker's quotes at a time. */
+/* The words of SLOTS inside the scope's quotes, one speaker's at a time:
+ * in sequence, all inside one quote, the exact phrase (XQB, SLOTS...,
+ * XQA); with NEAR (NEAR set), each word inside the quotes, and NEAR
+ * itself says how close. */
 Xapian::Query parser::scoped(const std::vector<std::vector<std::string>> &slots,
                              unsigned near, size_t at)
 {
-    count_terms(slots.size() * scope_.prefixes.size(), at);
+    count_terms(2 * scope_.markers.size(), at);
     std::vector<Xapian::Query> alts;
-    for (const std::string &pre : scope_.prefixes) {
-        std::vector<std::vector<std::string>> s;
-        for (const auto &slot : slots) {
-            s.emplace_back();
-            for (const std::string &term : slot)
-                s.back().push_back(pre + term);
+    for (const std::string &m : scope_.markers) {
+        Xapian::Query before(PS__P_QBEFORE + m), after(PS__P_QAFTER + m);
+        auto inside = [&](const std::vector<Xapian::Query> &words) {
+            std::vector<Xapian::Query> v{before};
+            v.insert(v.end(), words.begin(), words.end());
+            v.push_back(after);
+            return Xapian::Query(Xapian::Query::OP_PHRASE, v.begin(), v.end(),
+                                 (Xapian::termcount)v.size());
+        };
+        std::vector<Xapian::Query> words;
+        for (const auto &slot : slots)
+            words.push_back(any_of(slot));
+        if (!near) {
+            alts.push_back(inside(words));
+            continue;
         }
-        if (near) {
-            std::vector<Xapian::Query> subs;
-            for (const auto &v : s)
-                subs.push_back(any_of(v));
-            alts.push_back(Xapian::Query(Xapian::Query::OP_NEAR, subs.begin(),
-                                         subs.end(), near));
-        } else {
-            alts.push_back(in_sequence(s));
-        }
+        std::vector<Xapian::Query> each;
+        for (const Xapian::Query &w : words)
+            each.push_back(inside({w}));
+        alts.push_back(
+            Xapian::Query(Xapian::Query::OP_AND, each.begin(), each.end()));
     }
     return alts.size() == 1 ? alts[0]
                             : Xapian::Query(Xapian::Query::OP_OR, alts.begin(),
@@ -159,17 +155,32 @@ void parser::keep_in_scope(item &it, const Xapian::Query &where,
     g.speakers = scope_.speakers;
 }
 
-/* A wildcard P* in scope: the words starting with P inside the quotes. */
+/* A wildcard P* in scope: the words starting with P inside the quotes,
+ * the QUOTE_WILDCARD_MAX most frequent (as expand() takes them), as one
+ * slot of "any of" them. */
 void parser::scope_wildcard(item &it, const std::string &p, ps__hitgroup &g)
 {
-    std::vector<Xapian::Query> alts;
-    for (const std::string &pre : scope_.prefixes)
-        alts.push_back(ctx_.db ? expand(pre + p)
-                               : Xapian::Query(
-                                     Xapian::Query::OP_WILDCARD, pre + p,
-                                     QUOTE_WILDCARD_MAX,
-                                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
-    keep_in_scope(it,
-                  Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end()),
-                  g);
+    if (!ctx_.db) {
+        /* Only checking the query (ps_query_check): nothing to match. */
+        keep_in_scope(it, Xapian::Query::MatchAll, g);
+        return;
+    }
+    std::vector<std::pair<Xapian::doccount, std::string>> terms;
+    for (auto t = ctx_.db->allterms_begin(p); t != ctx_.db->allterms_end(p);
+         ++t)
+        terms.emplace_back(t.get_termfreq(), *t);
+    if (terms.size() > QUOTE_WILDCARD_MAX) {
+        std::partial_sort(
+            terms.begin(), terms.begin() + QUOTE_WILDCARD_MAX, terms.end(),
+            [](const auto &a, const auto &b) { return a.first > b.first; });
+        terms.resize(QUOTE_WILDCARD_MAX);
+    }
+    std::vector<std::string> slot;
+    for (const auto &t : terms)
+        slot.push_back(t.second);
+    if (slot.empty()) {
+        keep_in_scope(it, Xapian::Query::MatchNothing, g);
+        return;
+    }
+    keep_in_scope(it, scoped({slot}, 0, 0), g);
 }

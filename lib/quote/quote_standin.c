@@ -202,6 +202,8 @@ static int grow(ps_quoter_t *q, size_t n)
     if (n <= q->cap)
         return 0;
     size_t cap = q->cap ? q->cap * 2 : 16;
+    while (cap < n)
+        cap *= 2;
     ps_quote_t *qs = realloc(q->quotes, cap * sizeof *qs);
     if (!qs)
         return -1;

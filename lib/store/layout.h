@@ -40,10 +40,13 @@
  * "person:zelensky" (ps__speaker_key()), since ids are unique per type. */
 #define PS__P_SAID "XSAID:" /* + key: one per quote of that speaker, no
                                positions; wdf = the speaker's quotes */
-#define PS__P_QUOTE "XQ:"   /* + word: a word inside any quote's content,
-                               at its body position, wdf 0 */
-#define PS__P_QSAID "XQS:"  /* + key + ":" + word: the same, for a quote
-                               of that speaker, wdf 0 */
+/* Where the quotes' words stand, as two markers shifted off the words:
+ * at P+1 and at P-1 for each body position P inside a quote's content,
+ * wdf 0, so that the exact phrase (B, w1 ... wk, A) says that the words
+ * w1 ... wk stand together inside a quote (quote_terms.cc). Alone for
+ * any quote; + ":" + key for the quotes of one speaker. */
+#define PS__P_QAFTER "XQA"
+#define PS__P_QBEFORE "XQB"
 
 /* Every shard lists under PS__META_FORMS + stem ("psearch.forms.run") the
  * body words it holds with that stem ("run\nrunning\nruns"): a body stem
