@@ -13,7 +13,8 @@
  * Words of quotes as terms of their own (XQ:war, and XQS:KEY:war for
  * each speaker) gave the same answers but made a new posting list and
  * position list for every word of every quote: on PolNeAR's news, whose
- * attributions cover half the text, the index grew by 110%. The markers
+ * attributions cover half the text, the index doubled (+7% now; see
+ * doc/index-format.md). The markers
  * are a few terms a document, their positions runs that compress to
  * little. They carry positions only (wdf 0): the words already count
  * once as body words, which is what ranks. Unresolved and unnamed

@@ -29,7 +29,7 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
             const std::string &term = *t;
             if (term.empty() || term[0] != 'X')
                 break;
-            /* The words of quotes (XQ:, XQS:) sort together: skip them. */
+            /* The quote markers (XQA, XQB) sort together: skip them. */
             if (term.compare(0, 2, "XQ") == 0) {
                 t.skip_to("XR");
                 if (t == d->db.termlist_end(*m) || (*t)[0] != 'X')
