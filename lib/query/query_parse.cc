@@ -97,7 +97,8 @@ Xapian::Query parser::parse_and()
         if (!starts_operand())
             break;
         items.push_back(parse_unary());
-        if (!items.back().said.markers.empty())
+        /* "-said:X" excludes; it scopes nothing. */
+        if (!items.back().said.markers.empty() && !items.back().neg)
             scope_ = items.back().said;
     }
     scope_ = saved;
