@@ -80,7 +80,6 @@ item parser::said(const token &t)
         it.said.markers.push_back(":" + key);
         it.said.speakers.push_back(key);
     }
-    count_terms(qs.size(), t.pos);
     it.q = qs.empty()       ? Xapian::Query::MatchNothing
            : qs.size() == 1 ? qs[0]
                             : Xapian::Query(Xapian::Query::OP_OR, qs.begin(),
@@ -115,7 +114,10 @@ item parser::quote(const token &t)
 Xapian::Query parser::scoped(const std::vector<std::vector<std::string>> &slots,
                              unsigned near, size_t at)
 {
-    count_terms(2 * scope_.markers.size(), at);
+    /* The markers are not counted against the query's words: like an
+     * entity's surname, a speaker stands for as many ids as the index
+     * has of that name, and the words were counted once already. */
+    (void)at;
     std::vector<Xapian::Query> alts;
     for (const std::string &m : scope_.markers) {
         Xapian::Query before(PS__P_QBEFORE + m), after(PS__P_QAFTER + m);
