@@ -1,6 +1,7 @@
 /* Finding and loading the trained entity model: the --model file, else the
  * source tree's corpus/ner.model next to an in-tree build, else the
- * installed one. Without a model the indexer stops: an index built
+ * installed one; and the quote attribution model (corpus/quote.model),
+ * found the same way. Without a model the indexer stops: an index built
  * without entities would answer entity queries wrongly and silently. */
 #include <limits.h>
 #include <stdio.h>
@@ -17,9 +18,9 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Writes ../corpus/ner.model relative to the running program's directory
+/* Writes ../corpus/NAME relative to the running program's directory
  * into BUF; 0, or -1 when /proc/self/exe cannot be read. */
-static int beside_program(char *buf, size_t size)
+static int beside_program(const char *name, char *buf, size_t size)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -30,7 +31,7 @@ static int beside_program(char *buf, size_t size)
     if (!slash)
         return -1;
     *slash = '\0';
-    int w = snprintf(buf, size, "%s/../corpus/ner.model", exe);
+    int w = snprintf(buf, size, "%s/../corpus/%s", exe, name);
     return w > 0 && (size_t)w < size ? 0 : -1;
 }
 
@@ -40,7 +41,7 @@ ps_ner_model_t *model_load(const char *opt, const char *datadir)
     const char *path = opt;
     if (!path) {
         snprintf(installed, sizeof installed, "%s/ner.model", datadir);
-        path = beside_program(tree, sizeof tree) == 0 && exists(tree)
+        path = beside_program("ner.model", tree, sizeof tree) == 0 && exists(tree)
                    ? tree
                    : installed;
     }
@@ -53,6 +54,26 @@ ps_ner_model_t *model_load(const char *opt, const char *datadir)
         fprintf(stderr, "psearch-index: entity model: %s%s%s%s\n",
                 err ? err : path, err ? "" : ": ", err ? "" : ps_status_str(st),
                 !opt && st == PS_ENOTFOUND ? " (give --model FILE)" : "");
+        free(err);
+        return NULL;
+    }
+    return m;
+}
+
+ps_quote_model_t *quote_model_load(const char *datadir)
+{
+    char tree[PATH_MAX + 32], installed[PATH_MAX];
+    snprintf(installed, sizeof installed, "%s/quote.model", datadir);
+    const char *path = beside_program("quote.model", tree, sizeof tree) == 0 &&
+                               exists(tree)
+                           ? tree
+                           : installed;
+    ps_quote_model_t *m = NULL;
+    char *err = NULL;
+    ps_status_t st = ps_quote_model_load(path, &m, &err);
+    if (st != PS_OK) {
+        fprintf(stderr, "psearch-index: quote model: %s%s%s\n",
+                err ? err : path, err ? "" : ": ", err ? "" : ps_status_str(st));
         free(err);
         return NULL;
     }

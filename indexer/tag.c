@@ -69,7 +69,7 @@ static int print_mentions(const char *path, const prep_t *p)
 int tag_files(char *const *paths, size_t n, const tag_setup_t *s)
 {
     prep_t p;
-    if (prep_init(&p, s->g, s->m)) {
+    if (prep_init(&p, s->g, s->m, s->qm)) {
         fprintf(stderr, "psearch-index: out of memory\n");
         return TAG_FAILED;
     }

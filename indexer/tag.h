@@ -6,11 +6,13 @@
 #include <stddef.h>
 
 #include "psearch/entities.h"
+#include "psearch/quotes.h"
 
 /* What tagging needs, as indexing has it. */
 typedef struct tag_setup {
     const ps_gazetteer_t *g;
     const ps_ner_model_t *m;
+    const ps_quote_model_t *qm;
     size_t max_size; /* files over this many bytes are rejected */
     int quiet;       /* no warnings about bad files */
 } tag_setup_t;
