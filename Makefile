@@ -33,7 +33,7 @@ endif
 
 B := build
 
-LIB_C    := $(wildcard lib/*.c)
+LIB_C    := $(wildcard lib/*.c lib/quote/*.c)
 LIB_CC   := $(wildcard lib/*.cc)
 LIB_OBJ  := $(LIB_C:%.c=$(B)/%.o) $(LIB_CC:%.cc=$(B)/%.o)
 LIBA     := $(B)/libpsearch.a
@@ -160,6 +160,6 @@ clean:
 # to DEB_PKGS.
 -include contrib/install.mk contrib/deb.mk tests/bench/bench.mk \
          tests/fuzz/fuzz.mk tests/ner.mk tests/ner-eval.mk lib/data/words.mk \
-         tests/relevance/relevance.mk
+         tests/relevance/relevance.mk train/quote.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

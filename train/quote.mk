@@ -1,0 +1,25 @@
+# The quote attribution model (include/psearch/quotes.h): `make quote-model`
+# trains it on PolNeAR's train split and writes corpus/quote.model, the
+# file that is committed and installed; the same data always gives the
+# same bytes. `make quote-eval` scores psearch-index --quotes on the dev
+# split with the data's own score.py. The data is not part of the project:
+# see ../shared/data/polnear/README.md.
+
+QUOTE_DATA  ?= ../shared/data/polnear
+QUOTE_TRAIN ?= $(QUOTE_DATA)/train.jsonl
+QUOTE_DEV   ?= $(QUOTE_DATA)/dev.jsonl
+
+# The trainer is its own small library, linked only by its tool.
+QTRAIN_SRC := $(filter-out train/quote_train_tool.c,$(wildcard train/quote_*.c))
+QTRAIN_OBJ := $(QTRAIN_SRC:%.c=$(B)/%.o)
+$(QTRAIN_OBJ) $(B)/train/quote_train_tool.o: CPPFLAGS += -Ilib
+
+$(B)/train/quote_train: $(B)/train/quote_train_tool.o $(QTRAIN_OBJ) $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LIBS) -lstdc++
+
+.PHONY: quote-model quote-eval
+quote-model: $(B)/train/quote_train
+	$(B)/train/quote_train --train $(QUOTE_TRAIN) \
+	    --gazetteer corpus/entities.tsv --ner corpus/ner.model \
+	    --out corpus/quote.model

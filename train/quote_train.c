@@ -1,0 +1,411 @@
+/* Training the quote model: the cue lexicon mined from the gold cues, then
+ * two averaged perceptrons (Collins 2002) over the same sequence. The
+ * second stage learns from the first stage's labels; so that those labels
+ * are as wrong on training articles as they will be on new ones, each
+ * article gets them from a first stage trained without it (FOLDS folds).
+ * Every run from the same data and options gives the same bytes. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quote_train.h"
+
+#define L PS__Q_NLABELS
+#define NT ((L + 1) * L)
+
+typedef struct perc {
+    double *w, *u;
+    double tw[NT], tu[NT];
+    double c;
+    size_t nw;
+} perc_t;
+
+/* The rows of each token's features for one stage of one article. */
+typedef struct feats {
+    uint32_t *start, *rows;
+} feats_t;
+
+typedef struct tstate {
+    qdoc_t *docs;
+    size_t ndocs;
+    feats_t *f[PS__Q_STAGES];
+    uint8_t **p1;
+    double *scores;
+    uint8_t *back, *pred;
+    uint32_t row_bits;
+} tstate_t;
+
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static int featurise(tstate_t *t, int stage)
+{
+    uint32_t rows[PS__Q_MAXF];
+    for (size_t d = 0; d < t->ndocs; d++) {
+        const qdoc_t *q = &t->docs[d];
+        feats_t *f = &t->f[stage][d];
+        free(f->start);
+        free(f->rows);
+        f->start = malloc((q->n + 1) * sizeof *f->start);
+        f->rows = malloc((q->n * PS__Q_MAXF + 1) * sizeof *f->rows);
+        if (!f->start || !f->rows)
+            return -1;
+        uint32_t k = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            f->start[i] = k;
+            size_t nf = ps__q_features(q->seq, q->n, i, stage, t->p1[d],
+                                       t->row_bits, rows);
+            memcpy(f->rows + k, rows, nf * sizeof *rows);
+            k += (uint32_t)nf;
+        }
+        f->start[q->n] = k;
+    }
+    return 0;
+}
+
+static void score(const perc_t *p, const feats_t *f, size_t n, double *sc)
+{
+    for (size_t i = 0; i < n; i++) {
+        double *s = sc + i * L;
+        for (int l = 0; l < L; l++)
+            s[l] = 0;
+        for (uint32_t r = f->start[i]; r < f->start[i + 1]; r++) {
+            const double *w = p->w + (size_t)f->rows[r] * L;
+            for (int l = 0; l < L; l++)
+                s[l] += w[l];
+        }
+    }
+}
+
+static void upd(perc_t *p, const feats_t *f, size_t i, int lab, double d)
+{
+    for (uint32_t r = f->start[i]; r < f->start[i + 1]; r++) {
+        size_t at = (size_t)f->rows[r] * L + lab;
+        p->w[at] += d;
+        p->u[at] += p->c * d;
+    }
+}
+
+static void upd_trans(perc_t *p, int prev, int cur, double d)
+{
+    size_t at = (size_t)(prev + 1) * L + cur;
+    p->tw[at] += d;
+    p->tu[at] += p->c * d;
+}
+
+static void full_trans(const perc_t *p, double *tr)
+{
+    for (int k = 0; k < NT; k++)
+        tr[k] = ps__q_allowed(k / L - 1, k % L) ? p->tw[k] : -INFINITY;
+}
+
+/* One perceptron step per line of the article. */
+static void train_doc(tstate_t *t, perc_t *p, int stage, size_t d)
+{
+    const qdoc_t *q = &t->docs[d];
+    const feats_t *f = &t->f[stage][d];
+    double tr[NT];
+    full_trans(p, tr);
+    score(p, f, q->n, t->scores);
+    for (size_t a = 0; a < q->n;) {
+        size_t e = a + 1;
+        while (e < q->n && !(q->seq[e].flags & PS_TOK_LINE_START))
+            e++;
+        ps__q_viterbi(t->scores + a * L, tr, e - a, t->back, t->pred + a);
+        for (size_t k = a; k < e; k++) {
+            int g = q->gold[k], r = t->pred[k];
+            int gp = k == a ? -1 : q->gold[k - 1];
+            int rp = k == a ? -1 : t->pred[k - 1];
+            if (g != r) {
+                upd(p, f, k, g, 1);
+                upd(p, f, k, r, -1);
+            }
+            if (g != r || gp != rp) {
+                upd_trans(p, gp, g, 1);
+                upd_trans(p, rp, r, -1);
+            }
+        }
+        p->c += 1;
+        a = e;
+    }
+}
+
+/* Trains stage STAGE on the articles not in fold FOLD of FOLDS (0: all). */
+static void run(tstate_t *t, perc_t *p, int stage, unsigned fold,
+                unsigned folds, const qtrain_opts_t *o, size_t *order)
+{
+    memset(p->w, 0, p->nw * sizeof *p->w);
+    memset(p->u, 0, p->nw * sizeof *p->u);
+    memset(p->tw, 0, sizeof p->tw);
+    memset(p->tu, 0, sizeof p->tu);
+    p->c = 1;
+    uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
+    for (size_t i = 0; i < t->ndocs; i++)
+        order[i] = i;
+    for (unsigned e = 0; e < o->epochs; e++) {
+        for (size_t i = t->ndocs; i > 1; i--) {
+            size_t j = (size_t)(next_rand(&rs) % i), x = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = x;
+        }
+        for (size_t i = 0; i < t->ndocs; i++)
+            if (folds == 0 || order[i] % folds != fold)
+                train_doc(t, p, stage, order[i]);
+        if (o->verbose)
+            fprintf(stderr, "quote_train: stage %d fold %u epoch %u\n",
+                    stage + 1, folds ? fold + 1 : 0, e + 1);
+    }
+    for (size_t i = 0; i < p->nw; i++)
+        p->w[i] -= p->u[i] / p->c;
+    for (int i = 0; i < NT; i++)
+        p->tw[i] -= p->tu[i] / p->c;
+}
+
+/* Labels article D with P into OUT (per line, as the quoter does). */
+static void decode(tstate_t *t, const perc_t *p, int stage, size_t d,
+                   uint8_t *out)
+{
+    const qdoc_t *q = &t->docs[d];
+    double tr[NT];
+    full_trans(p, tr);
+    score(p, &t->f[stage][d], q->n, t->scores);
+    for (size_t a = 0; a < q->n;) {
+        size_t e = a + 1;
+        while (e < q->n && !(q->seq[e].flags & PS_TOK_LINE_START))
+            e++;
+        ps__q_viterbi(t->scores + a * L, tr, e - a, t->back, out + a);
+        a = e;
+    }
+}
+
+typedef struct stemcue {
+    uint64_t stem;
+    uint8_t cue;
+} stemcue_t;
+
+static int cmp_sc(const void *a, const void *b)
+{
+    const stemcue_t *x = a, *y = b;
+    if (x->stem != y->stem)
+        return x->stem < y->stem ? -1 : 1;
+    return (int)x->cue - (int)y->cue;
+}
+
+static void lex_put(uint64_t *tab, uint32_t slots, uint64_t stem, int cls)
+{
+    uint64_t key = ps__q_lex_key(stem);
+    uint32_t mask = slots - 1;
+    uint32_t i = (uint32_t)(key >> 7) & mask;
+    while (tab[i] != 0)
+        i = (i + 1) & mask;
+    tab[i] = key | (uint64_t)cls;
+}
+
+/* The cue lexicon: stems by how often they are (part of) a gold cue:
+ * class 3 when at least half their uses are, 2 from 15%, 1 from 3%, and
+ * only stems seen in a cue at least twice. */
+static uint64_t *mine_lexicon(qdoc_t *docs, size_t ndocs, uint32_t *nslots)
+{
+    size_t total = 0;
+    for (size_t d = 0; d < ndocs; d++)
+        total += docs[d].n;
+    stemcue_t *v = malloc((total + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    size_t k = 0;
+    for (size_t d = 0; d < ndocs; d++)
+        for (size_t i = 0; i < docs[d].n; i++)
+            v[k++] = (stemcue_t){docs[d].seq[i].stem,
+                                 PS__Q_ROLE(docs[d].gold[i]) == 2};
+    qsort(v, k, sizeof *v, cmp_sc);
+    size_t nk = 0;
+    for (size_t i = 0; i < k;) {
+        size_t j = i, cue = 0;
+        while (j < k && v[j].stem == v[i].stem)
+            cue += v[j++].cue;
+        double r = (double)cue / (double)(j - i);
+        int cls = cue < 2 ? 0 : r >= 0.5 ? 3 : r >= 0.15 ? 2 : r >= 0.03 ? 1 : 0;
+        if (cls)
+            v[nk++] = (stemcue_t){v[i].stem, (uint8_t)cls};
+        i = j;
+    }
+    uint32_t slots = 16;
+    while (slots < nk * 2)
+        slots *= 2;
+    uint64_t *tab = calloc(slots, sizeof *tab);
+    for (size_t i = 0; tab && i < nk; i++)
+        lex_put(tab, slots, v[i].stem, v[i].cue);
+    free(v);
+    *nslots = slots;
+    return tab;
+}
+
+/* Fixed point: the largest weight becomes 32000. */
+static double quantize(const perc_t *p, int16_t *w, int32_t *tr)
+{
+    double max = 1e-9;
+    for (size_t i = 0; i < p->nw; i++)
+        if (fabs(p->w[i]) > max)
+            max = fabs(p->w[i]);
+    double scale = 32000.0 / max;
+    for (size_t i = 0; i < p->nw; i++)
+        w[i] = (int16_t)lrint(p->w[i] * scale);
+    for (int i = 0; i < NT; i++) {
+        double x = p->tw[i] * scale;
+        tr[i] = (int32_t)lrint(x < -1e9 ? -1e9 : x > 1e9 ? 1e9 : x);
+    }
+    return scale;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The median margin of the cue tokens the model finds in the articles:
+ * the scale of its confidence. */
+static float conf_scale(tstate_t *t, const ps__qmodel_view_t *v)
+{
+    size_t cap = 0, nm = 0;
+    float *all = NULL;
+    for (size_t d = 0; d < t->ndocs; d += 4) {
+        const qdoc_t *q = &t->docs[d];
+        float *mg = malloc((q->n + 1) * sizeof *mg);
+        uint8_t *p1 = malloc(q->n + 1), *lab = malloc(q->n + 1);
+        if (mg && p1 && lab) {
+            ps__q_label(v, q->seq, q->n, t->scores, t->back, p1, lab, mg);
+            for (size_t i = 0; i < q->n; i++) {
+                if (PS__Q_ROLE(lab[i]) != 2)
+                    continue;
+                if (nm == cap) {
+                    cap = cap ? cap * 2 : 1024;
+                    float *na = realloc(all, cap * sizeof *na);
+                    if (!na)
+                        break;
+                    all = na;
+                }
+                all[nm++] = mg[i];
+            }
+        }
+        free(mg);
+        free(p1);
+        free(lab);
+    }
+    float m = 1000;
+    if (nm > 0) {
+        qsort(all, nm, sizeof *all, cmp_float);
+        m = all[nm / 2] > 1 ? all[nm / 2] : 1;
+    }
+    free(all);
+    return m;
+}
+
+static int alloc_state(tstate_t *t, qdoc_t *docs, size_t ndocs, uint32_t bits)
+{
+    memset(t, 0, sizeof *t);
+    t->docs = docs;
+    t->ndocs = ndocs;
+    t->row_bits = bits;
+    size_t maxn = 1;
+    for (size_t d = 0; d < ndocs; d++)
+        if (docs[d].n + 1 > maxn)
+            maxn = docs[d].n + 1;
+    t->scores = malloc(maxn * L * sizeof *t->scores);
+    t->back = malloc(maxn * L);
+    t->pred = malloc(maxn);
+    t->p1 = calloc(ndocs, sizeof *t->p1);
+    for (int s = 0; s < PS__Q_STAGES; s++)
+        t->f[s] = calloc(ndocs, sizeof *t->f[s]);
+    if (!t->scores || !t->back || !t->pred || !t->p1 || !t->f[0] || !t->f[1])
+        return -1;
+    for (size_t d = 0; d < ndocs; d++)
+        if (!(t->p1[d] = calloc(docs[d].n + 1, 1)))
+            return -1;
+    return 0;
+}
+
+static void free_state(tstate_t *t)
+{
+    for (size_t d = 0; t->p1 && d < t->ndocs; d++)
+        free(t->p1[d]);
+    for (int s = 0; s < PS__Q_STAGES; s++) {
+        for (size_t d = 0; t->f[s] && d < t->ndocs; d++) {
+            free(t->f[s][d].start);
+            free(t->f[s][d].rows);
+        }
+        free(t->f[s]);
+    }
+    free(t->p1);
+    free(t->scores);
+    free(t->back);
+    free(t->pred);
+}
+
+int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
+{
+    ps__qmodel_view_t v = {0};
+    v.row_bits = o->row_bits;
+    uint64_t *lex = mine_lexicon(docs, ndocs, &v.nlex);
+    v.lex = lex;
+    for (size_t d = 0; d < ndocs; d++)
+        for (size_t i = 0; i < docs[d].n; i++)
+            docs[d].seq[i].lex = (uint8_t)ps__q_lex_class(&v, docs[d].seq[i].stem);
+    tstate_t t = {0};
+    perc_t p = {0};
+    p.nw = ((size_t)1 << o->row_bits) * L;
+    p.w = malloc(p.nw * sizeof *p.w);
+    p.u = malloc(p.nw * sizeof *p.u);
+    size_t *order = malloc((ndocs + 1) * sizeof *order);
+    int16_t *w[PS__Q_STAGES] = {malloc(p.nw * 2), malloc(p.nw * 2)};
+    int32_t tr[PS__Q_STAGES][NT];
+    int rc = -1;
+    if (!lex || !p.w || !p.u || !order || !w[0] || !w[1] ||
+        alloc_state(&t, docs, ndocs, o->row_bits) || featurise(&t, 0)) {
+        fprintf(stderr, "quote_train: out of memory\n");
+        goto done;
+    }
+    /* The first stage's labels of each article, from a model without it. */
+    for (unsigned f = 0; f < o->folds; f++) {
+        run(&t, &p, 0, f, o->folds, o, order);
+        for (size_t i = 0; i < ndocs; i++)
+            if (order[i] % o->folds == f)
+                decode(&t, &p, 0, order[i], t.p1[order[i]]);
+    }
+    run(&t, &p, 0, 0, 0, o, order);
+    quantize(&p, w[0], tr[0]);
+    if (featurise(&t, 1)) {
+        fprintf(stderr, "quote_train: out of memory\n");
+        goto done;
+    }
+    run(&t, &p, 1, 0, 0, o, order);
+    quantize(&p, w[1], tr[1]);
+    for (int s = 0; s < PS__Q_STAGES; s++) {
+        v.weights[s] = w[s];
+        v.trans[s] = tr[s];
+    }
+    v.conf_scale = 1;
+    v.conf_scale = conf_scale(&t, &v);
+    char *err = NULL;
+    if (ps__q_model_write(out, &v, &err) != PS_OK) {
+        fprintf(stderr, "quote_train: %s\n", err ? err : out);
+        free(err);
+        goto done;
+    }
+    rc = 0;
+done:
+    free_state(&t);
+    free(p.w);
+    free(p.u);
+    free(order);
+    free(w[0]);
+    free(w[1]);
+    free(lex);
+    return rc;
+}
