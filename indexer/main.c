@@ -50,7 +50,9 @@ typedef struct options {
     unsigned shards; /* 0: keep the index's */
     int shard;       /* -1: every shard; else build only this one */
     int full, stats, quiet, verbose, progress;
-    int tag; /* --tag: print the entities of files, no index */
+    int tag;    /* --tag: print the entities of files, no index */
+    int quotes; /* --quotes: print the attributions of files, no index */
+    const char *quote_model; /* --quote-model */
 } options_t;
 
 typedef struct counts {
@@ -66,6 +68,8 @@ static void usage(FILE *f)
         f,
         "Usage: psearch-index [--index DIR] [options] CORPUS_DIR...\n"
         "       psearch-index --tag [--entities FILE] [--model FILE] FILE...\n"
+        "       psearch-index --quotes [--entities FILE] [--model FILE]\n"
+        "                     [--quote-model FILE] FILE...\n"
         "Brings the index in line with the articles under CORPUS_DIR: new files are\n"
         "added, changed ones replaced, deleted ones removed, in one atomic commit.\n"
         "\n"
@@ -102,6 +106,12 @@ static void usage(FILE *f)
         "                        mention as JSON Lines; no index is touched (the\n"
         "                        gazetteer default: entities.tsv beside the first\n"
         "                        FILE, else the installed one)\n"
+        "      --quotes          find the attributions (who said what) in the\n"
+        "                        FILEs as indexing would and print each as JSON\n"
+        "                        Lines; no index is touched\n"
+        "      --quote-model FILE  the trained quote model (default:\n"
+        "                        ../corpus/quote.model beside the program's\n"
+        "                        folder, else %s/quote.model)\n"
         "  -h, --help            show this help\n"
         "  -V, --version         show the version\n"
         "\n"
@@ -109,7 +119,7 @@ static void usage(FILE *f)
         "named in a warning); 2 usage or configuration error; 74 the index could\n"
         "not be written (nothing from this run was committed); 75 another writer\n"
         "holds the index (try again later).\n",
-        PS_DATADIR, PS_DATADIR);
+        PS_DATADIR, PS_DATADIR, PS_DATADIR);
 }
 
 static void warn_file(const char *path, const char *what)
@@ -158,6 +168,8 @@ static int parse_args(int argc, char **argv, options_t *o)
         OPT_TAG,
         OPT_MODEL,
         OPT_SHARD,
+        OPT_QUOTES,
+        OPT_QUOTE_MODEL,
     };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'},
@@ -175,6 +187,8 @@ static int parse_args(int argc, char **argv, options_t *o)
         {"no-progress", no_argument, 0, OPT_NO_PROGRESS},
         {"tag", no_argument, 0, OPT_TAG},
         {"model", required_argument, 0, OPT_MODEL},
+        {"quotes", no_argument, 0, OPT_QUOTES},
+        {"quote-model", required_argument, 0, OPT_QUOTE_MODEL},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
@@ -234,6 +248,12 @@ static int parse_args(int argc, char **argv, options_t *o)
         case OPT_MODEL:
             o->model = optarg;
             break;
+        case OPT_QUOTES:
+            o->quotes = 1;
+            break;
+        case OPT_QUOTE_MODEL:
+            o->quote_model = optarg;
+            break;
         case OPT_SHARD: {
             char *end;
             unsigned long n = strtoul(optarg, &end, 10);
@@ -281,7 +301,7 @@ static int parse_args(int argc, char **argv, options_t *o)
         fprintf(stderr,
                 "psearch-index: no %s given\n"
                 "Try 'psearch-index --help'.\n",
-                o->tag ? "FILE" : "CORPUS_DIR");
+                o->tag || o->quotes ? "FILE" : "CORPUS_DIR");
         return -1;
     }
     if (!o->ninclude) {
@@ -345,7 +365,8 @@ static int load_tagging(const options_t *o, const char *gaz_path,
     return (*m = model_load(o->model, PS_DATADIR)) ? 0 : -1;
 }
 
-/* --tag: loads what indexing would load for the FILES and tags them. */
+/* --tag and --quotes: loads what indexing would load for the FILES and
+ * tags them, or finds their attributions. */
 static int tag_main(const options_t *o, char *const *files, size_t n)
 {
     char *dir = strdup(files[0]), *gaz_path = NULL;
@@ -361,12 +382,16 @@ static int tag_main(const options_t *o, char *const *files, size_t n)
     ps_analyzer_t *an = NULL;
     ps_gazetteer_t *g = NULL;
     ps_ner_model_t *m = NULL;
-    if (load_tagging(o, gaz_path, &an, &g, &m)) {
+    ps_quote_model_t *qm = NULL;
+    if (load_tagging(o, gaz_path, &an, &g, &m) ||
+        (o->quotes &&
+         !(qm = quote_model_load(o->quote_model, PS_DATADIR)))) {
         rc = EXIT_USAGE;
     } else {
-        tag_setup_t s = {g, m, o->max_size, o->quiet};
-        rc = tag_files(files, n, &s);
+        tag_setup_t s = {g, m, o->max_size, o->quiet, qm};
+        rc = o->quotes ? quote_files(files, n, &s) : tag_files(files, n, &s);
     }
+    ps_quote_model_free(qm);
     ps_ner_model_free(m);
     ps_gazetteer_free(g);
     ps_analyzer_free(an);
@@ -607,7 +632,7 @@ int main(int argc, char **argv)
                             "$PSEARCH_INDEX");
         goto out;
     }
-    if (o.tag) {
+    if (o.tag || o.quotes) {
         exit_code = tag_main(&o, argv + optind, r.nroots);
         goto out;
     }

@@ -23,3 +23,15 @@ quote-model: $(B)/train/quote_train
 	$(B)/train/quote_train --train $(QUOTE_TRAIN) \
 	    --gazetteer corpus/entities.tsv --ner corpus/ner.model \
 	    --out corpus/quote.model
+
+# Every dev article becomes a file, psearch-index --quotes reads them as it
+# would read a corpus, and score.py scores what it prints.
+QUOTE_EVAL_DIR := $(B)/quote-eval
+quote-eval: bin/psearch-index
+	rm -rf $(QUOTE_EVAL_DIR) && mkdir -p $(QUOTE_EVAL_DIR)
+	python3 train/quote_eval.py split $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/text
+	bin/psearch-index --quotes --entities corpus/entities.tsv \
+	    $(QUOTE_EVAL_DIR)/text/*.txt > $(QUOTE_EVAL_DIR)/quotes.jsonl
+	python3 train/quote_eval.py join $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/text \
+	    $(QUOTE_EVAL_DIR)/quotes.jsonl > $(QUOTE_EVAL_DIR)/pred.jsonl
+	python3 $(QUOTE_DATA)/score.py $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/pred.jsonl --by-type

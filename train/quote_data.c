@@ -57,6 +57,28 @@ static int mark(json_t *field, uint32_t *map, size_t len, uint32_t key)
     return 0;
 }
 
+/* The token range [*A, *B) overlapping the bytes of FIELD's intervals,
+ * first to last; *A == *B when none. */
+static void token_range(const qdoc_t *d, json_t *field, uint32_t *a,
+                        uint32_t *b)
+{
+    size_t n = json_array_size(field);
+    *a = *b = 0;
+    if (n == 0)
+        return;
+    json_int_t s = json_integer_value(json_array_get(json_array_get(field, 0), 0));
+    json_int_t e =
+        json_integer_value(json_array_get(json_array_get(field, n - 1), 1));
+    size_t i = 0;
+    while (i < d->n && (json_int_t)d->seq[i].end <= s)
+        i++;
+    size_t j = i;
+    while (j < d->n && (json_int_t)d->seq[j].start < e)
+        j++;
+    *a = (uint32_t)i;
+    *b = (uint32_t)j;
+}
+
 /* The gold label of every token of D's sequence from its attributions. */
 static int label(qdoc_t *d, json_t *attrs)
 {
@@ -77,6 +99,18 @@ static int label(qdoc_t *d, json_t *attrs)
                 return -1;
             }
     }
+    d->nattr = json_array_size(attrs);
+    d->attr = calloc(d->nattr + 1, sizeof *d->attr);
+    d->owner = calloc(d->n + 1, sizeof *d->owner);
+    if (!d->attr || !d->owner) {
+        free(map);
+        return -1;
+    }
+    json_array_foreach(attrs, a, at) {
+        struct qgold *g = &d->attr[a];
+        token_range(d, json_object_get(at, "cue"), &g->ca, &g->cb);
+        token_range(d, json_object_get(at, "source"), &g->sa, &g->sb);
+    }
     uint32_t prev = 0;
     for (size_t i = 0; i < d->n; i++) {
         uint32_t key = 0;
@@ -87,6 +121,8 @@ static int label(qdoc_t *d, json_t *attrs)
         } else {
             int role = (int)((key - 1) / 64 % 4); /* 1 source .. 3 content */
             d->gold[i] = (uint8_t)(role * 2 - 1 + (key == prev));
+            if (role == 3)
+                d->owner[i] = (key - 1) / 64 / 4 + 1;
         }
         prev = key;
     }
@@ -184,6 +220,8 @@ void qdocs_free(qdoc_t *docs, size_t ndocs)
         free(docs[i].text);
         free(docs[i].seq);
         free(docs[i].gold);
+        free(docs[i].attr);
+        free(docs[i].owner);
     }
     free(docs);
 }

@@ -184,6 +184,128 @@ static void decode(tstate_t *t, const perc_t *p, int stage, size_t d,
     }
 }
 
+/* The gold labels of attribution G's window [WA, WB) into WG. */
+static void window_gold(const qdoc_t *q, size_t k, uint32_t wa, uint32_t wb,
+                        uint8_t *wg)
+{
+    const struct qgold *g = &q->attr[k];
+    for (uint32_t i = wa; i < wb; i++) {
+        uint8_t l = PS__Q_O;
+        if (i >= g->ca && i < g->cb)
+            l = i == g->ca ? PS__Q_BCUE : PS__Q_ICUE;
+        else if (i >= g->sa && i < g->sb)
+            l = PS__Q_ISRC;
+        else if (q->owner[i] == k + 1 && PS__Q_ROLE(q->gold[i]) == 3)
+            l = q->gold[i];
+        /* A piece cut by the window or by a cue starts with B. */
+        int prev = i > wa ? wg[i - 1 - wa] : -1;
+        if (!PS__Q_IS_B(l) && l != PS__Q_O && l != PS__Q_ICUE &&
+            (prev < 0 || PS__Q_ROLE(prev) != PS__Q_ROLE(l)))
+            l = (uint8_t)(l - 1);
+        wg[i - wa] = l;
+    }
+}
+
+/* One perceptron step for each gold attribution of article D. */
+static void train_roles_doc(tstate_t *t, perc_t *p, size_t d, ps__qctx_t *cx,
+                            uint32_t *rowbuf, uint32_t *start, uint8_t *wg)
+{
+    const qdoc_t *q = &t->docs[d];
+    ps__q_context(q->seq, q->n, t->p1[d], cx);
+    double tr[NT];
+    full_trans(p, tr);
+    for (size_t k = 0; k < q->nattr; k++) {
+        const struct qgold *g = &q->attr[k];
+        if (g->cb <= g->ca)
+            continue;
+        uint32_t wa, wb;
+        ps__q_window(q->n, g->ca, g->cb, &wa, &wb);
+        uint32_t nr = 0;
+        for (uint32_t i = wa; i < wb; i++) {
+            start[i - wa] = nr;
+            nr += (uint32_t)ps__q_role_features(q->seq, q->n, i, g->ca, g->cb,
+                                                t->p1[d], cx, t->row_bits,
+                                                rowbuf + nr);
+        }
+        start[wb - wa] = nr;
+        feats_t f = {start, rowbuf};
+        score(p, &f, wb - wa, t->scores);
+        ps__q_role_mask(t->scores, wa, wb, g->ca, g->cb);
+        ps__q_viterbi(t->scores, tr, wb - wa, t->back, t->pred);
+        window_gold(q, k, wa, wb, wg);
+        for (uint32_t i = 0; i < wb - wa; i++) {
+            int gl = wg[i], r = t->pred[i];
+            int gp = i == 0 ? -1 : wg[i - 1], rp = i == 0 ? -1 : t->pred[i - 1];
+            if (gl != r) {
+                upd(p, &f, i, gl, 1);
+                upd(p, &f, i, r, -1);
+            }
+            if (gl != r || gp != rp) {
+                upd_trans(p, gp, gl, 1);
+                upd_trans(p, rp, r, -1);
+            }
+        }
+        p->c += 1;
+    }
+}
+
+/* Trains the role tagger on every gold attribution, the first stage's
+ * labels (t->p1) standing for what the quoter will have. */
+static int train_roles(tstate_t *t, perc_t *p, const qtrain_opts_t *o,
+                       size_t *order)
+{
+    size_t maxn = 1, win = 2 * PS__Q_WINDOW + 1;
+    for (size_t d = 0; d < t->ndocs; d++)
+        if (t->docs[d].n + 1 > maxn)
+            maxn = t->docs[d].n + 1;
+    for (size_t d = 0; d < t->ndocs; d++)
+        for (size_t k = 0; k < t->docs[d].nattr; k++) {
+            const struct qgold *g = &t->docs[d].attr[k];
+            if (g->cb > g->ca && g->cb - g->ca + 2 * PS__Q_WINDOW + 1 > win)
+                win = g->cb - g->ca + 2 * PS__Q_WINDOW + 1;
+        }
+    uint32_t *ctx = malloc(3 * (maxn + 1) * sizeof *ctx);
+    uint32_t *rowbuf = malloc(win * PS__Q_MAXF * sizeof *rowbuf);
+    uint32_t *start = malloc((win + 1) * sizeof *start);
+    uint8_t *wg = malloc(win);
+    if (!ctx || !rowbuf || !start || !wg) {
+        free(ctx);
+        free(rowbuf);
+        free(start);
+        free(wg);
+        return -1;
+    }
+    ps__qctx_t cx = {ctx, ctx + maxn + 1, ctx + 2 * (maxn + 1)};
+    memset(p->w, 0, p->nw * sizeof *p->w);
+    memset(p->u, 0, p->nw * sizeof *p->u);
+    memset(p->tw, 0, sizeof p->tw);
+    memset(p->tu, 0, sizeof p->tu);
+    p->c = 1;
+    uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x5851f42d4c957f2dULL;
+    for (size_t i = 0; i < t->ndocs; i++)
+        order[i] = i;
+    for (unsigned e = 0; e < o->epochs; e++) {
+        for (size_t i = t->ndocs; i > 1; i--) {
+            size_t j = (size_t)(next_rand(&rs) % i), x = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = x;
+        }
+        for (size_t i = 0; i < t->ndocs; i++)
+            train_roles_doc(t, p, order[i], &cx, rowbuf, start, wg);
+        if (o->verbose)
+            fprintf(stderr, "quote_train: roles epoch %u\n", e + 1);
+    }
+    for (size_t i = 0; i < p->nw; i++)
+        p->w[i] -= p->u[i] / p->c;
+    for (int i = 0; i < NT; i++)
+        p->tw[i] -= p->tu[i] / p->c;
+    free(ctx);
+    free(rowbuf);
+    free(start);
+    free(wg);
+    return 0;
+}
+
 typedef struct stemcue {
     uint64_t stem;
     uint8_t cue;
@@ -363,10 +485,11 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
     p.w = malloc(p.nw * sizeof *p.w);
     p.u = malloc(p.nw * sizeof *p.u);
     size_t *order = malloc((ndocs + 1) * sizeof *order);
-    int16_t *w[PS__Q_STAGES] = {malloc(p.nw * 2), malloc(p.nw * 2)};
-    int32_t tr[PS__Q_STAGES][NT];
+    int16_t *w[PS__Q_TABLES] = {malloc(p.nw * 2), malloc(p.nw * 2),
+                                malloc(p.nw * 2)};
+    int32_t tr[PS__Q_TABLES][NT];
     int rc = -1;
-    if (!lex || !p.w || !p.u || !order || !w[0] || !w[1] ||
+    if (!lex || !p.w || !p.u || !order || !w[0] || !w[1] || !w[2] ||
         alloc_state(&t, docs, ndocs, o->row_bits) || featurise(&t, 0)) {
         fprintf(stderr, "quote_train: out of memory\n");
         goto done;
@@ -378,6 +501,11 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
             if (order[i] % o->folds == f)
                 decode(&t, &p, 0, order[i], t.p1[order[i]]);
     }
+    if (train_roles(&t, &p, o, order)) {
+        fprintf(stderr, "quote_train: out of memory\n");
+        goto done;
+    }
+    quantize(&p, w[2], tr[2]);
     run(&t, &p, 0, 0, 0, o, order);
     quantize(&p, w[0], tr[0]);
     if (featurise(&t, 1)) {
@@ -386,7 +514,7 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
     }
     run(&t, &p, 1, 0, 0, o, order);
     quantize(&p, w[1], tr[1]);
-    for (int s = 0; s < PS__Q_STAGES; s++) {
+    for (int s = 0; s < PS__Q_TABLES; s++) {
         v.weights[s] = w[s];
         v.trans[s] = tr[s];
     }
@@ -406,6 +534,7 @@ done:
     free(order);
     free(w[0]);
     free(w[1]);
+    free(w[2]);
     free(lex);
     return rc;
 }

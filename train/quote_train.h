@@ -22,6 +22,13 @@ typedef struct qdoc {
     ps__qtok_t *seq; /* lexicon classes filled once it is mined */
     size_t n;
     uint8_t *gold;
+    /* The gold attributions as token ranges, and the attribution (+ 1)
+     * whose content each token is in (0: none). */
+    struct qgold {
+        uint32_t ca, cb, sa, sb;
+    } *attr;
+    size_t nattr;
+    uint32_t *owner;
 } qdoc_t;
 
 /* What preparing needs: the indexer's analyzer, gazetteer and tagger. */

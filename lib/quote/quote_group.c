@@ -1,185 +1,104 @@
-/* From labels to attributions. The tagger marks sources, cues and contents;
- * an attribution is one cue with the contents and the source nearest to it.
- * Each content piece goes to the nearest cue on either side, counting a
- * sentence boundary as a long way (a direct quote often ends one sentence
- * before its "he said"), so `“A,” he said, “B.”` is one attribution of two
- * pieces. A source may serve several cues ("she said ... and added").
- * Cues are looked up by binary search: linear time in all. */
-#include <stdlib.h>
+/* From labels to attributions. Every cue the tagger finds is one candidate
+ * attribution; the role tagger (quote_role.c) labels the window around it,
+ * and its source and content pieces become the attribution's. A cue with
+ * no content is dropped (every attribution says something). */
+#include <math.h>
 #include <string.h>
 
 #include "quote_private.h"
 
-/* Cost of one sentence boundary between a content or source and its cue,
- * in tokens; beyond MAX_COST nothing is attached. */
-#define SENT_COST 12
-#define MAX_CON_COST 60
-#define MAX_SRC_COST 30
-#define NEAR 3 /* cues looked at on each side */
-
-typedef struct seg {
-    uint32_t a, b; /* tokens [a, b) */
-} seg_t;
-
-/* The segments of ROLE (1..3) in LAB, appended to OUT; returns the count. */
-static size_t segments(const uint8_t *lab, size_t n, int role, seg_t *out)
+void ps__q_role_mask(double *scores, uint32_t wa, uint32_t wb, uint32_t ca,
+                     uint32_t cb)
 {
-    size_t k = 0;
+    for (uint32_t i = wa; i < wb; i++)
+        for (int l = 0; l < PS__Q_NLABELS; l++)
+            if (!ps__q_role_allowed(i, ca, cb, l))
+                scores[(size_t)(i - wa) * PS__Q_NLABELS + l] = -INFINITY;
+}
+
+int ps__q_role_extract(const uint8_t *wlab, uint32_t wa, uint32_t wb,
+                       uint32_t ca, uint32_t cb, ps__qattr_t *a)
+{
+    memset(a, 0, sizeof *a);
+    a->cue[0] = ca;
+    a->cue[1] = cb;
+    long best_src = -1;
+    for (uint32_t i = wa; i < wb;) {
+        int l = wlab[i - wa], role = PS__Q_ROLE(l);
+        uint32_t j = i + 1;
+        while (j < wb && wlab[j - wa] == (PS__Q_IS_B(l) ? l + 1 : l))
+            j++;
+        if (role == 1) {
+            /* The source nearest the cue, when the tagger found several. */
+            long d = i < ca ? (long)ca - (long)j : (long)i - (long)cb;
+            if (best_src < 0 || d < best_src) {
+                best_src = d;
+                a->src[0] = i;
+                a->src[1] = j;
+            }
+        } else if (role == 3) {
+            if (a->ncon < 4) {
+                a->con[a->ncon][0] = i;
+                a->con[a->ncon][1] = j;
+                a->ncon++;
+            } else {
+                a->con[3][1] = j; /* more pieces: the last one spans them */
+            }
+        }
+        i = j;
+    }
+    return a->ncon > 0;
+}
+
+size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                       size_t n, const uint8_t *p1, const uint8_t *lab,
+                       const float *margin, const ps__qctx_t *cx,
+                       double *scores, uint8_t *back, uint8_t *wlab,
+                       ps__qattr_t *out)
+{
+    enum { L = PS__Q_NLABELS };
+    double trans[(L + 1) * L];
+    for (int k = 0; k < (L + 1) * L; k++)
+        trans[k] = ps__q_allowed(k / L - 1, k % L)
+                       ? (double)v->trans[PS__Q_ROLE_TABLE][k]
+                       : -INFINITY;
+    uint32_t rows[PS__Q_MAXF];
+    size_t na = 0;
     for (size_t i = 0; i < n;) {
-        if (PS__Q_ROLE(lab[i]) != role) {
+        if (PS__Q_ROLE(lab[i]) != 2) {
             i++;
             continue;
         }
-        size_t j = i + 1;
-        while (j < n && lab[j] == lab[i] + (PS__Q_IS_B(lab[i]) ? 1 : 0) &&
-               !PS__Q_IS_B(lab[j]))
-            j++;
-        out[k++] = (seg_t){(uint32_t)i, (uint32_t)j};
-        i = j;
-    }
-    return k;
-}
-
-/* The cost of attaching X to the cue C. */
-static long cost(const ps__qtok_t *s, seg_t x, seg_t c)
-{
-    long d, sd;
-    if (c.a >= x.b) {
-        d = (long)c.a - (long)x.b;
-        sd = (long)s[c.a].sent - (long)s[x.b - 1].sent;
-    } else if (x.a >= c.b) {
-        d = (long)x.a - (long)c.b;
-        sd = (long)s[x.a].sent - (long)s[c.b - 1].sent;
-    } else {
-        return 0;
-    }
-    return d + SENT_COST * sd;
-}
-
-/* The first cue starting at or after token T. */
-static size_t first_cue_from(const seg_t *cues, size_t nc, uint32_t t)
-{
-    size_t lo = 0, hi = nc;
-    while (lo < hi) {
-        size_t m = lo + (hi - lo) / 2;
-        if (cues[m].a < t)
-            lo = m + 1;
-        else
-            hi = m;
-    }
-    return lo;
-}
-
-/* The best cue for X within MAX, or -1. A content piece does not reach
- * over another content piece to a cue. */
-static long best_cue(const ps__qtok_t *s, const seg_t *cues, size_t nc, seg_t x,
-                     long max, const seg_t *cons, size_t ncons, size_t xi)
-{
-    size_t at = first_cue_from(cues, nc, x.a);
-    long best = -1, bc = max + 1;
-    for (size_t k = at >= NEAR ? at - NEAR : 0; k < nc && k < at + NEAR; k++) {
-        long c = cost(s, x, cues[k]);
-        if (cons) {
-            if (cues[k].a >= x.b && xi + 1 < ncons && cons[xi + 1].b <= cues[k].a)
-                continue;
-            if (cues[k].b <= x.a && xi > 0 && cons[xi - 1].a >= cues[k].b)
-                continue;
-        }
-        if (c < bc || (c == bc && cues[k].a >= x.b)) {
-            bc = c;
-            best = (long)k;
-        }
-    }
-    return best;
-}
-
-size_t ps__q_group(const ps__qtok_t *s, size_t n, const uint8_t *lab,
-                   const float *margin, ps__qattr_t *out)
-{
-    seg_t *buf = malloc((3 * n + 3) * sizeof *buf);
-    long *owner = malloc((n + 1) * sizeof *owner);
-    long *slot = malloc((n + 1) * sizeof *slot);
-    if (!buf || !owner || !slot) {
-        free(buf);
-        free(owner);
-        free(slot);
-        return (size_t)-1;
-    }
-    seg_t *src = buf, *cue = buf + n + 1, *con = buf + 2 * n + 2;
-    size_t ns = segments(lab, n, 1, src), nc = segments(lab, n, 2, cue),
-           nt = segments(lab, n, 3, con);
-    for (size_t k = 0; k < nc; k++)
-        slot[k] = -1;
-    size_t na = 0;
-    for (size_t t = 0; t < nt; t++) {
-        long c = best_cue(s, cue, nc, con[t], MAX_CON_COST, con, nt, t);
-        if (c < 0)
-            continue;
-        if (slot[c] < 0) {
-            ps__qattr_t *a = &out[na];
-            memset(a, 0, sizeof *a);
-            a->cue[0] = cue[c].a;
-            a->cue[1] = cue[c].b;
-            slot[c] = (long)na++;
-        }
-        ps__qattr_t *a = &out[slot[c]];
-        if (a->ncon < 4) {
-            a->con[a->ncon][0] = con[t].a;
-            a->con[a->ncon][1] = con[t].b;
-            a->ncon++;
-        }
-    }
-    /* Sources: each to its nearest cue that got content. */
-    for (size_t k = 0; k < na; k++)
-        owner[k] = MAX_SRC_COST + 1;
-    for (size_t k = 0; k < nc; k++) {
-        if (slot[k] < 0)
-            continue;
-        ps__qattr_t *a = &out[slot[k]];
-        seg_t c = cue[k];
-        size_t at = 0, lo = 0, hi = ns;
-        while (lo < hi) {
-            size_t m = lo + (hi - lo) / 2;
-            if (src[m].a < c.a)
-                lo = m + 1;
-            else
-                hi = m;
-        }
-        at = lo;
-        for (size_t j = at >= NEAR ? at - NEAR : 0; j < ns && j < at + NEAR;
-             j++) {
-            long d = cost(s, src[j], c);
-            if (d < owner[slot[k]]) {
-                owner[slot[k]] = d;
-                a->src[0] = src[j].a;
-                a->src[1] = src[j].b;
+        uint32_t ca = (uint32_t)i, cb = ca + 1;
+        while (cb < n && lab[cb] == PS__Q_ICUE)
+            cb++;
+        i = cb;
+        uint32_t wa, wb;
+        ps__q_window(n, ca, cb, &wa, &wb);
+        for (uint32_t k = wa; k < wb; k++) {
+            size_t nf = ps__q_role_features(s, n, k, ca, cb, p1, cx,
+                                            v->row_bits, rows);
+            int32_t acc[L] = {0};
+            for (size_t f = 0; f < nf; f++) {
+                const int16_t *w = v->weights[PS__Q_ROLE_TABLE] +
+                                   (size_t)rows[f] * L;
+                for (int l = 0; l < L; l++)
+                    acc[l] += w[l];
             }
+            for (int l = 0; l < L; l++)
+                scores[(size_t)(k - wa) * L + l] = acc[l];
         }
-    }
-    /* Pieces in text order, and a margin for the confidence. */
-    for (size_t k = 0; k < na; k++) {
-        ps__qattr_t *a = &out[k];
-        for (uint32_t i = 1; i < a->ncon; i++)
-            for (uint32_t j = i; j > 0 && a->con[j][0] < a->con[j - 1][0]; j--) {
-                uint32_t t0 = a->con[j][0], t1 = a->con[j][1];
-                a->con[j][0] = a->con[j - 1][0];
-                a->con[j][1] = a->con[j - 1][1];
-                a->con[j - 1][0] = t0;
-                a->con[j - 1][1] = t1;
-            }
+        ps__q_role_mask(scores, wa, wb, ca, cb);
+        ps__q_viterbi(scores, trans, wb - wa, back, wlab);
+        ps__qattr_t *a = &out[na];
+        if (!ps__q_role_extract(wlab, wa, wb, ca, cb, a))
+            continue;
         double m = 1e30;
-        for (uint32_t i = a->cue[0]; margin && i < a->cue[1]; i++)
-            if (margin[i] < m)
-                m = margin[i];
-        for (uint32_t p = 0; margin && p < a->ncon; p++) {
-            uint32_t e = a->con[p][0];
-            if (margin[e] < m)
-                m = margin[e];
-        }
+        for (uint32_t k = ca; margin && k < cb; k++)
+            if (margin[k] < m)
+                m = margin[k];
         a->margin = margin ? (float)m : 0;
+        na++;
     }
-    free(buf);
-    free(owner);
-    free(slot);
     return na;
 }

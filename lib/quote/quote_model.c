@@ -6,7 +6,8 @@
  *   8   u32      format version (1; also names the feature templates of
  *                quote_features.c and the sequence of quote_seq.c)
  *   12  u32      number of labels (7: O, B/I of source, cue, content)
- *   16  u32      number of stages (2)
+ *   16  u32      number of weight tables (3: the tagger's two stages,
+ *                the role tagger)
  *   20  u32      log2 of the weight table's rows (per stage)
  *   24  u32      slots of the cue lexicon (0 or a power of two)
  *   28  f32      confidence scale: the score margin at which an
@@ -14,8 +15,8 @@
  *   32  u64      file size in bytes
  *   40  u64      XXH64 of the whole file with these 8 bytes zeroed
  *   48  char[16] the roles in label order, "SRC,CUE,CONTENT"
- *   64  i32      transitions [stages][(labels + 1) * labels]
- *       i16      weights [stages][rows][labels]
+ *   64  i32      transitions [tables][(labels + 1) * labels]
+ *       i16      weights [tables][rows][labels]
  *       u64      lexicon [slots]: stem keys, low 2 bits the class
  * Weights and transitions are fixed point: scores are compared, and the
  * confidence scale is in the same unit. */
@@ -86,8 +87,8 @@ static uint64_t get64(const unsigned char *p)
 static uint64_t expected_size(uint32_t row_bits, uint32_t nlex)
 {
     uint64_t n = HEADER_SIZE;
-    n += (uint64_t)PS__Q_STAGES * (PS__Q_NLABELS + 1) * PS__Q_NLABELS * 4;
-    n += (uint64_t)PS__Q_STAGES * ((uint64_t)1 << row_bits) * PS__Q_NLABELS * 2;
+    n += (uint64_t)PS__Q_TABLES * (PS__Q_NLABELS + 1) * PS__Q_NLABELS * 4;
+    n += (uint64_t)PS__Q_TABLES * ((uint64_t)1 << row_bits) * PS__Q_NLABELS * 2;
     n += (uint64_t)nlex * 8;
     return n;
 }
@@ -161,10 +162,10 @@ static ps_status_t check(const unsigned char *mem, size_t len, const char *path,
         return fail(errmsg, PS_EVERSION, path,
                     "quote model format version %u, this build reads %u",
                     version, FORMAT_VERSION);
-    if (get32(mem + 12) != PS__Q_NLABELS || get32(mem + 16) != PS__Q_STAGES ||
+    if (get32(mem + 12) != PS__Q_NLABELS || get32(mem + 16) != PS__Q_TABLES ||
         memcmp(mem + 48, ROLE_SET, 16) != 0)
         return fail(errmsg, PS_EVERSION, path,
-                    "unsupported quote model labels or stages");
+                    "unsupported quote model labels or tables");
     uint32_t row_bits = get32(mem + 20), nlex = get32(mem + 24);
     float scale;
     memcpy(&scale, mem + 28, 4);
@@ -212,11 +213,11 @@ ps_status_t ps_quote_model_load(const char *path, ps_quote_model_t **out,
     m->v.nlex = get32(mem + 24);
     memcpy(&m->v.conf_scale, mem + 28, 4);
     size_t off = HEADER_SIZE;
-    for (int s = 0; s < PS__Q_STAGES; s++) {
+    for (int s = 0; s < PS__Q_TABLES; s++) {
         m->v.trans[s] = (const int32_t *)(mem + off);
         off += (size_t)(PS__Q_NLABELS + 1) * PS__Q_NLABELS * 4;
     }
-    for (int s = 0; s < PS__Q_STAGES; s++) {
+    for (int s = 0; s < PS__Q_TABLES; s++) {
         m->v.weights[s] = (const int16_t *)(mem + off);
         off += ((size_t)1 << m->v.row_bits) * PS__Q_NLABELS * 2;
     }
@@ -258,17 +259,17 @@ ps_status_t ps__q_model_write(const char *path, const ps__qmodel_view_t *v,
     memcpy(mem, MAGIC, 8);
     put32(mem + 8, FORMAT_VERSION);
     put32(mem + 12, PS__Q_NLABELS);
-    put32(mem + 16, PS__Q_STAGES);
+    put32(mem + 16, PS__Q_TABLES);
     put32(mem + 20, v->row_bits);
     put32(mem + 24, v->nlex);
     memcpy(mem + 28, &v->conf_scale, 4);
     put64(mem + 32, size);
     memcpy(mem + 48, ROLE_SET, sizeof ROLE_SET);
     size_t off = HEADER_SIZE, n = (size_t)(PS__Q_NLABELS + 1) * PS__Q_NLABELS * 4;
-    for (int s = 0; s < PS__Q_STAGES; s++, off += n)
+    for (int s = 0; s < PS__Q_TABLES; s++, off += n)
         memcpy(mem + off, v->trans[s], n);
     n = ((size_t)1 << v->row_bits) * PS__Q_NLABELS * 2;
-    for (int s = 0; s < PS__Q_STAGES; s++, off += n)
+    for (int s = 0; s < PS__Q_TABLES; s++, off += n)
         memcpy(mem + off, v->weights[s], n);
     if (v->nlex)
         memcpy(mem + off, v->lex, (size_t)v->nlex * 8);

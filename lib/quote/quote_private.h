@@ -25,6 +25,12 @@ enum {
 #define PS__Q_ROLE(l) (((l) + 1) / 2) /* 0 none, 1 source, 2 cue, 3 content */
 #define PS__Q_IS_B(l) ((l) > 0 && (l) % 2 == 1)
 #define PS__Q_STAGES 2
+/* Weight tables: the tagger's two stages, then the role tagger that finds
+ * the source and content of one cue. */
+#define PS__Q_TABLES 3
+#define PS__Q_ROLE_TABLE 2
+/* How far from its cue the role tagger looks, in tokens. */
+#define PS__Q_WINDOW 60
 
 /* Bits of the punctuation between two tokens (the gap). */
 enum {
@@ -63,8 +69,8 @@ typedef struct ps__qmodel_view {
     uint32_t row_bits;
     uint32_t nlex;
     float conf_scale; /* the margin at which confidence is one half */
-    const int32_t *trans[PS__Q_STAGES];
-    const int16_t *weights[PS__Q_STAGES];
+    const int32_t *trans[PS__Q_TABLES];
+    const int16_t *weights[PS__Q_TABLES];
     const uint64_t *lex;
 } ps__qmodel_view_t;
 
@@ -115,11 +121,41 @@ typedef struct ps__qattr {
     float margin;
 } ps__qattr_t;
 
-/* Groups labels into attributions; returns how many were written into
- * OUT (which has room for n / 2 + 1). MARGIN[i] is token i's score margin
- * (may be NULL). */
-size_t ps__q_group(const ps__qtok_t *s, size_t n, const uint8_t *lab,
-                   const float *margin, ps__qattr_t *out);
+/* Sets the scores of labels not allowed for the cue [CA, CB) in the
+ * window [WA, WB) to minus infinity (SCORES starts at token WA). */
+void ps__q_role_mask(double *scores, uint32_t wa, uint32_t wb, uint32_t ca,
+                     uint32_t cb);
+
+/* The attribution of the cue [CA, CB) from the window's labels WLAB;
+ * whether it has content. */
+int ps__q_role_extract(const uint8_t *wlab, uint32_t wa, uint32_t wb,
+                       uint32_t ca, uint32_t cb, ps__qattr_t *a);
+
+/* Counts before each token of the sequence (N + 1 of each), so the role
+ * tagger knows in constant time what lies between a token and its cue. */
+typedef struct ps__qctx {
+    uint32_t *cues;   /* cue segments the first stage opened */
+    uint32_t *sents;  /* sentence starts */
+    uint32_t *quotes; /* gaps with a quotation mark */
+} ps__qctx_t;
+
+/* Fills CX (arrays of N + 1) from S and the first stage's labels P1. */
+void ps__q_context(const ps__qtok_t *s, size_t n, const uint8_t *p1,
+                   ps__qctx_t *cx);
+
+/* The rows of token I's features for the cue of tokens [CA, CB). */
+size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i,
+                           uint32_t ca, uint32_t cb, const uint8_t *p1,
+                           const ps__qctx_t *cx, uint32_t row_bits,
+                           uint32_t *rows);
+
+/* The window of the cue [CA, CB): tokens [*WA, *WB). */
+void ps__q_window(size_t n, uint32_t ca, uint32_t cb, uint32_t *wa,
+                  uint32_t *wb);
+
+/* Whether label L is allowed at token I for the cue [CA, CB): cue labels
+ * on the cue only. */
+int ps__q_role_allowed(size_t i, uint32_t ca, uint32_t cb, int l);
 
 /* Writes the model V to PATH (through a temporary file). */
 ps_status_t ps__q_model_write(const char *path, const ps__qmodel_view_t *v,
@@ -137,5 +173,14 @@ void ps__q_score(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
 void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
                  float *margin);
+
+/* The attributions of the cues in LAB, each with the role tagger's
+ * source and content, into OUT (room for one per token). SCORES, BACK and
+ * WLAB are scratch for one window. Returns the count. */
+size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                       size_t n, const uint8_t *p1, const uint8_t *lab,
+                       const float *margin, const ps__qctx_t *cx,
+                       double *scores, uint8_t *back, uint8_t *wlab,
+                       ps__qattr_t *out);
 
 #endif

@@ -18,6 +18,8 @@ struct ps_quoter {
     uint8_t *back, *p1, *lab;
     float *margin;
     ps__qattr_t *attrs;
+    uint32_t *ctx;
+    uint8_t *wlab;
     size_t lcap;
     ps_quote_t *quotes;
     ps_byte_span_t *spans;
@@ -48,6 +50,8 @@ void ps_quoter_free(ps_quoter_t *q)
     free(q->lab);
     free(q->margin);
     free(q->attrs);
+    free(q->ctx);
+    free(q->wlab);
     free(q->quotes);
     free(q->spans);
     free(q);
@@ -198,10 +202,16 @@ static int buffers(ps_quoter_t *q, size_t n)
     float *mg = realloc(q->margin, c * sizeof *mg);
     if (mg)
         q->margin = mg;
-    ps__qattr_t *at = realloc(q->attrs, (c / 2 + 1) * sizeof *at);
+    ps__qattr_t *at = realloc(q->attrs, c * sizeof *at);
     if (at)
         q->attrs = at;
-    if (!sc || !b || !p1 || !lab || !mg || !at)
+    uint32_t *cx = realloc(q->ctx, 3 * (c + 1) * sizeof *cx);
+    if (cx)
+        q->ctx = cx;
+    uint8_t *wl = realloc(q->wlab, c);
+    if (wl)
+        q->wlab = wl;
+    if (!sc || !b || !p1 || !lab || !mg || !at || !cx || !wl)
         return -1;
     q->lcap = c;
     return 0;
@@ -272,9 +282,10 @@ ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
     if (n == 0)
         return PS_OK;
     ps__q_label(v, q->seq, n, q->scores, q->back, q->p1, q->lab, q->margin);
-    size_t na = ps__q_group(q->seq, n, q->lab, q->margin, q->attrs);
-    if (na == (size_t)-1)
-        return PS_ENOMEM;
+    ps__qctx_t cx = {q->ctx, q->ctx + n + 1, q->ctx + 2 * (n + 1)};
+    ps__q_context(q->seq, n, q->p1, &cx);
+    size_t na = ps__q_attribute(v, q->seq, n, q->p1, q->lab, q->margin, &cx,
+                                q->scores, q->back, q->wlab, q->attrs);
     ps_status_t st = build(q, text, base, n, na, ents, nents);
     if (st != PS_OK)
         return st;
