@@ -57,9 +57,10 @@ static int print_quotes(const char *path, const prep_t *p, ps_quoter_t *qt)
             spans(q->source, q->nsource), "cue", spans(q->cue, q->ncue),
             "content", spans(q->content, q->ncontent), "kind",
             ps_quote_kind_name(q->kind), "confidence",
-            (double)(int)(q->confidence * 1000 + 0.5) / 1000, "speaker",
+            (double)q->confidence, "speaker",
             speaker(q, r->entities, r->nentities));
-        char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                         JSON_REAL_PRECISION(3)) : NULL;
         if (!s || puts(s) == EOF)
             rc = -1;
         free(s);

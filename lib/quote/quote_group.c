@@ -3,6 +3,7 @@
  * and its source and content pieces become the attribution's. A cue with
  * no content is dropped (every attribution says something). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "quote_private.h"
@@ -50,6 +51,38 @@ int ps__q_role_extract(const uint8_t *wlab, uint32_t wa, uint32_t wb,
     return a->ncon > 0;
 }
 
+/* When the role tagger gave the cue [CA, CB) no source, the tagger's own
+ * source nearest to the cue in its sentence, within FALLBACK tokens:
+ * attributions without a source are rare (7% of PolNeAR's), so a source
+ * the tagger saw is more often right than none. */
+#define FALLBACK 25
+
+static void fallback_source(const ps__qtok_t *s, size_t n, const uint8_t *lab,
+                            ps__qattr_t *a)
+{
+    uint32_t ca = a->cue[0], cb = a->cue[1];
+    for (uint32_t d = 1; d <= FALLBACK; d++) {
+        if (ca >= d && s[ca - d].sent == s[ca].sent &&
+            PS__Q_ROLE(lab[ca - d]) == 1) {
+            uint32_t e = ca - d + 1, b = ca - d;
+            while (b > 0 && lab[b] == PS__Q_ISRC)
+                b--;
+            a->src[0] = b;
+            a->src[1] = e;
+            return;
+        }
+        if (cb - 1 + d < n && s[cb - 1 + d].sent == s[ca].sent &&
+            PS__Q_ROLE(lab[cb - 1 + d]) == 1) {
+            uint32_t b = cb - 1 + d, e = b + 1;
+            while (e < n && lab[e] == PS__Q_ISRC)
+                e++;
+            a->src[0] = b;
+            a->src[1] = e;
+            return;
+        }
+    }
+}
+
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,
@@ -64,7 +97,12 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        : -INFINITY;
     uint32_t rows[PS__Q_MAXF];
     size_t na = 0;
-    for (size_t i = 0; i < n;) {
+    /* News has one cue in some thirty tokens; a text the tagger sees a cue
+     * in every other word of is not news, and its windows, each some
+     * hundred tokens, would cost far more than the text. So there are
+     * at most this many. */
+    size_t budget = n / 8 + 16;
+    for (size_t i = 0; i < n && budget > 0;) {
         if (PS__Q_ROLE(lab[i]) != 2) {
             i++;
             continue;
@@ -73,6 +111,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         while (cb < n && lab[cb] == PS__Q_ICUE)
             cb++;
         i = cb;
+        budget--;
         uint32_t wa, wb;
         ps__q_window(n, ca, cb, &wa, &wb);
         for (uint32_t k = wa; k < wb; k++) {
@@ -93,10 +132,12 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         ps__qattr_t *a = &out[na];
         if (!ps__q_role_extract(wlab, wa, wb, ca, cb, a))
             continue;
-        double m = 1e30;
+        if (a->src[1] == a->src[0])
+            fallback_source(s, n, lab, a);
+        double m = 0;
         for (uint32_t k = ca; margin && k < cb; k++)
-            if (margin[k] < m)
-                m = margin[k];
+            m += margin[k];
+        m /= cb - ca;
         a->margin = margin ? (float)m : 0;
         na++;
     }

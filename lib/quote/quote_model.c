@@ -10,8 +10,8 @@
  *                the role tagger)
  *   20  u32      log2 of the weight table's rows (per stage)
  *   24  u32      slots of the cue lexicon (0 or a power of two)
- *   28  f32      confidence scale: the score margin at which an
- *                attribution's confidence is 1 - 1/e
+ *   28  f32      confidence scale: the median score margin of the cues
+ *                the model finds in training (quote_run.c)
  *   32  u64      file size in bytes
  *   40  u64      XXH64 of the whole file with these 8 bytes zeroed
  *   48  char[16] the roles in label order, "SRC,CUE,CONTENT"
