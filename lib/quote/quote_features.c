@@ -149,6 +149,11 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     add(f, 28, term_at(s, n, j - 1), t->gap);
     add(f, 31, t->term, ga);
     add(f, 35, stem_at(s, n, j + 1), ga);
+    add(f, 36, t->suffix, t->shape);
+    add(f, 37, stem_at(s, n, j - 1), t->stem);
+    add(f, 38, t->stem, stem_at(s, n, j + 1));
+    add(f, 39, t->stem, (i > 0 ? s[i - 1].ent : 0x100) * 512 +
+                            (i + 1 < n ? s[i + 1].ent : 0x100));
     sentence_features(f, s, n, i);
 }
 

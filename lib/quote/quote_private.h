@@ -49,6 +49,7 @@ enum {
 typedef struct ps__qtok {
     size_t start, end; /* bytes, BASE included */
     uint64_t term, stem, shape;
+    uint64_t suffix; /* the term's last three bytes */
     uint8_t gap;      /* PS__G_* before the token */
     uint8_t inq;      /* inside quotation marks */
     uint8_t ent;      /* 0, else 1 + entity type * 2 + (first token) */

@@ -138,20 +138,89 @@ static void mark_entities(ps__qtok_t *s, size_t n, const ps_entity_t *ents,
     }
 }
 
+/* The first mark in TEXT[A, B) that can be a cue by itself: a colon
+ * ("Sanders: ..."), a dash or a horizontal bar ("― Esther Tapia"). Its
+ * offset, with its width in *W; SIZE_MAX when none. */
+static size_t cue_mark(const char *text, size_t a, size_t b, size_t *w)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    for (size_t i = a; i < b; i++) {
+        if (t[i] == ':') {
+            *w = 1;
+            return i;
+        }
+        if (t[i] == '-' && i + 1 < b && t[i + 1] == '-') {
+            *w = 2;
+            return i;
+        }
+        if (t[i] == 0xe2 && i + 2 < b && t[i + 1] == 0x80 &&
+            (t[i + 2] == 0x94 || t[i + 2] == 0x95)) {
+            *w = 3;
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+static int room(ps__qtok_t **seq, size_t *cap, size_t want)
+{
+    if (want <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 64;
+    while (c < want)
+        c *= 2;
+    ps__qtok_t *p = realloc(*seq, c * sizeof *p);
+    if (!p)
+        return -1;
+    *seq = p;
+    *cap = c;
+    return 0;
+}
+
+/* Appends the element for bytes [ST, EN) of TEXT after the gap from
+ * *PREV_END; TK is its token, or NULL for a punctuation mark. */
+static void append(ps__qtok_t *s, size_t *n, const char *text, size_t base,
+                   size_t st, size_t en, const ps_token_t *tk, size_t *prev_end,
+                   uint8_t *inq, uint32_t *sent, const ps__qmodel_view_t *v)
+{
+    ps__qtok_t *q = &s[*n];
+    memset(q, 0, sizeof *q);
+    size_t open_at, close_end;
+    q->gap = read_gap(text, *prev_end, st, inq, &open_at, &close_end);
+    if (*n > 0)
+        s[*n - 1].close_end = close_end ? close_end + base : 0;
+    q->open_at = open_at == SIZE_MAX ? SIZE_MAX : open_at + base;
+    q->inq = *inq;
+    q->start = st + base;
+    q->end = en + base;
+    if (tk) {
+        q->flags = tk->flags;
+        if ((tk->flags & PS_TOK_SENT_START) && *n > 0)
+            (*sent)++;
+        q->term = XXH3_64bits(tk->term, tk->term_len);
+        q->stem = XXH3_64bits(tk->stem, tk->stem_len);
+        q->shape = shape_of(tk->flags);
+        size_t k = tk->term_len > 3 ? tk->term_len - 3 : 0;
+        q->suffix = XXH3_64bits(tk->term + k, tk->term_len - k);
+    } else {
+        q->term = q->stem = XXH3_64bits(text + st, en - st);
+        q->shape = 0x10000; /* a mark, not a word */
+    }
+    q->sent = *sent;
+    q->lex = (uint8_t)ps__q_lex_class(v, q->stem);
+    q->ent_index = -1;
+    *prev_end = en;
+    (*n)++;
+}
+
 size_t ps__q_sequence(const char *text, size_t len, size_t base,
                       const ps_token_t *tokens, size_t ntokens,
                       const ps_entity_t *ents, size_t nents,
                       const ps__qmodel_view_t *v, ps__qtok_t **seq,
                       size_t *cap)
 {
-    if (ntokens + 1 > *cap) {
-        ps__qtok_t *p = realloc(*seq, (ntokens + 1) * sizeof *p);
-        if (!p)
-            return (size_t)-1;
-        *seq = p;
-        *cap = ntokens + 1;
-    }
-    ps__qtok_t *s = *seq;
+    if (room(seq, cap, ntokens + 1))
+        return (size_t)-1;
     size_t n = 0, prev_end = 0;
     uint8_t inq = 0;
     uint32_t sent = 0;
@@ -160,30 +229,22 @@ size_t ps__q_sequence(const char *text, size_t len, size_t base,
         if (tk->flags & PS_TOK_PART)
             continue;
         size_t st = tk->offset - base, en = st + tk->length;
-        if (st < prev_end || en > len)
+        if (tk->offset < base || st < prev_end || en > len)
             continue; /* never happens with the analyzer's tokens */
-        ps__qtok_t *q = &s[n];
-        memset(q, 0, sizeof *q);
-        size_t open_at, close_end;
-        q->gap = read_gap(text, prev_end, st, &inq, &open_at, &close_end);
-        if (n > 0)
-            s[n - 1].close_end = close_end ? close_end + base : 0;
-        q->open_at = open_at == SIZE_MAX ? SIZE_MAX : open_at + base;
-        q->inq = inq;
-        q->start = tk->offset;
-        q->end = tk->offset + tk->length;
-        q->flags = tk->flags;
-        if ((tk->flags & PS_TOK_SENT_START) && n > 0)
-            sent++;
-        q->sent = sent;
-        q->term = XXH3_64bits(tk->term, tk->term_len);
-        q->stem = XXH3_64bits(tk->stem, tk->stem_len);
-        q->shape = shape_of(tk->flags);
-        q->lex = (uint8_t)ps__q_lex_class(v, q->stem);
-        q->ent_index = -1;
-        prev_end = en;
-        n++;
+        size_t w, p;
+        while ((p = cue_mark(text, prev_end, st, &w)) != SIZE_MAX) {
+            /* Marks are fewer than the bytes: at most one element per
+             * byte of the text in all. */
+            if (room(seq, cap, n + (ntokens - i) + 2))
+                return (size_t)-1;
+            append(*seq, &n, text, base, p, p + w, NULL, &prev_end, &inq,
+                   &sent, v);
+        }
+        if (room(seq, cap, n + (ntokens - i) + 1))
+            return (size_t)-1;
+        append(*seq, &n, text, base, st, en, tk, &prev_end, &inq, &sent, v);
     }
+    ps__qtok_t *s = *seq;
     if (n > 0) {
         size_t open_at, close_end;
         read_gap(text, prev_end, len, &inq, &open_at, &close_end);
