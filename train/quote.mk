@@ -30,7 +30,7 @@ QUOTE_EVAL_DIR := $(B)/quote-eval
 quote-eval: bin/psearch-index
 	rm -rf $(QUOTE_EVAL_DIR) && mkdir -p $(QUOTE_EVAL_DIR)
 	python3 train/quote_eval.py split $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/text
-	bin/psearch-index --quotes --entities corpus/entities.tsv \
+	bin/psearch-index --quotes --entities corpus/entities.tsv $(if $(QUOTE_MODEL),--quote-model $(QUOTE_MODEL)) \
 	    $(QUOTE_EVAL_DIR)/text/*.txt > $(QUOTE_EVAL_DIR)/quotes.jsonl
 	python3 train/quote_eval.py join $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/text \
 	    $(QUOTE_EVAL_DIR)/quotes.jsonl > $(QUOTE_EVAL_DIR)/pred.jsonl

@@ -5,6 +5,7 @@
  * article gets them from a first stage trained without it (FOLDS folds).
  * Every run from the same data and options gives the same bytes. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ typedef struct tstate {
     double *scores;
     uint8_t *back, *pred;
     uint32_t row_bits;
+    int false_cues; /* the role tagger also learns from false cues */
 } tstate_t;
 
 static uint64_t next_rand(uint64_t *s)
@@ -185,10 +187,9 @@ static void decode(tstate_t *t, const perc_t *p, int stage, size_t d,
 }
 
 /* The gold labels of attribution G's window [WA, WB) into WG. */
-static void window_gold(const qdoc_t *q, size_t k, uint32_t wa, uint32_t wb,
-                        uint8_t *wg)
+static void window_gold(const qdoc_t *q, size_t k, const struct qgold *g,
+                        uint32_t wa, uint32_t wb, uint8_t *wg)
 {
-    const struct qgold *g = &q->attr[k];
     for (uint32_t i = wa; i < wb; i++) {
         uint8_t l = PS__Q_O;
         if (i >= g->ca && i < g->cb)
@@ -206,46 +207,76 @@ static void window_gold(const qdoc_t *q, size_t k, uint32_t wa, uint32_t wb,
     }
 }
 
-/* One perceptron step for each gold attribution of article D. */
+/* One perceptron step on the window of the cue G (attribution K of
+ * article D, or a cue the first stage found wrongly: K == SIZE_MAX, whose
+ * window has no source and no content). */
+static void train_window(tstate_t *t, perc_t *p, size_t d, size_t k,
+                         const struct qgold *g, const ps__qctx_t *cx,
+                         const double *tr, uint32_t *rowbuf, uint32_t *start,
+                         uint8_t *wg)
+{
+    const qdoc_t *q = &t->docs[d];
+    uint32_t wa, wb;
+    ps__q_window(q->n, g->ca, g->cb, &wa, &wb);
+    uint32_t nr = 0;
+    for (uint32_t i = wa; i < wb; i++) {
+        start[i - wa] = nr;
+        nr += (uint32_t)ps__q_role_features(q->seq, q->n, i, g->ca, g->cb,
+                                            t->p1[d], cx, t->row_bits,
+                                            rowbuf + nr);
+    }
+    start[wb - wa] = nr;
+    feats_t f = {start, rowbuf};
+    score(p, &f, wb - wa, t->scores);
+    ps__q_role_mask(t->scores, wa, wb, g->ca, g->cb);
+    ps__q_viterbi(t->scores, tr, wb - wa, t->back, t->pred);
+    window_gold(q, k, g, wa, wb, wg);
+    for (uint32_t i = 0; i < wb - wa; i++) {
+        int gl = wg[i], r = t->pred[i];
+        int gp = i == 0 ? -1 : wg[i - 1], rp = i == 0 ? -1 : t->pred[i - 1];
+        if (gl != r) {
+            upd(p, &f, i, gl, 1);
+            upd(p, &f, i, r, -1);
+        }
+        if (gl != r || gp != rp) {
+            upd_trans(p, gp, gl, 1);
+            upd_trans(p, rp, r, -1);
+        }
+    }
+    p->c += 1;
+}
+
+/* The role tagger's steps for article D: every gold attribution, and
+ * every cue the first stage found where the gold has none, so that the
+ * role tagger learns to give a false cue no content (and the quoter then
+ * drops it). */
 static void train_roles_doc(tstate_t *t, perc_t *p, size_t d, ps__qctx_t *cx,
                             uint32_t *rowbuf, uint32_t *start, uint8_t *wg)
 {
     const qdoc_t *q = &t->docs[d];
-    ps__q_context(q->seq, q->n, t->p1[d], cx);
+    const uint8_t *p1 = t->p1[d];
+    ps__q_context(q->seq, q->n, p1, cx);
     double tr[NT];
     full_trans(p, tr);
-    for (size_t k = 0; k < q->nattr; k++) {
-        const struct qgold *g = &q->attr[k];
-        if (g->cb <= g->ca)
+    for (size_t k = 0; k < q->nattr; k++)
+        if (q->attr[k].cb > q->attr[k].ca)
+            train_window(t, p, d, k, &q->attr[k], cx, tr, rowbuf, start, wg);
+    for (uint32_t i = 0; t->false_cues && i < q->n;) {
+        if (PS__Q_ROLE(p1[i]) != 2) {
+            i++;
             continue;
-        uint32_t wa, wb;
-        ps__q_window(q->n, g->ca, g->cb, &wa, &wb);
-        uint32_t nr = 0;
-        for (uint32_t i = wa; i < wb; i++) {
-            start[i - wa] = nr;
-            nr += (uint32_t)ps__q_role_features(q->seq, q->n, i, g->ca, g->cb,
-                                                t->p1[d], cx, t->row_bits,
-                                                rowbuf + nr);
         }
-        start[wb - wa] = nr;
-        feats_t f = {start, rowbuf};
-        score(p, &f, wb - wa, t->scores);
-        ps__q_role_mask(t->scores, wa, wb, g->ca, g->cb);
-        ps__q_viterbi(t->scores, tr, wb - wa, t->back, t->pred);
-        window_gold(q, k, wa, wb, wg);
-        for (uint32_t i = 0; i < wb - wa; i++) {
-            int gl = wg[i], r = t->pred[i];
-            int gp = i == 0 ? -1 : wg[i - 1], rp = i == 0 ? -1 : t->pred[i - 1];
-            if (gl != r) {
-                upd(p, &f, i, gl, 1);
-                upd(p, &f, i, r, -1);
-            }
-            if (gl != r || gp != rp) {
-                upd_trans(p, gp, gl, 1);
-                upd_trans(p, rp, r, -1);
-            }
+        uint32_t j = i + 1;
+        while (j < q->n && p1[j] == PS__Q_ICUE)
+            j++;
+        int real = 0;
+        for (uint32_t k = i; k < j; k++)
+            real |= PS__Q_ROLE(q->gold[k]) == 2;
+        if (!real) {
+            struct qgold g = {i, j, 0, 0};
+            train_window(t, p, d, SIZE_MAX, &g, cx, tr, rowbuf, start, wg);
         }
-        p->c += 1;
+        i = j;
     }
 }
 
@@ -501,6 +532,7 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
             if (order[i] % o->folds == f)
                 decode(&t, &p, 0, order[i], t.p1[order[i]]);
     }
+    t.false_cues = o->false_cues;
     if (train_roles(&t, &p, o, order)) {
         fprintf(stderr, "quote_train: out of memory\n");
         goto done;

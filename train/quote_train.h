@@ -52,6 +52,7 @@ typedef struct qtrain_opts {
     uint32_t row_bits;
     uint64_t seed;
     int verbose;
+    int false_cues; /* the role tagger learns from false cues too */
 } qtrain_opts_t;
 
 /* Trains on DOCS and writes the model to OUT; 0, or -1 after a message. */

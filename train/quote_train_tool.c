@@ -17,7 +17,7 @@ static void usage(FILE *f)
 {
     fputs("usage: quote_train --train FILE --gazetteer TSV --ner MODEL\n"
           "         [--out MODEL] [--epochs N] [--folds N] [--row-bits N]\n"
-          "         [--seed N] [--dev FILE --pred OUT] [--quiet]\n"
+          "         [--seed N] [--false-cues] [--dev FILE --pred OUT] [--quiet]\n"
           "Trains the quote model on FILE and writes MODEL (default\n"
           "corpus/quote.model). --dev without --train only predicts.\n",
           f);
@@ -100,11 +100,15 @@ int main(int argc, char **argv)
     const char *train = NULL, *out = "corpus/quote.model", *dev = NULL,
                *pred = NULL, *gaz = NULL, *ner = NULL;
     qtrain_opts_t o = {.epochs = 8, .folds = 4, .row_bits = 18, .seed = 1,
-                       .verbose = 1};
+                       .verbose = 1, .false_cues = 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--quiet")) {
             o.verbose = 0;
+            continue;
+        }
+        if (!strcmp(a, "--false-cues")) {
+            o.false_cues = 1;
             continue;
         }
         if (!v) {
