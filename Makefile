@@ -1,6 +1,7 @@
 # psearch build. `make deps` installs the Debian packages, `make` builds
 # bin/, `make test` runs every test. Sources are found by wildcard, so a new
-# file in lib/, indexer/, searchd/ or tests/unit/ needs no edit here.
+# file in a folder of lib/, in train/, indexer/, searchd/ or tests/unit/
+# needs no edit here.
 
 CC       ?= cc
 CXX      ?= c++
@@ -13,7 +14,7 @@ DEB_PKGS  := build-essential pkg-config libxapian-dev libstemmer-dev \
 
 HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN      := -Wall -Wextra $(if $(WERROR),-Werror)
-CPPFLAGS  += -Iinclude -DPS_DATADIR=\"$(PREFIX)/share/psearch\"
+CPPFLAGS  += -Iinclude -Ilib -DPS_DATADIR=\"$(PREFIX)/share/psearch\"
 CFLAGS    ?= -O2 -g
 CXXFLAGS  ?= -O2 -g
 CFLAGS    += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -33,15 +34,25 @@ endif
 
 B := build
 
-LIB_C    := $(wildcard lib/*.c lib/quote/*.c)
-LIB_CC   := $(wildcard lib/*.cc)
+# The library, one folder per subsystem along the data's path (doc/hacking.md).
+# Its objects share one static archive, so no two may share a file name.
+LIB_C    := $(wildcard lib/*/*.c)
+LIB_CC   := $(wildcard lib/*/*.cc)
 LIB_OBJ  := $(LIB_C:%.c=$(B)/%.o) $(LIB_CC:%.cc=$(B)/%.o)
 LIBA     := $(B)/libpsearch.a
 # The same objects as a shared object, which psearch loads only when it
 # searches by itself (cli/engine.h): asking the daemon needs no Xapian.
 ENGINE   := $(B)/libpsearch-engine.so
 # What psearch links of the library: the parts in plain C without Xapian.
-CLI_LIB  := $(B)/lib/status.o $(B)/lib/paths.o
+CLI_LIB  := $(B)/lib/base/status.o $(B)/lib/base/paths.o \
+            $(B)/lib/base/cmdline.o
+
+# The NER trainer (train/): its own library, linked only by the training
+# and evaluation tools and their tests, never by the installed programs or
+# the engine, which only read models.
+TRAIN_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard train/*.c))
+TRAINA    := $(B)/libpsearch-train.a
+TRAIN_BIN := $(patsubst train/tools/%.c,$(B)/train/%,$(wildcard train/tools/*.c))
 
 IDX_OBJ  := $(patsubst %.c,$(B)/%.o,$(wildcard indexer/*.c))
 SD_OBJ   := $(patsubst %.c,$(B)/%.o,$(wildcard searchd/*.c))
@@ -110,6 +121,16 @@ $(ENGINE): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CXX) -shared $(filter-out -pie,$(LDFLAGS)) -o $@ $^ $(LIBS)
 
+$(TRAINA): $(TRAIN_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(TRAIN_OBJ) $(TRAIN_BIN): CPPFLAGS += -Itrain
+
+$(B)/train/%: train/tools/%.c $(TRAINA) $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(TRAINA) $(LIBA) $(LDFLAGS) $(LIBS) -lstdc++
+
 bin/psearch-index: $(IDX_OBJ) $(LIBA)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -128,6 +149,11 @@ bin/psearch: $(CLI_OBJ) $(CLI_LIB) | $(ENGINE)
 $(B)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(LIBS) -lcmocka -lstdc++
+
+# The NER model's unit test trains small models, so it links the trainer.
+$(B)/tests/test_ner: tests/unit/test_ner.c $(TRAINA) $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itrain $(CFLAGS) -o $@ $< $(TRAINA) $(LIBA) $(LDFLAGS) $(LIBS) -lcmocka -lstdc++
 
 # The answer cache's unit test is of a part of psearchd, not the library.
 $(B)/tests/test_cache: tests/unit/test_cache.c $(B)/searchd/cache.o $(LIBA)
@@ -149,7 +175,7 @@ demo:
 	    "$$(xapian-delve -1 -a index | grep -c '^X[A-Z]*:') entities, in ./index"
 	bin/psearch --index index --direct "Article 5"
 
-test check: all $(UNIT_BIN) $(TOOL_BIN)
+test check: all $(UNIT_BIN) $(TOOL_BIN) $(TRAIN_BIN)
 	@tests/run.sh
 
 clean:
@@ -159,7 +185,7 @@ clean:
 # touch the others: installation, benchmarks, fuzzing. A fragment may add
 # to DEB_PKGS.
 -include contrib/install.mk contrib/deb.mk tests/bench/bench.mk \
-         tests/fuzz/fuzz.mk tests/ner.mk tests/ner-eval.mk lib/data/words.mk \
+         tests/fuzz/fuzz.mk train/ner.mk tests/ner-eval.mk lib/tag/data/words.mk \
          tests/relevance/relevance.mk train/quote.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -9,28 +9,23 @@ QUOTE_DATA  ?= ../shared/data/polnear
 QUOTE_TRAIN ?= $(QUOTE_DATA)/train.jsonl
 QUOTE_DEV   ?= $(QUOTE_DATA)/dev.jsonl
 
-# The trainer is its own small library, linked only by its tool.
-QTRAIN_SRC := $(filter-out train/quote_train_tool.c,$(wildcard train/quote_*.c))
-QTRAIN_OBJ := $(QTRAIN_SRC:%.c=$(B)/%.o)
-$(QTRAIN_OBJ) $(B)/train/quote_train_tool.o: CPPFLAGS += -Ilib
-
-$(B)/train/quote_train: $(B)/train/quote_train_tool.o $(QTRAIN_OBJ) $(LIBA)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LIBS) -lstdc++
+# The trainer is train/quote_data.c and train/quote_train.c in the training
+# library (libpsearch-train.a) and the tool train/tools/quote_train.c.
 
 .PHONY: quote-model quote-eval
 quote-model: $(B)/train/quote_train
 	$(B)/train/quote_train --train $(QUOTE_TRAIN) \
 	    --gazetteer corpus/entities.tsv --ner corpus/ner.model \
-	    --out corpus/quote.model
+	    --out corpus/quote.model $(QUOTE_OPTS)
 
-# Every dev article becomes a file, psearch-index --quotes reads them as it
+# Every dev article becomes a file (QUOTE_MODEL=FILE scores another model), psearch-index --quotes reads them as it
 # would read a corpus, and score.py scores what it prints.
 QUOTE_EVAL_DIR := $(B)/quote-eval
 quote-eval: bin/psearch-index
 	rm -rf $(QUOTE_EVAL_DIR) && mkdir -p $(QUOTE_EVAL_DIR)
 	python3 train/quote_eval.py split $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/text
-	bin/psearch-index --quotes --entities corpus/entities.tsv $(if $(QUOTE_MODEL),--quote-model $(QUOTE_MODEL)) \
+	bin/psearch-index --quotes --entities corpus/entities.tsv \
+	    $(if $(QUOTE_MODEL),--quote-model $(QUOTE_MODEL)) \
 	    $(QUOTE_EVAL_DIR)/text/*.txt > $(QUOTE_EVAL_DIR)/quotes.jsonl
 	python3 train/quote_eval.py join $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/text \
 	    $(QUOTE_EVAL_DIR)/quotes.jsonl > $(QUOTE_EVAL_DIR)/pred.jsonl

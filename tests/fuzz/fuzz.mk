@@ -36,7 +36,7 @@ FUZZ_OPTS     ?=
 FB            := $(B)/fuzz
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all \
                  -fno-omit-frame-pointer
-FUZZ_CPPFLAGS := -Iinclude -Isearchd -DPS_DATADIR=\"$(PREFIX)/share/psearch\"
+FUZZ_CPPFLAGS := -Iinclude -Ilib -Isearchd -DPS_DATADIR=\"$(PREFIX)/share/psearch\"
 FUZZ_CFLAGS   := -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                  -Wall -Wextra $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_CXXFLAGS := -g -O1 -std=c++17 -Wall -Wextra $(FUZZ_SAN) \

@@ -16,7 +16,7 @@
 
 #include "psearch/analyzer.h"
 #include "psearch/ner.h"
-#include "psearch/ner_train.h"
+#include "ner_train.h"
 
 static char dir[64];
 static char model_path[128];

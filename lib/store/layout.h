@@ -1,0 +1,72 @@
+/* The on-disk layout of a psearch index, shared by the writer (lib/index/)
+ * and the readers (lib/search/). Changing anything here changes the
+ * format: bump PS__FORMAT and say so in doc/index-format.md. Internal to
+ * the library. */
+#ifndef PSEARCH_LAYOUT_H
+#define PSEARCH_LAYOUT_H
+
+/* Stored as the Xapian metadata key "psearch.format". */
+#define PS__FORMAT "6"
+#define PS__META_FORMAT "psearch.format"
+/* How many shards the index has, in every shard. */
+#define PS__META_SHARDS "psearch.shards"
+/* The gazetteer the documents were tagged with, as TSV text. */
+#define PS__META_GAZETTEER "psearch.gazetteer"
+/* Followed by an entity term ("XPERSON:john-lough"): its display name,
+ * the least in byte order of the names it was met with. */
+#define PS__META_NAME "psearch.name."
+/* Followed by a stem ("run"): the words of the shard with that stem. */
+#define PS__META_FORMS "psearch.forms."
+
+/* The index directory holds a Xapian stub file naming the live generation,
+ * the generations themselves, and the writers' lock file. */
+#define PS__STUB "XAPIANDB"
+#define PS__GEN_PREFIX "db."
+#define PS__LOCK "write.lock"
+/* In a generation of several shards, each is a folder "shard.K". */
+#define PS__SHARD_PREFIX "shard."
+
+/* Term prefixes, after Xapian's conventions (omega's termprefixes). Plain
+ * words carry no prefix. */
+#define PS__P_STEM "Z"  /* stemmed word, without positions */
+#define PS__P_TITLE "S" /* title word, with positions */
+#define PS__P_TITLE_STEM "ZS" /* with positions */
+#define PS__P_ID "Q"    /* unique id: the file's path */
+#define PS__P_YEAR "Y"  /* YYYY, boolean */
+#define PS__P_MONTH "M" /* YYYYMM, boolean */
+#define PS__P_DAY "D"   /* YYYYMMDD, boolean */
+/* Entity terms use ps_entity_type_prefix(): "XPERSON:zelensky". */
+
+/* Every shard lists under PS__META_FORMS + stem ("psearch.forms.run") the
+ * body words it holds with that stem ("run\nrunning\nruns"): a body stem
+ * is searched as those words, and phrases, NEAR and hits use their
+ * positions, since stems have none. Readers merge the lists of all shards
+ * (metadata is what xapian-tcpsrv serves; synonym and spelling tables are
+ * not), so no shard is special. */
+
+/* Value slots. */
+enum {
+    PS__V_PATH = 0,  /* absolute path */
+    PS__V_TITLE = 1, /* title text */
+    PS__V_DATE = 2,  /* YYYYMMDD, sortable; absent without a date */
+    PS__V_MTIME = 3, /* "SEC.NSEC" */
+    PS__V_SIZE = 4,  /* decimal bytes */
+    PS__V_HASH = 5,  /* 16 hex digits of XXH64 */
+    PS__V_SPANS = 6, /* per position: varint offset delta, varint length */
+    PS__V_ENTITIES = 7, /* the entities and their mentions (codec.h) */
+    PS__V_TEXT = 8,     /* the file's whole text */
+};
+
+/* How many times a title word counts in its plain word's within-document
+ * frequency (build_doc()): the title's weight as a field, BM25F-like. */
+#define PS__TITLE_WDF 3
+
+/* Xapian limits a term to 245 bytes; longer ones are not indexed. */
+#define PS__MAX_TERM 240
+/* It limits metadata keys likewise; longer stems' words go unrecorded. */
+#define PS__MAX_META_KEY 240
+
+/* The document data is a compact JSON object with the keys path, title,
+ * date, source, url and body (offset where the body starts). */
+
+#endif

@@ -1,0 +1,69 @@
+/* The words of a stem (see vocab.h): nothing here reads a table that only
+ * one shard holds or that xapian-tcpsrv does not serve (synonyms). The
+ * spelling suggestion, which reads the vocabulary too, is search's
+ * (search/spelling.cc). */
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <set>
+
+#include "store/layout.h"
+
+#include "store/vocab.h"
+
+std::string ps__stem_of(ps_analyzer_t *an, const std::string &word)
+{
+    /* Most words are plain lower-case letters, which the analyzer stems
+     * without more ado: skip analysing them again. */
+    bool letters = true;
+    for (char c : word)
+        letters &= c >= 'a' && c <= 'z';
+    if (letters) {
+        const char *stem;
+        size_t len;
+        if (ps_analyzer_stem(an, word.data(), word.size(), &stem, &len) !=
+            PS_OK)
+            throw std::bad_alloc();
+        return std::string(stem, len);
+    }
+    const ps_token_t *t;
+    size_t n;
+    ps_status_t st = ps_analyze(an, word.data(), word.size(), 0, &t, &n);
+    if (st == PS_ENOMEM)
+        throw std::bad_alloc();
+    for (size_t i = 0; st == PS_OK && i < n; i++)
+        if (!(t[i].flags & PS_TOK_COMPOUND) && t[i].term_len == word.size() &&
+            std::memcmp(t[i].term, word.data(), word.size()) == 0)
+            return std::string(t[i].stem, t[i].stem_len);
+    return std::string();
+}
+
+std::string ps__forms_key(const std::string &stem)
+{
+    return PS__META_FORMS + stem;
+}
+
+std::vector<std::string>
+ps__stem_forms(const std::vector<Xapian::Database> &shards,
+               const std::string &stem, size_t max)
+{
+    std::set<std::string> words;
+    std::string key = ps__forms_key(stem);
+    if (key.size() > PS__MAX_META_KEY)
+        return {}; /* never recorded: see record_forms() */
+    for (const Xapian::Database &db : shards) {
+        std::string v = db.get_metadata(key);
+        for (size_t i = 0; i < v.size();) {
+            size_t nl = v.find('\n', i);
+            if (nl == std::string::npos)
+                nl = v.size();
+            if (nl > i)
+                words.emplace(v, i, nl - i);
+            i = nl + 1;
+        }
+    }
+    std::vector<std::string> out;
+    for (auto it = words.begin(); it != words.end() && out.size() < max; ++it)
+        out.push_back(*it);
+    return out;
+}

@@ -1,0 +1,41 @@
+/* Internal to the C++ shim: the stem forms, what a query learns from the
+ * index's vocabulary about a stem: its words, merged from what every shard
+ * records. Every shard serves them, local or through xapian-tcpsrv, so the
+ * answers are the same whatever the order of the shards and wherever they
+ * live. The indexer records them (index/), the parser reads them (query/);
+ * the spelling suggestion is search/spelling.cc's. */
+#ifndef PSEARCH_VOCAB_H
+#define PSEARCH_VOCAB_H
+
+#ifndef __cplusplus
+#error "vocab.h is for the C++ shim only"
+#endif
+
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "psearch/analyzer.h"
+
+/* The stem the analyzer gives WORD (an indexed plain word) where it
+ * stands alone, or "" when it is no word of its own (a compound whole).
+ * Uses AN, so any token AN handed out before is gone. */
+std::string ps__stem_of(ps_analyzer_t *an, const std::string &word);
+
+/* The metadata key under which each shard lists the words of STEM (no
+ * prefix) it holds, sorted, one per line: "psearch.forms.run" ->
+ * "run\nrunning\nruns". */
+std::string ps__forms_key(const std::string &stem);
+
+/* The words of STEM: the union of what every shard of SHARDS lists under
+ * ps__forms_key(STEM), in byte order, at most MAX of them. Metadata is
+ * what Xapian's remote backend serves (synonym tables are not), and Xapian
+ * answers metadata from the first shard only, so each shard is asked. Costs
+ * one metadata lookup per shard: a round trip for a remote one. Throws
+ * Xapian errors and std::bad_alloc. */
+std::vector<std::string>
+ps__stem_forms(const std::vector<Xapian::Database> &shards,
+               const std::string &stem, size_t max);
+
+#endif

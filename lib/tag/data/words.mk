@@ -1,0 +1,19 @@
+# Word lists the tagger keeps are data files (lib/tag/data/*.txt, each with a
+# note on its origin), turned at build time into C arrays of sorted strings
+# in build/gen/, which the library compiles in: no file to find at run
+# time, and a list out of order is refused when it is built.
+
+$(B)/gen/%.inc: lib/tag/data/%.txt
+	@mkdir -p $(@D)
+	@grep -v '^#' $< | grep -v '^$$' | LC_ALL=C sort -c 2>/dev/null || \
+	    { echo "$<: not sorted bytewise (LC_ALL=C sort)"; exit 1; }
+	grep -v '^#' $< | grep -v '^$$' | sed 's/.*/    "&",/' > $@.tmp && mv $@.tmp $@
+
+# The fuzzing build (tests/fuzz/fuzz.mk) compiles the same file with its
+# own flags.
+PS_GEN_INC := $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc \
+	$(B)/gen/seats.inc $(B)/gen/holidays.inc $(B)/gen/place-heads.inc
+PS_GEN_USERS := tagger_words tagger_span
+$(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o $(B)/fuzz/lib/tag/$(u).o): $(PS_GEN_INC)
+$(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o): CPPFLAGS += -I$(B)/gen
+$(foreach u,$(PS_GEN_USERS),$(B)/fuzz/lib/tag/$(u).o): FUZZ_CPPFLAGS += -I$(B)/gen

@@ -1,0 +1,264 @@
+/* The entity tagger: finds the entities of one analysed text. Known names
+ * come from the gazetteer (tagger_gaz.c); the trained model (ner.h) finds
+ * the others, with the gazetteer's matches as hints; the rules of
+ * tagger_span.c, tagger_link.c and tagger_acronym.c turn both into
+ * entities with ids, types and mentions (tagger_private.h gives the
+ * order of the parts). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tag/tagger_private.h"
+#include "base/util.h"
+
+ps_status_t ps_tagger_new(const ps_gazetteer_t *g, const ps_ner_model_t *m,
+                          ps_tagger_t **out)
+{
+    if (!out)
+        return PS_EINVAL;
+    *out = NULL;
+    ps_tagger_t *t = calloc(1, sizeof *t);
+    if (!t)
+        return PS_ENOMEM;
+    t->g = g;
+    t->model = m;
+    size_t ndefs = ps_gazetteer_count(g);
+    if (ndefs > 0 && !(t->def_slot = malloc(ndefs * sizeof *t->def_slot))) {
+        free(t);
+        return PS_ENOMEM;
+    }
+    for (size_t i = 0; i < ndefs; i++)
+        t->def_slot[i] = -1;
+    if (m) {
+        ps_status_t st = ps_ner_state_new(m, &t->ner);
+        if (st != PS_OK) {
+            ps_tagger_free(t);
+            return st;
+        }
+    }
+    *out = t;
+    return PS_OK;
+}
+
+void ps_tagger_free(ps_tagger_t *t)
+{
+    if (!t)
+        return;
+    ps_ner_state_free(t->ner);
+    ps__tagger_link_free(t);
+    ps__tagger_store_free(t);
+    free(t->w);
+    free(t->tok_word);
+    free(t->hints);
+    free(t->key);
+    free(t->key_end);
+    free(t->c);
+    free(t->def_slot);
+    free(t->tseq);
+    free(t->case_keys);
+    free(t->case_bits);
+    free(t->case_first);
+    free(t->case_last);
+    free(t->case_next);
+    free(t);
+}
+
+/* Collects the words, checking that every token lies inside the text, and
+ * maps every token to the first word at or after it. */
+static ps_status_t collect_words(ps_tagger_t *t, const ps_token_t *tokens,
+                                 size_t ntokens)
+{
+    if (PS__TGROW(t, w, ntokens) < 0 || PS__TGROW(t, tok_word, ntokens + 1) < 0)
+        return PS_ENOMEM;
+    for (size_t i = 0; i < ntokens; i++) {
+        const ps_token_t *tok = &tokens[i];
+        if (tok->offset < t->base || tok->offset - t->base > t->len ||
+            tok->length > t->len - (tok->offset - t->base) || !tok->term)
+            return PS_EINVAL;
+        t->tok_word[i] = t->nw;
+        if (tok->flags & PS_TOK_COMPOUND)
+            continue;
+        struct word *w = &t->w[t->nw++];
+        w->tok = tok;
+        w->index = (uint32_t)i;
+        w->gaz = 0;
+    }
+    t->tok_word[ntokens] = t->nw;
+    return PS_OK;
+}
+
+static ps_entity_type_t entity_type(ps_ner_type_t t)
+{
+    switch (t) {
+    case PS_NER_PER:
+        return PS_ENT_PERSON;
+    case PS_NER_LOC:
+        return PS_ENT_PLACE;
+    case PS_NER_ORG:
+        return PS_ENT_ORG;
+    default:
+        return PS_ENT_MISC;
+    }
+}
+
+/* Adds the model's name over words [W0, W1) of model type TYPE as a
+ * candidate, unless its capitals say nothing (tagger_case.c). */
+static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
+                            ps_ner_type_t ntype)
+{
+    if (w0 >= w1 || ps__tagger_case_common(t, w0, w1))
+        return PS_OK;
+    /* "Mr Zelensky" is a person, whatever the model's context said. */
+    size_t named = ps__tagger_skip_honorific(t, w0, w1);
+    ps_entity_type_t type =
+        named > w0 ? PS_ENT_PERSON
+                   : entity_type(ps__tagger_list_type(t, w0, w1, ntype));
+    if (type == PS_ENT_PERSON)
+        w0 = named;
+    else if (type == PS_ENT_MISC)
+        type = ps__tagger_misc_type(t, w0, &w1);
+    else if (ps__tagger_ends_treaty(t, w1))
+        type = PS_ENT_TREATY;
+    else if (type == PS_ENT_PLACE)
+        type = ps__tagger_place_type(t, w0, &w1);
+    if (type == PS_ENT_TREATY)
+        w1 = ps__tagger_treaty_number(t, w1);
+    type = ps__tagger_convention(t, w0, w1, type);
+    return ps__tagger_add_cand(t, w0, w1, type);
+}
+
+/* Whether the model's name over words [W0, W1), of type NTYPE, takes the
+ * place of the gazetteer's matches inside it: it covers each of them
+ * whole and more words besides, and none is of its type. A known place
+ * inside a team, a person or an event ("Dynamo Moscow", "MaliVai
+ * Washington", "the U.S. Open") is part of another name; a known person
+ * the model names with a first name the gazetteer lacks stays known. If
+ * so, the gazetteer's mentions there are marked dropped (entity
+ * SIZE_MAX; drop_mentions() removes them) and its words freed.
+ *
+ * The mentions so far are the gazetteer's, in text order and apart, so
+ * the first that ends after the name's start is found by bisection. */
+static int takes_over(ps_tagger_t *t, size_t w0, size_t w1, ps_ner_type_t ntype)
+{
+    /* A name inside a compound is for the gazetteer: "U.S.-led" is the
+     * model's MISC and the known "U.S." (ner.h). */
+    for (size_t i = w0; i < w1; i++)
+        if (t->w[i].tok->flags & PS_TOK_PART)
+            return 0;
+    const ps_token_t *a = t->w[w0].tok, *b = t->w[w1 - 1].tok;
+    size_t from = a->offset, to = b->offset + b->length;
+    size_t lo = 0, hi = t->nm;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->m[mid].offset + t->m[mid].length <= from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    for (; end < t->nm && t->m[end].offset < to; end++) {
+        const struct tmention *m = &t->m[end];
+        const struct tent *e = m->ent == SIZE_MAX ? NULL : &t->e[m->ent];
+        if (!e || m->offset < from || m->offset + m->length > to ||
+            (m->offset == from && m->length == to - from) || e->def < 0 ||
+            ps__tagger_model_type(
+                ps_gazetteer_get(t->g, (size_t)e->def)->type) == ntype)
+            return 0;
+    }
+    if (end == lo)
+        return 0;
+    for (size_t i = lo; i < end; i++)
+        t->m[i].ent = SIZE_MAX;
+    for (size_t i = w0; i < w1; i++)
+        t->w[i].gaz = 0;
+    return 1;
+}
+
+/* Removes the mentions takes_over() dropped. */
+static void drop_mentions(ps_tagger_t *t)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < t->nm; i++)
+        if (t->m[i].ent != SIZE_MAX)
+            t->m[kept++] = t->m[i];
+    t->nm = kept;
+}
+
+/* Turns the model's spans into candidates. A span that overlaps a
+ * gazetteer match is left out, the gazetteer knows that name better,
+ * unless it is a longer name of another type around it (takes_over). A
+ * span is cut after a possessive (tagger_span.c); what follows the cut
+ * stays a name only when it is two words or more, or a treaty word
+ * ("NATO's Article 5"). */
+static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
+{
+    if (!t->ner || t->nw == 0)
+        return PS_OK;
+    const ps_ner_span_t *spans;
+    size_t nspans;
+    ps_status_t st = ps_ner_tag(t->ner, t->text, t->len, t->base, tokens,
+                                t->ntokens, t->hints, &spans, &nspans);
+    if (st != PS_OK || (st = ps__tagger_case_prepare(t)) != PS_OK)
+        return st;
+    int dropped = 0;
+    for (size_t k = 0; k < nspans; k++) {
+        size_t a = spans[k].first, b = a + spans[k].count;
+        if (b > t->ntokens || a >= b)
+            return PS_EINTERNAL;
+        size_t w0 = t->tok_word[a], w1 = t->tok_word[b];
+        int known = 0;
+        for (size_t i = w0; i < w1; i++)
+            known |= t->w[i].gaz;
+        if (w0 >= w1)
+            continue;
+        if (known) {
+            if (ps__tagger_piece_end(t, w0, w1) != w1 ||
+                !takes_over(t, w0, w1, spans[k].type))
+                continue;
+            dropped = 1;
+        }
+        for (int piece = 0; w0 < w1 && st == PS_OK; piece++) {
+            size_t end = ps__tagger_piece_end(t, w0, w1);
+            if (piece == 0 || end - w0 > 1 ||
+                ps__tagger_is_treaty_cue(t, end - 1))
+                st = add_name(t, w0, end, spans[k].type);
+            w0 = end;
+        }
+        if (st != PS_OK)
+            return st;
+    }
+    if (dropped)
+        drop_mentions(t);
+    return ps__tagger_numbered_treaties(t);
+}
+
+ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
+                          size_t base, const ps_token_t *tokens, size_t ntokens,
+                          const ps_entity_t **ents, size_t *nents)
+{
+    if (!t || !ents || !nents || (!text && len > 0) || (!tokens && ntokens > 0))
+        return PS_EINVAL;
+    *ents = NULL;
+    *nents = 0;
+    ps__tagger_reset(t);
+    t->text = text;
+    t->len = len;
+    t->base = base;
+    t->ntokens = ntokens;
+    ps_status_t st;
+    if ((st = collect_words(t, tokens, ntokens)) != PS_OK ||
+        (st = ps__tagger_match_gazetteer(t)) != PS_OK ||
+        (st = model_names(t, tokens)) != PS_OK)
+        return st;
+    for (size_t i = 0; i < t->nc; i++)
+        if ((st = ps__tagger_resolve(t, &t->c[i])) != PS_OK)
+            return st;
+    ps__tagger_link_surnames(t);
+    if ((st = ps__tagger_link_acronyms(t)) != PS_OK)
+        return st;
+    ps__tagger_apply_merges(t);
+    if ((st = ps__tagger_build_output(t)) != PS_OK)
+        return st;
+    *ents = t->out;
+    *nents = t->nout;
+    return PS_OK;
+}

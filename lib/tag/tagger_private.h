@@ -1,0 +1,245 @@
+/* Internal to the library: the entity tagger's state, in one header for
+ * all its parts, and what each part offers the others. The parts call
+ * one way only, from the top down:
+ *   tagger.c          the orchestration: runs the steps below in order;
+ *   tagger_gaz.c      gazetteer matching and the hints for the model;
+ *   tagger_span.c     rules over the model's names (ends, types, treaties);
+ *   tagger_link.c     resolving names to entities within the text;
+ *   tagger_acronym.c  acronyms and their long forms as one entity;
+ *   tagger_case.c     what the text says about each word's case;
+ *   tagger_store.c    the table of entities and mentions, and the output;
+ *   tagger_words.c    the word lists and single-word tests.
+ * A rule file calls only the last three (and tagger_case.c), never another
+ * rule file; tagger.c alone calls the rules. */
+#ifndef PSEARCH_TAGGER_PRIVATE_H
+#define PSEARCH_TAGGER_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "psearch/entities.h"
+#include "psearch/ner.h"
+
+/* A word is a token other than a compound whole: the parts of "U.S.-led"
+ * are words, the whole is not, so every position is looked at once. */
+struct word {
+    const ps_token_t *tok;
+    uint32_t index; /* of TOK in the tokens given to ps_tagger_run */
+    int gaz;        /* inside a gazetteer match */
+};
+
+/* A name the model found that the gazetteer did not: words [w0, w1). */
+struct cand {
+    size_t w0, w1;
+    ps_entity_type_t type;
+};
+
+struct tmention {
+    size_t offset;
+    uint32_t length, pos;
+    size_t ent;
+};
+
+/* An entity being built. Strings of unknown names are offsets into the
+ * pool, which may move while it grows. */
+struct tent {
+    long def; /* gazetteer index, or -1 for an unknown name */
+    size_t nwords;
+    size_t id_off, name_off, last_off;
+    size_t first;                  /* offset of the mention that created it */
+    uint32_t votes[PS_ENT__COUNT]; /* mentions by the type they were given */
+    ps_entity_type_t first_type;   /* the type of the first mention */
+    size_t count, start, out;      /* for building the output */
+    size_t into; /* SIZE_MAX, or the entity its mentions move to */
+};
+
+/* An open-addressing table of entity indices, keyed by one pool string of
+ * each entity, so that finding a name again costs the same however many
+ * names a text has. SIZE_MAX marks an empty slot. */
+struct etab {
+    size_t *slot;
+    size_t cap, n;
+};
+
+struct ps_tagger {
+    const ps_gazetteer_t *g;
+    const ps_ner_model_t *model; /* NULL: the gazetteer alone */
+    ps_ner_state_t *ner;         /* NULL: the gazetteer alone */
+    /* The text being tagged. */
+    const char *text;
+    size_t len, base;
+    size_t ntokens;
+
+    struct word *w;
+    size_t nw, w_cap;
+    size_t *tok_word; /* token index -> first word at or after it */
+    size_t tok_word_cap;
+    uint8_t *hints; /* one per token, for the model */
+    size_t hints_cap;
+    char *key;
+    size_t key_cap;
+    size_t *key_end;
+    size_t key_end_cap;
+    struct cand *c;
+    size_t nc, c_cap;
+    struct tmention *m;
+    size_t nm, m_cap;
+    struct tent *e;
+    size_t ne, e_cap;
+    long *def_slot; /* gazetteer index -> entity, or -1 */
+    struct etab by_id, by_last;
+    char *pool;
+    size_t pool_len, pool_cap;
+    size_t *order;
+    size_t order_cap;
+    ps_entity_t *out; /* NOUT entities: those with mentions */
+    size_t out_cap, nout;
+    ps_mention_t *outm;
+    size_t outm_cap;
+    /* tagger_case.c: token -> sequence token of the model, or UINT32_MAX;
+     * and what the text says about each term, in a table of CASE_CAP
+     * slots (key 0: empty). */
+    uint32_t *tseq;
+    size_t tseq_cap;
+    uint64_t *case_keys;
+    size_t case_keys_cap;
+    uint8_t *case_bits;
+    size_t case_bits_cap;
+    size_t case_cap;
+    /* The occurrences of each term, in text order: the first per slot,
+     * the last per slot (while building), the next per sequence token;
+     * UINT32_MAX ends a chain. */
+    uint32_t *case_first;
+    size_t case_first_cap;
+    uint32_t *case_last;
+    size_t case_last_cap;
+    uint32_t *case_next;
+    size_t case_next_cap;
+};
+
+/* Grows array field ARR of tagger T, whose capacity is ARR_cap. */
+#define PS__TGROW(t, arr, need)                                                \
+    ps__grow(&(t)->arr, &(t)->arr##_cap, (need), sizeof *(t)->arr)
+
+/* tagger_words.c: the model's label type for entity type T (treaty and
+ * misc are both MISC). */
+ps_ner_type_t ps__tagger_model_type(ps_entity_type_t t);
+
+/* tagger_gaz.c: finds the gazetteer's names, longest alias first at every
+ * word, adds a mention for each, marks their words and fills t->hints. */
+ps_status_t ps__tagger_match_gazetteer(ps_tagger_t *t);
+
+/* tagger_store.c: a mention of entity ENT over words [W0, W1). */
+ps_status_t ps__tagger_add_mention(ps_tagger_t *t, size_t ent, size_t w0,
+                                   size_t w1);
+
+/* tagger_store.c: a new entity, its index in *IDX; NULL without memory. */
+struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx);
+
+/* tagger_link.c: the entity of a name the model found, linked to one seen
+ * before in the text when it is the same name (by slug) or a person's
+ * surname. */
+ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c);
+
+/* tagger_words.c: a MISC name's type: treaty when a cue word says so, and
+ * the words it then covers (the cue may follow it). */
+ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
+                                      size_t *w1);
+
+/* tagger_words.c: a place's type: treaty when "the" opens it and a
+ * lowercase treaty word follows it ("the Minsk agreements"), and the words
+ * it then covers. */
+ps_entity_type_t ps__tagger_place_type(const ps_tagger_t *t, size_t w0,
+                                       size_t *w1);
+
+/* tagger_words.c: the first word of person name [W0, W1) once an
+ * honorific ("Mr", "Dr") is left out. */
+size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_words.c: whether the name ending before word W1 ends with a
+ * capitalised treaty word ("Tallinn Memorandum"), which makes it a treaty
+ * whatever the model called it. */
+int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1);
+
+/* tagger_words.c: whether KEY is in LIST, N strings sorted bytewise (the
+ * word lists of lib/tag/data/). */
+int ps__tagger_listed(const char *const *list, size_t n, const char *key);
+
+/* tagger_words.c: whether word I is a treaty word
+ * (lib/tag/data/treaty-cues.txt). */
+int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i);
+
+/* tagger_span.c: a name the model found over words [W0, W1) ends after
+ * its first possessive word that a capitalised word follows, unless that
+ * word is a common word ("People's Republic"), and before an honorific
+ * inside it ("US Mr Zelensky"): returns that end, or W1. */
+size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_span.c: a name ending before word W1 in a capitalised "Article"
+ * takes the number that follows it ("Article 5"): returns its new end. */
+size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1);
+
+/* tagger_span.c: the type of name [W0, W1) that the model found as TYPE,
+ * by psearch's conventions: a seat of government ("Kremlin") as a place is
+ * an org, and a holiday ("Christmas") is misc. */
+ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
+                                       size_t w1, ps_entity_type_t type);
+
+/* tagger_span.c: the type of name [W0, W1) that the model called TYPE, by
+ * the model's own lists: a person named only by common words no name of
+ * the training data used is misc ("Big Tech"); a single word listed as a
+ * place that names no person is a place, a plural of a nationality misc. */
+ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0, size_t w1,
+                                   ps_ner_type_t type);
+/* tagger_span.c: appends candidate [W0, W1) of TYPE to t->c. */
+ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
+                                ps_entity_type_t type);
+
+/* tagger_span.c: adds, as treaties, the numbered articles ("Article 5")
+ * and the plans named by their points ("20-point plan") that no name
+ * covers yet. */
+ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t);
+
+/* tagger_acronym.c: after resolving, merges an unknown name whose initials
+ * spell an unknown acronym of the same text into the acronym's entity.
+ * PS_ENOMEM when memory runs out. */
+ps_status_t ps__tagger_link_acronyms(ps_tagger_t *t);
+
+/* tagger_case.c: reads what the model's last run says about the case of
+ * every word of the text; call after ps_ner_tag(). */
+ps_status_t ps__tagger_case_prepare(ps_tagger_t *t);
+
+/* tagger_case.c: whether name [W0, W1) the model found is only common
+ * words, or a phrase written elsewhere in lower case, capitalised where a
+ * capital says nothing (see the file). */
+int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_store.c: makes entity FROM part of entity INTO: its votes now,
+ * its mentions at ps__tagger_apply_merges(). */
+void ps__tagger_merge(ps_tagger_t *t, size_t from, size_t into);
+
+/* tagger_store.c: gives every mention the entity it was merged into, in
+ * one pass over the mentions however many merges there were. */
+void ps__tagger_apply_merges(ps_tagger_t *t);
+
+/* tagger_link.c: after resolving, merges a one-word unknown name into
+ * the first person named in full later in the text whose surname it
+ * is. */
+void ps__tagger_link_surnames(ps_tagger_t *t);
+
+/* tagger_link.c: forgets the previous text's entities. */
+void ps__tagger_reset(ps_tagger_t *t);
+
+/* tagger_store.c: orders the entities that have mentions (an entity whose
+ * mentions moved to another has none) by first mention, and mentions by
+ * offset, into t->out (t->nout of them) and t->outm. */
+ps_status_t ps__tagger_build_output(ps_tagger_t *t);
+
+/* tagger_link.c: frees what the linking part owns (the pool and the
+ * tables of names). */
+void ps__tagger_link_free(ps_tagger_t *t);
+
+/* tagger_store.c: frees the entities, mentions and output. */
+void ps__tagger_store_free(ps_tagger_t *t);
+
+#endif

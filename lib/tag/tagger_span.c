@@ -1,0 +1,253 @@
+/* Rules over the model's names, for what its training data does not show
+ * or annotates otherwise than psearch:
+ * - CoNLL-2003 writes a possessive "'s" as a token of its own, so the
+ *   model never learnt that a name ends there ("NATO's Article" and
+ *   "Ukraine's New" came out as one name);
+ * - CoNLL annotates no numbered clause ("Article 5") and no plan named by
+ *   its points ("the 20-point plan"), which are psearch's treaties;
+ * - an acronym and its long form written out in the same text ("NATO",
+ *   "North Atlantic Treaty Organization") are one entity;
+ * - a seat of government standing for its government ("the Kremlin
+ *   said") is an org, and a holiday ("before Christmas") is an event,
+ *   misc (lib/tag/data/seats.txt, lib/tag/data/holidays.txt);
+ * - a word of geography ends a place's name ("the Crimean Peninsula"),
+ *   though the training data never had it (lib/tag/data/place-heads.txt);
+ * - the model's own lists say more than its context: a listed place that
+ *   names no person ("Kyiv"), the plural of a listed nationality
+ *   ("Ukrainians"), a "person" of common words no name used ("Big Tech"). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ner/ner_private.h"
+#include "tag/tagger_private.h"
+#include "base/util.h"
+
+static const char *const seats[] = {
+#include "seats.inc"
+};
+
+static const char *const holidays[] = {
+#include "holidays.inc"
+};
+
+static const char *const place_heads[] = {
+#include "place-heads.inc"
+};
+
+/* Writes the slug of words [W0, W1), their terms joined by '-', to BUF of
+ * N bytes. Returns 0 when it does not fit: no listed name is that long. */
+static int slug_of(const ps_tagger_t *t, size_t w0, size_t w1, char *buf,
+                   size_t n)
+{
+    size_t at = 0;
+    for (size_t i = w0; i < w1; i++) {
+        const ps_token_t *tok = t->w[i].tok;
+        if (at + tok->term_len + 2 > n)
+            return 0;
+        if (i > w0)
+            buf[at++] = '-';
+        memcpy(buf + at, tok->term, tok->term_len);
+        at += tok->term_len;
+    }
+    buf[at] = '\0';
+    return 1;
+}
+
+ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
+                                       size_t w1, ps_entity_type_t type)
+{
+    char key[64];
+    if (type == PS_ENT_TREATY || !slug_of(t, w0, w1, key, sizeof key))
+        return type;
+    if (type == PS_ENT_PLACE && ps__tagger_listed(seats, PS_COUNT(seats), key))
+        return PS_ENT_ORG;
+    /* "the Crimean Peninsula": a name that geography's words end. */
+    const ps_token_t *last = t->w[w1 - 1].tok;
+    if (w1 - w0 > 1 && (last->flags & (PS_TOK_CAP | PS_TOK_UPPER)) &&
+        ps__tagger_listed(place_heads, PS_COUNT(place_heads), last->term))
+        return PS_ENT_PLACE;
+    if (ps__tagger_listed(holidays, PS_COUNT(holidays), key))
+        return PS_ENT_MISC;
+    return type;
+}
+
+/* The record of term S (N bytes) in the model's lists: the name types
+ * its training data saw the word open (bit 2T) or continue (bit 2T + 1). */
+static uint32_t record(const ps_tagger_t *t, const char *s, size_t n)
+{
+    return t->model ? ps__ner_word_record(t->model, ps__ner_hash(s, n)) : 0;
+}
+
+/* The types (bit T) of the whole names that are term S alone, in the
+ * training data or the list of the world's places. */
+static uint32_t name_types(const ps_tagger_t *t, const char *s, size_t n)
+{
+    uint64_t h = ps__ner_hash(s, n);
+    return t->model ? ps__ner_phrase_record(t->model, &h, 1) : 0;
+}
+
+/* Bits of a record: the word opened a name of type NTYPE; it opened or
+ * continued one; it was in a name of any type. */
+#define OPENS(ntype) (1u << (2 * (ntype)))
+#define NAMES(ntype) (3u << (2 * (ntype)))
+#define IN_ANY_NAME 0xffu
+
+/* Whether every word of [W0, W1) is a word of the model's lexicon of
+ * common words that its training data never saw in a name: "Big Tech" is
+ * the name of something, but no person's. */
+static int common_words(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    for (size_t i = w0; i < w1; i++) {
+        const ps_token_t *tok = t->w[i].tok;
+        uint32_t rec = record(t, tok->term, tok->term_len);
+        if (!(rec & PS__NER_W_LEXICON) || (rec & IN_ANY_NAME))
+            return 0;
+    }
+    return 1;
+}
+
+ps_ner_type_t ps__tagger_list_type(const ps_tagger_t *t, size_t w0, size_t w1,
+                                   ps_ner_type_t type)
+{
+    const ps_token_t *tok = t->w[w0].tok;
+    if (type == PS_NER_PER && w1 - w0 > 1 && common_words(t, w0, w1))
+        return PS_NER_MISC;
+    if (w1 - w0 != 1 || type == PS_NER_MISC)
+        return type;
+    uint32_t rec = record(t, tok->term, tok->term_len);
+    /* A place of the lists that no person of the training data was named
+     * after: the model's person is what its context suggested ("Kyiv
+     * calls for a ceasefire"). */
+    if (type == PS_NER_PER && !(rec & NAMES(PS_NER_PER))) {
+        uint32_t names = name_types(t, tok->term, tok->term_len);
+        if ((names & (1u << PS_NER_LOC)) && !(names & (1u << PS_NER_PER)))
+            return PS_NER_LOC;
+    }
+    /* A plural of a nationality ("Ukrainians"): misc, as the singular,
+     * unless it names something itself ("Philippines"). */
+    if (tok->term_len > 4 && tok->term[tok->term_len - 1] == 's' &&
+        !(rec & OPENS(type)) && !name_types(t, tok->term, tok->term_len) &&
+        (record(t, tok->term, tok->term_len - 1) & OPENS(PS_NER_MISC)))
+        return PS_NER_MISC;
+    return type;
+}
+
+static int capitalised(const ps_tagger_t *t, size_t i)
+{
+    return (t->w[i].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER)) != 0;
+}
+
+static int term_is(const ps_tagger_t *t, size_t i, const char *s)
+{
+    const ps_token_t *tok = t->w[i].tok;
+    return tok->term_len == strlen(s) &&
+           memcmp(tok->term, s, tok->term_len) == 0;
+}
+
+/* Whether word I is a word of the model's lexicon of common lowercase
+ * words ("people" in "People's Republic"), whose possessive belongs to the
+ * name rather than ending one. */
+static int lexicon_word(const ps_tagger_t *t, size_t i)
+{
+    const ps_token_t *tok = t->w[i].tok;
+    return (record(t, tok->term, tok->term_len) & PS__NER_W_LEXICON) != 0;
+}
+
+size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    for (size_t i = w0; i + 1 < w1; i++) {
+        if ((t->w[i].tok->flags & PS_TOK_POSSESSIVE) && capitalised(t, i + 1) &&
+            !lexicon_word(t, i))
+            return i + 1;
+        /* "the US Mr Zelensky's approach": a person starts at "Mr". */
+        if (i + 2 < w1 && ps__tagger_skip_honorific(t, i + 1, w1) != i + 1)
+            return i + 1;
+    }
+    return w1;
+}
+
+/* Whether word I is a number written on the same line right after word
+ * I - 1, with only a space between them. */
+static int number_follows(const ps_tagger_t *t, size_t i)
+{
+    if (i >= t->nw || !(t->w[i].tok->flags & PS_TOK_NUMBER) ||
+        (t->w[i].tok->flags & PS_TOK_LINE_START))
+        return 0;
+    const ps_token_t *a = t->w[i - 1].tok, *b = t->w[i].tok;
+    return b->offset == a->offset + a->length + 1 &&
+           t->text[a->offset + a->length - t->base] == ' ';
+}
+
+size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1)
+{
+    if (term_is(t, w1 - 1, "article") && capitalised(t, w1 - 1) &&
+        number_follows(t, w1) && !t->w[w1].gaz)
+        return w1 + 1;
+    return w1;
+}
+
+ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
+                                ps_entity_type_t type)
+{
+    if (PS__TGROW(t, c, t->nc + 1) < 0)
+        return PS_ENOMEM;
+    t->c[t->nc++] = (struct cand){w0, w1, type};
+    return PS_OK;
+}
+
+/* Whether words [W0, W1) are free: in no gazetteer match and none of the
+ * first N candidates. The candidates are in text order (the model's
+ * spans are), so *CUR, which the caller starts at 0 and asks about ever
+ * later words, skips those that end before W0 once and for all: a text
+ * of many treaties costs no more than one pass over its names. */
+static int free_words(const ps_tagger_t *t, size_t w0, size_t w1, size_t n,
+                      size_t *cur)
+{
+    for (size_t i = w0; i < w1; i++)
+        if (t->w[i].gaz)
+            return 0;
+    while (*cur < n && t->c[*cur].w1 <= w0)
+        (*cur)++;
+    for (size_t k = *cur; k < n && t->c[k].w0 < w1; k++)
+        if (w0 < t->c[k].w1)
+            return 0;
+    return 1;
+}
+
+/* The end of a plan named by its points starting at word I ("20-point
+ * plan", "28-point peace proposal"): a number joined by a hyphen to
+ * "point", at most one more word, then a treaty word. I itself when there
+ * is none. */
+static size_t points_plan(const ps_tagger_t *t, size_t i)
+{
+    if (i + 2 >= t->nw || !(t->w[i].tok->flags & PS_TOK_NUMBER) ||
+        !(t->w[i + 1].tok->flags & PS_TOK_PART) || !term_is(t, i + 1, "point"))
+        return i;
+    for (size_t j = i + 2; j < t->nw && j <= i + 3; j++) {
+        if (t->w[j].tok->flags & PS_TOK_LINE_START)
+            break;
+        if (ps__tagger_is_treaty_cue(t, j))
+            return j + 1;
+    }
+    return i;
+}
+
+ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t)
+{
+    /* The treaties added here come after the model's names in t->c, out
+     * of text order, and never overlap the words still to be read. */
+    size_t n = t->nc, cur = 0;
+    for (size_t i = 0; i < t->nw; i++) {
+        size_t end = points_plan(t, i);
+        if (end == i && term_is(t, i, "article") && capitalised(t, i))
+            end = ps__tagger_treaty_number(t, i + 1);
+        if (end > i + 1 && free_words(t, i, end, n, &cur)) {
+            ps_status_t st = ps__tagger_add_cand(t, i, end, PS_ENT_TREATY);
+            if (st != PS_OK)
+                return st;
+            i = end - 1;
+        }
+    }
+    return PS_OK;
+}
