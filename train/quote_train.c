@@ -501,6 +501,38 @@ static void free_state(tstate_t *t)
     free(t->pred);
 }
 
+/* Trains TABLE (0 and 1: the tagger's stages on every article; 2: the
+ * role tagger) O->runs times from seeds O->seed, O->seed + 1, ... and
+ * leaves the mean of the runs' averaged weights in P: one linear model
+ * that depends less on the order of the articles than any run. ACC holds
+ * P->nw doubles. */
+static int train_table(tstate_t *t, perc_t *p, int table,
+                       const qtrain_opts_t *o, size_t *order, double *acc)
+{
+    double tacc[NT] = {0};
+    unsigned runs = o->runs ? o->runs : 1;
+    memset(acc, 0, p->nw * sizeof *acc);
+    for (unsigned r = 0; r < runs; r++) {
+        qtrain_opts_t one = *o;
+        one.seed = o->seed + r;
+        if (table == PS__Q_ROLE_TABLE) {
+            if (train_roles(t, p, &one, order))
+                return -1;
+        } else {
+            run(t, p, table, 0, 0, &one, order);
+        }
+        for (size_t i = 0; i < p->nw; i++)
+            acc[i] += p->w[i];
+        for (int i = 0; i < NT; i++)
+            tacc[i] += p->tw[i];
+    }
+    for (size_t i = 0; i < p->nw; i++)
+        p->w[i] = acc[i] / runs;
+    for (int i = 0; i < NT; i++)
+        p->tw[i] = tacc[i] / runs;
+    return 0;
+}
+
 int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
 {
     ps__qmodel_view_t v = {0};
@@ -515,12 +547,13 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
     p.nw = ((size_t)1 << o->row_bits) * L;
     p.w = malloc(p.nw * sizeof *p.w);
     p.u = malloc(p.nw * sizeof *p.u);
+    double *acc = malloc(p.nw * sizeof *acc);
     size_t *order = malloc((ndocs + 1) * sizeof *order);
     int16_t *w[PS__Q_TABLES] = {malloc(p.nw * 2), malloc(p.nw * 2),
                                 malloc(p.nw * 2)};
     int32_t tr[PS__Q_TABLES][NT];
     int rc = -1;
-    if (!lex || !p.w || !p.u || !order || !w[0] || !w[1] || !w[2] ||
+    if (!lex || !p.w || !p.u || !acc || !order || !w[0] || !w[1] || !w[2] ||
         alloc_state(&t, docs, ndocs, o->row_bits) || featurise(&t, 0)) {
         fprintf(stderr, "quote_train: out of memory\n");
         goto done;
@@ -533,18 +566,18 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
                 decode(&t, &p, 0, order[i], t.p1[order[i]]);
     }
     t.false_cues = o->false_cues;
-    if (train_roles(&t, &p, o, order)) {
+    if (train_table(&t, &p, PS__Q_ROLE_TABLE, o, order, acc)) {
         fprintf(stderr, "quote_train: out of memory\n");
         goto done;
     }
     quantize(&p, w[2], tr[2]);
-    run(&t, &p, 0, 0, 0, o, order);
+    train_table(&t, &p, 0, o, order, acc);
     quantize(&p, w[0], tr[0]);
     if (featurise(&t, 1)) {
         fprintf(stderr, "quote_train: out of memory\n");
         goto done;
     }
-    run(&t, &p, 1, 0, 0, o, order);
+    train_table(&t, &p, 1, o, order, acc);
     quantize(&p, w[1], tr[1]);
     for (int s = 0; s < PS__Q_TABLES; s++) {
         v.weights[s] = w[s];
@@ -563,6 +596,7 @@ done:
     free_state(&t);
     free(p.w);
     free(p.u);
+    free(acc);
     free(order);
     free(w[0]);
     free(w[1]);

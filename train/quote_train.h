@@ -50,6 +50,7 @@ typedef struct qtrain_opts {
     unsigned epochs;
     unsigned folds; /* for the first stage's labels the second learns from */
     uint32_t row_bits;
+    unsigned runs; /* seeds whose weights are averaged */
     uint64_t seed;
     int verbose;
     int false_cues; /* the role tagger learns from false cues too */

@@ -36,6 +36,17 @@ static const char *const ORG_WORDS[] = {"campaign", "committee", "company",
                                         "organization", "group", "paper",
                                         "newspaper", "network", NULL};
 
+/* Heads of sources that are groups or unnamed people: "U.S. officials",
+ * "sources close to the campaign", "Clinton aides" name no one speaker,
+ * whatever entity qualifies them (a person in the source still speaks). */
+static const char *const UNNAMED_HEADS[] = {
+    "officials", "sources", "source", "aides", "people", "experts",
+    "analysts", "advisers", "advisors", "critics", "supporters", "voters",
+    "observers", "strategists", "lawmakers", "members", "leaders",
+    "diplomats", "investigators", "authorities", "residents", "staffers",
+    "insiders", "democrats", "republicans", "polls", "poll", "reports",
+    "report", "documents", "records", "studies", "study", "survey", NULL};
+
 static int in_list(uint64_t h, const char *const *list)
 {
     for (size_t i = 0; list[i]; i++)
@@ -86,6 +97,13 @@ void ps__q_speaker(const ps__qtok_t *s, size_t n, const ps__qattr_t *a,
         return;
     }
     int e = named(s, sa, sb, ents, nents);
+    if (e >= 0 && ents[e].type != PS_ENT_PERSON) {
+        for (uint32_t k = sa; k < sb; k++)
+            if (in_list(s[k].term, UNNAMED_HEADS)) {
+                *kind = PS_SPEAKER_UNNAMED;
+                return;
+            }
+    }
     if (e >= 0) {
         *kind = PS_SPEAKER_ENTITY;
         *index = e;

@@ -16,7 +16,7 @@
 static void usage(FILE *f)
 {
     fputs("usage: quote_train --train FILE --gazetteer TSV --ner MODEL\n"
-          "         [--out MODEL] [--epochs N] [--folds N] [--row-bits N]\n"
+          "         [--out MODEL] [--epochs N] [--folds N] [--row-bits N] [--runs N]\n"
           "         [--seed N] [--false-cues] [--dev FILE --pred OUT] [--quiet]\n"
           "Trains the quote model on FILE and writes MODEL (default\n"
           "corpus/quote.model). --dev without --train only predicts.\n",
@@ -99,7 +99,8 @@ int main(int argc, char **argv)
 {
     const char *train = NULL, *out = "corpus/quote.model", *dev = NULL,
                *pred = NULL, *gaz = NULL, *ner = NULL;
-    qtrain_opts_t o = {.epochs = 8, .folds = 4, .row_bits = 18, .seed = 1,
+    qtrain_opts_t o = {.epochs = 30, .folds = 4, .row_bits = 16, .runs = 1,
+                       .seed = 1,
                        .verbose = 1, .false_cues = 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -134,6 +135,8 @@ int main(int argc, char **argv)
             o.folds = (unsigned)atoi(v);
         else if (!strcmp(a, "--row-bits"))
             o.row_bits = (uint32_t)atoi(v);
+        else if (!strcmp(a, "--runs"))
+            o.runs = (unsigned)atoi(v);
         else if (!strcmp(a, "--seed"))
             o.seed = strtoull(v, NULL, 10);
         else {
@@ -142,7 +145,8 @@ int main(int argc, char **argv)
         }
     }
     if ((!train && !dev) || !gaz || !ner || (dev && !pred) || o.epochs < 1 ||
-        o.folds < 2 || o.row_bits < 10 || o.row_bits > 24) {
+        o.folds < 2 || o.row_bits < 10 || o.row_bits > 24 || o.runs < 1 ||
+        o.runs > 16) {
         usage(stderr);
         return 2;
     }
