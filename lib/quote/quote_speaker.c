@@ -4,7 +4,8 @@
  * "He", "she" and descriptions of a person ("the president", "the
  * Republican nominee") are the most recent person mentioned before them,
  * within a window, when there is one; "it" and "the campaign" likewise the
- * most recent organisation. Other pronouns stay unresolved, and a source
+ * most recent organisation; "who" is the name just before it ("Clinton,
+ * who said"). Other pronouns stay unresolved, and a source
  * with neither a name nor a pronoun ("officials", "a source close to the
  * campaign") is unnamed. Words are compared by their hashes. */
 #define XXH_INLINE_ALL
@@ -22,6 +23,8 @@ static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
 static const char *const OTHER_PRONOUNS[] = {
     "i", "we", "they", "you", "me", "us", "them", "who", "which", "that",
     "one", "this", "these", "those", NULL};
+/* Relative pronouns: "Trump, who said ..." is Trump. */
+static const char *const RELATIVES[] = {"who", "which", "that", NULL};
 static const char *const PERSON_WORDS[] = {
     "president", "candidate", "nominee", "senator", "governor", "secretary",
     "mogul", "billionaire", "businessman", "congressman", "congresswoman",
@@ -33,7 +36,7 @@ static const char *const PERSON_WORDS[] = {
     "minister", NULL};
 static const char *const ORG_WORDS[] = {"campaign", "committee", "company",
                                         "agency", "department", "bureau",
-                                        "organization", "group", "paper",
+                                        "organization", "group",
                                         "newspaper", "network", NULL};
 
 /* Heads of sources that are groups or unnamed people: "U.S. officials",
@@ -108,6 +111,18 @@ void ps__q_speaker(const ps__qtok_t *s, size_t n, const ps__qattr_t *a,
         *kind = PS_SPEAKER_ENTITY;
         *index = e;
         return;
+    }
+    /* A relative pronoun is the name just before it ("Clinton, who"). */
+    if (sb - sa == 1 && in_list(s[sa].term, RELATIVES)) {
+        for (uint32_t k = sa, steps = 0; k-- > 0 && steps < 2; steps++) {
+            int r = s[k].ent_index;
+            if (r >= 0 && (size_t)r < nents &&
+                (ents[r].type == PS_ENT_PERSON || ents[r].type == PS_ENT_ORG)) {
+                *kind = PS_SPEAKER_ENTITY;
+                *index = r;
+                return;
+            }
+        }
     }
     int want = -1, pronoun = 0;
     for (uint32_t k = sa; k < sb; k++) {

@@ -224,6 +224,19 @@ static void test_speakers(void **state)
             assert_int_equal(qs[i].speaker_kind, PS_SPEAKER_PRONOUN);
 }
 
+static void test_relative(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "On Friday, Sergei Ryabkov, who said that the talks "
+                       "were over, left Geneva.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "who"));
+    assert_string_equal(speaker_id(f, q), "ryabkov");
+}
+
 static void test_unbalanced(void **state)
 {
     struct fixture *f = *state;
@@ -405,6 +418,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_indirect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_discontinuous, setup, teardown),
         cmocka_unit_test_setup_teardown(test_speakers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relative, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unbalanced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_never_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_marks, setup, teardown),
