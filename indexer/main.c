@@ -89,10 +89,11 @@ static int load_tagging(const options_t *o, const char *gaz_path,
      * every worker thread. */
     if (!(*m = model_load(o->model, PS_DATADIR)))
         return -1;
-    return (*qm = quote_model_load(PS_DATADIR)) ? 0 : -1;
+    return (*qm = quote_model_load(o->quote_model, PS_DATADIR)) ? 0 : -1;
 }
 
-/* --tag: loads what indexing would load for the FILES and tags them. */
+/* --tag and --quotes: loads what indexing would load for the FILES and
+ * tags them, or finds their attributions. */
 static int tag_main(const options_t *o, char *const *files, size_t n)
 {
     char *dir = strdup(files[0]), *gaz_path = NULL;
@@ -113,7 +114,7 @@ static int tag_main(const options_t *o, char *const *files, size_t n)
         rc = EXIT_USAGE;
     } else {
         tag_setup_t s = {g, m, qm, o->max_size, o->quiet};
-        rc = tag_files(files, n, &s);
+        rc = o->quotes ? quote_files(files, n, &s) : tag_files(files, n, &s);
     }
     ps_ner_model_free(m);
     ps_quote_model_free(qm);
@@ -240,7 +241,7 @@ int main(int argc, char **argv)
                 r.index_dir ? "out of memory"
                             : "no index directory: give --index or set "
                               "$PSEARCH_INDEX");
-    else if (o.tag)
+    else if (o.tag || o.quotes)
         exit_code = tag_main(&o, argv + optind, r.nroots);
     else
         exit_code = index_main(&r, argv + optind);

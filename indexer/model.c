@@ -1,7 +1,6 @@
 /* Finding and loading the trained entity model: the --model file, else the
  * source tree's corpus/ner.model next to an in-tree build, else the
- * installed one; and the quote attribution model (corpus/quote.model),
- * found the same way. Without a model the indexer stops: an index built
+ * installed one. Without a model the indexer stops: an index built
  * without entities would answer entity queries wrongly and silently. */
 #include <limits.h>
 #include <stdio.h>
@@ -20,7 +19,7 @@ static int exists(const char *path)
 
 /* Writes ../corpus/NAME relative to the running program's directory
  * into BUF; 0, or -1 when /proc/self/exe cannot be read. */
-static int beside_program(const char *name, char *buf, size_t size)
+static int beside_program(char *buf, size_t size, const char *name)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -41,7 +40,7 @@ ps_ner_model_t *model_load(const char *opt, const char *datadir)
     const char *path = opt;
     if (!path) {
         snprintf(installed, sizeof installed, "%s/ner.model", datadir);
-        path = beside_program("ner.model", tree, sizeof tree) == 0 && exists(tree)
+        path = beside_program(tree, sizeof tree, "ner.model") == 0 && exists(tree)
                    ? tree
                    : installed;
     }
@@ -60,20 +59,24 @@ ps_ner_model_t *model_load(const char *opt, const char *datadir)
     return m;
 }
 
-ps_quote_model_t *quote_model_load(const char *datadir)
+ps_quote_model_t *quote_model_load(const char *opt, const char *datadir)
 {
     char tree[PATH_MAX + 32], installed[PATH_MAX];
-    snprintf(installed, sizeof installed, "%s/quote.model", datadir);
-    const char *path = beside_program("quote.model", tree, sizeof tree) == 0 &&
-                               exists(tree)
-                           ? tree
-                           : installed;
+    const char *path = opt;
+    if (!path) {
+        snprintf(installed, sizeof installed, "%s/quote.model", datadir);
+        path = beside_program(tree, sizeof tree, "quote.model") == 0 &&
+                       exists(tree)
+                   ? tree
+                   : installed;
+    }
     ps_quote_model_t *m = NULL;
     char *err = NULL;
     ps_status_t st = ps_quote_model_load(path, &m, &err);
     if (st != PS_OK) {
-        fprintf(stderr, "psearch-index: quote model: %s%s%s\n",
-                err ? err : path, err ? "" : ": ", err ? "" : ps_status_str(st));
+        fprintf(stderr, "psearch-index: quote model: %s%s%s%s\n",
+                err ? err : path, err ? "" : ": ", err ? "" : ps_status_str(st),
+                !opt && st == PS_ENOTFOUND ? " (give --quote-model FILE)" : "");
         free(err);
         return NULL;
     }

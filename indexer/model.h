@@ -15,9 +15,9 @@
  * another format version). */
 ps_ner_model_t *model_load(const char *opt, const char *datadir);
 
-/* Loads the quote attribution model: ../corpus/quote.model beside the
- * running program's folder, else DATADIR/quote.model. NULL after one
- * message, as model_load(). */
-ps_quote_model_t *quote_model_load(const char *datadir);
+/* Loads the quote model the same way: OPT (--quote-model), else
+ * ../corpus/quote.model beside the program's folder, else
+ * DATADIR/quote.model. NULL after one message naming the file. */
+ps_quote_model_t *quote_model_load(const char *opt, const char *datadir);
 
 #endif

@@ -27,4 +27,11 @@ enum { TAG_OK = 0, TAG_SKIPPED = 1, TAG_FAILED = 74 };
  * indexing gives and TAG_SKIPPED. */
 int tag_files(char *const *paths, size_t n, const tag_setup_t *s);
 
+/* --quotes: finds the attributions of the N files PATHS as indexing would
+ * and prints one line per attribution, in text order:
+ * {"path","source","cue","content","kind","confidence","speaker"}, spans
+ * as lists of [start, end) byte offsets into the file, speaker
+ * {"id","type","name","kind"} or null. Exit codes as tag_files(). */
+int quote_files(char *const *paths, size_t n, const tag_setup_t *s);
+
 #endif
