@@ -3,8 +3,8 @@
  * direct, indirect and discontinuous quotes are found with their source,
  * cue, content, kind and speaker; and bad input (unbalanced and nested
  * quotation marks, a quote that never closes in 16 MB, a line of 100,000
- * quotation marks) gives well-formed answers and the rest of the text
- * still attributed. */
+ * quotation marks, 50,000 lines credited by a quotation dash) gives
+ * well-formed answers and the rest of the text still attributed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -303,6 +303,51 @@ static void test_many_marks(void **state)
     free(text);
 }
 
+/* A quotation credited by a quotation dash on its own line ("“...” ―
+ * Name"), as web news prints reader and pull quotes: the dash is the cue,
+ * the name the source. */
+static void test_quotation_dash(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "Readers wrote to us after the debate.\n"
+                       "“He can’t even answer a question.” ― Esther Tapia\n"
+                       "“The most unqualified child to ever run.” ― "
+                       "Francisco Herrero\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "―");
+    assert_non_null(q);
+    assert_true(span_is(text, q->content[0],
+                        "“He can’t even answer a question.”"));
+    assert_true(span_is(text, q->source[0], "Esther Tapia"));
+    assert_int_equal(q->kind, PS_QUOTE_DIRECT);
+    size_t dashes = 0;
+    for (size_t i = 0; i < nq; i++)
+        dashes += span_is(text, qs[i].cue[0], "―");
+    assert_int_equal(dashes, 2);
+}
+
+/* 50,000 lines of dash-credited quotations: every one is walked once, and
+ * the text after them is still attributed. */
+static void test_many_dashes(void **state)
+{
+    struct fixture *f = *state;
+    const char *line = "“No.” ― Ann Lee\n";
+    const char *tail = "Donald Trump said that the plan would fail.\n";
+    size_t n = 50000, at = 0;
+    char *text = malloc(n * strlen(line) + strlen(tail) + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        put(text, &at, line);
+    put(text, &at, tail);
+    size_t nq;
+    const ps_quote_t *qs = run_text(f, text, at, 1, &nq);
+    assert_true(nq >= 1);
+    const ps_quote_t *q = &qs[nq - 1];
+    assert_true(span_is(text, q->cue[0], "said"));
+    free(text);
+}
+
 /* Writes N bytes of MEM to a new temporary file named into PATH. */
 static void write_file(char *path, size_t size, const unsigned char *mem,
                        size_t n)
@@ -422,6 +467,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unbalanced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_never_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_marks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quotation_dash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_dashes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
