@@ -8,6 +8,8 @@
 #include "psearch/entities.h"
 #include "psearch/quotes.h"
 
+struct prep;
+
 /* What tagging needs, as indexing has it. */
 typedef struct tag_setup {
     const ps_gazetteer_t *g;
@@ -19,6 +21,16 @@ typedef struct tag_setup {
 
 /* Exit codes, the indexer's. */
 enum { TAG_OK = 0, TAG_SKIPPED = 1, TAG_FAILED = 74 };
+
+/* Prints what was found in the file at PATH, prepared in P; 0, or -1
+ * when memory or the output fails. */
+typedef int (*tag_print_fn)(const char *path, const struct prep *p);
+
+/* Reads, analyses and tags each of the N files PATHS as indexing would
+ * and hands it to PRINT; a file that cannot be read or parsed gets the
+ * warning indexing gives and TAG_SKIPPED. The --tag and --quotes loop. */
+int tag_each(char *const *paths, size_t n, const tag_setup_t *s,
+             tag_print_fn print);
 
 /* Tags the N files PATHS and prints one line per mention:
  * {"path","type","id","name","known","offset","length","line","column"},
