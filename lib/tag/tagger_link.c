@@ -66,13 +66,16 @@ static size_t pool_surface(ps_tagger_t *t, size_t s, size_t e)
     return pool_add(t, p, n);
 }
 
-/* The keys: an unknown entity's slug, or the last word of a person's. */
-enum { KEY_ID, KEY_LAST };
+/* The keys: an unknown entity's slug, or the last or first word of a
+ * person's. */
+enum { KEY_ID, KEY_LAST, KEY_FIRST };
 
 static const char *ent_key(const ps_tagger_t *t, size_t ent, int which)
 {
     const struct tent *e = &t->e[ent];
-    return t->pool + (which == KEY_ID ? e->id_off : e->last_off);
+    return t->pool + (which == KEY_ID     ? e->id_off
+                      : which == KEY_LAST ? e->last_off
+                                          : e->first_off);
 }
 
 static size_t hash_str(const char *s)
@@ -140,14 +143,81 @@ static void etab_clear(struct etab *h)
 }
 
 /* Registers an unknown entity of two words or more named as a person, so
- * that its last name alone finds it from then on. */
+ * that its last name or first name alone finds it from then on. When two
+ * people of the article share a surname ("Bill Clinton", "Hillary
+ * Clinton"), the surname alone is the one named first: the one the
+ * article is about, usually (Boris Yeltsin before Naina Yeltsin). */
 static ps_status_t note_person(ps_tagger_t *t, size_t idx)
 {
     const struct tent *e = &t->e[idx];
     if (e->def >= 0 || e->nwords < 2 || e->votes[PS_ENT_PERSON] == 0 ||
         e->last_off == SIZE_MAX)
         return PS_OK;
-    return etab_put(t, &t->by_last, KEY_LAST, idx) < 0 ? PS_ENOMEM : PS_OK;
+    if (etab_find(t, &t->by_last, KEY_LAST, ent_key(t, idx, KEY_LAST)) < 0 &&
+        etab_put(t, &t->by_last, KEY_LAST, idx) < 0)
+        return PS_ENOMEM;
+    if (e->first_off != SIZE_MAX &&
+        etab_find(t, &t->by_first, KEY_FIRST, ent_key(t, idx, KEY_FIRST)) <
+            0 &&
+        etab_put(t, &t->by_first, KEY_FIRST, idx) < 0)
+        return PS_ENOMEM;
+    return PS_OK;
+}
+
+/* The person named in full earlier in the text that name [W0, W1) stands
+ * for, or -1: a surname or a first name alone ("Clinton", "Hillary"), or
+ * an initial and a surname whose full name starts with that initial ("S.
+ * Warne" after "Shane Warne"). */
+static long partial_name(const ps_tagger_t *t, size_t w0, size_t w1,
+                         const char *slug)
+{
+    long idx = -1;
+    if (w1 - w0 == 1) {
+        idx = etab_find(t, &t->by_last, KEY_LAST, slug);
+        if (idx < 0)
+            idx = etab_find(t, &t->by_first, KEY_FIRST, slug);
+    } else if (w1 - w0 == 2 && t->w[w0].tok->term_len == 1 &&
+               !(t->w[w0].tok->flags & PS_TOK_NUMBER)) {
+        idx = etab_find(t, &t->by_last, KEY_LAST, t->w[w0 + 1].tok->term);
+        if (idx >= 0 && (t->e[idx].first_off == SIZE_MAX ||
+                         t->pool[t->e[idx].first_off] != t->w[w0].tok->term[0]))
+            idx = -1;
+    }
+    if (idx >= 0 && t->e[idx].first >= t->w[w0].tok->offset)
+        idx = -1;
+    return idx;
+}
+
+/* Whether the N bytes at S have letters, none in lower case. */
+static int all_capitals(const char *s, size_t n)
+{
+    int upper = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= 'a' && s[i] <= 'z')
+            return 0;
+        upper |= s[i] >= 'A' && s[i] <= 'Z';
+    }
+    return upper;
+}
+
+/* An entity first met in capitals ("HILLARY CLINTON" in a headline) takes
+ * the name as the text writes it in mixed case, if it does. */
+static ps_status_t better_name(ps_tagger_t *t, size_t idx, size_t w0,
+                               size_t w1)
+{
+    struct tent *e = &t->e[idx];
+    if (e->def >= 0 || w1 - w0 != e->nwords ||
+        !all_capitals(t->pool + e->name_off, strlen(t->pool + e->name_off)))
+        return PS_OK;
+    const ps_token_t *a = t->w[w0].tok, *b = t->w[w1 - 1].tok;
+    if (all_capitals(t->text + (a->offset - t->base),
+                     b->offset + b->length - a->offset))
+        return PS_OK;
+    size_t off = pool_surface(t, w0, w1);
+    if (off == SIZE_MAX)
+        return PS_ENOMEM;
+    t->e[idx].name_off = off;
+    return PS_OK;
 }
 
 ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
@@ -158,17 +228,14 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
         return PS_ENOMEM;
     /* A surname alone is the person named in full before it, even when
      * the surname alone was also seen before the full name. */
-    long idx = -1;
-    if (c->w1 - c->w0 == 1) {
-        idx = etab_find(t, &t->by_last, KEY_LAST, t->pool + id);
-        if (idx >= 0 && t->e[idx].first >= t->w[c->w0].tok->offset)
-            idx = -1;
-    }
+    long idx = partial_name(t, c->w0, c->w1, t->pool + id);
     if (idx < 0)
         idx = etab_find(t, &t->by_id, KEY_ID, t->pool + id);
     if (idx >= 0) {
         /* The slug was only needed for the comparison. */
         t->pool_len = mark;
+        if (better_name(t, (size_t)idx, c->w0, c->w1) != PS_OK)
+            return PS_ENOMEM;
     } else {
         size_t slot;
         struct tent *e = ps__tagger_new_entity(t, &slot);
@@ -181,7 +248,13 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
         e->first_type = c->type;
         if (e->nwords >= 2) {
             const ps_token_t *last = t->w[c->w1 - 1].tok;
+            const ps_token_t *first = t->w[c->w0].tok;
             e->last_off = pool_add(t, last->term, last->term_len);
+            /* An initial is no first name ("S. Warne"). */
+            if (first->term_len > 1 &&
+                (e->first_off = pool_add(t, first->term, first->term_len)) ==
+                    SIZE_MAX)
+                return PS_ENOMEM;
         }
         if (e->name_off == SIZE_MAX ||
             (e->nwords >= 2 && e->last_off == SIZE_MAX) ||
@@ -205,13 +278,17 @@ void ps__tagger_link_surnames(ps_tagger_t *t)
         if (eb->def >= 0 || eb->nwords < 2 || eb->last_off == SIZE_MAX ||
             eb->votes[PS_ENT_PERSON] == 0)
             continue;
-        long a = etab_find(t, &t->by_id, KEY_ID, ent_key(t, b, KEY_LAST));
-        /* A headline's "Zelensky" before the text's "Volodymyr
-         * Zelensky": the person, typed as the name written in full.
-         * Later full names with the same surname keep their own. */
-        if (a >= 0 && t->e[a].nwords == 1 && t->e[a].first < eb->first &&
-            t->e[a].into == SIZE_MAX)
-            ps__tagger_merge(t, (size_t)a, b);
+        for (int key = KEY_LAST; key <= KEY_FIRST; key++) {
+            if (key == KEY_FIRST && eb->first_off == SIZE_MAX)
+                break;
+            long a = etab_find(t, &t->by_id, KEY_ID, ent_key(t, b, key));
+            /* A headline's "Zelensky" before the text's "Volodymyr
+             * Zelensky": the person, typed as the name written in full.
+             * Later full names with the same surname keep their own. */
+            if (a >= 0 && t->e[a].nwords == 1 && t->e[a].first < eb->first &&
+                t->e[a].into == SIZE_MAX)
+                ps__tagger_merge(t, (size_t)a, b);
+        }
     }
 }
 
@@ -223,11 +300,13 @@ void ps__tagger_reset(ps_tagger_t *t)
     t->nw = t->nc = t->nm = t->ne = t->pool_len = 0;
     etab_clear(&t->by_id);
     etab_clear(&t->by_last);
+    etab_clear(&t->by_first);
 }
 
 void ps__tagger_link_free(ps_tagger_t *t)
 {
     free(t->by_id.slot);
     free(t->by_last.slot);
+    free(t->by_first.slot);
     free(t->pool);
 }
