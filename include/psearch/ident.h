@@ -78,7 +78,7 @@ typedef struct ps_ident {
  *    article naming the only "Shane Warne" is enough); otherwise it
  *    stays an entity of its own.
  * Returns PS_OK, or PS_EIO when S failed. */
-#define PS_IDENT_DOMINANCE 3
+#define PS_IDENT_DOMINANCE 2
 PS_EXPORT ps_status_t ps_ident_resolve(const ps_ident_stats_t *s,
                                        ps_entity_type_t type, const char *id,
                                        ps_ident_t *out);

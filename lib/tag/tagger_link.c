@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "psearch/ident.h"
 #include "tag/tagger_private.h"
 
 /* Appends N bytes and a NUL to the pool; returns their offset, or
@@ -226,6 +227,15 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
     size_t id = pool_slug(t, c->w0, c->w1);
     if (id == SIZE_MAX)
         return PS_ENOMEM;
+    /* "Donald J. Trump" is Donald Trump: a person's id has no middle
+     * names (ident.h), within the article as across articles. */
+    if (c->type == PS_ENT_PERSON && c->w1 - c->w0 >= 3 &&
+        t->pool_len - id <= PS_IDENT_MAX + 1) {
+        char norm[PS_IDENT_MAX + 1];
+        size_t n = ps_ident_person_id(t->pool + id, norm);
+        memcpy(t->pool + id, norm, n + 1);
+        t->pool_len = id + n + 1;
+    }
     /* A surname alone is the person named in full before it, even when
      * the surname alone was also seen before the full name. */
     long idx = partial_name(t, c->w0, c->w1, t->pool + id);
