@@ -120,7 +120,8 @@ int ps_ident_terms(const ps_entity_t *e,
     const char *prefix = ps_entity_type_prefix(e->type);
     size_t n;
     int rc;
-    if (!prefix || strlen(e->id) > PS_IDENT_MAX)
+    /* The gazetteer names its entities and gives their ids. */
+    if (!prefix || e->known || strlen(e->id) > PS_IDENT_MAX)
         return 0;
     /* A person is known by the id the index resolves it to. */
     size_t idl = e->type == PS_ENT_PERSON ? ps_ident_person_id(e->id, pid)
@@ -201,25 +202,34 @@ static int scan(const ps_ident_stats_t *s, const char *prefix, const char *w,
     return n ? s->each(s->ctx, buf, n, take, c) : 0;
 }
 
-/* Resolves a person's partial name (one word, or an initial and a
- * surname) in OUT to the full name that dominates, if one does. */
-static ps_status_t full_name(const ps_ident_stats_t *s, ps_ident_t *out)
+/* The full names a person's partial name ID may stand for (one word, or
+ * an initial and a surname), in C. */
+static ps_status_t candidates(const ps_ident_stats_t *s, const char *id,
+                              struct cands *c)
 {
     const char *w[MAX_WORDS];
     size_t wl[MAX_WORDS];
-    size_t nw = split(out->id, w, wl);
-    struct cands c = {{0}, 0, 0, 0};
+    size_t nw = split(id, w, wl);
+    memset(c, 0, sizeof *c);
     if (nw == 1) {
-        if (scan(s, PS_IDENT_P_SURNAME, w[0], wl[0], &c) ||
-            scan(s, PS_IDENT_P_FIRST, w[0], wl[0], &c))
+        if (scan(s, PS_IDENT_P_SURNAME, w[0], wl[0], c) ||
+            scan(s, PS_IDENT_P_FIRST, w[0], wl[0], c))
             return PS_EIO;
     } else if (nw == 2 && wl[0] == 1 && wl[1] > 1) {
-        c.initial = w[0][0];
-        if (scan(s, PS_IDENT_P_SURNAME, w[1], wl[1], &c))
+        c->initial = w[0][0];
+        if (scan(s, PS_IDENT_P_SURNAME, w[1], wl[1], c))
             return PS_EIO;
-    } else {
-        return PS_OK;
     }
+    return PS_OK;
+}
+
+/* Resolves a person's partial name in OUT to the full name that
+ * dominates, if one does. */
+static ps_status_t full_name(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    struct cands c;
+    if (candidates(s, out->id, &c) != PS_OK)
+        return PS_EIO;
     if (c.best_docs >= 1 && c.best_docs >= PS_IDENT_DOMINANCE * c.second_docs)
         strcpy(out->id, c.best);
     return PS_OK;
@@ -294,6 +304,13 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
         char pid[PS_IDENT_MAX + 1];
         ps_ident_person_id(id, pid);
         uint64_t person = docs_of(s, PS_ENT_PERSON, pid), other = 0;
+        /* A surname the articles name people by ("Sanders" typed an org
+         * in one headline): the people named in full with it count. */
+        struct cands c;
+        if (!strchr(pid, '-') && candidates(s, pid, &c) != PS_OK)
+            return PS_EIO;
+        if (!strchr(pid, '-') && c.best_docs > person)
+            person = c.best_docs;
         for (int t = 0; t < PS_ENT__COUNT; t++)
             if (t != PS_ENT_PERSON) {
                 uint64_t d = docs_of(s, (ps_entity_type_t)t, id);
@@ -312,18 +329,23 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     return full_name(s, out);
 }
 
-/* Whether NAME is written in capitals: letters, none of them lower case
- * (bytes of other scripts say nothing). */
+/* Whether NAME is written in capitals as a headline writes a name
+ * ("HILLARY CLINTON"): letters, none of them lower case (bytes of other
+ * scripts say nothing), and not an acronym, one word of at most five
+ * letters ("FBI", "U.S.", "NATO"), which is rightly written so. */
 static int in_capitals(const char *name, size_t len)
 {
-    int upper = 0;
+    int upper = 0, space = 0;
+    size_t letters = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)name[i];
         if (c >= 'a' && c <= 'z')
             return 0;
         upper |= c >= 'A' && c <= 'Z';
+        letters += c >= 'A' && c <= 'Z';
+        space |= c == ' ';
     }
-    return upper;
+    return upper && (space || letters > 5);
 }
 
 struct pick {

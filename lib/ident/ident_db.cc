@@ -108,7 +108,8 @@ const std::string &ps__ident_db::resolve(const std::string &term)
     ps_entity_type_t type;
     std::string id;
     std::string out = term;
-    if (ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
+    if ((!known_ || !known_->count(term)) &&
+        ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
         ctx c{&db_, nullptr};
         ps_ident_stats_t s = {&c, docs, each};
         ps_ident_t r;
@@ -121,11 +122,43 @@ const std::string &ps__ident_db::resolve(const std::string &term)
     return resolved_.emplace(term, out).first->second;
 }
 
+/* Whether NAME is written in capitals as a headline writes a name, as
+ * ident.c tells it: not an acronym. */
+static bool in_capitals(const std::string &name)
+{
+    bool upper = false, space = false;
+    size_t letters = 0;
+    for (char c : name) {
+        if (c >= 'a' && c <= 'z')
+            return false;
+        upper |= c >= 'A' && c <= 'Z';
+        letters += c >= 'A' && c <= 'Z';
+        space |= c == ' ';
+    }
+    return upper && (space || letters > 5);
+}
+
 const std::string &ps__ident_db::display_name(const std::string &term)
 {
     auto hit = names_.find(term);
     if (hit != names_.end())
         return hit->second;
+    std::string out = own_name(term);
+    /* Only capitals under this term ("OLYMPIC"): the name of a term that
+     * resolves to it ("Olympics") may be written as people write. */
+    if (in_capitals(out))
+        for (const std::string &m : members(term)) {
+            std::string other = m == term ? std::string() : own_name(m);
+            if (!other.empty() && !in_capitals(other)) {
+                out = other;
+                break;
+            }
+        }
+    return names_.emplace(term, out).first->second;
+}
+
+std::string ps__ident_db::own_name(const std::string &term)
+{
     ps_entity_type_t type;
     std::string id, out;
     if (ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
@@ -143,7 +176,7 @@ const std::string &ps__ident_db::display_name(const std::string &term)
             out = name;
         std::free(name);
     }
-    return names_.emplace(term, out).first->second;
+    return out;
 }
 
 std::vector<std::string> ps__ident_db::people_named(const std::string &word)

@@ -21,7 +21,13 @@
 class ps__ident_db
 {
   public:
-    explicit ps__ident_db(const Xapian::Database &db) : db_(db) {}
+    /* KNOWN (may be NULL) maps the gazetteer's entity terms to their
+     * names: those are never resolved to anything else. */
+    ps__ident_db(const Xapian::Database &db,
+                 const std::map<std::string, std::string> *known)
+        : db_(db), known_(known)
+    {
+    }
 
     /* The entity term ("XPERSON:hillary-clinton") that entity term TERM
      * of an article ("XPERSON:clinton") stands for in the index. */
@@ -50,7 +56,11 @@ class ps__ident_db
     }
 
   private:
+    /* The display name of TERM from its own name terms alone. */
+    std::string own_name(const std::string &term);
+
     const Xapian::Database &db_;
+    const std::map<std::string, std::string> *known_;
     std::map<std::string, std::string> resolved_, names_;
 };
 

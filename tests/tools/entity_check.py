@@ -13,7 +13,8 @@ It reports, from the facets (100 per type) of `path:/`, a query every
 article matches:
   caps    display names in capitals ("HILLARY CLINTON") where the texts
           also write the name in mixed case (a word-bounded,
-          case-insensitive match that is not all capitals);
+          case-insensitive match that is not all capitals); acronyms (one
+          word of at most five letters) aside;
   junk    rows whose name is a title or honorific alone ("Sen", "Rep")
           or a contraction ("I'm");
 and, for each PERSON, from the facets of the query "SURNAME OR FIRST" (so
@@ -126,9 +127,11 @@ def main():
     texts = read_texts(docs)
     everything = psearch(bin_dir, index, 'path:/')
     rows = facet_rows(bin_dir, index, 'path:/')
+    # An acronym ("ISIS", "NATO": one word of at most five letters) is
+    # rightly written in capitals, whatever else the texts write.
     caps = sorted({(r['type'], r['name']) for r in rows if is_caps(r['name'])
-                   and any(c.isalpha() for c in r['name'])
-                   and len(r['name']) > 3 and mixed_case_exists(r['name'], texts)})
+                   and not (len(words(r['name'])) == 1 and len(r['name']) <= 5)
+                   and mixed_case_exists(r['name'], texts)})
     junk = sorted({(r['type'], r['name']) for r in rows
                    if (len(words(r['name'])) == 1 and
                        words(r['name'])[0] in JUNK) or
