@@ -79,6 +79,16 @@ int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1)
            (t->w[w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER));
 }
 
+/* Whether word I is a lowercase "article": a newspaper's article ("a
+ * POLITICO article"), not a treaty's, which is capitalised ("Article 5"). */
+static int news_article(const ps_tagger_t *t, size_t i)
+{
+    const ps_token_t *tok = t->w[i].tok;
+    return !(tok->flags & (PS_TOK_CAP | PS_TOK_UPPER)) &&
+           ((tok->term_len == 7 && memcmp(tok->term, "article", 7) == 0) ||
+            (tok->term_len == 8 && memcmp(tok->term, "articles", 8) == 0));
+}
+
 ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
                                       size_t *w1)
 {
@@ -87,6 +97,7 @@ ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
     /* "the Minsk agreements": the cue is the name's last word; but an
      * adjective before it ("a U.S.-led agreement") names no treaty. */
     if (*w1 < t->nw && !t->w[*w1].gaz && ps__tagger_is_treaty_cue(t, *w1) &&
+        !news_article(t, *w1) &&
         !(t->w[*w1].tok->flags & PS_TOK_LINE_START) &&
         (t->w[*w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER))) {
         (*w1)++;

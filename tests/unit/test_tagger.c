@@ -660,7 +660,8 @@ static void test_titles_and_partial_names(void **state)
            "Hillary Clinton won on Tuesday, and Sen. Bernie Sanders, "
            "D-Vt., conceded. \"I'm proud,\" Hillary said. Senator Sanders "
            "spoke later. Rep. Jason Chaffetz (R-Utah) said Shane Warne and "
-           "S. Warne are one. Clinton's van left.");
+           "S. Warne are one. Clinton's van left. A POLITICO article "
+           "said so.");
     expect(f, "hillary-clinton", PS_ENT_PERSON, "HILLARY CLINTON",
            "Hillary Clinton", "Hillary", "Clinton's", NULL);
     assert_string_equal(find(f, "hillary-clinton")->name, "Hillary Clinton");
@@ -674,6 +675,8 @@ static void test_titles_and_partial_names(void **state)
     assert_null(find(f, "r-utah"));
     assert_null(find(f, "d-vt"));
     assert_null(find(f, "clinton-van"));
+    /* A newspaper's article is no treaty. */
+    assert_null(find(f, "politico-article"));
 }
 
 static void test_list_evidence(void **state)
