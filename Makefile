@@ -44,7 +44,8 @@ LIBA     := $(B)/libpsearch.a
 # searches by itself (cli/engine.h): asking the daemon needs no Xapian.
 ENGINE   := $(B)/libpsearch-engine.so
 # What psearch links of the library: the parts in plain C without Xapian.
-CLI_LIB  := $(B)/lib/base/status.o $(B)/lib/base/paths.o
+CLI_LIB  := $(B)/lib/base/status.o $(B)/lib/base/paths.o \
+            $(B)/lib/base/cmdline.o
 
 # The NER trainer (train/): its own library, linked only by the training
 # and evaluation tools and their tests, never by the installed programs or

@@ -1,5 +1,6 @@
 /* Internal to the C++ shim: the binary values stored with each document,
- * encoded by the writer (index.cc) and decoded by the reader (search.cc).
+ * encoded by the writer (lib/index/document.cc) and decoded by the
+ * reader (lib/search/).
  * Both are varint streams; see layout.h for the slots. */
 #ifndef PSEARCH_CODEC_H
 #define PSEARCH_CODEC_H
