@@ -1,5 +1,6 @@
 /* Entity facets: over the first matches of a search, the people,
- * places, organisations and treaties in the most documents, named as the
+ * places, organisations and treaties in the most documents, each entity
+ * one row however its articles wrote it (ident_db.h), named as the
  * gazetteer or the index names them. */
 #include <algorithm>
 #include <cstring>
@@ -24,14 +25,20 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
     std::map<std::string, count> counts;
     Xapian::MSet ms = enq.get_mset(0, docs);
     for (auto m = ms.begin(); m != ms.end(); ++m) {
+        /* Entity terms that resolve to one entity (ident_db.h) count once
+         * per document, with all their mentions. */
+        std::map<std::string, unsigned> here;
         Xapian::TermIterator t = d->db.termlist_begin(*m);
         for (t.skip_to("X"); t != d->db.termlist_end(*m); ++t) {
             const std::string &term = *t;
             if (term.empty() || term[0] != 'X')
                 break;
-            count &c = counts[term];
+            here[d->ident.resolve(term)] += t.get_wdf();
+        }
+        for (const auto &kv : here) {
+            count &c = counts[kv.first];
             c.docs++;
-            c.mentions += t.get_wdf();
+            c.mentions += kv.second;
         }
     }
     std::vector<std::vector<std::pair<std::string, count>>> by_type(
@@ -60,7 +67,7 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
             auto g = d->gaz_names.find(term);
             std::string name = g != d->gaz_names.end()
                                    ? g->second
-                                   : shards_metadata(d, PS__META_NAME + term);
+                                   : d->ident.display_name(term);
             if (name.empty())
                 name = id;
             jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",

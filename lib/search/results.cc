@@ -193,8 +193,9 @@ void result_builder::snippet(json_t *r, docdata &dd,
  * page can name hundreds; a result lists the ones that matter. */
 json_t *result_builder::entities(docdata &dd)
 {
+    std::vector<ps__entity> ents = identified(d_, dd.ents);
     std::vector<const ps__entity *> rows;
-    for (const ps__entity &e : dd.ents)
+    for (const ps__entity &e : ents)
         rows.push_back(&e);
     /* Stable, so ties keep first-mention order. */
     std::stable_sort(rows.begin(), rows.end(),
