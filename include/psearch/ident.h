@@ -30,6 +30,10 @@ PS_BEGIN_DECLS
 #define PS_IDENT_P_NAME "EN"
 #define PS_IDENT_P_SURNAME "ES"
 #define PS_IDENT_P_FIRST "EF"
+/* "EI" + initials + ":" + id: a name of several words whose initials
+ * spell the acronym ("EIfbi:federal-bureau-of-investigation"), of any
+ * type but a person. */
+#define PS_IDENT_P_INITIALS "EI"
 
 /* The statistics the resolver reads. DOCS: how many documents hold TERM
  * (0 when none). EACH: calls FN(ARG, term, len, docs) for every term

@@ -96,6 +96,33 @@ size_t ps_ident_person_id(const char *id, char *out)
     return join(w, wl, keep, nkeep, out);
 }
 
+/* Words an acronym leaves out ("Federal Bureau of Investigation"). */
+static const char *const skipped[] = {"and", "for", "of", "on", "the"};
+
+/* The acronym the initials of ID's words spell into ACR (MAX_WORDS + 1
+ * bytes), "of", "and", "the", "for" and "on" left out; its length, 0 when
+ * ID is one word or a word starts with neither a letter nor a digit. */
+static size_t initials(const char *id, char *acr)
+{
+    const char *w[MAX_WORDS];
+    size_t wl[MAX_WORDS];
+    size_t nw = split(id, w, wl), n = 0;
+    if (nw < 2)
+        return 0;
+    for (size_t i = 0; i < nw; i++) {
+        if (wl[i] == 0)
+            return 0;
+        if (i > 0 && listed(skipped, COUNT(skipped), w[i], wl[i]))
+            continue;
+        unsigned char c = (unsigned char)w[i][0];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return 0;
+        acr[n++] = (char)c;
+    }
+    acr[n] = '\0';
+    return n < 2 ? 0 : n;
+}
+
 /* Builds PREFIX + A + SEP + B in BUF (PS_IDENT_MAX + 1 bytes); returns the
  * length, or 0 when it does not fit. */
 static size_t term3(char *buf, const char *prefix, const char *a, size_t al,
@@ -132,8 +159,17 @@ int ps_ident_terms(const ps_entity_t *e,
                    strlen(e->name))) &&
         (rc = fn(arg, buf, n)) != 0)
         return rc;
-    if (e->type != PS_ENT_PERSON)
+    if (e->type != PS_ENT_PERSON) {
+        /* A long form under its initials, so that a reader finds the
+         * long forms of an acronym without reading every name. */
+        char acr[MAX_WORDS + 1];
+        size_t al = initials(pid, acr);
+        if (al && (n = term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", pid,
+                             idl)) &&
+            (rc = fn(arg, buf, n)) != 0)
+            return rc;
         return 0;
+    }
     const char *w[MAX_WORDS];
     size_t wl[MAX_WORDS];
     size_t nw = split(pid, w, wl);
@@ -235,9 +271,6 @@ static ps_status_t full_name(const ps_ident_stats_t *s, ps_ident_t *out)
     return PS_OK;
 }
 
-/* Words an acronym leaves out ("Federal Bureau of Investigation"). */
-static const char *const skipped[] = {"and", "for", "of", "on", "the"};
-
 /* A name of several words whose initials spell an acronym the index holds
  * as a name of the same type, in at least as many documents, is that
  * acronym ("united-states" -> "us", "federal-bureau-of-investigation" ->
@@ -245,24 +278,8 @@ static const char *const skipped[] = {"and", "for", "of", "on", "the"};
  * acronym's id, what readers type, and this does so across articles. */
 static void acronym(const ps_ident_stats_t *s, ps_ident_t *out)
 {
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS];
-    size_t nw = split(out->id, w, wl), n = 0;
     char acr[MAX_WORDS + 1];
-    if (nw < 2)
-        return;
-    for (size_t i = 0; i < nw; i++) {
-        if (wl[i] == 0)
-            return;
-        if (i > 0 && listed(skipped, COUNT(skipped), w[i], wl[i]))
-            continue;
-        unsigned char c = (unsigned char)w[i][0];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-            return;
-        acr[n++] = (char)c;
-    }
-    acr[n] = '\0';
-    if (n < 2)
+    if (!initials(out->id, acr))
         return;
     uint64_t a = docs_of(s, out->type, acr);
     if (a > 0 && a >= docs_of(s, out->type, out->id))
@@ -285,6 +302,40 @@ static void singular(const ps_ident_stats_t *s, ps_ident_t *out)
         strcpy(out->id, one);
 }
 
+/* Makes OUT the person of ID's name when the index types that name a
+ * person more than anything else. Only towards a person: a city and its
+ * team share a name and are two entities, but a person is never a place.
+ * The other types are counted only when the person is there at all. */
+static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
+                                  ps_ident_t *out)
+{
+    char pid[PS_IDENT_MAX + 1];
+    ps_ident_person_id(id, pid);
+    uint64_t person = docs_of(s, PS_ENT_PERSON, pid), other = 0;
+    /* A surname the articles name people by ("Sanders" typed an org in
+     * one headline): the people named in full with it count. */
+    if (!strchr(pid, '-')) {
+        struct cands c;
+        if (candidates(s, pid, &c) != PS_OK)
+            return PS_EIO;
+        if (c.best_docs > person)
+            person = c.best_docs;
+    }
+    if (person == 0)
+        return PS_OK;
+    for (int t = 0; t < PS_ENT__COUNT; t++)
+        if (t != PS_ENT_PERSON) {
+            uint64_t d = docs_of(s, (ps_entity_type_t)t, id);
+            if (d > other)
+                other = d;
+        }
+    if (person >= other) {
+        out->type = PS_ENT_PERSON;
+        strcpy(out->id, pid);
+    }
+    return PS_OK;
+}
+
 ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
                              const char *id, ps_ident_t *out)
 {
@@ -298,34 +349,18 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     memcpy(out->id, id, len + 1);
     if (type == PS_ENT_PERSON) {
         ps_ident_person_id(id, out->id);
-    } else {
-        /* Only towards a person: a city and its team share a name and
-         * are two entities, but a person is never a place. */
-        char pid[PS_IDENT_MAX + 1];
-        ps_ident_person_id(id, pid);
-        uint64_t person = docs_of(s, PS_ENT_PERSON, pid), other = 0;
-        /* A surname the articles name people by ("Sanders" typed an org
-         * in one headline): the people named in full with it count. */
-        struct cands c;
-        if (!strchr(pid, '-') && candidates(s, pid, &c) != PS_OK)
-            return PS_EIO;
-        if (!strchr(pid, '-') && c.best_docs > person)
-            person = c.best_docs;
-        for (int t = 0; t < PS_ENT__COUNT; t++)
-            if (t != PS_ENT_PERSON) {
-                uint64_t d = docs_of(s, (ps_entity_type_t)t, id);
-                if (d > other)
-                    other = d;
-            }
-        if (person == 0 || person < other) {
-            if (type == PS_ENT_MISC)
-                singular(s, out);
-            acronym(s, out);
-            return PS_OK;
-        }
-        out->type = PS_ENT_PERSON;
-        strcpy(out->id, pid);
+    } else if (towards_person(s, id, out) != PS_OK) {
+        return PS_EIO;
+    } else if (out->type != PS_ENT_PERSON) {
+        if (type == PS_ENT_MISC)
+            singular(s, out);
+        acronym(s, out);
+        return PS_OK;
     }
+    /* A full name stays as it is, and reading nothing for it keeps
+     * facets over thousands of names quick. */
+    if (strchr(out->id, '-') && out->id[1] != '-')
+        return PS_OK;
     return full_name(s, out);
 }
 

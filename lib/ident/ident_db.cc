@@ -70,19 +70,6 @@ std::vector<std::string> words_of(const std::string &id)
     }
 }
 
-/* The initials of a long form, as ident.c reads an acronym from it. */
-std::string initials(const std::string &id)
-{
-    static const std::set<std::string> skipped = {"and", "for", "of", "on",
-                                                  "the"};
-    std::string out;
-    std::vector<std::string> w = words_of(id);
-    for (size_t i = 0; i < w.size(); i++)
-        if (!w[i].empty() && (i == 0 || !skipped.count(w[i])))
-            out += w[i][0];
-    return out;
-}
-
 } // namespace
 
 bool ps__entity_term_split(const std::string &term, ps_entity_type_t *type,
@@ -200,23 +187,15 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
     std::set<std::string> ids{id}, seen{term};
     std::vector<std::string> w = words_of(id);
     if (type == PS_ENT_PERSON && w.size() >= 2) {
-        /* Its partial names, and the written forms with a middle name
-         * ("hillary-rodham-clinton"), which all start with its first. */
+        /* Its partial names; the indexer wrote no middle names. */
         ids.insert(w.back());
         ids.insert(w[0]);
         ids.insert(w[0].substr(0, 1) + "-" + w.back());
-        std::string p = term_of(PS_ENT_PERSON, w[0] + "-");
+    } else if (w.size() == 1) {
+        /* An acronym's long forms, listed under their initials. */
+        std::string p = std::string(PS_IDENT_P_INITIALS) + id + ":";
         for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
-            ids.insert((*it).substr(std::strlen(ps_entity_type_prefix(
-                PS_ENT_PERSON))));
-    } else if (w.size() == 1 && id.size() >= 2 && id.size() <= 10) {
-        /* An acronym's long forms start with its first letter. */
-        std::string p = term_of(type, id.substr(0, 1));
-        for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it) {
-            std::string other = (*it).substr(p.size() - 1);
-            if (other.find('-') != std::string::npos && initials(other) == id)
-                ids.insert(other);
-        }
+            ids.insert((*it).substr(p.size()));
         if (type == PS_ENT_MISC)
             ids.insert(id + "s");
     }

@@ -11,6 +11,7 @@
 #endif
 
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,7 @@ class ps__ident_db
 
     const Xapian::Database &db_;
     const std::map<std::string, std::string> *known_;
-    std::map<std::string, std::string> resolved_, names_;
+    std::unordered_map<std::string, std::string> resolved_, names_;
 };
 
 /* Splits entity term TERM into its type and id; false when TERM is not

@@ -27,18 +27,24 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
     for (auto m = ms.begin(); m != ms.end(); ++m) {
         /* Entity terms that resolve to one entity (ident_db.h) count once
          * per document, with all their mentions. */
-        std::map<std::string, unsigned> here;
+        std::vector<std::pair<const std::string *, unsigned>> here;
         Xapian::TermIterator t = d->db.termlist_begin(*m);
         for (t.skip_to("X"); t != d->db.termlist_end(*m); ++t) {
             const std::string &term = *t;
             if (term.empty() || term[0] != 'X')
                 break;
-            here[d->ident.resolve(term)] += t.get_wdf();
+            here.emplace_back(&d->ident.resolve(term), t.get_wdf());
         }
-        for (const auto &kv : here) {
-            count &c = counts[kv.first];
+        /* The cache gives one string per entity: equal pointers. */
+        std::sort(here.begin(), here.end());
+        for (size_t i = 0; i < here.size(); i++) {
+            if (i > 0 && here[i].first == here[i - 1].first) {
+                counts[*here[i].first].mentions += here[i].second;
+                continue;
+            }
+            count &c = counts[*here[i].first];
             c.docs++;
-            c.mentions += kv.second;
+            c.mentions += here[i].second;
         }
     }
     std::vector<std::vector<std::pair<std::string, count>>> by_type(

@@ -136,7 +136,7 @@ static void test_terms(void **state)
     buf[0] = '\0';
     ps_entity_t p = {PS_ENT_PLACE, "new-york", "New York", 0, NULL, 0};
     assert_int_equal(ps_ident_terms(&p, collect, buf), 0);
-    assert_string_equal(buf, "ENXPLACE:new-york\tNew York|");
+    assert_string_equal(buf, "ENXPLACE:new-york\tNew York|EIny:new-york|");
 }
 
 static void test_resolve(void **state)
