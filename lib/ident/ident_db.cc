@@ -166,6 +166,23 @@ std::string ps__ident_db::own_name(const std::string &term)
     return out;
 }
 
+const ps__ident_view &ps__ident_db::view(ps_entity_type_t type,
+                                         const std::string &id)
+{
+    auto &cache = views_[(int)type < 0 || type >= PS_ENT__COUNT ? 0 : type];
+    auto hit = cache.find(id);
+    if (hit != cache.end())
+        return hit->second;
+    ps__ident_view v;
+    v.term = &resolve(term_of(type, id));
+    if (!ps__entity_term_split(*v.term, &v.type, &v.id)) {
+        v.type = type;
+        v.id = id;
+    }
+    v.name = display_name(*v.term);
+    return cache.emplace(id, std::move(v)).first->second;
+}
+
 std::vector<std::string> ps__ident_db::people_named(const std::string &word)
 {
     std::vector<std::string> ids;

@@ -19,6 +19,13 @@
 
 #include "psearch/ident.h"
 
+/* What an article's entity term shows as across the index. */
+struct ps__ident_view {
+    const std::string *term; /* the resolved term: equal for one entity */
+    ps_entity_type_t type;
+    std::string id, name; /* name "" when no article named it */
+};
+
 class ps__ident_db
 {
   public:
@@ -49,11 +56,18 @@ class ps__ident_db
      * surname ("hillary" -> "hillary-clinton"). */
     std::vector<std::string> people_named(const std::string &word);
 
+    /* The entity an article's entity of TYPE and ID shows as: resolved,
+     * with its display name; cached, so a result's hundred entities cost
+     * a hundred lookups. */
+    const ps__ident_view &view(ps_entity_type_t type, const std::string &id);
+
     /* Forgets what was resolved: the index changed. */
     void clear()
     {
         resolved_.clear();
         names_.clear();
+        for (auto &v : views_)
+            v.clear();
     }
 
   private:
@@ -63,6 +77,7 @@ class ps__ident_db
     const Xapian::Database &db_;
     const std::map<std::string, std::string> *known_;
     std::unordered_map<std::string, std::string> resolved_, names_;
+    std::unordered_map<std::string, ps__ident_view> views_[PS_ENT__COUNT];
 };
 
 /* Splits entity term TERM into its type and id; false when TERM is not

@@ -4,27 +4,26 @@
  * as most articles name it. Hit lines still come from each term's own
  * mentions (hits.cc), which are the same mentions. */
 #include <algorithm>
-#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "search/search_private.h"
 
-std::vector<ps__entity>
-ps__search::identified(ps_db_t *d, const std::vector<ps__entity> &ents)
+std::vector<ps__entity> ps__search::identified(ps_db_t *d,
+                                               std::vector<ps__entity> ents)
 {
     std::vector<ps__entity> out;
-    std::map<std::string, size_t> at;
-    for (const ps__entity &e : ents) {
-        const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
-        if (!pre) {
-            out.push_back(e);
+    out.reserve(ents.size());
+    std::unordered_map<const std::string *, size_t> at;
+    for (ps__entity &e : ents) {
+        /* The gazetteer says who its entities are. */
+        if (e.known || e.type < 0 || e.type >= PS_ENT__COUNT) {
+            out.push_back(std::move(e));
             continue;
         }
-        std::string raw = pre + e.id;
-        /* The gazetteer says who its entities are. */
-        std::string term = e.known ? raw : d->ident.resolve(raw);
-        auto it = at.find(term);
+        const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, e.id);
+        auto it = at.find(v.term);
         if (it != at.end()) {
             std::vector<ps_mention_t> &m = out[it->second].mentions;
             m.insert(m.end(), e.mentions.begin(), e.mentions.end());
@@ -34,16 +33,12 @@ ps__search::identified(ps_db_t *d, const std::vector<ps__entity> &ents)
                       });
             continue;
         }
-        ps__entity r = e;
-        ps_entity_type_t type;
-        if (!e.known && ps__entity_term_split(term, &type, &r.id)) {
-            r.type = type;
-            const std::string &name = d->ident.display_name(term);
-            if (!name.empty())
-                r.name = name;
-        }
-        at.emplace(term, out.size());
-        out.push_back(std::move(r));
+        at.emplace(v.term, out.size());
+        e.type = v.type;
+        e.id = v.id;
+        if (!v.name.empty())
+            e.name = v.name;
+        out.push_back(std::move(e));
     }
     return out;
 }

@@ -51,8 +51,10 @@ json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
     if (lines_)
         add_hit_lines(r.j, dd, hits);
     jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
-    jset(r.j, "entities", entities(dd));
-    jset(r.j, "entity_count", json_integer((json_int_t)dd.ents.size()));
+    /* The hits are found: the entities may leave the document. */
+    std::vector<ps__entity> ents = identified(d_, std::move(dd.ents));
+    jset(r.j, "entities", entities(dd, ents));
+    jset(r.j, "entity_count", json_integer((json_int_t)ents.size()));
     return r.release();
 }
 
@@ -191,9 +193,9 @@ void result_builder::snippet(json_t *r, docdata &dd,
 /* The document's max_entities most mentioned entities, each with its
  * first max_mentions mentions and the count of all. A long technical
  * page can name hundreds; a result lists the ones that matter. */
-json_t *result_builder::entities(docdata &dd)
+json_t *result_builder::entities(docdata &dd,
+                                 const std::vector<ps__entity> &ents)
 {
-    std::vector<ps__entity> ents = identified(d_, dd.ents);
     std::vector<const ps__entity *> rows;
     for (const ps__entity &e : ents)
         rows.push_back(&e);

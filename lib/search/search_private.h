@@ -134,8 +134,7 @@ bool reopen(ps_db_t *d);
  * identifies them across articles: one row per entity, with the resolved
  * type, id and display name and the mentions of every term that stands
  * for it, in text order. */
-std::vector<ps__entity> identified(ps_db_t *d,
-                                   const std::vector<ps__entity> &ents);
+std::vector<ps__entity> identified(ps_db_t *d, std::vector<ps__entity> ents);
 
 /* search_docs.cc: the parts of a document's data: the JSON head and the
  * file's text. */
@@ -223,7 +222,7 @@ class result_builder
     void add_hits(json_t *r, docdata &dd, const std::vector<span> &hits);
     void add_hit_lines(json_t *r, docdata &dd, const std::vector<span> &hits);
     void snippet(json_t *r, docdata &dd, const std::vector<span> &hits);
-    json_t *entities(docdata &dd);
+    json_t *entities(docdata &dd, const std::vector<ps__entity> &ents);
 
     /* hits.cc */
     void add_text_terms(const ps_token_t *t, size_t n, const char *prefix);
