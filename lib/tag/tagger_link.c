@@ -165,6 +165,79 @@ static ps_status_t note_person(ps_tagger_t *t, size_t idx)
     return PS_OK;
 }
 
+/* The word that starts at byte OFFSET of the text (tokens are in order). */
+static size_t word_at(const ps_tagger_t *t, size_t offset)
+{
+    size_t lo = 0, hi = t->nw;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->w[mid].tok->offset < offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int term_in(const ps_token_t *tok, const char *const *list)
+{
+    for (; *list; list++)
+        if (tok->term_len == strlen(*list) &&
+            memcmp(tok->term, *list, tok->term_len) == 0)
+            return 1;
+    return 0;
+}
+
+/* What the pronouns of the dozen words after person ENT is first named
+ * in full say: 1 a woman ("she", "her"), -1 a man, 0 nothing. */
+static int pronoun_gender(const ps_tagger_t *t, size_t ent)
+{
+    static const char *const she[] = {"she", "her", "hers", "herself", NULL};
+    static const char *const he[] = {"he", "him", "his", "himself", NULL};
+    const struct tent *e = &t->e[ent];
+    size_t i = word_at(t, e->first) + e->nwords, end = i + 12;
+    int f = 0, m = 0;
+    for (; i < t->nw && i < end; i++) {
+        f += term_in(t->w[i].tok, she);
+        m += term_in(t->w[i].tok, he);
+    }
+    return f > m ? 1 : m > f ? -1 : 0;
+}
+
+/* What the honorific right before word W0 says: "Mrs. Clinton" a woman
+ * (1), "Mr. Clinton" a man (-1), else 0. */
+static int honorific_gender(const ps_tagger_t *t, size_t w0)
+{
+    static const char *const mrs[] = {"madam", "miss", "mrs", "ms", NULL};
+    static const char *const mr[] = {"mr", NULL};
+    if (!ps__tagger_title_before(t, w0))
+        return 0;
+    const ps_token_t *h = t->w[w0 - 1].tok;
+    return term_in(h, mrs) ? 1 : term_in(h, mr) ? -1 : 0;
+}
+
+/* "Mrs. Clinton" where the article names Bill Clinton first and Hillary
+ * Clinton after: of the people named in full before word W0 with
+ * surname SLUG, the first whose pronouns agree with the honorific, when
+ * the one named first's do not; else IDX. */
+static long by_honorific(const ps_tagger_t *t, size_t w0, const char *slug,
+                         long idx)
+{
+    int g = honorific_gender(t, w0);
+    if (g == 0 || pronoun_gender(t, (size_t)idx) == g)
+        return idx;
+    for (size_t j = 0; j < t->ne; j++) {
+        const struct tent *e = &t->e[j];
+        if ((long)j != idx && e->def < 0 && e->nwords >= 2 &&
+            e->last_off != SIZE_MAX && e->votes[PS_ENT_PERSON] > 0 &&
+            e->first < t->w[w0].tok->offset &&
+            strcmp(t->pool + e->last_off, slug) == 0 &&
+            pronoun_gender(t, j) == g)
+            return (long)j;
+    }
+    return idx;
+}
+
 /* The person named in full earlier in the text that name [W0, W1) stands
  * for, or -1: a surname or a first name alone ("Clinton", "Hillary"), or
  * an initial and a surname whose full name starts with that initial ("S.
@@ -175,6 +248,8 @@ static long partial_name(const ps_tagger_t *t, size_t w0, size_t w1,
     long idx = -1;
     if (w1 - w0 == 1) {
         idx = etab_find(t, &t->by_last, KEY_LAST, slug);
+        if (idx >= 0 && t->e[idx].first < t->w[w0].tok->offset)
+            idx = by_honorific(t, w0, slug, idx);
         if (idx < 0)
             idx = etab_find(t, &t->by_first, KEY_FIRST, slug);
     } else if (w1 - w0 == 2 && t->w[w0].tok->term_len == 1 &&

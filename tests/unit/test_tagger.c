@@ -679,6 +679,21 @@ static void test_titles_and_partial_names(void **state)
     assert_null(find(f, "politico-article"));
 }
 
+static void test_honorific_gender(void **state)
+{
+    struct fixture *f = *state;
+    /* Two Clintons: "Mrs. Clinton" is the one the pronouns after her
+     * full name call "she", though Bill is named first; "Mr. Clinton"
+     * and the surname alone stay with the first named. */
+    tag(f, "Bill Clinton spoke first. He praised the crowd. Then Hillary "
+           "Clinton took the stage, and she thanked him. Mrs. Clinton said "
+           "she would win. Mr. Clinton nodded. Clinton left.");
+    expect(f, "bill-clinton", PS_ENT_PERSON, "Bill Clinton", "Clinton",
+           "Clinton", NULL);
+    expect(f, "hillary-clinton", PS_ENT_PERSON, "Hillary Clinton", "Clinton",
+           NULL);
+}
+
 static void test_list_evidence(void **state)
 {
     struct fixture *f = *state;
@@ -1015,6 +1030,7 @@ int main(void)
         T(test_treaty_and_misc),
         T(test_surname_link),
         T(test_titles_and_partial_names),
+        T(test_honorific_gender),
         T(test_list_evidence),
         T(test_common_words_no_person),
         T(test_case_evidence),
