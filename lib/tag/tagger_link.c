@@ -1,9 +1,12 @@
 /* Resolving names to entities for the entity tagger: a name the gazetteer
- * does not know gets the slug of its words, one across the index; within
- * a text, the same name again, or a person's surname alone (a later
- * "Yermak" after "Andriy Yermak"), is the same entity, whose type is the
- * one its first mention was given: the mention most often written out in
- * full (a majority of the mentions scored lower on CoNLL-2003). */
+ * does not know gets the slug of its words, one across the index (a
+ * person's without middle names, ps_ident_person_id()); within a text,
+ * the same name again, a person's surname or first name alone, or an
+ * initial and the surname ("Yermak", "Andriy", "A. Yermak" after "Andriy
+ * Yermak"), is the same entity, named by its fullest mixed-case form,
+ * whose type is the one its first mention was given: the mention most
+ * often written out in full (a majority of the mentions scored lower on
+ * CoNLL-2003). Across texts, lib/ident/ takes over. */
 #include <stdlib.h>
 #include <string.h>
 

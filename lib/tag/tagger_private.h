@@ -138,8 +138,9 @@ ps_status_t ps__tagger_add_mention(ps_tagger_t *t, size_t ent, size_t w0,
 struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx);
 
 /* tagger_link.c: the entity of a name the model found, linked to one seen
- * before in the text when it is the same name (by slug) or a person's
- * surname. */
+ * before in the text when it is the same name (by slug), or a person's
+ * surname, first name, or initial and surname ("Mrs." and "Mr." choosing
+ * between people who share the surname). */
 ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c);
 
 /* tagger_words.c: a MISC name's type: treaty when a cue word says so, and
