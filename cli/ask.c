@@ -214,7 +214,8 @@ json_t *ask_lines(void *run, const char *path, unsigned from, unsigned to)
     return disk_lines(path, from, to);
 }
 
-static json_t *daemon_entities(run_t *r, const char *path, int *missing)
+static json_t *daemon_entities(run_t *r, const char *path, int *missing,
+                               json_t **quotes)
 {
     json_t *req =
         json_pack("{s:s, s:s, s:I, s:I, s:b}", "op", "doc", "path", path,
@@ -222,6 +223,7 @@ static json_t *daemon_entities(run_t *r, const char *path, int *missing)
     json_t *resp;
     json_t *doc = call_daemon(r, req, &resp);
     json_t *ents = json_incref(json_object_get(doc, "entities"));
+    *quotes = json_incref(json_object_get(doc, "quotes"));
     if (!doc && resp) {
         const char *code = json_string_value(
             json_object_get(json_object_get(resp, "error"), "code"));
@@ -235,14 +237,18 @@ static json_t *daemon_entities(run_t *r, const char *path, int *missing)
     return ents;
 }
 
-json_t *ask_entities(run_t *r, int route, const char *path, int *missing)
+json_t *ask_entities(run_t *r, int route, const char *path, int *missing,
+                     json_t **quotes)
 {
+    *quotes = NULL;
     if (route == ROUTE_DAEMON)
-        return daemon_entities(r, path, missing);
+        return daemon_entities(r, path, missing, quotes);
     if (route_open_direct(r))
         return NULL;
     json_t *ents = NULL;
     ps_status_t st = r->eng->db_entities(r->db, path, &ents);
+    if (st == PS_OK)
+        st = r->eng->db_quotes(r->db, path, quotes);
     if (st == PS_ENOTFOUND)
         *missing = 1;
     else if (st != PS_OK)

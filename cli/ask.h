@@ -31,7 +31,9 @@ json_t *ask_lines(void *run, const char *path, unsigned from, unsigned to);
 
 /* --entities PATH: the article's entities as a JSON array (released by
  * the caller), or NULL after a message. *MISSING is set when PATH is not
- * indexed. */
-json_t *ask_entities(run_t *r, int route, const char *path, int *missing);
+ * indexed. *QUOTES gets its attributions, an array the caller releases
+ * (or NULL). */
+json_t *ask_entities(run_t *r, int route, const char *path, int *missing,
+                     json_t **quotes);
 
 #endif

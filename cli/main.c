@@ -41,19 +41,25 @@ static int entities_main(run_t *r, int route)
     /* The index holds absolute paths with symbolic links resolved. */
     char *path = realpath(r->o->entities, NULL);
     int missing = 0;
+    json_t *quotes = NULL;
     json_t *ents =
-        ask_entities(r, route, path ? path : r->o->entities, &missing);
+        ask_entities(r, route, path ? path : r->o->entities, &missing, &quotes);
     int rc = EXIT_ERROR;
     if (missing)
         fprintf(stderr, "psearch: %s: not in the index\n", r->o->entities);
     if (ents) {
-        if (render_entities(ents, r->o->mode == RENDER_JSON, stdout) != 0)
+        int json = r->o->mode == RENDER_JSON;
+        if (render_entities(ents, json, stdout) != 0 ||
+            render_article_quotes(quotes, json, stdout) != 0)
             fprintf(stderr, "psearch: writing the entities: %s\n",
                     strerror(errno));
         else
-            rc = json_array_size(ents) ? EXIT_MATCH : EXIT_NOMATCH;
+            rc = json_array_size(ents) || json_array_size(quotes)
+                     ? EXIT_MATCH
+                     : EXIT_NOMATCH;
     }
     json_decref(ents);
+    json_decref(quotes);
     free(path);
     return rc;
 }

@@ -5,10 +5,12 @@
  * format.
  * Line texts come through a fetch callback, so this file does no I/O but
  * writing, and does the same whatever answered the search. */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "render.h"
 #include "window.h"
@@ -248,13 +250,82 @@ static void put_hit_line(FILE *out, const char *shown, const char *s,
     putc('\n', out);
 }
 
+/* Writes "PATH:LINE: Speaker cue: content" for each quote a said: or
+ * quote: query matched in result R (see render_quote_text()); returns how
+ * many. */
+static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
+                         const render_opts_t *o)
+{
+    const json_t *qs = json_object_get(r, "quotes");
+    size_t i;
+    const json_t *q;
+    json_array_foreach (qs, i, q) {
+        char *s = render_quote_text(q);
+        if (!s)
+            continue;
+        char num[32];
+        snprintf(num, sizeof num, "%lld", int_of(q, "line"));
+        if (o->color)
+            fprintf(out, C_PATH "%s" C_SEP ":" C_LINE "%s" C_SEP ":" C_OFF " ",
+                    shown, num);
+        else
+            fprintf(out, "%s:%s: ", shown, num);
+        size_t pre = window_text_width(shown, strlen(shown)) + strlen(num) + 3;
+        window_put(out, s, strlen(s), NULL, 0, text_room(o, pre), 0);
+        putc('\n', out);
+        free(s);
+    }
+    return i;
+}
+
+char *render_quote_text(const json_t *q)
+{
+    const json_t *sp = json_object_get(q, "speaker");
+    const char *kind = str_of(q, "speaker_kind");
+    const char *who = json_is_object(sp) ? str_of(sp, "name") : NULL;
+    const char *src = str_of(q, "source");
+    char buf[256];
+    if (!who || !who[0]) {
+        /* Never a guess: an unresolved speaker says so. */
+        if (!strcmp(kind, "pronoun"))
+            snprintf(buf, sizeof buf, "%s (unresolved)", src);
+        else if (!strcmp(kind, "unnamed"))
+            snprintf(buf, sizeof buf, "%s (unnamed)", src);
+        else
+            snprintf(buf, sizeof buf, "(no source)");
+        who = buf;
+    }
+    double conf = json_real_value(json_object_get(q, "confidence"));
+    char note[48] = "";
+    if (conf < 0.5)
+        snprintf(note, sizeof note, "  (confidence %.2f)", conf);
+    char *s = NULL;
+    const char *cue = str_of(q, "cue");
+    /* "according to" reads before its source, not after. */
+    int before = !strncasecmp(cue, "according to", 12);
+    if ((before ? asprintf(&s, "According to %s: %s%s", who,
+                           str_of(q, "content"), note)
+                : asprintf(&s, "%s %s: %s%s", who, cue, str_of(q, "content"),
+                           note)) < 0)
+        return NULL;
+    /* One line: a quote that runs over a line break is shown on one. */
+    for (char *p = s; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    return s;
+}
+
 /* The people's form of one result: a header line, then one grep-like line
- * per line with hits, all its matches highlighted. */
+ * per line with hits, all its matches highlighted; for a said: or quote:
+ * query, one line per matching quote instead. */
 static void human_result(FILE *out, const json_t *r, const render_opts_t *o)
 {
     const char *path = str_of(r, "path");
     const char *shown = show_path(path, o->cwd);
     put_header(out, r, shown, o);
+    if (json_array_size(json_object_get(r, "quotes")) &&
+        put_quotes(out, r, shown, o))
+        return;
     hit_t *h;
     size_t n = collect_hits(r, &h);
     lines_t L;
@@ -323,13 +394,17 @@ static void put_facets(FILE *out, const json_t *facets, const render_opts_t *o)
                 o->color ? C_OFF : "");
         size_t i;
         const json_t *f;
+        /* "quoted" counts quotes; the entity types count mentions. */
+        int quoted = !strcmp(type, "quoted");
         json_array_foreach (list, i, f) {
             const char *name = str_of(f, "name");
-            long long docs = int_of(f, "docs"), men = int_of(f, "mentions");
+            long long docs = int_of(f, "docs");
+            long long men = int_of(f, quoted ? "quotes" : "mentions");
             fprintf(out, "  %s%*s  %4lld %-8s %5lld %s\n", name,
                     (int)(namew - window_text_width(name, strlen(name))), "",
                     docs, docs == 1 ? "article" : "articles", men,
-                    men == 1 ? "mention" : "mentions");
+                    quoted ? (men == 1 ? "quote" : "quotes")
+                           : (men == 1 ? "mention" : "mentions"));
         }
     }
 }

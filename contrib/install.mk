@@ -61,6 +61,7 @@ PS_INSTALLED = \
     $(PS_SYSTEM_UNITS:%=$(SYSTEMDUNITDIR)/%) \
     $(DOCDIR)/examples/psearch.conf $(DOCDIR)/examples/psearch.cron \
     $(PS_SHAREDIR)/entities.tsv $(PS_SHAREDIR)/ner.model \
+    $(PS_SHAREDIR)/quote.model \
     $(PS_COMPS:%=$(BASHCOMPDIR)/%) \
     $(PS_NVIM_SRC:%=$(NVIMPACKDIR)/start/psearch/%) \
     $(PS_NVIM_TAGS:%=$(NVIMPACKDIR)/start/psearch/%)
@@ -123,6 +124,7 @@ install: install-check-prefix
 	    install -D -m 644 contrib/cron/psearch.conf "$(DESTDIR)$(PS_CONF)"; fi
 	install -D -m 644 corpus/entities.tsv "$(DESTDIR)$(PS_SHAREDIR)/entities.tsv"
 	install -D -m 644 corpus/ner.model "$(DESTDIR)$(PS_SHAREDIR)/ner.model"
+	install -D -m 644 corpus/quote.model "$(DESTDIR)$(PS_SHAREDIR)/quote.model"
 	for p in $(PS_COMPS); do \
 	    install -D -m 644 $(PS_COMPLETION) "$(DESTDIR)$(BASHCOMPDIR)/$$p" || exit 1; done
 	@for f in $(PS_NVIM_SRC); do \

@@ -73,7 +73,7 @@ static int pick_gazetteer(const options_t *o, const char *root, char **path)
  * model, as indexing and --tag both need them. 0, or -1 after a message. */
 static int load_tagging(const options_t *o, const char *gaz_path,
                         ps_analyzer_t **an, ps_gazetteer_t **g,
-                        ps_ner_model_t **m)
+                        ps_ner_model_t **m, ps_quote_model_t **qm)
 {
     char *gerr = NULL;
     ps_status_t st = ps_analyzer_new(an);
@@ -87,10 +87,13 @@ static int load_tagging(const options_t *o, const char *gaz_path,
     }
     /* Loaded once, before any index is touched, and shared read-only by
      * every worker thread. */
-    return (*m = model_load(o->model, PS_DATADIR)) ? 0 : -1;
+    if (!(*m = model_load(o->model, PS_DATADIR)))
+        return -1;
+    return (*qm = quote_model_load(o->quote_model, PS_DATADIR)) ? 0 : -1;
 }
 
-/* --tag: loads what indexing would load for the FILES and tags them. */
+/* --tag and --quotes: loads what indexing would load for the FILES and
+ * tags them, or finds their attributions. */
 static int tag_main(const options_t *o, char *const *files, size_t n)
 {
     char *dir = strdup(files[0]), *gaz_path = NULL;
@@ -106,13 +109,15 @@ static int tag_main(const options_t *o, char *const *files, size_t n)
     ps_analyzer_t *an = NULL;
     ps_gazetteer_t *g = NULL;
     ps_ner_model_t *m = NULL;
-    if (load_tagging(o, gaz_path, &an, &g, &m)) {
+    ps_quote_model_t *qm = NULL;
+    if (load_tagging(o, gaz_path, &an, &g, &m, &qm)) {
         rc = EXIT_USAGE;
     } else {
-        tag_setup_t s = {g, m, o->max_size, o->quiet};
-        rc = tag_files(files, n, &s);
+        tag_setup_t s = {g, m, qm, o->max_size, o->quiet};
+        rc = o->quotes ? quote_files(files, n, &s) : tag_files(files, n, &s);
     }
     ps_ner_model_free(m);
+    ps_quote_model_free(qm);
     ps_gazetteer_free(g);
     ps_analyzer_free(an);
     free(gaz_path);
@@ -182,7 +187,7 @@ static int index_main(run_t *r, char *const *args)
     const options_t *o = r->o;
     double t0 = progress_now();
     if (open_roots(r, args) || pick_gazetteer(o, r->roots[0], &r->gaz_path) ||
-        load_tagging(o, r->gaz_path, &r->an, &r->g, &r->model))
+        load_tagging(o, r->gaz_path, &r->an, &r->g, &r->model, &r->qmodel))
         return EXIT_USAGE;
     if (walk_roots(r))
         return EXIT_FAILED;
@@ -207,6 +212,7 @@ static void run_free(run_t *r)
     free(r->roots);
     ps_gazetteer_free(r->g);
     ps_ner_model_free(r->model);
+    ps_quote_model_free(r->qmodel);
     ps_analyzer_free(r->an);
     free(r->gaz_path);
     free(r->index_dir);
@@ -235,7 +241,7 @@ int main(int argc, char **argv)
                 r.index_dir ? "out of memory"
                             : "no index directory: give --index or set "
                               "$PSEARCH_INDEX");
-    else if (o.tag)
+    else if (o.tag || o.quotes)
         exit_code = tag_main(&o, argv + optind, r.nroots);
     else
         exit_code = index_main(&r, argv + optind);

@@ -87,6 +87,16 @@
               "gazetteer default: entities.tsv beside the first\n"             \
               "FILE, else the installed one)",                                 \
       PS_OPT_SETS(options_t, tag))                                             \
+    X(QUOTES, .name = "quotes",                                                \
+      .help = "find the attributions (who said what) in the\n"                \
+              "FILEs as indexing would and print each as JSON\n"               \
+              "Lines; no index is touched",                                    \
+      PS_OPT_SETS(options_t, quotes))                                          \
+    X(QUOTE_MODEL, .name = "quote-model", .kind = PS_OPT_FILE, .arg = "FILE",  \
+      .help = "the trained quote model (default:\n"                            \
+              "../corpus/quote.model beside the program's folder,\n"           \
+              "else " PS_DATADIR "/quote.model)",                              \
+      PS_OPT_KEEPS(options_t, quote_model))                                    \
     X(HELP, .name = "help", .letter = 'h', .help = "show this help")           \
     X(VERSION, .name = "version", .letter = 'V', .help = "show the version")   \
     X(DUMP, .name = "dump-options", .flags = PS_OPT_HIDDEN)
@@ -114,6 +124,8 @@ static void usage(FILE *f)
     fputs(
         "Usage: psearch-index [--index DIR] [options] CORPUS_DIR...\n"
         "       psearch-index --tag [--entities FILE] [--model FILE] FILE...\n"
+        "       psearch-index --quotes [--entities FILE] [--model FILE]\n"
+        "                     [--quote-model FILE] FILE...\n"
         "Brings the index in line with the articles under CORPUS_DIR: new files are\n"
         "added, changed ones replaced, deleted ones removed, in one atomic commit.\n"
         "\n",
@@ -229,7 +241,7 @@ static int finish(int argc, options_t *o)
         fprintf(stderr,
                 "psearch-index: no %s given\n"
                 "Try 'psearch-index --help'.\n",
-                o->tag ? "FILE" : "CORPUS_DIR");
+                o->tag || o->quotes ? "FILE" : "CORPUS_DIR");
         return -1;
     }
     if (!o->ninclude) {

@@ -25,7 +25,9 @@ typedef struct options {
     unsigned shards; /* 0: keep the index's */
     int shard;       /* -1: every shard; else build only this one */
     int full, stats, quiet, verbose, progress;
-    int tag; /* --tag: print the entities of files, no index */
+    int tag;    /* --tag: print the entities of files, no index */
+    int quotes; /* --quotes: print the attributions of files, no index */
+    const char *quote_model; /* --quote-model */
 } options_t;
 
 /* Reads ARGV into O; the corpus folders (or with --tag the files) are

@@ -261,7 +261,7 @@ int tag_files(char *const *paths, size_t n, const tag_setup_t *s)
 {
     prep_t p;
     struct tagrun r = {0};
-    if (prep_init(&p, s->g, s->m)) {
+    if (prep_init(&p, s->g, s->m, s->qm)) {
         fprintf(stderr, "psearch-index: out of memory\n");
         return TAG_FAILED;
     }

@@ -6,11 +6,13 @@
 #include <stddef.h>
 
 #include "psearch/entities.h"
+#include "psearch/quotes.h"
 
 /* What tagging needs, as indexing has it. */
 typedef struct tag_setup {
     const ps_gazetteer_t *g;
     const ps_ner_model_t *m;
+    const ps_quote_model_t *qm;
     size_t max_size; /* files over this many bytes are rejected */
     int quiet;       /* no warnings about bad files */
 } tag_setup_t;
@@ -24,5 +26,12 @@ enum { TAG_OK = 0, TAG_SKIPPED = 1, TAG_FAILED = 74 };
  * in text order. A file that cannot be read or parsed gets the warning
  * indexing gives and TAG_SKIPPED. */
 int tag_files(char *const *paths, size_t n, const tag_setup_t *s);
+
+/* --quotes: finds the attributions of the N files PATHS as indexing would
+ * and prints one line per attribution, in text order:
+ * {"path","source","cue","content","kind","confidence","speaker"}, spans
+ * as lists of [start, end) byte offsets into the file, speaker
+ * {"id","type","name","kind"} or null. Exit codes as tag_files(). */
+int quote_files(char *const *paths, size_t n, const tag_setup_t *s);
 
 #endif

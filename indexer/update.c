@@ -176,7 +176,8 @@ int update_index(run_t *r)
 {
     if (store_gazetteer(r, r->gaz_path))
         return EXIT_FAILED;
-    pipeline_t *p = pipeline_start(r->g, r->model, r->o->jobs, r->o->max_size);
+    pipeline_t *p =
+        pipeline_start(r->g, r->model, r->qmodel, r->o->jobs, r->o->max_size);
     if (!p) {
         fprintf(stderr, "psearch-index: cannot start worker threads\n");
         return EXIT_FAILED;

@@ -9,6 +9,7 @@
 #include "options.h"
 #include "psearch/entities.h"
 #include "psearch/index.h"
+#include "psearch/quotes.h"
 #include "walk.h"
 
 typedef struct counts {
@@ -28,6 +29,7 @@ typedef struct run {
     ps_analyzer_t *an;
     ps_gazetteer_t *g;
     ps_ner_model_t *model;
+    ps_quote_model_t *qmodel;
     counts_t c;
     int fatal;
 } run_t;

@@ -84,7 +84,7 @@ test_expect_success 'queries follow the entities' '
 
 test_expect_success 'the doc op: one row per entity with its display name' '
     P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
-    assert_eq "$(grep -c "\"id\":\"hillary-clinton\"" "$TMP/a3")" 1
+    assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1
     grep -q "\"id\":\"hillary-clinton\",\"name\":\"Hillary Clinton\"" "$TMP/a3"
     P "$IX" --json --entities "$C/a2.txt" >"$TMP/a2"
     grep -q "\"id\":\"hillary-clinton\",\"name\":\"Hillary Clinton\".*\"count\":4" "$TMP/a2"

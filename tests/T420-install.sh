@@ -46,6 +46,7 @@ share/doc/psearch/examples/psearch.conf
 share/doc/psearch/examples/psearch.cron
 share/psearch/entities.tsv
 share/psearch/ner.model
+share/psearch/quote.model
 share/bash-completion/completions/psearch
 share/bash-completion/completions/psearch-index
 share/bash-completion/completions/psearchd
@@ -107,6 +108,7 @@ test_expect_success 'every file landed, with its mode' '
     [ -f "$ETC/psearch/psearch.conf" ]
     cmp "$ROOT/corpus/entities.tsv" "$R/share/psearch/entities.tsv"
     cmp "$ROOT/corpus/ner.model" "$R/share/psearch/ner.model"
+    cmp "$ROOT/corpus/quote.model" "$R/share/psearch/quote.model"
     cmp "$ROOT/contrib/cron/psearch.conf" "$ETC/psearch/psearch.conf"
     for p in $PROGRAMS; do cmp "$BIN/$p" "$R/bin/$p"; done
 '

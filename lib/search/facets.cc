@@ -14,6 +14,28 @@
 
 using namespace ps__search;
 
+/* The facet row entity or speaker term TERM counts under: the entity it
+ * resolves to across the index (XSAID:person:clinton is counted as
+ * XSAID:person:hillary-clinton where that is who "Clinton" is). */
+static std::string row_term(ps_db_t *d, const std::string &term)
+{
+    size_t said = std::strlen(PS__P_SAID);
+    if (term.compare(0, said, PS__P_SAID) != 0)
+        return d->ident.resolve(term);
+    std::string key = term.substr(said);
+    size_t colon = key.find(':');
+    int t = ps_entity_type_parse(key.substr(0, colon).c_str());
+    if (t < 0 || colon == std::string::npos)
+        return term;
+    std::string r = d->ident.resolve(
+        ps_entity_type_prefix((ps_entity_type_t)t) + key.substr(colon + 1));
+    ps_entity_type_t type;
+    std::string id;
+    if (!ps__entity_term_split(r, &type, &id))
+        return term;
+    return PS__P_SAID + std::string(ps_entity_type_name(type)) + ":" + id;
+}
+
 /* Entity facets over the first DOCS matches: per type, the entities in
  * the most documents, then with the most mentions. */
 json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
@@ -25,25 +47,27 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
     std::map<std::string, count> counts;
     Xapian::MSet ms = enq.get_mset(0, docs);
     for (auto m = ms.begin(); m != ms.end(); ++m) {
-        /* Entity terms that resolve to one entity (ident_db.h) count once
-         * per document, with all their mentions. */
-        std::vector<std::pair<const std::string *, unsigned>> here;
+        /* Terms that stand for one entity count once per document, with
+         * all their mentions. */
+        std::vector<std::pair<std::string, unsigned>> here;
         Xapian::TermIterator t = d->db.termlist_begin(*m);
         for (t.skip_to("X"); t != d->db.termlist_end(*m); ++t) {
             const std::string &term = *t;
             if (term.empty() || term[0] != 'X')
                 break;
-            here.emplace_back(&d->ident.resolve(term), t.get_wdf());
+            /* The quote markers (XQA, XQB) sort together: skip them. */
+            if (term.compare(0, 2, "XQ") == 0) {
+                t.skip_to("XR");
+                if (t == d->db.termlist_end(*m) || (*t)[0] != 'X')
+                    break;
+            }
+            here.emplace_back(row_term(d, *t), t.get_wdf());
         }
-        /* The cache gives one string per entity: equal pointers. */
         std::sort(here.begin(), here.end());
         for (size_t i = 0; i < here.size(); i++) {
-            if (i > 0 && here[i].first == here[i - 1].first) {
-                counts[*here[i].first].mentions += here[i].second;
-                continue;
-            }
-            count &c = counts[*here[i].first];
-            c.docs++;
+            count &c = counts[here[i].first];
+            if (i == 0 || here[i].first != here[i - 1].first)
+                c.docs++;
             c.mentions += here[i].second;
         }
     }
@@ -56,7 +80,14 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                 by_type[ty].push_back(kv);
         }
     jref out(json_object());
-    for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
+    /* "quoted": the speakers of the matching articles, XSAID:person:id,
+     * by articles, then quotes; named as their entity term is. */
+    std::vector<std::pair<std::string, count>> quoted;
+    for (const auto &kv : counts)
+        if (kv.first.compare(0, std::strlen(PS__P_SAID), PS__P_SAID) == 0)
+            quoted.push_back(kv);
+    by_type.push_back(quoted);
+    for (int ty = 0; ty <= PS_ENT__COUNT; ty++) {
         auto &v = by_type[ty];
         std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
             return a.second.docs != b.second.docs
@@ -66,9 +97,21 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                        : a.first < b.first;
         });
         json_t *arr = jnew(json_array());
-        jset(out.j, ps_entity_type_name((ps_entity_type_t)ty), arr);
+        bool q = ty == PS_ENT__COUNT;
+        jset(out.j, q ? "quoted" : ps_entity_type_name((ps_entity_type_t)ty),
+             arr);
         for (size_t i = 0; i < v.size() && i < per_type; i++) {
-            const std::string &term = v[i].first;
+            std::string term = v[i].first;
+            std::string type;
+            if (q) {
+                /* XSAID:person:zelensky names the term XPERSON:zelensky. */
+                std::string key = term.substr(std::strlen(PS__P_SAID));
+                type = key.substr(0, key.find(':'));
+                int t = ps_entity_type_parse(type.c_str());
+                term = std::string(ps_entity_type_prefix(
+                           (ps_entity_type_t)(t < 0 ? PS_ENT_MISC : t))) +
+                       key.substr(key.find(':') + 1);
+            }
             std::string id = term.substr(term.find(':') + 1);
             auto g = d->gaz_names.find(term);
             std::string name = g != d->gaz_names.end()
@@ -76,10 +119,18 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                                    : d->ident.display_name(term);
             if (name.empty())
                 name = id;
-            jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
-                                 jstr(name.data(), name.size()), "docs",
-                                 (json_int_t)v[i].second.docs, "mentions",
-                                 (json_int_t)v[i].second.mentions));
+            if (q)
+                jpush(arr, json_pack("{s:s,s:s,s:o,s:I,s:I}", "type",
+                                     type.c_str(), "id", id.c_str(), "name",
+                                     jstr(name.data(), name.size()), "docs",
+                                     (json_int_t)v[i].second.docs, "quotes",
+                                     (json_int_t)v[i].second.mentions));
+            else
+                jpush(arr,
+                      json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
+                                jstr(name.data(), name.size()), "docs",
+                                (json_int_t)v[i].second.docs, "mentions",
+                                (json_int_t)v[i].second.mentions));
         }
     }
     return out.release();

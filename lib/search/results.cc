@@ -51,7 +51,9 @@ json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
     if (lines_)
         add_hit_lines(r.j, dd, hits);
     jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
-    /* The hits are found: the entities may leave the document. */
+    if (p_.quotes)
+        jset(r.j, "quotes", matched_quotes(dd));
+    /* The hits and quotes are found: the entities may leave the document. */
     std::vector<ps__entity> ents = identified(d_, std::move(dd.ents));
     jset(r.j, "entities", entities(dd, ents));
     jset(r.j, "entity_count", json_integer((json_int_t)ents.size()));

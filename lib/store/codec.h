@@ -16,6 +16,7 @@
 
 #include "psearch/analyzer.h"
 #include "psearch/entities.h"
+#include "psearch/quotes.h"
 
 /* The unique-id term of a document: "Q" and its path, or "Q#" and 16 hex
  * digits of the path's XXH64 when the path is too long for a term (the
@@ -54,5 +55,28 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n);
 
 /* Returns false (and what was read so far) on a truncated value. */
 bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out);
+
+/* One attribution of a document, as stored: spans in bytes of the file,
+ * SPEAKER an index into the document's entities (value 7) or -1. */
+struct ps__quote {
+    int kind = 0;         /* ps_quote_kind_t */
+    int speaker_kind = 0; /* ps_speaker_kind_t */
+    float confidence = 0; /* stored in 1/255 steps */
+    int speaker = -1;
+    std::vector<ps__span> source, cue, content;
+};
+
+/* Quotes as: per quote, kind byte, speaker-kind byte, confidence byte
+ * (0..255), varint speaker + 1, a zigzag varint delta of the quote's first
+ * byte from the previous quote's, then for source, cue and content a
+ * varint count and per span varint (start - first byte) and length.
+ * Quotes come ordered by first byte, so the deltas stay small. */
+std::string ps__encode_quotes(const ps_quote_t *q, size_t n);
+
+/* Returns false (and what was read so far) on a damaged value. */
+bool ps__decode_quotes(const std::string &v, std::vector<ps__quote> &out);
+
+/* The key of a speaker in quote terms: "person:zelensky". */
+std::string ps__speaker_key(int type, const std::string &id);
 
 #endif
