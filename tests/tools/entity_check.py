@@ -70,6 +70,9 @@ def facet_rows(bin_dir, index, query):
     j = psearch(bin_dir, index, '--facets=100', query)
     rows = []
     for ty, lst in (j.get('facets') or {}).items():
+        # "quoted" lists speakers, the same entities again.
+        if ty not in ('person', 'place', 'org', 'treaty', 'misc'):
+            continue
         for r in lst:
             rows.append(dict(r, type=ty))
     return rows
