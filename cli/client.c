@@ -246,11 +246,18 @@ client_status_t client_call(client_t *c, json_t *req, json_t **resp, char *err,
     framed[n + 1] = '\0';
     int64_t deadline = now_ms() + c->read_ms;
     int rc = send_all(c, framed, n + 1, deadline, err, errlen);
+    int sent_errno = errno;
     free(framed);
-    if (rc)
+    /* A daemon that turns a client away (too many clients) writes its
+     * error and closes without reading the request, so sending may fail
+     * with EPIPE while its answer waits to be read: read it then, and
+     * report the send error only when there is no answer. */
+    if (rc && sent_errno != EPIPE)
         return CLIENT_FAILED;
 
-    ssize_t ll = read_line(c, deadline, err, errlen);
+    char rerr[256];
+    ssize_t ll =
+        read_line(c, deadline, rc ? rerr : err, rc ? sizeof rerr : errlen);
     if (ll < 0)
         return CLIENT_FAILED;
     json_error_t jerr;

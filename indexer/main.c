@@ -484,40 +484,13 @@ static int remove_if_gone(const char *path, void *ctx)
     return 0;
 }
 
-/* Reads a whole small file; NULL on failure. The caller frees it. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *b = realloc(buf, cap *= 2);
-        if (!b) {
-            free(buf);
-            buf = NULL;
-        } else {
-            buf = b;
-        }
-    }
-    if (buf && ferror(f)) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 /* Stores the gazetteer's text in the index for the query side. */
 static int store_gazetteer(run_t *r, const char *path)
 {
     size_t len = 0;
-    char *text = path ? slurp(path, &len) : NULL;
+    char *text = NULL;
+    if (path && ps_read_file(path, &text, &len) != PS_OK)
+        text = NULL;
     if (path && !text) {
         fprintf(stderr, "psearch-index: %s: cannot read\n", path);
         r->fatal = 1;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tagger on the five shipped articles against the hand-made gold list
 # (tests/gold/entities.tsv), through build/tests/tagger_eval: floors that
-# catch a broken tagger or model, well under the figures in the README.
+# catch a broken tagger or model, well under the figures in doc/tagger.md.
 . "$(dirname "$0")/lib.sh"
 EVAL="$TOOLS/tagger_eval --model $ROOT/corpus/ner.model"
 GAZ=$ROOT/corpus/entities.tsv

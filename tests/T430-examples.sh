@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# T430: every psearch example of the README, the man pages and the Neovim
-# plugin's help works on the shipped corpus as written: each one runs
+# T430: every psearch example of the README, of every page of doc/, of the
+# man pages and of the Neovim plugin's help works on the shipped corpus as written: each one runs
 # against an index of corpus/ (where `make demo` puts it, ./index, which is
 # also the default index here), once with psearch opening the index itself
 # and once through psearchd on the default socket, and exits as documented
@@ -10,8 +10,10 @@
 # file and line.
 . "$(dirname "$0")/lib.sh"
 
-DOCS="README.md contrib/man/psearch.1 contrib/man/psearch-index.1
-contrib/man/psearchd.8 contrib/man/psearch-reindex.8 contrib/nvim/doc/psearch.txt"
+# Every Markdown page of doc/ is read, so a new page needs no edit here.
+DOCS="README.md $(cd "$ROOT" && echo doc/*.md) contrib/man/psearch.1
+contrib/man/psearch-index.1 contrib/man/psearchd.8 contrib/man/psearch-reindex.8
+contrib/nvim/doc/psearch.txt"
 
 # The demo's layout: ./index of corpus/, which is also the default index
 # ($XDG_DATA_HOME/psearch/index), and bin/psearch.
@@ -25,8 +27,9 @@ export COLUMNS=100
 
 (cd "$ROOT" && awk -f tests/examples.awk $DOCS) >"$TMP/examples"
 
-test_expect_success 'examples are found in the README and the man pages' '
+test_expect_success 'examples are found in the README, doc/ and the man pages' '
     grep -q "^README.md:" "$TMP/examples"
+    grep -q "^doc/guide.md:" "$TMP/examples"
     grep -q "^contrib/man/psearch.1:" "$TMP/examples"
     [ "$(wc -l <"$TMP/examples")" -ge 10 ]
 '

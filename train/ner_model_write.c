@@ -80,4 +80,3 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
     free(tmp);
     return PS_OK;
 }
-

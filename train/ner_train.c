@@ -40,12 +40,12 @@ typedef struct trainer {
     ps_analyzer_t *an;
     ps_ner_train_stats_t stats;
     char **errmsg;
-    uint64_t *lexicon; /* Word keys of the lexicon's words, */
+    uint64_t *lexicon;        /* Word keys of the lexicon's words, */
     uint64_t *lexicon_sorted; /* and the same sorted. */
     size_t nlexicon, cap_lexicon;
     uint64_t *proper; /* Word keys of its capitalised words. */
     size_t nproper, cap_proper;
-    uint64_t *place; /* Term hashes of the place names, one after another, */
+    uint64_t *place;    /* Term hashes of the place names, one after another, */
     uint8_t *place_len; /* and how many terms each has. */
     size_t nplace_terms, nplaces, cap_place, cap_place_len;
     uint64_t *cwords; /* Term hashes of the clustered words, */
@@ -203,8 +203,8 @@ static ps_status_t add_place(trainer_t *tr, const char *name, size_t n)
     if (k == 0)
         return PS_OK;
     uint64_t wk = ps__ner_word_key(h[0]);
-    if (k == 1 && bsearch(&wk, tr->lexicon_sorted, tr->nlexicon, sizeof wk,
-                          key_cmp))
+    if (k == 1 &&
+        bsearch(&wk, tr->lexicon_sorted, tr->nlexicon, sizeof wk, key_cmp))
         return PS_OK;
     if (ps__grow(&tr->place, &tr->cap_place, tr->nplace_terms + k,
                  sizeof *tr->place) != 0 ||
@@ -416,9 +416,8 @@ static ps_status_t featurize(trainer_t *tr, size_t i, const table_t *lists,
     }
     free(seq);
     ps__ner_lists_t l = {lists->keys, lists->vals, lists->nslots, NULL};
-    st =
-        ps__ner_extract(f, d->text, d->len, 0, tok, ntok, *hints, &l, row_bits,
-                        NULL);
+    st = ps__ner_extract(f, d->text, d->len, 0, tok, ntok, *hints, &l, row_bits,
+                         NULL);
     if (st != PS_OK)
         return st;
     size_t nr = f->start[f->n];

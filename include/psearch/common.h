@@ -3,6 +3,9 @@
 #ifndef PSEARCH_COMMON_H
 #define PSEARCH_COMMON_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 #ifdef __cplusplus
 #define PS_BEGIN_DECLS extern "C" {
 #define PS_END_DECLS }
@@ -56,6 +59,16 @@ PS_EXPORT const char *ps_status_name(ps_status_t st);
  * binary suffix K, M or G ("16M"). No sign, no spaces. Returns PS_OK and
  * sets *OUT, or PS_EINVAL. */
 PS_EXPORT ps_status_t ps_parse_size(const char *s, unsigned long long *out);
+
+/* Reads the rest of stream F into a new buffer that the caller frees, and
+ * its size into *LEN; the buffer is not NUL-terminated. Returns PS_OK,
+ * PS_ENOMEM, or PS_EIO on a read error (then *OUT is NULL). */
+PS_EXPORT ps_status_t ps_read_stream(FILE *f, char **out, size_t *len);
+
+/* Reads the whole file at PATH, as ps_read_stream() does; PS_ENOTFOUND
+ * when it does not exist, with errno telling why it could not be opened
+ * or read. */
+PS_EXPORT ps_status_t ps_read_file(const char *path, char **out, size_t *len);
 
 PS_END_DECLS
 

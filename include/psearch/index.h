@@ -1,8 +1,8 @@
 /* Writing the index: a C interface over a Xapian WritableDatabase. The
- * layout of terms, values and document data is described in the README
- * ("On-disk layout") and in lib/layout.h; this header is what the indexer
- * needs: open with a writer lock, look documents up by path, put, remove,
- * commit atomically. */
+ * layout of terms, values and document data is described in
+ * doc/index-format.md and in lib/store/layout.h; this header is what the
+ * indexer needs: open with a writer lock, look documents up by path, put,
+ * remove, commit atomically. */
 #ifndef PSEARCH_INDEX_H
 #define PSEARCH_INDEX_H
 

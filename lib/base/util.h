@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+/* The number of elements of array A (an array, not a pointer). */
+#define PS_COUNT(a) (sizeof(a) / sizeof *(a))
+
 /* Grows the array that the pointer at BUFP points to (of *CAP elements of
  * SIZE bytes) to hold at least NEED elements, at least doubling so growth
  * is amortised. Returns 0, or -1 when memory or size_t runs out (the array

@@ -112,7 +112,8 @@ static void decode(ps_ner_state_t *s, int stage, uint8_t *out)
 {
     const ps__ner_feats_t *f = &s->f;
     for (size_t k = 0; k < f->n; k++) {
-        const int32_t *acc = f->sums + k * 2 * PS__NER_ROW + stage * PS__NER_ROW;
+        const int32_t *acc =
+            f->sums + k * 2 * PS__NER_ROW + stage * PS__NER_ROW;
         s->scores[k * L] = 0;
         for (int l = 0; l < PS__NER_ROW; l++)
             s->scores[k * L + 1 + l] = acc[l];
@@ -171,8 +172,7 @@ ps_status_t ps_ner_tag(ps_ner_state_t *s, const char *text, size_t len,
     *spans = NULL;
     *nspans = 0;
     const ps_ner_model_t *m = s->m;
-    ps__ner_lists_t lists = {m->list_keys, m->list_values, m->nlist,
-                             &s->cache};
+    ps__ner_lists_t lists = {m->list_keys, m->list_values, m->nlist, &s->cache};
     ps_status_t st = ps__ner_extract(&s->f, text, len, base, tokens, ntokens,
                                      hints, &lists, m->row_bits, m->weights);
     if (st != PS_OK)

@@ -368,8 +368,8 @@ static void phrases(scratch_t *s, const uint8_t *line, size_t n,
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-static void sum_rows(int32_t *acc, const int16_t *weights,
-                     const uint32_t *rows, size_t n)
+static void
+sum_rows(int32_t *acc, const int16_t *weights, const uint32_t *rows, size_t n)
 {
     int32_t a[2 * PS__NER_ROW] = {0};
     ps__ner_add_rows(a, weights, rows, n, 2 * PS__NER_ROW);

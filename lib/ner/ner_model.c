@@ -36,7 +36,6 @@
 
 #include "ner/ner_private.h"
 
-
 const char *ps_ner_type_name(ps_ner_type_t t)
 {
     static const char *const names[PS_NER__COUNT] = {"PER", "LOC", "ORG",
@@ -150,7 +149,8 @@ static ps_status_t slurp(const char *path, unsigned char **out, size_t *len,
         return ps__ner_fail(errmsg, PS_EIO, path,
                             "the NER model is not a file");
     }
-    if ((uint64_t)sb.st_size > ps__ner_model_size(PS__NER_MAX_ROW_BITS, PS__NER_MAX_LIST)) {
+    if ((uint64_t)sb.st_size >
+        ps__ner_model_size(PS__NER_MAX_ROW_BITS, PS__NER_MAX_LIST)) {
         fclose(f);
         return ps__ner_fail(errmsg, PS_ECORRUPT, path,
                             "the NER model is too large (%lld bytes)",
@@ -192,7 +192,8 @@ static ps_status_t check(const unsigned char *mem, size_t len, const char *path,
         return ps__ner_fail(errmsg, PS_EVERSION, path,
                             "NER model format version %u, this build reads %u",
                             version, PS__NER_FORMAT_VERSION);
-    if (get32(mem + 12) != PS__NER_MODEL_TYPE || get32(mem + 16) != PS__NER_NLABELS ||
+    if (get32(mem + 12) != PS__NER_MODEL_TYPE ||
+        get32(mem + 16) != PS__NER_NLABELS ||
         memcmp(mem + 48, PS__NER_LABEL_SET, 16) != 0)
         return ps__ner_fail(errmsg, PS_EVERSION, path,
                             "unsupported NER model type or label set");

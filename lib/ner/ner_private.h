@@ -272,9 +272,10 @@ uint64_t ps__ner_model_size(uint32_t row_bits, uint32_t nlist);
  * its checksum field (bytes 40 to 47) were zero. */
 uint64_t ps__ner_model_checksum(const unsigned char *mem, size_t size);
 
-/* Writes a model file (train/ner_model_write.c, in the training library). WEIGHTS has (1 << ROW_BITS) * 2 * PS__NER_ROW
- * entries, laid out as in the model; each TRANS[s] (NLABELS + 1) *
- * NLABELS. Returns PS_OK, or PS_EIO with *ERRMSG. */
+/* Writes a model file (train/ner_model_write.c, in the training library).
+ * WEIGHTS has (1 << ROW_BITS) * 2 * PS__NER_ROW entries, laid out as in the
+ * model; each TRANS[s] (NLABELS + 1) * NLABELS. Returns PS_OK, or PS_EIO with
+ * *ERRMSG. */
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
                                 const int16_t *weights, int32_t *const trans[2],
                                 uint32_t nlist, const uint64_t *list_keys,

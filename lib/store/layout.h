@@ -1,6 +1,7 @@
-/* The on-disk layout of a psearch index, shared by the writer (index.cc)
- * and the readers. Changing anything here changes the format: bump
- * PS__FORMAT and say so in the README. Internal to the library. */
+/* The on-disk layout of a psearch index, shared by the writer (lib/index/)
+ * and the readers (lib/search/). Changing anything here changes the
+ * format: bump PS__FORMAT and say so in doc/index-format.md. Internal to
+ * the library. */
 #ifndef PSEARCH_LAYOUT_H
 #define PSEARCH_LAYOUT_H
 

@@ -1,7 +1,9 @@
 /* The entity tagger: finds the entities of one analysed text. Known names
  * come from the gazetteer (tagger_gaz.c); the trained model (ner.h) finds
- * the others, with the gazetteer's matches as hints; tagger_link.c turns
- * both into entities with ids, types and mentions. */
+ * the others, with the gazetteer's matches as hints; the rules of
+ * tagger_span.c, tagger_link.c and tagger_acronym.c turn both into
+ * entities with ids, types and mentions (tagger_private.h gives the
+ * order of the parts). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +45,7 @@ void ps_tagger_free(ps_tagger_t *t)
         return;
     ps_ner_state_free(t->ner);
     ps__tagger_link_free(t);
+    ps__tagger_store_free(t);
     free(t->w);
     free(t->tok_word);
     free(t->hints);

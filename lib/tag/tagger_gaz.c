@@ -7,20 +7,6 @@
 #include "tag/tagger_private.h"
 #include "base/util.h"
 
-ps_ner_type_t ps__tagger_model_type(ps_entity_type_t t)
-{
-    switch (t) {
-    case PS_ENT_PERSON:
-        return PS_NER_PER;
-    case PS_ENT_PLACE:
-        return PS_NER_LOC;
-    case PS_ENT_ORG:
-        return PS_NER_ORG;
-    default:
-        return PS_NER_MISC;
-    }
-}
-
 /* Whether words [I, I+N) meet the alias's case constraints. */
 static int case_ok(const ps_tagger_t *t, size_t i, uint32_t n, uint64_t up,
                    uint64_t cap)

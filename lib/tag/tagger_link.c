@@ -3,121 +3,12 @@
  * a text, the same name again, or a person's surname alone (a later
  * "Yermak" after "Andriy Yermak"), is the same entity, whose type is the
  * one its first mention was given: the mention most often written out in
- * full (a majority of the mentions scored lower on CoNLL-2003). Also the
- * output: entities in order of first mention, each with its mentions in
- * text order. */
+ * full (a majority of the mentions scored lower on CoNLL-2003). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "tag/tagger_private.h"
 #include "base/util.h"
-
-#define COUNT(a) (sizeof(a) / sizeof *(a))
-
-/* Words that make a MISC name a treaty (lib/data/treaty-cues.txt). */
-static const char *const treaty_cues[] = {
-#include "treaty-cues.inc"
-};
-
-/* Honorifics that open a person's name (lib/data/honorifics.txt). */
-static const char *const honorifics[] = {
-#include "honorifics.inc"
-};
-
-static int str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-int ps__tagger_listed(const char *const *list, size_t n, const char *key)
-{
-    return bsearch(&key, list, n, sizeof *list, str_cmp) != NULL;
-}
-
-static int in(const char *const *list, size_t n, const ps_tagger_t *t, size_t i)
-{
-    return ps__tagger_listed(list, n, t->w[i].tok->term);
-}
-
-int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i)
-{
-    return in(treaty_cues, COUNT(treaty_cues), t, i);
-}
-
-size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1)
-{
-    /* "MX" in capitals is an acronym, not the honorific Mx. */
-    if (w1 - w0 > 1 && !(t->w[w0].tok->flags & PS_TOK_UPPER) &&
-        in(honorifics, COUNT(honorifics), t, w0))
-        return w0 + 1;
-    return w0;
-}
-
-int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1)
-{
-    return ps__tagger_is_treaty_cue(t, w1 - 1) &&
-           (t->w[w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER));
-}
-
-ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
-                                      size_t *w1)
-{
-    if (ps__tagger_is_treaty_cue(t, w0) || ps__tagger_is_treaty_cue(t, *w1 - 1))
-        return PS_ENT_TREATY;
-    /* "the Minsk agreements": the cue is the name's last word; but an
-     * adjective before it ("a U.S.-led agreement") names no treaty. */
-    if (*w1 < t->nw && !t->w[*w1].gaz && ps__tagger_is_treaty_cue(t, *w1) &&
-        !(t->w[*w1].tok->flags & PS_TOK_LINE_START) &&
-        (t->w[*w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER))) {
-        (*w1)++;
-        return PS_ENT_TREATY;
-    }
-    return PS_ENT_MISC;
-}
-
-ps_entity_type_t ps__tagger_place_type(const ps_tagger_t *t, size_t w0,
-                                       size_t *w1)
-{
-    /* "the Minsk agreements", "the Oslo accords": a place the article
-     * names a treaty after. Without "the", "a Paris agreement" (one made
-     * in Paris) stays a place. */
-    const ps_token_t *the = w0 > 0 ? t->w[w0 - 1].tok : NULL;
-    if (the && the->term_len == 3 && memcmp(the->term, "the", 3) == 0 &&
-        *w1 < t->nw && !t->w[*w1].gaz && ps__tagger_is_treaty_cue(t, *w1) &&
-        !(t->w[*w1].tok->flags &
-          (PS_TOK_LINE_START | PS_TOK_CAP | PS_TOK_UPPER))) {
-        (*w1)++;
-        return PS_ENT_TREATY;
-    }
-    return PS_ENT_PLACE;
-}
-
-ps_status_t ps__tagger_add_mention(ps_tagger_t *t, size_t ent, size_t w0,
-                                   size_t w1)
-{
-    if (PS__TGROW(t, m, t->nm + 1) < 0)
-        return PS_ENOMEM;
-    const ps_token_t *a = t->w[w0].tok, *b = t->w[w1 - 1].tok;
-    struct tmention *m = &t->m[t->nm++];
-    m->offset = a->offset;
-    m->length = (uint32_t)(b->offset + b->length - a->offset);
-    m->pos = a->pos;
-    m->ent = ent;
-    return PS_OK;
-}
-
-struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx)
-{
-    if (PS__TGROW(t, e, t->ne + 1) < 0)
-        return NULL;
-    *idx = t->ne;
-    struct tent *e = &t->e[t->ne++];
-    memset(e, 0, sizeof *e);
-    e->def = -1;
-    e->last_off = SIZE_MAX;
-    e->into = SIZE_MAX;
-    return e;
-}
+#include "tag/tagger_private.h"
 
 /* Appends N bytes and a NUL to the pool; returns their offset, or
  * SIZE_MAX when memory runs out. */
@@ -164,7 +55,7 @@ static size_t pool_surface(ps_tagger_t *t, size_t s, size_t e)
                                            "\xe2\x80\x98"};
         if (n > 0 && (p[n - 1] == 's' || p[n - 1] == 'S'))
             n--;
-        for (size_t k = 0; k < COUNT(apos); k++) {
+        for (size_t k = 0; k < PS_COUNT(apos); k++) {
             size_t al = strlen(apos[k]);
             if (n >= al && memcmp(p + n - al, apos[k], al) == 0) {
                 n -= al;
@@ -304,22 +195,6 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
     return ps__tagger_add_mention(t, (size_t)idx, c->w0, c->w1);
 }
 
-void ps__tagger_merge(ps_tagger_t *t, size_t from, size_t into)
-{
-    for (int k = 0; k < PS_ENT__COUNT; k++) {
-        t->e[into].votes[k] += t->e[from].votes[k];
-        t->e[from].votes[k] = 0;
-    }
-    t->e[from].into = into;
-}
-
-void ps__tagger_apply_merges(ps_tagger_t *t)
-{
-    for (size_t i = 0; i < t->nm; i++)
-        while (t->e[t->m[i].ent].into != SIZE_MAX)
-            t->m[i].ent = t->e[t->m[i].ent].into;
-}
-
 void ps__tagger_link_surnames(ps_tagger_t *t)
 {
     /* Entities are made in text order, so the first person named in full
@@ -350,74 +225,9 @@ void ps__tagger_reset(ps_tagger_t *t)
     etab_clear(&t->by_last);
 }
 
-static int mention_cmp(const void *pa, const void *pb)
-{
-    const struct tmention *a = pa, *b = pb;
-    return a->offset < b->offset ? -1 : a->offset > b->offset;
-}
-
-ps_status_t ps__tagger_build_output(ps_tagger_t *t)
-{
-    if (t->nm > 0)
-        qsort(t->m, t->nm, sizeof *t->m, mention_cmp);
-    if (PS__TGROW(t, out, t->ne) < 0 || PS__TGROW(t, outm, t->nm) < 0 ||
-        PS__TGROW(t, order, t->ne) < 0)
-        return PS_ENOMEM;
-    for (size_t i = 0; i < t->ne; i++)
-        t->e[i].out = SIZE_MAX;
-    size_t nout = 0;
-    for (size_t i = 0; i < t->nm; i++) {
-        struct tent *e = &t->e[t->m[i].ent];
-        if (e->out == SIZE_MAX) {
-            e->out = nout;
-            t->order[nout++] = t->m[i].ent;
-        }
-    }
-    for (size_t k = 0; k < nout; k++) {
-        const struct tent *e = &t->e[t->order[k]];
-        ps_entity_t *o = &t->out[k];
-        if (e->def >= 0) {
-            const ps_entity_def_t *d = ps_gazetteer_get(t->g, (size_t)e->def);
-            o->type = d->type;
-            o->id = d->id;
-            o->name = d->name;
-            o->known = 1;
-        } else {
-            o->type = e->first_type;
-            o->id = t->pool + e->id_off;
-            o->name = t->pool + e->name_off;
-            o->known = 0;
-        }
-        o->nmentions = 0;
-    }
-    for (size_t i = 0; i < t->nm; i++)
-        t->out[t->e[t->m[i].ent].out].nmentions++;
-    size_t start = 0;
-    for (size_t k = 0; k < nout; k++) {
-        t->e[t->order[k]].start = start;
-        t->out[k].mentions = t->outm + start;
-        start += t->out[k].nmentions;
-        t->e[t->order[k]].count = 0;
-    }
-    for (size_t i = 0; i < t->nm; i++) {
-        struct tent *e = &t->e[t->m[i].ent];
-        ps_mention_t *m = &t->outm[e->start + e->count++];
-        m->offset = t->m[i].offset;
-        m->length = t->m[i].length;
-        m->pos = t->m[i].pos;
-    }
-    t->nout = nout;
-    return PS_OK;
-}
-
 void ps__tagger_link_free(ps_tagger_t *t)
 {
-    free(t->m);
-    free(t->e);
     free(t->by_id.slot);
     free(t->by_last.slot);
     free(t->pool);
-    free(t->order);
-    free(t->out);
-    free(t->outm);
 }

@@ -1,7 +1,16 @@
-/* Internal to the library: the entity tagger's state, shared by its three
- * parts: tagger.c (the orchestration and the model's spans),
- * tagger_gaz.c (gazetteer matching and the hints for the model) and
- * tagger_link.c (resolving names to entities, and the output). */
+/* Internal to the library: the entity tagger's state, in one header for
+ * all its parts, and what each part offers the others. The parts call
+ * one way only, from the top down:
+ *   tagger.c          the orchestration: runs the steps below in order;
+ *   tagger_gaz.c      gazetteer matching and the hints for the model;
+ *   tagger_span.c     rules over the model's names (ends, types, treaties);
+ *   tagger_link.c     resolving names to entities within the text;
+ *   tagger_acronym.c  acronyms and their long forms as one entity;
+ *   tagger_case.c     what the text says about each word's case;
+ *   tagger_store.c    the table of entities and mentions, and the output;
+ *   tagger_words.c    the word lists and single-word tests.
+ * A rule file calls only the last three (and tagger_case.c), never another
+ * rule file; tagger.c alone calls the rules. */
 #ifndef PSEARCH_TAGGER_PRIVATE_H
 #define PSEARCH_TAGGER_PRIVATE_H
 
@@ -112,7 +121,7 @@ struct ps_tagger {
 #define PS__TGROW(t, arr, need)                                                \
     ps__grow(&(t)->arr, &(t)->arr##_cap, (need), sizeof *(t)->arr)
 
-/* tagger_gaz.c: the model's label type for entity type T (treaty and
+/* tagger_words.c: the model's label type for entity type T (treaty and
  * misc are both MISC). */
 ps_ner_type_t ps__tagger_model_type(ps_entity_type_t t);
 
@@ -120,11 +129,11 @@ ps_ner_type_t ps__tagger_model_type(ps_entity_type_t t);
  * word, adds a mention for each, marks their words and fills t->hints. */
 ps_status_t ps__tagger_match_gazetteer(ps_tagger_t *t);
 
-/* tagger_link.c: a mention of entity ENT over words [W0, W1). */
+/* tagger_store.c: a mention of entity ENT over words [W0, W1). */
 ps_status_t ps__tagger_add_mention(ps_tagger_t *t, size_t ent, size_t w0,
                                    size_t w1);
 
-/* tagger_link.c: a new entity, its index in *IDX; NULL without memory. */
+/* tagger_store.c: a new entity, its index in *IDX; NULL without memory. */
 struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx);
 
 /* tagger_link.c: the entity of a name the model found, linked to one seen
@@ -132,31 +141,32 @@ struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx);
  * surname. */
 ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c);
 
-/* tagger_link.c: a MISC name's type: treaty when a cue word says so, and
+/* tagger_words.c: a MISC name's type: treaty when a cue word says so, and
  * the words it then covers (the cue may follow it). */
 ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
                                       size_t *w1);
 
-/* tagger_link.c: a place's type: treaty when "the" opens it and a
+/* tagger_words.c: a place's type: treaty when "the" opens it and a
  * lowercase treaty word follows it ("the Minsk agreements"), and the words
  * it then covers. */
 ps_entity_type_t ps__tagger_place_type(const ps_tagger_t *t, size_t w0,
                                        size_t *w1);
 
-/* tagger_link.c: the first word of person name [W0, W1) once an
+/* tagger_words.c: the first word of person name [W0, W1) once an
  * honorific ("Mr", "Dr") is left out. */
 size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
 
-/* tagger_link.c: whether the name ending before word W1 ends with a
+/* tagger_words.c: whether the name ending before word W1 ends with a
  * capitalised treaty word ("Tallinn Memorandum"), which makes it a treaty
  * whatever the model called it. */
 int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1);
 
-/* tagger_link.c: whether KEY is in LIST, N strings sorted bytewise (the
- * word lists of lib/data/). */
+/* tagger_words.c: whether KEY is in LIST, N strings sorted bytewise (the
+ * word lists of lib/tag/data/). */
 int ps__tagger_listed(const char *const *list, size_t n, const char *key);
 
-/* tagger_link.c: whether word I is a treaty word (lib/data/treaty-cues.txt). */
+/* tagger_words.c: whether word I is a treaty word
+ * (lib/tag/data/treaty-cues.txt). */
 int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i);
 
 /* tagger_span.c: a name the model found over words [W0, W1) ends after
@@ -190,7 +200,7 @@ ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
  * covers yet. */
 ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t);
 
-/* tagger_span.c: after resolving, merges an unknown name whose initials
+/* tagger_acronym.c: after resolving, merges an unknown name whose initials
  * spell an unknown acronym of the same text into the acronym's entity.
  * PS_ENOMEM when memory runs out. */
 ps_status_t ps__tagger_link_acronyms(ps_tagger_t *t);
@@ -204,11 +214,11 @@ ps_status_t ps__tagger_case_prepare(ps_tagger_t *t);
  * capital says nothing (see the file). */
 int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1);
 
-/* tagger_link.c: makes entity FROM part of entity INTO: its votes now,
+/* tagger_store.c: makes entity FROM part of entity INTO: its votes now,
  * its mentions at ps__tagger_apply_merges(). */
 void ps__tagger_merge(ps_tagger_t *t, size_t from, size_t into);
 
-/* tagger_link.c: gives every mention the entity it was merged into, in
+/* tagger_store.c: gives every mention the entity it was merged into, in
  * one pass over the mentions however many merges there were. */
 void ps__tagger_apply_merges(ps_tagger_t *t);
 
@@ -220,12 +230,16 @@ void ps__tagger_link_surnames(ps_tagger_t *t);
 /* tagger_link.c: forgets the previous text's entities. */
 void ps__tagger_reset(ps_tagger_t *t);
 
-/* tagger_link.c: orders the entities that have mentions (an entity whose
+/* tagger_store.c: orders the entities that have mentions (an entity whose
  * mentions moved to another has none) by first mention, and mentions by
  * offset, into t->out (t->nout of them) and t->outm. */
 ps_status_t ps__tagger_build_output(ps_tagger_t *t);
 
-/* tagger_link.c: frees what the linking part owns. */
+/* tagger_link.c: frees what the linking part owns (the pool and the
+ * tables of names). */
 void ps__tagger_link_free(ps_tagger_t *t);
+
+/* tagger_store.c: frees the entities, mentions and output. */
+void ps__tagger_store_free(ps_tagger_t *t);
 
 #endif

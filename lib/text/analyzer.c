@@ -627,7 +627,7 @@ static bool is_title(const uint8_t *s, size_t n)
     };
     if (n > 4)
         return false;
-    for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+    for (size_t i = 0; i < PS_COUNT(titles); i++)
         if (strlen(titles[i]) == n && memcmp(titles[i], s, n) == 0)
             return true;
     return false;

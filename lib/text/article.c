@@ -157,7 +157,7 @@ static size_t count_words(const char *p, size_t n, int *lower, int *verb)
         words++;
         if (p[start] >= 'a' && p[start] <= 'z')
             *lower = 1;
-        for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++) {
+        for (size_t k = 0; k < PS_COUNT(verbs); k++) {
             size_t vl = strlen(verbs[k]);
             if (vl != i - start)
                 continue;
@@ -229,7 +229,7 @@ ps_status_t ps_article_parse(const char *text, size_t len, ps_article_t *out,
     /* parse_front() saw offsets relative to START; rebase them. */
     if (body) {
         ps_span_t *spans[] = {&out->title, &out->date, &out->source, &out->url};
-        for (size_t i = 0; i < sizeof spans / sizeof *spans; i++)
+        for (size_t i = 0; i < PS_COUNT(spans); i++)
             if (spans[i]->len)
                 spans[i]->offset += start;
         body += start;

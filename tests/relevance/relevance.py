@@ -326,7 +326,7 @@ def write_md(path, rows, sets):
 NOTES = """## psearch's defaults, and what was tried
 
 One set of defaults for every corpus, chosen once on these two collections
-(lib/search.cc, lib/query.cc, lib/layout.h). The figures below were measured
+(lib/search/search.cc, lib/query/query.cc, lib/store/layout.h). The figures below were measured
 as each change went in; the table above can differ from the last of them by
 0.001, since the entity tagger retrained since changes the entity terms an
 article's length counts:
@@ -351,7 +351,7 @@ article's length counts:
   queries) is the possessive or negation it stands for: the lone `s` was
   searched as a rare word. TIME 0.709 / 0.642 -> 0.716 / 0.651, SciFact
   0.701 / 0.667 -> 0.702 / 0.668.
-- Pseudo-relevance feedback in the relaxed form (lib/feedback.cc): the
+- Pseudo-relevance feedback in the relaxed form (lib/search/feedback.cc): the
   plain words of its first 5 articles, each weighed as RM3 does (its share
   of an article's words times exp(score) of the article, summed), the 30
   heaviest added as optional terms (`OP_AND_MAYBE`), scaled so the

@@ -18,37 +18,6 @@ static void usage(FILE *f)
           f);
 }
 
-/* Reads all of F; the analyzer wants the whole text at once, as the
- * indexer gives it. */
-static char *slurp(FILE *f, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        if (n == cap) {
-            char *p = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-            if (!p) {
-                free(buf);
-                return NULL;
-            }
-            buf = p;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    if (ferror(f)) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 static void flag_letters(uint32_t flags, char out[10])
 {
     static const struct {
@@ -103,7 +72,8 @@ int main(int argc, char **argv)
             perror(path);
             return 1;
         }
-        text = slurp(f, &len);
+        if (ps_read_stream(f, &text, &len) != PS_OK)
+            text = NULL;
         if (f != stdin)
             fclose(f);
     }

@@ -13,26 +13,6 @@
 #include "psearch/article.h"
 #include "psearch/search.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
 static int has_term(json_t *terms, const char *want)
 {
     size_t i;
@@ -67,7 +47,9 @@ int main(int argc, char **argv)
     size_t checked = 0, bad = 0;
     for (int a = 2; a < argc; a++) {
         size_t len;
-        char *text = slurp(argv[a], &len);
+        char *text = NULL;
+        if (ps_read_file(argv[a], &text, &len) != PS_OK)
+            text = NULL;
         ps_article_t art;
         if (!text || ps_article_parse(text, len, &art, NULL) != PS_OK) {
             fprintf(stderr, "one_analyzer: cannot read %s\n", argv[a]);

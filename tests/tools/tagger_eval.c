@@ -98,31 +98,6 @@ struct gold_file {
     struct list items;
 };
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 14, n = 0;
-    char *buf = xrealloc(NULL, cap);
-    for (;;) {
-        if (n == cap)
-            buf = xrealloc(buf, cap *= 2);
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 /* Reads the next line of F that is neither blank nor a '#' comment into
  * *LINE (of capacity *CAP) and splits it at TABs into at most 4 FIELDS.
  * Returns how many fields it has, or -1 at the end of the file. LINENO
@@ -253,7 +228,8 @@ static void free_aliases(void)
 static int is_alias(const char *id, const char *slug)
 {
     for (size_t i = 0; i < naliases; i++)
-        if (strcmp(aliases[i].id, id) == 0 && strcmp(aliases[i].slug, slug) == 0)
+        if (strcmp(aliases[i].id, id) == 0 &&
+            strcmp(aliases[i].slug, slug) == 0)
             return 1;
     return 0;
 }
@@ -410,7 +386,9 @@ int main(int argc, char **argv)
         size_t plen = strlen(dir) + strlen(gf->name) + 2, len = 0;
         char *path = xrealloc(NULL, plen);
         snprintf(path, plen, "%s/%s", dir, gf->name);
-        char *text = slurp(path, &len);
+        char *text = NULL;
+        if (ps_read_file(path, &text, &len) != PS_OK)
+            text = NULL;
         const ps_token_t *toks;
         size_t ntoks, nents;
         const ps_entity_t *ents;

@@ -39,7 +39,7 @@ static int put_iso(const char *path, const char *key)
     static const char *const fields[] = {"name", "common_name"};
     size_t i;
     json_t *e;
-    json_array_foreach(arr, i, e) {
+    json_array_foreach (arr, i, e) {
         for (size_t k = 0; k < sizeof fields / sizeof *fields; k++) {
             const char *s = json_string_value(json_object_get(e, fields[k]));
             if (s)

@@ -13,7 +13,7 @@ $(B)/gen/%.inc: lib/tag/data/%.txt
 # own flags.
 PS_GEN_INC := $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc \
 	$(B)/gen/seats.inc $(B)/gen/holidays.inc $(B)/gen/place-heads.inc
-PS_GEN_USERS := tagger_link tagger_span
+PS_GEN_USERS := tagger_words tagger_span
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o $(B)/fuzz/lib/tag/$(u).o): $(PS_GEN_INC)
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o): CPPFLAGS += -I$(B)/gen
 $(foreach u,$(PS_GEN_USERS),$(B)/fuzz/lib/tag/$(u).o): FUZZ_CPPFLAGS += -I$(B)/gen
