@@ -1,9 +1,9 @@
-/* Internal to the C++ shim: what a query learns from the index's
- * vocabulary: the words of a stem, merged from what every shard records,
- * and the spelling suggestion for a word, from the term lists (allterms
- * with a prefix) Xapian merges across the shards of a stub. Every shard
- * serves both, local or through xapian-tcpsrv, so the answers are the same
- * whatever the order of the shards and wherever they live. */
+/* Internal to the C++ shim: the stem forms, what a query learns from the
+ * index's vocabulary about a stem: its words, merged from what every shard
+ * records. Every shard serves them, local or through xapian-tcpsrv, so the
+ * answers are the same whatever the order of the shards and wherever they
+ * live. The indexer records them (index/), the parser reads them (query/);
+ * the spelling suggestion is search/spelling.cc's. */
 #ifndef PSEARCH_VOCAB_H
 #define PSEARCH_VOCAB_H
 
@@ -37,11 +37,5 @@ std::string ps__forms_key(const std::string &stem);
 std::vector<std::string>
 ps__stem_forms(const std::vector<Xapian::Database> &shards,
                const std::string &stem, size_t max);
-
-/* The indexed plain word nearest to WORD (a normalised query word), by
- * edit distance up to 2, then most documents, then byte order; "" when
- * WORD is itself indexed or nothing is near. Throws as above. */
-std::string ps__spelling_suggestion(const Xapian::Database &db,
-                                    const std::string &word);
 
 #endif

@@ -1,0 +1,153 @@
+/* What each shard records beside its documents, as metadata: the words
+ * of each stem (store/vocab.h), which the query parser merges across the
+ * shards, and the display name of every entity, which facets show. */
+#include <map>
+#include <memory>
+#include <string>
+
+#include <xapian.h>
+
+#include "index/index_private.h"
+#include "store/layout.h"
+#include "store/shim.h"
+#include "store/vocab.h"
+
+using namespace ps__index;
+
+/* The most words record_forms() remembers before starting afresh: enough
+ * to see most repeats, bounded so a huge vocabulary cannot grow memory. */
+static const size_t MAX_FORMS_REMEMBERED = 262144;
+
+/* Adds WORD to the sorted list of words of its stem that DB keeps under
+ * KEY (ps__forms_key()), unless it is there already. */
+static void add_form(Xapian::WritableDatabase &db, const std::string &key,
+                     const std::string &word)
+{
+    std::string v = db.get_metadata(key);
+    size_t i = 0;
+    while (i < v.size()) {
+        size_t nl = v.find('\n', i);
+        if (nl == std::string::npos)
+            nl = v.size();
+        int c = v.compare(i, nl - i, word);
+        if (c == 0)
+            return;
+        if (c > 0)
+            break;
+        i = nl + 1;
+    }
+    if (i >= v.size())
+        v += (v.empty() ? "" : "\n") + word;
+    else
+        v.insert(i, word + "\n");
+    db.set_metadata(key, v);
+}
+
+/* Records, for each body word new to this handle, that shard K holds a
+ * word of its stem: each shard lists under ps__forms_key(stem) its words
+ * with that stem ("run", "runs", "running"), which the query parser merges
+ * across shards and searches together wherever the stem is asked for.
+ * Words of documents since removed stay: they only match nothing. */
+void ps__index::record_forms(ps_index_t *ix, size_t k, const ps_token_t *t,
+                             size_t n)
+{
+    std::string word, seen, stem;
+    std::string shard = std::to_string(k) + "\n";
+    for (size_t i = 0; i < n; i++) {
+        /* A compound whole is searched through its parts, never as a stem
+         * (learn_vocabulary() leaves it out too). */
+        if (t[i].term_len == 0 || t[i].term_len > PS__MAX_TERM ||
+            (t[i].flags & PS_TOK_COMPOUND))
+            continue;
+        word.assign(t[i].term, t[i].term_len);
+        seen.assign(shard).append(word);
+        if (ix->forms.count(seen))
+            continue;
+        if (ix->forms.size() >= MAX_FORMS_REMEMBERED)
+            ix->forms.clear();
+        std::string key = ps__forms_key(std::string(t[i].stem, t[i].stem_len));
+        if (key.size() <= PS__MAX_META_KEY)
+            add_form(ix->dbs[k], key, word);
+        ix->forms.insert(seen);
+    }
+}
+
+/* Remembers the display name of every entity term, so facets can name
+ * entities the gazetteer does not know without reading documents. Of the
+ * names an entity is met with, the least in byte order is kept: a choice
+ * that does not depend on the order of the documents, so indexes built
+ * apart from parts of a corpus name it as one index of it would (readers
+ * take the least of the shards' names too). */
+void ps__index::store_names(ps_index_t *ix, const ps_docrec_t *r)
+{
+    std::string term;
+    for (size_t i = 0; i < r->nentities; i++) {
+        const ps_entity_t *e = &r->entities[i];
+        term.assign(ps_entity_type_prefix(e->type)).append(e->id);
+        std::string key = PS__META_NAME + term;
+        if (key.size() > PS__MAX_META_KEY)
+            continue;
+        auto it = ix->named.find(term);
+        if (it == ix->named.end()) {
+            /* The name stored before this handle, if any, counts too. In a
+             * generation built aside there is none, and writer threads may
+             * own the shards. */
+            std::string old =
+                ix->aside ? std::string() : ix->dbs[0].get_metadata(key);
+            it = ix->named.emplace(term, old).first;
+        }
+        if (it->second.empty() || it->second.compare(e->name) > 0) {
+            it->second = e->name;
+            set_metadata_all(ix, key, e->name);
+        }
+    }
+}
+
+/* Stems recorded by learn_vocabulary() between two commits of a shard,
+ * which bounds the memory Xapian's pending metadata changes take on a
+ * large vocabulary. */
+static const size_t VOCABULARY_BATCH = 100000;
+
+/* Fills the lists of each stem's words (record_forms()) of a generation
+ * built aside from each shard's vocabulary, in one pass once every
+ * document is in. Doing it per document cost a third of the indexing
+ * time: a hash lookup per word read and a metadata rewrite per new word. */
+void ps__index::learn_vocabulary(ps_index_t *ix)
+{
+    ps_analyzer_t *an = nullptr;
+    if (ps_analyzer_new(&an) != PS_OK)
+        throw std::bad_alloc();
+    std::unique_ptr<ps_analyzer_t, void (*)(ps_analyzer_t *)> guard(
+        an, ps_analyzer_free);
+    for (auto &db : ix->dbs) {
+        /* Words come in byte order, so each stem's list comes out sorted. */
+        std::map<std::string, std::string> lists;
+        for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+            std::string word = *t;
+            /* Prefixed terms start with an upper-case letter: skip them
+             * all, to the plain words after 'Z' (lower case, non-ASCII). */
+            if (word[0] >= 'A' && word[0] <= 'Z') {
+                t.skip_to("[");
+                if (t == db.allterms_end())
+                    break;
+                word = *t;
+            }
+            std::string stem = ps__stem_of(an, word);
+            if (stem.empty())
+                continue;
+            std::string &v = lists[stem];
+            v += (v.empty() ? "" : "\n") + word;
+        }
+        size_t batch = 0;
+        for (const auto &l : lists) {
+            std::string key = ps__forms_key(l.first);
+            if (key.size() > PS__MAX_META_KEY)
+                continue;
+            db.set_metadata(key, l.second);
+            if (++batch == VOCABULARY_BATCH) {
+                ps__checkpoint(db);
+                batch = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+/* Writing documents: routing each path to its shard by a stable hash,
+ * adding, replacing and removing documents (through the shard writer
+ * threads of a rebuild), listing and counting what is there, and the
+ * commit that makes it visible, switching to a generation built aside. */
+#include <cstring>
+#include <string>
+
+#include <xxhash.h>
+
+#include <xapian.h>
+
+#include "index/index_private.h"
+#include "store/codec.h"
+#include "store/layout.h"
+#include "store/shim.h"
+
+using namespace ps__index;
+
+/* Text written between two commits of a generation built aside. Xapian
+ * holds a batch's postings in memory, about 23 bytes for each byte of
+ * text, so 8 MiB keeps a build near 200 MiB whatever the corpus size. */
+static const size_t REBUILD_BATCH_BYTES = 8u << 20;
+
+/* The shard a path belongs to: a stable hash, so a file stays in its
+ * shard from run to run. */
+size_t ps__index::shard_index(const ps_index_t *ix, const char *path)
+{
+    size_t n = ix->nparts ? 1 : ix->dbs.size();
+    return n == 1 ? 0 : XXH64(path, std::strlen(path), 0) % n;
+}
+
+Xapian::WritableDatabase &ps__index::shard_of(ps_index_t *ix, const char *path)
+{
+    return ix->dbs[shard_index(ix, path)];
+}
+
+extern "C" int ps_index_owns(const ps_index_t *ix, const char *path)
+{
+    return !ix->nparts ||
+           XXH64(path, std::strlen(path), 0) % ix->nparts == ix->part;
+}
+
+/* Waits for the shard writers to finish what they were given, so that the
+ * calling thread may use the databases; throws a writer's failure. */
+void ps__index::drain_writers(ps_index_t *ix)
+{
+    for (auto &w : ix->writers)
+        w->drain();
+}
+
+void ps__index::set_metadata_all(ps_index_t *ix, const std::string &key,
+                                 const std::string &value)
+{
+    /* A sharded index is read through a stub that puts the shards side by
+     * side, and Xapian answers metadata from the first one; every shard
+     * carries it so any order works. */
+    for (size_t k = 0; k < ix->dbs.size(); k++) {
+        if (ix->writers.empty())
+            ix->dbs[k].set_metadata(key, value);
+        else
+            ix->writers[k]->set_metadata(key, value);
+    }
+}
+
+/* Commits every shard of a generation built aside; the writer threads
+ * commit theirs side by side. */
+static void commit_all(ps_index_t *ix)
+{
+    if (ix->writers.empty()) {
+        for (auto &db : ix->dbs)
+            ps__checkpoint(db);
+        return;
+    }
+    for (auto &w : ix->writers)
+        w->commit();
+    drain_writers(ix);
+}
+
+Xapian::docid ps__index::find_doc(Xapian::WritableDatabase &db,
+                                  const std::string &idterm)
+{
+    Xapian::PostingIterator it = db.postlist_begin(idterm);
+    return it == db.postlist_end(idterm) ? 0 : *it;
+}
+
+extern "C" ps_status_t ps_index_set_gazetteer(ps_index_t *ix, const char *text,
+                                              size_t len)
+{
+    try {
+        set_metadata_all(ix, PS__META_GAZETTEER, std::string(text, len));
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, "storing the gazetteer");
+    }
+}
+
+extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
+{
+    try {
+        std::string idterm = ps__id_term(rec->path);
+        size_t k = shard_index(ix, rec->path);
+        Xapian::WritableDatabase &db = ix->dbs[k];
+        Xapian::Document doc = build_doc(rec, idterm);
+        /* A generation built aside learns its words once, at the end
+         * (learn_vocabulary()); an update learns those of its documents. */
+        if (!ix->aside) {
+            record_forms(ix, k, rec->tokens, rec->ntokens);
+            /* A front-matter title's words are not in the body. */
+            record_forms(ix, k, rec->title_tokens, rec->ntitle_tokens);
+        }
+        store_names(ix, rec);
+        /* A generation built aside starts empty and sees each path once,
+         * so it can skip the lookup replace_document() does. */
+        if (!ix->writers.empty())
+            ix->writers[k]->add(std::move(doc));
+        else if (ix->aside)
+            db.add_document(doc);
+        else
+            db.replace_document(idterm, doc);
+        if (ix->known_loaded)
+            ix->known[rec->path] = rec->stat;
+        ix->pending += rec->len;
+        if (ix->aside && ix->pending >= REBUILD_BATCH_BYTES) {
+            if (ix->writers.empty()) {
+                commit_all(ix);
+            } else {
+                /* Queued, not awaited: the writers go on side by side. */
+                for (auto &w : ix->writers)
+                    w->commit();
+            }
+            ix->pending = 0;
+        }
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, rec->path);
+    }
+}
+
+extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)
+{
+    try {
+        drain_writers(ix);
+        std::string idterm = ps__id_term(path);
+        Xapian::WritableDatabase &db = shard_of(ix, path);
+        Xapian::docid id = find_doc(db, idterm);
+        if (!id)
+            return PS_ENOTFOUND;
+        db.delete_document(idterm);
+        ix->known.erase(path);
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, path);
+    }
+}
+
+extern "C" ps_status_t ps_index_foreach_path(ps_index_t *ix, const char *prefix,
+                                             int (*fn)(const char *, void *),
+                                             void *ctx)
+{
+    try {
+        drain_writers(ix);
+        std::string path;
+        size_t plen = std::strlen(prefix);
+        for (auto &db : ix->dbs) {
+            for (auto t = db.allterms_begin(PS__P_ID);
+                 t != db.allterms_end(PS__P_ID); ++t) {
+                const std::string &term = *t;
+                if (term.size() > 1 && term[1] == '#') {
+                    /* A hashed id: the path is in the document's values. */
+                    Xapian::PostingIterator p = db.postlist_begin(term);
+                    if (p == db.postlist_end(term))
+                        continue;
+                    path = db.get_document(*p).get_value(PS__V_PATH);
+                } else {
+                    path.assign(term, 1, std::string::npos);
+                }
+                if (path.compare(0, plen, prefix) != 0)
+                    continue;
+                if (fn(path.c_str(), ctx))
+                    return PS_OK;
+            }
+        }
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, "listing paths");
+    }
+}
+
+extern "C" ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out)
+{
+    try {
+        drain_writers(ix);
+        uint64_t n = 0;
+        for (auto &db : ix->dbs)
+            n += db.get_doccount();
+        *out = n;
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, "counting documents");
+    }
+}
+
+extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
+{
+    try {
+        /* Ending an unflushed transaction only applies its changes;
+         * commit() then makes them durable and visible. */
+        /* Each shard commits atomically; a reader of a sharded index may
+         * see one shard's new revision a moment before another's. */
+        if (ix->aside) {
+            commit_all(ix);
+            ix->writers.clear();
+            learn_vocabulary(ix);
+        }
+        for (auto &db : ix->dbs) {
+            if (ix->in_txn)
+                db.commit_transaction();
+            db.commit();
+        }
+        ix->in_txn = false;
+        if (ix->aside) {
+            switch_generation(ix);
+            ix->live_gen = ix->gen;
+            ix->aside = false;
+            ix->pending = 0;
+        }
+        for (auto &db : ix->dbs)
+            db.begin_transaction(false);
+        ix->in_txn = true;
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, "commit");
+    }
+}

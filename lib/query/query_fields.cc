@@ -1,0 +1,223 @@
+/* The query fields, field:value: title:, path:, date: and the entity
+ * fields (person:, place:, org:, treaty:, misc:, entity:), which resolve
+ * aliases through the gazetteer. Each field is one row of FIELDS, which
+ * the lexer asks too (is_field()): a new field is a row and its builder. */
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "store/layout.h"
+#include "query/query_private.h"
+
+using namespace ps__query;
+
+const parser::field_def parser::FIELDS[] = {
+    {"title", &parser::title},   {"path", &parser::path},
+    {"date", &parser::date},     {"person", &parser::entity},
+    {"place", &parser::entity},  {"org", &parser::entity},
+    {"treaty", &parser::entity}, {"misc", &parser::entity},
+    {"entity", &parser::entity},
+};
+const size_t parser::NFIELDS = sizeof FIELDS / sizeof *FIELDS;
+
+bool ps__query::is_field(const std::string &f)
+{
+    for (size_t i = 0; i < parser::NFIELDS; i++)
+        if (f == parser::FIELDS[i].name)
+            return true;
+    return false;
+}
+
+/* The item for the field token T, by its builder in FIELDS. */
+item parser::field(const token &t)
+{
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (t.field == FIELDS[i].name)
+            return (this->*FIELDS[i].build)(t);
+    fail(t.pos, "unknown field " + t.field);
+}
+
+/* title:word or title:"a phrase": title terms have title positions, so
+ * they give no hits in the body. */
+item parser::title(const token &t)
+{
+    size_t nhits = out_.hits.size();
+    item it = t.quoted
+                  ? phrase(t, "", PS__P_TITLE, t.pos)
+                  : word(t.text, t.pos, PS__P_TITLE, PS__P_TITLE_STEM, false);
+    out_.hits.resize(nhits);
+    return it;
+}
+
+/* A boolean filter: matches without adding to the score. */
+static Xapian::Query filter(const Xapian::Query &q)
+{
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
+}
+
+/* path:TEXT: the articles whose path contains TEXT, as a filter. */
+item parser::path(const token &t)
+{
+    if (!ctx_.db) {
+        /* Only checking the query (ps_query_check): nothing to match. */
+        item it;
+        it.q = filter(Xapian::Query::MatchAll);
+        it.filter = true;
+        return it;
+    }
+    std::vector<Xapian::Query> ids;
+    const Xapian::Database &db = *ctx_.db;
+    for (auto it = db.allterms_begin(PS__P_ID); it != db.allterms_end(PS__P_ID);
+         ++it) {
+        const std::string &term = *it;
+        bool hashed = term.size() > 1 && term[1] == '#';
+        if (hashed) {
+            /* A path too long for a term: read it from the values. */
+            Xapian::PostingIterator p = db.postlist_begin(term);
+            if (p == db.postlist_end(term) ||
+                db.get_document(*p).get_value(PS__V_PATH).find(t.text) ==
+                    std::string::npos)
+                continue;
+        } else if (term.find(t.text, 1) == std::string::npos) {
+            continue;
+        }
+        ids.push_back(Xapian::Query(term));
+    }
+    item it;
+    it.filter = true;
+    it.q = filter(ids.empty() ? Xapian::Query::MatchNothing
+                              : Xapian::Query(Xapian::Query::OP_OR, ids.begin(),
+                                              ids.end()));
+    return it;
+}
+
+/* Reads YYYY, YYYY-MM or YYYY-MM-DD into a YYYYMMDD bound; an end
+ * bound is padded to the last day of its period. */
+static bool date_bound(const std::string &s, bool end, std::string &out)
+{
+    unsigned y = 0, m = 0, d = 0;
+    int n = 0;
+    if (std::sscanf(s.c_str(), "%4u-%2u-%2u%n", &y, &m, &d, &n) == 3 &&
+        (size_t)n == s.size()) {
+    } else if (std::sscanf(s.c_str(), "%4u-%2u%n", &y, &m, &n) == 2 &&
+               (size_t)n == s.size()) {
+        d = end ? 31 : 1;
+    } else if (std::sscanf(s.c_str(), "%4u%n", &y, &n) == 1 &&
+               (size_t)n == s.size() && s.size() == 4) {
+        m = end ? 12 : 1;
+        d = end ? 31 : 1;
+    } else {
+        return false;
+    }
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return false;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04u%02u%02u", y, m, d);
+    out = buf;
+    return true;
+}
+
+/* date:YYYY[-MM[-DD]], or a range FROM..TO of those, as a filter. */
+item parser::date(const token &t)
+{
+    std::string lo, hi;
+    size_t dots = t.text.find("..");
+    bool ok;
+    if (dots == std::string::npos) {
+        ok = date_bound(t.text, false, lo) && date_bound(t.text, true, hi);
+    } else {
+        std::string a = t.text.substr(0, dots), b = t.text.substr(dots + 2);
+        ok = (a.empty() || date_bound(a, false, lo)) &&
+             (b.empty() || date_bound(b, true, hi)) &&
+             !(a.empty() && b.empty());
+    }
+    if (!ok)
+        fail(t.pos, "date: takes YYYY, YYYY-MM, YYYY-MM-DD or a range "
+                    "FROM..TO of those (either end may be left out)");
+    item it;
+    if (lo.empty())
+        it.q = Xapian::Query(Xapian::Query::OP_VALUE_LE, PS__V_DATE, hi);
+    else if (hi.empty())
+        it.q = Xapian::Query(Xapian::Query::OP_VALUE_GE, PS__V_DATE, lo);
+    else
+        it.q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, PS__V_DATE, lo, hi);
+    it.q = filter(it.q);
+    it.filter = true;
+    return it;
+}
+
+/* Entity ids the index has under PREFIX that end with "-SLUG": the
+ * surname of an unknown person ("Lough" for "john-lough"). */
+void parser::surname_terms(const std::string &prefix, const std::string &slug,
+                           std::vector<std::string> &terms)
+{
+    if (!ctx_.db)
+        return;
+    std::string tail = "-" + slug;
+    const Xapian::Database &db = *ctx_.db;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix);
+         ++it) {
+        const std::string &term = *it;
+        if (term.size() > tail.size() &&
+            term.compare(term.size() - tail.size(), tail.size(), tail) == 0)
+            terms.push_back(term);
+    }
+}
+
+/* The terms of an entity the gazetteer does not know, named T's value:
+ * its slug under the prefix of TYPE (every type when TYPE is -1), and the
+ * ids ending in it (a surname). */
+void parser::unknown_entity_terms(const token &t, int type,
+                                  std::vector<std::string> &terms)
+{
+    char *slug = nullptr;
+    ps_status_t st =
+        ps_entity_slug(ctx_.an, t.text.data(), t.text.size(), &slug);
+    if (st == PS_ENOMEM)
+        throw std::bad_alloc();
+    if (st != PS_OK || !slug || !slug[0]) {
+        std::free(slug);
+        fail(t.pos, "no name in " + t.field + ":" + t.text);
+    }
+    std::string s(slug);
+    std::free(slug);
+    for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
+        if (type >= 0 && ty != type)
+            continue;
+        std::string prefix = ps_entity_type_prefix((ps_entity_type_t)ty);
+        terms.push_back(prefix + s);
+        surname_terms(prefix, s, terms);
+    }
+}
+
+/* person:, place:, org:, treaty:, misc: or entity: NAME: the entity the
+ * gazetteer resolves NAME to, else the ids NAME's slug may stand for. */
+item parser::entity(const token &t)
+{
+    int type = t.field == "entity" ? -1 : ps_entity_type_parse(t.field.c_str());
+    std::vector<std::string> terms;
+    const ps_entity_def_t *def =
+        ctx_.gaz ? ps_gazetteer_resolve(ctx_.gaz, ctx_.an, t.text.data(),
+                                        t.text.size(), type)
+                 : nullptr;
+    if (def)
+        terms.push_back(std::string(ps_entity_type_prefix(def->type)) +
+                        def->id);
+    else
+        unknown_entity_terms(t, type, terms);
+    item it;
+    it.q = terms.size() == 1 ? Xapian::Query(terms[0])
+                             : Xapian::Query(Xapian::Query::OP_OR,
+                                             terms.begin(), terms.end());
+    if (terms.size() == 1)
+        it.single = terms;
+    for (const std::string &term : terms) {
+        ps__hitgroup g;
+        g.slots.push_back({term});
+        g.entity = true;
+        out_.hits.push_back(g);
+    }
+    return it;
+}

@@ -1,0 +1,73 @@
+/* Entity facets: over the first matches of a search, the people,
+ * places, organisations and treaties in the most documents, named as the
+ * gazetteer or the index names them. */
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "search/search_private.h"
+
+using namespace ps__search;
+
+/* Entity facets over the first DOCS matches: per type, the entities in
+ * the most documents, then with the most mentions. */
+json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
+                           unsigned per_type)
+{
+    struct count {
+        unsigned docs = 0, mentions = 0;
+    };
+    std::map<std::string, count> counts;
+    Xapian::MSet ms = enq.get_mset(0, docs);
+    for (auto m = ms.begin(); m != ms.end(); ++m) {
+        Xapian::TermIterator t = d->db.termlist_begin(*m);
+        for (t.skip_to("X"); t != d->db.termlist_end(*m); ++t) {
+            const std::string &term = *t;
+            if (term.empty() || term[0] != 'X')
+                break;
+            count &c = counts[term];
+            c.docs++;
+            c.mentions += t.get_wdf();
+        }
+    }
+    std::vector<std::vector<std::pair<std::string, count>>> by_type(
+        PS_ENT__COUNT);
+    for (const auto &kv : counts)
+        for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
+            const char *pre = ps_entity_type_prefix((ps_entity_type_t)ty);
+            if (kv.first.compare(0, std::strlen(pre), pre) == 0)
+                by_type[ty].push_back(kv);
+        }
+    jref out(json_object());
+    for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
+        auto &v = by_type[ty];
+        std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
+            return a.second.docs != b.second.docs
+                       ? a.second.docs > b.second.docs
+                   : a.second.mentions != b.second.mentions
+                       ? a.second.mentions > b.second.mentions
+                       : a.first < b.first;
+        });
+        json_t *arr = jnew(json_array());
+        jset(out.j, ps_entity_type_name((ps_entity_type_t)ty), arr);
+        for (size_t i = 0; i < v.size() && i < per_type; i++) {
+            const std::string &term = v[i].first;
+            std::string id = term.substr(term.find(':') + 1);
+            auto g = d->gaz_names.find(term);
+            std::string name = g != d->gaz_names.end()
+                                   ? g->second
+                                   : shards_metadata(d, PS__META_NAME + term);
+            if (name.empty())
+                name = id;
+            jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
+                                 jstr(name.data(), name.size()), "docs",
+                                 (json_int_t)v[i].second.docs, "mentions",
+                                 (json_int_t)v[i].second.mentions));
+        }
+    }
+    return out.release();
+}

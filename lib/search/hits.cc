@@ -1,0 +1,269 @@
+/* Where a match's query terms stand in its text: the hit groups the
+ * parser made (words, phrases, NEAR, prefix*, entities) found by term
+ * position, then turned into byte spans and merged where they touch.
+ * Positions come from the index, or for a remote shard from the text
+ * analysed again (one pass rather than a round trip a term). */
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "psearch/article.h"
+#include "search/search_private.h"
+
+using namespace ps__search;
+
+/* Records the positions of the N tokens T under PREFIX in text_pos_. */
+void result_builder::add_text_terms(const ps_token_t *t, size_t n,
+                                    const char *prefix)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].term_len > 0 && t[i].term_len <= PS__MAX_TERM)
+            text_pos_[std::string(prefix).append(t[i].term, t[i].term_len)]
+                .push_back(t[i].pos);
+}
+
+/* Fills text_pos_ as build_doc() (index/document.cc) posts terms: the
+ * body's words, the title's under its prefix, and each entity at its
+ * mentions. A text that no longer parses gives no positions. */
+void result_builder::analyse_text(const docdata &dd)
+{
+    text_pos_.clear();
+    ps_article_t a;
+    size_t bad;
+    const ps_token_t *t;
+    size_t n;
+    if (ps_article_parse(dd.text, dd.len, &a, &bad) != PS_OK)
+        return;
+    if (a.title.ptr && ps_analyze(d_->an, a.title.ptr, a.title.len,
+                                  a.title.offset, &t, &n) == PS_OK)
+        add_text_terms(t, n, PS__P_TITLE);
+    if (ps_analyze(d_->an, dd.text + a.body_offset, dd.len - a.body_offset,
+                   a.body_offset, &t, &n) == PS_OK)
+        add_text_terms(t, n, "");
+    for (const ps__entity &e : dd.ents) {
+        const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
+        if (!pre)
+            continue;
+        std::vector<Xapian::termpos> &v = text_pos_[pre + e.id];
+        for (const ps_mention_t &m : e.mentions)
+            v.push_back(m.pos);
+    }
+    for (auto &tp : text_pos_) {
+        std::sort(tp.second.begin(), tp.second.end());
+        tp.second.erase(std::unique(tp.second.begin(), tp.second.end()),
+                        tp.second.end());
+    }
+}
+
+/* The positions of TERM in document DID. */
+std::vector<Xapian::termpos> result_builder::positions(Xapian::docid did,
+                                                       const std::string &term)
+{
+    if (d_->has_remote) {
+        auto it = text_pos_.find(term);
+        return it == text_pos_.end() ? std::vector<Xapian::termpos>()
+                                     : it->second;
+    }
+    std::vector<Xapian::termpos> v;
+    try {
+        for (auto it = d_->db.positionlist_begin(did, term);
+             it != d_->db.positionlist_end(did, term); ++it)
+            v.push_back(*it);
+    } catch (const Xapian::RangeError &) {
+        /* The term is not in this document. */
+    }
+    return v;
+}
+
+/* The positions of any of TERMS, in order. */
+std::vector<Xapian::termpos>
+result_builder::positions(Xapian::docid did,
+                          const std::vector<std::string> &terms)
+{
+    if (terms.size() == 1)
+        return positions(did, terms[0]);
+    std::vector<Xapian::termpos> v;
+    for (const std::string &t : terms) {
+        std::vector<Xapian::termpos> p = positions(did, t);
+        v.insert(v.end(), p.begin(), p.end());
+    }
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+/* The byte span of each mention of an entity, by term position. */
+static void entity_spans(const docdata &dd, const std::string &term,
+                         std::map<Xapian::termpos, span> &out)
+{
+    size_t colon = term.find(':');
+    for (const ps__entity &e : dd.ents) {
+        const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
+        if (!pre || term.compare(0, colon + 1, pre) != 0 ||
+            term.compare(colon + 1, std::string::npos, e.id) != 0)
+            continue;
+        for (const ps_mention_t &m : e.mentions)
+            out[m.pos] = {m.offset, m.length};
+    }
+}
+
+/* Occurrences of NEAR's terms that have every other term within the
+ * window. */
+void result_builder::near_hits(Xapian::docid did, const ps__hitgroup &g,
+                               std::vector<range> &ranges)
+{
+    std::vector<std::vector<Xapian::termpos>> pl;
+    for (const auto &slot : g.slots)
+        pl.push_back(positions(did, slot));
+    for (size_t i = 0; i < pl.size(); i++)
+        for (Xapian::termpos p : pl[i]) {
+            bool ok = true;
+            for (size_t j = 0; j < pl.size() && ok; j++) {
+                if (j == i)
+                    continue;
+                Xapian::termpos lo =
+                    p > g.near_window ? p - g.near_window + 1 : 1;
+                auto q = std::lower_bound(pl[j].begin(), pl[j].end(), lo);
+                ok = q != pl[j].end() && *q < p + g.near_window;
+            }
+            if (ok)
+                ranges.emplace_back(p, p);
+        }
+}
+
+/* An entity's hits: its mentions at the positions its term has in DID,
+ * with the spans the mentions carry. */
+void result_builder::entity_hits(Xapian::docid did, const ps__hitgroup &g,
+                                 docdata &dd, std::vector<span> &hits)
+{
+    std::map<Xapian::termpos, span> ms;
+    entity_spans(dd, g.slots[0][0], ms);
+    for (Xapian::termpos p : positions(did, g.slots[0][0])) {
+        auto it = ms.find(p);
+        if (it != ms.end())
+            hits.push_back(it->second);
+    }
+}
+
+/* Every occurrence of a word that starts with a prefix* (the group's one
+ * term): from the analysed text for a remote shard, else from the
+ * document's term list. */
+void result_builder::wildcard_hits(Xapian::docid did, const ps__hitgroup &g,
+                                   const Xapian::Document &doc,
+                                   std::vector<range> &ranges)
+{
+    const std::string &pre = g.slots[0][0];
+    if (d_->has_remote) {
+        for (auto t = text_pos_.lower_bound(pre);
+             t != text_pos_.end() && t->first.compare(0, pre.size(), pre) == 0;
+             ++t)
+            for (Xapian::termpos p : t->second)
+                ranges.emplace_back(p, p);
+        return;
+    }
+    Xapian::TermIterator t = doc.termlist_begin();
+    for (t.skip_to(pre); t != doc.termlist_end(); ++t) {
+        if ((*t).compare(0, pre.size(), pre) != 0)
+            break;
+        for (Xapian::termpos p : positions(did, *t))
+            ranges.emplace_back(p, p);
+    }
+}
+
+/* A word or a phrase: each slot (a word and its forms) at the position
+ * after the one before, first to last. */
+void result_builder::phrase_hits(Xapian::docid did, const ps__hitgroup &g,
+                                 std::vector<range> &ranges)
+{
+    std::vector<std::vector<Xapian::termpos>> pl;
+    for (const auto &slot : g.slots)
+        pl.push_back(positions(did, slot));
+    Xapian::termpos n = (Xapian::termpos)pl.size();
+    for (Xapian::termpos p : pl[0]) {
+        bool ok = true;
+        for (size_t k = 1; k < pl.size() && ok; k++)
+            ok = std::binary_search(pl[k].begin(), pl[k].end(),
+                                    p + (Xapian::termpos)k);
+        if (ok)
+            ranges.emplace_back(p, p + n - 1);
+    }
+}
+
+/* A hit as term positions, first to last, before its bytes are known. */
+using term_range = std::pair<Xapian::termpos, Xapian::termpos>;
+
+/* Adds to HITS the byte span of each of RANGES, reading from DOC's spans
+ * value just the positions the ranges start and end at. */
+static void ranges_to_spans(const Xapian::Document &doc,
+                            const std::vector<term_range> &ranges,
+                            std::vector<span> &hits)
+{
+    std::vector<uint32_t> want;
+    for (const term_range &r : ranges) {
+        want.push_back(r.first);
+        want.push_back(r.second);
+    }
+    std::sort(want.begin(), want.end());
+    want.erase(std::unique(want.begin(), want.end()), want.end());
+    std::vector<span> spans =
+        ps__decode_spans_at(doc.get_value(PS__V_SPANS), want);
+    auto at = [&](Xapian::termpos p) {
+        return spans[std::lower_bound(want.begin(), want.end(), p) -
+                     want.begin()];
+    };
+    for (const term_range &r : ranges) {
+        span a = at(r.first), b = at(r.second);
+        if (a.len && b.len)
+            hits.push_back({a.off, b.off + b.len - a.off});
+    }
+}
+
+/* Sorts hits and joins the ones that overlap or stand next to each
+ * other on one line ("Article" and "5" become "Article 5"). */
+static std::vector<span> merge(std::vector<span> &h, docdata &dd)
+{
+    std::sort(h.begin(), h.end(), [](const span &a, const span &b) {
+        return a.off < b.off || (a.off == b.off && a.len > b.len);
+    });
+    std::vector<span> out;
+    for (const span &s : h) {
+        if (s.off + s.len > dd.len)
+            continue;
+        if (!out.empty()) {
+            span &last = out.back();
+            size_t end = last.off + last.len;
+            bool gap_is_blank = s.off >= end && s.off - end <= 1 &&
+                                (s.off == end || dd.text[end] == ' ');
+            if (s.off < end || gap_is_blank) {
+                last.len = std::max(end, s.off + s.len) - last.off;
+                continue;
+            }
+        }
+        out.push_back(s);
+    }
+    return out;
+}
+
+/* The hits of match M, as byte spans in order, merged where they touch. */
+std::vector<span> result_builder::find_hits(const Xapian::MSetIterator &m,
+                                            const Xapian::Document &doc,
+                                            docdata &dd)
+{
+    Xapian::docid did = *m;
+    std::vector<span> hits; /* entity mentions carry their spans */
+    std::vector<range> ranges;
+    for (const ps__hitgroup &g : p_.hits) {
+        if (g.entity)
+            entity_hits(did, g, dd, hits);
+        else if (g.near_window)
+            near_hits(did, g, ranges);
+        else if (g.wildcard)
+            wildcard_hits(did, g, doc, ranges);
+        else
+            phrase_hits(did, g, ranges);
+    }
+    ranges_to_spans(doc, ranges, hits);
+    return merge(hits, dd);
+}

@@ -1,0 +1,226 @@
+/* One match of a search as a result: its rank, score, path, title and
+ * date, a snippet of its busiest line with the matches marked, its hits
+ * as lines and columns (and with hit_lines the text of those lines), and
+ * its most mentioned entities. Where the hits stand is hits.cc's job. */
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "search/search_private.h"
+
+using namespace ps__search;
+
+/* Snippet width in bytes, and how much of it goes before the first hit. */
+static const size_t SNIPPET_BYTES = 200;
+static const size_t SNIPPET_LEAD = 60;
+
+/* A score as answers show it: to 12 significant digits. Xapian sums a
+ * query's terms in an order it picks per shard, by their frequencies, so
+ * the last bits of a score of many terms (the relaxed form with its
+ * feedback words) differ with how the index is sharded; the answers must
+ * not. */
+double ps__search::shown_score(double w)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.12g", w);
+    return std::strtod(buf, nullptr);
+}
+
+json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
+{
+    Xapian::Document doc = m.get_document();
+    docdata dd(doc);
+    if (d_->has_remote)
+        analyse_text(dd);
+    std::vector<span> hits = find_hits(m, doc, dd);
+    jref r(json_object());
+    jset(r.j, "rank", json_integer(rank));
+    jset(r.j, "score", json_real(shown_score(m.get_weight())));
+    jset(r.j, "path", json_string(doc.get_value(PS__V_PATH).c_str()));
+    std::string title = doc.get_value(PS__V_TITLE);
+    jset(r.j, "title", jstr(title.data(), title.size()));
+    json_t *date = json_object_get(dd.head, "date");
+    jset(r.j, "date", date ? json_incref(date) : json_null());
+    snippet(r.j, dd, hits);
+    add_hits(r.j, dd, hits);
+    if (lines_)
+        add_hit_lines(r.j, dd, hits);
+    jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
+    jset(r.j, "entities", entities(dd));
+    jset(r.j, "entity_count", json_integer((json_int_t)dd.ents.size()));
+    return r.release();
+}
+
+/* The first max_hits hits as "hits": line, column (1-based) and length. */
+void result_builder::add_hits(json_t *r, docdata &dd,
+                              const std::vector<span> &hits)
+{
+    json_t *jh = jnew(json_array());
+    jset(r, "hits", jh);
+    for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
+        size_t line = dd.line_of(hits[i].off);
+        jpush(jh,
+              json_pack("{s:I,s:I,s:I}", "line", (json_int_t)line + 1, "column",
+                        (json_int_t)(hits[i].off - dd.lines[line]) + 1,
+                        "length", (json_int_t)hits[i].len));
+    }
+}
+
+/* The text of each line the first max_hits hits stand on, as "lines":
+ * line number -> text. */
+void result_builder::add_hit_lines(json_t *r, docdata &dd,
+                                   const std::vector<span> &hits)
+{
+    json_t *jl = jnew(json_object());
+    jset(r, "lines", jl);
+    char key[16];
+    for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
+        size_t line = dd.line_of(hits[i].off);
+        std::snprintf(key, sizeof key, "%zu", line + 1);
+        if (!json_object_get(jl, key))
+            json_object_set_new(jl, key,
+                                jstr(dd.text + dd.lines[line],
+                                     dd.line_end(line) - dd.lines[line]));
+    }
+}
+
+/* Moves OFF back to the start of a UTF-8 character. */
+static size_t char_start(const char *t, size_t off, size_t lo)
+{
+    while (off > lo && ((unsigned char)t[off] & 0xC0) == 0x80)
+        off--;
+    return off;
+}
+
+/* The line with the most hits into LINE, and the index of its first hit
+ * into FIRST; returns how many hits it has (0 when there are none). */
+static size_t busiest_line(docdata &dd, const std::vector<span> &hits,
+                           size_t &line_out, size_t &first)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < hits.size();) {
+        size_t line = dd.line_of(hits[i].off), n = 0, j = i;
+        while (j < hits.size() && dd.line_of(hits[j].off) == line) {
+            j++;
+            n++;
+        }
+        if (n > best) {
+            best = n;
+            line_out = line;
+            first = i;
+        }
+        i = j;
+    }
+    return best;
+}
+
+/* The line a result without hits shows (a filter-only match): the first
+ * non-empty line of the body. */
+static size_t body_line(docdata &dd)
+{
+    json_int_t body = json_integer_value(json_object_get(dd.head, "body"));
+    size_t line = dd.line_of((size_t)body);
+    while (line + 1 < dd.lines.size() && dd.line_end(line) == dd.lines[line])
+        line++;
+    return line;
+}
+
+/* The bytes of LINE the snippet shows, START to END: from the line's
+ * start, or from a word a little before the first hit FIRST (when there is
+ * one), at most SNIPPET_BYTES, cut at a space when the line goes on. */
+static void snippet_window(docdata &dd, size_t line, const span *first,
+                           size_t &start, size_t &end)
+{
+    size_t ls = dd.lines[line], le = dd.line_end(line);
+    start = ls;
+    if (first && first->off > ls + SNIPPET_LEAD) {
+        start = first->off - SNIPPET_LEAD;
+        /* Start at a word: skip to just after the next space. */
+        const char *sp =
+            (const char *)std::memchr(dd.text + start, ' ', first->off - start);
+        start =
+            sp ? (size_t)(sp - dd.text) + 1 : char_start(dd.text, start, ls);
+    }
+    end = std::min(le, start + SNIPPET_BYTES);
+    if (end < le) {
+        size_t cut = end;
+        while (cut > start && dd.text[cut] != ' ')
+            cut--;
+        end = cut > start ? cut : char_start(dd.text, end, start);
+    }
+}
+
+/* A window of the line with the most hits, the matches marked. */
+void result_builder::snippet(json_t *r, docdata &dd,
+                             const std::vector<span> &hits)
+{
+    dd.index_lines();
+    size_t best_line = 0, first_hit = 0;
+    size_t best = busiest_line(dd, hits, best_line, first_hit);
+    if (!best)
+        best_line = body_line(dd);
+    size_t ls = dd.lines[best_line], le = dd.line_end(best_line);
+    size_t start, end;
+    snippet_window(dd, best_line, best ? &hits[first_hit] : nullptr, start,
+                   end);
+    std::string s;
+    if (start > ls)
+        s += "\xE2\x80\xA6";
+    size_t shift = s.size();
+    s.append(dd.text + start, end - start);
+    if (end < le)
+        s += "\xE2\x80\xA6";
+    json_t *marks = jnew(json_array());
+    jset(r, "snippet", jstr(s.data(), s.size()));
+    jset(r, "marks", marks);
+    for (size_t i = first_hit; best && i < hits.size(); i++) {
+        const span &h = hits[i];
+        if (h.off < start || h.off >= end)
+            continue;
+        size_t len = std::min(h.len, end - h.off);
+        jpush(marks, json_pack("[I,I]", (json_int_t)(h.off - start + shift),
+                               (json_int_t)len));
+    }
+}
+
+/* The document's max_entities most mentioned entities, each with its
+ * first max_mentions mentions and the count of all. A long technical
+ * page can name hundreds; a result lists the ones that matter. */
+json_t *result_builder::entities(docdata &dd)
+{
+    std::vector<const ps__entity *> rows;
+    for (const ps__entity &e : dd.ents)
+        rows.push_back(&e);
+    /* Stable, so ties keep first-mention order. */
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const ps__entity *a, const ps__entity *b) {
+                         return a->mentions.size() > b->mentions.size();
+                     });
+    if (rows.size() > max_entities_)
+        rows.resize(max_entities_);
+    jref out(json_array());
+    for (const ps__entity *e : rows) {
+        const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
+        json_t *o = jnew(json_object());
+        jpush(out.j, o);
+        jset(o, "type", json_string(type ? type : "misc"));
+        jset(o, "id", jstr(e->id.data(), e->id.size()));
+        jset(o, "name", jstr(e->name.data(), e->name.size()));
+        jset(o, "count", json_integer((json_int_t)e->mentions.size()));
+        json_t *ms = jnew(json_array());
+        jset(o, "mentions", ms);
+        size_t n = 0;
+        for (const ps_mention_t &m : e->mentions) {
+            if (n++ == max_mentions_)
+                break;
+            if (json_t *mo = mention_json(dd, m, false))
+                jpush(ms, mo);
+        }
+    }
+    return out.release();
+}

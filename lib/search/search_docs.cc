@@ -1,0 +1,133 @@
+/* Stored documents: a document's data taken apart (its JSON head, its
+ * text and its lines, its entities with their mentions), and the two ops
+ * that read one document by path: its entities and its lines. */
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include <xapian.h>
+
+#include "search/search_private.h"
+#include "store/shim.h"
+
+using namespace ps__search;
+
+/* Reads DOC's values: a damaged head becomes an empty object, and a
+ * damaged entity value yields the entities read before the damage. */
+docdata::docdata(const Xapian::Document &doc) : raw(doc.get_value(PS__V_TEXT))
+{
+    ps__decode_entities(doc.get_value(PS__V_ENTITIES), ents);
+    std::string data = doc.get_data();
+    head = json_loadb(data.data(), data.size(), 0, nullptr);
+    if (!head)
+        head = jnew(json_object());
+    text = raw.data();
+    len = raw.size();
+}
+
+/* Mention M of a document as JSON: its text, line and column (1-based),
+ * and with OFFSETS its byte offset and length in the file. NULL when it
+ * lies outside the text (a damaged value). */
+json_t *ps__search::mention_json(docdata &dd, const ps_mention_t &m,
+                                 bool offsets)
+{
+    if (m.offset + m.length > dd.len)
+        return nullptr;
+    size_t line = dd.line_of(m.offset);
+    json_t *mo = jnew(json_object());
+    jref ref(mo);
+    jset(mo, "text", jstr(dd.text + m.offset, m.length));
+    if (offsets) {
+        jset(mo, "offset", json_integer((json_int_t)m.offset));
+        jset(mo, "length", json_integer((json_int_t)m.length));
+    }
+    jset(mo, "line", json_integer((json_int_t)line + 1));
+    jset(mo, "column",
+         json_integer((json_int_t)(m.offset - dd.lines[line]) + 1));
+    return ref.release();
+}
+
+/* The indexed document at PATH, into DOC; false (with the message set)
+ * when there is none. */
+static bool find_document(ps_db_t *db, const char *path, Xapian::Document &doc)
+{
+    std::string term = ps__id_term(path);
+    Xapian::PostingIterator p = db->db.postlist_begin(term);
+    /* A hashed id names its path only up to a collision. */
+    if (p == db->db.postlist_end(term) ||
+        (doc = db->db.get_document(*p)).get_value(PS__V_PATH) != path) {
+        db->errmsg = std::string(path) + ": not in the index";
+        return false;
+    }
+    return true;
+}
+
+extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
+                                      json_t **out)
+{
+    *out = nullptr;
+    try {
+        Xapian::Document doc;
+        if (!find_document(db, path, doc))
+            return PS_ENOTFOUND;
+        docdata dd(doc);
+        jref arr(json_array());
+        for (const ps__entity &e : dd.ents) {
+            const char *type = ps_entity_type_name((ps_entity_type_t)e.type);
+            json_t *o = jnew(json_object());
+            jpush(arr.j, o);
+            jset(o, "type", json_string(type ? type : "misc"));
+            jset(o, "id", jstr(e.id.data(), e.id.size()));
+            jset(o, "name", jstr(e.name.data(), e.name.size()));
+            jset(o, "known", json_boolean(e.known));
+            jset(o, "count", json_integer((json_int_t)e.mentions.size()));
+            json_t *ms = jnew(json_array());
+            jset(o, "mentions", ms);
+            for (const ps_mention_t &m : e.mentions)
+                if (json_t *mo = mention_json(dd, m, true))
+                    jpush(ms, mo);
+        }
+        *out = arr.release();
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(db->errmsg, path);
+    }
+}
+
+extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
+                                      unsigned from, unsigned to, json_t **out)
+{
+    *out = nullptr;
+    try {
+        Xapian::Document doc;
+        if (!find_document(db, path, doc))
+            return PS_ENOTFOUND;
+        docdata dd(doc);
+        dd.index_lines();
+        size_t total = dd.lines.size();
+        if (total > 1 && dd.lines.back() == dd.len)
+            total--; /* a final newline does not start a line */
+        size_t first = from ? from : 1, last = to ? to : total;
+        last = std::min(last, total);
+        jref o(json_object());
+        jset(o.j, "path", json_string(path));
+        std::string title = doc.get_value(PS__V_TITLE);
+        jset(o.j, "title", jstr(title.data(), title.size()));
+        jset(o.j, "lines_total", json_integer((json_int_t)total));
+        if (first > last) {
+            jset(o.j, "first_line", json_integer((json_int_t)first));
+            jset(o.j, "last_line", json_integer((json_int_t)first - 1));
+            jset(o.j, "text", json_string(""));
+        } else {
+            size_t a = dd.lines[first - 1];
+            size_t b = last < dd.lines.size() ? dd.lines[last] : dd.len;
+            jset(o.j, "first_line", json_integer((json_int_t)first));
+            jset(o.j, "last_line", json_integer((json_int_t)last));
+            jset(o.j, "text", jstr(dd.text + a, b - a));
+        }
+        *out = o.release();
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(db->errmsg, path);
+    }
+}

@@ -1,0 +1,249 @@
+/* Internal to lib/search/: the open index (struct ps_db), a stored
+ * document taken apart (docdata), the result builder, and the helpers that
+ * build JSON without leaking it when an exception flies. The files of the
+ * reading half share these:
+ *   search_open.cc   the stub, its shards, the duplicate-path check, reopen
+ *   search_docs.cc   stored documents: their entities and lines (the doc op)
+ *   results.cc       one match as a result: snippet, hit lines, entities
+ *   hits.cc          where a match's query terms stand in its text
+ *   facets.cc        entity facets over the matches
+ *   spelling.cc      "did you mean", with the one edit distance
+ *   search_run.cc    the query run: strict, then relaxed (ps_search)
+ *   search_stats.cc  what the index holds (stats, snapshot, query terms) */
+#ifndef PSEARCH_SEARCH_PRIVATE_H
+#define PSEARCH_SEARCH_PRIVATE_H
+
+#ifndef __cplusplus
+#error "search_private.h is for the C++ shim only"
+#endif
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <sys/stat.h>
+
+#include <jansson.h>
+#include <xapian.h>
+
+#include "psearch/analyzer.h"
+#include "psearch/entities.h"
+#include "psearch/search.h"
+#include "query/query.h"
+#include "store/codec.h"
+#include "store/layout.h"
+
+struct ps_db {
+    std::string dir;
+    std::string errmsg;
+    Xapian::Database db;
+    struct stat stub_st {
+    };
+    std::string gaz_text;
+    ps_analyzer_t *an = nullptr;
+    ps_gazetteer_t *gaz = nullptr;
+    std::map<std::string, std::string> gaz_names; /* entity term -> name */
+    ps_db_opts_t opts{};
+    std::vector<std::string> missing;     /* shards left out (partial mode) */
+    std::vector<Xapian::Database> shards; /* what db is made of */
+    bool has_remote = false;              /* a shard is served remotely */
+    /* Paths that more than one shard holds (see find_duplicates()). */
+    std::vector<std::string> duplicates;
+    std::chrono::steady_clock::time_point missing_since;
+
+    ~ps_db()
+    {
+        ps_gazetteer_free(gaz);
+        ps_analyzer_free(an);
+    }
+};
+
+namespace ps__search
+{
+
+using span = ps__span;
+
+/* A json_t that releases itself, so an exception cannot leak one. */
+struct jref {
+    json_t *j;
+    explicit jref(json_t *p) : j(p)
+    {
+        if (!p)
+            throw std::bad_alloc();
+    }
+    ~jref()
+    {
+        json_decref(j);
+    }
+    json_t *release()
+    {
+        json_t *p = j;
+        j = nullptr;
+        return p;
+    }
+    jref(const jref &) = delete;
+    jref &operator=(const jref &) = delete;
+};
+
+inline json_t *jnew(json_t *j)
+{
+    if (!j)
+        throw std::bad_alloc();
+    return j;
+}
+
+inline void jset(json_t *o, const char *k, json_t *v)
+{
+    if (json_object_set_new(o, k, jnew(v)) != 0)
+        throw std::bad_alloc();
+}
+
+inline void jpush(json_t *a, json_t *v)
+{
+    if (json_array_append_new(a, jnew(v)) != 0)
+        throw std::bad_alloc();
+}
+
+/* A string as JSON, even if a cut landed inside a UTF-8 sequence. */
+inline json_t *jstr(const char *p, size_t n)
+{
+    json_t *s = json_stringn_nocheck(p, n);
+    return s;
+}
+
+/* search_open.cc: opening and following the index. */
+
+/* KEY's metadata as the shards of D hold it (the least non-empty value). */
+std::string shards_metadata(const ps_db_t *d, const std::string &key);
+/* Opens the shards the stub lists, side by side in one Database. */
+void open_db(ps_db_t *d);
+/* Follows a new generation or revision; true when something changed. */
+bool reopen(ps_db_t *d);
+
+/* search_docs.cc: the parts of a document's data: the JSON head and the
+ * file's text. */
+struct docdata {
+    std::string raw;
+    json_t *head = nullptr;
+    const char *text = nullptr;
+    size_t len = 0;
+    std::vector<size_t> lines; /* offsets where lines start */
+    std::vector<ps__entity> ents;
+
+    explicit docdata(const Xapian::Document &doc);
+    ~docdata()
+    {
+        json_decref(head);
+    }
+    docdata(const docdata &) = delete;
+    docdata &operator=(const docdata &) = delete;
+
+    void index_lines()
+    {
+        if (!lines.empty())
+            return;
+        lines.push_back(0);
+        for (const char *p = text;
+             (p = (const char *)std::memchr(p, '\n', len - (p - text))); p++)
+            lines.push_back((size_t)(p - text) + 1);
+    }
+
+    /* 0-based line of byte offset OFF. */
+    size_t line_of(size_t off)
+    {
+        index_lines();
+        return (size_t)(std::upper_bound(lines.begin(), lines.end(), off) -
+                        lines.begin()) -
+               1;
+    }
+
+    size_t line_end(size_t line)
+    {
+        size_t end = line + 1 < lines.size() ? lines[line + 1] - 1 : len;
+        if (end > lines[line] && text[end - 1] == '\r')
+            end--;
+        return end;
+    }
+};
+
+/* Mention M of a document as JSON: its text, line and column (1-based),
+ * and with OFFSETS its byte offset and length in the file. NULL when it
+ * lies outside the text (a damaged value). */
+json_t *mention_json(docdata &dd, const ps_mention_t &m, bool offsets);
+
+/* results.cc and hits.cc: each match of a search as a result. */
+class result_builder
+{
+  public:
+    result_builder(ps_db_t *d, const ps__parsed &p, unsigned max_hits,
+                   unsigned max_mentions, unsigned max_entities, bool lines)
+        : d_(d), p_(p), max_hits_(max_hits), max_mentions_(max_mentions),
+          max_entities_(max_entities), lines_(lines)
+    {
+    }
+
+    /* Match M, ranked RANK, as a result object. */
+    json_t *build(const Xapian::MSetIterator &m, unsigned rank);
+
+  private:
+    ps_db_t *d_;
+    const ps__parsed &p_;
+    unsigned max_hits_;
+    size_t max_mentions_;
+    size_t max_entities_;
+    bool lines_;
+
+    /* With a shard served over the network, every position list is a
+     * round trip (ten results of a two-word query asked for some ninety);
+     * the document's text, analysed again as the indexer analysed it,
+     * gives the same positions in one pass: term -> positions. */
+    std::map<std::string, std::vector<Xapian::termpos>> text_pos_;
+
+    /* A hit as term positions, first to last, before its bytes are known. */
+    using range = std::pair<Xapian::termpos, Xapian::termpos>;
+
+    /* results.cc */
+    void add_hits(json_t *r, docdata &dd, const std::vector<span> &hits);
+    void add_hit_lines(json_t *r, docdata &dd, const std::vector<span> &hits);
+    void snippet(json_t *r, docdata &dd, const std::vector<span> &hits);
+    json_t *entities(docdata &dd);
+
+    /* hits.cc */
+    void add_text_terms(const ps_token_t *t, size_t n, const char *prefix);
+    void analyse_text(const docdata &dd);
+    std::vector<Xapian::termpos> positions(Xapian::docid did,
+                                           const std::string &term);
+    std::vector<Xapian::termpos>
+    positions(Xapian::docid did, const std::vector<std::string> &terms);
+    void entity_hits(Xapian::docid did, const ps__hitgroup &g, docdata &dd,
+                     std::vector<span> &hits);
+    void near_hits(Xapian::docid did, const ps__hitgroup &g,
+                   std::vector<range> &ranges);
+    void wildcard_hits(Xapian::docid did, const ps__hitgroup &g,
+                       const Xapian::Document &doc, std::vector<range> &ranges);
+    void phrase_hits(Xapian::docid did, const ps__hitgroup &g,
+                     std::vector<range> &ranges);
+    std::vector<span> find_hits(const Xapian::MSetIterator &m,
+                                const Xapian::Document &doc, docdata &dd);
+};
+
+/* A score as answers show it: to 12 significant digits (results.cc). */
+double shown_score(double w);
+
+/* facets.cc: entity facets over the first DOCS matches of ENQ, PER_TYPE
+ * entities of each type. */
+json_t *facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
+               unsigned per_type);
+
+/* spelling.cc: "did you mean" for the plain words of P; empty when
+ * nothing changes. */
+std::string suggest(ps_db_t *d, const ps__parsed &p);
+
+} // namespace ps__search
+
+#endif

@@ -1,0 +1,146 @@
+/* "Did you mean": each plain word of a query that found nothing replaced
+ * by the nearest word of the index's own vocabulary, by the one edit
+ * distance of psearch, preferring the spelling of a known entity's name.
+ * Nothing here reads a table that only one shard holds or that
+ * xapian-tcpsrv does not serve (Xapian's spelling table). */
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "search/search_private.h"
+
+using namespace ps__search;
+
+/* An edit distance bound that never cuts the count short. */
+static const size_t NO_LIMIT = std::numeric_limits<size_t>::max() - 1;
+
+/* Whether TERM may be suggested as a spelling: an unprefixed word of 3
+ * to 32 bytes with no digit, hyphen or dot. Numbers and compounds are
+ * never misspelt into. */
+static bool plain_word(const std::string &term)
+{
+    if (term.size() < 3 || term.size() > 32 ||
+        (term[0] >= 'A' && term[0] <= 'Z'))
+        return false;
+    for (char c : term)
+        if ((c >= '0' && c <= '9') || c == '-' || c == '.' || c == ',')
+            return false;
+    return true;
+}
+
+/* The Levenshtein distance between A and B in bytes, or LIMIT + 1 once it
+ * must exceed LIMIT: the one edit distance of psearch. */
+static size_t edit_distance(const std::string &a, const std::string &b,
+                            size_t limit = NO_LIMIT)
+{
+    size_t la = a.size(), lb = b.size();
+    if ((la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    std::vector<size_t> row(lb + 1);
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0], best = ++row[0];
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            row[j] = std::min(
+                {row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+            diag = up;
+            best = std::min(best, row[j]);
+        }
+        if (best > limit)
+            return limit + 1;
+    }
+    return row[lb];
+}
+
+/* The length of the UTF-8 sequence that starts with byte C. */
+static size_t utf8_len(unsigned char c)
+{
+    return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* The indexed plain word nearest to WORD (a normalised query word), by
+ * edit distance up to 2, then most documents, then byte order; "" when
+ * WORD is itself indexed or nothing is near. The candidates come from the
+ * term list (allterms with a prefix) Xapian merges across the shards of a
+ * stub, local or remote, so the answer does not depend on the shards'
+ * order. Throws Xapian errors and std::bad_alloc. */
+static std::string spelling_suggestion(const Xapian::Database &db,
+                                       const std::string &word)
+{
+    const size_t max_edits = 2;
+    if (word.size() < 2 || db.term_exists(word))
+        return std::string();
+    /* A misspelling seldom starts wrong: the candidates share the first
+     * letter, which keeps the term list read small (one letter's words,
+     * once per word of a query that found nothing). */
+    std::string prefix = word.substr(0, utf8_len((unsigned char)word[0]));
+    std::string best;
+    size_t best_dist = max_edits + 1;
+    Xapian::doccount best_freq = 0;
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix);
+         ++t) {
+        const std::string &w = *t;
+        if (!plain_word(w))
+            continue;
+        size_t d = edit_distance(word, w, std::min(best_dist, max_edits));
+        if (d > max_edits || d > best_dist)
+            continue;
+        Xapian::doccount f = t.get_termfreq();
+        if (d < best_dist || f > best_freq) {
+            best = w;
+            best_dist = d;
+            best_freq = f;
+        }
+    }
+    return best;
+}
+
+/* When a suggested word names a known entity, prefer the spelling of its
+ * canonical name if that is as close to what was typed: "zelenskey" then
+ * becomes "zelensky" rather than the equally near variant "zelenskyy". */
+static std::string canonical_spelling(ps_db_t *d, const std::string &typed,
+                                      const std::string &sugg)
+{
+    const ps_entity_def_t *e =
+        d->gaz
+            ? ps_gazetteer_resolve(d->gaz, d->an, sugg.data(), sugg.size(), -1)
+            : nullptr;
+    if (!e)
+        return sugg;
+    char *norm = nullptr;
+    size_t n = 0;
+    if (ps_normalize(e->name, std::strlen(e->name), &norm, &n) != PS_OK)
+        return sugg;
+    std::string name(norm, n);
+    std::free(norm);
+    std::string last = name.substr(name.rfind(' ') + 1);
+    return edit_distance(typed, last) <= edit_distance(typed, sugg) ? last
+                                                                    : sugg;
+}
+
+/* "Did you mean": each plain word replaced by the nearest word of the
+ * index's own vocabulary (spelling_suggestion()); empty when nothing
+ * changes. */
+std::string ps__search::suggest(ps_db_t *d, const ps__parsed &p)
+{
+    std::string out;
+    bool changed = false;
+    for (const std::string &w : p.words) {
+        std::string s = spelling_suggestion(d->db, w);
+        if (!s.empty())
+            s = canonical_spelling(d, w, s);
+        if (!s.empty() && s != w)
+            changed = true;
+        if (!out.empty())
+            out += ' ';
+        out += s.empty() ? w : s;
+    }
+    return changed ? out : std::string();
+}
