@@ -13,6 +13,7 @@
 #include "store/codec.h"
 #include "store/layout.h"
 #include "store/shim.h"
+#include "store/spell.h"
 
 using namespace ps__index;
 
@@ -212,6 +213,8 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
             ix->writers.clear();
             learn_vocabulary(ix);
         }
+        for (auto &db : ix->dbs)
+            ps__spell_update(db);
         for (auto &db : ix->dbs) {
             if (ix->in_txn)
                 db.commit_transaction();

@@ -6,7 +6,7 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "6"
+#define PS__FORMAT "7"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
@@ -17,6 +17,10 @@
 #define PS__META_NAME "psearch.name."
 /* Followed by a stem ("run"): the words of the shard with that stem. */
 #define PS__META_FORMS "psearch.forms."
+/* Followed by a first character and a length ("psearch.spell.h.10"): the
+ * shard's plain words of that start and length, each with its document
+ * count, for spelling suggestions (store/spell.h). */
+#define PS__META_SPELL "psearch.spell."
 
 /* The index directory holds a Xapian stub file naming the live generation,
  * the generations themselves, and the writers' lock file. */
