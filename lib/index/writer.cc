@@ -222,6 +222,7 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
         }
         ix->in_txn = false;
         if (ix->aside) {
+            compact_generation(ix);
             switch_generation(ix);
             ix->live_gen = ix->gen;
             ix->aside = false;
