@@ -44,7 +44,8 @@ LIBA     := $(B)/libpsearch.a
 # searches by itself (cli/engine.h): asking the daemon needs no Xapian.
 ENGINE   := $(B)/libpsearch-engine.so
 # What psearch links of the library: the parts in plain C without Xapian.
-CLI_LIB  := $(B)/lib/base/status.o $(B)/lib/base/paths.o
+CLI_LIB  := $(B)/lib/base/status.o $(B)/lib/base/paths.o \
+            $(B)/lib/base/cmdline.o
 
 # The NER trainer (train/): its own library, linked only by the training
 # and evaluation tools and their tests, never by the installed programs or
@@ -185,6 +186,6 @@ clean:
 # to DEB_PKGS.
 -include contrib/install.mk contrib/deb.mk tests/bench/bench.mk \
          tests/fuzz/fuzz.mk train/ner.mk tests/ner-eval.mk lib/tag/data/words.mk \
-         tests/relevance/relevance.mk
+         tests/relevance/relevance.mk train/quote.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

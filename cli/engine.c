@@ -85,6 +85,7 @@ const engine_t *engine_load(void)
     LOAD(search, ps_search)
     LOAD(db_document, ps_db_document)
     LOAD(db_entities, ps_db_entities)
+    LOAD(db_quotes, ps_db_quotes)
 #undef LOAD
     loaded = 1;
     return &engine;

@@ -20,6 +20,7 @@ typedef struct engine {
     ps_status_t (*db_document)(ps_db_t *db, const char *path, unsigned from,
                                unsigned to, json_t **out);
     ps_status_t (*db_entities)(ps_db_t *db, const char *path, json_t **out);
+    ps_status_t (*db_quotes)(ps_db_t *db, const char *path, json_t **out);
 } engine_t;
 
 /* The engine, loaded on the first call and kept until exit; NULL with a

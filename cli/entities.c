@@ -1,8 +1,11 @@
-/* psearch --entities: prints the entities of one article, as JSON Lines
- * for programs or as an indented list for people. */
+/* psearch --entities: prints the entities of one article, then its
+ * attributions (who said what), as JSON Lines for programs or as an
+ * indented list for people. */
 #include "entities.h"
 
 #include <stdlib.h>
+
+#include "render.h"
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -39,6 +42,32 @@ int render_entities(const json_t *ents, int json, FILE *out)
             fprintf(out, "    %lld:%lld: %s\n", num(m, "line"),
                     num(m, "column"), str(m, "text"));
         }
+    }
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+int render_article_quotes(const json_t *quotes, int json, FILE *out)
+{
+    size_t i;
+    const json_t *q;
+    if (!json && json_array_size(quotes))
+        fprintf(out, "quotes  (%zu)\n", json_array_size(quotes));
+    json_array_foreach (quotes, i, q) {
+        if (json) {
+            char *s = json_dumps(q, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            if (!s)
+                return -1;
+            fprintf(out, "%s\n", s);
+            free(s);
+            continue;
+        }
+        char *s = render_quote_text(q);
+        if (!s)
+            return -1;
+        fprintf(out, "    %lld:%lld: %s  [%s, %s, %.2f]\n", num(q, "line"),
+                num(q, "column"), s, str(q, "kind"), str(q, "speaker_kind"),
+                json_real_value(json_object_get(q, "confidence")));
+        free(s);
     }
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -1,245 +1,25 @@
 /* The output of psearch, from the JSON object of one search. The people's
  * listing looks like grep's: a header per article, then "path:line: text"
  * for every line with a hit, cut to the terminal's width around the first
- * match and highlighted; machines get JSON Lines or Vim's grep format.
+ * match and highlighted (window.c); machines get JSON Lines or Vim's grep
+ * format.
  * Line texts come through a fetch callback, so this file does no I/O but
  * writing, and does the same whatever answered the search. */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <utf8proc.h>
+#include <strings.h>
 
 #include "render.h"
-
-/* The colours of GNU grep's defaults, so the listing reads the same. */
-#define C_MATCH "\033[1;31m"
-#define C_PATH "\033[35m"
-#define C_LINE "\033[32m"
-#define C_SEP "\033[36m"
-#define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
-#define C_CARET "\033[1;32m"
-#define C_OFF "\033[0m"
-
-#define ELLIPSIS "\xE2\x80\xA6"
+#include "window.h"
 
 /* The narrowest space left for a line's text: on a very narrow terminal a
  * line overflows rather than shrinking to nothing. */
 #define MIN_TEXT_WIDTH 24
 /* Columns of a title in the header when lines are not cut (into a pipe). */
 #define TITLE_MAX 100
-
-typedef struct span {
-    size_t start, end; /* byte offsets, END exclusive */
-} span_t;
-
-/* A line cut into characters: OFF[i] is the byte offset of character i
- * (OFF[N] the length) and CUM[i] the display width of characters 0..i-1,
- * so the width of any run is one subtraction. */
-typedef struct cells {
-    size_t n;
-    size_t *off;
-    size_t *cum;
-} cells_t;
-
-static void cells_free(cells_t *c)
-{
-    free(c->off);
-    free(c->cum);
-}
-
-static int cells_build(cells_t *c, const char *s, size_t len)
-{
-    c->n = 0;
-    c->off = malloc((len + 1) * sizeof *c->off);
-    c->cum = malloc((len + 1) * sizeof *c->cum);
-    if (!c->off || !c->cum) {
-        cells_free(c);
-        return -1;
-    }
-    size_t i = 0, w = 0;
-    while (i < len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
-        int cw = 1;
-        if (k <= 0) {
-            /* An invalid byte stands alone and takes one column. */
-            k = 1;
-        } else if (cp >= 0x20 && cp != 0x7f) {
-            cw = utf8proc_charwidth(cp);
-            if (cw < 0)
-                cw = 1;
-        }
-        c->off[c->n] = i;
-        c->cum[c->n] = w;
-        c->n++;
-        i += (size_t)k;
-        w += (size_t)cw;
-    }
-    c->off[c->n] = len;
-    c->cum[c->n] = w;
-    return 0;
-}
-
-/* The index of the character holding byte offset B. */
-static size_t cells_at(const cells_t *c, size_t b)
-{
-    size_t lo = 0, hi = c->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi + 1) / 2;
-        if (c->off[mid] <= b)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
-}
-
-static size_t text_width(const char *s, size_t len)
-{
-    cells_t c;
-    if (cells_build(&c, s, len))
-        return len;
-    size_t w = c.cum[c.n];
-    cells_free(&c);
-    return w;
-}
-
-/* Writes bytes FROM..TO of S with the parts inside SPANS highlighted.
- * Control characters become spaces: a tab or an escape sequence from an
- * article must not move the cursor or recolour the terminal. */
-static void put_text(FILE *out, const char *s, size_t from, size_t to,
-                     const span_t *sp, size_t nsp, int color)
-{
-    size_t k = 0;
-    int on = 0;
-    for (size_t i = from; i < to; i++) {
-        while (k < nsp && sp[k].end <= i)
-            k++;
-        int in = k < nsp && sp[k].start <= i;
-        if (color && in != on) {
-            fputs(in ? C_MATCH : C_OFF, out);
-            on = in;
-        }
-        unsigned char ch = (unsigned char)s[i];
-        putc(ch < 0x20 || ch == 0x7f ? ' ' : ch, out);
-    }
-    if (on)
-        fputs(C_OFF, out);
-}
-
-/* Chooses the characters LO..HI of the line to show in WIDTH columns,
- * counting one column for each "…" that marks a cut. The first span is
- * put a third of the way in, which leaves room to read on after it. */
-static void choose_window(const cells_t *c, const char *s, const span_t *sp,
-                          size_t nsp, size_t width, size_t *plo, size_t *phi)
-{
-#define W(a, b) (c->cum[b] - c->cum[a])
-#define FITS(a, b) (W(a, b) + ((a) > 0) + ((b) < c->n) <= width)
-    size_t lo = 0, hi = c->n;
-    if (width == 0 || W(0, c->n) <= width) {
-        *plo = lo;
-        *phi = hi;
-        return;
-    }
-    size_t a = 0, b = 0;
-    if (nsp) {
-        a = cells_at(c, sp[0].start);
-        b = sp[0].end >= c->off[c->n] ? c->n : cells_at(c, sp[0].end);
-        if (c->off[b] < sp[0].end)
-            b++;
-    }
-    size_t budget = width > 2 ? width - 2 : 1;
-    lo = a;
-    if (W(a, b) < budget) {
-        size_t left = (budget - W(a, b)) / 3;
-        while (lo > 0 && W(lo - 1, a) <= left)
-            lo--;
-        /* Start at a word when the context has one. */
-        for (size_t i = lo; lo > 0 && i <= a; i++)
-            if (s[c->off[i] - 1] == ' ') {
-                lo = i;
-                break;
-            }
-    }
-    hi = lo;
-    while (hi < c->n && FITS(lo, hi + 1))
-        hi++;
-    if (hi == lo && hi < c->n)
-        hi++; /* always show something */
-    /* At the end of the line, give the unused room to the left. */
-    while (hi == c->n && lo > 0 && FITS(lo - 1, hi))
-        lo--;
-    /* End at a word when that loses little. */
-    if (hi < c->n) {
-        size_t j = hi;
-        while (j > b && j + 12 > hi && s[c->off[j]] != ' ')
-            j--;
-        if (j > b && j > lo && s[c->off[j]] == ' ')
-            hi = j;
-    }
-    *plo = lo;
-    *phi = hi;
-#undef FITS
-#undef W
-}
-
-static int span_cmp(const void *a, const void *b)
-{
-    const span_t *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* Sorts SPANS, drops those outside LEN bytes and merges overlaps, so
- * put_text() can walk them once. Returns the new count. */
-static size_t spans_normalise(span_t *sp, size_t n, size_t len)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (sp[i].start >= len || sp[i].end <= sp[i].start)
-            continue;
-        if (sp[i].end > len)
-            sp[i].end = len;
-        sp[k++] = sp[i];
-    }
-    /* qsort's pointer must not be NULL, even for no elements. */
-    if (k > 1)
-        qsort(sp, k, sizeof *sp, span_cmp);
-    size_t m = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (m && sp[i].start <= sp[m - 1].end) {
-            if (sp[i].end > sp[m - 1].end)
-                sp[m - 1].end = sp[i].end;
-        } else {
-            sp[m++] = sp[i];
-        }
-    }
-    return m;
-}
-
-/* Writes LEN bytes of S cut to WIDTH columns (0: uncut) around the first
- * of SPANS, with "…" where it was cut and the spans highlighted. SPANS
- * must be normalised. */
-static void put_window(FILE *out, const char *s, size_t len, const span_t *sp,
-                       size_t nsp, size_t width, int color)
-{
-    cells_t c;
-    if (cells_build(&c, s, len)) {
-        put_text(out, s, 0, len, sp, nsp, color);
-        return;
-    }
-    size_t lo, hi;
-    choose_window(&c, s, sp, nsp, width, &lo, &hi);
-    if (lo > 0)
-        fputs(color ? C_DIM ELLIPSIS C_OFF : ELLIPSIS, out);
-    put_text(out, s, c.off[lo], c.off[hi], sp, nsp, color);
-    if (hi < c.n)
-        fputs(color ? C_DIM ELLIPSIS C_OFF : ELLIPSIS, out);
-    cells_free(&c);
-}
 
 static const char *str_of(const json_t *obj, const char *key)
 {
@@ -400,43 +180,44 @@ static void put_snippet(FILE *out, const json_t *r, const render_opts_t *o)
             continue;
         sp[k++] = (span_t){(size_t)st, (size_t)st + (size_t)ln};
     }
-    k = spans_normalise(sp, k, len);
+    k = window_spans_normalise(sp, k, len);
     fputs("    ", out);
     size_t w = o->width ? (size_t)o->width - 4 : 0;
     if (o->width && w < MIN_TEXT_WIDTH)
         w = MIN_TEXT_WIDTH;
-    put_window(out, s, len, sp, k, w, o->color);
+    window_put(out, s, len, sp, k, w, o->color);
     putc('\n', out);
     free(sp);
 }
 
-/* The people's form of one result: a header line, then one grep-like line
- * per line with hits, all its matches highlighted. */
-static void human_result(FILE *out, const json_t *r, const render_opts_t *o)
+/* The columns left for text after PRE columns of a line (0: uncut). */
+static size_t text_room(const render_opts_t *o, size_t pre)
 {
-    const char *path = str_of(r, "path");
-    const char *shown = show_path(path, o->cwd);
+    if (!o->width)
+        return 0;
+    return (size_t)o->width > pre + MIN_TEXT_WIDTH ? (size_t)o->width - pre
+                                                   : MIN_TEXT_WIDTH;
+}
+
+/* A result's header: "3. Title  2025-12-28  path", the title cut to fit.
+ * Hit lines are written whole into a pipe, but a title is a heading: one
+ * that is really a first paragraph is cut all the same. */
+static void put_header(FILE *out, const json_t *r, const char *shown,
+                       const render_opts_t *o)
+{
     const char *title = str_of(r, "title");
     const char *date = str_of(r, "date");
     char rank[32];
     snprintf(rank, sizeof rank, "%lld.", int_of(r, "rank"));
-
-    /* Header: "3. Title  2025-12-28  path", the title cut to fit. */
-    size_t fixed = strlen(rank) + 1 + 2 + text_width(shown, strlen(shown)) +
+    size_t fixed = strlen(rank) + 1 + 2 +
+                   window_text_width(shown, strlen(shown)) +
                    (date[0] ? strlen(date) + 2 : 0);
-    /* Hit lines are written whole into a pipe, but a title is a heading:
-     * one that is really a first paragraph is cut all the same. */
-    size_t tw = TITLE_MAX;
-    if (o->width) {
-        tw = (size_t)o->width > fixed + MIN_TEXT_WIDTH
-                 ? (size_t)o->width - fixed
-                 : MIN_TEXT_WIDTH;
-    }
+    size_t tw = o->width ? text_room(o, fixed) : TITLE_MAX;
     fprintf(out, "%s%s%s ", o->color ? C_BOLD : "", rank,
             o->color ? C_OFF : "");
     if (o->color)
         fputs(C_BOLD, out);
-    put_window(out, title[0] ? title : "(untitled)",
+    window_put(out, title[0] ? title : "(untitled)",
                strlen(title[0] ? title : "(untitled)"), NULL, 0, tw, 0);
     if (o->color)
         fputs(C_OFF, out);
@@ -444,45 +225,122 @@ static void human_result(FILE *out, const json_t *r, const render_opts_t *o)
         fprintf(out, "  %s", date);
     fprintf(out, "  %s%s%s\n", o->color ? C_PATH : "", shown,
             o->color ? C_OFF : "");
+}
 
+/* One grep-like line, "path:line: text", its N hits H highlighted (SP
+ * has room for N spans). */
+static void put_hit_line(FILE *out, const char *shown, const char *s,
+                         size_t len, const hit_t *h, size_t n, span_t *sp,
+                         const render_opts_t *o)
+{
+    size_t k = 0;
+    for (size_t m = 0; m < n; m++)
+        sp[k++] =
+            (span_t){h[m].column - 1, h[m].column - 1 + (size_t)h[m].length};
+    k = window_spans_normalise(sp, k, len);
+    char num[16];
+    snprintf(num, sizeof num, "%u", h[0].line);
+    if (o->color)
+        fprintf(out, C_PATH "%s" C_SEP ":" C_LINE "%s" C_SEP ":" C_OFF " ",
+                shown, num);
+    else
+        fprintf(out, "%s:%s: ", shown, num);
+    size_t pre = window_text_width(shown, strlen(shown)) + strlen(num) + 3;
+    window_put(out, s, len, sp, k, text_room(o, pre), o->color);
+    putc('\n', out);
+}
+
+/* Writes "PATH:LINE: Speaker cue: content" for each quote a said: or
+ * quote: query matched in result R (see render_quote_text()); returns how
+ * many. */
+static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
+                         const render_opts_t *o)
+{
+    const json_t *qs = json_object_get(r, "quotes");
+    size_t i;
+    const json_t *q;
+    json_array_foreach (qs, i, q) {
+        char *s = render_quote_text(q);
+        if (!s)
+            continue;
+        char num[32];
+        snprintf(num, sizeof num, "%lld", int_of(q, "line"));
+        if (o->color)
+            fprintf(out, C_PATH "%s" C_SEP ":" C_LINE "%s" C_SEP ":" C_OFF " ",
+                    shown, num);
+        else
+            fprintf(out, "%s:%s: ", shown, num);
+        size_t pre = window_text_width(shown, strlen(shown)) + strlen(num) + 3;
+        window_put(out, s, strlen(s), NULL, 0, text_room(o, pre), 0);
+        putc('\n', out);
+        free(s);
+    }
+    return i;
+}
+
+char *render_quote_text(const json_t *q)
+{
+    const json_t *sp = json_object_get(q, "speaker");
+    const char *kind = str_of(q, "speaker_kind");
+    const char *who = json_is_object(sp) ? str_of(sp, "name") : NULL;
+    const char *src = str_of(q, "source");
+    char buf[256];
+    if (!who || !who[0]) {
+        /* Never a guess: an unresolved speaker says so. */
+        if (!strcmp(kind, "pronoun"))
+            snprintf(buf, sizeof buf, "%s (unresolved)", src);
+        else if (!strcmp(kind, "unnamed"))
+            snprintf(buf, sizeof buf, "%s (unnamed)", src);
+        else
+            snprintf(buf, sizeof buf, "(no source)");
+        who = buf;
+    }
+    double conf = json_real_value(json_object_get(q, "confidence"));
+    char note[48] = "";
+    if (conf < 0.5)
+        snprintf(note, sizeof note, "  (confidence %.2f)", conf);
+    char *s = NULL;
+    const char *cue = str_of(q, "cue");
+    /* "according to" reads before its source, not after. */
+    int before = !strncasecmp(cue, "according to", 12);
+    if ((before ? asprintf(&s, "According to %s: %s%s", who,
+                           str_of(q, "content"), note)
+                : asprintf(&s, "%s %s: %s%s", who, cue, str_of(q, "content"),
+                           note)) < 0)
+        return NULL;
+    /* One line: a quote that runs over a line break is shown on one. */
+    for (char *p = s; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    return s;
+}
+
+/* The people's form of one result: a header line, then one grep-like line
+ * per line with hits, all its matches highlighted; for a said: or quote:
+ * query, one line per matching quote instead. */
+static void human_result(FILE *out, const json_t *r, const render_opts_t *o)
+{
+    const char *path = str_of(r, "path");
+    const char *shown = show_path(path, o->cwd);
+    put_header(out, r, shown, o);
+    if (json_array_size(json_object_get(r, "quotes")) &&
+        put_quotes(out, r, shown, o))
+        return;
     hit_t *h;
     size_t n = collect_hits(r, &h);
     lines_t L;
     lines_fetch(&L, o, r, path, h, n);
     size_t printed = 0;
     span_t *sp = n ? calloc(n, sizeof *sp) : NULL;
-    for (size_t i = 0; sp && i < n;) {
-        size_t j = i;
-        while (j < n && h[j].line == h[i].line)
+    for (size_t i = 0, j; sp && i < n; i = j) {
+        for (j = i; j < n && h[j].line == h[i].line;)
             j++;
         const char *s;
         size_t len;
         if (lines_get(&L, h[i].line, &s, &len) == 0) {
-            size_t k = 0;
-            for (size_t m = i; m < j; m++)
-                sp[k++] = (span_t){h[m].column - 1,
-                                   h[m].column - 1 + (size_t)h[m].length};
-            k = spans_normalise(sp, k, len);
-            char num[16];
-            snprintf(num, sizeof num, "%u", h[i].line);
-            if (o->color)
-                fprintf(out,
-                        C_PATH "%s" C_SEP ":" C_LINE "%s" C_SEP ":" C_OFF " ",
-                        shown, num);
-            else
-                fprintf(out, "%s:%s: ", shown, num);
-            size_t w = 0;
-            if (o->width) {
-                size_t pre = text_width(shown, strlen(shown)) + strlen(num) + 3;
-                w = (size_t)o->width > pre + MIN_TEXT_WIDTH
-                        ? (size_t)o->width - pre
-                        : MIN_TEXT_WIDTH;
-            }
-            put_window(out, s, len, sp, k, w, o->color);
-            putc('\n', out);
+            put_hit_line(out, shown, s, len, h + i, j - i, sp, o);
             printed++;
         }
-        i = j;
     }
     /* Without hit lines (a title:, path: or date: match, or a document
      * whose text could not be read) the snippet says why it matched. */
@@ -507,7 +365,7 @@ static void vimgrep_result(FILE *out, const json_t *r, const render_opts_t *o)
         size_t len = 0;
         lines_get(&L, h[i].line, &s, &len);
         fprintf(out, "%s:%u:%u:", shown, h[i].line, h[i].column);
-        put_text(out, s, 0, len, NULL, 0, 0);
+        window_put_text(out, s, 0, len, NULL, 0, 0);
         putc('\n', out);
     }
     lines_free(&L);
@@ -524,7 +382,7 @@ static void put_facets(FILE *out, const json_t *facets, const render_opts_t *o)
         const json_t *f;
         json_array_foreach (list, i, f) {
             const char *name = str_of(f, "name");
-            size_t w = text_width(name, strlen(name));
+            size_t w = window_text_width(name, strlen(name));
             if (w > namew)
                 namew = w;
         }
@@ -536,13 +394,17 @@ static void put_facets(FILE *out, const json_t *facets, const render_opts_t *o)
                 o->color ? C_OFF : "");
         size_t i;
         const json_t *f;
+        /* "quoted" counts quotes; the entity types count mentions. */
+        int quoted = !strcmp(type, "quoted");
         json_array_foreach (list, i, f) {
             const char *name = str_of(f, "name");
-            long long docs = int_of(f, "docs"), men = int_of(f, "mentions");
+            long long docs = int_of(f, "docs");
+            long long men = int_of(f, quoted ? "quotes" : "mentions");
             fprintf(out, "  %s%*s  %4lld %-8s %5lld %s\n", name,
-                    (int)(namew - text_width(name, strlen(name))), "", docs,
-                    docs == 1 ? "article" : "articles", men,
-                    men == 1 ? "mention" : "mentions");
+                    (int)(namew - window_text_width(name, strlen(name))), "",
+                    docs, docs == 1 ? "article" : "articles", men,
+                    quoted ? (men == 1 ? "quote" : "quotes")
+                           : (men == 1 ? "mention" : "mentions"));
         }
     }
 }
@@ -587,73 +449,69 @@ static int put_json_line(FILE *out, const json_t *v)
     return putc('\n', out) == EOF ? -1 : 0;
 }
 
-int render_result(const json_t *res, const render_opts_t *o, FILE *out,
-                  FILE *err)
+/* --json: one line per result (none with --count), then the summary,
+ * the search's own object without its results. Returns 0, -1 when a
+ * write failed, -2 when out of memory (errno ENOMEM). */
+static int json_result(FILE *out, const json_t *res, const render_opts_t *o)
+{
+    const json_t *results = json_object_get(res, "results");
+    int rc = 0;
+    for (size_t i = 0; i < json_array_size(results) && !rc && !o->count; i++)
+        rc = put_json_line(out, json_array_get(results, i));
+    json_t *sum = json_copy((json_t *)res);
+    if (!sum) {
+        errno = ENOMEM;
+        return -2;
+    }
+    json_object_del(sum, "results");
+    if (!rc)
+        rc = put_json_line(out, sum);
+    json_decref(sum);
+    return rc;
+}
+
+/* The people's listing: each result, then the facets. */
+static void human_results(FILE *out, const json_t *res, const render_opts_t *o)
 {
     const json_t *results = json_object_get(res, "results");
     const json_t *facets = json_object_get(res, "facets");
     size_t n = json_array_size(results);
-    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            putc('\n', out);
+        human_result(out, json_array_get(results, i), o);
+    }
+    if (o->facets && json_object_size(facets)) {
+        if (n)
+            putc('\n', out);
+        put_facets(out, facets, o);
+    }
+}
 
-    switch (o->mode) {
-    case RENDER_COUNT:
-        fprintf(out, "%lld\n", int_of(res, "total"));
-        if (o->facets && json_is_object(facets))
-            put_facets(out, facets, o);
-        break;
-    case RENDER_JSON: {
-        for (size_t i = 0; i < n && !rc && !o->count; i++)
-            rc = put_json_line(out, json_array_get(results, i));
-        /* The summary is the search's own object without its results. */
-        json_t *sum = json_copy((json_t *)res);
-        if (!sum) {
-            errno = ENOMEM;
-            return -1;
-        }
-        json_object_del(sum, "results");
-        if (!rc)
-            rc = put_json_line(out, sum);
-        json_decref(sum);
-        break;
-    }
-    case RENDER_VIMGREP:
-        for (size_t i = 0; i < n; i++)
-            vimgrep_result(out, json_array_get(results, i), o);
-        break;
-    case RENDER_HUMAN:
-        for (size_t i = 0; i < n; i++) {
-            if (i)
-                putc('\n', out);
-            human_result(out, json_array_get(results, i), o);
-        }
-        if (o->facets && json_object_size(facets)) {
-            if (n)
-                putc('\n', out);
-            put_facets(out, facets, o);
-        }
-        break;
-    }
-    /* Results from some shards only: say so in every mode, on stderr. */
-    json_t *missing = json_object_get(res, "missing_shards");
-    if (json_is_true(json_object_get(res, "partial"))) {
-        fprintf(err, "psearch: warning: partial results; no answer from");
-        size_t k;
-        json_t *m;
-        json_array_foreach (missing, k, m)
-            fprintf(err, " %s", json_string_value(m));
-        putc('\n', err);
-    }
+/* Writes "psearch: warning: WHAT: a b c" for the strings of LIST, when
+ * it has any. */
+static void warn_list(FILE *err, const char *what, const json_t *list)
+{
+    size_t k;
+    json_t *m;
+    fprintf(err, "psearch: warning: %s", what);
+    json_array_foreach (list, k, m)
+        fprintf(err, " %s", json_string_value(m));
+    putc('\n', err);
+}
+
+/* What the listing must not leave unsaid, in every mode, on ERR: results
+ * from some shards only, paths held by several shards, the relaxed form,
+ * and the spelling suggestion. */
+static void put_notes(FILE *err, const json_t *res)
+{
+    if (json_is_true(json_object_get(res, "partial")))
+        warn_list(err, "partial results; no answer from",
+                  json_object_get(res, "missing_shards"));
     /* Nodes indexed apart that hold files of the same path. */
     json_t *dups = json_object_get(res, "duplicate_paths");
-    if (json_array_size(dups)) {
-        fprintf(err, "psearch: warning: paths indexed by more than one "
-                     "shard:");
-        size_t k;
-        json_t *m;
-        json_array_foreach (dups, k, m)
-            fprintf(err, " %s", json_string_value(m));
-        putc('\n', err);
-    }
+    if (json_array_size(dups))
+        warn_list(err, "paths indexed by more than one shard:", dups);
     /* The relaxed form answered: say so, and how to ask for every word. */
     int relaxed = json_is_true(json_object_get(res, "relaxed"));
     if (relaxed)
@@ -663,9 +521,36 @@ int render_result(const json_t *res, const render_opts_t *o, FILE *out,
     const char *sugg = json_string_value(json_object_get(res, "suggestion"));
     if ((int_of(res, "total") == 0 || relaxed) && sugg && sugg[0])
         fprintf(err, "Did you mean: %s?\n", sugg);
+}
+
+int render_result(const json_t *res, const render_opts_t *o, FILE *out,
+                  FILE *err)
+{
+    const json_t *results = json_object_get(res, "results");
+    const json_t *facets = json_object_get(res, "facets");
+    int rc = 0;
+    switch (o->mode) {
+    case RENDER_COUNT:
+        fprintf(out, "%lld\n", int_of(res, "total"));
+        if (o->facets && json_is_object(facets))
+            put_facets(out, facets, o);
+        break;
+    case RENDER_JSON:
+        if ((rc = json_result(out, res, o)) == -2)
+            return -1;
+        break;
+    case RENDER_VIMGREP:
+        for (size_t i = 0; i < json_array_size(results); i++)
+            vimgrep_result(out, json_array_get(results, i), o);
+        break;
+    case RENDER_HUMAN:
+        human_results(out, res, o);
+        break;
+    }
+    put_notes(err, res);
     if (o->mode == RENDER_HUMAN) {
         fflush(out);
-        put_footer(err, res, n);
+        put_footer(err, res, json_array_size(results));
     }
     if (fflush(out) != 0 || ferror(out))
         rc = -1;
@@ -678,12 +563,12 @@ void render_query_error(FILE *err, const char *query, const char *msg, long pos,
     fprintf(err, "psearch: malformed query: %s\n", msg);
     size_t len = strlen(query);
     fputs("  ", err);
-    put_text(err, query, 0, len, NULL, 0, 0);
+    window_put_text(err, query, 0, len, NULL, 0, 0);
     putc('\n', err);
     if (pos < 0)
         return;
     if ((size_t)pos > len)
         pos = (long)len;
-    fprintf(err, "  %*s%s^%s\n", (int)text_width(query, (size_t)pos), "",
+    fprintf(err, "  %*s%s^%s\n", (int)window_text_width(query, (size_t)pos), "",
             color ? C_CARET : "", color ? C_OFF : "");
 }

@@ -44,4 +44,12 @@ int render_result(const json_t *result, const render_opts_t *o, FILE *out,
 void render_query_error(FILE *err, const char *query, const char *msg, long pos,
                         int color);
 
+/* One quote of a result or of an article (the engine's quote object) as
+ * one line for people: "Volodymyr Zelensky cautioned: that “the war
+ * continues” …" ("According to Sergei Ryabkov: …" for that cue), an
+ * unresolved speaker marked so ("he (unresolved) said: …"), and a
+ * confidence under 0.5 shown. The caller frees it; NULL
+ * when out of memory. */
+char *render_quote_text(const json_t *q);
+
 #endif

@@ -40,6 +40,10 @@ PS_UNITS    := psearchd.service psearch-reindex.service psearch-reindex.timer
 # system service only.
 PS_SYSTEM_UNITS := psearch-tcpsrv.service
 PS_COMPS    := psearch psearch-index psearchd
+# The bash completion, made from the programs' option tables (their
+# --dump-options) and the logic in contrib/completion/psearch.bash; built
+# with the programs, so that install only copies it.
+PS_COMPLETION := $(B)/completion/psearch.bash
 PS_CONF     := $(SYSCONFDIR)/psearch/psearch.conf
 PS_NVIM_SRC := $(if $(wildcard contrib/nvim),$(shell cd contrib/nvim && \
                    find . -type f ! -name '*~' ! -name '.*' | sed 's|^\./||' | sort))
@@ -57,6 +61,7 @@ PS_INSTALLED = \
     $(PS_SYSTEM_UNITS:%=$(SYSTEMDUNITDIR)/%) \
     $(DOCDIR)/examples/psearch.conf $(DOCDIR)/examples/psearch.cron \
     $(PS_SHAREDIR)/entities.tsv $(PS_SHAREDIR)/ner.model \
+    $(PS_SHAREDIR)/quote.model \
     $(PS_COMPS:%=$(BASHCOMPDIR)/%) \
     $(PS_NVIM_SRC:%=$(NVIMPACKDIR)/start/psearch/%) \
     $(PS_NVIM_TAGS:%=$(NVIMPACKDIR)/start/psearch/%)
@@ -83,6 +88,12 @@ ps_subst_install = echo 'sed ... $(2) | install -D -m $(1) /dev/stdin "$(DESTDIR
     $(PS_SUBST) $(2) | install -D -m $(1) /dev/stdin "$(DESTDIR)$(3)"
 
 .PHONY: install uninstall install-check-prefix
+
+all: $(PS_COMPLETION)
+
+$(PS_COMPLETION): contrib/completion/psearch.bash contrib/completion/build.sh \
+                  $(PROGS)
+	contrib/completion/build.sh bin $@
 
 # psearch-index's default gazetteer is compiled in from PREFIX: binaries
 # built for one PREFIX and installed under another would look for it in
@@ -113,8 +124,9 @@ install: install-check-prefix
 	    install -D -m 644 contrib/cron/psearch.conf "$(DESTDIR)$(PS_CONF)"; fi
 	install -D -m 644 corpus/entities.tsv "$(DESTDIR)$(PS_SHAREDIR)/entities.tsv"
 	install -D -m 644 corpus/ner.model "$(DESTDIR)$(PS_SHAREDIR)/ner.model"
+	install -D -m 644 corpus/quote.model "$(DESTDIR)$(PS_SHAREDIR)/quote.model"
 	for p in $(PS_COMPS); do \
-	    install -D -m 644 contrib/completion/psearch.bash "$(DESTDIR)$(BASHCOMPDIR)/$$p" || exit 1; done
+	    install -D -m 644 $(PS_COMPLETION) "$(DESTDIR)$(BASHCOMPDIR)/$$p" || exit 1; done
 	@for f in $(PS_NVIM_SRC); do \
 	    echo "install -D -m 644 contrib/nvim/$$f $(DESTDIR)$(NVIMPACKDIR)/start/psearch/$$f"; \
 	    install -D -m 644 "contrib/nvim/$$f" "$(DESTDIR)$(NVIMPACKDIR)/start/psearch/$$f" || exit 1; done

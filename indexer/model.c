@@ -17,9 +17,9 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Writes ../corpus/ner.model relative to the running program's directory
+/* Writes ../corpus/NAME relative to the running program's directory
  * into BUF; 0, or -1 when /proc/self/exe cannot be read. */
-static int beside_program(char *buf, size_t size)
+static int beside_program(char *buf, size_t size, const char *name)
 {
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -30,7 +30,7 @@ static int beside_program(char *buf, size_t size)
     if (!slash)
         return -1;
     *slash = '\0';
-    int w = snprintf(buf, size, "%s/../corpus/ner.model", exe);
+    int w = snprintf(buf, size, "%s/../corpus/%s", exe, name);
     return w > 0 && (size_t)w < size ? 0 : -1;
 }
 
@@ -40,7 +40,7 @@ ps_ner_model_t *model_load(const char *opt, const char *datadir)
     const char *path = opt;
     if (!path) {
         snprintf(installed, sizeof installed, "%s/ner.model", datadir);
-        path = beside_program(tree, sizeof tree) == 0 && exists(tree)
+        path = beside_program(tree, sizeof tree, "ner.model") == 0 && exists(tree)
                    ? tree
                    : installed;
     }
@@ -53,6 +53,30 @@ ps_ner_model_t *model_load(const char *opt, const char *datadir)
         fprintf(stderr, "psearch-index: entity model: %s%s%s%s\n",
                 err ? err : path, err ? "" : ": ", err ? "" : ps_status_str(st),
                 !opt && st == PS_ENOTFOUND ? " (give --model FILE)" : "");
+        free(err);
+        return NULL;
+    }
+    return m;
+}
+
+ps_quote_model_t *quote_model_load(const char *opt, const char *datadir)
+{
+    char tree[PATH_MAX + 32], installed[PATH_MAX];
+    const char *path = opt;
+    if (!path) {
+        snprintf(installed, sizeof installed, "%s/quote.model", datadir);
+        path = beside_program(tree, sizeof tree, "quote.model") == 0 &&
+                       exists(tree)
+                   ? tree
+                   : installed;
+    }
+    ps_quote_model_t *m = NULL;
+    char *err = NULL;
+    ps_status_t st = ps_quote_model_load(path, &m, &err);
+    if (st != PS_OK) {
+        fprintf(stderr, "psearch-index: quote model: %s%s%s%s\n",
+                err ? err : path, err ? "" : ": ", err ? "" : ps_status_str(st),
+                !opt && st == PS_ENOTFOUND ? " (give --quote-model FILE)" : "");
         free(err);
         return NULL;
     }

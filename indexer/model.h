@@ -4,6 +4,7 @@
 #define PSEARCH_INDEXER_MODEL_H
 
 #include "psearch/ner.h"
+#include "psearch/quotes.h"
 
 /* Loads the model: OPT (--model) when given, else ../corpus/ner.model
  * beside the directory of the running program (the build tree's bin/),
@@ -13,5 +14,10 @@
  * file and what is wrong (missing, unreadable, truncated, corrupt, or of
  * another format version). */
 ps_ner_model_t *model_load(const char *opt, const char *datadir);
+
+/* Loads the quote model the same way: OPT (--quote-model), else
+ * ../corpus/quote.model beside the program's folder, else
+ * DATADIR/quote.model. NULL after one message naming the file. */
+ps_quote_model_t *quote_model_load(const char *opt, const char *datadir);
 
 #endif

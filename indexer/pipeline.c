@@ -69,7 +69,7 @@ static void *worker(void *arg)
 }
 
 pipeline_t *pipeline_start(const ps_gazetteer_t *g, const ps_ner_model_t *m,
-                           unsigned workers,
+                           const ps_quote_model_t *qm, unsigned workers,
                            size_t max_size)
 {
     if (workers < 1)
@@ -91,7 +91,7 @@ pipeline_t *pipeline_start(const ps_gazetteer_t *g, const ps_ner_model_t *m,
         return NULL;
     }
     for (size_t i = 0; i < p->nslots; i++)
-        if (prep_init(&p->jobs[i].prep, g, m)) {
+        if (prep_init(&p->jobs[i].prep, g, m, qm)) {
             pipeline_stop(p);
             return NULL;
         }

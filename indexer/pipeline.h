@@ -19,11 +19,12 @@ typedef struct pipe_job {
 
 typedef struct pipeline pipeline_t;
 
-/* Starts WORKERS threads (at least 1) sharing the gazetteer G and the
- * model M, which must outlive the pipeline. Files over MAX_SIZE bytes are rejected. Returns
- * NULL when out of memory or threads cannot be started. */
+/* Starts WORKERS threads (at least 1) sharing the gazetteer G, the
+ * entity model M and the quote model QM, which must outlive the pipeline.
+ * Files over MAX_SIZE bytes are rejected. Returns NULL when out of memory
+ * or threads cannot be started. */
 pipeline_t *pipeline_start(const ps_gazetteer_t *g, const ps_ner_model_t *m,
-                           unsigned workers,
+                           const ps_quote_model_t *qm, unsigned workers,
                            size_t max_size);
 
 /* Whether another job can be queued without waiting. */

@@ -12,12 +12,14 @@
 
 #include "prepare.h"
 
-int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m)
+int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m,
+              const ps_quote_model_t *qm)
 {
     memset(p, 0, sizeof *p);
     if (ps_analyzer_new(&p->body_an) != PS_OK ||
         ps_analyzer_new(&p->title_an) != PS_OK ||
-        ps_tagger_new(g, m, &p->tagger) != PS_OK) {
+        ps_tagger_new(g, m, &p->tagger) != PS_OK ||
+        (qm && ps_quoter_new(qm, &p->quoter) != PS_OK)) {
         prep_free(p);
         return -1;
     }
@@ -29,6 +31,7 @@ void prep_free(prep_t *p)
     ps_analyzer_free(p->body_an);
     ps_analyzer_free(p->title_an);
     ps_tagger_free(p->tagger);
+    ps_quoter_free(p->quoter);
     free(p->buf);
     memset(p, 0, sizeof *p);
 }
@@ -147,5 +150,20 @@ prep_result_t prep_analyse(prep_t *p)
         return PREP_NOMEM;
     if (st != PS_OK)
         return reject(p, "cannot tag entities: %s", ps_status_str(st));
+
+    /* Who said what, on the same tokens and with the entities just found,
+     * so a speaker is one of the article's entities. */
+    r->quotes = NULL;
+    r->nquotes = 0;
+    if (!p->quoter)
+        return PREP_OK;
+    st = ps_quoter_run(p->quoter, r->text + a->body_offset,
+                       r->len - a->body_offset, a->body_offset, r->tokens,
+                       r->ntokens, r->entities, r->nentities, &r->quotes,
+                       &r->nquotes);
+    if (st == PS_ENOMEM)
+        return PREP_NOMEM;
+    if (st != PS_OK)
+        return reject(p, "cannot find quotes: %s", ps_status_str(st));
     return PREP_OK;
 }

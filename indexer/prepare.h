@@ -9,12 +9,14 @@
 #include "psearch/article.h"
 #include "psearch/entities.h"
 #include "psearch/index.h"
+#include "psearch/quotes.h"
 
 /* Everything one worker needs, reused from file to file. */
 typedef struct prep {
     ps_analyzer_t *body_an;
     ps_analyzer_t *title_an;
     ps_tagger_t *tagger;
+    ps_quoter_t *quoter;
     char *buf; /* the file's bytes */
     size_t cap;
     ps_article_t article;
@@ -22,9 +24,10 @@ typedef struct prep {
     char why[256]; /* why the last file was rejected */
 } prep_t;
 
-/* Prepares P for use on one thread; G and M are shared and must outlive
- * it. Returns 0, or -1 when out of memory. */
-int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m);
+/* Prepares P for use on one thread; G, M and QM (the quote model; NULL
+ * finds no quotes, as --tag wants) are shared and must outlive it. Returns 0, or -1 when out of memory. */
+int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m,
+              const ps_quote_model_t *qm);
 void prep_free(prep_t *p);
 
 typedef enum {
@@ -36,7 +39,8 @@ typedef enum {
 /* Reads PATH (at most MAX_SIZE bytes) and hashes it into p->rec.stat. */
 prep_result_t prep_read(prep_t *p, const char *path, size_t max_size);
 
-/* Parses, analyses and tags what prep_read() read. */
+/* Parses, analyses, tags and finds the attributions of what prep_read()
+ * read. */
 prep_result_t prep_analyse(prep_t *p);
 
 #endif

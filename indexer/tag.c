@@ -66,10 +66,11 @@ static int print_mentions(const char *path, const prep_t *p)
     return rc;
 }
 
-int tag_files(char *const *paths, size_t n, const tag_setup_t *s)
+int tag_each(char *const *paths, size_t n, const tag_setup_t *s,
+             tag_print_fn print)
 {
     prep_t p;
-    if (prep_init(&p, s->g, s->m)) {
+    if (prep_init(&p, s->g, s->m, s->qm)) {
         fprintf(stderr, "psearch-index: out of memory\n");
         return TAG_FAILED;
     }
@@ -86,7 +87,7 @@ int tag_files(char *const *paths, size_t n, const tag_setup_t *s)
             bad = 1;
             continue;
         }
-        if (res == PREP_NOMEM || print_mentions(paths[i], &p)) {
+        if (res == PREP_NOMEM || print(paths[i], &p)) {
             fprintf(stderr, "psearch-index: %s: out of memory\n", paths[i]);
             rc = TAG_FAILED;
         }
@@ -97,4 +98,9 @@ int tag_files(char *const *paths, size_t n, const tag_setup_t *s)
         rc = TAG_FAILED;
     }
     return rc == TAG_OK && bad ? TAG_SKIPPED : rc;
+}
+
+int tag_files(char *const *paths, size_t n, const tag_setup_t *s)
+{
+    return tag_each(paths, n, s, print_mentions);
 }

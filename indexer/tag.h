@@ -6,11 +6,15 @@
 #include <stddef.h>
 
 #include "psearch/entities.h"
+#include "psearch/quotes.h"
+
+struct prep;
 
 /* What tagging needs, as indexing has it. */
 typedef struct tag_setup {
     const ps_gazetteer_t *g;
     const ps_ner_model_t *m;
+    const ps_quote_model_t *qm;
     size_t max_size; /* files over this many bytes are rejected */
     int quiet;       /* no warnings about bad files */
 } tag_setup_t;
@@ -18,11 +22,28 @@ typedef struct tag_setup {
 /* Exit codes, the indexer's. */
 enum { TAG_OK = 0, TAG_SKIPPED = 1, TAG_FAILED = 74 };
 
+/* Prints what was found in the file at PATH, prepared in P; 0, or -1
+ * when memory or the output fails. */
+typedef int (*tag_print_fn)(const char *path, const struct prep *p);
+
+/* Reads, analyses and tags each of the N files PATHS as indexing would
+ * and hands it to PRINT; a file that cannot be read or parsed gets the
+ * warning indexing gives and TAG_SKIPPED. The --tag and --quotes loop. */
+int tag_each(char *const *paths, size_t n, const tag_setup_t *s,
+             tag_print_fn print);
+
 /* Tags the N files PATHS and prints one line per mention:
  * {"path","type","id","name","known","offset","length","line","column"},
  * offsets and lengths in bytes of the file, line and column 1-based,
  * in text order. A file that cannot be read or parsed gets the warning
  * indexing gives and TAG_SKIPPED. */
 int tag_files(char *const *paths, size_t n, const tag_setup_t *s);
+
+/* --quotes: finds the attributions of the N files PATHS as indexing would
+ * and prints one line per attribution, in text order:
+ * {"path","source","cue","content","kind","confidence","speaker"}, spans
+ * as lists of [start, end) byte offsets into the file, speaker
+ * {"id","type","name","kind"} or null. Exit codes as tag_files(). */
+int quote_files(char *const *paths, size_t n, const tag_setup_t *s);
 
 #endif

@@ -1,5 +1,5 @@
-/* The settings table of psearchd: defaults, bounds, parsing of option
- * values with their units, and the --help text, all from SD_SETTINGS. */
+/* The settings table of psearchd: defaults, bounds, and parsing of option
+ * values with their units, all from SD_SETTINGS. */
 #include "config.h"
 #include "psearch/common.h"
 
@@ -13,12 +13,11 @@ typedef struct setting {
     sd_unit_t unit;
     uint64_t def, min, max;
     int is_limit;
-    const char *help;
 } setting_t;
 
 static const setting_t settings[SD_SETTING__COUNT] = {
 #define SD_SETTING_ROW(id, opt, unit, def, min, max, lim, help)                \
-    {opt, unit, def, min, max, lim, help},
+    {opt, unit, def, min, max, lim},
     SD_SETTINGS(SD_SETTING_ROW)
 #undef SD_SETTING_ROW
 };
@@ -37,17 +36,6 @@ const char *sd_config_name(sd_setting_t s)
 int sd_config_is_limit(sd_setting_t s)
 {
     return settings[s].is_limit;
-}
-
-int sd_config_longopts(struct option *opts, int base)
-{
-    for (int i = 0; i < SD_SETTING__COUNT; i++) {
-        opts[i].name = settings[i].option;
-        opts[i].has_arg = required_argument;
-        opts[i].flag = NULL;
-        opts[i].val = base + i;
-    }
-    return SD_SETTING__COUNT;
 }
 
 /* A whole number with an optional binary suffix. */
@@ -141,19 +129,12 @@ void sd_config_format(sd_setting_t s, uint64_t v, char *buf, size_t len)
     }
 }
 
-void sd_config_help(FILE *f)
+void sd_config_range(sd_setting_t s, char *buf, size_t len)
 {
-    for (int i = 0; i < SD_SETTING__COUNT; i++) {
-        const setting_t *st = &settings[i];
-        char def[32], lo[32], hi[32], head[64];
-        sd_config_format((sd_setting_t)i, st->def, def, sizeof def);
-        sd_config_format((sd_setting_t)i, st->min, lo, sizeof lo);
-        sd_config_format((sd_setting_t)i, st->max, hi, sizeof hi);
-        snprintf(head, sizeof head, "--%s %s", st->option,
-                 st->unit == SD_UNIT_BYTES ? "SIZE"
-                 : st->unit == SD_UNIT_MS  ? "TIME"
-                                           : "N");
-        fprintf(f, "      %-25s %s\n", head, st->help);
-        fprintf(f, "      %-25s (default %s, %s..%s)\n", "", def, lo, hi);
-    }
+    const setting_t *st = &settings[s];
+    char def[32], lo[32], hi[32];
+    sd_config_format(s, st->def, def, sizeof def);
+    sd_config_format(s, st->min, lo, sizeof lo);
+    sd_config_format(s, st->max, hi, sizeof hi);
+    snprintf(buf, len, "(default %s, %s..%s)", def, lo, hi);
 }

@@ -1,11 +1,11 @@
 /* The daemon's numeric settings: every limit and tunable, each a named
  * setting with a default, bounds, a command-line option and a help line.
- * One table (SD_SETTINGS) drives option parsing, --help and the "limits"
- * section of the stats answer, so they cannot drift apart. */
+ * One table (SD_SETTINGS) drives option parsing and --help (through
+ * psearchd's option table, options.c) and the "limits" section of the
+ * stats answer, so they cannot drift apart. */
 #ifndef PSEARCHD_CONFIG_H
 #define PSEARCHD_CONFIG_H
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -18,6 +18,9 @@ typedef enum {
 } sd_unit_t;
 
 /* X(ID, option, unit, default, min, max, is_limit, help line)
+ * A new setting is one more row here: its option, --help lines and
+ * completion follow (options.c); document it in contrib/man/psearchd.8,
+ * which tests/T425-man-options.sh checks.
  * A limit (is_limit = 1) has a breach counter in stats; the others are
  * tunables. */
 #define SD_SETTINGS(X)                                                         \
@@ -47,7 +50,8 @@ typedef enum {
       "wait for a remote shard (connecting, then each answer)")                \
     X(CACHE_SIZE, "cache-size", SD_UNIT_BYTES, 64u << 20, 0,                   \
       (uint64_t)16 << 30, 0,                                                   \
-      "bytes of encoded answers kept for repeated searches (0: no cache)")
+      "bytes of encoded answers kept for repeated\n"                           \
+      "searches (0: no cache)")
 
 typedef enum {
 #define SD_SETTING_ENUM(id, ...) SD_##id,
@@ -70,17 +74,13 @@ const char *sd_config_name(sd_setting_t s);
 /* Whether the setting is a limit with a breach counter. */
 int sd_config_is_limit(sd_setting_t s);
 
-/* Appends one getopt_long entry per setting to OPTS, with val = BASE + the
- * setting's index; returns the number appended (SD_SETTING__COUNT). */
-int sd_config_longopts(struct option *opts, int base);
-
 /* Parses ARG as the value of setting S. Returns 0, or -1 with a message in
  * ERR. */
 int sd_config_set(sd_config_t *cfg, sd_setting_t s, const char *arg, char *err,
                   size_t errlen);
 
-/* Writes the --help lines of every setting. */
-void sd_config_help(FILE *f);
+/* Writes "(default 64K, 64..64M)": S's default and bounds, for --help. */
+void sd_config_range(sd_setting_t s, char *buf, size_t len);
 
 /* Writes V as it would be given on the command line ("64K", "1.5s"). */
 void sd_config_format(sd_setting_t s, uint64_t v, char *buf, size_t len);

@@ -1,7 +1,7 @@
-/* psearchd: the search daemon. Parses the options, vets the socket and
- * the index, starts the server and the signal handlers, runs the loop in
- * the foreground and shuts down cleanly on SIGTERM or SIGINT. */
-#include <getopt.h>
+/* psearchd: the search daemon. Reads the options (options.c), vets the
+ * socket and the index, starts the server and the signal handlers, runs
+ * the loop in the foreground and shuts down cleanly on SIGTERM or
+ * SIGINT. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "config.h"
 #include "endpoint.h"
 #include "log.h"
+#include "options.h"
 #include "psearch/paths.h"
 #include "psearch/search.h"
 #include "server.h"
@@ -22,162 +23,6 @@
 #ifndef PS_VERSION
 #define PS_VERSION "0.1"
 #endif
-
-/* Exit codes, documented in the README and in --help. */
-enum {
-    EXIT_OK = 0,     /* stopped by SIGTERM or SIGINT */
-    EXIT_FAILED = 1, /* a runtime or system failure */
-    EXIT_USAGE = 2,  /* bad arguments or configuration, socket in use */
-};
-
-typedef struct options {
-    const char *index, *socket, *tcp;
-    int allow_remote;
-    int partial; /* answer from the shards that answer */
-    mode_t socket_mode;
-    gid_t socket_group; /* (gid_t)-1: the daemon's own */
-    sd_config_t cfg;
-} options_t;
-
-static void usage(FILE *f)
-{
-    fprintf(
-        f,
-        "Usage: psearchd [--index DIR] [--socket PATH] [--tcp HOST:PORT] [options]\n"
-        "Answers searches of the psearch index over a Unix socket (and optionally\n"
-        "TCP), one JSON request per line. Runs in the foreground and logs to\n"
-        "stderr; SIGTERM or SIGINT stop it cleanly, SIGHUP makes every worker\n"
-        "look for a new index revision at once.\n"
-        "\n"
-        "  -i, --index DIR       the index (default: $PSEARCH_INDEX, else\n"
-        "                        $XDG_DATA_HOME/psearch/index, else\n"
-        "                        ~/.local/share/psearch/index). If it does not\n"
-        "                        exist yet, requests get ENOINDEX until it does.\n"
-        "  -s, --socket PATH     the Unix socket, created with mode 0600 (default:\n"
-        "                        $PSEARCH_SOCKET, else $XDG_RUNTIME_DIR/psearch.sock,\n"
-        "                        else /tmp/psearch-$UID.sock)\n"
-        "      --socket-mode MODE  the socket's mode once bound, octal (0660\n"
-        "                        lets its group search; default 0600)\n"
-        "      --socket-group GROUP  give the socket to GROUP, one the daemon\n"
-        "                        is a member of (default: its own group)\n"
-        "      --tcp HOST:PORT   also listen on TCP; a numeric address, loopback\n"
-        "                        only (127.0.0.1:7070, [::1]:7070)\n"
-        "      --allow-remote    allow a non-loopback --tcp address (there is no\n"
-        "                        authentication: anyone who can connect can search)\n"
-        "      --partial         when a remote shard of the index does not answer,\n"
-        "                        answer from the others, marked \"partial\"\n"
-        "                        (default: fail with EREMOTE)\n"
-        "  -v, --verbose         log every request: client, op, query, hits, time\n"
-        "  -h, --help            show this help\n"
-        "  -V, --version         show the version\n"
-        "\n"
-        "Limits and tunables (TIME in seconds, or with ms; SIZE with K, M, G):\n");
-    sd_config_help(f);
-    fprintf(
-        f,
-        "\n"
-        "Exit status: 0 stopped by SIGTERM or SIGINT; 1 runtime or system\n"
-        "failure; 2 usage or configuration error, or another psearchd already\n"
-        "listens on the socket.\n");
-}
-
-/* Returns -1 to exit with EXIT_USAGE, 1 to exit 0 (--help, --version). */
-static int parse_args(int argc, char **argv, options_t *o)
-{
-    enum {
-        OPT_TCP = 256,
-        OPT_ALLOW_REMOTE,
-        OPT_PARTIAL,
-        OPT_SOCKET_MODE,
-        OPT_SOCKET_GROUP,
-        OPT_SETTING = 512
-    };
-    static const struct option fixed[] = {
-        {"index", required_argument, 0, 'i'},
-        {"socket", required_argument, 0, 's'},
-        {"socket-mode", required_argument, 0, OPT_SOCKET_MODE},
-        {"socket-group", required_argument, 0, OPT_SOCKET_GROUP},
-        {"tcp", required_argument, 0, OPT_TCP},
-        {"allow-remote", no_argument, 0, OPT_ALLOW_REMOTE},
-        {"partial", no_argument, 0, OPT_PARTIAL},
-        {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
-    };
-    enum { NFIXED = sizeof fixed / sizeof fixed[0] };
-    struct option longopts[NFIXED + SD_SETTING__COUNT + 1];
-    memcpy(longopts, fixed, sizeof fixed);
-    int n = NFIXED + sd_config_longopts(longopts + NFIXED, OPT_SETTING);
-    memset(&longopts[n], 0, sizeof longopts[n]);
-
-    memset(o, 0, sizeof *o);
-    sd_config_defaults(&o->cfg);
-    o->socket_mode = 0600;
-    o->socket_group = (gid_t)-1;
-    int c;
-    char err[256];
-    while ((c = getopt_long(argc, argv, "i:s:vhV", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'i':
-            o->index = optarg;
-            break;
-        case 's':
-            o->socket = optarg;
-            break;
-        case OPT_SOCKET_MODE:
-            if (sd_endpoint_mode_parse(optarg, &o->socket_mode, err,
-                                       sizeof err)) {
-                fprintf(stderr, "psearchd: %s\n", err);
-                return -1;
-            }
-            break;
-        case OPT_SOCKET_GROUP:
-            if (sd_endpoint_group_parse(optarg, &o->socket_group, err,
-                                        sizeof err)) {
-                fprintf(stderr, "psearchd: %s\n", err);
-                return -1;
-            }
-            break;
-        case OPT_TCP:
-            o->tcp = optarg;
-            break;
-        case OPT_ALLOW_REMOTE:
-            o->allow_remote = 1;
-            break;
-        case OPT_PARTIAL:
-            o->partial = 1;
-            break;
-        case 'v':
-            sd_log_verbose = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return 1;
-        case 'V':
-            printf("psearchd %s\n", PS_VERSION);
-            return 1;
-        default:
-            if (c >= OPT_SETTING && c < OPT_SETTING + SD_SETTING__COUNT) {
-                if (sd_config_set(&o->cfg, (sd_setting_t)(c - OPT_SETTING),
-                                  optarg, err, sizeof err)) {
-                    fprintf(stderr, "psearchd: %s\n", err);
-                    return -1;
-                }
-                break;
-            }
-            fprintf(stderr, "Try 'psearchd --help'.\n");
-            return -1;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr,
-                "psearchd: unexpected argument '%s'\n"
-                "Try 'psearchd --help'.\n",
-                argv[optind]);
-        return -1;
-    }
-    return 0;
-}
 
 /* Opens the index once on this thread to say in the log what the daemon
  * will serve. A missing index is not fatal: the nightly job may create
@@ -282,12 +127,147 @@ static void on_walk(uv_handle_t *h, void *arg)
            uv_handle_type_name(uv_handle_get_type(h)));
 }
 
+/* Everything the daemon holds, for its steps and the clean-up. */
+typedef struct daemon {
+    const options_t *o;
+    char *index_dir, *socket_path;
+    struct sockaddr_storage tcp_addr;
+    int loopback;  /* the --tcp address is a loopback one */
+    int reclaimed; /* a stale socket was removed */
+    uv_loop_t loop;
+    int loop_ready;
+    sd_server_t *srv;
+    ps_db_opts_t db_opts;
+} daemon_t;
+
+/* Resolves and vets the index directory, the --tcp address and the
+ * socket, before anything starts: EXIT_OK, or the exit code after a
+ * message. */
+static int prepare(daemon_t *d)
+{
+    const options_t *o = d->o;
+    char err[512];
+    d->index_dir = absolute(ps_index_resolve_dir(o->index));
+    d->socket_path = ps_socket_resolve_path(o->socket);
+    if (!d->index_dir || !d->socket_path) {
+        fprintf(stderr, "psearchd: %s\n",
+                !d->index_dir ? "no index directory: give --index or set "
+                                "$PSEARCH_INDEX"
+                              : "out of memory");
+        return EXIT_USAGE;
+    }
+    d->loopback = 1;
+    if (o->tcp && sd_endpoint_tcp_parse(o->tcp, o->allow_remote, &d->tcp_addr,
+                                        &d->loopback, err, sizeof err)) {
+        fprintf(stderr, "psearchd: %s\n", err);
+        return EXIT_USAGE;
+    }
+    sd_ep_status_t es = sd_endpoint_unix_prepare(d->socket_path, &d->reclaimed,
+                                                 err, sizeof err);
+    if (es != SD_EP_OK) {
+        fprintf(stderr, "psearchd: %s\n", err);
+        return es == SD_EP_SYSTEM ? EXIT_FAILED : EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Starts the loop, the workers and the server: 0, or -1 after a
+ * message. */
+static int start(daemon_t *d)
+{
+    const options_t *o = d->o;
+    if (uv_loop_init(&d->loop) < 0) {
+        fprintf(stderr, "psearchd: cannot start the event loop\n");
+        return -1;
+    }
+    d->loop_ready = 1;
+    sd_stats_init();
+    d->db_opts = (ps_db_opts_t){
+        .remote_timeout_ms = (unsigned)o->cfg.v[SD_REMOTE_TIMEOUT],
+        .partial = o->partial,
+    };
+    if (sd_worker_init(d->index_dir, &d->db_opts,
+                       (unsigned)o->cfg.v[SD_THREADS],
+                       o->cfg.v[SD_REOPEN_INTERVAL], o->cfg.v[SD_CACHE_SIZE]) ||
+        !(d->srv = sd_server_new(&d->loop, &o->cfg, d->index_dir))) {
+        fprintf(stderr, "psearchd: out of memory\n");
+        return -1;
+    }
+    sd_log("psearchd %s starting: index %s, %llu worker threads", PS_VERSION,
+           d->index_dir, (unsigned long long)o->cfg.v[SD_THREADS]);
+    if (d->reclaimed)
+        sd_log("removed the stale socket %s left by a daemon that did not "
+               "stop cleanly",
+               d->socket_path);
+    probe_index(d->index_dir, &d->db_opts);
+    return 0;
+}
+
+/* Listens on the socket (shared as --socket-mode and --socket-group say)
+ * and on --tcp, and starts the signal handlers: 0, or a libuv error with
+ * a message in ERR (empty: uv_strerror's). */
+static int listen_all(daemon_t *d, char *err, size_t errlen)
+{
+    const options_t *o = d->o;
+    int rc = sd_server_listen_unix(d->srv, d->socket_path, err, errlen);
+    if (rc == 0 && (o->socket_mode != 0600 || o->socket_group != (gid_t)-1)) {
+        sd_ep_status_t es = sd_endpoint_unix_share(
+            d->socket_path, o->socket_mode, o->socket_group, err, errlen);
+        if (es != SD_EP_OK)
+            rc = es == SD_EP_CONFIG ? UV_EPERM : UV_EIO;
+    }
+    if (rc == 0 && o->tcp) {
+        if (!d->loopback)
+            sd_log("warning: listening on a non-loopback address; anyone "
+                   "who can reach it can search the index");
+        rc = sd_server_listen_tcp(d->srv, (struct sockaddr *)&d->tcp_addr, err,
+                                  errlen);
+    }
+    if (rc == 0)
+        rc = start_signals(&d->loop, d->srv);
+    return rc;
+}
+
+/* Serves until a signal stops the daemon: the exit code. */
+static int serve(daemon_t *d)
+{
+    char err[512] = "";
+    int rc = listen_all(d, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "psearchd: %s\n", err[0] ? err : uv_strerror(rc));
+        sd_server_stop(d->srv, on_stopped, NULL);
+        uv_run(&d->loop, UV_RUN_DEFAULT);
+        return rc == UV_EADDRINUSE || rc == UV_EPERM ? EXIT_USAGE : EXIT_FAILED;
+    }
+    sd_log("ready");
+    uv_run(&d->loop, UV_RUN_DEFAULT);
+    sd_log("stopped");
+    return EXIT_OK;
+}
+
+/* Closes what D opened; EXIT_FAILED when a handle was left open. */
+static int finish(daemon_t *d, int exit_code)
+{
+    /* Everything was closed by the stop; a handle still open here is a
+     * bug, named in the log. */
+    if (d->loop_ready && uv_loop_close(&d->loop) == UV_EBUSY) {
+        uv_walk(&d->loop, on_walk, NULL);
+        exit_code = EXIT_FAILED;
+    }
+    sd_server_free(d->srv);
+    sd_worker_cleanup();
+    free(d->index_dir);
+    free(d->socket_path);
+    return exit_code;
+}
+
 int main(int argc, char **argv)
 {
     options_t o;
-    int rc = parse_args(argc, argv, &o);
+    int rc = sd_parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? EXIT_USAGE : EXIT_OK;
+    sd_log_verbose = o.verbose;
 
     /* libuv reads the pool size when the first job is queued. */
     char threads[16];
@@ -297,103 +277,9 @@ int main(int argc, char **argv)
     /* A client that goes away must cost a failed write, not the daemon. */
     signal(SIGPIPE, SIG_IGN);
 
-    int exit_code = EXIT_USAGE;
-    char err[512] = "";
-    char *index_dir = absolute(ps_index_resolve_dir(o.index));
-    char *socket_path = ps_socket_resolve_path(o.socket);
-    struct sockaddr_storage tcp_addr;
-    int loopback = 1;
-    uv_loop_t loop;
-    int loop_ready = 0;
-    sd_server_t *srv = NULL;
-    if (!index_dir || !socket_path) {
-        fprintf(stderr, "psearchd: %s\n",
-                !index_dir ? "no index directory: give --index or set "
-                             "$PSEARCH_INDEX"
-                           : "out of memory");
-        goto out;
-    }
-    if (o.tcp && sd_endpoint_tcp_parse(o.tcp, o.allow_remote, &tcp_addr,
-                                       &loopback, err, sizeof err)) {
-        fprintf(stderr, "psearchd: %s\n", err);
-        goto out;
-    }
-    int reclaimed;
-    sd_ep_status_t es =
-        sd_endpoint_unix_prepare(socket_path, &reclaimed, err, sizeof err);
-    if (es != SD_EP_OK) {
-        fprintf(stderr, "psearchd: %s\n", err);
-        exit_code = es == SD_EP_SYSTEM ? EXIT_FAILED : EXIT_USAGE;
-        goto out;
-    }
-
-    exit_code = EXIT_FAILED;
-    if (uv_loop_init(&loop) < 0) {
-        fprintf(stderr, "psearchd: cannot start the event loop\n");
-        goto out;
-    }
-    loop_ready = 1;
-    sd_stats_init();
-    ps_db_opts_t db_opts = {
-        .remote_timeout_ms = (unsigned)o.cfg.v[SD_REMOTE_TIMEOUT],
-        .partial = o.partial,
-    };
-    if (sd_worker_init(index_dir, &db_opts, (unsigned)o.cfg.v[SD_THREADS],
-                       o.cfg.v[SD_REOPEN_INTERVAL], o.cfg.v[SD_CACHE_SIZE]) ||
-        !(srv = sd_server_new(&loop, &o.cfg, index_dir))) {
-        fprintf(stderr, "psearchd: out of memory\n");
-        goto out;
-    }
-    sd_log("psearchd %s starting: index %s, %llu worker threads", PS_VERSION,
-           index_dir, (unsigned long long)o.cfg.v[SD_THREADS]);
-    if (reclaimed)
-        sd_log("removed the stale socket %s left by a daemon that did not "
-               "stop cleanly",
-               socket_path);
-    probe_index(index_dir, &db_opts);
-
-    rc = sd_server_listen_unix(srv, socket_path, err, sizeof err);
-    if (rc == 0 && (o.socket_mode != 0600 || o.socket_group != (gid_t)-1)) {
-        es = sd_endpoint_unix_share(socket_path, o.socket_mode, o.socket_group,
-                                    err, sizeof err);
-        if (es != SD_EP_OK)
-            rc = es == SD_EP_CONFIG ? UV_EPERM : UV_EIO;
-    }
-    if (rc == 0 && o.tcp) {
-        if (!loopback)
-            sd_log("warning: listening on a non-loopback address; anyone "
-                   "who can reach it can search the index");
-        rc = sd_server_listen_tcp(srv, (struct sockaddr *)&tcp_addr, err,
-                                  sizeof err);
-    }
-    if (rc == 0)
-        rc = start_signals(&loop, srv);
-    if (rc < 0) {
-        fprintf(stderr, "psearchd: %s\n", err[0] ? err : uv_strerror(rc));
-        exit_code =
-            rc == UV_EADDRINUSE || rc == UV_EPERM ? EXIT_USAGE : EXIT_FAILED;
-        sd_server_stop(srv, on_stopped, NULL);
-        uv_run(&loop, UV_RUN_DEFAULT);
-        goto out;
-    }
-    sd_log("ready");
-
-    rc = uv_run(&loop, UV_RUN_DEFAULT);
-    exit_code = EXIT_OK;
-    sd_log("stopped");
-
-out:
-    if (loop_ready) {
-        /* Everything was closed by the stop; a handle still open here is
-         * a bug, named in the log. */
-        if (uv_loop_close(&loop) == UV_EBUSY) {
-            uv_walk(&loop, on_walk, NULL);
-            exit_code = EXIT_FAILED;
-        }
-    }
-    sd_server_free(srv);
-    sd_worker_cleanup();
-    free(index_dir);
-    free(socket_path);
-    return exit_code;
+    daemon_t d = {.o = &o};
+    int exit_code = prepare(&d);
+    if (exit_code == EXIT_OK)
+        exit_code = start(&d) ? EXIT_FAILED : serve(&d);
+    return finish(&d, exit_code);
 }

@@ -1,6 +1,6 @@
-/* psearchd's connections: the listeners, one read buffer, idle timer and
- * write queue per client, and the order of answers on a connection. The
- * index is only ever touched through worker.h. */
+/* psearchd's server: the listeners, the accepted connections (conn.h)
+ * and a graceful stop. The index is only ever touched through worker.h,
+ * by request dispatch (dispatch.h). */
 #ifndef PSEARCHD_SERVER_H
 #define PSEARCHD_SERVER_H
 

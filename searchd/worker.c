@@ -197,6 +197,12 @@ static json_t *run_op(ps_db_t *db, sd_job_t *job)
             st = ps_db_entities(db, r->path, &ents);
             if (st == PS_OK && json_object_set_new(out, "entities", ents))
                 st = PS_ENOMEM;
+            /* With the entities, who of them (or anyone) said what. */
+            json_t *quotes = NULL;
+            if (st == PS_OK)
+                st = ps_db_quotes(db, r->path, &quotes);
+            if (st == PS_OK && json_object_set_new(out, "quotes", quotes))
+                st = PS_ENOMEM;
             if (st != PS_OK) {
                 json_decref(out);
                 out = NULL;

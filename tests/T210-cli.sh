@@ -34,6 +34,8 @@ cut_at() { sed -n "$2p" "$1" | cut -b "$3-$(($3 + $4 - 1))"; }
 # bind() and listen() a client is refused and psearch falls back to the
 # index.
 fake_daemon() {
+    # One fake daemon at a time: the previous one may still hold its socket.
+    [ -n "${FAKE:-}" ] && stop_fake_daemon
     FAKE_SOCK=${2:-$(mktemp -u "$TMP/fake.XXXXXX")}
     rm -f "$FAKE_SOCK"
     setsid socat UNIX-LISTEN:"$FAKE_SOCK" SYSTEM:"$1" >/dev/null 2>&1 &
@@ -58,6 +60,12 @@ stop_fake_daemon() {
     done
     kill -KILL -- -$FAKE 2>/dev/null || :
 }
+
+# What a fake daemon does after its answer: read until the client closes
+# the connection. socat may otherwise end the connection as soon as its
+# command exits, before the answer has left (seen once in a few runs on a
+# loaded machine), and a client would then see no answer at all.
+HOLD='cat >/dev/null'
 
 # Canned answers for the fake daemons.
 printf '%s\n' '{"id":1,"ok":true,"total":7,"results":[]}' > "$TMP/seven1"
@@ -373,7 +381,7 @@ test_expect_success 'a daemon that hangs up is an error (2)' '
     grep -q "closed the connection" "$TMP/err"
 '
 test_expect_success 'a daemon that answers garbage is an error (2)' '
-    fake_daemon "read l; echo not json"
+    fake_daemon "read l; echo not json; $HOLD"
     rc=0
     "$BIN/psearch" --socket "$FAKE_SOCK" Rubio 2>"$TMP/err" || rc=$?
     assert_eq $rc 2
@@ -388,26 +396,26 @@ test_expect_success 'an endless answer is cut off at the size bound (2)' '
     grep -q "response longer than" "$TMP/err"
 '
 test_expect_success 'the daemon is asked by default when it answers' '
-    fake_daemon "read l; cat $TMP/seven1" "$TMP/run/psearch.sock"
+    fake_daemon "read l; cat $TMP/seven1; $HOLD" "$TMP/run/psearch.sock"
     assert_eq "$("$BIN/psearch" --count Rubio)" 7
 '
 test_expect_success 'a daemon with too many clients: the index instead' '
     # No --index, so no stats question first: the default index is $IX.
     mkdir -p "$XDG_DATA_HOME/psearch"
     ln -sfn "$IX" "$XDG_DATA_HOME/psearch/index"
-    fake_daemon "cat $TMP/toomany" "$TMP/run/psearch.sock"
+    fake_daemon "cat $TMP/toomany; $HOLD" "$TMP/run/psearch.sock"
     assert_eq "$("$BIN/psearch" --count Rubio)" 1
     rm "$XDG_DATA_HOME/psearch/index"
 '
 test_expect_success '... unless --socket insists on the daemon (2)' '
-    fake_daemon "cat $TMP/toomany"
+    fake_daemon "cat $TMP/toomany; $HOLD"
     rc=0
     "$BIN/psearch" --socket "$FAKE_SOCK" Rubio 2>"$TMP/err" || rc=$?
     assert_eq $rc 2
     grep -q "ETOOMANY" "$TMP/err"
 '
 test_expect_success 'the daemon'"'"'s query errors get the caret too' '
-    fake_daemon "read l; cat $TMP/badquery"
+    fake_daemon "read l; cat $TMP/badquery; $HOLD"
     rc=0
     "$BIN/psearch" --socket "$FAKE_SOCK" "abc(def" 2>"$TMP/err" || rc=$?
     assert_eq $rc 2
@@ -415,17 +423,17 @@ test_expect_success 'the daemon'"'"'s query errors get the caret too' '
     assert_eq "$(sed -n 3p "$TMP/err")" "     ^"
 '
 test_expect_success 'with --index, a daemon serving another index is skipped' '
-    fake_daemon "read l; cat $TMP/elsewhere"
+    fake_daemon "read l; cat $TMP/elsewhere; $HOLD"
     assert_eq "$(PSEARCH_SOCKET=$FAKE_SOCK "$BIN/psearch" --index "$IX" \
         --count Rubio)" 1
 '
 test_expect_success 'with --index, a daemon serving that index is used' '
-    fake_daemon "read l; cat $TMP/here; read l; cat $TMP/seven2"
+    fake_daemon "read l; cat $TMP/here; read l; cat $TMP/seven2; $HOLD"
     assert_eq "$(PSEARCH_SOCKET=$FAKE_SOCK "$BIN/psearch" --index "$IX" \
         --count Rubio)" 7
 '
 test_expect_success '--socket and --index: another index is an error' '
-    fake_daemon "read l; cat $TMP/elsewhere"
+    fake_daemon "read l; cat $TMP/elsewhere; $HOLD"
     rc=0
     "$BIN/psearch" --socket "$FAKE_SOCK" --index "$IX" Rubio 2>"$TMP/err" ||
         rc=$?

@@ -116,6 +116,17 @@ test_expect_success ':Psearch columns point at the match, texts are the lines' '
     check_texts "$TMP/search.out" "Article 5"
 '
 
+test_expect_success ':Psearch said:Lough jumps to each of his quotes' '
+    run_nvim said
+    assert_eq "$(field "$TMP/said.out" came)" true
+    # The entries are the quotes psearch --vimgrep points at, with the
+    # speaker, the verb and the content as their text.
+    assert_eq "$(qf_as_vimgrep "$TMP/said.out" | uniq)" \
+        "$(vimgrep said:Lough | uniq)"
+    awk -F "\t" "\$1 == \"entry\" { print \$5 }" "$TMP/said.out" >"$TMP/said.texts"
+    grep -q "^John Lough said: “So this is likely to go a few more rounds,”$" "$TMP/said.texts"
+'
+
 test_expect_success ':Psearch returns before the answer has come' '
     assert_eq "$(field "$TMP/search.out" size_after_command)" 0
 '

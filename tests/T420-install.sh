@@ -46,6 +46,7 @@ share/doc/psearch/examples/psearch.conf
 share/doc/psearch/examples/psearch.cron
 share/psearch/entities.tsv
 share/psearch/ner.model
+share/psearch/quote.model
 share/bash-completion/completions/psearch
 share/bash-completion/completions/psearch-index
 share/bash-completion/completions/psearchd
@@ -107,6 +108,7 @@ test_expect_success 'every file landed, with its mode' '
     [ -f "$ETC/psearch/psearch.conf" ]
     cmp "$ROOT/corpus/entities.tsv" "$R/share/psearch/entities.tsv"
     cmp "$ROOT/corpus/ner.model" "$R/share/psearch/ner.model"
+    cmp "$ROOT/corpus/quote.model" "$R/share/psearch/quote.model"
     cmp "$ROOT/contrib/cron/psearch.conf" "$ETC/psearch/psearch.conf"
     for p in $PROGRAMS; do cmp "$BIN/$p" "$R/bin/$p"; done
 '
@@ -160,7 +162,8 @@ test_expect_success 'the installed indexer tags with the installed gazetteer' '
     mkdir -p "$TMP/corpus" && cp "$ROOT"/corpus/*.txt "$TMP/corpus/"
     "$R/bin/psearch-index" --index "$TMP/index" \
         --entities "$R/share/psearch/entities.tsv" \
-        --model "$R/share/psearch/ner.model" "$TMP/corpus"
+        --model "$R/share/psearch/ner.model" \
+        --quote-model "$R/share/psearch/quote.model" "$TMP/corpus"
     assert_eq "$(doccount "$TMP/index")" 5
     # An alias only the gazetteer knows: Zelenskiy is Volodymyr Zelensky.
     assert_eq "$("$R/bin/psearch" --direct --index "$TMP/index" --count \
@@ -181,9 +184,10 @@ test_expect_success 'the installed daemon answers the installed psearch' '
 
 test_expect_success 'the installed reindex job runs the indexer' '
     printf "New report\n\nThe qazwsx committee met.\n" >"$TMP/corpus/new.txt"
-    printf "PSEARCH_INDEX=%s\nPSEARCH_CORPUS=%s\nPSEARCH_INDEXER=%s\nPSEARCH_INDEX_OPTS=\"--entities %s --model %s\"\n" \
+    printf "PSEARCH_INDEX=%s\nPSEARCH_CORPUS=%s\nPSEARCH_INDEXER=%s\nPSEARCH_INDEX_OPTS=\"--entities %s --model %s --quote-model %s\"\n" \
         "$TMP/index" "$TMP/corpus" "$R/bin/psearch-index" \
-        "$R/share/psearch/entities.tsv" "$R/share/psearch/ner.model" >"$TMP/job.conf"
+        "$R/share/psearch/entities.tsv" "$R/share/psearch/ner.model" \
+        "$R/share/psearch/quote.model" >"$TMP/job.conf"
     "$R/lib/psearch/psearch-reindex" --config "$TMP/job.conf" >"$TMP/out" 2>"$TMP/err"
     grep -qx "psearch-index: added 1, updated 0, removed 0, skipped 5, errors 0, [0-9.]* seconds" "$TMP/out"
     assert_eq "$(cat "$TMP/err")" ""

@@ -8,7 +8,7 @@
 
 FUZZ=$ROOT/tests/fuzz
 
-for t in request query analyze article; do
+for t in request query analyze article quotes; do
     test_expect_success "fuzz target $t: seeds and regression cases replay cleanly" '
         dirs="$FUZZ/seeds/'$t'"
         [ -d "$FUZZ/regress/'$t'" ] && dirs="$dirs $FUZZ/regress/'$t'"

@@ -1,9 +1,13 @@
 # bash completion for psearch, psearch-index and psearchd: their options,
 # folders and files where an option takes one, the values of --color, and
 # for psearch's query words the field prefixes (person:, place:, title:…).
-# make install puts this file in bash-completion's folder under each
-# program's name, where it is loaded on first use; it also works sourced
-# on its own, without the bash-completion package.
+# What options there are, and what each takes, is not written here: make
+# puts each program's option table (its --dump-options) in front of this
+# file (contrib/completion/build.sh, into build/completion/psearch.bash),
+# as _psearch_opts_psearch, _psearch_opts_psearch_index and
+# _psearch_opts_psearchd. make install puts that file in bash-completion's
+# folder under each program's name, where it is loaded on first use; it
+# also works sourced on its own, without the bash-completion package.
 
 # shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)), split on IFS, is
 # the completion idiom: IFS is set to a newline wherever words may have blanks.
@@ -59,32 +63,52 @@ _psearch_split() {
     attached=1
 }
 
+# _psearch_row PROGRAM OPTION: finds OPTION ("--name" or "-x") in
+# PROGRAM's option table and sets arg (none, required, optional), kind
+# (what completes its value) and words from its row; 1 when there is none.
+_psearch_row() {
+    local table=_psearch_opts_${1//-/_} name letter
+    while IFS=$'\t' read -r name letter arg kind words; do
+        if [ "$2" = "$name" ] || { [ "$letter" != - ] && [ "$2" = "$letter" ]; }; then
+            return 0
+        fi
+    done <<<"${!table-}"
+    return 1
+}
+
+# _psearch_longs PROGRAM: its long options, one a line.
+_psearch_longs() {
+    local table=_psearch_opts_${1//-/_} name rest
+    while IFS=$'\t' read -r name rest; do
+        printf '%s\n' "$name"
+    done <<<"${!table-}"
+}
+
+# _psearch_value PROGRAM: when $opt is an option of PROGRAM that takes a
+# value here, completes the value (folders, files, groups, its words, or
+# nothing for a number) and returns 0; else returns 1. An optional value
+# is only ever attached ("--color=WHEN"): after "--color " comes the query.
+_psearch_value() {
+    local arg kind words
+    [ -n "$opt" ] && _psearch_row "$1" "$opt" || return 1
+    case $arg in
+    none) return 1 ;;
+    optional) [ "$attached" = 1 ] || return 1 ;;
+    esac
+    case $kind in
+    dir | file) _psearch_paths "$kind" "$cur" ;;
+    group) _psearch_words "$(getent group 2>/dev/null | cut -d: -f1)" "$cur" ;;
+    words) _psearch_words "${words// /$'\n'}" "$cur" ;;
+    esac
+    return 0
+}
+
 _psearch_index() {
     local cur prev opt attached pfx
     _psearch_split
-    case $opt in
-    -i | --index) _psearch_paths dir "$cur"; return ;;
-    -e | --entities | --model) _psearch_paths file "$cur"; return ;;
-    -j | --jobs | --shards | --shard | --include | --exclude | --max-size) return ;;
-    esac
+    _psearch_value psearch-index && return
     if [ "$attached" = 0 ] && [[ $cur == -* ]]; then
-        _psearch_words "--index
---full
---entities
---include
---exclude
---jobs
---shards
---shard
---max-size
---stats
---quiet
---verbose
---no-progress
---tag
---model
---help
---version" "$cur"
+        _psearch_words "$(_psearch_longs psearch-index)" "$cur"
         return
     fi
     # --tag takes files; indexing takes folders.
@@ -101,78 +125,32 @@ _psearch_index() {
 _psearchd() {
     local cur prev opt attached pfx
     _psearch_split
-    case $opt in
-    -i | --index) _psearch_paths dir "$cur"; return ;;
-    -s | --socket) _psearch_paths file "$cur"; return ;;
-    --socket-group)
-        _psearch_words "$(getent group 2>/dev/null | cut -d: -f1)" "$cur"
-        return
-        ;;
-    --socket-mode | --tcp | --max-request-bytes | --max-clients | --idle-timeout | \
-        --max-limit | --max-offset | --max-hits | --max-facets | \
-        --query-budget | --max-output | --threads | --remote-timeout | \
-        --reopen-interval | --cache-size)
-        return
-        ;;
-    esac
+    _psearch_value psearchd && return
     [ "$attached" = 1 ] && return
-    _psearch_words "--index
---socket
---socket-mode
---socket-group
---tcp
---allow-remote
---partial
---verbose
---help
---version
---max-request-bytes
---max-clients
---idle-timeout
---max-limit
---max-offset
---max-hits
---max-facets
---query-budget
---max-output
---threads
---remote-timeout
---reopen-interval
---cache-size" "$cur"
+    _psearch_words "$(_psearch_longs psearchd)" "$cur"
 }
 
 _psearch() {
     local cur prev opt attached pfx
     _psearch_split
-    case $opt in
-    -i | --index) _psearch_paths dir "$cur"; return ;;
-    -s | --socket | --entities) _psearch_paths file "$cur"; return ;;
-    --color)
-        # An optional argument: only "--color=WHEN" takes it; after
-        # "--color " comes the query.
-        if [ "$attached" = 1 ]; then
-            _psearch_words "auto
-always
-never" "$cur"
-            return
-        fi
-        ;;
-    -n | --limit | --offset | --max-hits | --width | --timeout) return ;;
-    esac
+    _psearch_value psearch && return
     [ "$attached" = 1 ] && return
 
     # Has the query begun? After the first query word (or "--"), a word
-    # starting with '-' is a query word, though long options still count.
-    local i w query=0 skip=0
+    # starting with '-' is a query word, though long options still count;
+    # an option's value (before the query) is not a query word.
+    local i w query=0 skip=0 arg kind words
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         if [ $skip = 1 ]; then skip=0; continue; fi
         case $w in
         --) query=1; break ;;
-        -i | --index | -s | --socket | -n | --limit | --offset | --entities | \
-            --max-hits | --width | --timeout)
-            [ $query = 0 ] && skip=1 ;;
-        -*) ;;
+        -*)
+            if [ $query = 0 ] && _psearch_row psearch "$w" &&
+                [ "$arg" = required ]; then
+                skip=1
+            fi
+            ;;
         =) skip=1 ;;
         *) query=1 ;;
         esac
@@ -188,24 +166,7 @@ title:
 path:
 date:"
     if [[ $cur == -* ]] && { [ $query = 0 ] || [[ $cur == --* ]]; }; then
-        local longs="--json
---vimgrep
---count
---entities
---facets
---limit
---offset
---max-hits
---color
---width
---index
---socket
---direct
---timeout
---partial
---help
---version"
-        _psearch_words "$longs" "$cur"
+        _psearch_words "$(_psearch_longs psearch)" "$cur"
         return
     fi
     # A query word: offer the field prefixes, without a space after the

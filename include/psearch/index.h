@@ -13,6 +13,7 @@
 #include "psearch/article.h"
 #include "psearch/common.h"
 #include "psearch/entities.h"
+#include "psearch/quotes.h"
 
 PS_BEGIN_DECLS
 
@@ -100,6 +101,10 @@ typedef struct ps_docrec {
     size_t ntitle_tokens;
     const ps_entity_t *entities;
     size_t nentities;
+    /* The attributions (quotes.h): spans in bytes of the file, speakers
+     * indexing ENTITIES. */
+    const ps_quote_t *quotes;
+    size_t nquotes;
 } ps_docrec_t;
 
 /* Adds the document, replacing any earlier one with the same path. */

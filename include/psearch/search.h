@@ -127,6 +127,19 @@ PS_EXPORT ps_status_t ps_db_document(ps_db_t *db, const char *path,
 PS_EXPORT ps_status_t ps_db_entities(ps_db_t *db, const char *path,
                                      json_t **out);
 
+/* Every attribution (who said what, quotes.h) of the indexed document
+ * PATH, in text order: *OUT is a JSON array (the caller releases it) of
+ *   {"speaker":{"type","id","name"}|null,"speaker_kind","source","cue",
+ *    "content","kind","confidence","line","column",
+ *    "spans":{"source","cue","content"}}
+ * where speaker_kind is entity, pronoun (unresolved), unnamed or none,
+ * source is null without one, a discontinuous field's pieces are joined
+ * by " … ", line and column (1-based, bytes) are the content's start, and
+ * spans are lists of [start, end) byte offsets into the file.
+ * PS_ENOTFOUND when PATH is not indexed. */
+PS_EXPORT ps_status_t ps_db_quotes(ps_db_t *db, const char *path,
+                                   json_t **out);
+
 /* Index statistics: {"documents","terms_avg_length","revision",
  * "generation","path","has_positions"}. */
 PS_EXPORT ps_status_t ps_db_stats(ps_db_t *db, json_t **out);

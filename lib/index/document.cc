@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include "index/index_private.h"
+#include "index/quote_terms.h"
 #include "store/codec.h"
 #include "store/layout.h"
 #include "store/shim.h"
@@ -114,6 +115,7 @@ Xapian::Document ps__index::build_doc(const ps_docrec_t *r,
     add_terms(doc, r->title_tokens, r->ntitle_tokens, PS__P_TITLE,
               PS__P_TITLE_STEM);
     add_title_weight(doc, r);
+    ps__add_quote_terms(doc, r);
     std::string term;
     for (size_t i = 0; i < r->nentities; i++) {
         const ps_entity_t *e = &r->entities[i];

@@ -18,19 +18,14 @@ using namespace ps__index;
 
 namespace fs = std::filesystem;
 
-extern "C" ps_status_t ps_index_open_part(const char *dir, unsigned flags,
-                                          unsigned shards, unsigned shard,
-                                          ps_index_t **out, char **errmsg)
+/* A new handle on DIR into *OUT: creates DIR, takes the locks with LOCK
+ * (which returns a status, the message in the handle) and opens the
+ * shards with OPEN_SHARDS (which throws). On failure no handle is left, and
+ * *ERRMSG (if asked for) says why. */
+template <typename Lock, typename OpenShards>
+static ps_status_t open_handle(const char *dir, ps_index_t **out, char **errmsg,
+                               Lock lock, OpenShards open_shards)
 {
-    *out = NULL;
-    if (errmsg)
-        *errmsg = NULL;
-    if (shards < 2 || shard >= shards) {
-        if (errmsg)
-            *errmsg = ps__strdup("--shard K needs --shards N with N >= 2 and "
-                                 "K < N");
-        return PS_EINVAL;
-    }
     ps_index_t *ix = new (std::nothrow) ps_index_t;
     if (!ix)
         return PS_ENOMEM;
@@ -43,14 +38,10 @@ extern "C" ps_status_t ps_index_open_part(const char *dir, unsigned flags,
             ix->errmsg = "cannot create " + ix->dir + ": " + ec.message();
             st = PS_EIO;
         } else {
-            st = lock_file(ix, ix->dir + "/" PS__LOCK, &ix->lockfd, false);
-            if (st == PS_OK)
-                st = lock_file(
-                    ix, ix->dir + "/" PS__LOCK "." + std::to_string(shard),
-                    &ix->partlockfd, true);
+            st = lock(ix);
         }
         if (st == PS_OK)
-            open_part(ix, flags & PS_INDEX_REBUILD, shards, shard);
+            open_shards(ix);
     } catch (...) {
         st = ps__fail(ix->errmsg, dir);
     }
@@ -64,6 +55,34 @@ extern "C" ps_status_t ps_index_open_part(const char *dir, unsigned flags,
     return PS_OK;
 }
 
+extern "C" ps_status_t ps_index_open_part(const char *dir, unsigned flags,
+                                          unsigned shards, unsigned shard,
+                                          ps_index_t **out, char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (shards < 2 || shard >= shards) {
+        if (errmsg)
+            *errmsg = ps__strdup("--shard K needs --shards N with N >= 2 and "
+                                 "K < N");
+        return PS_EINVAL;
+    }
+    /* The writers' lock shared, and the shard's own lock. */
+    auto lock = [shard](ps_index_t *ix) {
+        ps_status_t st =
+            lock_file(ix, ix->dir + "/" PS__LOCK, &ix->lockfd, false);
+        if (st == PS_OK)
+            st = lock_file(ix,
+                           ix->dir + "/" PS__LOCK "." + std::to_string(shard),
+                           &ix->partlockfd, true);
+        return st;
+    };
+    return open_handle(dir, out, errmsg, lock, [=](ps_index_t *ix) {
+        open_part(ix, flags & PS_INDEX_REBUILD, shards, shard);
+    });
+}
+
 extern "C" ps_status_t ps_index_open(const char *dir, unsigned flags,
                                      unsigned shards, ps_index_t **out,
                                      char **errmsg)
@@ -71,33 +90,9 @@ extern "C" ps_status_t ps_index_open(const char *dir, unsigned flags,
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;
-    ps_index_t *ix = new (std::nothrow) ps_index_t;
-    if (!ix)
-        return PS_ENOMEM;
-    ps_status_t st = PS_OK;
-    try {
-        ix->dir = dir;
-        std::error_code ec;
-        fs::create_directories(ix->dir, ec);
-        if (ec) {
-            ix->errmsg = "cannot create " + ix->dir + ": " + ec.message();
-            st = PS_EIO;
-        } else {
-            st = take_lock(ix);
-        }
-        if (st == PS_OK)
-            open_generation(ix, flags & PS_INDEX_REBUILD, shards);
-    } catch (...) {
-        st = ps__fail(ix->errmsg, dir);
-    }
-    if (st != PS_OK) {
-        if (errmsg)
-            *errmsg = ps__strdup(ix->errmsg);
-        ps_index_close(ix);
-        return st;
-    }
-    *out = ix;
-    return PS_OK;
+    return open_handle(dir, out, errmsg, take_lock, [=](ps_index_t *ix) {
+        open_generation(ix, flags & PS_INDEX_REBUILD, shards);
+    });
 }
 
 extern "C" const char *ps_index_errmsg(const ps_index_t *ix)

@@ -2,8 +2,12 @@
  * each token the model labels, the rows of the weight table its features
  * hash to. No feature string is ever built: each token's word, surface,
  * shape and affixes are hashed once, and a feature is a template number
- * mixed with one or two of those hashes. Tagging and training share this
- * code, so both see exactly the same features. */
+ * mixed with one or two of those hashes (the templates are in
+ * ner_templates.c). This file works out what each token is: its hashes,
+ * its capitalisation in context, its line, what the lists and the rest of
+ * the text say of it; then it drives the templates over the tokens.
+ * Tagging and training share this code, so both see exactly the same
+ * features. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,70 +18,8 @@
 #include <xxhash.h>
 
 #include "ner/ner_private.h"
+#include "ner/ner_templates.h"
 #include "base/util.h"
-
-/* Feature templates. The numbers are part of the model format: changing
- * them or what they hash needs a new format version (ner_model.c). */
-enum {
-    F_BIAS = 1,
-    F_WORD,
-    F_SURF,
-    F_SHAPE,
-    F_SSHAPE,
-    F_PRE,     /* + length 1..4 */
-    F_SUF = 9, /* + length 1..4 */
-    F_WPREV = 13,
-    F_WNEXT,
-    F_WPREV2,
-    F_WNEXT2,
-    F_WPREV_W,
-    F_W_WNEXT,
-    F_SSPREV,
-    F_SSNEXT,
-    F_SS3,
-    F_CTX,
-    F_CTX_SS,
-    F_CTX_LINE,
-    F_POS,
-    F_PUNCT_B,
-    F_PUNCT_A,
-    F_PUNCT_B_SS,
-    F_POSS,
-    F_ACRONYM,
-    F_WLIST_BIT,
-    F_WLIST,
-    F_WLIST_CTX,
-    F_WLIST_PREV,
-    F_WLIST_NEXT,
-    F_PHRASE,
-    F_PHRASE_CTX,
-    F_HINT,
-    F_HINT_CTX,
-    F_HINT_PREV,
-    F_HINT_NEXT,
-    F_DOC_CTX,
-    F_LOWER_CTX,
-    F_CLUSTER,
-    F_CLUSTER_PREV,
-    F_CLUSTER_NEXT,
-    F_CLUSTER_CTX,
-};
-
-/* Kinds of line, by how its words are written. */
-enum { LINE_NORMAL = 0, LINE_UPPER, LINE_TITLE };
-
-/* A word's occurrences elsewhere in the same text. */
-enum { DOC_CAP_MID = 1, DOC_LOWER = 2, DOC_UPPER_MID = 4 };
-
-typedef struct tinfo {
-    uint64_t term, surf, shape, sshape, punct_b, punct_a;
-    const char *t;
-    uint32_t tlen, flags;
-    uint32_t wlist, wfeat; /* The word's list record; its feature bits. */
-    uint32_t cluster;
-    uint8_t ctx, line_kind, pos, hint, phrase_b, phrase_i, doc;
-    uint8_t newline; /* The token opens a line (f->line: a sentence). */
-} tinfo_t;
 
 typedef struct scratch {
     tinfo_t *ti;
@@ -355,11 +297,6 @@ static void phrases(scratch_t *s, const uint8_t *line, size_t n,
     }
 }
 
-/* The most rows a token has: 31 of the token and its neighbours, one per
- * bit of its list record (12 at most), 4 of the lists, 8 of phrases, 4
- * of hints, 6 of the text and clusters. */
-#define MAX_TOKEN_ROWS 65
-
 /* Sets ACC to the sums of the weights of the N rows ROWS, both stages.
  * Widening 16 weights of 16 bits takes one AVX2 instruction and several
  * of the SSE2 the x86-64 baseline has, so the function also comes
@@ -376,8 +313,212 @@ sum_rows(int32_t *acc, const int16_t *weights, const uint32_t *rows, size_t n)
     memcpy(acc, a, sizeof a);
 }
 
-/* Appends a row for feature hash H. */
-#define ADD(h) (rows[nr++] = (uint32_t)((h) >> shift))
+/* The text being extracted and what the caller gave with it. */
+typedef struct source {
+    const char *text;
+    size_t len, base;
+    const ps_token_t *tokens;
+    size_t ntokens;
+    const uint8_t *hints;
+    const ps__ner_lists_t *lists;
+} source_t;
+
+/* Describes sequence token K, the analyzer's token I, by itself: hashes,
+ * flags, whether a line starts at it. PREV_END is where the previous
+ * sequence token ends, in the text. */
+static void describe_token(ps__ner_feats_t *f, scratch_t *s,
+                           const source_t *src, size_t i, size_t k,
+                           size_t prev_end)
+{
+    const ps_token_t *tk = &src->tokens[i];
+    const char *text = src->text;
+    tinfo_t *t = &s->ti[k];
+    size_t off = tk->offset - src->base;
+    f->tok[k] = (uint32_t)i;
+    t->newline =
+        k == 0 || memchr(text + prev_end, '\n', off - prev_end) != NULL;
+    f->line[k] = t->newline || (tk->flags & PS_TOK_SENT_START);
+    t->t = tk->term;
+    t->tlen = tk->term_len;
+    t->flags = tk->flags;
+    t->term = XXH3_64bits(tk->term, tk->term_len);
+    t->surf = XXH3_64bits(text + off, tk->length);
+    shapes(text + off, tk->length, &t->shape, &t->sshape);
+    t->punct_b = punct(text + prev_end, off - prev_end, 1);
+    f->comma[k] = k > 0 && (memchr(text + prev_end, ',', off - prev_end) ||
+                            memchr(text + prev_end, ';', off - prev_end));
+    t->hint = src->hints ? src->hints[i] : 0;
+    if (src->lists)
+        list_prefetch(src->lists, ps__ner_word_key(t->term));
+    /* The bytes after the previous token are those before this. */
+    if (k > 0)
+        s->ti[k - 1].punct_a = punct(text + prev_end, off - prev_end, 0);
+}
+
+/* Describes every sequence token by itself, then looks up its word
+ * record in the lists. */
+static void describe_tokens(ps__ner_feats_t *f, scratch_t *s,
+                            const source_t *src)
+{
+    size_t prev_end = 0, n = f->n;
+    for (size_t i = 0, k = 0; i < src->ntokens; i++) {
+        const ps_token_t *tk = &src->tokens[i];
+        if (tk->flags & PS_TOK_PART)
+            continue;
+        describe_token(f, s, src, i, k++, prev_end);
+        prev_end = tk->offset - src->base + tk->length;
+    }
+    /* The word records, once every lookup has been asked for. */
+    for (size_t k = 0; k < n; k++) {
+        tinfo_t *t = &s->ti[k];
+        t->wlist =
+            src->lists ? list_get(src->lists, ps__ner_word_key(t->term)) : 0;
+        t->wfeat = t->wlist & PS__NER_W_FEATURES;
+        t->cluster = PS__NER_W_CLUSTER(t->wlist);
+    }
+    if (n > 0) {
+        const char *text = src->text;
+        size_t tail = prev_end;
+        const char *nl = memchr(text + tail, '\n', src->len - tail);
+        size_t end = nl ? (size_t)(nl - text) : src->len;
+        s->ti[n - 1].punct_a = punct(text + tail, end - tail, 0);
+    }
+}
+
+/* The kind of the line of tokens [A, B). A line whose only lowercase
+ * words are short ("of", "and") is a title. */
+static uint8_t line_kind(const scratch_t *s, size_t a, size_t b)
+{
+    size_t lower = 0, upper = 0;
+    for (size_t k = a; k < b; k++) {
+        const tinfo_t *t = &s->ti[k];
+        if (t->flags & PS_TOK_NUMBER)
+            continue;
+        if (t->flags & PS_TOK_UPPER)
+            upper++;
+        else if (!(t->flags & PS_TOK_CAP) && t->tlen > 3 &&
+                 has_letter(t->t, t->tlen))
+            lower++;
+    }
+    return lower > 0                           ? LINE_NORMAL
+           : upper > 0 && upper * 2 >= (b - a) ? LINE_UPPER
+                                               : LINE_TITLE;
+}
+
+/* The capitalisation in context of T, on a line of KIND. */
+static uint8_t token_ctx(const tinfo_t *t, uint8_t kind)
+{
+    uint32_t fl = t->flags;
+    if (fl & PS_TOK_NUMBER)
+        return CTX_NUMBER;
+    if (!has_letter(t->t, t->tlen))
+        return CTX_OTHER;
+    if (!(fl & PS_TOK_CAP))
+        return CTX_LOWER;
+    if (kind == LINE_UPPER)
+        return CTX_CAP_HEAD;
+    if (kind == LINE_TITLE)
+        return CTX_CAP_TITLE;
+    if (fl & PS_TOK_SENT_START)
+        return CTX_CAP_START;
+    if (fl & PS_TOK_UPPER)
+        return CTX_UPPER_MID;
+    return CTX_CAP_MID;
+}
+
+/* Per line: its kind, then each token's capitalisation in context and
+ * position in its sentence. */
+static void describe_lines(ps__ner_feats_t *f, scratch_t *s)
+{
+    size_t n = f->n;
+    for (size_t a = 0, seg = 0; a < n;) {
+        size_t b = a + 1;
+        while (b < n && !s->ti[b].newline)
+            b++;
+        uint8_t kind = line_kind(s, a, b);
+        for (size_t k = a; k < b; k++) {
+            tinfo_t *t = &s->ti[k];
+            t->line_kind = kind;
+            if (f->line[k])
+                seg = k;
+            size_t p = k - seg;
+            int last = k + 1 == n || f->line[k + 1];
+            t->pos = (uint8_t)((p < 3 ? p : 3) | (last ? 4 : 0));
+            t->ctx = token_ctx(t, kind);
+            f->ctx[k] = t->ctx;
+            f->term[k] = t->term;
+        }
+        a = b;
+    }
+}
+
+/* Token K and its neighbours within its sentence. */
+static ps__ner_window_t window(const ps__ner_feats_t *f, const scratch_t *s,
+                               size_t k)
+{
+    size_t n = f->n;
+    int first = f->line[k], last = k + 1 == n || f->line[k + 1];
+    int first2 = first || f->line[k - 1];
+    int last2 = last || k + 2 == n || f->line[k + 2];
+    ps__ner_window_t w = {
+        .prev2 = first2 ? NULL : &s->ti[k - 2],
+        .prev = first ? NULL : &s->ti[k - 1],
+        .tok = &s->ti[k],
+        .next = last ? NULL : &s->ti[k + 1],
+        .next2 = last2 ? NULL : &s->ti[k + 2],
+    };
+    return w;
+}
+
+/* Training: every token's rows, one token after another, into F->rows. */
+static ps_status_t extract_rows(ps__ner_feats_t *f, const scratch_t *s,
+                                unsigned shift)
+{
+    size_t n = f->n;
+    if (ps__grow(&f->rows, &f->cap_rows, n * MAX_TOKEN_ROWS, sizeof *f->rows) !=
+        0)
+        return PS_ENOMEM;
+    size_t nr = 0;
+    for (size_t k = 0; k < n; k++) {
+        ps__ner_window_t w = window(f, s, k);
+        f->start[k] = (uint32_t)nr;
+        nr += ps__ner_token_rows(f->rows + nr, &w, shift);
+    }
+    f->start[n] = (uint32_t)nr;
+    return PS_OK;
+}
+
+/* Tagging: the sums of each token's rows' weights, into F->sums, made as
+ * soon as the rows are known, so a long text needs no array of all its
+ * rows. */
+static ps_status_t extract_sums(ps__ner_feats_t *f, const scratch_t *s,
+                                unsigned shift, const int16_t *weights)
+{
+    size_t n = f->n;
+    if (ps__grow(&f->sums, &f->cap_sums, n * 2 * PS__NER_ROW,
+                 sizeof *f->sums) != 0)
+        return PS_ENOMEM;
+    uint32_t local[2][MAX_TOKEN_ROWS];
+    size_t nlocal = 0; /* Rows of the previous token in local[(k - 1) & 1]. */
+    for (size_t k = 0; k < n; k++) {
+        ps__ner_window_t w = window(f, s, k);
+        uint32_t *rows = local[k & 1];
+        size_t nr = ps__ner_token_rows(rows, &w, shift);
+        /* The rows scatter over megabytes and most miss the cache: ask
+         * for this token's now and add the previous token's, so that
+         * hashing the next token hides the wait. */
+        for (size_t r = 0; r < nr; r++)
+            __builtin_prefetch(weights + (size_t)rows[r] * 2 * PS__NER_ROW);
+        if (k > 0)
+            sum_rows(f->sums + (k - 1) * 2 * PS__NER_ROW, weights,
+                     local[(k - 1) & 1], nlocal);
+        nlocal = nr;
+    }
+    if (n > 0)
+        sum_rows(f->sums + (n - 1) * 2 * PS__NER_ROW, weights,
+                 local[(n - 1) & 1], nlocal);
+    return PS_OK;
+}
 
 ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
                             size_t base, const ps_token_t *tokens,
@@ -395,216 +536,13 @@ ps_status_t ps__ner_extract(ps__ner_feats_t *f, const char *text, size_t len,
         return PS_ENOMEM;
     f->n = n;
 
-    /* Per token: hashes, flags, lines. */
-    size_t prev_end = 0;
-    for (size_t i = 0, k = 0; i < ntokens; i++) {
-        const ps_token_t *tk = &tokens[i];
-        if (tk->flags & PS_TOK_PART)
-            continue;
-        tinfo_t *t = &s->ti[k];
-        size_t off = tk->offset - base;
-        f->tok[k] = (uint32_t)i;
-        t->newline =
-            k == 0 || memchr(text + prev_end, '\n', off - prev_end) != NULL;
-        f->line[k] = t->newline || (tk->flags & PS_TOK_SENT_START);
-        t->t = tk->term;
-        t->tlen = tk->term_len;
-        t->flags = tk->flags;
-        t->term = XXH3_64bits(tk->term, tk->term_len);
-        t->surf = XXH3_64bits(text + off, tk->length);
-        shapes(text + off, tk->length, &t->shape, &t->sshape);
-        t->punct_b = punct(text + prev_end, off - prev_end, 1);
-        f->comma[k] = k > 0 && (memchr(text + prev_end, ',', off - prev_end) ||
-                                memchr(text + prev_end, ';', off - prev_end));
-        t->hint = hints ? hints[i] : 0;
-        if (lists)
-            list_prefetch(lists, ps__ner_word_key(t->term));
-        if (k > 0) {
-            /* The bytes after the previous token are those before this. */
-            size_t pe = prev_end;
-            s->ti[k - 1].punct_a = punct(text + pe, off - pe, 0);
-        }
-        prev_end = off + tk->length;
-        k++;
-    }
-    /* The word records, once every lookup has been asked for. */
-    for (size_t k = 0; k < n; k++) {
-        tinfo_t *t = &s->ti[k];
-        t->wlist = lists ? list_get(lists, ps__ner_word_key(t->term)) : 0;
-        t->wfeat = t->wlist & PS__NER_W_FEATURES;
-        t->cluster = PS__NER_W_CLUSTER(t->wlist);
-    }
-    if (n > 0) {
-        size_t tail = prev_end;
-        const char *nl = memchr(text + tail, '\n', len - tail);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        s->ti[n - 1].punct_a = punct(text + tail, end - tail, 0);
-    }
-
-    /* Per line: its kind, then each token's capitalisation in context
-     * and position in its sentence. A line whose only lowercase words are
-     * short ("of", "and") is a title. */
-    for (size_t a = 0, seg = 0; a < n;) {
-        size_t b = a + 1;
-        while (b < n && !s->ti[b].newline)
-            b++;
-        size_t lower = 0, upper = 0;
-        for (size_t k = a; k < b; k++) {
-            tinfo_t *t = &s->ti[k];
-            if (t->flags & PS_TOK_NUMBER)
-                continue;
-            if (t->flags & PS_TOK_UPPER)
-                upper++;
-            else if (!(t->flags & PS_TOK_CAP) && t->tlen > 3 &&
-                     has_letter(t->t, t->tlen))
-                lower++;
-        }
-        uint8_t kind = lower > 0                           ? LINE_NORMAL
-                       : upper > 0 && upper * 2 >= (b - a) ? LINE_UPPER
-                                                           : LINE_TITLE;
-        for (size_t k = a; k < b; k++) {
-            tinfo_t *t = &s->ti[k];
-            t->line_kind = kind;
-            if (f->line[k])
-                seg = k;
-            size_t p = k - seg;
-            int last = k + 1 == n || f->line[k + 1];
-            t->pos = (uint8_t)((p < 3 ? p : 3) | (last ? 4 : 0));
-            uint32_t fl = t->flags;
-            if (fl & PS_TOK_NUMBER)
-                t->ctx = CTX_NUMBER;
-            else if (!has_letter(t->t, t->tlen))
-                t->ctx = CTX_OTHER;
-            else if (!(fl & PS_TOK_CAP))
-                t->ctx = CTX_LOWER;
-            else if (kind == LINE_UPPER)
-                t->ctx = CTX_CAP_HEAD;
-            else if (kind == LINE_TITLE)
-                t->ctx = CTX_CAP_TITLE;
-            else if (fl & PS_TOK_SENT_START)
-                t->ctx = CTX_CAP_START;
-            else if (fl & PS_TOK_UPPER)
-                t->ctx = CTX_UPPER_MID;
-            else
-                t->ctx = CTX_CAP_MID;
-            f->ctx[k] = t->ctx;
-            f->term[k] = t->term;
-        }
-        a = b;
-    }
+    source_t src = {text, len, base, tokens, ntokens, hints, lists};
+    describe_tokens(f, s, &src);
+    describe_lines(f, s);
     if (doc_bits(s, n) != 0)
         return PS_ENOMEM;
     phrases(s, f->line, n, lists);
-
-    /* The features. Tagging sums each token's rows as soon as they are
-     * known, so a long text needs no array of all its rows. */
-    uint32_t local[2][MAX_TOKEN_ROWS];
-    size_t nlocal = 0; /* Rows of the previous token in local[(k - 1) & 1]. */
-    uint32_t *rows = local[0];
-    if (weights) {
-        if (ps__grow(&f->sums, &f->cap_sums, n * 2 * PS__NER_ROW,
-                     sizeof *f->sums) != 0)
-            return PS_ENOMEM;
-    } else {
-        if (ps__grow(&f->rows, &f->cap_rows, n * MAX_TOKEN_ROWS,
-                     sizeof *f->rows) != 0)
-            return PS_ENOMEM;
-        rows = f->rows;
-    }
-    size_t nr = 0;
     unsigned shift = 64 - row_bits;
-    const uint64_t BOL = 0x424f4c, EOL = 0x454f4c;
-    for (size_t k = 0; k < n; k++) {
-        const tinfo_t *t = &s->ti[k];
-        int first = f->line[k], last = k + 1 == n || f->line[k + 1];
-        int first2 = first || f->line[k - 1];
-        int last2 = last || k + 2 == n || f->line[k + 2];
-        const tinfo_t *p = first ? NULL : &s->ti[k - 1];
-        const tinfo_t *q = last ? NULL : &s->ti[k + 1];
-        uint64_t wp = p ? p->term : BOL, wn = q ? q->term : EOL;
-        uint64_t sp = p ? p->sshape : BOL, sn = q ? q->sshape : EOL;
-        if (!weights)
-            f->start[k] = (uint32_t)nr;
-
-        ADD(ps__ner_feat1(F_BIAS, 0));
-        ADD(ps__ner_feat1(F_WORD, t->term));
-        ADD(ps__ner_feat1(F_SURF, t->surf));
-        ADD(ps__ner_feat1(F_SHAPE, t->shape));
-        ADD(ps__ner_feat1(F_SSHAPE, t->sshape));
-        for (uint32_t l = 1; l <= 4 && l < t->tlen; l++) {
-            ADD(ps__ner_feat1(F_PRE + l - 1, XXH3_64bits(t->t, l)));
-            ADD(ps__ner_feat1(F_SUF + l - 1,
-                              XXH3_64bits(t->t + t->tlen - l, l)));
-        }
-        ADD(ps__ner_feat1(F_WPREV, wp));
-        ADD(ps__ner_feat1(F_WNEXT, wn));
-        ADD(ps__ner_feat1(F_WPREV2, first2 ? BOL : s->ti[k - 2].term));
-        ADD(ps__ner_feat1(F_WNEXT2, last2 ? EOL : s->ti[k + 2].term));
-        ADD(ps__ner_feat2(F_WPREV_W, wp, t->term));
-        ADD(ps__ner_feat2(F_W_WNEXT, t->term, wn));
-        ADD(ps__ner_feat1(F_SSPREV, sp));
-        ADD(ps__ner_feat1(F_SSNEXT, sn));
-        ADD(ps__ner_feat2(F_SS3, ps__ner_mix(sp) ^ sn, t->sshape));
-        ADD(ps__ner_feat1(F_CTX, t->ctx));
-        ADD(ps__ner_feat2(F_CTX_SS, t->ctx, t->sshape));
-        ADD(ps__ner_feat2(F_CTX_LINE, t->ctx, t->line_kind));
-        ADD(ps__ner_feat2(F_POS, t->pos, t->line_kind));
-        ADD(ps__ner_feat1(F_PUNCT_B, t->punct_b));
-        ADD(ps__ner_feat1(F_PUNCT_A, t->punct_a));
-        ADD(ps__ner_feat2(F_PUNCT_B_SS, t->punct_b, t->sshape));
-        if (t->flags & PS_TOK_POSSESSIVE)
-            ADD(ps__ner_feat1(F_POSS, t->ctx));
-        if (t->flags & PS_TOK_ACRONYM)
-            ADD(ps__ner_feat1(F_ACRONYM, 0));
-        /* Each set bit, lowest first, without testing the others. */
-        for (uint32_t bits = t->wfeat; bits; bits &= bits - 1)
-            ADD(ps__ner_feat1(F_WLIST_BIT, (unsigned)__builtin_ctz(bits)));
-        ADD(ps__ner_feat1(F_WLIST, t->wfeat));
-        ADD(ps__ner_feat2(F_WLIST_CTX, t->wfeat, t->ctx));
-        ADD(ps__ner_feat1(F_WLIST_PREV, p ? p->wfeat : 0xffff));
-        ADD(ps__ner_feat1(F_WLIST_NEXT, q ? q->wfeat : 0xffff));
-        if (t->phrase_b | t->phrase_i) {
-            for (unsigned ty = 0; ty < PS_NER__COUNT; ty++) {
-                if ((t->phrase_b | t->phrase_i) & (1u << ty)) {
-                    uint64_t v = ty * 2 + !!(t->phrase_b & (1u << ty));
-                    ADD(ps__ner_feat1(F_PHRASE, v));
-                    ADD(ps__ner_feat2(F_PHRASE_CTX, v, t->ctx));
-                }
-            }
-        }
-        if (t->hint) {
-            ADD(ps__ner_feat1(F_HINT, t->hint));
-            ADD(ps__ner_feat2(F_HINT_CTX, t->hint, t->ctx));
-        }
-        if (p && p->hint)
-            ADD(ps__ner_feat1(F_HINT_PREV, p->hint));
-        if (q && q->hint)
-            ADD(ps__ner_feat1(F_HINT_NEXT, q->hint));
-        ADD(ps__ner_feat2(F_DOC_CTX, t->doc, t->ctx));
-        ADD(ps__ner_feat1(F_CLUSTER, t->cluster));
-        ADD(ps__ner_feat1(F_CLUSTER_PREV, p ? p->cluster : 0xffff));
-        ADD(ps__ner_feat1(F_CLUSTER_NEXT, q ? q->cluster : 0xffff));
-        ADD(ps__ner_feat2(F_CLUSTER_CTX, t->cluster, t->ctx));
-        if (t->ctx != CTX_LOWER && t->ctx != CTX_CAP_MID)
-            ADD(ps__ner_feat2(F_LOWER_CTX, t->term, t->ctx));
-        if (weights) {
-            /* The rows scatter over megabytes and most miss the cache:
-             * ask for this token's now and add the previous token's, so
-             * that hashing the next token hides the wait. */
-            for (size_t r = 0; r < nr; r++)
-                __builtin_prefetch(weights + (size_t)rows[r] * 2 * PS__NER_ROW);
-            if (k > 0)
-                sum_rows(f->sums + (k - 1) * 2 * PS__NER_ROW, weights,
-                         local[(k - 1) & 1], nlocal);
-            nlocal = nr;
-            nr = 0;
-            rows = local[(k + 1) & 1];
-        }
-    }
-    if (weights && n > 0)
-        sum_rows(f->sums + (n - 1) * 2 * PS__NER_ROW, weights,
-                 local[(n - 1) & 1], nlocal);
-    if (!weights)
-        f->start[n] = (uint32_t)nr;
-    return PS_OK;
+    return weights ? extract_sums(f, s, shift, weights)
+                   : extract_rows(f, s, shift);
 }

@@ -105,34 +105,34 @@ static size_t token_rows(const ps__ner_nl_t *nl, size_t mask, size_t k,
     return nr;
 }
 
-ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
-                             const uint8_t *ctx, const uint8_t *line,
-                             const uint8_t *labels, uint32_t row_bits,
-                             const int16_t *weights, int32_t *sums)
+/* Makes NL's table of words empty, with room for the N words of a text;
+ * *MASK receives its slots less one. 0, or -1 when memory runs out. */
+static int clear_table(ps__ner_nl_t *nl, size_t n, size_t *mask)
 {
-    if (!weights &&
-        (ps__grow(&nl->start, &nl->cap_n, n + 1, sizeof *nl->start) != 0 ||
-         ps__grow(&nl->rows, &nl->cap_rows, n * MAX_ROWS + 1,
-                  sizeof *nl->rows) != 0))
-        return PS_ENOMEM;
     size_t slots = 16;
     while (slots < 2 * n)
         slots *= 2;
     if (slots > nl->cap_tab) {
         uint64_t *k = realloc(nl->keys, slots * sizeof *k);
         if (!k)
-            return PS_ENOMEM;
+            return -1;
         nl->keys = k;
         uint16_t *c = realloc(nl->counts, slots * NSLOT * sizeof *c);
         if (!c)
-            return PS_ENOMEM;
+            return -1;
         nl->counts = c;
         nl->cap_tab = slots;
     }
     memset(nl->keys, 0, slots * sizeof *nl->keys);
-    size_t mask = slots - 1;
+    *mask = slots - 1;
+    return 0;
+}
 
-    /* Counts of each capitalised word's labels in the whole text. */
+/* Counts of each capitalised word's labels in the whole text. */
+static void count_labels(ps__ner_nl_t *nl, size_t mask, size_t n,
+                         const uint64_t *term, const uint8_t *ctx,
+                         const uint8_t *labels)
+{
     for (size_t k = 0; k < n; k++) {
         if (!capitalised(ctx[k]))
             continue;
@@ -151,6 +151,22 @@ ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
             c[NCOUNT + PS__NER_TYPE(labels[k])] < UINT16_MAX)
             c[NCOUNT + PS__NER_TYPE(labels[k])]++;
     }
+}
+
+ps_status_t ps__ner_nonlocal(ps__ner_nl_t *nl, size_t n, const uint64_t *term,
+                             const uint8_t *ctx, const uint8_t *line,
+                             const uint8_t *labels, uint32_t row_bits,
+                             const int16_t *weights, int32_t *sums)
+{
+    if (!weights &&
+        (ps__grow(&nl->start, &nl->cap_n, n + 1, sizeof *nl->start) != 0 ||
+         ps__grow(&nl->rows, &nl->cap_rows, n * MAX_ROWS + 1,
+                  sizeof *nl->rows) != 0))
+        return PS_ENOMEM;
+    size_t mask;
+    if (clear_table(nl, n, &mask) != 0)
+        return PS_ENOMEM;
+    count_labels(nl, mask, n, term, ctx, labels);
 
     unsigned shift = 64 - row_bits;
     size_t nr = 0;

@@ -28,6 +28,12 @@ struct ps__hitgroup {
     /* For NEAR: hits only where every term stands within this many
      * positions of the others; 0 for no such condition. */
     unsigned near_window = 0;
+    /* said: and quote: (layout.h): hits only inside the content of a
+     * quote of one of SPEAKERS (speaker keys, "person:zelensky"), or of
+     * any quote when SPEAKERS is empty. With no slots (said:X alone), the
+     * hits are where those quotes' contents start. */
+    bool quote = false;
+    std::vector<std::string> speakers;
 };
 
 struct ps__parsed {
@@ -41,6 +47,8 @@ struct ps__parsed {
     bool relaxed_first = false;
     std::vector<ps__hitgroup> hits;
     std::vector<std::string> words; /* plain words, for spelling */
+    /* The query has said: or quote:: results list the quotes it matched. */
+    bool quotes = false;
 };
 
 /* What the parser may consult. DB (may be NULL) expands wildcards, path:

@@ -20,7 +20,8 @@ const parser::field_def parser::FIELDS[] = {
     {"date", &parser::date},     {"person", &parser::entity},
     {"place", &parser::entity},  {"org", &parser::entity},
     {"treaty", &parser::entity}, {"misc", &parser::entity},
-    {"entity", &parser::entity},
+    {"entity", &parser::entity}, {"said", &parser::said},
+    {"quote", &parser::quote},
 };
 const size_t parser::NFIELDS = sizeof FIELDS / sizeof *FIELDS;
 

@@ -16,6 +16,7 @@ using namespace ps__query;
 static const unsigned NEAR_DEFAULT = 10;
 static const unsigned NEAR_MAX = 1000;
 
+/* Every query error, from the lexer and the parser alike. */
 [[noreturn]] void ps__query::fail(size_t pos, const std::string &msg)
 {
     throw ps__query_error{msg, pos};
@@ -32,6 +33,7 @@ static size_t quote_len(const std::string &s, size_t i)
     return 0;
 }
 
+/* Whether C is ASCII white space, which separates tokens. */
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||

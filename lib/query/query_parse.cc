@@ -71,7 +71,10 @@ Xapian::Query parser::parse_or()
 Xapian::Query parser::parse_and()
 {
     std::vector<item> items;
+    qscope saved = scope_;
+    scope_ = qscope();
     for (;;) {
+        update_scope();
         if (cur().kind == T_AND || cur().kind == T_NOT) {
             boolean_ = true;
             bool neg = cur().kind == T_NOT;
@@ -94,7 +97,11 @@ Xapian::Query parser::parse_and()
         if (!starts_operand())
             break;
         items.push_back(parse_unary());
+        /* "-said:X" excludes; it scopes nothing. */
+        if (!items.back().said.markers.empty() && !items.back().neg)
+            scope_ = items.back().said;
     }
+    scope_ = saved;
     if (items.empty())
         fail(cur().pos, cur().kind != T_RP ? "expected a word here"
                         : depth_           ? "empty parentheses"
@@ -266,6 +273,9 @@ item parser::parse_near()
     item it;
     it.q = Xapian::Query(Xapian::Query::OP_NEAR, subs.begin(), subs.end(),
                          g.near_window);
+    if (!scope_.markers.empty())
+        keep_in_scope(it, scoped(slots, g.near_window, toks_[k_ - 1].pos),
+                      out_.hits.back());
     return it;
 }
 

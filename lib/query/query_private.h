@@ -12,7 +12,7 @@
  *   near    := primary ( "NEAR" | "NEAR/n" ) primary ...
  *   primary := "(" query ")" | "phrase" | ~"phrase" | field:value | word
  *              | prefix*
- * See the README's "Query syntax" for what each form matches. */
+ * See doc/guide.md, "Query syntax", for what each form matches. */
 #ifndef PSEARCH_QUERY_PRIVATE_H
 #define PSEARCH_QUERY_PRIVATE_H
 
@@ -71,6 +71,15 @@ Xapian::Query any_of(const std::vector<std::string> &terms);
 /* query_fields.cc: whether F (lower case) names a query field. */
 bool is_field(const std::string &f);
 
+/* Where words must stand to match (said: and quote:, query_said.cc): the
+ * suffixes of the quote markers around them (":person:zelensky" for one
+ * speaker's quotes, "" for any quote; layout.h), and the speaker keys
+ * hits are kept to. Empty: anywhere. */
+struct qscope {
+    std::vector<std::string> markers;
+    std::vector<std::string> speakers;
+};
+
 /* One operand of an AND: its query and what boosts need of it. */
 struct item {
     Xapian::Query q;
@@ -83,6 +92,7 @@ struct item {
     bool empty = false;  /* no searchable word: adds no condition */
     bool filter = false; /* date: or path:, never scored */
     bool stop = false;   /* a bare stop word */
+    qscope said;         /* said:X: the scope it opens for the words after */
 };
 
 class parser
@@ -128,6 +138,9 @@ class parser
      * not count: a question typed as it comes may have some ("vitamin D
      * (cholecalciferol)"), and a group is one clause of the relaxed form. */
     bool boolean_ = false;
+    /* The scope of the words being parsed: said:X reaches the plain
+     * words, phrases and wildcards after it (query_said.cc). */
+    qscope scope_;
 
     const token &cur() const
     {
@@ -170,6 +183,16 @@ class parser
     void unknown_entity_terms(const token &t, int type,
                               std::vector<std::string> &terms);
     item entity(const token &t);
+
+    /* query_said.cc: who said what. */
+    item said(const token &t);
+    item quote(const token &t);
+    void update_scope();
+    Xapian::Query scoped(const std::vector<std::vector<std::string>> &slots,
+                         unsigned near, size_t at);
+    void keep_in_scope(item &it, const Xapian::Query &where,
+                       ps__hitgroup &g);
+    void scope_wildcard(item &it, const std::string &p, ps__hitgroup &g);
 };
 
 } // namespace ps__query

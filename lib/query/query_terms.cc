@@ -178,6 +178,8 @@ item parser::word(const std::string &text, size_t at, const char *raw_prefix,
         it.single = slots[0];
     ps__hitgroup g;
     g.slots = slots;
+    if (!scope_.markers.empty() && !raw_prefix[0])
+        keep_in_scope(it, scoped(slots, 0, at), g);
     out_.hits.push_back(g);
     return it;
 }
@@ -231,6 +233,8 @@ item parser::wildcard(const std::string &text, size_t at, const char *prefix)
     ps__hitgroup g;
     g.slots.push_back({p});
     g.wildcard = true;
+    if (!scope_.markers.empty() && !prefix[0])
+        scope_wildcard(it, p, g);
     out_.hits.push_back(g);
     return it;
 }
@@ -252,6 +256,8 @@ item parser::phrase(const token &t, const char *stem_prefix,
         it.single = slots[0];
     ps__hitgroup g;
     g.slots = slots;
+    if (!scope_.markers.empty() && !raw_prefix[0])
+        keep_in_scope(it, scoped(slots, 0, at), g);
     out_.hits.push_back(g);
     return it;
 }

@@ -29,7 +29,13 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
             const std::string &term = *t;
             if (term.empty() || term[0] != 'X')
                 break;
-            count &c = counts[term];
+            /* The quote markers (XQA, XQB) sort together: skip them. */
+            if (term.compare(0, 2, "XQ") == 0) {
+                t.skip_to("XR");
+                if (t == d->db.termlist_end(*m) || (*t)[0] != 'X')
+                    break;
+            }
+            count &c = counts[*t];
             c.docs++;
             c.mentions += t.get_wdf();
         }
@@ -43,7 +49,14 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                 by_type[ty].push_back(kv);
         }
     jref out(json_object());
-    for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
+    /* "quoted": the speakers of the matching articles, XSAID:person:id,
+     * by articles, then quotes; named as their entity term is. */
+    std::vector<std::pair<std::string, count>> quoted;
+    for (const auto &kv : counts)
+        if (kv.first.compare(0, std::strlen(PS__P_SAID), PS__P_SAID) == 0)
+            quoted.push_back(kv);
+    by_type.push_back(quoted);
+    for (int ty = 0; ty <= PS_ENT__COUNT; ty++) {
         auto &v = by_type[ty];
         std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
             return a.second.docs != b.second.docs
@@ -53,9 +66,21 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                        : a.first < b.first;
         });
         json_t *arr = jnew(json_array());
-        jset(out.j, ps_entity_type_name((ps_entity_type_t)ty), arr);
+        bool q = ty == PS_ENT__COUNT;
+        jset(out.j, q ? "quoted" : ps_entity_type_name((ps_entity_type_t)ty),
+             arr);
         for (size_t i = 0; i < v.size() && i < per_type; i++) {
-            const std::string &term = v[i].first;
+            std::string term = v[i].first;
+            std::string type;
+            if (q) {
+                /* XSAID:person:zelensky names the term XPERSON:zelensky. */
+                std::string key = term.substr(std::strlen(PS__P_SAID));
+                type = key.substr(0, key.find(':'));
+                int t = ps_entity_type_parse(type.c_str());
+                term = std::string(ps_entity_type_prefix(
+                           (ps_entity_type_t)(t < 0 ? PS_ENT_MISC : t))) +
+                       key.substr(key.find(':') + 1);
+            }
             std::string id = term.substr(term.find(':') + 1);
             auto g = d->gaz_names.find(term);
             std::string name = g != d->gaz_names.end()
@@ -63,10 +88,18 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                                    : shards_metadata(d, PS__META_NAME + term);
             if (name.empty())
                 name = id;
-            jpush(arr, json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
-                                 jstr(name.data(), name.size()), "docs",
-                                 (json_int_t)v[i].second.docs, "mentions",
-                                 (json_int_t)v[i].second.mentions));
+            if (q)
+                jpush(arr, json_pack("{s:s,s:s,s:o,s:I,s:I}", "type",
+                                     type.c_str(), "id", id.c_str(), "name",
+                                     jstr(name.data(), name.size()), "docs",
+                                     (json_int_t)v[i].second.docs, "quotes",
+                                     (json_int_t)v[i].second.mentions));
+            else
+                jpush(arr,
+                      json_pack("{s:s,s:o,s:I,s:I}", "id", id.c_str(), "name",
+                                jstr(name.data(), name.size()), "docs",
+                                (json_int_t)v[i].second.docs, "mentions",
+                                (json_int_t)v[i].second.mentions));
         }
     }
     return out.release();

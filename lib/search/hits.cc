@@ -303,8 +303,14 @@ std::vector<span> result_builder::find_hits(const Xapian::MSetIterator &m,
     Xapian::docid did = *m;
     std::vector<span> hits; /* entity mentions carry their spans */
     std::vector<range> ranges;
+    /* A said: or quote: group's hits are found apart and kept only inside
+     * its quotes. */
+    std::vector<span> in_quotes;
+    quoted_.assign(dd.quotes.size(), false);
     for (const ps__hitgroup &g : p_.hits) {
-        if (g.entity)
+        if (g.quote)
+            quote_hits(m, doc, dd, g, in_quotes);
+        else if (g.entity)
             entity_hits(did, g, dd, hits);
         else if (g.near_window)
             near_hits(did, g, ranges);
@@ -314,5 +320,6 @@ std::vector<span> result_builder::find_hits(const Xapian::MSetIterator &m,
             phrase_hits(did, g, ranges);
     }
     ranges_to_spans(doc, ranges, hits);
+    hits.insert(hits.end(), in_quotes.begin(), in_quotes.end());
     return merge(hits, dd);
 }

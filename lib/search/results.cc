@@ -52,6 +52,8 @@ json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
     if (lines_)
         add_hit_lines(r.j, dd, hits);
     jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
+    if (p_.quotes)
+        jset(r.j, "quotes", matched_quotes(dd));
     jset(r.j, "entities", entities(dd));
     jset(r.j, "entity_count", json_integer((json_int_t)dd.ents.size()));
     return r.release();

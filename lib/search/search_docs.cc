@@ -19,6 +19,7 @@ docdata::docdata(const Xapian::Document &doc)
 {
     ps__decode_text(doc.get_value(PS__V_TEXT), raw);
     ps__decode_entities(doc.get_value(PS__V_ENTITIES), ents);
+    ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
     std::string data = doc.get_data();
     head = json_loadb(data.data(), data.size(), 0, nullptr);
     if (!head)
@@ -89,6 +90,28 @@ extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
                 if (json_t *mo = mention_json(dd, m, true))
                     jpush(ms, mo);
         }
+        *out = arr.release();
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(db->errmsg, path);
+    }
+}
+
+extern "C" ps_status_t ps_db_quotes(ps_db_t *db, const char *path,
+                                    json_t **out)
+{
+    *out = nullptr;
+    try {
+        Xapian::Document doc;
+        if (!find_document(db, path, doc))
+            return PS_ENOTFOUND;
+        docdata dd(doc);
+        dd.index_lines();
+        ps__lines l{dd.text, dd.len, dd.lines};
+        jref arr(json_array());
+        for (const ps__quote &q : dd.quotes)
+            if (json_t *o = ps__quote_json(q, dd.ents, l, true))
+                jpush(arr.j, o);
         *out = arr.release();
         return PS_OK;
     } catch (...) {

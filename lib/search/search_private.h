@@ -36,6 +36,7 @@
 #include "psearch/entities.h"
 #include "psearch/search.h"
 #include "query/query.h"
+#include "search/quote_json.h"
 #include "store/codec.h"
 #include "store/layout.h"
 
@@ -135,6 +136,7 @@ struct docdata {
     size_t len = 0;
     std::vector<size_t> lines; /* offsets where lines start */
     std::vector<ps__entity> ents;
+    std::vector<ps__quote> quotes;
 
     explicit docdata(const Xapian::Document &doc);
     ~docdata()
@@ -241,6 +243,14 @@ class result_builder
                      std::vector<range> &ranges);
     std::vector<span> find_hits(const Xapian::MSetIterator &m,
                                 const Xapian::Document &doc, docdata &dd);
+
+    /* quote_hits.cc: said: and quote:. quoted_[i] notes that the query
+     * matched quote i of the result being built. */
+    std::vector<bool> quoted_;
+    void quote_hits(const Xapian::MSetIterator &m, const Xapian::Document &doc,
+                    docdata &dd, const ps__hitgroup &g,
+                    std::vector<span> &hits);
+    json_t *matched_quotes(docdata &dd);
 };
 
 /* A score as answers show it: to 12 significant digits (results.cc). */

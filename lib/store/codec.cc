@@ -1,5 +1,8 @@
-/* Encoding and decoding of the per-document binary values: term spans and
- * entities, as varint streams. */
+/* Encoding and decoding of the per-document binary values: term spans,
+ * entities and quotes, as varint streams. */
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -180,4 +183,102 @@ std::string ps__id_term(const char *path)
     std::snprintf(hex, sizeof hex, "#%016llx",
                   (unsigned long long)XXH64(path, n, 0));
     return std::string(PS__P_ID) + hex;
+}
+
+namespace
+{
+
+/* The first byte of any span of Q, or SIZE_MAX for a quote without one. */
+size_t first_byte(const ps_quote_t &q)
+{
+    size_t m = SIZE_MAX;
+    for (size_t i = 0; i < q.nsource; i++)
+        m = std::min(m, q.source[i].start);
+    for (size_t i = 0; i < q.ncue; i++)
+        m = std::min(m, q.cue[i].start);
+    for (size_t i = 0; i < q.ncontent; i++)
+        m = std::min(m, q.content[i].start);
+    return m;
+}
+
+void put_field(std::string &s, const ps_byte_span_t *sp, size_t n,
+               size_t first)
+{
+    put(s, n);
+    for (size_t i = 0; i < n; i++) {
+        put(s, sp[i].start - first);
+        put(s, sp[i].end > sp[i].start ? sp[i].end - sp[i].start : 0);
+    }
+}
+
+bool get_field(reader &r, size_t first, std::vector<ps__span> &out)
+{
+    uint64_t n;
+    if (!r.get(n) || n > r.v.size())
+        return false;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t off, len;
+        if (!r.get(off) || !r.get(len))
+            return false;
+        out.push_back({first + (size_t)off, (size_t)len});
+    }
+    return true;
+}
+
+} // namespace
+
+std::string ps__encode_quotes(const ps_quote_t *q, size_t n)
+{
+    std::string out;
+    int64_t prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t first = first_byte(q[i]);
+        if (first == SIZE_MAX)
+            continue; /* nothing to show or search */
+        float c = q[i].confidence < 0 ? 0 : q[i].confidence > 1 ? 1
+                                                                : q[i].confidence;
+        out.push_back((char)q[i].kind);
+        out.push_back((char)q[i].speaker_kind);
+        out.push_back((char)(unsigned char)(c * 255.0f + 0.5f));
+        put(out, (uint64_t)(q[i].speaker + 1));
+        int64_t d = (int64_t)first - prev;
+        put(out, ((uint64_t)d << 1) ^ (uint64_t)(d >> 63)); /* zigzag */
+        prev = (int64_t)first;
+        put_field(out, q[i].source, q[i].nsource, first);
+        put_field(out, q[i].cue, q[i].ncue, first);
+        put_field(out, q[i].content, q[i].ncontent, first);
+    }
+    return out;
+}
+
+bool ps__decode_quotes(const std::string &v, std::vector<ps__quote> &out)
+{
+    reader r{v};
+    int64_t prev = 0;
+    while (r.more()) {
+        ps__quote q;
+        int conf;
+        uint64_t sp, zz;
+        if (!r.byte(q.kind) || !r.byte(q.speaker_kind) || !r.byte(conf) ||
+            !r.get(sp) || !r.get(zz) || sp > (uint64_t)INT32_MAX)
+            return false;
+        q.confidence = (float)conf / 255.0f;
+        q.speaker = (int)sp - 1;
+        int64_t d = (int64_t)(zz >> 1) ^ -(int64_t)(zz & 1);
+        prev += d;
+        if (prev < 0)
+            return false;
+        size_t first = (size_t)prev;
+        if (!get_field(r, first, q.source) || !get_field(r, first, q.cue) ||
+            !get_field(r, first, q.content))
+            return false;
+        out.push_back(std::move(q));
+    }
+    return true;
+}
+
+std::string ps__speaker_key(int type, const std::string &id)
+{
+    const char *t = ps_entity_type_name((ps_entity_type_t)type);
+    return std::string(t ? t : "misc") + ":" + id;
 }

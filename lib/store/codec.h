@@ -1,5 +1,6 @@
 /* Internal to the C++ shim: the binary values stored with each document,
- * encoded by the writer (index.cc) and decoded by the reader (search.cc).
+ * encoded by the writer (lib/index/document.cc) and decoded by the
+ * reader (lib/search/).
  * Both are varint streams; see layout.h for the slots. */
 #ifndef PSEARCH_CODEC_H
 #define PSEARCH_CODEC_H
@@ -15,6 +16,7 @@
 
 #include "psearch/analyzer.h"
 #include "psearch/entities.h"
+#include "psearch/quotes.h"
 
 /* The unique-id term of a document: "Q" and its path, or "Q#" and 16 hex
  * digits of the path's XXH64 when the path is too long for a term (the
@@ -63,5 +65,28 @@ std::string ps__encode_text(const char *text, size_t len);
 /* The text of a stored value into OUT; false when the value is damaged
  * (OUT is then empty). */
 bool ps__decode_text(const std::string &v, std::string &out);
+
+/* One attribution of a document, as stored: spans in bytes of the file,
+ * SPEAKER an index into the document's entities (value 7) or -1. */
+struct ps__quote {
+    int kind = 0;         /* ps_quote_kind_t */
+    int speaker_kind = 0; /* ps_speaker_kind_t */
+    float confidence = 0; /* stored in 1/255 steps */
+    int speaker = -1;
+    std::vector<ps__span> source, cue, content;
+};
+
+/* Quotes as: per quote, kind byte, speaker-kind byte, confidence byte
+ * (0..255), varint speaker + 1, a zigzag varint delta of the quote's first
+ * byte from the previous quote's, then for source, cue and content a
+ * varint count and per span varint (start - first byte) and length.
+ * Quotes come ordered by first byte, so the deltas stay small. */
+std::string ps__encode_quotes(const ps_quote_t *q, size_t n);
+
+/* Returns false (and what was read so far) on a damaged value. */
+bool ps__decode_quotes(const std::string &v, std::vector<ps__quote> &out);
+
+/* The key of a speaker in quote terms: "person:zelensky". */
+std::string ps__speaker_key(int type, const std::string &id);
 
 #endif

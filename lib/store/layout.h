@@ -6,7 +6,7 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "8"
+#define PS__FORMAT "9"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
@@ -46,6 +46,17 @@
 #define PS__P_MONTH "M" /* YYYYMM, boolean */
 #define PS__P_DAY "D"   /* YYYYMMDD, boolean */
 /* Entity terms use ps_entity_type_prefix(): "XPERSON:zelensky". */
+/* Quotes (quotes.h). A speaker is keyed by its entity's type name and id,
+ * "person:zelensky" (ps__speaker_key()), since ids are unique per type. */
+#define PS__P_SAID "XSAID:" /* + key: one per quote of that speaker, no
+                               positions; wdf = the speaker's quotes */
+/* Where the quotes' words stand, as two markers shifted off the words:
+ * at P+1 and at P-1 for each body position P inside a quote's content,
+ * wdf 0, so that the exact phrase (B, w1 ... wk, A) says that the words
+ * w1 ... wk stand together inside a quote (quote_terms.cc). Alone for
+ * any quote; + ":" + key for the quotes of one speaker. */
+#define PS__P_QAFTER "XQA"
+#define PS__P_QBEFORE "XQB"
 
 /* Every shard lists under PS__META_FORMS + stem ("psearch.forms.run") the
  * body words it holds with that stem ("run\nrunning\nruns"): a body stem
@@ -65,6 +76,7 @@ enum {
     PS__V_SPANS = 6, /* per position: varint offset delta, varint length */
     PS__V_ENTITIES = 7, /* the entities and their mentions (codec.h) */
     PS__V_TEXT = 8,     /* the file's whole text */
+    PS__V_QUOTES = 9,   /* the attributions (codec.h) */
 };
 
 /* How many times a title word counts in its plain word's within-document

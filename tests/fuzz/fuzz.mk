@@ -8,7 +8,8 @@
 #
 # Targets (tests/fuzz/fuzz_TARGET.c): request (psearchd's request parser
 # and response builder), query (ps_query_check), analyze (ps_analyze and
-# ps_tagger_run), article (ps_article_parse). Each starts from its seeds in
+# ps_tagger_run), article (ps_article_parse), quotes (ps_quoter_run after
+# the analyzer and the tagger). Each starts from its seeds in
 # tests/fuzz/seeds/TARGET/ and its regression cases in
 # tests/fuzz/regress/TARGET/; the corpus it grows is kept in
 # build/fuzz/corpus/TARGET/ and a crashing input is written to
@@ -28,7 +29,7 @@ DEB_PKGS      += clang libclang-rt-14-dev valgrind
 FUZZ_CC       ?= clang
 FUZZ_CXX      ?= clang++
 FUZZ_SECONDS  ?= 60
-FUZZ_TARGETS  ?= request query analyze article
+FUZZ_TARGETS  ?= request query analyze article quotes
 # Extra libFuzzer options for every run, e.g. FUZZ_OPTS=-jobs=2.
 FUZZ_OPTS     ?=
 
@@ -48,7 +49,7 @@ FUZZ_C_OBJ    := $(LIB_C:%.c=$(FB)/%.o) $(FB)/searchd/request.o \
 FUZZ_CC_OBJ   := $(LIB_CC:%.cc=$(FB)/%.o)
 FUZZ_BIN      := $(FUZZ_TARGETS:%=$(FB)/fuzz_%)
 FUZZ_REPLAY   := $(patsubst %,$(B)/tests/fuzz_replay_%,\
-                   request query analyze article)
+                   request query analyze article quotes)
 FUZZ_PROTO    := searchd/request.c searchd/response.c
 
 .PHONY: fuzz fuzz-build valgrind-daemon

@@ -139,6 +139,13 @@ function cases.search()
   put_qf()
 end
 
+-- :Psearch said:Lough: one entry per quote, at the quote.
+function cases.said()
+  vim.cmd('Psearch said:Lough')
+  put('came', (wait_qf()))
+  put_qf()
+end
+
 -- :PsearchWord with the cursor inside a word of a file.
 function cases.word()
   vim.cmd('edit ' .. vim.fn.fnameescape(vim.env.T400_FILE))

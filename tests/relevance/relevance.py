@@ -326,7 +326,7 @@ def write_md(path, rows, sets):
 NOTES = """## psearch's defaults, and what was tried
 
 One set of defaults for every corpus, chosen once on these two collections
-(lib/search/search.cc, lib/query/query.cc, lib/store/layout.h). The figures below were measured
+(lib/search/, lib/query/, lib/store/layout.h). The figures below were measured
 as each change went in; the table above can differ from the last of them by
 0.001, since the entity tagger retrained since changes the entity terms an
 article's length counts:

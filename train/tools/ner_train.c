@@ -119,6 +119,63 @@ static double seconds(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* The bytes analysed and tagged, and the thread's CPU time each took. */
+typedef struct timing {
+    size_t bytes;
+    double tag_secs, an_secs;
+} timing_t;
+
+/* Analyses and tags D with A and S, timing both into TM, and scores the
+ * names found into C unless C is NULL. 0, or 2 with a message. */
+static int tag_doc(ps_analyzer_t *an, ps_ner_state_t *s, const ps_ner_doc_t *d,
+                   counts_t *c, timing_t *tm)
+{
+    const ps_token_t *tok;
+    size_t ntok;
+    const ps_ner_span_t *sp;
+    size_t ns;
+    struct timespec t0, t1, t2;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    if (ps_analyze(an, d->text, d->len, 0, &tok, &ntok) != PS_OK) {
+        fprintf(stderr, "ner_train: analysis failed\n");
+        return 2;
+    }
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    if (ps_ner_tag(s, d->text, d->len, 0, tok, ntok, NULL, &sp, &ns) != PS_OK) {
+        fprintf(stderr, "ner_train: tagging failed\n");
+        return 2;
+    }
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t2);
+    tm->an_secs += seconds(&t0, &t1);
+    tm->tag_secs += seconds(&t1, &t2);
+    tm->bytes += d->len;
+    if (c)
+        score_doc(d, tok, sp, ns, c);
+    return 0;
+}
+
+/* Prints the scores C of the model on DEV, and with REPEAT the speeds. */
+static void report(const char *model_path, const char *dev, size_t ndocs,
+                   const counts_t *c, const timing_t *tm, int repeat)
+{
+    size_t bytes = tm->bytes;
+    printf("%s on %s: %zu documents, %zu bytes\n", model_path, dev, ndocs,
+           bytes / (repeat > 0 ? repeat : 1));
+    size_t hit = 0;
+    for (int t = 0; t < PS_NER__COUNT; t++)
+        hit += c->hit[t];
+    prf("typed", hit, c->upred, c->ugold);
+    prf("untyped", c->uhit, c->upred, c->ugold);
+    for (int t = 0; t < PS_NER__COUNT; t++)
+        prf(ps_ner_type_name((ps_ner_type_t)t), c->hit[t], c->pred[t],
+            c->gold[t]);
+    if (repeat > 0)
+        printf("speed: tagging %.2f MB/s (%zu bytes in %.3f s); analyzer "
+               "%.2f MB/s\n",
+               bytes / 1e6 / tm->tag_secs, bytes, tm->tag_secs,
+               bytes / 1e6 / tm->an_secs);
+}
+
 static int evaluate(const char *model_path, const char *dev, int repeat)
 {
     ps_ner_doc_t *docs;
@@ -143,48 +200,12 @@ static int evaluate(const char *model_path, const char *dev, int repeat)
     if (ps_analyzer_new(&an) != PS_OK || ps_ner_state_new(m, &s) != PS_OK)
         return 2;
     counts_t c = {0};
-    size_t bytes = 0;
-    double tag_secs = 0, an_secs = 0;
-    for (int rep = 0; rep < (repeat > 0 ? repeat : 1); rep++) {
-        for (size_t i = 0; i < ndocs; i++) {
-            const ps_token_t *tok;
-            size_t ntok;
-            const ps_ner_span_t *sp;
-            size_t ns;
-            struct timespec t0, t1, t2;
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-            if (ps_analyze(an, docs[i].text, docs[i].len, 0, &tok, &ntok) !=
-                PS_OK) {
-                fprintf(stderr, "ner_train: analysis failed\n");
+    timing_t tm = {0};
+    for (int rep = 0; rep < (repeat > 0 ? repeat : 1); rep++)
+        for (size_t i = 0; i < ndocs; i++)
+            if (tag_doc(an, s, &docs[i], rep == 0 ? &c : NULL, &tm) != 0)
                 return 2;
-            }
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-            if (ps_ner_tag(s, docs[i].text, docs[i].len, 0, tok, ntok, NULL,
-                           &sp, &ns) != PS_OK) {
-                fprintf(stderr, "ner_train: tagging failed\n");
-                return 2;
-            }
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t2);
-            an_secs += seconds(&t0, &t1);
-            tag_secs += seconds(&t1, &t2);
-            bytes += docs[i].len;
-            if (rep == 0)
-                score_doc(&docs[i], tok, sp, ns, &c);
-        }
-    }
-    printf("%s on %s: %zu documents, %zu bytes\n", model_path, dev, ndocs,
-           bytes / (repeat > 0 ? repeat : 1));
-    size_t hit = 0;
-    for (int t = 0; t < PS_NER__COUNT; t++)
-        hit += c.hit[t];
-    prf("typed", hit, c.upred, c.ugold);
-    prf("untyped", c.uhit, c.upred, c.ugold);
-    for (int t = 0; t < PS_NER__COUNT; t++)
-        prf(ps_ner_type_name((ps_ner_type_t)t), c.hit[t], c.pred[t], c.gold[t]);
-    if (repeat > 0)
-        printf("speed: tagging %.2f MB/s (%zu bytes in %.3f s); analyzer "
-               "%.2f MB/s\n",
-               bytes / 1e6 / tag_secs, bytes, tag_secs, bytes / 1e6 / an_secs);
+    report(model_path, dev, ndocs, &c, &tm, repeat);
     ps_ner_state_free(s);
     ps_analyzer_free(an);
     ps_ner_model_free(m);
@@ -192,17 +213,57 @@ static int evaluate(const char *model_path, const char *dev, int repeat)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct args {
+    const char *train, *out, *dev;
+    ps_ner_train_opts_t o;
+    int quiet, repeat;
+} args_t;
+
+/* Sets the option A, whose value is V, in R; 0, or -1 for an unknown
+ * option. */
+static int set_option(args_t *r, const char *a, const char *v)
 {
-    const char *train = NULL, *out = "corpus/ner.model", *dev = NULL;
-    ps_ner_train_opts_t o = {0};
-    int quiet = 0, repeat = 0;
-    o.verbose = 1;
+    if (strcmp(a, "--train") == 0)
+        r->train = v;
+    else if (strcmp(a, "--out") == 0)
+        r->out = v;
+    else if (strcmp(a, "--dev") == 0)
+        r->dev = v;
+    else if (strcmp(a, "--epochs") == 0)
+        r->o.epochs = (unsigned)atoi(v);
+    else if (strcmp(a, "--row-bits") == 0)
+        r->o.row_bits = (unsigned)atoi(v);
+    else if (strcmp(a, "--folds") == 0)
+        r->o.folds = (unsigned)atoi(v);
+    else if (strcmp(a, "--lexicon") == 0)
+        r->o.lexicon = v;
+    else if (strcmp(a, "--places") == 0)
+        r->o.places = v;
+    else if (strcmp(a, "--clusters") == 0)
+        r->o.clusters = (unsigned)atoi(v);
+    else if (strcmp(a, "--runs") == 0)
+        r->o.runs = (unsigned)atoi(v);
+    else if (strcmp(a, "--seed") == 0)
+        r->o.seed = strtoull(v, NULL, 10);
+    else if (strcmp(a, "--speed") == 0)
+        r->repeat = atoi(v);
+    else
+        return -1;
+    return 0;
+}
+
+/* Reads the command line into R. Returns -1 to go on, else the exit
+ * status (after --help, or a usage error). */
+static int parse_args(int argc, char **argv, args_t *r)
+{
+    *r = (args_t){.out = "corpus/ner.model"};
+    r->o.verbose = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--quiet") == 0) {
-            quiet = 1;
-            o.verbose = 0;
+            r->quiet = 1;
+            r->o.verbose = 0;
             continue;
         }
         if (strcmp(a, "--errors") == 0) {
@@ -213,69 +274,56 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        if (!v) {
+        if (!v || set_option(r, a, v) != 0) {
             usage(stderr);
             return 2;
         }
         i++;
-        if (strcmp(a, "--train") == 0)
-            train = v;
-        else if (strcmp(a, "--out") == 0)
-            out = v;
-        else if (strcmp(a, "--dev") == 0)
-            dev = v;
-        else if (strcmp(a, "--epochs") == 0)
-            o.epochs = (unsigned)atoi(v);
-        else if (strcmp(a, "--row-bits") == 0)
-            o.row_bits = (unsigned)atoi(v);
-        else if (strcmp(a, "--folds") == 0)
-            o.folds = (unsigned)atoi(v);
-        else if (strcmp(a, "--lexicon") == 0)
-            o.lexicon = v;
-        else if (strcmp(a, "--places") == 0)
-            o.places = v;
-        else if (strcmp(a, "--clusters") == 0)
-            o.clusters = (unsigned)atoi(v);
-        else if (strcmp(a, "--runs") == 0)
-            o.runs = (unsigned)atoi(v);
-        else if (strcmp(a, "--seed") == 0)
-            o.seed = strtoull(v, NULL, 10);
-        else if (strcmp(a, "--speed") == 0)
-            repeat = atoi(v);
-        else {
-            usage(stderr);
-            return 2;
-        }
     }
-    if (!train && !dev) {
+    if (!r->train && !r->dev) {
         usage(stderr);
         return 2;
     }
-    if (train) {
-        ps_ner_doc_t *docs;
-        size_t ndocs;
-        char *err = NULL;
-        ps_status_t st = ps_ner_conll_read(train, &docs, &ndocs, &err);
-        if (st == PS_OK) {
-            ps_ner_train_stats_t stats;
-            struct timespec t0, t1;
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-            st = ps_ner_train(docs, ndocs, &o, out, &stats, &err);
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            if (st == PS_OK && !quiet)
-                fprintf(stderr,
-                        "ner_train: %zu documents, %zu tokens, %zu names "
-                        "(%zu not on token boundaries), %zu list slots, "
-                        "%.1f s; wrote %s\n",
-                        stats.docs, stats.tokens, stats.names, stats.unaligned,
-                        stats.list_slots, seconds(&t0, &t1), out);
-            ps_ner_docs_free(docs, ndocs);
-        }
-        if (st != PS_OK) {
-            fprintf(stderr, "ner_train: %s\n", err ? err : ps_status_str(st));
-            free(err);
-            return 2;
-        }
+    return -1;
+}
+
+/* Trains on R->train and writes R->out; 0, or 2 with a message. */
+static int train_model(const args_t *r)
+{
+    ps_ner_doc_t *docs;
+    size_t ndocs;
+    char *err = NULL;
+    ps_status_t st = ps_ner_conll_read(r->train, &docs, &ndocs, &err);
+    if (st == PS_OK) {
+        ps_ner_train_stats_t stats;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        st = ps_ner_train(docs, ndocs, &r->o, r->out, &stats, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (st == PS_OK && !r->quiet)
+            fprintf(stderr,
+                    "ner_train: %zu documents, %zu tokens, %zu names "
+                    "(%zu not on token boundaries), %zu list slots, "
+                    "%.1f s; wrote %s\n",
+                    stats.docs, stats.tokens, stats.names, stats.unaligned,
+                    stats.list_slots, seconds(&t0, &t1), r->out);
+        ps_ner_docs_free(docs, ndocs);
     }
-    return dev ? evaluate(out, dev, repeat) : 0;
+    if (st != PS_OK) {
+        fprintf(stderr, "ner_train: %s\n", err ? err : ps_status_str(st));
+        free(err);
+        return 2;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    args_t r;
+    int rc = parse_args(argc, argv, &r);
+    if (rc >= 0)
+        return rc;
+    if (r.train && train_model(&r) != 0)
+        return 2;
+    return r.dev ? evaluate(r.out, r.dev, r.repeat) : 0;
 }

@@ -143,14 +143,47 @@ local function snippet_of(r)
   return (s:gsub('%s*\n%s*', ' '))
 end
 
--- Builds the quickfix entries: one per hit, in rank order. texts[i] maps a
+-- One quote of a said: or quote: result as psearch prints it: "John Lough
+-- said: “…”", an unresolved or unnamed speaker marked so, never guessed.
+local function quote_text(q)
+  local who = type(q.speaker) == 'table' and q.speaker.name or nil
+  local src = type(q.source) == 'string' and q.source or ''
+  if not who then
+    if q.speaker_kind == 'pronoun' then
+      who = src .. ' (unresolved)'
+    elseif q.speaker_kind == 'unnamed' then
+      who = src .. ' (unnamed)'
+    else
+      who = '(no source)'
+    end
+  end
+  local cue = tostring(q.cue or '')
+  local s
+  if cue:lower():sub(1, 12) == 'according to' then
+    -- "according to" reads before its source, not after.
+    s = string.format('According to %s: %s', who, tostring(q.content or ''))
+  else
+    s = string.format('%s %s: %s', who, cue, tostring(q.content or ''))
+  end
+  return (s:gsub('%s*\n%s*', ' '))
+end
+
+-- Builds the quickfix entries: one per hit, in rank order, or for a said:
+-- or quote: query one per matching quote, at the quote. texts[i] maps a
 -- line number of result i to that line's text, or is nil when the doc op
 -- failed, in which case the snippet stands in.
 local function qf_items(results, texts)
   local items = {}
   for i, r in ipairs(results) do
     local hits = type(r.hits) == 'table' and r.hits or {}
-    if #hits == 0 then
+    local quotes = type(r.quotes) == 'table' and r.quotes or {}
+    if #quotes > 0 then
+      for _, q in ipairs(quotes) do
+        table.insert(items, { filename = r.path, lnum = q.line, col = q.column,
+          vcol = 0, text = quote_text(q) })
+      end
+      hits = {}
+    elseif #hits == 0 then
       -- Matched through title:, path: or date: only: there is no hit
       -- line, so the entry points at the article and shows its snippet.
       table.insert(items, { filename = r.path, lnum = 1, col = 0,

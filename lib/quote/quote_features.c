@@ -1,0 +1,242 @@
+/* The quote model's features: each is a template number mixed with one or
+ * two hashes the sequence already holds, so no string is built. The first
+ * stage sees the words, their shapes, the punctuation and quotation marks
+ * around them, the sentence, entities and the cue lexicon mined from the
+ * training data; the second stage also sees what the first said about the
+ * words nearby (where the cue, the source and the content are). Changing
+ * a template or what it hashes needs a new model format version
+ * (quote_model.c). Every scan is bounded, so a token costs constant time. */
+#include "quote_private.h"
+
+/* How far the scans for the nearest cue, source or content look. */
+#define SCAN 40
+
+static uint64_t mix(uint64_t a, uint64_t b)
+{
+    uint64_t k = (a * 0x9e3779b97f4a7c15ULL) ^ (b + 0x632be59bd9b4e019ULL);
+    k ^= k >> 31;
+    k *= 0xbf58476d1ce4e5b9ULL;
+    k ^= k >> 27;
+    return k;
+}
+
+typedef struct fbuf {
+    uint32_t *rows;
+    size_t n;
+    uint64_t mask;
+} fbuf_t;
+
+static void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
+{
+    if (f->n < PS__Q_MAXF)
+        f->rows[f->n++] = (uint32_t)(mix(mix(tmpl, a), b) & f->mask);
+}
+
+/* Distance buckets: 1, 2, 3, 4-6, 7-12, 13 and more. */
+static uint64_t bucket(size_t d)
+{
+    return d <= 3 ? d : d <= 6 ? 4 : d <= 12 ? 5 : 6;
+}
+
+#define NONE 0x4e4f4e45ULL
+#define EDGE 0x45444745ULL
+
+static uint64_t stem_at(const ps__qtok_t *s, size_t n, long i)
+{
+    return i < 0 || (size_t)i >= n ? EDGE : s[i].stem;
+}
+
+static uint64_t term_at(const ps__qtok_t *s, size_t n, long i)
+{
+    return i < 0 || (size_t)i >= n ? EDGE : s[i].term;
+}
+
+static uint64_t gap_after(const ps__qtok_t *s, size_t n, size_t i)
+{
+    return i + 1 < n ? s[i + 1].gap : 0x100;
+}
+
+/* The nearest token in I's sentence, left (DIR -1) or right (DIR 1),
+ * within SCAN, for which TEST holds; -1 if none. */
+static long nearest(const ps__qtok_t *s, size_t n, size_t i, int dir,
+                    int (*test)(const ps__qtok_t *, const uint8_t *, size_t),
+                    const uint8_t *lab)
+{
+    for (long k = (long)i + dir, steps = 0;
+         k >= 0 && (size_t)k < n && steps < SCAN; k += dir, steps++) {
+        if (s[k].sent != s[i].sent)
+            return -1;
+        if (test(s, lab, (size_t)k))
+            return k;
+    }
+    return -1;
+}
+
+static int is_lex(const ps__qtok_t *s, const uint8_t *lab, size_t k)
+{
+    (void)lab;
+    return s[k].lex >= 2;
+}
+
+static int is_cue(const ps__qtok_t *s, const uint8_t *lab, size_t k)
+{
+    (void)s;
+    return PS__Q_ROLE(lab[k]) == 2;
+}
+
+static int is_src(const ps__qtok_t *s, const uint8_t *lab, size_t k)
+{
+    (void)s;
+    return PS__Q_ROLE(lab[k]) == 1;
+}
+
+static int is_con(const ps__qtok_t *s, const uint8_t *lab, size_t k)
+{
+    (void)s;
+    return PS__Q_ROLE(lab[k]) == 3;
+}
+
+static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
+                              size_t i)
+{
+    size_t a = i, b = i;
+    while (a > 0 && i - a < SCAN && s[a - 1].sent == s[i].sent)
+        a--;
+    while (b + 1 < n && b - i < SCAN && s[b + 1].sent == s[i].sent)
+        b++;
+    add(f, 20, bucket(i - a), s[i].inq);
+    add(f, 21, bucket(b - i), s[i].inq);
+    add(f, 32, s[a].stem, i == a);
+    for (int dir = -1; dir <= 1; dir += 2) {
+        long k = nearest(s, n, i, dir, is_lex, NULL);
+        size_t d = k < 0 ? 0 : (size_t)(dir < 0 ? (long)i - k : k - (long)i);
+        add(f, dir < 0 ? 25 : 26, k < 0 ? NONE : bucket(d),
+            k < 0 ? 0 : s[k].lex);
+        add(f, dir < 0 ? 29 : 30, k < 0 ? NONE : s[k].stem, s[i].inq);
+        add(f, dir < 0 ? 33 : 34, k < 0 ? NONE : bucket(d),
+            (uint64_t)s[i].inq * 16 + s[i].gap);
+    }
+}
+
+static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
+{
+    long j = (long)i;
+    const ps__qtok_t *t = &s[i];
+    uint64_t ga = gap_after(s, n, i);
+    add(f, 1, 0, 0);
+    add(f, 2, t->term, 0);
+    add(f, 3, t->stem, 0);
+    add(f, 4, stem_at(s, n, j - 1), 0);
+    add(f, 5, stem_at(s, n, j + 1), 0);
+    add(f, 6, stem_at(s, n, j - 2), 0);
+    add(f, 7, stem_at(s, n, j + 2), 0);
+    add(f, 8, term_at(s, n, j - 1), t->term);
+    add(f, 9, t->term, term_at(s, n, j + 1));
+    add(f, 10, t->shape, t->flags & PS_TOK_SENT_START);
+    add(f, 11, i > 0 ? s[i - 1].shape : EDGE, t->shape);
+    add(f, 12, t->gap, 0);
+    add(f, 13, ga, 0);
+    add(f, 14, t->gap, ga);
+    add(f, 15, t->inq, i > 0 ? s[i - 1].inq : 2);
+    add(f, 16, (uint64_t)t->inq << 9 | t->gap, ga);
+    add(f, 17, t->ent, 0);
+    add(f, 18, i > 0 ? s[i - 1].ent : 0x100, t->ent);
+    add(f, 19, t->ent, i + 1 < n ? s[i + 1].ent : 0x100);
+    add(f, 22, t->lex, t->inq);
+    add(f, 23, i > 0 ? s[i - 1].lex : 9, t->lex);
+    add(f, 24, t->lex, i + 1 < n ? s[i + 1].lex : 9);
+    add(f, 27, t->stem, t->inq);
+    add(f, 28, term_at(s, n, j - 1), t->gap);
+    add(f, 31, t->term, ga);
+    add(f, 35, stem_at(s, n, j + 1), ga);
+    add(f, 36, t->suffix, t->shape);
+    add(f, 37, stem_at(s, n, j - 1), t->stem);
+    add(f, 38, t->stem, stem_at(s, n, j + 1));
+    add(f, 39, t->stem, (i > 0 ? s[i - 1].ent : 0x100) * 512 +
+                            (i + 1 < n ? s[i + 1].ent : 0x100));
+    sentence_features(f, s, n, i);
+}
+
+/* What the first stage said around token I. */
+static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
+                            size_t i, const uint8_t *p)
+{
+    uint64_t prev = i > 0 ? p[i - 1] : 9, next = i + 1 < n ? p[i + 1] : 9;
+    uint64_t prev2 = i > 1 ? p[i - 2] : 9, next2 = i + 2 < n ? p[i + 2] : 9;
+    add(f, 40, p[i], 0);
+    add(f, 41, prev, p[i]);
+    add(f, 42, p[i], next);
+    add(f, 43, prev2 * 16 + prev, next * 16 + next2);
+    add(f, 44, p[i], s[i].gap);
+    add(f, 45, p[i], s[i].stem);
+    int (*tests[3])(const ps__qtok_t *, const uint8_t *, size_t) = {
+        is_src, is_cue, is_con};
+    uint64_t where[6];
+    for (int r = 0; r < 3; r++) {
+        for (int dir = -1; dir <= 1; dir += 2) {
+            long k = nearest(s, n, i, dir, tests[r], p);
+            size_t d =
+                k < 0 ? 0 : (size_t)(dir < 0 ? (long)i - k : k - (long)i);
+            uint64_t b = k < 0 ? 0 : bucket(d);
+            where[r * 2 + (dir > 0)] = b;
+            add(f, 46 + (unsigned)r * 2 + (dir > 0), b, s[i].inq);
+        }
+    }
+    add(f, 52, where[2] * 8 + where[3], s[i].inq);
+    add(f, 53, where[0] * 8 + where[1], where[2] * 8 + where[3]);
+    add(f, 54, where[2] * 8 + where[3], s[i].stem);
+}
+
+size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
+                      const uint8_t *pred1, uint32_t row_bits, uint32_t *rows)
+{
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1};
+    stage1_features(&f, s, n, i);
+    if (stage == 1)
+        stage2_features(&f, s, n, i, pred1);
+    return f.n;
+}
+
+int ps__q_allowed(int prev, int cur)
+{
+    if (cur == PS__Q_ISRC || cur == PS__Q_ICUE || cur == PS__Q_ICON)
+        return prev == cur || prev == cur - 1;
+    return 1;
+}
+
+void ps__q_viterbi(const double *scores, const double *trans, size_t n,
+                   uint8_t *back, uint8_t *out)
+{
+    enum { L = PS__Q_NLABELS };
+    double cur[L], nxt[L];
+    if (n == 0)
+        return;
+    for (int l = 0; l < L; l++)
+        cur[l] = trans[l] + scores[l];
+    for (size_t k = 1; k < n; k++) {
+        for (int l = 0; l < L; l++) {
+            double best = -1e300;
+            int arg = 0;
+            for (int p = 0; p < L; p++) {
+                double v = cur[p] + trans[(p + 1) * L + l];
+                if (v > best) {
+                    best = v;
+                    arg = p;
+                }
+            }
+            nxt[l] = best + scores[k * L + l];
+            back[k * L + l] = (uint8_t)arg;
+        }
+        for (int l = 0; l < L; l++)
+            cur[l] = nxt[l];
+    }
+    int arg = 0;
+    for (int l = 1; l < L; l++)
+        if (cur[l] > cur[arg])
+            arg = l;
+    for (size_t k = n; k-- > 0;) {
+        out[k] = (uint8_t)arg;
+        if (k > 0)
+            arg = back[k * L + arg];
+    }
+}

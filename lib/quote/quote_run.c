@@ -1,0 +1,298 @@
+/* The quoter: labels an article's tokens with the quote model's two
+ * stages, groups the labels into attributions (quote_group.c), turns token
+ * ranges into byte spans (a quote's content keeps its quotation marks, as
+ * the annotation does), and says of each its kind, its confidence and its
+ * speaker (quote_speaker.c). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quote_private.h"
+#include "quote_speaker.h"
+
+struct ps_quoter {
+    const ps_quote_model_t *m;
+    ps__qtok_t *seq;
+    size_t cap;
+    double *scores;
+    uint8_t *back, *p1, *lab;
+    float *margin;
+    ps__qattr_t *attrs;
+    uint32_t *ctx;
+    uint8_t *wlab;
+    size_t lcap;
+    ps_quote_t *quotes;
+    ps_byte_span_t *spans;
+    size_t qcap, scap;
+};
+
+ps_status_t ps_quoter_new(const ps_quote_model_t *m, ps_quoter_t **out)
+{
+    *out = NULL;
+    if (!m)
+        return PS_EINVAL;
+    ps_quoter_t *q = calloc(1, sizeof *q);
+    if (!q)
+        return PS_ENOMEM;
+    q->m = m;
+    *out = q;
+    return PS_OK;
+}
+
+void ps_quoter_free(ps_quoter_t *q)
+{
+    if (!q)
+        return;
+    free(q->seq);
+    free(q->scores);
+    free(q->back);
+    free(q->p1);
+    free(q->lab);
+    free(q->margin);
+    free(q->attrs);
+    free(q->ctx);
+    free(q->wlab);
+    free(q->quotes);
+    free(q->spans);
+    free(q);
+}
+
+void ps__q_score(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
+                 size_t i, int stage, const uint8_t *pred1, uint32_t *rows,
+                 double *sc)
+{
+    size_t nf = ps__q_features(s, n, i, stage, pred1, v->row_bits, rows);
+    int32_t acc[PS__Q_NLABELS] = {0};
+    for (size_t f = 0; f < nf; f++) {
+        const int16_t *w = v->weights[stage] + (size_t)rows[f] * PS__Q_NLABELS;
+        for (int l = 0; l < PS__Q_NLABELS; l++)
+            acc[l] += w[l];
+    }
+    for (int l = 0; l < PS__Q_NLABELS; l++)
+        sc[l] = acc[l];
+}
+
+void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
+                 double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
+                 float *margin)
+{
+    enum { L = PS__Q_NLABELS };
+    uint32_t rows[PS__Q_MAXF];
+    double trans[(L + 1) * L];
+    for (int stage = 0; stage < PS__Q_STAGES; stage++) {
+        for (int k = 0; k < (L + 1) * L; k++)
+            trans[k] = ps__q_allowed(k / L - 1, k % L)
+                           ? (double)v->trans[stage][k]
+                           : -INFINITY;
+        for (size_t i = 0; i < n; i++)
+            ps__q_score(v, s, n, i, stage, p1, rows, scores + i * L);
+        /* One path per line: a quote rarely crosses a paragraph, and
+         * training decodes the same way. */
+        uint8_t *lab = stage == 0 ? p1 : out;
+        for (size_t a = 0; a < n;) {
+            size_t e = a + 1;
+            while (e < n && !(s[e].flags & PS_TOK_LINE_START))
+                e++;
+            ps__q_viterbi(scores + a * L, trans, e - a, back, lab + a);
+            a = e;
+        }
+    }
+    for (size_t i = 0; margin && i < n; i++) {
+        const double *sc = scores + i * L;
+        double other = -1e300;
+        for (int l = 0; l < L; l++)
+            if (l != out[i] && sc[l] > other)
+                other = sc[l];
+        margin[i] = (float)(sc[out[i]] - other);
+    }
+}
+
+static int grow(void **p, size_t *cap, size_t want, size_t size)
+{
+    if (want <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c < want)
+        c *= 2;
+    void *np = realloc(*p, c * size);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = c;
+    return 0;
+}
+
+static int is_quote_at(const char *t, size_t i, size_t end, size_t *w)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    if (u[i] == '"') {
+        *w = 1;
+        return 1;
+    }
+    if (u[i] == '\'' && i + 1 < end && u[i + 1] == '\'') {
+        *w = 2;
+        return 1;
+    }
+    if (u[i] == 0xe2 && i + 2 < end && u[i + 1] == 0x80 &&
+        (u[i + 2] == 0x9c || u[i + 2] == 0x9d || u[i + 2] == 0x9e)) {
+        *w = 3;
+        return 1;
+    }
+    if (u[i] == 0xc2 && i + 1 < end && (u[i + 1] == 0xab || u[i + 1] == 0xbb)) {
+        *w = 2;
+        return 1;
+    }
+    return 0;
+}
+
+/* The kind of content from byte A to B of TEXT (offsets without BASE), as
+ * score.py defines it: direct when it begins and ends with a quotation
+ * mark, mixed when it holds one elsewhere. */
+static ps_quote_kind_t kind_of(const char *text, size_t a, size_t b)
+{
+    while (a < b && (text[a] == ' ' || text[a] == '\n' || text[a] == '\t'))
+        a++;
+    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\n'))
+        b--;
+    size_t w = 0;
+    int starts = a < b && is_quote_at(text, a, b, &w);
+    int ends = 0, any = 0;
+    for (size_t i = a; i < b; i++) {
+        if (is_quote_at(text, i, b, &w)) {
+            any = 1;
+            if (i + w == b && i > a)
+                ends = 1;
+            i += w - 1;
+        }
+    }
+    return starts && ends ? PS_QUOTE_DIRECT : any ? PS_QUOTE_MIXED
+                                                   : PS_QUOTE_INDIRECT;
+}
+
+static int by_start(const void *pa, const void *pb)
+{
+    const ps_quote_t *a = pa, *b = pb;
+    size_t x = a->ncontent ? a->content[0].start : 0;
+    size_t y = b->ncontent ? b->content[0].start : 0;
+    size_t fx = a->ncue && a->cue[0].start < x ? a->cue[0].start : x;
+    size_t fy = b->ncue && b->cue[0].start < y ? b->cue[0].start : y;
+    if (a->nsource && a->source[0].start < fx)
+        fx = a->source[0].start;
+    if (b->nsource && b->source[0].start < fy)
+        fy = b->source[0].start;
+    return fx < fy ? -1 : fx > fy;
+}
+
+static int buffers(ps_quoter_t *q, size_t n)
+{
+    if (n <= q->lcap)
+        return 0;
+    size_t c = n + n / 2 + 16;
+    double *sc = realloc(q->scores, c * PS__Q_NLABELS * sizeof *sc);
+    if (sc)
+        q->scores = sc;
+    uint8_t *b = realloc(q->back, c * PS__Q_NLABELS);
+    if (b)
+        q->back = b;
+    uint8_t *p1 = realloc(q->p1, c), *lab = sc && b ? realloc(q->lab, c) : NULL;
+    if (p1)
+        q->p1 = p1;
+    if (lab)
+        q->lab = lab;
+    float *mg = realloc(q->margin, c * sizeof *mg);
+    if (mg)
+        q->margin = mg;
+    ps__qattr_t *at = realloc(q->attrs, c * sizeof *at);
+    if (at)
+        q->attrs = at;
+    uint32_t *cx = realloc(q->ctx, 3 * (c + 1) * sizeof *cx);
+    if (cx)
+        q->ctx = cx;
+    uint8_t *wl = realloc(q->wlab, c);
+    if (wl)
+        q->wlab = wl;
+    if (!sc || !b || !p1 || !lab || !mg || !at || !cx || !wl)
+        return -1;
+    q->lcap = c;
+    return 0;
+}
+
+/* Makes the quotes of the N attributions in q->attrs. */
+static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
+                         size_t n, size_t na, const ps_entity_t *ents,
+                         size_t nents)
+{
+    const ps__qtok_t *s = q->seq;
+    if (grow((void **)&q->quotes, &q->qcap, na + 1, sizeof *q->quotes) ||
+        grow((void **)&q->spans, &q->scap, na * 6 + 1, sizeof *q->spans))
+        return PS_ENOMEM;
+    size_t ns = 0;
+    for (size_t k = 0; k < na; k++) {
+        const ps__qattr_t *a = &q->attrs[k];
+        ps_quote_t *o = &q->quotes[k];
+        memset(o, 0, sizeof *o);
+        o->source = (const ps_byte_span_t *)(uintptr_t)ns;
+        if (a->src[1] > a->src[0]) {
+            q->spans[ns++] = (ps_byte_span_t){s[a->src[0]].start,
+                                              s[a->src[1] - 1].end};
+            o->nsource = 1;
+        }
+        o->cue = (const ps_byte_span_t *)(uintptr_t)ns;
+        q->spans[ns++] =
+            (ps_byte_span_t){s[a->cue[0]].start, s[a->cue[1] - 1].end};
+        o->ncue = 1;
+        o->content = (const ps_byte_span_t *)(uintptr_t)ns;
+        for (uint32_t p = 0; p < a->ncon; p++) {
+            const ps__qtok_t *f = &s[a->con[p][0]], *l = &s[a->con[p][1] - 1];
+            size_t st = f->open_at != SIZE_MAX ? f->open_at : f->start;
+            size_t en = l->close_end > l->end ? l->close_end : l->end;
+            q->spans[ns++] = (ps_byte_span_t){st, en};
+        }
+        o->ncontent = a->ncon;
+        o->kind = kind_of(text, q->spans[(uintptr_t)o->content].start - base,
+                          q->spans[(uintptr_t)o->content + a->ncon - 1].end -
+                              base);
+        /* A logistic of the cue's mean margin over its best other label:
+         * one half where the model hesitates, 0.88 at the median margin of
+         * the cues it finds in training. */
+        double z = 2.0 * a->margin / q->m->v.conf_scale;
+        o->confidence = (float)(1 / (1 + exp(-(z > 50 ? 50 : z < -50 ? -50 : z))));
+        ps__q_speaker(s, n, a, ents, nents, &o->speaker_kind, &o->speaker);
+    }
+    for (size_t k = 0; k < na; k++) {
+        ps_quote_t *o = &q->quotes[k];
+        o->source = q->spans + (uintptr_t)o->source;
+        o->cue = q->spans + (uintptr_t)o->cue;
+        o->content = q->spans + (uintptr_t)o->content;
+    }
+    qsort(q->quotes, na, sizeof *q->quotes, by_start);
+    return PS_OK;
+}
+
+ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
+                          size_t base, const ps_token_t *tokens,
+                          size_t ntokens, const ps_entity_t *ents,
+                          size_t nents, const ps_quote_t **quotes,
+                          size_t *nquotes)
+{
+    *quotes = NULL;
+    *nquotes = 0;
+    const ps__qmodel_view_t *v = &q->m->v;
+    size_t n = ps__q_sequence(text, len, base, tokens, ntokens, ents, nents, v,
+                              &q->seq, &q->cap);
+    if (n == (size_t)-1 || buffers(q, n + 1))
+        return PS_ENOMEM;
+    if (n == 0)
+        return PS_OK;
+    ps__q_label(v, q->seq, n, q->scores, q->back, q->p1, q->lab, q->margin);
+    ps__qctx_t cx = {q->ctx, q->ctx + n + 1, q->ctx + 2 * (n + 1)};
+    ps__q_context(q->seq, n, q->p1, &cx);
+    size_t na = ps__q_attribute(v, q->seq, n, q->p1, q->lab, q->margin, &cx,
+                                q->scores, q->back, q->wlab, q->attrs);
+    ps_status_t st = build(q, text, base, n, na, ents, nents);
+    if (st != PS_OK)
+        return st;
+    *quotes = q->quotes;
+    *nquotes = na;
+    return PS_OK;
+}

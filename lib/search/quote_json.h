@@ -1,0 +1,45 @@
+/* Internal to the C++ shim: a document's stored attributions (codec.h) as
+ * the JSON that search results, the doc operation and psearch --entities
+ * show, and which of them a said:/quote: query matched. */
+#ifndef PSEARCH_QUOTE_JSON_H
+#define PSEARCH_QUOTE_JSON_H
+
+#ifndef __cplusplus
+#error "quote_json.h is for the C++ shim only"
+#endif
+
+#include <string>
+#include <vector>
+
+#include <jansson.h>
+
+#include "store/codec.h"
+
+/* Where lines start in a text, for line and column of a byte. */
+struct ps__lines {
+    const char *text;
+    size_t len;
+    const std::vector<size_t> &starts; /* sorted, starts[0] == 0 */
+};
+
+/* One quote as JSON: "speaker" ({"type","id","name"}, or null unless the
+ * speaker is an entity), "speaker_kind" (entity, pronoun, unnamed, none),
+ * "source" (its text, or null), "cue", "content" (the pieces of a
+ * discontinuous field joined by " … "), "kind", "confidence" (0..1, two
+ * decimals), and "line" and "column" (1-based, bytes) of the content's
+ * first byte. With SPANS, also "spans": {"source","cue","content"} as
+ * lists of [start, end) byte offsets into the file. Returns NULL for a
+ * quote that lies outside the text (a damaged value); throws
+ * std::bad_alloc. */
+json_t *ps__quote_json(const ps__quote &q, const std::vector<ps__entity> &ents,
+                       const ps__lines &l, bool spans);
+
+/* The speaker key (ps__speaker_key()) of Q, or "" unless it is one of
+ * ENTS. */
+std::string ps__quote_speaker_key(const ps__quote &q,
+                                  const std::vector<ps__entity> &ents);
+
+/* Whether the byte range [OFF, OFF + LEN) lies inside Q's content. */
+bool ps__quote_contains(const ps__quote &q, size_t off, size_t len);
+
+#endif

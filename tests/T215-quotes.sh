@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Who said what: the attributions the indexer finds, as psearch shows them
+# (the people's lines, --json, --vimgrep, the quoted facet, --entities and
+# the doc operation), bad quotation marks that must index fine, and the
+# shipped articles scored against the hand-made gold list
+# (tests/gold/quotes.jsonl). The said:/quote: rows of the query table are
+# in tests/queries.tsv (T200, T610).
+. "$(dirname "$0")/lib.sh"
+
+IX=$TMP/index
+copy_corpus
+C=$TMP/corpus
+F1=001_c0e3d50bc6607f1e.txt
+cd "$TMP"
+jget() { "$TOOLS/json_get" "$@"; }
+psd() { "$BIN/psearch" --direct --index "$IX" --width 0 "$@"; }
+# The shipped articles' floor: what the trained model scores now (F1 0.68
+# against the hand-made gold, doc/quotes.md), kept from regressing. The
+# issue's target is 0.90; it is not met yet.
+GOLD_FLOOR=0.65
+
+test_expect_success 'index the corpus' '
+    "$BIN/psearch-index" --index "$IX" "$C"
+'
+
+test_expect_success 'said:Lough: one line per quote, speaker, cue and content' '
+    psd said:Lough >out 2>err
+    grep "^corpus/$F1:" out | cut -d: -f2 | sort -u >got
+    printf "18\n21\n" >want
+    cmp got want
+    grep -q "^corpus/$F1:18: John Lough said: .*a clear red line for Putin" out
+    grep -q "^corpus/$F1:21: John Lough said: “So this is likely to go a few more rounds,”" out
+'
+
+test_expect_success 'said:Lough Putin: only the quote with the word' '
+    psd said:Lough Putin >out
+    grep "^corpus/" out >lines
+    assert_eq "$(wc -l <lines)" 1
+    grep -q ":18: John Lough said:" lines
+'
+
+test_expect_success '--json: each result lists its matching quotes' '
+    psd --json said:Lough | head -1 >out
+    n=$(jget ".quotes#" <out)
+    rm -f qlines
+    [ "$n" -ge 2 ]
+    for i in $(seq 0 $((n - 1))); do
+        jget ".quotes[$i].speaker.id" ".quotes[$i].speaker.type" \
+            ".quotes[$i].speaker_kind" ".quotes[$i].cue" <out
+        jget ".quotes[$i].line" <out >>qlines
+    done | sort -u >got
+    assert_eq "$(cat got)" "lough person entity said"
+    assert_eq "$(sort -u qlines | tr "\n" " ")" "18 21 "
+    jget ".quotes[$((n - 1))].content" ".quotes[$((n - 1))].kind" <out >got
+    assert_eq "$(cat got)" "“So this is likely to go a few more rounds,” direct"
+    c=$(jget ".quotes[0].confidence" <out)
+    awk -v c="$c" "BEGIN { exit !(c > 0 && c <= 1) }"
+'
+
+test_expect_success '... and a query without said: or quote: has no quotes field' '
+    psd --json Lough | head -1 | jget ".quotes" >got
+    assert_eq "$(cat got)" "<missing>"
+'
+
+test_expect_success '--vimgrep: one line per quote, at the content' '
+    psd --vimgrep said:Lough >out
+    cut -d: -f1,2 out | uniq >got
+    printf "corpus/%s:18\ncorpus/%s:21\n" $F1 $F1 >want
+    cmp got want
+    # The column is where the quote starts on that line.
+    col=$(tail -1 out | cut -d: -f3)
+    assert_eq "$col" 1
+'
+
+test_expect_success 'quote:"the war continues": the phrase inside a quote' '
+    psd --vimgrep "quote:\"the war continues\"" >out
+    assert_eq "$(cut -d: -f1,2 out)" "corpus/000_e38818ae5e4e4397.txt:5"
+    line=$(cut -d: -f3 out)
+    sed -n 5p "$C/000_e38818ae5e4e4397.txt" | cut -b "$line-$((line + 16))" >w
+    assert_eq "$(cat w)" "the war continues"
+'
+
+test_expect_success 'the quoted facet: who is quoted in the matching articles' '
+    psd --json --count --facets Putin >out
+    jget ".facets.quoted#" <out >n
+    [ "$(cat n)" -ge 2 ]
+    grep -q "\"id\":\"lough\",\"name\":\"John Lough\",\"docs\":1,\"quotes\":[0-9]" out
+    psd --count --facets Putin >human
+    sed -n "/^quoted/,\$p" human | grep -q "John Lough .* 1 article .* quote"
+'
+
+test_expect_success 'psearch --entities lists the article s attributions' '
+    psd --entities "$C/$F1" >out
+    sed -n "/^quotes/,\$p" out >q
+    grep -q "^    21:1: John Lough said: “So this is likely to go a few more rounds,”  \[direct, entity, " q
+    psd --json --entities "$C/$F1" | grep "\"cue\"" >j
+    grep "\"id\":\"lough\"" j | sed -n 1p | jget .speaker_kind .spans.cue >got
+    read -r kind cue <got
+    assert_eq "$kind" entity
+    # The cue span names the bytes of "said" in the file.
+    s=$(printf "%s" "$cue" | tr -d "[]" | cut -d, -f1)
+    e=$(printf "%s" "$cue" | tr -d "[]" | cut -d, -f2)
+    assert_eq "$(tail -c +$((s + 1)) "$C/$F1" | head -c $((e - s)))" said
+'
+
+test_expect_success 'an unresolved speaker is said to be one, never guessed' '
+    psd --json --entities "$C/002_5595f683dd3850cc.txt" | grep "\"cue\"" >j
+    jget .speaker .speaker_kind .source <j >got
+    grep -v "^{" got | grep -v "^null entity" | while read -r sp kind src; do
+        assert_eq "$sp" null
+        case $kind in pronoun | unnamed | none) ;; *) exit 1 ;; esac
+    done
+'
+
+if [ -x "$BIN/psearchd" ]; then
+    SOCK=$TMP/run/T215.sock
+    start_daemon d --index "$IX" --socket "$SOCK"
+    at_exit kill_daemons
+    test_expect_success 'the doc operation lists the attributions with the entities' '
+        wait_ready "$SOCK"
+        ask "$SOCK" "{\"op\":\"doc\",\"path\":\"$C/$F1\",\"from\":1,\"to\":1,\"entities\":true}" >out
+        jget ".ok" ".quotes[0].spans.content[0]" ".quotes#" <out >got
+        read -r ok span n <got
+        assert_eq "$ok" true
+        [ "$n" -ge 4 ]
+        ask "$SOCK" "{\"op\":\"doc\",\"path\":\"$C/$F1\",\"from\":1,\"to\":1}" |
+            jget ".quotes" >got
+        assert_eq "$(cat got)" "<missing>"
+    '
+    test_expect_success 'the daemon shows the same quotes' '
+        "$BIN/psearch" --socket "$SOCK" --width 0 said:Lough >d.out
+        psd said:Lough >i.out
+        cmp d.out i.out
+    '
+fi
+
+# Bad quotation marks: each article indexes, and its words stay searchable.
+test_expect_success 'unbalanced, nested and endless quotation marks index fine' '
+    mkdir -p bad
+    printf "“Never closed, said Zelensky of the plan.\nZorblax said “nested “inner” quotes” twice, “a b.\n" >bad/open.txt
+    awk "BEGIN { for (i = 0; i < 100000; i++) printf \"\\\"\"; print \"\"; print \"Quuxword said Trump.\" }" >bad/marks.txt
+    awk "BEGIN { for (i = 0; i < 100000; i++) printf \"“a \"; print \"\"; print \"Blorptag said Trump.\" }" >bad/opens.txt
+    { printf "Title\n“"; head -c 2000000 /dev/zero | tr "\\0" "a"; printf " said Trump\nFrobnicate.\n"; } >bad/long.txt
+    "$BIN/psearch-index" --index "$TMP/bad-ix" bad
+    for w in Zorblax Quuxword Blorptag Frobnicate; do
+        "$BIN/psearch" --direct --index "$TMP/bad-ix" --count $w >n
+        assert_eq "$(cat n)" 1
+    done
+'
+
+test_expect_success 'quotes in an article with front matter point at the right bytes' '
+    mkdir -p fm
+    printf -- "---\ntitle: Front\ndate: 2025-12-01\n---\nOpening line.\n“We will keep talking about the deal,” Lough said on Monday.\n" >fm/a.txt
+    cp "$C/entities.tsv" fm/
+    "$BIN/psearch-index" --index "$TMP/fm-ix" fm
+    "$BIN/psearch" --direct --index "$TMP/fm-ix" --json --entities fm/a.txt |
+        grep "\"cue\"" | jget .cue .line .column .content >got
+    assert_eq "$(cat got)" "said 6 1 “We will keep talking about the deal,”"
+'
+
+# Only a real attribution step passes these.
+if command -v python3 >/dev/null; then
+    test_expect_success 'the shipped articles against the gold attributions' '
+        for f in "$C"/0*.txt; do
+            psd --json --entities "$f" | grep "\"cue\"" |
+                sed "s|^{|{\"path\":\"$f\",|" |
+                sed "s|\"spans\":{\\(.*\\)}}\$|\\1}|"
+        done >pred.jsonl
+        python3 "$ROOT/tests/tools/quote_score.py" "$ROOT/tests/gold/quotes.jsonl" \
+            pred.jsonl --speakers >score
+        cat score
+        python3 "$ROOT/tests/tools/quote_score.py" \
+            "$ROOT/tests/gold/quotes.jsonl" pred.jsonl --min $GOLD_FLOOR
+    '
+else
+    echo "SKIP the gold attributions: no python3"
+fi
+
+test_expect_success 'said:Zelenskiy: every article quoting him, in any form of speech' '
+    psd --json said:Zelenskiy | jget .path | grep -o "/00[0-9]_" | sort >got
+    printf "/000_\n/001_\n/004_\n" >want
+    cmp got want
+'
+test_expect_success 'said:Trump: reported speech and pronouns resolved' '
+    psd --json said:Trump | jget .path | grep -o "/00[0-9]_" | sort >got
+    printf "/000_\n/001_\n/002_\n/004_\n" >want
+    cmp got want
+'
+
+test_done

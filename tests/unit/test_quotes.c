@@ -1,0 +1,427 @@
+/* Unit tests of quote attribution (quotes.h) with the shipped models:
+ * the model loader refuses damaged files with a message naming them;
+ * direct, indirect and discontinuous quotes are found with their source,
+ * cue, content, kind and speaker; and bad input (unbalanced and nested
+ * quotation marks, a quote that never closes in 16 MB, a line of 100,000
+ * quotation marks) gives well-formed answers and the rest of the text
+ * still attributed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "psearch/analyzer.h"
+#include "psearch/entities.h"
+#include "psearch/ner.h"
+#include "psearch/quotes.h"
+
+struct fixture {
+    ps_analyzer_t *a;
+    ps_gazetteer_t *g;
+    ps_ner_model_t *m;
+    ps_tagger_t *t;
+    ps_quote_model_t *qm;
+    ps_quoter_t *q;
+    const ps_entity_t *ents;
+    size_t nents;
+};
+
+static char root_path[4096];
+
+static const char *corpus_file(const char *name)
+{
+    const char *root = getenv("PSEARCH_ROOT");
+    snprintf(root_path, sizeof root_path, "%s/corpus/%s",
+             root && *root ? root : ".", name);
+    return root_path;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    char *err = NULL;
+    if (!f || ps_analyzer_new(&f->a) != PS_OK ||
+        ps_gazetteer_load(corpus_file("entities.tsv"), f->a, &f->g, &err) !=
+            PS_OK ||
+        ps_ner_model_load(corpus_file("ner.model"), &f->m, &err) != PS_OK ||
+        ps_tagger_new(f->g, f->m, &f->t) != PS_OK ||
+        ps_quote_model_load(corpus_file("quote.model"), &f->qm, &err) !=
+            PS_OK ||
+        ps_quoter_new(f->qm, &f->q) != PS_OK) {
+        print_error("setup: %s\n", err ? err : "failed");
+        free(err);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    ps_quoter_free(f->q);
+    ps_quote_model_free(f->qm);
+    ps_tagger_free(f->t);
+    ps_ner_model_free(f->m);
+    ps_gazetteer_free(f->g);
+    ps_analyzer_free(f->a);
+    free(f);
+    return 0;
+}
+
+/* Checks what every answer must be: spans inside the text, not empty,
+ * pieces sorted, fields in range, quotes in text order. */
+static void check_well_formed(const ps_quote_t *qs, size_t nq, size_t len,
+                              size_t nents)
+{
+    size_t last = 0;
+    for (size_t i = 0; i < nq; i++) {
+        const ps_quote_t *q = &qs[i];
+        const ps_byte_span_t *sp[3] = {q->source, q->cue, q->content};
+        size_t ns[3] = {q->nsource, q->ncue, q->ncontent};
+        for (int k = 0; k < 3; k++)
+            for (size_t j = 0; j < ns[k]; j++) {
+                assert_true(sp[k][j].start < sp[k][j].end);
+                assert_true(sp[k][j].end <= len);
+                assert_true(j == 0 || sp[k][j].start >= sp[k][j - 1].end);
+            }
+        assert_true(q->ncue >= 1 && q->ncontent >= 1);
+        assert_non_null(ps_quote_kind_name(q->kind));
+        assert_non_null(ps_speaker_kind_name(q->speaker_kind));
+        assert_true(q->confidence >= 0 && q->confidence <= 1);
+        assert_int_equal(q->speaker_kind == PS_SPEAKER_ENTITY,
+                         q->speaker >= 0 && (size_t)q->speaker < nents);
+        size_t first = q->content[0].start;
+        if (q->cue[0].start < first)
+            first = q->cue[0].start;
+        if (q->nsource && q->source[0].start < first)
+            first = q->source[0].start;
+        assert_true(first >= last);
+        last = first;
+    }
+}
+
+/* Analyses, tags (unless NO_TAGS) and attributes TEXT. */
+static const ps_quote_t *run_text(struct fixture *f, const char *text,
+                                  size_t len, int no_tags, size_t *nq)
+{
+    const ps_token_t *toks;
+    size_t n;
+    assert_int_equal(ps_analyze(f->a, text, len, 0, &toks, &n), PS_OK);
+    f->ents = NULL;
+    f->nents = 0;
+    if (!no_tags)
+        assert_int_equal(
+            ps_tagger_run(f->t, text, len, 0, toks, n, &f->ents, &f->nents),
+            PS_OK);
+    const ps_quote_t *qs;
+    assert_int_equal(ps_quoter_run(f->q, text, len, 0, toks, n, f->ents,
+                                   f->nents, &qs, nq),
+                     PS_OK);
+    check_well_formed(qs, *nq, len, f->nents);
+    return qs;
+}
+
+static const ps_quote_t *run(struct fixture *f, const char *text, size_t *nq)
+{
+    return run_text(f, text, strlen(text), 0, nq);
+}
+
+static int span_is(const char *text, ps_byte_span_t s, const char *want)
+{
+    return s.end - s.start == strlen(want) &&
+           memcmp(text + s.start, want, s.end - s.start) == 0;
+}
+
+/* The quote whose cue is the word CUE, or NULL. */
+static const ps_quote_t *by_cue(const char *text, const ps_quote_t *qs,
+                                size_t nq, const char *cue)
+{
+    for (size_t i = 0; i < nq; i++)
+        if (span_is(text, qs[i].cue[0], cue))
+            return &qs[i];
+    return NULL;
+}
+
+static const char *speaker_id(struct fixture *f, const ps_quote_t *q)
+{
+    return q->speaker_kind == PS_SPEAKER_ENTITY ? f->ents[q->speaker].id
+                                                : NULL;
+}
+
+static void test_direct(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "“We will not give up,” Zelensky said.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    assert_int_equal(nq, 1);
+    assert_int_equal(qs[0].kind, PS_QUOTE_DIRECT);
+    assert_int_equal(qs[0].ncontent, 1);
+    assert_true(span_is(text, qs[0].content[0], "“We will not give up,”"));
+    assert_true(span_is(text, qs[0].cue[0], "said"));
+    assert_int_equal(qs[0].nsource, 1);
+    assert_true(span_is(text, qs[0].source[0], "Zelensky"));
+    assert_string_equal(speaker_id(f, &qs[0]), "zelensky");
+}
+
+static void test_indirect(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Donald Trump said on Monday that the plan would fail.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    if (!q)
+        q = by_cue(text, qs, nq, "said on Monday");
+    assert_non_null(q);
+    assert_int_equal(q->kind, PS_QUOTE_INDIRECT);
+    assert_true(
+        span_is(text, q->content[q->ncontent - 1], "that the plan would fail") ||
+        span_is(text, q->content[q->ncontent - 1], "the plan would fail"));
+    assert_string_equal(speaker_id(f, q), "trump");
+}
+
+static void test_discontinuous(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "“We will not give up,” Zelensky said, “the war "
+                       "continues.”\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    assert_int_equal(nq, 1);
+    assert_int_equal(qs[0].ncontent, 2);
+    assert_true(span_is(text, qs[0].content[0], "“We will not give up,”"));
+    assert_true(span_is(text, qs[0].content[1], "“the war continues.”"));
+    assert_int_equal(qs[0].kind, PS_QUOTE_DIRECT);
+    assert_string_equal(speaker_id(f, &qs[0]), "zelensky");
+}
+
+static void test_speakers(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Sergei Ryabkov met reporters in Moscow on Friday. He said that "
+        "the talks were over.\n\nThey said that nothing had changed.\n\n"
+        "Officials said that the border would stay closed.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    assert_true(nq >= 2);
+    /* "He" is the person just named. */
+    assert_string_equal(speaker_id(f, &qs[0]), "ryabkov");
+    const ps_quote_t *last = &qs[nq - 1];
+    assert_true(span_is(text, last->source[0], "Officials"));
+    assert_int_equal(last->speaker_kind, PS_SPEAKER_UNNAMED);
+    for (size_t i = 0; i < nq; i++)
+        if (span_is(text, qs[i].source[0], "They"))
+            assert_int_equal(qs[i].speaker_kind, PS_SPEAKER_PRONOUN);
+}
+
+static void test_relative(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "On Friday, Sergei Ryabkov, who said that the talks "
+                       "were over, left Geneva.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "who"));
+    assert_string_equal(speaker_id(f, q), "ryabkov");
+}
+
+static void test_unbalanced(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "“Open “nested “quotes” and never close ”” ” “ \" ''\n"
+        "\"ascii \"toggle\" odd, he said\n"
+        "Donald Trump said that the plan would fail.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    /* The article after the bad lines is still attributed. */
+    assert_true(nq >= 1);
+    const ps_quote_t *q = &qs[nq - 1];
+    assert_true(span_is(text, q->cue[0], "said"));
+    assert_true(span_is(text, q->content[q->ncontent - 1],
+                        "that the plan would fail"));
+    assert_string_equal(speaker_id(f, q), "trump");
+}
+
+/* Appends S to BUF at *AT. */
+static void put(char *buf, size_t *at, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(buf + *at, s, n);
+    *at += n;
+}
+
+static void test_never_closes(void **state)
+{
+    struct fixture *f = *state;
+    const char *tail = "\nDonald Trump said that the plan would fail.\n";
+    size_t cap = (16u << 20) + 256, at = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    put(text, &at, "“");
+    while (at + 64 + strlen(tail) < (16u << 20))
+        put(text, &at, "the war continues and the talks go on and on ");
+    put(text, &at, tail);
+    size_t nq;
+    /* Without the tagger, which is not what this test is about. */
+    const ps_quote_t *qs = run_text(f, text, at, 1, &nq);
+    assert_true(nq >= 1);
+    const ps_quote_t *q = &qs[nq - 1];
+    assert_true(span_is(text, q->cue[0], "said"));
+    assert_true(span_is(text, q->content[q->ncontent - 1],
+                        "that the plan would fail"));
+    free(text);
+}
+
+static void test_many_marks(void **state)
+{
+    struct fixture *f = *state;
+    const char *tail = "\nDonald Trump said that the plan would fail.\n";
+    size_t n = 100000, at = 0;
+    char *text = malloc(n * 3 + 64);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        put(text, &at, i % 2 ? "”" : "“");
+    put(text, &at, tail);
+    size_t nq;
+    const ps_quote_t *qs = run_text(f, text, at, 0, &nq);
+    assert_int_equal(nq, 1);
+    assert_true(span_is(text, qs[0].cue[0], "said"));
+    assert_string_equal(speaker_id(f, &qs[0]), "trump");
+    free(text);
+}
+
+/* Writes N bytes of MEM to a new temporary file named into PATH. */
+static void write_file(char *path, size_t size, const unsigned char *mem,
+                       size_t n)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, size, "%s/quote.XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, mem, n), (ssize_t)n);
+    close(fd);
+}
+
+/* Loading a copy of the model damaged by DAMAGE fails with ST and a
+ * message naming the file and holding WHAT. */
+static void load_damaged(const unsigned char *mem, size_t n,
+                         void (*damage)(unsigned char *, size_t *),
+                         ps_status_t st, const char *what)
+{
+    unsigned char *copy = malloc(n);
+    assert_non_null(copy);
+    memcpy(copy, mem, n);
+    size_t len = n;
+    damage(copy, &len);
+    char path[256];
+    write_file(path, sizeof path, copy, len);
+    ps_quote_model_t *m = NULL;
+    char *err = NULL;
+    assert_int_equal(ps_quote_model_load(path, &m, &err), st);
+    assert_null(m);
+    assert_non_null(err);
+    assert_non_null(strstr(err, path));
+    if (!strstr(err, what))
+        print_error("message: %s\n", err);
+    assert_non_null(strstr(err, what));
+    free(err);
+    unlink(path);
+    free(copy);
+}
+
+static void truncate_it(unsigned char *m, size_t *n)
+{
+    (void)m;
+    *n = *n / 2;
+}
+
+static void truncate_header(unsigned char *m, size_t *n)
+{
+    (void)m;
+    *n = 20;
+}
+
+static void bad_magic(unsigned char *m, size_t *n)
+{
+    (void)n;
+    m[0] = 'X';
+}
+
+static void flip_weight(unsigned char *m, size_t *n)
+{
+    m[*n - 1000] ^= 0x40;
+}
+
+static void new_version(unsigned char *m, size_t *n)
+{
+    (void)n;
+    m[8] = 99;
+}
+
+static void test_model_errors(void **state)
+{
+    (void)state;
+    FILE *fp = fopen(corpus_file("quote.model"), "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    size_t n = (size_t)ftell(fp);
+    rewind(fp);
+    unsigned char *mem = malloc(n);
+    assert_non_null(mem);
+    assert_int_equal(fread(mem, 1, n, fp), n);
+    fclose(fp);
+    load_damaged(mem, n, truncate_it, PS_ECORRUPT, "truncated");
+    load_damaged(mem, n, truncate_header, PS_ECORRUPT, "truncated");
+    load_damaged(mem, n, bad_magic, PS_ECORRUPT, "not a quote model");
+    load_damaged(mem, n, flip_weight, PS_ECORRUPT, "checksum");
+    load_damaged(mem, n, new_version, PS_EVERSION, "version 99");
+    free(mem);
+
+    ps_quote_model_t *m = NULL;
+    char *err = NULL;
+    assert_int_equal(ps_quote_model_load("/nonexistent/quote.model", &m, &err),
+                     PS_ENOTFOUND);
+    assert_non_null(strstr(err, "/nonexistent/quote.model"));
+    free(err);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    assert_string_equal(ps_quote_kind_name(PS_QUOTE_DIRECT), "direct");
+    assert_string_equal(ps_quote_kind_name(PS_QUOTE_MIXED), "mixed");
+    assert_string_equal(ps_quote_kind_name(PS_QUOTE_INDIRECT), "indirect");
+    assert_null(ps_quote_kind_name((ps_quote_kind_t)7));
+    assert_string_equal(ps_speaker_kind_name(PS_SPEAKER_UNNAMED), "unnamed");
+    assert_null(ps_speaker_kind_name((ps_speaker_kind_t)9));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_model_errors),
+        cmocka_unit_test_setup_teardown(test_direct, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indirect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_discontinuous, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_speakers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relative, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unbalanced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_never_closes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_marks, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

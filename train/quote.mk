@@ -1,0 +1,32 @@
+# The quote attribution model (include/psearch/quotes.h): `make quote-model`
+# trains it on PolNeAR's train split and writes corpus/quote.model, the
+# file that is committed and installed; the same data always gives the
+# same bytes. `make quote-eval` scores psearch-index --quotes on the dev
+# split with the data's own score.py. The data is not part of the project:
+# see ../shared/data/polnear/README.md.
+
+QUOTE_DATA  ?= ../shared/data/polnear
+QUOTE_TRAIN ?= $(QUOTE_DATA)/train.jsonl
+QUOTE_DEV   ?= $(QUOTE_DATA)/dev.jsonl
+
+# The trainer is train/quote_data.c and train/quote_train.c in the training
+# library (libpsearch-train.a) and the tool train/tools/quote_train.c.
+
+.PHONY: quote-model quote-eval
+quote-model: $(B)/train/quote_train
+	$(B)/train/quote_train --train $(QUOTE_TRAIN) \
+	    --gazetteer corpus/entities.tsv --ner corpus/ner.model \
+	    --out corpus/quote.model $(QUOTE_OPTS)
+
+# Every dev article becomes a file (QUOTE_MODEL=FILE scores another model), psearch-index --quotes reads them as it
+# would read a corpus, and score.py scores what it prints.
+QUOTE_EVAL_DIR := $(B)/quote-eval
+quote-eval: bin/psearch-index
+	rm -rf $(QUOTE_EVAL_DIR) && mkdir -p $(QUOTE_EVAL_DIR)
+	python3 train/quote_eval.py split $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/text
+	bin/psearch-index --quotes --entities corpus/entities.tsv \
+	    $(if $(QUOTE_MODEL),--quote-model $(QUOTE_MODEL)) \
+	    $(QUOTE_EVAL_DIR)/text/*.txt > $(QUOTE_EVAL_DIR)/quotes.jsonl
+	python3 train/quote_eval.py join $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/text \
+	    $(QUOTE_EVAL_DIR)/quotes.jsonl > $(QUOTE_EVAL_DIR)/pred.jsonl
+	python3 $(QUOTE_DATA)/score.py $(QUOTE_DEV) $(QUOTE_EVAL_DIR)/pred.jsonl --by-type

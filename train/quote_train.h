@@ -1,0 +1,63 @@
+/* The quote model's trainer (never linked into the installed library):
+ * reading PolNeAR-style JSON Lines, preparing each article exactly as the
+ * indexer does (article parsing, the analyzer, the entity tagger), and the
+ * averaged perceptron that learns the two stages of the model. */
+#ifndef PSEARCH_TRAIN_QUOTE_TRAIN_H
+#define PSEARCH_TRAIN_QUOTE_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "psearch/analyzer.h"
+#include "psearch/entities.h"
+#include "psearch/quotes.h"
+#include "quote/quote_private.h"
+
+/* One article: its text, its id, and per sequence token its gold label
+ * and whether it is in a gold cue. */
+typedef struct qdoc {
+    char *id;
+    char *text;
+    size_t len;
+    ps__qtok_t *seq; /* lexicon classes filled once it is mined */
+    size_t n;
+    uint8_t *gold;
+    /* The gold attributions as token ranges, and the attribution (+ 1)
+     * whose content each token is in (0: none). */
+    struct qgold {
+        uint32_t ca, cb, sa, sb;
+    } *attr;
+    size_t nattr;
+    uint32_t *owner;
+} qdoc_t;
+
+/* What preparing needs: the indexer's analyzer, gazetteer and tagger. */
+typedef struct qprep {
+    ps_analyzer_t *an;
+    ps_gazetteer_t *g;
+    ps_ner_model_t *m;
+    ps_tagger_t *t;
+} qprep_t;
+
+int qprep_init(qprep_t *p, const char *gazetteer, const char *ner_model);
+void qprep_free(qprep_t *p);
+
+/* Reads the articles of PATH into *DOCS; 0, or -1 after a message. */
+int qdocs_read(const char *path, qprep_t *p, qdoc_t **docs, size_t *ndocs);
+void qdocs_free(qdoc_t *docs, size_t ndocs);
+
+typedef struct qtrain_opts {
+    unsigned epochs;
+    unsigned folds; /* for the first stage's labels the second learns from */
+    uint32_t row_bits;
+    unsigned runs; /* seeds whose weights are averaged */
+    uint64_t seed;
+    int verbose;
+    int false_cues; /* the role tagger learns from false cues too */
+} qtrain_opts_t;
+
+/* Trains on DOCS and writes the model to OUT; 0, or -1 after a message. */
+int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o,
+           const char *out);
+
+#endif
