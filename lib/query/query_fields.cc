@@ -2,6 +2,7 @@
  * fields (person:, place:, org:, treaty:, misc:, entity:), which resolve
  * aliases through the gazetteer. Each field is one row of FIELDS, which
  * the lexer asks too (is_field()): a new field is a row and its builder. */
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <algorithm>
@@ -153,10 +154,28 @@ item parser::date(const token &t)
 }
 
 /* Entity ids the index has under PREFIX that end with "-SLUG": the
- * surname of an unknown person ("Lough" for "john-lough"). */
+ * surname of an unknown person ("Lough" for "john-lough"), in byte order.
+ * Each shard lists them (PS__META_SURNAME): one look-up a shard. Without
+ * the shards, from the term list. */
 void parser::surname_terms(const std::string &prefix, const std::string &slug,
                            std::vector<std::string> &terms)
 {
+    if (ctx_.shards) {
+        std::string key = PS__META_SURNAME + prefix + slug;
+        if (key.size() > PS__MAX_META_KEY)
+            return;
+        std::set<std::string> found;
+        for (const Xapian::Database &db : *ctx_.shards) {
+            std::string v = db.get_metadata(key);
+            for (size_t i = 0; i < v.size();) {
+                size_t nl = std::min(v.find('\n', i), v.size());
+                found.insert(v.substr(i, nl - i));
+                i = nl + 1;
+            }
+        }
+        terms.insert(terms.end(), found.begin(), found.end());
+        return;
+    }
     if (!ctx_.db)
         return;
     std::string tail = "-" + slug;

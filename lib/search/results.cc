@@ -35,7 +35,8 @@ json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
 {
     Xapian::Document doc = m.get_document();
     docdata dd(doc);
-    if (d_->has_remote)
+    from_text_ = d_->has_remote && text_pays(dd);
+    if (from_text_)
         analyse_text(dd);
     std::vector<span> hits = find_hits(m, doc, dd);
     jref r(json_object());

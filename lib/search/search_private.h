@@ -23,6 +23,7 @@
 #include <cstring>
 #include <map>
 #include <new>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -214,8 +215,16 @@ class result_builder
     /* With a shard served over the network, every position list is a
      * round trip (ten results of a two-word query asked for some ninety);
      * the document's text, analysed again as the indexer analysed it,
-     * gives the same positions in one pass: term -> positions. */
+     * gives the same positions in one pass: term -> positions, for the
+     * terms the hits need. Analysing costs with the text's length, so a
+     * long text's positions are asked for instead (text_pays()). */
     std::map<std::string, std::vector<Xapian::termpos>> text_pos_;
+    bool from_text_ = false; /* this result's positions are text_pos_'s */
+    /* The terms the hit groups look for, and the prefixes of prefix*
+     * groups (filled by the first analyse_text()). */
+    std::set<std::string> wanted_;
+    std::vector<std::string> wanted_prefixes_;
+    bool wanted_known_ = false;
 
     /* A hit as term positions, first to last, before its bytes are known. */
     using range = std::pair<Xapian::termpos, Xapian::termpos>;
@@ -228,6 +237,8 @@ class result_builder
 
     /* hits.cc */
     void add_text_terms(const ps_token_t *t, size_t n, const char *prefix);
+    bool wanted(const std::string &term) const;
+    bool text_pays(const docdata &dd) const;
     void analyse_text(const docdata &dd);
     std::vector<Xapian::termpos> positions(Xapian::docid did,
                                            const std::string &term);
