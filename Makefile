@@ -186,6 +186,6 @@ clean:
 # to DEB_PKGS.
 -include contrib/install.mk contrib/deb.mk tests/bench/bench.mk \
          tests/fuzz/fuzz.mk train/ner.mk tests/ner-eval.mk lib/tag/data/words.mk \
-         tests/relevance/relevance.mk train/quote.mk
+         tests/relevance/relevance.mk train/quote.mk tests/entity-eval.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -39,8 +39,11 @@ static json_t *speaker(const ps_quote_t *q, const ps_entity_t *ents,
                      ps_speaker_kind_name(q->speaker_kind));
 }
 
-static int print_quotes(const char *path, const prep_t *p)
+/* tag_each()'s step for --quotes: prints the file's attributions. */
+static int print_quotes(void *ctx, size_t i, const char *path, const prep_t *p)
 {
+    (void)ctx;
+    (void)i;
     const ps_docrec_t *r = &p->rec;
     const ps_quote_t *qs = r->quotes;
     size_t nq = r->nquotes;
@@ -66,5 +69,5 @@ static int print_quotes(const char *path, const prep_t *p)
 
 int quote_files(char *const *paths, size_t n, const tag_setup_t *s)
 {
-    return tag_each(paths, n, s, print_quotes);
+    return tag_flush(tag_each(paths, n, s, print_quotes, NULL));
 }

@@ -5,7 +5,10 @@
 # as remotes in one stub. In every order of the remotes the query table
 # must answer exactly as one index of the whole corpus does; so must one
 # index whose three shards were built by three psearch-index --shard K
-# processes at once. A node that is down, or a stub naming something that
+# processes at once. Likewise the articles of tests/entity/, which name
+# the same people differently: every order of three nodes built apart
+# identifies the entities as one index does (facets, queries, the doc
+# op). A node that is down, or a stub naming something that
 # is not xapian-tcpsrv: a clear error naming it, or with --partial an
 # answer marked partial, within --remote-timeout.
 . "$(dirname "$0")/lib.sh"
@@ -99,6 +102,46 @@ test_expect_success 'three processes build one shard each, at the same time' '
     assert_eq "$(doccount "$TMP/shared")" 5
     serve_answers shared "$TMP/shared" "$TMP/shared.txt"
     diff "$TMP/whole.txt" "$TMP/shared.txt"
+'
+
+# The articles naming the same people differently, in three parts built
+# apart with no gazetteer; their entities as a reader shows them.
+E=$TMP/entity
+mkdir -p "$E"
+cp "$ROOT"/tests/entity/*.txt "$E"/
+EPARTS=('a[123].txt' 'a[4567].txt' 'a[89].txt')
+"$BIN/psearch-index" --index "$TMP/ewhole" --entities /dev/null "$E"
+for k in 0 1 2; do
+    more=
+    [ $k = 2 ] && more="--include a10.txt"
+    "$BIN/psearch-index" --index "$TMP/enode$k" --entities /dev/null \
+        --include "${EPARTS[$k]}" $more "$E"
+    EPORT[$k]=$(start_tcpsrv "etcpsrv$k" "$TMP/enode$k") || EPORT[$k]=0
+done
+entity_answers() {
+    local q f
+    for q in "person:Clinton" "person:Hillary" "person:\"Hillary Clinton\"" \
+             "org:FBI" "person:Trump NEAR/5 wall" \
+             "Clinton OR Trump OR Obama OR Comey OR Sanders"; do
+        "$BIN/psearch" --direct --index "$1" --timeout 5 --json --facets=20 "$q"
+    done | sed "s/\"elapsed_us\":[0-9]*//"
+    for f in "$E"/*.txt; do
+        "$BIN/psearch" --direct --index "$1" --timeout 5 --json --entities "$f"
+    done
+}
+
+test_expect_success 'entities: three nodes in every order identify them as one index' '
+    [ "${EPORT[0]}" != 0 ] && [ "${EPORT[1]}" != 0 ] && [ "${EPORT[2]}" != 0 ]
+    entity_answers "$TMP/ewhole" >"$TMP/ewhole.txt"
+    grep -q "\"id\":\"hillary-clinton\",\"name\":\"Hillary Clinton\"" "$TMP/ewhole.txt"
+    for order in "0 1 2" "0 2 1" "1 0 2" "1 2 0" "2 0 1" "2 1 0"; do
+        : > "$Q/XAPIANDB"
+        for k in $order; do
+            echo "remote 127.0.0.1:${EPORT[$k]}" >> "$Q/XAPIANDB"
+        done
+        entity_answers "$Q" >"$TMP/enodes.txt"
+        diff "$TMP/ewhole.txt" "$TMP/enodes.txt"
+    done
 '
 
 test_expect_success 'two nodes holding the same paths: answers name them' '

@@ -13,6 +13,7 @@
 
 #include "index/index_private.h"
 #include "index/quote_terms.h"
+#include "psearch/ident.h"
 #include "store/codec.h"
 #include "store/layout.h"
 #include "store/shim.h"
@@ -125,6 +126,15 @@ Xapian::Document ps__index::build_doc(const ps_docrec_t *r,
             continue;
         for (size_t k = 0; k < e->nmentions; k++)
             doc.add_posting(term, e->mentions[k].pos);
+        /* What readers resolve entities across articles by (ident.h). */
+        ps_ident_terms(
+            e,
+            [](void *arg, const char *t, size_t n) {
+                static_cast<Xapian::Document *>(arg)->add_boolean_term(
+                    std::string(t, n));
+                return 0;
+            },
+            &doc);
     }
     doc.add_boolean_term(idterm);
 

@@ -38,8 +38,6 @@ struct ps_index {
     bool aside = false;    /* building a generation readers cannot see */
     bool in_txn = false;
     size_t pending = 0; /* bytes of text since the last commit */
-    /* Entity names this handle has stored, by entity term. */
-    std::unordered_map<std::string, std::string> named;
     /* A rebuild of several shards writes each on its own thread; empty
      * otherwise. While they run, only they touch dbs. */
     std::vector<std::unique_ptr<ps__shard_writer>> writers;
@@ -106,8 +104,6 @@ void set_stat_values(Xapian::Document &doc, const ps_filestat_t *st);
 
 /* Records that shard K holds the words of the tokens T[0, N). */
 void record_forms(ps_index_t *ix, size_t k, const ps_token_t *t, size_t n);
-/* Stores the display name of every entity of R. */
-void store_names(ps_index_t *ix, const ps_docrec_t *r);
 /* Fills each stem's list of words of a generation built aside. */
 void learn_vocabulary(ps_index_t *ix);
 

@@ -72,37 +72,6 @@ void ps__index::record_forms(ps_index_t *ix, size_t k, const ps_token_t *t,
     }
 }
 
-/* Remembers the display name of every entity term, so facets can name
- * entities the gazetteer does not know without reading documents. Of the
- * names an entity is met with, the least in byte order is kept: a choice
- * that does not depend on the order of the documents, so indexes built
- * apart from parts of a corpus name it as one index of it would (readers
- * take the least of the shards' names too). */
-void ps__index::store_names(ps_index_t *ix, const ps_docrec_t *r)
-{
-    std::string term;
-    for (size_t i = 0; i < r->nentities; i++) {
-        const ps_entity_t *e = &r->entities[i];
-        term.assign(ps_entity_type_prefix(e->type)).append(e->id);
-        std::string key = PS__META_NAME + term;
-        if (key.size() > PS__MAX_META_KEY)
-            continue;
-        auto it = ix->named.find(term);
-        if (it == ix->named.end()) {
-            /* The name stored before this handle, if any, counts too. In a
-             * generation built aside there is none, and writer threads may
-             * own the shards. */
-            std::string old =
-                ix->aside ? std::string() : ix->dbs[0].get_metadata(key);
-            it = ix->named.emplace(term, old).first;
-        }
-        if (it->second.empty() || it->second.compare(e->name) > 0) {
-            it->second = e->name;
-            set_metadata_all(ix, key, e->name);
-        }
-    }
-}
-
 /* Stems recorded by learn_vocabulary() between two commits of a shard,
  * which bounds the memory Xapian's pending metadata changes take on a
  * large vocabulary. */

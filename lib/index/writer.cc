@@ -108,7 +108,6 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
             /* A front-matter title's words are not in the body. */
             record_forms(ix, k, rec->title_tokens, rec->ntitle_tokens);
         }
-        store_names(ix, rec);
         /* A generation built aside starts empty and sees each path once,
          * so it can skip the lookup replace_document() does. */
         if (!ix->writers.empty())

@@ -4,11 +4,14 @@
  * the lexer asks too (is_field()): a new field is a row and its builder. */
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "store/layout.h"
+#include "ident/ident_db.h"
 #include "query/query_private.h"
 
 using namespace ps__query;
@@ -167,9 +170,29 @@ void parser::surname_terms(const std::string &prefix, const std::string &slug,
     }
 }
 
+/* The terms of every entity that name SLUG of TYPE stands for across the
+ * index (ident_db.h): the entity the name resolves to, and for a person's
+ * one word, every person with it as first name or surname ("Hillary"
+ * finds Hillary Clinton however written; "Clinton" every Clinton, whom
+ * the facets then tell apart); each with every term that resolves to it. */
+void parser::identity_terms(ps_entity_type_t type, const std::string &slug,
+                            std::vector<std::string> &terms)
+{
+    ps__ident_db &ident = *ctx_.ident;
+    std::string prefix = ps_entity_type_prefix(type);
+    std::set<std::string> targets{ident.resolve(prefix + slug)};
+    if (type == PS_ENT_PERSON && slug.find('-') == std::string::npos)
+        for (const std::string &id : ident.people_named(slug))
+            targets.insert(ident.resolve(prefix + id));
+    for (const std::string &target : targets)
+        for (std::string &m : ident.members(target))
+            terms.push_back(std::move(m));
+}
+
 /* The terms of an entity the gazetteer does not know, named T's value:
- * its slug under the prefix of TYPE (every type when TYPE is -1), and the
- * ids ending in it (a surname). */
+ * those of the entities its slug stands for under the prefix of TYPE
+ * (every type when TYPE is -1), and, but for people, whom identity_terms()
+ * finds by surname, the ids ending in it (a surname). */
 void parser::unknown_entity_terms(const token &t, int type,
                                   std::vector<std::string> &terms)
 {
@@ -188,9 +211,15 @@ void parser::unknown_entity_terms(const token &t, int type,
         if (type >= 0 && ty != type)
             continue;
         std::string prefix = ps_entity_type_prefix((ps_entity_type_t)ty);
-        terms.push_back(prefix + s);
-        surname_terms(prefix, s, terms);
+        if (ctx_.ident && ctx_.db)
+            identity_terms((ps_entity_type_t)ty, s, terms);
+        else
+            terms.push_back(prefix + s);
+        if (ty != PS_ENT_PERSON || !ctx_.ident)
+            surname_terms(prefix, s, terms);
     }
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
 }
 
 /* person:, place:, org:, treaty:, misc: or entity: NAME: the entity the
@@ -212,8 +241,8 @@ item parser::entity(const token &t)
     it.q = terms.size() == 1 ? Xapian::Query(terms[0])
                              : Xapian::Query(Xapian::Query::OP_OR,
                                              terms.begin(), terms.end());
-    if (terms.size() == 1)
-        it.single = terms;
+    /* NEAR takes any of them ("person:Trump NEAR/5 wall"). */
+    it.single = terms;
     for (const std::string &term : terms) {
         ps__hitgroup g;
         g.slots.push_back({term});

@@ -1,5 +1,6 @@
 /* Entity facets: over the first matches of a search, the people,
- * places, organisations and treaties in the most documents, named as the
+ * places, organisations and treaties in the most documents, each entity
+ * one row however its articles wrote it (ident_db.h), named as the
  * gazetteer or the index names them. */
 #include <algorithm>
 #include <cstring>
@@ -13,6 +14,28 @@
 
 using namespace ps__search;
 
+/* The facet row entity or speaker term TERM counts under: the entity it
+ * resolves to across the index (XSAID:person:clinton is counted as
+ * XSAID:person:hillary-clinton where that is who "Clinton" is). */
+static std::string row_term(ps_db_t *d, const std::string &term)
+{
+    size_t said = std::strlen(PS__P_SAID);
+    if (term.compare(0, said, PS__P_SAID) != 0)
+        return d->ident.resolve(term);
+    std::string key = term.substr(said);
+    size_t colon = key.find(':');
+    int t = ps_entity_type_parse(key.substr(0, colon).c_str());
+    if (t < 0 || colon == std::string::npos)
+        return term;
+    std::string r = d->ident.resolve(
+        ps_entity_type_prefix((ps_entity_type_t)t) + key.substr(colon + 1));
+    ps_entity_type_t type;
+    std::string id;
+    if (!ps__entity_term_split(r, &type, &id))
+        return term;
+    return PS__P_SAID + std::string(ps_entity_type_name(type)) + ":" + id;
+}
+
 /* Entity facets over the first DOCS matches: per type, the entities in
  * the most documents, then with the most mentions. */
 json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
@@ -24,6 +47,9 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
     std::map<std::string, count> counts;
     Xapian::MSet ms = enq.get_mset(0, docs);
     for (auto m = ms.begin(); m != ms.end(); ++m) {
+        /* Terms that stand for one entity count once per document, with
+         * all their mentions. */
+        std::vector<std::pair<std::string, unsigned>> here;
         Xapian::TermIterator t = d->db.termlist_begin(*m);
         for (t.skip_to("X"); t != d->db.termlist_end(*m); ++t) {
             const std::string &term = *t;
@@ -35,9 +61,14 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                 if (t == d->db.termlist_end(*m) || (*t)[0] != 'X')
                     break;
             }
-            count &c = counts[*t];
-            c.docs++;
-            c.mentions += t.get_wdf();
+            here.emplace_back(row_term(d, *t), t.get_wdf());
+        }
+        std::sort(here.begin(), here.end());
+        for (size_t i = 0; i < here.size(); i++) {
+            count &c = counts[here[i].first];
+            if (i == 0 || here[i].first != here[i - 1].first)
+                c.docs++;
+            c.mentions += here[i].second;
         }
     }
     std::vector<std::vector<std::pair<std::string, count>>> by_type(
@@ -85,7 +116,7 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
             auto g = d->gaz_names.find(term);
             std::string name = g != d->gaz_names.end()
                                    ? g->second
-                                   : shards_metadata(d, PS__META_NAME + term);
+                                   : d->ident.display_name(term);
             if (name.empty())
                 name = id;
             if (q)

@@ -73,7 +73,7 @@ extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
             return PS_ENOTFOUND;
         docdata dd(doc);
         jref arr(json_array());
-        for (const ps__entity &e : dd.ents) {
+        for (const ps__entity &e : identified(db, dd.ents)) {
             const char *type = ps_entity_type_name((ps_entity_type_t)e.type);
             json_t *o = jnew(json_object());
             jpush(arr.j, o);

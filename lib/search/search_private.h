@@ -7,6 +7,7 @@
  *   results.cc       one match as a result: snippet, hit lines, entities
  *   hits.cc          where a match's query terms stand in its text
  *   facets.cc        entity facets over the matches
+ *   entity_rows.cc   a document's entities as the index identifies them
  *   spelling.cc      "did you mean", with the one edit distance
  *   search_run.cc    the query run: strict, then relaxed (ps_search)
  *   search_stats.cc  what the index holds (stats, snapshot, query terms) */
@@ -34,6 +35,7 @@
 #include "psearch/analyzer.h"
 #include "psearch/entities.h"
 #include "psearch/search.h"
+#include "ident/ident_db.h"
 #include "query/query.h"
 #include "search/quote_json.h"
 #include "store/codec.h"
@@ -56,6 +58,9 @@ struct ps_db {
     /* Paths that more than one shard holds (see find_duplicates()). */
     std::vector<std::string> duplicates;
     std::chrono::steady_clock::time_point missing_since;
+    /* Entity identity across articles, read from db; emptied whenever db
+     * moves to another revision. */
+    ps__ident_db ident{db, &gaz_names};
 
     ~ps_db()
     {
@@ -125,6 +130,12 @@ std::string shards_metadata(const ps_db_t *d, const std::string &key);
 void open_db(ps_db_t *d);
 /* Follows a new generation or revision; true when something changed. */
 bool reopen(ps_db_t *d);
+
+/* entity_rows.cc: the entities ENTS of a document as the index
+ * identifies them across articles: one row per entity, with the resolved
+ * type, id and display name and the mentions of every term that stands
+ * for it, in text order. */
+std::vector<ps__entity> identified(ps_db_t *d, std::vector<ps__entity> ents);
 
 /* search_docs.cc: the parts of a document's data: the JSON head and the
  * file's text. */
@@ -213,7 +224,7 @@ class result_builder
     void add_hits(json_t *r, docdata &dd, const std::vector<span> &hits);
     void add_hit_lines(json_t *r, docdata &dd, const std::vector<span> &hits);
     void snippet(json_t *r, docdata &dd, const std::vector<span> &hits);
-    json_t *entities(docdata &dd);
+    json_t *entities(docdata &dd, const std::vector<ps__entity> &ents);
 
     /* hits.cc */
     void add_text_terms(const ps_token_t *t, size_t n, const char *prefix);

@@ -6,15 +6,12 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "7"
+#define PS__FORMAT "8"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
 /* The gazetteer the documents were tagged with, as TSV text. */
 #define PS__META_GAZETTEER "psearch.gazetteer"
-/* Followed by an entity term ("XPERSON:john-lough"): its display name,
- * the least in byte order of the names it was met with. */
-#define PS__META_NAME "psearch.name."
 /* Followed by a stem ("run"): the words of the shard with that stem. */
 #define PS__META_FORMS "psearch.forms."
 
