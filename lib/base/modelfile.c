@@ -84,14 +84,10 @@ void ps__model_free(ps__model_buf_t *buf)
     buf->len = buf->mapped = 0;
 }
 
-void ps__model_seal(const ps__model_buf_t *buf)
-{
-    mprotect(buf->mem, buf->mapped, PROT_READ);
-}
-
-ps_status_t ps__model_read(const char *path, const char *what,
-                           uint64_t max_size, ps__model_buf_t *buf,
-                           char **errmsg)
+/* Reads all of PATH, a file of at most MAX_SIZE bytes, into *BUF. */
+static ps_status_t read_file(const char *path, const char *what,
+                             uint64_t max_size, ps__model_buf_t *buf,
+                             char **errmsg)
 {
     *buf = (ps__model_buf_t){0};
     FILE *f = fopen(path, "rb");
@@ -127,9 +123,10 @@ ps_status_t ps__model_read(const char *path, const char *what,
     return PS_OK;
 }
 
-ps_status_t ps__model_check_head(const ps__model_buf_t *buf, const char *path,
-                                 const char *what, const char *magic,
-                                 uint32_t version, char **errmsg)
+/* Checks the frame's start: the length, the magic and the version. */
+static ps_status_t check_head(const ps__model_buf_t *buf, const char *path,
+                              const char *what, const char *magic,
+                              uint32_t version, char **errmsg)
 {
     const unsigned char *mem = buf->mem;
     if (buf->len < PS__MODEL_HEADER_SIZE) {
@@ -150,8 +147,10 @@ ps_status_t ps__model_check_head(const ps__model_buf_t *buf, const char *path,
     return PS_OK;
 }
 
-ps_status_t ps__model_check_size(const ps__model_buf_t *buf, const char *path,
-                                 const char *what, uint64_t want, char **errmsg)
+/* Checks the rest of the frame of a file that must have WANT bytes: the
+ * size field, the length and the checksum. */
+static ps_status_t check_size(const ps__model_buf_t *buf, const char *path,
+                              const char *what, uint64_t want, char **errmsg)
 {
     const unsigned char *mem = buf->mem;
     if (ps__get64(mem + PS__MODEL_SIZE_AT) != want)
@@ -165,5 +164,26 @@ ps_status_t ps__model_check_size(const ps__model_buf_t *buf, const char *path,
     if (ps__model_checksum(mem, buf->len) != ps__get64(mem + PS__MODEL_SUM_AT))
         return ps__model_fail(errmsg, PS_ECORRUPT, path,
                               "the %s is corrupt (checksum mismatch)", what);
+    return PS_OK;
+}
+
+ps_status_t ps__model_open(const char *path, const ps__model_kind_t *kind,
+                           ps__model_buf_t *buf, char **errmsg)
+{
+    ps_status_t st = read_file(path, kind->what, kind->max_size, buf, errmsg);
+    if (st != PS_OK)
+        return st;
+    uint64_t want = 0;
+    st = check_head(buf, path, kind->what, kind->magic, kind->version, errmsg);
+    if (st == PS_OK)
+        st = kind->check(buf->mem, path, &want, errmsg);
+    if (st == PS_OK)
+        st = check_size(buf, path, kind->what, want, errmsg);
+    if (st != PS_OK) {
+        ps__model_free(buf);
+        return st;
+    }
+    /* Every thread shares the model: from here on nobody may write it. */
+    mprotect(buf->mem, buf->mapped, PROT_READ);
     return PS_OK;
 }

@@ -66,31 +66,30 @@ typedef struct ps__model_buf {
     size_t mapped;
 } ps__model_buf_t;
 
-/* Reads all of PATH, a file of at most MAX_SIZE bytes, into *BUF (to be
- * released with ps__model_free). WHAT names the model in messages ("NER
- * model"). Returns PS_OK, or PS_ENOTFOUND, PS_EIO, PS_ECORRUPT (too
- * large) or PS_ENOMEM with *ERRMSG. */
-ps_status_t ps__model_read(const char *path, const char *what,
-                           uint64_t max_size, ps__model_buf_t *buf,
-                           char **errmsg);
-
-/* Makes BUF's memory read-only: once checked, a model is shared by every
- * thread and nobody may write it. */
-void ps__model_seal(const ps__model_buf_t *buf);
-
 /* Releases BUF's memory (nothing when it has none). */
 void ps__model_free(ps__model_buf_t *buf);
 
-/* Checks the frame's start in BUF: the length, the MAGIC (8 bytes) and
- * the format VERSION. */
-ps_status_t ps__model_check_head(const ps__model_buf_t *buf, const char *path,
-                                 const char *what, const char *magic,
-                                 uint32_t version, char **errmsg);
+/* A kind of model file: how messages name it ("NER model"), its MAGIC
+ * (8 bytes) and format VERSION, the largest file it may be, and CHECK,
+ * which checks the model's own header fields in a file whose frame is
+ * known good up to the version and sets *SIZE to the size the file must
+ * have (or returns the error, with the message). */
+typedef struct ps__model_kind {
+    const char *what;
+    const char *magic;
+    uint32_t version;
+    uint64_t max_size;
+    ps_status_t (*check)(const unsigned char *mem, const char *path,
+                         uint64_t *size, char **errmsg);
+} ps__model_kind_t;
 
-/* Checks the rest of the frame in BUF, whose own header gives a file of
- * WANT bytes: the size field, the length and the checksum. */
-ps_status_t ps__model_check_size(const ps__model_buf_t *buf, const char *path,
-                                 const char *what, uint64_t want,
-                                 char **errmsg);
+/* Reads the model file PATH of KIND into *BUF and checks every part of
+ * its frame and, with KIND's check, of its header, before any byte is
+ * trusted. On success *BUF is read-only, to be shared by every thread
+ * and released with ps__model_free(); else an error with *ERRMSG
+ * ("PATH: what is wrong"): PS_ENOTFOUND, PS_EIO, PS_ENOMEM, PS_ECORRUPT
+ * or PS_EVERSION. */
+ps_status_t ps__model_open(const char *path, const ps__model_kind_t *kind,
+                           ps__model_buf_t *buf, char **errmsg);
 
 #endif

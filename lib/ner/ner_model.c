@@ -29,8 +29,6 @@
 
 #include "ner/ner_private.h"
 
-#define WHAT "NER model"
-
 const char *ps_ner_type_name(ps_ner_type_t t)
 {
     static const char *const names[PS_NER__COUNT] = {"PER", "LOC", "ORG",
@@ -47,30 +45,23 @@ uint64_t ps__ner_model_size(uint32_t row_bits, uint32_t nlist)
     return n;
 }
 
-/* Checks the header, the size and the checksum; on success sets the table
- * sizes. */
-static ps_status_t check(const ps__model_buf_t *buf, const char *path,
-                         uint32_t *row_bits, uint32_t *nlist, char **errmsg)
+/* Checks the header's own fields (ps__model_kind_t's check). */
+static ps_status_t check(const unsigned char *mem, const char *path,
+                         uint64_t *size, char **errmsg)
 {
-    ps_status_t st = ps__model_check_head(buf, path, WHAT, PS__NER_MAGIC,
-                                          PS__NER_FORMAT_VERSION, errmsg);
-    if (st != PS_OK)
-        return st;
-    const unsigned char *mem = buf->mem;
     if (ps__get32(mem + 12) != PS__NER_MODEL_TYPE ||
         ps__get32(mem + 16) != PS__NER_NLABELS ||
         memcmp(mem + 48, PS__NER_LABEL_SET, 16) != 0)
         return ps__model_fail(errmsg, PS_EVERSION, path,
                               "unsupported NER model type or label set");
-    *row_bits = ps__get32(mem + 20);
-    *nlist = ps__get32(mem + 24);
-    if (*row_bits < PS__NER_MIN_ROW_BITS || *row_bits > PS__NER_MAX_ROW_BITS ||
-        *nlist > PS__NER_MAX_LIST || (*nlist & (*nlist - 1)) != 0 ||
+    uint32_t row_bits = ps__get32(mem + 20), nlist = ps__get32(mem + 24);
+    if (row_bits < PS__NER_MIN_ROW_BITS || row_bits > PS__NER_MAX_ROW_BITS ||
+        nlist > PS__NER_MAX_LIST || (nlist & (nlist - 1)) != 0 ||
         ps__get32(mem + 28) != 0)
         return ps__model_fail(errmsg, PS_ECORRUPT, path,
                               "the NER model's header is damaged");
-    return ps__model_check_size(buf, path, WHAT,
-                                ps__ner_model_size(*row_bits, *nlist), errmsg);
+    *size = ps__ner_model_size(row_bits, nlist);
+    return PS_OK;
 }
 
 ps_status_t ps_ner_model_load(const char *path, ps_ner_model_t **out,
@@ -79,36 +70,32 @@ ps_status_t ps_ner_model_load(const char *path, ps_ner_model_t **out,
     if (errmsg)
         *errmsg = NULL;
     *out = NULL;
+    const ps__model_kind_t kind = {
+        "NER model", PS__NER_MAGIC, PS__NER_FORMAT_VERSION,
+        ps__ner_model_size(PS__NER_MAX_ROW_BITS, PS__NER_MAX_LIST), check};
     ps__model_buf_t buf;
-    ps_status_t st = ps__model_read(
-        path, WHAT, ps__ner_model_size(PS__NER_MAX_ROW_BITS, PS__NER_MAX_LIST),
-        &buf, errmsg);
+    ps_status_t st = ps__model_open(path, &kind, &buf, errmsg);
     if (st != PS_OK)
         return st;
-    uint32_t row_bits = 0, nlist = 0;
-    st = check(&buf, path, &row_bits, &nlist, errmsg);
-    ps_ner_model_t *m = st == PS_OK ? calloc(1, sizeof *m) : NULL;
-    if (st == PS_OK && !m)
-        st = ps__model_fail(errmsg, PS_ENOMEM, path, "out of memory");
-    if (st != PS_OK) {
+    ps_ner_model_t *m = calloc(1, sizeof *m);
+    if (!m) {
         ps__model_free(&buf);
-        return st;
+        return ps__model_fail(errmsg, PS_ENOMEM, path, "out of memory");
     }
-    ps__model_seal(&buf);
     const unsigned char *mem = buf.mem;
     size_t off = PS__MODEL_HEADER_SIZE;
     m->file = buf;
-    m->row_bits = row_bits;
-    m->nrows = 1u << row_bits;
+    m->row_bits = ps__get32(mem + 20);
+    m->nrows = 1u << m->row_bits;
     for (int s = 0; s < 2; s++) {
         m->trans[s] = (const int32_t *)(mem + off);
         off += (size_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
     }
     m->weights = (const int16_t *)(mem + off);
     off += (size_t)m->nrows * 2 * PS__NER_ROW * 2;
-    m->nlist = nlist;
+    m->nlist = ps__get32(mem + 24);
     m->list_keys = (const uint64_t *)(mem + off);
-    off += (size_t)nlist * 8;
+    off += (size_t)m->nlist * 8;
     m->list_values = (const uint32_t *)(mem + off);
     *out = m;
     return PS_OK;

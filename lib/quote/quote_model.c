@@ -29,8 +29,6 @@
 
 #include "quote_private.h"
 
-#define WHAT "quote model"
-
 const char *ps_quote_kind_name(ps_quote_kind_t k)
 {
     static const char *const n[] = {"direct", "mixed", "indirect"};
@@ -52,15 +50,10 @@ uint64_t ps__q_model_size(uint32_t row_bits, uint32_t nlex)
     return n;
 }
 
-/* Checks the header, the size and the checksum. */
-static ps_status_t check(const ps__model_buf_t *buf, const char *path,
-                         char **errmsg)
+/* Checks the header's own fields (ps__model_kind_t's check). */
+static ps_status_t check(const unsigned char *mem, const char *path,
+                         uint64_t *size, char **errmsg)
 {
-    ps_status_t st = ps__model_check_head(buf, path, WHAT, PS__Q_MAGIC,
-                                          PS__Q_FORMAT_VERSION, errmsg);
-    if (st != PS_OK)
-        return st;
-    const unsigned char *mem = buf->mem;
     if (ps__get32(mem + 12) != PS__Q_NLABELS ||
         ps__get32(mem + 16) != PS__Q_TABLES ||
         memcmp(mem + 48, PS__Q_ROLE_SET, 16) != 0)
@@ -74,8 +67,8 @@ static ps_status_t check(const ps__model_buf_t *buf, const char *path,
         !isfinite(scale))
         return ps__model_fail(errmsg, PS_ECORRUPT, path,
                               "the quote model's header is damaged");
-    return ps__model_check_size(buf, path, WHAT,
-                                ps__q_model_size(row_bits, nlex), errmsg);
+    *size = ps__q_model_size(row_bits, nlex);
+    return PS_OK;
 }
 
 ps_status_t ps_quote_model_load(const char *path, ps_quote_model_t **out,
@@ -84,21 +77,18 @@ ps_status_t ps_quote_model_load(const char *path, ps_quote_model_t **out,
     if (errmsg)
         *errmsg = NULL;
     *out = NULL;
+    const ps__model_kind_t kind = {
+        "quote model", PS__Q_MAGIC, PS__Q_FORMAT_VERSION,
+        ps__q_model_size(PS__Q_MAX_ROW_BITS, PS__Q_MAX_LEX), check};
     ps__model_buf_t buf;
-    ps_status_t st = ps__model_read(
-        path, WHAT, ps__q_model_size(PS__Q_MAX_ROW_BITS, PS__Q_MAX_LEX), &buf,
-        errmsg);
+    ps_status_t st = ps__model_open(path, &kind, &buf, errmsg);
     if (st != PS_OK)
         return st;
-    st = check(&buf, path, errmsg);
-    ps_quote_model_t *m = st == PS_OK ? calloc(1, sizeof *m) : NULL;
-    if (st == PS_OK && !m)
-        st = ps__model_fail(errmsg, PS_ENOMEM, path, "out of memory");
-    if (st != PS_OK) {
+    ps_quote_model_t *m = calloc(1, sizeof *m);
+    if (!m) {
         ps__model_free(&buf);
-        return st;
+        return ps__model_fail(errmsg, PS_ENOMEM, path, "out of memory");
     }
-    ps__model_seal(&buf);
     const unsigned char *mem = buf.mem;
     m->file = buf;
     m->v.row_bits = ps__get32(mem + 20);
