@@ -227,6 +227,20 @@ static void put_header(FILE *out, const json_t *r, const char *shown,
             o->color ? C_OFF : "");
 }
 
+/* Writes "path:line: ", the start of a grep-like line, and returns the
+ * room left on the line for its text. */
+static size_t put_line_start(FILE *out, const char *shown, const char *num,
+                             const render_opts_t *o)
+{
+    if (o->color)
+        fprintf(out, C_PATH "%s" C_SEP ":" C_LINE "%s" C_SEP ":" C_OFF " ",
+                shown, num);
+    else
+        fprintf(out, "%s:%s: ", shown, num);
+    return text_room(o,
+                     window_text_width(shown, strlen(shown)) + strlen(num) + 3);
+}
+
 /* One grep-like line, "path:line: text", its N hits H highlighted (SP
  * has room for N spans). */
 static void put_hit_line(FILE *out, const char *shown, const char *s,
@@ -240,13 +254,8 @@ static void put_hit_line(FILE *out, const char *shown, const char *s,
     k = window_spans_normalise(sp, k, len);
     char num[16];
     snprintf(num, sizeof num, "%u", h[0].line);
-    if (o->color)
-        fprintf(out, C_PATH "%s" C_SEP ":" C_LINE "%s" C_SEP ":" C_OFF " ",
-                shown, num);
-    else
-        fprintf(out, "%s:%s: ", shown, num);
-    size_t pre = window_text_width(shown, strlen(shown)) + strlen(num) + 3;
-    window_put(out, s, len, sp, k, text_room(o, pre), o->color);
+    window_put(out, s, len, sp, k, put_line_start(out, shown, num, o),
+               o->color);
     putc('\n', out);
 }
 
@@ -265,13 +274,8 @@ static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
             continue;
         char num[32];
         snprintf(num, sizeof num, "%lld", int_of(q, "line"));
-        if (o->color)
-            fprintf(out, C_PATH "%s" C_SEP ":" C_LINE "%s" C_SEP ":" C_OFF " ",
-                    shown, num);
-        else
-            fprintf(out, "%s:%s: ", shown, num);
-        size_t pre = window_text_width(shown, strlen(shown)) + strlen(num) + 3;
-        window_put(out, s, strlen(s), NULL, 0, text_room(o, pre), 0);
+        window_put(out, s, strlen(s), NULL, 0,
+                   put_line_start(out, shown, num, o), 0);
         putc('\n', out);
         free(s);
     }

@@ -1,7 +1,8 @@
-/* Finding and loading the trained entity model: the --model file, else the
- * source tree's corpus/ner.model next to an in-tree build, else the
- * installed one. Without a model the indexer stops: an index built
- * without entities would answer entity queries wrongly and silently. */
+/* Finding and loading the trained models (entities, quotes): the --model
+ * or --quote-model file, else the source tree's corpus/ner.model or
+ * quote.model next to an in-tree build, else the installed one. Without
+ * a model the indexer stops: an index built without entities would
+ * answer entity queries wrongly and silently. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,51 +35,55 @@ static int beside_program(char *buf, size_t size, const char *name)
     return w > 0 && (size_t)w < size ? 0 : -1;
 }
 
+/* The model file to load: OPT, else NAME in the source tree's corpus/
+ * next to an in-tree build, else NAME in DATADIR (written into BUF). */
+static const char *find_model(const char *opt, const char *datadir,
+                              const char *name, char *buf, size_t size)
+{
+    if (opt)
+        return opt;
+    if (beside_program(buf, size, name) == 0 && exists(buf))
+        return buf;
+    snprintf(buf, size, "%s/%s", datadir, name);
+    return buf;
+}
+
+/* Says on one line why the WHAT model at PATH did not load (ST): the
+ * loader's "PATH: what is wrong" (ERR, which it frees), and, when no
+ * model was named (OPT is NULL) and none was found, the option FLAG that
+ * names one. */
+static void report(const char *what, const char *flag, const char *opt,
+                   const char *path, ps_status_t st, char *err)
+{
+    char hint[64] = "";
+    if (!opt && st == PS_ENOTFOUND)
+        snprintf(hint, sizeof hint, " (give --%s FILE)", flag);
+    fprintf(stderr, "psearch-index: %s model: %s%s%s%s\n", what,
+            err ? err : path, err ? "" : ": ", err ? "" : ps_status_str(st),
+            hint);
+    free(err);
+}
+
 ps_ner_model_t *model_load(const char *opt, const char *datadir)
 {
-    char tree[PATH_MAX + 32], installed[PATH_MAX];
-    const char *path = opt;
-    if (!path) {
-        snprintf(installed, sizeof installed, "%s/ner.model", datadir);
-        path = beside_program(tree, sizeof tree, "ner.model") == 0 && exists(tree)
-                   ? tree
-                   : installed;
-    }
+    char buf[PATH_MAX + 32];
+    const char *path = find_model(opt, datadir, "ner.model", buf, sizeof buf);
     ps_ner_model_t *m = NULL;
     char *err = NULL;
     ps_status_t st = ps_ner_model_load(path, &m, &err);
-    if (st != PS_OK) {
-        /* One line: the loader's "PATH: what is wrong", and what to do
-         * when no model was named and none was found. */
-        fprintf(stderr, "psearch-index: entity model: %s%s%s%s\n",
-                err ? err : path, err ? "" : ": ", err ? "" : ps_status_str(st),
-                !opt && st == PS_ENOTFOUND ? " (give --model FILE)" : "");
-        free(err);
-        return NULL;
-    }
-    return m;
+    if (st != PS_OK)
+        report("entity", "model", opt, path, st, err);
+    return st == PS_OK ? m : NULL;
 }
 
 ps_quote_model_t *quote_model_load(const char *opt, const char *datadir)
 {
-    char tree[PATH_MAX + 32], installed[PATH_MAX];
-    const char *path = opt;
-    if (!path) {
-        snprintf(installed, sizeof installed, "%s/quote.model", datadir);
-        path = beside_program(tree, sizeof tree, "quote.model") == 0 &&
-                       exists(tree)
-                   ? tree
-                   : installed;
-    }
+    char buf[PATH_MAX + 32];
+    const char *path = find_model(opt, datadir, "quote.model", buf, sizeof buf);
     ps_quote_model_t *m = NULL;
     char *err = NULL;
     ps_status_t st = ps_quote_model_load(path, &m, &err);
-    if (st != PS_OK) {
-        fprintf(stderr, "psearch-index: quote model: %s%s%s%s\n",
-                err ? err : path, err ? "" : ": ", err ? "" : ps_status_str(st),
-                !opt && st == PS_ENOTFOUND ? " (give --quote-model FILE)" : "");
-        free(err);
-        return NULL;
-    }
-    return m;
+    if (st != PS_OK)
+        report("quote", "quote-model", opt, path, st, err);
+    return st == PS_OK ? m : NULL;
 }

@@ -2,8 +2,8 @@
 # What ships exports only what the public headers declare (after notmuch's
 # T360-symbol-hiding): the engine's dynamic symbols are exactly the
 # PS_EXPORT functions of include/psearch/*.h, and no installed program or
-# the engine carries the NER trainer, which lives in train/ and is linked
-# only by the training tools.
+# the engine carries the trainers (NER, quotes) or the model writers, which
+# live in train/ and are linked only by the training tools.
 . "$(dirname "$0")/lib.sh"
 ENGINE=$ROOT/build/libpsearch-engine.so
 
@@ -32,16 +32,17 @@ test_expect_success 'the engine exports no internal (ps__) symbol of any kind' '
     test -s "$TMP/all"
     ! grep -E "^ps__|ps__[a-z_]*\$" "$TMP/all" | grep -v "^_Z"
 '
-test_expect_success 'no installed program or the engine carries the trainer' '
+test_expect_success 'no installed program or the engine carries a trainer' '
     for f in "$ENGINE" "$BIN/psearch-index" "$BIN/psearchd" "$BIN/psearch"; do
         nm "$f" > "$TMP/syms" || return 1
-        if grep -E " (ps_ner_train|ps_ner_conll_read|ps__ner_model_write|ps__ner_cluster)\$" "$TMP/syms"; then
+        if grep -E " (ps_ner_train|ps_ner_conll_read|ps__ner_model_write|ps__q_model_write|ps__model_write|ps__ner_cluster)\$" "$TMP/syms"; then
             echo "$f carries training code" >&2
             return 1
         fi
     done
 '
 test_expect_success 'the trainer tool does carry it (the check above can fail)' '
-    nm "$ROOT/build/train/ner_train" | grep -q " ps_ner_train$"
+    nm "$ROOT/build/train/ner_train" | grep -q " ps_ner_train$" &&
+    nm "$ROOT/build/train/quote_train" | grep -q " ps__q_model_write$"
 '
 test_done

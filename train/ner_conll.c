@@ -123,8 +123,8 @@ ps_status_t ps_ner_conll_read(const char *path, ps_ner_doc_t **docs, size_t *n,
     *n = 0;
     FILE *f = fopen(path, "r");
     if (!f)
-        return ps__ner_fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO,
-                            path, "%s", strerror(errno));
+        return ps__model_fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO,
+                              path, "%s", strerror(errno));
     reader_t r = {.open_type = -1};
     char *line = NULL;
     size_t cap = 0, lineno = 0;
@@ -145,19 +145,19 @@ ps_status_t ps_ner_conll_read(const char *path, ps_ner_doc_t **docs, size_t *n,
             rc = sp ? token(&r, line, (size_t)(sp - line), tag + 1) : -2;
         }
         if (rc == -2) {
-            st = ps__ner_fail(errmsg, PS_ECORRUPT, path,
-                              "line %zu is not a CoNLL token line", lineno);
+            st = ps__model_fail(errmsg, PS_ECORRUPT, path,
+                                "line %zu is not a CoNLL token line", lineno);
             break;
         }
         if (rc != 0) {
-            st = ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
+            st = ps__model_fail(errmsg, PS_ENOMEM, path, "out of memory");
             break;
         }
     }
     if (st == PS_OK && ferror(f))
-        st = ps__ner_fail(errmsg, PS_EIO, path, "read error");
+        st = ps__model_fail(errmsg, PS_EIO, path, "read error");
     if (st == PS_OK && end_doc(&r) != 0)
-        st = ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
+        st = ps__model_fail(errmsg, PS_ENOMEM, path, "out of memory");
     fclose(f);
     free(line);
     free(r.text);

@@ -21,7 +21,7 @@ static ps_status_t read_lines(trainer_t *tr, const char *path,
 {
     FILE *f = fopen(path, "r");
     if (!f)
-        return ps__ner_fail(tr->errmsg, PS_EIO, path, "%s", strerror(errno));
+        return ps__model_fail(tr->errmsg, PS_EIO, path, "%s", strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -32,7 +32,7 @@ static ps_status_t read_lines(trainer_t *tr, const char *path,
         st = each(tr, line, (size_t)n);
     }
     if (st == PS_OK && ferror(f))
-        st = ps__ner_fail(tr->errmsg, PS_EIO, path, "read error");
+        st = ps__model_fail(tr->errmsg, PS_EIO, path, "read error");
     free(line);
     fclose(f);
     return st;

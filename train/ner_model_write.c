@@ -1,23 +1,11 @@
 /* Writes the NER model file whose format lib/ner/ner_model.c describes and
  * checks: the trainer's half of that file, kept out of the runtime library
  * so that what ships only ever reads models. */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "model_write.h"
 #include "ner/ner_private.h"
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    memcpy(p, &v, 8);
-}
 
 ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
                                 const int16_t *weights, int32_t *const trans[2],
@@ -28,21 +16,21 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
         *errmsg = NULL;
     if (row_bits < PS__NER_MIN_ROW_BITS || row_bits > PS__NER_MAX_ROW_BITS ||
         nlist > PS__NER_MAX_LIST || (nlist & (nlist - 1)) != 0)
-        return ps__ner_fail(errmsg, PS_EINVAL, path,
-                            "bad NER model table sizes");
+        return ps__model_fail(errmsg, PS_EINVAL, path,
+                              "bad NER model table sizes");
     uint64_t size = ps__ner_model_size(row_bits, nlist);
     unsigned char *mem = calloc(1, (size_t)size);
     if (!mem)
-        return ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
+        return ps__model_fail(errmsg, PS_ENOMEM, path, "out of memory");
     memcpy(mem, PS__NER_MAGIC, 8);
-    put32(mem + 8, PS__NER_FORMAT_VERSION);
-    put32(mem + 12, PS__NER_MODEL_TYPE);
-    put32(mem + 16, PS__NER_NLABELS);
-    put32(mem + 20, row_bits);
-    put32(mem + 24, nlist);
-    put64(mem + 32, size);
+    ps__put32(mem + PS__MODEL_VERSION_AT, PS__NER_FORMAT_VERSION);
+    ps__put32(mem + 12, PS__NER_MODEL_TYPE);
+    ps__put32(mem + 16, PS__NER_NLABELS);
+    ps__put32(mem + 20, row_bits);
+    ps__put32(mem + 24, nlist);
+    ps__put64(mem + PS__MODEL_SIZE_AT, size);
     memcpy(mem + 48, PS__NER_LABEL_SET, 16);
-    size_t off = PS__NER_HEADER_SIZE, n;
+    size_t off = PS__MODEL_HEADER_SIZE, n;
     n = (size_t)(PS__NER_NLABELS + 1) * PS__NER_NLABELS * 4;
     for (int s = 0; s < 2; s++, off += n)
         memcpy(mem + off, trans[s], n);
@@ -54,29 +42,8 @@ ps_status_t ps__ner_model_write(const char *path, uint32_t row_bits,
         off += (size_t)nlist * 8;
         memcpy(mem + off, list_values, (size_t)nlist * 4);
     }
-    put64(mem + 40, ps__ner_model_checksum(mem, (size_t)size));
-
-    /* A temporary file renamed into place, so a reader never sees half a
-     * model. */
-    size_t tn = strlen(path) + 32;
-    char *tmp = malloc(tn);
-    if (!tmp) {
-        free(mem);
-        return ps__ner_fail(errmsg, PS_ENOMEM, path, "out of memory");
-    }
-    snprintf(tmp, tn, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(mem, 1, (size_t)size, f) == size;
-    if (f && fclose(f) != 0)
-        ok = 0;
+    ps_status_t st =
+        ps__model_write(path, "NER model", mem, (size_t)size, errmsg);
     free(mem);
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        return ps__ner_fail(errmsg, PS_EIO, path,
-                            "cannot write the NER model: %s", strerror(e));
-    }
-    free(tmp);
-    return PS_OK;
+    return st;
 }

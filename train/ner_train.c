@@ -61,8 +61,9 @@ static ps_status_t prepare(trainer_t *tr, size_t i, const ps_token_t **toks,
     tdoc_t *t = &tr->td[i];
     ps_status_t st = ps_analyze(tr->an, d->text, d->len, 0, toks, ntok);
     if (st != PS_OK)
-        return ps__ner_fail(tr->errmsg, st == PS_EBADUTF8 ? PS_EINVAL : st,
-                            NULL, "document %zu: %s", i + 1, ps_status_str(st));
+        return ps__model_fail(tr->errmsg, st == PS_EBADUTF8 ? PS_EINVAL : st,
+                              NULL, "document %zu: %s", i + 1,
+                              ps_status_str(st));
     const ps_token_t *tok = *toks;
     size_t n = 0;
     for (size_t j = 0; j < *ntok; j++)
@@ -400,13 +401,13 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
         *errmsg = NULL;
     ps_ner_train_opts_t o = opts ? *opts : (ps_ner_train_opts_t){0};
     if (default_opts(&o) != PS_OK)
-        return ps__ner_fail(errmsg, PS_EINVAL, NULL, "bad training options");
+        return ps__model_fail(errmsg, PS_EINVAL, NULL, "bad training options");
     trainer_t tr = {.docs = docs, .ndocs = ndocs, .errmsg = errmsg};
     tr.stats.docs = ndocs;
     tr.td = calloc(ndocs + 1, sizeof *tr.td);
     if (!tr.td || ps_analyzer_new(&tr.an) != PS_OK) {
         free(tr.td);
-        return ps__ner_fail(errmsg, PS_ENOMEM, NULL, "out of memory");
+        return ps__model_fail(errmsg, PS_ENOMEM, NULL, "out of memory");
     }
     ps_status_t st = o.lexicon ? ps__ner_read_lexicon(&tr, o.lexicon) : PS_OK;
     if (st == PS_OK && o.places)
@@ -414,7 +415,7 @@ ps_status_t ps_ner_train(const ps_ner_doc_t *docs, size_t ndocs,
     if (st == PS_OK)
         st = train(&tr, &o, path);
     if (st == PS_ENOMEM)
-        ps__ner_fail(errmsg, st, NULL, "out of memory");
+        ps__model_fail(errmsg, st, NULL, "out of memory");
     trainer_free(&tr);
     if (stats)
         *stats = tr.stats;

@@ -1,7 +1,7 @@
 /* Reading a whole file or stream into memory: the one helper every part
  * that wants a file's bytes at once uses (the gazetteer loader, the
- * indexer's stored copies, the tools). The NER model is the exception: it
- * is read into memory aligned for huge pages (lib/ner/ner_model.c). */
+ * indexer's stored copies, the tools). The model files are the exception:
+ * they are read into memory aligned for huge pages (base/modelfile.c). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -32,6 +32,26 @@ int ps__ner_allowed(int prev, int cur)
     return prev > 0 && PS__NER_TYPE(prev) == PS__NER_TYPE(cur);
 }
 
+/* One cell of the Viterbi lattice: label C at this token, whose scores
+ * are SC, after the best of labels P0..P1 at the token before (scores
+ * CUR): its score into NXT[C], that label into BK[C]. */
+static inline void step(const double *cur, const double *trans,
+                        const double *sc, int c, int p0, int p1, double *nxt,
+                        uint8_t *bk)
+{
+    double best = -INFINITY;
+    int arg = 0;
+    for (int p = p0; p <= p1; p++) {
+        /* Selections, not branches: which label wins is unpredictable. */
+        double v = cur[p] + trans[(p + 1) * L + c];
+        int better = v > best;
+        arg = better ? p : arg;
+        best = better ? v : best;
+    }
+    nxt[c] = best + sc[c];
+    bk[c] = (uint8_t)arg;
+}
+
 void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
                      size_t to, uint8_t *back, uint8_t *out)
 {
@@ -45,35 +65,13 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
         sc = scores + k * L;
         uint8_t *bk = back + (k - from) * L;
         /* O and B-T may follow any label. */
-        for (int c = 0; c < L; c = c ? c + 2 : 1) {
-            double best = -INFINITY;
-            int arg = 0;
-            for (int p = 0; p < L; p++) {
-                /* Selections, not branches: which label wins is
-                 * unpredictable. */
-                double v = cur[p] + trans[(p + 1) * L + c];
-                int better = v > best;
-                arg = better ? p : arg;
-                best = better ? v : best;
-            }
-            nxt[c] = best + sc[c];
-            bk[c] = (uint8_t)arg;
-        }
+        for (int c = 0; c < L; c = c ? c + 2 : 1)
+            step(cur, trans, sc, c, 0, L - 1, nxt, bk);
         /* I-T follows only B-T or I-T (labels C - 1 and C): the other
          * transitions are -INFINITY and never win, so skipping them
          * changes no result and saves most of the work. */
-        for (int c = 2; c < L; c += 2) {
-            double best = -INFINITY;
-            int arg = 0;
-            for (int p = c - 1; p <= c; p++) {
-                double v = cur[p] + trans[(p + 1) * L + c];
-                int better = v > best;
-                arg = better ? p : arg;
-                best = better ? v : best;
-            }
-            nxt[c] = best + sc[c];
-            bk[c] = (uint8_t)arg;
-        }
+        for (int c = 2; c < L; c += 2)
+            step(cur, trans, sc, c, c - 1, c, nxt, bk);
         memcpy(cur, nxt, sizeof cur);
     }
     int arg = 0;

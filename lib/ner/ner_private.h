@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/modelfile.h"
 #include "psearch/ner.h"
 
 /* Labels are BIO over the four types: O, then B-T and I-T for each type T
@@ -59,9 +60,8 @@
  * addressing table of NLIST slots (a power of two) keyed by 64-bit hashes:
  * word records (ps__ner_word_key) and whole names (ps__ner_phrase_key). */
 struct ps_ner_model {
-    unsigned char *mem; /* The file's bytes, which the arrays below point
-                         * into: MAPPED bytes of read-only memory. */
-    size_t mapped;
+    ps__model_buf_t file; /* The file's bytes, which the arrays below
+                           * point into, in read-only memory. */
     uint32_t row_bits;
     uint32_t nrows;
     const int16_t *weights;
@@ -113,12 +113,6 @@ static inline uint64_t ps__ner_feat2(uint32_t tpl, uint64_t a, uint64_t b)
 uint64_t ps__ner_word_key(uint64_t term_hash);
 uint64_t ps__ner_phrase_key(const uint64_t *term_hashes, size_t n);
 uint64_t ps__ner_hash(const void *p, size_t n);
-
-/* Sets *ERRMSG (unless NULL or already set) to "PATH: MESSAGE", or to
- * MESSAGE when PATH is NULL, and returns ST. */
-ps_status_t ps__ner_fail(char **errmsg, ps_status_t st, const char *path,
-                         const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* Looks KEY up in a list table of NSLOTS slots; 0 when absent. */
 uint32_t ps__ner_list_get(const uint64_t *keys, const uint32_t *values,
@@ -254,12 +248,12 @@ int ps__ner_allowed(int prev, int cur);
 void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
                      size_t to, uint8_t *back, uint8_t *out);
 
-/* The model file's header (lib/ner/ner_model.c gives the whole format),
- * shared by the loader and the trainer's writer. */
+/* The model file's header (lib/ner/ner_model.c gives the whole format,
+ * base/modelfile.h the frame every model shares), shared by the loader
+ * and the trainer's writer. */
 #define PS__NER_MAGIC "PSNERMDL"
 #define PS__NER_FORMAT_VERSION 2u
 #define PS__NER_MODEL_TYPE 1u
-#define PS__NER_HEADER_SIZE 64u
 #define PS__NER_LABEL_SET "PER,LOC,ORG,MISC"
 #define PS__NER_MIN_ROW_BITS 2u
 #define PS__NER_MAX_ROW_BITS 26u
@@ -267,10 +261,6 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
 
 /* The size a file of these table sizes must have, or 0 on overflow. */
 uint64_t ps__ner_model_size(uint32_t row_bits, uint32_t nlist);
-
-/* The checksum of a whole model file of SIZE bytes at MEM, computed as if
- * its checksum field (bytes 40 to 47) were zero. */
-uint64_t ps__ner_model_checksum(const unsigned char *mem, size_t size);
 
 /* Writes a model file (train/ner_model_write.c, in the training library).
  * WEIGHTS has (1 << ROW_BITS) * 2 * PS__NER_ROW entries, laid out as in the

@@ -166,6 +166,8 @@ class parser
     std::vector<std::string> forms(const ps_token_t *t, const char *raw_prefix,
                                    const char *stem_prefix);
     void count_terms(size_t n, size_t at);
+    void add_hits(item &it, const std::vector<std::vector<std::string>> &slots,
+                  const char *raw_prefix, size_t at);
     item word(const std::string &text, size_t at, const char *raw_prefix,
               const char *stem_prefix, bool plain);
     Xapian::Query expand(const std::string &p);
@@ -192,8 +194,7 @@ class parser
     void update_scope();
     Xapian::Query scoped(const std::vector<std::vector<std::string>> &slots,
                          unsigned near, size_t at);
-    void keep_in_scope(item &it, const Xapian::Query &where,
-                       ps__hitgroup &g);
+    void keep_in_scope(item &it, const Xapian::Query &where, ps__hitgroup &g);
     void scope_wildcard(item &it, const std::string &p, ps__hitgroup &g);
 };
 

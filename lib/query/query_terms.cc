@@ -141,6 +141,22 @@ void parser::count_terms(size_t n, size_t at)
                      std::to_string(MAX_QUERY_TERMS));
 }
 
+/* Records the words of IT, a word or a phrase of SLOTS (the forms of
+ * each position), for highlighting, and with said: or quote: keeps IT
+ * inside what was said. */
+void parser::add_hits(item &it,
+                      const std::vector<std::vector<std::string>> &slots,
+                      const char *raw_prefix, size_t at)
+{
+    if (slots.size() == 1)
+        it.single = slots[0];
+    ps__hitgroup g;
+    g.slots = slots;
+    if (!scope_.markers.empty() && !raw_prefix[0])
+        keep_in_scope(it, scoped(slots, 0, at), g);
+    out_.hits.push_back(g);
+}
+
 /* A bare word, or a title: word. PREFIX is put before stems. */
 item parser::word(const std::string &text, size_t at, const char *raw_prefix,
                   const char *stem_prefix, bool plain)
@@ -174,13 +190,7 @@ item parser::word(const std::string &text, size_t at, const char *raw_prefix,
                : Xapian::Query(stems[0]);
     it.plain = plain;
     it.stop = plain && stems.size() == 1 && is_stop_word(it.raw[0]);
-    if (slots.size() == 1)
-        it.single = slots[0];
-    ps__hitgroup g;
-    g.slots = slots;
-    if (!scope_.markers.empty() && !raw_prefix[0])
-        keep_in_scope(it, scoped(slots, 0, at), g);
-    out_.hits.push_back(g);
+    add_hits(it, slots, raw_prefix, at);
     return it;
 }
 
@@ -252,12 +262,6 @@ item parser::phrase(const token &t, const char *stem_prefix,
     item it;
     /* A stemmed phrase of one word is that word's stem. */
     it.q = slots.size() == 1 ? as_one(slots[0]) : sequence(slots);
-    if (slots.size() == 1)
-        it.single = slots[0];
-    ps__hitgroup g;
-    g.slots = slots;
-    if (!scope_.markers.empty() && !raw_prefix[0])
-        keep_in_scope(it, scoped(slots, 0, at), g);
-    out_.hits.push_back(g);
+    add_hits(it, slots, raw_prefix, at);
     return it;
 }

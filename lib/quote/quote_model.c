@@ -1,5 +1,6 @@
 /* The quote model file: its format, the loader that checks every part of
- * it before trusting a byte, and the writer the trainer uses.
+ * it before trusting a byte (the trainer's writer is
+ * train/quote_model_write.c).
  *
  * Format version 1, little-endian, every array aligned to its element:
  *   0   char[8]  magic "PSQUOTMD"
@@ -14,32 +15,19 @@
  *                the model finds in training (quote_run.c)
  *   32  u64      file size in bytes
  *   40  u64      XXH64 of the whole file with these 8 bytes zeroed
+ *                (the frame of bytes 0-11 and 32-47 is every model
+ *                file's: base/modelfile.h)
  *   48  char[16] the roles in label order, "SRC,CUE,CONTENT"
  *   64  i32      transitions [tables][(labels + 1) * labels]
  *       i16      weights [tables][rows][labels]
  *       u64      lexicon [slots]: stem keys, low 2 bits the class
  * Weights and transitions are fixed point: scores are compared, and the
  * confidence scale is in the same unit. */
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <xxhash.h>
 
 #include "quote_private.h"
-
-#define MAGIC "PSQUOTMD"
-#define FORMAT_VERSION 1u
-#define HEADER_SIZE 64u
-#define ROLE_SET "SRC,CUE,CONTENT"
-#define MIN_ROW_BITS 4u
-#define MAX_ROW_BITS 24u
-#define MAX_LEX (1u << 20)
 
 const char *ps_quote_kind_name(ps_quote_kind_t k)
 {
@@ -53,138 +41,33 @@ const char *ps_speaker_kind_name(ps_speaker_kind_t k)
     return (unsigned)k < 4 ? n[k] : NULL;
 }
 
-static ps_status_t fail(char **errmsg, ps_status_t st, const char *path,
-                        const char *fmt, ...)
+uint64_t ps__q_model_size(uint32_t row_bits, uint32_t nlex)
 {
-    if (errmsg && !*errmsg) {
-        char msg[256];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        size_t n = strlen(path) + strlen(msg) + 3;
-        *errmsg = malloc(n);
-        if (*errmsg)
-            snprintf(*errmsg, n, "%s: %s", path, msg);
-    }
-    return st;
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static uint64_t expected_size(uint32_t row_bits, uint32_t nlex)
-{
-    uint64_t n = HEADER_SIZE;
+    uint64_t n = PS__MODEL_HEADER_SIZE;
     n += (uint64_t)PS__Q_TABLES * (PS__Q_NLABELS + 1) * PS__Q_NLABELS * 4;
     n += (uint64_t)PS__Q_TABLES * ((uint64_t)1 << row_bits) * PS__Q_NLABELS * 2;
     n += (uint64_t)nlex * 8;
     return n;
 }
 
-static uint64_t checksum(const unsigned char *mem, size_t size)
+/* Checks the header's own fields (ps__model_kind_t's check). */
+static ps_status_t check(const unsigned char *mem, const char *path,
+                         uint64_t *size, char **errmsg)
 {
-    unsigned char head[HEADER_SIZE];
-    memcpy(head, mem, HEADER_SIZE);
-    memset(head + 40, 0, 8);
-    XXH64_state_t *st = XXH64_createState();
-    if (!st)
-        return 0;
-    XXH64_reset(st, 0);
-    XXH64_update(st, head, HEADER_SIZE);
-    XXH64_update(st, mem + HEADER_SIZE, size - HEADER_SIZE);
-    uint64_t h = XXH64_digest(st);
-    XXH64_freeState(st);
-    return h;
-}
-
-static ps_status_t slurp(const char *path, unsigned char **out, size_t *len,
-                         char **errmsg)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return fail(errmsg, errno == ENOENT ? PS_ENOTFOUND : PS_EIO, path,
-                    "cannot open the quote model: %s", strerror(errno));
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        fclose(f);
-        return fail(errmsg, PS_EIO, path, "the quote model is not a file");
-    }
-    if ((uint64_t)sb.st_size > expected_size(MAX_ROW_BITS, MAX_LEX)) {
-        fclose(f);
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the quote model is too large (%lld bytes)",
-                    (long long)sb.st_size);
-    }
-    size_t n = (size_t)sb.st_size;
-    unsigned char *buf = malloc(n ? n : 1);
-    if (!buf) {
-        fclose(f);
-        return fail(errmsg, PS_ENOMEM, path, "out of memory");
-    }
-    size_t got = fread(buf, 1, n, f);
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        return fail(errmsg, PS_EIO, path, "cannot read the quote model");
-    }
-    *out = buf;
-    *len = got;
-    return PS_OK;
-}
-
-/* Checks the header, the size and the checksum. */
-static ps_status_t check(const unsigned char *mem, size_t len, const char *path,
-                         char **errmsg)
-{
-    if (len < HEADER_SIZE) {
-        if (len >= 8 && memcmp(mem, MAGIC, 8) != 0)
-            return fail(errmsg, PS_ECORRUPT, path, "not a quote model file");
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the quote model is truncated (%zu bytes)", len);
-    }
-    if (memcmp(mem, MAGIC, 8) != 0)
-        return fail(errmsg, PS_ECORRUPT, path, "not a quote model file");
-    uint32_t version = get32(mem + 8);
-    if (version != FORMAT_VERSION)
-        return fail(errmsg, PS_EVERSION, path,
-                    "quote model format version %u, this build reads %u",
-                    version, FORMAT_VERSION);
-    if (get32(mem + 12) != PS__Q_NLABELS || get32(mem + 16) != PS__Q_TABLES ||
-        memcmp(mem + 48, ROLE_SET, 16) != 0)
-        return fail(errmsg, PS_EVERSION, path,
-                    "unsupported quote model labels or tables");
-    uint32_t row_bits = get32(mem + 20), nlex = get32(mem + 24);
+    if (ps__get32(mem + 12) != PS__Q_NLABELS ||
+        ps__get32(mem + 16) != PS__Q_TABLES ||
+        memcmp(mem + 48, PS__Q_ROLE_SET, 16) != 0)
+        return ps__model_fail(errmsg, PS_EVERSION, path,
+                              "unsupported quote model labels or tables");
+    uint32_t row_bits = ps__get32(mem + 20), nlex = ps__get32(mem + 24);
     float scale;
     memcpy(&scale, mem + 28, 4);
-    if (row_bits < MIN_ROW_BITS || row_bits > MAX_ROW_BITS || nlex > MAX_LEX ||
-        (nlex & (nlex - 1)) != 0 || !(scale > 0) || !isfinite(scale))
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the quote model's header is damaged");
-    uint64_t want = expected_size(row_bits, nlex);
-    if (get64(mem + 32) != want)
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the quote model's header is damaged");
-    if (len != want)
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the quote model is %s (%zu bytes, expected %llu)",
-                    len < want ? "truncated" : "too long", len,
-                    (unsigned long long)want);
-    if (checksum(mem, len) != get64(mem + 40))
-        return fail(errmsg, PS_ECORRUPT, path,
-                    "the quote model is corrupt (checksum mismatch)");
+    if (row_bits < PS__Q_MIN_ROW_BITS || row_bits > PS__Q_MAX_ROW_BITS ||
+        nlex > PS__Q_MAX_LEX || (nlex & (nlex - 1)) != 0 || !(scale > 0) ||
+        !isfinite(scale))
+        return ps__model_fail(errmsg, PS_ECORRUPT, path,
+                              "the quote model's header is damaged");
+    *size = ps__q_model_size(row_bits, nlex);
     return PS_OK;
 }
 
@@ -194,25 +77,24 @@ ps_status_t ps_quote_model_load(const char *path, ps_quote_model_t **out,
     if (errmsg)
         *errmsg = NULL;
     *out = NULL;
-    unsigned char *mem = NULL;
-    size_t len = 0;
-    ps_status_t st = slurp(path, &mem, &len, errmsg);
+    const ps__model_kind_t kind = {
+        "quote model", PS__Q_MAGIC, PS__Q_FORMAT_VERSION,
+        ps__q_model_size(PS__Q_MAX_ROW_BITS, PS__Q_MAX_LEX), check};
+    ps__model_buf_t buf;
+    ps_status_t st = ps__model_open(path, &kind, &buf, errmsg);
     if (st != PS_OK)
         return st;
-    st = check(mem, len, path, errmsg);
-    ps_quote_model_t *m = st == PS_OK ? calloc(1, sizeof *m) : NULL;
-    if (st == PS_OK && !m)
-        st = fail(errmsg, PS_ENOMEM, path, "out of memory");
-    if (st != PS_OK) {
-        free(mem);
-        return st;
+    ps_quote_model_t *m = calloc(1, sizeof *m);
+    if (!m) {
+        ps__model_free(&buf);
+        return ps__model_fail(errmsg, PS_ENOMEM, path, "out of memory");
     }
-    m->mem = mem;
-    m->size = len;
-    m->v.row_bits = get32(mem + 20);
-    m->v.nlex = get32(mem + 24);
+    const unsigned char *mem = buf.mem;
+    m->file = buf;
+    m->v.row_bits = ps__get32(mem + 20);
+    m->v.nlex = ps__get32(mem + 24);
     memcpy(&m->v.conf_scale, mem + 28, 4);
-    size_t off = HEADER_SIZE;
+    size_t off = PS__MODEL_HEADER_SIZE;
     for (int s = 0; s < PS__Q_TABLES; s++) {
         m->v.trans[s] = (const int32_t *)(mem + off);
         off += (size_t)(PS__Q_NLABELS + 1) * PS__Q_NLABELS * 4;
@@ -230,71 +112,6 @@ void ps_quote_model_free(ps_quote_model_t *m)
 {
     if (!m)
         return;
-    free(m->mem);
+    ps__model_free(&m->file);
     free(m);
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-    memcpy(p, &v, 8);
-}
-
-ps_status_t ps__q_model_write(const char *path, const ps__qmodel_view_t *v,
-                              char **errmsg)
-{
-    if (errmsg)
-        *errmsg = NULL;
-    if (v->row_bits < MIN_ROW_BITS || v->row_bits > MAX_ROW_BITS ||
-        v->nlex > MAX_LEX || (v->nlex & (v->nlex - 1)) != 0)
-        return fail(errmsg, PS_EINVAL, path, "bad quote model table sizes");
-    uint64_t size = expected_size(v->row_bits, v->nlex);
-    unsigned char *mem = calloc(1, (size_t)size);
-    if (!mem)
-        return fail(errmsg, PS_ENOMEM, path, "out of memory");
-    memcpy(mem, MAGIC, 8);
-    put32(mem + 8, FORMAT_VERSION);
-    put32(mem + 12, PS__Q_NLABELS);
-    put32(mem + 16, PS__Q_TABLES);
-    put32(mem + 20, v->row_bits);
-    put32(mem + 24, v->nlex);
-    memcpy(mem + 28, &v->conf_scale, 4);
-    put64(mem + 32, size);
-    memcpy(mem + 48, ROLE_SET, sizeof ROLE_SET);
-    size_t off = HEADER_SIZE, n = (size_t)(PS__Q_NLABELS + 1) * PS__Q_NLABELS * 4;
-    for (int s = 0; s < PS__Q_TABLES; s++, off += n)
-        memcpy(mem + off, v->trans[s], n);
-    n = ((size_t)1 << v->row_bits) * PS__Q_NLABELS * 2;
-    for (int s = 0; s < PS__Q_TABLES; s++, off += n)
-        memcpy(mem + off, v->weights[s], n);
-    if (v->nlex)
-        memcpy(mem + off, v->lex, (size_t)v->nlex * 8);
-    put64(mem + 40, checksum(mem, (size_t)size));
-
-    /* A temporary file renamed into place: no reader sees half a model. */
-    size_t tn = strlen(path) + 32;
-    char *tmp = malloc(tn);
-    if (!tmp) {
-        free(mem);
-        return fail(errmsg, PS_ENOMEM, path, "out of memory");
-    }
-    snprintf(tmp, tn, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(mem, 1, (size_t)size, f) == size;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    free(mem);
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        return fail(errmsg, PS_EIO, path, "cannot write the quote model: %s",
-                    strerror(e));
-    }
-    free(tmp);
-    return PS_OK;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/modelfile.h"
 #include "psearch/quotes.h"
 
 /* Labels are BIO over the three roles of an attribution. */
@@ -77,8 +78,7 @@ typedef struct ps__qmodel_view {
 
 struct ps_quote_model {
     ps__qmodel_view_t v;
-    unsigned char *mem;
-    size_t size;
+    ps__model_buf_t file; /* the file's bytes, which V points into */
 };
 
 /* A stem's key in the cue lexicon (class bits cleared). */
@@ -158,7 +158,21 @@ void ps__q_window(size_t n, uint32_t ca, uint32_t cb, uint32_t *wa,
  * on the cue only. */
 int ps__q_role_allowed(size_t i, uint32_t ca, uint32_t cb, int l);
 
-/* Writes the model V to PATH (through a temporary file). */
+/* The model file's header (lib/quote/quote_model.c gives the whole
+ * format, base/modelfile.h the frame every model shares), shared by the
+ * loader and the trainer's writer. */
+#define PS__Q_MAGIC "PSQUOTMD"
+#define PS__Q_FORMAT_VERSION 1u
+#define PS__Q_ROLE_SET "SRC,CUE,CONTENT"
+#define PS__Q_MIN_ROW_BITS 4u
+#define PS__Q_MAX_ROW_BITS 24u
+#define PS__Q_MAX_LEX (1u << 20)
+
+/* The size a model file of these table sizes must have. */
+uint64_t ps__q_model_size(uint32_t row_bits, uint32_t nlex);
+
+/* Writes the model V to PATH through a temporary file
+ * (train/quote_model_write.c, in the training library). */
 ps_status_t ps__q_model_write(const char *path, const ps__qmodel_view_t *v,
                               char **errmsg);
 

@@ -65,8 +65,12 @@ static bool find_document(ps_db_t *db, const char *path, Xapian::Document &doc)
     return true;
 }
 
-extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
-                                      json_t **out)
+/* Makes the answer *OUT of an op on the document stored for PATH with
+ * BUILD(doc, its data): PS_ENOTFOUND when PATH is not in the index; no
+ * exception leaves. */
+template <class F>
+static ps_status_t with_document(ps_db_t *db, const char *path, json_t **out,
+                                 F build)
 {
     *out = nullptr;
     try {
@@ -74,85 +78,81 @@ extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
         if (!find_document(db, path, doc))
             return PS_ENOTFOUND;
         docdata dd(doc);
-        jref arr(json_array());
-        for (const ps__entity &e : identified(db, dd.ents)) {
-            const char *type = ps_entity_type_name((ps_entity_type_t)e.type);
-            json_t *o = jnew(json_object());
-            jpush(arr.j, o);
-            jset(o, "type", json_string(type ? type : "misc"));
-            jset(o, "id", jstr(e.id.data(), e.id.size()));
-            jset(o, "name", jstr(e.name.data(), e.name.size()));
-            jset(o, "known", json_boolean(e.known));
-            jset(o, "count", json_integer((json_int_t)e.mentions.size()));
-            json_t *ms = jnew(json_array());
-            jset(o, "mentions", ms);
-            for (const ps_mention_t &m : e.mentions)
-                if (json_t *mo = mention_json(dd, m, true))
-                    jpush(ms, mo);
-        }
-        *out = arr.release();
+        *out = build(doc, dd);
         return PS_OK;
     } catch (...) {
         return ps__fail(db->errmsg, path);
     }
 }
 
-extern "C" ps_status_t ps_db_quotes(ps_db_t *db, const char *path,
-                                    json_t **out)
+extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
+                                      json_t **out)
 {
-    *out = nullptr;
-    try {
-        Xapian::Document doc;
-        if (!find_document(db, path, doc))
-            return PS_ENOTFOUND;
-        docdata dd(doc);
-        dd.index_lines();
-        ps__lines l{dd.text, dd.len, dd.lines};
-        jref arr(json_array());
-        for (const ps__quote &q : dd.quotes)
-            if (json_t *o = ps__quote_json(q, dd.ents, l, true))
+    return with_document(
+        db, path, out, [&](const Xapian::Document &, docdata &dd) -> json_t * {
+            jref arr(json_array());
+            for (const ps__entity &e : identified(db, dd.ents)) {
+                const char *type =
+                    ps_entity_type_name((ps_entity_type_t)e.type);
+                json_t *o = jnew(json_object());
                 jpush(arr.j, o);
-        *out = arr.release();
-        return PS_OK;
-    } catch (...) {
-        return ps__fail(db->errmsg, path);
-    }
+                jset(o, "type", json_string(type ? type : "misc"));
+                jset(o, "id", jstr(e.id.data(), e.id.size()));
+                jset(o, "name", jstr(e.name.data(), e.name.size()));
+                jset(o, "known", json_boolean(e.known));
+                jset(o, "count", json_integer((json_int_t)e.mentions.size()));
+                json_t *ms = jnew(json_array());
+                jset(o, "mentions", ms);
+                for (const ps_mention_t &m : e.mentions)
+                    if (json_t *mo = mention_json(dd, m, true))
+                        jpush(ms, mo);
+            }
+            return arr.release();
+        });
+}
+
+extern "C" ps_status_t ps_db_quotes(ps_db_t *db, const char *path, json_t **out)
+{
+    return with_document(
+        db, path, out, [&](const Xapian::Document &, docdata &dd) -> json_t * {
+            dd.index_lines();
+            ps__lines l{dd.text, dd.len, dd.lines};
+            jref arr(json_array());
+            for (const ps__quote &q : dd.quotes)
+                if (json_t *o = ps__quote_json(q, dd.ents, l, true))
+                    jpush(arr.j, o);
+            return arr.release();
+        });
 }
 
 extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
                                       unsigned from, unsigned to, json_t **out)
 {
-    *out = nullptr;
-    try {
-        Xapian::Document doc;
-        if (!find_document(db, path, doc))
-            return PS_ENOTFOUND;
-        docdata dd(doc);
-        dd.index_lines();
-        size_t total = dd.lines.size();
-        if (total > 1 && dd.lines.back() == dd.len)
-            total--; /* a final newline does not start a line */
-        size_t first = from ? from : 1, last = to ? to : total;
-        last = std::min(last, total);
-        jref o(json_object());
-        jset(o.j, "path", json_string(path));
-        std::string title = doc.get_value(PS__V_TITLE);
-        jset(o.j, "title", jstr(title.data(), title.size()));
-        jset(o.j, "lines_total", json_integer((json_int_t)total));
-        if (first > last) {
-            jset(o.j, "first_line", json_integer((json_int_t)first));
-            jset(o.j, "last_line", json_integer((json_int_t)first - 1));
-            jset(o.j, "text", json_string(""));
-        } else {
-            size_t a = dd.lines[first - 1];
-            size_t b = last < dd.lines.size() ? dd.lines[last] : dd.len;
-            jset(o.j, "first_line", json_integer((json_int_t)first));
-            jset(o.j, "last_line", json_integer((json_int_t)last));
-            jset(o.j, "text", jstr(dd.text + a, b - a));
-        }
-        *out = o.release();
-        return PS_OK;
-    } catch (...) {
-        return ps__fail(db->errmsg, path);
-    }
+    return with_document(
+        db, path, out,
+        [&](const Xapian::Document &doc, docdata &dd) -> json_t * {
+            dd.index_lines();
+            size_t total = dd.lines.size();
+            if (total > 1 && dd.lines.back() == dd.len)
+                total--; /* a final newline does not start a line */
+            size_t first = from ? from : 1, last = to ? to : total;
+            last = std::min(last, total);
+            jref o(json_object());
+            jset(o.j, "path", json_string(path));
+            std::string title = doc.get_value(PS__V_TITLE);
+            jset(o.j, "title", jstr(title.data(), title.size()));
+            jset(o.j, "lines_total", json_integer((json_int_t)total));
+            if (first > last) {
+                jset(o.j, "first_line", json_integer((json_int_t)first));
+                jset(o.j, "last_line", json_integer((json_int_t)first - 1));
+                jset(o.j, "text", json_string(""));
+            } else {
+                size_t a = dd.lines[first - 1];
+                size_t b = last < dd.lines.size() ? dd.lines[last] : dd.len;
+                jset(o.j, "first_line", json_integer((json_int_t)first));
+                jset(o.j, "last_line", json_integer((json_int_t)last));
+                jset(o.j, "text", jstr(dd.text + a, b - a));
+            }
+            return o.release();
+        });
 }
