@@ -6,6 +6,9 @@
  * words nearby (where the cue, the source and the content are). Changing
  * a template or what it hashes needs a new model format version
  * (quote_model.c). Every scan is bounded, so a token costs constant time. */
+#include <math.h>
+#include <string.h>
+
 #include "quote_private.h"
 
 /* How far the scans for the nearest cue, source or content look. */
@@ -26,7 +29,7 @@ typedef struct fbuf {
     uint64_t mask;
 } fbuf_t;
 
-static void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
+static inline __attribute__((always_inline)) void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
 {
     if (f->n < PS__Q_MAXF)
         f->rows[f->n++] = (uint32_t)(mix(mix(tmpl, a), b) & f->mask);
@@ -197,6 +200,15 @@ size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
     return f.n;
 }
 
+size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
+                       const uint8_t *pred1, uint32_t row_bits,
+                       uint32_t *rows)
+{
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1};
+    stage2_features(&f, s, n, i, pred1);
+    return f.n;
+}
+
 int ps__q_allowed(int prev, int cur)
 {
     if (cur == PS__Q_ISRC || cur == PS__Q_ICUE || cur == PS__Q_ICON)
@@ -204,32 +216,89 @@ int ps__q_allowed(int prev, int cur)
     return 1;
 }
 
+/* Whether TRANS forbids exactly what ps__q_allowed forbids. */
+static int standard_trans(const double *trans)
+{
+    enum { L = PS__Q_NLABELS };
+    for (int k = 0; k < (L + 1) * L; k++)
+        if ((trans[k] == -INFINITY) == ps__q_allowed(k / L - 1, k % L))
+            return 0;
+    return 1;
+}
+
+/* The best predecessor of label L among P0 .. P1 - 1: the first of the
+ * highest, as the generic loop finds it. */
+static inline __attribute__((always_inline)) double
+best_from(const double *cur, const double *trans, int l, int p0, int p1,
+          int *arg)
+{
+    enum { L = PS__Q_NLABELS };
+    double best = -1e300;
+    *arg = 0;
+#pragma GCC unroll 8
+    for (int p = p0; p < p1; p++) {
+        double v = cur[p] + trans[(p + 1) * L + l];
+        if (v > best) {
+            best = v;
+            *arg = p;
+        }
+    }
+    return best;
+}
+
+/* One step of Viterbi with the transitions ps__q_allowed permits: an
+ * inside label looks only at its two allowed predecessors (in the same
+ * order). A transition of minus infinity never beats the -1e300 a label's
+ * best starts at, so leaving the others out changes nothing. */
+static void viterbi_std(const double *scores, const double *trans, size_t n,
+                        double *cur, uint8_t *back)
+{
+    enum { L = PS__Q_NLABELS };
+    for (size_t k = 1; k < n; k++) {
+        const double *sc = scores + k * L;
+        uint8_t *bk = back + k * L;
+        double nxt[L];
+        int arg;
+#pragma GCC unroll 8
+        for (int l = 0; l < L; l++) {
+            int inside = l == PS__Q_ISRC || l == PS__Q_ICUE || l == PS__Q_ICON;
+            double b = inside ? best_from(cur, trans, l, l - 1, l + 1, &arg)
+                              : best_from(cur, trans, l, 0, L, &arg);
+            nxt[l] = b + sc[l];
+            bk[l] = (uint8_t)arg;
+        }
+        memcpy(cur, nxt, sizeof nxt);
+    }
+}
+
+static void viterbi_any(const double *scores, const double *trans, size_t n,
+                        double *cur, uint8_t *back)
+{
+    enum { L = PS__Q_NLABELS };
+    for (size_t k = 1; k < n; k++) {
+        double nxt[L];
+        for (int l = 0; l < L; l++) {
+            int arg;
+            nxt[l] = best_from(cur, trans, l, 0, L, &arg) + scores[k * L + l];
+            back[k * L + l] = (uint8_t)arg;
+        }
+        memcpy(cur, nxt, sizeof nxt);
+    }
+}
+
 void ps__q_viterbi(const double *scores, const double *trans, size_t n,
                    uint8_t *back, uint8_t *out)
 {
     enum { L = PS__Q_NLABELS };
-    double cur[L], nxt[L];
+    double cur[L];
     if (n == 0)
         return;
     for (int l = 0; l < L; l++)
         cur[l] = trans[l] + scores[l];
-    for (size_t k = 1; k < n; k++) {
-        for (int l = 0; l < L; l++) {
-            double best = -1e300;
-            int arg = 0;
-            for (int p = 0; p < L; p++) {
-                double v = cur[p] + trans[(p + 1) * L + l];
-                if (v > best) {
-                    best = v;
-                    arg = p;
-                }
-            }
-            nxt[l] = best + scores[k * L + l];
-            back[k * L + l] = (uint8_t)arg;
-        }
-        for (int l = 0; l < L; l++)
-            cur[l] = nxt[l];
-    }
+    if (standard_trans(trans))
+        viterbi_std(scores, trans, n, cur, back);
+    else
+        viterbi_any(scores, trans, n, cur, back);
     int arg = 0;
     for (int l = 1; l < L; l++)
         if (cur[l] > cur[arg])

@@ -73,13 +73,58 @@ typedef struct ps__qmodel_view {
     const int32_t *trans[PS__Q_TABLES];
     const int16_t *weights[PS__Q_TABLES];
     const uint64_t *lex;
+    /* The same weights laid out for speed (NULL when absent, as in the
+     * trainer): STAGES holds each row of both stages side by side, eight
+     * int16 each (the eighth zero), so one cache line serves both stages
+     * and one vector load reads a row; ROLE the role table's rows, eight
+     * wide likewise. */
+    const int16_t *wide_stages, *wide_role;
 } ps__qmodel_view_t;
 
 struct ps_quote_model {
     ps__qmodel_view_t v;
     unsigned char *mem;
     size_t size;
+    int16_t *wide; /* what wide_stages and wide_role point into */
 };
+
+_Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
+               "the eight-wide weights hold two stages of at most 8 labels");
+
+/* Adds the eight-wide rows ROWS[0..NF) of table W (ROW_STRIDE int16 apart,
+ * the row's labels at W + row * ROW_STRIDE) to ACC[8]. Integer sums: the
+ * order of the rows does not change them. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static inline void ps__q_sum_wide(const int16_t *w, size_t row_stride,
+                                  const uint32_t *rows, size_t nf,
+                                  int32_t acc[8])
+{
+    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+    for (size_t f = 0; f < nf; f++) {
+        __m128i x =
+            _mm_load_si128((const __m128i *)(w + (size_t)rows[f] * row_stride));
+        lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16));
+        hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(x, x), 16));
+    }
+    _mm_storeu_si128((__m128i *)acc,
+                     _mm_add_epi32(_mm_loadu_si128((const __m128i *)acc), lo));
+    _mm_storeu_si128((__m128i *)(acc + 4),
+                     _mm_add_epi32(_mm_loadu_si128((const __m128i *)(acc + 4)),
+                                   hi));
+}
+#else
+static inline void ps__q_sum_wide(const int16_t *w, size_t row_stride,
+                                  const uint32_t *rows, size_t nf,
+                                  int32_t acc[8])
+{
+    for (size_t f = 0; f < nf; f++) {
+        const int16_t *r = w + (size_t)rows[f] * row_stride;
+        for (int l = 0; l < 8; l++)
+            acc[l] += r[l];
+    }
+}
+#endif
 
 /* A stem's key in the cue lexicon (class bits cleared). */
 uint64_t ps__q_lex_key(uint64_t stem_hash);
@@ -105,6 +150,13 @@ size_t ps__q_sequence(const char *text, size_t len, size_t base,
 size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
                       const uint8_t *pred1, uint32_t row_bits,
                       uint32_t *rows);
+
+/* Writes the rows of token I's second-stage features alone (those
+ * ps__q_features adds to the first stage's for STAGE 1) into ROWS and
+ * returns how many. */
+size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
+                       const uint8_t *pred1, uint32_t row_bits,
+                       uint32_t *rows);
 
 /* Whether label CUR may follow PREV (-1: first token). */
 int ps__q_allowed(int prev, int cur);
@@ -174,6 +226,12 @@ void ps__q_score(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
 void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
                  float *margin);
+
+/* Likewise; ACC2 (n * 8, may be NULL) is scratch that lets the second
+ * stage reuse the first's features when V has its eight-wide weights. */
+void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
+                  double *scores, int32_t *acc2, uint8_t *back, uint8_t *p1,
+                  uint8_t *out, float *margin);
 
 /* The attributions of the cues in LAB, each with the role tagger's
  * source and content, into OUT (room for one per token). SCORES, BACK and
