@@ -27,6 +27,7 @@ typedef struct fbuf {
     uint32_t *rows;
     size_t n;
     uint64_t mask;
+    const ps__qnear_t *near; /* the token's scans done ahead, or NULL */
 } fbuf_t;
 
 static inline __attribute__((always_inline)) void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
@@ -103,15 +104,21 @@ static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
                               size_t i)
 {
     size_t a = i, b = i;
-    while (a > 0 && i - a < SCAN && s[a - 1].sent == s[i].sent)
-        a--;
-    while (b + 1 < n && b - i < SCAN && s[b + 1].sent == s[i].sent)
-        b++;
+    if (f->near) {
+        a = (size_t)f->near->sa;
+        b = (size_t)f->near->sb;
+    } else {
+        while (a > 0 && i - a < SCAN && s[a - 1].sent == s[i].sent)
+            a--;
+        while (b + 1 < n && b - i < SCAN && s[b + 1].sent == s[i].sent)
+            b++;
+    }
     add(f, 20, bucket(i - a), s[i].inq);
     add(f, 21, bucket(b - i), s[i].inq);
     add(f, 32, s[a].stem, i == a);
     for (int dir = -1; dir <= 1; dir += 2) {
-        long k = nearest(s, n, i, dir, is_lex, NULL);
+        long k = f->near ? f->near->lex[dir > 0]
+                         : nearest(s, n, i, dir, is_lex, NULL);
         size_t d = k < 0 ? 0 : (size_t)(dir < 0 ? (long)i - k : k - (long)i);
         add(f, dir < 0 ? 25 : 26, k < 0 ? NONE : bucket(d),
             k < 0 ? 0 : s[k].lex);
@@ -177,7 +184,8 @@ static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
     uint64_t where[6];
     for (int r = 0; r < 3; r++) {
         for (int dir = -1; dir <= 1; dir += 2) {
-            long k = nearest(s, n, i, dir, tests[r], p);
+            long k = f->near ? f->near->role[r][dir > 0]
+                             : nearest(s, n, i, dir, tests[r], p);
             size_t d =
                 k < 0 ? 0 : (size_t)(dir < 0 ? (long)i - k : k - (long)i);
             uint64_t b = k < 0 ? 0 : bucket(d);
@@ -193,20 +201,85 @@ static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
 size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
                       const uint8_t *pred1, uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL};
     stage1_features(&f, s, n, i);
     if (stage == 1)
         stage2_features(&f, s, n, i, pred1);
     return f.n;
 }
 
-size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
-                       const uint8_t *pred1, uint32_t row_bits,
+size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
+                       const ps__qnear_t *near, uint32_t row_bits,
                        uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i};
+    stage1_features(&f, s, n, i);
+    return f.n;
+}
+
+size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
+                       const uint8_t *pred1, const ps__qnear_t *near,
+                       uint32_t row_bits, uint32_t *rows)
+{
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i};
     stage2_features(&f, s, n, i, pred1);
     return f.n;
+}
+
+/* For each token, the nearest token at or before (DIR -1) or after (DIR
+ * 1) it in its sentence within SCAN for which TEST holds, as nearest()
+ * finds it, into OUT (stride STRIDE int32): one pass each way. Sentence
+ * numbers never decrease along the sequence, so the nearest match is in
+ * the token's sentence if it is in the same sentence as the token. */
+static void near_pass(const ps__qtok_t *s, size_t n, const uint8_t *lab,
+                      int (*test)(const ps__qtok_t *, const uint8_t *, size_t),
+                      int32_t *left, int32_t *right, size_t stride)
+{
+    long last = -1;
+    for (size_t i = 0; i < n; i++) {
+        int ok = last >= 0 && i - (size_t)last <= SCAN &&
+                 s[last].sent == s[i].sent;
+        left[i * stride] = ok ? (int32_t)last : -1;
+        if (test(s, lab, i))
+            last = (long)i;
+    }
+    last = -1;
+    for (size_t i = n; i-- > 0;) {
+        int ok = last >= 0 && (size_t)last - i <= SCAN &&
+                 s[last].sent == s[i].sent;
+        right[i * stride] = ok ? (int32_t)last : -1;
+        if (test(s, lab, i))
+            last = (long)i;
+    }
+}
+
+void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
+{
+    size_t stride = sizeof *near / sizeof(int32_t);
+    for (size_t i = 0, first = 0; i < n; i++) {
+        if (i > 0 && s[i].sent != s[i - 1].sent)
+            first = i;
+        near[i].sa = (int32_t)(i - first < SCAN ? first : i - SCAN);
+    }
+    for (size_t i = n, last = n; i-- > 0;) {
+        if (i + 1 < n && s[i].sent != s[i + 1].sent)
+            last = i;
+        else if (i + 1 == n)
+            last = i;
+        near[i].sb = (int32_t)(last - i < SCAN ? last : i + SCAN);
+    }
+    near_pass(s, n, NULL, is_lex, &near[0].lex[0], &near[0].lex[1], stride);
+}
+
+void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
+                 ps__qnear_t *near)
+{
+    size_t stride = sizeof *near / sizeof(int32_t);
+    int (*tests[3])(const ps__qtok_t *, const uint8_t *, size_t) = {
+        is_src, is_cue, is_con};
+    for (int r = 0; r < 3; r++)
+        near_pass(s, n, p1, tests[r], &near[0].role[r][0],
+                  &near[0].role[r][1], stride);
 }
 
 int ps__q_allowed(int prev, int cur)

@@ -151,12 +151,36 @@ size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
                       const uint8_t *pred1, uint32_t row_bits,
                       uint32_t *rows);
 
-/* Writes the rows of token I's second-stage features alone (those
- * ps__q_features adds to the first stage's for STAGE 1) into ROWS and
- * returns how many. */
-size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
-                       const uint8_t *pred1, uint32_t row_bits,
+/* What the features' scans along a sentence find for one token, worked
+ * out for a whole sequence in a few linear passes instead of up to some
+ * 400 steps a token: the first and last token the sentence features look
+ * at, and the nearest cue-lexicon word and (second stage) the nearest
+ * source, cue and content the first stage labelled, left and right (-1
+ * when none). */
+typedef struct ps__qnear {
+    int32_t sa, sb;
+    int32_t lex[2];
+    int32_t role[3][2];
+} ps__qnear_t;
+
+/* Fills the SA, SB and LEX of NEAR[0..N) (ps__q_near1), then the ROLE
+ * from the first stage's labels P1 (ps__q_near2). */
+void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near);
+void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
+                 ps__qnear_t *near);
+
+/* The rows ps__q_features writes for stage 0, with the scans read from
+ * NEAR (after ps__q_near1). */
+size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
+                       const ps__qnear_t *near, uint32_t row_bits,
                        uint32_t *rows);
+
+/* The rows of token I's second-stage features alone (those ps__q_features
+ * adds to the first stage's for STAGE 1), the scans read from NEAR (after
+ * ps__q_near2). */
+size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
+                       const uint8_t *pred1, const ps__qnear_t *near,
+                       uint32_t row_bits, uint32_t *rows);
 
 /* Whether label CUR may follow PREV (-1: first token). */
 int ps__q_allowed(int prev, int cur);
@@ -227,11 +251,12 @@ void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
                  float *margin);
 
-/* Likewise; ACC2 (n * 8, may be NULL) is scratch that lets the second
- * stage reuse the first's features when V has its eight-wide weights. */
+/* Likewise; ACC2 (n * 8) and NEAR (n), both NULL or neither, are scratch
+ * that lets the second stage reuse the first's features and the scans run
+ * once a sequence, when V has its eight-wide weights. */
 void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
-                  double *scores, int32_t *acc2, uint8_t *back, uint8_t *p1,
-                  uint8_t *out, float *margin);
+                  double *scores, int32_t *acc2, ps__qnear_t *near,
+                  uint8_t *back, uint8_t *p1, uint8_t *out, float *margin);
 
 /* The attributions of the cues in LAB, each with the role tagger's
  * source and content, into OUT (room for one per token). SCORES, BACK and

@@ -16,6 +16,7 @@ struct ps_quoter {
     size_t cap;
     double *scores;
     int32_t *acc2; /* the second stage's sums, eight per token */
+    ps__qnear_t *near;
     uint8_t *back, *p1, *lab;
     float *margin;
     ps__qattr_t *attrs;
@@ -47,6 +48,7 @@ void ps_quoter_free(ps_quoter_t *q)
     free(q->seq);
     free(q->scores);
     free(q->acc2);
+    free(q->near);
     free(q->back);
     free(q->p1);
     free(q->lab);
@@ -102,14 +104,16 @@ static void stage_trans(const ps__qmodel_view_t *v, int stage, double *trans)
  * eight), and the second pass adds only its own features to it. */
 static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, double *scores, int32_t *acc2,
-                       uint8_t *back, uint8_t *p1, uint8_t *out)
+                       ps__qnear_t *near, uint8_t *back, uint8_t *p1,
+                       uint8_t *out)
 {
     enum { L = PS__Q_NLABELS };
     uint32_t rows[PS__Q_MAXF];
     double trans[(L + 1) * L];
     const int16_t *w = v->wide_stages;
+    ps__q_near1(s, n, near);
     for (size_t i = 0; i < n; i++) {
-        size_t nf = ps__q_features(s, n, i, 0, NULL, v->row_bits, rows);
+        size_t nf = ps__q_features1(s, n, i, near, v->row_bits, rows);
         int32_t a1[8] = {0}, *a2 = acc2 + i * 8;
         memset(a2, 0, 8 * sizeof *a2);
         ps__q_sum_wide(w, 16, rows, nf, a1);
@@ -119,8 +123,9 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     }
     stage_trans(v, 0, trans);
     decode_lines(s, n, scores, trans, back, p1);
+    ps__q_near2(s, n, p1, near);
     for (size_t i = 0; i < n; i++) {
-        size_t nf = ps__q_features2(s, n, i, p1, v->row_bits, rows);
+        size_t nf = ps__q_features2(s, n, i, p1, near, v->row_bits, rows);
         int32_t *a2 = acc2 + i * 8;
         ps__q_sum_wide(w + 8, 16, rows, nf, a2);
         for (int l = 0; l < L; l++)
@@ -145,12 +150,12 @@ static void margins(const double *scores, size_t n, const uint8_t *out,
 }
 
 void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
-                  double *scores, int32_t *acc2, uint8_t *back, uint8_t *p1,
-                  uint8_t *out, float *margin)
+                  double *scores, int32_t *acc2, ps__qnear_t *near,
+                  uint8_t *back, uint8_t *p1, uint8_t *out, float *margin)
 {
     enum { L = PS__Q_NLABELS };
-    if (v->wide_stages && acc2) {
-        label_wide(v, s, n, scores, acc2, back, p1, out);
+    if (v->wide_stages && acc2 && near) {
+        label_wide(v, s, n, scores, acc2, near, back, p1, out);
         margins(scores, n, out, margin);
         return;
     }
@@ -169,7 +174,7 @@ void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
                  float *margin)
 {
-    ps__q_label2(v, s, n, scores, NULL, back, p1, out, margin);
+    ps__q_label2(v, s, n, scores, NULL, NULL, back, p1, out, margin);
 }
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -279,7 +284,10 @@ static int buffers(ps_quoter_t *q, size_t n)
     int32_t *a2 = realloc(q->acc2, c * 8 * sizeof *a2);
     if (a2)
         q->acc2 = a2;
-    if (!sc || !b || !p1 || !lab || !mg || !at || !cx || !wl || !a2)
+    ps__qnear_t *nr = realloc(q->near, c * sizeof *nr);
+    if (nr)
+        q->near = nr;
+    if (!sc || !b || !p1 || !lab || !mg || !at || !cx || !wl || !a2 || !nr)
         return -1;
     q->lcap = c;
     return 0;
@@ -352,8 +360,8 @@ ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
         return PS_ENOMEM;
     if (n == 0)
         return PS_OK;
-    ps__q_label2(v, q->seq, n, q->scores, q->acc2, q->back, q->p1, q->lab,
-                 q->margin);
+    ps__q_label2(v, q->seq, n, q->scores, q->acc2, q->near, q->back, q->p1,
+                 q->lab, q->margin);
     ps__qctx_t cx = {q->ctx, q->ctx + n + 1, q->ctx + 2 * (n + 1)};
     ps__q_context(q->seq, n, q->p1, &cx);
     size_t na = ps__q_attribute(v, q->seq, n, q->p1, q->lab, q->margin, &cx,
