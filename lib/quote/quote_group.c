@@ -94,6 +94,15 @@ static void fallback_source(const ps__qtok_t *s, size_t n, const uint8_t *lab,
     }
 }
 
+/* ACC[0..8) = the sums of ROWS of the role table's eight-wide rows W. */
+PS__Q_CLONES static void sum_role(int32_t *acc, const int16_t *w,
+                                  const uint32_t *rows, size_t nf)
+{
+    int32_t a[8] = {0};
+    ps__q_add_rows(a, w, 8, rows, nf, 8);
+    memcpy(acc, a, sizeof a);
+}
+
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,
@@ -130,7 +139,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                                             v->row_bits, rows);
             int32_t acc[8] = {0};
             if (v->wide_role) {
-                ps__q_sum_wide(v->wide_role, 8, rows, nf, acc);
+                sum_role(acc, v->wide_role, rows, nf);
             } else {
                 for (size_t f = 0; f < nf; f++) {
                     const int16_t *w = v->weights[PS__Q_ROLE_TABLE] +

@@ -91,39 +91,26 @@ struct ps_quote_model {
 _Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
                "the eight-wide weights hold two stages of at most 8 labels");
 
-/* Adds the eight-wide rows ROWS[0..NF) of table W (ROW_STRIDE int16 apart,
- * the row's labels at W + row * ROW_STRIDE) to ACC[8]. Integer sums: the
- * order of the rows does not change them. */
-#if defined(__SSE2__)
-#include <emmintrin.h>
-static inline void ps__q_sum_wide(const int16_t *w, size_t row_stride,
-                                  const uint32_t *rows, size_t nf,
-                                  int32_t acc[8])
-{
-    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
-    for (size_t f = 0; f < nf; f++) {
-        __m128i x =
-            _mm_load_si128((const __m128i *)(w + (size_t)rows[f] * row_stride));
-        lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(x, x), 16));
-        hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(x, x), 16));
-    }
-    _mm_storeu_si128((__m128i *)acc,
-                     _mm_add_epi32(_mm_loadu_si128((const __m128i *)acc), lo));
-    _mm_storeu_si128((__m128i *)(acc + 4),
-                     _mm_add_epi32(_mm_loadu_si128((const __m128i *)(acc + 4)),
-                                   hi));
-}
-#else
-static inline void ps__q_sum_wide(const int16_t *w, size_t row_stride,
-                                  const uint32_t *rows, size_t nf,
-                                  int32_t acc[8])
+/* Adds the rows ROWS[0..NF) of W (a row's weights at W + row * STRIDE)
+ * to ACC[0..LANES). Callers wrap it in a function also compiled for AVX2
+ * (as the entity tagger's sum_rows), where the loop becomes a load, a
+ * widening and an add per eight weights; integer sums, so the order and
+ * the instructions change nothing. */
+static inline void ps__q_add_rows(int32_t *acc, const int16_t *w,
+                                  size_t stride, const uint32_t *rows,
+                                  size_t nf, int lanes)
 {
     for (size_t f = 0; f < nf; f++) {
-        const int16_t *r = w + (size_t)rows[f] * row_stride;
-        for (int l = 0; l < 8; l++)
+        const int16_t *r = w + (size_t)rows[f] * stride;
+        for (int l = 0; l < lanes; l++)
             acc[l] += r[l];
     }
 }
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PS__Q_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PS__Q_CLONES
 #endif
 
 /* A stem's key in the cue lexicon (class bits cleared). */

@@ -98,6 +98,25 @@ static void stage_trans(const ps__qmodel_view_t *v, int stage, double *trans)
                                                    : -INFINITY;
 }
 
+/* ACC[0..16) = the sums of ROWS of both stages' side-by-side rows W. */
+PS__Q_CLONES static void sum_stages(int32_t *acc, const int16_t *w,
+                                    const uint32_t *rows, size_t nf)
+{
+    int32_t a[16] = {0};
+    ps__q_add_rows(a, w, 16, rows, nf, 16);
+    memcpy(acc, a, sizeof a);
+}
+
+/* ACC[0..8) += the sums of ROWS of the second stage's rows in W. */
+PS__Q_CLONES static void sum_stage2(int32_t *acc, const int16_t *w,
+                                    const uint32_t *rows, size_t nf)
+{
+    int32_t a[8];
+    memcpy(a, acc, sizeof a);
+    ps__q_add_rows(a, w + 8, 16, rows, nf, 8);
+    memcpy(acc, a, sizeof a);
+}
+
 /* Both stages with the eight-wide weights. The first stage's features are
  * the second's too, and a row's weights of both stages lie side by side:
  * one pass sums both, keeping the second stage's part in ACC2 (n rows of
@@ -114,12 +133,11 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     ps__q_near1(s, n, near);
     for (size_t i = 0; i < n; i++) {
         size_t nf = ps__q_features1(s, n, i, near, v->row_bits, rows);
-        int32_t a1[8] = {0}, *a2 = acc2 + i * 8;
-        memset(a2, 0, 8 * sizeof *a2);
-        ps__q_sum_wide(w, 16, rows, nf, a1);
-        ps__q_sum_wide(w + 8, 16, rows, nf, a2);
+        int32_t a[16];
+        sum_stages(a, w, rows, nf);
+        memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
         for (int l = 0; l < L; l++)
-            scores[i * L + l] = a1[l];
+            scores[i * L + l] = a[l];
     }
     stage_trans(v, 0, trans);
     decode_lines(s, n, scores, trans, back, p1);
@@ -127,7 +145,7 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     for (size_t i = 0; i < n; i++) {
         size_t nf = ps__q_features2(s, n, i, p1, near, v->row_bits, rows);
         int32_t *a2 = acc2 + i * 8;
-        ps__q_sum_wide(w + 8, 16, rows, nf, a2);
+        sum_stage2(a2, w, rows, nf);
         for (int l = 0; l < L; l++)
             scores[i * L + l] = a2[l];
     }
