@@ -10,7 +10,7 @@ PREFIX   ?= /usr/local
 PKGS      := xapian-core libuv jansson libutf8proc cmocka
 DEB_PKGS  := build-essential pkg-config libxapian-dev libstemmer-dev \
              libuv1-dev libjansson-dev libutf8proc-dev libxxhash-dev \
-             libcmocka-dev xapian-tools snowball-data socat neovim
+             libzstd-dev libcmocka-dev xapian-tools snowball-data socat neovim
 
 HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN      := -Wall -Wextra $(if $(WERROR),-Werror)
@@ -23,7 +23,7 @@ CXXFLAGS  += -std=c++17 $(WARN) $(HARDEN) -fvisibility=hidden \
              $(shell xapian-config --cxxflags 2>/dev/null)
 LDFLAGS   += -pie -Wl,-z,relro,-z,now
 LIBS      := $(shell xapian-config --libs 2>/dev/null) -lstemmer -lutf8proc \
-             -ljansson -lxxhash -luv -lpthread -lm
+             -ljansson -lxxhash -lzstd -luv -lpthread -lm
 
 ifdef SANITIZE
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -186,6 +186,6 @@ clean:
 # to DEB_PKGS.
 -include contrib/install.mk contrib/deb.mk tests/bench/bench.mk \
          tests/fuzz/fuzz.mk train/ner.mk tests/ner-eval.mk lib/tag/data/words.mk \
-         tests/relevance/relevance.mk train/quote.mk
+         tests/relevance/relevance.mk train/quote.mk tests/entity-eval.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -92,20 +92,14 @@
       .help = "when a remote shard does not answer, search the\n"              \
               "others and say the results are partial",                        \
       PS_OPT_SETS(options_t, partial))                                         \
-    X(HELP, .name = "help", .letter = 'h', .help = "show this help")           \
-    X(VERSION, .name = "version", .letter = 'V', .help = "show the version")   \
-    X(DUMP, .name = "dump-options", .flags = PS_OPT_HIDDEN)
+    PS_OPT_COMMON(X)
 
 enum {
-#define OPT_ID(id, ...) OPT_##id,
-    OPTIONS(OPT_ID)
-#undef OPT_ID
+    OPTIONS(PS_OPT_ID)
 };
 
 static const ps__opt_t rows[] = {
-#define OPT_ROW(id, ...) {__VA_ARGS__},
-    OPTIONS(OPT_ROW)
-#undef OPT_ROW
+    OPTIONS(PS_OPT_ROW)
 };
 
 /* "+": getopt stops at the first query word (see cli_parse_args). */

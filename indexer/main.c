@@ -70,7 +70,9 @@ static int pick_gazetteer(const options_t *o, const char *root, char **path)
 }
 
 /* Loads the analyzer, the gazetteer at GAZ_PATH (NULL: none) and the
- * model, as indexing and --tag both need them. 0, or -1 after a message. */
+ * NER model, as indexing, --tag and --quotes need them, and with QM the
+ * quote model (indexing and --quotes; --tag has no use for it, so it
+ * works where only ner.model is installed). 0, or -1 after a message. */
 static int load_tagging(const options_t *o, const char *gaz_path,
                         ps_analyzer_t **an, ps_gazetteer_t **g,
                         ps_ner_model_t **m, ps_quote_model_t **qm)
@@ -89,6 +91,8 @@ static int load_tagging(const options_t *o, const char *gaz_path,
      * every worker thread. */
     if (!(*m = model_load(o->model, PS_DATADIR)))
         return -1;
+    if (!qm)
+        return 0;
     return (*qm = quote_model_load(o->quote_model, PS_DATADIR)) ? 0 : -1;
 }
 
@@ -110,7 +114,7 @@ static int tag_main(const options_t *o, char *const *files, size_t n)
     ps_gazetteer_t *g = NULL;
     ps_ner_model_t *m = NULL;
     ps_quote_model_t *qm = NULL;
-    if (load_tagging(o, gaz_path, &an, &g, &m, &qm)) {
+    if (load_tagging(o, gaz_path, &an, &g, &m, o->quotes ? &qm : NULL)) {
         rc = EXIT_USAGE;
     } else {
         tag_setup_t s = {g, m, qm, o->max_size, o->quiet};

@@ -97,20 +97,14 @@
               "../corpus/quote.model beside the program's folder,\n"           \
               "else " PS_DATADIR "/quote.model)",                              \
       PS_OPT_KEEPS(options_t, quote_model))                                    \
-    X(HELP, .name = "help", .letter = 'h', .help = "show this help")           \
-    X(VERSION, .name = "version", .letter = 'V', .help = "show the version")   \
-    X(DUMP, .name = "dump-options", .flags = PS_OPT_HIDDEN)
+    PS_OPT_COMMON(X)
 
 enum {
-#define OPT_ID(id, ...) OPT_##id,
-    OPTIONS(OPT_ID)
-#undef OPT_ID
+    OPTIONS(PS_OPT_ID)
 };
 
 static const ps__opt_t rows[] = {
-#define OPT_ROW(id, ...) {__VA_ARGS__},
-    OPTIONS(OPT_ROW)
-#undef OPT_ROW
+    OPTIONS(PS_OPT_ROW)
 };
 
 static const ps__opts_t table = {.prog = "psearch-index",

@@ -19,7 +19,7 @@ int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m,
     if (ps_analyzer_new(&p->body_an) != PS_OK ||
         ps_analyzer_new(&p->title_an) != PS_OK ||
         ps_tagger_new(g, m, &p->tagger) != PS_OK ||
-        ps_quoter_new(qm, &p->quoter) != PS_OK) {
+        (qm && ps_quoter_new(qm, &p->quoter) != PS_OK)) {
         prep_free(p);
         return -1;
     }
@@ -153,6 +153,10 @@ prep_result_t prep_analyse(prep_t *p)
 
     /* Who said what, on the same tokens and with the entities just found,
      * so a speaker is one of the article's entities. */
+    r->quotes = NULL;
+    r->nquotes = 0;
+    if (!p->quoter)
+        return PREP_OK;
     st = ps_quoter_run(p->quoter, r->text + a->body_offset,
                        r->len - a->body_offset, a->body_offset, r->tokens,
                        r->ntokens, r->entities, r->nentities, &r->quotes,

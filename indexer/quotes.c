@@ -39,8 +39,11 @@ static json_t *speaker(const ps_quote_t *q, const ps_entity_t *ents,
                      ps_speaker_kind_name(q->speaker_kind));
 }
 
-static int print_quotes(const char *path, const prep_t *p)
+/* tag_each()'s step for --quotes: prints the file's attributions. */
+static int print_quotes(void *ctx, size_t i, const char *path, const prep_t *p)
 {
+    (void)ctx;
+    (void)i;
     const ps_docrec_t *r = &p->rec;
     const ps_quote_t *qs = r->quotes;
     size_t nq = r->nquotes;
@@ -66,32 +69,5 @@ static int print_quotes(const char *path, const prep_t *p)
 
 int quote_files(char *const *paths, size_t n, const tag_setup_t *s)
 {
-    prep_t p;
-    if (prep_init(&p, s->g, s->m, s->qm)) {
-        fprintf(stderr, "psearch-index: out of memory\n");
-        return TAG_FAILED;
-    }
-    int bad = 0, rc = TAG_OK;
-    for (size_t i = 0; i < n && rc == TAG_OK; i++) {
-        prep_result_t res = prep_read(&p, paths[i], s->max_size);
-        if (res == PREP_OK)
-            res = prep_analyse(&p);
-        if (res == PREP_REJECTED) {
-            if (!s->quiet)
-                fprintf(stderr, "psearch-index: warning: %s: %s\n", paths[i],
-                        p.why);
-            bad = 1;
-            continue;
-        }
-        if (res == PREP_NOMEM || print_quotes(paths[i], &p)) {
-            fprintf(stderr, "psearch-index: %s: out of memory\n", paths[i]);
-            rc = TAG_FAILED;
-        }
-    }
-    prep_free(&p);
-    if (rc == TAG_OK && (fflush(stdout) != 0 || ferror(stdout))) {
-        fprintf(stderr, "psearch-index: cannot write the output\n");
-        rc = TAG_FAILED;
-    }
-    return rc == TAG_OK && bad ? TAG_SKIPPED : rc;
+    return tag_flush(tag_each(paths, n, s, print_quotes, NULL));
 }

@@ -58,14 +58,10 @@
     X(VERBOSE, .name = "verbose", .letter = 'v',                               \
       .help = "log every request: client, op, query, hits, time",              \
       PS_OPT_SETS(options_t, verbose))                                         \
-    X(HELP, .name = "help", .letter = 'h', .help = "show this help")           \
-    X(VERSION, .name = "version", .letter = 'V', .help = "show the version")   \
-    X(DUMP, .name = "dump-options", .flags = PS_OPT_HIDDEN)
+    PS_OPT_COMMON(X)
 
 enum {
-#define OPT_ID(id, ...) OPT_##id,
-    OPTIONS(OPT_ID)
-#undef OPT_ID
+    OPTIONS(PS_OPT_ID)
         OPT_SETTING /* the first setting's row */
 };
 
@@ -82,9 +78,7 @@ enum {
      .help = text},
 
 static const ps__opt_t rows[] = {
-#define OPT_ROW(id, ...) {__VA_ARGS__},
-    OPTIONS(OPT_ROW)
-#undef OPT_ROW
+    OPTIONS(PS_OPT_ROW)
         SD_SETTINGS(SETTING_ROW)};
 
 /* Each setting's default and bounds, under its help line. */

@@ -162,84 +162,92 @@ static int ready_db(slot_t *s, sd_job_t *job)
     return -1;
 }
 
+/* The search and facets ops: ps_search() with the request's limits;
+ * the number of matches goes to JOB's log line. */
+static ps_status_t op_search(ps_db_t *db, sd_job_t *job, json_t **out,
+                             size_t *errpos)
+{
+    const sd_request_t *r = &job->req;
+    ps_search_opts_t o;
+    memset(&o, 0, sizeof o);
+    o.query = r->q;
+    o.offset = r->offset;
+    o.limit = r->limit;
+    o.max_hits = r->max_hits;
+    o.hit_lines = r->lines;
+    o.facets = r->facets;
+    o.time_budget = job->time_budget;
+    o.no_results = r->op == SD_OP_FACETS;
+    ps_status_t st = ps_search(db, &o, out, errpos);
+    if (st == PS_OK) {
+        json_t *t = json_object_get(*out, "total");
+        job->hits = json_is_integer(t) ? json_integer_value(t) : -1;
+    }
+    return st;
+}
+
+/* The doc op: lines of one article and, when asked, its entities and who
+ * of them (or anyone) said what. */
+static ps_status_t op_doc(ps_db_t *db, const sd_request_t *r, json_t **out)
+{
+    ps_status_t st = ps_db_document(db, r->path, r->from, r->to, out);
+    if (st != PS_OK || !r->entities)
+        return st;
+    json_t *ents = NULL, *quotes = NULL;
+    st = ps_db_entities(db, r->path, &ents);
+    if (st == PS_OK && json_object_set_new(*out, "entities", ents))
+        st = PS_ENOMEM;
+    if (st == PS_OK)
+        st = ps_db_quotes(db, r->path, &quotes);
+    if (st == PS_OK && json_object_set_new(*out, "quotes", quotes))
+        st = PS_ENOMEM;
+    if (st != PS_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+/* The stats op (the daemon's counters and the index's) or, with RELOAD,
+ * the reload op's answer: the revision and generation now open. */
+static ps_status_t op_stats(ps_db_t *db, sd_job_t *job, int reload,
+                            json_t **out)
+{
+    json_t *ix = NULL;
+    ps_status_t st = ps_db_stats(db, &ix);
+    *out = json_object();
+    if (st == PS_OK && *out) {
+        if (reload) {
+            json_object_set(*out, "revision", json_object_get(ix, "revision"));
+            json_object_set(*out, "generation",
+                            json_object_get(ix, "generation"));
+            json_object_set_new(*out, "epoch",
+                                json_integer((json_int_t)job->epoch));
+            json_decref(ix);
+        } else {
+            json_object_set(*out, "daemon", job->daemon);
+            json_object_set_new(*out, "index", ix);
+        }
+        return PS_OK;
+    }
+    json_decref(ix);
+    return st;
+}
+
 /* Runs the request on DB. Returns the result object (new reference) or
  * NULL with the error in JOB. */
 static json_t *run_op(ps_db_t *db, sd_job_t *job)
 {
     const sd_request_t *r = &job->req;
     json_t *out = NULL;
-    ps_status_t st = PS_OK;
+    ps_status_t st = PS_EINTERNAL;
     size_t errpos = (size_t)-1;
-    switch (r->op) {
-    case SD_OP_SEARCH:
-    case SD_OP_FACETS: {
-        ps_search_opts_t o;
-        memset(&o, 0, sizeof o);
-        o.query = r->q;
-        o.offset = r->offset;
-        o.limit = r->limit;
-        o.max_hits = r->max_hits;
-        o.hit_lines = r->lines;
-        o.facets = r->facets;
-        o.time_budget = job->time_budget;
-        o.no_results = r->op == SD_OP_FACETS;
-        st = ps_search(db, &o, &out, &errpos);
-        if (st == PS_OK) {
-            json_t *t = json_object_get(out, "total");
-            job->hits = json_is_integer(t) ? json_integer_value(t) : -1;
-        }
-        break;
-    }
-    case SD_OP_DOC:
-        st = ps_db_document(db, r->path, r->from, r->to, &out);
-        if (st == PS_OK && r->entities) {
-            json_t *ents = NULL;
-            st = ps_db_entities(db, r->path, &ents);
-            if (st == PS_OK && json_object_set_new(out, "entities", ents))
-                st = PS_ENOMEM;
-            /* With the entities, who of them (or anyone) said what. */
-            json_t *quotes = NULL;
-            if (st == PS_OK)
-                st = ps_db_quotes(db, r->path, &quotes);
-            if (st == PS_OK && json_object_set_new(out, "quotes", quotes))
-                st = PS_ENOMEM;
-            if (st != PS_OK) {
-                json_decref(out);
-                out = NULL;
-            }
-        }
-        break;
-    case SD_OP_STATS: {
-        json_t *ix = NULL;
-        st = ps_db_stats(db, &ix);
-        out = json_object();
-        if (st == PS_OK && out) {
-            json_object_set(out, "daemon", job->daemon);
-            json_object_set_new(out, "index", ix);
-            return out;
-        }
-        json_decref(ix);
-        break;
-    }
-    case SD_OP_RELOAD: {
-        json_t *ix = NULL;
-        st = ps_db_stats(db, &ix);
-        out = json_object();
-        if (st == PS_OK && out) {
-            json_object_set(out, "revision", json_object_get(ix, "revision"));
-            json_object_set(out, "generation",
-                            json_object_get(ix, "generation"));
-            json_object_set_new(out, "epoch",
-                                json_integer((json_int_t)job->epoch));
-            json_decref(ix);
-            return out;
-        }
-        json_decref(ix);
-        break;
-    }
-    default:
-        st = PS_EINTERNAL;
-    }
+    if (r->op == SD_OP_SEARCH || r->op == SD_OP_FACETS)
+        st = op_search(db, job, &out, &errpos);
+    else if (r->op == SD_OP_DOC)
+        st = op_doc(db, r, &out);
+    else if (r->op == SD_OP_STATS || r->op == SD_OP_RELOAD)
+        st = op_stats(db, job, r->op == SD_OP_RELOAD, &out);
     if (st == PS_OK && !out)
         st = PS_ENOMEM;
     if (st == PS_OK)
@@ -311,8 +319,8 @@ static void make_key(ps_db_t *db, const sd_request_t *r, answer_key_t *k)
      * snapshot key has no NUL and the fields have a fixed size, so the
      * query is what remains and no two requests share a key. The query
      * budget and the other settings are the same for every request. */
-    uint32_t f[6] = {(uint32_t)r->op, r->limit,    r->offset,
-                     r->max_hits,     r->facets,   (uint32_t)r->lines};
+    uint32_t f[6] = {(uint32_t)r->op, r->limit,  r->offset,
+                     r->max_hits,     r->facets, (uint32_t)r->lines};
     size_t sl = strlen(snap), ql = strlen(r->q);
     k->len = sl + 1 + sizeof f + ql;
     if (!(k->bytes = malloc(k->len)))

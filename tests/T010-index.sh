@@ -102,6 +102,28 @@ test_expect_success '--full rebuilds into a new generation and drops the old' '
     assert_eq "$(doccount "$IX")" 5
     xapian-check "$new" > /dev/null
 '
+test_expect_success 'a rebuild is compacted in place: nothing is left beside it' '
+    ls "$IX" > "$TMP/ls"
+    lacks "compact\|old" < "$TMP/ls"
+'
+test_expect_success 'each run keeps the word lists of suggestions up to date' '
+    # psearch.spell.C.N: the words that start with C and are N bytes long,
+    # with their document counts (doc/index-format.md).
+    gen=$(live_gen "$IX")
+    xapian-metadata get "$gen" psearch.spell.z.8 | grep -qx "zelensky	[0-9]*"
+    printf "Wildlife\nA zyzzyvax and another zyzzyvax.\n" > "$C/102_spell.txt"
+    "$BIN/psearch-index" --index "$IX" "$C"
+    xapian-metadata get "$gen" psearch.spell.z.8 | grep -qx "zyzzyvax	1"
+    out=$("$BIN/psearch" --direct --index "$IX" zyzzyvix 2>&1 || :)
+    case $out in *"Did you mean: zyzzyvax"*) ;; *) echo "$out"; exit 1;; esac
+    rm "$C/102_spell.txt"
+    "$BIN/psearch-index" --index "$IX" "$C"
+    xapian-metadata get "$gen" psearch.spell.z.8 | lacks "^zyzzyvax"
+'
+test_expect_success 'entity ids are listed by the ends of their ids' '
+    xapian-metadata get "$(live_gen "$IX")" psearch.surname.XORG:london |
+        grep -q "^XORG:.*-london$"
+'
 test_expect_success '$PSEARCH_INDEX names the index when --index is absent' '
     PSEARCH_INDEX=$TMP/env-index "$BIN/psearch-index" "$C"
     assert_eq "$(doccount "$TMP/env-index")" 5

@@ -162,7 +162,8 @@ test_expect_success 'the installed indexer tags with the installed gazetteer' '
     mkdir -p "$TMP/corpus" && cp "$ROOT"/corpus/*.txt "$TMP/corpus/"
     "$R/bin/psearch-index" --index "$TMP/index" \
         --entities "$R/share/psearch/entities.tsv" \
-        --model "$R/share/psearch/ner.model" "$TMP/corpus"
+        --model "$R/share/psearch/ner.model" \
+        --quote-model "$R/share/psearch/quote.model" "$TMP/corpus"
     assert_eq "$(doccount "$TMP/index")" 5
     # An alias only the gazetteer knows: Zelenskiy is Volodymyr Zelensky.
     assert_eq "$("$R/bin/psearch" --direct --index "$TMP/index" --count \
@@ -183,9 +184,10 @@ test_expect_success 'the installed daemon answers the installed psearch' '
 
 test_expect_success 'the installed reindex job runs the indexer' '
     printf "New report\n\nThe qazwsx committee met.\n" >"$TMP/corpus/new.txt"
-    printf "PSEARCH_INDEX=%s\nPSEARCH_CORPUS=%s\nPSEARCH_INDEXER=%s\nPSEARCH_INDEX_OPTS=\"--entities %s --model %s\"\n" \
+    printf "PSEARCH_INDEX=%s\nPSEARCH_CORPUS=%s\nPSEARCH_INDEXER=%s\nPSEARCH_INDEX_OPTS=\"--entities %s --model %s --quote-model %s\"\n" \
         "$TMP/index" "$TMP/corpus" "$R/bin/psearch-index" \
-        "$R/share/psearch/entities.tsv" "$R/share/psearch/ner.model" >"$TMP/job.conf"
+        "$R/share/psearch/entities.tsv" "$R/share/psearch/ner.model" \
+        "$R/share/psearch/quote.model" >"$TMP/job.conf"
     "$R/lib/psearch/psearch-reindex" --config "$TMP/job.conf" >"$TMP/out" 2>"$TMP/err"
     grep -qx "psearch-index: added 1, updated 0, removed 0, skipped 5, errors 0, [0-9.]* seconds" "$TMP/out"
     assert_eq "$(cat "$TMP/err")" ""

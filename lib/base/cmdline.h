@@ -65,6 +65,18 @@ typedef struct ps__opt {
 #define PS_OPT_KEEPS(type, field)                                              \
     .act = PS_OPT_SET_STRING, .off = offsetof(type, field)
 
+/* The rows every program has, at the end of its OPTIONS(X) list: --help,
+ * --version and the hidden --dump-options the completion is built from. */
+#define PS_OPT_COMMON(X)                                                       \
+    X(HELP, .name = "help", .letter = 'h', .help = "show this help")           \
+    X(VERSION, .name = "version", .letter = 'V', .help = "show the version")   \
+    X(DUMP, .name = "dump-options", .flags = PS_OPT_HIDDEN)
+
+/* For an OPTIONS(X) list: PS_OPT_ID gives each row its enum constant
+ * OPT_ID, PS_OPT_ROW its ps__opt_t, in the same order. */
+#define PS_OPT_ID(id, ...) OPT_##id,
+#define PS_OPT_ROW(id, ...) {__VA_ARGS__},
+
 /* A program's table: the rows, and how getopt and --help treat them. */
 typedef struct ps__opts {
     const char *prog;   /* the program's name, for messages */

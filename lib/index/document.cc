@@ -13,6 +13,7 @@
 
 #include "index/index_private.h"
 #include "index/quote_terms.h"
+#include "psearch/ident.h"
 #include "store/codec.h"
 #include "store/layout.h"
 #include "store/shim.h"
@@ -63,14 +64,13 @@ static void json_put_span(json_t *o, const char *key, const ps_span_t *s)
         json_object_set_new(o, key, json_stringn(s->ptr, s->len));
 }
 
-/* The JSON head of the document data: the article's metadata. */
+/* The JSON head of the document data: the article's metadata, but for
+ * its path and title, which are values 0 and 1 already. */
 static std::string data_head(const ps_docrec_t *r)
 {
     json_t *o = json_object();
     if (!o)
         throw std::bad_alloc();
-    json_object_set_new(o, "path", json_string(r->path));
-    json_put_span(o, "title", &r->article->title);
     json_put_span(o, "date", &r->article->date);
     json_put_span(o, "source", &r->article->source);
     json_put_span(o, "url", &r->article->url);
@@ -125,6 +125,15 @@ Xapian::Document ps__index::build_doc(const ps_docrec_t *r,
             continue;
         for (size_t k = 0; k < e->nmentions; k++)
             doc.add_posting(term, e->mentions[k].pos);
+        /* What readers resolve entities across articles by (ident.h). */
+        ps_ident_terms(
+            e,
+            [](void *arg, const char *t, size_t n) {
+                static_cast<Xapian::Document *>(arg)->add_boolean_term(
+                    std::string(t, n));
+                return 0;
+            },
+            &doc);
     }
     doc.add_boolean_term(idterm);
 
@@ -146,8 +155,9 @@ Xapian::Document ps__index::build_doc(const ps_docrec_t *r,
 
     std::string data = data_head(r);
     doc.set_data(data);
-    /* The text goes in a value: Xapian compresses document data with zlib,
-     * which cost a tenth of indexing and a quarter of every search. */
-    doc.add_value(PS__V_TEXT, std::string(r->text, r->len));
+    /* The text goes in a value, compressed with zstd (codec.h): Xapian
+     * compresses document data with zlib, which cost a tenth of indexing
+     * and a quarter of every search. */
+    doc.add_value(PS__V_TEXT, ps__encode_text(r->text, r->len));
     return doc;
 }

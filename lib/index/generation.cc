@@ -22,6 +22,7 @@
 #include <xapian.h>
 
 #include "index/index_private.h"
+#include "store/compact.h"
 #include "store/layout.h"
 #include "store/shim.h"
 
@@ -409,6 +410,19 @@ static void switch_part(ps_index_t *ix)
         fs::remove_all(ix->dir + "/" + ix->old_part_path, ec);
         /* Removes the old generation's folder once no shard is left in it. */
         fs::remove(ix->dir + "/" + gen_name(gen_of(ix->old_part_path)), ec);
+    }
+}
+
+void ps__index::compact_generation(ps_index_t *ix)
+{
+    unsigned n = (unsigned)ix->dbs.size();
+    for (unsigned k = 0; k < n; k++) {
+        std::string path =
+            ix->dir + "/" +
+            (ix->nparts ? ix->part_path : shard_name(ix->gen, k, n));
+        ix->dbs[k].close();
+        ps__compact_in_place(path);
+        ix->dbs[k] = Xapian::WritableDatabase(path, Xapian::DB_OPEN);
     }
 }
 

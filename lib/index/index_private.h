@@ -16,6 +16,7 @@
 #endif
 
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -38,8 +39,9 @@ struct ps_index {
     bool aside = false;    /* building a generation readers cannot see */
     bool in_txn = false;
     size_t pending = 0; /* bytes of text since the last commit */
-    /* Entity names this handle has stored, by entity term. */
-    std::unordered_map<std::string, std::string> named;
+    /* The lists of entity terms by the end of their ids (PS__META_SURNAME)
+     * as this handle has stored them, by key. */
+    std::unordered_map<std::string, std::set<std::string>> surnames;
     /* A rebuild of several shards writes each on its own thread; empty
      * otherwise. While they run, only they touch dbs. */
     std::vector<std::unique_ptr<ps__shard_writer>> writers;
@@ -76,6 +78,9 @@ ps_status_t lock_file(ps_index_t *ix, const std::string &path, int *fd,
 void open_generation(ps_index_t *ix, bool rebuild, unsigned shards);
 /* Opens shard PART of NPARTS for a writer of that shard alone. */
 void open_part(ps_index_t *ix, bool rebuild, unsigned nparts, unsigned part);
+/* Rewrites each committed shard of the generation IX built aside compact
+ * (store/compact.h), before any reader sees it. */
+void compact_generation(ps_index_t *ix);
 /* Points the stub at the generation (or the shard) IX built aside, and
  * drops the old one. */
 void switch_generation(ps_index_t *ix);
@@ -106,10 +111,10 @@ void set_stat_values(Xapian::Document &doc, const ps_filestat_t *st);
 
 /* Records that shard K holds the words of the tokens T[0, N). */
 void record_forms(ps_index_t *ix, size_t k, const ps_token_t *t, size_t n);
-/* Stores the display name of every entity of R. */
-void store_names(ps_index_t *ix, const ps_docrec_t *r);
 /* Fills each stem's list of words of a generation built aside. */
 void learn_vocabulary(ps_index_t *ix);
+/* Lists every entity of R under the ends of its id (PS__META_SURNAME). */
+void store_surnames_of(ps_index_t *ix, const ps_docrec_t *r);
 
 } // namespace ps__index
 

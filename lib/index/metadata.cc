@@ -1,7 +1,10 @@
 /* What each shard records beside its documents, as metadata: the words
  * of each stem (store/vocab.h), which the query parser merges across the
- * shards, and the display name of every entity, which facets show. */
+ * shards, and the entity terms by the ends of their ids, which surnames
+ * in queries find. */
+#include <algorithm>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -72,34 +75,51 @@ void ps__index::record_forms(ps_index_t *ix, size_t k, const ps_token_t *t,
     }
 }
 
-/* Remembers the display name of every entity term, so facets can name
- * entities the gazetteer does not know without reading documents. Of the
- * names an entity is met with, the least in byte order is kept: a choice
- * that does not depend on the order of the documents, so indexes built
- * apart from parts of a corpus name it as one index of it would (readers
- * take the least of the shards' names too). */
-void ps__index::store_names(ps_index_t *ix, const ps_docrec_t *r)
+/* Lists entity TERM under each end of its id after a hyphen, in every
+ * shard (PS__META_SURNAME): "XPERSON:mary-anne-smith" under
+ * "XPERSON:anne-smith" and "XPERSON:smith". An update adds to the lists
+ * it finds; terms of removed documents stay, matching nothing. */
+static void store_surnames(ps_index_t *ix, const std::string &term)
+{
+    size_t colon = term.find(':');
+    if (colon == std::string::npos)
+        return;
+    for (size_t h = term.find('-', colon); h != std::string::npos &&
+                                           h + 1 < term.size();
+         h = term.find('-', h + 1)) {
+        std::string key = PS__META_SURNAME + term.substr(0, colon + 1) +
+                          term.substr(h + 1);
+        if (key.size() > PS__MAX_META_KEY)
+            continue;
+        auto it = ix->surnames.find(key);
+        if (it == ix->surnames.end()) {
+            std::set<std::string> old;
+            std::string v =
+                ix->aside ? std::string() : ix->dbs[0].get_metadata(key);
+            for (size_t i = 0; i < v.size();) {
+                size_t nl = std::min(v.find('\n', i), v.size());
+                old.insert(v.substr(i, nl - i));
+                i = nl + 1;
+            }
+            it = ix->surnames.emplace(key, std::move(old)).first;
+        }
+        if (!it->second.insert(term).second)
+            continue;
+        std::string v;
+        for (const std::string &t : it->second)
+            v.append(t).append(1, '\n');
+        v.pop_back();
+        set_metadata_all(ix, key, v);
+    }
+}
+
+void ps__index::store_surnames_of(ps_index_t *ix, const ps_docrec_t *r)
 {
     std::string term;
     for (size_t i = 0; i < r->nentities; i++) {
         const ps_entity_t *e = &r->entities[i];
         term.assign(ps_entity_type_prefix(e->type)).append(e->id);
-        std::string key = PS__META_NAME + term;
-        if (key.size() > PS__MAX_META_KEY)
-            continue;
-        auto it = ix->named.find(term);
-        if (it == ix->named.end()) {
-            /* The name stored before this handle, if any, counts too. In a
-             * generation built aside there is none, and writer threads may
-             * own the shards. */
-            std::string old =
-                ix->aside ? std::string() : ix->dbs[0].get_metadata(key);
-            it = ix->named.emplace(term, old).first;
-        }
-        if (it->second.empty() || it->second.compare(e->name) > 0) {
-            it->second = e->name;
-            set_metadata_all(ix, key, e->name);
-        }
+        store_surnames(ix, term);
     }
 }
 

@@ -13,6 +13,7 @@
 #include "store/codec.h"
 #include "store/layout.h"
 #include "store/shim.h"
+#include "store/spell.h"
 
 using namespace ps__index;
 
@@ -108,7 +109,7 @@ extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
             /* A front-matter title's words are not in the body. */
             record_forms(ix, k, rec->title_tokens, rec->ntitle_tokens);
         }
-        store_names(ix, rec);
+        store_surnames_of(ix, rec);
         /* A generation built aside starts empty and sees each path once,
          * so it can skip the lookup replace_document() does. */
         if (!ix->writers.empty())
@@ -212,6 +213,8 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
             ix->writers.clear();
             learn_vocabulary(ix);
         }
+        for (auto &db : ix->dbs)
+            ps__spell_update(db);
         for (auto &db : ix->dbs) {
             if (ix->in_txn)
                 db.commit_transaction();
@@ -219,6 +222,7 @@ extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
         }
         ix->in_txn = false;
         if (ix->aside) {
+            compact_generation(ix);
             switch_generation(ix);
             ix->live_gen = ix->gen;
             ix->aside = false;

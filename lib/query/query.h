@@ -16,6 +16,8 @@
 #include "psearch/analyzer.h"
 #include "psearch/entities.h"
 
+class ps__ident_db;
+
 /* Terms whose positions in a matching document are hits: one word, a
  * phrase (hits only where the words stand in sequence), or a wildcard
  * prefix. Each slot is one word of the group, given as the terms any of
@@ -59,6 +61,9 @@ struct ps__qctx {
     const ps_gazetteer_t *gaz;
     const Xapian::Database *db;
     const std::vector<Xapian::Database> *shards = nullptr;
+    /* Entity identity over DB (may be NULL): an entity field finds every
+     * term that stands for the entities its name names. */
+    ps__ident_db *ident = nullptr;
 };
 
 /* Thrown for a malformed query: POS is the byte offset where the problem

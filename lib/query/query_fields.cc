@@ -2,13 +2,17 @@
  * fields (person:, place:, org:, treaty:, misc:, entity:), which resolve
  * aliases through the gazetteer. Each field is one row of FIELDS, which
  * the lexer asks too (is_field()): a new field is a row and its builder. */
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "store/layout.h"
+#include "ident/ident_db.h"
 #include "query/query_private.h"
 
 using namespace ps__query;
@@ -150,10 +154,28 @@ item parser::date(const token &t)
 }
 
 /* Entity ids the index has under PREFIX that end with "-SLUG": the
- * surname of an unknown person ("Lough" for "john-lough"). */
+ * surname of an unknown person ("Lough" for "john-lough"), in byte order.
+ * Each shard lists them (PS__META_SURNAME): one look-up a shard. Without
+ * the shards, from the term list. */
 void parser::surname_terms(const std::string &prefix, const std::string &slug,
                            std::vector<std::string> &terms)
 {
+    if (ctx_.shards) {
+        std::string key = PS__META_SURNAME + prefix + slug;
+        if (key.size() > PS__MAX_META_KEY)
+            return;
+        std::set<std::string> found;
+        for (const Xapian::Database &db : *ctx_.shards) {
+            std::string v = db.get_metadata(key);
+            for (size_t i = 0; i < v.size();) {
+                size_t nl = std::min(v.find('\n', i), v.size());
+                found.insert(v.substr(i, nl - i));
+                i = nl + 1;
+            }
+        }
+        terms.insert(terms.end(), found.begin(), found.end());
+        return;
+    }
     if (!ctx_.db)
         return;
     std::string tail = "-" + slug;
@@ -167,9 +189,29 @@ void parser::surname_terms(const std::string &prefix, const std::string &slug,
     }
 }
 
+/* The terms of every entity that name SLUG of TYPE stands for across the
+ * index (ident_db.h): the entity the name resolves to, and for a person's
+ * one word, every person with it as first name or surname ("Hillary"
+ * finds Hillary Clinton however written; "Clinton" every Clinton, whom
+ * the facets then tell apart); each with every term that resolves to it. */
+void parser::identity_terms(ps_entity_type_t type, const std::string &slug,
+                            std::vector<std::string> &terms)
+{
+    ps__ident_db &ident = *ctx_.ident;
+    std::string prefix = ps_entity_type_prefix(type);
+    std::set<std::string> targets{ident.resolve(prefix + slug)};
+    if (type == PS_ENT_PERSON && slug.find('-') == std::string::npos)
+        for (const std::string &id : ident.people_named(slug))
+            targets.insert(ident.resolve(prefix + id));
+    for (const std::string &target : targets)
+        for (std::string &m : ident.members(target))
+            terms.push_back(std::move(m));
+}
+
 /* The terms of an entity the gazetteer does not know, named T's value:
- * its slug under the prefix of TYPE (every type when TYPE is -1), and the
- * ids ending in it (a surname). */
+ * those of the entities its slug stands for under the prefix of TYPE
+ * (every type when TYPE is -1), and, but for people, whom identity_terms()
+ * finds by surname, the ids ending in it (a surname). */
 void parser::unknown_entity_terms(const token &t, int type,
                                   std::vector<std::string> &terms)
 {
@@ -188,9 +230,15 @@ void parser::unknown_entity_terms(const token &t, int type,
         if (type >= 0 && ty != type)
             continue;
         std::string prefix = ps_entity_type_prefix((ps_entity_type_t)ty);
-        terms.push_back(prefix + s);
-        surname_terms(prefix, s, terms);
+        if (ctx_.ident && ctx_.db)
+            identity_terms((ps_entity_type_t)ty, s, terms);
+        else
+            terms.push_back(prefix + s);
+        if (ty != PS_ENT_PERSON || !ctx_.ident)
+            surname_terms(prefix, s, terms);
     }
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
 }
 
 /* person:, place:, org:, treaty:, misc: or entity: NAME: the entity the
@@ -212,8 +260,8 @@ item parser::entity(const token &t)
     it.q = terms.size() == 1 ? Xapian::Query(terms[0])
                              : Xapian::Query(Xapian::Query::OP_OR,
                                              terms.begin(), terms.end());
-    if (terms.size() == 1)
-        it.single = terms;
+    /* NEAR takes any of them ("person:Trump NEAR/5 wall"). */
+    it.single = terms;
     for (const std::string &term : terms) {
         ps__hitgroup g;
         g.slots.push_back({term});

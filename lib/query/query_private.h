@@ -178,6 +178,8 @@ class parser
     item title(const token &t);
     item path(const token &t);
     item date(const token &t);
+    void identity_terms(ps_entity_type_t type, const std::string &slug,
+                        std::vector<std::string> &terms);
     void surname_terms(const std::string &prefix, const std::string &slug,
                        std::vector<std::string> &terms);
     void unknown_entity_terms(const token &t, int type,

@@ -2,7 +2,8 @@
  * parser made (words, phrases, NEAR, prefix*, entities) found by term
  * position, then turned into byte spans and merged where they touch.
  * Positions come from the index, or for a remote shard from the text
- * analysed again (one pass rather than a round trip a term). */
+ * analysed again (one pass rather than a round trip a term) when the text
+ * is short enough for that to cost less. */
 #include <algorithm>
 #include <map>
 #include <string>
@@ -15,21 +16,69 @@
 
 using namespace ps__search;
 
-/* Records the positions of the N tokens T under PREFIX in text_pos_. */
+/* How many bytes of text analysing costs as much as a round trip to a
+ * remote shard for a position list: about 1 ms a 20 kB (bench slice,
+ * loopback), where a round trip costs 0.05 to 0.1 ms. */
+static const size_t TEXT_BYTES_PER_ROUND_TRIP = 2048;
+
+/* Whether analysing DD's text costs less than asking a remote shard for
+ * the position lists the hit groups need (one round trip each). A prefix*
+ * group needs the text, since its terms are not known. */
+bool result_builder::text_pays(const docdata &dd) const
+{
+    size_t lists = 0;
+    for (const ps__hitgroup &g : p_.hits) {
+        if (g.wildcard)
+            return true;
+        for (const auto &slot : g.slots)
+            lists += slot.size();
+    }
+    return dd.len <= lists * TEXT_BYTES_PER_ROUND_TRIP;
+}
+
+/* Whether TERM is one the hit groups look for. */
+bool result_builder::wanted(const std::string &term) const
+{
+    if (wanted_.count(term))
+        return true;
+    for (const std::string &pre : wanted_prefixes_)
+        if (term.compare(0, pre.size(), pre) == 0)
+            return true;
+    return false;
+}
+
+/* Records the positions of the N tokens T under PREFIX in text_pos_, of
+ * the terms the hit groups look for. */
 void result_builder::add_text_terms(const ps_token_t *t, size_t n,
                                     const char *prefix)
 {
-    for (size_t i = 0; i < n; i++)
-        if (t[i].term_len > 0 && t[i].term_len <= PS__MAX_TERM)
-            text_pos_[std::string(prefix).append(t[i].term, t[i].term_len)]
-                .push_back(t[i].pos);
+    std::string term(prefix);
+    size_t plen = term.size();
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].term_len == 0 || t[i].term_len > PS__MAX_TERM)
+            continue;
+        term.replace(plen, std::string::npos, t[i].term, t[i].term_len);
+        if (wanted(term))
+            text_pos_[term].push_back(t[i].pos);
+    }
 }
 
 /* Fills text_pos_ as build_doc() (index/document.cc) posts terms: the
  * body's words, the title's under its prefix, and each entity at its
- * mentions. A text that no longer parses gives no positions. */
+ * mentions, for the terms the hit groups look for. A text that no longer
+ * parses gives no positions. */
 void result_builder::analyse_text(const docdata &dd)
 {
+    if (!wanted_known_) {
+        for (const ps__hitgroup &g : p_.hits)
+            for (const auto &slot : g.slots)
+                for (const std::string &t : slot)
+                    if (g.wildcard)
+                        wanted_prefixes_.push_back(t);
+                    else
+                        wanted_.insert(t);
+        wanted_known_ = true;
+    }
     text_pos_.clear();
     ps_article_t a;
     size_t bad;
@@ -45,7 +94,7 @@ void result_builder::analyse_text(const docdata &dd)
         add_text_terms(t, n, "");
     for (const ps__entity &e : dd.ents) {
         const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
-        if (!pre)
+        if (!pre || !wanted(pre + e.id))
             continue;
         std::vector<Xapian::termpos> &v = text_pos_[pre + e.id];
         for (const ps_mention_t &m : e.mentions)
@@ -62,7 +111,7 @@ void result_builder::analyse_text(const docdata &dd)
 std::vector<Xapian::termpos> result_builder::positions(Xapian::docid did,
                                                        const std::string &term)
 {
-    if (d_->has_remote) {
+    if (from_text_) {
         auto it = text_pos_.find(term);
         return it == text_pos_.end() ? std::vector<Xapian::termpos>()
                                      : it->second;
@@ -155,7 +204,7 @@ void result_builder::wildcard_hits(Xapian::docid did, const ps__hitgroup &g,
                                    std::vector<range> &ranges)
 {
     const std::string &pre = g.slots[0][0];
-    if (d_->has_remote) {
+    if (from_text_) {
         for (auto t = text_pos_.lower_bound(pre);
              t != text_pos_.end() && t->first.compare(0, pre.size(), pre) == 0;
              ++t)

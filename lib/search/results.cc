@@ -35,7 +35,8 @@ json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
 {
     Xapian::Document doc = m.get_document();
     docdata dd(doc);
-    if (d_->has_remote)
+    from_text_ = d_->has_remote && text_pays(dd);
+    if (from_text_)
         analyse_text(dd);
     std::vector<span> hits = find_hits(m, doc, dd);
     jref r(json_object());
@@ -53,8 +54,10 @@ json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
     jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
     if (p_.quotes)
         jset(r.j, "quotes", matched_quotes(dd));
-    jset(r.j, "entities", entities(dd));
-    jset(r.j, "entity_count", json_integer((json_int_t)dd.ents.size()));
+    /* The hits and quotes are found: the entities may leave the document. */
+    std::vector<ps__entity> ents = identified(d_, std::move(dd.ents));
+    jset(r.j, "entities", entities(dd, ents));
+    jset(r.j, "entity_count", json_integer((json_int_t)ents.size()));
     return r.release();
 }
 
@@ -193,10 +196,11 @@ void result_builder::snippet(json_t *r, docdata &dd,
 /* The document's max_entities most mentioned entities, each with its
  * first max_mentions mentions and the count of all. A long technical
  * page can name hundreds; a result lists the ones that matter. */
-json_t *result_builder::entities(docdata &dd)
+json_t *result_builder::entities(docdata &dd,
+                                 const std::vector<ps__entity> &ents)
 {
     std::vector<const ps__entity *> rows;
-    for (const ps__entity &e : dd.ents)
+    for (const ps__entity &e : ents)
         rows.push_back(&e);
     /* Stable, so ties keep first-mention order. */
     std::stable_sort(rows.begin(), rows.end(),

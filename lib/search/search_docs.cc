@@ -12,10 +12,12 @@
 
 using namespace ps__search;
 
-/* Reads DOC's values: a damaged head becomes an empty object, and a
- * damaged entity value yields the entities read before the damage. */
-docdata::docdata(const Xapian::Document &doc) : raw(doc.get_value(PS__V_TEXT))
+/* Reads DOC's values: a damaged head becomes an empty object, a damaged
+ * text an empty one, and a damaged entity value yields the entities read
+ * before the damage. */
+docdata::docdata(const Xapian::Document &doc)
 {
+    ps__decode_text(doc.get_value(PS__V_TEXT), raw);
     ps__decode_entities(doc.get_value(PS__V_ENTITIES), ents);
     ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
     std::string data = doc.get_data();
@@ -73,7 +75,7 @@ extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
             return PS_ENOTFOUND;
         docdata dd(doc);
         jref arr(json_array());
-        for (const ps__entity &e : dd.ents) {
+        for (const ps__entity &e : identified(db, dd.ents)) {
             const char *type = ps_entity_type_name((ps_entity_type_t)e.type);
             json_t *o = jnew(json_object());
             jpush(arr.j, o);

@@ -213,6 +213,7 @@ void ps__search::open_db(ps_db_t *d)
     d->has_remote = has_remote;
     d->missing_since = std::chrono::steady_clock::now();
     load_gazetteer(d);
+    d->ident.clear();
 }
 
 extern "C" ps_status_t ps_db_open(const char *dir, ps_db_t **out, char **errmsg)
@@ -276,8 +277,10 @@ bool ps__search::reopen(ps_db_t *d)
         return true;
     }
     bool changed = d->db.reopen();
-    if (changed)
+    if (changed) {
         load_gazetteer(d);
+        d->ident.clear();
+    }
     return changed;
 }
 

@@ -7,6 +7,7 @@
  *   results.cc       one match as a result: snippet, hit lines, entities
  *   hits.cc          where a match's query terms stand in its text
  *   facets.cc        entity facets over the matches
+ *   entity_rows.cc   a document's entities as the index identifies them
  *   spelling.cc      "did you mean", with the one edit distance
  *   search_run.cc    the query run: strict, then relaxed (ps_search)
  *   search_stats.cc  what the index holds (stats, snapshot, query terms) */
@@ -22,6 +23,7 @@
 #include <cstring>
 #include <map>
 #include <new>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +36,7 @@
 #include "psearch/analyzer.h"
 #include "psearch/entities.h"
 #include "psearch/search.h"
+#include "ident/ident_db.h"
 #include "query/query.h"
 #include "search/quote_json.h"
 #include "store/codec.h"
@@ -56,6 +59,9 @@ struct ps_db {
     /* Paths that more than one shard holds (see find_duplicates()). */
     std::vector<std::string> duplicates;
     std::chrono::steady_clock::time_point missing_since;
+    /* Entity identity across articles, read from db; emptied whenever db
+     * moves to another revision. */
+    ps__ident_db ident{db, &gaz_names};
 
     ~ps_db()
     {
@@ -125,6 +131,12 @@ std::string shards_metadata(const ps_db_t *d, const std::string &key);
 void open_db(ps_db_t *d);
 /* Follows a new generation or revision; true when something changed. */
 bool reopen(ps_db_t *d);
+
+/* entity_rows.cc: the entities ENTS of a document as the index
+ * identifies them across articles: one row per entity, with the resolved
+ * type, id and display name and the mentions of every term that stands
+ * for it, in text order. */
+std::vector<ps__entity> identified(ps_db_t *d, std::vector<ps__entity> ents);
 
 /* search_docs.cc: the parts of a document's data: the JSON head and the
  * file's text. */
@@ -203,8 +215,16 @@ class result_builder
     /* With a shard served over the network, every position list is a
      * round trip (ten results of a two-word query asked for some ninety);
      * the document's text, analysed again as the indexer analysed it,
-     * gives the same positions in one pass: term -> positions. */
+     * gives the same positions in one pass: term -> positions, for the
+     * terms the hits need. Analysing costs with the text's length, so a
+     * long text's positions are asked for instead (text_pays()). */
     std::map<std::string, std::vector<Xapian::termpos>> text_pos_;
+    bool from_text_ = false; /* this result's positions are text_pos_'s */
+    /* The terms the hit groups look for, and the prefixes of prefix*
+     * groups (filled by the first analyse_text()). */
+    std::set<std::string> wanted_;
+    std::vector<std::string> wanted_prefixes_;
+    bool wanted_known_ = false;
 
     /* A hit as term positions, first to last, before its bytes are known. */
     using range = std::pair<Xapian::termpos, Xapian::termpos>;
@@ -213,10 +233,12 @@ class result_builder
     void add_hits(json_t *r, docdata &dd, const std::vector<span> &hits);
     void add_hit_lines(json_t *r, docdata &dd, const std::vector<span> &hits);
     void snippet(json_t *r, docdata &dd, const std::vector<span> &hits);
-    json_t *entities(docdata &dd);
+    json_t *entities(docdata &dd, const std::vector<ps__entity> &ents);
 
     /* hits.cc */
     void add_text_terms(const ps_token_t *t, size_t n, const char *prefix);
+    bool wanted(const std::string &term) const;
+    bool text_pays(const docdata &dd) const;
     void analyse_text(const docdata &dd);
     std::vector<Xapian::termpos> positions(Xapian::docid did,
                                            const std::string &term);

@@ -149,7 +149,7 @@ static void add_notes(ps_db_t *d, const ps__parsed &p, const Xapian::MSet &ms,
 static json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
 {
     auto t0 = std::chrono::steady_clock::now();
-    ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards};
+    ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards, &d->ident};
     ps__parsed p = ps__query_parse(ctx, o->query ? o->query : "");
     Xapian::Enquire enq(d->db);
     enq.set_weighting_scheme(

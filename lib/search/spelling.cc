@@ -2,7 +2,8 @@
  * by the nearest word of the index's own vocabulary, by the one edit
  * distance of psearch, preferring the spelling of a known entity's name.
  * Nothing here reads a table that only one shard holds or that
- * xapian-tcpsrv does not serve (Xapian's spelling table). */
+ * xapian-tcpsrv does not serve (Xapian's spelling table): every shard
+ * lists its words in metadata (store/spell.h). */
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <xapian.h>
 
 #include "search/search_private.h"
+#include "store/spell.h"
 
 using namespace ps__search;
 
@@ -59,44 +61,34 @@ static size_t edit_distance(const std::string &a, const std::string &b,
     return row[lb];
 }
 
-/* The length of the UTF-8 sequence that starts with byte C. */
-static size_t utf8_len(unsigned char c)
-{
-    return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-}
-
 /* The indexed plain word nearest to WORD (a normalised query word), by
  * edit distance up to 2, then most documents, then byte order; "" when
  * WORD is itself indexed or nothing is near. The candidates come from the
- * term list (allterms with a prefix) Xapian merges across the shards of a
- * stub, local or remote, so the answer does not depend on the shards'
- * order. Throws Xapian errors and std::bad_alloc. */
-static std::string spelling_suggestion(const Xapian::Database &db,
+ * word lists every shard keeps (store/spell.h), their counts summed over
+ * the shards, so the answer does not depend on the shards' order and
+ * costs a few metadata look-ups, not a read of a letter's vocabulary.
+ * Throws Xapian errors and std::bad_alloc. */
+static std::string spelling_suggestion(const ps_db_t *d,
                                        const std::string &word)
 {
     const size_t max_edits = 2;
-    if (word.size() < 2 || db.term_exists(word))
+    if (word.size() < 2 || d->db.term_exists(word))
         return std::string();
-    /* A misspelling seldom starts wrong: the candidates share the first
-     * letter, which keeps the term list read small (one letter's words,
-     * once per word of a query that found nothing). */
-    std::string prefix = word.substr(0, utf8_len((unsigned char)word[0]));
     std::string best;
     size_t best_dist = max_edits + 1;
     Xapian::doccount best_freq = 0;
-    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix);
-         ++t) {
-        const std::string &w = *t;
-        if (!plain_word(w))
+    /* In byte order, so that of words as near and as frequent the first
+     * wins. */
+    for (const auto &w : ps__spell_candidates(d->shards, word)) {
+        if (!plain_word(w.first))
             continue;
-        size_t d = edit_distance(word, w, std::min(best_dist, max_edits));
+        size_t d = edit_distance(word, w.first, std::min(best_dist, max_edits));
         if (d > max_edits || d > best_dist)
             continue;
-        Xapian::doccount f = t.get_termfreq();
-        if (d < best_dist || f > best_freq) {
-            best = w;
+        if (d < best_dist || w.second > best_freq) {
+            best = w.first;
             best_dist = d;
-            best_freq = f;
+            best_freq = w.second;
         }
     }
     return best;
@@ -133,7 +125,7 @@ std::string ps__search::suggest(ps_db_t *d, const ps__parsed &p)
     std::string out;
     bool changed = false;
     for (const std::string &w : p.words) {
-        std::string s = spelling_suggestion(d->db, w);
+        std::string s = spelling_suggestion(d, w);
         if (!s.empty())
             s = canonical_spelling(d, w, s);
         if (!s.empty() && s != w)

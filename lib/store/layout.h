@@ -6,17 +6,24 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "7"
+#define PS__FORMAT "9"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
 /* The gazetteer the documents were tagged with, as TSV text. */
 #define PS__META_GAZETTEER "psearch.gazetteer"
-/* Followed by an entity term ("XPERSON:john-lough"): its display name,
- * the least in byte order of the names it was met with. */
-#define PS__META_NAME "psearch.name."
 /* Followed by a stem ("run"): the words of the shard with that stem. */
 #define PS__META_FORMS "psearch.forms."
+/* Followed by an entity prefix and the end of an id after one of its
+ * hyphens ("XPERSON:morton"): the entity terms of the shard whose id ends
+ * so ("XPERSON:andrew-morton"), sorted, one per line. A surname typed in
+ * a query finds the ids it may stand for with one look-up a shard, not a
+ * read of every entity term of the type. */
+#define PS__META_SURNAME "psearch.surname."
+/* Followed by a first character and a length ("psearch.spell.h.10"): the
+ * shard's plain words of that start and length, each with its document
+ * count, for spelling suggestions (store/spell.h). */
+#define PS__META_SPELL "psearch.spell."
 
 /* The index directory holds a Xapian stub file naming the live generation,
  * the generations themselves, and the writers' lock file. */

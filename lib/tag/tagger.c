@@ -102,16 +102,41 @@ static ps_entity_type_t entity_type(ps_ner_type_t t)
 
 /* Adds the model's name over words [W0, W1) of model type TYPE as a
  * candidate, unless its capitals say nothing (tagger_case.c). */
+/* Whether word I is a one-letter party before a state, as in "(R-Utah)"
+ * or ", D-Vt.": a party affiliation, no name. */
+static int party_state(const ps_tagger_t *t, size_t i)
+{
+    const ps_token_t *tok = t->w[i].tok;
+    return tok->term_len == 1 && (tok->flags & PS_TOK_PART) &&
+           i + 1 < t->nw && (t->w[i + 1].tok->flags & PS_TOK_PART) &&
+           (t->w[i + 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER)) &&
+           strchr("rdi", tok->term[0]);
+}
+
+/* Adds the model's name over words [W0, W1) of model type TYPE as a
+ * candidate, unless its capitals say nothing (tagger_case.c). Titles are
+ * evidence of a person and never part of a name: "Texas Sen" before "Ted
+ * Cruz" is Texas, "Sen" or "Vice President" alone names nobody, and
+ * "Senator Sanders" and "Sen. Sanders" are the person Sanders; nor is a
+ * contraction ("I'm") or a party affiliation ("R-Utah") a name. */
 static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
                             ps_ner_type_t ntype)
 {
-    if (w0 >= w1 || ps__tagger_case_common(t, w0, w1))
+    while (w1 - w0 > 1 && ps__tagger_is_title(t, w1 - 1))
+        w1--;
+    if (w0 >= w1 || ps__tagger_case_common(t, w0, w1) ||
+        (w1 - w0 == 1 &&
+         (ps__tagger_is_title(t, w0) || ps__tagger_contraction(t, w0))) ||
+        party_state(t, w0))
         return PS_OK;
     /* "Mr Zelensky" is a person, whatever the model's context said. */
     size_t named = ps__tagger_skip_honorific(t, w0, w1);
+    if (named + 1 == w1 && ps__tagger_is_title(t, named))
+        return PS_OK;
     ps_entity_type_t type =
-        named > w0 ? PS_ENT_PERSON
-                   : entity_type(ps__tagger_list_type(t, w0, w1, ntype));
+        named > w0 || ps__tagger_title_before(t, w0)
+            ? PS_ENT_PERSON
+            : entity_type(ps__tagger_list_type(t, w0, w1, ntype));
     if (type == PS_ENT_PERSON)
         w0 = named;
     else if (type == PS_ENT_MISC)

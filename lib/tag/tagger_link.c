@@ -1,13 +1,17 @@
 /* Resolving names to entities for the entity tagger: a name the gazetteer
- * does not know gets the slug of its words, one across the index; within
- * a text, the same name again, or a person's surname alone (a later
- * "Yermak" after "Andriy Yermak"), is the same entity, whose type is the
- * one its first mention was given: the mention most often written out in
- * full (a majority of the mentions scored lower on CoNLL-2003). */
+ * does not know gets the slug of its words, one across the index (a
+ * person's without middle names, ps_ident_person_id()); within a text,
+ * the same name again, a person's surname or first name alone, or an
+ * initial and the surname ("Yermak", "Andriy", "A. Yermak" after "Andriy
+ * Yermak"), is the same entity, named by its fullest mixed-case form,
+ * whose type is the one its first mention was given: the mention most
+ * often written out in full (a majority of the mentions scored lower on
+ * CoNLL-2003). Across texts, lib/ident/ takes over. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
+#include "psearch/ident.h"
 #include "tag/tagger_private.h"
 
 /* Appends N bytes and a NUL to the pool; returns their offset, or
@@ -66,13 +70,16 @@ static size_t pool_surface(ps_tagger_t *t, size_t s, size_t e)
     return pool_add(t, p, n);
 }
 
-/* The keys: an unknown entity's slug, or the last word of a person's. */
-enum { KEY_ID, KEY_LAST };
+/* The keys: an unknown entity's slug, or the last or first word of a
+ * person's. */
+enum { KEY_ID, KEY_LAST, KEY_FIRST };
 
 static const char *ent_key(const ps_tagger_t *t, size_t ent, int which)
 {
     const struct tent *e = &t->e[ent];
-    return t->pool + (which == KEY_ID ? e->id_off : e->last_off);
+    return t->pool + (which == KEY_ID     ? e->id_off
+                      : which == KEY_LAST ? e->last_off
+                                          : e->first_off);
 }
 
 static size_t hash_str(const char *s)
@@ -140,14 +147,156 @@ static void etab_clear(struct etab *h)
 }
 
 /* Registers an unknown entity of two words or more named as a person, so
- * that its last name alone finds it from then on. */
+ * that its last name or first name alone finds it from then on. When two
+ * people of the article share a surname ("Bill Clinton", "Hillary
+ * Clinton"), the surname alone is the one named first: the one the
+ * article is about, usually (Boris Yeltsin before Naina Yeltsin). */
 static ps_status_t note_person(ps_tagger_t *t, size_t idx)
 {
     const struct tent *e = &t->e[idx];
     if (e->def >= 0 || e->nwords < 2 || e->votes[PS_ENT_PERSON] == 0 ||
         e->last_off == SIZE_MAX)
         return PS_OK;
-    return etab_put(t, &t->by_last, KEY_LAST, idx) < 0 ? PS_ENOMEM : PS_OK;
+    if (etab_find(t, &t->by_last, KEY_LAST, ent_key(t, idx, KEY_LAST)) < 0 &&
+        etab_put(t, &t->by_last, KEY_LAST, idx) < 0)
+        return PS_ENOMEM;
+    if (e->first_off != SIZE_MAX &&
+        etab_find(t, &t->by_first, KEY_FIRST, ent_key(t, idx, KEY_FIRST)) <
+            0 &&
+        etab_put(t, &t->by_first, KEY_FIRST, idx) < 0)
+        return PS_ENOMEM;
+    return PS_OK;
+}
+
+/* The word that starts at byte OFFSET of the text (tokens are in order). */
+static size_t word_at(const ps_tagger_t *t, size_t offset)
+{
+    size_t lo = 0, hi = t->nw;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->w[mid].tok->offset < offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int term_in(const ps_token_t *tok, const char *const *list)
+{
+    for (; *list; list++)
+        if (tok->term_len == strlen(*list) &&
+            memcmp(tok->term, *list, tok->term_len) == 0)
+            return 1;
+    return 0;
+}
+
+/* What the pronouns of the dozen words after person ENT is first named
+ * in full say: 1 a woman ("she", "her"), -1 a man, 0 nothing. */
+static int pronoun_gender(const ps_tagger_t *t, size_t ent)
+{
+    static const char *const she[] = {"she", "her", "hers", "herself", NULL};
+    static const char *const he[] = {"he", "him", "his", "himself", NULL};
+    const struct tent *e = &t->e[ent];
+    size_t i = word_at(t, e->first) + e->nwords, end = i + 12;
+    int f = 0, m = 0;
+    for (; i < t->nw && i < end; i++) {
+        f += term_in(t->w[i].tok, she);
+        m += term_in(t->w[i].tok, he);
+    }
+    return f > m ? 1 : m > f ? -1 : 0;
+}
+
+/* What the honorific right before word W0 says: "Mrs. Clinton" a woman
+ * (1), "Mr. Clinton" a man (-1), else 0. */
+static int honorific_gender(const ps_tagger_t *t, size_t w0)
+{
+    static const char *const mrs[] = {"madam", "miss", "mrs", "ms", NULL};
+    static const char *const mr[] = {"mr", NULL};
+    if (!ps__tagger_title_before(t, w0))
+        return 0;
+    const ps_token_t *h = t->w[w0 - 1].tok;
+    return term_in(h, mrs) ? 1 : term_in(h, mr) ? -1 : 0;
+}
+
+/* "Mrs. Clinton" where the article names Bill Clinton first and Hillary
+ * Clinton after: of the people named in full before word W0 with
+ * surname SLUG, the first whose pronouns agree with the honorific, when
+ * the one named first's do not; else IDX. */
+static long by_honorific(const ps_tagger_t *t, size_t w0, const char *slug,
+                         long idx)
+{
+    int g = honorific_gender(t, w0);
+    if (g == 0 || pronoun_gender(t, (size_t)idx) == g)
+        return idx;
+    for (size_t j = 0; j < t->ne; j++) {
+        const struct tent *e = &t->e[j];
+        if ((long)j != idx && e->def < 0 && e->nwords >= 2 &&
+            e->last_off != SIZE_MAX && e->votes[PS_ENT_PERSON] > 0 &&
+            e->first < t->w[w0].tok->offset &&
+            strcmp(t->pool + e->last_off, slug) == 0 &&
+            pronoun_gender(t, j) == g)
+            return (long)j;
+    }
+    return idx;
+}
+
+/* The person named in full earlier in the text that name [W0, W1) stands
+ * for, or -1: a surname or a first name alone ("Clinton", "Hillary"), or
+ * an initial and a surname whose full name starts with that initial ("S.
+ * Warne" after "Shane Warne"). */
+static long partial_name(const ps_tagger_t *t, size_t w0, size_t w1,
+                         const char *slug)
+{
+    long idx = -1;
+    if (w1 - w0 == 1) {
+        idx = etab_find(t, &t->by_last, KEY_LAST, slug);
+        if (idx >= 0 && t->e[idx].first < t->w[w0].tok->offset)
+            idx = by_honorific(t, w0, slug, idx);
+        if (idx < 0)
+            idx = etab_find(t, &t->by_first, KEY_FIRST, slug);
+    } else if (w1 - w0 == 2 && t->w[w0].tok->term_len == 1 &&
+               !(t->w[w0].tok->flags & PS_TOK_NUMBER)) {
+        idx = etab_find(t, &t->by_last, KEY_LAST, t->w[w0 + 1].tok->term);
+        if (idx >= 0 && (t->e[idx].first_off == SIZE_MAX ||
+                         t->pool[t->e[idx].first_off] != t->w[w0].tok->term[0]))
+            idx = -1;
+    }
+    if (idx >= 0 && t->e[idx].first >= t->w[w0].tok->offset)
+        idx = -1;
+    return idx;
+}
+
+/* Whether the N bytes at S have letters, none in lower case. */
+static int all_capitals(const char *s, size_t n)
+{
+    int upper = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= 'a' && s[i] <= 'z')
+            return 0;
+        upper |= s[i] >= 'A' && s[i] <= 'Z';
+    }
+    return upper;
+}
+
+/* An entity first met in capitals ("HILLARY CLINTON" in a headline) takes
+ * the name as the text writes it in mixed case, if it does. */
+static ps_status_t better_name(ps_tagger_t *t, size_t idx, size_t w0,
+                               size_t w1)
+{
+    struct tent *e = &t->e[idx];
+    if (e->def >= 0 || w1 - w0 != e->nwords ||
+        !all_capitals(t->pool + e->name_off, strlen(t->pool + e->name_off)))
+        return PS_OK;
+    const ps_token_t *a = t->w[w0].tok, *b = t->w[w1 - 1].tok;
+    if (all_capitals(t->text + (a->offset - t->base),
+                     b->offset + b->length - a->offset))
+        return PS_OK;
+    size_t off = pool_surface(t, w0, w1);
+    if (off == SIZE_MAX)
+        return PS_ENOMEM;
+    t->e[idx].name_off = off;
+    return PS_OK;
 }
 
 ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
@@ -156,19 +305,25 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
     size_t id = pool_slug(t, c->w0, c->w1);
     if (id == SIZE_MAX)
         return PS_ENOMEM;
+    /* "Donald J. Trump" is Donald Trump: a person's id has no middle
+     * names (ident.h), within the article as across articles. */
+    if (c->type == PS_ENT_PERSON && c->w1 - c->w0 >= 3 &&
+        t->pool_len - id <= PS_IDENT_MAX + 1) {
+        char norm[PS_IDENT_MAX + 1];
+        size_t n = ps_ident_person_id(t->pool + id, norm);
+        memcpy(t->pool + id, norm, n + 1);
+        t->pool_len = id + n + 1;
+    }
     /* A surname alone is the person named in full before it, even when
      * the surname alone was also seen before the full name. */
-    long idx = -1;
-    if (c->w1 - c->w0 == 1) {
-        idx = etab_find(t, &t->by_last, KEY_LAST, t->pool + id);
-        if (idx >= 0 && t->e[idx].first >= t->w[c->w0].tok->offset)
-            idx = -1;
-    }
+    long idx = partial_name(t, c->w0, c->w1, t->pool + id);
     if (idx < 0)
         idx = etab_find(t, &t->by_id, KEY_ID, t->pool + id);
     if (idx >= 0) {
         /* The slug was only needed for the comparison. */
         t->pool_len = mark;
+        if (better_name(t, (size_t)idx, c->w0, c->w1) != PS_OK)
+            return PS_ENOMEM;
     } else {
         size_t slot;
         struct tent *e = ps__tagger_new_entity(t, &slot);
@@ -181,7 +336,13 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
         e->first_type = c->type;
         if (e->nwords >= 2) {
             const ps_token_t *last = t->w[c->w1 - 1].tok;
+            const ps_token_t *first = t->w[c->w0].tok;
             e->last_off = pool_add(t, last->term, last->term_len);
+            /* An initial is no first name ("S. Warne"). */
+            if (first->term_len > 1 &&
+                (e->first_off = pool_add(t, first->term, first->term_len)) ==
+                    SIZE_MAX)
+                return PS_ENOMEM;
         }
         if (e->name_off == SIZE_MAX ||
             (e->nwords >= 2 && e->last_off == SIZE_MAX) ||
@@ -205,13 +366,17 @@ void ps__tagger_link_surnames(ps_tagger_t *t)
         if (eb->def >= 0 || eb->nwords < 2 || eb->last_off == SIZE_MAX ||
             eb->votes[PS_ENT_PERSON] == 0)
             continue;
-        long a = etab_find(t, &t->by_id, KEY_ID, ent_key(t, b, KEY_LAST));
-        /* A headline's "Zelensky" before the text's "Volodymyr
-         * Zelensky": the person, typed as the name written in full.
-         * Later full names with the same surname keep their own. */
-        if (a >= 0 && t->e[a].nwords == 1 && t->e[a].first < eb->first &&
-            t->e[a].into == SIZE_MAX)
-            ps__tagger_merge(t, (size_t)a, b);
+        for (int key = KEY_LAST; key <= KEY_FIRST; key++) {
+            if (key == KEY_FIRST && eb->first_off == SIZE_MAX)
+                break;
+            long a = etab_find(t, &t->by_id, KEY_ID, ent_key(t, b, key));
+            /* A headline's "Zelensky" before the text's "Volodymyr
+             * Zelensky": the person, typed as the name written in full.
+             * Later full names with the same surname keep their own. */
+            if (a >= 0 && t->e[a].nwords == 1 && t->e[a].first < eb->first &&
+                t->e[a].into == SIZE_MAX)
+                ps__tagger_merge(t, (size_t)a, b);
+        }
     }
 }
 
@@ -223,11 +388,13 @@ void ps__tagger_reset(ps_tagger_t *t)
     t->nw = t->nc = t->nm = t->ne = t->pool_len = 0;
     etab_clear(&t->by_id);
     etab_clear(&t->by_last);
+    etab_clear(&t->by_first);
 }
 
 void ps__tagger_link_free(ps_tagger_t *t)
 {
     free(t->by_id.slot);
     free(t->by_last.slot);
+    free(t->by_first.slot);
     free(t->pool);
 }

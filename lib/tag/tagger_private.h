@@ -46,6 +46,7 @@ struct tent {
     long def; /* gazetteer index, or -1 for an unknown name */
     size_t nwords;
     size_t id_off, name_off, last_off;
+    size_t first_off; /* a person's first name, or SIZE_MAX */
     size_t first;                  /* offset of the mention that created it */
     uint32_t votes[PS_ENT__COUNT]; /* mentions by the type they were given */
     ps_entity_type_t first_type;   /* the type of the first mention */
@@ -87,7 +88,7 @@ struct ps_tagger {
     struct tent *e;
     size_t ne, e_cap;
     long *def_slot; /* gazetteer index -> entity, or -1 */
-    struct etab by_id, by_last;
+    struct etab by_id, by_last, by_first;
     char *pool;
     size_t pool_len, pool_cap;
     size_t *order;
@@ -137,8 +138,9 @@ ps_status_t ps__tagger_add_mention(ps_tagger_t *t, size_t ent, size_t w0,
 struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx);
 
 /* tagger_link.c: the entity of a name the model found, linked to one seen
- * before in the text when it is the same name (by slug) or a person's
- * surname. */
+ * before in the text when it is the same name (by slug), or a person's
+ * surname, first name, or initial and surname ("Mrs." and "Mr." choosing
+ * between people who share the surname). */
 ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c);
 
 /* tagger_words.c: a MISC name's type: treaty when a cue word says so, and
@@ -152,9 +154,22 @@ ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
 ps_entity_type_t ps__tagger_place_type(const ps_tagger_t *t, size_t w0,
                                        size_t *w1);
 
-/* tagger_words.c: the first word of person name [W0, W1) once an
- * honorific ("Mr", "Dr") is left out. */
+/* tagger_words.c: the first word of person name [W0, W1) once its
+ * honorifics and titles ("Mr", "Sen", "Vice President") are left out;
+ * at least one word stays. */
 size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_words.c: whether word I is an honorific or a title that stands
+ * before a person's name ("Mr", "Sen", "President"; lib/tag/data/). */
+int ps__tagger_is_title(const ps_tagger_t *t, size_t i);
+
+/* tagger_words.c: whether word I is a contraction ("I'm", "I'd", "Don't"),
+ * which names nothing however it is capitalised. */
+int ps__tagger_contraction(const ps_tagger_t *t, size_t i);
+
+/* tagger_words.c: whether a title stands right before word W0 ("Sen.
+ * Sanders"): a person follows. */
+int ps__tagger_title_before(const ps_tagger_t *t, size_t w0);
 
 /* tagger_words.c: whether the name ending before word W1 ends with a
  * capitalised treaty word ("Tallinn Memorandum"), which makes it a treaty
@@ -170,9 +185,10 @@ int ps__tagger_listed(const char *const *list, size_t n, const char *key);
 int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i);
 
 /* tagger_span.c: a name the model found over words [W0, W1) ends after
- * its first possessive word that a capitalised word follows, unless that
- * word is a common word ("People's Republic"), and before an honorific
- * inside it ("US Mr Zelensky"): returns that end, or W1. */
+ * its first possessive word, unless a capitalised word follows a
+ * possessive common word ("People's Republic"); before a bracket
+ * ("Chaffetz (R-Utah)"); and before an honorific or title inside it
+ * ("US Mr Zelensky"): returns that end, or W1. */
 size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1);
 
 /* tagger_span.c: a name ending before word W1 in a capitalised "Article"

@@ -157,8 +157,14 @@ static int lexicon_word(const ps_tagger_t *t, size_t i)
 size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1)
 {
     for (size_t i = w0; i + 1 < w1; i++) {
-        if ((t->w[i].tok->flags & PS_TOK_POSSESSIVE) && capitalised(t, i + 1) &&
-            !lexicon_word(t, i))
+        if ((t->w[i].tok->flags & PS_TOK_POSSESSIVE) &&
+            (!capitalised(t, i + 1) || !lexicon_word(t, i)))
+            return i + 1;
+        /* "Jason Chaffetz (R-Utah)": a bracket ends a name. */
+        const ps_token_t *a = t->w[i].tok, *b = t->w[i + 1].tok;
+        if (b->offset > a->offset + a->length &&
+            memchr(t->text + (a->offset + a->length - t->base), '(',
+                   b->offset - a->offset - a->length))
             return i + 1;
         /* "the US Mr Zelensky's approach": a person starts at "Mr". */
         if (i + 2 < w1 && ps__tagger_skip_honorific(t, i + 1, w1) != i + 1)

@@ -31,6 +31,7 @@ struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx)
     memset(e, 0, sizeof *e);
     e->def = -1;
     e->last_off = SIZE_MAX;
+    e->first_off = SIZE_MAX;
     e->into = SIZE_MAX;
     return e;
 }

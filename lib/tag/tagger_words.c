@@ -31,6 +31,11 @@ static const char *const honorifics[] = {
 #include "honorifics.inc"
 };
 
+/* Titles that stand before a person's name (lib/tag/data/titles.txt). */
+static const char *const titles[] = {
+#include "titles.inc"
+};
+
 static int str_cmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -51,12 +56,20 @@ int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i)
     return in(treaty_cues, PS_COUNT(treaty_cues), t, i);
 }
 
+int ps__tagger_is_title(const ps_tagger_t *t, size_t i)
+{
+    /* "MX" in capitals is an acronym, not the honorific Mx; "SEC" is not
+     * a secretary. */
+    return !(t->w[i].tok->flags & PS_TOK_UPPER) &&
+           (in(honorifics, PS_COUNT(honorifics), t, i) ||
+            in(titles, PS_COUNT(titles), t, i));
+}
+
 size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1)
 {
-    /* "MX" in capitals is an acronym, not the honorific Mx. */
-    if (w1 - w0 > 1 && !(t->w[w0].tok->flags & PS_TOK_UPPER) &&
-        in(honorifics, PS_COUNT(honorifics), t, w0))
-        return w0 + 1;
+    /* "Vice President Joe Biden": titles may come several at once. */
+    while (w1 - w0 > 1 && ps__tagger_is_title(t, w0))
+        w0++;
     return w0;
 }
 
@@ -64,6 +77,16 @@ int ps__tagger_ends_treaty(const ps_tagger_t *t, size_t w1)
 {
     return ps__tagger_is_treaty_cue(t, w1 - 1) &&
            (t->w[w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER));
+}
+
+/* Whether word I is a lowercase "article": a newspaper's article ("a
+ * POLITICO article"), not a treaty's, which is capitalised ("Article 5"). */
+static int news_article(const ps_tagger_t *t, size_t i)
+{
+    const ps_token_t *tok = t->w[i].tok;
+    return !(tok->flags & (PS_TOK_CAP | PS_TOK_UPPER)) &&
+           ((tok->term_len == 7 && memcmp(tok->term, "article", 7) == 0) ||
+            (tok->term_len == 8 && memcmp(tok->term, "articles", 8) == 0));
 }
 
 ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
@@ -74,6 +97,7 @@ ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
     /* "the Minsk agreements": the cue is the name's last word; but an
      * adjective before it ("a U.S.-led agreement") names no treaty. */
     if (*w1 < t->nw && !t->w[*w1].gaz && ps__tagger_is_treaty_cue(t, *w1) &&
+        !news_article(t, *w1) &&
         !(t->w[*w1].tok->flags & PS_TOK_LINE_START) &&
         (t->w[*w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER))) {
         (*w1)++;
@@ -97,4 +121,40 @@ ps_entity_type_t ps__tagger_place_type(const ps_tagger_t *t, size_t w0,
         return PS_ENT_TREATY;
     }
     return PS_ENT_PLACE;
+}
+
+int ps__tagger_contraction(const ps_tagger_t *t, size_t i)
+{
+    const ps_token_t *tok = t->w[i].tok;
+    if (tok->flags & PS_TOK_POSSESSIVE)
+        return 0;
+    const char *ap = memchr(tok->term, '\'', tok->term_len);
+    if (!ap)
+        return 0;
+    size_t rest = tok->term_len - (size_t)(ap + 1 - tok->term);
+    static const char *const ends[] = {"d", "ll", "m", "re", "t", "ve"};
+    for (size_t k = 0; k < PS_COUNT(ends); k++)
+        if (rest == strlen(ends[k]) && memcmp(ap + 1, ends[k], rest) == 0)
+            return 1;
+    return 0;
+}
+
+int ps__tagger_title_before(const ps_tagger_t *t, size_t w0)
+{
+    if (w0 == 0 || (t->w[w0].tok->flags & PS_TOK_LINE_START) ||
+        !ps__tagger_is_title(t, w0 - 1) ||
+        !(t->w[w0 - 1].tok->flags & PS_TOK_CAP))
+        return 0;
+    /* Only a full stop and spaces between: "Sen. Sanders", not "Sen.,
+     * Sanders" or a title ending a sentence. */
+    const ps_token_t *a = t->w[w0 - 1].tok, *b = t->w[w0].tok;
+    int dot = 0;
+    for (size_t o = a->offset + a->length; o < b->offset; o++) {
+        char c = t->text[o - t->base];
+        if (c == '.' && !dot)
+            dot = 1;
+        else if (c != ' ')
+            return 0;
+    }
+    return 1;
 }

@@ -10,12 +10,15 @@
 # git-ignored), REPEATS (indexing runs per system, default 3), QN (timed
 # round trips per query in process and through psearchd, default 200), PN
 # (process-per-query runs, default 20), RGN (rg runs per query, default 5),
-# LOAD_SEC (seconds per throughput run, default 5).
+# LOAD_SEC (seconds per throughput run, default 5), SCIFACT (SciFact's
+# folder for the questions section, default
+# ../shared/data/relevance/scifact-train; the section is skipped without it).
 
 BENCH        ?= small
 BENCH_DIR    ?= var/bench
 BENCH_PKGS   := xapian-omega xapian-tools sqlite3 libsqlite3-dev ripgrep \
-                gnuplot-nox time man-db bsdextrautils python3 findutils
+                gnuplot-nox time man-db bsdextrautils python3 findutils \
+                python3-xapian
 BENCH_TOOLS  := rawq fts5q echo spawnt loadgen
 BENCH_BIN    := $(BENCH_TOOLS:%=$(B)/bench/%)
 

@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 
+import report_xapian
+
 RUNS = [("small", "The slice: every tenth document (`make bench`)"),
         ("large", "The whole corpus (`make bench BENCH=large`)")]
 
@@ -132,6 +134,7 @@ def load(d):
             r["shards"].append((int(n), float(wall), int(rss), float(med),
                                 float(worst)))
     r["dist"] = load_distributed(os.path.join(d, "distributed.tsv"))
+    report_xapian.load(d, r)
     return r
 
 
@@ -335,6 +338,7 @@ def judge(r, name):
         else:
             rows.append(("(queries/s with 8 clients: judged on the slice): "
                          f"{how}", f'{int(q8["qps"]):,} queries/s', "–"))
+    rows += report_xapian.judge(r, name)
     return rows
 
 
@@ -526,6 +530,7 @@ def section(name, title, r, out):
                        f"{ms(med)} | {ms(worst)} |")
         out.append("")
     distributed(r, out)
+    report_xapian.section(r, out)
 
 
 def plot(runs, png):

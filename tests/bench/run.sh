@@ -8,8 +8,11 @@
 # Xapian, quest, in-process FTS5 and rg, measures psearchd's throughput
 # with 1, 8 and 64 clients and the socket floor, indexes the corpus split
 # over 2 and 4 "nodes" and times psearchd over them as remotes
-# (xapian-tcpsrv on loopback), then writes BENCHMARKS.md
-# and BENCHMARKS-latency.png (report.py).
+# (xapian-tcpsrv on loopback), sets beside psearchd Xapian doing the same
+# work (tests/bench/xapref.py: in process on omindex's database, and its
+# own remote search over the two nodes), times SciFact's claims as
+# questions (tests/bench/questions.sh), then writes BENCHMARKS.md and
+# BENCHMARKS-latency.png (report.py).
 #
 # psearchd runs twice on the same index: with --cache-size 0 (uncached:
 # every request is a search, the cost of a search) and with its defaults
@@ -42,6 +45,8 @@ PN=${PN:-20}            # timed runs per query of one-process-per-query tools
 RGN=${RGN:-5}           # timed rg runs per query (rg reads the whole corpus)
 LOAD_SEC=${LOAD_SEC:-5} # seconds of each throughput run
 LOAD_MAX=1000000        # and at most this many answers
+# SciFact (BEIR's layout), for the questions of section 7.
+SCIFACT=${SCIFACT:-$ROOT/../shared/data/relevance/scifact-train}
 TB=build/bench
 JC=build/tests/jsonl_client
 R=$BD/results/$BENCH
@@ -63,6 +68,8 @@ done
 for t in omindex quest sqlite3 rg gnuplot /usr/bin/time; do
     command -v $t >/dev/null || die "$t is missing: run make bench-deps"
 done
+/usr/bin/python3 -c 'import xapian' 2>/dev/null ||
+    die "python3-xapian is missing: run make bench-deps"
 
 rm -rf "$W" "$R.new"
 mkdir -p "$W" "$R.new"
@@ -200,9 +207,10 @@ qs = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")
       if l.strip() and not l.startswith("#")]
 w = sys.argv[2]
 with open(w + "/q.ps", "w") as ps, open(w + "/q.fts", "w") as fts, \
-        open(w + "/q.json", "w") as js:
+        open(w + "/q.json", "w") as js, open(w + "/q.quest", "w") as qu:
     for i, (kind, p, f, q, r) in enumerate(qs, 1):
         ps.write(p + "\n")
+        qu.write(q + "\n")
         fts.write(f + "\n")
         js.write(json.dumps({"op": "search", "q": p, "limit": 10}) + "\n")
         open(f"{w}/quest.{i}", "w").write(q)
@@ -287,6 +295,13 @@ for i in $(seq "$NQ"); do
     printf '%s\n' "$i	$(cat "$W/kind.$i")	$q	$total	$bytes	$psd	$raw	$full	$(echo "$direct" | cut -f1,2)	$(echo "$viad" | cut -f1,2)	$(echo "$quest" | cut -f1,2)	$fts	$(echo "$rg" | cut -f1,2)	${quest_total:-?}	$fts_rows	$rg_files	$psdc	$(echo "$viadc" | cut -f1,2)" \
         >>"$R.new/queries.tsv"
 done
+
+# 3b. Xapian's own cost of the query set in process (python3-xapian on
+# omindex's database: parse, top 10, each document's data), the local
+# reference of issue 22: one line a query, "INDEX MEDIAN_US P99_US MATCHES".
+log "Xapian in process (python3-xapian, omindex's database)"
+/usr/bin/python3 tests/bench/xapref.py local "$W/om.db" "$W/q.quest" "$QN" \
+    >"$R.new/xapref_local.tsv"
 
 # 4. Throughput: 1, 8 and 64 clients, each a closed loop over the query
 # set, against the uncached and the cached daemon in turn.
@@ -415,6 +430,16 @@ EOF2
     CPID=$!
     wait_up "$CSOCK" "$W/psearchd-local.log"
     dlatency "$SOCK" "$n"
+    # Per query over the two remotes, and Xapian's own remote search of
+    # the same queries over the same xapian-tcpsrv's (python3-xapian:
+    # parse, top 10, each document's data and every value).
+    if [ "$n" = 2 ]; then
+        cp "$W/dl.tsv" "$R.new/remote_ps.tsv"
+        log "Xapian's own remote search over the $n nodes"
+        /usr/bin/python3 tests/bench/xapref.py remote \
+            "$(sed -n 's/^remote //p' "$W/nodes/XAPIANDB" | paste -sd,)" \
+            "$W/q.quest" "$QN" >"$R.new/remote_xapian.tsv"
+    fi
     dlatency "$CSOCK" 0
     cleanup
     DPID="" CPID=""
@@ -422,6 +447,17 @@ EOF2
     TPIDS=""
 done
 rm -rf "$W/parts" "$W/node."* "$W/nodes"
+
+# 7. Questions: SciFact's training claims as typed, against its abstracts
+# (tests/bench/questions.sh), through psearchd --cache-size 0 and as
+# python3-xapian's BM25 OR query of the same words on the same index.
+if [ -d "$SCIFACT" ]; then
+    log "questions: SciFact claims"
+    tests/bench/questions.sh "$SCIFACT" "$W/sf" "$R.new" ||
+        die "questions failed"
+else
+    log "questions: no $SCIFACT, section skipped"
+fi
 
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$R.new/meta.txt"
 echo "seconds=$(($(date +%s) - T_START))" >>"$R.new/meta.txt"

@@ -636,16 +636,62 @@ static void test_surname_link(void **state)
 {
     struct fixture *f = *state;
     /* A surname alone is the person named in full, honorific or not;
-     * before the full name too (a headline's surname), where the first
-     * full name with that surname takes it. */
+     * before the full name too (a headline's surname). Where two people
+     * share the surname, the first named in full takes it: the one the
+     * article is about, usually. */
     tag(f, "Lough spoke first. \"It will take time,\" said John Lough, head "
            "of policy at a think tank. \"Much time,\" Lough said. Mr Lough "
            "left. Later Anna Lough, his sister, spoke, and Lough listened.");
     expect(f, "john-lough", PS_ENT_PERSON, "Lough", "John Lough", "Lough",
-           "Lough", NULL);
-    expect(f, "anna-lough", PS_ENT_PERSON, "Anna Lough", "Lough", NULL);
+           "Lough", "Lough", NULL);
+    expect(f, "anna-lough", PS_ENT_PERSON, "Anna Lough", NULL);
     assert_null(find(f, "lough"));
     assert_int_equal(f->nents, 2);
+}
+
+static void test_titles_and_partial_names(void **state)
+{
+    struct fixture *f = *state;
+    /* Titles are evidence of a person, never part of the name; a title
+     * alone, a contraction or a party affiliation is no name; a first
+     * name alone and an initial with the surname are the person named in
+     * full; a name in capitals takes the mixed-case form the text has. */
+    tag(f, "HILLARY CLINTON WINS\n"
+           "Hillary Clinton won on Tuesday, and Sen. Bernie Sanders, "
+           "D-Vt., conceded. \"I'm proud,\" Hillary said. Senator Sanders "
+           "spoke later. Rep. Jason Chaffetz (R-Utah) said Shane Warne and "
+           "S. Warne are one. Clinton's van left. A POLITICO article "
+           "said so.");
+    expect(f, "hillary-clinton", PS_ENT_PERSON, "HILLARY CLINTON",
+           "Hillary Clinton", "Hillary", "Clinton's", NULL);
+    assert_string_equal(find(f, "hillary-clinton")->name, "Hillary Clinton");
+    expect(f, "bernie-sanders", PS_ENT_PERSON, "Bernie Sanders", "Sanders",
+           NULL);
+    expect(f, "jason-chaffetz", PS_ENT_PERSON, "Jason Chaffetz", NULL);
+    expect(f, "shane-warne", PS_ENT_PERSON, "Shane Warne", "S. Warne", NULL);
+    assert_null(find(f, "sen"));
+    assert_null(find(f, "senator-sanders"));
+    assert_null(find(f, "i'm"));
+    assert_null(find(f, "r-utah"));
+    assert_null(find(f, "d-vt"));
+    assert_null(find(f, "clinton-van"));
+    /* A newspaper's article is no treaty. */
+    assert_null(find(f, "politico-article"));
+}
+
+static void test_honorific_gender(void **state)
+{
+    struct fixture *f = *state;
+    /* Two Clintons: "Mrs. Clinton" is the one the pronouns after her
+     * full name call "she", though Bill is named first; "Mr. Clinton"
+     * and the surname alone stay with the first named. */
+    tag(f, "Bill Clinton spoke first. He praised the crowd. Then Hillary "
+           "Clinton took the stage, and she thanked him. Mrs. Clinton said "
+           "she would win. Mr. Clinton nodded. Clinton left.");
+    expect(f, "bill-clinton", PS_ENT_PERSON, "Bill Clinton", "Clinton",
+           "Clinton", NULL);
+    expect(f, "hillary-clinton", PS_ENT_PERSON, "Hillary Clinton", "Clinton",
+           NULL);
 }
 
 static void test_list_evidence(void **state)
@@ -983,6 +1029,8 @@ int main(void)
         T(test_model_names),
         T(test_treaty_and_misc),
         T(test_surname_link),
+        T(test_titles_and_partial_names),
+        T(test_honorific_gender),
         T(test_list_evidence),
         T(test_common_words_no_person),
         T(test_case_evidence),

@@ -12,7 +12,8 @@ $(B)/gen/%.inc: lib/tag/data/%.txt
 # The fuzzing build (tests/fuzz/fuzz.mk) compiles the same file with its
 # own flags.
 PS_GEN_INC := $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc \
-	$(B)/gen/seats.inc $(B)/gen/holidays.inc $(B)/gen/place-heads.inc
+	$(B)/gen/seats.inc $(B)/gen/holidays.inc $(B)/gen/place-heads.inc \
+	$(B)/gen/titles.inc
 PS_GEN_USERS := tagger_words tagger_span
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o $(B)/fuzz/lib/tag/$(u).o): $(PS_GEN_INC)
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o): CPPFLAGS += -I$(B)/gen

@@ -1,0 +1,454 @@
+/* Entity identity across articles (include/psearch/ident.h): the terms an
+ * article's entities add to the index so that readers can tell which
+ * entity a name stands for, and the rules that read them. Every rule is a
+ * function of document counts summed over shards, never of which article
+ * came first, so one index, its shards and nodes built apart agree. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "psearch/ident.h"
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+#define MAX_WORDS 32
+
+/* Words that carry a surname on after them ("van Beethoven", "bin
+ * Salman"), so a name is not cut before them. */
+static const char *const particles[] = {
+    "al", "bin", "da", "das", "de", "del", "della", "der", "di", "do",
+    "dos", "du", "el", "ibn", "la", "le", "st", "ten", "ter", "van", "von",
+};
+
+/* Final words that are no part of the surname ("Martin Luther King Jr"). */
+static const char *const suffixes[] = {"ii", "iii", "iv", "jr", "sr"};
+
+static int listed(const char *const *list, size_t n, const char *w, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && memcmp(list[i], w, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Splits ID at '-' into at most MAX_WORDS words; returns their count, or 0
+ * when there are more (the id is then left alone). */
+static size_t split(const char *id, const char **w, size_t *wl)
+{
+    size_t n = 0;
+    const char *p = id;
+    for (;;) {
+        const char *d = strchr(p, '-');
+        size_t len = d ? (size_t)(d - p) : strlen(p);
+        if (n == MAX_WORDS)
+            return 0;
+        w[n] = p;
+        wl[n++] = len;
+        if (!d)
+            return n;
+        p = d + 1;
+    }
+}
+
+static size_t join(const char **w, const size_t *wl, const size_t *keep,
+                   size_t nkeep, char *out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < nkeep; k++) {
+        if (k)
+            out[n++] = '-';
+        memcpy(out + n, w[keep[k]], wl[keep[k]]);
+        n += wl[keep[k]];
+    }
+    out[n] = '\0';
+    return n;
+}
+
+size_t ps_ident_person_id(const char *id, char *out)
+{
+    size_t len = strlen(id);
+    const char *w[MAX_WORDS];
+    size_t wl[MAX_WORDS], keep[MAX_WORDS], nkeep = 0;
+    size_t n = len > PS_IDENT_MAX ? 0 : split(id, w, wl);
+    for (size_t i = 0; i < n; i++)
+        if (wl[i] == 0)
+            n = 0; /* "--" or a trailing '-': not a slug of words */
+    while (n > 2 && listed(suffixes, COUNT(suffixes), w[n - 1], wl[n - 1]))
+        n--;
+    if (n <= 2) {
+        if (len > PS_IDENT_MAX) {
+            memcpy(out, id, PS_IDENT_MAX);
+            out[PS_IDENT_MAX] = '\0';
+            return PS_IDENT_MAX;
+        }
+        size_t m = n == 0 ? len : (size_t)(w[n - 1] + wl[n - 1] - id);
+        memcpy(out, id, m);
+        out[m] = '\0';
+        return m;
+    }
+    keep[nkeep++] = 0;
+    size_t from = n - 1;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (listed(particles, COUNT(particles), w[i], wl[i])) {
+            from = i;
+            break;
+        }
+    for (size_t i = from; i < n; i++)
+        keep[nkeep++] = i;
+    return join(w, wl, keep, nkeep, out);
+}
+
+/* Words an acronym leaves out ("Federal Bureau of Investigation"). */
+static const char *const skipped[] = {"and", "for", "of", "on", "the"};
+
+/* The acronym the initials of ID's words spell into ACR (MAX_WORDS + 1
+ * bytes), "of", "and", "the", "for" and "on" left out; its length, 0 when
+ * ID is one word or a word starts with neither a letter nor a digit. */
+static size_t initials(const char *id, char *acr)
+{
+    const char *w[MAX_WORDS];
+    size_t wl[MAX_WORDS];
+    size_t nw = split(id, w, wl), n = 0;
+    if (nw < 2)
+        return 0;
+    for (size_t i = 0; i < nw; i++) {
+        if (wl[i] == 0)
+            return 0;
+        if (i > 0 && listed(skipped, COUNT(skipped), w[i], wl[i]))
+            continue;
+        unsigned char c = (unsigned char)w[i][0];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            return 0;
+        acr[n++] = (char)c;
+    }
+    acr[n] = '\0';
+    return n < 2 ? 0 : n;
+}
+
+/* Builds PREFIX + A + SEP + B in BUF (PS_IDENT_MAX + 1 bytes); returns the
+ * length, or 0 when it does not fit. */
+static size_t term3(char *buf, const char *prefix, const char *a, size_t al,
+                    const char *sep, const char *b, size_t bl)
+{
+    size_t pl = strlen(prefix), sl = strlen(sep);
+    if (pl + al + sl + bl > PS_IDENT_MAX)
+        return 0;
+    memcpy(buf, prefix, pl);
+    memcpy(buf + pl, a, al);
+    memcpy(buf + pl + al, sep, sl);
+    memcpy(buf + pl + al + sl, b, bl);
+    buf[pl + al + sl + bl] = '\0';
+    return pl + al + sl + bl;
+}
+
+int ps_ident_terms(const ps_entity_t *e,
+                   int (*fn)(void *arg, const char *term, size_t len),
+                   void *arg)
+{
+    char buf[PS_IDENT_MAX + 1], ent[PS_IDENT_MAX + 1], pid[PS_IDENT_MAX + 1];
+    const char *prefix = ps_entity_type_prefix(e->type);
+    size_t n;
+    int rc;
+    /* The gazetteer names its entities and gives their ids. */
+    if (!prefix || e->known || strlen(e->id) > PS_IDENT_MAX)
+        return 0;
+    /* A person is known by the id the index resolves it to. */
+    size_t idl = e->type == PS_ENT_PERSON ? ps_ident_person_id(e->id, pid)
+                                          : strlen(strcpy(pid, e->id));
+    size_t el = term3(ent, "", prefix, strlen(prefix), "", pid, idl);
+    if (el && e->name &&
+        (n = term3(buf, PS_IDENT_P_NAME, ent, el, "\t", e->name,
+                   strlen(e->name))) &&
+        (rc = fn(arg, buf, n)) != 0)
+        return rc;
+    if (e->type != PS_ENT_PERSON) {
+        /* A long form under its initials, so that a reader finds the
+         * long forms of an acronym without reading every name. */
+        char acr[MAX_WORDS + 1];
+        size_t al = initials(pid, acr);
+        if (al && (n = term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", pid,
+                             idl)) &&
+            (rc = fn(arg, buf, n)) != 0)
+            return rc;
+        return 0;
+    }
+    const char *w[MAX_WORDS];
+    size_t wl[MAX_WORDS];
+    size_t nw = split(pid, w, wl);
+    /* An initial is no first name to find the person by ("s-warne"). */
+    if (nw < 2 || wl[0] < 2 || wl[nw - 1] < 2)
+        return 0;
+    if ((n = term3(buf, PS_IDENT_P_SURNAME, w[nw - 1], wl[nw - 1], ":", pid,
+                   idl)) &&
+        (rc = fn(arg, buf, n)) != 0)
+        return rc;
+    if ((n = term3(buf, PS_IDENT_P_FIRST, w[0], wl[0], ":", pid, idl)) &&
+        (rc = fn(arg, buf, n)) != 0)
+        return rc;
+    return 0;
+}
+
+static uint64_t docs_of(const ps_ident_stats_t *s, ps_entity_type_t type,
+                        const char *id)
+{
+    char buf[PS_IDENT_MAX + 1];
+    const char *prefix = ps_entity_type_prefix(type);
+    size_t n = term3(buf, "", prefix, strlen(prefix), "", id, strlen(id));
+    return n ? s->docs(s->ctx, buf, n) : 0;
+}
+
+/* The full names a surname, first name or initial may stand for, and how
+ * many documents name each. */
+struct cands {
+    char best[PS_IDENT_MAX + 1];
+    uint64_t best_docs, second_docs;
+    char initial; /* 0, or the letter the first name must start with */
+};
+
+static void take(void *arg, const char *term, size_t len, uint64_t docs)
+{
+    struct cands *c = arg;
+    const char *colon = memchr(term, ':', len);
+    if (!colon)
+        return;
+    const char *id = colon + 1;
+    size_t idl = len - (size_t)(id - term);
+    if (idl > PS_IDENT_MAX || (c->initial && id[0] != c->initial))
+        return;
+    if (c->best_docs > 0 && idl == strlen(c->best) &&
+        memcmp(id, c->best, idl) == 0) {
+        /* Both a surname and a first name of one id ("james-james"). */
+        return;
+    }
+    if (docs > c->best_docs ||
+        (docs == c->best_docs &&
+         (c->best_docs == 0 || strncmp(id, c->best, idl) < 0))) {
+        c->second_docs = c->best_docs;
+        c->best_docs = docs;
+        memcpy(c->best, id, idl);
+        c->best[idl] = '\0';
+    } else if (docs > c->second_docs) {
+        c->second_docs = docs;
+    }
+}
+
+static int scan(const ps_ident_stats_t *s, const char *prefix, const char *w,
+                size_t wl, struct cands *c)
+{
+    char buf[PS_IDENT_MAX + 1];
+    size_t n = term3(buf, prefix, w, wl, ":", "", 0);
+    return n ? s->each(s->ctx, buf, n, take, c) : 0;
+}
+
+/* The full names a person's partial name ID may stand for (one word, or
+ * an initial and a surname), in C. */
+static ps_status_t candidates(const ps_ident_stats_t *s, const char *id,
+                              struct cands *c)
+{
+    const char *w[MAX_WORDS];
+    size_t wl[MAX_WORDS];
+    size_t nw = split(id, w, wl);
+    memset(c, 0, sizeof *c);
+    if (nw == 1) {
+        if (scan(s, PS_IDENT_P_SURNAME, w[0], wl[0], c) ||
+            scan(s, PS_IDENT_P_FIRST, w[0], wl[0], c))
+            return PS_EIO;
+    } else if (nw == 2 && wl[0] == 1 && wl[1] > 1) {
+        c->initial = w[0][0];
+        if (scan(s, PS_IDENT_P_SURNAME, w[1], wl[1], c))
+            return PS_EIO;
+    }
+    return PS_OK;
+}
+
+/* Resolves a person's partial name in OUT to the full name that
+ * dominates, if one does. */
+static ps_status_t full_name(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    struct cands c;
+    if (candidates(s, out->id, &c) != PS_OK)
+        return PS_EIO;
+    if (c.best_docs >= 1 && c.best_docs >= PS_IDENT_DOMINANCE * c.second_docs)
+        strcpy(out->id, c.best);
+    return PS_OK;
+}
+
+/* A name of several words whose initials spell an acronym the index holds
+ * as a name of the same type, in at least as many documents, is that
+ * acronym ("united-states" -> "us", "federal-bureau-of-investigation" ->
+ * "fbi"): the tagger gives an acronym and its long form in one article the
+ * acronym's id, what readers type, and this does so across articles. */
+static void acronym(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    char acr[MAX_WORDS + 1];
+    if (!initials(out->id, acr))
+        return;
+    uint64_t a = docs_of(s, out->type, acr);
+    if (a > 0 && a >= docs_of(s, out->type, out->id))
+        strcpy(out->id, acr);
+}
+
+/* A plural of one word is its singular when the index holds that as a
+ * name of the same type ("Israelis" -> "Israeli", "Democrats" ->
+ * "Democrat"): a group and its members are one name to search for. */
+static void singular(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    size_t n = strlen(out->id);
+    if (n < 4 || out->id[n - 1] != 's' || out->id[n - 2] == 's' ||
+        strchr(out->id, '-'))
+        return;
+    char one[PS_IDENT_MAX + 1];
+    memcpy(one, out->id, n - 1);
+    one[n - 1] = '\0';
+    if (docs_of(s, out->type, one) > 0)
+        strcpy(out->id, one);
+}
+
+/* Makes OUT the person of ID's name when the index types that name a
+ * person more than anything else. Only towards a person: a city and its
+ * team share a name and are two entities, but a person is never a place.
+ * The other types are counted only when the person is there at all. */
+static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
+                                  ps_ident_t *out)
+{
+    char pid[PS_IDENT_MAX + 1];
+    ps_ident_person_id(id, pid);
+    uint64_t person = docs_of(s, PS_ENT_PERSON, pid), other = 0;
+    /* A surname the articles name people by ("Sanders" typed an org in
+     * one headline): the people named in full with it count. */
+    if (!strchr(pid, '-')) {
+        struct cands c;
+        if (candidates(s, pid, &c) != PS_OK)
+            return PS_EIO;
+        if (c.best_docs > person)
+            person = c.best_docs;
+    }
+    if (person == 0)
+        return PS_OK;
+    for (int t = 0; t < PS_ENT__COUNT; t++)
+        if (t != PS_ENT_PERSON) {
+            uint64_t d = docs_of(s, (ps_entity_type_t)t, id);
+            if (d > other)
+                other = d;
+        }
+    if (person >= other) {
+        out->type = PS_ENT_PERSON;
+        strcpy(out->id, pid);
+    }
+    return PS_OK;
+}
+
+ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
+                             const char *id, ps_ident_t *out)
+{
+    size_t len = strlen(id);
+    out->type = type;
+    if (len > PS_IDENT_MAX || !ps_entity_type_prefix(type)) {
+        memcpy(out->id, id, len > PS_IDENT_MAX ? PS_IDENT_MAX : len);
+        out->id[len > PS_IDENT_MAX ? PS_IDENT_MAX : len] = '\0';
+        return PS_OK;
+    }
+    memcpy(out->id, id, len + 1);
+    if (type == PS_ENT_PERSON) {
+        ps_ident_person_id(id, out->id);
+    } else if (towards_person(s, id, out) != PS_OK) {
+        return PS_EIO;
+    } else if (out->type != PS_ENT_PERSON) {
+        if (type == PS_ENT_MISC)
+            singular(s, out);
+        acronym(s, out);
+        return PS_OK;
+    }
+    /* A full name stays as it is, and reading nothing for it keeps
+     * facets over thousands of names quick. */
+    if (strchr(out->id, '-') && out->id[1] != '-')
+        return PS_OK;
+    return full_name(s, out);
+}
+
+/* Whether NAME is written in capitals as a headline writes a name
+ * ("HILLARY CLINTON"): letters, none of them lower case (bytes of other
+ * scripts say nothing), and not an acronym, one word of at most five
+ * letters ("FBI", "U.S.", "NATO"), which is rightly written so. */
+static int in_capitals(const char *name, size_t len)
+{
+    int upper = 0, space = 0;
+    size_t letters = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 'a' && c <= 'z')
+            return 0;
+        upper |= c >= 'A' && c <= 'Z';
+        letters += c >= 'A' && c <= 'Z';
+        space |= c == ' ';
+    }
+    return upper && (space || letters > 5);
+}
+
+struct pick {
+    size_t skip; /* bytes of the prefix before the name */
+    char *best;
+    size_t best_len;
+    uint64_t best_docs;
+    int best_caps, nomem;
+};
+
+static void pick_name(void *arg, const char *term, size_t len, uint64_t docs)
+{
+    struct pick *p = arg;
+    if (len <= p->skip || p->nomem)
+        return;
+    const char *name = term + p->skip;
+    size_t n = len - p->skip;
+    int caps = in_capitals(name, n);
+    int better;
+    if (!p->best)
+        better = 1;
+    else if (caps != p->best_caps)
+        better = !caps;
+    else if (docs != p->best_docs)
+        better = docs > p->best_docs;
+    else {
+        /* Terms come in byte order, so the first of equals is least. */
+        better = 0;
+    }
+    if (!better)
+        return;
+    char *copy = malloc(n + 1);
+    if (!copy) {
+        p->nomem = 1;
+        return;
+    }
+    memcpy(copy, name, n);
+    copy[n] = '\0';
+    free(p->best);
+    p->best = copy;
+    p->best_len = n;
+    p->best_docs = docs;
+    p->best_caps = caps;
+}
+
+ps_status_t ps_ident_display_name(const ps_ident_stats_t *s,
+                                  ps_entity_type_t type, const char *id,
+                                  char **name)
+{
+    char buf[PS_IDENT_MAX + 1];
+    const char *prefix = ps_entity_type_prefix(type);
+    *name = NULL;
+    if (!prefix)
+        return PS_OK;
+    size_t pl = strlen(prefix), n;
+    char ent[PS_IDENT_MAX + 1];
+    size_t el = term3(ent, "", prefix, pl, "", id, strlen(id));
+    if (!el || !(n = term3(buf, PS_IDENT_P_NAME, ent, el, "\t", "", 0)))
+        return PS_OK;
+    struct pick p = {n, NULL, 0, 0, 0, 0};
+    if (s->each(s->ctx, buf, n, pick_name, &p)) {
+        free(p.best);
+        return PS_EIO;
+    }
+    if (p.nomem) {
+        free(p.best);
+        return PS_ENOMEM;
+    }
+    *name = p.best;
+    return PS_OK;
+}

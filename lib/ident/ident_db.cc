@@ -1,0 +1,229 @@
+/* Entity identity read from an open index (ident_db.h): the statistics
+ * psearch/ident.h's rules need, from Xapian's term frequencies and term
+ * lists, which sum over every shard, local or remote; and the reverse
+ * question the query side asks: which entity terms stand for one entity.
+ * Exceptions never cross the C rules: the callbacks catch them and the
+ * caller throws them again. */
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <set>
+
+#include "ident/ident_db.h"
+
+namespace {
+
+/* What the C callbacks need, and the first exception they caught. */
+struct ctx {
+    const Xapian::Database *db;
+    std::exception_ptr err;
+};
+
+uint64_t docs(void *p, const char *term, size_t len)
+{
+    ctx *c = static_cast<ctx *>(p);
+    if (c->err)
+        return 0;
+    try {
+        return c->db->get_termfreq(std::string(term, len));
+    } catch (...) {
+        c->err = std::current_exception();
+        return 0;
+    }
+}
+
+int each(void *p, const char *prefix, size_t len,
+         void (*fn)(void *, const char *, size_t, uint64_t), void *arg)
+{
+    ctx *c = static_cast<ctx *>(p);
+    if (c->err)
+        return -1;
+    try {
+        std::string pre(prefix, len);
+        for (auto it = c->db->allterms_begin(pre); it != c->db->allterms_end(pre);
+             ++it) {
+            const std::string &t = *it;
+            fn(arg, t.data(), t.size(), it.get_termfreq());
+        }
+        return 0;
+    } catch (...) {
+        c->err = std::current_exception();
+        return -1;
+    }
+}
+
+std::string term_of(ps_entity_type_t type, const std::string &id)
+{
+    return std::string(ps_entity_type_prefix(type)) + id;
+}
+
+std::vector<std::string> words_of(const std::string &id)
+{
+    std::vector<std::string> w;
+    size_t at = 0;
+    for (;;) {
+        size_t d = id.find('-', at);
+        w.push_back(id.substr(at, d == std::string::npos ? d : d - at));
+        if (d == std::string::npos)
+            return w;
+        at = d + 1;
+    }
+}
+
+} // namespace
+
+bool ps__entity_term_split(const std::string &term, ps_entity_type_t *type,
+                           std::string *id)
+{
+    for (int t = 0; t < PS_ENT__COUNT; t++) {
+        const char *pre = ps_entity_type_prefix((ps_entity_type_t)t);
+        size_t n = std::strlen(pre);
+        if (term.size() > n && term.compare(0, n, pre) == 0) {
+            *type = (ps_entity_type_t)t;
+            *id = term.substr(n);
+            return true;
+        }
+    }
+    return false;
+}
+
+const std::string &ps__ident_db::resolve(const std::string &term)
+{
+    auto hit = resolved_.find(term);
+    if (hit != resolved_.end())
+        return hit->second;
+    ps_entity_type_t type;
+    std::string id;
+    std::string out = term;
+    if ((!known_ || !known_->count(term)) &&
+        ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
+        ctx c{&db_, nullptr};
+        ps_ident_stats_t s = {&c, docs, each};
+        ps_ident_t r;
+        ps_status_t st = ps_ident_resolve(&s, type, id.c_str(), &r);
+        if (c.err)
+            std::rethrow_exception(c.err);
+        if (st == PS_OK)
+            out = term_of(r.type, r.id);
+    }
+    return resolved_.emplace(term, out).first->second;
+}
+
+/* Whether NAME is written in capitals as a headline writes a name, as
+ * ident.c tells it: not an acronym. */
+static bool in_capitals(const std::string &name)
+{
+    bool upper = false, space = false;
+    size_t letters = 0;
+    for (char c : name) {
+        if (c >= 'a' && c <= 'z')
+            return false;
+        upper |= c >= 'A' && c <= 'Z';
+        letters += c >= 'A' && c <= 'Z';
+        space |= c == ' ';
+    }
+    return upper && (space || letters > 5);
+}
+
+const std::string &ps__ident_db::display_name(const std::string &term)
+{
+    auto hit = names_.find(term);
+    if (hit != names_.end())
+        return hit->second;
+    std::string out = own_name(term);
+    /* Only capitals under this term ("OLYMPIC"): the name of a term that
+     * resolves to it ("Olympics") may be written as people write. */
+    if (in_capitals(out))
+        for (const std::string &m : members(term)) {
+            std::string other = m == term ? std::string() : own_name(m);
+            if (!other.empty() && !in_capitals(other)) {
+                out = other;
+                break;
+            }
+        }
+    return names_.emplace(term, out).first->second;
+}
+
+std::string ps__ident_db::own_name(const std::string &term)
+{
+    ps_entity_type_t type;
+    std::string id, out;
+    if (ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
+        ctx c{&db_, nullptr};
+        ps_ident_stats_t s = {&c, docs, each};
+        char *name = nullptr;
+        ps_status_t st = ps_ident_display_name(&s, type, id.c_str(), &name);
+        if (c.err) {
+            std::free(name);
+            std::rethrow_exception(c.err);
+        }
+        if (st == PS_ENOMEM)
+            throw std::bad_alloc();
+        if (name)
+            out = name;
+        std::free(name);
+    }
+    return out;
+}
+
+const ps__ident_view &ps__ident_db::view(ps_entity_type_t type,
+                                         const std::string &id)
+{
+    auto &cache = views_[(int)type < 0 || type >= PS_ENT__COUNT ? 0 : type];
+    auto hit = cache.find(id);
+    if (hit != cache.end())
+        return hit->second;
+    ps__ident_view v;
+    v.term = &resolve(term_of(type, id));
+    if (!ps__entity_term_split(*v.term, &v.type, &v.id)) {
+        v.type = type;
+        v.id = id;
+    }
+    v.name = display_name(*v.term);
+    return cache.emplace(id, std::move(v)).first->second;
+}
+
+std::vector<std::string> ps__ident_db::people_named(const std::string &word)
+{
+    std::vector<std::string> ids;
+    for (const char *pre : {PS_IDENT_P_FIRST, PS_IDENT_P_SURNAME}) {
+        std::string p = std::string(pre) + word + ":";
+        for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
+            ids.push_back((*it).substr(p.size()));
+    }
+    return ids;
+}
+
+std::vector<std::string> ps__ident_db::members(const std::string &term)
+{
+    std::vector<std::string> out{term};
+    ps_entity_type_t type;
+    std::string id;
+    if (!ps__entity_term_split(term, &type, &id))
+        return out;
+    std::set<std::string> ids{id}, seen{term};
+    std::vector<std::string> w = words_of(id);
+    if (type == PS_ENT_PERSON && w.size() >= 2) {
+        /* Its partial names; the indexer wrote no middle names. */
+        ids.insert(w.back());
+        ids.insert(w[0]);
+        ids.insert(w[0].substr(0, 1) + "-" + w.back());
+    } else if (w.size() == 1) {
+        /* An acronym's long forms, listed under their initials. */
+        std::string p = std::string(PS_IDENT_P_INITIALS) + id + ":";
+        for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
+            ids.insert((*it).substr(p.size()));
+        if (type == PS_ENT_MISC)
+            ids.insert(id + "s");
+    }
+    for (const std::string &i : ids)
+        for (int t = 0; t < PS_ENT__COUNT; t++) {
+            std::string cand = term_of((ps_entity_type_t)t, i);
+            if (seen.count(cand) || db_.get_termfreq(cand) == 0)
+                continue;
+            seen.insert(cand);
+            if (resolve(cand) == term)
+                out.push_back(cand);
+        }
+    return out;
+}

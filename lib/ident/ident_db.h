@@ -1,0 +1,88 @@
+/* Internal to the C++ shim: entity identity (psearch/ident.h) read from
+ * an open index, local, sharded or remote: the statistics are Xapian's
+ * term frequencies and term lists, which it sums over every shard. One
+ * object per database handle and thread; it caches what it resolved until
+ * the handle moves to a new revision (clear()). */
+#ifndef PSEARCH_IDENT_DB_H
+#define PSEARCH_IDENT_DB_H
+
+#ifndef __cplusplus
+#error "ident_db.h is for the C++ shim only"
+#endif
+
+#include <map>
+#include <unordered_map>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "psearch/ident.h"
+
+/* What an article's entity term shows as across the index. */
+struct ps__ident_view {
+    const std::string *term; /* the resolved term: equal for one entity */
+    ps_entity_type_t type;
+    std::string id, name; /* name "" when no article named it */
+};
+
+class ps__ident_db
+{
+  public:
+    /* KNOWN (may be NULL) maps the gazetteer's entity terms to their
+     * names: those are never resolved to anything else. */
+    ps__ident_db(const Xapian::Database &db,
+                 const std::map<std::string, std::string> *known)
+        : db_(db), known_(known)
+    {
+    }
+
+    /* The entity term ("XPERSON:hillary-clinton") that entity term TERM
+     * of an article ("XPERSON:clinton") stands for in the index. */
+    const std::string &resolve(const std::string &term);
+
+    /* The display name of resolved entity term TERM: the form most
+     * articles give it, never capitals when another exists; "" when no
+     * article named it (ident.h). */
+    const std::string &display_name(const std::string &term);
+
+    /* Every entity term of the index that resolves to the entity of
+     * resolved term TERM, TERM first: the other types of its name, its
+     * surname, first name and initial forms, the forms with a middle
+     * name, the long forms of an acronym, a plural. */
+    std::vector<std::string> members(const std::string &term);
+
+    /* The person ids of the index with WORD as their first name or
+     * surname ("hillary" -> "hillary-clinton"). */
+    std::vector<std::string> people_named(const std::string &word);
+
+    /* The entity an article's entity of TYPE and ID shows as: resolved,
+     * with its display name; cached, so a result's hundred entities cost
+     * a hundred lookups. */
+    const ps__ident_view &view(ps_entity_type_t type, const std::string &id);
+
+    /* Forgets what was resolved: the index changed. */
+    void clear()
+    {
+        resolved_.clear();
+        names_.clear();
+        for (auto &v : views_)
+            v.clear();
+    }
+
+  private:
+    /* The display name of TERM from its own name terms alone. */
+    std::string own_name(const std::string &term);
+
+    const Xapian::Database &db_;
+    const std::map<std::string, std::string> *known_;
+    std::unordered_map<std::string, std::string> resolved_, names_;
+    std::unordered_map<std::string, ps__ident_view> views_[PS_ENT__COUNT];
+};
+
+/* Splits entity term TERM into its type and id; false when TERM is not
+ * an entity term. */
+bool ps__entity_term_split(const std::string &term, ps_entity_type_t *type,
+                           std::string *id);
+
+#endif

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Entity identity across articles (include/psearch/ident.h), with no
+# gazetteer, on the articles of tests/entity/ that name the same people
+# in different ways: each person is one entity, a person, with one
+# readable name, in --tag, the facets, the doc op and the queries; and
+# the answers are the same from one index, from --shards 3 and from
+# articles indexed one run at a time in any order.
+. "$(dirname "$0")/lib.sh"
+C=$TMP/corpus
+mkdir -p "$C"
+cp "$ROOT"/tests/entity/*.txt "$C"/
+IX=$TMP/ix
+"$BIN/psearch-index" --index "$IX" --entities /dev/null "$C"
+P() { "$BIN/psearch" --direct --index "$1" "${@:2}"; }
+
+# The person rows of the facets of a query every article matches, as
+# "id name docs" lines.
+people() {
+    P "$1" --json --count --facets=100 'path:/' |
+        "$TOOLS/json_get" .facets.person | tr '{' '\n' |
+        sed -n 's/.*"id":"\([^"]*\)","name":"\([^"]*\)","docs":\([0-9]*\).*/\1 \2 \3/p'
+}
+
+test_expect_success '--tag: every form of a person resolves to one id' '
+    "$BIN/psearch-index" --tag --entities /dev/null "$C"/*.txt >"$TMP/tag"
+    # The mention text of each row with its id.
+    while IFS= read -r line; do
+        set -- $(printf "%s\n" "$line" | "$TOOLS/json_get" .path .offset .length .id)
+        printf "%s\t%s\n" "$(tail -c +$(($2 + 1)) "$1" | head -c "$3")" "$4"
+    done <"$TMP/tag" >"$TMP/forms"
+    for form in "HILLARY CLINTON" "Hillary Clinton" "Hillary" \
+                "Hillary Rodham Clinton" "Clinton"; do
+        grep -q "^$form	hillary-clinton\$" "$TMP/forms" ||
+            { echo "no $form as hillary-clinton"; exit 1; }
+    done
+    lacks "^Clinton	clinton\$" <"$TMP/forms"
+    grep -q "^Donald J. Trump	donald-trump\$" "$TMP/forms"
+    grep -q "^DONALD TRUMP	donald-trump\$" "$TMP/forms"
+    grep -q "^James B. Comey	james-comey\$" "$TMP/forms"
+    grep -q "^Obama	barack-obama\$" "$TMP/forms"
+    grep -q "^Bill Clinton	bill-clinton\$" "$TMP/forms"
+    grep -q "^Federal Bureau of Investigation	fbi\$" "$TMP/forms"
+    # Titles and junk are no names.
+    lacks "^Sen	" <"$TMP/forms"
+    lacks "^I.m	" <"$TMP/forms"
+    lacks "^D-Vt	" <"$TMP/forms"
+    # The article'"'"'s own term is shown too.
+    grep -q "\"id\":\"hillary-clinton\".*\"term\":\"XPERSON:clinton\"" "$TMP/tag"
+'
+
+test_expect_success 'facets: each person one row, a person, named as people write' '
+    people "$IX" >"$TMP/people"
+    cat "$TMP/people"
+    for who in "hillary-clinton Hillary Clinton 4" "donald-trump " \
+               "barack-obama Barack Obama 2" "bernie-sanders Bernie Sanders 3" \
+               "james-comey " "bill-clinton Bill Clinton 1"; do
+        grep -q "^$who" "$TMP/people" || { echo "no row $who"; exit 1; }
+    done
+    assert_eq "$(grep -c -i "clinton" "$TMP/people")" 2
+    assert_eq "$(grep -c -i "trump" "$TMP/people")" 1
+    assert_eq "$(grep -c -i "obama\|sanders\|comey" "$TMP/people")" 3
+    # No other type holds them, and no name is in headline capitals.
+    P "$IX" --json --count --facets=100 "path:/" >"$TMP/all"
+    lacks "\"id\":\"\(trump\|obama\|sanders\|clinton\|donald-trump\)\"" \
+        < <("$TOOLS/json_get" .facets.place .facets.org .facets.misc <"$TMP/all")
+    lacks "HILLARY\|DONALD\|SANDERS PRESSES" <"$TMP/all"
+'
+
+test_expect_success 'queries follow the entities' '
+    assert_eq "$(P "$IX" --count person:Hillary)" 4
+    assert_eq "$(P "$IX" --count "person:\"Hillary Clinton\"")" 4
+    assert_eq "$(P "$IX" --count "person:\"Hillary Rodham Clinton\"")" 4
+    assert_eq "$(P "$IX" --count "person:\"Donald J. Trump\"")" 2
+    assert_eq "$(P "$IX" --count person:Obama)" 2
+    assert_eq "$(P "$IX" --count person:Trump NEAR/5 wall)" 2
+    assert_eq "$(P "$IX" --count person:Comey NEAR/8 emails)" 1
+    assert_eq "$(P "$IX" --count person:Comey -org:FBI)" 0
+    assert_eq "$(P "$IX" --count "org:\"Federal Bureau of Investigation\"")" 2
+    # An ambiguous surname finds every Clinton; the facets tell them apart.
+    P "$IX" --json --count --facets "person:Clinton" >"$TMP/cl"
+    grep -q "\"total\":4" "$TMP/cl"
+    grep -q "Bill Clinton" "$TMP/cl"
+'
+
+test_expect_success 'the doc op: one row per entity with its display name' '
+    P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
+    assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1
+    grep -q "\"id\":\"hillary-clinton\",\"name\":\"Hillary Clinton\"" "$TMP/a3"
+    P "$IX" --json --entities "$C/a2.txt" >"$TMP/a2"
+    grep -q "\"id\":\"hillary-clinton\",\"name\":\"Hillary Clinton\".*\"count\":4" "$TMP/a2"
+'
+
+# answers INDEX CORPUS: everything a reader shows of the entities: facets
+# of every article and of a few queries, and each article's entities.
+answers() {
+    local q f
+    for q in "path:/" "person:Clinton" "person:Hillary" "org:FBI"; do
+        P "$1" --json --count --facets=100 "$q"
+    done | sed "s/\"elapsed_us\":[0-9]*//"
+    for f in "$2"/*.txt; do
+        P "$1" --json --entities "$f"
+    done | sed "s|$2/||g"
+}
+
+test_expect_success 'the same from --shards 3 and from runs in any order' '
+    answers "$IX" "$C" >"$TMP/one"
+    "$BIN/psearch-index" --index "$TMP/s3" --shards 3 --entities /dev/null "$C"
+    answers "$TMP/s3" "$C" >"$TMP/three"
+    cmp "$TMP/one" "$TMP/three"
+    # One article per run, forwards and backwards: nothing depends on
+    # which article came first.
+    for order in "$(ls "$C")" "$(ls "$C" | sort -r)"; do
+        rm -rf "$TMP/inc" "$TMP/part"
+        mkdir "$TMP/part"
+        for f in $order; do
+            cp "$C/$f" "$TMP/part/"
+            "$BIN/psearch-index" --index "$TMP/inc" --entities /dev/null "$TMP/part"
+        done
+        answers "$TMP/inc" "$TMP/part" >"$TMP/inc.out"
+        cmp "$TMP/one" "$TMP/inc.out"
+    done
+'
+test_done

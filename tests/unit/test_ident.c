@@ -1,0 +1,193 @@
+/* Unit tests of entity identity across articles (psearch/ident.h): person
+ * ids, the identity terms of an article's entity, and the resolver's rules
+ * over statistics given as a small table, as an index's shards would sum
+ * them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "psearch/ident.h"
+
+/* A term with the number of documents holding it; sorted by term. */
+struct stat_row {
+    const char *term;
+    uint64_t docs;
+};
+
+struct table {
+    const struct stat_row *rows;
+    size_t n;
+};
+
+static uint64_t t_docs(void *ctx, const char *term, size_t len)
+{
+    const struct table *t = ctx;
+    for (size_t i = 0; i < t->n; i++)
+        if (strlen(t->rows[i].term) == len &&
+            memcmp(t->rows[i].term, term, len) == 0)
+            return t->rows[i].docs;
+    return 0;
+}
+
+static int t_each(void *ctx, const char *prefix, size_t len,
+                  void (*fn)(void *, const char *, size_t, uint64_t), void *arg)
+{
+    const struct table *t = ctx;
+    for (size_t i = 0; i < t->n; i++)
+        if (strncmp(t->rows[i].term, prefix, len) == 0)
+            fn(arg, t->rows[i].term, strlen(t->rows[i].term),
+               t->rows[i].docs);
+    return 0;
+}
+
+/* The 2016 campaign, as an index of it would count. Sorted by term. */
+static const struct stat_row campaign[] = {
+    {"ENXPERSON:hillary-clinton\tHILLARY CLINTON", 64},
+    {"ENXPERSON:hillary-clinton\tHillary Clinton", 500},
+    {"ENXPERSON:hillary-clinton\tHillary Rodham Clinton", 17},
+    {"EFbill:bill-clinton", 99},
+    {"EFdonald:donald-trump", 580},
+    {"EFhillary:hillary-clinton", 619},
+    {"EFjeb:jeb-bush", 83},
+    {"EFgeorge:george-bush", 52},
+    {"ESbush:george-bush", 52},
+    {"ESbush:jeb-bush", 83},
+    {"ESclinton:bill-clinton", 99},
+    {"ESclinton:hillary-clinton", 619},
+    {"ESobama:barack-obama", 144},
+    {"ESsanders:bernie-sanders", 260},
+    {"ESwarne:shane-warne", 1},
+    {"XMISC:israeli", 26},
+    {"XMISC:israelis", 2},
+    {"XMISC:obama", 39},
+    {"XORG:fbi", 62},
+    {"XORG:federal-bureau-of-investigation", 10},
+    {"XPERSON:barack-obama", 144},
+    {"XPERSON:clinton", 12},
+    {"XPERSON:obama", 108},
+    {"XPLACE:obama", 17},
+    {"XPLACE:seattle", 40},
+    {"XORG:seattle", 30},
+    {"XPLACE:united-states", 232},
+    {"XPLACE:us", 267},
+};
+
+static const struct table tab = {campaign,
+                                 sizeof campaign / sizeof *campaign};
+static const ps_ident_stats_t stats = {(void *)&tab, t_docs, t_each};
+
+static void expect(ps_entity_type_t type, const char *id,
+                   ps_entity_type_t want_type, const char *want_id)
+{
+    ps_ident_t got;
+    assert_int_equal(ps_ident_resolve(&stats, type, id, &got), PS_OK);
+    assert_string_equal(got.id, want_id);
+    assert_int_equal(got.type, want_type);
+}
+
+static void test_person_id(void **state)
+{
+    (void)state;
+    char out[PS_IDENT_MAX + 1];
+    static const char *const cases[][2] = {
+        {"donald-j-trump", "donald-trump"},
+        {"hillary-rodham-clinton", "hillary-clinton"},
+        {"george-h-w-bush", "george-bush"},
+        {"martin-luther-king-jr", "martin-king"},
+        {"ludwig-van-beethoven", "ludwig-van-beethoven"},
+        {"wilfried-van-moer", "wilfried-van-moer"},
+        {"shane-warne", "shane-warne"},
+        {"warne", "warne"},
+        {"s-warne", "s-warne"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = ps_ident_person_id(cases[i][0], out);
+        assert_string_equal(out, cases[i][1]);
+        assert_int_equal(n, strlen(cases[i][1]));
+    }
+}
+
+static int collect(void *arg, const char *term, size_t len)
+{
+    char *buf = arg;
+    strncat(buf, term, len);
+    strcat(buf, "|");
+    return 0;
+}
+
+static void test_terms(void **state)
+{
+    (void)state;
+    char buf[1024] = "";
+    ps_entity_t e = {PS_ENT_PERSON, "donald-j-trump", "Donald J. Trump", 0,
+                     NULL, 0};
+    assert_int_equal(ps_ident_terms(&e, collect, buf), 0);
+    assert_string_equal(buf, "ENXPERSON:donald-trump\tDonald J. Trump|"
+                             "EStrump:donald-trump|EFdonald:donald-trump|");
+    buf[0] = '\0';
+    ps_entity_t s = {PS_ENT_PERSON, "s-warne", "S. Warne", 0, NULL, 0};
+    assert_int_equal(ps_ident_terms(&s, collect, buf), 0);
+    assert_string_equal(buf, "ENXPERSON:s-warne\tS. Warne|");
+    buf[0] = '\0';
+    ps_entity_t p = {PS_ENT_PLACE, "new-york", "New York", 0, NULL, 0};
+    assert_int_equal(ps_ident_terms(&p, collect, buf), 0);
+    assert_string_equal(buf, "ENXPLACE:new-york\tNew York|EIny:new-york|");
+}
+
+static void test_resolve(void **state)
+{
+    (void)state;
+    /* A surname or first name alone: the full name that dominates. */
+    expect(PS_ENT_PERSON, "clinton", PS_ENT_PERSON, "hillary-clinton");
+    expect(PS_ENT_PERSON, "hillary", PS_ENT_PERSON, "hillary-clinton");
+    expect(PS_ENT_PERSON, "obama", PS_ENT_PERSON, "barack-obama");
+    /* No Bush dominates: 83 against 52. */
+    expect(PS_ENT_PERSON, "bush", PS_ENT_PERSON, "bush");
+    /* An initial and a surname; one article naming him is enough. */
+    expect(PS_ENT_PERSON, "s-warne", PS_ENT_PERSON, "shane-warne");
+    expect(PS_ENT_PERSON, "t-warne", PS_ENT_PERSON, "t-warne");
+    expect(PS_ENT_PERSON, "hillary-rodham-clinton", PS_ENT_PERSON,
+           "hillary-clinton");
+    /* Mostly a person: a person, whatever one headline made of him. */
+    expect(PS_ENT_PLACE, "obama", PS_ENT_PERSON, "barack-obama");
+    expect(PS_ENT_MISC, "obama", PS_ENT_PERSON, "barack-obama");
+    /* A city and its team stay two. */
+    expect(PS_ENT_ORG, "seattle", PS_ENT_ORG, "seattle");
+    expect(PS_ENT_PLACE, "seattle", PS_ENT_PLACE, "seattle");
+    /* Acronyms and plurals. */
+    expect(PS_ENT_PLACE, "united-states", PS_ENT_PLACE, "us");
+    expect(PS_ENT_ORG, "federal-bureau-of-investigation", PS_ENT_ORG, "fbi");
+    expect(PS_ENT_MISC, "israelis", PS_ENT_MISC, "israeli");
+    /* Unknown names stay as they are. */
+    expect(PS_ENT_PERSON, "john-lough", PS_ENT_PERSON, "john-lough");
+}
+
+static void test_display_name(void **state)
+{
+    (void)state;
+    char *name = NULL;
+    assert_int_equal(ps_ident_display_name(&stats, PS_ENT_PERSON,
+                                           "hillary-clinton", &name),
+                     PS_OK);
+    assert_string_equal(name, "Hillary Clinton");
+    free(name);
+    assert_int_equal(
+        ps_ident_display_name(&stats, PS_ENT_PERSON, "nobody", &name), PS_OK);
+    assert_null(name);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_person_id),
+        cmocka_unit_test(test_terms),
+        cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_display_name),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
