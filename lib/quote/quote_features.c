@@ -6,6 +6,9 @@
  * words nearby (where the cue, the source and the content are). Changing
  * a template or what it hashes needs a new model format version
  * (quote_model.c). Every scan is bounded, so a token costs constant time. */
+#include <math.h>
+#include <string.h>
+
 #include "quote_private.h"
 
 /* How far the scans for the nearest cue, source or content look. */
@@ -24,9 +27,10 @@ typedef struct fbuf {
     uint32_t *rows;
     size_t n;
     uint64_t mask;
+    const ps__qnear_t *near; /* the token's scans done ahead, or NULL */
 } fbuf_t;
 
-static void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
+static inline __attribute__((always_inline)) void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
 {
     if (f->n < PS__Q_MAXF)
         f->rows[f->n++] = (uint32_t)(mix(mix(tmpl, a), b) & f->mask);
@@ -100,15 +104,21 @@ static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
                               size_t i)
 {
     size_t a = i, b = i;
-    while (a > 0 && i - a < SCAN && s[a - 1].sent == s[i].sent)
-        a--;
-    while (b + 1 < n && b - i < SCAN && s[b + 1].sent == s[i].sent)
-        b++;
+    if (f->near) {
+        a = (size_t)f->near->sa;
+        b = (size_t)f->near->sb;
+    } else {
+        while (a > 0 && i - a < SCAN && s[a - 1].sent == s[i].sent)
+            a--;
+        while (b + 1 < n && b - i < SCAN && s[b + 1].sent == s[i].sent)
+            b++;
+    }
     add(f, 20, bucket(i - a), s[i].inq);
     add(f, 21, bucket(b - i), s[i].inq);
     add(f, 32, s[a].stem, i == a);
     for (int dir = -1; dir <= 1; dir += 2) {
-        long k = nearest(s, n, i, dir, is_lex, NULL);
+        long k = f->near ? f->near->lex[dir > 0]
+                         : nearest(s, n, i, dir, is_lex, NULL);
         size_t d = k < 0 ? 0 : (size_t)(dir < 0 ? (long)i - k : k - (long)i);
         add(f, dir < 0 ? 25 : 26, k < 0 ? NONE : bucket(d),
             k < 0 ? 0 : s[k].lex);
@@ -174,7 +184,8 @@ static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
     uint64_t where[6];
     for (int r = 0; r < 3; r++) {
         for (int dir = -1; dir <= 1; dir += 2) {
-            long k = nearest(s, n, i, dir, tests[r], p);
+            long k = f->near ? f->near->role[r][dir > 0]
+                             : nearest(s, n, i, dir, tests[r], p);
             size_t d =
                 k < 0 ? 0 : (size_t)(dir < 0 ? (long)i - k : k - (long)i);
             uint64_t b = k < 0 ? 0 : bucket(d);
@@ -190,11 +201,85 @@ static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
 size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
                       const uint8_t *pred1, uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL};
     stage1_features(&f, s, n, i);
     if (stage == 1)
         stage2_features(&f, s, n, i, pred1);
     return f.n;
+}
+
+size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
+                       const ps__qnear_t *near, uint32_t row_bits,
+                       uint32_t *rows)
+{
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i};
+    stage1_features(&f, s, n, i);
+    return f.n;
+}
+
+size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
+                       const uint8_t *pred1, const ps__qnear_t *near,
+                       uint32_t row_bits, uint32_t *rows)
+{
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i};
+    stage2_features(&f, s, n, i, pred1);
+    return f.n;
+}
+
+/* For each token, the nearest token at or before (DIR -1) or after (DIR
+ * 1) it in its sentence within SCAN for which TEST holds, as nearest()
+ * finds it, into OUT (stride STRIDE int32): one pass each way. Sentence
+ * numbers never decrease along the sequence, so the nearest match is in
+ * the token's sentence if it is in the same sentence as the token. */
+static void near_pass(const ps__qtok_t *s, size_t n, const uint8_t *lab,
+                      int (*test)(const ps__qtok_t *, const uint8_t *, size_t),
+                      int32_t *left, int32_t *right, size_t stride)
+{
+    long last = -1;
+    for (size_t i = 0; i < n; i++) {
+        int ok = last >= 0 && i - (size_t)last <= SCAN &&
+                 s[last].sent == s[i].sent;
+        left[i * stride] = ok ? (int32_t)last : -1;
+        if (test(s, lab, i))
+            last = (long)i;
+    }
+    last = -1;
+    for (size_t i = n; i-- > 0;) {
+        int ok = last >= 0 && (size_t)last - i <= SCAN &&
+                 s[last].sent == s[i].sent;
+        right[i * stride] = ok ? (int32_t)last : -1;
+        if (test(s, lab, i))
+            last = (long)i;
+    }
+}
+
+void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
+{
+    size_t stride = sizeof *near / sizeof(int32_t);
+    for (size_t i = 0, first = 0; i < n; i++) {
+        if (i > 0 && s[i].sent != s[i - 1].sent)
+            first = i;
+        near[i].sa = (int32_t)(i - first < SCAN ? first : i - SCAN);
+    }
+    for (size_t i = n, last = n; i-- > 0;) {
+        if (i + 1 < n && s[i].sent != s[i + 1].sent)
+            last = i;
+        else if (i + 1 == n)
+            last = i;
+        near[i].sb = (int32_t)(last - i < SCAN ? last : i + SCAN);
+    }
+    near_pass(s, n, NULL, is_lex, &near[0].lex[0], &near[0].lex[1], stride);
+}
+
+void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
+                 ps__qnear_t *near)
+{
+    size_t stride = sizeof *near / sizeof(int32_t);
+    int (*tests[3])(const ps__qtok_t *, const uint8_t *, size_t) = {
+        is_src, is_cue, is_con};
+    for (int r = 0; r < 3; r++)
+        near_pass(s, n, p1, tests[r], &near[0].role[r][0],
+                  &near[0].role[r][1], stride);
 }
 
 int ps__q_allowed(int prev, int cur)
@@ -204,32 +289,89 @@ int ps__q_allowed(int prev, int cur)
     return 1;
 }
 
+/* Whether TRANS forbids exactly what ps__q_allowed forbids. */
+static int standard_trans(const double *trans)
+{
+    enum { L = PS__Q_NLABELS };
+    for (int k = 0; k < (L + 1) * L; k++)
+        if ((trans[k] == -INFINITY) == ps__q_allowed(k / L - 1, k % L))
+            return 0;
+    return 1;
+}
+
+/* The best predecessor of label L among P0 .. P1 - 1: the first of the
+ * highest, as the generic loop finds it. */
+static inline __attribute__((always_inline)) double
+best_from(const double *cur, const double *trans, int l, int p0, int p1,
+          int *arg)
+{
+    enum { L = PS__Q_NLABELS };
+    double best = -1e300;
+    *arg = 0;
+#pragma GCC unroll 8
+    for (int p = p0; p < p1; p++) {
+        double v = cur[p] + trans[(p + 1) * L + l];
+        if (v > best) {
+            best = v;
+            *arg = p;
+        }
+    }
+    return best;
+}
+
+/* One step of Viterbi with the transitions ps__q_allowed permits: an
+ * inside label looks only at its two allowed predecessors (in the same
+ * order). A transition of minus infinity never beats the -1e300 a label's
+ * best starts at, so leaving the others out changes nothing. */
+static void viterbi_std(const double *scores, const double *trans, size_t n,
+                        double *cur, uint8_t *back)
+{
+    enum { L = PS__Q_NLABELS };
+    for (size_t k = 1; k < n; k++) {
+        const double *sc = scores + k * L;
+        uint8_t *bk = back + k * L;
+        double nxt[L];
+        int arg;
+#pragma GCC unroll 8
+        for (int l = 0; l < L; l++) {
+            int inside = l == PS__Q_ISRC || l == PS__Q_ICUE || l == PS__Q_ICON;
+            double b = inside ? best_from(cur, trans, l, l - 1, l + 1, &arg)
+                              : best_from(cur, trans, l, 0, L, &arg);
+            nxt[l] = b + sc[l];
+            bk[l] = (uint8_t)arg;
+        }
+        memcpy(cur, nxt, sizeof nxt);
+    }
+}
+
+static void viterbi_any(const double *scores, const double *trans, size_t n,
+                        double *cur, uint8_t *back)
+{
+    enum { L = PS__Q_NLABELS };
+    for (size_t k = 1; k < n; k++) {
+        double nxt[L];
+        for (int l = 0; l < L; l++) {
+            int arg;
+            nxt[l] = best_from(cur, trans, l, 0, L, &arg) + scores[k * L + l];
+            back[k * L + l] = (uint8_t)arg;
+        }
+        memcpy(cur, nxt, sizeof nxt);
+    }
+}
+
 void ps__q_viterbi(const double *scores, const double *trans, size_t n,
                    uint8_t *back, uint8_t *out)
 {
     enum { L = PS__Q_NLABELS };
-    double cur[L], nxt[L];
+    double cur[L];
     if (n == 0)
         return;
     for (int l = 0; l < L; l++)
         cur[l] = trans[l] + scores[l];
-    for (size_t k = 1; k < n; k++) {
-        for (int l = 0; l < L; l++) {
-            double best = -1e300;
-            int arg = 0;
-            for (int p = 0; p < L; p++) {
-                double v = cur[p] + trans[(p + 1) * L + l];
-                if (v > best) {
-                    best = v;
-                    arg = p;
-                }
-            }
-            nxt[l] = best + scores[k * L + l];
-            back[k * L + l] = (uint8_t)arg;
-        }
-        for (int l = 0; l < L; l++)
-            cur[l] = nxt[l];
-    }
+    if (standard_trans(trans))
+        viterbi_std(scores, trans, n, cur, back);
+    else
+        viterbi_any(scores, trans, n, cur, back);
     int arg = 0;
     for (int l = 1; l < L; l++)
         if (cur[l] > cur[arg])

@@ -13,10 +13,21 @@
 void ps__q_role_mask(double *scores, uint32_t wa, uint32_t wb, uint32_t ca,
                      uint32_t cb)
 {
-    for (uint32_t i = wa; i < wb; i++)
-        for (int l = 0; l < PS__Q_NLABELS; l++)
-            if (!ps__q_role_allowed(i, ca, cb, l))
-                scores[(size_t)(i - wa) * PS__Q_NLABELS + l] = -INFINITY;
+    /* What ps__q_role_allowed says, label by label, without asking it
+     * seven times a token: no cue label off the cue, on it a B first and
+     * I after, nothing else. */
+    enum { L = PS__Q_NLABELS };
+    for (uint32_t i = wa; i < wb; i++) {
+        double *sc = scores + (size_t)(i - wa) * L;
+        if (i < ca || i >= cb) {
+            sc[PS__Q_BCUE] = sc[PS__Q_ICUE] = -INFINITY;
+            continue;
+        }
+        int keep = i == ca ? PS__Q_BCUE : PS__Q_ICUE;
+        for (int l = 0; l < L; l++)
+            if (l != keep)
+                sc[l] = -INFINITY;
+    }
 }
 
 int ps__q_role_extract(const uint8_t *wlab, uint32_t wa, uint32_t wb,
@@ -223,6 +234,15 @@ static void continue_quote(const ps__qtok_t *s, size_t n, const uint8_t *lab,
     }
 }
 
+/* ACC[0..8) = the sums of ROWS of the role table's eight-wide rows W. */
+PS__Q_CLONES static void sum_role(int32_t *acc, const int16_t *w,
+                                  const uint32_t *rows, size_t nf)
+{
+    int32_t a[8] = {0};
+    ps__q_add_rows(a, w, 8, rows, nf, 8);
+    memcpy(acc, a, sizeof a);
+}
+
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,
@@ -257,12 +277,16 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         for (uint32_t k = wa; k < wb; k++) {
             size_t nf = ps__q_role_features(s, n, k, ca, cb, p1, cx,
                                             v->row_bits, rows);
-            int32_t acc[L] = {0};
-            for (size_t f = 0; f < nf; f++) {
-                const int16_t *w = v->weights[PS__Q_ROLE_TABLE] +
-                                   (size_t)rows[f] * L;
-                for (int l = 0; l < L; l++)
-                    acc[l] += w[l];
+            int32_t acc[8] = {0};
+            if (v->wide_role) {
+                sum_role(acc, v->wide_role, rows, nf);
+            } else {
+                for (size_t f = 0; f < nf; f++) {
+                    const int16_t *w = v->weights[PS__Q_ROLE_TABLE] +
+                                       (size_t)rows[f] * L;
+                    for (int l = 0; l < L; l++)
+                        acc[l] += w[l];
+                }
             }
             for (int l = 0; l < L; l++)
                 scores[(size_t)(k - wa) * L + l] = acc[l];

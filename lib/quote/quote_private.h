@@ -74,12 +74,44 @@ typedef struct ps__qmodel_view {
     const int32_t *trans[PS__Q_TABLES];
     const int16_t *weights[PS__Q_TABLES];
     const uint64_t *lex;
+    /* The same weights laid out for speed (NULL when absent, as in the
+     * trainer): STAGES holds each row of both stages side by side, eight
+     * int16 each (the eighth zero), so one cache line serves both stages
+     * and one vector load reads a row; ROLE the role table's rows, eight
+     * wide likewise. */
+    const int16_t *wide_stages, *wide_role;
 } ps__qmodel_view_t;
 
 struct ps_quote_model {
     ps__qmodel_view_t v;
     ps__model_buf_t file; /* the file's bytes, which V points into */
+    int16_t *wide; /* what wide_stages and wide_role point into */
 };
+
+_Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
+               "the eight-wide weights hold two stages of at most 8 labels");
+
+/* Adds the rows ROWS[0..NF) of W (a row's weights at W + row * STRIDE)
+ * to ACC[0..LANES). Callers wrap it in a function also compiled for AVX2
+ * (as the entity tagger's sum_rows), where the loop becomes a load, a
+ * widening and an add per eight weights; integer sums, so the order and
+ * the instructions change nothing. */
+static inline void ps__q_add_rows(int32_t *acc, const int16_t *w,
+                                  size_t stride, const uint32_t *rows,
+                                  size_t nf, int lanes)
+{
+    for (size_t f = 0; f < nf; f++) {
+        const int16_t *r = w + (size_t)rows[f] * stride;
+        for (int l = 0; l < lanes; l++)
+            acc[l] += r[l];
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PS__Q_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PS__Q_CLONES
+#endif
 
 /* A stem's key in the cue lexicon (class bits cleared). */
 uint64_t ps__q_lex_key(uint64_t stem_hash);
@@ -105,6 +137,37 @@ size_t ps__q_sequence(const char *text, size_t len, size_t base,
 size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
                       const uint8_t *pred1, uint32_t row_bits,
                       uint32_t *rows);
+
+/* What the features' scans along a sentence find for one token, worked
+ * out for a whole sequence in a few linear passes instead of up to some
+ * 400 steps a token: the first and last token the sentence features look
+ * at, and the nearest cue-lexicon word and (second stage) the nearest
+ * source, cue and content the first stage labelled, left and right (-1
+ * when none). */
+typedef struct ps__qnear {
+    int32_t sa, sb;
+    int32_t lex[2];
+    int32_t role[3][2];
+} ps__qnear_t;
+
+/* Fills the SA, SB and LEX of NEAR[0..N) (ps__q_near1), then the ROLE
+ * from the first stage's labels P1 (ps__q_near2). */
+void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near);
+void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
+                 ps__qnear_t *near);
+
+/* The rows ps__q_features writes for stage 0, with the scans read from
+ * NEAR (after ps__q_near1). */
+size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
+                       const ps__qnear_t *near, uint32_t row_bits,
+                       uint32_t *rows);
+
+/* The rows of token I's second-stage features alone (those ps__q_features
+ * adds to the first stage's for STAGE 1), the scans read from NEAR (after
+ * ps__q_near2). */
+size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
+                       const uint8_t *pred1, const ps__qnear_t *near,
+                       uint32_t row_bits, uint32_t *rows);
 
 /* Whether label CUR may follow PREV (-1: first token). */
 int ps__q_allowed(int prev, int cur);
@@ -188,6 +251,13 @@ void ps__q_score(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
 void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
                  float *margin);
+
+/* Likewise; ACC2 (n * 8) and NEAR (n), both NULL or neither, are scratch
+ * that lets the second stage reuse the first's features and the scans run
+ * once a sequence, when V has its eight-wide weights. */
+void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
+                  double *scores, int32_t *acc2, ps__qnear_t *near,
+                  uint8_t *back, uint8_t *p1, uint8_t *out, float *margin);
 
 /* The attributions of the cues in LAB, each with the role tagger's
  * source and content, into OUT (room for one per token). SCORES, BACK and

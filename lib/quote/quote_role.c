@@ -25,7 +25,7 @@ typedef struct fb {
     uint64_t side; /* mixed into every feature */
 } fb_t;
 
-static void add(fb_t *f, unsigned tmpl, uint64_t a, uint64_t b)
+static inline __attribute__((always_inline)) void add(fb_t *f, unsigned tmpl, uint64_t a, uint64_t b)
 {
     if (f->n < PS__Q_MAXF)
         f->rows[f->n++] =

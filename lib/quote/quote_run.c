@@ -15,6 +15,8 @@ struct ps_quoter {
     ps__qtok_t *seq;
     size_t cap;
     double *scores;
+    int32_t *acc2; /* the second stage's sums, eight per token */
+    ps__qnear_t *near;
     uint8_t *back, *p1, *lab;
     float *margin;
     ps__qattr_t *attrs;
@@ -45,6 +47,8 @@ void ps_quoter_free(ps_quoter_t *q)
         return;
     free(q->seq);
     free(q->scores);
+    free(q->acc2);
+    free(q->near);
     free(q->back);
     free(q->p1);
     free(q->lab);
@@ -72,31 +76,87 @@ void ps__q_score(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
         sc[l] = acc[l];
 }
 
-void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
-                 double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
-                 float *margin)
+/* Viterbi for each line of the sequence (a path per line: a quote rarely
+ * crosses a paragraph, and training decodes the same way). */
+static void decode_lines(const ps__qtok_t *s, size_t n, const double *scores,
+                         const double *trans, uint8_t *back, uint8_t *lab)
+{
+    for (size_t a = 0; a < n;) {
+        size_t e = a + 1;
+        while (e < n && !(s[e].flags & PS_TOK_LINE_START))
+            e++;
+        ps__q_viterbi(scores + a * PS__Q_NLABELS, trans, e - a, back, lab + a);
+        a = e;
+    }
+}
+
+static void stage_trans(const ps__qmodel_view_t *v, int stage, double *trans)
+{
+    enum { L = PS__Q_NLABELS };
+    for (int k = 0; k < (L + 1) * L; k++)
+        trans[k] = ps__q_allowed(k / L - 1, k % L) ? (double)v->trans[stage][k]
+                                                   : -INFINITY;
+}
+
+/* ACC[0..16) = the sums of ROWS of both stages' side-by-side rows W. */
+PS__Q_CLONES static void sum_stages(int32_t *acc, const int16_t *w,
+                                    const uint32_t *rows, size_t nf)
+{
+    int32_t a[16] = {0};
+    ps__q_add_rows(a, w, 16, rows, nf, 16);
+    memcpy(acc, a, sizeof a);
+}
+
+/* ACC[0..8) += the sums of ROWS of the second stage's rows in W. */
+PS__Q_CLONES static void sum_stage2(int32_t *acc, const int16_t *w,
+                                    const uint32_t *rows, size_t nf)
+{
+    int32_t a[8];
+    memcpy(a, acc, sizeof a);
+    ps__q_add_rows(a, w + 8, 16, rows, nf, 8);
+    memcpy(acc, a, sizeof a);
+}
+
+/* Both stages with the eight-wide weights. The first stage's features are
+ * the second's too, and a row's weights of both stages lie side by side:
+ * one pass sums both, keeping the second stage's part in ACC2 (n rows of
+ * eight), and the second pass adds only its own features to it. */
+static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                       size_t n, double *scores, int32_t *acc2,
+                       ps__qnear_t *near, uint8_t *back, uint8_t *p1,
+                       uint8_t *out)
 {
     enum { L = PS__Q_NLABELS };
     uint32_t rows[PS__Q_MAXF];
     double trans[(L + 1) * L];
-    for (int stage = 0; stage < PS__Q_STAGES; stage++) {
-        for (int k = 0; k < (L + 1) * L; k++)
-            trans[k] = ps__q_allowed(k / L - 1, k % L)
-                           ? (double)v->trans[stage][k]
-                           : -INFINITY;
-        for (size_t i = 0; i < n; i++)
-            ps__q_score(v, s, n, i, stage, p1, rows, scores + i * L);
-        /* One path per line: a quote rarely crosses a paragraph, and
-         * training decodes the same way. */
-        uint8_t *lab = stage == 0 ? p1 : out;
-        for (size_t a = 0; a < n;) {
-            size_t e = a + 1;
-            while (e < n && !(s[e].flags & PS_TOK_LINE_START))
-                e++;
-            ps__q_viterbi(scores + a * L, trans, e - a, back, lab + a);
-            a = e;
-        }
+    const int16_t *w = v->wide_stages;
+    ps__q_near1(s, n, near);
+    for (size_t i = 0; i < n; i++) {
+        size_t nf = ps__q_features1(s, n, i, near, v->row_bits, rows);
+        int32_t a[16];
+        sum_stages(a, w, rows, nf);
+        memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
+        for (int l = 0; l < L; l++)
+            scores[i * L + l] = a[l];
     }
+    stage_trans(v, 0, trans);
+    decode_lines(s, n, scores, trans, back, p1);
+    ps__q_near2(s, n, p1, near);
+    for (size_t i = 0; i < n; i++) {
+        size_t nf = ps__q_features2(s, n, i, p1, near, v->row_bits, rows);
+        int32_t *a2 = acc2 + i * 8;
+        sum_stage2(a2, w, rows, nf);
+        for (int l = 0; l < L; l++)
+            scores[i * L + l] = a2[l];
+    }
+    stage_trans(v, 1, trans);
+    decode_lines(s, n, scores, trans, back, out);
+}
+
+static void margins(const double *scores, size_t n, const uint8_t *out,
+                    float *margin)
+{
+    enum { L = PS__Q_NLABELS };
     for (size_t i = 0; margin && i < n; i++) {
         const double *sc = scores + i * L;
         double other = -1e300;
@@ -105,6 +165,34 @@ void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                 other = sc[l];
         margin[i] = (float)(sc[out[i]] - other);
     }
+}
+
+void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
+                  double *scores, int32_t *acc2, ps__qnear_t *near,
+                  uint8_t *back, uint8_t *p1, uint8_t *out, float *margin)
+{
+    enum { L = PS__Q_NLABELS };
+    if (v->wide_stages && acc2 && near) {
+        label_wide(v, s, n, scores, acc2, near, back, p1, out);
+        margins(scores, n, out, margin);
+        return;
+    }
+    uint32_t rows[PS__Q_MAXF];
+    double trans[(L + 1) * L];
+    for (int stage = 0; stage < PS__Q_STAGES; stage++) {
+        stage_trans(v, stage, trans);
+        for (size_t i = 0; i < n; i++)
+            ps__q_score(v, s, n, i, stage, p1, rows, scores + i * L);
+        decode_lines(s, n, scores, trans, back, stage == 0 ? p1 : out);
+    }
+    margins(scores, n, out, margin);
+}
+
+void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
+                 double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
+                 float *margin)
+{
+    ps__q_label2(v, s, n, scores, NULL, NULL, back, p1, out, margin);
 }
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -211,7 +299,13 @@ static int buffers(ps_quoter_t *q, size_t n)
     uint8_t *wl = realloc(q->wlab, c);
     if (wl)
         q->wlab = wl;
-    if (!sc || !b || !p1 || !lab || !mg || !at || !cx || !wl)
+    int32_t *a2 = realloc(q->acc2, c * 8 * sizeof *a2);
+    if (a2)
+        q->acc2 = a2;
+    ps__qnear_t *nr = realloc(q->near, c * sizeof *nr);
+    if (nr)
+        q->near = nr;
+    if (!sc || !b || !p1 || !lab || !mg || !at || !cx || !wl || !a2 || !nr)
         return -1;
     q->lcap = c;
     return 0;
@@ -284,7 +378,8 @@ ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
         return PS_ENOMEM;
     if (n == 0)
         return PS_OK;
-    ps__q_label(v, q->seq, n, q->scores, q->back, q->p1, q->lab, q->margin);
+    ps__q_label2(v, q->seq, n, q->scores, q->acc2, q->near, q->back, q->p1,
+                 q->lab, q->margin);
     ps__qctx_t cx = {q->ctx, q->ctx + n + 1, q->ctx + 2 * (n + 1)};
     ps__q_context(q->seq, n, q->p1, &cx);
     size_t na = ps__q_attribute(v, q->seq, n, q->p1, q->lab, q->margin, &cx,

@@ -1,0 +1,238 @@
+/* Unit tests of the quote step's fast paths against the plain ones they
+ * stand for (lib/quote/): the labeller the quoter runs (eight-wide
+ * weights, first-stage sums reused, the sentence scans done once a
+ * sequence) gives the labels and margins of the labeller the trainer
+ * runs; its feature rows are the trainer's, token by token; and the
+ * Viterbi that skips forbidden predecessors decodes as the full loop
+ * does, on the model's scores and on random ones with ties and masks.
+ * A feature or decoding change that breaks one path and not the other
+ * fails here rather than as a quiet drop in `make quote-eval`. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "psearch/analyzer.h"
+#include "psearch/entities.h"
+#include "psearch/ner.h"
+#include "psearch/quotes.h"
+#include "quote/quote_private.h"
+
+enum { L = PS__Q_NLABELS };
+
+static char root_path[4096];
+
+static const char *corpus_file(const char *name)
+{
+    const char *root = getenv("PSEARCH_ROOT");
+    snprintf(root_path, sizeof root_path, "%s/corpus/%s",
+             root && *root ? root : ".", name);
+    return root_path;
+}
+
+/* Reads the shipped article NAME (NUL-terminated) or fails the test. */
+static char *slurp(const char *name, size_t *len)
+{
+    FILE *fp = fopen(corpus_file(name), "rb");
+    assert_non_null(fp);
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 20) - 1, fp);
+    buf[*len] = 0;
+    fclose(fp);
+    return buf;
+}
+
+/* The full Viterbi loop of the first version, the reference. */
+static void viterbi_ref(const double *scores, const double *trans, size_t n,
+                        uint8_t *back, uint8_t *out)
+{
+    double cur[L], nxt[L];
+    if (n == 0)
+        return;
+    for (int l = 0; l < L; l++)
+        cur[l] = trans[l] + scores[l];
+    for (size_t k = 1; k < n; k++) {
+        for (int l = 0; l < L; l++) {
+            double best = -1e300;
+            int arg = 0;
+            for (int p = 0; p < L; p++) {
+                double v = cur[p] + trans[(p + 1) * L + l];
+                if (v > best) {
+                    best = v;
+                    arg = p;
+                }
+            }
+            nxt[l] = best + scores[k * L + l];
+            back[k * L + l] = (uint8_t)arg;
+        }
+        memcpy(cur, nxt, sizeof cur);
+    }
+    int arg = 0;
+    for (int l = 1; l < L; l++)
+        if (cur[l] > cur[arg])
+            arg = l;
+    for (size_t k = n; k-- > 0;) {
+        out[k] = (uint8_t)arg;
+        if (k > 0)
+            arg = back[k * L + arg];
+    }
+}
+
+/* Random scores from a few values (so ties happen), some minus infinity
+ * as the role mask sets them; transitions as ps__q_allowed has them, or
+ * all allowed when ANY. */
+static void random_case(unsigned seed, size_t n, int any, double *scores,
+                        double *trans)
+{
+    srand(seed);
+    for (size_t i = 0; i < n * L; i++)
+        scores[i] = rand() % 7 == 0 ? -INFINITY : (double)(rand() % 5 - 2);
+    for (int k = 0; k < (L + 1) * L; k++)
+        trans[k] = !any && !ps__q_allowed(k / L - 1, k % L)
+                       ? -INFINITY
+                       : (double)(rand() % 3 - 1);
+}
+
+static void test_viterbi(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    double scores[N * L], trans[(L + 1) * L];
+    uint8_t back[N * L], a[N], b[N];
+    for (unsigned seed = 1; seed <= 400; seed++) {
+        size_t n = 1 + seed % N;
+        random_case(seed, n, seed % 4 == 0, scores, trans);
+        viterbi_ref(scores, trans, n, back, a);
+        ps__q_viterbi(scores, trans, n, back, b);
+        assert_memory_equal(a, b, n);
+    }
+}
+
+/* Runs both labellers and compares features, labels and margins on TEXT. */
+static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
+                       ps_tagger_t *tg, const char *text, size_t len)
+{
+    const ps_token_t *toks;
+    const ps_entity_t *ents;
+    size_t ntok, nents;
+    assert_int_equal(ps_analyze(an, text, len, 0, &toks, &ntok), PS_OK);
+    assert_int_equal(ps_tagger_run(tg, text, len, 0, toks, ntok, &ents, &nents),
+                     PS_OK);
+    ps__qtok_t *s = NULL;
+    size_t cap = 0;
+    const ps__qmodel_view_t *v = &qm->v;
+    size_t n = ps__q_sequence(text, len, 0, toks, ntok, ents, nents, v, &s,
+                              &cap);
+    assert_true(n > 0 && n != (size_t)-1);
+    double *scores = malloc(n * L * sizeof *scores);
+    int32_t *acc2 = malloc(n * 8 * sizeof *acc2);
+    ps__qnear_t *near = malloc(n * sizeof *near);
+    uint8_t *back = malloc(n * L), *p1 = malloc(n), *out = malloc(n);
+    uint8_t *p1b = malloc(n), *outb = malloc(n);
+    float *mg = malloc(n * sizeof *mg), *mgb = malloc(n * sizeof *mgb);
+    assert_true(scores && acc2 && near && back && p1 && out && p1b && outb &&
+                mg && mgb);
+    assert_non_null(v->wide_stages);
+    ps__q_label(v, s, n, scores, back, p1, out, mg);
+    ps__q_label2(v, s, n, scores, acc2, near, back, p1b, outb, mgb);
+    assert_memory_equal(p1, p1b, n);
+    assert_memory_equal(out, outb, n);
+    assert_memory_equal(mg, mgb, n * sizeof *mg);
+    /* ps__q_label2 left NEAR filled for P1: the rows themselves. */
+    uint32_t ra[PS__Q_MAXF], rb[2 * PS__Q_MAXF];
+    for (size_t i = 0; i < n; i++) {
+        size_t na = ps__q_features(s, n, i, 0, NULL, v->row_bits, ra);
+        size_t nb = ps__q_features1(s, n, i, near, v->row_bits, rb);
+        assert_int_equal(na, nb);
+        assert_memory_equal(ra, rb, na * sizeof *ra);
+        na = ps__q_features(s, n, i, 1, p1, v->row_bits, ra);
+        nb += ps__q_features2(s, n, i, p1, near, v->row_bits, rb + nb);
+        assert_int_equal(na, nb);
+        assert_memory_equal(ra, rb, na * sizeof *ra);
+    }
+    free(s);
+    free(scores);
+    free(acc2);
+    free(near);
+    free(back);
+    free(p1);
+    free(out);
+    free(p1b);
+    free(outb);
+    free(mg);
+    free(mgb);
+}
+
+static void test_labellers(void **state)
+{
+    (void)state;
+    ps_analyzer_t *an;
+    ps_gazetteer_t *g;
+    ps_ner_model_t *m;
+    ps_tagger_t *tg;
+    ps_quote_model_t *qm;
+    char *err = NULL;
+    assert_int_equal(ps_analyzer_new(&an), PS_OK);
+    assert_int_equal(
+        ps_gazetteer_load(corpus_file("entities.tsv"), an, &g, &err), PS_OK);
+    assert_int_equal(ps_ner_model_load(corpus_file("ner.model"), &m, &err),
+                     PS_OK);
+    assert_int_equal(ps_tagger_new(g, m, &tg), PS_OK);
+    assert_int_equal(
+        ps_quote_model_load(corpus_file("quote.model"), &qm, &err), PS_OK);
+    static const char *const articles[] = {
+        "000_e38818ae5e4e4397.txt", "001_c0e3d50bc6607f1e.txt",
+        "002_5595f683dd3850cc.txt", "003_a77ff0a092966a45.txt",
+        "004_885119e9e1c7bf41.txt"};
+    for (size_t k = 0; k < sizeof articles / sizeof *articles; k++) {
+        size_t len;
+        char *text = slurp(articles[k], &len);
+        check_text(qm, an, tg, text, len);
+        free(text);
+    }
+    /* Sentences and quotes cut short, cue words everywhere. */
+    static const char odd[] =
+        "\"He said\" -- she said: \"no.\" They told. \xe2\x80\x9c" "A,"
+        "\xe2\x80\x9d he said, \xe2\x80\x9c" "B.\xe2\x80\x9d According to "
+        "Smith, said said "
+        "said. \"\"\"\n\"Unclosed, officials said\nTrump: yes";
+    check_text(qm, an, tg, odd, sizeof odd - 1);
+    /* Sentences longer than the scans, cue words 39 to 41 tokens apart:
+     * the edges of every bounded scan. */
+    char *longs = malloc(64 * 1024);
+    assert_non_null(longs);
+    size_t at = 0;
+    for (int gap = 39; gap <= 41; gap++) {
+        for (int i = 0; i < 6 * gap; i++) {
+            const char *w = i % gap == 0        ? "said"
+                            : i % gap == gap / 2 ? "\"Smith"
+                            : i % 7 == 3         ? "told"
+                                                 : "plan";
+            at += (size_t)snprintf(longs + at, 64 * 1024 - at, "%s ", w);
+        }
+        at += (size_t)snprintf(longs + at, 64 * 1024 - at, "end.\n");
+    }
+    check_text(qm, an, tg, longs, at);
+    free(longs);
+    ps_quote_model_free(qm);
+    ps_tagger_free(tg);
+    ps_ner_model_free(m);
+    ps_gazetteer_free(g);
+    ps_analyzer_free(an);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_viterbi),
+        cmocka_unit_test(test_labellers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
