@@ -275,15 +275,15 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         uint32_t wa, wb;
         ps__q_window(n, ca, cb, &wa, &wb);
         for (uint32_t k = wa; k < wb; k++) {
-            size_t nf = ps__q_role_features(s, n, k, ca, cb, p1, cx,
-                                            v->row_bits, rows);
+            size_t nf =
+                ps__q_role_features(s, n, k, ca, cb, p1, cx, v->row_bits, rows);
             int32_t acc[8] = {0};
             if (v->wide_role) {
                 sum_role(acc, v->wide_role, rows, nf);
             } else {
                 for (size_t f = 0; f < nf; f++) {
-                    const int16_t *w = v->weights[PS__Q_ROLE_TABLE] +
-                                       (size_t)rows[f] * L;
+                    const int16_t *w =
+                        v->weights[PS__Q_ROLE_TABLE] + (size_t)rows[f] * L;
                     for (int l = 0; l < L; l++)
                         acc[l] += w[l];
                 }
