@@ -138,24 +138,38 @@ static void train_doc(tstate_t *t, perc_t *p, int stage, size_t d)
     }
 }
 
-/* Trains stage STAGE on the articles not in fold FOLD of FOLDS (0: all). */
-static void run(tstate_t *t, perc_t *p, int stage, unsigned fold,
-                unsigned folds, const qtrain_opts_t *o, size_t *order)
+/* Zeroes perceptron P's weights, their running sums and its counter,
+ * for a run from scratch. */
+static void perc_reset(perc_t *p)
 {
     memset(p->w, 0, p->nw * sizeof *p->w);
     memset(p->u, 0, p->nw * sizeof *p->u);
     memset(p->tw, 0, sizeof p->tw);
     memset(p->tu, 0, sizeof p->tu);
     p->c = 1;
+}
+
+/* Shuffles ORDER[0..N) with the generator state RS (Fisher-Yates), as
+ * every epoch does: the same seed gives the same order. */
+static void shuffle(size_t *order, size_t n, uint64_t *rs)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(next_rand(rs) % i), x = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = x;
+    }
+}
+
+/* Trains stage STAGE on the articles not in fold FOLD of FOLDS (0: all). */
+static void run(tstate_t *t, perc_t *p, int stage, unsigned fold,
+                unsigned folds, const qtrain_opts_t *o, size_t *order)
+{
+    perc_reset(p);
     uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
     for (size_t i = 0; i < t->ndocs; i++)
         order[i] = i;
     for (unsigned e = 0; e < o->epochs; e++) {
-        for (size_t i = t->ndocs; i > 1; i--) {
-            size_t j = (size_t)(next_rand(&rs) % i), x = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = x;
-        }
+        shuffle(order, t->ndocs, &rs);
         for (size_t i = 0; i < t->ndocs; i++)
             if (folds == 0 || order[i] % folds != fold)
                 train_doc(t, p, stage, order[i]);
@@ -307,20 +321,12 @@ static int train_roles(tstate_t *t, perc_t *p, const qtrain_opts_t *o,
         return -1;
     }
     ps__qctx_t cx = {ctx, ctx + maxn + 1, ctx + 2 * (maxn + 1)};
-    memset(p->w, 0, p->nw * sizeof *p->w);
-    memset(p->u, 0, p->nw * sizeof *p->u);
-    memset(p->tw, 0, sizeof p->tw);
-    memset(p->tu, 0, sizeof p->tu);
-    p->c = 1;
+    perc_reset(p);
     uint64_t rs = o->seed * 0x9e3779b97f4a7c15ULL + 0x5851f42d4c957f2dULL;
     for (size_t i = 0; i < t->ndocs; i++)
         order[i] = i;
     for (unsigned e = 0; e < o->epochs; e++) {
-        for (size_t i = t->ndocs; i > 1; i--) {
-            size_t j = (size_t)(next_rand(&rs) % i), x = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = x;
-        }
+        shuffle(order, t->ndocs, &rs);
         for (size_t i = 0; i < t->ndocs; i++)
             train_roles_doc(t, p, order[i], &cx, rowbuf, start, wg);
         if (o->verbose)
@@ -383,7 +389,11 @@ static uint64_t *mine_lexicon(qdoc_t *docs, size_t ndocs, uint32_t *nslots)
         while (j < k && v[j].stem == v[i].stem)
             cue += v[j++].cue;
         double r = (double)cue / (double)(j - i);
-        int cls = cue < 2 ? 0 : r >= 0.5 ? 3 : r >= 0.15 ? 2 : r >= 0.03 ? 1 : 0;
+        int cls = cue < 2     ? 0
+                  : r >= 0.5  ? 3
+                  : r >= 0.15 ? 2
+                  : r >= 0.03 ? 1
+                              : 0;
         if (cls)
             v[nk++] = (stemcue_t){v[i].stem, (uint8_t)cls};
         i = j;
@@ -541,7 +551,8 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
     v.lex = lex;
     for (size_t d = 0; d < ndocs; d++)
         for (size_t i = 0; i < docs[d].n; i++)
-            docs[d].seq[i].lex = (uint8_t)ps__q_lex_class(&v, docs[d].seq[i].stem);
+            docs[d].seq[i].lex =
+                (uint8_t)ps__q_lex_class(&v, docs[d].seq[i].stem);
     tstate_t t = {0};
     perc_t p = {0};
     p.nw = ((size_t)1 << o->row_bits) * L;

@@ -21,20 +21,6 @@ using namespace ps__search;
 /* An edit distance bound that never cuts the count short. */
 static const size_t NO_LIMIT = std::numeric_limits<size_t>::max() - 1;
 
-/* Whether TERM may be suggested as a spelling: an unprefixed word of 3
- * to 32 bytes with no digit, hyphen or dot. Numbers and compounds are
- * never misspelt into. */
-static bool plain_word(const std::string &term)
-{
-    if (term.size() < 3 || term.size() > 32 ||
-        (term[0] >= 'A' && term[0] <= 'Z'))
-        return false;
-    for (char c : term)
-        if ((c >= '0' && c <= '9') || c == '-' || c == '.' || c == ',')
-            return false;
-    return true;
-}
-
 /* The Levenshtein distance between A and B in bytes, or LIMIT + 1 once it
  * must exceed LIMIT: the one edit distance of psearch. */
 static size_t edit_distance(const std::string &a, const std::string &b,
@@ -80,7 +66,7 @@ static std::string spelling_suggestion(const ps_db_t *d,
     /* In byte order, so that of words as near and as frequent the first
      * wins. */
     for (const auto &w : ps__spell_candidates(d->shards, word)) {
-        if (!plain_word(w.first))
+        if (!ps__spell_plain_word(w.first))
             continue;
         size_t d = edit_distance(word, w.first, std::min(best_dist, max_edits));
         if (d > max_edits || d > best_dist)

@@ -12,20 +12,6 @@ namespace
 
 const size_t MIN_WORD = 3, MAX_WORD = 32, MAX_EDITS = 2;
 
-/* Whether TERM may be suggested as a spelling: an unprefixed word of 3
- * to 32 bytes with no digit, hyphen or dot. Numbers and compounds are
- * never misspelt into. */
-bool plain_word(const std::string &term)
-{
-    if (term.size() < MIN_WORD || term.size() > MAX_WORD ||
-        (term[0] >= 'A' && term[0] <= 'Z'))
-        return false;
-    for (char c : term)
-        if ((c >= '0' && c <= '9') || c == '-' || c == '.' || c == ',')
-            return false;
-    return true;
-}
-
 /* The length of the UTF-8 sequence that starts with byte C. */
 size_t utf8_len(unsigned char c)
 {
@@ -52,16 +38,17 @@ using counts = std::vector<std::pair<std::string, Xapian::doccount>>;
 std::string encode(counts &words)
 {
     if (words.size() > PS__SPELL_MAX_WORDS) {
-        std::stable_sort(words.begin(), words.end(),
-                         [](const auto &a, const auto &b) {
-                             return a.second > b.second;
-                         });
+        std::stable_sort(
+            words.begin(), words.end(),
+            [](const auto &a, const auto &b) { return a.second > b.second; });
         words.resize(PS__SPELL_MAX_WORDS);
         std::sort(words.begin(), words.end());
     }
     std::string v;
     for (const auto &w : words)
-        v.append(w.first).append(1, '\t').append(std::to_string(w.second))
+        v.append(w.first)
+            .append(1, '\t')
+            .append(std::to_string(w.second))
             .append(1, '\n');
     return v;
 }
@@ -84,6 +71,17 @@ void decode_into(const std::string &v,
 
 } // namespace
 
+bool ps__spell_plain_word(const std::string &term)
+{
+    if (term.size() < MIN_WORD || term.size() > MAX_WORD ||
+        (term[0] >= 'A' && term[0] <= 'Z'))
+        return false;
+    for (char c : term)
+        if ((c >= '0' && c <= '9') || c == '-' || c == '.' || c == ',')
+            return false;
+    return true;
+}
+
 void ps__spell_update(Xapian::WritableDatabase &db)
 {
     /* Plain words carry no prefix: every prefix starts with a capital
@@ -97,7 +95,7 @@ void ps__spell_update(Xapian::WritableDatabase &db)
                 break;
             term = *t;
         }
-        if (plain_word(term))
+        if (ps__spell_plain_word(term))
             lists[key_of(term)].emplace_back(term, t.get_termfreq());
     }
     std::map<std::string, std::string> want;
@@ -123,8 +121,8 @@ ps__spell_candidates(const std::vector<Xapian::Database> &shards,
     if (word.empty())
         return words;
     std::string first = word.substr(0, utf8_len((unsigned char)word[0]));
-    size_t lo = std::max(MIN_WORD, word.size() - std::min(word.size(),
-                                                          MAX_EDITS));
+    size_t lo =
+        std::max(MIN_WORD, word.size() - std::min(word.size(), MAX_EDITS));
     size_t hi = std::min(MAX_WORD, word.size() + MAX_EDITS);
     for (size_t len = lo; len <= hi; len++) {
         std::string key = list_key(first, len);

@@ -1,7 +1,7 @@
 /* Internal to the C++ shim: the word lists spelling suggestions ("did you
- * mean", lib/search/spelling.cc) read. Every shard lists its plain words under metadata
- * keys by first character and length (PS__META_SPELL), each word with the
- * number of the shard's documents that hold it, written by the indexer at
+ * mean", lib/search/spelling.cc) read. Every shard lists its plain words under
+ * metadata keys by first character and length (PS__META_SPELL), each word with
+ * the number of the shard's documents that hold it, written by the indexer at
  * each commit. A suggestion reads the few lists a word can be near (its
  * first character, its length give or take 2) from every shard and sums
  * the counts: a bounded read that is the same in any order of the shards
@@ -20,6 +20,11 @@
 #include <vector>
 
 #include <xapian.h>
+
+/* Whether TERM may be suggested as a spelling, and so is listed: an
+ * unprefixed word of 3 to 32 bytes with no digit, hyphen, dot or comma.
+ * Numbers and compounds are never misspelt into. */
+bool ps__spell_plain_word(const std::string &term);
 
 /* The most words one list keeps (the most frequent; then byte order). A
  * vocabulary with more words of one first character and length than this
