@@ -26,6 +26,9 @@ struct ps_quoter {
     ps_quote_t *quotes;
     ps_byte_span_t *spans;
     size_t qcap, scap;
+    uint32_t *ecount; /* two per entity, for ps__q_placelike */
+    uint8_t *eplace;
+    size_t ecap, epcap;
 };
 
 ps_status_t ps_quoter_new(const ps_quote_model_t *m, ps_quoter_t **out)
@@ -58,6 +61,8 @@ void ps_quoter_free(ps_quoter_t *q)
     free(q->wlab);
     free(q->quotes);
     free(q->spans);
+    free(q->ecount);
+    free(q->eplace);
     free(q);
 }
 
@@ -318,8 +323,11 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
 {
     const ps__qtok_t *s = q->seq;
     if (grow((void **)&q->quotes, &q->qcap, na + 1, sizeof *q->quotes) ||
-        grow((void **)&q->spans, &q->scap, na * 6 + 1, sizeof *q->spans))
+        grow((void **)&q->spans, &q->scap, na * 6 + 1, sizeof *q->spans) ||
+        grow((void **)&q->ecount, &q->ecap, 2 * nents + 1, sizeof *q->ecount) ||
+        grow((void **)&q->eplace, &q->epcap, nents + 1, 1))
         return PS_ENOMEM;
+    ps__q_placelike(s, n, ents, nents, q->ecount, q->eplace);
     size_t ns = 0;
     for (size_t k = 0; k < na; k++) {
         const ps__qattr_t *a = &q->attrs[k];
@@ -351,7 +359,8 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
          * the cues it finds in training. */
         double z = 2.0 * a->margin / q->m->v.conf_scale;
         o->confidence = (float)(1 / (1 + exp(-(z > 50 ? 50 : z < -50 ? -50 : z))));
-        ps__q_speaker(s, n, a, ents, nents, &o->speaker_kind, &o->speaker);
+        ps__q_speaker(s, n, a, ents, nents, q->eplace, &o->speaker_kind,
+                      &o->speaker);
     }
     for (size_t k = 0; k < na; k++) {
         ps_quote_t *o = &q->quotes[k];

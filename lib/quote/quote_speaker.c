@@ -58,14 +58,58 @@ static int in_list(uint64_t h, const char *const *list)
     return 0;
 }
 
-/* The most recent mention of an entity of TYPE (-1: person or org) before
- * token AT, within WINDOW; -1 if none. */
+/* Words that put the name after them in a place ("in Chelsea", "near
+ * Aleppo"), unless the name is a possessive ("in Trump's speech"), and
+ * nouns that do so to the name before them ("the Chelsea neighborhood").
+ * "at" is left out: "lashed out at Clinton" is common. */
+static const char *const PLACE_BEFORE[] = {"in", "near", "outside", "inside",
+                                           "throughout", NULL};
+static const char *const PLACE_AFTER[] = {
+    "neighborhood", "neighbourhood", "street", "avenue", "district",
+    "county", "borough", "area", "suburb", NULL};
+
+/* Whether the mention of tokens [A, B) reads as a place. */
+static int place_mention(const ps__qtok_t *s, size_t n, size_t a, size_t b)
+{
+    if (a > 0 && in_list(s[a - 1].term, PLACE_BEFORE) &&
+        !(s[b - 1].flags & PS_TOK_POSSESSIVE))
+        return 1;
+    return b < n && !(s[b - 1].flags & PS_TOK_POSSESSIVE) &&
+           in_list(s[b].term, PLACE_AFTER);
+}
+
+void ps__q_placelike(const ps__qtok_t *s, size_t n, const ps_entity_t *ents,
+                     size_t nents, uint32_t *count, uint8_t *place)
+{
+    memset(count, 0, 2 * nents * sizeof *count);
+    for (size_t k = 0; k < n;) {
+        int e = s[k].ent_index;
+        size_t j = k + 1;
+        if (e < 0 || (size_t)e >= nents) {
+            k = j;
+            continue;
+        }
+        while (j < n && s[j].ent_index == e && (s[j].ent & 1))
+            j++;
+        count[2 * e]++;
+        count[2 * e + 1] += (uint32_t)place_mention(s, n, k, j);
+        k = j;
+    }
+    for (size_t e = 0; e < nents; e++)
+        place[e] = ents[e].type == PS_ENT_PERSON &&
+                   2 * count[2 * e + 1] > count[2 * e];
+}
+
+/* The most recent mention of an entity of TYPE before token AT, within
+ * WINDOW, that PLACE (may be NULL) does not mark as a place; -1 if
+ * none. */
 static int recent(const ps__qtok_t *s, size_t at, const ps_entity_t *ents,
-                  size_t nents, int type)
+                  size_t nents, const uint8_t *place, int type)
 {
     for (size_t k = at, steps = 0; k-- > 0 && steps < WINDOW; steps++) {
         int e = s[k].ent_index;
-        if (e >= 0 && (size_t)e < nents && (int)ents[e].type == type)
+        if (e >= 0 && (size_t)e < nents && (int)ents[e].type == type &&
+            !(place && place[e]))
             return e;
     }
     return -1;
@@ -91,7 +135,7 @@ static int named(const ps__qtok_t *s, uint32_t a, uint32_t b,
 
 void ps__q_speaker(const ps__qtok_t *s, size_t n, const ps__qattr_t *a,
                    const ps_entity_t *ents, size_t nents,
-                   ps_speaker_kind_t *kind, int *index)
+                   const uint8_t *place, ps_speaker_kind_t *kind, int *index)
 {
     *index = -1;
     uint32_t sa = a->src[0], sb = a->src[1];
@@ -143,7 +187,7 @@ void ps__q_speaker(const ps__qtok_t *s, size_t n, const ps__qattr_t *a,
     /* A plural description ("the candidates", "officials") is not one
      * speaker; the analyzer's stem keeps the singular. */
     if (want >= 0 && sb - sa <= 5) {
-        e = recent(s, sa, ents, nents, want);
+        e = recent(s, sa, ents, nents, place, want);
         if (e >= 0) {
             *kind = PS_SPEAKER_ENTITY;
             *index = e;

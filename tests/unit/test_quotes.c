@@ -237,6 +237,26 @@ static void test_relative(void **state)
     assert_string_equal(speaker_id(f, q), "ryabkov");
 }
 
+/* A name the entity tagger takes for a person but the article uses as a
+ * place ("in Chelsea", "a Chelsea neighborhood") is no one a pronoun or
+ * "the mayor" refers to. */
+static void test_place_named_person(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Twenty people were hurt in a Chelsea neighborhood by a blast that "
+        "Mayor Bill de Blasio called an act of terror.\n\nAt a press "
+        "conference in Chelsea, the mayor said that it was too early to "
+        "tell who did it.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "the mayor"));
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_non_null(strstr(f->ents[q->speaker].name, "Blasio"));
+}
+
 static void test_unbalanced(void **state)
 {
     struct fixture *f = *state;
@@ -464,6 +484,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_discontinuous, setup, teardown),
         cmocka_unit_test_setup_teardown(test_speakers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_place_named_person, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_unbalanced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_never_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_marks, setup, teardown),
