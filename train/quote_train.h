@@ -53,7 +53,8 @@ typedef struct qtrain_opts {
     unsigned runs; /* seeds whose weights are averaged */
     uint64_t seed;
     int verbose;
-    int false_cues; /* the role tagger learns from false cues too */
+    unsigned false_cues; /* the role tagger learns from one in this many
+                          * of the first stage's false cues (0: none) */
 } qtrain_opts_t;
 
 /* Trains on DOCS and writes the model to OUT; 0, or -1 after a message. */

@@ -234,6 +234,60 @@ static void continue_quote(const ps__qtok_t *s, size_t n, const uint8_t *lab,
     }
 }
 
+/* An attribution's place in the order of ps__q_attribute's filter. */
+typedef struct rank {
+    float margin;
+    uint32_t k;
+} rank_t;
+
+/* Most sure first (the larger margin), ties in text order. */
+static int by_margin(const void *pa, const void *pb)
+{
+    const rank_t *a = pa, *b = pb;
+    if (a->margin != b->margin)
+        return a->margin > b->margin ? -1 : 1;
+    return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/* Whether every token of [A, B) is marked in OWNED. */
+static int all_owned(const uint8_t *owned, uint32_t a, uint32_t b)
+{
+    while (a < b && owned[a])
+        a++;
+    return a == b;
+}
+
+/* A token has one role in one attribution: a cue or a source that lies
+ * inside the content of a surer attribution is a word of what that one
+ * reports ("X said the senator had told reporters that..." read twice),
+ * and its attribution is dropped. Taking attributions from the surest
+ * down, each marks its content's tokens in OWNED (N bytes); ORDER has
+ * room for NA. Costs the attributions' lengths, which windows bound.
+ * Returns the count kept, in text order. */
+static size_t drop_nested(ps__qattr_t *out, size_t na, size_t n, uint8_t *owned,
+                          rank_t *order)
+{
+    memset(owned, 0, n);
+    for (uint32_t k = 0; k < na; k++)
+        order[k] = (rank_t){out[k].margin, k};
+    qsort(order, na, sizeof *order, by_margin);
+    for (size_t r = 0; r < na; r++) {
+        ps__qattr_t *a = &out[order[r].k];
+        if (all_owned(owned, a->cue[0], a->cue[1]) ||
+            (a->src[1] > a->src[0] && all_owned(owned, a->src[0], a->src[1]))) {
+            a->ncon = 0; /* dropped */
+            continue;
+        }
+        for (uint32_t p = 0; p < a->ncon; p++)
+            memset(owned + a->con[p][0], 1, a->con[p][1] - a->con[p][0]);
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < na; k++)
+        if (out[k].ncon > 0)
+            out[kept++] = out[k];
+    return kept;
+}
+
 /* ACC[0..8) = the sums of ROWS of the role table's eight-wide rows W. */
 PS__Q_CLONES static void sum_role(int32_t *acc, const int16_t *w,
                                   const uint32_t *rows, size_t nf)
@@ -274,9 +328,11 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         budget--;
         uint32_t wa, wb;
         ps__q_window(n, ca, cb, &wa, &wb);
+        ps__qrcue_t rc;
+        ps__q_role_cue(s, n, ca, cb, v->row_bits, &rc);
         for (uint32_t k = wa; k < wb; k++) {
-            size_t nf =
-                ps__q_role_features(s, n, k, ca, cb, p1, cx, v->row_bits, rows);
+            size_t nf = ps__q_role_features_at(s, n, k, ca, cb, p1, cx, &rc,
+                                               v->row_bits, rows);
             int32_t acc[8] = {0};
             if (v->wide_role) {
                 sum_role(acc, v->wide_role, rows, nf);
@@ -317,6 +373,9 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         a->margin = margin ? (float)m : 0;
         na++;
     }
+    /* WLAB (N + 1 bytes) and SCORES (N + 1 rows of doubles) are free now;
+     * NA is at most N. */
+    na = drop_nested(out, na, n, wlab, (rank_t *)scores);
     const uint64_t bar = XXH3_64bits("\xe2\x80\x95", 3);
     size_t nbar = 0;
     for (uint32_t i = 0; i < n && nbar < n / 8 + 16; i++)

@@ -2,10 +2,11 @@
  * it before trusting a byte (the trainer's writer is
  * train/quote_model_write.c).
  *
- * Format version 1, little-endian, every array aligned to its element:
+ * Format version 2, little-endian, every array aligned to its element:
  *   0   char[8]  magic "PSQUOTMD"
- *   8   u32      format version (1; also names the feature templates of
- *                quote_features.c and the sequence of quote_seq.c)
+ *   8   u32      format version (2; also names the feature templates of
+ *                quote_features.c and quote_role.c and the sequence of
+ *                quote_seq.c; version 1 had fewer role templates)
  *   12  u32      number of labels (7: O, B/I of source, cue, content)
  *   16  u32      number of weight tables (3: the tagger's two stages,
  *                the role tagger)

@@ -50,7 +50,7 @@ enum {
 typedef struct ps__qtok {
     size_t start, end; /* bytes, BASE included */
     uint64_t term, stem, shape;
-    uint64_t suffix; /* the term's last three bytes */
+    uint64_t suffix;  /* the term's last three bytes */
     uint8_t gap;      /* PS__G_* before the token */
     uint8_t inq;      /* inside quotation marks */
     uint8_t ent;      /* 0, else 1 + entity type * 2 + (first token) */
@@ -85,7 +85,7 @@ typedef struct ps__qmodel_view {
 struct ps_quote_model {
     ps__qmodel_view_t v;
     ps__model_buf_t file; /* the file's bytes, which V points into */
-    int16_t *wide; /* what wide_stages and wide_role point into */
+    int16_t *wide;        /* what wide_stages and wide_role point into */
 };
 
 _Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
@@ -96,9 +96,8 @@ _Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
  * (as the entity tagger's sum_rows), where the loop becomes a load, a
  * widening and an add per eight weights; integer sums, so the order and
  * the instructions change nothing. */
-static inline void ps__q_add_rows(int32_t *acc, const int16_t *w,
-                                  size_t stride, const uint32_t *rows,
-                                  size_t nf, int lanes)
+static inline void ps__q_add_rows(int32_t *acc, const int16_t *w, size_t stride,
+                                  const uint32_t *rows, size_t nf, int lanes)
 {
     for (size_t f = 0; f < nf; f++) {
         const int16_t *r = w + (size_t)rows[f] * stride;
@@ -135,8 +134,7 @@ size_t ps__q_sequence(const char *text, size_t len, size_t base,
  * ROWS (at most PS__Q_MAXF) and returns how many. STAGE 1 reads the
  * first stage's labels PRED1 of the sequence. */
 size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
-                      const uint8_t *pred1, uint32_t row_bits,
-                      uint32_t *rows);
+                      const uint8_t *pred1, uint32_t row_bits, uint32_t *rows);
 
 /* What the features' scans along a sentence find for one token, worked
  * out for a whole sequence in a few linear passes instead of up to some
@@ -179,8 +177,8 @@ void ps__q_viterbi(const double *scores, const double *trans, size_t n,
 
 /* An attribution as token ranges of the sequence, before speakers. */
 typedef struct ps__qattr {
-    uint32_t src[2], cue[2];  /* first and last + 1; src[0] == src[1]: none */
-    uint32_t con[4][2];       /* up to four content pieces */
+    uint32_t src[2], cue[2]; /* first and last + 1; src[0] == src[1]: none */
+    uint32_t con[4][2];      /* up to four content pieces */
     uint32_t ncon;
     float margin;
 } ps__qattr_t;
@@ -201,17 +199,41 @@ typedef struct ps__qctx {
     uint32_t *cues;   /* cue segments the first stage opened */
     uint32_t *sents;  /* sentence starts */
     uint32_t *quotes; /* gaps with a quotation mark */
+    uint32_t *commas; /* gaps with a comma */
 } ps__qctx_t;
+
+/* How many arrays of N + 1 a ps__qctx_t holds. */
+#define PS__Q_CTX_ARRAYS 4
 
 /* Fills CX (arrays of N + 1) from S and the first stage's labels P1. */
 void ps__q_context(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                    ps__qctx_t *cx);
 
+/* What the role features of one cue share across its window: the first
+ * hash of each of the PS__Q_RC_N features whose first value is the cue's
+ * alone, by side (0 right, 1 left), and the rows of the features that are
+ * the cue's alone (the side's constant; a token of the cue). */
+#define PS__Q_RC_N 10
+typedef struct ps__qrcue {
+    uint64_t in[2][PS__Q_RC_N];
+    uint32_t one[2];
+    uint32_t oncue;
+} ps__qrcue_t;
+
+/* Fills RC for the cue [CA, CB). */
+void ps__q_role_cue(const ps__qtok_t *s, size_t n, uint32_t ca, uint32_t cb,
+                    uint32_t row_bits, ps__qrcue_t *rc);
+
+/* The rows ps__q_role_features writes, with RC from ps__q_role_cue. */
+size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
+                              uint32_t ca, uint32_t cb, const uint8_t *p1,
+                              const ps__qctx_t *cx, const ps__qrcue_t *rc,
+                              uint32_t row_bits, uint32_t *rows);
+
 /* The rows of token I's features for the cue of tokens [CA, CB). */
-size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i,
-                           uint32_t ca, uint32_t cb, const uint8_t *p1,
-                           const ps__qctx_t *cx, uint32_t row_bits,
-                           uint32_t *rows);
+size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
+                           uint32_t cb, const uint8_t *p1, const ps__qctx_t *cx,
+                           uint32_t row_bits, uint32_t *rows);
 
 /* The window of the cue [CA, CB): tokens [*WA, *WB). */
 void ps__q_window(size_t n, uint32_t ca, uint32_t cb, uint32_t *wa,
@@ -225,7 +247,7 @@ int ps__q_role_allowed(size_t i, uint32_t ca, uint32_t cb, int l);
  * format, base/modelfile.h the frame every model shares), shared by the
  * loader and the trainer's writer. */
 #define PS__Q_MAGIC "PSQUOTMD"
-#define PS__Q_FORMAT_VERSION 1u
+#define PS__Q_FORMAT_VERSION 2u
 #define PS__Q_ROLE_SET "SRC,CUE,CONTENT"
 #define PS__Q_MIN_ROW_BITS 4u
 #define PS__Q_MAX_ROW_BITS 24u
@@ -260,8 +282,9 @@ void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                   uint8_t *back, uint8_t *p1, uint8_t *out, float *margin);
 
 /* The attributions of the cues in LAB, each with the role tagger's
- * source and content, into OUT (room for one per token). SCORES, BACK and
- * WLAB are scratch for one window. Returns the count. */
+ * source and content, into OUT (room for one per token). SCORES (N rows
+ * of NLABELS), BACK (N * NLABELS) and WLAB (N) are scratch. Returns the
+ * count. */
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,

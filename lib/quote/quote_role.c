@@ -25,7 +25,8 @@ typedef struct fb {
     uint64_t side; /* mixed into every feature */
 } fb_t;
 
-static inline __attribute__((always_inline)) void add(fb_t *f, unsigned tmpl, uint64_t a, uint64_t b)
+static inline __attribute__((always_inline)) void add(fb_t *f, unsigned tmpl,
+                                                      uint64_t a, uint64_t b)
 {
     if (f->n < PS__Q_MAXF)
         f->rows[f->n++] =
@@ -35,13 +36,13 @@ static inline __attribute__((always_inline)) void add(fb_t *f, unsigned tmpl, ui
 void ps__q_context(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                    ps__qctx_t *cx)
 {
-    cx->cues[0] = cx->sents[0] = cx->quotes[0] = 0;
+    cx->cues[0] = cx->sents[0] = cx->quotes[0] = cx->commas[0] = 0;
     for (size_t i = 0; i < n; i++) {
         cx->cues[i + 1] = cx->cues[i] + (p1[i] == PS__Q_BCUE);
-        cx->sents[i + 1] =
-            cx->sents[i] + (i > 0 && s[i].sent != s[i - 1].sent);
+        cx->sents[i + 1] = cx->sents[i] + (i > 0 && s[i].sent != s[i - 1].sent);
         cx->quotes[i + 1] =
             cx->quotes[i] + ((s[i].gap & (PS__G_OPEN | PS__G_CLOSE)) != 0);
+        cx->commas[i + 1] = cx->commas[i] + ((s[i].gap & PS__G_COMMA) != 0);
     }
 }
 
@@ -71,14 +72,64 @@ static uint64_t clip(uint32_t v, uint32_t max)
     return v < max ? v : max;
 }
 
-size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i,
-                           uint32_t ca, uint32_t cb, const uint8_t *p1,
-                           const ps__qctx_t *cx, uint32_t row_bits,
-                           uint32_t *rows)
+/* The first hash of every feature whose first value is the cue's alone,
+ * for either side, and the rows of the features that are the cue's alone:
+ * a cue's window asks for them some 120 times. */
+void ps__q_role_cue(const ps__qtok_t *s, size_t n, uint32_t ca, uint32_t cb,
+                    uint32_t row_bits, ps__qrcue_t *rc)
+{
+    static const unsigned tmpl[PS__Q_RC_N] = {13, 14, 15, 16, 20,
+                                              26, 27, 28, 33, 34};
+    const ps__qtok_t *c = &s[ca], *cl = &s[cb - 1];
+    uint64_t after = cb < n ? s[cb].stem : 0;
+    uint64_t before = ca > 0 ? s[ca - 1].stem : 0;
+    uint64_t comma = (c->gap & PS__G_COMMA) != 0;
+    uint64_t a[PS__Q_RC_N] = {c->stem,
+                              c->stem,
+                              after,
+                              after,
+                              c->stem,
+                              cl->stem,
+                              cl->stem,
+                              before,
+                              c->suffix * 2 + comma,
+                              c->suffix * 2 + comma};
+    uint64_t mask = ((uint64_t)1 << row_bits) - 1;
+    for (int left = 0; left < 2; left++) {
+        uint64_t side = (uint64_t)left + 1;
+        for (int k = 0; k < PS__Q_RC_N; k++)
+            rc->in[left][k] = mix(tmpl[k] + 1000, a[k] ^ side);
+        rc->one[left] = (uint32_t)(mix(mix(1 + 1000, side), 0) & mask);
+    }
+    rc->oncue = (uint32_t)(mix(mix(0 + 1000, 0), 0) & mask);
+}
+
+/* The feature whose first hash IN was worked out ahead (as add() makes
+ * it). */
+static inline __attribute__((always_inline)) void add_in(fb_t *f, uint64_t in,
+                                                         uint64_t b)
+{
+    if (f->n < PS__Q_MAXF)
+        f->rows[f->n++] = (uint32_t)(mix(in, b) & f->mask);
+}
+
+size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
+                           uint32_t cb, const uint8_t *p1, const ps__qctx_t *cx,
+                           uint32_t row_bits, uint32_t *rows)
+{
+    ps__qrcue_t rc;
+    ps__q_role_cue(s, n, ca, cb, row_bits, &rc);
+    return ps__q_role_features_at(s, n, i, ca, cb, p1, cx, &rc, row_bits, rows);
+}
+
+size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
+                              uint32_t ca, uint32_t cb, const uint8_t *p1,
+                              const ps__qctx_t *cx, const ps__qrcue_t *rc,
+                              uint32_t row_bits, uint32_t *rows)
 {
     fb_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, 0};
     if (i >= ca && i < cb) {
-        add(&f, 0, 0, 0);
+        f.rows[f.n++] = rc->oncue;
         return f.n;
     }
     int left = i < ca;
@@ -87,21 +138,23 @@ size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i,
     /* What lies between: left, gaps and sentence starts before tokens
      * i + 1 .. ca and cues opening at i + 1 .. ca - 1; right, before cb ..
      * i and cues at cb .. i - 1. */
-    uint64_t sd, qd, cd;
+    uint64_t sd, qd, cd, md;
     if (left) {
         sd = clip(cx->sents[ca + 1] - cx->sents[i + 1], 3);
         qd = clip(cx->quotes[ca + 1] - cx->quotes[i + 1], 3);
         cd = clip(cx->cues[ca] - cx->cues[i + 1], 2);
+        md = clip(cx->commas[ca + 1] - cx->commas[i + 1], 3);
     } else {
         sd = clip(cx->sents[i + 1] - cx->sents[cb], 3);
         qd = clip(cx->quotes[i + 1] - cx->quotes[cb], 3);
         cd = clip(cx->cues[i] - cx->cues[cb], 2);
+        md = clip(cx->commas[i + 1] - cx->commas[cb], 3);
     }
-    const ps__qtok_t *t = &s[i], *c = &s[ca];
+    const ps__qtok_t *t = &s[i];
+    const uint64_t *in = rc->in[left];
     uint64_t ga = i + 1 < n ? s[i + 1].gap : 0x100;
-    uint64_t after = cb < n ? s[cb].stem : 0;
     f.side = (uint64_t)left + 1;
-    add(&f, 1, 0, 0);
+    f.rows[f.n++] = rc->one[left];
     add(&f, 2, db, sd);
     add(&f, 3, sd * 4 + qd, cd);
     add(&f, 4, db * 4 + cd, t->inq);
@@ -113,18 +166,34 @@ size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i,
     add(&f, 10, t->gap, ga);
     add(&f, 11, (uint64_t)t->inq * 512 + t->gap, sd);
     add(&f, 12, t->ent, db);
-    add(&f, 13, c->stem, t->inq * 8 + p1[i]);
-    add(&f, 14, c->stem, sd * 4 + qd);
-    add(&f, 15, after, db);
-    add(&f, 16, after, p1[i]);
+    add_in(&f, in[0], t->inq * 8 + p1[i]);
+    add_in(&f, in[1], sd * 4 + qd);
+    add_in(&f, in[2], db);
+    add_in(&f, in[3], p1[i]);
     add(&f, 17, i > 0 ? s[i - 1].stem : 0, p1[i]);
     add(&f, 18, i > 0 ? p1[i - 1] * 8 + p1[i] : 99, i + 1 < n ? p1[i + 1] : 99);
     add(&f, 19, t->shape, db);
-    add(&f, 20, c->stem, db);
+    add_in(&f, in[4], db);
     add(&f, 21, t->lex, cd * 4 + sd);
     add(&f, 22, t->gap, db);
     add(&f, 23, ga, db);
     add(&f, 24, i + 1 < n ? s[i + 1].stem : 0, db < 3 ? db : 3);
-    add(&f, 25, t->stem, c->stem);
+    add(&f, 25, t->stem, s[ca].stem);
+    /* The cue's last word ("according to", "has said"), the word before
+     * it, and the commas between the token and the cue (a source
+     * apposition, a clause boundary). */
+    add_in(&f, in[5], t->inq * 8 + p1[i]);
+    add_in(&f, in[6], db);
+    add_in(&f, in[7], db);
+    add(&f, 29, md * 4 + sd, p1[i]);
+    add(&f, 30, md, db);
+    add(&f, 31, t->stem, s[cb - 1].stem);
+    add(&f, 32, p1[i], (uint64_t)t->ent * 16 + db);
+    /* A participle or infinitive cue (", saying", "to discuss") takes the
+     * subject of its clause, often the sentence's first words, not the
+     * nearest noun. */
+    uint64_t first = i == 0 || s[i].sent != s[i - 1].sent;
+    add_in(&f, in[8], first * 16 + p1[i]);
+    add_in(&f, in[9], db * 4 + md);
     return f.n;
 }

@@ -258,8 +258,9 @@ static ps_quote_kind_t kind_of(const char *text, size_t a, size_t b)
             i += w - 1;
         }
     }
-    return starts && ends ? PS_QUOTE_DIRECT : any ? PS_QUOTE_MIXED
-                                                   : PS_QUOTE_INDIRECT;
+    return starts && ends ? PS_QUOTE_DIRECT
+           : any          ? PS_QUOTE_MIXED
+                          : PS_QUOTE_INDIRECT;
 }
 
 static int by_start(const void *pa, const void *pb)
@@ -298,7 +299,7 @@ static int buffers(ps_quoter_t *q, size_t n)
     ps__qattr_t *at = realloc(q->attrs, c * sizeof *at);
     if (at)
         q->attrs = at;
-    uint32_t *cx = realloc(q->ctx, 3 * (c + 1) * sizeof *cx);
+    uint32_t *cx = realloc(q->ctx, PS__Q_CTX_ARRAYS * (c + 1) * sizeof *cx);
     if (cx)
         q->ctx = cx;
     uint8_t *wl = realloc(q->wlab, c);
@@ -335,8 +336,8 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
         memset(o, 0, sizeof *o);
         o->source = (const ps_byte_span_t *)(uintptr_t)ns;
         if (a->src[1] > a->src[0]) {
-            q->spans[ns++] = (ps_byte_span_t){s[a->src[0]].start,
-                                              s[a->src[1] - 1].end};
+            q->spans[ns++] =
+                (ps_byte_span_t){s[a->src[0]].start, s[a->src[1] - 1].end};
             o->nsource = 1;
         }
         o->cue = (const ps_byte_span_t *)(uintptr_t)ns;
@@ -351,14 +352,16 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
             q->spans[ns++] = (ps_byte_span_t){st, en};
         }
         o->ncontent = a->ncon;
-        o->kind = kind_of(text, q->spans[(uintptr_t)o->content].start - base,
-                          q->spans[(uintptr_t)o->content + a->ncon - 1].end -
-                              base);
+        o->kind =
+            kind_of(text, q->spans[(uintptr_t)o->content].start - base,
+                    q->spans[(uintptr_t)o->content + a->ncon - 1].end - base);
         /* A logistic of the cue's mean margin over its best other label:
          * one half where the model hesitates, 0.88 at the median margin of
          * the cues it finds in training. */
         double z = 2.0 * a->margin / q->m->v.conf_scale;
-        o->confidence = (float)(1 / (1 + exp(-(z > 50 ? 50 : z < -50 ? -50 : z))));
+        o->confidence = (float)(1 / (1 + exp(-(z > 50    ? 50
+                                               : z < -50 ? -50
+                                                         : z))));
         ps__q_speaker(s, n, a, ents, nents, q->eplace, &o->speaker_kind,
                       &o->speaker);
     }
@@ -373,10 +376,9 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
 }
 
 ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
-                          size_t base, const ps_token_t *tokens,
-                          size_t ntokens, const ps_entity_t *ents,
-                          size_t nents, const ps_quote_t **quotes,
-                          size_t *nquotes)
+                          size_t base, const ps_token_t *tokens, size_t ntokens,
+                          const ps_entity_t *ents, size_t nents,
+                          const ps_quote_t **quotes, size_t *nquotes)
 {
     *quotes = NULL;
     *nquotes = 0;
@@ -389,7 +391,8 @@ ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
         return PS_OK;
     ps__q_label2(v, q->seq, n, q->scores, q->acc2, q->near, q->back, q->p1,
                  q->lab, q->margin);
-    ps__qctx_t cx = {q->ctx, q->ctx + n + 1, q->ctx + 2 * (n + 1)};
+    ps__qctx_t cx = {q->ctx, q->ctx + n + 1, q->ctx + 2 * (n + 1),
+                     q->ctx + 3 * (n + 1)};
     ps__q_context(q->seq, n, q->p1, &cx);
     size_t na = ps__q_attribute(v, q->seq, n, q->p1, q->lab, q->margin, &cx,
                                 q->scores, q->back, q->wlab, q->attrs);
