@@ -236,13 +236,20 @@ static int print_row(const char *path, const struct row *w,
         return -1;
     char term[PS_IDENT_MAX + 16];
     snprintf(term, sizeof term, "%s%s", ps_entity_type_prefix(w->type), w->id);
+    ps_entity_type_t type = w->known ? w->type : id.type;
+    /* The kind of name the mention is, as written: the tagger's type,
+     * a person where the index types the name a person; a nationality
+     * stays misc though its entity is its country (what ner-eval scores,
+     * as CoNLL annotates names). */
+    ps_entity_type_t written = type == PS_ENT_PERSON ? type : w->type;
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:s}", "path", path,
-        "type", ps_entity_type_name(w->known ? w->type : id.type), "id",
+        "{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:s, s:s}", "path",
+        path, "type", ps_entity_type_name(type), "id",
         w->known ? w->id : id.id, "name", shown ? shown : w->name, "known",
         w->known, "offset", (json_int_t)w->offset, "length",
         (json_int_t)w->length, "line", (json_int_t)w->line, "column",
-        (json_int_t)w->column, "term", term);
+        (json_int_t)w->column, "term", term, "mention_type",
+        ps_entity_type_name(written));
     free(shown);
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     int rc = !s || puts(s) == EOF ? -1 : 0;

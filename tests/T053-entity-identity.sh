@@ -82,6 +82,25 @@ test_expect_success 'queries follow the entities' '
     grep -q "Bill Clinton" "$TMP/cl"
 '
 
+test_expect_success 'a nationality is its country when an article names the country' '
+    assert_eq "$(P "$IX" --count place:Germany)" 2
+    assert_eq "$(P "$IX" --count place:France)" 2
+    assert_eq "$(P "$IX" --count place:Netherlands)" 2
+    assert_eq "$(P "$IX" --count misc:German)" 2
+    # A word query still tells the two apart.
+    assert_eq "$(P "$IX" --count Germany)" 1
+    # No article names a Kurdistan: "Kurdish" stays a name of its own.
+    assert_eq "$(P "$IX" --count misc:Kurdish)" 1
+    P "$IX" --json --entities "$C/a11.txt" >"$TMP/a11"
+    grep -q "\"type\":\"place\",\"id\":\"germany\",\"name\":\"Germany\"" "$TMP/a11"
+    grep -q "\"type\":\"misc\",\"id\":\"kurdish\"" "$TMP/a11"
+    P "$IX" --json --count --facets=100 "path:/" >"$TMP/all"
+    lacks "\"id\":\"german\"" <"$TMP/all"
+    # --tag keeps the kind of name as written, for ner-eval.
+    "$BIN/psearch-index" --tag --entities /dev/null "$C"/a1[12].txt >"$TMP/nat"
+    grep -q "\"id\":\"germany\".*\"term\":\"XMISC:german\",\"mention_type\":\"misc\"" "$TMP/nat"
+'
+
 test_expect_success 'the doc op: one row per entity with its display name' '
     P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
     assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1
@@ -94,7 +113,8 @@ test_expect_success 'the doc op: one row per entity with its display name' '
 # of every article and of a few queries, and each article's entities.
 answers() {
     local q f
-    for q in "path:/" "person:Clinton" "person:Hillary" "org:FBI"; do
+    for q in "path:/" "person:Clinton" "person:Hillary" "org:FBI" \
+             "place:Germany"; do
         P "$1" --json --count --facets=100 "$q"
     done | sed "s/\"elapsed_us\":[0-9]*//"
     for f in "$2"/*.txt; do

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident/demonym.h"
 #include "psearch/ident.h"
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
@@ -302,6 +303,36 @@ static void singular(const ps_ident_stats_t *s, ps_ident_t *out)
         strcpy(out->id, one);
 }
 
+struct place_find {
+    const ps_ident_stats_t *s;
+    char *out;
+};
+
+static int place_held(void *arg, const char *place)
+{
+    struct place_find *f = arg;
+    if (docs_of(f->s, PS_ENT_PLACE, place) == 0)
+        return 0;
+    strcpy(f->out, place);
+    return 1;
+}
+
+/* A nationality is its country when the index holds the country as a
+ * place ("German" -> Germany, "South Korean" -> South Korea): an article
+ * that calls something German is about Germany, as AIDA's annotators
+ * read it, and place:Germany should find it (guide.md, Nationalities).
+ * A nationality of no place the index names ("Kurdish" with no
+ * Kurdistan) stays a misc entity of its own. */
+static void nationality(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    char place[PS_IDENT_MAX + 1];
+    struct place_find f = {s, place};
+    if (ps__demonym_places(out->id, place_held, &f)) {
+        out->type = PS_ENT_PLACE;
+        strcpy(out->id, place);
+    }
+}
+
 /* Makes OUT the person of ID's name when the index types that name a
  * person more than anything else. Only towards a person: a city and its
  * team share a name and are two entities, but a person is never a place.
@@ -352,8 +383,10 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     } else if (towards_person(s, id, out) != PS_OK) {
         return PS_EIO;
     } else if (out->type != PS_ENT_PERSON) {
-        if (type == PS_ENT_MISC)
+        if (type == PS_ENT_MISC) {
             singular(s, out);
+            nationality(s, out);
+        }
         acronym(s, out);
         return PS_OK;
     }

@@ -9,6 +9,7 @@
 #include <exception>
 #include <set>
 
+#include "ident/demonym.h"
 #include "ident/ident_db.h"
 
 namespace {
@@ -194,6 +195,26 @@ std::vector<std::string> ps__ident_db::people_named(const std::string &word)
     return ids;
 }
 
+/* ps__place_demonyms()'s callback: collects the words. No exception
+ * may unwind through the C caller, so running out of memory stops it and
+ * is rethrown after. */
+struct words_found {
+    std::vector<std::string> words;
+    bool nomem = false;
+};
+
+static int add_word(void *arg, const char *word)
+{
+    auto *f = static_cast<words_found *>(arg);
+    try {
+        f->words.push_back(word);
+    } catch (const std::bad_alloc &) {
+        f->nomem = true;
+        return 1;
+    }
+    return 0;
+}
+
 std::vector<std::string> ps__ident_db::members(const std::string &term)
 {
     std::vector<std::string> out{term};
@@ -215,6 +236,18 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
             ids.insert((*it).substr(p.size()));
         if (type == PS_ENT_MISC)
             ids.insert(id + "s");
+    }
+    if (type == PS_ENT_PLACE) {
+        /* Its nationality words ("germany" -> "german", "germans"), which
+         * resolve to it when the index names it (demonym.h). */
+        words_found nat;
+        ps__place_demonyms(id.c_str(), add_word, &nat);
+        if (nat.nomem)
+            throw std::bad_alloc();
+        for (const std::string &n : nat.words) {
+            ids.insert(n);
+            ids.insert(n + "s");
+        }
     }
     for (const std::string &i : ids)
         for (int t = 0; t < PS_ENT__COUNT; t++) {

@@ -62,15 +62,24 @@ static const struct stat_row campaign[] = {
     {"ESobama:barack-obama", 144},
     {"ESsanders:bernie-sanders", 260},
     {"ESwarne:shane-warne", 1},
+    {"XMISC:american", 40},
+    {"XMISC:german", 20},
     {"XMISC:israeli", 26},
     {"XMISC:israelis", 2},
+    {"XMISC:kurdish", 11},
     {"XMISC:obama", 39},
+    {"XMISC:roman", 2},
+    {"XMISC:south-korean", 7},
     {"XORG:fbi", 62},
     {"XORG:federal-bureau-of-investigation", 10},
     {"XPERSON:barack-obama", 144},
     {"XPERSON:clinton", 12},
     {"XPERSON:obama", 108},
+    {"XPLACE:germany", 43},
     {"XPLACE:obama", 17},
+    {"XPLACE:romania", 9},
+    {"XPLACE:rome", 3},
+    {"XPLACE:south-korea", 3},
     {"XPLACE:seattle", 40},
     {"XORG:seattle", 30},
     {"XPLACE:united-states", 232},
@@ -163,6 +172,13 @@ static void test_resolve(void **state)
     expect(PS_ENT_PLACE, "united-states", PS_ENT_PLACE, "us");
     expect(PS_ENT_ORG, "federal-bureau-of-investigation", PS_ENT_ORG, "fbi");
     expect(PS_ENT_MISC, "israelis", PS_ENT_MISC, "israeli");
+    /* A nationality is its country, when the index names the country;
+     * "Israeli" is not Israel here, which no article names. */
+    expect(PS_ENT_MISC, "german", PS_ENT_PLACE, "germany");
+    expect(PS_ENT_MISC, "south-korean", PS_ENT_PLACE, "south-korea");
+    expect(PS_ENT_MISC, "american", PS_ENT_PLACE, "us");
+    expect(PS_ENT_MISC, "roman", PS_ENT_PLACE, "rome");
+    expect(PS_ENT_MISC, "kurdish", PS_ENT_MISC, "kurdish");
     /* Unknown names stay as they are. */
     expect(PS_ENT_PERSON, "john-lough", PS_ENT_PERSON, "john-lough");
 }
