@@ -101,6 +101,18 @@ test_expect_success 'a nationality is its country when an article names the coun
     grep -q "\"id\":\"germany\".*\"term\":\"XMISC:german\",\"mention_type\":\"misc\"" "$TMP/nat"
 '
 
+test_expect_success 'a dateline is a place of its own when its name is then a team' '
+    mkdir -p "$TMP/dl"
+    printf "%s\n" "BASEBALL - STANDINGS ." "NEW YORK 1996-08-30" \
+        "Major League Baseball standings:" "NEW YORK 74 59 .556 -" \
+        "BALTIMORE 70 63 .526 4" "BOSTON 69 65 .515 5" >"$TMP/dl/s.txt"
+    "$BIN/psearch-index" --tag --entities /dev/null "$TMP/dl/s.txt" >"$TMP/dl/tag"
+    cat "$TMP/dl/tag"
+    "$TOOLS/json_get" .offset .type .id <"$TMP/dl/tag" >"$TMP/dl/got"
+    grep -q "^23 place new-york\$" "$TMP/dl/got"
+    grep -q "^[0-9]* org new-york\$" "$TMP/dl/got"
+'
+
 test_expect_success 'the doc op: one row per entity with its display name' '
     P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
     assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1

@@ -52,6 +52,8 @@ struct tent {
     ps_entity_type_t first_type;   /* the type of the first mention */
     size_t count, start, out;      /* for building the output */
     size_t into; /* SIZE_MAX, or the entity its mentions move to */
+    size_t dateline;            /* 1 + offset of a dateline first mention */
+    ps_entity_type_t next_type; /* the type of the second mention */
 };
 
 /* An open-addressing table of entity indices, keyed by one pool string of
@@ -242,6 +244,11 @@ void ps__tagger_apply_merges(ps_tagger_t *t);
  * the first person named in full later in the text whose surname it
  * is. */
 void ps__tagger_link_surnames(ps_tagger_t *t);
+
+/* tagger_link.c: after resolving, gives a dateline ("NEW YORK
+ * 1996-08-30") an entity of its own, a place, when the name's next
+ * mention was typed otherwise (the standings' "NEW YORK", a team). */
+ps_status_t ps__tagger_split_datelines(ps_tagger_t *t);
 
 /* tagger_link.c: forgets the previous text's entities. */
 void ps__tagger_reset(ps_tagger_t *t);
