@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ident/demonym.h"
+#include "ident/ident_private.h"
 #include "psearch/ident.h"
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
@@ -103,7 +103,7 @@ static const char *const skipped[] = {"and", "for", "of", "on", "the"};
 /* The acronym the initials of ID's words spell into ACR (MAX_WORDS + 1
  * bytes), "of", "and", "the", "for" and "on" left out; its length, 0 when
  * ID is one word or a word starts with neither a letter nor a digit. */
-static size_t initials(const char *id, char *acr)
+size_t ps__ident_initials(const char *id, char *acr)
 {
     const char *w[MAX_WORDS];
     size_t wl[MAX_WORDS];
@@ -164,7 +164,7 @@ int ps_ident_terms(const ps_entity_t *e,
         /* A long form under its initials, so that a reader finds the
          * long forms of an acronym without reading every name. */
         char acr[MAX_WORDS + 1];
-        size_t al = initials(pid, acr);
+        size_t al = ps__ident_initials(pid, acr);
         if (al && (n = term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", pid,
                              idl)) &&
             (rc = fn(arg, buf, n)) != 0)
@@ -280,11 +280,103 @@ static ps_status_t full_name(const ps_ident_stats_t *s, ps_ident_t *out)
 static void acronym(const ps_ident_stats_t *s, ps_ident_t *out)
 {
     char acr[MAX_WORDS + 1];
-    if (!initials(out->id, acr))
+    if (!ps__ident_initials(out->id, acr))
         return;
     uint64_t a = docs_of(s, out->type, acr);
     if (a > 0 && a >= docs_of(s, out->type, out->id))
         strcpy(out->id, acr);
+}
+
+/* The long forms an acronym's letters spell, and how many documents name
+ * each as TYPE. */
+struct longs {
+    const ps_ident_stats_t *s;
+    ps_entity_type_t type;
+    char best[PS_IDENT_MAX + 1];
+    uint64_t best_docs, second_docs;
+};
+
+static void take_long(void *arg, const char *term, size_t len, uint64_t n)
+{
+    (void)n;
+    struct longs *l = arg;
+    const char *colon = memchr(term, ':', len);
+    char id[PS_IDENT_MAX + 1];
+    size_t idl = colon ? len - (size_t)(colon + 1 - term) : 0;
+    if (!idl || idl > PS_IDENT_MAX)
+        return;
+    memcpy(id, colon + 1, idl);
+    id[idl] = '\0';
+    uint64_t docs = docs_of(l->s, l->type, id);
+    if (docs > l->best_docs) {
+        l->second_docs = l->best_docs;
+        l->best_docs = docs;
+        strcpy(l->best, id);
+    } else if (docs > l->second_docs) {
+        l->second_docs = docs;
+    }
+}
+
+/* The converse of acronym(): an acronym is the long form its letters
+ * spell when the index names that long form, as the same type, in more
+ * documents than the acronym and at least twice as many as any other
+ * long form ("HK" -> "hong-kong" where articles write "Hong Kong" more).
+ * A long form goes to the acronym only when the acronym is in at least
+ * as many documents, so the two rules never send one to the other and
+ * back. Returns PS_EIO when S failed. */
+static ps_status_t long_form(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    size_t n = strlen(out->id);
+    if (n < 2 || n > 8 || strchr(out->id, '-'))
+        return PS_OK;
+    char buf[PS_IDENT_MAX + 1];
+    struct longs l = {s, out->type, "", 0, 0};
+    size_t bl = term3(buf, PS_IDENT_P_INITIALS, out->id, n, ":", "", 0);
+    if (!bl || s->each(s->ctx, buf, bl, take_long, &l))
+        return bl ? PS_EIO : PS_OK;
+    if (l.best_docs > docs_of(s, out->type, out->id) &&
+        l.best_docs >= PS_IDENT_DOMINANCE * l.second_docs)
+        strcpy(out->id, l.best);
+    return PS_OK;
+}
+
+const char *const ps__ident_official[] = {
+    "commonwealth", "democratic", "duchy",  "federal", "grand",
+    "islamic",      "kingdom",    "people", "principality", "republic",
+    "state",        NULL,
+};
+
+static void nationality(const ps_ident_stats_t *s, ps_ident_t *out);
+
+/* A place's official name is the place it names when the index holds
+ * that ("Republic of Ireland" -> "ireland", "People's Republic of China"
+ * -> "china", "Russian Federation" -> "russia"). */
+static void official(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    const char *w[MAX_WORDS];
+    size_t wl[MAX_WORDS];
+    size_t nw = split(out->id, w, wl), i = 0;
+    for (; i < nw && listed(ps__ident_official, COUNT(ps__ident_official) - 1,
+                            w[i], wl[i]);
+         i++)
+        ;
+    if (i > 0 && i + 1 < nw && wl[i] == 2 && memcmp(w[i], "of", 2) == 0) {
+        size_t from = i + 1;
+        if (from + 1 < nw && wl[from] == 3 && memcmp(w[from], "the", 3) == 0)
+            from++;
+        const char *rest = w[from];
+        if (docs_of(s, PS_ENT_PLACE, rest) > 0)
+            memmove(out->id, rest, strlen(rest) + 1);
+        return;
+    }
+    if (nw == 2 && wl[1] == 10 && memcmp(w[1], "federation", 10) == 0) {
+        ps_ident_t nat = {PS_ENT_MISC, ""};
+        memcpy(nat.id, w[0], wl[0]);
+        nat.id[wl[0]] = '\0';
+        nationality(s, &nat);
+        if (nat.type == PS_ENT_PLACE)
+            strcpy(out->id, nat.id);
+    }
 }
 
 /* A plural of one word is its singular when the index holds that as a
@@ -387,8 +479,10 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
             singular(s, out);
             nationality(s, out);
         }
+        if (out->type == PS_ENT_PLACE)
+            official(s, out);
         acronym(s, out);
-        return PS_OK;
+        return long_form(s, out);
     }
     /* A full name stays as it is, and reading nothing for it keeps
      * facets over thousands of names quick. */

@@ -9,7 +9,7 @@
 #include <exception>
 #include <set>
 
-#include "ident/demonym.h"
+#include "ident/ident_private.h"
 #include "ident/ident_db.h"
 
 namespace {
@@ -239,7 +239,7 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
     }
     if (type == PS_ENT_PLACE) {
         /* Its nationality words ("germany" -> "german", "germans"), which
-         * resolve to it when the index names it (demonym.h). */
+         * resolve to it when the index names it (ident_private.h). */
         words_found nat;
         ps__place_demonyms(id.c_str(), add_word, &nat);
         if (nat.nomem)
@@ -247,6 +247,24 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
         for (const std::string &n : nat.words) {
             ids.insert(n);
             ids.insert(n + "s");
+            ids.insert(n + "-federation");
+        }
+        /* Its official names ("republic-of-ireland"). */
+        for (const char *const *a = ps__ident_official; *a; a++) {
+            ids.insert(std::string(*a) + "-of-" + id);
+            ids.insert(std::string(*a) + "-republic-of-" + id);
+        }
+    }
+    if (type != PS_ENT_PERSON && w.size() >= 2) {
+        /* The acronym its initials spell ("hk" for "hong-kong"), and
+         * that acronym's other long forms. */
+        char acr[64];
+        if (ps__ident_initials(id.c_str(), acr)) {
+            ids.insert(acr);
+            std::string p = std::string(PS_IDENT_P_INITIALS) + acr + ":";
+            for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p);
+                 ++it)
+                ids.insert((*it).substr(p.size()));
         }
     }
     for (const std::string &i : ids)

@@ -1,4 +1,4 @@
-/* Nationality words and the places they name (demonym.h). A nationality
+/* Nationality words and the places they name (ident_private.h). A nationality
  * is the place whose name its last word turns into by one of the endings
  * below ("russian" = "russia" + "n", "iraqi" = "iraq" + "i", "polish" =
  * "pol" + "ish" for "pol" + "and"), or by the few irregular pairs after
@@ -7,7 +7,7 @@
  * Rome before Romania. */
 #include <string.h>
 
-#include "ident/demonym.h"
+#include "ident/ident_private.h"
 #include "psearch/ident.h"
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))

@@ -51,6 +51,7 @@ static const struct stat_row campaign[] = {
     {"ENXPERSON:hillary-clinton\tHillary Clinton", 500},
     {"ENXPERSON:hillary-clinton\tHillary Rodham Clinton", 17},
     {"EFbill:bill-clinton", 99},
+    {"EIhk:hong-kong", 8},
     {"EFdonald:donald-trump", 580},
     {"EFhillary:hillary-clinton", 619},
     {"EFjeb:jeb-bush", 83},
@@ -76,8 +77,14 @@ static const struct stat_row campaign[] = {
     {"XPERSON:clinton", 12},
     {"XPERSON:obama", 108},
     {"XPLACE:germany", 43},
+    {"XPLACE:hk", 3},
+    {"XPLACE:hong-kong", 8},
+    {"XPLACE:ireland", 9},
     {"XPLACE:obama", 17},
+    {"XPLACE:republic-of-ireland", 2},
     {"XPLACE:romania", 9},
+    {"XPLACE:russia", 44},
+    {"XPLACE:russian-federation", 2},
     {"XPLACE:rome", 3},
     {"XPLACE:south-korea", 3},
     {"XPLACE:seattle", 40},
@@ -179,6 +186,16 @@ static void test_resolve(void **state)
     expect(PS_ENT_MISC, "american", PS_ENT_PLACE, "us");
     expect(PS_ENT_MISC, "roman", PS_ENT_PLACE, "rome");
     expect(PS_ENT_MISC, "kurdish", PS_ENT_MISC, "kurdish");
+    /* An acronym is the long form articles write more ("HK"); the long
+     * form stays. */
+    expect(PS_ENT_PLACE, "hk", PS_ENT_PLACE, "hong-kong");
+    expect(PS_ENT_PLACE, "hong-kong", PS_ENT_PLACE, "hong-kong");
+    expect(PS_ENT_ORG, "fbi", PS_ENT_ORG, "fbi");
+    /* Official names. */
+    expect(PS_ENT_PLACE, "republic-of-ireland", PS_ENT_PLACE, "ireland");
+    expect(PS_ENT_PLACE, "russian-federation", PS_ENT_PLACE, "russia");
+    expect(PS_ENT_PLACE, "republic-of-nowhere", PS_ENT_PLACE,
+           "republic-of-nowhere");
     /* Unknown names stay as they are. */
     expect(PS_ENT_PERSON, "john-lough", PS_ENT_PERSON, "john-lough");
 }
