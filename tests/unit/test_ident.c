@@ -71,6 +71,8 @@ static const struct stat_row campaign[] = {
     {"XMISC:obama", 39},
     {"XMISC:roman", 2},
     {"XMISC:south-korean", 7},
+    {"XORG:chicago", 13},
+    {"XORG:chicago-purchasing-managers", 1},
     {"XORG:fbi", 62},
     {"XORG:federal-bureau-of-investigation", 10},
     {"XPERSON:barack-obama", 144},
@@ -88,6 +90,8 @@ static const struct stat_row campaign[] = {
     {"XPLACE:rome", 3},
     {"XPLACE:south-korea", 3},
     {"XPLACE:seattle", 40},
+    {"XORG:real", 3},
+    {"XORG:real-madrid", 4},
     {"XORG:seattle", 30},
     {"XPLACE:united-states", 232},
     {"XPLACE:us", 267},
@@ -196,6 +200,10 @@ static void test_resolve(void **state)
     expect(PS_ENT_PLACE, "russian-federation", PS_ENT_PLACE, "russia");
     expect(PS_ENT_PLACE, "republic-of-nowhere", PS_ENT_PLACE,
            "republic-of-nowhere");
+    /* An org's first word alone is its longer name, unless written alone
+     * far more often than that name. */
+    expect(PS_ENT_ORG, "real", PS_ENT_ORG, "real-madrid");
+    expect(PS_ENT_ORG, "chicago", PS_ENT_ORG, "chicago");
     /* Unknown names stay as they are. */
     expect(PS_ENT_PERSON, "john-lough", PS_ENT_PERSON, "john-lough");
 }
