@@ -113,6 +113,13 @@ test_expect_success 'a dateline is a place of its own when its name is then a te
     grep -q "^[0-9]* org new-york\$" "$TMP/dl/got"
 '
 
+test_expect_success 'a country before its holiday is a name of its own' '
+    printf "Trading was thin before the U.S. Labor Day weekend.\n" >"$TMP/dl/h.txt"
+    "$BIN/psearch-index" --tag --entities /dev/null "$TMP/dl/h.txt" |
+        "$TOOLS/json_get" .type .id >"$TMP/dl/h"
+    printf "place us\nmisc labor-day\n" | cmp - "$TMP/dl/h"
+'
+
 test_expect_success 'the doc op: one row per entity with its display name' '
     P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
     assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1

@@ -197,6 +197,10 @@ size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1);
  * takes the number that follows it ("Article 5"): returns its new end. */
 size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1);
 
+/* tagger_span.c: whether words [W0, W1) are a holiday of
+ * lib/tag/data/holidays.txt ("Labor Day"). */
+int ps__tagger_is_holiday(const ps_tagger_t *t, size_t w0, size_t w1);
+
 /* tagger_span.c: the type of name [W0, W1) that the model found as TYPE,
  * by psearch's conventions: a seat of government ("Kremlin") as a place is
  * an org, and a holiday ("Christmas") is misc. */
