@@ -21,7 +21,7 @@ struct row {
     size_t offset, line, column;
     uint32_t length;
     ps_entity_type_t type;
-    int known;
+    int known, team;
     char *id, *name; /* the article's entity */
 };
 
@@ -183,6 +183,7 @@ static int keep_mentions(struct tagrun *r, size_t file, const prep_t *p)
                               e->mentions[j].length,
                               e->type,
                               e->known,
+                              e->team,
                               dup(e->id),
                               dup(e->name)};
             if (!w->id || !w->name) {
@@ -239,9 +240,11 @@ static int print_row(const char *path, const struct row *w,
     ps_entity_type_t type = w->known ? w->type : id.type;
     /* The kind of name the mention is, as written: the tagger's type,
      * a person where the index types the name a person; a nationality
-     * stays misc though its entity is its country (what ner-eval scores,
-     * as CoNLL annotates names). */
-    ps_entity_type_t written = type == PS_ENT_PERSON ? type : w->type;
+     * stays misc though its entity is its country, a team named as its
+     * country a place (what ner-eval scores, as CoNLL annotates names). */
+    ps_entity_type_t written = type == PS_ENT_PERSON ? type
+                               : w->team         ? PS_ENT_PLACE
+                                                 : w->type;
     json_t *o = json_pack(
         "{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:s, s:s}", "path",
         path, "type", ps_entity_type_name(type), "id",

@@ -120,6 +120,24 @@ test_expect_success 'a country before its holiday is a name of its own' '
     printf "place us\nmisc labor-day\n" | cmp - "$TMP/dl/h"
 '
 
+test_expect_success 'in a sports report a country named as a side is its team' '
+    printf "%s\n" "CRICKET - ENGLAND SQUAD" \
+        "Hussain was named in the England squad on Friday, and England" \
+        "will play against Pakistan at Lord'"'"'s. The batsman was born in" \
+        "Pakistan and has played county cricket for eight seasons." \
+        "Scores: England 326 for five, innings closed." >"$TMP/dl/c.txt"
+    "$BIN/psearch-index" --tag --entities /dev/null "$TMP/dl/c.txt" >"$TMP/dl/c"
+    "$TOOLS/json_get" .offset .type .id .mention_type <"$TMP/dl/c" >"$TMP/dl/ct"
+    cat "$TMP/dl/ct"
+    # A name with a cue or a score is the side, written as a place; the
+    # one with none ("and England will play") and "born in Pakistan" stay
+    # the place.
+    assert_eq "$(grep -c "org england place" "$TMP/dl/ct")" 3
+    assert_eq "$(grep -c "place england place" "$TMP/dl/ct")" 1
+    assert_eq "$(grep -c "org pakistan place" "$TMP/dl/ct")" 1
+    assert_eq "$(grep -c "place pakistan place" "$TMP/dl/ct")" 1
+'
+
 test_expect_success 'the doc op: one row per entity with its display name' '
     P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
     assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1

@@ -286,7 +286,8 @@ ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
     for (size_t i = 0; i < t->nc; i++)
         if ((st = ps__tagger_resolve(t, &t->c[i])) != PS_OK)
             return st;
-    if ((st = ps__tagger_split_datelines(t)) != PS_OK)
+    if ((st = ps__tagger_split_datelines(t)) != PS_OK ||
+        (st = ps__tagger_split_teams(t)) != PS_OK)
         return st;
     ps__tagger_link_surnames(t);
     if ((st = ps__tagger_link_acronyms(t)) != PS_OK)

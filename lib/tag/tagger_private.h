@@ -54,6 +54,9 @@ struct tent {
     size_t into; /* SIZE_MAX, or the entity its mentions move to */
     size_t dateline;            /* 1 + offset of a dateline first mention */
     ps_entity_type_t next_type; /* the type of the second mention */
+    int team;                   /* a place's team in a sports report */
+    uint32_t sides;             /* for tagger_team.c: mentions as a side */
+    size_t side;                /* for tagger_team.c: the team's entity */
 };
 
 /* An open-addressing table of entity indices, keyed by one pool string of
@@ -253,6 +256,10 @@ void ps__tagger_link_surnames(ps_tagger_t *t);
  * 1996-08-30") an entity of its own, a place, when the name's next
  * mention was typed otherwise (the standings' "NEW YORK", a team). */
 ps_status_t ps__tagger_split_datelines(ps_tagger_t *t);
+
+/* tagger_team.c: in a sports report, moves the mentions of a place
+ * named as a side ("against England") to a team, an org of its own. */
+ps_status_t ps__tagger_split_teams(ps_tagger_t *t);
 
 /* tagger_link.c: forgets the previous text's entities. */
 void ps__tagger_reset(ps_tagger_t *t);
