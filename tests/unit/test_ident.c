@@ -145,16 +145,16 @@ static void test_terms(void **state)
     (void)state;
     char buf[1024] = "";
     ps_entity_t e = {PS_ENT_PERSON, "donald-j-trump", "Donald J. Trump", 0,
-                     NULL, 0};
+                     NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&e, collect, buf), 0);
     assert_string_equal(buf, "ENXPERSON:donald-trump\tDonald J. Trump|"
                              "EStrump:donald-trump|EFdonald:donald-trump|");
     buf[0] = '\0';
-    ps_entity_t s = {PS_ENT_PERSON, "s-warne", "S. Warne", 0, NULL, 0};
+    ps_entity_t s = {PS_ENT_PERSON, "s-warne", "S. Warne", 0, NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&s, collect, buf), 0);
     assert_string_equal(buf, "ENXPERSON:s-warne\tS. Warne|");
     buf[0] = '\0';
-    ps_entity_t p = {PS_ENT_PLACE, "new-york", "New York", 0, NULL, 0};
+    ps_entity_t p = {PS_ENT_PLACE, "new-york", "New York", 0, NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&p, collect, buf), 0);
     assert_string_equal(buf, "ENXPLACE:new-york\tNew York|EIny:new-york|");
 }
