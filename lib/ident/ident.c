@@ -49,21 +49,9 @@ static size_t split(const char *id, const char **w, size_t *wl)
     }
 }
 
-static size_t join(const char **w, const size_t *wl, const size_t *keep,
-                   size_t nkeep, char *out)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < nkeep; k++) {
-        if (k)
-            out[n++] = '-';
-        memcpy(out + n, w[keep[k]], wl[keep[k]]);
-        n += wl[keep[k]];
-    }
-    out[n] = '\0';
-    return n;
-}
-
-size_t ps_ident_person_id(const char *id, char *out)
+/* ps_ident_person_id(), and ps_ident_person_written() when INITIALS:
+ * middle words of one or two letters kept. */
+static size_t person_id(const char *id, char *out, int initials)
 {
     size_t len = strlen(id);
     const char *w[MAX_WORDS];
@@ -92,9 +80,35 @@ size_t ps_ident_person_id(const char *id, char *out)
             from = i;
             break;
         }
+    for (size_t i = 1; initials && i < from; i++)
+        if (wl[i] <= 2)
+            keep[nkeep++] = i;
     for (size_t i = from; i < n; i++)
         keep[nkeep++] = i;
-    return join(w, wl, keep, nkeep, out);
+    /* Initials written apart are the initials written together: the
+     * "h", "w" of "George H. W. Bush" are the "hw" of "George H.W. Bush". */
+    size_t o = 0;
+    for (size_t k = 0; k < nkeep; k++) {
+        size_t i = keep[k];
+        int glue = k >= 2 && keep[k - 1] + 1 == i && wl[i] == 1 &&
+                   wl[keep[k - 1]] == 1 && keep[k - 1] > 0 && i < from;
+        if (k && !glue)
+            out[o++] = '-';
+        memcpy(out + o, w[i], wl[i]);
+        o += wl[i];
+    }
+    out[o] = '\0';
+    return o;
+}
+
+size_t ps_ident_person_id(const char *id, char *out)
+{
+    return person_id(id, out, 0);
+}
+
+size_t ps_ident_person_written(const char *id, char *out)
+{
+    return person_id(id, out, 1);
 }
 
 /* Words an acronym leaves out ("Federal Bureau of Investigation"). */
@@ -152,8 +166,9 @@ int ps_ident_terms(const ps_entity_t *e,
     if (!prefix || e->known || strlen(e->id) > PS_IDENT_MAX)
         return 0;
     /* A person is known by the id the index resolves it to. */
-    size_t idl = e->type == PS_ENT_PERSON ? ps_ident_person_id(e->id, pid)
-                                          : strlen(strcpy(pid, e->id));
+    size_t idl = e->type == PS_ENT_PERSON
+                     ? ps_ident_person_written(e->id, pid)
+                     : strlen(strcpy(pid, e->id));
     size_t el = term3(ent, "", prefix, strlen(prefix), "", pid, idl);
     if (el && e->name &&
         (n = term3(buf, PS_IDENT_P_NAME, ent, el, "\t", e->name,
@@ -197,11 +212,18 @@ static uint64_t docs_of(const ps_ident_stats_t *s, ps_entity_type_t type,
 }
 
 /* The full names a surname, first name or initial may stand for, and how
- * many documents name each. */
+ * many documents name each; at most MAX_CANDS, the most named. */
+#define MAX_CANDS 16
 struct cands {
+    struct cand {
+        char id[PS_IDENT_MAX + 1];
+        uint64_t docs;
+    } c[MAX_CANDS];
+    size_t n;
+    char initial; /* 0, or the letter the first name must start with */
+    /* After settle(): the person that dominates, and the counts. */
     char best[PS_IDENT_MAX + 1];
     uint64_t best_docs, second_docs;
-    char initial; /* 0, or the letter the first name must start with */
 };
 
 static void take(void *arg, const char *term, size_t len, uint64_t docs)
@@ -214,29 +236,110 @@ static void take(void *arg, const char *term, size_t len, uint64_t docs)
     size_t idl = len - (size_t)(id - term);
     if (idl > PS_IDENT_MAX || (c->initial && id[0] != c->initial))
         return;
-    if (c->best_docs > 0 && idl == strlen(c->best) &&
-        memcmp(id, c->best, idl) == 0) {
+    size_t at = c->n, least = 0;
+    for (size_t i = 0; i < c->n; i++) {
         /* Both a surname and a first name of one id ("james-james"). */
-        return;
+        if (strlen(c->c[i].id) == idl && memcmp(c->c[i].id, id, idl) == 0)
+            return;
+        if (c->c[i].docs < c->c[least].docs)
+            least = i;
     }
-    if (docs > c->best_docs ||
-        (docs == c->best_docs &&
-         (c->best_docs == 0 || strncmp(id, c->best, idl) < 0))) {
-        c->second_docs = c->best_docs;
-        c->best_docs = docs;
-        memcpy(c->best, id, idl);
-        c->best[idl] = '\0';
-    } else if (docs > c->second_docs) {
-        c->second_docs = docs;
+    if (at == MAX_CANDS) {
+        if (docs <= c->c[least].docs)
+            return;
+        at = least;
+    } else {
+        c->n++;
     }
+    memcpy(c->c[at].id, id, idl);
+    c->c[at].id[idl] = '\0';
+    c->c[at].docs = docs;
 }
 
 static int scan(const ps_ident_stats_t *s, const char *prefix, const char *w,
-                size_t wl, struct cands *c)
+                size_t wl, void (*fn)(void *, const char *, size_t, uint64_t),
+                void *arg)
 {
     char buf[PS_IDENT_MAX + 1];
     size_t n = term3(buf, prefix, w, wl, ":", "", 0);
-    return n ? s->each(s->ctx, buf, n, take, c) : 0;
+    return n ? s->each(s->ctx, buf, n, fn, arg) : 0;
+}
+
+/* Another way of writing a person's middle initials. */
+struct variants {
+    const char *id, *base;
+    int other;
+};
+
+static void take_variant(void *arg, const char *term, size_t len,
+                         uint64_t docs)
+{
+    struct variants *v = arg;
+    const char *colon = memchr(term, ':', len);
+    char id[PS_IDENT_MAX + 1], base[PS_IDENT_MAX + 1];
+    size_t idl = colon ? len - (size_t)(colon + 1 - term) : 0;
+    (void)docs;
+    if (!idl || idl > PS_IDENT_MAX)
+        return;
+    memcpy(id, colon + 1, idl);
+    id[idl] = '\0';
+    ps_ident_person_id(id, base);
+    if (strcmp(base, v->base) == 0 && strcmp(id, base) != 0 &&
+        strcmp(id, v->id) != 0)
+        v->other = 1;
+}
+
+/* A person written with middle initials (OUT, "donald-j-trump") is the
+ * person without them ("donald-trump") unless the index holds the same
+ * first name and surname with other middle initials: George W. Bush and
+ * George H. W. Bush stay two. Returns PS_EIO when S failed. */
+static ps_status_t middles(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    char base[PS_IDENT_MAX + 1];
+    ps_ident_person_id(out->id, base);
+    if (strcmp(base, out->id) == 0)
+        return PS_OK;
+    const char *last = strrchr(base, '-');
+    struct variants v = {out->id, base, 0};
+    if (last && scan(s, PS_IDENT_P_SURNAME, last + 1, strlen(last + 1),
+                     take_variant, &v))
+        return PS_EIO;
+    if (!v.other)
+        strcpy(out->id, base);
+    return PS_OK;
+}
+
+/* Groups the candidates by the person each resolves to (its middle
+ * initials, middles()), and picks the one named in most documents. */
+static ps_status_t settle(const ps_ident_stats_t *s, struct cands *c)
+{
+    uint64_t docs[MAX_CANDS] = {0};
+    for (size_t i = 0; i < c->n; i++) {
+        ps_ident_t p = {PS_ENT_PERSON, ""};
+        strcpy(p.id, c->c[i].id);
+        if (middles(s, &p) != PS_OK)
+            return PS_EIO;
+        strcpy(c->c[i].id, p.id);
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        size_t j = 0;
+        while (strcmp(c->c[j].id, c->c[i].id) != 0)
+            j++;
+        docs[j] += c->c[i].docs;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        if (!docs[i])
+            continue;
+        if (docs[i] > c->best_docs ||
+            (docs[i] == c->best_docs && strcmp(c->c[i].id, c->best) < 0)) {
+            c->second_docs = c->best_docs;
+            c->best_docs = docs[i];
+            strcpy(c->best, c->c[i].id);
+        } else if (docs[i] > c->second_docs) {
+            c->second_docs = docs[i];
+        }
+    }
+    return PS_OK;
 }
 
 /* The full names a person's partial name ID may stand for (one word, or
@@ -249,15 +352,15 @@ static ps_status_t candidates(const ps_ident_stats_t *s, const char *id,
     size_t nw = split(id, w, wl);
     memset(c, 0, sizeof *c);
     if (nw == 1) {
-        if (scan(s, PS_IDENT_P_SURNAME, w[0], wl[0], c) ||
-            scan(s, PS_IDENT_P_FIRST, w[0], wl[0], c))
+        if (scan(s, PS_IDENT_P_SURNAME, w[0], wl[0], take, c) ||
+            scan(s, PS_IDENT_P_FIRST, w[0], wl[0], take, c))
             return PS_EIO;
     } else if (nw == 2 && wl[0] == 1 && wl[1] > 1) {
         c->initial = w[0][0];
-        if (scan(s, PS_IDENT_P_SURNAME, w[1], wl[1], c))
+        if (scan(s, PS_IDENT_P_SURNAME, w[1], wl[1], take, c))
             return PS_EIO;
     }
-    return PS_OK;
+    return settle(s, c);
 }
 
 /* Resolves a person's partial name in OUT to the full name that
@@ -478,6 +581,28 @@ static void nationality(const ps_ident_stats_t *s, ps_ident_t *out)
     }
 }
 
+/* The documents that name person BASE in full with middle initials. */
+struct written {
+    const char *base;
+    uint64_t docs;
+};
+
+static void take_written(void *arg, const char *term, size_t len,
+                         uint64_t docs)
+{
+    struct written *w = arg;
+    const char *colon = memchr(term, ':', len);
+    char id[PS_IDENT_MAX + 1], base[PS_IDENT_MAX + 1];
+    size_t idl = colon ? len - (size_t)(colon + 1 - term) : 0;
+    if (!idl || idl > PS_IDENT_MAX)
+        return;
+    memcpy(id, colon + 1, idl);
+    id[idl] = '\0';
+    ps_ident_person_id(id, base);
+    if (strcmp(base, w->base) == 0 && docs > w->docs)
+        w->docs = docs;
+}
+
 /* Makes OUT the person of ID's name when the index types that name a
  * person more than anything else. Only towards a person: a city and its
  * team share a name and are two entities, but a person is never a place.
@@ -496,6 +621,13 @@ static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
             return PS_EIO;
         if (c.best_docs > person)
             person = c.best_docs;
+    } else if (person == 0) {
+        /* Every article wrote the person with a middle initial. */
+        struct written w = {pid, 0};
+        const char *last = strrchr(pid, '-') + 1;
+        if (scan(s, PS_IDENT_P_SURNAME, last, strlen(last), take_written, &w))
+            return PS_EIO;
+        person = w.docs;
     }
     if (person == 0)
         return PS_OK;
@@ -524,7 +656,9 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     }
     memcpy(out->id, id, len + 1);
     if (type == PS_ENT_PERSON) {
-        ps_ident_person_id(id, out->id);
+        ps_ident_person_written(id, out->id);
+        if (middles(s, out) != PS_OK)
+            return PS_EIO;
     } else if (towards_person(s, id, out) != PS_OK) {
         return PS_EIO;
     } else if (out->type != PS_ENT_PERSON) {
@@ -544,93 +678,4 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     if (strchr(out->id, '-') && out->id[1] != '-')
         return PS_OK;
     return full_name(s, out);
-}
-
-/* Whether NAME is written in capitals as a headline writes a name
- * ("HILLARY CLINTON"): letters, none of them lower case (bytes of other
- * scripts say nothing), and not an acronym, one word of at most five
- * letters ("FBI", "U.S.", "NATO"), which is rightly written so. */
-static int in_capitals(const char *name, size_t len)
-{
-    int upper = 0, space = 0;
-    size_t letters = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c >= 'a' && c <= 'z')
-            return 0;
-        upper |= c >= 'A' && c <= 'Z';
-        letters += c >= 'A' && c <= 'Z';
-        space |= c == ' ';
-    }
-    return upper && (space || letters > 5);
-}
-
-struct pick {
-    size_t skip; /* bytes of the prefix before the name */
-    char *best;
-    size_t best_len;
-    uint64_t best_docs;
-    int best_caps, nomem;
-};
-
-static void pick_name(void *arg, const char *term, size_t len, uint64_t docs)
-{
-    struct pick *p = arg;
-    if (len <= p->skip || p->nomem)
-        return;
-    const char *name = term + p->skip;
-    size_t n = len - p->skip;
-    int caps = in_capitals(name, n);
-    int better;
-    if (!p->best)
-        better = 1;
-    else if (caps != p->best_caps)
-        better = !caps;
-    else if (docs != p->best_docs)
-        better = docs > p->best_docs;
-    else {
-        /* Terms come in byte order, so the first of equals is least. */
-        better = 0;
-    }
-    if (!better)
-        return;
-    char *copy = malloc(n + 1);
-    if (!copy) {
-        p->nomem = 1;
-        return;
-    }
-    memcpy(copy, name, n);
-    copy[n] = '\0';
-    free(p->best);
-    p->best = copy;
-    p->best_len = n;
-    p->best_docs = docs;
-    p->best_caps = caps;
-}
-
-ps_status_t ps_ident_display_name(const ps_ident_stats_t *s,
-                                  ps_entity_type_t type, const char *id,
-                                  char **name)
-{
-    char buf[PS_IDENT_MAX + 1];
-    const char *prefix = ps_entity_type_prefix(type);
-    *name = NULL;
-    if (!prefix)
-        return PS_OK;
-    size_t pl = strlen(prefix), n;
-    char ent[PS_IDENT_MAX + 1];
-    size_t el = term3(ent, "", prefix, pl, "", id, strlen(id));
-    if (!el || !(n = term3(buf, PS_IDENT_P_NAME, ent, el, "\t", "", 0)))
-        return PS_OK;
-    struct pick p = {n, NULL, 0, 0, 0, 0};
-    if (s->each(s->ctx, buf, n, pick_name, &p)) {
-        free(p.best);
-        return PS_EIO;
-    }
-    if (p.nomem) {
-        free(p.best);
-        return PS_ENOMEM;
-    }
-    *name = p.best;
-    return PS_OK;
 }

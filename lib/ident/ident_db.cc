@@ -132,9 +132,11 @@ const std::string &ps__ident_db::display_name(const std::string &term)
     if (hit != names_.end())
         return hit->second;
     std::string out = own_name(term);
-    /* Only capitals under this term ("OLYMPIC"): the name of a term that
-     * resolves to it ("Olympics") may be written as people write. */
-    if (in_capitals(out))
+    /* Only capitals under this term ("OLYMPIC"), or no name (a person
+     * every article wrote with a middle initial): the name of a term that
+     * resolves to it ("Olympics", "Donald J. Trump") may be written as
+     * people write. */
+    if (out.empty() || in_capitals(out))
         for (const std::string &m : members(term)) {
             std::string other = m == term ? std::string() : own_name(m);
             if (!other.empty() && !in_capitals(other)) {
@@ -225,10 +227,15 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
     std::set<std::string> ids{id}, seen{term};
     std::vector<std::string> w = words_of(id);
     if (type == PS_ENT_PERSON && w.size() >= 2) {
-        /* Its partial names; the indexer wrote no middle names. */
+        /* Its partial names; the indexer wrote no middle names, but
+         * middle initials ("donald-j-trump"), found under the surname. */
         ids.insert(w.back());
         ids.insert(w[0]);
         ids.insert(w[0].substr(0, 1) + "-" + w.back());
+        std::string p = std::string(PS_IDENT_P_SURNAME) + w.back() + ":" +
+                        w[0] + "-";
+        for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
+            ids.insert((*it).substr(p.size() - w[0].size() - 1));
     } else if (w.size() == 1) {
         /* An acronym's long forms, listed under their initials. */
         std::string p = std::string(PS_IDENT_P_INITIALS) + id + ":";

@@ -1,6 +1,6 @@
 /* Resolving names to entities for the entity tagger: a name the gazetteer
  * does not know gets the slug of its words, one across the index (a
- * person's without middle names, ps_ident_person_id()); within a text,
+ * person's without middle names, ps_ident_person_written()); within a text,
  * the same name again, a person's surname or first name alone, or an
  * initial and the surname ("Yermak", "Andriy", "A. Yermak" after "Andriy
  * Yermak"), is the same entity, named by its fullest mixed-case form,
@@ -331,12 +331,13 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
     size_t id = pool_slug(t, c->w0, c->w1);
     if (id == SIZE_MAX)
         return PS_ENOMEM;
-    /* "Donald J. Trump" is Donald Trump: a person's id has no middle
-     * names (ident.h), within the article as across articles. */
+    /* "Hillary Rodham Clinton" is Hillary Clinton: a person's id has no
+     * middle names, only middle initials, which lib/ident drops across
+     * articles unless they tell two people apart (ident.h). */
     if (c->type == PS_ENT_PERSON && c->w1 - c->w0 >= 3 &&
         t->pool_len - id <= PS_IDENT_MAX + 1) {
         char norm[PS_IDENT_MAX + 1];
-        size_t n = ps_ident_person_id(t->pool + id, norm);
+        size_t n = ps_ident_person_written(t->pool + id, norm);
         memcpy(t->pool + id, norm, n + 1);
         t->pool_len = id + n + 1;
     }

@@ -57,11 +57,14 @@ static const struct stat_row campaign[] = {
     {"EFjeb:jeb-bush", 83},
     {"EFgeorge:george-bush", 52},
     {"ESbush:george-bush", 52},
+    {"ESbush:george-hw-bush", 20},
+    {"ESbush:george-w-bush", 40},
     {"ESbush:jeb-bush", 83},
     {"ESclinton:bill-clinton", 99},
     {"ESclinton:hillary-clinton", 619},
     {"ESobama:barack-obama", 144},
     {"ESsanders:bernie-sanders", 260},
+    {"EStrump:donald-j-trump", 50},
     {"ESwarne:shane-warne", 1},
     {"XMISC:american", 40},
     {"XMISC:german", 20},
@@ -118,6 +121,7 @@ static void test_person_id(void **state)
         {"donald-j-trump", "donald-trump"},
         {"hillary-rodham-clinton", "hillary-clinton"},
         {"george-h-w-bush", "george-bush"},
+        {"george-w-bush", "george-bush"},
         {"martin-luther-king-jr", "martin-king"},
         {"ludwig-van-beethoven", "ludwig-van-beethoven"},
         {"wilfried-van-moer", "wilfried-van-moer"},
@@ -147,8 +151,9 @@ static void test_terms(void **state)
     ps_entity_t e = {PS_ENT_PERSON, "donald-j-trump", "Donald J. Trump", 0,
                      NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&e, collect, buf), 0);
-    assert_string_equal(buf, "ENXPERSON:donald-trump\tDonald J. Trump|"
-                             "EStrump:donald-trump|EFdonald:donald-trump|");
+    assert_string_equal(buf, "ENXPERSON:donald-j-trump\tDonald J. Trump|"
+                             "EStrump:donald-j-trump|"
+                             "EFdonald:donald-j-trump|");
     buf[0] = '\0';
     ps_entity_t s = {PS_ENT_PERSON, "s-warne", "S. Warne", 0, NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&s, collect, buf), 0);
@@ -173,6 +178,10 @@ static void test_resolve(void **state)
     expect(PS_ENT_PERSON, "t-warne", PS_ENT_PERSON, "t-warne");
     expect(PS_ENT_PERSON, "hillary-rodham-clinton", PS_ENT_PERSON,
            "hillary-clinton");
+    /* Middle initials: dropped when they tell no two people apart. */
+    expect(PS_ENT_PERSON, "donald-j-trump", PS_ENT_PERSON, "donald-trump");
+    expect(PS_ENT_PERSON, "george-w-bush", PS_ENT_PERSON, "george-w-bush");
+    expect(PS_ENT_PERSON, "george-h-w-bush", PS_ENT_PERSON, "george-hw-bush");
     /* Mostly a person: a person, whatever one headline made of him. */
     expect(PS_ENT_PLACE, "obama", PS_ENT_PERSON, "barack-obama");
     expect(PS_ENT_MISC, "obama", PS_ENT_PERSON, "barack-obama");
