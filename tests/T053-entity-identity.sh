@@ -138,6 +138,16 @@ test_expect_success 'in a sports report a country named as a side is its team' '
     assert_eq "$(grep -c "place pakistan place" "$TMP/dl/ct")" 1
 '
 
+test_expect_success 'middle initials tell two people apart, and no one else' '
+    assert_eq "$(P "$IX" --count "person:\"George W. Bush\"")" 1
+    assert_eq "$(P "$IX" --count "person:\"George H. W. Bush\"")" 1
+    P "$IX" --json --entities "$C/a13.txt" >"$TMP/a13"
+    grep -q "\"id\":\"george-w-bush\",\"name\":\"George W. Bush\"" "$TMP/a13"
+    grep -q "\"id\":\"george-hw-bush\",\"name\":\"George H.W. Bush\",\"known\":false,\"count\":2" "$TMP/a13"
+    # "Donald J. Trump" is still Donald Trump.
+    assert_eq "$(P "$IX" --count "person:\"Donald J. Trump\"")" 2
+'
+
 test_expect_success 'the doc op: one row per entity with its display name' '
     P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
     assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1

@@ -112,7 +112,7 @@ cp "$ROOT"/tests/entity/*.txt "$E"/
 EPARTS=('a[123].txt' 'a[4567].txt' 'a[89].txt')
 "$BIN/psearch-index" --index "$TMP/ewhole" --entities /dev/null "$E"
 # a11 (which writes "German") and a12 (which names Germany) on two nodes.
-EMORE=(a11.txt a12.txt a10.txt)
+EMORE=(a11.txt a12.txt "a10.txt --include a13.txt")
 for k in 0 1 2; do
     more="--include ${EMORE[$k]}"
     "$BIN/psearch-index" --index "$TMP/enode$k" --entities /dev/null \
