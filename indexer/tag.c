@@ -243,16 +243,15 @@ static int print_row(const char *path, const struct row *w,
      * stays misc though its entity is its country, a team named as its
      * country a place (what ner-eval scores, as CoNLL annotates names). */
     ps_entity_type_t written = type == PS_ENT_PERSON ? type
-                               : w->team         ? PS_ENT_PLACE
-                                                 : w->type;
+                               : w->team             ? PS_ENT_PLACE
+                                                     : w->type;
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:s, s:s}", "path",
-        path, "type", ps_entity_type_name(type), "id",
-        w->known ? w->id : id.id, "name", shown ? shown : w->name, "known",
-        w->known, "offset", (json_int_t)w->offset, "length",
-        (json_int_t)w->length, "line", (json_int_t)w->line, "column",
-        (json_int_t)w->column, "term", term, "mention_type",
-        ps_entity_type_name(written));
+        "{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:s, s:s}", "path", path,
+        "type", ps_entity_type_name(type), "id", w->known ? w->id : id.id,
+        "name", shown ? shown : w->name, "known", w->known, "offset",
+        (json_int_t)w->offset, "length", (json_int_t)w->length, "line",
+        (json_int_t)w->line, "column", (json_int_t)w->column, "term", term,
+        "mention_type", ps_entity_type_name(written));
     free(shown);
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     int rc = !s || puts(s) == EOF ? -1 : 0;

@@ -10,7 +10,6 @@
 #include "psearch/ident.h"
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
-#define MAX_WORDS 32
 
 /* Words that carry a surname on after them ("van Beethoven", "bin
  * Salman"), so a name is not cut before them. */
@@ -30,16 +29,16 @@ static int listed(const char *const *list, size_t n, const char *w, size_t len)
     return 0;
 }
 
-/* Splits ID at '-' into at most MAX_WORDS words; returns their count, or 0
- * when there are more (the id is then left alone). */
-static size_t split(const char *id, const char **w, size_t *wl)
+/* Splits ID at '-' into at most PS__IDENT_MAX_WORDS words; returns their
+ * count, or 0 when there are more (the id is then left alone). */
+size_t ps__ident_split(const char *id, const char **w, size_t *wl)
 {
     size_t n = 0;
     const char *p = id;
     for (;;) {
         const char *d = strchr(p, '-');
         size_t len = d ? (size_t)(d - p) : strlen(p);
-        if (n == MAX_WORDS)
+        if (n == PS__IDENT_MAX_WORDS)
             return 0;
         w[n] = p;
         wl[n++] = len;
@@ -54,9 +53,9 @@ static size_t split(const char *id, const char **w, size_t *wl)
 static size_t person_id(const char *id, char *out, int initials)
 {
     size_t len = strlen(id);
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS], keep[MAX_WORDS], nkeep = 0;
-    size_t n = len > PS_IDENT_MAX ? 0 : split(id, w, wl);
+    const char *w[PS__IDENT_MAX_WORDS];
+    size_t wl[PS__IDENT_MAX_WORDS], keep[PS__IDENT_MAX_WORDS], nkeep = 0;
+    size_t n = len > PS_IDENT_MAX ? 0 : ps__ident_split(id, w, wl);
     for (size_t i = 0; i < n; i++)
         if (wl[i] == 0)
             n = 0; /* "--" or a trailing '-': not a slug of words */
@@ -114,14 +113,14 @@ size_t ps_ident_person_written(const char *id, char *out)
 /* Words an acronym leaves out ("Federal Bureau of Investigation"). */
 static const char *const skipped[] = {"and", "for", "of", "on", "the"};
 
-/* The acronym the initials of ID's words spell into ACR (MAX_WORDS + 1
- * bytes), "of", "and", "the", "for" and "on" left out; its length, 0 when
- * ID is one word or a word starts with neither a letter nor a digit. */
+/* The acronym the initials of ID's words spell into ACR (PS__IDENT_MAX_WORDS +
+ * 1 bytes), "of", "and", "the", "for" and "on" left out; its length, 0 when ID
+ * is one word or a word starts with neither a letter nor a digit. */
 size_t ps__ident_initials(const char *id, char *acr)
 {
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS];
-    size_t nw = split(id, w, wl), n = 0;
+    const char *w[PS__IDENT_MAX_WORDS];
+    size_t wl[PS__IDENT_MAX_WORDS];
+    size_t nw = ps__ident_split(id, w, wl), n = 0;
     if (nw < 2)
         return 0;
     for (size_t i = 0; i < nw; i++) {
@@ -140,8 +139,8 @@ size_t ps__ident_initials(const char *id, char *acr)
 
 /* Builds PREFIX + A + SEP + B in BUF (PS_IDENT_MAX + 1 bytes); returns the
  * length, or 0 when it does not fit. */
-static size_t term3(char *buf, const char *prefix, const char *a, size_t al,
-                    const char *sep, const char *b, size_t bl)
+size_t ps__ident_term3(char *buf, const char *prefix, const char *a, size_t al,
+                       const char *sep, const char *b, size_t bl)
 {
     size_t pl = strlen(prefix), sl = strlen(sep);
     if (pl + al + sl + bl > PS_IDENT_MAX)
@@ -166,37 +165,38 @@ int ps_ident_terms(const ps_entity_t *e,
     if (!prefix || e->known || strlen(e->id) > PS_IDENT_MAX)
         return 0;
     /* A person is known by the id the index resolves it to. */
-    size_t idl = e->type == PS_ENT_PERSON
-                     ? ps_ident_person_written(e->id, pid)
-                     : strlen(strcpy(pid, e->id));
-    size_t el = term3(ent, "", prefix, strlen(prefix), "", pid, idl);
+    size_t idl = e->type == PS_ENT_PERSON ? ps_ident_person_written(e->id, pid)
+                                          : strlen(strcpy(pid, e->id));
+    size_t el = ps__ident_term3(ent, "", prefix, strlen(prefix), "", pid, idl);
     if (el && e->name &&
-        (n = term3(buf, PS_IDENT_P_NAME, ent, el, "\t", e->name,
-                   strlen(e->name))) &&
+        (n = ps__ident_term3(buf, PS_IDENT_P_NAME, ent, el, "\t", e->name,
+                             strlen(e->name))) &&
         (rc = fn(arg, buf, n)) != 0)
         return rc;
     if (e->type != PS_ENT_PERSON) {
         /* A long form under its initials, so that a reader finds the
          * long forms of an acronym without reading every name. */
-        char acr[MAX_WORDS + 1];
+        char acr[PS__IDENT_MAX_WORDS + 1];
         size_t al = ps__ident_initials(pid, acr);
-        if (al && (n = term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", pid,
-                             idl)) &&
+        if (al &&
+            (n = ps__ident_term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", pid,
+                                 idl)) &&
             (rc = fn(arg, buf, n)) != 0)
             return rc;
         return 0;
     }
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS];
-    size_t nw = split(pid, w, wl);
+    const char *w[PS__IDENT_MAX_WORDS];
+    size_t wl[PS__IDENT_MAX_WORDS];
+    size_t nw = ps__ident_split(pid, w, wl);
     /* An initial is no first name to find the person by ("s-warne"). */
     if (nw < 2 || wl[0] < 2 || wl[nw - 1] < 2)
         return 0;
-    if ((n = term3(buf, PS_IDENT_P_SURNAME, w[nw - 1], wl[nw - 1], ":", pid,
-                   idl)) &&
+    if ((n = ps__ident_term3(buf, PS_IDENT_P_SURNAME, w[nw - 1], wl[nw - 1],
+                             ":", pid, idl)) &&
         (rc = fn(arg, buf, n)) != 0)
         return rc;
-    if ((n = term3(buf, PS_IDENT_P_FIRST, w[0], wl[0], ":", pid, idl)) &&
+    if ((n = ps__ident_term3(buf, PS_IDENT_P_FIRST, w[0], wl[0], ":", pid,
+                             idl)) &&
         (rc = fn(arg, buf, n)) != 0)
         return rc;
     return 0;
@@ -207,172 +207,9 @@ static uint64_t docs_of(const ps_ident_stats_t *s, ps_entity_type_t type,
 {
     char buf[PS_IDENT_MAX + 1];
     const char *prefix = ps_entity_type_prefix(type);
-    size_t n = term3(buf, "", prefix, strlen(prefix), "", id, strlen(id));
+    size_t n =
+        ps__ident_term3(buf, "", prefix, strlen(prefix), "", id, strlen(id));
     return n ? s->docs(s->ctx, buf, n) : 0;
-}
-
-/* The full names a surname, first name or initial may stand for, and how
- * many documents name each; at most MAX_CANDS, the most named. */
-#define MAX_CANDS 16
-struct cands {
-    struct cand {
-        char id[PS_IDENT_MAX + 1];
-        uint64_t docs;
-    } c[MAX_CANDS];
-    size_t n;
-    char initial; /* 0, or the letter the first name must start with */
-    /* After settle(): the person that dominates, and the counts. */
-    char best[PS_IDENT_MAX + 1];
-    uint64_t best_docs, second_docs;
-};
-
-static void take(void *arg, const char *term, size_t len, uint64_t docs)
-{
-    struct cands *c = arg;
-    const char *colon = memchr(term, ':', len);
-    if (!colon)
-        return;
-    const char *id = colon + 1;
-    size_t idl = len - (size_t)(id - term);
-    if (idl > PS_IDENT_MAX || (c->initial && id[0] != c->initial))
-        return;
-    size_t at = c->n, least = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        /* Both a surname and a first name of one id ("james-james"). */
-        if (strlen(c->c[i].id) == idl && memcmp(c->c[i].id, id, idl) == 0)
-            return;
-        if (c->c[i].docs < c->c[least].docs)
-            least = i;
-    }
-    if (at == MAX_CANDS) {
-        if (docs <= c->c[least].docs)
-            return;
-        at = least;
-    } else {
-        c->n++;
-    }
-    memcpy(c->c[at].id, id, idl);
-    c->c[at].id[idl] = '\0';
-    c->c[at].docs = docs;
-}
-
-static int scan(const ps_ident_stats_t *s, const char *prefix, const char *w,
-                size_t wl, void (*fn)(void *, const char *, size_t, uint64_t),
-                void *arg)
-{
-    char buf[PS_IDENT_MAX + 1];
-    size_t n = term3(buf, prefix, w, wl, ":", "", 0);
-    return n ? s->each(s->ctx, buf, n, fn, arg) : 0;
-}
-
-/* Another way of writing a person's middle initials. */
-struct variants {
-    const char *id, *base;
-    int other;
-};
-
-static void take_variant(void *arg, const char *term, size_t len,
-                         uint64_t docs)
-{
-    struct variants *v = arg;
-    const char *colon = memchr(term, ':', len);
-    char id[PS_IDENT_MAX + 1], base[PS_IDENT_MAX + 1];
-    size_t idl = colon ? len - (size_t)(colon + 1 - term) : 0;
-    (void)docs;
-    if (!idl || idl > PS_IDENT_MAX)
-        return;
-    memcpy(id, colon + 1, idl);
-    id[idl] = '\0';
-    ps_ident_person_id(id, base);
-    if (strcmp(base, v->base) == 0 && strcmp(id, base) != 0 &&
-        strcmp(id, v->id) != 0)
-        v->other = 1;
-}
-
-/* A person written with middle initials (OUT, "donald-j-trump") is the
- * person without them ("donald-trump") unless the index holds the same
- * first name and surname with other middle initials: George W. Bush and
- * George H. W. Bush stay two. Returns PS_EIO when S failed. */
-static ps_status_t middles(const ps_ident_stats_t *s, ps_ident_t *out)
-{
-    char base[PS_IDENT_MAX + 1];
-    ps_ident_person_id(out->id, base);
-    if (strcmp(base, out->id) == 0)
-        return PS_OK;
-    const char *last = strrchr(base, '-');
-    struct variants v = {out->id, base, 0};
-    if (last && scan(s, PS_IDENT_P_SURNAME, last + 1, strlen(last + 1),
-                     take_variant, &v))
-        return PS_EIO;
-    if (!v.other)
-        strcpy(out->id, base);
-    return PS_OK;
-}
-
-/* Groups the candidates by the person each resolves to (its middle
- * initials, middles()), and picks the one named in most documents. */
-static ps_status_t settle(const ps_ident_stats_t *s, struct cands *c)
-{
-    uint64_t docs[MAX_CANDS] = {0};
-    for (size_t i = 0; i < c->n; i++) {
-        ps_ident_t p = {PS_ENT_PERSON, ""};
-        strcpy(p.id, c->c[i].id);
-        if (middles(s, &p) != PS_OK)
-            return PS_EIO;
-        strcpy(c->c[i].id, p.id);
-    }
-    for (size_t i = 0; i < c->n; i++) {
-        size_t j = 0;
-        while (strcmp(c->c[j].id, c->c[i].id) != 0)
-            j++;
-        docs[j] += c->c[i].docs;
-    }
-    for (size_t i = 0; i < c->n; i++) {
-        if (!docs[i])
-            continue;
-        if (docs[i] > c->best_docs ||
-            (docs[i] == c->best_docs && strcmp(c->c[i].id, c->best) < 0)) {
-            c->second_docs = c->best_docs;
-            c->best_docs = docs[i];
-            strcpy(c->best, c->c[i].id);
-        } else if (docs[i] > c->second_docs) {
-            c->second_docs = docs[i];
-        }
-    }
-    return PS_OK;
-}
-
-/* The full names a person's partial name ID may stand for (one word, or
- * an initial and a surname), in C. */
-static ps_status_t candidates(const ps_ident_stats_t *s, const char *id,
-                              struct cands *c)
-{
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS];
-    size_t nw = split(id, w, wl);
-    memset(c, 0, sizeof *c);
-    if (nw == 1) {
-        if (scan(s, PS_IDENT_P_SURNAME, w[0], wl[0], take, c) ||
-            scan(s, PS_IDENT_P_FIRST, w[0], wl[0], take, c))
-            return PS_EIO;
-    } else if (nw == 2 && wl[0] == 1 && wl[1] > 1) {
-        c->initial = w[0][0];
-        if (scan(s, PS_IDENT_P_SURNAME, w[1], wl[1], take, c))
-            return PS_EIO;
-    }
-    return settle(s, c);
-}
-
-/* Resolves a person's partial name in OUT to the full name that
- * dominates, if one does. */
-static ps_status_t full_name(const ps_ident_stats_t *s, ps_ident_t *out)
-{
-    struct cands c;
-    if (candidates(s, out->id, &c) != PS_OK)
-        return PS_EIO;
-    if (c.best_docs >= 1 && c.best_docs >= PS_IDENT_DOMINANCE * c.second_docs)
-        strcpy(out->id, c.best);
-    return PS_OK;
 }
 
 /* A name of several words whose initials spell an acronym the index holds
@@ -382,7 +219,7 @@ static ps_status_t full_name(const ps_ident_stats_t *s, ps_ident_t *out)
  * acronym's id, what readers type, and this does so across articles. */
 static void acronym(const ps_ident_stats_t *s, ps_ident_t *out)
 {
-    char acr[MAX_WORDS + 1];
+    char acr[PS__IDENT_MAX_WORDS + 1];
     if (!ps__ident_initials(out->id, acr))
         return;
     uint64_t a = docs_of(s, out->type, acr);
@@ -434,7 +271,8 @@ static ps_status_t long_form(const ps_ident_stats_t *s, ps_ident_t *out)
         return PS_OK;
     char buf[PS_IDENT_MAX + 1];
     struct longs l = {s, out->type, "", 0, 0};
-    size_t bl = term3(buf, PS_IDENT_P_INITIALS, out->id, n, ":", "", 0);
+    size_t bl =
+        ps__ident_term3(buf, PS_IDENT_P_INITIALS, out->id, n, ":", "", 0);
     if (!bl || s->each(s->ctx, buf, bl, take_long, &l))
         return bl ? PS_EIO : PS_OK;
     if (l.best_docs > docs_of(s, out->type, out->id) &&
@@ -484,7 +322,7 @@ static ps_status_t head_word(const ps_ident_stats_t *s, ps_ident_t *out)
         return PS_OK;
     const char *prefix = ps_entity_type_prefix(PS_ENT_ORG);
     char buf[PS_IDENT_MAX + 1];
-    size_t bl = term3(buf, prefix, out->id, n, "-", "", 0);
+    size_t bl = ps__ident_term3(buf, prefix, out->id, n, "-", "", 0);
     struct heads h = {strlen(prefix), "", 0, 0};
     if (!bl || bl + 1 > PS_IDENT_MAX)
         return PS_OK;
@@ -497,9 +335,9 @@ static ps_status_t head_word(const ps_ident_stats_t *s, ps_ident_t *out)
 }
 
 const char *const ps__ident_official[] = {
-    "commonwealth", "democratic", "duchy",  "federal", "grand",
-    "islamic",      "kingdom",    "people", "principality", "republic",
-    "state",        NULL,
+    "commonwealth", "democratic", "duchy",   "federal",
+    "grand",        "islamic",    "kingdom", "people",
+    "principality", "republic",   "state",   NULL,
 };
 
 static void nationality(const ps_ident_stats_t *s, ps_ident_t *out);
@@ -509,9 +347,9 @@ static void nationality(const ps_ident_stats_t *s, ps_ident_t *out);
  * -> "china", "Russian Federation" -> "russia"). */
 static void official(const ps_ident_stats_t *s, ps_ident_t *out)
 {
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS];
-    size_t nw = split(out->id, w, wl), i = 0;
+    const char *w[PS__IDENT_MAX_WORDS];
+    size_t wl[PS__IDENT_MAX_WORDS];
+    size_t nw = ps__ident_split(out->id, w, wl), i = 0;
     for (; i < nw && listed(ps__ident_official, COUNT(ps__ident_official) - 1,
                             w[i], wl[i]);
          i++)
@@ -581,28 +419,6 @@ static void nationality(const ps_ident_stats_t *s, ps_ident_t *out)
     }
 }
 
-/* The documents that name person BASE in full with middle initials. */
-struct written {
-    const char *base;
-    uint64_t docs;
-};
-
-static void take_written(void *arg, const char *term, size_t len,
-                         uint64_t docs)
-{
-    struct written *w = arg;
-    const char *colon = memchr(term, ':', len);
-    char id[PS_IDENT_MAX + 1], base[PS_IDENT_MAX + 1];
-    size_t idl = colon ? len - (size_t)(colon + 1 - term) : 0;
-    if (!idl || idl > PS_IDENT_MAX)
-        return;
-    memcpy(id, colon + 1, idl);
-    id[idl] = '\0';
-    ps_ident_person_id(id, base);
-    if (strcmp(base, w->base) == 0 && docs > w->docs)
-        w->docs = docs;
-}
-
 /* Makes OUT the person of ID's name when the index types that name a
  * person more than anything else. Only towards a person: a city and its
  * team share a name and are two entities, but a person is never a place.
@@ -615,19 +431,12 @@ static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
     uint64_t person = docs_of(s, PS_ENT_PERSON, pid), other = 0;
     /* A surname the articles name people by ("Sanders" typed an org in
      * one headline): the people named in full with it count. */
-    if (!strchr(pid, '-')) {
-        struct cands c;
-        if (candidates(s, pid, &c) != PS_OK)
+    if (!strchr(pid, '-') || person == 0) {
+        uint64_t named;
+        if (ps__ident_named_docs(s, pid, &named) != PS_OK)
             return PS_EIO;
-        if (c.best_docs > person)
-            person = c.best_docs;
-    } else if (person == 0) {
-        /* Every article wrote the person with a middle initial. */
-        struct written w = {pid, 0};
-        const char *last = strrchr(pid, '-') + 1;
-        if (scan(s, PS_IDENT_P_SURNAME, last, strlen(last), take_written, &w))
-            return PS_EIO;
-        person = w.docs;
+        if (named > person)
+            person = named;
     }
     if (person == 0)
         return PS_OK;
@@ -657,7 +466,7 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     memcpy(out->id, id, len + 1);
     if (type == PS_ENT_PERSON) {
         ps_ident_person_written(id, out->id);
-        if (middles(s, out) != PS_OK)
+        if (ps__ident_middles(s, out) != PS_OK)
             return PS_EIO;
     } else if (towards_person(s, id, out) != PS_OK) {
         return PS_EIO;
@@ -677,5 +486,5 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
      * facets over thousands of names quick. */
     if (strchr(out->id, '-') && out->id[1] != '-')
         return PS_OK;
-    return full_name(s, out);
+    return ps__ident_full_name(s, out);
 }

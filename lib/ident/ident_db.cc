@@ -232,8 +232,8 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
         ids.insert(w.back());
         ids.insert(w[0]);
         ids.insert(w[0].substr(0, 1) + "-" + w.back());
-        std::string p = std::string(PS_IDENT_P_SURNAME) + w.back() + ":" +
-                        w[0] + "-";
+        std::string p =
+            std::string(PS_IDENT_P_SURNAME) + w.back() + ":" + w[0] + "-";
         for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
             ids.insert((*it).substr(p.size() - w[0].size() - 1));
     } else if (w.size() == 1) {

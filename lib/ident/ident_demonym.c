@@ -16,40 +16,40 @@
 static const struct ending {
     const char *nat, *place;
 } endings[] = {
-    {"n", ""},          /* russian, australian, south-african, indian */
-    {"i", ""},          /* iraqi, israeli, pakistani, kuwaiti */
-    {"ian", ""},        /* iranian, brazilian, egyptian, jordanian */
-    {"ian", "e"},       /* ukrainian, palestinian */
-    {"ian", "a"},       /* canadian */
-    {"ian", "y"},       /* italian, hungarian */
-    {"an", ""},         /* european, chilean, zairean */
-    {"an", "e"},        /* roman */
-    {"an", "um"},       /* belgian */
-    {"an", "o"},        /* mexican, moroccan */
-    {"vian", ""},       /* peruvian */
-    {"egian", "ay"},    /* norwegian */
-    {"ese", ""},        /* japanese, sudanese, vietnamese, surinamese */
-    {"ese", "a"},       /* chinese, burmese, maltese */
-    {"ese", "on"},      /* lebanese */
-    {"uese", "al"},     /* portuguese */
-    {"ish", "and"},     /* english, polish */
-    {"ish", "eland"},   /* irish */
-    {"nish", "land"},   /* finnish */
-    {"tish", "land"},   /* scottish */
-    {"nish", "in"},     /* spanish */
-    {"ish", "ain"},     /* british */
-    {"ish", "en"},      /* swedish */
-    {"ish", "ey"},      /* turkish */
-    {"ish", "istan"},   /* kurdish */
-    {"k", "ce"},        /* greek */
-    {"en", "nya"},      /* chechen */
-    {"", "y"},          /* german */
-    {"", "ia"},         /* yugoslav, serb */
-    {"", "a"},          /* somali */
-    {"", "istan"},      /* tajik, afghan, kurd */
-    {"", "stan"},       /* kazakh, uzbek */
-    {"", "land"},       /* thai */
-    {"", "s"},          /* philippine */
+    {"n", ""},        /* russian, australian, south-african, indian */
+    {"i", ""},        /* iraqi, israeli, pakistani, kuwaiti */
+    {"ian", ""},      /* iranian, brazilian, egyptian, jordanian */
+    {"ian", "e"},     /* ukrainian, palestinian */
+    {"ian", "a"},     /* canadian */
+    {"ian", "y"},     /* italian, hungarian */
+    {"an", ""},       /* european, chilean, zairean */
+    {"an", "e"},      /* roman */
+    {"an", "um"},     /* belgian */
+    {"an", "o"},      /* mexican, moroccan */
+    {"vian", ""},     /* peruvian */
+    {"egian", "ay"},  /* norwegian */
+    {"ese", ""},      /* japanese, sudanese, vietnamese, surinamese */
+    {"ese", "a"},     /* chinese, burmese, maltese */
+    {"ese", "on"},    /* lebanese */
+    {"uese", "al"},   /* portuguese */
+    {"ish", "and"},   /* english, polish */
+    {"ish", "eland"}, /* irish */
+    {"nish", "land"}, /* finnish */
+    {"tish", "land"}, /* scottish */
+    {"nish", "in"},   /* spanish */
+    {"ish", "ain"},   /* british */
+    {"ish", "en"},    /* swedish */
+    {"ish", "ey"},    /* turkish */
+    {"ish", "istan"}, /* kurdish */
+    {"k", "ce"},      /* greek */
+    {"en", "nya"},    /* chechen */
+    {"", "y"},        /* german */
+    {"", "ia"},       /* yugoslav, serb */
+    {"", "a"},        /* somali */
+    {"", "istan"},    /* tajik, afghan, kurd */
+    {"", "stan"},     /* kazakh, uzbek */
+    {"", "land"},     /* thai */
+    {"", "s"},        /* philippine */
 };
 
 /* Nationalities no ending gives. */

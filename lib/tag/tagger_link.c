@@ -321,8 +321,8 @@ static int is_dateline(const ps_tagger_t *t, size_t w0, size_t w1)
     size_t n = 0;
     while (n < left && p[n] >= '0' && p[n] <= '9')
         n++;
-    return n >= 1 && n < left && (p[n] == '-' || p[n] == '/') &&
-           n + 1 < left && p[n + 1] >= '0' && p[n + 1] <= '9';
+    return n >= 1 && n < left && (p[n] == '-' || p[n] == '/') && n + 1 < left &&
+           p[n + 1] >= '0' && p[n + 1] <= '9';
 }
 
 ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)

@@ -228,8 +228,8 @@ static void read_tags(const char *path, struct spans *s)
         /* The type of the name as written, not of the entity it resolves
          * to ("German" is a misc name of the place Germany). */
         json_t *t = json_object_get(o, "mention_type");
-        int type = tagger_type(
-            json_string_value(t ? t : json_object_get(o, "type")));
+        int type =
+            tagger_type(json_string_value(t ? t : json_object_get(o, "type")));
         if (!p || type < 0)
             die("not a --tag line", line);
         const char *base = strrchr(p, '/');

@@ -148,8 +148,8 @@ static void test_terms(void **state)
 {
     (void)state;
     char buf[1024] = "";
-    ps_entity_t e = {PS_ENT_PERSON, "donald-j-trump", "Donald J. Trump", 0,
-                     NULL, 0, 0};
+    ps_entity_t e = {
+        PS_ENT_PERSON, "donald-j-trump", "Donald J. Trump", 0, NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&e, collect, buf), 0);
     assert_string_equal(buf, "ENXPERSON:donald-j-trump\tDonald J. Trump|"
                              "EStrump:donald-j-trump|"
