@@ -6,6 +6,7 @@
  *   tagger_span.c     rules over the model's names (ends, types, treaties);
  *   tagger_link.c     resolving names to entities within the text;
  *   tagger_acronym.c  acronyms and their long forms as one entity;
+ *   tagger_team.c     a place named as a side in a sports report: a team;
  *   tagger_case.c     what the text says about each word's case;
  *   tagger_store.c    the table of entities and mentions, and the output;
  *   tagger_words.c    the word lists and single-word tests.
