@@ -21,7 +21,7 @@ struct row {
     size_t offset, line, column;
     uint32_t length;
     ps_entity_type_t type;
-    int known;
+    int known, team;
     char *id, *name; /* the article's entity */
 };
 
@@ -183,6 +183,7 @@ static int keep_mentions(struct tagrun *r, size_t file, const prep_t *p)
                               e->mentions[j].length,
                               e->type,
                               e->known,
+                              e->team,
                               dup(e->id),
                               dup(e->name)};
             if (!w->id || !w->name) {
@@ -236,13 +237,21 @@ static int print_row(const char *path, const struct row *w,
         return -1;
     char term[PS_IDENT_MAX + 16];
     snprintf(term, sizeof term, "%s%s", ps_entity_type_prefix(w->type), w->id);
+    ps_entity_type_t type = w->known ? w->type : id.type;
+    /* The kind of name the mention is, as written: the tagger's type,
+     * a person where the index types the name a person; a nationality
+     * stays misc though its entity is its country, a team named as its
+     * country a place (what ner-eval scores, as CoNLL annotates names). */
+    ps_entity_type_t written = type == PS_ENT_PERSON ? type
+                               : w->team             ? PS_ENT_PLACE
+                                                     : w->type;
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:s}", "path", path,
-        "type", ps_entity_type_name(w->known ? w->type : id.type), "id",
-        w->known ? w->id : id.id, "name", shown ? shown : w->name, "known",
-        w->known, "offset", (json_int_t)w->offset, "length",
-        (json_int_t)w->length, "line", (json_int_t)w->line, "column",
-        (json_int_t)w->column, "term", term);
+        "{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:s, s:s}", "path", path,
+        "type", ps_entity_type_name(type), "id", w->known ? w->id : id.id,
+        "name", shown ? shown : w->name, "known", w->known, "offset",
+        (json_int_t)w->offset, "length", (json_int_t)w->length, "line",
+        (json_int_t)w->line, "column", (json_int_t)w->column, "term", term,
+        "mention_type", ps_entity_type_name(written));
     free(shown);
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     int rc = !s || puts(s) == EOF ? -1 : 0;

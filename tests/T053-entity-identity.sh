@@ -82,6 +82,72 @@ test_expect_success 'queries follow the entities' '
     grep -q "Bill Clinton" "$TMP/cl"
 '
 
+test_expect_success 'a nationality is its country when an article names the country' '
+    assert_eq "$(P "$IX" --count place:Germany)" 2
+    assert_eq "$(P "$IX" --count place:France)" 2
+    assert_eq "$(P "$IX" --count place:Netherlands)" 2
+    assert_eq "$(P "$IX" --count misc:German)" 2
+    # A word query still tells the two apart.
+    assert_eq "$(P "$IX" --count Germany)" 1
+    # No article names a Kurdistan: "Kurdish" stays a name of its own.
+    assert_eq "$(P "$IX" --count misc:Kurdish)" 1
+    P "$IX" --json --entities "$C/a11.txt" >"$TMP/a11"
+    grep -q "\"type\":\"place\",\"id\":\"germany\",\"name\":\"Germany\"" "$TMP/a11"
+    grep -q "\"type\":\"misc\",\"id\":\"kurdish\"" "$TMP/a11"
+    P "$IX" --json --count --facets=100 "path:/" >"$TMP/all"
+    lacks "\"id\":\"german\"" <"$TMP/all"
+    # --tag keeps the kind of name as written, for ner-eval.
+    "$BIN/psearch-index" --tag --entities /dev/null "$C"/a1[12].txt >"$TMP/nat"
+    grep -q "\"id\":\"germany\".*\"term\":\"XMISC:german\",\"mention_type\":\"misc\"" "$TMP/nat"
+'
+
+test_expect_success 'a dateline is a place of its own when its name is then a team' '
+    mkdir -p "$TMP/dl"
+    printf "%s\n" "BASEBALL - STANDINGS ." "NEW YORK 1996-08-30" \
+        "Major League Baseball standings:" "NEW YORK 74 59 .556 -" \
+        "BALTIMORE 70 63 .526 4" "BOSTON 69 65 .515 5" >"$TMP/dl/s.txt"
+    "$BIN/psearch-index" --tag --entities /dev/null "$TMP/dl/s.txt" >"$TMP/dl/tag"
+    cat "$TMP/dl/tag"
+    "$TOOLS/json_get" .offset .type .id <"$TMP/dl/tag" >"$TMP/dl/got"
+    grep -q "^23 place new-york\$" "$TMP/dl/got"
+    grep -q "^[0-9]* org new-york\$" "$TMP/dl/got"
+'
+
+test_expect_success 'a country before its holiday is a name of its own' '
+    printf "Trading was thin before the U.S. Labor Day weekend.\n" >"$TMP/dl/h.txt"
+    "$BIN/psearch-index" --tag --entities /dev/null "$TMP/dl/h.txt" |
+        "$TOOLS/json_get" .type .id >"$TMP/dl/h"
+    printf "place us\nmisc labor-day\n" | cmp - "$TMP/dl/h"
+'
+
+test_expect_success 'in a sports report a country named as a side is its team' '
+    printf "%s\n" "CRICKET - ENGLAND SQUAD" \
+        "Hussain was named in the England squad on Friday, and England" \
+        "will play against Pakistan at Lord'"'"'s. The batsman was born in" \
+        "Pakistan and has played county cricket for eight seasons." \
+        "Scores: England 326 for five, innings closed." >"$TMP/dl/c.txt"
+    "$BIN/psearch-index" --tag --entities /dev/null "$TMP/dl/c.txt" >"$TMP/dl/c"
+    "$TOOLS/json_get" .offset .type .id .mention_type <"$TMP/dl/c" >"$TMP/dl/ct"
+    cat "$TMP/dl/ct"
+    # A name with a cue or a score is the side, written as a place; the
+    # one with none ("and England will play") and "born in Pakistan" stay
+    # the place.
+    assert_eq "$(grep -c "org england place" "$TMP/dl/ct")" 3
+    assert_eq "$(grep -c "place england place" "$TMP/dl/ct")" 1
+    assert_eq "$(grep -c "org pakistan place" "$TMP/dl/ct")" 1
+    assert_eq "$(grep -c "place pakistan place" "$TMP/dl/ct")" 1
+'
+
+test_expect_success 'middle initials tell two people apart, and no one else' '
+    assert_eq "$(P "$IX" --count "person:\"George W. Bush\"")" 1
+    assert_eq "$(P "$IX" --count "person:\"George H. W. Bush\"")" 1
+    P "$IX" --json --entities "$C/a13.txt" >"$TMP/a13"
+    grep -q "\"id\":\"george-w-bush\",\"name\":\"George W. Bush\"" "$TMP/a13"
+    grep -q "\"id\":\"george-hw-bush\",\"name\":\"George H.W. Bush\",\"known\":false,\"count\":2" "$TMP/a13"
+    # "Donald J. Trump" is still Donald Trump.
+    assert_eq "$(P "$IX" --count "person:\"Donald J. Trump\"")" 2
+'
+
 test_expect_success 'the doc op: one row per entity with its display name' '
     P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
     assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1
@@ -94,7 +160,8 @@ test_expect_success 'the doc op: one row per entity with its display name' '
 # of every article and of a few queries, and each article's entities.
 answers() {
     local q f
-    for q in "path:/" "person:Clinton" "person:Hillary" "org:FBI"; do
+    for q in "path:/" "person:Clinton" "person:Hillary" "org:FBI" \
+             "place:Germany"; do
         P "$1" --json --count --facets=100 "$q"
     done | sed "s/\"elapsed_us\":[0-9]*//"
     for f in "$2"/*.txt; do

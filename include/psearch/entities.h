@@ -103,6 +103,9 @@ typedef struct ps_entity {
     int known;        /* 1 if it came from the gazetteer */
     const ps_mention_t *mentions;
     size_t nmentions;
+    /* 1 for a country's or city's team named as a side in a sports report
+     * ("against England"): an org whose name is written as a place's. */
+    int team;
 } ps_entity_t;
 
 /* A tagger holds reusable buffers; one per thread. It keeps pointers to

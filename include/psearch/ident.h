@@ -56,6 +56,13 @@ typedef struct ps_ident_stats {
  * the id to OUT (PS_IDENT_MAX + 1 bytes); returns its length. */
 PS_EXPORT size_t ps_ident_person_id(const char *id, char *out);
 
+/* The id an article's person is kept under: ps_ident_person_id() keeping
+ * the middle words of one or two letters, initials ("george-w-bush",
+ * "george-hw-bush", "donald-j-trump"; "hillary-rodham-clinton" ->
+ * "hillary-clinton"). ps_ident_resolve() drops the initials when the index
+ * holds no other initials between that first name and surname. */
+PS_EXPORT size_t ps_ident_person_written(const char *id, char *out);
+
 /* Calls FN(ARG, term, len) for each identity term of entity E of one
  * article (see the prefixes above). Returns 0, or what FN returned when
  * it was not 0. */
@@ -75,6 +82,10 @@ typedef struct ps_ident {
  *  - a name the index types as a person more than as anything else is a
  *    person ("Obama" typed a place in one headline); the other types are
  *    not pooled, so a city and its team stay two;
+ *  - a person written with middle initials ("Donald J. Trump") is the
+ *    person without them, unless the index holds other middle initials
+ *    between the same first name and surname (George W. Bush and George
+ *    H. W. Bush stay two);
  *  - a person's surname alone, first name alone, or initial and surname
  *    ("Clinton", "Hillary", "S. Warne") is the person named in full with
  *    it when one such person clearly dominates: in at least

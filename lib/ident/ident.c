@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident/ident_private.h"
 #include "psearch/ident.h"
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
-#define MAX_WORDS 32
 
 /* Words that carry a surname on after them ("van Beethoven", "bin
  * Salman"), so a name is not cut before them. */
@@ -29,16 +29,16 @@ static int listed(const char *const *list, size_t n, const char *w, size_t len)
     return 0;
 }
 
-/* Splits ID at '-' into at most MAX_WORDS words; returns their count, or 0
- * when there are more (the id is then left alone). */
-static size_t split(const char *id, const char **w, size_t *wl)
+/* Splits ID at '-' into at most PS__IDENT_MAX_WORDS words; returns their
+ * count, or 0 when there are more (the id is then left alone). */
+size_t ps__ident_split(const char *id, const char **w, size_t *wl)
 {
     size_t n = 0;
     const char *p = id;
     for (;;) {
         const char *d = strchr(p, '-');
         size_t len = d ? (size_t)(d - p) : strlen(p);
-        if (n == MAX_WORDS)
+        if (n == PS__IDENT_MAX_WORDS)
             return 0;
         w[n] = p;
         wl[n++] = len;
@@ -48,26 +48,14 @@ static size_t split(const char *id, const char **w, size_t *wl)
     }
 }
 
-static size_t join(const char **w, const size_t *wl, const size_t *keep,
-                   size_t nkeep, char *out)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < nkeep; k++) {
-        if (k)
-            out[n++] = '-';
-        memcpy(out + n, w[keep[k]], wl[keep[k]]);
-        n += wl[keep[k]];
-    }
-    out[n] = '\0';
-    return n;
-}
-
-size_t ps_ident_person_id(const char *id, char *out)
+/* ps_ident_person_id(), and ps_ident_person_written() when INITIALS:
+ * middle words of one or two letters kept. */
+static size_t person_id(const char *id, char *out, int initials)
 {
     size_t len = strlen(id);
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS], keep[MAX_WORDS], nkeep = 0;
-    size_t n = len > PS_IDENT_MAX ? 0 : split(id, w, wl);
+    const char *w[PS__IDENT_MAX_WORDS];
+    size_t wl[PS__IDENT_MAX_WORDS], keep[PS__IDENT_MAX_WORDS], nkeep = 0;
+    size_t n = len > PS_IDENT_MAX ? 0 : ps__ident_split(id, w, wl);
     for (size_t i = 0; i < n; i++)
         if (wl[i] == 0)
             n = 0; /* "--" or a trailing '-': not a slug of words */
@@ -91,22 +79,48 @@ size_t ps_ident_person_id(const char *id, char *out)
             from = i;
             break;
         }
+    for (size_t i = 1; initials && i < from; i++)
+        if (wl[i] <= 2)
+            keep[nkeep++] = i;
     for (size_t i = from; i < n; i++)
         keep[nkeep++] = i;
-    return join(w, wl, keep, nkeep, out);
+    /* Initials written apart are the initials written together: the
+     * "h", "w" of "George H. W. Bush" are the "hw" of "George H.W. Bush". */
+    size_t o = 0;
+    for (size_t k = 0; k < nkeep; k++) {
+        size_t i = keep[k];
+        int glue = k >= 2 && keep[k - 1] + 1 == i && wl[i] == 1 &&
+                   wl[keep[k - 1]] == 1 && keep[k - 1] > 0 && i < from;
+        if (k && !glue)
+            out[o++] = '-';
+        memcpy(out + o, w[i], wl[i]);
+        o += wl[i];
+    }
+    out[o] = '\0';
+    return o;
+}
+
+size_t ps_ident_person_id(const char *id, char *out)
+{
+    return person_id(id, out, 0);
+}
+
+size_t ps_ident_person_written(const char *id, char *out)
+{
+    return person_id(id, out, 1);
 }
 
 /* Words an acronym leaves out ("Federal Bureau of Investigation"). */
 static const char *const skipped[] = {"and", "for", "of", "on", "the"};
 
-/* The acronym the initials of ID's words spell into ACR (MAX_WORDS + 1
- * bytes), "of", "and", "the", "for" and "on" left out; its length, 0 when
- * ID is one word or a word starts with neither a letter nor a digit. */
-static size_t initials(const char *id, char *acr)
+/* The acronym the initials of ID's words spell into ACR (PS__IDENT_MAX_WORDS +
+ * 1 bytes), "of", "and", "the", "for" and "on" left out; its length, 0 when ID
+ * is one word or a word starts with neither a letter nor a digit. */
+size_t ps__ident_initials(const char *id, char *acr)
 {
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS];
-    size_t nw = split(id, w, wl), n = 0;
+    const char *w[PS__IDENT_MAX_WORDS];
+    size_t wl[PS__IDENT_MAX_WORDS];
+    size_t nw = ps__ident_split(id, w, wl), n = 0;
     if (nw < 2)
         return 0;
     for (size_t i = 0; i < nw; i++) {
@@ -125,8 +139,8 @@ static size_t initials(const char *id, char *acr)
 
 /* Builds PREFIX + A + SEP + B in BUF (PS_IDENT_MAX + 1 bytes); returns the
  * length, or 0 when it does not fit. */
-static size_t term3(char *buf, const char *prefix, const char *a, size_t al,
-                    const char *sep, const char *b, size_t bl)
+size_t ps__ident_term3(char *buf, const char *prefix, const char *a, size_t al,
+                       const char *sep, const char *b, size_t bl)
 {
     size_t pl = strlen(prefix), sl = strlen(sep);
     if (pl + al + sl + bl > PS_IDENT_MAX)
@@ -151,36 +165,38 @@ int ps_ident_terms(const ps_entity_t *e,
     if (!prefix || e->known || strlen(e->id) > PS_IDENT_MAX)
         return 0;
     /* A person is known by the id the index resolves it to. */
-    size_t idl = e->type == PS_ENT_PERSON ? ps_ident_person_id(e->id, pid)
+    size_t idl = e->type == PS_ENT_PERSON ? ps_ident_person_written(e->id, pid)
                                           : strlen(strcpy(pid, e->id));
-    size_t el = term3(ent, "", prefix, strlen(prefix), "", pid, idl);
+    size_t el = ps__ident_term3(ent, "", prefix, strlen(prefix), "", pid, idl);
     if (el && e->name &&
-        (n = term3(buf, PS_IDENT_P_NAME, ent, el, "\t", e->name,
-                   strlen(e->name))) &&
+        (n = ps__ident_term3(buf, PS_IDENT_P_NAME, ent, el, "\t", e->name,
+                             strlen(e->name))) &&
         (rc = fn(arg, buf, n)) != 0)
         return rc;
     if (e->type != PS_ENT_PERSON) {
         /* A long form under its initials, so that a reader finds the
          * long forms of an acronym without reading every name. */
-        char acr[MAX_WORDS + 1];
-        size_t al = initials(pid, acr);
-        if (al && (n = term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", pid,
-                             idl)) &&
+        char acr[PS__IDENT_MAX_WORDS + 1];
+        size_t al = ps__ident_initials(pid, acr);
+        if (al &&
+            (n = ps__ident_term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", pid,
+                                 idl)) &&
             (rc = fn(arg, buf, n)) != 0)
             return rc;
         return 0;
     }
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS];
-    size_t nw = split(pid, w, wl);
+    const char *w[PS__IDENT_MAX_WORDS];
+    size_t wl[PS__IDENT_MAX_WORDS];
+    size_t nw = ps__ident_split(pid, w, wl);
     /* An initial is no first name to find the person by ("s-warne"). */
     if (nw < 2 || wl[0] < 2 || wl[nw - 1] < 2)
         return 0;
-    if ((n = term3(buf, PS_IDENT_P_SURNAME, w[nw - 1], wl[nw - 1], ":", pid,
-                   idl)) &&
+    if ((n = ps__ident_term3(buf, PS_IDENT_P_SURNAME, w[nw - 1], wl[nw - 1],
+                             ":", pid, idl)) &&
         (rc = fn(arg, buf, n)) != 0)
         return rc;
-    if ((n = term3(buf, PS_IDENT_P_FIRST, w[0], wl[0], ":", pid, idl)) &&
+    if ((n = ps__ident_term3(buf, PS_IDENT_P_FIRST, w[0], wl[0], ":", pid,
+                             idl)) &&
         (rc = fn(arg, buf, n)) != 0)
         return rc;
     return 0;
@@ -191,84 +207,9 @@ static uint64_t docs_of(const ps_ident_stats_t *s, ps_entity_type_t type,
 {
     char buf[PS_IDENT_MAX + 1];
     const char *prefix = ps_entity_type_prefix(type);
-    size_t n = term3(buf, "", prefix, strlen(prefix), "", id, strlen(id));
+    size_t n =
+        ps__ident_term3(buf, "", prefix, strlen(prefix), "", id, strlen(id));
     return n ? s->docs(s->ctx, buf, n) : 0;
-}
-
-/* The full names a surname, first name or initial may stand for, and how
- * many documents name each. */
-struct cands {
-    char best[PS_IDENT_MAX + 1];
-    uint64_t best_docs, second_docs;
-    char initial; /* 0, or the letter the first name must start with */
-};
-
-static void take(void *arg, const char *term, size_t len, uint64_t docs)
-{
-    struct cands *c = arg;
-    const char *colon = memchr(term, ':', len);
-    if (!colon)
-        return;
-    const char *id = colon + 1;
-    size_t idl = len - (size_t)(id - term);
-    if (idl > PS_IDENT_MAX || (c->initial && id[0] != c->initial))
-        return;
-    if (c->best_docs > 0 && idl == strlen(c->best) &&
-        memcmp(id, c->best, idl) == 0) {
-        /* Both a surname and a first name of one id ("james-james"). */
-        return;
-    }
-    if (docs > c->best_docs ||
-        (docs == c->best_docs &&
-         (c->best_docs == 0 || strncmp(id, c->best, idl) < 0))) {
-        c->second_docs = c->best_docs;
-        c->best_docs = docs;
-        memcpy(c->best, id, idl);
-        c->best[idl] = '\0';
-    } else if (docs > c->second_docs) {
-        c->second_docs = docs;
-    }
-}
-
-static int scan(const ps_ident_stats_t *s, const char *prefix, const char *w,
-                size_t wl, struct cands *c)
-{
-    char buf[PS_IDENT_MAX + 1];
-    size_t n = term3(buf, prefix, w, wl, ":", "", 0);
-    return n ? s->each(s->ctx, buf, n, take, c) : 0;
-}
-
-/* The full names a person's partial name ID may stand for (one word, or
- * an initial and a surname), in C. */
-static ps_status_t candidates(const ps_ident_stats_t *s, const char *id,
-                              struct cands *c)
-{
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS];
-    size_t nw = split(id, w, wl);
-    memset(c, 0, sizeof *c);
-    if (nw == 1) {
-        if (scan(s, PS_IDENT_P_SURNAME, w[0], wl[0], c) ||
-            scan(s, PS_IDENT_P_FIRST, w[0], wl[0], c))
-            return PS_EIO;
-    } else if (nw == 2 && wl[0] == 1 && wl[1] > 1) {
-        c->initial = w[0][0];
-        if (scan(s, PS_IDENT_P_SURNAME, w[1], wl[1], c))
-            return PS_EIO;
-    }
-    return PS_OK;
-}
-
-/* Resolves a person's partial name in OUT to the full name that
- * dominates, if one does. */
-static ps_status_t full_name(const ps_ident_stats_t *s, ps_ident_t *out)
-{
-    struct cands c;
-    if (candidates(s, out->id, &c) != PS_OK)
-        return PS_EIO;
-    if (c.best_docs >= 1 && c.best_docs >= PS_IDENT_DOMINANCE * c.second_docs)
-        strcpy(out->id, c.best);
-    return PS_OK;
 }
 
 /* A name of several words whose initials spell an acronym the index holds
@@ -278,12 +219,158 @@ static ps_status_t full_name(const ps_ident_stats_t *s, ps_ident_t *out)
  * acronym's id, what readers type, and this does so across articles. */
 static void acronym(const ps_ident_stats_t *s, ps_ident_t *out)
 {
-    char acr[MAX_WORDS + 1];
-    if (!initials(out->id, acr))
+    char acr[PS__IDENT_MAX_WORDS + 1];
+    if (!ps__ident_initials(out->id, acr))
         return;
     uint64_t a = docs_of(s, out->type, acr);
     if (a > 0 && a >= docs_of(s, out->type, out->id))
         strcpy(out->id, acr);
+}
+
+/* The long forms an acronym's letters spell, and how many documents name
+ * each as TYPE. */
+struct longs {
+    const ps_ident_stats_t *s;
+    ps_entity_type_t type;
+    char best[PS_IDENT_MAX + 1];
+    uint64_t best_docs, second_docs;
+};
+
+static void take_long(void *arg, const char *term, size_t len, uint64_t n)
+{
+    (void)n;
+    struct longs *l = arg;
+    const char *colon = memchr(term, ':', len);
+    char id[PS_IDENT_MAX + 1];
+    size_t idl = colon ? len - (size_t)(colon + 1 - term) : 0;
+    if (!idl || idl > PS_IDENT_MAX)
+        return;
+    memcpy(id, colon + 1, idl);
+    id[idl] = '\0';
+    uint64_t docs = docs_of(l->s, l->type, id);
+    if (docs > l->best_docs) {
+        l->second_docs = l->best_docs;
+        l->best_docs = docs;
+        strcpy(l->best, id);
+    } else if (docs > l->second_docs) {
+        l->second_docs = docs;
+    }
+}
+
+/* The converse of acronym(): an acronym is the long form its letters
+ * spell when the index names that long form, as the same type, in more
+ * documents than the acronym and at least twice as many as any other
+ * long form ("HK" -> "hong-kong" where articles write "Hong Kong" more).
+ * A long form goes to the acronym only when the acronym is in at least
+ * as many documents, so the two rules never send one to the other and
+ * back. Returns PS_EIO when S failed. */
+static ps_status_t long_form(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    size_t n = strlen(out->id);
+    if (n < 2 || n > 8 || strchr(out->id, '-'))
+        return PS_OK;
+    char buf[PS_IDENT_MAX + 1];
+    struct longs l = {s, out->type, "", 0, 0};
+    size_t bl =
+        ps__ident_term3(buf, PS_IDENT_P_INITIALS, out->id, n, ":", "", 0);
+    if (!bl || s->each(s->ctx, buf, bl, take_long, &l))
+        return bl ? PS_EIO : PS_OK;
+    if (l.best_docs > docs_of(s, out->type, out->id) &&
+        l.best_docs >= PS_IDENT_DOMINANCE * l.second_docs)
+        strcpy(out->id, l.best);
+    return PS_OK;
+}
+
+/* The long names of TYPE that start with a word, and how many documents
+ * hold each. */
+struct heads {
+    size_t skip; /* bytes of the prefix before the id */
+    char best[PS_IDENT_MAX + 1];
+    uint64_t best_docs, second_docs;
+};
+
+static void take_head(void *arg, const char *term, size_t len, uint64_t docs)
+{
+    struct heads *h = arg;
+    size_t idl = len - h->skip;
+    if (len <= h->skip || idl > PS_IDENT_MAX)
+        return;
+    if (docs > h->best_docs) {
+        h->second_docs = h->best_docs;
+        h->best_docs = docs;
+        memcpy(h->best, term + h->skip, idl);
+        h->best[idl] = '\0';
+    } else if (docs > h->second_docs) {
+        h->second_docs = docs;
+    }
+}
+
+/* An organisation named by the first word of its name alone ("Real" for
+ * Real Madrid, "Pirelli" for Pirelli Cables, "Texas" the team for the
+ * Texas Rangers) is the longer name starting with that word which the
+ * index's articles write, as an org, in at least twice as many documents
+ * as any other: the rule for a surname alone, for organisations. A word
+ * written alone as an org in more than HEAD_ALONE times as many documents
+ * as its longest-named long form names something of its own (the
+ * standings' "CHICAGO" is no "Chicago Purchasing Managers"). Returns
+ * PS_EIO when S failed. */
+#define HEAD_ALONE 8
+static ps_status_t head_word(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    size_t n = strlen(out->id);
+    if (out->type != PS_ENT_ORG || n < 3 || strchr(out->id, '-'))
+        return PS_OK;
+    const char *prefix = ps_entity_type_prefix(PS_ENT_ORG);
+    char buf[PS_IDENT_MAX + 1];
+    size_t bl = ps__ident_term3(buf, prefix, out->id, n, "-", "", 0);
+    struct heads h = {strlen(prefix), "", 0, 0};
+    if (!bl || bl + 1 > PS_IDENT_MAX)
+        return PS_OK;
+    if (s->each(s->ctx, buf, bl, take_head, &h))
+        return PS_EIO;
+    if (h.best_docs > 0 && h.best_docs >= PS_IDENT_DOMINANCE * h.second_docs &&
+        h.best_docs * HEAD_ALONE >= docs_of(s, PS_ENT_ORG, out->id))
+        strcpy(out->id, h.best);
+    return PS_OK;
+}
+
+const char *const ps__ident_official[] = {
+    "commonwealth", "democratic", "duchy",   "federal",
+    "grand",        "islamic",    "kingdom", "people",
+    "principality", "republic",   "state",   NULL,
+};
+
+static void nationality(const ps_ident_stats_t *s, ps_ident_t *out);
+
+/* A place's official name is the place it names when the index holds
+ * that ("Republic of Ireland" -> "ireland", "People's Republic of China"
+ * -> "china", "Russian Federation" -> "russia"). */
+static void official(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    const char *w[PS__IDENT_MAX_WORDS];
+    size_t wl[PS__IDENT_MAX_WORDS];
+    size_t nw = ps__ident_split(out->id, w, wl), i = 0;
+    for (; i < nw && listed(ps__ident_official, COUNT(ps__ident_official) - 1,
+                            w[i], wl[i]);
+         i++)
+        ;
+    if (i > 0 && i + 1 < nw && wl[i] == 2 && memcmp(w[i], "of", 2) == 0) {
+        size_t from = i + 1;
+        if (from + 1 < nw && wl[from] == 3 && memcmp(w[from], "the", 3) == 0)
+            from++;
+        const char *rest = w[from];
+        if (docs_of(s, PS_ENT_PLACE, rest) > 0)
+            memmove(out->id, rest, strlen(rest) + 1);
+        return;
+    }
+    if (nw == 2 && wl[1] == 10 && memcmp(w[1], "federation", 10) == 0) {
+        ps_ident_t nat = {PS_ENT_MISC, ""};
+        memcpy(nat.id, w[0], wl[0]);
+        nat.id[wl[0]] = '\0';
+        nationality(s, &nat);
+        if (nat.type == PS_ENT_PLACE)
+            strcpy(out->id, nat.id);
+    }
 }
 
 /* A plural of one word is its singular when the index holds that as a
@@ -302,6 +389,36 @@ static void singular(const ps_ident_stats_t *s, ps_ident_t *out)
         strcpy(out->id, one);
 }
 
+struct place_find {
+    const ps_ident_stats_t *s;
+    char *out;
+};
+
+static int place_held(void *arg, const char *place)
+{
+    struct place_find *f = arg;
+    if (docs_of(f->s, PS_ENT_PLACE, place) == 0)
+        return 0;
+    strcpy(f->out, place);
+    return 1;
+}
+
+/* A nationality is its country when the index holds the country as a
+ * place ("German" -> Germany, "South Korean" -> South Korea): an article
+ * that calls something German is about Germany, as AIDA's annotators
+ * read it, and place:Germany should find it (guide.md, Nationalities).
+ * A nationality of no place the index names ("Kurdish" with no
+ * Kurdistan) stays a misc entity of its own. */
+static void nationality(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    char place[PS_IDENT_MAX + 1];
+    struct place_find f = {s, place};
+    if (ps__demonym_places(out->id, place_held, &f)) {
+        out->type = PS_ENT_PLACE;
+        strcpy(out->id, place);
+    }
+}
+
 /* Makes OUT the person of ID's name when the index types that name a
  * person more than anything else. Only towards a person: a city and its
  * team share a name and are two entities, but a person is never a place.
@@ -314,12 +431,12 @@ static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
     uint64_t person = docs_of(s, PS_ENT_PERSON, pid), other = 0;
     /* A surname the articles name people by ("Sanders" typed an org in
      * one headline): the people named in full with it count. */
-    if (!strchr(pid, '-')) {
-        struct cands c;
-        if (candidates(s, pid, &c) != PS_OK)
+    if (!strchr(pid, '-') || person == 0) {
+        uint64_t named;
+        if (ps__ident_named_docs(s, pid, &named) != PS_OK)
             return PS_EIO;
-        if (c.best_docs > person)
-            person = c.best_docs;
+        if (named > person)
+            person = named;
     }
     if (person == 0)
         return PS_OK;
@@ -348,107 +465,26 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     }
     memcpy(out->id, id, len + 1);
     if (type == PS_ENT_PERSON) {
-        ps_ident_person_id(id, out->id);
+        ps_ident_person_written(id, out->id);
+        if (ps__ident_middles(s, out) != PS_OK)
+            return PS_EIO;
     } else if (towards_person(s, id, out) != PS_OK) {
         return PS_EIO;
     } else if (out->type != PS_ENT_PERSON) {
-        if (type == PS_ENT_MISC)
+        if (type == PS_ENT_MISC) {
             singular(s, out);
+            nationality(s, out);
+        }
+        if (out->type == PS_ENT_PLACE)
+            official(s, out);
         acronym(s, out);
-        return PS_OK;
+        if (long_form(s, out) != PS_OK)
+            return PS_EIO;
+        return head_word(s, out);
     }
     /* A full name stays as it is, and reading nothing for it keeps
      * facets over thousands of names quick. */
     if (strchr(out->id, '-') && out->id[1] != '-')
         return PS_OK;
-    return full_name(s, out);
-}
-
-/* Whether NAME is written in capitals as a headline writes a name
- * ("HILLARY CLINTON"): letters, none of them lower case (bytes of other
- * scripts say nothing), and not an acronym, one word of at most five
- * letters ("FBI", "U.S.", "NATO"), which is rightly written so. */
-static int in_capitals(const char *name, size_t len)
-{
-    int upper = 0, space = 0;
-    size_t letters = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c >= 'a' && c <= 'z')
-            return 0;
-        upper |= c >= 'A' && c <= 'Z';
-        letters += c >= 'A' && c <= 'Z';
-        space |= c == ' ';
-    }
-    return upper && (space || letters > 5);
-}
-
-struct pick {
-    size_t skip; /* bytes of the prefix before the name */
-    char *best;
-    size_t best_len;
-    uint64_t best_docs;
-    int best_caps, nomem;
-};
-
-static void pick_name(void *arg, const char *term, size_t len, uint64_t docs)
-{
-    struct pick *p = arg;
-    if (len <= p->skip || p->nomem)
-        return;
-    const char *name = term + p->skip;
-    size_t n = len - p->skip;
-    int caps = in_capitals(name, n);
-    int better;
-    if (!p->best)
-        better = 1;
-    else if (caps != p->best_caps)
-        better = !caps;
-    else if (docs != p->best_docs)
-        better = docs > p->best_docs;
-    else {
-        /* Terms come in byte order, so the first of equals is least. */
-        better = 0;
-    }
-    if (!better)
-        return;
-    char *copy = malloc(n + 1);
-    if (!copy) {
-        p->nomem = 1;
-        return;
-    }
-    memcpy(copy, name, n);
-    copy[n] = '\0';
-    free(p->best);
-    p->best = copy;
-    p->best_len = n;
-    p->best_docs = docs;
-    p->best_caps = caps;
-}
-
-ps_status_t ps_ident_display_name(const ps_ident_stats_t *s,
-                                  ps_entity_type_t type, const char *id,
-                                  char **name)
-{
-    char buf[PS_IDENT_MAX + 1];
-    const char *prefix = ps_entity_type_prefix(type);
-    *name = NULL;
-    if (!prefix)
-        return PS_OK;
-    size_t pl = strlen(prefix), n;
-    char ent[PS_IDENT_MAX + 1];
-    size_t el = term3(ent, "", prefix, pl, "", id, strlen(id));
-    if (!el || !(n = term3(buf, PS_IDENT_P_NAME, ent, el, "\t", "", 0)))
-        return PS_OK;
-    struct pick p = {n, NULL, 0, 0, 0, 0};
-    if (s->each(s->ctx, buf, n, pick_name, &p)) {
-        free(p.best);
-        return PS_EIO;
-    }
-    if (p.nomem) {
-        free(p.best);
-        return PS_ENOMEM;
-    }
-    *name = p.best;
-    return PS_OK;
+    return ps__ident_full_name(s, out);
 }

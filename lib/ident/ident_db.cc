@@ -9,6 +9,7 @@
 #include <exception>
 #include <set>
 
+#include "ident/ident_private.h"
 #include "ident/ident_db.h"
 
 namespace {
@@ -131,9 +132,11 @@ const std::string &ps__ident_db::display_name(const std::string &term)
     if (hit != names_.end())
         return hit->second;
     std::string out = own_name(term);
-    /* Only capitals under this term ("OLYMPIC"): the name of a term that
-     * resolves to it ("Olympics") may be written as people write. */
-    if (in_capitals(out))
+    /* Only capitals under this term ("OLYMPIC"), or no name (a person
+     * every article wrote with a middle initial): the name of a term that
+     * resolves to it ("Olympics", "Donald J. Trump") may be written as
+     * people write. */
+    if (out.empty() || in_capitals(out))
         for (const std::string &m : members(term)) {
             std::string other = m == term ? std::string() : own_name(m);
             if (!other.empty() && !in_capitals(other)) {
@@ -194,6 +197,26 @@ std::vector<std::string> ps__ident_db::people_named(const std::string &word)
     return ids;
 }
 
+/* ps__place_demonyms()'s callback: collects the words. No exception
+ * may unwind through the C caller, so running out of memory stops it and
+ * is rethrown after. */
+struct words_found {
+    std::vector<std::string> words;
+    bool nomem = false;
+};
+
+static int add_word(void *arg, const char *word)
+{
+    auto *f = static_cast<words_found *>(arg);
+    try {
+        f->words.push_back(word);
+    } catch (const std::bad_alloc &) {
+        f->nomem = true;
+        return 1;
+    }
+    return 0;
+}
+
 std::vector<std::string> ps__ident_db::members(const std::string &term)
 {
     std::vector<std::string> out{term};
@@ -204,10 +227,15 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
     std::set<std::string> ids{id}, seen{term};
     std::vector<std::string> w = words_of(id);
     if (type == PS_ENT_PERSON && w.size() >= 2) {
-        /* Its partial names; the indexer wrote no middle names. */
+        /* Its partial names; the indexer wrote no middle names, but
+         * middle initials ("donald-j-trump"), found under the surname. */
         ids.insert(w.back());
         ids.insert(w[0]);
         ids.insert(w[0].substr(0, 1) + "-" + w.back());
+        std::string p =
+            std::string(PS_IDENT_P_SURNAME) + w.back() + ":" + w[0] + "-";
+        for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
+            ids.insert((*it).substr(p.size() - w[0].size() - 1));
     } else if (w.size() == 1) {
         /* An acronym's long forms, listed under their initials. */
         std::string p = std::string(PS_IDENT_P_INITIALS) + id + ":";
@@ -215,6 +243,36 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
             ids.insert((*it).substr(p.size()));
         if (type == PS_ENT_MISC)
             ids.insert(id + "s");
+    }
+    if (type == PS_ENT_PLACE) {
+        /* Its nationality words ("germany" -> "german", "germans"), which
+         * resolve to it when the index names it (ident_private.h). */
+        words_found nat;
+        ps__place_demonyms(id.c_str(), add_word, &nat);
+        if (nat.nomem)
+            throw std::bad_alloc();
+        for (const std::string &n : nat.words) {
+            ids.insert(n);
+            ids.insert(n + "s");
+            ids.insert(n + "-federation");
+        }
+        /* Its official names ("republic-of-ireland"). */
+        for (const char *const *a = ps__ident_official; *a; a++) {
+            ids.insert(std::string(*a) + "-of-" + id);
+            ids.insert(std::string(*a) + "-republic-of-" + id);
+        }
+    }
+    if (type != PS_ENT_PERSON && w.size() >= 2) {
+        /* The acronym its initials spell ("hk" for "hong-kong"), and
+         * that acronym's other long forms. */
+        char acr[64];
+        if (ps__ident_initials(id.c_str(), acr)) {
+            ids.insert(acr);
+            std::string p = std::string(PS_IDENT_P_INITIALS) + acr + ":";
+            for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p);
+                 ++it)
+                ids.insert((*it).substr(p.size()));
+        }
     }
     for (const std::string &i : ids)
         for (int t = 0; t < PS_ENT__COUNT; t++) {

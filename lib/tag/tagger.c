@@ -129,6 +129,15 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
          (ps__tagger_is_title(t, w0) || ps__tagger_contraction(t, w0))) ||
         party_state(t, w0))
         return PS_OK;
+    /* "U.S. Labor Day" is a country's holiday: the country, and the
+     * holiday (CoNLL annotates two names). */
+    const ps_token_t *head = t->w[w0].tok;
+    if (w1 - w0 >= 2 && (head->flags & (PS_TOK_ACRONYM | PS_TOK_UPPER)) &&
+        head->term_len <= 3 && ps__tagger_is_holiday(t, w0 + 1, w1)) {
+        ps_status_t st = ps__tagger_add_cand(t, w0, w0 + 1, PS_ENT_PLACE);
+        return st != PS_OK ? st
+                           : ps__tagger_add_cand(t, w0 + 1, w1, PS_ENT_MISC);
+    }
     /* "Mr Zelensky" is a person, whatever the model's context said. */
     size_t named = ps__tagger_skip_honorific(t, w0, w1);
     if (named + 1 == w1 && ps__tagger_is_title(t, named))
@@ -277,6 +286,9 @@ ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
     for (size_t i = 0; i < t->nc; i++)
         if ((st = ps__tagger_resolve(t, &t->c[i])) != PS_OK)
             return st;
+    if ((st = ps__tagger_split_datelines(t)) != PS_OK ||
+        (st = ps__tagger_split_teams(t)) != PS_OK)
+        return st;
     ps__tagger_link_surnames(t);
     if ((st = ps__tagger_link_acronyms(t)) != PS_OK)
         return st;

@@ -1,6 +1,6 @@
 /* Resolving names to entities for the entity tagger: a name the gazetteer
  * does not know gets the slug of its words, one across the index (a
- * person's without middle names, ps_ident_person_id()); within a text,
+ * person's without middle names, ps_ident_person_written()); within a text,
  * the same name again, a person's surname or first name alone, or an
  * initial and the surname ("Yermak", "Andriy", "A. Yermak" after "Andriy
  * Yermak"), is the same entity, named by its fullest mixed-case form,
@@ -299,18 +299,45 @@ static ps_status_t better_name(ps_tagger_t *t, size_t idx, size_t w0,
     return PS_OK;
 }
 
+/* Whether name [W0, W1) is a dateline: it opens a line, and a date
+ * ("1996-08-30", "3/12") or a dash ("WASHINGTON -- ", "—") follows it on
+ * that line. A standings row ("NEW YORK 74 59 .556") is none. */
+static int is_dateline(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    const ps_token_t *a = t->w[w0].tok, *b = t->w[w1 - 1].tok;
+    if (!(a->flags & PS_TOK_LINE_START) || b->offset + b->length < t->base)
+        return 0;
+    size_t i = b->offset + b->length - t->base;
+    while (i < t->len && (t->text[i] == ' ' || t->text[i] == '\t'))
+        i++;
+    const unsigned char *p = (const unsigned char *)t->text + i;
+    size_t left = t->len - i;
+    if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+        (p[2] == 0x93 || p[2] == 0x94))
+        return 1; /* an en or em dash */
+    if (left >= 2 && p[0] == '-' && (p[1] == '-' || p[1] == ' '))
+        return 1;
+    /* Digits, a '-' or '/', digits: a date, not a count. */
+    size_t n = 0;
+    while (n < left && p[n] >= '0' && p[n] <= '9')
+        n++;
+    return n >= 1 && n < left && (p[n] == '-' || p[n] == '/') && n + 1 < left &&
+           p[n + 1] >= '0' && p[n + 1] <= '9';
+}
+
 ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
 {
     size_t mark = t->pool_len;
     size_t id = pool_slug(t, c->w0, c->w1);
     if (id == SIZE_MAX)
         return PS_ENOMEM;
-    /* "Donald J. Trump" is Donald Trump: a person's id has no middle
-     * names (ident.h), within the article as across articles. */
+    /* "Hillary Rodham Clinton" is Hillary Clinton: a person's id has no
+     * middle names, only middle initials, which lib/ident drops across
+     * articles unless they tell two people apart (ident.h). */
     if (c->type == PS_ENT_PERSON && c->w1 - c->w0 >= 3 &&
         t->pool_len - id <= PS_IDENT_MAX + 1) {
         char norm[PS_IDENT_MAX + 1];
-        size_t n = ps_ident_person_id(t->pool + id, norm);
+        size_t n = ps_ident_person_written(t->pool + id, norm);
         memcpy(t->pool + id, norm, n + 1);
         t->pool_len = id + n + 1;
     }
@@ -334,6 +361,8 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
         e->nwords = c->w1 - c->w0;
         e->first = t->w[c->w0].tok->offset;
         e->first_type = c->type;
+        if (c->type == PS_ENT_PLACE && is_dateline(t, c->w0, c->w1))
+            e->dateline = e->first + 1;
         if (e->nwords >= 2) {
             const ps_token_t *last = t->w[c->w1 - 1].tok;
             const ps_token_t *first = t->w[c->w0].tok;
@@ -350,10 +379,51 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
             return PS_ENOMEM;
         idx = (long)slot;
     }
+    uint32_t seen = 0;
+    for (int k = 0; k < PS_ENT__COUNT; k++)
+        seen += t->e[idx].votes[k];
+    if (seen == 1)
+        t->e[idx].next_type = c->type;
     t->e[idx].votes[c->type]++;
     if (c->type == PS_ENT_PERSON && note_person(t, (size_t)idx) != PS_OK)
         return PS_ENOMEM;
     return ps__tagger_add_mention(t, (size_t)idx, c->w0, c->w1);
+}
+
+ps_status_t ps__tagger_split_datelines(ps_tagger_t *t)
+{
+    for (size_t i = 0, n = t->ne; i < n; i++) {
+        struct tent *e = &t->e[i];
+        if (!e->dateline || e->def >= 0 || e->into != SIZE_MAX ||
+            e->next_type == PS_ENT_PLACE)
+            continue;
+        uint32_t all = 0;
+        for (int k = 0; k < PS_ENT__COUNT; k++)
+            all += e->votes[k];
+        if (all < 2)
+            continue;
+        size_t d, at = e->dateline - 1;
+        /* Not put in the table of names: later mentions find the team. */
+        struct tent *dl = ps__tagger_new_entity(t, &d);
+        if (!dl)
+            return PS_ENOMEM;
+        e = &t->e[i];
+        dl->id_off = e->id_off;
+        dl->name_off = e->name_off;
+        dl->nwords = e->nwords;
+        dl->first = at;
+        dl->first_type = PS_ENT_PLACE;
+        dl->votes[PS_ENT_PLACE] = 1;
+        e->votes[PS_ENT_PLACE]--;
+        e->first_type = e->next_type;
+        e->dateline = 0;
+        for (size_t k = 0; k < t->nm; k++)
+            if (t->m[k].ent == i && t->m[k].offset == at) {
+                t->m[k].ent = d;
+                break;
+            }
+    }
+    return PS_OK;
 }
 
 void ps__tagger_link_surnames(ps_tagger_t *t)

@@ -6,6 +6,7 @@
  *   tagger_span.c     rules over the model's names (ends, types, treaties);
  *   tagger_link.c     resolving names to entities within the text;
  *   tagger_acronym.c  acronyms and their long forms as one entity;
+ *   tagger_team.c     a place named as a side in a sports report: a team;
  *   tagger_case.c     what the text says about each word's case;
  *   tagger_store.c    the table of entities and mentions, and the output;
  *   tagger_words.c    the word lists and single-word tests.
@@ -52,6 +53,11 @@ struct tent {
     ps_entity_type_t first_type;   /* the type of the first mention */
     size_t count, start, out;      /* for building the output */
     size_t into; /* SIZE_MAX, or the entity its mentions move to */
+    size_t dateline;            /* 1 + offset of a dateline first mention */
+    ps_entity_type_t next_type; /* the type of the second mention */
+    int team;                   /* a place's team in a sports report */
+    uint32_t sides;             /* for tagger_team.c: mentions as a side */
+    size_t side;                /* for tagger_team.c: the team's entity */
 };
 
 /* An open-addressing table of entity indices, keyed by one pool string of
@@ -195,6 +201,10 @@ size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1);
  * takes the number that follows it ("Article 5"): returns its new end. */
 size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1);
 
+/* tagger_span.c: whether words [W0, W1) are a holiday of
+ * lib/tag/data/holidays.txt ("Labor Day"). */
+int ps__tagger_is_holiday(const ps_tagger_t *t, size_t w0, size_t w1);
+
 /* tagger_span.c: the type of name [W0, W1) that the model found as TYPE,
  * by psearch's conventions: a seat of government ("Kremlin") as a place is
  * an org, and a holiday ("Christmas") is misc. */
@@ -242,6 +252,15 @@ void ps__tagger_apply_merges(ps_tagger_t *t);
  * the first person named in full later in the text whose surname it
  * is. */
 void ps__tagger_link_surnames(ps_tagger_t *t);
+
+/* tagger_link.c: after resolving, gives a dateline ("NEW YORK
+ * 1996-08-30") an entity of its own, a place, when the name's next
+ * mention was typed otherwise (the standings' "NEW YORK", a team). */
+ps_status_t ps__tagger_split_datelines(ps_tagger_t *t);
+
+/* tagger_team.c: in a sports report, moves the mentions of a place
+ * named as a side ("against England") to a team, an org of its own. */
+ps_status_t ps__tagger_split_teams(ps_tagger_t *t);
 
 /* tagger_link.c: forgets the previous text's entities. */
 void ps__tagger_reset(ps_tagger_t *t);

@@ -54,6 +54,13 @@ static int slug_of(const ps_tagger_t *t, size_t w0, size_t w1, char *buf,
     return 1;
 }
 
+int ps__tagger_is_holiday(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    char key[64];
+    return slug_of(t, w0, w1, key, sizeof key) &&
+           ps__tagger_listed(holidays, PS_COUNT(holidays), key);
+}
+
 ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
                                        size_t w1, ps_entity_type_t type)
 {

@@ -90,6 +90,7 @@ ps_status_t ps__tagger_build_output(ps_tagger_t *t)
             o->name = t->pool + e->name_off;
             o->known = 0;
         }
+        o->team = e->def < 0 && e->team;
         o->nmentions = 0;
     }
     for (size_t i = 0; i < t->nm; i++)

@@ -225,7 +225,11 @@ static void read_tags(const char *path, struct spans *s)
     while (getline(&line, &cap, f) > 0) {
         json_t *o = json_loads(line, 0, NULL);
         const char *p = json_string_value(json_object_get(o, "path"));
-        int type = tagger_type(json_string_value(json_object_get(o, "type")));
+        /* The type of the name as written, not of the entity it resolves
+         * to ("German" is a misc name of the place Germany). */
+        json_t *t = json_object_get(o, "mention_type");
+        int type =
+            tagger_type(json_string_value(t ? t : json_object_get(o, "type")));
         if (!p || type < 0)
             die("not a --tag line", line);
         const char *base = strrchr(p, '/');

@@ -51,27 +51,50 @@ static const struct stat_row campaign[] = {
     {"ENXPERSON:hillary-clinton\tHillary Clinton", 500},
     {"ENXPERSON:hillary-clinton\tHillary Rodham Clinton", 17},
     {"EFbill:bill-clinton", 99},
+    {"EIhk:hong-kong", 8},
     {"EFdonald:donald-trump", 580},
     {"EFhillary:hillary-clinton", 619},
     {"EFjeb:jeb-bush", 83},
     {"EFgeorge:george-bush", 52},
     {"ESbush:george-bush", 52},
+    {"ESbush:george-hw-bush", 20},
+    {"ESbush:george-w-bush", 40},
     {"ESbush:jeb-bush", 83},
     {"ESclinton:bill-clinton", 99},
     {"ESclinton:hillary-clinton", 619},
     {"ESobama:barack-obama", 144},
     {"ESsanders:bernie-sanders", 260},
+    {"EStrump:donald-j-trump", 50},
     {"ESwarne:shane-warne", 1},
+    {"XMISC:american", 40},
+    {"XMISC:german", 20},
     {"XMISC:israeli", 26},
     {"XMISC:israelis", 2},
+    {"XMISC:kurdish", 11},
     {"XMISC:obama", 39},
+    {"XMISC:roman", 2},
+    {"XMISC:south-korean", 7},
+    {"XORG:chicago", 13},
+    {"XORG:chicago-purchasing-managers", 1},
     {"XORG:fbi", 62},
     {"XORG:federal-bureau-of-investigation", 10},
     {"XPERSON:barack-obama", 144},
     {"XPERSON:clinton", 12},
     {"XPERSON:obama", 108},
+    {"XPLACE:germany", 43},
+    {"XPLACE:hk", 3},
+    {"XPLACE:hong-kong", 8},
+    {"XPLACE:ireland", 9},
     {"XPLACE:obama", 17},
+    {"XPLACE:republic-of-ireland", 2},
+    {"XPLACE:romania", 9},
+    {"XPLACE:russia", 44},
+    {"XPLACE:russian-federation", 2},
+    {"XPLACE:rome", 3},
+    {"XPLACE:south-korea", 3},
     {"XPLACE:seattle", 40},
+    {"XORG:real", 3},
+    {"XORG:real-madrid", 4},
     {"XORG:seattle", 30},
     {"XPLACE:united-states", 232},
     {"XPLACE:us", 267},
@@ -98,6 +121,7 @@ static void test_person_id(void **state)
         {"donald-j-trump", "donald-trump"},
         {"hillary-rodham-clinton", "hillary-clinton"},
         {"george-h-w-bush", "george-bush"},
+        {"george-w-bush", "george-bush"},
         {"martin-luther-king-jr", "martin-king"},
         {"ludwig-van-beethoven", "ludwig-van-beethoven"},
         {"wilfried-van-moer", "wilfried-van-moer"},
@@ -124,17 +148,18 @@ static void test_terms(void **state)
 {
     (void)state;
     char buf[1024] = "";
-    ps_entity_t e = {PS_ENT_PERSON, "donald-j-trump", "Donald J. Trump", 0,
-                     NULL, 0};
+    ps_entity_t e = {
+        PS_ENT_PERSON, "donald-j-trump", "Donald J. Trump", 0, NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&e, collect, buf), 0);
-    assert_string_equal(buf, "ENXPERSON:donald-trump\tDonald J. Trump|"
-                             "EStrump:donald-trump|EFdonald:donald-trump|");
+    assert_string_equal(buf, "ENXPERSON:donald-j-trump\tDonald J. Trump|"
+                             "EStrump:donald-j-trump|"
+                             "EFdonald:donald-j-trump|");
     buf[0] = '\0';
-    ps_entity_t s = {PS_ENT_PERSON, "s-warne", "S. Warne", 0, NULL, 0};
+    ps_entity_t s = {PS_ENT_PERSON, "s-warne", "S. Warne", 0, NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&s, collect, buf), 0);
     assert_string_equal(buf, "ENXPERSON:s-warne\tS. Warne|");
     buf[0] = '\0';
-    ps_entity_t p = {PS_ENT_PLACE, "new-york", "New York", 0, NULL, 0};
+    ps_entity_t p = {PS_ENT_PLACE, "new-york", "New York", 0, NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&p, collect, buf), 0);
     assert_string_equal(buf, "ENXPLACE:new-york\tNew York|EIny:new-york|");
 }
@@ -153,6 +178,10 @@ static void test_resolve(void **state)
     expect(PS_ENT_PERSON, "t-warne", PS_ENT_PERSON, "t-warne");
     expect(PS_ENT_PERSON, "hillary-rodham-clinton", PS_ENT_PERSON,
            "hillary-clinton");
+    /* Middle initials: dropped when they tell no two people apart. */
+    expect(PS_ENT_PERSON, "donald-j-trump", PS_ENT_PERSON, "donald-trump");
+    expect(PS_ENT_PERSON, "george-w-bush", PS_ENT_PERSON, "george-w-bush");
+    expect(PS_ENT_PERSON, "george-h-w-bush", PS_ENT_PERSON, "george-hw-bush");
     /* Mostly a person: a person, whatever one headline made of him. */
     expect(PS_ENT_PLACE, "obama", PS_ENT_PERSON, "barack-obama");
     expect(PS_ENT_MISC, "obama", PS_ENT_PERSON, "barack-obama");
@@ -163,6 +192,27 @@ static void test_resolve(void **state)
     expect(PS_ENT_PLACE, "united-states", PS_ENT_PLACE, "us");
     expect(PS_ENT_ORG, "federal-bureau-of-investigation", PS_ENT_ORG, "fbi");
     expect(PS_ENT_MISC, "israelis", PS_ENT_MISC, "israeli");
+    /* A nationality is its country, when the index names the country;
+     * "Israeli" is not Israel here, which no article names. */
+    expect(PS_ENT_MISC, "german", PS_ENT_PLACE, "germany");
+    expect(PS_ENT_MISC, "south-korean", PS_ENT_PLACE, "south-korea");
+    expect(PS_ENT_MISC, "american", PS_ENT_PLACE, "us");
+    expect(PS_ENT_MISC, "roman", PS_ENT_PLACE, "rome");
+    expect(PS_ENT_MISC, "kurdish", PS_ENT_MISC, "kurdish");
+    /* An acronym is the long form articles write more ("HK"); the long
+     * form stays. */
+    expect(PS_ENT_PLACE, "hk", PS_ENT_PLACE, "hong-kong");
+    expect(PS_ENT_PLACE, "hong-kong", PS_ENT_PLACE, "hong-kong");
+    expect(PS_ENT_ORG, "fbi", PS_ENT_ORG, "fbi");
+    /* Official names. */
+    expect(PS_ENT_PLACE, "republic-of-ireland", PS_ENT_PLACE, "ireland");
+    expect(PS_ENT_PLACE, "russian-federation", PS_ENT_PLACE, "russia");
+    expect(PS_ENT_PLACE, "republic-of-nowhere", PS_ENT_PLACE,
+           "republic-of-nowhere");
+    /* An org's first word alone is its longer name, unless written alone
+     * far more often than that name. */
+    expect(PS_ENT_ORG, "real", PS_ENT_ORG, "real-madrid");
+    expect(PS_ENT_ORG, "chicago", PS_ENT_ORG, "chicago");
     /* Unknown names stay as they are. */
     expect(PS_ENT_PERSON, "john-lough", PS_ENT_PERSON, "john-lough");
 }

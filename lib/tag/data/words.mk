@@ -13,8 +13,9 @@ $(B)/gen/%.inc: lib/tag/data/%.txt
 # own flags.
 PS_GEN_INC := $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc \
 	$(B)/gen/seats.inc $(B)/gen/holidays.inc $(B)/gen/place-heads.inc \
-	$(B)/gen/titles.inc
-PS_GEN_USERS := tagger_words tagger_span
+	$(B)/gen/titles.inc $(B)/gen/sports.inc $(B)/gen/team-before.inc \
+	$(B)/gen/team-after.inc
+PS_GEN_USERS := tagger_words tagger_span tagger_team
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o $(B)/fuzz/lib/tag/$(u).o): $(PS_GEN_INC)
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o): CPPFLAGS += -I$(B)/gen
 $(foreach u,$(PS_GEN_USERS),$(B)/fuzz/lib/tag/$(u).o): FUZZ_CPPFLAGS += -I$(B)/gen

@@ -1,0 +1,67 @@
+/* Internal to lib/ident: the string rules the resolver (ident.c) and the
+ * query side (ident_db.cc) share, so that the query side can list every
+ * id that resolves to an entity: nationality words and the places they
+ * name ("German" -> "germany", "South Korean" -> "south-korea"; in
+ * ident_demonym.c), and an id's initials. Pure string rules; whether a
+ * candidate exists is for the caller to ask the index. */
+#ifndef PSEARCH_IDENT_PRIVATE_H
+#define PSEARCH_IDENT_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "psearch/ident.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Calls FN(ARG, place) for each place id that the nationality id ID may
+ * name (its last word changed by one rule), in the rules' order, until FN
+ * returns non-zero; returns what FN returned, or 0. IDs longer than
+ * PS_IDENT_MAX have none. */
+int ps__demonym_places(const char *id, int (*fn)(void *arg, const char *place),
+                       void *arg);
+
+/* The converse: calls FN(ARG, word) for each nationality id that would
+ * name place ID ("germany" -> "german"), until FN returns non-zero. */
+int ps__place_demonyms(const char *id, int (*fn)(void *arg, const char *word),
+                       void *arg);
+
+/* The acronym the initials of ID's words spell into ACR (33 bytes), "of",
+ * "and", "the", "for" and "on" left out ("federal-bureau-of-investigation"
+ * -> "fbi"); its length, 0 when ID is one word or a word starts with
+ * neither a letter nor a digit. In ident.c. */
+size_t ps__ident_initials(const char *id, char *acr);
+
+/* The words an official name puts before "of" ("Republic of Ireland",
+ * "People's Republic of China"): a place so named is the place after
+ * "of" when the index holds it. NULL-terminated. In ident.c. */
+extern const char *const ps__ident_official[];
+
+/* The words of ID split at '-' (at most PS__IDENT_MAX_WORDS); their
+ * count, 0 when there are more. In ident.c. */
+#define PS__IDENT_MAX_WORDS 32
+size_t ps__ident_split(const char *id, const char **w, size_t *wl);
+
+/* PREFIX + A + SEP + B into BUF (PS_IDENT_MAX + 1 bytes); the length, 0
+ * when it does not fit. In ident.c. */
+size_t ps__ident_term3(char *buf, const char *prefix, const char *a, size_t al,
+                       const char *sep, const char *b, size_t bl);
+
+/* In ident_person.c: a person written with middle initials (OUT) is the
+ * person without them unless the index holds other initials between the
+ * same names; a one-word or initial-and-surname OUT is the person named
+ * in full that dominates; the documents naming in full the person PID
+ * (one word: the most named person with it; else with middle initials).
+ * PS_EIO when the statistics failed. */
+ps_status_t ps__ident_middles(const ps_ident_stats_t *s, ps_ident_t *out);
+ps_status_t ps__ident_full_name(const ps_ident_stats_t *s, ps_ident_t *out);
+ps_status_t ps__ident_named_docs(const ps_ident_stats_t *s, const char *pid,
+                                 uint64_t *docs);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
