@@ -362,13 +362,24 @@ static void viterbi_any(const double *scores, const double *trans, size_t n,
 void ps__q_viterbi(const double *scores, const double *trans, size_t n,
                    uint8_t *back, uint8_t *out)
 {
+    ps__q_viterbi_std(scores, trans, ps__q_trans_std(trans), n, back, out);
+}
+
+int ps__q_trans_std(const double *trans)
+{
+    return standard_trans(trans);
+}
+
+void ps__q_viterbi_std(const double *scores, const double *trans, int std,
+                       size_t n, uint8_t *back, uint8_t *out)
+{
     enum { L = PS__Q_NLABELS };
     double cur[L];
     if (n == 0)
         return;
     for (int l = 0; l < L; l++)
         cur[l] = trans[l] + scores[l];
-    if (standard_trans(trans))
+    if (std)
         viterbi_std(scores, trans, n, cur, back);
     else
         viterbi_any(scores, trans, n, cur, back);
