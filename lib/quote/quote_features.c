@@ -226,6 +226,59 @@ size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
     return f.n;
 }
 
+int ps__q_quiet(const ps__qtok_t *s, size_t n, size_t i, const uint8_t *p1,
+                const ps__qnear_t *near)
+{
+    if (i < 2 || i + 2 >= n || s[i].inq > 1)
+        return 0;
+    if (p1[i - 2] | p1[i - 1] | p1[i] | p1[i + 1] | p1[i + 2])
+        return 0;
+    const ps__qnear_t *r = &near[i];
+    return (r->role[0][0] & r->role[0][1] & r->role[1][0] & r->role[1][1] &
+            r->role[2][0] & r->role[2][1]) == -1;
+}
+
+void ps__q_quiet_rows(const ps__qquiet_t *q, const ps__qtok_t *s, size_t i,
+                      uint32_t row_bits, uint32_t rows[2])
+{
+    uint64_t mask = ((uint64_t)1 << row_bits) - 1;
+    rows[0] = (uint32_t)(mix(q->in45, s[i].stem) & mask);
+    rows[1] = (uint32_t)(mix(q->in54, s[i].stem) & mask);
+}
+
+/* ACC[0..8) += the second stage's weights of the feature (TMPL, A, B). */
+static void add_stage2(int32_t *acc, const ps__qmodel_view_t *v,
+                       unsigned tmpl, uint64_t a, uint64_t b)
+{
+    uint64_t mask = ((uint64_t)1 << v->row_bits) - 1;
+    size_t row = (size_t)(mix(mix(tmpl, a), b) & mask);
+    const int16_t *w = v->wide_stages + row * 16 + 8;
+    for (int l = 0; l < 8; l++)
+        acc[l] += w[l];
+}
+
+/* What stage2_features adds for a quiet token: its labels around are O
+ * (0), and every scan finds nothing (WHERE 0). */
+void ps__q_quiet_init(const ps__qmodel_view_t *v, ps__qquiet_t *q)
+{
+    memset(q, 0, sizeof *q);
+    for (uint64_t inq = 0; inq < 2; inq++) {
+        int32_t *k = q->k[inq];
+        add_stage2(k, v, 40, 0, 0);
+        add_stage2(k, v, 41, 0, 0);
+        add_stage2(k, v, 42, 0, 0);
+        add_stage2(k, v, 43, 0, 0);
+        for (unsigned t = 46; t < 52; t++)
+            add_stage2(k, v, t, 0, inq);
+        add_stage2(k, v, 52, 0, inq);
+        add_stage2(k, v, 53, 0, 0);
+    }
+    for (uint64_t g = 0; g < 256; g++)
+        add_stage2(q->gap[g], v, 44, 0, g);
+    q->in45 = mix(45, 0);
+    q->in54 = mix(54, 0);
+}
+
 /* For each token, the nearest token at or before (DIR -1) or after (DIR
  * 1) it in its sentence within SCAN for which TEST holds, as nearest()
  * finds it, into OUT (stride STRIDE int32): one pass each way. Sentence

@@ -95,6 +95,10 @@ static ps_status_t widen(ps_quote_model_t *m)
     m->wide = w;
     m->v.wide_stages = w;
     m->v.wide_role = w + stages;
+    if (!(m->quiet = malloc(sizeof *m->quiet)))
+        return PS_ENOMEM;
+    ps__q_quiet_init(&m->v, m->quiet);
+    m->v.quiet = m->quiet;
     return PS_OK;
 }
 
@@ -144,6 +148,7 @@ void ps_quote_model_free(ps_quote_model_t *m)
     if (!m)
         return;
     free(m->wide);
+    free(m->quiet);
     ps__model_free(&m->file);
     free(m);
 }

@@ -80,12 +80,27 @@ typedef struct ps__qmodel_view {
      * and one vector load reads a row; ROLE the role table's rows, eight
      * wide likewise. */
     const int16_t *wide_stages, *wide_role;
+    const struct ps__qquiet *quiet; /* NULL when absent, as in the trainer */
 } ps__qmodel_view_t;
+
+/* The second stage's own sums for a quiet token, one whose first-stage
+ * neighbourhood says nothing (ps__q_quiet): every one of its features
+ * but three is then a constant of the model, or of the token's quotation
+ * state or gap, so their sums are worked out once at load. Most tokens of
+ * text that is not news are quiet. K[inq] sums the constant features,
+ * GAP[gap] the gap's; IN45 and IN54 are the first hashes of the two
+ * features of the token's stem (ps__q_quiet_rows). */
+typedef struct ps__qquiet {
+    int32_t k[2][8];
+    int32_t gap[256][8];
+    uint64_t in45, in54;
+} ps__qquiet_t;
 
 struct ps_quote_model {
     ps__qmodel_view_t v;
     ps__model_buf_t file; /* the file's bytes, which V points into */
     int16_t *wide;        /* what wide_stages and wide_role point into */
+    ps__qquiet_t *quiet;  /* what v.quiet points to */
 };
 
 _Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
@@ -147,6 +162,21 @@ typedef struct ps__qnear {
     int32_t lex[2];
     int32_t role[3][2];
 } ps__qnear_t;
+
+/* Fills Q from the second stage's weights in V's wide_stages. */
+void ps__q_quiet_init(const ps__qmodel_view_t *v, ps__qquiet_t *q);
+
+/* Whether token I of S is quiet for the first stage's labels P1 (NEAR
+ * filled by ps__q_near2): P1 is O from two tokens before it to two after,
+ * no source, cue or content lies within the scans, and it is inside or
+ * outside quotation marks (inq 0 or 1). Its second-stage sums are then
+ * Q's K[inq] and GAP[gap] and its two ps__q_quiet_rows. */
+int ps__q_quiet(const ps__qtok_t *s, size_t n, size_t i, const uint8_t *p1,
+                const ps__qnear_t *near);
+
+/* The rows of the quiet token I's two stem features. */
+void ps__q_quiet_rows(const ps__qquiet_t *q, const ps__qtok_t *s, size_t i,
+                      uint32_t row_bits, uint32_t rows[2]);
 
 /* Fills the SA, SB and LEX of NEAR[0..N) (ps__q_near1), then the ROLE
  * from the first stage's labels P1 (ps__q_near2). */
