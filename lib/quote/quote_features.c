@@ -324,15 +324,32 @@ void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
     near_pass(s, n, NULL, is_lex, &near[0].lex[0], &near[0].lex[1], stride);
 }
 
+/* LAST if it is within SCAN of token I and in its sentence, else -1. */
+static int32_t near_ok(const ps__qtok_t *s, long last, size_t i)
+{
+    size_t d = last < 0               ? SCAN + 1
+               : (size_t)last > i ? (size_t)last - i
+                                  : i - (size_t)last;
+    return d <= SCAN && s[last].sent == s[i].sent ? (int32_t)last : -1;
+}
+
+/* What near_pass finds for the three roles, in one pass each way: a
+ * token has one role, so it is the last of at most one. */
 void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                  ps__qnear_t *near)
 {
-    size_t stride = sizeof *near / sizeof(int32_t);
-    int (*tests[3])(const ps__qtok_t *, const uint8_t *, size_t) = {
-        is_src, is_cue, is_con};
-    for (int r = 0; r < 3; r++)
-        near_pass(s, n, p1, tests[r], &near[0].role[r][0],
-                  &near[0].role[r][1], stride);
+    long last[4] = {-1, -1, -1, -1}; /* by role, 0 (none) unused */
+    for (size_t i = 0; i < n; i++) {
+        for (int r = 0; r < 3; r++)
+            near[i].role[r][0] = near_ok(s, last[r + 1], i);
+        last[PS__Q_ROLE(p1[i])] = (long)i;
+    }
+    last[1] = last[2] = last[3] = -1;
+    for (size_t i = n; i-- > 0;) {
+        for (int r = 0; r < 3; r++)
+            near[i].role[r][1] = near_ok(s, last[r + 1], i);
+        last[PS__Q_ROLE(p1[i])] = (long)i;
+    }
 }
 
 int ps__q_allowed(int prev, int cur)
