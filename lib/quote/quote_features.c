@@ -28,6 +28,7 @@ typedef struct fbuf {
     size_t n;
     uint64_t mask;
     const ps__qnear_t *near; /* the token's scans done ahead, or NULL */
+    const ps__qtab_t *tab;   /* rows made at load, or NULL */
 } fbuf_t;
 
 static inline __attribute__((always_inline)) void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
@@ -35,6 +36,21 @@ static inline __attribute__((always_inline)) void add(fbuf_t *f, unsigned tmpl, 
     if (f->n < PS__Q_MAXF)
         f->rows[f->n++] = (uint32_t)(mix(mix(tmpl, a), b) & f->mask);
 }
+
+static inline __attribute__((always_inline)) void put(fbuf_t *f, uint32_t row)
+{
+    if (f->n < PS__Q_MAXF)
+        f->rows[f->n++] = row;
+}
+
+/* The feature (TMPL, A, B), read from the load-time table entry ENTRY
+ * when there are tables: the same row. */
+#define ADD_T(f, entry, tmpl, a, b)                                            \
+    ((f)->tab ? put((f), (f)->tab->entry) : add((f), (tmpl), (a), (b)))
+
+/* The index of what features 25 and 26 hash first: the bucket, or 7 for
+ * none. */
+#define NEAR_IX(k, d) ((k) < 0 ? 7 : bucket(d))
 
 /* Distance buckets: 1, 2, 3, 4-6, 7-12, 13 and more. */
 static uint64_t bucket(size_t d)
@@ -113,15 +129,19 @@ static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
         while (b + 1 < n && b - i < SCAN && s[b + 1].sent == s[i].sent)
             b++;
     }
-    add(f, 20, bucket(i - a), s[i].inq);
-    add(f, 21, bucket(b - i), s[i].inq);
+    ADD_T(f, t20[bucket(i - a)][s[i].inq], 20, bucket(i - a), s[i].inq);
+    ADD_T(f, t21[bucket(b - i)][s[i].inq], 21, bucket(b - i), s[i].inq);
     add(f, 32, s[a].stem, i == a);
     for (int dir = -1; dir <= 1; dir += 2) {
         long k = f->near ? f->near->lex[dir > 0]
                          : nearest(s, n, i, dir, is_lex, NULL);
         size_t d = k < 0 ? 0 : (size_t)(dir < 0 ? (long)i - k : k - (long)i);
-        add(f, dir < 0 ? 25 : 26, k < 0 ? NONE : bucket(d),
-            k < 0 ? 0 : s[k].lex);
+        uint64_t kl = k < 0 ? 0 : s[k].lex;
+        if (f->tab)
+            put(f, dir < 0 ? f->tab->t25[NEAR_IX(k, d)][kl]
+                           : f->tab->t26[NEAR_IX(k, d)][kl]);
+        else
+            add(f, dir < 0 ? 25 : 26, k < 0 ? NONE : bucket(d), kl);
         add(f, dir < 0 ? 29 : 30, k < 0 ? NONE : s[k].stem, s[i].inq);
         add(f, dir < 0 ? 33 : 34, k < 0 ? NONE : bucket(d),
             (uint64_t)s[i].inq * 16 + s[i].gap);
@@ -133,7 +153,7 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     long j = (long)i;
     const ps__qtok_t *t = &s[i];
     uint64_t ga = gap_after(s, n, i);
-    add(f, 1, 0, 0);
+    ADD_T(f, t1, 1, 0, 0);
     add(f, 2, t->term, 0);
     add(f, 3, t->stem, 0);
     add(f, 4, stem_at(s, n, j - 1), 0);
@@ -144,17 +164,20 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     add(f, 9, t->term, term_at(s, n, j + 1));
     add(f, 10, t->shape, t->flags & PS_TOK_SENT_START);
     add(f, 11, i > 0 ? s[i - 1].shape : EDGE, t->shape);
-    add(f, 12, t->gap, 0);
-    add(f, 13, ga, 0);
+    ADD_T(f, t12[t->gap], 12, t->gap, 0);
+    ADD_T(f, t13[ga], 13, ga, 0);
     add(f, 14, t->gap, ga);
-    add(f, 15, t->inq, i > 0 ? s[i - 1].inq : 2);
+    uint64_t pinq = i > 0 ? s[i - 1].inq : 2;
+    ADD_T(f, t15[t->inq][pinq], 15, t->inq, pinq);
     add(f, 16, (uint64_t)t->inq << 9 | t->gap, ga);
-    add(f, 17, t->ent, 0);
+    ADD_T(f, t17[t->ent], 17, t->ent, 0);
     add(f, 18, i > 0 ? s[i - 1].ent : 0x100, t->ent);
     add(f, 19, t->ent, i + 1 < n ? s[i + 1].ent : 0x100);
-    add(f, 22, t->lex, t->inq);
-    add(f, 23, i > 0 ? s[i - 1].lex : 9, t->lex);
-    add(f, 24, t->lex, i + 1 < n ? s[i + 1].lex : 9);
+    uint64_t plex = i > 0 ? s[i - 1].lex : 9;
+    uint64_t nlex = i + 1 < n ? s[i + 1].lex : 9;
+    ADD_T(f, t22[t->lex][t->inq], 22, t->lex, t->inq);
+    ADD_T(f, t23[plex][t->lex], 23, plex, t->lex);
+    ADD_T(f, t24[t->lex][nlex], 24, t->lex, nlex);
     add(f, 27, t->stem, t->inq);
     add(f, 28, term_at(s, n, j - 1), t->gap);
     add(f, 31, t->term, ga);
@@ -201,7 +224,7 @@ static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
 size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
                       const uint8_t *pred1, uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL};
     stage1_features(&f, s, n, i);
     if (stage == 1)
         stage2_features(&f, s, n, i, pred1);
@@ -209,10 +232,10 @@ size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
 }
 
 size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
-                       const ps__qnear_t *near, uint32_t row_bits,
-                       uint32_t *rows)
+                       const ps__qnear_t *near, const ps__qtab_t *tab,
+                       uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab};
     stage1_features(&f, s, n, i);
     return f.n;
 }
@@ -221,9 +244,51 @@ size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
                        const uint8_t *pred1, const ps__qnear_t *near,
                        uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, NULL};
     stage2_features(&f, s, n, i, pred1);
     return f.n;
+}
+
+/* The row of the feature (TMPL, A, B) for a table of 2^ROW_BITS rows. */
+static uint32_t row_of(uint32_t row_bits, unsigned tmpl, uint64_t a,
+                       uint64_t b)
+{
+    uint32_t r;
+    fbuf_t f = {&r, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL};
+    add(&f, tmpl, a, b);
+    return r;
+}
+
+void ps__q_tab_init(uint32_t rb, ps__qtab_t *t)
+{
+    t->t1 = row_of(rb, 1, 0, 0);
+    for (uint64_t g = 0; g < 257; g++) {
+        if (g < 256) {
+            t->t12[g] = row_of(rb, 12, g, 0);
+            t->t17[g] = row_of(rb, 17, g, 0);
+        }
+        t->t13[g] = row_of(rb, 13, g, 0);
+    }
+    for (uint64_t q = 0; q < 2; q++) {
+        for (uint64_t p = 0; p < 3; p++)
+            t->t15[q][p] = row_of(rb, 15, q, p);
+        for (uint64_t b = 0; b < 7; b++) {
+            t->t20[b][q] = row_of(rb, 20, b, q);
+            t->t21[b][q] = row_of(rb, 21, b, q);
+        }
+    }
+    for (uint64_t l = 0; l < 4; l++) {
+        for (uint64_t q = 0; q < 2; q++)
+            t->t22[l][q] = row_of(rb, 22, l, q);
+        for (uint64_t o = 0; o < 10; o++) {
+            t->t23[o][l] = row_of(rb, 23, o, l);
+            t->t24[l][o] = row_of(rb, 24, l, o);
+        }
+        for (uint64_t b = 0; b < 8; b++) {
+            t->t25[b][l] = row_of(rb, 25, b == 7 ? NONE : b, l);
+            t->t26[b][l] = row_of(rb, 26, b == 7 ? NONE : b, l);
+        }
+    }
 }
 
 int ps__q_quiet(const ps__qtok_t *s, size_t n, size_t i, const uint8_t *p1,

@@ -99,6 +99,10 @@ static ps_status_t widen(ps_quote_model_t *m)
         return PS_ENOMEM;
     ps__q_quiet_init(&m->v, m->quiet);
     m->v.quiet = m->quiet;
+    if (!(m->tab = malloc(sizeof *m->tab)))
+        return PS_ENOMEM;
+    ps__q_tab_init(m->v.row_bits, m->tab);
+    m->v.tab = m->tab;
     return PS_OK;
 }
 
@@ -149,6 +153,7 @@ void ps_quote_model_free(ps_quote_model_t *m)
         return;
     free(m->wide);
     free(m->quiet);
+    free(m->tab);
     ps__model_free(&m->file);
     free(m);
 }

@@ -81,7 +81,26 @@ typedef struct ps__qmodel_view {
      * wide likewise. */
     const int16_t *wide_stages, *wide_role;
     const struct ps__qquiet *quiet; /* NULL when absent, as in the trainer */
+    const struct ps__qtab *tab;     /* likewise */
 } ps__qmodel_view_t;
+
+/* The rows of the first stage's features whose values come from small
+ * sets (punctuation, quotation state, entity type, cue class, distance
+ * buckets), made at load: a row is then a load instead of two hashes.
+ * Named by template (quote_features.c); the cue classes are 0 to 3 and
+ * the quotation state 0 or 1, as quote_seq.c sets them, 9 and 2 standing
+ * for no token, 7 for no cue word within the scan. */
+typedef struct ps__qtab {
+    uint32_t t1;
+    uint32_t t12[256], t13[257], t17[256];
+    uint32_t t15[2][3];
+    uint32_t t20[7][2], t21[7][2];
+    uint32_t t22[4][2], t23[10][4], t24[4][10];
+    uint32_t t25[8][4], t26[8][4];
+} ps__qtab_t;
+
+/* Fills T for a table of 2^ROW_BITS rows. */
+void ps__q_tab_init(uint32_t row_bits, ps__qtab_t *t);
 
 /* The second stage's own sums for a quiet token, one whose first-stage
  * neighbourhood says nothing (ps__q_quiet): every one of its features
@@ -101,6 +120,7 @@ struct ps_quote_model {
     ps__model_buf_t file; /* the file's bytes, which V points into */
     int16_t *wide;        /* what wide_stages and wide_role point into */
     ps__qquiet_t *quiet;  /* what v.quiet points to */
+    ps__qtab_t *tab;      /* what v.tab points to */
 };
 
 _Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
@@ -185,10 +205,10 @@ void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                  ps__qnear_t *near);
 
 /* The rows ps__q_features writes for stage 0, with the scans read from
- * NEAR (after ps__q_near1). */
+ * NEAR (after ps__q_near1) and the rows of TAB (may be NULL). */
 size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
-                       const ps__qnear_t *near, uint32_t row_bits,
-                       uint32_t *rows);
+                       const ps__qnear_t *near, const ps__qtab_t *tab,
+                       uint32_t row_bits, uint32_t *rows);
 
 /* The rows of token I's second-stage features alone (those ps__q_features
  * adds to the first stage's for STAGE 1), the scans read from NEAR (after

@@ -153,7 +153,8 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     const int16_t *w = v->wide_stages;
     ps__q_near1(s, n, near);
     for (size_t i = 0; i < n; i++) {
-        size_t nf = ps__q_features1(s, n, i, near, v->row_bits, rows);
+        size_t nf = ps__q_features1(s, n, i, near, v->tab, v->row_bits,
+                                    rows);
         int32_t a[16];
         sum_stages(a, w, rows, nf);
         memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);

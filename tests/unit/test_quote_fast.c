@@ -149,7 +149,7 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
     uint32_t ra[PS__Q_MAXF], rb[2 * PS__Q_MAXF];
     for (size_t i = 0; i < n; i++) {
         size_t na = ps__q_features(s, n, i, 0, NULL, v->row_bits, ra);
-        size_t nb = ps__q_features1(s, n, i, near, v->row_bits, rb);
+        size_t nb = ps__q_features1(s, n, i, near, v->tab, v->row_bits, rb);
         assert_int_equal(na, nb);
         assert_memory_equal(ra, rb, na * sizeof *ra);
         na = ps__q_features(s, n, i, 1, p1, v->row_bits, ra);
