@@ -103,6 +103,10 @@ static ps_status_t widen(ps_quote_model_t *m)
         return PS_ENOMEM;
     ps__q_tab_init(m->v.row_bits, m->tab);
     m->v.tab = m->tab;
+    if (!(m->rtab = malloc(sizeof *m->rtab)))
+        return PS_ENOMEM;
+    ps__q_rtab_init(m->v.row_bits, m->rtab);
+    m->v.rtab = m->rtab;
     return PS_OK;
 }
 
@@ -154,6 +158,7 @@ void ps_quote_model_free(ps_quote_model_t *m)
     free(m->wide);
     free(m->quiet);
     free(m->tab);
+    free(m->rtab);
     ps__model_free(&m->file);
     free(m);
 }

@@ -82,7 +82,20 @@ typedef struct ps__qmodel_view {
     const int16_t *wide_stages, *wide_role;
     const struct ps__qquiet *quiet; /* NULL when absent, as in the trainer */
     const struct ps__qtab *tab;     /* likewise */
+    const struct ps__qrtab *rtab;   /* likewise */
 } ps__qmodel_view_t;
+
+/* The role tagger's like (quote_role.c): by side (0 right, 1 left), the
+ * rows of its features whose two values are both distances, counts
+ * clipped to a few, labels or cue classes. */
+typedef struct ps__qrtab {
+    uint32_t t2[2][12][4], t3[2][16][3], t4[2][48][2];
+    uint32_t t5[2][7][4], t6[2][7][12], t7[2][28][16];
+    uint32_t t21[2][4][12], t29[2][16][7], t30[2][4][12];
+} ps__qrtab_t;
+
+/* Fills T for a table of 2^ROW_BITS rows. */
+void ps__q_rtab_init(uint32_t row_bits, ps__qrtab_t *t);
 
 /* The rows of the first stage's features whose values come from small
  * sets (punctuation, quotation state, entity type, cue class, distance
@@ -121,6 +134,7 @@ struct ps_quote_model {
     int16_t *wide;        /* what wide_stages and wide_role point into */
     ps__qquiet_t *quiet;  /* what v.quiet points to */
     ps__qtab_t *tab;      /* what v.tab points to */
+    ps__qrtab_t *rtab;    /* what v.rtab points to */
 };
 
 _Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
@@ -276,9 +290,11 @@ typedef struct ps__qrcue {
     uint64_t in[2][PS__Q_RC_N];
     uint32_t one[2];
     uint32_t oncue;
+    const ps__qrtab_t *tab; /* rows made at load, or NULL */
 } ps__qrcue_t;
 
-/* Fills RC for the cue [CA, CB). */
+/* Fills RC for the cue [CA, CB), its TAB NULL (callers with the model's
+ * tables set it). */
 void ps__q_role_cue(const ps__qtok_t *s, size_t n, uint32_t ca, uint32_t cb,
                     uint32_t row_bits, ps__qrcue_t *rc);
 
