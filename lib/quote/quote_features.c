@@ -424,89 +424,68 @@ int ps__q_allowed(int prev, int cur)
     return 1;
 }
 
-/* Whether TRANS forbids exactly what ps__q_allowed forbids. */
-static int standard_trans(const double *trans)
-{
-    enum { L = PS__Q_NLABELS };
-    for (int k = 0; k < (L + 1) * L; k++)
-        if ((trans[k] == -INFINITY) == ps__q_allowed(k / L - 1, k % L))
-            return 0;
-    return 1;
-}
+typedef double v4d_t __attribute__((vector_size(32)));
+typedef int64_t v4i_t __attribute__((vector_size(32)));
 
-/* The best predecessor of label L among P0 .. P1 - 1: the first of the
- * highest, as the generic loop finds it. */
-static inline __attribute__((always_inline)) double
-best_from(const double *cur, const double *trans, int l, int p0, int p1,
-          int *arg)
+/* A where M is all ones, else B (lane by lane). */
+#define PICK(m, a, b) ((m) & (a)) | (~(m) & (b))
+
+/* Viterbi's steps eight labels wide: for each predecessor P in order, the
+ * labels it beats (strictly) take it, so each label's best is the first
+ * of the highest, as the loop over predecessors label by label finds it;
+ * a forbidden transition (minus infinity) never beats the -1e300 a best
+ * starts at. The eighth lane is padding. Lines of the bench slice are
+ * short, so this beats skipping the forbidden predecessors one label at a
+ * time, which first had to check the table's shape. */
+PS__Q_CLONES static void viterbi_wide(const double *scores,
+                                      const double *trans, size_t n,
+                                      double *cur, uint8_t *back)
 {
     enum { L = PS__Q_NLABELS };
-    double best = -1e300;
-    *arg = 0;
-#pragma GCC unroll 8
-    for (int p = p0; p < p1; p++) {
-        double v = cur[p] + trans[(p + 1) * L + l];
-        if (v > best) {
-            best = v;
-            *arg = p;
-        }
+    v4d_t t[L][2];
+    for (int p = 0; p < L; p++) {
+        double row[8];
+        memcpy(row, trans + (p + 1) * L, L * sizeof *row);
+        row[7] = -INFINITY;
+        memcpy(t[p], row, sizeof row);
     }
-    return best;
-}
-
-/* One step of Viterbi with the transitions ps__q_allowed permits: an
- * inside label looks only at its two allowed predecessors (in the same
- * order). A transition of minus infinity never beats the -1e300 a label's
- * best starts at, so leaving the others out changes nothing. */
-static void viterbi_std(const double *scores, const double *trans, size_t n,
-                        double *cur, uint8_t *back)
-{
-    enum { L = PS__Q_NLABELS };
+    double c[8];
+    memcpy(c, cur, L * sizeof *c);
     for (size_t k = 1; k < n; k++) {
-        const double *sc = scores + k * L;
+        v4d_t b0 = {-1e300, -1e300, -1e300, -1e300}, b1 = b0;
+        v4i_t a0 = {0, 0, 0, 0}, a1 = a0;
+#pragma GCC unroll 8
+        for (int p = 0; p < L; p++) {
+            v4d_t cp = {c[p], c[p], c[p], c[p]};
+            v4i_t pp = {p, p, p, p};
+            v4d_t v0 = cp + t[p][0], v1 = cp + t[p][1];
+            v4i_t m0 = v0 > b0, m1 = v1 > b1;
+            b0 = (v4d_t)(PICK(m0, (v4i_t)v0, (v4i_t)b0));
+            b1 = (v4d_t)(PICK(m1, (v4i_t)v1, (v4i_t)b1));
+            a0 = PICK(m0, pp, a0);
+            a1 = PICK(m1, pp, a1);
+        }
+        double sc[8];
+        memcpy(sc, scores + k * L, L * sizeof *sc);
+        sc[7] = 0;
+        v4d_t s0, s1;
+        memcpy(&s0, sc, sizeof s0);
+        memcpy(&s1, sc + 4, sizeof s1);
+        b0 += s0;
+        b1 += s1;
+        memcpy(c, &b0, sizeof b0);
+        memcpy(c + 4, &b1, sizeof b1);
         uint8_t *bk = back + k * L;
-        double nxt[L];
-        int arg;
-#pragma GCC unroll 8
-        for (int l = 0; l < L; l++) {
-            int inside = l == PS__Q_ISRC || l == PS__Q_ICUE || l == PS__Q_ICON;
-            double b = inside ? best_from(cur, trans, l, l - 1, l + 1, &arg)
-                              : best_from(cur, trans, l, 0, L, &arg);
-            nxt[l] = b + sc[l];
-            bk[l] = (uint8_t)arg;
-        }
-        memcpy(cur, nxt, sizeof nxt);
+        for (int l = 0; l < 4; l++)
+            bk[l] = (uint8_t)a0[l];
+        for (int l = 4; l < L; l++)
+            bk[l] = (uint8_t)a1[l - 4];
     }
-}
-
-static void viterbi_any(const double *scores, const double *trans, size_t n,
-                        double *cur, uint8_t *back)
-{
-    enum { L = PS__Q_NLABELS };
-    for (size_t k = 1; k < n; k++) {
-        double nxt[L];
-        for (int l = 0; l < L; l++) {
-            int arg;
-            nxt[l] = best_from(cur, trans, l, 0, L, &arg) + scores[k * L + l];
-            back[k * L + l] = (uint8_t)arg;
-        }
-        memcpy(cur, nxt, sizeof nxt);
-    }
+    memcpy(cur, c, L * sizeof *c);
 }
 
 void ps__q_viterbi(const double *scores, const double *trans, size_t n,
                    uint8_t *back, uint8_t *out)
-{
-    ps__q_viterbi_std(scores, trans, ps__q_trans_std(trans), n, back, out);
-}
-
-int ps__q_trans_std(const double *trans)
-{
-    return standard_trans(trans);
-}
-
-void ps__q_viterbi_std(const double *scores, const double *trans, int std,
-                       size_t n, uint8_t *back, uint8_t *out)
 {
     enum { L = PS__Q_NLABELS };
     double cur[L];
@@ -514,10 +493,7 @@ void ps__q_viterbi_std(const double *scores, const double *trans, int std,
         return;
     for (int l = 0; l < L; l++)
         cur[l] = trans[l] + scores[l];
-    if (std)
-        viterbi_std(scores, trans, n, cur, back);
-    else
-        viterbi_any(scores, trans, n, cur, back);
+    viterbi_wide(scores, trans, n, cur, back);
     int arg = 0;
     for (int l = 1; l < L; l++)
         if (cur[l] > cur[arg])

@@ -309,7 +309,6 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         trans[k] = ps__q_allowed(k / L - 1, k % L)
                        ? (double)v->trans[PS__Q_ROLE_TABLE][k]
                        : -INFINITY;
-    int std = ps__q_trans_std(trans);
     uint32_t rows[PS__Q_MAXF];
     size_t na = 0;
     /* News has one cue in some thirty tokens; a text the tagger sees a cue
@@ -350,7 +349,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                 scores[(size_t)(k - wa) * L + l] = acc[l];
         }
         ps__q_role_mask(scores, wa, wb, ca, cb);
-        ps__q_viterbi_std(scores, trans, std, wb - wa, back, wlab);
+        ps__q_viterbi(scores, trans, wb - wa, back, wlab);
         ps__qattr_t *a = &out[na];
         if (!ps__q_role_extract(wlab, wa, wb, ca, cb, a))
             continue;

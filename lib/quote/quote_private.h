@@ -239,13 +239,6 @@ int ps__q_allowed(int prev, int cur);
 void ps__q_viterbi(const double *scores, const double *trans, size_t n,
                    uint8_t *back, uint8_t *out);
 
-/* Whether TRANS forbids exactly what ps__q_allowed forbids. Checking
- * costs some fifty comparisons, more than decoding a short line, so the
- * quoter asks once per table and passes the answer as STD to
- * ps__q_viterbi_std, which decodes as ps__q_viterbi does. */
-int ps__q_trans_std(const double *trans);
-void ps__q_viterbi_std(const double *scores, const double *trans, int std,
-                       size_t n, uint8_t *back, uint8_t *out);
 
 /* An attribution as token ranges of the sequence, before speakers. */
 typedef struct ps__qattr {

@@ -86,13 +86,11 @@ void ps__q_score(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
 static void decode_lines(const ps__qtok_t *s, size_t n, const double *scores,
                          const double *trans, uint8_t *back, uint8_t *lab)
 {
-    int std = ps__q_trans_std(trans);
     for (size_t a = 0; a < n;) {
         size_t e = a + 1;
         while (e < n && !(s[e].flags & PS_TOK_LINE_START))
             e++;
-        ps__q_viterbi_std(scores + a * PS__Q_NLABELS, trans, std, e - a, back,
-                          lab + a);
+        ps__q_viterbi(scores + a * PS__Q_NLABELS, trans, e - a, back, lab + a);
         a = e;
     }
 }

@@ -2,9 +2,9 @@
  * stand for (lib/quote/): the labeller the quoter runs (eight-wide
  * weights, first-stage sums reused, the sentence scans done once a
  * sequence) gives the labels and margins of the labeller the trainer
- * runs; its feature rows are the trainer's, token by token; and the
- * Viterbi that skips forbidden predecessors decodes as the full loop
- * does, on the model's scores and on random ones with ties and masks;
+ * runs; its feature rows are the trainer's, token by token; the
+ * eight-wide Viterbi decodes as the full loop does, on the model's
+ * scores and on random ones with ties and masks;
  * the rows the quoter reads from tables made at load are the ones the
  * trainer hashes.
  * A feature or decoding change that breaks one path and not the other
