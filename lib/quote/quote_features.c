@@ -28,6 +28,7 @@ typedef struct fbuf {
     size_t n;
     uint64_t mask;
     const ps__qnear_t *near; /* the token's scans done ahead, or NULL */
+    const ps__qtab_t *tab;   /* rows made at load, or NULL */
 } fbuf_t;
 
 static inline __attribute__((always_inline)) void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
@@ -35,6 +36,21 @@ static inline __attribute__((always_inline)) void add(fbuf_t *f, unsigned tmpl, 
     if (f->n < PS__Q_MAXF)
         f->rows[f->n++] = (uint32_t)(mix(mix(tmpl, a), b) & f->mask);
 }
+
+static inline __attribute__((always_inline)) void put(fbuf_t *f, uint32_t row)
+{
+    if (f->n < PS__Q_MAXF)
+        f->rows[f->n++] = row;
+}
+
+/* The feature (TMPL, A, B), read from the load-time table entry ENTRY
+ * when there are tables: the same row. */
+#define ADD_T(f, entry, tmpl, a, b)                                            \
+    ((f)->tab ? put((f), (f)->tab->entry) : add((f), (tmpl), (a), (b)))
+
+/* The index of what features 25 and 26 hash first: the bucket, or 7 for
+ * none. */
+#define NEAR_IX(k, d) ((k) < 0 ? 7 : bucket(d))
 
 /* Distance buckets: 1, 2, 3, 4-6, 7-12, 13 and more. */
 static uint64_t bucket(size_t d)
@@ -113,15 +129,19 @@ static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
         while (b + 1 < n && b - i < SCAN && s[b + 1].sent == s[i].sent)
             b++;
     }
-    add(f, 20, bucket(i - a), s[i].inq);
-    add(f, 21, bucket(b - i), s[i].inq);
+    ADD_T(f, t20[bucket(i - a)][s[i].inq], 20, bucket(i - a), s[i].inq);
+    ADD_T(f, t21[bucket(b - i)][s[i].inq], 21, bucket(b - i), s[i].inq);
     add(f, 32, s[a].stem, i == a);
     for (int dir = -1; dir <= 1; dir += 2) {
         long k = f->near ? f->near->lex[dir > 0]
                          : nearest(s, n, i, dir, is_lex, NULL);
         size_t d = k < 0 ? 0 : (size_t)(dir < 0 ? (long)i - k : k - (long)i);
-        add(f, dir < 0 ? 25 : 26, k < 0 ? NONE : bucket(d),
-            k < 0 ? 0 : s[k].lex);
+        uint64_t kl = k < 0 ? 0 : s[k].lex;
+        if (f->tab)
+            put(f, dir < 0 ? f->tab->t25[NEAR_IX(k, d)][kl]
+                           : f->tab->t26[NEAR_IX(k, d)][kl]);
+        else
+            add(f, dir < 0 ? 25 : 26, k < 0 ? NONE : bucket(d), kl);
         add(f, dir < 0 ? 29 : 30, k < 0 ? NONE : s[k].stem, s[i].inq);
         add(f, dir < 0 ? 33 : 34, k < 0 ? NONE : bucket(d),
             (uint64_t)s[i].inq * 16 + s[i].gap);
@@ -133,7 +153,7 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     long j = (long)i;
     const ps__qtok_t *t = &s[i];
     uint64_t ga = gap_after(s, n, i);
-    add(f, 1, 0, 0);
+    ADD_T(f, t1, 1, 0, 0);
     add(f, 2, t->term, 0);
     add(f, 3, t->stem, 0);
     add(f, 4, stem_at(s, n, j - 1), 0);
@@ -144,17 +164,20 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     add(f, 9, t->term, term_at(s, n, j + 1));
     add(f, 10, t->shape, t->flags & PS_TOK_SENT_START);
     add(f, 11, i > 0 ? s[i - 1].shape : EDGE, t->shape);
-    add(f, 12, t->gap, 0);
-    add(f, 13, ga, 0);
+    ADD_T(f, t12[t->gap], 12, t->gap, 0);
+    ADD_T(f, t13[ga], 13, ga, 0);
     add(f, 14, t->gap, ga);
-    add(f, 15, t->inq, i > 0 ? s[i - 1].inq : 2);
+    uint64_t pinq = i > 0 ? s[i - 1].inq : 2;
+    ADD_T(f, t15[t->inq][pinq], 15, t->inq, pinq);
     add(f, 16, (uint64_t)t->inq << 9 | t->gap, ga);
-    add(f, 17, t->ent, 0);
+    ADD_T(f, t17[t->ent], 17, t->ent, 0);
     add(f, 18, i > 0 ? s[i - 1].ent : 0x100, t->ent);
     add(f, 19, t->ent, i + 1 < n ? s[i + 1].ent : 0x100);
-    add(f, 22, t->lex, t->inq);
-    add(f, 23, i > 0 ? s[i - 1].lex : 9, t->lex);
-    add(f, 24, t->lex, i + 1 < n ? s[i + 1].lex : 9);
+    uint64_t plex = i > 0 ? s[i - 1].lex : 9;
+    uint64_t nlex = i + 1 < n ? s[i + 1].lex : 9;
+    ADD_T(f, t22[t->lex][t->inq], 22, t->lex, t->inq);
+    ADD_T(f, t23[plex][t->lex], 23, plex, t->lex);
+    ADD_T(f, t24[t->lex][nlex], 24, t->lex, nlex);
     add(f, 27, t->stem, t->inq);
     add(f, 28, term_at(s, n, j - 1), t->gap);
     add(f, 31, t->term, ga);
@@ -201,7 +224,7 @@ static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
 size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
                       const uint8_t *pred1, uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL};
     stage1_features(&f, s, n, i);
     if (stage == 1)
         stage2_features(&f, s, n, i, pred1);
@@ -209,10 +232,10 @@ size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
 }
 
 size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
-                       const ps__qnear_t *near, uint32_t row_bits,
-                       uint32_t *rows)
+                       const ps__qnear_t *near, const ps__qtab_t *tab,
+                       uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab};
     stage1_features(&f, s, n, i);
     return f.n;
 }
@@ -221,9 +244,104 @@ size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
                        const uint8_t *pred1, const ps__qnear_t *near,
                        uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, NULL};
     stage2_features(&f, s, n, i, pred1);
     return f.n;
+}
+
+/* The row of the feature (TMPL, A, B) for a table of 2^ROW_BITS rows. */
+static uint32_t row_of(uint32_t row_bits, unsigned tmpl, uint64_t a,
+                       uint64_t b)
+{
+    uint32_t r;
+    fbuf_t f = {&r, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL};
+    add(&f, tmpl, a, b);
+    return r;
+}
+
+void ps__q_tab_init(uint32_t rb, ps__qtab_t *t)
+{
+    t->t1 = row_of(rb, 1, 0, 0);
+    for (uint64_t g = 0; g < 257; g++) {
+        if (g < 256) {
+            t->t12[g] = row_of(rb, 12, g, 0);
+            t->t17[g] = row_of(rb, 17, g, 0);
+        }
+        t->t13[g] = row_of(rb, 13, g, 0);
+    }
+    for (uint64_t q = 0; q < 2; q++) {
+        for (uint64_t p = 0; p < 3; p++)
+            t->t15[q][p] = row_of(rb, 15, q, p);
+        for (uint64_t b = 0; b < 7; b++) {
+            t->t20[b][q] = row_of(rb, 20, b, q);
+            t->t21[b][q] = row_of(rb, 21, b, q);
+        }
+    }
+    for (uint64_t l = 0; l < 4; l++) {
+        for (uint64_t q = 0; q < 2; q++)
+            t->t22[l][q] = row_of(rb, 22, l, q);
+        for (uint64_t o = 0; o < 10; o++) {
+            t->t23[o][l] = row_of(rb, 23, o, l);
+            t->t24[l][o] = row_of(rb, 24, l, o);
+        }
+        for (uint64_t b = 0; b < 8; b++) {
+            t->t25[b][l] = row_of(rb, 25, b == 7 ? NONE : b, l);
+            t->t26[b][l] = row_of(rb, 26, b == 7 ? NONE : b, l);
+        }
+    }
+}
+
+int ps__q_quiet(const ps__qtok_t *s, size_t n, size_t i, const uint8_t *p1,
+                const ps__qnear_t *near)
+{
+    if (i < 2 || i + 2 >= n || s[i].inq > 1)
+        return 0;
+    if (p1[i - 2] | p1[i - 1] | p1[i] | p1[i + 1] | p1[i + 2])
+        return 0;
+    const ps__qnear_t *r = &near[i];
+    return (r->role[0][0] & r->role[0][1] & r->role[1][0] & r->role[1][1] &
+            r->role[2][0] & r->role[2][1]) == -1;
+}
+
+void ps__q_quiet_rows(const ps__qquiet_t *q, const ps__qtok_t *s, size_t i,
+                      uint32_t row_bits, uint32_t rows[2])
+{
+    uint64_t mask = ((uint64_t)1 << row_bits) - 1;
+    rows[0] = (uint32_t)(mix(q->in45, s[i].stem) & mask);
+    rows[1] = (uint32_t)(mix(q->in54, s[i].stem) & mask);
+}
+
+/* ACC[0..8) += the second stage's weights of the feature (TMPL, A, B). */
+static void add_stage2(int32_t *acc, const ps__qmodel_view_t *v,
+                       unsigned tmpl, uint64_t a, uint64_t b)
+{
+    uint64_t mask = ((uint64_t)1 << v->row_bits) - 1;
+    size_t row = (size_t)(mix(mix(tmpl, a), b) & mask);
+    const int16_t *w = v->wide_stages + row * 16 + 8;
+    for (int l = 0; l < 8; l++)
+        acc[l] += w[l];
+}
+
+/* What stage2_features adds for a quiet token: its labels around are O
+ * (0), and every scan finds nothing (WHERE 0). */
+void ps__q_quiet_init(const ps__qmodel_view_t *v, ps__qquiet_t *q)
+{
+    memset(q, 0, sizeof *q);
+    for (uint64_t inq = 0; inq < 2; inq++) {
+        int32_t *k = q->k[inq];
+        add_stage2(k, v, 40, 0, 0);
+        add_stage2(k, v, 41, 0, 0);
+        add_stage2(k, v, 42, 0, 0);
+        add_stage2(k, v, 43, 0, 0);
+        for (unsigned t = 46; t < 52; t++)
+            add_stage2(k, v, t, 0, inq);
+        add_stage2(k, v, 52, 0, inq);
+        add_stage2(k, v, 53, 0, 0);
+    }
+    for (uint64_t g = 0; g < 256; g++)
+        add_stage2(q->gap[g], v, 44, 0, g);
+    q->in45 = mix(45, 0);
+    q->in54 = mix(54, 0);
 }
 
 /* For each token, the nearest token at or before (DIR -1) or after (DIR
@@ -271,15 +389,32 @@ void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
     near_pass(s, n, NULL, is_lex, &near[0].lex[0], &near[0].lex[1], stride);
 }
 
+/* LAST if it is within SCAN of token I and in its sentence, else -1. */
+static int32_t near_ok(const ps__qtok_t *s, long last, size_t i)
+{
+    size_t d = last < 0               ? SCAN + 1
+               : (size_t)last > i ? (size_t)last - i
+                                  : i - (size_t)last;
+    return d <= SCAN && s[last].sent == s[i].sent ? (int32_t)last : -1;
+}
+
+/* What near_pass finds for the three roles, in one pass each way: a
+ * token has one role, so it is the last of at most one. */
 void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                  ps__qnear_t *near)
 {
-    size_t stride = sizeof *near / sizeof(int32_t);
-    int (*tests[3])(const ps__qtok_t *, const uint8_t *, size_t) = {
-        is_src, is_cue, is_con};
-    for (int r = 0; r < 3; r++)
-        near_pass(s, n, p1, tests[r], &near[0].role[r][0],
-                  &near[0].role[r][1], stride);
+    long last[4] = {-1, -1, -1, -1}; /* by role, 0 (none) unused */
+    for (size_t i = 0; i < n; i++) {
+        for (int r = 0; r < 3; r++)
+            near[i].role[r][0] = near_ok(s, last[r + 1], i);
+        last[PS__Q_ROLE(p1[i])] = (long)i;
+    }
+    last[1] = last[2] = last[3] = -1;
+    for (size_t i = n; i-- > 0;) {
+        for (int r = 0; r < 3; r++)
+            near[i].role[r][1] = near_ok(s, last[r + 1], i);
+        last[PS__Q_ROLE(p1[i])] = (long)i;
+    }
 }
 
 int ps__q_allowed(int prev, int cur)
@@ -289,74 +424,64 @@ int ps__q_allowed(int prev, int cur)
     return 1;
 }
 
-/* Whether TRANS forbids exactly what ps__q_allowed forbids. */
-static int standard_trans(const double *trans)
-{
-    enum { L = PS__Q_NLABELS };
-    for (int k = 0; k < (L + 1) * L; k++)
-        if ((trans[k] == -INFINITY) == ps__q_allowed(k / L - 1, k % L))
-            return 0;
-    return 1;
-}
+typedef double v4d_t __attribute__((vector_size(32)));
+typedef int64_t v4i_t __attribute__((vector_size(32)));
 
-/* The best predecessor of label L among P0 .. P1 - 1: the first of the
- * highest, as the generic loop finds it. */
-static inline __attribute__((always_inline)) double
-best_from(const double *cur, const double *trans, int l, int p0, int p1,
-          int *arg)
+/* A where M is all ones, else B (lane by lane). */
+#define PICK(m, a, b) ((m) & (a)) | (~(m) & (b))
+
+/* Viterbi's steps eight labels wide: for each predecessor P in order, the
+ * labels it beats (strictly) take it, so each label's best is the first
+ * of the highest, as the loop over predecessors label by label finds it;
+ * a forbidden transition (minus infinity) never beats the -1e300 a best
+ * starts at. The eighth lane is padding. Lines of the bench slice are
+ * short, so this beats skipping the forbidden predecessors one label at a
+ * time, which first had to check the table's shape. */
+PS__Q_CLONES static void viterbi_wide(const double *scores,
+                                      const double *trans, size_t n,
+                                      double *cur, uint8_t *back)
 {
     enum { L = PS__Q_NLABELS };
-    double best = -1e300;
-    *arg = 0;
-#pragma GCC unroll 8
-    for (int p = p0; p < p1; p++) {
-        double v = cur[p] + trans[(p + 1) * L + l];
-        if (v > best) {
-            best = v;
-            *arg = p;
-        }
+    v4d_t t[L][2];
+    for (int p = 0; p < L; p++) {
+        double row[8];
+        memcpy(row, trans + (p + 1) * L, L * sizeof *row);
+        row[7] = -INFINITY;
+        memcpy(t[p], row, sizeof row);
     }
-    return best;
-}
-
-/* One step of Viterbi with the transitions ps__q_allowed permits: an
- * inside label looks only at its two allowed predecessors (in the same
- * order). A transition of minus infinity never beats the -1e300 a label's
- * best starts at, so leaving the others out changes nothing. */
-static void viterbi_std(const double *scores, const double *trans, size_t n,
-                        double *cur, uint8_t *back)
-{
-    enum { L = PS__Q_NLABELS };
+    double c[8];
+    memcpy(c, cur, L * sizeof *c);
     for (size_t k = 1; k < n; k++) {
-        const double *sc = scores + k * L;
+        v4d_t b0 = {-1e300, -1e300, -1e300, -1e300}, b1 = b0;
+        v4i_t a0 = {0, 0, 0, 0}, a1 = a0;
+#pragma GCC unroll 8
+        for (int p = 0; p < L; p++) {
+            v4d_t cp = {c[p], c[p], c[p], c[p]};
+            v4i_t pp = {p, p, p, p};
+            v4d_t v0 = cp + t[p][0], v1 = cp + t[p][1];
+            v4i_t m0 = v0 > b0, m1 = v1 > b1;
+            b0 = (v4d_t)(PICK(m0, (v4i_t)v0, (v4i_t)b0));
+            b1 = (v4d_t)(PICK(m1, (v4i_t)v1, (v4i_t)b1));
+            a0 = PICK(m0, pp, a0);
+            a1 = PICK(m1, pp, a1);
+        }
+        double sc[8];
+        memcpy(sc, scores + k * L, L * sizeof *sc);
+        sc[7] = 0;
+        v4d_t s0, s1;
+        memcpy(&s0, sc, sizeof s0);
+        memcpy(&s1, sc + 4, sizeof s1);
+        b0 += s0;
+        b1 += s1;
+        memcpy(c, &b0, sizeof b0);
+        memcpy(c + 4, &b1, sizeof b1);
         uint8_t *bk = back + k * L;
-        double nxt[L];
-        int arg;
-#pragma GCC unroll 8
-        for (int l = 0; l < L; l++) {
-            int inside = l == PS__Q_ISRC || l == PS__Q_ICUE || l == PS__Q_ICON;
-            double b = inside ? best_from(cur, trans, l, l - 1, l + 1, &arg)
-                              : best_from(cur, trans, l, 0, L, &arg);
-            nxt[l] = b + sc[l];
-            bk[l] = (uint8_t)arg;
-        }
-        memcpy(cur, nxt, sizeof nxt);
+        for (int l = 0; l < 4; l++)
+            bk[l] = (uint8_t)a0[l];
+        for (int l = 4; l < L; l++)
+            bk[l] = (uint8_t)a1[l - 4];
     }
-}
-
-static void viterbi_any(const double *scores, const double *trans, size_t n,
-                        double *cur, uint8_t *back)
-{
-    enum { L = PS__Q_NLABELS };
-    for (size_t k = 1; k < n; k++) {
-        double nxt[L];
-        for (int l = 0; l < L; l++) {
-            int arg;
-            nxt[l] = best_from(cur, trans, l, 0, L, &arg) + scores[k * L + l];
-            back[k * L + l] = (uint8_t)arg;
-        }
-        memcpy(cur, nxt, sizeof nxt);
-    }
+    memcpy(cur, c, L * sizeof *c);
 }
 
 void ps__q_viterbi(const double *scores, const double *trans, size_t n,
@@ -368,10 +493,7 @@ void ps__q_viterbi(const double *scores, const double *trans, size_t n,
         return;
     for (int l = 0; l < L; l++)
         cur[l] = trans[l] + scores[l];
-    if (standard_trans(trans))
-        viterbi_std(scores, trans, n, cur, back);
-    else
-        viterbi_any(scores, trans, n, cur, back);
+    viterbi_wide(scores, trans, n, cur, back);
     int arg = 0;
     for (int l = 1; l < L; l++)
         if (cur[l] > cur[arg])

@@ -330,6 +330,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         ps__q_window(n, ca, cb, &wa, &wb);
         ps__qrcue_t rc;
         ps__q_role_cue(s, n, ca, cb, v->row_bits, &rc);
+        rc.tab = v->rtab;
         for (uint32_t k = wa; k < wb; k++) {
             size_t nf = ps__q_role_features_at(s, n, k, ca, cb, p1, cx, &rc,
                                                v->row_bits, rows);

@@ -95,6 +95,18 @@ static ps_status_t widen(ps_quote_model_t *m)
     m->wide = w;
     m->v.wide_stages = w;
     m->v.wide_role = w + stages;
+    if (!(m->quiet = malloc(sizeof *m->quiet)))
+        return PS_ENOMEM;
+    ps__q_quiet_init(&m->v, m->quiet);
+    m->v.quiet = m->quiet;
+    if (!(m->tab = malloc(sizeof *m->tab)))
+        return PS_ENOMEM;
+    ps__q_tab_init(m->v.row_bits, m->tab);
+    m->v.tab = m->tab;
+    if (!(m->rtab = malloc(sizeof *m->rtab)))
+        return PS_ENOMEM;
+    ps__q_rtab_init(m->v.row_bits, m->rtab);
+    m->v.rtab = m->rtab;
     return PS_OK;
 }
 
@@ -144,6 +156,9 @@ void ps_quote_model_free(ps_quote_model_t *m)
     if (!m)
         return;
     free(m->wide);
+    free(m->quiet);
+    free(m->tab);
+    free(m->rtab);
     ps__model_free(&m->file);
     free(m);
 }

@@ -80,12 +80,61 @@ typedef struct ps__qmodel_view {
      * and one vector load reads a row; ROLE the role table's rows, eight
      * wide likewise. */
     const int16_t *wide_stages, *wide_role;
+    const struct ps__qquiet *quiet; /* NULL when absent, as in the trainer */
+    const struct ps__qtab *tab;     /* likewise */
+    const struct ps__qrtab *rtab;   /* likewise */
 } ps__qmodel_view_t;
+
+/* The role tagger's like (quote_role.c): by side (0 right, 1 left), the
+ * rows of its features whose two values are both distances, counts
+ * clipped to a few, labels or cue classes. */
+typedef struct ps__qrtab {
+    uint32_t t2[2][12][4], t3[2][16][3], t4[2][48][2];
+    uint32_t t5[2][7][4], t6[2][7][12], t7[2][28][16];
+    uint32_t t21[2][4][12], t29[2][16][7], t30[2][4][12];
+} ps__qrtab_t;
+
+/* Fills T for a table of 2^ROW_BITS rows. */
+void ps__q_rtab_init(uint32_t row_bits, ps__qrtab_t *t);
+
+/* The rows of the first stage's features whose values come from small
+ * sets (punctuation, quotation state, entity type, cue class, distance
+ * buckets), made at load: a row is then a load instead of two hashes.
+ * Named by template (quote_features.c); the cue classes are 0 to 3 and
+ * the quotation state 0 or 1, as quote_seq.c sets them, 9 and 2 standing
+ * for no token, 7 for no cue word within the scan. */
+typedef struct ps__qtab {
+    uint32_t t1;
+    uint32_t t12[256], t13[257], t17[256];
+    uint32_t t15[2][3];
+    uint32_t t20[7][2], t21[7][2];
+    uint32_t t22[4][2], t23[10][4], t24[4][10];
+    uint32_t t25[8][4], t26[8][4];
+} ps__qtab_t;
+
+/* Fills T for a table of 2^ROW_BITS rows. */
+void ps__q_tab_init(uint32_t row_bits, ps__qtab_t *t);
+
+/* The second stage's own sums for a quiet token, one whose first-stage
+ * neighbourhood says nothing (ps__q_quiet): every one of its features
+ * but three is then a constant of the model, or of the token's quotation
+ * state or gap, so their sums are worked out once at load. Most tokens of
+ * text that is not news are quiet. K[inq] sums the constant features,
+ * GAP[gap] the gap's; IN45 and IN54 are the first hashes of the two
+ * features of the token's stem (ps__q_quiet_rows). */
+typedef struct ps__qquiet {
+    int32_t k[2][8];
+    int32_t gap[256][8];
+    uint64_t in45, in54;
+} ps__qquiet_t;
 
 struct ps_quote_model {
     ps__qmodel_view_t v;
     ps__model_buf_t file; /* the file's bytes, which V points into */
     int16_t *wide;        /* what wide_stages and wide_role point into */
+    ps__qquiet_t *quiet;  /* what v.quiet points to */
+    ps__qtab_t *tab;      /* what v.tab points to */
+    ps__qrtab_t *rtab;    /* what v.rtab points to */
 };
 
 _Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
@@ -148,6 +197,21 @@ typedef struct ps__qnear {
     int32_t role[3][2];
 } ps__qnear_t;
 
+/* Fills Q from the second stage's weights in V's wide_stages. */
+void ps__q_quiet_init(const ps__qmodel_view_t *v, ps__qquiet_t *q);
+
+/* Whether token I of S is quiet for the first stage's labels P1 (NEAR
+ * filled by ps__q_near2): P1 is O from two tokens before it to two after,
+ * no source, cue or content lies within the scans, and it is inside or
+ * outside quotation marks (inq 0 or 1). Its second-stage sums are then
+ * Q's K[inq] and GAP[gap] and its two ps__q_quiet_rows. */
+int ps__q_quiet(const ps__qtok_t *s, size_t n, size_t i, const uint8_t *p1,
+                const ps__qnear_t *near);
+
+/* The rows of the quiet token I's two stem features. */
+void ps__q_quiet_rows(const ps__qquiet_t *q, const ps__qtok_t *s, size_t i,
+                      uint32_t row_bits, uint32_t rows[2]);
+
 /* Fills the SA, SB and LEX of NEAR[0..N) (ps__q_near1), then the ROLE
  * from the first stage's labels P1 (ps__q_near2). */
 void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near);
@@ -155,10 +219,10 @@ void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                  ps__qnear_t *near);
 
 /* The rows ps__q_features writes for stage 0, with the scans read from
- * NEAR (after ps__q_near1). */
+ * NEAR (after ps__q_near1) and the rows of TAB (may be NULL). */
 size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
-                       const ps__qnear_t *near, uint32_t row_bits,
-                       uint32_t *rows);
+                       const ps__qnear_t *near, const ps__qtab_t *tab,
+                       uint32_t row_bits, uint32_t *rows);
 
 /* The rows of token I's second-stage features alone (those ps__q_features
  * adds to the first stage's for STAGE 1), the scans read from NEAR (after
@@ -174,6 +238,7 @@ int ps__q_allowed(int prev, int cur);
  * writes the labels into OUT. BACK holds n * NLABELS bytes. */
 void ps__q_viterbi(const double *scores, const double *trans, size_t n,
                    uint8_t *back, uint8_t *out);
+
 
 /* An attribution as token ranges of the sequence, before speakers. */
 typedef struct ps__qattr {
@@ -218,9 +283,11 @@ typedef struct ps__qrcue {
     uint64_t in[2][PS__Q_RC_N];
     uint32_t one[2];
     uint32_t oncue;
+    const ps__qrtab_t *tab; /* rows made at load, or NULL */
 } ps__qrcue_t;
 
-/* Fills RC for the cue [CA, CB). */
+/* Fills RC for the cue [CA, CB), its TAB NULL (callers with the model's
+ * tables set it). */
 void ps__q_role_cue(const ps__qtok_t *s, size_t n, uint32_t ca, uint32_t cb,
                     uint32_t row_bits, ps__qrcue_t *rc);
 

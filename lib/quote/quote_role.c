@@ -33,6 +33,12 @@ static inline __attribute__((always_inline)) void add(fb_t *f, unsigned tmpl,
             (uint32_t)(mix(mix(tmpl + 1000, a ^ f->side), b) & f->mask);
 }
 
+static inline __attribute__((always_inline)) void put(fb_t *f, uint32_t row)
+{
+    if (f->n < PS__Q_MAXF)
+        f->rows[f->n++] = row;
+}
+
 void ps__q_context(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                    ps__qctx_t *cx)
 {
@@ -102,7 +108,53 @@ void ps__q_role_cue(const ps__qtok_t *s, size_t n, uint32_t ca, uint32_t cb,
         rc->one[left] = (uint32_t)(mix(mix(1 + 1000, side), 0) & mask);
     }
     rc->oncue = (uint32_t)(mix(mix(0 + 1000, 0), 0) & mask);
+    rc->tab = NULL;
 }
+
+/* The row of the feature (TMPL, A, B) on side LEFT. */
+static uint32_t row_of(uint32_t row_bits, int left, unsigned tmpl, uint64_t a,
+                       uint64_t b)
+{
+    uint32_t r;
+    fb_t f = {&r, 0, ((uint64_t)1 << row_bits) - 1, (uint64_t)left + 1};
+    add(&f, tmpl, a, b);
+    return r;
+}
+
+/* Every pair of values each table's feature can take: dist_bucket's 12
+ * buckets, counts clipped to 3 (commas, sentences, quotation marks) or 2
+ * (cues), the 7 labels, the 4 cue classes. */
+void ps__q_rtab_init(uint32_t rb, ps__qrtab_t *t)
+{
+    for (int l = 0; l < 2; l++) {
+        for (uint64_t a = 0; a < 48; a++)
+            for (uint64_t b = 0; b < 16; b++) {
+                if (a < 12 && b < 4)
+                    t->t2[l][a][b] = row_of(rb, l, 2, a, b);
+                if (a < 16 && b < 3)
+                    t->t3[l][a][b] = row_of(rb, l, 3, a, b);
+                if (b < 2)
+                    t->t4[l][a][b] = row_of(rb, l, 4, a, b);
+                if (a < 7 && b < 4)
+                    t->t5[l][a][b] = row_of(rb, l, 5, a, b);
+                if (a < 7 && b < 12)
+                    t->t6[l][a][b] = row_of(rb, l, 6, a, b);
+                if (a < 28)
+                    t->t7[l][a][b] = row_of(rb, l, 7, a, b);
+                if (a < 4 && b < 12)
+                    t->t21[l][a][b] = row_of(rb, l, 21, a, b);
+                if (a < 16 && b < 7)
+                    t->t29[l][a][b] = row_of(rb, l, 29, a, b);
+                if (a < 4 && b < 12)
+                    t->t30[l][a][b] = row_of(rb, l, 30, a, b);
+            }
+    }
+}
+
+/* The feature (TMPL, A, B), from the load-time table entry ENTRY of the
+ * token's side when there are tables: the same row. */
+#define ADD_T(f, tab, entry, tmpl, a, b)                                       \
+    ((tab) ? put((f), (tab)->entry) : add((f), (tmpl), (a), (b)))
 
 /* The feature whose first hash IN was worked out ahead (as add() makes
  * it). */
@@ -155,12 +207,15 @@ size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
     uint64_t ga = i + 1 < n ? s[i + 1].gap : 0x100;
     f.side = (uint64_t)left + 1;
     f.rows[f.n++] = rc->one[left];
-    add(&f, 2, db, sd);
-    add(&f, 3, sd * 4 + qd, cd);
-    add(&f, 4, db * 4 + cd, t->inq);
-    add(&f, 5, p1[i], sd);
-    add(&f, 6, p1[i], db);
-    add(&f, 7, p1[i] * 4 + cd, qd * 4 + sd);
+    const ps__qrtab_t *tb = rc->tab;
+    uint64_t lb = p1[i];
+    ADD_T(&f, tb, t2[left][db][sd], 2, db, sd);
+    ADD_T(&f, tb, t3[left][sd * 4 + qd][cd], 3, sd * 4 + qd, cd);
+    ADD_T(&f, tb, t4[left][db * 4 + cd][t->inq], 4, db * 4 + cd, t->inq);
+    ADD_T(&f, tb, t5[left][lb][sd], 5, lb, sd);
+    ADD_T(&f, tb, t6[left][lb][db], 6, lb, db);
+    ADD_T(&f, tb, t7[left][lb * 4 + cd][qd * 4 + sd], 7, lb * 4 + cd,
+          qd * 4 + sd);
     add(&f, 8, t->stem, 0);
     add(&f, 9, t->term, db);
     add(&f, 10, t->gap, ga);
@@ -174,7 +229,7 @@ size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
     add(&f, 18, i > 0 ? p1[i - 1] * 8 + p1[i] : 99, i + 1 < n ? p1[i + 1] : 99);
     add(&f, 19, t->shape, db);
     add_in(&f, in[4], db);
-    add(&f, 21, t->lex, cd * 4 + sd);
+    ADD_T(&f, tb, t21[left][t->lex][cd * 4 + sd], 21, t->lex, cd * 4 + sd);
     add(&f, 22, t->gap, db);
     add(&f, 23, ga, db);
     add(&f, 24, i + 1 < n ? s[i + 1].stem : 0, db < 3 ? db : 3);
@@ -185,8 +240,8 @@ size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
     add_in(&f, in[5], t->inq * 8 + p1[i]);
     add_in(&f, in[6], db);
     add_in(&f, in[7], db);
-    add(&f, 29, md * 4 + sd, p1[i]);
-    add(&f, 30, md, db);
+    ADD_T(&f, tb, t29[left][md * 4 + sd][lb], 29, md * 4 + sd, lb);
+    ADD_T(&f, tb, t30[left][md][db], 30, md, db);
     add(&f, 31, t->stem, s[cb - 1].stem);
     add(&f, 32, p1[i], (uint64_t)t->ent * 16 + db);
     /* A participle or infinitive cue (", saying", "to discuss") takes the

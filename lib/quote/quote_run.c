@@ -122,6 +122,20 @@ PS__Q_CLONES static void sum_stage2(int32_t *acc, const int16_t *w,
     memcpy(acc, a, sizeof a);
 }
 
+/* ACC[0..8) += the second stage's own sums of the quiet token I (Q's
+ * precomputed sums and its two stem features): what sum_stage2 adds of
+ * its features, integer sums in another order. */
+static void add_quiet(int32_t *acc, const ps__qquiet_t *q, const int16_t *w,
+                      const ps__qtok_t *s, size_t i, uint32_t row_bits)
+{
+    uint32_t rows[2];
+    ps__q_quiet_rows(q, s, i, row_bits, rows);
+    const int32_t *k = q->k[s[i].inq], *g = q->gap[s[i].gap];
+    for (int l = 0; l < 8; l++)
+        acc[l] += k[l] + g[l];
+    sum_stage2(acc, w, rows, 2);
+}
+
 /* Both stages with the eight-wide weights. The first stage's features are
  * the second's too, and a row's weights of both stages lie side by side:
  * one pass sums both, keeping the second stage's part in ACC2 (n rows of
@@ -137,7 +151,8 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     const int16_t *w = v->wide_stages;
     ps__q_near1(s, n, near);
     for (size_t i = 0; i < n; i++) {
-        size_t nf = ps__q_features1(s, n, i, near, v->row_bits, rows);
+        size_t nf = ps__q_features1(s, n, i, near, v->tab, v->row_bits,
+                                    rows);
         int32_t a[16];
         sum_stages(a, w, rows, nf);
         memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
@@ -148,9 +163,12 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     decode_lines(s, n, scores, trans, back, p1);
     ps__q_near2(s, n, p1, near);
     for (size_t i = 0; i < n; i++) {
-        size_t nf = ps__q_features2(s, n, i, p1, near, v->row_bits, rows);
         int32_t *a2 = acc2 + i * 8;
-        sum_stage2(a2, w, rows, nf);
+        if (v->quiet && ps__q_quiet(s, n, i, p1, near))
+            add_quiet(a2, v->quiet, w, s, i, v->row_bits);
+        else
+            sum_stage2(a2, w, rows,
+                       ps__q_features2(s, n, i, p1, near, v->row_bits, rows));
         for (int l = 0; l < L; l++)
             scores[i * L + l] = a2[l];
     }

@@ -2,9 +2,11 @@
  * stand for (lib/quote/): the labeller the quoter runs (eight-wide
  * weights, first-stage sums reused, the sentence scans done once a
  * sequence) gives the labels and margins of the labeller the trainer
- * runs; its feature rows are the trainer's, token by token; and the
- * Viterbi that skips forbidden predecessors decodes as the full loop
- * does, on the model's scores and on random ones with ties and masks.
+ * runs; its feature rows are the trainer's, token by token; the
+ * eight-wide Viterbi decodes as the full loop does, on the model's
+ * scores and on random ones with ties and masks;
+ * the rows the quoter reads from tables made at load are the ones the
+ * trainer hashes.
  * A feature or decoding change that breaks one path and not the other
  * fails here rather than as a quiet drop in `make quote-eval`. */
 #include <math.h>
@@ -115,6 +117,39 @@ static void test_viterbi(void **state)
     }
 }
 
+/* The role tagger's rows read from the model's tables are the rows the
+ * trainer hashes, for every token of every cue's window in LAB. */
+static void check_role_rows(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                            size_t n, const uint8_t *p1, const uint8_t *lab)
+{
+    uint32_t *ctx = malloc(PS__Q_CTX_ARRAYS * (n + 1) * sizeof *ctx);
+    assert_non_null(ctx);
+    ps__qctx_t cx = {ctx, ctx + n + 1, ctx + 2 * (n + 1), ctx + 3 * (n + 1)};
+    ps__q_context(s, n, p1, &cx);
+    assert_non_null(v->rtab);
+    for (uint32_t ca = 0; ca < n; ca++) {
+        if (lab[ca] != PS__Q_BCUE)
+            continue;
+        uint32_t cb = ca + 1, wa, wb;
+        while (cb < n && lab[cb] == PS__Q_ICUE)
+            cb++;
+        ps__qrcue_t rc;
+        ps__q_role_cue(s, n, ca, cb, v->row_bits, &rc);
+        rc.tab = v->rtab;
+        ps__q_window(n, ca, cb, &wa, &wb);
+        for (uint32_t i = wa; i < wb; i++) {
+            uint32_t ra[PS__Q_MAXF], rb[PS__Q_MAXF];
+            size_t na = ps__q_role_features(s, n, i, ca, cb, p1, &cx,
+                                            v->row_bits, ra);
+            size_t nb = ps__q_role_features_at(s, n, i, ca, cb, p1, &cx, &rc,
+                                               v->row_bits, rb);
+            assert_int_equal(na, nb);
+            assert_memory_equal(ra, rb, na * sizeof *ra);
+        }
+    }
+    free(ctx);
+}
+
 /* Runs both labellers and compares features, labels and margins on TEXT. */
 static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
                        ps_tagger_t *tg, const char *text, size_t len)
@@ -149,7 +184,7 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
     uint32_t ra[PS__Q_MAXF], rb[2 * PS__Q_MAXF];
     for (size_t i = 0; i < n; i++) {
         size_t na = ps__q_features(s, n, i, 0, NULL, v->row_bits, ra);
-        size_t nb = ps__q_features1(s, n, i, near, v->row_bits, rb);
+        size_t nb = ps__q_features1(s, n, i, near, v->tab, v->row_bits, rb);
         assert_int_equal(na, nb);
         assert_memory_equal(ra, rb, na * sizeof *ra);
         na = ps__q_features(s, n, i, 1, p1, v->row_bits, ra);
@@ -157,6 +192,7 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
         assert_int_equal(na, nb);
         assert_memory_equal(ra, rb, na * sizeof *ra);
     }
+    check_role_rows(v, s, n, p1, out);
     free(s);
     free(scores);
     free(acc2);
