@@ -173,6 +173,5 @@ prep_result_t prep_analyse(prep_t *p)
 
 prep_result_t prep_build(prep_t *p)
 {
-    return ps_index_doc_build(&p->rec, &p->doc) == PS_OK ? PREP_OK
-                                                         : PREP_NOMEM;
+    return ps_index_doc_build(&p->rec, &p->doc) == PS_OK ? PREP_OK : PREP_NOMEM;
 }

@@ -28,7 +28,8 @@ typedef struct prep {
 } prep_t;
 
 /* Prepares P for use on one thread; G, M and QM (the quote model; NULL
- * finds no quotes, as --tag wants) are shared and must outlive it. Returns 0, or -1 when out of memory. */
+ * finds no quotes, as --tag wants) are shared and must outlive it. Returns 0,
+ * or -1 when out of memory. */
 int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m,
               const ps_quote_model_t *qm);
 void prep_free(prep_t *p);

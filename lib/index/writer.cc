@@ -160,8 +160,8 @@ extern "C" ps_status_t ps_index_doc_build(const ps_docrec_t *rec,
     }
 }
 
-extern "C" ps_status_t ps_index_put_built(ps_index_t *ix, const ps_docrec_t *rec,
-                                          ps_index_doc_t *doc)
+extern "C" ps_status_t
+ps_index_put_built(ps_index_t *ix, const ps_docrec_t *rec, ps_index_doc_t *doc)
 {
     std::unique_ptr<ps_index_doc> own(doc);
     try {
