@@ -1,6 +1,7 @@
 /* The indexing pipeline: a ring of job slots, filled in order by the main
  * thread, prepared by workers in any order, and consumed in order, so
- * tokenizing and tagging run on other cores while Xapian writes. */
+ * tokenizing, tagging and building documents run on other cores while
+ * Xapian writes. */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include <pthread.h>
 #include <stdlib.h>
@@ -43,6 +44,8 @@ static void prepare(pipeline_t *p, pipe_job_t *j)
         return;
     }
     j->res = prep_analyse(&j->prep);
+    if (j->res == PREP_OK)
+        j->res = prep_build(&j->prep);
 }
 
 static void *worker(void *arg)

@@ -1,6 +1,7 @@
 /* An ordered pipeline for indexing: worker threads prepare files (read,
- * hash, analyse, tag) into a ring of slots while the main thread, the only
- * one that touches Xapian, takes them back in the order they were queued.
+ * hash, analyse, tag, build the index's document) into a ring of slots
+ * while the main thread, the only one that touches the index, takes them
+ * back in the order they were queued.
  * Internal to the indexer. */
 #ifndef PSEARCH_INDEXER_PIPELINE_H
 #define PSEARCH_INDEXER_PIPELINE_H

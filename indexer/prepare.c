@@ -32,6 +32,7 @@ void prep_free(prep_t *p)
     ps_analyzer_free(p->title_an);
     ps_tagger_free(p->tagger);
     ps_quoter_free(p->quoter);
+    ps_index_doc_free(p->doc);
     free(p->buf);
     memset(p, 0, sizeof *p);
 }
@@ -52,6 +53,8 @@ prep_result_t prep_read(prep_t *p, const char *path, size_t max_size)
 {
     ps_docrec_t *r = &p->rec;
     memset(r, 0, sizeof *r);
+    ps_index_doc_free(p->doc);
+    p->doc = NULL;
     r->path = path;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0 && errno == ELOOP)
@@ -166,4 +169,9 @@ prep_result_t prep_analyse(prep_t *p)
     if (st != PS_OK)
         return reject(p, "cannot find quotes: %s", ps_status_str(st));
     return PREP_OK;
+}
+
+prep_result_t prep_build(prep_t *p)
+{
+    return ps_index_doc_build(&p->rec, &p->doc) == PS_OK ? PREP_OK : PREP_NOMEM;
 }

@@ -21,11 +21,15 @@ typedef struct prep {
     size_t cap;
     ps_article_t article;
     ps_docrec_t rec;
+    /* The document built from rec (prep_build()), until the index takes
+     * it; NULL when none is built. */
+    ps_index_doc_t *doc;
     char why[256]; /* why the last file was rejected */
 } prep_t;
 
 /* Prepares P for use on one thread; G, M and QM (the quote model; NULL
- * finds no quotes, as --tag wants) are shared and must outlive it. Returns 0, or -1 when out of memory. */
+ * finds no quotes, as --tag wants) are shared and must outlive it. Returns 0,
+ * or -1 when out of memory. */
 int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m,
               const ps_quote_model_t *qm);
 void prep_free(prep_t *p);
@@ -42,5 +46,9 @@ prep_result_t prep_read(prep_t *p, const char *path, size_t max_size);
 /* Parses, analyses, tags and finds the attributions of what prep_read()
  * read. */
 prep_result_t prep_analyse(prep_t *p);
+
+/* Builds the index's document from what prep_analyse() made, into
+ * p->doc, for the thread that writes the index to store. */
+prep_result_t prep_build(prep_t *p);
 
 #endif

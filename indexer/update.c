@@ -83,7 +83,8 @@ static int apply_job(run_t *r, pipe_job_t *j)
         r->c.errors++;
         return 0;
     }
-    ps_status_t st = ps_index_put(r->ix, rec);
+    ps_status_t st = ps_index_put_built(r->ix, rec, j->prep.doc);
+    j->prep.doc = NULL;
     if (st != PS_OK)
         return fail_index(r, st);
     if (j->known)

@@ -110,6 +110,28 @@ typedef struct ps_docrec {
 /* Adds the document, replacing any earlier one with the same path. */
 PS_EXPORT ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec);
 
+/* The document ps_index_put() would store for a record, built ahead:
+ * building it (its terms, positions and values, the text compressed) is
+ * a good part of the cost of storing it and needs no index, so the
+ * indexer builds documents on its worker threads and leaves only the
+ * writing to the thread that holds the index. A document is used by one
+ * thread at a time: handing it over needs the synchronisation a queue
+ * gives. */
+typedef struct ps_index_doc ps_index_doc_t;
+
+/* Builds the document for REC into *OUT (the caller frees it, or gives
+ * it to ps_index_put_built()). PS_OK, or PS_ENOMEM. */
+PS_EXPORT ps_status_t ps_index_doc_build(const ps_docrec_t *rec,
+                                         ps_index_doc_t **out);
+
+/* As ps_index_put(REC), with DOC built from REC by ps_index_doc_build().
+ * Takes DOC, whatever it returns. */
+PS_EXPORT ps_status_t ps_index_put_built(ps_index_t *ix, const ps_docrec_t *rec,
+                                         ps_index_doc_t *doc);
+
+/* Frees a document not given to ps_index_put_built(). NULL is allowed. */
+PS_EXPORT void ps_index_doc_free(ps_index_doc_t *doc);
+
 /* Removes the document with this path; PS_ENOTFOUND if there is none. */
 PS_EXPORT ps_status_t ps_index_remove(ps_index_t *ix, const char *path);
 

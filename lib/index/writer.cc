@@ -3,6 +3,7 @@
  * threads of a rebuild), listing and counting what is there, and the
  * commit that makes it visible, switching to a generation built aside. */
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include <xxhash.h>
@@ -95,46 +96,85 @@ extern "C" ps_status_t ps_index_set_gazetteer(ps_index_t *ix, const char *text,
     }
 }
 
+struct ps_index_doc {
+    Xapian::Document doc;
+};
+
+/* Stores DOC, built from REC, in the shard of REC's path. */
+static void put_doc(ps_index_t *ix, const ps_docrec_t *rec,
+                    Xapian::Document &&doc)
+{
+    size_t k = shard_index(ix, rec->path);
+    Xapian::WritableDatabase &db = ix->dbs[k];
+    /* A generation built aside learns its words once, at the end
+     * (learn_vocabulary()); an update learns those of its documents. */
+    if (!ix->aside) {
+        record_forms(ix, k, rec->tokens, rec->ntokens);
+        /* A front-matter title's words are not in the body. */
+        record_forms(ix, k, rec->title_tokens, rec->ntitle_tokens);
+    }
+    store_surnames_of(ix, rec);
+    /* A generation built aside starts empty and sees each path once,
+     * so it can skip the lookup replace_document() does. */
+    if (!ix->writers.empty())
+        ix->writers[k]->add(std::move(doc));
+    else if (ix->aside)
+        db.add_document(doc);
+    else
+        db.replace_document(ps__id_term(rec->path), doc);
+    if (ix->known_loaded)
+        ix->known[rec->path] = rec->stat;
+    ix->pending += rec->len;
+    if (ix->aside && ix->pending >= REBUILD_BATCH_BYTES) {
+        if (ix->writers.empty()) {
+            commit_all(ix);
+        } else {
+            /* Queued, not awaited: the writers go on side by side. */
+            for (auto &w : ix->writers)
+                w->commit();
+        }
+        ix->pending = 0;
+    }
+}
+
 extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
 {
     try {
-        std::string idterm = ps__id_term(rec->path);
-        size_t k = shard_index(ix, rec->path);
-        Xapian::WritableDatabase &db = ix->dbs[k];
-        Xapian::Document doc = build_doc(rec, idterm);
-        /* A generation built aside learns its words once, at the end
-         * (learn_vocabulary()); an update learns those of its documents. */
-        if (!ix->aside) {
-            record_forms(ix, k, rec->tokens, rec->ntokens);
-            /* A front-matter title's words are not in the body. */
-            record_forms(ix, k, rec->title_tokens, rec->ntitle_tokens);
-        }
-        store_surnames_of(ix, rec);
-        /* A generation built aside starts empty and sees each path once,
-         * so it can skip the lookup replace_document() does. */
-        if (!ix->writers.empty())
-            ix->writers[k]->add(std::move(doc));
-        else if (ix->aside)
-            db.add_document(doc);
-        else
-            db.replace_document(idterm, doc);
-        if (ix->known_loaded)
-            ix->known[rec->path] = rec->stat;
-        ix->pending += rec->len;
-        if (ix->aside && ix->pending >= REBUILD_BATCH_BYTES) {
-            if (ix->writers.empty()) {
-                commit_all(ix);
-            } else {
-                /* Queued, not awaited: the writers go on side by side. */
-                for (auto &w : ix->writers)
-                    w->commit();
-            }
-            ix->pending = 0;
-        }
+        put_doc(ix, rec, build_doc(rec, ps__id_term(rec->path)));
         return PS_OK;
     } catch (...) {
         return ps__fail(ix->errmsg, rec->path);
     }
+}
+
+extern "C" ps_status_t ps_index_doc_build(const ps_docrec_t *rec,
+                                          ps_index_doc_t **out)
+{
+    *out = nullptr;
+    try {
+        *out = new ps_index_doc{build_doc(rec, ps__id_term(rec->path))};
+        return PS_OK;
+    } catch (...) {
+        /* Building only allocates: whatever failed, memory ran out. */
+        return PS_ENOMEM;
+    }
+}
+
+extern "C" ps_status_t
+ps_index_put_built(ps_index_t *ix, const ps_docrec_t *rec, ps_index_doc_t *doc)
+{
+    std::unique_ptr<ps_index_doc> own(doc);
+    try {
+        put_doc(ix, rec, std::move(own->doc));
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, rec->path);
+    }
+}
+
+extern "C" void ps_index_doc_free(ps_index_doc_t *doc)
+{
+    delete doc;
 }
 
 extern "C" ps_status_t ps_index_remove(ps_index_t *ix, const char *path)

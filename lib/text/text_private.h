@@ -73,9 +73,6 @@ struct token_offs {
     size_t stem;
 };
 
-/* The stem cache's slots (text_stem.c). */
-struct cache_slot;
-
 struct ps_analyzer {
     struct sb_stemmer *stemmer;
 
@@ -100,8 +97,6 @@ struct ps_analyzer {
     /* The answer of ps_analyzer_stem(). */
     char *sbuf;
     size_t sbuf_cap;
-
-    struct cache_slot *cache;
 
     uint32_t pos;
     size_t err_off;
@@ -156,13 +151,14 @@ ps_status_t ps__text_normalize_into(ps_analyzer_t *a, const uint8_t *s,
                                     size_t len, bool drop_dots,
                                     size_t *out_len);
 
-/* Makes A's stemmer and its cache; PS_ENOMEM leaves what was made for
- * ps__text_stem_close(). */
+/* Makes A's stemmer (the stem cache is the thread's): PS_OK, or
+ * PS_ENOMEM. */
 ps_status_t ps__text_stem_open(ps_analyzer_t *a);
 void ps__text_stem_close(ps_analyzer_t *a);
 
-/* Stems W. *OUT may point into W itself (a short word), into the cache or
- * into the stemmer; it stays valid until the next stemming on A. */
+/* Stems W. *OUT may point into W itself (a short word), into the
+ * thread's cache or into the stemmer; it stays valid until the thread's
+ * next stemming, on any analyzer. */
 ps_status_t ps__text_stem(ps_analyzer_t *a, const char *w, size_t n,
                           const char **out, size_t *out_len);
 
