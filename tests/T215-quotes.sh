@@ -14,7 +14,7 @@ F1=001_c0e3d50bc6607f1e.txt
 cd "$TMP"
 jget() { "$TOOLS/json_get" "$@"; }
 psd() { "$BIN/psearch" --direct --index "$IX" --width 0 "$@"; }
-# The shipped articles' floor: what the trained model scores now (F1 0.758
+# The shipped articles' floor: what the trained model scores now (F1 0.747
 # against the hand-made gold, doc/quotes.md), kept from regressing. The
 # issue's target is 0.90; it is not met yet.
 GOLD_FLOOR=0.74
