@@ -31,7 +31,20 @@ double ps__search::shown_score(double w)
     return std::strtod(buf, nullptr);
 }
 
-json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
+/* The date as the document's head has it: a string, or null. */
+static void write_date(ps__jout &w, const docdata &dd)
+{
+    const json_t *date = json_object_get(dd.head, "date");
+    if (!date || json_is_null(date))
+        w.null();
+    else if (json_is_string(date))
+        w.str(json_string_value(date), json_string_length(date));
+    else
+        w.json(date);
+}
+
+void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
+                           unsigned rank)
 {
     Xapian::Document doc = m.get_document();
     docdata dd(doc);
@@ -39,59 +52,63 @@ json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
     if (from_text_)
         analyse_text(dd);
     std::vector<span> hits = find_hits(m, doc, dd);
-    jref r(json_object());
-    jset(r.j, "rank", json_integer(rank));
-    jset(r.j, "score", json_real(shown_score(m.get_weight())));
-    jset(r.j, "path", json_string(doc.get_value(PS__V_PATH).c_str()));
-    std::string title = doc.get_value(PS__V_TITLE);
-    jset(r.j, "title", jstr(title.data(), title.size()));
-    json_t *date = json_object_get(dd.head, "date");
-    jset(r.j, "date", date ? json_incref(date) : json_null());
-    snippet(r.j, dd, hits);
-    add_hits(r.j, dd, hits);
+    w.obj();
+    w.key("rank").num(rank);
+    w.key("score").real(shown_score(m.get_weight()));
+    w.key("path").str(doc.get_value(PS__V_PATH));
+    w.key("title").str(doc.get_value(PS__V_TITLE));
+    write_date(w.key("date"), dd);
+    snippet(w, dd, hits);
+    add_hits(w, dd, hits);
     if (lines_)
-        add_hit_lines(r.j, dd, hits);
-    jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
-    if (p_.quotes)
-        jset(r.j, "quotes", matched_quotes(dd));
+        add_hit_lines(w, dd, hits);
+    w.key("hit_count").num((long long)hits.size());
+    if (p_.quotes) {
+        json_t *q = matched_quotes(dd);
+        jref ref(q);
+        w.key("quotes").json(q);
+    }
     /* The hits and quotes are found: the entities may leave the document. */
     std::vector<ps__entity> ents = identified(d_, std::move(dd.ents));
-    jset(r.j, "entities", entities(dd, ents));
-    jset(r.j, "entity_count", json_integer((json_int_t)ents.size()));
-    return r.release();
+    entities(w.key("entities"), dd, ents);
+    w.key("entity_count").num((long long)ents.size());
+    w.end_obj();
 }
 
 /* The first max_hits hits as "hits": line, column (1-based) and length. */
-void result_builder::add_hits(json_t *r, docdata &dd,
+void result_builder::add_hits(ps__jout &w, docdata &dd,
                               const std::vector<span> &hits)
 {
-    json_t *jh = jnew(json_array());
-    jset(r, "hits", jh);
+    w.key("hits").arr();
     for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
         size_t line = dd.line_of(hits[i].off);
-        jpush(jh,
-              json_pack("{s:I,s:I,s:I}", "line", (json_int_t)line + 1, "column",
-                        (json_int_t)(hits[i].off - dd.lines[line]) + 1,
-                        "length", (json_int_t)hits[i].len));
+        w.obj();
+        w.key("line").num((long long)line + 1);
+        w.key("column").num((long long)(hits[i].off - dd.lines[line]) + 1);
+        w.key("length").num((long long)hits[i].len);
+        w.end_obj();
     }
+    w.end_arr();
 }
 
 /* The text of each line the first max_hits hits stand on, as "lines":
- * line number -> text. */
-void result_builder::add_hit_lines(json_t *r, docdata &dd,
+ * line number -> text, each line once, in the order of first hit. */
+void result_builder::add_hit_lines(ps__jout &w, docdata &dd,
                                    const std::vector<span> &hits)
 {
-    json_t *jl = jnew(json_object());
-    jset(r, "lines", jl);
-    char key[16];
+    w.key("lines").obj();
+    std::vector<size_t> done;
+    char key[24];
     for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
         size_t line = dd.line_of(hits[i].off);
+        if (std::find(done.begin(), done.end(), line) != done.end())
+            continue;
+        done.push_back(line);
         std::snprintf(key, sizeof key, "%zu", line + 1);
-        if (!json_object_get(jl, key))
-            json_object_set_new(jl, key,
-                                jstr(dd.text + dd.lines[line],
-                                     dd.line_end(line) - dd.lines[line]));
+        w.key(key).str(dd.text + dd.lines[line],
+                       dd.line_end(line) - dd.lines[line]);
     }
+    w.end_obj();
 }
 
 /* Moves OFF back to the start of a UTF-8 character. */
@@ -161,7 +178,7 @@ static void snippet_window(docdata &dd, size_t line, const span *first,
 }
 
 /* A window of the line with the most hits, the matches marked. */
-void result_builder::snippet(json_t *r, docdata &dd,
+void result_builder::snippet(ps__jout &w, docdata &dd,
                              const std::vector<span> &hits)
 {
     dd.index_lines();
@@ -180,24 +197,25 @@ void result_builder::snippet(json_t *r, docdata &dd,
     s.append(dd.text + start, end - start);
     if (end < le)
         s += "\xE2\x80\xA6";
-    json_t *marks = jnew(json_array());
-    jset(r, "snippet", jstr(s.data(), s.size()));
-    jset(r, "marks", marks);
+    w.key("snippet").str(s);
+    w.key("marks").arr();
     for (size_t i = first_hit; best && i < hits.size(); i++) {
         const span &h = hits[i];
         if (h.off < start || h.off >= end)
             continue;
-        size_t len = std::min(h.len, end - h.off);
-        jpush(marks, json_pack("[I,I]", (json_int_t)(h.off - start + shift),
-                               (json_int_t)len));
+        w.arr();
+        w.num((long long)(h.off - start + shift));
+        w.num((long long)std::min(h.len, end - h.off));
+        w.end_arr();
     }
+    w.end_arr();
 }
 
 /* The document's max_entities most mentioned entities, each with its
  * first max_mentions mentions and the count of all. A long technical
  * page can name hundreds; a result lists the ones that matter. */
-json_t *result_builder::entities(docdata &dd,
-                                 const std::vector<ps__entity> &ents)
+void result_builder::entities(ps__jout &w, docdata &dd,
+                              const std::vector<ps__entity> &ents)
 {
     std::vector<const ps__entity *> rows;
     for (const ps__entity &e : ents)
@@ -209,24 +227,37 @@ json_t *result_builder::entities(docdata &dd,
                      });
     if (rows.size() > max_entities_)
         rows.resize(max_entities_);
-    jref out(json_array());
+    w.arr();
     for (const ps__entity *e : rows) {
         const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
-        json_t *o = jnew(json_object());
-        jpush(out.j, o);
-        jset(o, "type", json_string(type ? type : "misc"));
-        jset(o, "id", jstr(e->id.data(), e->id.size()));
-        jset(o, "name", jstr(e->name.data(), e->name.size()));
-        jset(o, "count", json_integer((json_int_t)e->mentions.size()));
-        json_t *ms = jnew(json_array());
-        jset(o, "mentions", ms);
+        w.obj();
+        w.key("type").str(type ? type : "misc", std::strlen(type ? type : "misc"));
+        w.key("id").str(e->id);
+        w.key("name").str(e->name);
+        w.key("count").num((long long)e->mentions.size());
+        w.key("mentions").arr();
         size_t n = 0;
         for (const ps_mention_t &m : e->mentions) {
             if (n++ == max_mentions_)
                 break;
-            if (json_t *mo = mention_json(dd, m, false))
-                jpush(ms, mo);
+            mention(w, dd, m);
         }
+        w.end_arr();
+        w.end_obj();
     }
-    return out.release();
+    w.end_arr();
+}
+
+/* Mention M as {"text","line","column"}; nothing when it lies outside the
+ * text (a damaged value). */
+void result_builder::mention(ps__jout &w, docdata &dd, const ps_mention_t &m)
+{
+    if (m.offset + m.length > dd.len)
+        return;
+    size_t line = dd.line_of(m.offset);
+    w.obj();
+    w.key("text").str(dd.text + m.offset, m.length);
+    w.key("line").num((long long)line + 1);
+    w.key("column").num((long long)(m.offset - dd.lines[line]) + 1);
+    w.end_obj();
 }

@@ -38,6 +38,7 @@
 #include "psearch/search.h"
 #include "ident/ident_db.h"
 #include "query/query.h"
+#include "search/json_out.h"
 #include "search/quote_json.h"
 #include "store/codec.h"
 #include "store/layout.h"
@@ -201,8 +202,8 @@ class result_builder
     {
     }
 
-    /* Match M, ranked RANK, as a result object. */
-    json_t *build(const Xapian::MSetIterator &m, unsigned rank);
+    /* Match M, ranked RANK, as a result object written to W. */
+    void build(ps__jout &w, const Xapian::MSetIterator &m, unsigned rank);
 
   private:
     ps_db_t *d_;
@@ -230,10 +231,13 @@ class result_builder
     using range = std::pair<Xapian::termpos, Xapian::termpos>;
 
     /* results.cc */
-    void add_hits(json_t *r, docdata &dd, const std::vector<span> &hits);
-    void add_hit_lines(json_t *r, docdata &dd, const std::vector<span> &hits);
-    void snippet(json_t *r, docdata &dd, const std::vector<span> &hits);
-    json_t *entities(docdata &dd, const std::vector<ps__entity> &ents);
+    void add_hits(ps__jout &w, docdata &dd, const std::vector<span> &hits);
+    void add_hit_lines(ps__jout &w, docdata &dd,
+                       const std::vector<span> &hits);
+    void snippet(ps__jout &w, docdata &dd, const std::vector<span> &hits);
+    void entities(ps__jout &w, docdata &dd,
+                  const std::vector<ps__entity> &ents);
+    void mention(ps__jout &w, docdata &dd, const ps_mention_t &m);
 
     /* hits.cc */
     void add_text_terms(const ps_token_t *t, size_t n, const char *prefix);
