@@ -84,7 +84,8 @@ void result_builder::add_hits(ps__jout &w, docdata &dd,
         size_t line = dd.line_of(hits[i].off);
         w.obj();
         w.key("line").num((long long)line + 1);
-        w.key("column").num((long long)(hits[i].off - dd.lines[line]) + 1);
+        w.key("column").num((long long)(hits[i].off - dd.line_start(line)) +
+                            1);
         w.key("length").num((long long)hits[i].len);
         w.end_obj();
     }
@@ -105,8 +106,8 @@ void result_builder::add_hit_lines(ps__jout &w, docdata &dd,
             continue;
         done.push_back(line);
         std::snprintf(key, sizeof key, "%zu", line + 1);
-        w.key(key).str(dd.text + dd.lines[line],
-                       dd.line_end(line) - dd.lines[line]);
+        size_t ls = dd.line_start(line), le = dd.line_end(line);
+        w.key(key).str(dd.at(ls, le - ls), le - ls);
     }
     w.end_obj();
 }
@@ -147,7 +148,7 @@ static size_t body_line(docdata &dd)
 {
     json_int_t body = json_integer_value(json_object_get(dd.head, "body"));
     size_t line = dd.line_of((size_t)body);
-    while (line + 1 < dd.lines.size() && dd.line_end(line) == dd.lines[line])
+    while (line + 1 < dd.lines() && dd.line_end(line) == dd.line_start(line))
         line++;
     return line;
 }
@@ -158,22 +159,31 @@ static size_t body_line(docdata &dd)
 static void snippet_window(docdata &dd, size_t line, const span *first,
                            size_t &start, size_t &end)
 {
-    size_t ls = dd.lines[line], le = dd.line_end(line);
+    size_t ls = dd.line_start(line), le = dd.line_end(line);
+    size_t from = first && first->off > ls + SNIPPET_LEAD
+                      ? first->off - SNIPPET_LEAD
+                      : ls;
+    /* The bytes the window may look at, and no more of a long line: a
+     * character's start just before FROM, to a window's width past the
+     * first hit and the byte after it. */
+    size_t lo = from - std::min<size_t>(from - ls, 4);
+    size_t hi = std::min(le, std::max(from, first ? first->off : from) +
+                                 SNIPPET_BYTES);
+    const char *t = dd.at(lo, hi - lo + (hi < dd.len)) - lo;
     start = ls;
-    if (first && first->off > ls + SNIPPET_LEAD) {
-        start = first->off - SNIPPET_LEAD;
+    if (from > ls) {
+        start = from;
         /* Start at a word: skip to just after the next space. */
         const char *sp =
-            (const char *)std::memchr(dd.text + start, ' ', first->off - start);
-        start =
-            sp ? (size_t)(sp - dd.text) + 1 : char_start(dd.text, start, ls);
+            (const char *)std::memchr(t + start, ' ', first->off - start);
+        start = sp ? (size_t)(sp - t) + 1 : char_start(t, start, lo);
     }
     end = std::min(le, start + SNIPPET_BYTES);
     if (end < le) {
         size_t cut = end;
-        while (cut > start && dd.text[cut] != ' ')
+        while (cut > start && t[cut] != ' ')
             cut--;
-        end = cut > start ? cut : char_start(dd.text, end, start);
+        end = cut > start ? cut : char_start(t, end, start);
     }
 }
 
@@ -181,12 +191,11 @@ static void snippet_window(docdata &dd, size_t line, const span *first,
 void result_builder::snippet(ps__jout &w, docdata &dd,
                              const std::vector<span> &hits)
 {
-    dd.index_lines();
     size_t best_line = 0, first_hit = 0;
     size_t best = busiest_line(dd, hits, best_line, first_hit);
     if (!best)
         best_line = body_line(dd);
-    size_t ls = dd.lines[best_line], le = dd.line_end(best_line);
+    size_t ls = dd.line_start(best_line), le = dd.line_end(best_line);
     size_t start, end;
     snippet_window(dd, best_line, best ? &hits[first_hit] : nullptr, start,
                    end);
@@ -194,7 +203,7 @@ void result_builder::snippet(ps__jout &w, docdata &dd,
     if (start > ls)
         s += "\xE2\x80\xA6";
     size_t shift = s.size();
-    s.append(dd.text + start, end - start);
+    s.append(dd.at(start, end - start), end - start);
     if (end < le)
         s += "\xE2\x80\xA6";
     w.key("snippet").str(s);
@@ -236,28 +245,27 @@ void result_builder::entities(ps__jout &w, docdata &dd,
         w.key("name").str(e->name);
         w.key("count").num((long long)e->mentions.size());
         w.key("mentions").arr();
-        size_t n = 0;
-        for (const ps_mention_t &m : e->mentions) {
-            if (n++ == max_mentions_)
-                break;
-            mention(w, dd, m);
-        }
+        for (size_t k = 0; k < e->mentions.size() && k < max_mentions_; k++)
+            mention(w, dd, *e, k);
         w.end_arr();
         w.end_obj();
     }
     w.end_arr();
 }
 
-/* Mention M as {"text","line","column"}; nothing when it lies outside the
+/* Mention K of E as {"text","line","column"}, from the entity's forms
+ * and the line table, without the text; nothing when it lies outside the
  * text (a damaged value). */
-void result_builder::mention(ps__jout &w, docdata &dd, const ps_mention_t &m)
+void result_builder::mention(ps__jout &w, const docdata &dd,
+                             const ps__entity &e, size_t k)
 {
+    const ps_mention_t &m = e.mentions[k];
     if (m.offset + m.length > dd.len)
         return;
     size_t line = dd.line_of(m.offset);
     w.obj();
-    w.key("text").str(dd.text + m.offset, m.length);
+    w.key("text").str(e.text_of(k));
     w.key("line").num((long long)line + 1);
-    w.key("column").num((long long)(m.offset - dd.lines[line]) + 1);
+    w.key("column").num((long long)(m.offset - dd.line_start(line)) + 1);
     w.end_obj();
 }

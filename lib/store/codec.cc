@@ -127,14 +127,37 @@ std::vector<ps__span> ps__decode_spans_at(const std::string &v,
     return out;
 }
 
-std::string ps__encode_entities(const ps_entity_t *e, size_t n)
+std::string ps__encode_entities(const ps_entity_t *e, size_t n,
+                                const char *text, size_t len)
 {
     std::string out;
+    std::vector<std::string> forms;
+    std::vector<size_t> form_of;
     for (size_t i = 0; i < n; i++) {
         out.push_back((char)e[i].type);
         put_str(out, e[i].id);
         put_str(out, e[i].name);
         out.push_back((char)(e[i].known ? 1 : 0));
+        /* Each way the text writes the entity once; a mention names its
+         * way by number. */
+        forms.clear();
+        form_of.clear();
+        for (size_t k = 0; k < e[i].nmentions; k++) {
+            const ps_mention_t &m = e[i].mentions[k];
+            std::string f;
+            if (m.offset <= len && m.length <= len - m.offset)
+                f.assign(text + m.offset, m.length);
+            size_t at = (size_t)(std::find(forms.begin(), forms.end(), f) -
+                                 forms.begin());
+            if (at == forms.size())
+                forms.push_back(f);
+            form_of.push_back(at);
+        }
+        put(out, forms.size());
+        for (const std::string &f : forms) {
+            put(out, f.size());
+            out += f;
+        }
         put(out, e[i].nmentions);
         size_t prev = 0;
         for (size_t k = 0; k < e[i].nmentions; k++) {
@@ -143,6 +166,7 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n)
             put(out, m.offset - prev);
             put(out, m.length);
             put(out, m.pos);
+            put(out, form_of[k]);
             prev = m.offset;
         }
     }
@@ -155,19 +179,28 @@ bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
     while (r.more()) {
         ps__entity e;
         int known;
-        uint64_t n;
+        uint64_t n, nforms;
         if (!r.byte(e.type) || !r.str(e.id) || !r.str(e.name) ||
-            !r.byte(known) || !r.get(n) || n > v.size())
+            !r.byte(known) || !r.get(nforms) || nforms > v.size())
             return false;
         e.known = known != 0;
+        e.forms.resize(nforms);
+        for (std::string &f : e.forms)
+            if (!r.str(f))
+                return false;
+        if (!r.get(n) || n > v.size())
+            return false;
         e.mentions.reserve(n);
+        e.form_of.reserve(n);
         size_t prev = 0;
         for (uint64_t k = 0; k < n; k++) {
-            uint64_t d, len, pos;
-            if (!r.get(d) || !r.get(len) || !r.get(pos))
+            uint64_t d, len, pos, form;
+            if (!r.get(d) || !r.get(len) || !r.get(pos) || !r.get(form) ||
+                form >= nforms)
                 return false;
             prev += d;
             e.mentions.push_back({prev, (uint32_t)len, (uint32_t)pos});
+            e.form_of.push_back((uint32_t)form);
         }
         out.push_back(std::move(e));
     }
