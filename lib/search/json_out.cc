@@ -40,10 +40,34 @@ size_t utf8_len(const unsigned char *p, size_t n)
 
 } // namespace
 
+void ps__jout::grow(size_t n)
+{
+    size_t cap = cap_ ? cap_ : 16384;
+    while (cap < n_ + n)
+        cap *= 2;
+    char *b = (char *)std::realloc(b_, cap);
+    if (!b)
+        throw std::bad_alloc();
+    b_ = b;
+    cap_ = cap;
+}
+
+char *ps__jout::take()
+{
+    put('\0');
+    char *b = b_;
+    b_ = nullptr;
+    n_ = cap_ = 0;
+    return b;
+}
+
 void ps__jout::str(const char *p, size_t n)
 {
     sep();
-    s += '"';
+    /* The longest escape is 6 bytes for 1: room for the plain case at
+     * once, and more as escapes come. */
+    room(n + 2);
+    b_[n_++] = '"';
     const unsigned char *u = (const unsigned char *)p;
     size_t run = 0; /* bytes from u[run] on not yet copied */
     for (size_t i = 0; i < n;) {
@@ -59,28 +83,28 @@ void ps__jout::str(const char *p, size_t n)
                 continue;
             }
         }
-        s.append(p + run, i - run);
+        put(p + run, i - run);
         switch (c) {
-        case '"': s += "\\\""; break;
-        case '\\': s += "\\\\"; break;
-        case '\b': s += "\\b"; break;
-        case '\f': s += "\\f"; break;
-        case '\n': s += "\\n"; break;
-        case '\r': s += "\\r"; break;
-        case '\t': s += "\\t"; break;
+        case '"': put("\\\"", 2); break;
+        case '\\': put("\\\\", 2); break;
+        case '\b': put("\\b", 2); break;
+        case '\f': put("\\f", 2); break;
+        case '\n': put("\\n", 2); break;
+        case '\r': put("\\r", 2); break;
+        case '\t': put("\\t", 2); break;
         default:
             if (c < 0x20) {
                 char esc[8];
                 std::snprintf(esc, sizeof esc, "\\u%04X", c);
-                s += esc;
+                put(esc, 6);
             } else {
-                s += "\xEF\xBF\xBD"; /* U+FFFD for a bad byte */
+                put("\xEF\xBF\xBD", 3); /* U+FFFD for a bad byte */
             }
         }
         run = ++i;
     }
-    s.append(p + run, n - run);
-    s += '"';
+    put(p + run, n - run);
+    put('"');
 }
 
 void ps__jout::num(long long v)
@@ -95,7 +119,7 @@ void ps__jout::num(long long v)
     } while (u);
     if (v < 0)
         *--q = '-';
-    s.append(q, (size_t)(e - q));
+    put(q, (size_t)(e - q));
 }
 
 void ps__jout::real(double v)
@@ -103,7 +127,7 @@ void ps__jout::real(double v)
     sep();
     char buf[40];
     int n = std::snprintf(buf, sizeof buf, "%.17g", v);
-    if (n < 0 || (size_t)n >= sizeof buf)
+    if (n < 0 || (size_t)n >= sizeof buf - 3)
         throw std::bad_alloc();
     if (!std::strchr(buf, '.') && !std::strchr(buf, 'e')) {
         buf[n++] = '.';
@@ -122,7 +146,7 @@ void ps__jout::real(double v)
         std::memmove(to, from, std::strlen(from) + 1);
         n = (int)std::strlen(buf);
     }
-    s.append(buf, (size_t)n);
+    put(buf, (size_t)n);
 }
 
 void ps__jout::json(const json_t *j)
@@ -131,6 +155,11 @@ void ps__jout::json(const json_t *j)
     char *t = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!t)
         throw std::bad_alloc();
-    s += t;
+    try {
+        put(t, std::strlen(t));
+    } catch (...) {
+        std::free(t);
+        throw;
+    }
     std::free(t);
 }

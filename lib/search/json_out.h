@@ -12,6 +12,8 @@
 #endif
 
 #include <cstddef>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include <jansson.h>
@@ -19,25 +21,48 @@
 class ps__jout
 {
   public:
-    std::string s; /* the text so far */
+    ps__jout() = default;
+    ~ps__jout()
+    {
+        std::free(b_);
+    }
+    ps__jout(const ps__jout &) = delete;
+    ps__jout &operator=(const ps__jout &) = delete;
+
+    /* The text so far (not NUL-terminated), and its length. */
+    const char *data() const
+    {
+        return b_;
+    }
+    size_t size() const
+    {
+        return n_;
+    }
+    void clear()
+    {
+        n_ = 0;
+    }
+    /* The text as a NUL-terminated malloc'ed string, which the caller
+     * frees; the writer is left empty. Throws std::bad_alloc. */
+    char *take();
 
     void obj()
     {
         sep();
-        s += '{';
+        put('{');
     }
     void end_obj()
     {
-        s += '}';
+        put('}');
     }
     void arr()
     {
         sep();
-        s += '[';
+        put('[');
     }
     void end_arr()
     {
-        s += ']';
+        put(']');
     }
 
     /* K must be plain ASCII with nothing to escape (the engine's own
@@ -45,9 +70,13 @@ class ps__jout
     ps__jout &key(const char *k)
     {
         sep();
-        s += '"';
-        s += k;
-        s += "\":";
+        size_t n = std::strlen(k);
+        room(n + 3);
+        b_[n_++] = '"';
+        std::memcpy(b_ + n_, k, n);
+        n_ += n;
+        b_[n_++] = '"';
+        b_[n_++] = ':';
         return *this;
     }
 
@@ -66,26 +95,47 @@ class ps__jout
     void boolean(bool v)
     {
         sep();
-        s += v ? "true" : "false";
+        put(v ? "true" : "false", v ? 4 : 5);
     }
     void null()
     {
         sep();
-        s += "null";
+        put("null", 4);
     }
     /* A jansson value, written as json_dumps() writes it; throws
      * std::bad_alloc when it cannot be. */
     void json(const json_t *j);
 
   private:
+    char *b_ = nullptr;
+    size_t n_ = 0, cap_ = 0;
+
+    /* Room for N more bytes; throws std::bad_alloc. */
+    void room(size_t n)
+    {
+        if (n_ + n > cap_)
+            grow(n);
+    }
+    void grow(size_t n);
+    void put(char c)
+    {
+        room(1);
+        b_[n_++] = c;
+    }
+    void put(const char *p, size_t n)
+    {
+        room(n);
+        std::memcpy(b_ + n_, p, n);
+        n_ += n;
+    }
     /* The comma before a value or key: none after an opening bracket or
      * a key's colon, which no complete value ends with. */
     void sep()
     {
-        if (!s.empty()) {
-            char c = s.back();
+        if (n_) {
+            char c = b_[n_ - 1];
             if (c != '{' && c != '[' && c != ':')
-                s += ',';
+                put(',');
         }
     }
 };

@@ -47,21 +47,26 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
                            unsigned rank)
 {
     Xapian::Document doc = m.get_document();
-    docdata dd(doc);
+    docdata dd(doc, p_.quotes);
     from_text_ = d_->has_remote && text_pays(dd);
     if (from_text_)
         analyse_text(dd);
     std::vector<span> hits = find_hits(m, doc, dd);
+    /* The line of every hit, found once: the hits are in text order. */
+    std::vector<size_t> lines;
+    lines.reserve(hits.size());
+    for (const span &h : hits)
+        lines.push_back(dd.text.line_of(h.off, lines.empty() ? 0 : lines.back()));
     w.obj();
     w.key("rank").num(rank);
     w.key("score").real(shown_score(m.get_weight()));
     w.key("path").str(doc.get_value(PS__V_PATH));
     w.key("title").str(doc.get_value(PS__V_TITLE));
     write_date(w.key("date"), dd);
-    snippet(w, dd, hits);
-    add_hits(w, dd, hits);
+    snippet(w, dd, hits, lines);
+    add_hits(w, dd, hits, lines);
     if (lines_)
-        add_hit_lines(w, dd, hits);
+        add_hit_lines(w, dd, hits, lines);
     w.key("hit_count").num((long long)hits.size());
     if (p_.quotes) {
         json_t *q = matched_quotes(dd);
@@ -77,11 +82,12 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
 
 /* The first max_hits hits as "hits": line, column (1-based) and length. */
 void result_builder::add_hits(ps__jout &w, docdata &dd,
-                              const std::vector<span> &hits)
+                              const std::vector<span> &hits,
+                              const std::vector<size_t> &lines)
 {
     w.key("hits").arr();
     for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
-        size_t line = dd.line_of(hits[i].off);
+        size_t line = lines[i];
         w.obj();
         w.key("line").num((long long)line + 1);
         w.key("column").num((long long)(hits[i].off - dd.line_start(line)) +
@@ -95,13 +101,14 @@ void result_builder::add_hits(ps__jout &w, docdata &dd,
 /* The text of each line the first max_hits hits stand on, as "lines":
  * line number -> text, each line once, in the order of first hit. */
 void result_builder::add_hit_lines(ps__jout &w, docdata &dd,
-                                   const std::vector<span> &hits)
+                                   const std::vector<span> &hits,
+                                   const std::vector<size_t> &lines)
 {
     w.key("lines").obj();
     std::vector<size_t> done;
     char key[24];
     for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
-        size_t line = dd.line_of(hits[i].off);
+        size_t line = lines[i];
         if (std::find(done.begin(), done.end(), line) != done.end())
             continue;
         done.push_back(line);
@@ -122,13 +129,13 @@ static size_t char_start(const char *t, size_t off, size_t lo)
 
 /* The line with the most hits into LINE, and the index of its first hit
  * into FIRST; returns how many hits it has (0 when there are none). */
-static size_t busiest_line(docdata &dd, const std::vector<span> &hits,
+static size_t busiest_line(const std::vector<size_t> &lines,
                            size_t &line_out, size_t &first)
 {
     size_t best = 0;
-    for (size_t i = 0; i < hits.size();) {
-        size_t line = dd.line_of(hits[i].off), n = 0, j = i;
-        while (j < hits.size() && dd.line_of(hits[j].off) == line) {
+    for (size_t i = 0; i < lines.size();) {
+        size_t line = lines[i], n = 0, j = i;
+        while (j < lines.size() && lines[j] == line) {
             j++;
             n++;
         }
@@ -189,10 +196,11 @@ static void snippet_window(docdata &dd, size_t line, const span *first,
 
 /* A window of the line with the most hits, the matches marked. */
 void result_builder::snippet(ps__jout &w, docdata &dd,
-                             const std::vector<span> &hits)
+                             const std::vector<span> &hits,
+                             const std::vector<size_t> &lines)
 {
     size_t best_line = 0, first_hit = 0;
-    size_t best = busiest_line(dd, hits, best_line, first_hit);
+    size_t best = busiest_line(lines, best_line, first_hit);
     if (!best)
         best_line = body_line(dd);
     size_t ls = dd.line_start(best_line), le = dd.line_end(best_line);

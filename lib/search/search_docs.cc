@@ -15,11 +15,12 @@ using namespace ps__search;
 /* Reads DOC's values: a damaged head becomes an empty object, a damaged
  * text an empty one, and a damaged entity value yields the entities read
  * before the damage. */
-docdata::docdata(const Xapian::Document &doc)
+docdata::docdata(const Xapian::Document &doc, bool with_quotes)
     : text(doc.get_value(PS__V_TEXT)), len(text.size())
 {
     ps__decode_entities(doc.get_value(PS__V_ENTITIES), ents);
-    ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
+    if (with_quotes)
+        ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
     std::string data = doc.get_data();
     head = json_loadb(data.data(), data.size(), 0, nullptr);
     if (!head)
@@ -75,7 +76,7 @@ static ps_status_t with_document(ps_db_t *db, const char *path, json_t **out,
         Xapian::Document doc;
         if (!find_document(db, path, doc))
             return PS_ENOTFOUND;
-        docdata dd(doc);
+        docdata dd(doc, true);
         *out = build(doc, dd);
         return PS_OK;
     } catch (...) {

@@ -149,7 +149,9 @@ struct docdata {
     std::vector<ps__entity> ents;
     std::vector<ps__quote> quotes;
 
-    explicit docdata(const Xapian::Document &doc);
+    /* With QUOTES, the attributions too (a said: or quote: query, the
+     * doc op). */
+    docdata(const Xapian::Document &doc, bool quotes);
     ~docdata()
     {
         json_decref(head);
@@ -237,10 +239,14 @@ class result_builder
     using range = std::pair<Xapian::termpos, Xapian::termpos>;
 
     /* results.cc */
-    void add_hits(ps__jout &w, docdata &dd, const std::vector<span> &hits);
+    /* LINES: the line of each of HITS. */
+    void add_hits(ps__jout &w, docdata &dd, const std::vector<span> &hits,
+                  const std::vector<size_t> &lines);
     void add_hit_lines(ps__jout &w, docdata &dd,
-                       const std::vector<span> &hits);
-    void snippet(ps__jout &w, docdata &dd, const std::vector<span> &hits);
+                       const std::vector<span> &hits,
+                       const std::vector<size_t> &lines);
+    void snippet(ps__jout &w, docdata &dd, const std::vector<span> &hits,
+                 const std::vector<size_t> &lines);
     void entities(ps__jout &w, docdata &dd,
                   const std::vector<ps__entity> &ents);
     void mention(ps__jout &w, const docdata &dd, const ps__entity &e,

@@ -194,7 +194,7 @@ static ps_status_t run_search(ps_db_t *db, const ps_search_opts_t *opts,
 {
     for (int attempt = 0;; attempt++) {
         try {
-            w.s.clear();
+            w.clear();
             search_text(db, opts, w, info);
             return PS_OK;
         } catch (const ps__query_error &e) {
@@ -243,12 +243,13 @@ extern "C" ps_status_t ps_search_text(ps_db_t *db, const ps_search_opts_t *opts,
     ps_status_t st = run_search(db, opts, w, i, errpos);
     if (st != PS_OK)
         return st;
-    char *s = (char *)std::malloc(w.s.size() + 1);
-    if (!s)
+    size_t n = w.size();
+    try {
+        *out = w.take();
+    } catch (const std::bad_alloc &) {
         return PS_ENOMEM;
-    std::memcpy(s, w.s.c_str(), w.s.size() + 1);
-    *out = s;
-    *len = w.s.size();
+    }
+    *len = n;
     if (info)
         *info = i;
     return PS_OK;
@@ -265,6 +266,6 @@ extern "C" ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
     ps_status_t st = run_search(db, opts, w, info, errpos);
     if (st != PS_OK)
         return st;
-    *out = json_loadb(w.s.data(), w.s.size(), JSON_ALLOW_NUL, nullptr);
+    *out = json_loadb(w.data(), w.size(), JSON_ALLOW_NUL, nullptr);
     return *out ? PS_OK : PS_ENOMEM;
 }

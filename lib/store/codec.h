@@ -112,8 +112,9 @@ class ps__text
         return 1 + (raw_ ? small_.size() : nstarts_);
     }
     size_t start(size_t line) const;
-    /* The 0-based line of byte OFF. */
-    size_t line_of(size_t off) const;
+    /* The 0-based line of byte OFF; with FROM, of a byte known to lie on
+     * line FROM or after (found from there, for bytes in text order). */
+    size_t line_of(size_t off, size_t from = 0) const;
     /* Bytes OFF to OFF + N (within the text), valid as long as this. */
     const char *at(size_t off, size_t n);
 

@@ -188,10 +188,16 @@ size_t ps__text::start(size_t line) const
     return s;
 }
 
-size_t ps__text::line_of(size_t off) const
+size_t ps__text::line_of(size_t off, size_t from) const
 {
-    /* The last line that starts at or before OFF. */
-    size_t lo = 0, hi = lines();
+    /* The last line that starts at or before OFF: galloping from FROM,
+     * then halving. */
+    size_t n = lines(), lo = from < n ? from : 0, step = 1;
+    while (lo + step < n && start(lo + step) <= off) {
+        lo += step;
+        step *= 2;
+    }
+    size_t hi = std::min(n, lo + step);
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
         if (start(mid) <= off)
