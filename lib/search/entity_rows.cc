@@ -13,14 +13,12 @@
 /* Adds the mentions of B to A, in text order, each with its text. */
 static void merge(ps__entity &a, const ps__entity &b)
 {
-    uint32_t shift = (uint32_t)a.forms.size();
-    a.forms.insert(a.forms.end(), b.forms.begin(), b.forms.end());
     std::vector<std::pair<ps_mention_t, uint32_t>> m;
     m.reserve(a.mentions.size() + b.mentions.size());
     for (size_t k = 0; k < a.mentions.size(); k++)
         m.emplace_back(a.mentions[k], a.form_of[k]);
     for (size_t k = 0; k < b.mentions.size(); k++)
-        m.emplace_back(b.mentions[k], b.form_of[k] + shift);
+        m.emplace_back(b.mentions[k], b.form_of[k]);
     /* The order std::sort gives the mentions alone: it depends only on
      * the comparisons. */
     std::sort(m.begin(), m.end(), [](const auto &x, const auto &y) {

@@ -272,7 +272,7 @@ void result_builder::mention(ps__jout &w, const docdata &dd,
         return;
     size_t line = dd.line_of(m.offset);
     w.obj();
-    w.key("text").str(e.text_of(k));
+    w.key("text").str(ps__entity_form(dd.ents_value, e.form_of[k]));
     w.key("line").num((long long)line + 1);
     w.key("column").num((long long)(m.offset - dd.line_start(line)) + 1);
     w.end_obj();

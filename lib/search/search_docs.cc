@@ -18,7 +18,8 @@ using namespace ps__search;
 docdata::docdata(const Xapian::Document &doc, bool with_quotes)
     : text(doc.get_value(PS__V_TEXT)), len(text.size())
 {
-    ps__decode_entities(doc.get_value(PS__V_ENTITIES), ents);
+    ents_value = doc.get_value(PS__V_ENTITIES);
+    ps__decode_entities(ents_value, ents);
     if (with_quotes)
         ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
     std::string data = doc.get_data();

@@ -146,6 +146,7 @@ struct docdata {
     json_t *head = nullptr;
     ps__text text;
     size_t len = 0;
+    std::string ents_value; /* value 7, which ents' forms are read from */
     std::vector<ps__entity> ents;
     std::vector<ps__quote> quotes;
 

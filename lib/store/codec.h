@@ -33,7 +33,6 @@ struct ps__span {
  * as varint (offset delta, length) pairs. Compound wholes share their first
  * part's position and are skipped. */
 std::string ps__encode_spans(const ps_token_t *t, size_t n);
-std::vector<ps__span> ps__decode_spans(const std::string &v);
 
 /* The spans of positions WANT only (sorted, unique), in the same order;
  * {0, 0} for a position with no word. Stops reading at the last one, so a
@@ -47,15 +46,10 @@ struct ps__entity {
     std::string id, name;
     bool known = false;
     std::vector<ps_mention_t> mentions;
-    /* The ways the text writes it, and which of them each mention is:
-     * a mention's text without reading the text. */
-    std::vector<std::string> forms;
+    /* Per mention, where the way the text writes it (its form) stands in
+     * the entity value (ps__entity_form()): a mention's text without
+     * reading the text. */
     std::vector<uint32_t> form_of;
-
-    const std::string &text_of(size_t mention) const
-    {
-        return forms[form_of[mention]];
-    }
 };
 
 /* Entities as: per entity, type byte, varint-prefixed id and name, known
@@ -68,6 +62,9 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n,
 
 /* Returns false (and what was read so far) on a truncated value. */
 bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out);
+
+/* The form that stands at AT (a ps__entity form_of) of entity value V. */
+std::string ps__entity_form(const std::string &v, uint32_t at);
 
 /* The file's text as stored (textz.cc): a kind byte, then the text as it
  * is (kind 0, under 128 bytes), or (kind 2) the text's length, its line
