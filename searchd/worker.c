@@ -382,8 +382,7 @@ static int answer_from_cache(sd_job_t *job, const answer_key_t *k)
 /* Keeps the answer line of JOB, made from the search answer A, under K.
  * Only a whole answer is kept: one cut short by the query budget might
  * not be cut short the next time. */
-static void keep_answer(sd_job_t *job, const answer_t *a,
-                        const answer_key_t *k)
+static void keep_answer(sd_job_t *job, const answer_t *a, const answer_key_t *k)
 {
     if (!a->text || (double)a->info.elapsed_us >= job->time_budget * 1e6 ||
         a->info.partial)

@@ -176,10 +176,10 @@ Xapian::Query parser::combine(std::vector<item> &items)
  * and entities, each weighed by BM25, stop words only when there is
  * nothing else; date: and path: filters and excluded words as in the
  * strict form; and for a short query the strict form's BOOSTS, so that
- * articles with the words together as typed come first here too. (Boosting each two
- * neighbouring words found near each other was measured and left out:
- * it ranked worse on both collections of RELEVANCE.md, and cost tens
- * of milliseconds a query.) */
+ * articles with the words together as typed come first here too. (Boosting each
+ * two neighbouring words found near each other was measured and left out: it
+ * ranked worse on both collections of RELEVANCE.md, and cost tens of
+ * milliseconds a query.) */
 void parser::relaxed_form(const std::vector<item> &items,
                           const std::vector<Xapian::Query> &boosts)
 {

@@ -85,13 +85,27 @@ void ps__jout::str(const char *p, size_t n)
         }
         put(p + run, i - run);
         switch (c) {
-        case '"': put("\\\"", 2); break;
-        case '\\': put("\\\\", 2); break;
-        case '\b': put("\\b", 2); break;
-        case '\f': put("\\f", 2); break;
-        case '\n': put("\\n", 2); break;
-        case '\r': put("\\r", 2); break;
-        case '\t': put("\\t", 2); break;
+        case '"':
+            put("\\\"", 2);
+            break;
+        case '\\':
+            put("\\\\", 2);
+            break;
+        case '\b':
+            put("\\b", 2);
+            break;
+        case '\f':
+            put("\\f", 2);
+            break;
+        case '\n':
+            put("\\n", 2);
+            break;
+        case '\r':
+            put("\\r", 2);
+            break;
+        case '\t':
+            put("\\t", 2);
+            break;
         default:
             if (c < 0x20) {
                 char esc[8];
@@ -111,8 +125,8 @@ void ps__jout::num(long long v)
 {
     sep();
     char buf[24], *e = buf + sizeof buf, *q = e;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v
-                                 : (unsigned long long)v;
+    unsigned long long u =
+        v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
     do {
         *--q = (char)('0' + u % 10);
         u /= 10;

@@ -56,7 +56,8 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
     std::vector<size_t> lines;
     lines.reserve(hits.size());
     for (const span &h : hits)
-        lines.push_back(dd.text.line_of(h.off, lines.empty() ? 0 : lines.back()));
+        lines.push_back(
+            dd.text.line_of(h.off, lines.empty() ? 0 : lines.back()));
     w.obj();
     w.key("rank").num(rank);
     w.key("score").real(shown_score(m.get_weight()));
@@ -90,8 +91,7 @@ void result_builder::add_hits(ps__jout &w, docdata &dd,
         size_t line = lines[i];
         w.obj();
         w.key("line").num((long long)line + 1);
-        w.key("column").num((long long)(hits[i].off - dd.line_start(line)) +
-                            1);
+        w.key("column").num((long long)(hits[i].off - dd.line_start(line)) + 1);
         w.key("length").num((long long)hits[i].len);
         w.end_obj();
     }
@@ -129,8 +129,8 @@ static size_t char_start(const char *t, size_t off, size_t lo)
 
 /* The line with the most hits into LINE, and the index of its first hit
  * into FIRST; returns how many hits it has (0 when there are none). */
-static size_t busiest_line(const std::vector<size_t> &lines,
-                           size_t &line_out, size_t &first)
+static size_t busiest_line(const std::vector<size_t> &lines, size_t &line_out,
+                           size_t &first)
 {
     size_t best = 0;
     for (size_t i = 0; i < lines.size();) {
@@ -174,8 +174,8 @@ static void snippet_window(docdata &dd, size_t line, const span *first,
      * character's start just before FROM, to a window's width past the
      * first hit and the byte after it. */
     size_t lo = from - std::min<size_t>(from - ls, 4);
-    size_t hi = std::min(le, std::max(from, first ? first->off : from) +
-                                 SNIPPET_BYTES);
+    size_t hi =
+        std::min(le, std::max(from, first ? first->off : from) + SNIPPET_BYTES);
     const char *t = dd.at(lo, hi - lo + (hi < dd.len)) - lo;
     start = ls;
     if (from > ls) {
@@ -248,7 +248,8 @@ void result_builder::entities(ps__jout &w, docdata &dd,
     for (const ps__entity *e : rows) {
         const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
         w.obj();
-        w.key("type").str(type ? type : "misc", std::strlen(type ? type : "misc"));
+        w.key("type").str(type ? type : "misc",
+                          std::strlen(type ? type : "misc"));
         w.key("id").str(e->id);
         w.key("name").str(e->name);
         w.key("count").num((long long)e->mentions.size());

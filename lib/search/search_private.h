@@ -243,15 +243,13 @@ class result_builder
     /* LINES: the line of each of HITS. */
     void add_hits(ps__jout &w, docdata &dd, const std::vector<span> &hits,
                   const std::vector<size_t> &lines);
-    void add_hit_lines(ps__jout &w, docdata &dd,
-                       const std::vector<span> &hits,
+    void add_hit_lines(ps__jout &w, docdata &dd, const std::vector<span> &hits,
                        const std::vector<size_t> &lines);
     void snippet(ps__jout &w, docdata &dd, const std::vector<span> &hits,
                  const std::vector<size_t> &lines);
     void entities(ps__jout &w, docdata &dd,
                   const std::vector<ps__entity> &ents);
-    void mention(ps__jout &w, const docdata &dd, const ps__entity &e,
-                 size_t k);
+    void mention(ps__jout &w, const docdata &dd, const ps__entity &e, size_t k);
 
     /* hits.cc */
     void add_text_terms(const ps_token_t *t, size_t n, const char *prefix);

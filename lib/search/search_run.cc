@@ -166,8 +166,8 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
     add_results(d, o, p, ms, w);
     info.total = ms.get_matches_estimated();
     w.key("total").num(info.total);
-    w.key("total_exact").boolean(ms.get_matches_lower_bound() ==
-                                 ms.get_matches_upper_bound());
+    w.key("total_exact")
+        .boolean(ms.get_matches_lower_bound() == ms.get_matches_upper_bound());
     w.key("offset").num(o->offset);
     w.key("limit").num(o->limit ? o->limit : DEFAULT_LIMIT);
     if (o->facets) {

@@ -118,8 +118,8 @@ class ps__text
   private:
     std::string v_;
     size_t len_ = 0;
-    const char *raw_ = nullptr;  /* kind 0: the text in v_ */
-    std::vector<uint32_t> small_; /* kind 0: its line starts */
+    const char *raw_ = nullptr;       /* kind 0: the text in v_ */
+    std::vector<uint32_t> small_;     /* kind 0: its line starts */
     size_t starts_ = 0, nstarts_ = 0; /* kind 2: the table in v_ */
     unsigned width_ = 2;
     std::vector<size_t> frames_; /* where each block's frame starts in v_ */
