@@ -108,6 +108,41 @@ char *sd_response_splice(json_t *id, const char *rest, size_t rlen, size_t *len)
     return line;
 }
 
+char *sd_response_ok_text(json_t *id, const char *result, size_t rlen,
+                          size_t *len)
+{
+    static const char ok[] = ",\"ok\":true";
+    if (rlen < 2 || result[0] != '{')
+        return NULL;
+    size_t n;
+    char *enc = encode_id(id, &n);
+    if (!enc)
+        return NULL;
+    /* "{"id":ID,"ok":true" then the result's fields after its '{' (with
+     * their comma unless there are none), and the newline. */
+    int empty = rlen == 2;
+    size_t total = ID_LEAD_LEN + n + sizeof ok - 1 + !empty + rlen - 1 + 1;
+    char *line = malloc(total + 1);
+    if (line) {
+        char *p = line;
+        memcpy(p, ID_LEAD, ID_LEAD_LEN);
+        p += ID_LEAD_LEN;
+        memcpy(p, enc, n);
+        p += n;
+        memcpy(p, ok, sizeof ok - 1);
+        p += sizeof ok - 1;
+        if (!empty)
+            *p++ = ',';
+        memcpy(p, result + 1, rlen - 1);
+        p += rlen - 1;
+        *p++ = '\n';
+        *p = 0;
+        *len = total;
+    }
+    free(enc);
+    return line;
+}
+
 /* Length of the valid UTF-8 sequence at S (1-4), or 0 if invalid. */
 static size_t utf8_seq(const unsigned char *s)
 {

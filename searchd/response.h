@@ -15,6 +15,12 @@
  * memory or RESULT cannot be encoded. */
 char *sd_response_ok(json_t *id, json_t *result, size_t *len);
 
+/* A success line as sd_response_ok() makes it, from RESULT already
+ * written as compact JSON text (an object of RLEN bytes, ps_search_text()):
+ * its fields follow the envelope's. Returns as sd_response_ok(). */
+char *sd_response_ok_text(json_t *id, const char *result, size_t rlen,
+                          size_t *len);
+
 /* Answer lines without their id, for the answer cache: the bytes of a
  * line from sd_response_ok() that follow its id, and the same line made
  * again for another id. */

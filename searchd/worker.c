@@ -162,9 +162,31 @@ static int ready_db(slot_t *s, sd_job_t *job)
     return -1;
 }
 
-/* The search and facets ops: ps_search() with the request's limits;
- * the number of matches goes to JOB's log line. */
-static ps_status_t op_search(ps_db_t *db, sd_job_t *job, json_t **out,
+/* An op's answer: a search's as the engine wrote it, with what the cache
+ * needs to know of it; any other op's as a tree. */
+typedef struct answer {
+    json_t *json;
+    char *text;
+    size_t text_len;
+    ps_search_info_t info;
+} answer_t;
+
+static int answer_ready(const answer_t *a)
+{
+    return a->json || a->text;
+}
+
+static void answer_clear(answer_t *a)
+{
+    json_decref(a->json);
+    free(a->text);
+    memset(a, 0, sizeof *a);
+}
+
+/* The search and facets ops: ps_search_text() with the request's limits,
+ * the answer as text into JOB's answer; the number of matches goes to
+ * JOB's log line. */
+static ps_status_t op_search(ps_db_t *db, sd_job_t *job, answer_t *a,
                              size_t *errpos)
 {
     const sd_request_t *r = &job->req;
@@ -178,11 +200,10 @@ static ps_status_t op_search(ps_db_t *db, sd_job_t *job, json_t **out,
     o.facets = r->facets;
     o.time_budget = job->time_budget;
     o.no_results = r->op == SD_OP_FACETS;
-    ps_status_t st = ps_search(db, &o, out, errpos);
-    if (st == PS_OK) {
-        json_t *t = json_object_get(*out, "total");
-        job->hits = json_is_integer(t) ? json_integer_value(t) : -1;
-    }
+    ps_status_t st =
+        ps_search_text(db, &o, &a->text, &a->text_len, &a->info, errpos);
+    if (st == PS_OK)
+        job->hits = a->info.total;
     return st;
 }
 
@@ -234,29 +255,28 @@ static ps_status_t op_stats(ps_db_t *db, sd_job_t *job, int reload,
     return st;
 }
 
-/* Runs the request on DB. Returns the result object (new reference) or
- * NULL with the error in JOB. */
-static json_t *run_op(ps_db_t *db, sd_job_t *job)
+/* Runs the request on DB into A. Returns 1, or 0 with the error in JOB
+ * (and A empty). */
+static int run_op(ps_db_t *db, sd_job_t *job, answer_t *a)
 {
     const sd_request_t *r = &job->req;
-    json_t *out = NULL;
     ps_status_t st = PS_EINTERNAL;
     size_t errpos = (size_t)-1;
     if (r->op == SD_OP_SEARCH || r->op == SD_OP_FACETS)
-        st = op_search(db, job, &out, &errpos);
+        st = op_search(db, job, a, &errpos);
     else if (r->op == SD_OP_DOC)
-        st = op_doc(db, r, &out);
+        st = op_doc(db, r, &a->json);
     else if (r->op == SD_OP_STATS || r->op == SD_OP_RELOAD)
-        st = op_stats(db, job, r->op == SD_OP_RELOAD, &out);
-    if (st == PS_OK && !out)
+        st = op_stats(db, job, r->op == SD_OP_RELOAD, &a->json);
+    if (st == PS_OK && !answer_ready(a))
         st = PS_ENOMEM;
     if (st == PS_OK)
-        return out;
-    json_decref(out);
+        return 1;
+    answer_clear(a);
     set_error(job, st, st == PS_ENOMEM ? ps_status_str(st) : ps_db_errmsg(db));
     if (st == PS_EBADQUERY && errpos != (size_t)-1)
         job->position = (long)errpos;
-    return NULL;
+    return 0;
 }
 
 /* The stats op answers even without an index: the daemon's counters are
@@ -359,15 +379,13 @@ static int answer_from_cache(sd_job_t *job, const answer_key_t *k)
     return 1;
 }
 
-/* Keeps the answer line of JOB, made from RESULT, under K. Only a whole
- * answer is kept: one cut short by the query budget might not be cut
- * short the next time. */
-static void keep_answer(sd_job_t *job, json_t *result, const answer_key_t *k)
+/* Keeps the answer line of JOB, made from the search answer A, under K.
+ * Only a whole answer is kept: one cut short by the query budget might
+ * not be cut short the next time. */
+static void keep_answer(sd_job_t *job, const answer_t *a, const answer_key_t *k)
 {
-    json_t *e = json_object_get(result, "elapsed_us");
-    if (!json_is_integer(e) ||
-        (double)json_integer_value(e) >= job->time_budget * 1e6 ||
-        json_object_get(result, "partial"))
+    if (!a->text || (double)a->info.elapsed_us >= job->time_budget * 1e6 ||
+        a->info.partial)
         return;
     long at = sd_response_rest(job->req.id, job->line, job->len);
     if (at < 0)
@@ -392,7 +410,7 @@ static void work_cb(uv_work_t *w)
     slot_t tmp = {0}, *s = get_slot();
     if (!s)
         s = &tmp; /* no slot left: a handle for this job only */
-    json_t *result = NULL;
+    answer_t a = {0};
     answer_key_t key = {0};
     if (ready_db(s, job) == 0) {
         /* The key is taken after ready_db(), so an answer is exactly as
@@ -400,41 +418,43 @@ static void work_cb(uv_work_t *w)
         if (cache && cacheable(job->req.op))
             make_key(s->db, &job->req, &key);
         if (!key.bytes || !answer_from_cache(job, &key)) {
-            result = run_op(s->db, job);
+            int ok = run_op(s->db, job, &a);
             /* The index moved under the search even after the engine's
              * own retry: try once more from the newest revision. */
-            if (!result && job->code == PS_EMODIFIED &&
+            if (!ok && job->code == PS_EMODIFIED &&
                 ps_db_reopen(s->db, NULL) == PS_OK) {
                 job->code = 0;
                 job->position = -1;
-                result = run_op(s->db, job);
+                ok = run_op(s->db, job, &a);
             }
-            if (key.bytes && (!result || !same_snapshot(s->db, &key))) {
+            if (key.bytes && (!ok || !same_snapshot(s->db, &key))) {
                 free(key.bytes);
                 key.bytes = NULL;
             }
             /* A handle that failed this way is suspect: start afresh next
              * time rather than keep failing. */
-            if (!result && (job->code == PS_ECORRUPT || job->code == PS_EIO)) {
+            if (!ok && (job->code == PS_ECORRUPT || job->code == PS_EIO)) {
                 ps_db_close(s->db);
                 s->db = NULL;
             }
         }
     } else if (job->req.op == SD_OP_STATS) {
-        result = stats_without_index(job);
+        a.json = stats_without_index(job);
     }
     if (s == &tmp)
         ps_db_close(tmp.db);
-    if (result) {
-        job->line = sd_response_ok(job->req.id, result, &job->len);
+    if (answer_ready(&a)) {
+        job->line = a.text ? sd_response_ok_text(job->req.id, a.text,
+                                                 a.text_len, &job->len)
+                           : sd_response_ok(job->req.id, a.json, &job->len);
         if (key.bytes && job->line && job->len <= job->max_len)
-            keep_answer(job, result, &key);
+            keep_answer(job, &a, &key);
     } else if (!job->cached) {
         job->line = sd_response_error(job->req.id, job->code, job->errmsg,
                                       job->position, &job->len);
     }
     free(key.bytes);
-    json_decref(result);
+    answer_clear(&a);
     /* A hit is checked too: another id may make the same answer longer. */
     if (job->line && job->len > job->max_len) {
         free(job->line);

@@ -108,6 +108,22 @@ typedef struct ps_search_opts {
 PS_EXPORT ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
                                 json_t **out, size_t *errpos);
 
+/* What a server needs to know of an answer without parsing it. */
+typedef struct ps_search_info {
+    long long total;      /* "total" */
+    long long elapsed_us; /* "elapsed_us" */
+    int partial;          /* "partial": shards were left out */
+} ps_search_info_t;
+
+/* Runs a search like ps_search(), the answer written as JSON text rather
+ * than made as a tree: the object ps_search() gives, byte for byte as
+ * json_dumps(JSON_COMPACT) writes it, for a server to send on. On PS_OK,
+ * *OUT is a NUL-terminated string of *LEN bytes that the caller frees
+ * with free(), and INFO (if not NULL) is filled. Errors as ps_search(). */
+PS_EXPORT ps_status_t ps_search_text(ps_db_t *db, const ps_search_opts_t *opts,
+                                     char **out, size_t *len,
+                                     ps_search_info_t *info, size_t *errpos);
+
 /* An indexed document's text, or lines FROM to TO of it (1-based,
  * inclusive; 0 for "from the start" / "to the end"). PATH must be the path
  * of an indexed document: nothing else is ever read, so this cannot be

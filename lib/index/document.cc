@@ -150,8 +150,8 @@ Xapian::Document ps__index::build_doc(const ps_docrec_t *r,
                   std::string(title->ptr ? title->ptr : "", title->len));
     set_stat_values(doc, &r->stat);
     doc.add_value(PS__V_SPANS, ps__encode_spans(r->tokens, r->ntokens));
-    doc.add_value(PS__V_ENTITIES,
-                  ps__encode_entities(r->entities, r->nentities));
+    doc.add_value(PS__V_ENTITIES, ps__encode_entities(r->entities, r->nentities,
+                                                      r->text, r->len));
 
     std::string data = data_head(r);
     doc.set_data(data);

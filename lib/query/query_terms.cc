@@ -42,6 +42,9 @@ static const char *const STOP_WORDS[] = {
 
 bool ps__query::is_stop_word(const std::string &w)
 {
+    /* None is longer ("through"): most words need no search. */
+    if (w.size() > 7)
+        return false;
     auto it = std::lower_bound(std::begin(STOP_WORDS), std::end(STOP_WORDS), w,
                                [](const char *a, const std::string &b) {
                                    return std::strcmp(a, b.c_str()) < 0;

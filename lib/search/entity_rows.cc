@@ -10,6 +10,28 @@
 
 #include "search/search_private.h"
 
+/* Adds the mentions of B to A, in text order, each with its text. */
+static void merge(ps__entity &a, const ps__entity &b)
+{
+    std::vector<std::pair<ps_mention_t, uint32_t>> m;
+    m.reserve(a.mentions.size() + b.mentions.size());
+    for (size_t k = 0; k < a.mentions.size(); k++)
+        m.emplace_back(a.mentions[k], a.form_of[k]);
+    for (size_t k = 0; k < b.mentions.size(); k++)
+        m.emplace_back(b.mentions[k], b.form_of[k]);
+    /* The order std::sort gives the mentions alone: it depends only on
+     * the comparisons. */
+    std::sort(m.begin(), m.end(), [](const auto &x, const auto &y) {
+        return x.first.offset < y.first.offset;
+    });
+    a.mentions.clear();
+    a.form_of.clear();
+    for (const auto &p : m) {
+        a.mentions.push_back(p.first);
+        a.form_of.push_back(p.second);
+    }
+}
+
 std::vector<ps__entity> ps__search::identified(ps_db_t *d,
                                                std::vector<ps__entity> ents)
 {
@@ -25,12 +47,7 @@ std::vector<ps__entity> ps__search::identified(ps_db_t *d,
         const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, e.id);
         auto it = at.find(v.term);
         if (it != at.end()) {
-            std::vector<ps_mention_t> &m = out[it->second].mentions;
-            m.insert(m.end(), e.mentions.begin(), e.mentions.end());
-            std::sort(m.begin(), m.end(),
-                      [](const ps_mention_t &a, const ps_mention_t &b) {
-                          return a.offset < b.offset;
-                      });
+            merge(out[it->second], e);
             continue;
         }
         at.emplace(v.term, out.size());

@@ -76,19 +76,25 @@ Xapian::Query ps__feedback_query(Xapian::Enquire &enq, const Xapian::Query &q)
     std::set<std::string> qterms(q.get_unique_terms_begin(),
                                  q.get_unique_terms_end());
     std::map<std::string, double> weight;
+    /* Each term list read once (a remote shard's is a round trip): its
+     * plain words, kept for the second look. */
+    std::vector<std::pair<std::string, Xapian::termcount>> words_of;
     for (const feedback_doc &f : docs) {
         double length = 0;
-        for (auto t = f.doc.termlist_begin(); t != f.doc.termlist_end(); ++t)
-            if (plain_word(*t))
-                length += t.get_wdf();
+        words_of.clear();
+        for (auto t = f.doc.termlist_begin(); t != f.doc.termlist_end(); ++t) {
+            std::string term = *t;
+            if (!plain_word(term))
+                continue;
+            length += t.get_wdf();
+            words_of.emplace_back(std::move(term), t.get_wdf());
+        }
         if (length <= 0)
             continue;
         double share = std::exp(f.weight - best) / norm / length;
-        for (auto t = f.doc.termlist_begin(); t != f.doc.termlist_end(); ++t) {
-            const std::string &term = *t;
-            if (content_word(term) && !qterms.count(term))
-                weight[term] += share * t.get_wdf();
-        }
+        for (const auto &tw : words_of)
+            if (content_word(tw.first) && !qterms.count(tw.first))
+                weight[tw.first] += share * tw.second;
     }
     std::vector<std::pair<double, std::string>> words;
     for (const auto &w : weight)

@@ -67,7 +67,7 @@ void result_builder::add_text_terms(const ps_token_t *t, size_t n,
  * body's words, the title's under its prefix, and each entity at its
  * mentions, for the terms the hit groups look for. A text that no longer
  * parses gives no positions. */
-void result_builder::analyse_text(const docdata &dd)
+void result_builder::analyse_text(docdata &dd)
 {
     if (!wanted_known_) {
         for (const ps__hitgroup &g : p_.hits)
@@ -84,12 +84,13 @@ void result_builder::analyse_text(const docdata &dd)
     size_t bad;
     const ps_token_t *t;
     size_t n;
-    if (ps_article_parse(dd.text, dd.len, &a, &bad) != PS_OK)
+    const char *text = dd.all();
+    if (ps_article_parse(text, dd.len, &a, &bad) != PS_OK)
         return;
     if (a.title.ptr && ps_analyze(d_->an, a.title.ptr, a.title.len,
                                   a.title.offset, &t, &n) == PS_OK)
         add_text_terms(t, n, PS__P_TITLE);
-    if (ps_analyze(d_->an, dd.text + a.body_offset, dd.len - a.body_offset,
+    if (ps_analyze(d_->an, text + a.body_offset, dd.len - a.body_offset,
                    a.body_offset, &t, &n) == PS_OK)
         add_text_terms(t, n, "");
     for (const ps__entity &e : dd.ents) {
@@ -284,7 +285,7 @@ static std::vector<span> merge(std::vector<span> &h, docdata &dd)
             span &last = out.back();
             size_t end = last.off + last.len;
             bool gap_is_blank = s.off >= end && s.off - end <= 1 &&
-                                (s.off == end || dd.text[end] == ' ');
+                                (s.off == end || *dd.at(end, 1) == ' ');
             if (s.off < end || gap_is_blank) {
                 last.len = std::max(end, s.off + s.len) - last.off;
                 continue;

@@ -77,12 +77,10 @@ void result_builder::quote_hits(const Xapian::MSetIterator &m,
 
 json_t *result_builder::matched_quotes(docdata &dd)
 {
-    dd.index_lines();
-    ps__lines l{dd.text, dd.len, dd.lines};
     jref out(json_array());
     for (size_t i = 0; i < dd.quotes.size() && i < quoted_.size(); i++)
         if (quoted_[i])
-            if (json_t *q = ps__quote_json(dd.quotes[i], dd.ents, l, false))
+            if (json_t *q = ps__quote_json(dd.quotes[i], dd.ents, dd, false))
                 jpush(out.j, q);
     return out.release();
 }

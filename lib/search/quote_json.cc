@@ -7,6 +7,9 @@
 #include "psearch/entities.h"
 #include "psearch/quotes.h"
 #include "search/quote_json.h"
+#include "search/search_private.h"
+
+using ps__search::docdata;
 
 namespace
 {
@@ -25,15 +28,15 @@ void put(json_t *o, const char *k, json_t *v)
 }
 
 /* The text of a field's spans, joined by " … " where it is cut. */
-json_t *field_text(const std::vector<ps__span> &f, const ps__lines &l)
+json_t *field_text(const std::vector<ps__span> &f, docdata &dd)
 {
     std::string s;
     for (const ps__span &sp : f) {
-        if (sp.off > l.len || sp.len > l.len - sp.off)
+        if (sp.off > dd.len || sp.len > dd.len - sp.off)
             return nullptr;
         if (!s.empty())
             s += " \xE2\x80\xA6 ";
-        s.append(l.text + sp.off, sp.len);
+        s.append(dd.at(sp.off, sp.len), sp.len);
     }
     return json_stringn_nocheck(s.data(), s.size());
 }
@@ -85,11 +88,11 @@ bool ps__quote_contains(const ps__quote &q, size_t off, size_t len)
 }
 
 json_t *ps__quote_json(const ps__quote &q, const std::vector<ps__entity> &ents,
-                       const ps__lines &l, bool spans)
+                       docdata &dd, bool spans)
 {
     if (q.content.empty() || q.cue.size() > 64)
         return nullptr;
-    json_t *content = field_text(q.content, l);
+    json_t *content = field_text(q.content, dd);
     if (!content)
         return nullptr;
     json_t *o = json_object();
@@ -105,20 +108,17 @@ json_t *ps__quote_json(const ps__quote &q, const std::vector<ps__entity> &ents,
     const char *kind = ps_quote_kind_name((ps_quote_kind_t)q.kind);
     put(o, "speaker", speaker_json(q, ents));
     put(o, "speaker_kind", json_string(sk ? sk : "none"));
-    json_t *src = q.source.empty() ? nullptr : field_text(q.source, l);
+    json_t *src = q.source.empty() ? nullptr : field_text(q.source, dd);
     put(o, "source", src ? src : json_null());
-    json_t *cue = field_text(q.cue, l);
+    json_t *cue = field_text(q.cue, dd);
     put(o, "cue", cue ? cue : json_string(""));
     put(o, "content", content);
     put(o, "kind", json_string(kind ? kind : "direct"));
     put(o, "confidence", json_real(std::round(q.confidence * 100.0) / 100.0));
     size_t at = q.content[0].off;
-    size_t line = (size_t)(std::upper_bound(l.starts.begin(), l.starts.end(),
-                                            at) -
-                           l.starts.begin()) -
-                  1;
+    size_t line = dd.line_of(at);
     put(o, "line", json_integer((json_int_t)line + 1));
-    put(o, "column", json_integer((json_int_t)(at - l.starts[line]) + 1));
+    put(o, "column", json_integer((json_int_t)(at - dd.line_start(line)) + 1));
     if (spans) {
         json_t *s = must(json_object());
         put(o, "spans", s);

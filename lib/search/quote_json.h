@@ -15,12 +15,10 @@
 
 #include "store/codec.h"
 
-/* Where lines start in a text, for line and column of a byte. */
-struct ps__lines {
-    const char *text;
-    size_t len;
-    const std::vector<size_t> &starts; /* sorted, starts[0] == 0 */
-};
+namespace ps__search
+{
+struct docdata; /* search_private.h: the text and its lines */
+}
 
 /* One quote as JSON: "speaker" ({"type","id","name"}, or null unless the
  * speaker is an entity), "speaker_kind" (entity, pronoun, unnamed, none),
@@ -32,7 +30,7 @@ struct ps__lines {
  * quote that lies outside the text (a damaged value); throws
  * std::bad_alloc. */
 json_t *ps__quote_json(const ps__quote &q, const std::vector<ps__entity> &ents,
-                       const ps__lines &l, bool spans);
+                       ps__search::docdata &dd, bool spans);
 
 /* The speaker key (ps__speaker_key()) of Q, or "" unless it is one of
  * ENTS. */

@@ -31,67 +31,92 @@ double ps__search::shown_score(double w)
     return std::strtod(buf, nullptr);
 }
 
-json_t *result_builder::build(const Xapian::MSetIterator &m, unsigned rank)
+/* The date as the document's head has it: a string, or null. */
+static void write_date(ps__jout &w, const docdata &dd)
+{
+    const json_t *date = json_object_get(dd.head, "date");
+    if (!date || json_is_null(date))
+        w.null();
+    else if (json_is_string(date))
+        w.str(json_string_value(date), json_string_length(date));
+    else
+        w.json(date);
+}
+
+void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
+                           unsigned rank)
 {
     Xapian::Document doc = m.get_document();
-    docdata dd(doc);
+    docdata dd(doc, p_.quotes);
     from_text_ = d_->has_remote && text_pays(dd);
     if (from_text_)
         analyse_text(dd);
     std::vector<span> hits = find_hits(m, doc, dd);
-    jref r(json_object());
-    jset(r.j, "rank", json_integer(rank));
-    jset(r.j, "score", json_real(shown_score(m.get_weight())));
-    jset(r.j, "path", json_string(doc.get_value(PS__V_PATH).c_str()));
-    std::string title = doc.get_value(PS__V_TITLE);
-    jset(r.j, "title", jstr(title.data(), title.size()));
-    json_t *date = json_object_get(dd.head, "date");
-    jset(r.j, "date", date ? json_incref(date) : json_null());
-    snippet(r.j, dd, hits);
-    add_hits(r.j, dd, hits);
+    /* The line of every hit, found once: the hits are in text order. */
+    std::vector<size_t> lines;
+    lines.reserve(hits.size());
+    for (const span &h : hits)
+        lines.push_back(
+            dd.text.line_of(h.off, lines.empty() ? 0 : lines.back()));
+    w.obj();
+    w.key("rank").num(rank);
+    w.key("score").real(shown_score(m.get_weight()));
+    w.key("path").str(doc.get_value(PS__V_PATH));
+    w.key("title").str(doc.get_value(PS__V_TITLE));
+    write_date(w.key("date"), dd);
+    snippet(w, dd, hits, lines);
+    add_hits(w, dd, hits, lines);
     if (lines_)
-        add_hit_lines(r.j, dd, hits);
-    jset(r.j, "hit_count", json_integer((json_int_t)hits.size()));
-    if (p_.quotes)
-        jset(r.j, "quotes", matched_quotes(dd));
+        add_hit_lines(w, dd, hits, lines);
+    w.key("hit_count").num((long long)hits.size());
+    if (p_.quotes) {
+        json_t *q = matched_quotes(dd);
+        jref ref(q);
+        w.key("quotes").json(q);
+    }
     /* The hits and quotes are found: the entities may leave the document. */
     std::vector<ps__entity> ents = identified(d_, std::move(dd.ents));
-    jset(r.j, "entities", entities(dd, ents));
-    jset(r.j, "entity_count", json_integer((json_int_t)ents.size()));
-    return r.release();
+    entities(w.key("entities"), dd, ents);
+    w.key("entity_count").num((long long)ents.size());
+    w.end_obj();
 }
 
 /* The first max_hits hits as "hits": line, column (1-based) and length. */
-void result_builder::add_hits(json_t *r, docdata &dd,
-                              const std::vector<span> &hits)
+void result_builder::add_hits(ps__jout &w, docdata &dd,
+                              const std::vector<span> &hits,
+                              const std::vector<size_t> &lines)
 {
-    json_t *jh = jnew(json_array());
-    jset(r, "hits", jh);
+    w.key("hits").arr();
     for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
-        size_t line = dd.line_of(hits[i].off);
-        jpush(jh,
-              json_pack("{s:I,s:I,s:I}", "line", (json_int_t)line + 1, "column",
-                        (json_int_t)(hits[i].off - dd.lines[line]) + 1,
-                        "length", (json_int_t)hits[i].len));
+        size_t line = lines[i];
+        w.obj();
+        w.key("line").num((long long)line + 1);
+        w.key("column").num((long long)(hits[i].off - dd.line_start(line)) + 1);
+        w.key("length").num((long long)hits[i].len);
+        w.end_obj();
     }
+    w.end_arr();
 }
 
 /* The text of each line the first max_hits hits stand on, as "lines":
- * line number -> text. */
-void result_builder::add_hit_lines(json_t *r, docdata &dd,
-                                   const std::vector<span> &hits)
+ * line number -> text, each line once, in the order of first hit. */
+void result_builder::add_hit_lines(ps__jout &w, docdata &dd,
+                                   const std::vector<span> &hits,
+                                   const std::vector<size_t> &lines)
 {
-    json_t *jl = jnew(json_object());
-    jset(r, "lines", jl);
-    char key[16];
+    w.key("lines").obj();
+    std::vector<size_t> done;
+    char key[24];
     for (size_t i = 0; i < hits.size() && i < max_hits_; i++) {
-        size_t line = dd.line_of(hits[i].off);
+        size_t line = lines[i];
+        if (std::find(done.begin(), done.end(), line) != done.end())
+            continue;
+        done.push_back(line);
         std::snprintf(key, sizeof key, "%zu", line + 1);
-        if (!json_object_get(jl, key))
-            json_object_set_new(jl, key,
-                                jstr(dd.text + dd.lines[line],
-                                     dd.line_end(line) - dd.lines[line]));
+        size_t ls = dd.line_start(line), le = dd.line_end(line);
+        w.key(key).str(dd.at(ls, le - ls), le - ls);
     }
+    w.end_obj();
 }
 
 /* Moves OFF back to the start of a UTF-8 character. */
@@ -104,13 +129,13 @@ static size_t char_start(const char *t, size_t off, size_t lo)
 
 /* The line with the most hits into LINE, and the index of its first hit
  * into FIRST; returns how many hits it has (0 when there are none). */
-static size_t busiest_line(docdata &dd, const std::vector<span> &hits,
-                           size_t &line_out, size_t &first)
+static size_t busiest_line(const std::vector<size_t> &lines, size_t &line_out,
+                           size_t &first)
 {
     size_t best = 0;
-    for (size_t i = 0; i < hits.size();) {
-        size_t line = dd.line_of(hits[i].off), n = 0, j = i;
-        while (j < hits.size() && dd.line_of(hits[j].off) == line) {
+    for (size_t i = 0; i < lines.size();) {
+        size_t line = lines[i], n = 0, j = i;
+        while (j < lines.size() && lines[j] == line) {
             j++;
             n++;
         }
@@ -130,7 +155,7 @@ static size_t body_line(docdata &dd)
 {
     json_int_t body = json_integer_value(json_object_get(dd.head, "body"));
     size_t line = dd.line_of((size_t)body);
-    while (line + 1 < dd.lines.size() && dd.line_end(line) == dd.lines[line])
+    while (line + 1 < dd.lines() && dd.line_end(line) == dd.line_start(line))
         line++;
     return line;
 }
@@ -141,35 +166,44 @@ static size_t body_line(docdata &dd)
 static void snippet_window(docdata &dd, size_t line, const span *first,
                            size_t &start, size_t &end)
 {
-    size_t ls = dd.lines[line], le = dd.line_end(line);
+    size_t ls = dd.line_start(line), le = dd.line_end(line);
+    size_t from = first && first->off > ls + SNIPPET_LEAD
+                      ? first->off - SNIPPET_LEAD
+                      : ls;
+    /* The bytes the window may look at, and no more of a long line: a
+     * character's start just before FROM, to a window's width past the
+     * first hit and the byte after it. */
+    size_t lo = from - std::min<size_t>(from - ls, 4);
+    size_t hi =
+        std::min(le, std::max(from, first ? first->off : from) + SNIPPET_BYTES);
+    const char *t = dd.at(lo, hi - lo + (hi < dd.len)) - lo;
     start = ls;
-    if (first && first->off > ls + SNIPPET_LEAD) {
-        start = first->off - SNIPPET_LEAD;
+    if (from > ls) {
+        start = from;
         /* Start at a word: skip to just after the next space. */
         const char *sp =
-            (const char *)std::memchr(dd.text + start, ' ', first->off - start);
-        start =
-            sp ? (size_t)(sp - dd.text) + 1 : char_start(dd.text, start, ls);
+            (const char *)std::memchr(t + start, ' ', first->off - start);
+        start = sp ? (size_t)(sp - t) + 1 : char_start(t, start, lo);
     }
     end = std::min(le, start + SNIPPET_BYTES);
     if (end < le) {
         size_t cut = end;
-        while (cut > start && dd.text[cut] != ' ')
+        while (cut > start && t[cut] != ' ')
             cut--;
-        end = cut > start ? cut : char_start(dd.text, end, start);
+        end = cut > start ? cut : char_start(t, end, start);
     }
 }
 
 /* A window of the line with the most hits, the matches marked. */
-void result_builder::snippet(json_t *r, docdata &dd,
-                             const std::vector<span> &hits)
+void result_builder::snippet(ps__jout &w, docdata &dd,
+                             const std::vector<span> &hits,
+                             const std::vector<size_t> &lines)
 {
-    dd.index_lines();
     size_t best_line = 0, first_hit = 0;
-    size_t best = busiest_line(dd, hits, best_line, first_hit);
+    size_t best = busiest_line(lines, best_line, first_hit);
     if (!best)
         best_line = body_line(dd);
-    size_t ls = dd.lines[best_line], le = dd.line_end(best_line);
+    size_t ls = dd.line_start(best_line), le = dd.line_end(best_line);
     size_t start, end;
     snippet_window(dd, best_line, best ? &hits[first_hit] : nullptr, start,
                    end);
@@ -177,27 +211,28 @@ void result_builder::snippet(json_t *r, docdata &dd,
     if (start > ls)
         s += "\xE2\x80\xA6";
     size_t shift = s.size();
-    s.append(dd.text + start, end - start);
+    s.append(dd.at(start, end - start), end - start);
     if (end < le)
         s += "\xE2\x80\xA6";
-    json_t *marks = jnew(json_array());
-    jset(r, "snippet", jstr(s.data(), s.size()));
-    jset(r, "marks", marks);
+    w.key("snippet").str(s);
+    w.key("marks").arr();
     for (size_t i = first_hit; best && i < hits.size(); i++) {
         const span &h = hits[i];
         if (h.off < start || h.off >= end)
             continue;
-        size_t len = std::min(h.len, end - h.off);
-        jpush(marks, json_pack("[I,I]", (json_int_t)(h.off - start + shift),
-                               (json_int_t)len));
+        w.arr();
+        w.num((long long)(h.off - start + shift));
+        w.num((long long)std::min(h.len, end - h.off));
+        w.end_arr();
     }
+    w.end_arr();
 }
 
 /* The document's max_entities most mentioned entities, each with its
  * first max_mentions mentions and the count of all. A long technical
  * page can name hundreds; a result lists the ones that matter. */
-json_t *result_builder::entities(docdata &dd,
-                                 const std::vector<ps__entity> &ents)
+void result_builder::entities(ps__jout &w, docdata &dd,
+                              const std::vector<ps__entity> &ents)
 {
     std::vector<const ps__entity *> rows;
     for (const ps__entity &e : ents)
@@ -209,24 +244,37 @@ json_t *result_builder::entities(docdata &dd,
                      });
     if (rows.size() > max_entities_)
         rows.resize(max_entities_);
-    jref out(json_array());
+    w.arr();
     for (const ps__entity *e : rows) {
         const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
-        json_t *o = jnew(json_object());
-        jpush(out.j, o);
-        jset(o, "type", json_string(type ? type : "misc"));
-        jset(o, "id", jstr(e->id.data(), e->id.size()));
-        jset(o, "name", jstr(e->name.data(), e->name.size()));
-        jset(o, "count", json_integer((json_int_t)e->mentions.size()));
-        json_t *ms = jnew(json_array());
-        jset(o, "mentions", ms);
-        size_t n = 0;
-        for (const ps_mention_t &m : e->mentions) {
-            if (n++ == max_mentions_)
-                break;
-            if (json_t *mo = mention_json(dd, m, false))
-                jpush(ms, mo);
-        }
+        w.obj();
+        w.key("type").str(type ? type : "misc",
+                          std::strlen(type ? type : "misc"));
+        w.key("id").str(e->id);
+        w.key("name").str(e->name);
+        w.key("count").num((long long)e->mentions.size());
+        w.key("mentions").arr();
+        for (size_t k = 0; k < e->mentions.size() && k < max_mentions_; k++)
+            mention(w, dd, *e, k);
+        w.end_arr();
+        w.end_obj();
     }
-    return out.release();
+    w.end_arr();
+}
+
+/* Mention K of E as {"text","line","column"}, from the entity's forms
+ * and the line table, without the text; nothing when it lies outside the
+ * text (a damaged value). */
+void result_builder::mention(ps__jout &w, const docdata &dd,
+                             const ps__entity &e, size_t k)
+{
+    const ps_mention_t &m = e.mentions[k];
+    if (m.offset + m.length > dd.len)
+        return;
+    size_t line = dd.line_of(m.offset);
+    w.obj();
+    w.key("text").str(ps__entity_form(dd.ents_value, e.form_of[k]));
+    w.key("line").num((long long)line + 1);
+    w.key("column").num((long long)(m.offset - dd.line_start(line)) + 1);
+    w.end_obj();
 }

@@ -15,17 +15,17 @@ using namespace ps__search;
 /* Reads DOC's values: a damaged head becomes an empty object, a damaged
  * text an empty one, and a damaged entity value yields the entities read
  * before the damage. */
-docdata::docdata(const Xapian::Document &doc)
+docdata::docdata(const Xapian::Document &doc, bool with_quotes)
+    : text(doc.get_value(PS__V_TEXT)), len(text.size())
 {
-    ps__decode_text(doc.get_value(PS__V_TEXT), raw);
-    ps__decode_entities(doc.get_value(PS__V_ENTITIES), ents);
-    ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
+    ents_value = doc.get_value(PS__V_ENTITIES);
+    ps__decode_entities(ents_value, ents);
+    if (with_quotes)
+        ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
     std::string data = doc.get_data();
     head = json_loadb(data.data(), data.size(), 0, nullptr);
     if (!head)
         head = jnew(json_object());
-    text = raw.data();
-    len = raw.size();
 }
 
 /* Mention M of a document as JSON: its text, line and column (1-based),
@@ -39,14 +39,14 @@ json_t *ps__search::mention_json(docdata &dd, const ps_mention_t &m,
     size_t line = dd.line_of(m.offset);
     json_t *mo = jnew(json_object());
     jref ref(mo);
-    jset(mo, "text", jstr(dd.text + m.offset, m.length));
+    jset(mo, "text", jstr(dd.at(m.offset, m.length), m.length));
     if (offsets) {
         jset(mo, "offset", json_integer((json_int_t)m.offset));
         jset(mo, "length", json_integer((json_int_t)m.length));
     }
     jset(mo, "line", json_integer((json_int_t)line + 1));
     jset(mo, "column",
-         json_integer((json_int_t)(m.offset - dd.lines[line]) + 1));
+         json_integer((json_int_t)(m.offset - dd.line_start(line)) + 1));
     return ref.release();
 }
 
@@ -77,7 +77,7 @@ static ps_status_t with_document(ps_db_t *db, const char *path, json_t **out,
         Xapian::Document doc;
         if (!find_document(db, path, doc))
             return PS_ENOTFOUND;
-        docdata dd(doc);
+        docdata dd(doc, true);
         *out = build(doc, dd);
         return PS_OK;
     } catch (...) {
@@ -115,11 +115,9 @@ extern "C" ps_status_t ps_db_quotes(ps_db_t *db, const char *path, json_t **out)
 {
     return with_document(
         db, path, out, [&](const Xapian::Document &, docdata &dd) -> json_t * {
-            dd.index_lines();
-            ps__lines l{dd.text, dd.len, dd.lines};
             jref arr(json_array());
             for (const ps__quote &q : dd.quotes)
-                if (json_t *o = ps__quote_json(q, dd.ents, l, true))
+                if (json_t *o = ps__quote_json(q, dd.ents, dd, true))
                     jpush(arr.j, o);
             return arr.release();
         });
@@ -131,9 +129,8 @@ extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
     return with_document(
         db, path, out,
         [&](const Xapian::Document &doc, docdata &dd) -> json_t * {
-            dd.index_lines();
-            size_t total = dd.lines.size();
-            if (total > 1 && dd.lines.back() == dd.len)
+            size_t total = dd.lines();
+            if (total > 1 && dd.line_start(total - 1) == dd.len)
                 total--; /* a final newline does not start a line */
             size_t first = from ? from : 1, last = to ? to : total;
             last = std::min(last, total);
@@ -147,11 +144,11 @@ extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
                 jset(o.j, "last_line", json_integer((json_int_t)first - 1));
                 jset(o.j, "text", json_string(""));
             } else {
-                size_t a = dd.lines[first - 1];
-                size_t b = last < dd.lines.size() ? dd.lines[last] : dd.len;
+                size_t a = dd.line_start(first - 1);
+                size_t b = last < dd.lines() ? dd.line_start(last) : dd.len;
                 jset(o.j, "first_line", json_integer((json_int_t)first));
                 jset(o.j, "last_line", json_integer((json_int_t)last));
-                jset(o.j, "text", jstr(dd.text + a, b - a));
+                jset(o.j, "text", jstr(dd.at(a, b - a), b - a));
             }
             return o.release();
         });

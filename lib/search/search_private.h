@@ -38,6 +38,7 @@
 #include "psearch/search.h"
 #include "ident/ident_db.h"
 #include "query/query.h"
+#include "search/json_out.h"
 #include "search/quote_json.h"
 #include "store/codec.h"
 #include "store/layout.h"
@@ -138,18 +139,20 @@ bool reopen(ps_db_t *d);
  * for it, in text order. */
 std::vector<ps__entity> identified(ps_db_t *d, std::vector<ps__entity> ents);
 
-/* search_docs.cc: the parts of a document's data: the JSON head and the
- * file's text. */
+/* search_docs.cc: the parts of a document's data: the JSON head, the
+ * file's text (read as needed: a result decompresses only the blocks it
+ * shows) and its lines, its entities and quotes. */
 struct docdata {
-    std::string raw;
     json_t *head = nullptr;
-    const char *text = nullptr;
+    ps__text text;
     size_t len = 0;
-    std::vector<size_t> lines; /* offsets where lines start */
+    std::string ents_value; /* value 7, which ents' forms are read from */
     std::vector<ps__entity> ents;
     std::vector<ps__quote> quotes;
 
-    explicit docdata(const Xapian::Document &doc);
+    /* With QUOTES, the attributions too (a said: or quote: query, the
+     * doc op). */
+    docdata(const Xapian::Document &doc, bool quotes);
     ~docdata()
     {
         json_decref(head);
@@ -157,29 +160,36 @@ struct docdata {
     docdata(const docdata &) = delete;
     docdata &operator=(const docdata &) = delete;
 
-    void index_lines()
+    /* Bytes OFF to OFF + N of the text. */
+    const char *at(size_t off, size_t n)
     {
-        if (!lines.empty())
-            return;
-        lines.push_back(0);
-        for (const char *p = text;
-             (p = (const char *)std::memchr(p, '\n', len - (p - text))); p++)
-            lines.push_back((size_t)(p - text) + 1);
+        return text.at(off, n);
     }
-
+    /* The whole text. */
+    const char *all()
+    {
+        return text.at(0, len);
+    }
+    size_t lines() const
+    {
+        return text.lines();
+    }
+    /* Where LINE (0-based) starts. */
+    size_t line_start(size_t line) const
+    {
+        return text.start(line);
+    }
     /* 0-based line of byte offset OFF. */
-    size_t line_of(size_t off)
+    size_t line_of(size_t off) const
     {
-        index_lines();
-        return (size_t)(std::upper_bound(lines.begin(), lines.end(), off) -
-                        lines.begin()) -
-               1;
+        return text.line_of(off);
     }
-
+    /* Where LINE ends, before its newline (and a CR before that). */
     size_t line_end(size_t line)
     {
-        size_t end = line + 1 < lines.size() ? lines[line + 1] - 1 : len;
-        if (end > lines[line] && text[end - 1] == '\r')
+        size_t s = line_start(line);
+        size_t end = line + 1 < lines() ? line_start(line + 1) - 1 : len;
+        if (end > s && *at(end - 1, 1) == '\r')
             end--;
         return end;
     }
@@ -201,8 +211,8 @@ class result_builder
     {
     }
 
-    /* Match M, ranked RANK, as a result object. */
-    json_t *build(const Xapian::MSetIterator &m, unsigned rank);
+    /* Match M, ranked RANK, as a result object written to W. */
+    void build(ps__jout &w, const Xapian::MSetIterator &m, unsigned rank);
 
   private:
     ps_db_t *d_;
@@ -230,16 +240,22 @@ class result_builder
     using range = std::pair<Xapian::termpos, Xapian::termpos>;
 
     /* results.cc */
-    void add_hits(json_t *r, docdata &dd, const std::vector<span> &hits);
-    void add_hit_lines(json_t *r, docdata &dd, const std::vector<span> &hits);
-    void snippet(json_t *r, docdata &dd, const std::vector<span> &hits);
-    json_t *entities(docdata &dd, const std::vector<ps__entity> &ents);
+    /* LINES: the line of each of HITS. */
+    void add_hits(ps__jout &w, docdata &dd, const std::vector<span> &hits,
+                  const std::vector<size_t> &lines);
+    void add_hit_lines(ps__jout &w, docdata &dd, const std::vector<span> &hits,
+                       const std::vector<size_t> &lines);
+    void snippet(ps__jout &w, docdata &dd, const std::vector<span> &hits,
+                 const std::vector<size_t> &lines);
+    void entities(ps__jout &w, docdata &dd,
+                  const std::vector<ps__entity> &ents);
+    void mention(ps__jout &w, const docdata &dd, const ps__entity &e, size_t k);
 
     /* hits.cc */
     void add_text_terms(const ps_token_t *t, size_t n, const char *prefix);
     bool wanted(const std::string &term) const;
     bool text_pays(const docdata &dd) const;
-    void analyse_text(const docdata &dd);
+    void analyse_text(docdata &dd);
     std::vector<Xapian::termpos> positions(Xapian::docid did,
                                            const std::string &term);
     std::vector<Xapian::termpos>

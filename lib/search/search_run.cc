@@ -6,6 +6,8 @@
  * shard pulls the index from under a search. */
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include <xapian.h>
@@ -84,10 +86,10 @@ static Xapian::MSet find_matches(ps_db_t *d, const ps_search_opts_t *o,
     return ms;
 }
 
-/* Each match of MS as a result into RESULTS: in full, or with O->raw only
- * its rank, score and path. */
+/* Each match of MS as a result, written to W: in full, or with O->raw
+ * only its rank, score and path. */
 static void add_results(ps_db_t *d, const ps_search_opts_t *o,
-                        const ps__parsed &p, Xapian::MSet &ms, json_t *results)
+                        const ps__parsed &p, Xapian::MSet &ms, ps__jout &w)
 {
     result_builder rb(d, p, o->max_hits ? o->max_hits : DEFAULT_MAX_HITS,
                       o->max_mentions ? o->max_mentions : DEFAULT_MAX_MENTIONS,
@@ -100,53 +102,55 @@ static void add_results(ps_db_t *d, const ps_search_opts_t *o,
      * process: +40% on the median query). */
     if (d->has_remote && !ms.empty())
         ms.fetch(ms.begin(), ms.end());
+    w.key("results").arr();
     for (auto m = ms.begin(); m != ms.end(); ++m) {
-        if (o->raw)
-            jpush(results,
-                  json_pack("{s:I,s:f,s:s}", "rank", (json_int_t)++rank,
-                            "score", shown_score(m.get_weight()), "path",
-                            m.get_document().get_value(PS__V_PATH).c_str()));
-        else
-            jpush(results, rb.build(m, ++rank));
+        if (o->raw) {
+            w.obj();
+            w.key("rank").num(++rank);
+            w.key("score").real(shown_score(m.get_weight()));
+            w.key("path").str(m.get_document().get_value(PS__V_PATH));
+            w.end_obj();
+        } else {
+            rb.build(w, m, ++rank);
+        }
     }
+    w.end_arr();
 }
 
-/* The strings of V as a JSON array under KEY of OUT. */
-static void add_strings(json_t *out, const char *key,
+/* The strings of V as a JSON array under KEY. */
+static void add_strings(ps__jout &w, const char *key,
                         const std::vector<std::string> &v)
 {
-    json_t *a = jnew(json_array());
-    jset(out, key, a);
+    w.key(key).arr();
     for (const std::string &s : v)
-        jpush(a, jstr(s.data(), s.size()));
+        w.str(s);
+    w.end_arr();
 }
 
 /* What an answer says beside its results: that it is relaxed, a spelling
  * suggestion when nothing (strict) matched, the paths two shards hold,
  * and the shards left out. */
 static void add_notes(ps_db_t *d, const ps__parsed &p, const Xapian::MSet &ms,
-                      bool relaxed, bool strict_empty, json_t *out)
+                      bool relaxed, bool strict_empty, ps__jout &w)
 {
     if (relaxed)
-        jset(out, "relaxed", json_true());
+        w.key("relaxed").boolean(true);
     if (strict_empty || ms.get_matches_upper_bound() == 0) {
         std::string s = suggest(d, p);
         if (!s.empty())
-            jset(out, "suggestion", json_string(s.c_str()));
+            w.key("suggestion").str(s);
     }
     if (!d->duplicates.empty())
-        add_strings(out, "duplicate_paths", d->duplicates);
+        add_strings(w, "duplicate_paths", d->duplicates);
     if (!d->missing.empty()) {
-        jset(out, "partial", json_true());
-        json_t *m = jnew(json_array());
-        jset(out, "missing_shards", m);
-        for (const std::string &s : d->missing)
-            jpush(m, json_string(s.c_str()));
+        w.key("partial").boolean(true);
+        add_strings(w, "missing_shards", d->missing);
     }
 }
 
-/* The answer to O as JSON: results, totals, facets and notes. */
-static json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
+/* The answer to O written to W: results, totals, facets and notes. */
+static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
+                        ps_search_info_t &info)
 {
     auto t0 = std::chrono::steady_clock::now();
     ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards, &d->ident};
@@ -158,35 +162,40 @@ static json_t *run_search(ps_db_t *d, const ps_search_opts_t *o)
         enq.set_time_limit(o->time_budget);
     bool relaxed, strict_empty;
     Xapian::MSet ms = find_matches(d, o, p, enq, relaxed, strict_empty);
-    jref out(json_object());
-    json_t *results = jnew(json_array());
-    jset(out.j, "results", results);
-    add_results(d, o, p, ms, results);
-    jset(out.j, "total", json_integer(ms.get_matches_estimated()));
-    jset(out.j, "total_exact",
-         json_boolean(ms.get_matches_lower_bound() ==
-                      ms.get_matches_upper_bound()));
-    jset(out.j, "offset", json_integer(o->offset));
-    jset(out.j, "limit", json_integer(o->limit ? o->limit : DEFAULT_LIMIT));
-    if (o->facets)
-        jset(out.j, "facets",
-             facets(d, enq, o->facet_docs ? o->facet_docs : DEFAULT_FACET_DOCS,
-                    o->facets));
-    add_notes(d, p, ms, relaxed, strict_empty, out.j);
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                  std::chrono::steady_clock::now() - t0)
-                  .count();
-    jset(out.j, "elapsed_us", json_integer((json_int_t)us));
-    return out.release();
+    w.obj();
+    add_results(d, o, p, ms, w);
+    info.total = ms.get_matches_estimated();
+    w.key("total").num(info.total);
+    w.key("total_exact")
+        .boolean(ms.get_matches_lower_bound() == ms.get_matches_upper_bound());
+    w.key("offset").num(o->offset);
+    w.key("limit").num(o->limit ? o->limit : DEFAULT_LIMIT);
+    if (o->facets) {
+        json_t *f =
+            facets(d, enq, o->facet_docs ? o->facet_docs : DEFAULT_FACET_DOCS,
+                   o->facets);
+        jref ref(f);
+        w.key("facets").json(f);
+    }
+    add_notes(d, p, ms, relaxed, strict_empty, w);
+    info.partial = !d->missing.empty();
+    info.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - t0)
+                          .count();
+    w.key("elapsed_us").num(info.elapsed_us);
+    w.end_obj();
 }
 
-extern "C" ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
-                                 json_t **out, size_t *errpos)
+/* The answer to OPTS into W and INFO. Retries when a writer or a remote
+ * shard pulls the index from under the search; no exception leaves. */
+static ps_status_t run_search(ps_db_t *db, const ps_search_opts_t *opts,
+                              ps__jout &w, ps_search_info_t &info,
+                              size_t *errpos)
 {
-    *out = nullptr;
     for (int attempt = 0;; attempt++) {
         try {
-            *out = run_search(db, opts);
+            w.clear();
+            search_text(db, opts, w, info);
             return PS_OK;
         } catch (const ps__query_error &e) {
             db->errmsg = e.msg;
@@ -221,4 +230,42 @@ extern "C" ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
             return ps__fail(db->errmsg, "search");
         }
     }
+}
+
+extern "C" ps_status_t ps_search_text(ps_db_t *db, const ps_search_opts_t *opts,
+                                      char **out, size_t *len,
+                                      ps_search_info_t *info, size_t *errpos)
+{
+    *out = nullptr;
+    *len = 0;
+    ps__jout w;
+    ps_search_info_t i{};
+    ps_status_t st = run_search(db, opts, w, i, errpos);
+    if (st != PS_OK)
+        return st;
+    size_t n = w.size();
+    try {
+        *out = w.take();
+    } catch (const std::bad_alloc &) {
+        return PS_ENOMEM;
+    }
+    *len = n;
+    if (info)
+        *info = i;
+    return PS_OK;
+}
+
+/* The tree is the text parsed: one way to make an answer, so the library
+ * and the daemon cannot disagree. */
+extern "C" ps_status_t ps_search(ps_db_t *db, const ps_search_opts_t *opts,
+                                 json_t **out, size_t *errpos)
+{
+    *out = nullptr;
+    ps__jout w;
+    ps_search_info_t info{};
+    ps_status_t st = run_search(db, opts, w, info, errpos);
+    if (st != PS_OK)
+        return st;
+    *out = json_loadb(w.data(), w.size(), JSON_ALLOW_NUL, nullptr);
+    return *out ? PS_OK : PS_ENOMEM;
 }

@@ -97,29 +97,27 @@ std::string ps__encode_spans(const ps_token_t *t, size_t n)
     return out;
 }
 
-std::vector<ps__span> ps__decode_spans(const std::string &v)
-{
-    std::vector<ps__span> out;
-    reader r{v};
-    size_t prev = 0;
-    uint64_t delta, len;
-    while (r.more() && r.get(delta) && r.get(len)) {
-        prev += delta;
-        out.push_back({prev, (size_t)len});
-    }
-    return out;
-}
-
 std::vector<ps__span> ps__decode_spans_at(const std::string &v,
                                           const std::vector<uint32_t> &want)
 {
     std::vector<ps__span> out(want.size(), ps__span{0, 0});
+    const unsigned char *p = (const unsigned char *)v.data();
+    size_t n = v.size(), i = 0, prev = 0, k = 0;
     reader r{v};
-    size_t prev = 0, k = 0;
-    uint64_t delta, len;
-    for (uint32_t pos = 1; k < want.size() && r.more(); pos++) {
-        if (!r.get(delta) || !r.get(len))
-            break;
+    for (uint32_t pos = 1; k < want.size() && i < n; pos++) {
+        uint64_t delta, len;
+        /* Most words are under 128 bytes from the last and long: one byte
+         * each, read without the general loop. */
+        if (i + 1 < n && !((p[i] | p[i + 1]) & 0x80)) {
+            delta = p[i];
+            len = p[i + 1];
+            i += 2;
+        } else {
+            r.i = i;
+            if (!r.get(delta) || !r.get(len))
+                break;
+            i = r.i;
+        }
         prev += delta;
         if (want[k] == pos)
             out[k++] = {prev, (size_t)len};
@@ -127,14 +125,37 @@ std::vector<ps__span> ps__decode_spans_at(const std::string &v,
     return out;
 }
 
-std::string ps__encode_entities(const ps_entity_t *e, size_t n)
+std::string ps__encode_entities(const ps_entity_t *e, size_t n,
+                                const char *text, size_t len)
 {
     std::string out;
+    std::vector<std::string> forms;
+    std::vector<size_t> form_of;
     for (size_t i = 0; i < n; i++) {
         out.push_back((char)e[i].type);
         put_str(out, e[i].id);
         put_str(out, e[i].name);
         out.push_back((char)(e[i].known ? 1 : 0));
+        /* Each way the text writes the entity once; a mention names its
+         * way by number. */
+        forms.clear();
+        form_of.clear();
+        for (size_t k = 0; k < e[i].nmentions; k++) {
+            const ps_mention_t &m = e[i].mentions[k];
+            std::string f;
+            if (m.offset <= len && m.length <= len - m.offset)
+                f.assign(text + m.offset, m.length);
+            size_t at = (size_t)(std::find(forms.begin(), forms.end(), f) -
+                                 forms.begin());
+            if (at == forms.size())
+                forms.push_back(f);
+            form_of.push_back(at);
+        }
+        put(out, forms.size());
+        for (const std::string &f : forms) {
+            put(out, f.size());
+            out += f;
+        }
         put(out, e[i].nmentions);
         size_t prev = 0;
         for (size_t k = 0; k < e[i].nmentions; k++) {
@@ -143,6 +164,7 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n)
             put(out, m.offset - prev);
             put(out, m.length);
             put(out, m.pos);
+            put(out, form_of[k]);
             prev = m.offset;
         }
     }
@@ -152,26 +174,49 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n)
 bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
 {
     reader r{v};
+    std::vector<uint32_t> forms; /* where each form of an entity stands */
     while (r.more()) {
         ps__entity e;
         int known;
-        uint64_t n;
+        uint64_t n, nforms;
         if (!r.byte(e.type) || !r.str(e.id) || !r.str(e.name) ||
-            !r.byte(known) || !r.get(n) || n > v.size())
+            !r.byte(known) || !r.get(nforms) || nforms > v.size())
             return false;
         e.known = known != 0;
+        forms.clear();
+        for (uint64_t f = 0; f < nforms; f++) {
+            forms.push_back((uint32_t)r.i);
+            uint64_t len;
+            if (!r.get(len) || len > v.size() - r.i)
+                return false;
+            r.i += len;
+        }
+        if (!r.get(n) || n > v.size())
+            return false;
         e.mentions.reserve(n);
+        e.form_of.reserve(n);
         size_t prev = 0;
         for (uint64_t k = 0; k < n; k++) {
-            uint64_t d, len, pos;
-            if (!r.get(d) || !r.get(len) || !r.get(pos))
+            uint64_t d, len, pos, form;
+            if (!r.get(d) || !r.get(len) || !r.get(pos) || !r.get(form) ||
+                form >= nforms)
                 return false;
             prev += d;
             e.mentions.push_back({prev, (uint32_t)len, (uint32_t)pos});
+            e.form_of.push_back(forms[form]);
         }
         out.push_back(std::move(e));
     }
     return true;
+}
+
+std::string ps__entity_form(const std::string &v, uint32_t at)
+{
+    reader r{v};
+    r.i = at;
+    std::string f;
+    r.str(f);
+    return f;
 }
 
 std::string ps__id_term(const char *path)

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,6 @@ struct ps__span {
  * as varint (offset delta, length) pairs. Compound wholes share their first
  * part's position and are skipped. */
 std::string ps__encode_spans(const ps_token_t *t, size_t n);
-std::vector<ps__span> ps__decode_spans(const std::string &v);
 
 /* The spans of positions WANT only (sorted, unique), in the same order;
  * {0, 0} for a position with no word. Stops reading at the last one, so a
@@ -46,24 +46,92 @@ struct ps__entity {
     std::string id, name;
     bool known = false;
     std::vector<ps_mention_t> mentions;
+    /* Per mention, where the way the text writes it (its form) stands in
+     * the entity value (ps__entity_form()): a mention's text without
+     * reading the text. */
+    std::vector<uint32_t> form_of;
 };
 
 /* Entities as: per entity, type byte, varint-prefixed id and name, known
- * byte, mention count, then per mention varint offset delta, length and
- * position. Far cheaper to read per result than JSON. */
-std::string ps__encode_entities(const ps_entity_t *e, size_t n);
+ * byte, the count of its forms (each way TEXT of LEN bytes writes it) and
+ * each form varint-prefixed, the mention count, then per mention varint
+ * offset delta, length, position and form number. Far cheaper to read per
+ * result than JSON. */
+std::string ps__encode_entities(const ps_entity_t *e, size_t n,
+                                const char *text, size_t len);
 
 /* Returns false (and what was read so far) on a truncated value. */
 bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out);
 
+/* The form that stands at AT (a ps__entity form_of) of entity value V. */
+std::string ps__entity_form(const std::string &v, uint32_t at);
+
 /* The file's text as stored (textz.cc): a kind byte, then the text as it
- * is (kind 0, short texts) or one zstd frame of it (kind 1). English
- * prose compresses to under half (the bench slice: 11.5 MB of text, 5.1 MB
- * stored), and decompresses at more than 1 GB/s. Throws std::bad_alloc. */
+ * is (kind 0, under 128 bytes), or (kind 2) the text's length, its line
+ * table (varint count, then the offset of every byte that follows a
+ * newline, little-endian in the fewest bytes that hold the length: 2, 3
+ * or 4), a varint size per block (0: stored as it is), and the blocks:
+ * PS__TEXT_BLOCK bytes of text each, the last shorter, each compressed
+ * with zstd on its own. A result reads its lines and columns from the
+ * table and decompresses only the blocks it shows, so its cost does not
+ * grow with the article's length; English prose in 4 kB blocks
+ * compresses to 42% (as one frame: 34%). Throws std::bad_alloc. */
+#define PS__TEXT_BLOCK ((size_t)4096)
 std::string ps__encode_text(const char *text, size_t len);
 
-/* The text of a stored value into OUT; false when the value is damaged
- * (OUT is then empty). */
+/* A stored text, read as needed: lines from the table, bytes from the
+ * blocks that hold them, each decompressed once. A damaged value reads as
+ * an empty text (valid() false) and a damaged block as spaces
+ * (damaged() true). Not thread-safe. */
+class ps__text
+{
+  public:
+    explicit ps__text(std::string value);
+    ps__text(const ps__text &) = delete;
+    ps__text &operator=(const ps__text &) = delete;
+
+    bool valid() const
+    {
+        return raw_ || buf_ || v_.empty();
+    }
+    bool damaged() const
+    {
+        return bad_;
+    }
+    size_t size() const
+    {
+        return len_;
+    }
+    /* Lines, as offsets where they start: line 0 at 0, then one after
+     * every newline (a final newline starts an empty last line). */
+    size_t lines() const
+    {
+        return 1 + (raw_ ? small_.size() : nstarts_);
+    }
+    size_t start(size_t line) const;
+    /* The 0-based line of byte OFF; with FROM, of a byte known to lie on
+     * line FROM or after (found from there, for bytes in text order). */
+    size_t line_of(size_t off, size_t from = 0) const;
+    /* Bytes OFF to OFF + N (within the text), valid as long as this. */
+    const char *at(size_t off, size_t n);
+
+  private:
+    std::string v_;
+    size_t len_ = 0;
+    const char *raw_ = nullptr;       /* kind 0: the text in v_ */
+    std::vector<uint32_t> small_;     /* kind 0: its line starts */
+    size_t starts_ = 0, nstarts_ = 0; /* kind 2: the table in v_ */
+    unsigned width_ = 2;
+    std::vector<size_t> frames_; /* where each block's frame starts in v_ */
+    std::vector<bool> done_;
+    std::unique_ptr<char[]> buf_;
+    bool bad_ = false;
+
+    bool decode(size_t block);
+};
+
+/* The whole text of a stored value into OUT; false when the value is
+ * damaged (OUT is then empty). */
 bool ps__decode_text(const std::string &v, std::string &out);
 
 /* One attribution of a document, as stored: spans in bytes of the file,
