@@ -187,4 +187,21 @@ test_expect_success 'said:Trump: reported speech and pronouns resolved' '
     cmp got want
 '
 
+# A speaker is shown as the index identifies the entity across articles:
+# an article that only says "Clinton" quotes the Hillary Clinton the other
+# articles name in full, with her id and display name (issue 20's surname
+# rule), as its entity list shows her.
+test_expect_success 'a speaker named by surname only shows the full entity' '
+    mkdir -p news &&
+    for i in 1 2 3; do
+        printf "Campaign day %s\n\nHillary Clinton said the plan would cut costs for families.\nHillary Clinton spoke in Ohio on day %s.\n" $i $i >news/full$i.txt
+    done &&
+    printf "Debate notes\n\nClinton said the debate would focus on jobs.\n" >news/short.txt &&
+    "$BIN/psearch-index" --index nix --entities /dev/null news 2>err &&
+    "$BIN/psearch" --direct --index nix --json "said:Clinton debate" |
+        grep "short.txt" >out &&
+    jget ".quotes[0].speaker.id" ".quotes[0].speaker.name" ".quotes[0].source" <out >got &&
+    assert_eq "$(cat got)" "hillary-clinton Hillary Clinton Clinton"
+'
+
 test_done

@@ -80,7 +80,7 @@ json_t *result_builder::matched_quotes(docdata &dd)
     jref out(json_array());
     for (size_t i = 0; i < dd.quotes.size() && i < quoted_.size(); i++)
         if (quoted_[i])
-            if (json_t *q = ps__quote_json(dd.quotes[i], dd.ents, dd, false))
+            if (json_t *q = ps__quote_json(d_, dd.quotes[i], dd.ents, dd, false))
                 jpush(out.j, q);
     return out.release();
 }

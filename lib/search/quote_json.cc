@@ -53,17 +53,30 @@ json_t *span_list(const std::vector<ps__span> &f)
     return a;
 }
 
-json_t *speaker_json(const ps__quote &q, const std::vector<ps__entity> &ents)
+/* The speaker as the result's entity list shows it: the entity the index
+ * identifies across articles (entity_rows.cc), so a quote by "Mrs.
+ * Clinton" names Hillary Clinton with the id person: finds her by. */
+json_t *speaker_json(ps_db_t *d, const ps__quote &q,
+                     const std::vector<ps__entity> &ents)
 {
     if (q.speaker_kind != PS_SPEAKER_ENTITY || q.speaker < 0 ||
         (size_t)q.speaker >= ents.size())
         return json_null();
     const ps__entity &e = ents[(size_t)q.speaker];
-    const char *type = ps_entity_type_name((ps_entity_type_t)e.type);
+    int type = e.type;
+    const std::string *id = &e.id, *name = &e.name;
+    if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT) {
+        const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, e.id);
+        type = v.type;
+        id = &v.id;
+        if (!v.name.empty())
+            name = &v.name;
+    }
+    const char *tname = ps_entity_type_name((ps_entity_type_t)type);
     json_t *o = must(json_object());
-    put(o, "type", json_string(type ? type : "misc"));
-    put(o, "id", json_stringn_nocheck(e.id.data(), e.id.size()));
-    put(o, "name", json_stringn_nocheck(e.name.data(), e.name.size()));
+    put(o, "type", json_string(tname ? tname : "misc"));
+    put(o, "id", json_stringn_nocheck(id->data(), id->size()));
+    put(o, "name", json_stringn_nocheck(name->data(), name->size()));
     return o;
 }
 
@@ -87,8 +100,9 @@ bool ps__quote_contains(const ps__quote &q, size_t off, size_t len)
     return false;
 }
 
-json_t *ps__quote_json(const ps__quote &q, const std::vector<ps__entity> &ents,
-                       docdata &dd, bool spans)
+json_t *ps__quote_json(ps_db_t *d, const ps__quote &q,
+                       const std::vector<ps__entity> &ents, docdata &dd,
+                       bool spans)
 {
     if (q.content.empty() || q.cue.size() > 64)
         return nullptr;
@@ -106,7 +120,7 @@ json_t *ps__quote_json(const ps__quote &q, const std::vector<ps__entity> &ents,
     } g{o};
     const char *sk = ps_speaker_kind_name((ps_speaker_kind_t)q.speaker_kind);
     const char *kind = ps_quote_kind_name((ps_quote_kind_t)q.kind);
-    put(o, "speaker", speaker_json(q, ents));
+    put(o, "speaker", speaker_json(d, q, ents));
     put(o, "speaker_kind", json_string(sk ? sk : "none"));
     json_t *src = q.source.empty() ? nullptr : field_text(q.source, dd);
     put(o, "source", src ? src : json_null());

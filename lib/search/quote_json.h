@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "psearch/search.h"
 #include "store/codec.h"
 
 namespace ps__search
@@ -20,8 +21,8 @@ namespace ps__search
 struct docdata; /* search_private.h: the text and its lines */
 }
 
-/* One quote as JSON: "speaker" ({"type","id","name"}, or null unless the
- * speaker is an entity), "speaker_kind" (entity, pronoun, unnamed, none),
+/* One quote as JSON: "speaker" ({"type","id","name"} of the entity as D
+ * identifies it across articles, or null unless the speaker is an entity), "speaker_kind" (entity, pronoun, unnamed, none),
  * "source" (its text, or null), "cue", "content" (the pieces of a
  * discontinuous field joined by " … "), "kind", "confidence" (0..1, two
  * decimals), and "line" and "column" (1-based, bytes) of the content's
@@ -29,7 +30,8 @@ struct docdata; /* search_private.h: the text and its lines */
  * lists of [start, end) byte offsets into the file. Returns NULL for a
  * quote that lies outside the text (a damaged value); throws
  * std::bad_alloc. */
-json_t *ps__quote_json(const ps__quote &q, const std::vector<ps__entity> &ents,
+json_t *ps__quote_json(ps_db_t *d, const ps__quote &q,
+                       const std::vector<ps__entity> &ents,
                        ps__search::docdata &dd, bool spans);
 
 /* The speaker key (ps__speaker_key()) of Q, or "" unless it is one of

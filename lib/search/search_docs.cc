@@ -117,7 +117,7 @@ extern "C" ps_status_t ps_db_quotes(ps_db_t *db, const char *path, json_t **out)
         db, path, out, [&](const Xapian::Document &, docdata &dd) -> json_t * {
             jref arr(json_array());
             for (const ps__quote &q : dd.quotes)
-                if (json_t *o = ps__quote_json(q, dd.ents, dd, true))
+                if (json_t *o = ps__quote_json(db, q, dd.ents, dd, true))
                     jpush(arr.j, o);
             return arr.release();
         });
