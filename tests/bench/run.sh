@@ -39,6 +39,9 @@ small) CORPUS=$BD/slice ;;
 large) CORPUS=$BD/corpus ;;
 *) echo "bench: BENCH must be small or large" >&2 && exit 2 ;;
 esac
+# The corpus's real path: find and SQLite's fsdir do not enter a corpus
+# directory that is a symbolic link (one shared between clones).
+CORPUS=$(cd "$CORPUS" && pwd -P)
 REPEATS=${REPEATS:-3}   # indexing runs per system; the median is reported
 QN=${QN:-200}           # timed round trips per query, in process and daemon
 PN=${PN:-20}            # timed runs per query of one-process-per-query tools
@@ -361,7 +364,7 @@ rm -rf "$W/sh.idx"
 #   lat N MEDIAN_US WORST_P99_US        (N = 0: the local whole index)
 #   corpus_bytes B                      (the whole corpus, for projections)
 : >"$R.new/distributed.tsv"
-echo "corpus_bytes $(find "$BD/corpus" -type f -printf '%s\n' |
+echo "corpus_bytes $(find "$BD/corpus/" -type f -printf '%s\n' |
     awk '{s += $1} END {print s + 0}')" >>"$R.new/distributed.tsv"
 GAZ=()
 [ ! -f "$CORPUS/entities.tsv" ] || GAZ=(--entities "$CORPUS/entities.tsv")
