@@ -69,18 +69,29 @@ struct variants {
     int other;
 };
 
-static void take_variant(void *arg, const char *term, size_t len, uint64_t docs)
+/* The person id after the colon of a surname statistics TERM of LEN
+ * bytes, in ID, and that person without middle initials, in BASE. Returns
+ * 0 for a term that holds no id. */
+static int term_person(const char *term, size_t len, char id[PS_IDENT_MAX + 1],
+                       char base[PS_IDENT_MAX + 1])
 {
-    struct variants *v = arg;
     const char *colon = memchr(term, ':', len);
-    char id[PS_IDENT_MAX + 1], base[PS_IDENT_MAX + 1];
     size_t idl = colon ? len - (size_t)(colon + 1 - term) : 0;
-    (void)docs;
     if (!idl || idl > PS_IDENT_MAX)
-        return;
+        return 0;
     memcpy(id, colon + 1, idl);
     id[idl] = '\0';
     ps_ident_person_id(id, base);
+    return 1;
+}
+
+static void take_variant(void *arg, const char *term, size_t len, uint64_t docs)
+{
+    struct variants *v = arg;
+    char id[PS_IDENT_MAX + 1], base[PS_IDENT_MAX + 1];
+    (void)docs;
+    if (!term_person(term, len, id, base))
+        return;
     if (strcmp(base, v->base) == 0 && strcmp(id, base) != 0 &&
         strcmp(id, v->id) != 0)
         v->other = 1;
@@ -181,15 +192,9 @@ struct written {
 static void take_written(void *arg, const char *term, size_t len, uint64_t docs)
 {
     struct written *w = arg;
-    const char *colon = memchr(term, ':', len);
     char id[PS_IDENT_MAX + 1], base[PS_IDENT_MAX + 1];
-    size_t idl = colon ? len - (size_t)(colon + 1 - term) : 0;
-    if (!idl || idl > PS_IDENT_MAX)
-        return;
-    memcpy(id, colon + 1, idl);
-    id[idl] = '\0';
-    ps_ident_person_id(id, base);
-    if (strcmp(base, w->base) == 0 && docs > w->docs)
+    if (term_person(term, len, id, base) && strcmp(base, w->base) == 0 &&
+        docs > w->docs)
         w->docs = docs;
 }
 
