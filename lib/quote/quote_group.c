@@ -297,6 +297,37 @@ PS__Q_CLONES static void sum_role(int32_t *acc, const int16_t *w,
     memcpy(acc, a, sizeof a);
 }
 
+/* SCORES[(K - WA) * L + l] = the role tagger's score of label l at each
+ * token K of the window [WA, WB) around the cue [CA, CB). */
+static void score_window(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                         size_t n, uint32_t ca, uint32_t cb, uint32_t wa,
+                         uint32_t wb, const uint8_t *p1, const ps__qctx_t *cx,
+                         double *scores)
+{
+    enum { L = PS__Q_NLABELS };
+    uint32_t rows[PS__Q_MAXF];
+    ps__qrcue_t rc;
+    ps__q_role_cue(s, n, ca, cb, v->row_bits, &rc);
+    rc.tab = v->rtab;
+    for (uint32_t k = wa; k < wb; k++) {
+        size_t nf = ps__q_role_features_at(s, n, k, ca, cb, p1, cx, &rc,
+                                           v->row_bits, rows);
+        int32_t acc[8] = {0};
+        if (v->wide_role) {
+            sum_role(acc, v->wide_role, rows, nf);
+        } else {
+            for (size_t f = 0; f < nf; f++) {
+                const int16_t *w =
+                    v->weights[PS__Q_ROLE_TABLE] + (size_t)rows[f] * L;
+                for (int l = 0; l < L; l++)
+                    acc[l] += w[l];
+            }
+        }
+        for (int l = 0; l < L; l++)
+            scores[(size_t)(k - wa) * L + l] = acc[l];
+    }
+}
+
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,
@@ -309,7 +340,6 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         trans[k] = ps__q_allowed(k / L - 1, k % L)
                        ? (double)v->trans[PS__Q_ROLE_TABLE][k]
                        : -INFINITY;
-    uint32_t rows[PS__Q_MAXF];
     size_t na = 0;
     /* News has one cue in some thirty tokens; a text the tagger sees a cue
      * in every other word of is not news, and its windows, each some
@@ -328,26 +358,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         budget--;
         uint32_t wa, wb;
         ps__q_window(n, ca, cb, &wa, &wb);
-        ps__qrcue_t rc;
-        ps__q_role_cue(s, n, ca, cb, v->row_bits, &rc);
-        rc.tab = v->rtab;
-        for (uint32_t k = wa; k < wb; k++) {
-            size_t nf = ps__q_role_features_at(s, n, k, ca, cb, p1, cx, &rc,
-                                               v->row_bits, rows);
-            int32_t acc[8] = {0};
-            if (v->wide_role) {
-                sum_role(acc, v->wide_role, rows, nf);
-            } else {
-                for (size_t f = 0; f < nf; f++) {
-                    const int16_t *w =
-                        v->weights[PS__Q_ROLE_TABLE] + (size_t)rows[f] * L;
-                    for (int l = 0; l < L; l++)
-                        acc[l] += w[l];
-                }
-            }
-            for (int l = 0; l < L; l++)
-                scores[(size_t)(k - wa) * L + l] = acc[l];
-        }
+        score_window(v, s, n, ca, cb, wa, wb, p1, cx, scores);
         ps__q_role_mask(scores, wa, wb, ca, cb);
         ps__q_viterbi(scores, trans, wb - wa, back, wlab);
         ps__qattr_t *a = &out[na];
