@@ -137,13 +137,11 @@ Xapian::Document ps__index::build_doc(const ps_docrec_t *r,
     }
     doc.add_boolean_term(idterm);
 
+    /* The date is a value, not terms: date: and the ranges read it as a
+     * value range, which serves a year, a month and a day alike. */
     const char *date = r->article->date_key;
-    if (date[0]) {
-        doc.add_boolean_term(std::string(PS__P_YEAR) + std::string(date, 4));
-        doc.add_boolean_term(std::string(PS__P_MONTH) + std::string(date, 6));
-        doc.add_boolean_term(std::string(PS__P_DAY) + date);
+    if (date[0])
         doc.add_value(PS__V_DATE, date);
-    }
     doc.add_value(PS__V_PATH, r->path);
     const ps_span_t *title = &r->article->title;
     doc.add_value(PS__V_TITLE,

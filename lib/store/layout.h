@@ -39,9 +39,6 @@
 #define PS__P_TITLE "S" /* title word, with positions */
 #define PS__P_TITLE_STEM "ZS" /* with positions */
 #define PS__P_ID "Q"    /* unique id: the file's path */
-#define PS__P_YEAR "Y"  /* YYYY, boolean */
-#define PS__P_MONTH "M" /* YYYYMM, boolean */
-#define PS__P_DAY "D"   /* YYYYMMDD, boolean */
 /* Entity terms use ps_entity_type_prefix(): "XPERSON:zelensky". */
 /* Quotes (quotes.h). A speaker is keyed by its entity's type name and id,
  * "person:zelensky" (ps__speaker_key()), since ids are unique per type. */
