@@ -171,43 +171,112 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n,
     return out;
 }
 
+/* Reads from R an entity's head: type, id, name and known byte. */
+static bool entity_head(reader &r, ps__entity &e)
+{
+    int known;
+    if (!r.byte(e.type) || !r.str(e.id) || !r.str(e.name) || !r.byte(known))
+        return false;
+    e.known = known != 0;
+    return true;
+}
+
+/* Reads from R an entity's forms and mentions into E. */
+static bool entity_body(reader &r, ps__entity &e)
+{
+    const std::string &v = r.v;
+    std::vector<uint32_t> forms; /* where each form of the entity stands */
+    uint64_t n, nforms;
+    if (!r.get(nforms) || nforms > v.size())
+        return false;
+    for (uint64_t f = 0; f < nforms; f++) {
+        forms.push_back((uint32_t)r.i);
+        uint64_t len;
+        if (!r.get(len) || len > v.size() - r.i)
+            return false;
+        r.i += len;
+    }
+    if (!r.get(n) || n > v.size())
+        return false;
+    e.mentions.reserve(n);
+    e.form_of.reserve(n);
+    size_t prev = 0;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t d, len, pos, form;
+        if (!r.get(d) || !r.get(len) || !r.get(pos) || !r.get(form) ||
+            form >= nforms)
+            return false;
+        prev += d;
+        e.mentions.push_back({prev, (uint32_t)len, (uint32_t)pos});
+        e.form_of.push_back(forms[form]);
+    }
+    e.count = n;
+    return true;
+}
+
 bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
 {
     reader r{v};
-    std::vector<uint32_t> forms; /* where each form of an entity stands */
     while (r.more()) {
         ps__entity e;
-        int known;
-        uint64_t n, nforms;
-        if (!r.byte(e.type) || !r.str(e.id) || !r.str(e.name) ||
-            !r.byte(known) || !r.get(nforms) || nforms > v.size())
+        if (!entity_head(r, e) || !entity_body(r, e))
             return false;
-        e.known = known != 0;
-        forms.clear();
+        out.push_back(std::move(e));
+    }
+    return true;
+}
+
+/* Skips N varints of R; false when the value ends first. */
+static bool skip_varints(reader &r, uint64_t n)
+{
+    const unsigned char *p = (const unsigned char *)r.v.data();
+    size_t size = r.v.size();
+    for (; n && r.i < size; r.i++)
+        if (!(p[r.i] & 0x80))
+            n--;
+    return n == 0;
+}
+
+bool ps__decode_entity_heads(const std::string &v,
+                             std::vector<ps__entity> &out)
+{
+    reader r{v};
+    while (r.more()) {
+        ps__entity e;
+        if (!entity_head(r, e))
+            return false;
+        e.unread_at = r.i;
+        uint64_t n, nforms;
+        if (!r.get(nforms) || nforms > v.size())
+            return false;
         for (uint64_t f = 0; f < nforms; f++) {
-            forms.push_back((uint32_t)r.i);
             uint64_t len;
             if (!r.get(len) || len > v.size() - r.i)
                 return false;
             r.i += len;
         }
-        if (!r.get(n) || n > v.size())
+        /* A damaged mention list shows when its mentions are read. */
+        if (!r.get(n) || n > v.size() || !skip_varints(r, 4 * n))
             return false;
-        e.mentions.reserve(n);
-        e.form_of.reserve(n);
-        size_t prev = 0;
-        for (uint64_t k = 0; k < n; k++) {
-            uint64_t d, len, pos, form;
-            if (!r.get(d) || !r.get(len) || !r.get(pos) || !r.get(form) ||
-                form >= nforms)
-                return false;
-            prev += d;
-            e.mentions.push_back({prev, (uint32_t)len, (uint32_t)pos});
-            e.form_of.push_back(forms[form]);
-        }
+        e.count = n;
         out.push_back(std::move(e));
     }
     return true;
+}
+
+bool ps__entity_mentions(const std::string &v, ps__entity &e)
+{
+    if (!e.unread_at)
+        return true;
+    reader r{v};
+    r.i = e.unread_at;
+    e.unread_at = 0;
+    if (entity_body(r, e))
+        return true;
+    e.mentions.clear();
+    e.form_of.clear();
+    e.count = 0;
+    return false;
 }
 
 std::string ps__entity_form(const std::string &v, uint32_t at)

@@ -50,6 +50,11 @@ struct ps__entity {
      * the entity value (ps__entity_form()): a mention's text without
      * reading the text. */
     std::vector<uint32_t> form_of;
+    /* How many mentions it has: mentions.size() once they are read. */
+    size_t count = 0;
+    /* Where its forms start in the entity value while its mentions are
+     * not read yet (ps__decode_entity_heads()); 0 once they are. */
+    size_t unread_at = 0;
 };
 
 /* Entities as: per entity, type byte, varint-prefixed id and name, known
@@ -62,6 +67,16 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n,
 
 /* Returns false (and what was read so far) on a truncated value. */
 bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out);
+
+/* As ps__decode_entities(), but each entity without its mentions (their
+ * count only), which ps__entity_mentions() reads when they are needed: a
+ * result shows a few entities of the hundreds a long page may name. */
+bool ps__decode_entity_heads(const std::string &v,
+                             std::vector<ps__entity> &out);
+
+/* Reads the mentions of E, an entity of value V, if they are not read
+ * yet; false (and none) on a damaged value. */
+bool ps__entity_mentions(const std::string &v, ps__entity &e);
 
 /* The form that stands at AT (a ps__entity form_of) of entity value V. */
 std::string ps__entity_form(const std::string &v, uint32_t at);
