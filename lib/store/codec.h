@@ -29,14 +29,21 @@ struct ps__span {
     size_t off, len;
 };
 
-/* The span of every term position 1..N (a zero span where no word stands),
- * as varint (offset delta, length) pairs. Compound wholes share their first
- * part's position and are skipped. */
+/* How many positions apart the spans value's checkpoints stand. */
+#define PS__SPAN_STEP 128
+
+/* The span of every term position 1..N (a zero span where no word stands):
+ * a varint count of checkpoints, the checkpoints, then varint (offset
+ * delta, length) pairs. Checkpoint J (from 1) says where the pair of
+ * position J * PS__SPAN_STEP + 1 starts among the pairs and the offset
+ * its delta is from, each 4 bytes little-endian. Compound wholes share
+ * their first part's position and are skipped. */
 std::string ps__encode_spans(const ps_token_t *t, size_t n);
 
 /* The spans of positions WANT only (sorted, unique), in the same order;
- * {0, 0} for a position with no word. Stops reading at the last one, so a
- * long document costs only what its hits need. */
+ * {0, 0} for a position with no word. Jumps to the checkpoint before each
+ * and stops at the last, so a long document costs only what its hits
+ * need. */
 std::vector<ps__span> ps__decode_spans_at(const std::string &v,
                                           const std::vector<uint32_t> &want);
 
