@@ -10,9 +10,14 @@
 
 #include "search/search_private.h"
 
-/* Adds the mentions of B to A, in text order, each with its text. */
-static void merge(ps__entity &a, const ps__entity &b)
+/* Adds the mentions of B to A, in text order, each with its text; VALUE is
+ * the entity value they are read from while not read yet. */
+static void merge(ps__entity &a, ps__entity &b, const std::string *value)
 {
+    if (value) {
+        ps__entity_mentions(*value, a);
+        ps__entity_mentions(*value, b);
+    }
     std::vector<std::pair<ps_mention_t, uint32_t>> m;
     m.reserve(a.mentions.size() + b.mentions.size());
     for (size_t k = 0; k < a.mentions.size(); k++)
@@ -30,10 +35,12 @@ static void merge(ps__entity &a, const ps__entity &b)
         a.mentions.push_back(p.first);
         a.form_of.push_back(p.second);
     }
+    a.count = a.mentions.size();
 }
 
 std::vector<ps__entity> ps__search::identified(ps_db_t *d,
-                                               std::vector<ps__entity> ents)
+                                               std::vector<ps__entity> ents,
+                                               const std::string *value)
 {
     std::vector<ps__entity> out;
     out.reserve(ents.size());
@@ -47,7 +54,7 @@ std::vector<ps__entity> ps__search::identified(ps_db_t *d,
         const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, e.id);
         auto it = at.find(v.term);
         if (it != at.end()) {
-            merge(out[it->second], e);
+            merge(out[it->second], e, value);
             continue;
         }
         at.emplace(v.term, out.size());

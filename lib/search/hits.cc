@@ -93,10 +93,11 @@ void result_builder::analyse_text(docdata &dd)
     if (ps_analyze(d_->an, text + a.body_offset, dd.len - a.body_offset,
                    a.body_offset, &t, &n) == PS_OK)
         add_text_terms(t, n, "");
-    for (const ps__entity &e : dd.ents) {
+    for (ps__entity &e : dd.ents) {
         const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
         if (!pre || !wanted(pre + e.id))
             continue;
+        ps__entity_mentions(dd.ents_value, e);
         std::vector<Xapian::termpos> &v = text_pos_[pre + e.id];
         for (const ps_mention_t &m : e.mentions)
             v.push_back(m.pos);
@@ -145,15 +146,16 @@ result_builder::positions(Xapian::docid did,
 }
 
 /* The byte span of each mention of an entity, by term position. */
-static void entity_spans(const docdata &dd, const std::string &term,
+static void entity_spans(docdata &dd, const std::string &term,
                          std::map<Xapian::termpos, span> &out)
 {
     size_t colon = term.find(':');
-    for (const ps__entity &e : dd.ents) {
+    for (ps__entity &e : dd.ents) {
         const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
         if (!pre || term.compare(0, colon + 1, pre) != 0 ||
             term.compare(colon + 1, std::string::npos, e.id) != 0)
             continue;
+        ps__entity_mentions(dd.ents_value, e);
         for (const ps_mention_t &m : e.mentions)
             out[m.pos] = {m.offset, m.length};
     }

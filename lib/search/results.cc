@@ -75,7 +75,7 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
         w.key("quotes").json(q);
     }
     /* The hits and quotes are found: the entities may leave the document. */
-    std::vector<ps__entity> ents = identified(d_, std::move(dd.ents));
+    std::vector<ps__entity> ents = identified(d_, std::move(dd.ents), &dd.ents_value);
     entities(w.key("entities"), dd, ents);
     w.key("entity_count").num((long long)ents.size());
     w.end_obj();
@@ -232,27 +232,29 @@ void result_builder::snippet(ps__jout &w, docdata &dd,
  * first max_mentions mentions and the count of all. A long technical
  * page can name hundreds; a result lists the ones that matter. */
 void result_builder::entities(ps__jout &w, docdata &dd,
-                              const std::vector<ps__entity> &ents)
+                              std::vector<ps__entity> &ents)
 {
-    std::vector<const ps__entity *> rows;
-    for (const ps__entity &e : ents)
+    std::vector<ps__entity *> rows;
+    for (ps__entity &e : ents)
         rows.push_back(&e);
-    /* Stable, so ties keep first-mention order. */
+    /* Stable, so ties keep first-mention order. By count, since only the
+     * entities shown have their mentions read. */
     std::stable_sort(rows.begin(), rows.end(),
                      [](const ps__entity *a, const ps__entity *b) {
-                         return a->mentions.size() > b->mentions.size();
+                         return a->count > b->count;
                      });
     if (rows.size() > max_entities_)
         rows.resize(max_entities_);
     w.arr();
-    for (const ps__entity *e : rows) {
+    for (ps__entity *e : rows) {
+        ps__entity_mentions(dd.ents_value, *e);
         const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
         w.obj();
         w.key("type").str(type ? type : "misc",
                           std::strlen(type ? type : "misc"));
         w.key("id").str(e->id);
         w.key("name").str(e->name);
-        w.key("count").num((long long)e->mentions.size());
+        w.key("count").num((long long)e->count);
         w.key("mentions").arr();
         for (size_t k = 0; k < e->mentions.size() && k < max_mentions_; k++)
             mention(w, dd, *e, k);

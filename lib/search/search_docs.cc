@@ -19,7 +19,12 @@ docdata::docdata(const Xapian::Document &doc, bool with_quotes)
     : text(doc.get_value(PS__V_TEXT)), len(text.size())
 {
     ents_value = doc.get_value(PS__V_ENTITIES);
-    ps__decode_entities(ents_value, ents);
+    /* A quote's speaker is found among every entity's mentions; a result
+     * without quotes reads the mentions of the entities it shows. */
+    if (with_quotes)
+        ps__decode_entities(ents_value, ents);
+    else
+        ps__decode_entity_heads(ents_value, ents);
     if (with_quotes)
         ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
     std::string data = doc.get_data();

@@ -136,8 +136,10 @@ bool reopen(ps_db_t *d);
 /* entity_rows.cc: the entities ENTS of a document as the index
  * identifies them across articles: one row per entity, with the resolved
  * type, id and display name and the mentions of every term that stands
- * for it, in text order. */
-std::vector<ps__entity> identified(ps_db_t *d, std::vector<ps__entity> ents);
+ * for it, in text order. ENTS read by ps__decode_entity_heads() name
+ * their value VALUE, whose mentions are read where rows merge. */
+std::vector<ps__entity> identified(ps_db_t *d, std::vector<ps__entity> ents,
+                                   const std::string *value = nullptr);
 
 /* search_docs.cc: the parts of a document's data: the JSON head, the
  * file's text (read as needed: a result decompresses only the blocks it
@@ -248,7 +250,7 @@ class result_builder
     void snippet(ps__jout &w, docdata &dd, const std::vector<span> &hits,
                  const std::vector<size_t> &lines);
     void entities(ps__jout &w, docdata &dd,
-                  const std::vector<ps__entity> &ents);
+                  std::vector<ps__entity> &ents);
     void mention(ps__jout &w, const docdata &dd, const ps__entity &e, size_t k);
 
     /* hits.cc */

@@ -73,28 +73,64 @@ struct reader {
 
 } // namespace
 
+/* Appends X to S as 4 bytes, little-endian. */
+static void put32(std::string &s, uint32_t x)
+{
+    for (int k = 0; k < 4; k++)
+        s.push_back((char)((x >> (8 * k)) & 0xff));
+}
+
+/* The 4-byte little-endian number at P. */
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+namespace
+{
+
+/* The pairs of ps__encode_spans() as they are written, with a checkpoint
+ * before every PS__SPAN_STEP-th position after the first. */
+struct span_writer {
+    std::string pairs, table;
+    size_t written = 0, prev = 0;
+
+    void add(size_t offset, size_t length)
+    {
+        if (written && written % PS__SPAN_STEP == 0) {
+            put32(table, (uint32_t)pairs.size());
+            put32(table, (uint32_t)prev);
+        }
+        put(pairs, offset - prev);
+        put(pairs, length);
+        prev = offset;
+        written++;
+    }
+};
+
+} // namespace
+
 std::string ps__encode_spans(const ps_token_t *t, size_t n)
 {
-    std::string out;
-    out.reserve(n * 3);
+    span_writer w;
+    w.pairs.reserve(n * 3);
     uint32_t next_pos = 1;
-    size_t prev = 0;
     for (size_t i = 0; i < n; i++) {
         if (t[i].flags & PS_TOK_COMPOUND)
             continue;
-        /* Positions are dense, but guard against a gap all the same. */
-        for (; next_pos < t[i].pos; next_pos++) {
-            put(out, 0);
-            put(out, 0);
-        }
+        /* Positions are dense, but guard against a gap all the same: a
+         * gap's span is empty and leaves the running offset as it is. */
+        for (; next_pos < t[i].pos; next_pos++)
+            w.add(w.prev, 0);
         if (t[i].pos < next_pos)
             continue;
-        put(out, t[i].offset - prev);
-        put(out, t[i].length);
-        prev = t[i].offset;
+        w.add(t[i].offset, t[i].length);
         next_pos = t[i].pos + 1;
     }
-    return out;
+    std::string out;
+    put(out, w.table.size() / 8);
+    return out + w.table + w.pairs;
 }
 
 std::vector<ps__span> ps__decode_spans_at(const std::string &v,
@@ -102,25 +138,46 @@ std::vector<ps__span> ps__decode_spans_at(const std::string &v,
 {
     std::vector<ps__span> out(want.size(), ps__span{0, 0});
     const unsigned char *p = (const unsigned char *)v.data();
-    size_t n = v.size(), i = 0, prev = 0, k = 0;
     reader r{v};
-    for (uint32_t pos = 1; k < want.size() && i < n; pos++) {
-        uint64_t delta, len;
-        /* Most words are under 128 bytes from the last and long: one byte
-         * each, read without the general loop. */
-        if (i + 1 < n && !((p[i] | p[i + 1]) & 0x80)) {
-            delta = p[i];
-            len = p[i + 1];
-            i += 2;
-        } else {
-            r.i = i;
-            if (!r.get(delta) || !r.get(len))
-                break;
-            i = r.i;
+    uint64_t nchecks;
+    if (!r.get(nchecks) || nchecks > (v.size() - r.i) / 8)
+        return out;
+    const unsigned char *table = p + r.i;
+    size_t base = r.i + 8 * nchecks, n = v.size(), i = base, prev = 0;
+    uint32_t pos = 1; /* the position the pair at I is of */
+    for (size_t k = 0; k < want.size() && i < n; k++) {
+        uint32_t goal = want[k];
+        if (goal < pos)
+            continue;
+        /* Jump to the last checkpoint at or before the goal when it lies
+         * ahead: a hit costs at most PS__SPAN_STEP pairs. */
+        uint64_t c = std::min<uint64_t>((goal - 1) / PS__SPAN_STEP, nchecks);
+        if (c && c * PS__SPAN_STEP + 1 > pos) {
+            const unsigned char *e = table + 8 * (c - 1);
+            i = base + get32(e);
+            prev = get32(e + 4);
+            pos = (uint32_t)(c * PS__SPAN_STEP + 1);
         }
-        prev += delta;
-        if (want[k] == pos)
-            out[k++] = {prev, (size_t)len};
+        for (; pos <= goal && i < n; pos++) {
+            uint64_t delta, len;
+            /* Most words are under 128 bytes from the last and long: one
+             * byte each, read without the general loop. */
+            if (i + 1 < n && !((p[i] | p[i + 1]) & 0x80)) {
+                delta = p[i];
+                len = p[i + 1];
+                i += 2;
+            } else {
+                r.i = i;
+                if (!r.get(delta) || !r.get(len)) {
+                    i = n;
+                    break;
+                }
+                i = r.i;
+            }
+            prev += delta;
+            if (pos == goal)
+                out[k] = {prev, (size_t)len};
+        }
     }
     return out;
 }
@@ -171,43 +228,112 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n,
     return out;
 }
 
+/* Reads from R an entity's head: type, id, name and known byte. */
+static bool entity_head(reader &r, ps__entity &e)
+{
+    int known;
+    if (!r.byte(e.type) || !r.str(e.id) || !r.str(e.name) || !r.byte(known))
+        return false;
+    e.known = known != 0;
+    return true;
+}
+
+/* Reads from R an entity's forms and mentions into E. */
+static bool entity_body(reader &r, ps__entity &e)
+{
+    const std::string &v = r.v;
+    std::vector<uint32_t> forms; /* where each form of the entity stands */
+    uint64_t n, nforms;
+    if (!r.get(nforms) || nforms > v.size())
+        return false;
+    for (uint64_t f = 0; f < nforms; f++) {
+        forms.push_back((uint32_t)r.i);
+        uint64_t len;
+        if (!r.get(len) || len > v.size() - r.i)
+            return false;
+        r.i += len;
+    }
+    if (!r.get(n) || n > v.size())
+        return false;
+    e.mentions.reserve(n);
+    e.form_of.reserve(n);
+    size_t prev = 0;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t d, len, pos, form;
+        if (!r.get(d) || !r.get(len) || !r.get(pos) || !r.get(form) ||
+            form >= nforms)
+            return false;
+        prev += d;
+        e.mentions.push_back({prev, (uint32_t)len, (uint32_t)pos});
+        e.form_of.push_back(forms[form]);
+    }
+    e.count = n;
+    return true;
+}
+
 bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
 {
     reader r{v};
-    std::vector<uint32_t> forms; /* where each form of an entity stands */
     while (r.more()) {
         ps__entity e;
-        int known;
-        uint64_t n, nforms;
-        if (!r.byte(e.type) || !r.str(e.id) || !r.str(e.name) ||
-            !r.byte(known) || !r.get(nforms) || nforms > v.size())
+        if (!entity_head(r, e) || !entity_body(r, e))
             return false;
-        e.known = known != 0;
-        forms.clear();
+        out.push_back(std::move(e));
+    }
+    return true;
+}
+
+/* Skips N varints of R; false when the value ends first. */
+static bool skip_varints(reader &r, uint64_t n)
+{
+    const unsigned char *p = (const unsigned char *)r.v.data();
+    size_t size = r.v.size();
+    for (; n && r.i < size; r.i++)
+        if (!(p[r.i] & 0x80))
+            n--;
+    return n == 0;
+}
+
+bool ps__decode_entity_heads(const std::string &v,
+                             std::vector<ps__entity> &out)
+{
+    reader r{v};
+    while (r.more()) {
+        ps__entity e;
+        if (!entity_head(r, e))
+            return false;
+        e.unread_at = r.i;
+        uint64_t n, nforms;
+        if (!r.get(nforms) || nforms > v.size())
+            return false;
         for (uint64_t f = 0; f < nforms; f++) {
-            forms.push_back((uint32_t)r.i);
             uint64_t len;
             if (!r.get(len) || len > v.size() - r.i)
                 return false;
             r.i += len;
         }
-        if (!r.get(n) || n > v.size())
+        /* A damaged mention list shows when its mentions are read. */
+        if (!r.get(n) || n > v.size() || !skip_varints(r, 4 * n))
             return false;
-        e.mentions.reserve(n);
-        e.form_of.reserve(n);
-        size_t prev = 0;
-        for (uint64_t k = 0; k < n; k++) {
-            uint64_t d, len, pos, form;
-            if (!r.get(d) || !r.get(len) || !r.get(pos) || !r.get(form) ||
-                form >= nforms)
-                return false;
-            prev += d;
-            e.mentions.push_back({prev, (uint32_t)len, (uint32_t)pos});
-            e.form_of.push_back(forms[form]);
-        }
+        e.count = n;
         out.push_back(std::move(e));
     }
     return true;
+}
+
+bool ps__entity_mentions(const std::string &v, ps__entity &e)
+{
+    if (!e.unread_at)
+        return true;
+    reader r{v};
+    r.i = e.unread_at;
+    e.unread_at = 0;
+    if (entity_body(r, e))
+        return true;
+    e.mentions.clear();
+    e.form_of.clear();
+    e.count = 0;
+    return false;
 }
 
 std::string ps__entity_form(const std::string &v, uint32_t at)

@@ -29,14 +29,21 @@ struct ps__span {
     size_t off, len;
 };
 
-/* The span of every term position 1..N (a zero span where no word stands),
- * as varint (offset delta, length) pairs. Compound wholes share their first
- * part's position and are skipped. */
+/* How many positions apart the spans value's checkpoints stand. */
+#define PS__SPAN_STEP 128
+
+/* The span of every term position 1..N (a zero span where no word stands):
+ * a varint count of checkpoints, the checkpoints, then varint (offset
+ * delta, length) pairs. Checkpoint J (from 1) says where the pair of
+ * position J * PS__SPAN_STEP + 1 starts among the pairs and the offset
+ * its delta is from, each 4 bytes little-endian. Compound wholes share
+ * their first part's position and are skipped. */
 std::string ps__encode_spans(const ps_token_t *t, size_t n);
 
 /* The spans of positions WANT only (sorted, unique), in the same order;
- * {0, 0} for a position with no word. Stops reading at the last one, so a
- * long document costs only what its hits need. */
+ * {0, 0} for a position with no word. Jumps to the checkpoint before each
+ * and stops at the last, so a long document costs only what its hits
+ * need. */
 std::vector<ps__span> ps__decode_spans_at(const std::string &v,
                                           const std::vector<uint32_t> &want);
 
@@ -50,6 +57,11 @@ struct ps__entity {
      * the entity value (ps__entity_form()): a mention's text without
      * reading the text. */
     std::vector<uint32_t> form_of;
+    /* How many mentions it has: mentions.size() once they are read. */
+    size_t count = 0;
+    /* Where its forms start in the entity value while its mentions are
+     * not read yet (ps__decode_entity_heads()); 0 once they are. */
+    size_t unread_at = 0;
 };
 
 /* Entities as: per entity, type byte, varint-prefixed id and name, known
@@ -62,6 +74,16 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n,
 
 /* Returns false (and what was read so far) on a truncated value. */
 bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out);
+
+/* As ps__decode_entities(), but each entity without its mentions (their
+ * count only), which ps__entity_mentions() reads when they are needed: a
+ * result shows a few entities of the hundreds a long page may name. */
+bool ps__decode_entity_heads(const std::string &v,
+                             std::vector<ps__entity> &out);
+
+/* Reads the mentions of E, an entity of value V, if they are not read
+ * yet; false (and none) on a damaged value. */
+bool ps__entity_mentions(const std::string &v, ps__entity &e);
 
 /* The form that stands at AT (a ps__entity form_of) of entity value V. */
 std::string ps__entity_form(const std::string &v, uint32_t at);

@@ -67,7 +67,7 @@ enum {
     PS__V_MTIME = 3, /* "SEC.NSEC" */
     PS__V_SIZE = 4,  /* decimal bytes */
     PS__V_HASH = 5,  /* 16 hex digits of XXH64 */
-    PS__V_SPANS = 6, /* per position: varint offset delta, varint length */
+    PS__V_SPANS = 6, /* per position: offset delta and length (codec.h) */
     PS__V_ENTITIES = 7, /* the entities and their mentions (codec.h) */
     PS__V_TEXT = 8,     /* the file's whole text */
     PS__V_QUOTES = 9,   /* the attributions (codec.h) */
