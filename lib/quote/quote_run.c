@@ -151,8 +151,7 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     const int16_t *w = v->wide_stages;
     ps__q_near1(s, n, near);
     for (size_t i = 0; i < n; i++) {
-        size_t nf = ps__q_features1(s, n, i, near, v->tab, v->row_bits,
-                                    rows);
+        size_t nf = ps__q_features1(s, n, i, near, v->tab, v->row_bits, rows);
         int32_t a[16];
         sum_stages(a, w, rows, nf);
         memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
@@ -335,6 +334,28 @@ static int buffers(ps_quoter_t *q, size_t n)
     return 0;
 }
 
+/* Writes the byte spans of A's content pieces to OUT, each widened to the
+ * quotation marks around it, and returns how many. Two pieces that the
+ * marks make overlap (a run like '' " that closes one quotation
+ * and opens the next) become one, so the spans stay sorted and apart. */
+static uint32_t content_spans(const ps__qtok_t *s, const ps__qattr_t *a,
+                              ps_byte_span_t *out)
+{
+    uint32_t n = 0;
+    for (uint32_t p = 0; p < a->ncon; p++) {
+        const ps__qtok_t *f = &s[a->con[p][0]], *l = &s[a->con[p][1] - 1];
+        size_t st = f->open_at != SIZE_MAX ? f->open_at : f->start;
+        size_t en = l->close_end > l->end ? l->close_end : l->end;
+        if (n > 0 && st < out[n - 1].end) {
+            if (en > out[n - 1].end)
+                out[n - 1].end = en;
+            continue;
+        }
+        out[n++] = (ps_byte_span_t){st, en};
+    }
+    return n;
+}
+
 /* Makes the quotes of the N attributions in q->attrs. */
 static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
                          size_t n, size_t na, const ps_entity_t *ents,
@@ -363,16 +384,11 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
             (ps_byte_span_t){s[a->cue[0]].start, s[a->cue[1] - 1].end};
         o->ncue = 1;
         o->content = (const ps_byte_span_t *)(uintptr_t)ns;
-        for (uint32_t p = 0; p < a->ncon; p++) {
-            const ps__qtok_t *f = &s[a->con[p][0]], *l = &s[a->con[p][1] - 1];
-            size_t st = f->open_at != SIZE_MAX ? f->open_at : f->start;
-            size_t en = l->close_end > l->end ? l->close_end : l->end;
-            q->spans[ns++] = (ps_byte_span_t){st, en};
-        }
-        o->ncontent = a->ncon;
-        o->kind =
-            kind_of(text, q->spans[(uintptr_t)o->content].start - base,
-                    q->spans[(uintptr_t)o->content + a->ncon - 1].end - base);
+        o->ncontent = content_spans(s, a, q->spans + ns);
+        ns += o->ncontent;
+        o->kind = kind_of(
+            text, q->spans[(uintptr_t)o->content].start - base,
+            q->spans[(uintptr_t)o->content + o->ncontent - 1].end - base);
         /* A logistic of the cue's mean margin over its best other label:
          * one half where the model hesitates, 0.88 at the median margin of
          * the cues it finds in training. */
