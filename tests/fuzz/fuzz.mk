@@ -2,7 +2,8 @@
 #
 #   make fuzz                  build the libFuzzer targets with clang into
 #                              build/fuzz/ and run each for FUZZ_SECONDS
-#   make fuzz FUZZ_SECONDS=20  the short smoke run CI does
+#   make fuzz FUZZ_SMOKE=1     the smoke run CI does: the same inputs
+#                              every time (see FUZZ_SMOKE below)
 #   make fuzz FUZZ_TARGETS=query   one target only
 #   make fuzz-build            only build them
 #
@@ -32,6 +33,17 @@ FUZZ_SECONDS  ?= 60
 FUZZ_TARGETS  ?= request query analyze article quotes
 # Extra libFuzzer options for every run, e.g. FUZZ_OPTS=-jobs=2.
 FUZZ_OPTS     ?=
+# FUZZ_SMOKE=1: a fixed seed and a fixed number of inputs a target (about
+# 10 s each on a 2-core machine), from the seeds and regression cases
+# alone: what CI runs does not depend on the machine's speed or on an
+# earlier run's corpus, and starts from the same mutations every time
+# (coverage that hangs on addresses can still steer it apart later).
+# FUZZ_SECONDS then only bounds it. Exploring is what a run without it is
+# for: long, with a random seed; what it finds goes to regress/.
+FUZZ_SMOKE    ?=
+fuzz_runs      = case $$t in request) echo 400000;; query) echo 120000;; \
+                 analyze) echo 3000;; article) echo 1200000;; \
+                 quotes) echo 30000;; *) echo 20000;; esac
 
 FB            := $(B)/fuzz
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -80,16 +92,19 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    corpus=$(FB)/corpus/$$t crash=$(FB)/crash/$$t; \
+	    [ -z "$(FUZZ_SMOKE)" ] || rm -rf $$corpus; \
 	    mkdir -p $$corpus $$crash; \
 	    for d in tests/fuzz/seeds/$$t tests/fuzz/regress/$$t; do \
 	        [ -d $$d ] && cp -p $$d/* $$corpus/ 2>/dev/null || true; done; \
 	    dict=; [ -f tests/fuzz/dict/$$t.dict ] && \
 	        dict=-dict=tests/fuzz/dict/$$t.dict; \
-	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    smoke=; [ -z "$(FUZZ_SMOKE)" ] || \
+	        smoke="-seed=1 -runs=$$($(fuzz_runs))"; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s $$smoke"; \
 	    if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:intercept_tls_get_addr=0 \
 	        UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	        $(FB)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
-	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $$smoke \
 	        -artifact_prefix=$$crash/ $$dict $(FUZZ_OPTS) $$corpus \
 	        >$(FB)/$$t.log 2>&1; then \
 	        grep -E 'ERROR|SUMMARY|invariant|^artifact_prefix|Test unit written' \
