@@ -16,6 +16,8 @@
 #include "psearch/analyzer.h"
 #include "psearch/entities.h"
 
+struct ps__shard_cache; /* store/vocab.h */
+
 class ps__ident_db;
 
 /* Terms whose positions in a matching document are hits: one word, a
@@ -64,6 +66,8 @@ struct ps__qctx {
     /* Entity identity over DB (may be NULL): an entity field finds every
      * term that stands for the entities its name names. */
     ps__ident_db *ident = nullptr;
+    /* What SHARDS answered before at this revision (may be NULL). */
+    ps__shard_cache *cache = nullptr;
 };
 
 /* Thrown for a malformed query: POS is the byte offset where the problem

@@ -129,9 +129,13 @@ std::vector<std::string> parser::forms(const ps_token_t *t,
     if (!stem_prefix[0] || !ctx_.shards)
         return v;
     std::string stem(t->stem, t->stem_len);
-    for (std::string &w : ps__stem_forms(*ctx_.shards, stem, MAX_FORMS))
+    std::vector<std::string> fresh;
+    const std::vector<std::string> &words =
+        ctx_.cache ? ctx_.cache->stem_forms(*ctx_.shards, stem, MAX_FORMS)
+                   : (fresh = ps__stem_forms(*ctx_.shards, stem, MAX_FORMS));
+    for (const std::string &w : words)
         if (w != v[0] && v.size() < MAX_FORMS)
-            v.push_back(std::move(w));
+            v.push_back(w);
     return v;
 }
 

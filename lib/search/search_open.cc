@@ -214,6 +214,7 @@ void ps__search::open_db(ps_db_t *d)
     d->missing_since = std::chrono::steady_clock::now();
     load_gazetteer(d);
     d->ident.clear();
+    d->cache.clear();
 }
 
 extern "C" ps_status_t ps_db_open(const char *dir, ps_db_t **out, char **errmsg)
@@ -280,6 +281,7 @@ bool ps__search::reopen(ps_db_t *d)
     if (changed) {
         load_gazetteer(d);
         d->ident.clear();
+        d->cache.clear();
     }
     return changed;
 }

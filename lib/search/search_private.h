@@ -42,6 +42,7 @@
 #include "search/quote_json.h"
 #include "store/codec.h"
 #include "store/layout.h"
+#include "store/vocab.h"
 
 struct ps_db {
     std::string dir;
@@ -63,6 +64,9 @@ struct ps_db {
     /* Entity identity across articles, read from db; emptied whenever db
      * moves to another revision. */
     ps__ident_db ident{db, &gaz_names};
+    /* Stem forms and term frequencies the shards answered, emptied with
+     * ident (see ps__shard_cache). */
+    ps__shard_cache cache;
 
     ~ps_db()
     {

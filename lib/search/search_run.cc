@@ -37,7 +37,7 @@ static Xapian::doccount check_at_least(ps_db_t *d, const Xapian::Query &q)
     Xapian::doccount sum = 0;
     for (auto t = q.get_unique_terms_begin();
          t != q.get_unique_terms_end() && sum <= budget; ++t)
-        sum += d->db.get_termfreq(*t);
+        sum += d->cache.term_freq(d->db, *t);
     return sum <= budget ? std::max(least, sum) : least;
 }
 
@@ -153,7 +153,7 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
                         ps_search_info_t &info)
 {
     auto t0 = std::chrono::steady_clock::now();
-    ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards, &d->ident};
+    ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards, &d->ident, &d->cache};
     ps__parsed p = ps__query_parse(ctx, o->query ? o->query : "");
     Xapian::Enquire enq(d->db);
     enq.set_weighting_scheme(

@@ -67,3 +67,34 @@ ps__stem_forms(const std::vector<Xapian::Database> &shards,
         out.push_back(*it);
     return out;
 }
+
+const std::vector<std::string> &
+ps__shard_cache::stem_forms(const std::vector<Xapian::Database> &shards,
+                            const std::string &stem, size_t max)
+{
+    std::string key = stem + '\0' + std::to_string(max);
+    auto it = forms.find(key);
+    if (it != forms.end())
+        return it->second;
+    /* The words are asked for before anything is stored, so an exception
+     * leaves the cache as it was. */
+    std::vector<std::string> words = ps__stem_forms(shards, stem, max);
+    if (forms.size() >= MAX_ENTRIES)
+        forms.clear();
+    std::vector<std::string> &slot = forms[key];
+    slot = std::move(words);
+    return slot;
+}
+
+Xapian::doccount ps__shard_cache::term_freq(const Xapian::Database &db,
+                                            const std::string &term)
+{
+    auto it = termfreq.find(term);
+    if (it != termfreq.end())
+        return it->second;
+    Xapian::doccount n = db.get_termfreq(term);
+    if (termfreq.size() >= MAX_ENTRIES)
+        termfreq.clear();
+    termfreq.emplace(term, n);
+    return n;
+}

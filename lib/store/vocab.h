@@ -12,6 +12,7 @@
 #endif
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -37,5 +38,29 @@ std::string ps__forms_key(const std::string &stem);
 std::vector<std::string>
 ps__stem_forms(const std::vector<Xapian::Database> &shards,
                const std::string &stem, size_t max);
+
+/* What a search asks the shards that changes only when the index does:
+ * each stem's forms (ps__stem_forms()) and each term's document frequency.
+ * Over remote shards each answer is a round trip per shard, asked again by
+ * every query that uses the word; one cache per open handle (and so per
+ * thread), which the handle empties whenever it moves to another revision
+ * or generation. Bounded: emptied when it holds MAX_ENTRIES. */
+struct ps__shard_cache {
+    static const size_t MAX_ENTRIES = 65536;
+    std::unordered_map<std::string, std::vector<std::string>> forms;
+    std::unordered_map<std::string, Xapian::doccount> termfreq;
+    void clear()
+    {
+        forms.clear();
+        termfreq.clear();
+    }
+    /* ps__stem_forms(SHARDS, STEM, MAX), remembered. */
+    const std::vector<std::string> &
+    stem_forms(const std::vector<Xapian::Database> &shards,
+               const std::string &stem, size_t max);
+    /* DB.get_termfreq(TERM), remembered. */
+    Xapian::doccount term_freq(const Xapian::Database &db,
+                               const std::string &term);
+};
 
 #endif
