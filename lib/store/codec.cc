@@ -11,16 +11,33 @@
 #include "store/codec.h"
 #include "store/layout.h"
 
-namespace
-{
-
-void put(std::string &s, uint64_t v)
+void ps__put_varint(std::string &s, uint64_t v)
 {
     while (v >= 0x80) {
         s.push_back((char)(v | 0x80));
         v >>= 7;
     }
     s.push_back((char)v);
+}
+
+bool ps__get_varint(const std::string &v, size_t &i, uint64_t &x)
+{
+    x = 0;
+    for (int shift = 0; i < v.size() && shift < 64; shift += 7) {
+        unsigned char c = (unsigned char)v[i++];
+        x |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return true;
+    }
+    return false;
+}
+
+namespace
+{
+
+void put(std::string &s, uint64_t v)
+{
+    ps__put_varint(s, v);
 }
 
 void put_str(std::string &s, const char *p)
@@ -42,14 +59,7 @@ struct reader {
 
     bool get(uint64_t &x)
     {
-        x = 0;
-        for (int shift = 0; i < v.size() && shift < 64; shift += 7) {
-            unsigned char c = (unsigned char)v[i++];
-            x |= (uint64_t)(c & 0x7f) << shift;
-            if (!(c & 0x80))
-                return true;
-        }
-        return false;
+        return ps__get_varint(v, i, x);
     }
 
     bool byte(int &b)
@@ -294,8 +304,7 @@ static bool skip_varints(reader &r, uint64_t n)
     return n == 0;
 }
 
-bool ps__decode_entity_heads(const std::string &v,
-                             std::vector<ps__entity> &out)
+bool ps__decode_entity_heads(const std::string &v, std::vector<ps__entity> &out)
 {
     reader r{v};
     while (r.more()) {
@@ -372,8 +381,7 @@ size_t first_byte(const ps_quote_t &q)
     return m;
 }
 
-void put_field(std::string &s, const ps_byte_span_t *sp, size_t n,
-               size_t first)
+void put_field(std::string &s, const ps_byte_span_t *sp, size_t n, size_t first)
 {
     put(s, n);
     for (size_t i = 0; i < n; i++) {
@@ -406,8 +414,9 @@ std::string ps__encode_quotes(const ps_quote_t *q, size_t n)
         size_t first = first_byte(q[i]);
         if (first == SIZE_MAX)
             continue; /* nothing to show or search */
-        float c = q[i].confidence < 0 ? 0 : q[i].confidence > 1 ? 1
-                                                                : q[i].confidence;
+        float c = q[i].confidence < 0   ? 0
+                  : q[i].confidence > 1 ? 1
+                                        : q[i].confidence;
         out.push_back((char)q[i].kind);
         out.push_back((char)q[i].speaker_kind);
         out.push_back((char)(unsigned char)(c * 255.0f + 0.5f));

@@ -24,6 +24,13 @@
  * path itself is always in the document's values). */
 std::string ps__id_term(const char *path);
 
+/* Appends V to S as a varint (seven bits a byte, low first). */
+void ps__put_varint(std::string &s, uint64_t v);
+
+/* Reads the varint at V[I] into X and moves I past it; false when V ends
+ * first or the varint runs past 64 bits. */
+bool ps__get_varint(const std::string &v, size_t &i, uint64_t &x);
+
 /* A byte range of the file. */
 struct ps__span {
     size_t off, len;

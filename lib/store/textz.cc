@@ -22,27 +22,6 @@ const size_t MIN_COMPRESS = 128;
  * by one, to 44% in 0.09 s; 1 to 45% in 0.075 s, 6 to 43% in 0.19 s. */
 const int LEVEL = 3;
 
-void put(std::string &s, uint64_t v)
-{
-    while (v >= 0x80) {
-        s.push_back((char)(v | 0x80));
-        v >>= 7;
-    }
-    s.push_back((char)v);
-}
-
-bool get(const std::string &v, size_t &i, uint64_t &x)
-{
-    x = 0;
-    for (int shift = 0; i < v.size() && shift < 64; shift += 7) {
-        unsigned char c = (unsigned char)v[i++];
-        x |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return true;
-    }
-    return false;
-}
-
 /* Bytes per line start in the line table: the fewest that hold LEN. */
 unsigned start_width(size_t len)
 {
@@ -91,12 +70,12 @@ std::string ps__encode_text(const char *text, size_t len)
         return v;
     }
     v.push_back(BLOCKS);
-    put(v, len);
+    ps__put_varint(v, len);
     std::vector<uint32_t> starts;
     for (const char *p = text;
          (p = (const char *)std::memchr(p, '\n', len - (size_t)(p - text)));)
         starts.push_back((uint32_t)(++p - text));
-    put(v, starts.size());
+    ps__put_varint(v, starts.size());
     unsigned w = start_width(len);
     for (uint32_t s : starts)
         for (unsigned b = 0; b < w; b++)
@@ -120,7 +99,7 @@ std::string ps__encode_text(const char *text, size_t len)
         }
     }
     for (size_t s : sizes)
-        put(v, s);
+        ps__put_varint(v, s);
     v += frames;
     return v;
 }
@@ -139,8 +118,8 @@ ps__text::ps__text(std::string value) : v_(std::move(value))
     }
     uint64_t len, nstarts;
     size_t i = 1;
-    if (v_[0] != BLOCKS || !get(v_, i, len) || !get(v_, i, nstarts) ||
-        len > (1ull << 32))
+    if (v_[0] != BLOCKS || !ps__get_varint(v_, i, len) ||
+        !ps__get_varint(v_, i, nstarts) || len > (1ull << 32))
         return;
     width_ = start_width((size_t)len);
     if (nstarts > (v_.size() - i) / width_)
@@ -152,7 +131,7 @@ ps__text::ps__text(std::string value) : v_(std::move(value))
     std::vector<size_t> offs;
     for (size_t b = 0; b < nblocks; b++) {
         uint64_t c;
-        if (!get(v_, i, c))
+        if (!ps__get_varint(v_, i, c))
             return;
         offs.push_back((size_t)c);
     }
