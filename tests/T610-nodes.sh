@@ -111,8 +111,10 @@ mkdir -p "$E"
 cp "$ROOT"/tests/entity/*.txt "$E"/
 EPARTS=('a[123].txt' 'a[4567].txt' 'a[89].txt')
 "$BIN/psearch-index" --index "$TMP/ewhole" --entities /dev/null "$E"
-# a11 (which writes "German") and a12 (which names Germany) on two nodes.
-EMORE=(a11.txt a12.txt "a10.txt --include a13.txt")
+# a11 (which writes "German") and a12 (which names Germany) on two nodes;
+# so are the three spellings of Zelenskyy (a14 to a16).
+EMORE=("a11.txt --include a14.txt" "a12.txt --include a15.txt"
+    "a10.txt --include a13.txt --include a16.txt")
 for k in 0 1 2; do
     more="--include ${EMORE[$k]}"
     "$BIN/psearch-index" --index "$TMP/enode$k" --entities /dev/null \
@@ -123,7 +125,8 @@ entity_answers() {
     local q f
     for q in "person:Clinton" "person:Hillary" "person:\"Hillary Clinton\"" \
              "org:FBI" "person:Trump NEAR/5 wall" "place:Germany" \
-             "Clinton OR Trump OR Obama OR Comey OR Sanders"; do
+             "Clinton OR Trump OR Obama OR Comey OR Sanders" \
+             "person:Zelenskiy"; do
         "$BIN/psearch" --direct --index "$1" --timeout 5 --json --facets=20 "$q"
     done | sed "s/\"elapsed_us\":[0-9]*//"
     for f in "$E"/*.txt; do

@@ -466,7 +466,12 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     memcpy(out->id, id, len + 1);
     if (type == PS_ENT_PERSON) {
         ps_ident_person_written(id, out->id);
+        char base[PS_IDENT_MAX + 1];
         if (ps__ident_middles(s, out) != PS_OK)
+            return PS_EIO;
+        /* Middle initials kept tell people apart ("george-w-bush"). */
+        ps_ident_person_id(out->id, base);
+        if (strcmp(base, out->id) == 0 && ps__ident_spelling(s, out) != PS_OK)
             return PS_EIO;
     } else if (towards_person(s, id, out) != PS_OK) {
         return PS_EIO;

@@ -217,6 +217,48 @@ static int add_word(void *arg, const char *word)
     return 0;
 }
 
+/* Adds to IDS the other spellings of person ID's name the index holds
+ * ("volodymyr-zelensky" for "volodymyr-zelenskyy") and their surnames
+ * alone, which may resolve to it (ident_spelling.c). */
+void ps__ident_db::spellings(const std::string &id, std::set<std::string> &ids)
+{
+    std::vector<std::string> w = words_of(id);
+    char buf[PS_IDENT_MAX + 1], base[PS_IDENT_MAX + 1];
+    size_t n = ps__ident_spelling_prefix(w.back().c_str(), w.back().size(), buf);
+    if (!n)
+        return;
+    std::string p(buf, n);
+    for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it) {
+        const std::string &t = *it;
+        size_t colon = t.find(':');
+        if (colon == std::string::npos || t.size() - colon - 1 > PS_IDENT_MAX)
+            continue;
+        ps_ident_person_id(t.c_str() + colon + 1, base);
+        if (!ps__ident_same_spelling(base, id.c_str()))
+            continue;
+        ids.insert(base);
+        size_t pl = std::strlen(PS_IDENT_P_SURNAME);
+        ids.insert(t.substr(pl, colon - pl));
+    }
+    /* A surname spelt otherwise that no article gives a first name
+     * ("Zelenskiy"): an entity term of one word under the same letters. */
+    if (p.back() == ':')
+        return;
+    char fw[PS_IDENT_MAX + 1], fo[PS_IDENT_MAX + 1];
+    ps__ident_fold(w.back().c_str(), fw);
+    std::string ep =
+        term_of(PS_ENT_PERSON, p.substr(std::strlen(PS_IDENT_P_SURNAME)));
+    size_t el = std::strlen(ps_entity_type_prefix(PS_ENT_PERSON));
+    for (auto it = db_.allterms_begin(ep); it != db_.allterms_end(ep); ++it) {
+        std::string one = (*it).substr(el);
+        if (one.find('-') != std::string::npos || one.size() > PS_IDENT_MAX)
+            continue;
+        ps__ident_fold(one.c_str(), fo);
+        if (std::strcmp(fo, fw) == 0)
+            ids.insert(one);
+    }
+}
+
 std::vector<std::string> ps__ident_db::members(const std::string &term)
 {
     std::vector<std::string> out{term};
@@ -236,6 +278,7 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
             std::string(PS_IDENT_P_SURNAME) + w.back() + ":" + w[0] + "-";
         for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
             ids.insert((*it).substr(p.size() - w[0].size() - 1));
+        spellings(id, ids);
     } else if (w.size() == 1) {
         /* An acronym's long forms, listed under their initials. */
         std::string p = std::string(PS_IDENT_P_INITIALS) + id + ":";

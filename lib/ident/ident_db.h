@@ -11,6 +11,7 @@
 #endif
 
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <string>
 #include <vector>
@@ -71,6 +72,9 @@ class ps__ident_db
     }
 
   private:
+    /* Adds to IDS the other spellings of person ID's name, and their
+     * surnames alone. */
+    void spellings(const std::string &id, std::set<std::string> &ids);
     /* The display name of TERM from its own name terms alone. */
     std::string own_name(const std::string &term);
 

@@ -19,6 +19,9 @@ struct cands {
     } c[MAX_CANDS];
     size_t n;
     char initial; /* 0, or the letter the first name must start with */
+    /* "", or the folded surname a surname term must fold to: a surname
+     * spelt otherwise ("Zelenskiy" for "Zelenskyy"). */
+    char folded[PS_IDENT_MAX + 1];
     /* After settle(): the person that dominates, and the counts. */
     char best[PS_IDENT_MAX + 1];
     uint64_t best_docs, second_docs;
@@ -34,6 +37,15 @@ static void take(void *arg, const char *term, size_t len, uint64_t docs)
     size_t idl = len - (size_t)(id - term);
     if (idl > PS_IDENT_MAX || (c->initial && id[0] != c->initial))
         return;
+    if (c->folded[0]) {
+        char w[PS_IDENT_MAX + 1], f[PS_IDENT_MAX + 1];
+        size_t wl = (size_t)(colon - term) - strlen(PS_IDENT_P_SURNAME);
+        memcpy(w, term + strlen(PS_IDENT_P_SURNAME), wl);
+        w[wl] = '\0';
+        ps__ident_fold(w, f);
+        if (strcmp(f, c->folded) != 0)
+            return;
+    }
     size_t at = c->n, least = 0;
     for (size_t i = 0; i < c->n; i++) {
         /* Both a surname and a first name of one id ("james-james"). */
@@ -118,14 +130,16 @@ ps_status_t ps__ident_middles(const ps_ident_stats_t *s, ps_ident_t *out)
 }
 
 /* Groups the candidates by the person each resolves to (its middle
- * initials, middles()), and picks the one named in most documents. */
+ * initials, middles(), and the spelling of its name), and picks the one
+ * named in most documents. */
 static ps_status_t settle(const ps_ident_stats_t *s, struct cands *c)
 {
     uint64_t docs[MAX_CANDS] = {0};
     for (size_t i = 0; i < c->n; i++) {
         ps_ident_t p = {PS_ENT_PERSON, ""};
         strcpy(p.id, c->c[i].id);
-        if (ps__ident_middles(s, &p) != PS_OK)
+        if (ps__ident_middles(s, &p) != PS_OK ||
+            ps__ident_spelling(s, &p) != PS_OK)
             return PS_EIO;
         strcpy(c->c[i].id, p.id);
     }
@@ -163,6 +177,15 @@ static ps_status_t candidates(const ps_ident_stats_t *s, const char *id,
         if (scan(s, PS_IDENT_P_SURNAME, w[0], wl[0], take, c) ||
             scan(s, PS_IDENT_P_FIRST, w[0], wl[0], take, c))
             return PS_EIO;
+        /* No one named in full with this surname: one spelt otherwise. */
+        char buf[PS_IDENT_MAX + 1];
+        size_t n;
+        if (c->n == 0 && (n = ps__ident_spelling_prefix(w[0], wl[0], buf)) &&
+            buf[n - 1] != ':') {
+            ps__ident_fold(id, c->folded);
+            if (s->each(s->ctx, buf, n, take, c))
+                return PS_EIO;
+        }
     } else if (nw == 2 && wl[0] == 1 && wl[1] > 1) {
         c->initial = w[0][0];
         if (scan(s, PS_IDENT_P_SURNAME, w[1], wl[1], take, c))

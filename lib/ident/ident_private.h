@@ -60,6 +60,19 @@ ps_status_t ps__ident_full_name(const ps_ident_stats_t *s, ps_ident_t *out);
 ps_status_t ps__ident_named_docs(const ps_ident_stats_t *s, const char *pid,
                                  uint64_t *docs);
 
+/* In ident_spelling.c: the spellings of one person's name. The key ID
+ * folds to in OUT (PS_IDENT_MAX + 1 bytes): 'y' read as 'i', a doubled
+ * letter as one; its length. Whether full person ids A and B (without
+ * middle initials) spell one name. The surname statistics term prefix
+ * under which the spellings of surname SUR (LEN bytes) are looked for, in
+ * BUF (PS_IDENT_MAX + 1 bytes): "ES" and its first letters, or "ES" + SUR
+ * + ":" when it is too short to be spelt otherwise; its length. And the
+ * spelling of full person id OUT named in most documents, in OUT. */
+size_t ps__ident_fold(const char *id, char *out);
+int ps__ident_same_spelling(const char *a, const char *b);
+size_t ps__ident_spelling_prefix(const char *sur, size_t len, char *buf);
+ps_status_t ps__ident_spelling(const ps_ident_stats_t *s, ps_ident_t *out);
+
 #ifdef __cplusplus
 }
 #endif

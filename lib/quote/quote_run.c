@@ -26,9 +26,7 @@ struct ps_quoter {
     ps_quote_t *quotes;
     ps_byte_span_t *spans;
     size_t qcap, scap;
-    uint32_t *ecount; /* two per entity, for ps__q_placelike */
-    uint8_t *eplace;
-    size_t ecap, epcap;
+    ps__qspk_t spk; /* what the speaker rules know of the article */
 };
 
 ps_status_t ps_quoter_new(const ps_quote_model_t *m, ps_quoter_t **out)
@@ -61,8 +59,7 @@ void ps_quoter_free(ps_quoter_t *q)
     free(q->wlab);
     free(q->quotes);
     free(q->spans);
-    free(q->ecount);
-    free(q->eplace);
+    ps__q_speakers_free(&q->spk);
     free(q);
 }
 
@@ -364,10 +361,8 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
     const ps__qtok_t *s = q->seq;
     if (grow((void **)&q->quotes, &q->qcap, na + 1, sizeof *q->quotes) ||
         grow((void **)&q->spans, &q->scap, na * 6 + 1, sizeof *q->spans) ||
-        grow((void **)&q->ecount, &q->ecap, 2 * nents + 1, sizeof *q->ecount) ||
-        grow((void **)&q->eplace, &q->epcap, nents + 1, 1))
+        ps__q_speakers_begin(&q->spk, s, n, ents, nents) != PS_OK)
         return PS_ENOMEM;
-    ps__q_placelike(s, n, ents, nents, q->ecount, q->eplace);
     size_t ns = 0;
     for (size_t k = 0; k < na; k++) {
         const ps__qattr_t *a = &q->attrs[k];
@@ -396,7 +391,7 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
         o->confidence = (float)(1 / (1 + exp(-(z > 50    ? 50
                                                : z < -50 ? -50
                                                          : z))));
-        ps__q_speaker(s, n, a, ents, nents, q->eplace, &o->speaker_kind,
+        ps__q_speaker(&q->spk, s, n, a, ents, nents, &o->speaker_kind,
                       &o->speaker);
     }
     for (size_t k = 0; k < na; k++) {

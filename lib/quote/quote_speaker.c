@@ -2,12 +2,17 @@
  * that entity (a person before an organisation: "Clinton's spokesman Brian
  * Fallon", "a spokesman for the FBI" is the FBI when no person is named).
  * "He", "she" and descriptions of a person ("the president", "the
- * Republican nominee") are the most recent person mentioned before them,
- * within a window, when there is one; "it" and "the campaign" likewise the
- * most recent organisation; "who" is the name just before it ("Clinton,
- * who said"). Other pronouns stay unresolved, and a source
- * with neither a name nor a pronoun ("officials", "a source close to the
- * campaign") is unnamed. Words are compared by their hashes. */
+ * Republican nominee") are the person the article is talking about there:
+ * looking back sentence by sentence, the speaker of an attribution in
+ * that sentence, else its first person named outside quotation marks and
+ * not as a possessive (the subject, more often than the last name read:
+ * "Trump tweeted, quoting Comey's statement. He added ..." is Trump), of
+ * the pronoun's gender when the article tells the person's (its pronouns
+ * after the name, "Mr." or "Mrs."). "It" and "the campaign" likewise an
+ * organisation; "who" is the name just before it ("Clinton, who said").
+ * Other pronouns stay unresolved, and a source with neither a name nor a
+ * pronoun ("officials", "a source close to the campaign") is unnamed.
+ * Words are compared by their hashes. */
 #define XXH_INLINE_ALL
 #include <string.h>
 #include <xxhash.h>
@@ -19,6 +24,10 @@
 
 static const char *const PERSON_PRONOUNS[] = {"he", "she", "him", "her",
                                               "his", "hers", NULL};
+static const char *const HE[] = {"he", "him", "his", "himself", NULL};
+static const char *const SHE[] = {"she", "her", "hers", "herself", NULL};
+static const char *const MR[] = {"mr", NULL};
+static const char *const MRS[] = {"mrs", "ms", "miss", "madam", NULL};
 static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
 static const char *const OTHER_PRONOUNS[] = {
     "i", "we", "they", "you", "me", "us", "them", "who", "which", "that",
@@ -48,6 +57,7 @@ static const char *const UNNAMED_HEADS[] = {
     "observers", "strategists", "lawmakers", "members", "leaders",
     "diplomats", "investigators", "authorities", "residents", "staffers",
     "insiders", "democrats", "republicans", "polls", "poll", "reports",
+    "official",
     "report", "documents", "records", "studies", "study", "survey", NULL};
 
 static int in_list(uint64_t h, const char *const *list)
@@ -78,39 +88,175 @@ static int place_mention(const ps__qtok_t *s, size_t n, size_t a, size_t b)
            in_list(s[b].term, PLACE_AFTER);
 }
 
-void ps__q_placelike(const ps__qtok_t *s, size_t n, const ps_entity_t *ents,
-                     size_t nents, uint32_t *count, uint8_t *place)
+/* The end of the mention starting at token K of entity E. */
+static size_t mention_end(const ps__qtok_t *s, size_t n, size_t k, int e)
 {
-    memset(count, 0, 2 * nents * sizeof *count);
-    for (size_t k = 0; k < n;) {
-        int e = s[k].ent_index;
-        size_t j = k + 1;
-        if (e < 0 || (size_t)e >= nents) {
-            k = j;
-            continue;
-        }
-        while (j < n && s[j].ent_index == e && (s[j].ent & 1))
-            j++;
-        count[2 * e]++;
-        count[2 * e + 1] += (uint32_t)place_mention(s, n, k, j);
-        k = j;
-    }
-    for (size_t e = 0; e < nents; e++)
-        place[e] = ents[e].type == PS_ENT_PERSON &&
-                   2 * count[2 * e + 1] > count[2 * e];
+    size_t j = k + 1;
+    while (j < n && s[j].ent_index == e && (s[j].ent & 1))
+        j++;
+    return j;
 }
 
-/* The most recent mention of an entity of TYPE before token AT, within
- * WINDOW, that PLACE (may be NULL) does not mark as a place; -1 if
- * none. */
-static int recent(const ps__qtok_t *s, size_t at, const ps_entity_t *ents,
-                  size_t nents, const uint8_t *place, int type)
+static int valid(int e, size_t nents)
 {
-    for (size_t k = at, steps = 0; k-- > 0 && steps < WINDOW; steps++) {
-        int e = s[k].ent_index;
-        if (e >= 0 && (size_t)e < nents && (int)ents[e].type == type &&
-            !(place && place[e]))
-            return e;
+    return e >= 0 && (size_t)e < nents;
+}
+
+/* Marks in K->place the person entities most of whose mentions read as
+ * places ("in Chelsea", "the Chelsea neighborhood"): the tagger's person
+ * there is a place, and no pronoun refers to it. */
+static void placelike(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                      const ps_entity_t *ents, size_t nents)
+{
+    uint32_t *count = k->count;
+    memset(count, 0, 2 * nents * sizeof *count);
+    for (size_t i = 0; i < n;) {
+        int e = s[i].ent_index;
+        if (!valid(e, nents)) {
+            i++;
+            continue;
+        }
+        size_t j = mention_end(s, n, i, e);
+        count[2 * e]++;
+        count[2 * e + 1] += (uint32_t)place_mention(s, n, i, j);
+        i = j;
+    }
+    for (size_t e = 0; e < nents; e++)
+        k->place[e] = ents[e].type == PS_ENT_PERSON &&
+                      2 * count[2 * e + 1] > count[2 * e];
+}
+
+/* How many words after a name its pronouns are looked for. */
+#define GENDER_REACH 12
+
+/* Sets K->gender of each person from what the article says of it: the
+ * honorific before a mention ("Mr.", "Mrs.") and the first pronoun in
+ * the few words after one in its sentence, before the next person named,
+ * outside quotation marks ("Clinton said she ..."; in "Sanders said he
+ * would campaign for her", "her" is someone else). */
+static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                    const ps_entity_t *ents, size_t nents)
+{
+    uint32_t *count = k->count; /* he, she */
+    memset(count, 0, 2 * nents * sizeof *count);
+    for (size_t i = 0; i < n;) {
+        int e = s[i].ent_index;
+        if (!valid(e, nents) || ents[e].type != PS_ENT_PERSON) {
+            i++;
+            continue;
+        }
+        size_t j = mention_end(s, n, i, e);
+        if (i > 0 && in_list(s[i - 1].term, MR))
+            count[2 * e] += 3;
+        else if (i > 0 && in_list(s[i - 1].term, MRS))
+            count[2 * e + 1] += 3;
+        for (size_t p = j; p < n && p < j + GENDER_REACH &&
+                           s[p].sent == s[i].sent && !s[i].inq;
+             p++) {
+            int o = s[p].ent_index;
+            if (valid(o, nents) && o != e && ents[o].type == PS_ENT_PERSON)
+                break;
+            if (s[p].inq)
+                continue;
+            int he = in_list(s[p].term, HE), she = in_list(s[p].term, SHE);
+            count[2 * e] += (uint32_t)he;
+            count[2 * e + 1] += (uint32_t)she;
+            if (he || she)
+                break;
+        }
+        i = j;
+    }
+    for (size_t e = 0; e < nents; e++)
+        k->gender[e] = count[2 * e] > count[2 * e + 1]   ? 1
+                       : count[2 * e] < count[2 * e + 1] ? 2
+                                                         : 0;
+}
+
+ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                                 const ps_entity_t *ents, size_t nents)
+{
+    if (nents + 1 > k->ecap) {
+        size_t c = 2 * (nents + 1);
+        uint32_t *count = realloc(k->count, 2 * c * sizeof *count);
+        if (count)
+            k->count = count;
+        uint8_t *flags = realloc(k->place, 2 * c);
+        if (flags)
+            k->place = flags;
+        if (!count || !flags)
+            return PS_ENOMEM;
+        k->ecap = c;
+    }
+    if (n + 1 > k->ncap) {
+        size_t c = 2 * (n + 1);
+        int32_t *said = realloc(k->said, c * sizeof *said);
+        if (!said)
+            return PS_ENOMEM;
+        k->said = said;
+        k->ncap = c;
+    }
+    k->gender = k->place + k->ecap;
+    placelike(k, s, n, ents, nents);
+    genders(k, s, n, ents, nents);
+    for (size_t i = 0; i < n; i++)
+        k->said[i] = -1;
+    return PS_OK;
+}
+
+void ps__q_speakers_free(ps__qspk_t *k)
+{
+    free(k->count);
+    free(k->place);
+    free(k->said);
+    memset(k, 0, sizeof *k);
+}
+
+/* Whether entity E may be what a pronoun of TYPE and GENDER (0 unknown,
+ * 1 he, 2 she) refers to. */
+static int fits(const ps__qspk_t *k, const ps_entity_t *ents, int e, int type,
+                int gender)
+{
+    return (int)ents[e].type == type && !k->place[e] &&
+           (!gender || !k->gender[e] || k->gender[e] == gender);
+}
+
+/* What a pronoun or description of TYPE and GENDER at token AT refers to:
+ * looking back sentence by sentence within WINDOW tokens, the speaker of
+ * an attribution whose source is in the sentence, else the sentence's
+ * first fitting name outside quotation marks, one not a possessive
+ * first; -1 if none. */
+static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                      size_t at, const ps_entity_t *ents, size_t nents,
+                      int type, int gender)
+{
+    size_t lo = at > WINDOW ? at - WINDOW : 0;
+    for (size_t end = at; end > lo;) {
+        size_t b = end;
+        while (b > lo && s[b - 1].sent == s[end - 1].sent)
+            b--;
+        for (size_t i = b; i < end; i++)
+            if (valid(k->said[i], nents) &&
+                fits(k, ents, k->said[i], type, gender))
+                return k->said[i];
+        int possessive = -1;
+        for (size_t i = b; i < end;) {
+            int e = s[i].ent_index;
+            if (!valid(e, nents) || s[i].inq) {
+                i++;
+                continue;
+            }
+            size_t j = mention_end(s, n, i, e);
+            if (fits(k, ents, e, type, gender)) {
+                if (!(s[j - 1].flags & PS_TOK_POSSESSIVE))
+                    return e;
+                if (possessive < 0)
+                    possessive = e;
+            }
+            i = j;
+        }
+        if (possessive >= 0)
+            return possessive;
+        end = b;
     }
     return -1;
 }
@@ -122,7 +268,7 @@ static int named(const ps__qtok_t *s, uint32_t a, uint32_t b,
     int best = -1;
     for (uint32_t k = a; k < b; k++) {
         int e = s[k].ent_index;
-        if (e < 0 || (size_t)e >= nents)
+        if (!valid(e, nents))
             continue;
         if (ents[e].type == PS_ENT_PERSON)
             return e;
@@ -133,9 +279,64 @@ static int named(const ps__qtok_t *s, uint32_t a, uint32_t b,
     return best;
 }
 
-void ps__q_speaker(const ps__qtok_t *s, size_t n, const ps__qattr_t *a,
-                   const ps_entity_t *ents, size_t nents,
-                   const uint8_t *place, ps_speaker_kind_t *kind, int *index)
+/* The speaker of A, whose source [SA, SB) names no entity: a relative
+ * pronoun's name, a pronoun's or description's antecedent, else what
+ * kind of source it is. */
+static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                    uint32_t sa, uint32_t sb, const ps_entity_t *ents,
+                    size_t nents, ps_speaker_kind_t *kind, int *index)
+{
+    /* A relative pronoun is the name just before it ("Clinton, who"). */
+    if (sb - sa == 1 && in_list(s[sa].term, RELATIVES)) {
+        for (uint32_t i = sa, steps = 0; i-- > 0 && steps < 2; steps++) {
+            int r = s[i].ent_index;
+            if (valid(r, nents) && (ents[r].type == PS_ENT_PERSON ||
+                                    ents[r].type == PS_ENT_ORG)) {
+                *kind = PS_SPEAKER_ENTITY;
+                *index = r;
+                return;
+            }
+        }
+    }
+    int want = -1, gender = 0, pronoun = 0, head = 0;
+    for (uint32_t i = sa; i < sb; i++) {
+        if (in_list(s[i].term, PERSON_PRONOUNS) ||
+            in_list(s[i].stem, PERSON_WORDS) ||
+            in_list(s[i].term, PERSON_WORDS)) {
+            want = PS_ENT_PERSON;
+            pronoun = 1;
+            gender = in_list(s[i].term, HE) ? 1 : in_list(s[i].term, SHE) ? 2 : gender;
+        } else if (in_list(s[i].term, ORG_PRONOUNS) ||
+                   in_list(s[i].term, ORG_WORDS)) {
+            if (want < 0)
+                want = PS_ENT_ORG;
+            pronoun = 1;
+        } else if (in_list(s[i].term, OTHER_PRONOUNS)) {
+            pronoun = 1;
+        }
+        head |= in_list(s[i].term, UNNAMED_HEADS);
+    }
+    /* "One official", "a U.S. official": a head noun of its own. */
+    if (head && sb - sa > 1) {
+        *kind = PS_SPEAKER_UNNAMED;
+        return;
+    }
+    /* A plural description ("the candidates", "officials") is not one
+     * speaker; the analyzer's stem keeps the singular. */
+    if (want >= 0 && sb - sa <= 5) {
+        int e = antecedent(k, s, n, sa, ents, nents, want, gender);
+        if (e >= 0) {
+            *kind = PS_SPEAKER_ENTITY;
+            *index = e;
+            return;
+        }
+    }
+    *kind = pronoun ? PS_SPEAKER_PRONOUN : PS_SPEAKER_UNNAMED;
+}
+
+void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                   const ps__qattr_t *a, const ps_entity_t *ents,
+                   size_t nents, ps_speaker_kind_t *kind, int *index)
 {
     *index = -1;
     uint32_t sa = a->src[0], sb = a->src[1];
@@ -145,8 +346,8 @@ void ps__q_speaker(const ps__qtok_t *s, size_t n, const ps__qattr_t *a,
     }
     int e = named(s, sa, sb, ents, nents);
     if (e >= 0 && ents[e].type != PS_ENT_PERSON) {
-        for (uint32_t k = sa; k < sb; k++)
-            if (in_list(s[k].term, UNNAMED_HEADS)) {
+        for (uint32_t i = sa; i < sb; i++)
+            if (in_list(s[i].term, UNNAMED_HEADS)) {
                 *kind = PS_SPEAKER_UNNAMED;
                 return;
             }
@@ -154,45 +355,11 @@ void ps__q_speaker(const ps__qtok_t *s, size_t n, const ps__qattr_t *a,
     if (e >= 0) {
         *kind = PS_SPEAKER_ENTITY;
         *index = e;
-        return;
+    } else {
+        unnamed(k, s, n, sa, sb, ents, nents, kind, index);
     }
-    /* A relative pronoun is the name just before it ("Clinton, who"). */
-    if (sb - sa == 1 && in_list(s[sa].term, RELATIVES)) {
-        for (uint32_t k = sa, steps = 0; k-- > 0 && steps < 2; steps++) {
-            int r = s[k].ent_index;
-            if (r >= 0 && (size_t)r < nents &&
-                (ents[r].type == PS_ENT_PERSON || ents[r].type == PS_ENT_ORG)) {
-                *kind = PS_SPEAKER_ENTITY;
-                *index = r;
-                return;
-            }
-        }
-    }
-    int want = -1, pronoun = 0;
-    for (uint32_t k = sa; k < sb; k++) {
-        if (in_list(s[k].term, PERSON_PRONOUNS) ||
-            in_list(s[k].stem, PERSON_WORDS) ||
-            in_list(s[k].term, PERSON_WORDS)) {
-            want = PS_ENT_PERSON;
-            pronoun = 1;
-        } else if (in_list(s[k].term, ORG_PRONOUNS) ||
-                   in_list(s[k].term, ORG_WORDS)) {
-            if (want < 0)
-                want = PS_ENT_ORG;
-            pronoun = 1;
-        } else if (in_list(s[k].term, OTHER_PRONOUNS)) {
-            pronoun = 1;
-        }
-    }
-    /* A plural description ("the candidates", "officials") is not one
-     * speaker; the analyzer's stem keeps the singular. */
-    if (want >= 0 && sb - sa <= 5) {
-        e = recent(s, sa, ents, nents, place, want);
-        if (e >= 0) {
-            *kind = PS_SPEAKER_ENTITY;
-            *index = e;
-            return;
-        }
-    }
-    *kind = pronoun ? PS_SPEAKER_PRONOUN : PS_SPEAKER_UNNAMED;
+    /* Later pronouns may refer to this speaker. */
+    if (*kind == PS_SPEAKER_ENTITY)
+        for (uint32_t i = sa; i < sb; i++)
+            k->said[i] = *index;
 }

@@ -4,19 +4,32 @@
 
 #include "quote_private.h"
 
-/* Marks in PLACE[0..NENTS) the person entities most of whose mentions
- * in S read as places ("in Chelsea", "the Chelsea neighborhood"): the
- * entity tagger's person there is a place, and no pronoun refers to it.
- * COUNT is scratch of 2 * NENTS. */
-void ps__q_placelike(const ps__qtok_t *s, size_t n, const ps_entity_t *ents,
-                     size_t nents, uint32_t *count, uint8_t *place);
+/* What the speaker rules know of one article: which person names read
+ * as places ("in Chelsea": no pronoun refers to them), each person's
+ * gender as its pronouns and honorifics tell it, and which tokens are the
+ * sources of the attributions resolved so far. Zeroed before first use;
+ * the buffers are reused from article to article. */
+typedef struct ps__qspk {
+    uint32_t *count; /* scratch, two per entity */
+    uint8_t *place;  /* per entity; GENDER is its second half */
+    uint8_t *gender; /* per entity: 0 not known, 1 he, 2 she */
+    int32_t *said;   /* per token: the speaker whose source it is, or -1 */
+    size_t ecap, ncap;
+} ps__qspk_t;
 
-/* Resolves A's source over the sequence S of N tokens to an entity of
- * ENTS (*KIND PS_SPEAKER_ENTITY, *INDEX its index), or says what it is.
- * A pronoun or description never resolves to an entity PLACE marks (may
- * be NULL). */
-void ps__q_speaker(const ps__qtok_t *s, size_t n, const ps__qattr_t *a,
-                   const ps_entity_t *ents, size_t nents,
-                   const uint8_t *place, ps_speaker_kind_t *kind, int *index);
+/* Learns what K holds of the sequence S of N tokens and its entities
+ * ENTS; PS_ENOMEM. */
+ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                                 const ps_entity_t *ents, size_t nents);
+
+/* Resolves A's source to an entity of ENTS (*KIND PS_SPEAKER_ENTITY,
+ * *INDEX its index), or says what it is. Attributions are resolved in
+ * the article's order, so that "he added" can be the one who spoke
+ * before. */
+void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                   const ps__qattr_t *a, const ps_entity_t *ents,
+                   size_t nents, ps_speaker_kind_t *kind, int *index);
+
+void ps__q_speakers_free(ps__qspk_t *k);
 
 #endif

@@ -66,6 +66,13 @@ static const struct stat_row campaign[] = {
     {"ESsanders:bernie-sanders", 260},
     {"EStrump:donald-j-trump", 50},
     {"ESwarne:shane-warne", 1},
+    {"ESzelensky:volodymyr-zelensky", 1},
+    {"ESzelenskyy:volodymyr-zelenskyy", 2},
+    {"ESzeller:anna-zeller", 5},
+    {"ESryabkov:sergei-ryabkov", 2},
+    {"ESryabkov:sergey-ryabkov", 1},
+    {"ESle:kim-le", 1},
+    {"ESlee:kim-lee", 3},
     {"XMISC:american", 40},
     {"XMISC:german", 20},
     {"XMISC:israeli", 26},
@@ -213,6 +220,18 @@ static void test_resolve(void **state)
      * far more often than that name. */
     expect(PS_ENT_ORG, "real", PS_ENT_ORG, "real-madrid");
     expect(PS_ENT_ORG, "chicago", PS_ENT_ORG, "chicago");
+    /* Spellings of one name are one person, spelt as most documents do;
+     * a surname spelt otherwise alone is that person. Short surnames
+     * are merged only when written alike ("Lee" and "Le" are two). */
+    expect(PS_ENT_PERSON, "volodymyr-zelensky", PS_ENT_PERSON,
+           "volodymyr-zelenskyy");
+    expect(PS_ENT_PERSON, "volodymyr-zelenskiy", PS_ENT_PERSON,
+           "volodymyr-zelenskyy");
+    expect(PS_ENT_PERSON, "zelensky", PS_ENT_PERSON, "volodymyr-zelenskyy");
+    expect(PS_ENT_PERSON, "zelenskiy", PS_ENT_PERSON, "volodymyr-zelenskyy");
+    expect(PS_ENT_PERSON, "sergey-ryabkov", PS_ENT_PERSON, "sergei-ryabkov");
+    expect(PS_ENT_PERSON, "kim-le", PS_ENT_PERSON, "kim-le");
+    expect(PS_ENT_PERSON, "kim-lee", PS_ENT_PERSON, "kim-lee");
     /* Unknown names stay as they are. */
     expect(PS_ENT_PERSON, "john-lough", PS_ENT_PERSON, "john-lough");
 }

@@ -237,6 +237,30 @@ static void test_relative(void **state)
     assert_string_equal(speaker_id(f, q), "ryabkov");
 }
 
+/* "He" is the one the article was talking about, not the last name read:
+ * the previous sentence's speaker or subject, not a possessive or a name
+ * inside its quotation; "she" skips a man the article calls "he". */
+static void test_pronoun_antecedent(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "\u201CThe deal is dead,\u201D Donald Trump wrote on Monday, quoting "
+        "James Comey's statement. He added that the talks would go on.\n\n"
+        "Hillary Clinton spoke in Ohio, where she met Bernie Sanders. "
+        "Sanders said he would campaign for her. She told reporters that "
+        "the race was close.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "added");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "He"));
+    assert_string_equal(speaker_id(f, q), "trump");
+    q = by_cue(text, qs, nq, "told");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "She"));
+    assert_string_equal(speaker_id(f, q), "hillary-clinton");
+}
+
 /* A name the entity tagger takes for a person but the article uses as a
  * place ("in Chelsea", "a Chelsea neighborhood") is no one a pronoun or
  * "the mayor" refers to. */
@@ -484,6 +508,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_discontinuous, setup, teardown),
         cmocka_unit_test_setup_teardown(test_speakers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pronoun_antecedent, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_place_named_person, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unbalanced, setup, teardown),
