@@ -222,7 +222,7 @@ static int fits(const ps__qspk_t *k, const ps_entity_t *ents, int e, int type,
 
 /* What a pronoun or description of TYPE and GENDER at token AT refers to:
  * looking back sentence by sentence within WINDOW tokens, the speaker of
- * an attribution whose source is in the sentence, else the sentence's
+ * an attribution whose source or cue is in the sentence, else the sentence's
  * first fitting name outside quotation marks, one not a possessive
  * first; -1 if none. */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
@@ -358,8 +358,12 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     } else {
         unnamed(k, s, n, sa, sb, ents, nents, kind, index);
     }
-    /* Later pronouns may refer to this speaker. */
-    if (*kind == PS_SPEAKER_ENTITY)
+    /* Later pronouns may refer to this speaker, in the sentence of its
+     * source or of its cue (a sentence split at "(R-Va.)" keeps it). */
+    if (*kind == PS_SPEAKER_ENTITY) {
         for (uint32_t i = sa; i < sb; i++)
             k->said[i] = *index;
+        for (uint32_t i = a->cue[0]; i < a->cue[1] && i < n; i++)
+            k->said[i] = *index;
+    }
 }
