@@ -224,7 +224,8 @@ void ps__ident_db::spellings(const std::string &id, std::set<std::string> &ids)
 {
     std::vector<std::string> w = words_of(id);
     char buf[PS_IDENT_MAX + 1], base[PS_IDENT_MAX + 1];
-    size_t n = ps__ident_spelling_prefix(w.back().c_str(), w.back().size(), buf);
+    size_t n =
+        ps__ident_spelling_prefix(w.back().c_str(), w.back().size(), buf);
     if (!n)
         return;
     std::string p(buf, n);

@@ -305,7 +305,10 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             in_list(s[i].term, PERSON_WORDS)) {
             want = PS_ENT_PERSON;
             pronoun = 1;
-            gender = in_list(s[i].term, HE) ? 1 : in_list(s[i].term, SHE) ? 2 : gender;
+            if (in_list(s[i].term, HE))
+                gender = 1;
+            else if (in_list(s[i].term, SHE))
+                gender = 2;
         } else if (in_list(s[i].term, ORG_PRONOUNS) ||
                    in_list(s[i].term, ORG_WORDS)) {
             if (want < 0)

@@ -13,7 +13,7 @@ typedef struct ps__qspk {
     uint32_t *count; /* scratch, two per entity */
     uint8_t *place;  /* per entity; GENDER is its second half */
     uint8_t *gender; /* per entity: 0 not known, 1 he, 2 she */
-    int32_t *said;   /* per token: the speaker whose source or cue it is, or -1 */
+    int32_t *said;   /* per token: the speaker of its source or cue, or -1 */
     size_t ecap, ncap;
 } ps__qspk_t;
 
