@@ -107,26 +107,42 @@ static Xapian::Query feedback_words(const Xapian::MSet &top,
         for (auto &tw : words_of)
             weight[std::move(tw.first)] += share * tw.second;
     }
+    /* The heaviest first, ties by word so that the order is fixed. Many
+     * words tie (those an article has as often), so the words are sorted
+     * by weight alone and a run of ties by word only when it is reached;
+     * stop words and the query's own terms are passed over as they come. */
+    std::vector<std::pair<double, const std::string *>> order;
+    order.reserve(weight.size());
+    for (const auto &w : weight)
+        order.emplace_back(w.second, &w.first);
+    std::sort(order.begin(), order.end(),
+              [](const auto &a, const auto &b) { return a.first > b.first; });
     std::set<std::string> qterms(q.get_unique_terms_begin(),
                                  q.get_unique_terms_end());
-    std::vector<std::pair<double, std::string>> words;
-    for (auto &w : weight)
-        if (content_word(w.first) && !qterms.count(w.first))
-            words.emplace_back(w.second, w.first);
-    size_t n = std::min(words.size(), FEEDBACK_TERMS);
-    std::partial_sort(words.begin(), words.begin() + n, words.end(),
-                      [](const auto &a, const auto &b) {
-                          return a.first != b.first ? a.first > b.first
-                                                    : a.second < b.second;
-                      });
-    if (n == 0)
-        return Xapian::Query();
     std::vector<Xapian::Query> subs;
-    for (size_t i = 0; i < n; i++)
-        subs.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                     Xapian::Query(words[i].second),
-                                     FEEDBACK_WEIGHT * words[i].first /
-                                         words[0].first));
+    double heaviest = 0;
+    for (auto run = order.begin();
+         run != order.end() && subs.size() < FEEDBACK_TERMS;) {
+        auto end = std::find_if(run, order.end(), [&](const auto &w) {
+            return w.first != run->first;
+        });
+        std::sort(run, end, [](const auto &a, const auto &b) {
+            return *a.second < *b.second;
+        });
+        for (; run != end && subs.size() < FEEDBACK_TERMS; ++run) {
+            if (!content_word(*run->second) || qterms.count(*run->second))
+                continue;
+            if (subs.empty())
+                heaviest = run->first;
+            subs.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                         Xapian::Query(*run->second),
+                                         FEEDBACK_WEIGHT * run->first /
+                                             heaviest));
+        }
+        run = end;
+    }
+    if (subs.empty())
+        return Xapian::Query();
     return Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end());
 }
 
