@@ -369,8 +369,11 @@ article's length counts:
   match again was two thirds of a question's matching (callgrind, SciFact
   claims); over 20 / 50 / 100 articles, against every match: TIME nDCG@10
   0.726 / 0.727 / 0.727 (0.727), SciFact 0.709 / 0.710 / 0.710 (0.711),
-  MAP within 0.003; SciFact's R@100 0.942 -> 0.934 for all three, since
-  the articles after the 50th are no longer moved up.
+  MAP within 0.003; R@100 TIME 0.959 -> 0.956, SciFact 0.942 -> 0.934
+  for all three, since the articles after the 50th are no longer moved
+  up. A question's whole answer (callgrind on psearchd answering 200
+  claims): 16.1M -> 10.3M instructions, 4.9M of it building the 10
+  results.
 
 Tried and left out:
 
