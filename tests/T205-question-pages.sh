@@ -28,14 +28,15 @@ awk -v dir="$TMP/c" 'BEGIN {
 }'
 Q="the river flood hit the city bridge and the hospital"
 
+# The values of the JSON field $1 on the lines of stdin that have it.
+field() { "$TOOLS/json_get" "$1" | { grep -v "<missing>" || true; }; }
+
 # path and score of each result of the question, with the options in "$@".
 ranked() {
-    "$BIN/psearch" --direct --json "$@" -- "$Q" >"$TMP/out" &&
-        "$TOOLS/json_get" .path <"$TMP/out" | grep -v "<missing>" |
-        sed 's,.*/,,' >"$TMP/paths" &&
-        "$TOOLS/json_get" .score <"$TMP/out" | grep -v "<missing>" \
-            >"$TMP/scores" &&
-        paste "$TMP/paths" "$TMP/scores"
+    "$BIN/psearch" --direct --json "$@" -- "$Q" >"$TMP/out" 2>"$TMP/err" &&
+        field .path <"$TMP/out" | sed 's,.*/,,' >"$TMP/paths" &&
+        field .score <"$TMP/out" >"$TMP/scores" &&
+        paste "$TMP/paths" "$TMP/scores" | { grep . || true; }
 }
 
 test_expect_success 'index the articles, whole and in three shards' '
@@ -45,7 +46,7 @@ test_expect_success 'index the articles, whole and in three shards' '
 test_expect_success 'the question is answered relaxed, over more than 50' '
     ranked --index "$IX" -n 100 >"$TMP/all" &&
     grep -q "\"relaxed\":true" "$TMP/out" &&
-    total=$("$TOOLS/json_get" .total <"$TMP/out" | grep -v "<missing>") &&
+    total=$(field .total <"$TMP/out") &&
     [ "$total" -gt 60 ] && [ "$(wc -l <"$TMP/all")" = 100 ]
 '
 test_expect_success 'scores never rise down the answer, past the 50th too' '
@@ -55,8 +56,7 @@ test_expect_success 'ten pages of ten are the page of a hundred' '
     : >"$TMP/pages" &&
     for off in 0 10 20 30 40 45 50 55 60 70 80 90; do
         ranked --index "$IX" -n 10 --offset $off >"$TMP/page.$off" &&
-        "$TOOLS/json_get" .total <"$TMP/out" | grep -v "<missing>" \
-            >>"$TMP/totals"
+        field .total <"$TMP/out" >>"$TMP/totals"
     done &&
     for off in 0 10 20 30 40 50 60 70 80 90; do
         cat "$TMP/page.$off" >>"$TMP/pages"
@@ -65,6 +65,14 @@ test_expect_success 'ten pages of ten are the page of a hundred' '
     assert_eq "$(cat "$TMP/page.45" "$TMP/page.55" | cut -f1)" \
         "$(sed -n 46,65p "$TMP/all" | cut -f1)" &&
     assert_eq "$(sort -u "$TMP/totals" | wc -l)" 1
+'
+test_expect_success 'the last page stops at the last match; past it, none' '
+    total=$(sed -n 1p "$TMP/totals") &&
+    ranked --index "$IX" -n 10 --offset $((total - 3)) >"$TMP/last" &&
+    assert_eq "$(wc -l <"$TMP/last")" 3 &&
+    ranked --index "$IX" -n 1000 --offset 2147483647 >"$TMP/past" &&
+    assert_eq "$(wc -l <"$TMP/past")" 0 &&
+    assert_eq "$(field .total <"$TMP/out")" "$total"
 '
 test_expect_success 'three shards answer in the same order' '
     ranked --index "$IX3" -n 100 >"$TMP/all3" &&

@@ -284,25 +284,40 @@ ps__question_page ps__question(const ps__question_ctx &ctx,
                                Xapian::doccount check_at_least)
 {
     const Xapian::doccount K = std::max(RERANK_DOCS, FEEDBACK_DOCS);
+    const Xapian::doccount first_n = K + RERANK_TIES;
+    /* The page's end, which an offset near the top of its range must
+     * not wrap round. */
+    Xapian::doccount end =
+        offset > Xapian::doccount(-1) - limit ? Xapian::doccount(-1)
+                                              : offset + limit;
     ps__question_page page;
     enq.set_query(q);
-    page.first = enq.get_mset(0, std::max(K + RERANK_TIES, offset + limit),
-                              check_at_least);
+    page.first = enq.get_mset(0, first_n, check_at_least);
     /* The first K and any tied with the K-th. */
     Xapian::doccount n = 0;
     double last = 0;
-    for (auto m = page.first.begin();
-         m != page.first.end() && n < K + RERANK_TIES; ++m, ++n) {
+    for (auto m = page.first.begin(); m != page.first.end() && n < first_n;
+         ++m, ++n) {
         if (n >= K && m.get_weight() != last)
             break;
         last = m.get_weight();
     }
-    page.tail_from = std::max(offset, n);
     if (offset < n) {
         Xapian::Query words = feedback_words(page.first, q);
         enq.set_query(reranking(ctx, q, words, page.first, n));
         page.head = enq.get_mset(offset, std::min(limit, n - offset));
+        enq.set_query(q);
     }
-    enq.set_query(q);
+    /* The rest of the page in Q's order: from the first pass when it
+     * holds it (or holds every match), else from a pass of its own. */
+    Xapian::doccount from = std::max(offset, n);
+    if (end <= page.first.size() || page.first.size() < first_n) {
+        page.tail = page.first;
+        page.tail_from = from;
+        page.tail_to = std::min<Xapian::doccount>(end, page.first.size());
+    } else if (from < end) {
+        page.tail = enq.get_mset(from, end - from);
+        page.tail_to = page.tail.size();
+    }
     return page;
 }

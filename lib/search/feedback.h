@@ -21,10 +21,10 @@
 struct ps__question_page {
     /* Q's first articles, from the first, and its totals. */
     Xapian::MSet first;
-    /* The page's reordered articles, then FIRST's from TAIL_FROM up to
-     * the page's end. */
-    Xapian::MSet head;
-    Xapian::doccount tail_from = 0;
+    /* The page: HEAD's articles (reordered), then TAIL's from TAIL_FROM
+     * to TAIL_TO (in Q's order). */
+    Xapian::MSet head, tail;
+    Xapian::doccount tail_from = 0, tail_to = 0;
 };
 
 /* What ps__question() needs of the open index: its shards, in the order

@@ -53,12 +53,12 @@ static const double BM25_K3 = 0;
 static const double BM25_B = 0.75;
 static const double BM25_MIN_NORMLEN = 0;
 
-/* The articles an answer shows, and its totals: TOTALS's matches from
- * TAIL_FROM to TAIL_TO, after HEAD's (a question's articles reordered by
- * feedback, ps__question()). */
+/* The articles an answer shows, and its totals (TOTALS's): HEAD's (a
+ * question's articles reordered by feedback, ps__question()), then
+ * TAIL's from TAIL_FROM to TAIL_TO. */
 struct matches {
     Xapian::MSet totals;
-    Xapian::MSet head;
+    Xapian::MSet head, tail;
     Xapian::doccount tail_from = 0, tail_to = 0;
 };
 
@@ -86,15 +86,16 @@ static void find_matches(ps_db_t *d, const ps_search_opts_t *o,
                              limit, check_at_least(d, q));
             m.totals = page.first;
             m.head = page.head;
+            m.tail = page.tail;
             m.tail_from = page.tail_from;
-            m.tail_to = std::min<Xapian::doccount>(o->offset + limit,
-                                                   m.totals.size());
+            m.tail_to = page.tail_to;
             return;
         }
         enq.set_query(q);
         m.totals = enq.get_mset(o->no_results ? 0 : o->offset,
                                 o->no_results ? 0 : limit,
                                 check_at_least(d, q));
+        m.tail = m.totals;
         m.tail_to = m.totals.size();
         if (relaxed || m.totals.get_matches_upper_bound() > 0)
             break;
@@ -131,7 +132,7 @@ static void add_results(ps_db_t *d, const ps_search_opts_t *o,
                       o->max_entities ? o->max_entities : DEFAULT_MAX_ENTITIES,
                       o->hit_lines != 0);
     unsigned rank = o->offset;
-    Xapian::MSet &ms = m.totals;
+    Xapian::MSet &ms = m.tail;
     /* Ask remote shards for the results' documents at once: over the
      * network, one round trip rather than one a document. Not locally,
      * where it reads every document twice (bench slice, whole results in
