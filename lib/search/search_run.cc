@@ -53,67 +53,100 @@ static const double BM25_K3 = 0;
 static const double BM25_B = 0.75;
 static const double BM25_MIN_NORMLEN = 0;
 
-/* The matches of P for O into MS, with ENQ set to the query that found
+/* The articles an answer shows, and its totals (TOTALS's): HEAD's (a
+ * question's articles reordered by feedback, ps__question()), then
+ * TAIL's from TAIL_FROM to TAIL_TO. */
+struct matches {
+    Xapian::MSet totals;
+    Xapian::MSet head, tail;
+    Xapian::doccount tail_from = 0, tail_to = 0;
+};
+
+/* The matches of P for O into M, with ENQ set to the query that found
  * them: the strict form first, unless the query asks for relevance (a
  * question, a long query); the relaxed one when the strict form finds
  * nothing. RELAXED tells which answered, STRICT_EMPTY whether the strict
  * form was tried and found nothing. */
-static Xapian::MSet find_matches(ps_db_t *d, const ps_search_opts_t *o,
-                                 const ps__parsed &p, Xapian::Enquire &enq,
-                                 bool &relaxed, bool &strict_empty)
+static void find_matches(ps_db_t *d, const ps_search_opts_t *o,
+                         const ps__parsed &p, Xapian::Enquire &enq,
+                         matches &m, bool &relaxed, bool &strict_empty)
 {
     unsigned limit = o->limit ? o->limit : DEFAULT_LIMIT;
     bool has_relaxed = !p.relaxed.empty();
     relaxed = has_relaxed && p.relaxed_first;
     strict_empty = false;
-    Xapian::MSet ms;
     for (;;) {
         const Xapian::Query &q = relaxed ? p.relaxed : p.query;
         /* The relaxed form answers questions, whose words the answer
          * shares only in part: its first articles' words rank it again.
          * A count alone needs no ranking. */
-        enq.set_query(relaxed && !o->no_results ? ps__feedback_query(enq, q)
-                                                : q);
-        ms = enq.get_mset(o->no_results ? 0 : o->offset,
-                          o->no_results ? 0 : limit, check_at_least(d, q));
-        if (relaxed || ms.get_matches_upper_bound() > 0)
+        if (relaxed && !o->no_results) {
+            ps__question_page page =
+                ps__question({&d->shards, d->has_remote}, enq, q, o->offset,
+                             limit, check_at_least(d, q));
+            m.totals = page.first;
+            m.head = page.head;
+            m.tail = page.tail;
+            m.tail_from = page.tail_from;
+            m.tail_to = page.tail_to;
+            return;
+        }
+        enq.set_query(q);
+        m.totals = enq.get_mset(o->no_results ? 0 : o->offset,
+                                o->no_results ? 0 : limit,
+                                check_at_least(d, q));
+        m.tail = m.totals;
+        m.tail_to = m.totals.size();
+        if (relaxed || m.totals.get_matches_upper_bound() > 0)
             break;
         strict_empty = true;
         if (!has_relaxed)
             break;
         relaxed = true;
     }
-    return ms;
 }
 
-/* Each match of MS as a result, written to W: in full, or with O->raw
+/* Match M as a result at RANK, written to W: in full, or with O->raw
  * only its rank, score and path. */
+static void add_result(const ps_search_opts_t *o, result_builder &rb,
+                       const Xapian::MSetIterator &m, unsigned rank,
+                       ps__jout &w)
+{
+    if (o->raw) {
+        w.obj();
+        w.key("rank").num(rank);
+        w.key("score").real(shown_score(m.get_weight()));
+        w.key("path").str(m.get_document().get_value(PS__V_PATH));
+        w.end_obj();
+    } else {
+        rb.build(w, m, rank);
+    }
+}
+
+/* Each match of M as a result, written to W. */
 static void add_results(ps_db_t *d, const ps_search_opts_t *o,
-                        const ps__parsed &p, Xapian::MSet &ms, ps__jout &w)
+                        const ps__parsed &p, matches &m, ps__jout &w)
 {
     result_builder rb(d, p, o->max_hits ? o->max_hits : DEFAULT_MAX_HITS,
                       o->max_mentions ? o->max_mentions : DEFAULT_MAX_MENTIONS,
                       o->max_entities ? o->max_entities : DEFAULT_MAX_ENTITIES,
                       o->hit_lines != 0);
     unsigned rank = o->offset;
+    Xapian::MSet &ms = m.tail;
     /* Ask remote shards for the results' documents at once: over the
      * network, one round trip rather than one a document. Not locally,
      * where it reads every document twice (bench slice, whole results in
      * process: +40% on the median query). */
-    if (d->has_remote && !ms.empty())
-        ms.fetch(ms.begin(), ms.end());
+    if (d->has_remote && !m.head.empty())
+        m.head.fetch(m.head.begin(), m.head.end());
+    if (d->has_remote && m.tail_from < m.tail_to)
+        ms.fetch(ms[m.tail_from], m.tail_to < ms.size() ? ms[m.tail_to]
+                                                        : ms.end());
     w.key("results").arr();
-    for (auto m = ms.begin(); m != ms.end(); ++m) {
-        if (o->raw) {
-            w.obj();
-            w.key("rank").num(++rank);
-            w.key("score").real(shown_score(m.get_weight()));
-            w.key("path").str(m.get_document().get_value(PS__V_PATH));
-            w.end_obj();
-        } else {
-            rb.build(w, m, ++rank);
-        }
-    }
+    for (auto it = m.head.begin(); it != m.head.end(); ++it)
+        add_result(o, rb, it, ++rank, w);
+    for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
+        add_result(o, rb, ms[i], ++rank, w);
     w.end_arr();
 }
 
@@ -161,9 +194,11 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
     if (o->time_budget > 0)
         enq.set_time_limit(o->time_budget);
     bool relaxed, strict_empty;
-    Xapian::MSet ms = find_matches(d, o, p, enq, relaxed, strict_empty);
+    matches m;
+    find_matches(d, o, p, enq, m, relaxed, strict_empty);
+    const Xapian::MSet &ms = m.totals;
     w.obj();
-    add_results(d, o, p, ms, w);
+    add_results(d, o, p, m, w);
     info.total = ms.get_matches_estimated();
     w.key("total").num(info.total);
     w.key("total_exact")
