@@ -211,6 +211,7 @@ void ps__search::open_db(ps_db_t *d)
     d->missing.swap(missing);
     d->shards.swap(shards);
     d->has_remote = has_remote;
+    d->ident.set_remote(has_remote);
     d->missing_since = std::chrono::steady_clock::now();
     load_gazetteer(d);
     d->ident.clear();
