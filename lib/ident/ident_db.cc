@@ -141,6 +141,71 @@ bool ps__entity_term_split(const std::string &term, ps_entity_type_t *type,
     return false;
 }
 
+/* ps__demonym_places()'s callback: collects every place a nationality
+ * may name, going on to the end. */
+static int add_place(void *arg, const char *place)
+{
+    auto *v = static_cast<std::vector<std::string> *>(arg);
+    try {
+        v->push_back(term_of(PS_ENT_PLACE, place));
+    } catch (const std::bad_alloc &) {
+        return 1; /* only fewer asked at once */
+    }
+    return 0;
+}
+
+/* The document counts the rules (ident.c) most likely ask to resolve the
+ * entity of TYPE and ID, and so are worth asking at once: the id under
+ * every type and as a person's id (towards_person()), the places a nationality may name and
+ * the singular of a plural (misc), and the acronym of its initials. */
+static std::vector<std::string> likely_asked(ps_entity_type_t type,
+                                             const std::string &id)
+{
+    std::vector<std::string> ask;
+    for (int t = 0; t < PS_ENT__COUNT; t++)
+        ask.push_back(term_of((ps_entity_type_t)t, id));
+    if (type == PS_ENT_PERSON)
+        return ask;
+    char pid[PS_IDENT_MAX + 1];
+    ps_ident_person_id(id.c_str(), pid);
+    if (id != pid)
+        ask.push_back(term_of(PS_ENT_PERSON, pid));
+    if (type == PS_ENT_MISC) {
+        ps__demonym_places(id.c_str(), add_place, &ask);
+        if (id.size() >= 4 && id.back() == 's')
+            ask.push_back(term_of(type, id.substr(0, id.size() - 1)));
+    }
+    char acr[64];
+    if (ps__ident_initials(id.c_str(), acr))
+        for (int t = 0; t < PS_ENT__COUNT; t++)
+            ask.push_back(term_of((ps_entity_type_t)t, acr));
+    return ask;
+}
+
+/* The most terms one prefetch() search asks for. */
+static const size_t PREFETCH_MAX = 4096;
+
+void ps__ident_db::prefetch_resolve(const std::vector<std::string> &terms)
+{
+    if (!remote_)
+        return;
+    std::vector<std::string> ask;
+    for (const std::string &term : terms) {
+        ps_entity_type_t type;
+        std::string id;
+        if (resolved_.count(term) || (known_ && known_->count(term)) ||
+            !ps__entity_term_split(term, &type, &id) || id.size() > PS_IDENT_MAX)
+            continue;
+        for (std::string &t : likely_asked(type, id))
+            ask.push_back(std::move(t));
+        if (ask.size() >= PREFETCH_MAX) {
+            prefetch(ask);
+            ask.clear();
+        }
+    }
+    prefetch(ask);
+}
+
 const std::string &ps__ident_db::resolve(const std::string &term)
 {
     auto hit = resolved_.find(term);
@@ -151,12 +216,7 @@ const std::string &ps__ident_db::resolve(const std::string &term)
     std::string out = term;
     if ((!known_ || !known_->count(term)) &&
         ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
-        /* The frequencies the rules ask most, asked at once: the id
-         * under every type (ident.c, towards_person()). */
-        std::vector<std::string> ask;
-        for (int t = 0; t < PS_ENT__COUNT; t++)
-            ask.push_back(term_of((ps_entity_type_t)t, id));
-        prefetch(ask);
+        prefetch(likely_asked(type, id));
         ctx c{this, nullptr};
         ps_ident_stats_t s = {&c, docs, each};
         ps_ident_t r;

@@ -70,6 +70,11 @@ class ps__ident_db
      * term costs a round trip per term and shard, one after the other. */
     void prefetch(const std::vector<std::string> &terms);
 
+    /* Asks at once (prefetch()) what resolving each of the entity terms
+     * TERMS most likely reads, for those not resolved yet: a page of
+     * results names hundreds of entities, each resolved once a revision. */
+    void prefetch_resolve(const std::vector<std::string> &terms);
+
     /* How many documents hold TERM, remembered. */
     Xapian::doccount freq(const std::string &term);
 

@@ -102,6 +102,26 @@ static void read_shard(const Xapian::Database &db,
     }
 }
 
+/* Asks at once what identifying the entities of the page's documents
+ * reads (ident_db.h): the results show each entity as the index
+ * identifies it, and over remote shards each look-up is a round trip;
+ * a handle remembers them until the index changes, so this costs only on
+ * the first pages after a change. */
+static void prefetch_entities(ps_db_t *d, const fetched_page &page)
+{
+    std::vector<std::string> terms;
+    std::vector<ps__entity> ents;
+    for (const auto &doc : page.docs) {
+        ents.clear();
+        ps__decode_entity_heads(doc.second.get_value(PS__V_ENTITIES), ents);
+        for (const ps__entity &e : ents)
+            if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT)
+                terms.push_back(ps_entity_type_prefix((ps_entity_type_t)e.type) +
+                                e.id);
+    }
+    d->ident.prefetch_resolve(terms);
+}
+
 void ps__search::fetch_page(ps_db_t *d, const ps__parsed &p,
                             const Xapian::MSet &ms, bool with_positions,
                             fetched_page &out)
@@ -149,4 +169,6 @@ void ps__search::fetch_page(ps_db_t *d, const ps__parsed &p,
         for (auto &pl : part.pos)
             out.pos.emplace(pl.first, std::move(pl.second));
     }
+    if (with_positions)
+        prefetch_entities(d, out);
 }
