@@ -64,6 +64,10 @@ struct ps_db {
     std::vector<std::string> missing;     /* shards left out (partial mode) */
     std::vector<Xapian::Database> shards; /* what db is made of */
     bool has_remote = false;              /* a shard is served remotely */
+    /* What the shards said of themselves when opened (search_open.cc,
+     * shards_print()): a reconnection that finds them the same keeps
+     * what ident and cache remember. */
+    std::string print;
     /* Paths that more than one shard holds (see find_duplicates()). */
     std::vector<std::string> duplicates;
     std::chrono::steady_clock::time_point missing_since;
@@ -141,8 +145,9 @@ inline json_t *jstr(const char *p, size_t n)
 
 /* KEY's metadata as the shards of D hold it (the least non-empty value). */
 std::string shards_metadata(const ps_db_t *d, const std::string &key);
-/* Opens the shards the stub lists, side by side in one Database. */
-void open_db(ps_db_t *d);
+/* Opens the shards the stub lists, side by side in one Database; with
+ * KEEP, keeps what the handle remembers if the shards are as they were. */
+void open_db(ps_db_t *d, bool keep = false);
 /* Follows a new generation or revision; true when something changed. */
 bool reopen(ps_db_t *d);
 
