@@ -89,6 +89,27 @@ for order in "0 1 2" "0 2 1" "1 0 2" "1 2 0" "2 0 1" "2 1 0"; do
     '
 done
 
+# xapian-tcpsrv drops a connection idle for --idle-timeout (a minute by
+# default): psearchd connects again at the next request, keeping what it
+# learnt of the nodes when they are as they were, and answers as before.
+test_expect_success 'nodes that dropped idle connections: connected again, the same answers' '
+    for k in 0 1 2; do
+        IPORT[$k]=$(start_tcpsrv "idle$k" "$TMP/node$k" --idle-timeout 1000)
+    done
+    mkdir -p "$TMP/idle"
+    printf "remote 127.0.0.1:%s\n" "${IPORT[@]}" > "$TMP/idle/XAPIANDB"
+    start_daemon idle --index "$TMP/idle" --socket "$TMP/run/idle.sock" \
+        --remote-timeout 2 --threads 1
+    wait_ready "$TMP/run/idle.sock"
+    answers "$TMP/run/idle.sock" > "$TMP/idle1.txt"
+    sleep 2
+    answers "$TMP/run/idle.sock" > "$TMP/idle2.txt"
+    stop_daemon idle
+    grep -q "Connection timed out" "$TMP/idle0.log"
+    diff "$TMP/whole.txt" "$TMP/idle1.txt"
+    diff "$TMP/whole.txt" "$TMP/idle2.txt"
+'
+
 test_expect_success 'three processes build one shard each, at the same time' '
     pids=
     for k in 0 1 2; do

@@ -176,16 +176,18 @@ ask() {
 }
 
 # ---- Remote shards -----------------------------------------------------
-# start_tcpsrv NAME DB: serves the Xapian database DB (an index directory
-# or a shard) with xapian-tcpsrv on a free loopback port, which it prints;
+# start_tcpsrv NAME DB [ARGS...]: serves the Xapian database DB (an index
+# directory or a shard) with xapian-tcpsrv (given ARGS too) on a free
+# loopback port, which it prints;
 # its pid goes to $TMP/pids/NAME, so kill_daemons stops it whatever
 # happens. In a session of its own: on SIGTERM xapian-tcpsrv signals its
 # whole process group, which would otherwise include the test script.
 start_tcpsrv() {
     local name=$1 db=$2 port pid tries=0
+    shift 2
     while [ $tries -lt 20 ]; do
         port=$((20000 + RANDOM % 30000))
-        setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$db" \
+        setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$@" "$db" \
             >"$TMP/$name.log" 2>&1 </dev/null &
         pid=$!
         echo $pid >"$TMP/pids/$name"

@@ -4,6 +4,7 @@
  * question the query side asks: which entity terms stand for one entity.
  * Exceptions never cross the C rules: the callbacks catch them and the
  * caller throws them again. */
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -14,9 +15,13 @@
 
 namespace {
 
+/* The longest term Xapian holds: a longer one is in no document, and is
+ * left to freq(), which says so without a query. */
+const size_t MAX_TERM = 245;
+
 /* What the C callbacks need, and the first exception they caught. */
 struct ctx {
-    const Xapian::Database *db;
+    ps__ident_db *ident;
     std::exception_ptr err;
 };
 
@@ -26,7 +31,7 @@ uint64_t docs(void *p, const char *term, size_t len)
     if (c->err)
         return 0;
     try {
-        return c->db->get_termfreq(std::string(term, len));
+        return c->ident->freq(std::string(term, len));
     } catch (...) {
         c->err = std::current_exception();
         return 0;
@@ -40,12 +45,11 @@ int each(void *p, const char *prefix, size_t len,
     if (c->err)
         return -1;
     try {
-        std::string pre(prefix, len);
-        for (auto it = c->db->allterms_begin(pre); it != c->db->allterms_end(pre);
-             ++it) {
-            const std::string &t = *it;
-            fn(arg, t.data(), t.size(), it.get_termfreq());
-        }
+        /* A copy: FN may not ask for more, but nothing here should rely
+         * on that. */
+        auto list = c->ident->listing(std::string(prefix, len));
+        for (const auto &t : list)
+            fn(arg, t.first.data(), t.first.size(), t.second);
         return 0;
     } catch (...) {
         c->err = std::current_exception();
@@ -73,6 +77,55 @@ std::vector<std::string> words_of(const std::string &id)
 
 } // namespace
 
+void ps__ident_db::prefetch(const std::vector<std::string> &terms)
+{
+    std::vector<std::string> ask;
+    for (const std::string &t : terms)
+        if (!t.empty() && t.size() <= MAX_TERM && !freq_.count(t))
+            ask.push_back(t);
+    std::sort(ask.begin(), ask.end());
+    ask.erase(std::unique(ask.begin(), ask.end()), ask.end());
+    if (!remote_ || ask.size() < 2)
+        return;
+    if (freq_.size() + ask.size() > MAX_ENTRIES)
+        freq_.clear();
+    Xapian::Enquire enq(db_);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_query(Xapian::Query(Xapian::Query::OP_OR, ask.begin(), ask.end()));
+    Xapian::MSet ms = enq.get_mset(0, 0);
+    for (const std::string &t : ask)
+        freq_[t] = ms.get_termfreq(t);
+}
+
+Xapian::doccount ps__ident_db::freq(const std::string &term)
+{
+    auto it = freq_.find(term);
+    if (it != freq_.end())
+        return it->second;
+    Xapian::doccount n = db_.get_termfreq(term);
+    if (freq_.size() >= MAX_ENTRIES)
+        freq_.clear();
+    freq_.emplace(term, n);
+    return n;
+}
+
+const std::vector<std::pair<std::string, Xapian::doccount>> &
+ps__ident_db::listing(const std::string &prefix)
+{
+    auto it = lists_.find(prefix);
+    if (it != lists_.end())
+        return it->second;
+    /* Read whole before anything is stored, so an exception leaves the
+     * memory as it was. */
+    std::vector<std::pair<std::string, Xapian::doccount>> v;
+    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix);
+         ++t)
+        v.emplace_back(*t, t.get_termfreq());
+    if (lists_.size() >= MAX_ENTRIES)
+        lists_.clear();
+    return lists_[prefix] = std::move(v);
+}
+
 bool ps__entity_term_split(const std::string &term, ps_entity_type_t *type,
                            std::string *id)
 {
@@ -88,6 +141,71 @@ bool ps__entity_term_split(const std::string &term, ps_entity_type_t *type,
     return false;
 }
 
+/* ps__demonym_places()'s callback: collects every place a nationality
+ * may name, going on to the end. */
+static int add_place(void *arg, const char *place)
+{
+    auto *v = static_cast<std::vector<std::string> *>(arg);
+    try {
+        v->push_back(term_of(PS_ENT_PLACE, place));
+    } catch (const std::bad_alloc &) {
+        return 1; /* only fewer asked at once */
+    }
+    return 0;
+}
+
+/* The document counts the rules (ident.c) most likely ask to resolve the
+ * entity of TYPE and ID, and so are worth asking at once: the id under
+ * every type and as a person's id (towards_person()), the places a nationality may name and
+ * the singular of a plural (misc), and the acronym of its initials. */
+static std::vector<std::string> likely_asked(ps_entity_type_t type,
+                                             const std::string &id)
+{
+    std::vector<std::string> ask;
+    for (int t = 0; t < PS_ENT__COUNT; t++)
+        ask.push_back(term_of((ps_entity_type_t)t, id));
+    if (type == PS_ENT_PERSON)
+        return ask;
+    char pid[PS_IDENT_MAX + 1];
+    ps_ident_person_id(id.c_str(), pid);
+    if (id != pid)
+        ask.push_back(term_of(PS_ENT_PERSON, pid));
+    if (type == PS_ENT_MISC) {
+        ps__demonym_places(id.c_str(), add_place, &ask);
+        if (id.size() >= 4 && id.back() == 's')
+            ask.push_back(term_of(type, id.substr(0, id.size() - 1)));
+    }
+    char acr[64];
+    if (ps__ident_initials(id.c_str(), acr))
+        for (int t = 0; t < PS_ENT__COUNT; t++)
+            ask.push_back(term_of((ps_entity_type_t)t, acr));
+    return ask;
+}
+
+/* The most terms one prefetch() search asks for. */
+static const size_t PREFETCH_MAX = 4096;
+
+void ps__ident_db::prefetch_resolve(const std::vector<std::string> &terms)
+{
+    if (!remote_)
+        return;
+    std::vector<std::string> ask;
+    for (const std::string &term : terms) {
+        ps_entity_type_t type;
+        std::string id;
+        if (resolved_.count(term) || (known_ && known_->count(term)) ||
+            !ps__entity_term_split(term, &type, &id) || id.size() > PS_IDENT_MAX)
+            continue;
+        for (std::string &t : likely_asked(type, id))
+            ask.push_back(std::move(t));
+        if (ask.size() >= PREFETCH_MAX) {
+            prefetch(ask);
+            ask.clear();
+        }
+    }
+    prefetch(ask);
+}
+
 const std::string &ps__ident_db::resolve(const std::string &term)
 {
     auto hit = resolved_.find(term);
@@ -98,7 +216,8 @@ const std::string &ps__ident_db::resolve(const std::string &term)
     std::string out = term;
     if ((!known_ || !known_->count(term)) &&
         ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
-        ctx c{&db_, nullptr};
+        prefetch(likely_asked(type, id));
+        ctx c{this, nullptr};
         ps_ident_stats_t s = {&c, docs, each};
         ps_ident_t r;
         ps_status_t st = ps_ident_resolve(&s, type, id.c_str(), &r);
@@ -152,7 +271,7 @@ std::string ps__ident_db::own_name(const std::string &term)
     ps_entity_type_t type;
     std::string id, out;
     if (ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
-        ctx c{&db_, nullptr};
+        ctx c{this, nullptr};
         ps_ident_stats_t s = {&c, docs, each};
         char *name = nullptr;
         ps_status_t st = ps_ident_display_name(&s, type, id.c_str(), &name);
@@ -191,8 +310,8 @@ std::vector<std::string> ps__ident_db::people_named(const std::string &word)
     std::vector<std::string> ids;
     for (const char *pre : {PS_IDENT_P_FIRST, PS_IDENT_P_SURNAME}) {
         std::string p = std::string(pre) + word + ":";
-        for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
-            ids.push_back((*it).substr(p.size()));
+        for (const auto &t : listing(p))
+            ids.push_back(t.first.substr(p.size()));
     }
     return ids;
 }
@@ -229,8 +348,8 @@ void ps__ident_db::spellings(const std::string &id, std::set<std::string> &ids)
     if (!n)
         return;
     std::string p(buf, n);
-    for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it) {
-        const std::string &t = *it;
+    for (const auto &entry : listing(p)) {
+        const std::string &t = entry.first;
         size_t colon = t.find(':');
         if (colon == std::string::npos || t.size() - colon - 1 > PS_IDENT_MAX)
             continue;
@@ -250,8 +369,8 @@ void ps__ident_db::spellings(const std::string &id, std::set<std::string> &ids)
     std::string ep =
         term_of(PS_ENT_PERSON, p.substr(std::strlen(PS_IDENT_P_SURNAME)));
     size_t el = std::strlen(ps_entity_type_prefix(PS_ENT_PERSON));
-    for (auto it = db_.allterms_begin(ep); it != db_.allterms_end(ep); ++it) {
-        std::string one = (*it).substr(el);
+    for (const auto &entry : listing(ep)) {
+        std::string one = entry.first.substr(el);
         if (one.find('-') != std::string::npos || one.size() > PS_IDENT_MAX)
             continue;
         ps__ident_fold(one.c_str(), fo);
@@ -261,6 +380,18 @@ void ps__ident_db::spellings(const std::string &id, std::set<std::string> &ids)
 }
 
 std::vector<std::string> ps__ident_db::members(const std::string &term)
+{
+    auto it = members_.find(term);
+    if (it != members_.end())
+        return it->second;
+    std::vector<std::string> out = find_members(term);
+    if (members_.size() >= MAX_ENTRIES)
+        members_.clear();
+    members_.emplace(term, out);
+    return out;
+}
+
+std::vector<std::string> ps__ident_db::find_members(const std::string &term)
 {
     std::vector<std::string> out{term};
     ps_entity_type_t type;
@@ -277,14 +408,14 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
         ids.insert(w[0].substr(0, 1) + "-" + w.back());
         std::string p =
             std::string(PS_IDENT_P_SURNAME) + w.back() + ":" + w[0] + "-";
-        for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
-            ids.insert((*it).substr(p.size() - w[0].size() - 1));
+        for (const auto &t : listing(p))
+            ids.insert(t.first.substr(p.size() - w[0].size() - 1));
         spellings(id, ids);
     } else if (w.size() == 1) {
         /* An acronym's long forms, listed under their initials. */
         std::string p = std::string(PS_IDENT_P_INITIALS) + id + ":";
-        for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p); ++it)
-            ids.insert((*it).substr(p.size()));
+        for (const auto &t : listing(p))
+            ids.insert(t.first.substr(p.size()));
         if (type == PS_ENT_MISC)
             ids.insert(id + "s");
     }
@@ -313,19 +444,21 @@ std::vector<std::string> ps__ident_db::members(const std::string &term)
         if (ps__ident_initials(id.c_str(), acr)) {
             ids.insert(acr);
             std::string p = std::string(PS_IDENT_P_INITIALS) + acr + ":";
-            for (auto it = db_.allterms_begin(p); it != db_.allterms_end(p);
-                 ++it)
-                ids.insert((*it).substr(p.size()));
+            for (const auto &t : listing(p))
+                ids.insert(t.first.substr(p.size()));
         }
     }
+    std::vector<std::string> cands;
     for (const std::string &i : ids)
-        for (int t = 0; t < PS_ENT__COUNT; t++) {
-            std::string cand = term_of((ps_entity_type_t)t, i);
-            if (seen.count(cand) || db_.get_termfreq(cand) == 0)
-                continue;
-            seen.insert(cand);
-            if (resolve(cand) == term)
-                out.push_back(cand);
-        }
+        for (int t = 0; t < PS_ENT__COUNT; t++)
+            cands.push_back(term_of((ps_entity_type_t)t, i));
+    prefetch(cands);
+    for (const std::string &cand : cands) {
+        if (seen.count(cand) || freq(cand) == 0)
+            continue;
+        seen.insert(cand);
+        if (resolve(cand) == term)
+            out.push_back(cand);
+    }
     return out;
 }

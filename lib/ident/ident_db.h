@@ -1,8 +1,10 @@
 /* Internal to the C++ shim: entity identity (psearch/ident.h) read from
  * an open index, local, sharded or remote: the statistics are Xapian's
  * term frequencies and term lists, which it sums over every shard. One
- * object per database handle and thread; it caches what it resolved until
- * the handle moves to a new revision (clear()). */
+ * object per database handle and thread; it caches what it resolved, and
+ * every term frequency and term list it read, until the handle moves to a
+ * new revision (clear()): over remote shards each of those is a round
+ * trip per shard, and a query or a result asks the same ones again. */
 #ifndef PSEARCH_IDENT_DB_H
 #define PSEARCH_IDENT_DB_H
 
@@ -62,6 +64,32 @@ class ps__ident_db
      * a hundred lookups. */
     const ps__ident_view &view(ps_entity_type_t type, const std::string &id);
 
+    /* Asks the shards at once for the document frequencies of TERMS not
+     * known yet, when they are remote (set_remote()): one search for no
+     * results, whose statistics carry every term's frequency, costs one
+     * round trip a shard, the shards side by side, where asking term by
+     * term costs a round trip per term and shard, one after the other. */
+    void prefetch(const std::vector<std::string> &terms);
+
+    /* Asks at once (prefetch()) what resolving each of the entity terms
+     * TERMS most likely reads, for those not resolved yet: a page of
+     * results names hundreds of entities, each resolved once a revision. */
+    void prefetch_resolve(const std::vector<std::string> &terms);
+
+    /* How many documents hold TERM, remembered. */
+    Xapian::doccount freq(const std::string &term);
+
+    /* The terms starting with PREFIX and their document frequencies, in
+     * byte order, remembered. */
+    const std::vector<std::pair<std::string, Xapian::doccount>> &
+    listing(const std::string &prefix);
+
+    /* Whether a shard is remote: then prefetch() asks in one search. */
+    void set_remote(bool remote)
+    {
+        remote_ = remote;
+    }
+
     /* Forgets what was resolved: the index changed. */
     void clear()
     {
@@ -69,7 +97,14 @@ class ps__ident_db
         names_.clear();
         for (auto &v : views_)
             v.clear();
+        freq_.clear();
+        lists_.clear();
+        members_.clear();
     }
+
+    /* The most term frequencies, term lists or member lists remembered;
+     * past it, that memory starts afresh. */
+    static const size_t MAX_ENTRIES = 65536;
 
   private:
     /* Adds to IDS the other spellings of person ID's name, and their
@@ -78,10 +113,19 @@ class ps__ident_db
     /* The display name of TERM from its own name terms alone. */
     std::string own_name(const std::string &term);
 
+    /* members(TERM), asked of the index. */
+    std::vector<std::string> find_members(const std::string &term);
+
     const Xapian::Database &db_;
     const std::map<std::string, std::string> *known_;
     std::unordered_map<std::string, std::string> resolved_, names_;
     std::unordered_map<std::string, ps__ident_view> views_[PS_ENT__COUNT];
+    std::unordered_map<std::string, Xapian::doccount> freq_;
+    std::unordered_map<std::string,
+                       std::vector<std::pair<std::string, Xapian::doccount>>>
+        lists_;
+    std::unordered_map<std::string, std::vector<std::string>> members_;
+    bool remote_ = false;
 };
 
 /* Splits entity term TERM into its type and id; false when TERM is not

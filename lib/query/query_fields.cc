@@ -3,6 +3,7 @@
  * aliases through the gazetteer. Each field is one row of FIELDS, which
  * the lexer asks too (is_field()): a new field is a row and its builder. */
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "store/layout.h"
 #include "ident/ident_db.h"
 #include "query/query_private.h"
+#include "store/vocab.h"
 
 using namespace ps__query;
 
@@ -164,15 +166,9 @@ void parser::surname_terms(const std::string &prefix, const std::string &slug,
         std::string key = PS__META_SURNAME + prefix + slug;
         if (key.size() > PS__MAX_META_KEY)
             return;
-        std::set<std::string> found;
-        for (const Xapian::Database &db : *ctx_.shards) {
-            std::string v = db.get_metadata(key);
-            for (size_t i = 0; i < v.size();) {
-                size_t nl = std::min(v.find('\n', i), v.size());
-                found.insert(v.substr(i, nl - i));
-                i = nl + 1;
-            }
-        }
+        std::vector<std::string> found =
+            ctx_.cache ? ctx_.cache->shards_lines(*ctx_.shards, key)
+                       : ps__shards_lines(*ctx_.shards, key, SIZE_MAX);
         terms.insert(terms.end(), found.begin(), found.end());
         return;
     }

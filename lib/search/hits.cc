@@ -113,6 +113,9 @@ void result_builder::analyse_text(docdata &dd)
 std::vector<Xapian::termpos> result_builder::positions(Xapian::docid did,
                                                        const std::string &term)
 {
+    if (d_->page)
+        if (const std::vector<Xapian::termpos> *v = d_->page->positions(did, term))
+            return *v;
     if (from_text_) {
         auto it = text_pos_.find(term);
         return it == text_pos_.end() ? std::vector<Xapian::termpos>()

@@ -62,6 +62,7 @@ void result_builder::quote_hits(const Xapian::MSetIterator &m,
     one.hits.push_back(plain);
     result_builder sub(d_, one, max_hits_, 0, 0, false);
     sub.text_pos_ = text_pos_;
+    sub.from_text_ = from_text_;
     for (const span &h : sub.find_hits(m, doc, dd)) {
         bool keep = false;
         for (size_t i = 0; i < dd.quotes.size(); i++)

@@ -46,9 +46,12 @@ static void write_date(ps__jout &w, const docdata &dd)
 void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
                            unsigned rank)
 {
-    Xapian::Document doc = m.get_document();
+    /* Read ahead from remote shards (remote_fetch.cc), else asked now. */
+    const Xapian::Document *ahead = d_->page ? d_->page->doc(*m) : nullptr;
+    Xapian::Document doc = ahead ? *ahead : m.get_document();
     docdata dd(doc, p_.quotes);
-    from_text_ = d_->has_remote && text_pays(dd);
+    from_text_ = d_->has_remote &&
+                 !(d_->page && d_->page->has_positions(*m)) && text_pays(dd);
     if (from_text_)
         analyse_text(dd);
     std::vector<span> hits = find_hits(m, doc, dd);

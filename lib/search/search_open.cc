@@ -175,9 +175,25 @@ static void check_formats(const std::vector<Xapian::Database> &shards,
     }
 }
 
+/* What SHARDS say of themselves without a round trip (a remote shard's
+ * greeting): identity, document count, last docid and total length. Two
+ * openings that print the same read the same index state, but for a
+ * document replaced by one of the same length. */
+static std::string shards_print(const std::vector<Xapian::Database> &shards)
+{
+    std::string p;
+    for (const Xapian::Database &db : shards)
+        p += db.get_uuid() + ":" + std::to_string(db.get_doccount()) + ":" +
+             std::to_string(db.get_lastdocid()) + ":" +
+             std::to_string((unsigned long long)db.get_total_length()) + ";";
+    return p;
+}
+
 /* Opens the shards the stub lists, side by side in one Database: Xapian
- * then ranks across them with shared statistics, as one index. */
-void ps__search::open_db(ps_db_t *d)
+ * then ranks across them with shared statistics, as one index. With
+ * KEEP, what the handle remembers of the shards (ident, cache) is kept
+ * when they print as before (shards_print()). */
+void ps__search::open_db(ps_db_t *d, bool keep)
 {
     struct stat st;
     std::vector<stub_line> lines = read_stub(d, st);
@@ -211,10 +227,15 @@ void ps__search::open_db(ps_db_t *d)
     d->missing.swap(missing);
     d->shards.swap(shards);
     d->has_remote = has_remote;
+    d->ident.set_remote(has_remote);
     d->missing_since = std::chrono::steady_clock::now();
     load_gazetteer(d);
-    d->ident.clear();
-    d->cache.clear();
+    std::string print = shards_print(d->shards);
+    if (!keep || print != d->print || !d->missing.empty()) {
+        d->ident.clear();
+        d->cache.clear();
+    }
+    d->print.swap(print);
 }
 
 extern "C" ps_status_t ps_db_open(const char *dir, ps_db_t **out, char **errmsg)
@@ -277,7 +298,19 @@ bool ps__search::reopen(ps_db_t *d)
         open_db(d);
         return true;
     }
-    bool changed = d->db.reopen();
+    bool changed;
+    try {
+        changed = d->db.reopen();
+    } catch (const Xapian::NetworkError &) {
+        /* A remote closed the connection (xapian-tcpsrv drops one idle
+         * for a minute): connect again, keeping what the handle learnt
+         * of the shards if they are as they were, so that a query after
+         * a quiet minute costs what it did before. */
+        if (!d->has_remote)
+            throw;
+        open_db(d, true);
+        return true;
+    }
     if (changed) {
         load_gazetteer(d);
         d->ident.clear();

@@ -10,7 +10,8 @@
  *   entity_rows.cc   a document's entities as the index identifies them
  *   spelling.cc      "did you mean", with the one edit distance
  *   search_run.cc    the query run: strict, then relaxed (ps_search)
- *   search_stats.cc  what the index holds (stats, snapshot, query terms) */
+ *   search_stats.cc  what the index holds (stats, snapshot, query terms)
+ *   remote_fetch.cc  a page of results read from remote shards at once */
 #ifndef PSEARCH_SEARCH_PRIVATE_H
 #define PSEARCH_SEARCH_PRIVATE_H
 
@@ -44,6 +45,11 @@
 #include "store/layout.h"
 #include "store/vocab.h"
 
+namespace ps__search
+{
+struct fetched_page;
+}
+
 struct ps_db {
     std::string dir;
     std::string errmsg;
@@ -58,6 +64,10 @@ struct ps_db {
     std::vector<std::string> missing;     /* shards left out (partial mode) */
     std::vector<Xapian::Database> shards; /* what db is made of */
     bool has_remote = false;              /* a shard is served remotely */
+    /* What the shards said of themselves when opened (search_open.cc,
+     * shards_print()): a reconnection that finds them the same keeps
+     * what ident and cache remember. */
+    std::string print;
     /* Paths that more than one shard holds (see find_duplicates()). */
     std::vector<std::string> duplicates;
     std::chrono::steady_clock::time_point missing_since;
@@ -67,6 +77,9 @@ struct ps_db {
     /* Stem forms and term frequencies the shards answered, emptied with
      * ident (see ps__shard_cache). */
     ps__shard_cache cache;
+    /* The page of results being built, read ahead from remote shards
+     * (remote_fetch.cc); NULL but while results are built. */
+    const ps__search::fetched_page *page = nullptr;
 
     ~ps_db()
     {
@@ -132,8 +145,9 @@ inline json_t *jstr(const char *p, size_t n)
 
 /* KEY's metadata as the shards of D hold it (the least non-empty value). */
 std::string shards_metadata(const ps_db_t *d, const std::string &key);
-/* Opens the shards the stub lists, side by side in one Database. */
-void open_db(ps_db_t *d);
+/* Opens the shards the stub lists, side by side in one Database; with
+ * KEEP, keeps what the handle remembers if the shards are as they were. */
+void open_db(ps_db_t *d, bool keep = false);
 /* Follows a new generation or revision; true when something changed. */
 bool reopen(ps_db_t *d);
 
@@ -285,6 +299,31 @@ class result_builder
                     std::vector<span> &hits);
     json_t *matched_quotes(docdata &dd);
 };
+
+/* remote_fetch.cc: the documents of a page of results, and the position
+ * lists their hits need where the text is too long to analyse again, read
+ * from the shards side by side, one thread a shard. Keyed by page docid. */
+struct fetched_page {
+    std::map<Xapian::docid, Xapian::Document> docs;
+    std::map<Xapian::docid,
+             std::map<std::string, std::vector<Xapian::termpos>>>
+        pos;
+    /* The document DID, or NULL when it was not read. */
+    const Xapian::Document *doc(Xapian::docid did) const;
+    /* Whether the positions of DID's hit terms were read. */
+    bool has_positions(Xapian::docid did) const;
+    /* TERM's positions in DID, or NULL when they were not read. */
+    const std::vector<Xapian::termpos> *positions(Xapian::docid did,
+                                                  const std::string &term) const;
+};
+
+/* Reads into OUT the documents PAGE (docids of D's database) from D's
+ * shards, one thread a shard, and with WITH_POSITIONS the positions of
+ * P's hit terms in those with a long text. Rethrows what a shard threw
+ * (Xapian errors, bad_alloc). */
+void fetch_page(ps_db_t *d, const ps__parsed &p,
+                const std::vector<Xapian::docid> &page, bool with_positions,
+                fetched_page &out);
 
 /* A score as answers show it: to 12 significant digits (results.cc). */
 double shown_score(double w);

@@ -107,16 +107,19 @@ static void find_matches(ps_db_t *d, const ps_search_opts_t *o,
 }
 
 /* Match M as a result at RANK, written to W: in full, or with O->raw
- * only its rank, score and path. */
+ * only its rank, score and path (its document from PAGE when it was read
+ * ahead). */
 static void add_result(const ps_search_opts_t *o, result_builder &rb,
-                       const Xapian::MSetIterator &m, unsigned rank,
-                       ps__jout &w)
+                       const fetched_page &page, const Xapian::MSetIterator &m,
+                       unsigned rank, ps__jout &w)
 {
     if (o->raw) {
         w.obj();
         w.key("rank").num(rank);
         w.key("score").real(shown_score(m.get_weight()));
-        w.key("path").str(m.get_document().get_value(PS__V_PATH));
+        const Xapian::Document *doc = page.doc(*m);
+        w.key("path").str(
+            (doc ? *doc : m.get_document()).get_value(PS__V_PATH));
         w.end_obj();
     } else {
         rb.build(w, m, rank);
@@ -133,20 +136,32 @@ static void add_results(ps_db_t *d, const ps_search_opts_t *o,
                       o->hit_lines != 0);
     unsigned rank = o->offset;
     Xapian::MSet &ms = m.tail;
-    /* Ask remote shards for the results' documents at once: over the
-     * network, one round trip rather than one a document. Not locally,
-     * where it reads every document twice (bench slice, whole results in
-     * process: +40% on the median query). */
-    if (d->has_remote && !m.head.empty())
-        m.head.fetch(m.head.begin(), m.head.end());
-    if (d->has_remote && m.tail_from < m.tail_to)
-        ms.fetch(ms[m.tail_from], m.tail_to < ms.size() ? ms[m.tail_to]
-                                                        : ms.end());
+    /* Read the results' documents (and the position lists their hits
+     * need) from remote shards side by side (remote_fetch.cc): Xapian
+     * 1.4 asks for them one round trip at a time. Not locally, where a
+     * read costs no round trip. */
+    fetched_page page;
+    struct unset {
+        ps_db_t *d;
+        ~unset()
+        {
+            d->page = nullptr;
+        }
+    } unset_page{d};
+    if (d->has_remote) {
+        std::vector<Xapian::docid> dids;
+        for (auto it = m.head.begin(); it != m.head.end(); ++it)
+            dids.push_back(*it);
+        for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
+            dids.push_back(*ms[i]);
+        fetch_page(d, p, dids, !o->raw, page);
+        d->page = &page;
+    }
     w.key("results").arr();
     for (auto it = m.head.begin(); it != m.head.end(); ++it)
-        add_result(o, rb, it, ++rank, w);
+        add_result(o, rb, page, it, ++rank, w);
     for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
-        add_result(o, rb, ms[i], ++rank, w);
+        add_result(o, rb, page, ms[i], ++rank, w);
     w.end_arr();
 }
 

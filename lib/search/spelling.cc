@@ -52,20 +52,20 @@ static size_t edit_distance(const std::string &a, const std::string &b,
  * WORD is itself indexed or nothing is near. The candidates come from the
  * word lists every shard keeps (store/spell.h), their counts summed over
  * the shards, so the answer does not depend on the shards' order and
- * costs a few metadata look-ups, not a read of a letter's vocabulary.
+ * costs a few metadata look-ups, not a read of a letter's vocabulary,
+ * remembered (with whether WORD is indexed) until the index changes.
  * Throws Xapian errors and std::bad_alloc. */
-static std::string spelling_suggestion(const ps_db_t *d,
-                                       const std::string &word)
+static std::string spelling_suggestion(ps_db_t *d, const std::string &word)
 {
     const size_t max_edits = 2;
-    if (word.size() < 2 || d->db.term_exists(word))
+    if (word.size() < 2 || d->cache.term_freq(d->db, word) > 0)
         return std::string();
     std::string best;
     size_t best_dist = max_edits + 1;
     Xapian::doccount best_freq = 0;
     /* In byte order, so that of words as near and as frequent the first
      * wins. */
-    for (const auto &w : ps__spell_candidates(d->shards, word)) {
+    for (const auto &w : ps__spell_candidates(d->shards, word, &d->cache)) {
         if (!ps__spell_plain_word(w.first))
             continue;
         size_t d = edit_distance(word, w.first, std::min(best_dist, max_edits));

@@ -115,7 +115,7 @@ void ps__spell_update(Xapian::WritableDatabase &db)
 
 std::map<std::string, Xapian::doccount>
 ps__spell_candidates(const std::vector<Xapian::Database> &shards,
-                     const std::string &word)
+                     const std::string &word, ps__shard_cache *cache)
 {
     std::map<std::string, Xapian::doccount> words;
     if (word.empty())
@@ -126,8 +126,10 @@ ps__spell_candidates(const std::vector<Xapian::Database> &shards,
     size_t hi = std::min(MAX_WORD, word.size() + MAX_EDITS);
     for (size_t len = lo; len <= hi; len++) {
         std::string key = list_key(first, len);
-        for (const Xapian::Database &s : shards)
-            decode_into(s.get_metadata(key), words);
+        for (size_t k = 0; k < shards.size(); k++)
+            decode_into(cache ? cache->shard_metadata(shards, k, key)
+                              : shards[k].get_metadata(key),
+                        words);
     }
     return words;
 }

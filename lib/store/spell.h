@@ -21,6 +21,8 @@
 
 #include <xapian.h>
 
+#include "store/vocab.h"
+
 /* Whether TERM may be suggested as a spelling, and so is listed: an
  * unprefixed word of 3 to 32 bytes with no digit, hyphen, dot or comma.
  * Numbers and compounds are never misspelt into. */
@@ -41,9 +43,10 @@ void ps__spell_update(Xapian::WritableDatabase &db);
  * listed words that start with its first character and are within 2
  * bytes of its length, with their document counts summed over SHARDS.
  * At most five metadata look-ups a shard, each a round trip for a remote
- * one. Throws as above. */
+ * one, remembered in CACHE (may be NULL) until the index changes. Throws
+ * as above. */
 std::map<std::string, Xapian::doccount>
 ps__spell_candidates(const std::vector<Xapian::Database> &shards,
-                     const std::string &word);
+                     const std::string &word, ps__shard_cache *cache);
 
 #endif

@@ -3,6 +3,7 @@
  * spelling suggestion, which reads the vocabulary too, is search's
  * (search/spelling.cc). */
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <set>
@@ -47,10 +48,17 @@ std::vector<std::string>
 ps__stem_forms(const std::vector<Xapian::Database> &shards,
                const std::string &stem, size_t max)
 {
-    std::set<std::string> words;
     std::string key = ps__forms_key(stem);
     if (key.size() > PS__MAX_META_KEY)
         return {}; /* never recorded: see record_forms() */
+    return ps__shards_lines(shards, key, max);
+}
+
+std::vector<std::string>
+ps__shards_lines(const std::vector<Xapian::Database> &shards,
+                 const std::string &key, size_t max)
+{
+    std::set<std::string> words;
     for (const Xapian::Database &db : shards) {
         std::string v = db.get_metadata(key);
         for (size_t i = 0; i < v.size();) {
@@ -83,6 +91,37 @@ ps__shard_cache::stem_forms(const std::vector<Xapian::Database> &shards,
         forms.clear();
     std::vector<std::string> &slot = forms[key];
     slot = std::move(words);
+    return slot;
+}
+
+const std::vector<std::string> &
+ps__shard_cache::shards_lines(const std::vector<Xapian::Database> &shards,
+                              const std::string &key)
+{
+    auto it = lines.find(key);
+    if (it != lines.end())
+        return it->second;
+    std::vector<std::string> v = ps__shards_lines(shards, key, SIZE_MAX);
+    if (lines.size() >= MAX_ENTRIES)
+        lines.clear();
+    std::vector<std::string> &slot = lines[key];
+    slot = std::move(v);
+    return slot;
+}
+
+const std::string &
+ps__shard_cache::shard_metadata(const std::vector<Xapian::Database> &shards,
+                                size_t k, const std::string &key)
+{
+    std::string mk = std::to_string(k) + '\0' + key;
+    auto it = meta.find(mk);
+    if (it != meta.end())
+        return it->second;
+    std::string v = shards[k].get_metadata(key);
+    if (meta.size() >= MAX_ENTRIES)
+        meta.clear();
+    std::string &slot = meta[mk];
+    slot.swap(v);
     return slot;
 }
 

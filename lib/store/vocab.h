@@ -39,8 +39,16 @@ std::vector<std::string>
 ps__stem_forms(const std::vector<Xapian::Database> &shards,
                const std::string &stem, size_t max);
 
+/* The lines of KEY's metadata in every shard of SHARDS, merged: their
+ * union in byte order, at most MAX of them. One metadata lookup per shard.
+ * Throws Xapian errors and std::bad_alloc. */
+std::vector<std::string>
+ps__shards_lines(const std::vector<Xapian::Database> &shards,
+                 const std::string &key, size_t max);
+
 /* What a search asks the shards that changes only when the index does:
- * each stem's forms (ps__stem_forms()) and each term's document frequency.
+ * each stem's forms (ps__stem_forms()), the lines of other metadata lists
+ * (ps__shards_lines()) and each term's document frequency.
  * Over remote shards each answer is a round trip per shard, asked again by
  * every query that uses the word; one cache per open handle (and so per
  * thread), which the handle empties whenever it moves to another revision
@@ -48,16 +56,28 @@ ps__stem_forms(const std::vector<Xapian::Database> &shards,
 struct ps__shard_cache {
     static const size_t MAX_ENTRIES = 65536;
     std::unordered_map<std::string, std::vector<std::string>> forms;
+    std::unordered_map<std::string, std::vector<std::string>> lines;
     std::unordered_map<std::string, Xapian::doccount> termfreq;
+    std::unordered_map<std::string, std::string> meta; /* "K\0key" */
     void clear()
     {
         forms.clear();
+        lines.clear();
         termfreq.clear();
+        meta.clear();
     }
+    /* SHARDS[K].get_metadata(KEY), remembered: a value that may differ
+     * from shard to shard (a spelling list, store/spell.h). */
+    const std::string &shard_metadata(const std::vector<Xapian::Database> &shards,
+                                      size_t k, const std::string &key);
     /* ps__stem_forms(SHARDS, STEM, MAX), remembered. */
     const std::vector<std::string> &
     stem_forms(const std::vector<Xapian::Database> &shards,
                const std::string &stem, size_t max);
+    /* ps__shards_lines(SHARDS, KEY, SIZE_MAX), remembered. */
+    const std::vector<std::string> &
+    shards_lines(const std::vector<Xapian::Database> &shards,
+                 const std::string &key);
     /* DB.get_termfreq(TERM), remembered. */
     Xapian::doccount term_freq(const Xapian::Database &db,
                                const std::string &term);
