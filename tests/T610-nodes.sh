@@ -173,7 +173,8 @@ test_expect_success 'two nodes holding the same paths: answers name them' '
     "$BIN/psearch-index" --index "$TMP/node3" --include "${PARTS[0]}" "$C"
     printf "remote 127.0.0.1:%s\nauto %s\n" "${PORT[0]}" "$TMP/node3" \
         > "$Q/XAPIANDB"
-    "$BIN/psearch" --direct --index "$Q" --json Macron > "$TMP/out" 2> "$TMP/err"
+    "$BIN/psearch" --direct --index "$Q" --json Macron > "$TMP/out" 2> "$TMP/err" ||
+        { cat "$TMP/err" >&2; false; }
     grep -q "warning: paths indexed by more than one shard: $C/000_" "$TMP/err"
     tail -1 "$TMP/out" | grep -q "\"duplicate_paths\":\[\"$C/000_"
     # One index of its own, or its own shards, never warns.
@@ -181,20 +182,27 @@ test_expect_success 'two nodes holding the same paths: answers name them' '
         lacks "more than one"
 '
 test_expect_success 'a node that is down: an error naming it, within the timeout' '
-    kill "$(cat "$TMP/pids/tcpsrv1")"; rm -f "$TMP/pids/tcpsrv1"; sleep 0.2
+    # Gone, not merely signalled, before the node is asked.
+    pid=$(cat "$TMP/pids/tcpsrv1"); kill "$pid"; rm -f "$TMP/pids/tcpsrv1"
+    for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     printf "remote 127.0.0.1:%s\n" "${PORT[0]}" "${PORT[1]}" "${PORT[2]}" \
         > "$Q/XAPIANDB"
     start=$(date +%s)
     assert_exit 2 "$BIN/psearch" --direct --index "$Q" --timeout 2 \
         Rubio 2> "$TMP/err"
-    [ $(( $(date +%s) - start )) -le 4 ]
-    grep -q "shard 127.0.0.1:${PORT[1]}" "$TMP/err"
+    # Bounded loosely: a loaded machine may take seconds to start things.
+    took=$(( $(date +%s) - start ))
+    [ $took -le 10 ] || { echo "the error took $took s" >&2; false; }
+    grep -q "shard 127.0.0.1:${PORT[1]}" "$TMP/err" || { cat "$TMP/err" >&2; false; }
 '
 test_expect_success '--partial: the other nodes answer, marked partial' '
     "$BIN/psearch" --direct --index "$Q" --partial --timeout 2 --json \
-        Kallas > "$TMP/out" 2> "$TMP/err"
-    grep -q "partial results; no answer from 127.0.0.1:${PORT[1]}" "$TMP/err"
-    tail -1 "$TMP/out" | grep -q "\"partial\":true"
+        Kallas > "$TMP/out" 2> "$TMP/err" ||
+        { echo "psearch --partial failed" >&2; cat "$TMP/err" >&2; false; }
+    grep -q "partial results; no answer from 127.0.0.1:${PORT[1]}" "$TMP/err" ||
+        { cat "$TMP/err" >&2; false; }
+    tail -1 "$TMP/out" | grep -q "\"partial\":true" ||
+        { tail -1 "$TMP/out" >&2; false; }
 '
 
 test_expect_success 'a stub naming something that is not xapian-tcpsrv' '
@@ -221,7 +229,8 @@ test_expect_success 'a stub naming something that is not xapian-tcpsrv' '
     # The real node must answer within the timeout even on a loaded
     # machine: 3 s, not 1.
     timeout 20 "$BIN/psearch" --direct --index "$Q" --partial \
-        --timeout 3 --json Macron > "$TMP/out" 2> "$TMP/err"
+        --timeout 3 --json Macron > "$TMP/out" 2> "$TMP/err" ||
+        { echo "psearch --partial failed" >&2; cat "$TMP/err" >&2; false; }
     tail -1 "$TMP/out" | grep -q "\"partial\":true" ||
         { cat "$TMP/out" "$TMP/err" >&2; false; }
     stop_daemon other
