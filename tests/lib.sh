@@ -143,7 +143,16 @@ unix_listening() {
 stop_daemon() {
     local pid rc=0
     pid=$(cat "$TMP/pids/$1") || return 1
-    kill -TERM "$pid" 2>/dev/null
+    # A daemon that is gone already (it could not start, or it died) is
+    # said so, never a silent failure of the case.
+    if ! kill -TERM "$pid" 2>/dev/null; then
+        wait "$pid" 2>/dev/null || rc=$?
+        echo $rc >"$TMP/$1.rc"
+        rm -f "$TMP/pids/$1"
+        echo "psearchd $1 had already exited ($rc):" >&2
+        tail -5 "$TMP/$1.log" >&2
+        return 1
+    fi
     wait "$pid" || rc=$?
     echo $rc >"$TMP/$1.rc"
     rm -f "$TMP/pids/$1"
