@@ -115,13 +115,15 @@ std::string ps__encode_text(const char *text, size_t len);
 class ps__text
 {
   public:
-    explicit ps__text(std::string value);
+    /* The text stored in VALUE from byte AT to its end (a record's last
+     * section), kept without a copy. */
+    explicit ps__text(std::string value, size_t at = 0);
     ps__text(const ps__text &) = delete;
     ps__text &operator=(const ps__text &) = delete;
 
     bool valid() const
     {
-        return raw_ || buf_ || v_.empty();
+        return raw_ || buf_ || v_.size() == base_;
     }
     bool damaged() const
     {
@@ -146,6 +148,7 @@ class ps__text
 
   private:
     std::string v_;
+    size_t base_ = 0; /* where the stored text starts in v_ */
     size_t len_ = 0;
     const char *raw_ = nullptr;       /* kind 0: the text in v_ */
     std::vector<uint32_t> small_;     /* kind 0: its line starts */
@@ -163,8 +166,28 @@ class ps__text
  * damaged (OUT is then empty). */
 bool ps__decode_text(const std::string &v, std::string &out);
 
+/* A document's record (value 6, layout.h): everything a result shows,
+ * read with one look-up. Five varint-prefixed sections, path, title,
+ * head (the compact JSON of date, source, url and body offset), spans
+ * (ps__encode_spans()) and entities (ps__encode_entities()), then to the
+ * end the text (ps__encode_text()). */
+std::string ps__encode_record(const std::string &path, const std::string &title,
+                              const std::string &head, const std::string &spans,
+                              const std::string &ents, const std::string &text);
+
+/* A record taken apart: the sections copied out but the text, which
+ * starts at TEXT_AT of the value (ps__text(value, text_at)). */
+struct ps__record {
+    std::string path, title, head, spans, ents;
+    size_t text_at = 0;
+};
+
+/* False (sections read so far, TEXT_AT at the value's end) on a damaged
+ * value. */
+bool ps__decode_record(const std::string &v, ps__record &out);
+
 /* One attribution of a document, as stored: spans in bytes of the file,
- * SPEAKER an index into the document's entities (value 7) or -1. */
+ * SPEAKER an index into the document's entities (the record's) or -1. */
 struct ps__quote {
     int kind = 0;         /* ps_quote_kind_t */
     int speaker_kind = 0; /* ps_speaker_kind_t */

@@ -104,21 +104,22 @@ std::string ps__encode_text(const char *text, size_t len)
     return v;
 }
 
-ps__text::ps__text(std::string value) : v_(std::move(value))
+ps__text::ps__text(std::string value, size_t at)
+    : v_(std::move(value)), base_(std::min(at, v_.size()))
 {
-    if (v_.empty())
+    if (v_.size() == base_)
         return;
-    if (v_[0] == RAW) {
-        len_ = v_.size() - 1;
-        raw_ = v_.data() + 1;
+    if (v_[base_] == RAW) {
+        len_ = v_.size() - base_ - 1;
+        raw_ = v_.data() + base_ + 1;
         for (size_t i = 0; i < len_; i++)
             if (raw_[i] == '\n')
                 small_.push_back((uint32_t)(i + 1));
         return;
     }
     uint64_t len, nstarts;
-    size_t i = 1;
-    if (v_[0] != BLOCKS || !ps__get_varint(v_, i, len) ||
+    size_t i = base_ + 1;
+    if (v_[base_] != BLOCKS || !ps__get_varint(v_, i, len) ||
         !ps__get_varint(v_, i, nstarts) || len > (1ull << 32))
         return;
     width_ = start_width((size_t)len);
@@ -136,16 +137,16 @@ ps__text::ps__text(std::string value) : v_(std::move(value))
         offs.push_back((size_t)c);
     }
     /* From sizes to where each frame starts, and a check that they fit. */
-    size_t at = i;
+    size_t pos = i;
     for (size_t b = 0; b < nblocks; b++) {
         size_t raw = std::min((size_t)len - b * PS__TEXT_BLOCK, PS__TEXT_BLOCK);
         size_t c = offs[b] ? offs[b] : raw;
-        offs[b] = at;
-        at += c;
-        if (at > v_.size())
+        offs[b] = pos;
+        pos += c;
+        if (pos > v_.size())
             return;
     }
-    if (at != v_.size())
+    if (pos != v_.size())
         return;
     frames_ = std::move(offs);
     done_.assign(nblocks, false);
