@@ -145,7 +145,7 @@ Xapian::Document ps__index::build_doc(const ps_docrec_t *r,
     doc.add_value(PS__V_PATH, r->path);
     set_stat_values(doc, &r->stat);
     /* All a result shows, in one value (layout.h): path and title, the
-     * head, the spans, the entities and the text, compressed with zstd
+     * head, the spans, the entities and the text, compressed with LZ4
      * (codec.h). Not the document data, which Xapian compresses with
      * zlib: that cost a tenth of indexing and a quarter of every search. */
     const ps_span_t *title = &r->article->title;

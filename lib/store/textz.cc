@@ -1,11 +1,11 @@
 /* The stored text of a document (see codec.h): its line table and its
- * bytes in blocks compressed with zstd one by one, so that a result
+ * bytes in blocks compressed with LZ4 one by one, so that a result
  * decompresses only the blocks it shows. */
 #include <algorithm>
 #include <cstring>
 #include <new>
 
-#include <zstd.h>
+#include <lz4.h>
 
 #include "store/codec.h"
 
@@ -18,44 +18,10 @@ enum : char { RAW = 0, BLOCKS = 2 };
  * decompressor's set-up cost more than they save. */
 const size_t MIN_COMPRESS = 128;
 
-/* zstd's level: 3 (its default) compresses the bench slice's texts, one
- * by one, to 44% in 0.09 s; 1 to 45% in 0.075 s, 6 to 43% in 0.19 s. */
-const int LEVEL = 3;
-
 /* Bytes per line start in the line table: the fewest that hold LEN. */
 unsigned start_width(size_t len)
 {
     return len <= 0xFFFF ? 2 : len <= 0xFFFFFF ? 3 : 4;
-}
-
-ZSTD_CCtx *cctx()
-{
-    /* One context a thread, kept: creating one per text costs more than
-     * compressing a short article. */
-    thread_local struct ctx {
-        ZSTD_CCtx *c = ZSTD_createCCtx();
-        ~ctx()
-        {
-            ZSTD_freeCCtx(c);
-        }
-    } cc;
-    if (!cc.c)
-        throw std::bad_alloc();
-    return cc.c;
-}
-
-ZSTD_DCtx *dctx()
-{
-    thread_local struct ctx {
-        ZSTD_DCtx *d = ZSTD_createDCtx();
-        ~ctx()
-        {
-            ZSTD_freeDCtx(d);
-        }
-    } dc;
-    if (!dc.d)
-        throw std::bad_alloc();
-    return dc.d;
 }
 
 } // namespace
@@ -83,19 +49,19 @@ std::string ps__encode_text(const char *text, size_t len)
     size_t nblocks = (len + PS__TEXT_BLOCK - 1) / PS__TEXT_BLOCK;
     std::string frames;
     std::vector<size_t> sizes;
-    std::string buf(ZSTD_compressBound(PS__TEXT_BLOCK), '\0');
+    std::string buf((size_t)LZ4_compressBound((int)PS__TEXT_BLOCK), '\0');
     for (size_t b = 0; b < nblocks; b++) {
         size_t at = b * PS__TEXT_BLOCK;
         size_t n = std::min(len - at, PS__TEXT_BLOCK);
-        size_t c =
-            ZSTD_compressCCtx(cctx(), &buf[0], buf.size(), text + at, n, LEVEL);
+        int c = LZ4_compress_default(text + at, &buf[0], (int)n,
+                                     (int)buf.size());
         /* A block that does not shrink is kept as it is: size 0 says so. */
-        if (ZSTD_isError(c) || c >= n) {
+        if (c <= 0 || (size_t)c >= n) {
             sizes.push_back(0);
             frames.append(text + at, n);
         } else {
             sizes.push_back(c);
-            frames.append(buf, 0, c);
+            frames.append(buf, 0, (size_t)c);
         }
     }
     for (size_t s : sizes)
@@ -198,8 +164,8 @@ bool ps__text::decode(size_t b)
     if (c == raw) {
         std::memcpy(buf_.get() + at, f, raw);
     } else {
-        size_t n = ZSTD_decompressDCtx(dctx(), buf_.get() + at, raw, f, c);
-        if (ZSTD_isError(n) || n != raw) {
+        int n = LZ4_decompress_safe(f, buf_.get() + at, (int)c, (int)raw);
+        if (n < 0 || (size_t)n != raw) {
             bad_ = true;
             std::memset(buf_.get() + at, ' ', raw);
         }
