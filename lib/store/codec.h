@@ -72,9 +72,10 @@ struct ps__entity {
 };
 
 /* Entities as: per entity, type byte, varint-prefixed id and name, known
- * byte, the count of its forms (each way TEXT of LEN bytes writes it) and
- * each form varint-prefixed, the mention count, then per mention varint
- * offset delta, length, position and form number. Far cheaper to read per
+ * byte, then the varint-prefixed body: the mention count, the count of
+ * its forms (each way TEXT of LEN bytes writes it) and each form
+ * varint-prefixed, then per mention varint offset delta, length, position
+ * and form number. Far cheaper to read per
  * result than JSON. */
 std::string ps__encode_entities(const ps_entity_t *e, size_t n,
                                 const char *text, size_t len);
