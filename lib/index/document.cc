@@ -146,15 +146,21 @@ Xapian::Document ps__index::build_doc(const ps_docrec_t *r,
     set_stat_values(doc, &r->stat);
     /* All a result shows, in one value (layout.h): path and title, the
      * head, the spans, the entities and the text, compressed with LZ4
-     * (codec.h). Not the document data, which Xapian compresses with
+     * (codec.h), but a long text's blocks. Not the document data, which Xapian compresses with
      * zlib: that cost a tenth of indexing and a quarter of every search. */
     const ps_span_t *title = &r->article->title;
+    std::vector<std::string> apart;
+    std::string text = ps__encode_text(r->text, r->len, &apart);
     doc.add_value(
         PS__V_RECORD,
         ps__encode_record(
             r->path, std::string(title->ptr ? title->ptr : "", title->len),
             data_head(r), ps__encode_spans(r->tokens, r->ntokens),
             ps__encode_entities(r->entities, r->nentities, r->text, r->len),
-            ps__encode_text(r->text, r->len)));
+            text));
+    /* A long text's blocks, one a value: a result reads the ones it
+     * shows. */
+    for (size_t k = 0; k < apart.size(); k++)
+        doc.add_value(PS__V_BLOCK + (Xapian::valueno)k, apart[k]);
     return doc;
 }

@@ -22,11 +22,16 @@ static ps__record record_of(const Xapian::Document &doc, std::string &value)
     return r;
 }
 
-/* Reads DOC's record (one look-up) and, with QUOTES, its quotes: a
+/* Reads DOC's record (one look-up; a long text's blocks are read as
+ * they are shown) and, with QUOTES, its quotes: a
  * damaged head becomes an empty object, a damaged text an empty one, and
  * a damaged entity section yields the entities read before the damage. */
 docdata::docdata(const Xapian::Document &doc, bool with_quotes)
-    : rec(record_of(doc, rec_value)), text(std::move(rec_value), rec.text_at),
+    : rec(record_of(doc, rec_value)),
+      text(std::move(rec_value), rec.text_at,
+           [doc](size_t k) {
+               return doc.get_value(PS__V_BLOCK + (Xapian::valueno)k);
+           }),
       len(text.size())
 {
     /* A quote's speaker is found among every entity's mentions; a result

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -109,7 +110,15 @@ std::string ps__entity_form(const std::string &v, uint32_t at);
  * with LZ4, for texts stored at 72% of their size rather than 55% (the
  * bench slice, with the line table). Throws std::bad_alloc. */
 #define PS__TEXT_BLOCK ((size_t)4096)
-std::string ps__encode_text(const char *text, size_t len);
+/* A text of more blocks than this, given APART, is stored as kind 3: as
+ * kind 2 without the blocks, which go to *APART, one a value (block K is
+ * value PS__V_BLOCK + K, layout.h): a result reads the record and the
+ * blocks it shows, so that a long article does not cost it a read of its
+ * whole text. A shorter text's blocks stay in the record: a look-up a
+ * block costs more than reading them with it. */
+#define PS__TEXT_INLINE 8
+std::string ps__encode_text(const char *text, size_t len,
+                            std::vector<std::string> *apart = nullptr);
 
 /* A stored text, read as needed: lines from the table, bytes from the
  * blocks that hold them, each decompressed once. A damaged value reads as
@@ -118,9 +127,13 @@ std::string ps__encode_text(const char *text, size_t len);
 class ps__text
 {
   public:
+    /* Reads block K of a text stored apart (kind 3); "" when there is
+     * none. */
+    using fetcher = std::function<std::string(size_t)>;
     /* The text stored in VALUE from byte AT to its end (a record's last
-     * section), kept without a copy. */
-    explicit ps__text(std::string value, size_t at = 0);
+     * section), kept without a copy; FETCH reads the blocks of a text
+     * stored apart. */
+    explicit ps__text(std::string value, size_t at = 0, fetcher fetch = {});
     ps__text(const ps__text &) = delete;
     ps__text &operator=(const ps__text &) = delete;
 
@@ -158,6 +171,8 @@ class ps__text
     size_t starts_ = 0, nstarts_ = 0; /* kind 2: the table in v_ */
     unsigned width_ = 2;
     std::vector<size_t> frames_; /* where each block's frame starts in v_ */
+    fetcher fetch_;              /* kind 3: the blocks' values */
+    std::vector<size_t> sizes_;  /* kind 3: each block's stored size */
     std::vector<bool> done_;
     std::unique_ptr<char[]> buf_;
     bool bad_ = false;

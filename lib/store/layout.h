@@ -72,6 +72,9 @@ enum {
     PS__V_HASH = 5,   /* 16 hex digits of XXH64 */
     PS__V_RECORD = 6, /* path, title, head, spans, entities, text (codec.h) */
     PS__V_QUOTES = 9, /* the attributions (codec.h) */
+    /* Block K of a text of more than PS__TEXT_INLINE blocks, which the
+     * record does not hold (codec.h): 16 + K. */
+    PS__V_BLOCK = 16,
 };
 
 /* How many times a title word counts in its plain word's within-document

@@ -12,7 +12,7 @@
 namespace
 {
 
-enum : char { RAW = 0, BLOCKS = 2 };
+enum : char { RAW = 0, BLOCKS = 2, APART = 3 };
 
 /* Shorter texts are stored as they are: a frame's header and the
  * decompressor's set-up cost more than they save. */
@@ -26,7 +26,8 @@ unsigned start_width(size_t len)
 
 } // namespace
 
-std::string ps__encode_text(const char *text, size_t len)
+std::string ps__encode_text(const char *text, size_t len,
+                            std::vector<std::string> *apart)
 {
     std::string v;
     if (len < MIN_COMPRESS) {
@@ -35,7 +36,10 @@ std::string ps__encode_text(const char *text, size_t len)
         v.append(text, len);
         return v;
     }
-    v.push_back(BLOCKS);
+    size_t nblocks = (len + PS__TEXT_BLOCK - 1) / PS__TEXT_BLOCK;
+    if (nblocks <= PS__TEXT_INLINE)
+        apart = nullptr;
+    v.push_back(apart ? APART : BLOCKS);
     ps__put_varint(v, len);
     std::vector<uint32_t> starts;
     for (const char *p = text;
@@ -46,7 +50,6 @@ std::string ps__encode_text(const char *text, size_t len)
     for (uint32_t s : starts)
         for (unsigned b = 0; b < w; b++)
             v.push_back((char)(s >> (8 * b)));
-    size_t nblocks = (len + PS__TEXT_BLOCK - 1) / PS__TEXT_BLOCK;
     std::string frames;
     std::vector<size_t> sizes;
     std::string buf((size_t)LZ4_compressBound((int)PS__TEXT_BLOCK), '\0');
@@ -56,13 +59,13 @@ std::string ps__encode_text(const char *text, size_t len)
         int c = LZ4_compress_default(text + at, &buf[0], (int)n,
                                      (int)buf.size());
         /* A block that does not shrink is kept as it is: size 0 says so. */
-        if (c <= 0 || (size_t)c >= n) {
-            sizes.push_back(0);
-            frames.append(text + at, n);
-        } else {
-            sizes.push_back(c);
-            frames.append(buf, 0, (size_t)c);
-        }
+        bool keep = c <= 0 || (size_t)c >= n;
+        sizes.push_back(keep ? 0 : (size_t)c);
+        std::string &to = apart ? apart->emplace_back() : frames;
+        if (keep)
+            to.append(text + at, n);
+        else
+            to.append(buf, 0, (size_t)c);
     }
     for (size_t s : sizes)
         ps__put_varint(v, s);
@@ -70,8 +73,9 @@ std::string ps__encode_text(const char *text, size_t len)
     return v;
 }
 
-ps__text::ps__text(std::string value, size_t at)
-    : v_(std::move(value)), base_(std::min(at, v_.size()))
+ps__text::ps__text(std::string value, size_t at, fetcher fetch)
+    : v_(std::move(value)), base_(std::min(at, v_.size())),
+      fetch_(std::move(fetch))
 {
     if (v_.size() == base_)
         return;
@@ -85,7 +89,8 @@ ps__text::ps__text(std::string value, size_t at)
     }
     uint64_t len, nstarts;
     size_t i = base_ + 1;
-    if (v_[base_] != BLOCKS || !ps__get_varint(v_, i, len) ||
+    bool apart = v_[base_] == APART;
+    if ((v_[base_] != BLOCKS && !apart) || !ps__get_varint(v_, i, len) ||
         !ps__get_varint(v_, i, nstarts) || len > (1ull << 32))
         return;
     width_ = start_width((size_t)len);
@@ -101,6 +106,16 @@ ps__text::ps__text(std::string value, size_t at)
         if (!ps__get_varint(v_, i, c))
             return;
         offs.push_back((size_t)c);
+    }
+    if (apart) {
+        if (i != v_.size())
+            return;
+        sizes_ = std::move(offs);
+        frames_.assign(nblocks, 0);
+        done_.assign(nblocks, false);
+        buf_.reset(new char[(size_t)len ? (size_t)len : 1]);
+        len_ = (size_t)len;
+        return;
     }
     /* From sizes to where each frame starts, and a check that they fit. */
     size_t pos = i;
@@ -158,13 +173,27 @@ bool ps__text::decode(size_t b)
 {
     size_t at = b * PS__TEXT_BLOCK;
     size_t raw = std::min(len_ - at, PS__TEXT_BLOCK);
-    size_t end = b + 1 < frames_.size() ? frames_[b + 1] : v_.size();
-    const char *f = v_.data() + frames_[b];
-    size_t c = end - frames_[b];
+    std::string block;
+    const char *f;
+    size_t c;
+    if (!sizes_.empty()) {
+        /* Stored apart: its own value, which must be as long as the
+         * record says. */
+        block = fetch_ ? fetch_(b) : std::string();
+        f = block.data();
+        c = block.size();
+        if (c != (sizes_[b] ? sizes_[b] : raw))
+            c = 0;
+    } else {
+        size_t end = b + 1 < frames_.size() ? frames_[b + 1] : v_.size();
+        f = v_.data() + frames_[b];
+        c = end - frames_[b];
+    }
     if (c == raw) {
         std::memcpy(buf_.get() + at, f, raw);
     } else {
-        int n = LZ4_decompress_safe(f, buf_.get() + at, (int)c, (int)raw);
+        int n = c ? LZ4_decompress_safe(f, buf_.get() + at, (int)c, (int)raw)
+                  : -1;
         if (n < 0 || (size_t)n != raw) {
             bad_ = true;
             std::memset(buf_.get() + at, ' ', raw);
