@@ -10,7 +10,7 @@ PREFIX   ?= /usr/local
 PKGS      := xapian-core libuv jansson libutf8proc cmocka
 DEB_PKGS  := build-essential pkg-config libxapian-dev libstemmer-dev \
              libuv1-dev libjansson-dev libutf8proc-dev libxxhash-dev \
-             libzstd-dev libcmocka-dev xapian-tools snowball-data socat neovim
+             liblz4-dev libcmocka-dev xapian-tools snowball-data socat neovim
 
 HARDEN    := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN      := -Wall -Wextra $(if $(WERROR),-Werror)
@@ -23,7 +23,7 @@ CXXFLAGS  += -std=c++17 $(WARN) $(HARDEN) -fvisibility=hidden \
              $(shell xapian-config --cxxflags 2>/dev/null)
 LDFLAGS   += -pie -Wl,-z,relro,-z,now
 LIBS      := $(shell xapian-config --libs 2>/dev/null) -lstemmer -lutf8proc \
-             -ljansson -lxxhash -lzstd -luv -lpthread -lm
+             -ljansson -lxxhash -llz4 -luv -lpthread -lm
 
 ifdef SANITIZE
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer

@@ -1,8 +1,8 @@
 /* An analysed article as a Xapian document: its words with positions
  * (the title's also under their own prefixes, and weighted BM25F's way),
- * its entities at their mentions, boolean terms for its id and date, and
- * values for its path, title, file state, token spans, entities, the JSON
- * head of its metadata and its text. */
+ * its entities at their mentions, a boolean term for its id, and values
+ * for its path, date and file state and the record a result reads: path,
+ * title, the JSON head of its metadata, token spans, entities and text. */
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -64,8 +64,8 @@ static void json_put_span(json_t *o, const char *key, const ps_span_t *s)
         json_object_set_new(o, key, json_stringn(s->ptr, s->len));
 }
 
-/* The JSON head of the document data: the article's metadata, but for
- * its path and title, which are values 0 and 1 already. */
+/* The JSON head of the record: the article's metadata, but for its path
+ * and title, which are sections of their own. */
 static std::string data_head(const ps_docrec_t *r)
 {
     json_t *o = json_object();
@@ -143,19 +143,24 @@ Xapian::Document ps__index::build_doc(const ps_docrec_t *r,
     if (date[0])
         doc.add_value(PS__V_DATE, date);
     doc.add_value(PS__V_PATH, r->path);
-    const ps_span_t *title = &r->article->title;
-    doc.add_value(PS__V_TITLE,
-                  std::string(title->ptr ? title->ptr : "", title->len));
     set_stat_values(doc, &r->stat);
-    doc.add_value(PS__V_SPANS, ps__encode_spans(r->tokens, r->ntokens));
-    doc.add_value(PS__V_ENTITIES, ps__encode_entities(r->entities, r->nentities,
-                                                      r->text, r->len));
-
-    std::string data = data_head(r);
-    doc.set_data(data);
-    /* The text goes in a value, compressed with zstd (codec.h): Xapian
-     * compresses document data with zlib, which cost a tenth of indexing
-     * and a quarter of every search. */
-    doc.add_value(PS__V_TEXT, ps__encode_text(r->text, r->len));
+    /* All a result shows, in one value (layout.h): path and title, the
+     * head, the spans, the entities and the text, compressed with LZ4
+     * (codec.h), but a long text's blocks. Not the document data, which Xapian compresses with
+     * zlib: that cost a tenth of indexing and a quarter of every search. */
+    const ps_span_t *title = &r->article->title;
+    std::vector<std::string> apart;
+    std::string text = ps__encode_text(r->text, r->len, &apart);
+    doc.add_value(
+        PS__V_RECORD,
+        ps__encode_record(
+            r->path, std::string(title->ptr ? title->ptr : "", title->len),
+            data_head(r), ps__encode_spans(r->tokens, r->ntokens),
+            ps__encode_entities(r->entities, r->nentities, r->text, r->len),
+            text));
+    /* A long text's blocks, one a value: a result reads the ones it
+     * shows. */
+    for (size_t k = 0; k < apart.size(); k++)
+        doc.add_value(PS__V_BLOCK + (Xapian::valueno)k, apart[k]);
     return doc;
 }

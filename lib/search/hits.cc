@@ -97,7 +97,7 @@ void result_builder::analyse_text(docdata &dd)
         const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
         if (!pre || !wanted(pre + e.id))
             continue;
-        ps__entity_mentions(dd.ents_value, e);
+        ps__entity_mentions(dd.rec.ents, e);
         std::vector<Xapian::termpos> &v = text_pos_[pre + e.id];
         for (const ps_mention_t &m : e.mentions)
             v.push_back(m.pos);
@@ -158,7 +158,7 @@ static void entity_spans(docdata &dd, const std::string &term,
         if (!pre || term.compare(0, colon + 1, pre) != 0 ||
             term.compare(colon + 1, std::string::npos, e.id) != 0)
             continue;
-        ps__entity_mentions(dd.ents_value, e);
+        ps__entity_mentions(dd.rec.ents, e);
         for (const ps_mention_t &m : e.mentions)
             out[m.pos] = {m.offset, m.length};
     }
@@ -249,9 +249,9 @@ void result_builder::phrase_hits(Xapian::docid did, const ps__hitgroup &g,
 /* A hit as term positions, first to last, before its bytes are known. */
 using term_range = std::pair<Xapian::termpos, Xapian::termpos>;
 
-/* Adds to HITS the byte span of each of RANGES, reading from DOC's spans
- * value just the positions the ranges start and end at. */
-static void ranges_to_spans(const Xapian::Document &doc,
+/* Adds to HITS the byte span of each of RANGES, reading from DD's spans
+ * just the positions the ranges start and end at. */
+static void ranges_to_spans(const docdata &dd,
                             const std::vector<term_range> &ranges,
                             std::vector<span> &hits)
 {
@@ -263,7 +263,7 @@ static void ranges_to_spans(const Xapian::Document &doc,
     std::sort(want.begin(), want.end());
     want.erase(std::unique(want.begin(), want.end()), want.end());
     std::vector<span> spans =
-        ps__decode_spans_at(doc.get_value(PS__V_SPANS), want);
+        ps__decode_spans_at(dd.rec.spans, want);
     auto at = [&](Xapian::termpos p) {
         return spans[std::lower_bound(want.begin(), want.end(), p) -
                      want.begin()];
@@ -325,7 +325,7 @@ std::vector<span> result_builder::find_hits(const Xapian::MSetIterator &m,
         else
             phrase_hits(did, g, ranges);
     }
-    ranges_to_spans(doc, ranges, hits);
+    ranges_to_spans(dd, ranges, hits);
     hits.insert(hits.end(), in_quotes.begin(), in_quotes.end());
     return merge(hits, dd);
 }

@@ -64,8 +64,8 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
     w.obj();
     w.key("rank").num(rank);
     w.key("score").real(shown_score(m.get_weight()));
-    w.key("path").str(doc.get_value(PS__V_PATH));
-    w.key("title").str(doc.get_value(PS__V_TITLE));
+    w.key("path").str(dd.rec.path);
+    w.key("title").str(dd.rec.title);
     write_date(w.key("date"), dd);
     snippet(w, dd, hits, lines);
     add_hits(w, dd, hits, lines);
@@ -78,7 +78,7 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
         w.key("quotes").json(q);
     }
     /* The hits and quotes are found: the entities may leave the document. */
-    std::vector<ps__entity> ents = identified(d_, std::move(dd.ents), &dd.ents_value);
+    std::vector<ps__entity> ents = identified(d_, std::move(dd.ents), &dd.rec.ents);
     entities(w.key("entities"), dd, ents);
     w.key("entity_count").num((long long)ents.size());
     w.end_obj();
@@ -250,7 +250,7 @@ void result_builder::entities(ps__jout &w, docdata &dd,
         rows.resize(max_entities_);
     w.arr();
     for (ps__entity *e : rows) {
-        ps__entity_mentions(dd.ents_value, *e);
+        ps__entity_mentions(dd.rec.ents, *e);
         const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
         w.obj();
         w.key("type").str(type ? type : "misc",
@@ -278,7 +278,7 @@ void result_builder::mention(ps__jout &w, const docdata &dd,
         return;
     size_t line = dd.line_of(m.offset);
     w.obj();
-    w.key("text").str(ps__entity_form(dd.ents_value, e.form_of[k]));
+    w.key("text").str(ps__entity_form(dd.rec.ents, e.form_of[k]));
     w.key("line").num((long long)line + 1);
     w.key("column").num((long long)(m.offset - dd.line_start(line)) + 1);
     w.end_obj();

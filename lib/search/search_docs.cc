@@ -12,23 +12,37 @@
 
 using namespace ps__search;
 
-/* Reads DOC's values: a damaged head becomes an empty object, a damaged
- * text an empty one, and a damaged entity value yields the entities read
- * before the damage. */
-docdata::docdata(const Xapian::Document &doc, bool with_quotes)
-    : text(doc.get_value(PS__V_TEXT)), len(text.size())
+/* The record's sections: a damaged record reads as the sections before
+ * the damage. */
+static ps__record record_of(const Xapian::Document &doc, std::string &value)
 {
-    ents_value = doc.get_value(PS__V_ENTITIES);
+    value = doc.get_value(PS__V_RECORD);
+    ps__record r;
+    ps__decode_record(value, r);
+    return r;
+}
+
+/* Reads DOC's record (one look-up; a long text's blocks are read as
+ * they are shown) and, with QUOTES, its quotes: a
+ * damaged head becomes an empty object, a damaged text an empty one, and
+ * a damaged entity section yields the entities read before the damage. */
+docdata::docdata(const Xapian::Document &doc, bool with_quotes)
+    : rec(record_of(doc, rec_value)),
+      text(std::move(rec_value), rec.text_at,
+           [doc](size_t k) {
+               return doc.get_value(PS__V_BLOCK + (Xapian::valueno)k);
+           }),
+      len(text.size())
+{
     /* A quote's speaker is found among every entity's mentions; a result
      * without quotes reads the mentions of the entities it shows. */
     if (with_quotes)
-        ps__decode_entities(ents_value, ents);
+        ps__decode_entities(rec.ents, ents);
     else
-        ps__decode_entity_heads(ents_value, ents);
+        ps__decode_entity_heads(rec.ents, ents);
     if (with_quotes)
         ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
-    std::string data = doc.get_data();
-    head = json_loadb(data.data(), data.size(), 0, nullptr);
+    head = json_loadb(rec.head.data(), rec.head.size(), 0, nullptr);
     if (!head)
         head = jnew(json_object());
 }
@@ -133,7 +147,7 @@ extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
 {
     return with_document(
         db, path, out,
-        [&](const Xapian::Document &doc, docdata &dd) -> json_t * {
+        [&](const Xapian::Document &, docdata &dd) -> json_t * {
             size_t total = dd.lines();
             if (total > 1 && dd.line_start(total - 1) == dd.len)
                 total--; /* a final newline does not start a line */
@@ -141,8 +155,7 @@ extern "C" ps_status_t ps_db_document(ps_db_t *db, const char *path,
             last = std::min(last, total);
             jref o(json_object());
             jset(o.j, "path", json_string(path));
-            std::string title = doc.get_value(PS__V_TITLE);
-            jset(o.j, "title", jstr(title.data(), title.size()));
+            jset(o.j, "title", jstr(dd.rec.title.data(), dd.rec.title.size()));
             jset(o.j, "lines_total", json_integer((json_int_t)total));
             if (first > last) {
                 jset(o.j, "first_line", json_integer((json_int_t)first));

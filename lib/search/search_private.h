@@ -164,9 +164,12 @@ std::vector<ps__entity> identified(ps_db_t *d, std::vector<ps__entity> ents,
  * shows) and its lines, its entities and quotes. */
 struct docdata {
     json_t *head = nullptr;
+    std::string rec_value; /* the record, until text takes it over */
+    /* The record's sections: path, title, spans, and rec.ents, which
+     * ents' forms and unread mentions are read from. */
+    ps__record rec;
     ps__text text;
     size_t len = 0;
-    std::string ents_value; /* value 7, which ents' forms are read from */
     std::vector<ps__entity> ents;
     std::vector<ps__quote> quotes;
 

@@ -218,66 +218,74 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n,
                 forms.push_back(f);
             form_of.push_back(at);
         }
-        put(out, forms.size());
+        /* The body, its length first: a result skips the bodies of the
+         * entities it does not show without reading them. */
+        std::string body;
+        put(body, e[i].nmentions);
+        put(body, forms.size());
         for (const std::string &f : forms) {
-            put(out, f.size());
-            out += f;
+            put(body, f.size());
+            body += f;
         }
-        put(out, e[i].nmentions);
         size_t prev = 0;
         for (size_t k = 0; k < e[i].nmentions; k++) {
             const ps_mention_t &m = e[i].mentions[k];
             /* Mentions are in text order, so deltas stay small. */
-            put(out, m.offset - prev);
-            put(out, m.length);
-            put(out, m.pos);
-            put(out, form_of[k]);
+            put(body, m.offset - prev);
+            put(body, m.length);
+            put(body, m.pos);
+            put(body, form_of[k]);
             prev = m.offset;
         }
+        put(out, body.size());
+        out += body;
     }
     return out;
 }
 
-/* Reads from R an entity's head: type, id, name and known byte. */
-static bool entity_head(reader &r, ps__entity &e)
+/* Reads from R an entity's head: type, id, name, known byte and the
+ * length of its body, into END where the body ends. */
+static bool entity_head(reader &r, ps__entity &e, size_t &end)
 {
     int known;
-    if (!r.byte(e.type) || !r.str(e.id) || !r.str(e.name) || !r.byte(known))
+    uint64_t len;
+    if (!r.byte(e.type) || !r.str(e.id) || !r.str(e.name) || !r.byte(known) ||
+        !r.get(len) || len > r.v.size() - r.i)
         return false;
     e.known = known != 0;
+    end = r.i + (size_t)len;
     return true;
 }
 
-/* Reads from R an entity's forms and mentions into E. */
-static bool entity_body(reader &r, ps__entity &e)
+/* Reads from R an entity's body, its mentions with their forms, into E;
+ * END is where the body ends. */
+static bool entity_body(reader &r, ps__entity &e, size_t end)
 {
-    const std::string &v = r.v;
     std::vector<uint32_t> forms; /* where each form of the entity stands */
     uint64_t n, nforms;
-    if (!r.get(nforms) || nforms > v.size())
+    if (!r.get(n) || n > end || !r.get(nforms) || nforms > end)
         return false;
     for (uint64_t f = 0; f < nforms; f++) {
         forms.push_back((uint32_t)r.i);
         uint64_t len;
-        if (!r.get(len) || len > v.size() - r.i)
+        if (!r.get(len) || len > end - std::min(end, r.i))
             return false;
         r.i += len;
     }
-    if (!r.get(n) || n > v.size())
-        return false;
     e.mentions.reserve(n);
     e.form_of.reserve(n);
     size_t prev = 0;
     for (uint64_t k = 0; k < n; k++) {
         uint64_t d, len, pos, form;
         if (!r.get(d) || !r.get(len) || !r.get(pos) || !r.get(form) ||
-            form >= nforms)
+            form >= nforms || r.i > end)
             return false;
         prev += d;
         e.mentions.push_back({prev, (uint32_t)len, (uint32_t)pos});
         e.form_of.push_back(forms[form]);
     }
     e.count = n;
+    r.i = end;
     return true;
 }
 
@@ -286,22 +294,12 @@ bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
     reader r{v};
     while (r.more()) {
         ps__entity e;
-        if (!entity_head(r, e) || !entity_body(r, e))
+        size_t end;
+        if (!entity_head(r, e, end) || !entity_body(r, e, end))
             return false;
         out.push_back(std::move(e));
     }
     return true;
-}
-
-/* Skips N varints of R; false when the value ends first. */
-static bool skip_varints(reader &r, uint64_t n)
-{
-    const unsigned char *p = (const unsigned char *)r.v.data();
-    size_t size = r.v.size();
-    for (; n && r.i < size; r.i++)
-        if (!(p[r.i] & 0x80))
-            n--;
-    return n == 0;
 }
 
 bool ps__decode_entity_heads(const std::string &v, std::vector<ps__entity> &out)
@@ -309,22 +307,17 @@ bool ps__decode_entity_heads(const std::string &v, std::vector<ps__entity> &out)
     reader r{v};
     while (r.more()) {
         ps__entity e;
-        if (!entity_head(r, e))
+        size_t end;
+        if (!entity_head(r, e, end))
             return false;
+        /* The mention count opens the body; the rest is read when the
+         * mentions are (a damaged body shows then). */
         e.unread_at = r.i;
-        uint64_t n, nforms;
-        if (!r.get(nforms) || nforms > v.size())
-            return false;
-        for (uint64_t f = 0; f < nforms; f++) {
-            uint64_t len;
-            if (!r.get(len) || len > v.size() - r.i)
-                return false;
-            r.i += len;
-        }
-        /* A damaged mention list shows when its mentions are read. */
-        if (!r.get(n) || n > v.size() || !skip_varints(r, 4 * n))
+        uint64_t n;
+        if (!r.get(n) || n > end)
             return false;
         e.count = n;
+        r.i = end;
         out.push_back(std::move(e));
     }
     return true;
@@ -337,7 +330,9 @@ bool ps__entity_mentions(const std::string &v, ps__entity &e)
     reader r{v};
     r.i = e.unread_at;
     e.unread_at = 0;
-    if (entity_body(r, e))
+    /* The body ends where the value does at the latest; entity_body()
+     * stops at the mentions' count, which the head read. */
+    if (entity_body(r, e, v.size()))
         return true;
     e.mentions.clear();
     e.form_of.clear();

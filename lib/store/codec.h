@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,9 +73,10 @@ struct ps__entity {
 };
 
 /* Entities as: per entity, type byte, varint-prefixed id and name, known
- * byte, the count of its forms (each way TEXT of LEN bytes writes it) and
- * each form varint-prefixed, the mention count, then per mention varint
- * offset delta, length, position and form number. Far cheaper to read per
+ * byte, then the varint-prefixed body: the mention count, the count of
+ * its forms (each way TEXT of LEN bytes writes it) and each form
+ * varint-prefixed, then per mention varint offset delta, length, position
+ * and form number. Far cheaper to read per
  * result than JSON. */
 std::string ps__encode_entities(const ps_entity_t *e, size_t n,
                                 const char *text, size_t len);
@@ -101,12 +103,22 @@ std::string ps__entity_form(const std::string &v, uint32_t at);
  * newline, little-endian in the fewest bytes that hold the length: 2, 3
  * or 4), a varint size per block (0: stored as it is), and the blocks:
  * PS__TEXT_BLOCK bytes of text each, the last shorter, each compressed
- * with zstd on its own. A result reads its lines and columns from the
+ * with LZ4 on its own. A result reads its lines and columns from the
  * table and decompresses only the blocks it shows, so its cost does not
- * grow with the article's length; English prose in 4 kB blocks
- * compresses to 42% (as one frame: 34%). Throws std::bad_alloc. */
+ * grow with the article's length. LZ4 rather than zstd: a 4 kB block
+ * decompressed in 59,000 instructions with zstd (level 3) and 11,000
+ * with LZ4, for texts stored at 72% of their size rather than 55% (the
+ * bench slice, with the line table). Throws std::bad_alloc. */
 #define PS__TEXT_BLOCK ((size_t)4096)
-std::string ps__encode_text(const char *text, size_t len);
+/* A text of more blocks than this, given APART, is stored as kind 3: as
+ * kind 2 without the blocks, which go to *APART, one a value (block K is
+ * value PS__V_BLOCK + K, layout.h): a result reads the record and the
+ * blocks it shows, so that a long article does not cost it a read of its
+ * whole text. A shorter text's blocks stay in the record: a look-up a
+ * block costs more than reading them with it. */
+#define PS__TEXT_INLINE 8
+std::string ps__encode_text(const char *text, size_t len,
+                            std::vector<std::string> *apart = nullptr);
 
 /* A stored text, read as needed: lines from the table, bytes from the
  * blocks that hold them, each decompressed once. A damaged value reads as
@@ -115,13 +127,19 @@ std::string ps__encode_text(const char *text, size_t len);
 class ps__text
 {
   public:
-    explicit ps__text(std::string value);
+    /* Reads block K of a text stored apart (kind 3); "" when there is
+     * none. */
+    using fetcher = std::function<std::string(size_t)>;
+    /* The text stored in VALUE from byte AT to its end (a record's last
+     * section), kept without a copy; FETCH reads the blocks of a text
+     * stored apart. */
+    explicit ps__text(std::string value, size_t at = 0, fetcher fetch = {});
     ps__text(const ps__text &) = delete;
     ps__text &operator=(const ps__text &) = delete;
 
     bool valid() const
     {
-        return raw_ || buf_ || v_.empty();
+        return raw_ || buf_ || v_.size() == base_;
     }
     bool damaged() const
     {
@@ -146,12 +164,15 @@ class ps__text
 
   private:
     std::string v_;
+    size_t base_ = 0; /* where the stored text starts in v_ */
     size_t len_ = 0;
     const char *raw_ = nullptr;       /* kind 0: the text in v_ */
     std::vector<uint32_t> small_;     /* kind 0: its line starts */
     size_t starts_ = 0, nstarts_ = 0; /* kind 2: the table in v_ */
     unsigned width_ = 2;
     std::vector<size_t> frames_; /* where each block's frame starts in v_ */
+    fetcher fetch_;              /* kind 3: the blocks' values */
+    std::vector<size_t> sizes_;  /* kind 3: each block's stored size */
     std::vector<bool> done_;
     std::unique_ptr<char[]> buf_;
     bool bad_ = false;
@@ -163,8 +184,28 @@ class ps__text
  * damaged (OUT is then empty). */
 bool ps__decode_text(const std::string &v, std::string &out);
 
+/* A document's record (value 6, layout.h): everything a result shows,
+ * read with one look-up. Five varint-prefixed sections, path, title,
+ * head (the compact JSON of date, source, url and body offset), spans
+ * (ps__encode_spans()) and entities (ps__encode_entities()), then to the
+ * end the text (ps__encode_text()). */
+std::string ps__encode_record(const std::string &path, const std::string &title,
+                              const std::string &head, const std::string &spans,
+                              const std::string &ents, const std::string &text);
+
+/* A record taken apart: the sections copied out but the text, which
+ * starts at TEXT_AT of the value (ps__text(value, text_at)). */
+struct ps__record {
+    std::string path, title, head, spans, ents;
+    size_t text_at = 0;
+};
+
+/* False (sections read so far, TEXT_AT at the value's end) on a damaged
+ * value. */
+bool ps__decode_record(const std::string &v, ps__record &out);
+
 /* One attribution of a document, as stored: spans in bytes of the file,
- * SPEAKER an index into the document's entities (value 7) or -1. */
+ * SPEAKER an index into the document's entities (the record's) or -1. */
 struct ps__quote {
     int kind = 0;         /* ps_quote_kind_t */
     int speaker_kind = 0; /* ps_speaker_kind_t */

@@ -6,7 +6,7 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "10"
+#define PS__FORMAT "11"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
@@ -59,18 +59,22 @@
  * (metadata is what xapian-tcpsrv serves; synonym and spelling tables are
  * not), so no shard is special. */
 
-/* Value slots. */
+/* Value slots. A result reads one value, the record (6), which holds all
+ * it shows: each value is a B-tree look-up of its own (and a block read
+ * from the file), so that reading path, title, spans, entities, head and
+ * text one by one cost a result five look-ups more (format 11). Slots 1,
+ * 7 and 8 held the title, the entities and the text until format 10. */
 enum {
-    PS__V_PATH = 0,  /* absolute path */
-    PS__V_TITLE = 1, /* title text */
-    PS__V_DATE = 2,  /* YYYYMMDD, sortable; absent without a date */
-    PS__V_MTIME = 3, /* "SEC.NSEC" */
-    PS__V_SIZE = 4,  /* decimal bytes */
-    PS__V_HASH = 5,  /* 16 hex digits of XXH64 */
-    PS__V_SPANS = 6, /* per position: offset delta and length (codec.h) */
-    PS__V_ENTITIES = 7, /* the entities and their mentions (codec.h) */
-    PS__V_TEXT = 8,     /* the file's whole text */
-    PS__V_QUOTES = 9,   /* the attributions (codec.h) */
+    PS__V_PATH = 0,   /* absolute path */
+    PS__V_DATE = 2,   /* YYYYMMDD, sortable; absent without a date */
+    PS__V_MTIME = 3,  /* "SEC.NSEC" */
+    PS__V_SIZE = 4,   /* decimal bytes */
+    PS__V_HASH = 5,   /* 16 hex digits of XXH64 */
+    PS__V_RECORD = 6, /* path, title, head, spans, entities, text (codec.h) */
+    PS__V_QUOTES = 9, /* the attributions (codec.h) */
+    /* Block K of a text of more than PS__TEXT_INLINE blocks, which the
+     * record does not hold (codec.h): 16 + K. */
+    PS__V_BLOCK = 16,
 };
 
 /* How many times a title word counts in its plain word's within-document
@@ -82,7 +86,8 @@ enum {
 /* It limits metadata keys likewise; longer stems' words go unrecorded. */
 #define PS__MAX_META_KEY 240
 
-/* The document data is a compact JSON object with the keys path, title,
- * date, source, url and body (offset where the body starts). */
+/* The record's head (codec.h) is a compact JSON object with the keys
+ * date, source, url and body (offset where the body starts); the
+ * document data is empty. */
 
 #endif

@@ -1,26 +1,22 @@
 /* The stored text of a document (see codec.h): its line table and its
- * bytes in blocks compressed with zstd one by one, so that a result
+ * bytes in blocks compressed with LZ4 one by one, so that a result
  * decompresses only the blocks it shows. */
 #include <algorithm>
 #include <cstring>
 #include <new>
 
-#include <zstd.h>
+#include <lz4.h>
 
 #include "store/codec.h"
 
 namespace
 {
 
-enum : char { RAW = 0, BLOCKS = 2 };
+enum : char { RAW = 0, BLOCKS = 2, APART = 3 };
 
 /* Shorter texts are stored as they are: a frame's header and the
  * decompressor's set-up cost more than they save. */
 const size_t MIN_COMPRESS = 128;
-
-/* zstd's level: 3 (its default) compresses the bench slice's texts, one
- * by one, to 44% in 0.09 s; 1 to 45% in 0.075 s, 6 to 43% in 0.19 s. */
-const int LEVEL = 3;
 
 /* Bytes per line start in the line table: the fewest that hold LEN. */
 unsigned start_width(size_t len)
@@ -28,39 +24,10 @@ unsigned start_width(size_t len)
     return len <= 0xFFFF ? 2 : len <= 0xFFFFFF ? 3 : 4;
 }
 
-ZSTD_CCtx *cctx()
-{
-    /* One context a thread, kept: creating one per text costs more than
-     * compressing a short article. */
-    thread_local struct ctx {
-        ZSTD_CCtx *c = ZSTD_createCCtx();
-        ~ctx()
-        {
-            ZSTD_freeCCtx(c);
-        }
-    } cc;
-    if (!cc.c)
-        throw std::bad_alloc();
-    return cc.c;
-}
-
-ZSTD_DCtx *dctx()
-{
-    thread_local struct ctx {
-        ZSTD_DCtx *d = ZSTD_createDCtx();
-        ~ctx()
-        {
-            ZSTD_freeDCtx(d);
-        }
-    } dc;
-    if (!dc.d)
-        throw std::bad_alloc();
-    return dc.d;
-}
-
 } // namespace
 
-std::string ps__encode_text(const char *text, size_t len)
+std::string ps__encode_text(const char *text, size_t len,
+                            std::vector<std::string> *apart)
 {
     std::string v;
     if (len < MIN_COMPRESS) {
@@ -69,7 +36,10 @@ std::string ps__encode_text(const char *text, size_t len)
         v.append(text, len);
         return v;
     }
-    v.push_back(BLOCKS);
+    size_t nblocks = (len + PS__TEXT_BLOCK - 1) / PS__TEXT_BLOCK;
+    if (nblocks <= PS__TEXT_INLINE)
+        apart = nullptr;
+    v.push_back(apart ? APART : BLOCKS);
     ps__put_varint(v, len);
     std::vector<uint32_t> starts;
     for (const char *p = text;
@@ -80,23 +50,22 @@ std::string ps__encode_text(const char *text, size_t len)
     for (uint32_t s : starts)
         for (unsigned b = 0; b < w; b++)
             v.push_back((char)(s >> (8 * b)));
-    size_t nblocks = (len + PS__TEXT_BLOCK - 1) / PS__TEXT_BLOCK;
     std::string frames;
     std::vector<size_t> sizes;
-    std::string buf(ZSTD_compressBound(PS__TEXT_BLOCK), '\0');
+    std::string buf((size_t)LZ4_compressBound((int)PS__TEXT_BLOCK), '\0');
     for (size_t b = 0; b < nblocks; b++) {
         size_t at = b * PS__TEXT_BLOCK;
         size_t n = std::min(len - at, PS__TEXT_BLOCK);
-        size_t c =
-            ZSTD_compressCCtx(cctx(), &buf[0], buf.size(), text + at, n, LEVEL);
+        int c = LZ4_compress_default(text + at, &buf[0], (int)n,
+                                     (int)buf.size());
         /* A block that does not shrink is kept as it is: size 0 says so. */
-        if (ZSTD_isError(c) || c >= n) {
-            sizes.push_back(0);
-            frames.append(text + at, n);
-        } else {
-            sizes.push_back(c);
-            frames.append(buf, 0, c);
-        }
+        bool keep = c <= 0 || (size_t)c >= n;
+        sizes.push_back(keep ? 0 : (size_t)c);
+        std::string &to = apart ? apart->emplace_back() : frames;
+        if (keep)
+            to.append(text + at, n);
+        else
+            to.append(buf, 0, (size_t)c);
     }
     for (size_t s : sizes)
         ps__put_varint(v, s);
@@ -104,21 +73,24 @@ std::string ps__encode_text(const char *text, size_t len)
     return v;
 }
 
-ps__text::ps__text(std::string value) : v_(std::move(value))
+ps__text::ps__text(std::string value, size_t at, fetcher fetch)
+    : v_(std::move(value)), base_(std::min(at, v_.size())),
+      fetch_(std::move(fetch))
 {
-    if (v_.empty())
+    if (v_.size() == base_)
         return;
-    if (v_[0] == RAW) {
-        len_ = v_.size() - 1;
-        raw_ = v_.data() + 1;
+    if (v_[base_] == RAW) {
+        len_ = v_.size() - base_ - 1;
+        raw_ = v_.data() + base_ + 1;
         for (size_t i = 0; i < len_; i++)
             if (raw_[i] == '\n')
                 small_.push_back((uint32_t)(i + 1));
         return;
     }
     uint64_t len, nstarts;
-    size_t i = 1;
-    if (v_[0] != BLOCKS || !ps__get_varint(v_, i, len) ||
+    size_t i = base_ + 1;
+    bool apart = v_[base_] == APART;
+    if ((v_[base_] != BLOCKS && !apart) || !ps__get_varint(v_, i, len) ||
         !ps__get_varint(v_, i, nstarts) || len > (1ull << 32))
         return;
     width_ = start_width((size_t)len);
@@ -135,17 +107,27 @@ ps__text::ps__text(std::string value) : v_(std::move(value))
             return;
         offs.push_back((size_t)c);
     }
+    if (apart) {
+        if (i != v_.size())
+            return;
+        sizes_ = std::move(offs);
+        frames_.assign(nblocks, 0);
+        done_.assign(nblocks, false);
+        buf_.reset(new char[(size_t)len ? (size_t)len : 1]);
+        len_ = (size_t)len;
+        return;
+    }
     /* From sizes to where each frame starts, and a check that they fit. */
-    size_t at = i;
+    size_t pos = i;
     for (size_t b = 0; b < nblocks; b++) {
         size_t raw = std::min((size_t)len - b * PS__TEXT_BLOCK, PS__TEXT_BLOCK);
         size_t c = offs[b] ? offs[b] : raw;
-        offs[b] = at;
-        at += c;
-        if (at > v_.size())
+        offs[b] = pos;
+        pos += c;
+        if (pos > v_.size())
             return;
     }
-    if (at != v_.size())
+    if (pos != v_.size())
         return;
     frames_ = std::move(offs);
     done_.assign(nblocks, false);
@@ -191,14 +173,28 @@ bool ps__text::decode(size_t b)
 {
     size_t at = b * PS__TEXT_BLOCK;
     size_t raw = std::min(len_ - at, PS__TEXT_BLOCK);
-    size_t end = b + 1 < frames_.size() ? frames_[b + 1] : v_.size();
-    const char *f = v_.data() + frames_[b];
-    size_t c = end - frames_[b];
+    std::string block;
+    const char *f;
+    size_t c;
+    if (!sizes_.empty()) {
+        /* Stored apart: its own value, which must be as long as the
+         * record says. */
+        block = fetch_ ? fetch_(b) : std::string();
+        f = block.data();
+        c = block.size();
+        if (c != (sizes_[b] ? sizes_[b] : raw))
+            c = 0;
+    } else {
+        size_t end = b + 1 < frames_.size() ? frames_[b + 1] : v_.size();
+        f = v_.data() + frames_[b];
+        c = end - frames_[b];
+    }
     if (c == raw) {
         std::memcpy(buf_.get() + at, f, raw);
     } else {
-        size_t n = ZSTD_decompressDCtx(dctx(), buf_.get() + at, raw, f, c);
-        if (ZSTD_isError(n) || n != raw) {
+        int n = c ? LZ4_decompress_safe(f, buf_.get() + at, (int)c, (int)raw)
+                  : -1;
+        if (n < 0 || (size_t)n != raw) {
             bad_ = true;
             std::memset(buf_.get() + at, ' ', raw);
         }
