@@ -77,10 +77,14 @@ static void read_shard(const Xapian::Database &db,
     try {
         for (const auto &dd : dids) {
             Xapian::Document doc = db.get_document(dd.second);
-            bool long_text =
-                !terms.empty() &&
-                ps__text(doc.get_value(PS__V_TEXT)).size() >
-                    lists * TEXT_BYTES_PER_ROUND_TRIP;
+            bool long_text = false;
+            if (!terms.empty()) {
+                std::string v = doc.get_value(PS__V_RECORD);
+                ps__record rec;
+                ps__decode_record(v, rec);
+                long_text = ps__text(std::move(v), rec.text_at).size() >
+                            lists * TEXT_BYTES_PER_ROUND_TRIP;
+            }
             out.docs.emplace_back(dd.first, doc);
             if (!long_text)
                 continue;
@@ -113,7 +117,9 @@ static void prefetch_entities(ps_db_t *d, const fetched_page &page)
     std::vector<ps__entity> ents;
     for (const auto &doc : page.docs) {
         ents.clear();
-        ps__decode_entity_heads(doc.second.get_value(PS__V_ENTITIES), ents);
+        ps__record rec;
+        ps__decode_record(doc.second.get_value(PS__V_RECORD), rec);
+        ps__decode_entity_heads(rec.ents, ents);
         for (const ps__entity &e : ents)
             if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT)
                 terms.push_back(ps_entity_type_prefix((ps_entity_type_t)e.type) +
