@@ -100,9 +100,10 @@ struct ps_index_doc {
     Xapian::Document doc;
 };
 
-/* Stores DOC, built from REC, in the shard of REC's path. */
+/* Stores DOC, built from REC, in the shard of REC's path; a shard
+ * writer thread takes it, leaving DOC empty. */
 static void put_doc(ps_index_t *ix, const ps_docrec_t *rec,
-                    Xapian::Document &&doc)
+                    Xapian::Document &doc)
 {
     size_t k = shard_index(ix, rec->path);
     Xapian::WritableDatabase &db = ix->dbs[k];
@@ -140,7 +141,8 @@ static void put_doc(ps_index_t *ix, const ps_docrec_t *rec,
 extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
 {
     try {
-        put_doc(ix, rec, build_doc(rec, ps__id_term(rec->path)));
+        Xapian::Document doc = build_doc(rec, ps__id_term(rec->path));
+        put_doc(ix, rec, doc);
         return PS_OK;
     } catch (...) {
         return ps__fail(ix->errmsg, rec->path);
@@ -163,9 +165,12 @@ extern "C" ps_status_t ps_index_doc_build(const ps_docrec_t *rec,
 extern "C" ps_status_t
 ps_index_put_built(ps_index_t *ix, const ps_docrec_t *rec, ps_index_doc_t *doc)
 {
-    std::unique_ptr<ps_index_doc> own(doc);
     try {
-        put_doc(ix, rec, std::move(own->doc));
+        /* Stored, not freed: the caller frees it on its own thread, and
+         * so the writing thread does not spend its time on the
+         * document's thousands of small blocks (but for a shard writer
+         * thread's, which takes the document whole). */
+        put_doc(ix, rec, doc->doc);
         return PS_OK;
     } catch (...) {
         return ps__fail(ix->errmsg, rec->path);
