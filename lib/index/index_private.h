@@ -78,9 +78,10 @@ ps_status_t lock_file(ps_index_t *ix, const std::string &path, int *fd,
 void open_generation(ps_index_t *ix, bool rebuild, unsigned shards);
 /* Opens shard PART of NPARTS for a writer of that shard alone. */
 void open_part(ps_index_t *ix, bool rebuild, unsigned nparts, unsigned part);
-/* Rewrites each committed shard of the generation IX built aside compact
- * (store/compact.h), before any reader sees it. */
-void compact_generation(ps_index_t *ix);
+/* Rewrites shard K of the generation IX built aside, committed, compact
+ * (store/compact.h), before any reader sees it. Touches no other shard,
+ * so each may be compacted on a thread of its own. */
+void compact_shard(ps_index_t *ix, size_t k);
 /* Points the stub at the generation (or the shard) IX built aside, and
  * drops the old one. */
 void switch_generation(ps_index_t *ix);
@@ -111,8 +112,8 @@ void set_stat_values(Xapian::Document &doc, const ps_filestat_t *st);
 
 /* Records that shard K holds the words of the tokens T[0, N). */
 void record_forms(ps_index_t *ix, size_t k, const ps_token_t *t, size_t n);
-/* Fills each stem's list of words of a generation built aside. */
-void learn_vocabulary(ps_index_t *ix);
+/* Fills each stem's list of words of DB, a shard built aside. */
+void learn_vocabulary(Xapian::WritableDatabase &db);
 /* Lists every entity of R under the ends of its id (PS__META_SURNAME). */
 void store_surnames_of(ps_index_t *ix, const ps_docrec_t *r);
 

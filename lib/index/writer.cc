@@ -3,8 +3,11 @@
  * threads of a rebuild), listing and counting what is there, and the
  * commit that makes it visible, switching to a generation built aside. */
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <xxhash.h>
 
@@ -246,28 +249,70 @@ extern "C" ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out)
     }
 }
 
+/* Ends shard K's transaction: its word lists as its vocabulary stands
+ * (a shard built aside learns its stems' words now), committed, and a
+ * shard built aside compacted. Touches no other shard. */
+static void finish_shard(ps_index_t *ix, size_t k)
+{
+    Xapian::WritableDatabase &db = ix->dbs[k];
+    if (ix->aside)
+        learn_vocabulary(db);
+    ps__spell_update(db);
+    /* Ending an unflushed transaction only applies its changes;
+     * commit() then makes them durable and visible. */
+    if (ix->in_txn)
+        db.commit_transaction();
+    db.commit();
+    if (ix->aside)
+        compact_shard(ix, k);
+}
+
+/* finish_shard() for every shard, each on a thread of its own when there
+ * are several: nothing there is shared, and a rebuild's vocabulary pass
+ * and compaction are the longest steps it takes alone. Rethrows the first
+ * failure once every thread is done. */
+static void finish_shards(ps_index_t *ix)
+{
+    size_t n = ix->dbs.size();
+    if (n == 1) {
+        finish_shard(ix, 0);
+        return;
+    }
+    std::vector<std::exception_ptr> err(n);
+    std::vector<std::thread> threads;
+    try {
+        for (size_t k = 0; k < n; k++)
+            threads.emplace_back([ix, k, &err] {
+                try {
+                    finish_shard(ix, k);
+                } catch (...) {
+                    err[k] = std::current_exception();
+                }
+            });
+    } catch (...) {
+        for (auto &t : threads)
+            t.join();
+        throw;
+    }
+    for (auto &t : threads)
+        t.join();
+    for (auto &e : err)
+        if (e)
+            std::rethrow_exception(e);
+}
+
 extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
 {
     try {
-        /* Ending an unflushed transaction only applies its changes;
-         * commit() then makes them durable and visible. */
         /* Each shard commits atomically; a reader of a sharded index may
          * see one shard's new revision a moment before another's. */
         if (ix->aside) {
             commit_all(ix);
             ix->writers.clear();
-            learn_vocabulary(ix);
         }
-        for (auto &db : ix->dbs)
-            ps__spell_update(db);
-        for (auto &db : ix->dbs) {
-            if (ix->in_txn)
-                db.commit_transaction();
-            db.commit();
-        }
+        finish_shards(ix);
         ix->in_txn = false;
         if (ix->aside) {
-            compact_generation(ix);
             switch_generation(ix);
             ix->live_gen = ix->gen;
             ix->aside = false;
