@@ -413,12 +413,16 @@ static void switch_part(ps_index_t *ix)
     }
 }
 
-void ps__index::compact_shard(ps_index_t *ix, size_t k)
+std::string ps__index::shard_path(const ps_index_t *ix, size_t k)
 {
     unsigned n = (unsigned)ix->dbs.size();
-    std::string path =
-        ix->dir + "/" +
-        (ix->nparts ? ix->part_path : shard_name(ix->gen, (unsigned)k, n));
+    return ix->dir + "/" +
+           (ix->nparts ? ix->part_path : shard_name(ix->gen, (unsigned)k, n));
+}
+
+void ps__index::compact_shard(ps_index_t *ix, size_t k)
+{
+    std::string path = shard_path(ix, k);
     ix->dbs[k].close();
     ps__compact_in_place(path);
     ix->dbs[k] = Xapian::WritableDatabase(path, Xapian::DB_OPEN);
