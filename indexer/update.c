@@ -83,8 +83,9 @@ static int apply_job(run_t *r, pipe_job_t *j)
         r->c.errors++;
         return 0;
     }
+    /* The document stays in the job's slot: the worker that takes the
+     * slot next frees it (prep_read()), off this thread. */
     ps_status_t st = ps_index_put_built(r->ix, rec, j->prep.doc);
-    j->prep.doc = NULL;
     if (st != PS_OK)
         return fail_index(r, st);
     if (j->known)

@@ -119,17 +119,19 @@ PS_EXPORT ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec);
  * gives. */
 typedef struct ps_index_doc ps_index_doc_t;
 
-/* Builds the document for REC into *OUT (the caller frees it, or gives
- * it to ps_index_put_built()). PS_OK, or PS_ENOMEM. */
+/* Builds the document for REC into *OUT, which the caller frees.
+ * PS_OK, or PS_ENOMEM. */
 PS_EXPORT ps_status_t ps_index_doc_build(const ps_docrec_t *rec,
                                          ps_index_doc_t **out);
 
 /* As ps_index_put(REC), with DOC built from REC by ps_index_doc_build().
- * Takes DOC, whatever it returns. */
+ * DOC stays the caller's, to free with ps_index_doc_free() on any thread
+ * once this returns: freeing costs a few percent of what storing does,
+ * better spent on a thread that only prepares documents. */
 PS_EXPORT ps_status_t ps_index_put_built(ps_index_t *ix, const ps_docrec_t *rec,
                                          ps_index_doc_t *doc);
 
-/* Frees a document not given to ps_index_put_built(). NULL is allowed. */
+/* Frees a document. NULL is allowed. */
 PS_EXPORT void ps_index_doc_free(ps_index_doc_t *doc);
 
 /* Removes the document with this path; PS_ENOTFOUND if there is none. */

@@ -413,17 +413,19 @@ static void switch_part(ps_index_t *ix)
     }
 }
 
-void ps__index::compact_generation(ps_index_t *ix)
+std::string ps__index::shard_path(const ps_index_t *ix, size_t k)
 {
     unsigned n = (unsigned)ix->dbs.size();
-    for (unsigned k = 0; k < n; k++) {
-        std::string path =
-            ix->dir + "/" +
-            (ix->nparts ? ix->part_path : shard_name(ix->gen, k, n));
-        ix->dbs[k].close();
-        ps__compact_in_place(path);
-        ix->dbs[k] = Xapian::WritableDatabase(path, Xapian::DB_OPEN);
-    }
+    return ix->dir + "/" +
+           (ix->nparts ? ix->part_path : shard_name(ix->gen, (unsigned)k, n));
+}
+
+void ps__index::compact_shard(ps_index_t *ix, size_t k)
+{
+    std::string path = shard_path(ix, k);
+    ix->dbs[k].close();
+    ps__compact_in_place(path);
+    ix->dbs[k] = Xapian::WritableDatabase(path, Xapian::DB_OPEN);
 }
 
 /* Points the stub at the generation IX built aside, complete on disk,

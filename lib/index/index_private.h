@@ -15,6 +15,7 @@
 #error "index_private.h is for the C++ shim only"
 #endif
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -78,9 +79,12 @@ ps_status_t lock_file(ps_index_t *ix, const std::string &path, int *fd,
 void open_generation(ps_index_t *ix, bool rebuild, unsigned shards);
 /* Opens shard PART of NPARTS for a writer of that shard alone. */
 void open_part(ps_index_t *ix, bool rebuild, unsigned nparts, unsigned part);
-/* Rewrites each committed shard of the generation IX built aside compact
- * (store/compact.h), before any reader sees it. */
-void compact_generation(ps_index_t *ix);
+/* The folder of shard K of the generation IX writes, absolute. */
+std::string shard_path(const ps_index_t *ix, size_t k);
+/* Rewrites shard K of the generation IX built aside, committed, compact
+ * (store/compact.h), before any reader sees it. Touches no other shard,
+ * so each may be compacted on a thread of its own. */
+void compact_shard(ps_index_t *ix, size_t k);
 /* Points the stub at the generation (or the shard) IX built aside, and
  * drops the old one. */
 void switch_generation(ps_index_t *ix);
@@ -111,8 +115,15 @@ void set_stat_values(Xapian::Document &doc, const ps_filestat_t *st);
 
 /* Records that shard K holds the words of the tokens T[0, N). */
 void record_forms(ps_index_t *ix, size_t k, const ps_token_t *t, size_t n);
-/* Fills each stem's list of words of a generation built aside. */
-void learn_vocabulary(ps_index_t *ix);
+/* Each stem's list of words of a shard built aside, from DB, a view of
+ * its vocabulary, by metadata key. */
+std::map<std::string, std::string>
+vocabulary_lists(const Xapian::Database &db);
+/* Sets each metadata entry of LISTS in DB, outside any transaction, and
+ * commits, now and then on the way too, to bound the memory pending
+ * changes take. */
+void write_lists(Xapian::WritableDatabase &db,
+                 const std::map<std::string, std::string> &lists);
 /* Lists every entity of R under the ends of its id (PS__META_SURNAME). */
 void store_surnames_of(ps_index_t *ix, const ps_docrec_t *r);
 

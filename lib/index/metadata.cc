@@ -123,51 +123,61 @@ void ps__index::store_surnames_of(ps_index_t *ix, const ps_docrec_t *r)
     }
 }
 
-/* Stems recorded by learn_vocabulary() between two commits of a shard,
+/* Metadata entries write_lists() sets between two commits of a shard,
  * which bounds the memory Xapian's pending metadata changes take on a
  * large vocabulary. */
-static const size_t VOCABULARY_BATCH = 100000;
+static const size_t METADATA_BATCH = 100000;
 
-/* Fills the lists of each stem's words (record_forms()) of a generation
- * built aside from each shard's vocabulary, in one pass once every
- * document is in. Doing it per document cost a third of the indexing
- * time: a hash lookup per word read and a metadata rewrite per new word. */
-void ps__index::learn_vocabulary(ps_index_t *ix)
+/* Each stem's list of words (record_forms()) of a shard built aside, from
+ * its vocabulary, in one pass once every document is in. Doing it per
+ * document cost a third of the indexing time: a hash lookup per word read
+ * and a metadata rewrite per new word. */
+std::map<std::string, std::string>
+ps__index::vocabulary_lists(const Xapian::Database &db)
 {
     ps_analyzer_t *an = nullptr;
     if (ps_analyzer_new(&an) != PS_OK)
         throw std::bad_alloc();
     std::unique_ptr<ps_analyzer_t, void (*)(ps_analyzer_t *)> guard(
         an, ps_analyzer_free);
-    for (auto &db : ix->dbs) {
-        /* Words come in byte order, so each stem's list comes out sorted. */
-        std::map<std::string, std::string> lists;
-        for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
-            std::string word = *t;
-            /* Prefixed terms start with an upper-case letter: skip them
-             * all, to the plain words after 'Z' (lower case, non-ASCII). */
-            if (word[0] >= 'A' && word[0] <= 'Z') {
-                t.skip_to("[");
-                if (t == db.allterms_end())
-                    break;
-                word = *t;
-            }
-            std::string stem = ps__stem_of(an, word);
-            if (stem.empty())
-                continue;
-            std::string &v = lists[stem];
-            v += (v.empty() ? "" : "\n") + word;
+    /* Words come in byte order, so each stem's list comes out sorted. */
+    std::map<std::string, std::string> lists;
+    for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+        std::string word = *t;
+        /* Prefixed terms start with an upper-case letter: skip them
+         * all, to the plain words after 'Z' (lower case, non-ASCII). */
+        if (word[0] >= 'A' && word[0] <= 'Z') {
+            t.skip_to("[");
+            if (t == db.allterms_end())
+                break;
+            word = *t;
         }
-        size_t batch = 0;
-        for (const auto &l : lists) {
-            std::string key = ps__forms_key(l.first);
-            if (key.size() > PS__MAX_META_KEY)
-                continue;
-            db.set_metadata(key, l.second);
-            if (++batch == VOCABULARY_BATCH) {
-                ps__checkpoint(db);
-                batch = 0;
-            }
+        std::string stem = ps__stem_of(an, word);
+        if (stem.empty())
+            continue;
+        std::string &v = lists[stem];
+        v += (v.empty() ? "" : "\n") + word;
+    }
+    /* The keys sort as their stems do, so each goes in at the end. */
+    std::map<std::string, std::string> out;
+    for (auto &l : lists) {
+        std::string key = ps__forms_key(l.first);
+        if (key.size() <= PS__MAX_META_KEY)
+            out.emplace_hint(out.end(), std::move(key), std::move(l.second));
+    }
+    return out;
+}
+
+void ps__index::write_lists(Xapian::WritableDatabase &db,
+                            const std::map<std::string, std::string> &lists)
+{
+    size_t batch = 0;
+    for (const auto &l : lists) {
+        db.set_metadata(l.first, l.second);
+        if (++batch == METADATA_BATCH) {
+            db.commit();
+            batch = 0;
         }
     }
+    db.commit();
 }

@@ -3,8 +3,12 @@
  * threads of a rebuild), listing and counting what is there, and the
  * commit that makes it visible, switching to a generation built aside. */
 #include <cstring>
+#include <exception>
+#include <map>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <xxhash.h>
 
@@ -100,9 +104,10 @@ struct ps_index_doc {
     Xapian::Document doc;
 };
 
-/* Stores DOC, built from REC, in the shard of REC's path. */
+/* Stores DOC, built from REC, in the shard of REC's path; a shard
+ * writer thread takes it, leaving DOC empty. */
 static void put_doc(ps_index_t *ix, const ps_docrec_t *rec,
-                    Xapian::Document &&doc)
+                    Xapian::Document &doc)
 {
     size_t k = shard_index(ix, rec->path);
     Xapian::WritableDatabase &db = ix->dbs[k];
@@ -140,7 +145,8 @@ static void put_doc(ps_index_t *ix, const ps_docrec_t *rec,
 extern "C" ps_status_t ps_index_put(ps_index_t *ix, const ps_docrec_t *rec)
 {
     try {
-        put_doc(ix, rec, build_doc(rec, ps__id_term(rec->path)));
+        Xapian::Document doc = build_doc(rec, ps__id_term(rec->path));
+        put_doc(ix, rec, doc);
         return PS_OK;
     } catch (...) {
         return ps__fail(ix->errmsg, rec->path);
@@ -163,9 +169,12 @@ extern "C" ps_status_t ps_index_doc_build(const ps_docrec_t *rec,
 extern "C" ps_status_t
 ps_index_put_built(ps_index_t *ix, const ps_docrec_t *rec, ps_index_doc_t *doc)
 {
-    std::unique_ptr<ps_index_doc> own(doc);
     try {
-        put_doc(ix, rec, std::move(own->doc));
+        /* Stored, not freed: the caller frees it on its own thread, and
+         * so the writing thread does not spend its time on the
+         * document's thousands of small blocks (but for a shard writer
+         * thread's, which takes the document whole). */
+        put_doc(ix, rec, doc->doc);
         return PS_OK;
     } catch (...) {
         return ps__fail(ix->errmsg, rec->path);
@@ -241,28 +250,123 @@ extern "C" ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out)
     }
 }
 
+/* Runs F on a thread of its own and G on this one; rethrows the first
+ * failure once both are done. */
+template <typename F, typename G> static void side_by_side(F f, G g)
+{
+    std::exception_ptr ferr, gerr;
+    std::thread t([&] {
+        try {
+            f();
+        } catch (...) {
+            ferr = std::current_exception();
+        }
+    });
+    try {
+        g();
+    } catch (...) {
+        gerr = std::current_exception();
+    }
+    t.join();
+    if (ferr)
+        std::rethrow_exception(ferr);
+    if (gerr)
+        std::rethrow_exception(gerr);
+}
+
+/* Ends shard K of a generation built aside, every document in: commits
+ * it, compacts it and adds the lists read from its whole vocabulary
+ * (each stem's words, spelling). The lists are read from a view opened
+ * before the compaction starts, which keeps the files the compaction
+ * renames and removes, so reading them goes on beside it, the longest
+ * step of a rebuild: on the bench slice the compaction is 2.2 G
+ * instructions and the lists 0.8 G, which the other core did nothing
+ * beside. Metadata set in a compacted database go in sorted runs beside
+ * the keys there, which Xapian packs as full blocks: the slice's index
+ * grows by 0.25%, its content the same. */
+static void finish_aside_shard(ps_index_t *ix, size_t k)
+{
+    Xapian::WritableDatabase &db = ix->dbs[k];
+    if (ix->in_txn)
+        db.commit_transaction();
+    db.commit();
+    Xapian::Database view(shard_path(ix, k));
+    std::map<std::string, std::string> lists;
+    side_by_side([ix, k] { compact_shard(ix, k); },
+                 [&] {
+                     lists = vocabulary_lists(view);
+                     std::map<std::string, std::string> spell =
+                         ps__spell_lists(view);
+                     lists.insert(spell.begin(), spell.end());
+                 });
+    view.close();
+    write_lists(ix->dbs[k], lists);
+}
+
+/* Ends shard K's transaction: its spelling lists as its vocabulary
+ * stands, committed; a shard built aside as finish_aside_shard() says.
+ * Touches no other shard. */
+static void finish_shard(ps_index_t *ix, size_t k)
+{
+    if (ix->aside) {
+        finish_aside_shard(ix, k);
+        return;
+    }
+    Xapian::WritableDatabase &db = ix->dbs[k];
+    ps__spell_update(db);
+    /* Ending an unflushed transaction only applies its changes;
+     * commit() then makes them durable and visible. */
+    if (ix->in_txn)
+        db.commit_transaction();
+    db.commit();
+}
+
+/* finish_shard() for every shard, each on a thread of its own when there
+ * are several: nothing there is shared, and a rebuild's vocabulary pass
+ * and compaction are the longest steps it takes alone. Rethrows the first
+ * failure once every thread is done. */
+static void finish_shards(ps_index_t *ix)
+{
+    size_t n = ix->dbs.size();
+    if (n == 1) {
+        finish_shard(ix, 0);
+        return;
+    }
+    std::vector<std::exception_ptr> err(n);
+    std::vector<std::thread> threads;
+    try {
+        for (size_t k = 0; k < n; k++)
+            threads.emplace_back([ix, k, &err] {
+                try {
+                    finish_shard(ix, k);
+                } catch (...) {
+                    err[k] = std::current_exception();
+                }
+            });
+    } catch (...) {
+        for (auto &t : threads)
+            t.join();
+        throw;
+    }
+    for (auto &t : threads)
+        t.join();
+    for (auto &e : err)
+        if (e)
+            std::rethrow_exception(e);
+}
+
 extern "C" ps_status_t ps_index_commit(ps_index_t *ix)
 {
     try {
-        /* Ending an unflushed transaction only applies its changes;
-         * commit() then makes them durable and visible. */
         /* Each shard commits atomically; a reader of a sharded index may
          * see one shard's new revision a moment before another's. */
         if (ix->aside) {
             commit_all(ix);
             ix->writers.clear();
-            learn_vocabulary(ix);
         }
-        for (auto &db : ix->dbs)
-            ps__spell_update(db);
-        for (auto &db : ix->dbs) {
-            if (ix->in_txn)
-                db.commit_transaction();
-            db.commit();
-        }
+        finish_shards(ix);
         ix->in_txn = false;
         if (ix->aside) {
-            compact_generation(ix);
             switch_generation(ix);
             ix->live_gen = ix->gen;
             ix->aside = false;

@@ -82,7 +82,7 @@ bool ps__spell_plain_word(const std::string &term)
     return true;
 }
 
-void ps__spell_update(Xapian::WritableDatabase &db)
+std::map<std::string, std::string> ps__spell_lists(const Xapian::Database &db)
 {
     /* Plain words carry no prefix: every prefix starts with a capital
      * letter, so they are the terms before "A" and from "[" on. */
@@ -101,6 +101,12 @@ void ps__spell_update(Xapian::WritableDatabase &db)
     std::map<std::string, std::string> want;
     for (auto &l : lists)
         want[l.first] = encode(l.second);
+    return want;
+}
+
+void ps__spell_update(Xapian::WritableDatabase &db)
+{
+    std::map<std::string, std::string> want = ps__spell_lists(db);
     std::vector<std::string> gone;
     for (auto k = db.metadata_keys_begin(PS__META_SPELL);
          k != db.metadata_keys_end(PS__META_SPELL); ++k)

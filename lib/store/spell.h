@@ -33,6 +33,10 @@ bool ps__spell_plain_word(const std::string &term);
  * is not suggested its rarest. */
 #define PS__SPELL_MAX_WORDS 4096
 
+/* DB's lists as its vocabulary stands (a writable database's uncommitted
+ * changes included), by metadata key. Throws as below. */
+std::map<std::string, std::string> ps__spell_lists(const Xapian::Database &db);
+
 /* Rewrites DB's lists from its vocabulary as it stands (uncommitted
  * changes included): the lists whose content changed are set, those whose
  * words are gone removed. Reads every plain word of DB once (a fraction of
