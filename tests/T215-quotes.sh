@@ -14,10 +14,11 @@ F1=001_c0e3d50bc6607f1e.txt
 cd "$TMP"
 jget() { "$TOOLS/json_get" "$@"; }
 psd() { "$BIN/psearch" --direct --index "$IX" --width 0 "$@"; }
-# The shipped articles' floor: what the trained model scores now (F1 0.747
-# against the hand-made gold, doc/quotes.md), kept from regressing. The
-# issue's target is 0.90; it is not met yet.
-GOLD_FLOOR=0.74
+# The shipped articles' floor: what the trained model scores now (F1 0.725
+# against the hand-made gold, doc/quotes.md) less what a change of seed
+# moves it by on these 86 attributions (0.721 to 0.745), kept from
+# regressing. The issue's target is 0.90; it is not met yet.
+GOLD_FLOOR=0.71
 
 test_expect_success 'index the corpus' '
     "$BIN/psearch-index" --index "$IX" "$C"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ner/ner_private.h"
 #include "quote_train.h"
 
 #define L PS__Q_NLABELS
@@ -350,7 +351,7 @@ static int train_roles(tstate_t *t, perc_t *p, const qtrain_opts_t *o,
 
 typedef struct stemcue {
     uint64_t stem;
-    uint8_t cue;
+    uint32_t cue; /* the count of cue uses, then the lexicon record */
 } stemcue_t;
 
 static int cmp_sc(const void *a, const void *b)
@@ -358,28 +359,70 @@ static int cmp_sc(const void *a, const void *b)
     const stemcue_t *x = a, *y = b;
     if (x->stem != y->stem)
         return x->stem < y->stem ? -1 : 1;
-    return (int)x->cue - (int)y->cue;
+    return (x->cue > y->cue) - (x->cue < y->cue);
 }
 
-static void lex_put(uint64_t *tab, uint32_t slots, uint64_t stem, int cls)
+static void lex_put(uint64_t *tab, uint32_t slots, uint64_t stem,
+                    uint32_t rec)
 {
     uint64_t key = ps__q_lex_key(stem);
     uint32_t mask = slots - 1;
-    uint32_t i = (uint32_t)(key >> 7) & mask;
+    uint32_t i = (uint32_t)(key >> 11) & mask;
     while (tab[i] != 0)
         i = (i + 1) & mask;
-    tab[i] = key | (uint64_t)cls;
+    tab[i] = key | rec;
+}
+
+/* Word classes of the stems of the training text, learnt without its
+ * labels by the NER trainer's exchange algorithm (train/ner_clusters.c),
+ * so a cue word seen once or never as a cue ("hammers", "blasts") shares
+ * a class with ones that were ("slams"). Appends (stem, class << 2) to V
+ * from *K on; -1 when memory runs out. */
+static int add_clusters(qdoc_t *docs, size_t ndocs, unsigned nclass,
+                        stemcue_t *v, size_t *k)
+{
+    size_t total = 0;
+    for (size_t d = 0; d < ndocs; d++)
+        total += 2 * docs[d].n;
+    uint64_t *stream = malloc((total + 1) * sizeof *stream);
+    if (!stream)
+        return -1;
+    size_t m = 0;
+    for (size_t d = 0; d < ndocs; d++) {
+        for (size_t i = 0; i < docs[d].n; i++) {
+            const ps__qtok_t *t = &docs[d].seq[i];
+            if (i == 0 || t->sent != docs[d].seq[i - 1].sent)
+                stream[m++] = 0;
+            if (t->shape != 0x10000) /* words only, not marks */
+                stream[m++] = t->stem;
+        }
+    }
+    uint64_t *keys;
+    uint16_t *cls;
+    size_t nw;
+    int rc = ps__ner_cluster(stream, m, nclass, 3, 10, &keys, &cls, &nw);
+    free(stream);
+    if (rc != 0)
+        return -1;
+    for (size_t i = 0; i < nw; i++)
+        if (cls[i] >= 2)
+            v[(*k)++] = (stemcue_t){keys[i], (uint32_t)cls[i] << 2};
+    free(keys);
+    free(cls);
+    return 0;
 }
 
 /* The cue lexicon: stems by how often they are (part of) a gold cue:
  * class 3 when at least half their uses are, 2 from 15%, 1 from 3%, and
- * only stems seen in a cue at least twice. */
-static uint64_t *mine_lexicon(qdoc_t *docs, size_t ndocs, uint32_t *nslots)
+ * only stems seen in a cue at least twice; with each stem its word class
+ * when NCLASS > 2. */
+static uint64_t *mine_lexicon(qdoc_t *docs, size_t ndocs, unsigned nclass,
+                              uint32_t *nslots)
 {
     size_t total = 0;
     for (size_t d = 0; d < ndocs; d++)
         total += docs[d].n;
-    stemcue_t *v = malloc((total + 1) * sizeof *v);
+    stemcue_t *v = malloc((2 * total + 1) * sizeof *v);
     if (!v)
         return NULL;
     size_t k = 0;
@@ -400,14 +443,27 @@ static uint64_t *mine_lexicon(qdoc_t *docs, size_t ndocs, uint32_t *nslots)
                   : r >= 0.03 ? 1
                               : 0;
         if (cls)
-            v[nk++] = (stemcue_t){v[i].stem, (uint8_t)cls};
+            v[nk++] = (stemcue_t){v[i].stem, (uint32_t)cls};
         i = j;
     }
+    if (nclass > 2 && add_clusters(docs, ndocs, nclass, v, &nk) != 0) {
+        free(v);
+        return NULL;
+    }
+    /* A stem with both a cue class and a word class has one slot. */
+    qsort(v, nk, sizeof *v, cmp_sc);
+    size_t nu = 0;
+    for (size_t i = 0; i < nk; i++) {
+        if (nu > 0 && v[nu - 1].stem == v[i].stem)
+            v[nu - 1].cue |= v[i].cue;
+        else
+            v[nu++] = v[i];
+    }
     uint32_t slots = 16;
-    while (slots < nk * 2)
+    while (slots < nu * 2)
         slots *= 2;
     uint64_t *tab = calloc(slots, sizeof *tab);
-    for (size_t i = 0; tab && i < nk; i++)
+    for (size_t i = 0; tab && i < nu; i++)
         lex_put(tab, slots, v[i].stem, v[i].cue);
     free(v);
     *nslots = slots;
@@ -552,12 +608,15 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
 {
     ps__qmodel_view_t v = {0};
     v.row_bits = o->row_bits;
-    uint64_t *lex = mine_lexicon(docs, ndocs, &v.nlex);
+    uint64_t *lex = mine_lexicon(docs, ndocs, o->clusters, &v.nlex);
     v.lex = lex;
-    for (size_t d = 0; d < ndocs; d++)
-        for (size_t i = 0; i < docs[d].n; i++)
-            docs[d].seq[i].lex =
-                (uint8_t)ps__q_lex_class(&v, docs[d].seq[i].stem);
+    for (size_t d = 0; d < ndocs; d++) {
+        for (size_t i = 0; lex && i < docs[d].n; i++) {
+            uint32_t rec = ps__q_lex_get(&v, docs[d].seq[i].stem);
+            docs[d].seq[i].lex = (uint8_t)(rec & 3);
+            docs[d].seq[i].clus = (uint8_t)(rec >> 2);
+        }
+    }
     tstate_t t = {0};
     perc_t p = {0};
     p.nw = ((size_t)1 << o->row_bits) * L;

@@ -55,6 +55,8 @@ typedef struct qtrain_opts {
     int verbose;
     unsigned false_cues; /* the role tagger learns from one in this many
                           * of the first stage's false cues (0: none) */
+    unsigned clusters;   /* word classes of the stems (0: none; at most
+                          * 256) */
 } qtrain_opts_t;
 
 /* Trains on DOCS and writes the model to OUT; 0, or -1 after a message. */

@@ -187,6 +187,15 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     add(f, 38, t->stem, stem_at(s, n, j + 1));
     add(f, 39, t->stem, (i > 0 ? s[i - 1].ent : 0x100) * 512 +
                             (i + 1 < n ? s[i + 1].ent : 0x100));
+    /* Word classes (quote_train.c): a cue word seen rarely or never as
+     * one shares a class with words that were. */
+    uint64_t pc = i > 0 ? s[i - 1].clus : 0x100;
+    uint64_t nc = i + 1 < n ? s[i + 1].clus : 0x100;
+    add(f, 55, t->clus, t->inq);
+    add(f, 56, pc, t->clus);
+    add(f, 57, t->clus, nc);
+    add(f, 58, t->clus, (uint64_t)t->gap << 9 | ga);
+    add(f, 59, pc * 512 + t->clus, t->lex);
     sentence_features(f, s, n, i);
 }
 

@@ -2,16 +2,17 @@
  * it before trusting a byte (the trainer's writer is
  * train/quote_model_write.c).
  *
- * Format version 2, little-endian, every array aligned to its element:
+ * Format version 3, little-endian, every array aligned to its element:
  *   0   char[8]  magic "PSQUOTMD"
- *   8   u32      format version (2; also names the feature templates of
+ *   8   u32      format version (3; also names the feature templates of
  *                quote_features.c and quote_role.c and the sequence of
- *                quote_seq.c; version 1 had fewer role templates)
+ *                quote_seq.c; version 2 had no word classes, version 1
+ *                fewer role templates)
  *   12  u32      number of labels (7: O, B/I of source, cue, content)
  *   16  u32      number of weight tables (3: the tagger's two stages,
  *                the role tagger)
  *   20  u32      log2 of the weight table's rows (per stage)
- *   24  u32      slots of the cue lexicon (0 or a power of two)
+ *   24  u32      slots of the lexicon (0 or a power of two)
  *   28  f32      confidence scale: the median score margin of the cues
  *                the model finds in training (quote_run.c)
  *   32  u64      file size in bytes
@@ -21,7 +22,9 @@
  *   48  char[16] the roles in label order, "SRC,CUE,CONTENT"
  *   64  i32      transitions [tables][(labels + 1) * labels]
  *       i16      weights [tables][rows][labels]
- *       u64      lexicon [slots]: stem keys, low 2 bits the class
+ *       u64      lexicon [slots]: stem keys (ps__q_lex_key), the low 10
+ *                bits the stem's cue class (bits 0-1) and word class
+ *                (bits 2-9), 0 an empty slot
  * Weights and transitions are fixed point: scores are compared, and the
  * confidence scale is in the same unit. */
 #include <math.h>

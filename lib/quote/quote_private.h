@@ -55,6 +55,7 @@ typedef struct ps__qtok {
     uint8_t inq;      /* inside quotation marks */
     uint8_t ent;      /* 0, else 1 + entity type * 2 + (first token) */
     uint8_t lex;      /* cue lexicon class of the stem (0 none, 1..3) */
+    uint8_t clus;     /* word class of the stem (0 rare or none) */
     uint32_t flags;   /* the analyzer's PS_TOK_* */
     uint32_t sent;    /* sentence number */
     size_t open_at;   /* the opening mark in the gap before, or SIZE_MAX */
@@ -161,11 +162,14 @@ static inline void ps__q_add_rows(int32_t *acc, const int16_t *w, size_t stride,
 #define PS__Q_CLONES
 #endif
 
-/* A stem's key in the cue lexicon (class bits cleared). */
+/* The low bits of a lexicon slot: the stem's cue class (bits 0-1) and
+ * its word class (bits 2-9, quote_train.c's clusters); the bit above
+ * them is always set in a key, so a key is never 0. */
+#define PS__Q_LEX_BITS 0x3ffu
+/* A stem's key in the cue lexicon (record bits cleared). */
 uint64_t ps__q_lex_key(uint64_t stem_hash);
-/* The class (1..3) of STEM_HASH in V's lexicon, 0 if absent. */
-int ps__q_lex_class(const ps__qmodel_view_t *v, uint64_t stem_hash);
-
+/* The record (PS__Q_LEX_BITS) of STEM_HASH in V's lexicon, 0 if absent. */
+uint32_t ps__q_lex_get(const ps__qmodel_view_t *v, uint64_t stem_hash);
 /* Builds the sequence of TOKENS over TEXT (as ps_quoter_run gets them)
  * into *SEQ (grown with realloc; *CAP its capacity). Returns the count, or
  * (size_t)-1 when out of memory. LEX classes are filled from V when V is
@@ -314,7 +318,7 @@ int ps__q_role_allowed(size_t i, uint32_t ca, uint32_t cb, int l);
  * format, base/modelfile.h the frame every model shares), shared by the
  * loader and the trainer's writer. */
 #define PS__Q_MAGIC "PSQUOTMD"
-#define PS__Q_FORMAT_VERSION 2u
+#define PS__Q_FORMAT_VERSION 3u
 #define PS__Q_ROLE_SET "SRC,CUE,CONTENT"
 #define PS__Q_MIN_ROW_BITS 4u
 #define PS__Q_MAX_ROW_BITS 24u

@@ -250,5 +250,8 @@ size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
     uint64_t first = i == 0 || s[i].sent != s[i - 1].sent;
     add_in(&f, in[8], first * 16 + p1[i]);
     add_in(&f, in[9], db * 4 + md);
+    /* Word classes (quote_train.c): a rare word used as common ones are. */
+    add(&f, 36, (uint64_t)t->clus * 16 + p1[i], db);
+    add(&f, 37, t->clus, s[ca].stem);
     return f.n;
 }

@@ -18,22 +18,23 @@ uint64_t ps__q_lex_key(uint64_t stem_hash)
 {
     uint64_t k = (stem_hash ^ 0x51554f54454c4558ULL) * 0x9e3779b97f4a7c15ULL;
     k ^= k >> 29;
-    return (k & ~(uint64_t)3) | 4; /* never 0: 0 is an empty slot */
+    /* never 0: 0 is an empty slot */
+    return (k & ~(uint64_t)PS__Q_LEX_BITS) | (PS__Q_LEX_BITS + 1);
 }
 
-int ps__q_lex_class(const ps__qmodel_view_t *v, uint64_t stem_hash)
+uint32_t ps__q_lex_get(const ps__qmodel_view_t *v, uint64_t stem_hash)
 {
     if (!v || v->nlex == 0)
         return 0;
     uint64_t key = ps__q_lex_key(stem_hash);
     size_t mask = v->nlex - 1;
-    for (size_t i = (size_t)(key >> 7) & mask, probes = 0; probes < v->nlex;
+    for (size_t i = (size_t)(key >> 11) & mask, probes = 0; probes < v->nlex;
          i = (i + 1) & mask, probes++) {
         uint64_t slot = v->lex[i];
         if (slot == 0)
             return 0;
-        if ((slot & ~(uint64_t)3) == key)
-            return (int)(slot & 3);
+        if ((slot & ~(uint64_t)PS__Q_LEX_BITS) == key)
+            return (uint32_t)(slot & PS__Q_LEX_BITS);
     }
     return 0;
 }
@@ -207,7 +208,9 @@ static void append(ps__qtok_t *s, size_t *n, const char *text, size_t base,
         q->shape = 0x10000; /* a mark, not a word */
     }
     q->sent = *sent;
-    q->lex = (uint8_t)ps__q_lex_class(v, q->stem);
+    uint32_t rec = ps__q_lex_get(v, q->stem);
+    q->lex = (uint8_t)(rec & 3);
+    q->clus = (uint8_t)(rec >> 2);
     q->ent_index = -1;
     *prev_end = en;
     (*n)++;

@@ -18,11 +18,14 @@ static void usage(FILE *f)
     fputs(
         "usage: quote_train --train FILE --gazetteer TSV --ner MODEL\n"
         "         [--out MODEL] [--epochs N] [--folds N] [--row-bits N] [--runs N]\n"
-        "         [--seed N] [--false-cues N] [--dev FILE --pred OUT] [--quiet]\n"
+        "         [--seed N] [--false-cues N] [--clusters N]\n"
+        "         [--dev FILE --pred OUT] [--quiet]\n"
         "Trains the quote model on FILE and writes MODEL (default\n"
         "corpus/quote.model). --dev without --train only predicts.\n"
         "--false-cues N: the role tagger learns that one in N of the\n"
-        "cues the tagger finds wrongly has no content (default 8; 0: none).\n",
+        "cues the tagger finds wrongly has no content (default 8; 0: none).\n"
+        "--clusters N: word classes of the training text's stems, learnt\n"
+        "without its labels (default 64; 0: none; at most 256).\n",
         f);
 }
 
@@ -108,7 +111,8 @@ int main(int argc, char **argv)
                        .runs = 1,
                        .seed = 1,
                        .verbose = 1,
-                       .false_cues = 8};
+                       .false_cues = 8,
+                       .clusters = 64};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--quiet")) {
@@ -142,6 +146,8 @@ int main(int argc, char **argv)
             o.runs = (unsigned)atoi(v);
         else if (!strcmp(a, "--false-cues"))
             o.false_cues = (unsigned)atoi(v);
+        else if (!strcmp(a, "--clusters"))
+            o.clusters = (unsigned)atoi(v);
         else if (!strcmp(a, "--seed"))
             o.seed = strtoull(v, NULL, 10);
         else {
@@ -151,7 +157,7 @@ int main(int argc, char **argv)
     }
     if ((!train && !dev) || !gaz || !ner || (dev && !pred) || o.epochs < 1 ||
         o.folds < 2 || o.row_bits < 10 || o.row_bits > 24 || o.runs < 1 ||
-        o.runs > 16) {
+        o.runs > 16 || o.clusters == 1 || o.clusters == 2 || o.clusters > 256) {
         usage(stderr);
         return 2;
     }
