@@ -100,12 +100,14 @@ column(const double *cur, const double *trans, const double *sc, double *nxt,
 }
 
 /* Compiled for AVX2 too, chosen when the program starts on a machine
- * that has it: column() then takes one register a vector. */
+ * that has it: column() then takes one register a vector. Static: a
+ * function with clones is resolved at load time through a symbol that
+ * the library would export (T060). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
-                     size_t to, uint8_t *back, uint8_t *out)
+static void viterbi(const double *scores, const double *trans, size_t from,
+                    size_t to, uint8_t *back, uint8_t *out)
 {
     if (from >= to)
         return;
@@ -126,6 +128,12 @@ void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
         if (k > from)
             arg = back[(k - from) * L + arg];
     }
+}
+
+void ps__ner_viterbi(const double *scores, const double *trans, size_t from,
+                     size_t to, uint8_t *back, uint8_t *out)
+{
+    viterbi(scores, trans, from, to, back, out);
 }
 
 ps_status_t ps_ner_state_new(const ps_ner_model_t *m, ps_ner_state_t **out)
