@@ -26,6 +26,15 @@ static const char *const PERSON_PRONOUNS[] = {"he", "she", "him", "her",
                                               "his", "hers", NULL};
 static const char *const HE[] = {"he", "him", "his", "himself", NULL};
 static const char *const SHE[] = {"she", "her", "hers", "herself", NULL};
+/* People the article names only by what they are to someone ("my
+ * mother said", "the woman said"): a pronoun after them refers to them,
+ * not to a name read before. */
+static const char *const HE_NOUNS[] = {
+    "father", "husband", "son", "brother", "man", "boy", "dad",
+    "grandfather", "uncle", "nephew", NULL};
+static const char *const SHE_NOUNS[] = {
+    "mother", "wife", "daughter", "sister", "woman", "girl", "mom",
+    "grandmother", "aunt", "niece", NULL};
 static const char *const MR[] = {"mr", NULL};
 static const char *const MRS[] = {"mrs", "ms", "miss", "madam", NULL};
 static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
@@ -224,7 +233,8 @@ static int fits(const ps__qspk_t *k, const ps_entity_t *ents, int e, int type,
  * looking back sentence by sentence within WINDOW tokens, the speaker of
  * an attribution whose source or cue is in the sentence, else the sentence's
  * first fitting name outside quotation marks, one not a possessive
- * first; -1 if none. */
+ * first; -1 if none, or if a person of the pronoun's gender whom the
+ * article does not name ("my mother", "the woman") comes first. */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                       size_t at, const ps_entity_t *ents, size_t nents,
                       int type, int gender)
@@ -242,6 +252,12 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         for (size_t i = b; i < end;) {
             int e = s[i].ent_index;
             if (!valid(e, nents) || s[i].inq) {
+                /* An unnamed person of the pronoun's gender comes first:
+                 * the speaker is no one the article names. */
+                if (!valid(e, nents) && !s[i].inq && possessive < 0 &&
+                    ((gender == 1 && in_list(s[i].term, HE_NOUNS)) ||
+                     (gender == 2 && in_list(s[i].term, SHE_NOUNS))))
+                    return -1;
                 i++;
                 continue;
             }

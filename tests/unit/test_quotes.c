@@ -248,7 +248,8 @@ static void test_pronoun_antecedent(void **state)
         "James Comey's statement. He added that the talks would go on.\n\n"
         "Hillary Clinton spoke in Ohio, where she met Bernie Sanders. "
         "Sanders said he would campaign for her. She told reporters that "
-        "the race was close.\n";
+        "the race was close.\n\nJames Meehan taught in Boston. When my "
+        "mother heard of it, she replied that it was too far.\n";
     size_t nq;
     const ps_quote_t *qs = run(f, text, &nq);
     const ps_quote_t *q = by_cue(text, qs, nq, "added");
@@ -259,6 +260,11 @@ static void test_pronoun_antecedent(void **state)
     assert_non_null(q);
     assert_true(span_is(text, q->source[0], "She"));
     assert_string_equal(speaker_id(f, q), "hillary-clinton");
+    /* "she" after "my mother" is no one the article names. */
+    q = by_cue(text, qs, nq, "replied");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "she"));
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
 }
 
 /* A name the entity tagger takes for a person but the article uses as a
