@@ -277,14 +277,19 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     return -1;
 }
 
-/* An entity mentioned inside tokens [A, B): a person first. */
+/* An entity mentioned inside tokens [A, B) that can speak: a person
+ * first, then an organisation, then a place ("Moscow said"). A
+ * nationality, party or event name ("the Orlando Republican", "a
+ * Democratic aide") describes the speaker rather than naming it, so it
+ * is left to the description's rules. */
 static int named(const ps__qtok_t *s, uint32_t a, uint32_t b,
                  const ps_entity_t *ents, size_t nents)
 {
     int best = -1;
     for (uint32_t k = a; k < b; k++) {
         int e = s[k].ent_index;
-        if (!valid(e, nents))
+        if (!valid(e, nents) || ents[e].type == PS_ENT_MISC ||
+            ents[e].type == PS_ENT_TREATY)
             continue;
         if (ents[e].type == PS_ENT_PERSON)
             return e;

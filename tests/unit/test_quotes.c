@@ -267,6 +267,25 @@ static void test_pronoun_antecedent(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
 }
 
+/* A party or nationality in a source describes the speaker ("the
+ * Republican said"), it is not the speaker: the description refers to
+ * the person the article is about. */
+static void test_described_speaker(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Todd Wilcox founded two defense companies after serving in the "
+        "Army.\n\nThe Republican said that the states should decide how "
+        "to spend the money.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "The Republican"));
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "todd-wilcox");
+}
+
 /* A name the entity tagger takes for a person but the article uses as a
  * place ("in Chelsea", "a Chelsea neighborhood") is no one a pronoun or
  * "the mayor" refers to. */
@@ -515,6 +534,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_speakers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_antecedent, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_described_speaker, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_place_named_person, setup,
                                         teardown),
