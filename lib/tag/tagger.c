@@ -217,6 +217,27 @@ static void drop_mentions(ps_tagger_t *t)
     t->nm = kept;
 }
 
+/* Whether the model's person spans K and K + 1 are one name it split: the
+ * second starts at the token after the first, only a space stands
+ * between them, and the second is capitalised inside a sentence ("Debbie
+ * Wasserman" "Schultz": a surname of two words, which CoNLL's training
+ * text hardly has). Two people are not written side by side without a
+ * comma or a word between them, except in a headline ("Sanders Burns
+ * Hillary Clinton"), where every word has a capital anyway. */
+static int split_person(const ps_tagger_t *t, const ps_ner_span_t *spans,
+                        size_t nspans, size_t k, const ps_token_t *tokens)
+{
+    if (k + 1 >= nspans || spans[k].type != PS_NER_PER ||
+        spans[k + 1].type != PS_NER_PER ||
+        spans[k].first + spans[k].count != spans[k + 1].first)
+        return 0;
+    const ps_token_t *a = &tokens[spans[k + 1].first - 1];
+    const ps_token_t *b = &tokens[spans[k + 1].first];
+    return b->offset == a->offset + a->length + 1 &&
+           t->text[b->offset - 1 - t->base] == ' ' &&
+           ps__tagger_capital_mid(t, t->tok_word[spans[k + 1].first]);
+}
+
 /* Turns the model's spans into candidates. A span that overlaps a
  * gazetteer match is left out, the gazetteer knows that name better,
  * unless it is a longer name of another type around it (takes_over). A
@@ -238,6 +259,12 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
         size_t a = spans[k].first, b = a + spans[k].count;
         if (b > t->ntokens || a >= b)
             return PS_EINTERNAL;
+        while (split_person(t, spans, nspans, k, tokens)) {
+            k++;
+            b = spans[k].first + spans[k].count;
+            if (b > t->ntokens)
+                return PS_EINTERNAL;
+        }
         size_t w0 = t->tok_word[a], w1 = t->tok_word[b];
         int known = 0;
         for (size_t i = w0; i < w1; i++)

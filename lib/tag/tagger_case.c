@@ -178,3 +178,12 @@ int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1)
     return capitals > 0 &&
            (common || (w1 - w0 > 1 && written_lower(t, f, k0, w1 - w0)));
 }
+
+int ps__tagger_capital_mid(const ps_tagger_t *t, size_t w)
+{
+    if (!t->ner)
+        return 0;
+    const ps__ner_feats_t *f = ps__ner_state_feats(t->ner);
+    uint32_t k = t->tseq[t->w[w].index];
+    return k != UINT32_MAX && f->ctx[k] == CTX_CAP_MID;
+}

@@ -241,12 +241,32 @@ static long by_honorific(const ps_tagger_t *t, size_t w0, const char *slug,
     return idx;
 }
 
-/* The person named in full earlier in the text that name [W0, W1) stands
- * for, or -1: a surname or a first name alone ("Clinton", "Hillary"), or
- * an initial and a surname whose full name starts with that initial ("S.
+/* Whether words W0 and W0 + 1 are the last two words of person IDX's
+ * name, written in full at least three words long inside a sentence
+ * ("Wasserman Schultz" after "Debbie Wasserman Schultz"): a surname of
+ * two words. A headline's run of capitals ("Disavow Lindsey Graham") is
+ * no evidence of a long name. */
+static int two_word_surname(const ps_tagger_t *t, size_t w0, long idx)
+{
+    const struct tent *e = &t->e[idx];
+    if (e->nwords < 3)
+        return 0;
+    size_t f = word_at(t, e->first) + e->nwords - 2;
+    if (f + 1 >= t->nw || !ps__tagger_capital_mid(t, f + 1))
+        return 0;
+    const ps_token_t *a = t->w[f].tok, *b = t->w[w0].tok;
+    return a->term_len == b->term_len &&
+           memcmp(a->term, b->term, a->term_len) == 0;
+}
+
+/* The person named in full earlier in the text that name [W0, W1), of
+ * type TYPE, stands for, or -1: a surname or a first name alone
+ * ("Clinton", "Hillary"), a person's surname of two words ("Wasserman
+ * Schultz"; "the Clinton Foundation" stays an organisation), or an
+ * initial and a surname whose full name starts with that initial ("S.
  * Warne" after "Shane Warne"). */
 static long partial_name(const ps_tagger_t *t, size_t w0, size_t w1,
-                         const char *slug)
+                         const char *slug, ps_entity_type_t type)
 {
     long idx = -1;
     if (w1 - w0 == 1) {
@@ -260,6 +280,10 @@ static long partial_name(const ps_tagger_t *t, size_t w0, size_t w1,
         idx = etab_find(t, &t->by_last, KEY_LAST, t->w[w0 + 1].tok->term);
         if (idx >= 0 && (t->e[idx].first_off == SIZE_MAX ||
                          t->pool[t->e[idx].first_off] != t->w[w0].tok->term[0]))
+            idx = -1;
+    } else if (w1 - w0 == 2 && type == PS_ENT_PERSON) {
+        idx = etab_find(t, &t->by_last, KEY_LAST, t->w[w0 + 1].tok->term);
+        if (idx >= 0 && !two_word_surname(t, w0, idx))
             idx = -1;
     }
     if (idx >= 0 && t->e[idx].first >= t->w[w0].tok->offset)
@@ -343,7 +367,7 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
     }
     /* A surname alone is the person named in full before it, even when
      * the surname alone was also seen before the full name. */
-    long idx = partial_name(t, c->w0, c->w1, t->pool + id);
+    long idx = partial_name(t, c->w0, c->w1, t->pool + id, c->type);
     if (idx < 0)
         idx = etab_find(t, &t->by_id, KEY_ID, t->pool + id);
     if (idx >= 0) {

@@ -239,6 +239,10 @@ ps_status_t ps__tagger_case_prepare(ps_tagger_t *t);
  * words, or a phrase written elsewhere in lower case, capitalised where a
  * capital says nothing (see the file). */
 int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1);
+/* Whether word W is capitalised inside a sentence of an ordinary line,
+ * where a capital says the word is a name (not at a sentence's start, not
+ * on a headline), as the model read it; 0 without a model. */
+int ps__tagger_capital_mid(const ps_tagger_t *t, size_t w);
 
 /* tagger_store.c: makes entity FROM part of entity INTO: its votes now,
  * its mentions at ps__tagger_apply_merges(). */

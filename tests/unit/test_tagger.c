@@ -679,6 +679,22 @@ static void test_titles_and_partial_names(void **state)
     assert_null(find(f, "politico-article"));
 }
 
+static void test_two_word_surname(void **state)
+{
+    struct fixture *f = *state;
+    /* A surname of two words is one person with the first name and
+     * alone, though the model splits the full name in two. The surname
+     * before the full name stays apart: a name of three words is often a
+     * description and a name ("fellow Vermonter Bernie Sanders"). */
+    tag(f, "A challenger who wants to unseat Rep. Debbie Wasserman Schultz "
+           "is reaping big money. Debbie Wasserman Schultz said that the "
+           "party was united. Wasserman Schultz added that it was fine.");
+    expect(f, "debbie-schultz", PS_ENT_PERSON, "Debbie Wasserman Schultz",
+           "Debbie Wasserman Schultz", "Wasserman Schultz", NULL);
+    assert_null(find(f, "wasserman-schultz"));
+    assert_int_equal(f->nents, 1);
+}
+
 static void test_honorific_gender(void **state)
 {
     struct fixture *f = *state;
@@ -1030,6 +1046,7 @@ int main(void)
         T(test_treaty_and_misc),
         T(test_surname_link),
         T(test_titles_and_partial_names),
+        T(test_two_word_surname),
         T(test_honorific_gender),
         T(test_list_evidence),
         T(test_common_words_no_person),
