@@ -163,6 +163,21 @@ test_expect_success 'one person however a transliterated name is spelt' '
     P "$IX" --json --entities "$C/a15.txt" | grep -q "\"id\":\"sergei-ryabkov\""
 '
 
+test_expect_success 'one person under a nickname and the formal first name' '
+    for q in Biden "\"Joe Biden\"" "\"Joseph Biden\"" "\"Joseph R. Biden\""; do
+        assert_eq "$(P "$IX" --count "person:$q")" 2
+    done
+    # One row an article, though a17 writes both names: named as most
+    # articles name him in full (Joseph: a17 and a18; Joe: a17).
+    for f in a17 a18; do
+        P "$IX" --json --entities "$C/$f.txt" | grep "^{\"type\":\"person\"" |
+            grep -c "\"id\":\"joseph-biden\",\"name\":\"Joseph Biden\""
+    done >"$TMP/biden"
+    assert_eq "$(tr "\n" " " <"$TMP/biden")" "1 1 "
+    people "$IX" | grep -i biden >"$TMP/biden-rows"
+    assert_eq "$(cat "$TMP/biden-rows")" "joseph-biden Joseph Biden 2"
+'
+
 test_expect_success 'the doc op: one row per entity with its display name' '
     P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
     assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1
@@ -176,7 +191,7 @@ test_expect_success 'the doc op: one row per entity with its display name' '
 answers() {
     local q f
     for q in "path:/" "person:Clinton" "person:Hillary" "org:FBI" \
-             "place:Germany" "person:Zelensky"; do
+             "place:Germany" "person:Zelensky" "person:Biden"; do
         P "$1" --json --count --facets=100 "$q"
     done | sed "s/\"elapsed_us\":[0-9]*//"
     for f in "$2"/*.txt; do

@@ -133,8 +133,10 @@ cp "$ROOT"/tests/entity/*.txt "$E"/
 EPARTS=('a[123].txt' 'a[4567].txt' 'a[89].txt')
 "$BIN/psearch-index" --index "$TMP/ewhole" --entities /dev/null "$E"
 # a11 (which writes "German") and a12 (which names Germany) on two nodes;
-# so are the three spellings of Zelenskyy (a14 to a16).
-EMORE=("a11.txt --include a14.txt" "a12.txt --include a15.txt"
+# so are the three spellings of Zelenskyy (a14 to a16), and Joe (a17)
+# and Joseph R. Biden (a18).
+EMORE=("a11.txt --include a14.txt --include a17.txt"
+    "a12.txt --include a15.txt --include a18.txt"
     "a10.txt --include a13.txt --include a16.txt")
 for k in 0 1 2; do
     more="--include ${EMORE[$k]}"
@@ -147,7 +149,7 @@ entity_answers() {
     for q in "person:Clinton" "person:Hillary" "person:\"Hillary Clinton\"" \
              "org:FBI" "person:Trump NEAR/5 wall" "place:Germany" \
              "Clinton OR Trump OR Obama OR Comey OR Sanders" \
-             "person:Zelenskiy"; do
+             "person:Zelenskiy" "person:\"Joseph Biden\""; do
         "$BIN/psearch" --direct --index "$1" --timeout 5 --json --facets=20 "$q"
     done | sed "s/\"elapsed_us\":[0-9]*//"
     for f in "$E"/*.txt; do

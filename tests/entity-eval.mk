@@ -15,7 +15,8 @@ AIDA_CONLL ?= ../shared/data/conll2003/eng.$(AIDA_SPLIT)
 POLNEAR ?= ../shared/data/polnear
 POLNEAR_SPLITS ?= train dev
 ENTITY_PEOPLE = "Hillary Clinton|Rodham" "Donald Trump|J John" \
-    "Barack Obama|Hussein" "Bernie Sanders|Bernard" "James Comey|B Jim"
+    "Barack Obama|Hussein" "Bernie Sanders|Bernard" "James Comey|B Jim" \
+    "Joe Biden|Joseph R"
 
 .PHONY: entity-eval
 entity-eval: bin/psearch-index bin/psearch $(if $(CLI_OBJ),$(ENGINE))

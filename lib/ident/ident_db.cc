@@ -337,8 +337,9 @@ static int add_word(void *arg, const char *word)
 }
 
 /* Adds to IDS the other spellings of person ID's name the index holds
- * ("volodymyr-zelensky" for "volodymyr-zelenskyy") and their surnames
- * alone, which may resolve to it (ident_spelling.c). */
+ * ("volodymyr-zelensky" for "volodymyr-zelenskyy", "joseph-biden" for
+ * "joe-biden") and their surnames and first names alone, which may
+ * resolve to it (ident_spelling.c). */
 void ps__ident_db::spellings(const std::string &id, std::set<std::string> &ids)
 {
     std::vector<std::string> w = words_of(id);
@@ -357,8 +358,10 @@ void ps__ident_db::spellings(const std::string &id, std::set<std::string> &ids)
         if (!ps__ident_same_spelling(base, id.c_str()))
             continue;
         ids.insert(base);
+        ids.insert(t.substr(colon + 1)); /* as written: "joseph-r-biden" */
         size_t pl = std::strlen(PS_IDENT_P_SURNAME);
         ids.insert(t.substr(pl, colon - pl));
+        ids.insert(std::string(base, std::strcspn(base, "-")));
     }
     /* A surname spelt otherwise that no article gives a first name
      * ("Zelenskiy"): an entity term of one word under the same letters. */

@@ -24,7 +24,8 @@
 
 /* What an article's entity term shows as across the index. */
 struct ps__ident_view {
-    const std::string *term; /* the resolved term: equal for one entity */
+    const std::string *term; /* the resolved term: its text is equal for
+                              * one entity (not the pointer) */
     ps_entity_type_t type;
     std::string id, name; /* name "" when no article named it */
 };

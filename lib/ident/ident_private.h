@@ -63,7 +63,8 @@ ps_status_t ps__ident_named_docs(const ps_ident_stats_t *s, const char *pid,
 /* In ident_spelling.c: the spellings of one person's name. The key ID
  * folds to in OUT (PS_IDENT_MAX + 1 bytes): 'y' read as 'i', a doubled
  * letter as one; its length. Whether full person ids A and B (without
- * middle initials) spell one name. The surname statistics term prefix
+ * middle initials) spell one name, their first names read formally
+ * ("joe" as "joseph", lib/ident/data/nicknames.txt). The surname statistics term prefix
  * under which the spellings of surname SUR (LEN bytes) are looked for, in
  * BUF (PS_IDENT_MAX + 1 bytes): "ES" and its first letters, or "ES" + SUR
  * + ":" when it is too short to be spelt otherwise; its length. And the

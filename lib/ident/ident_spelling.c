@@ -6,11 +6,20 @@
  * full names are one person when they fold to the same key ('y' read as
  * 'i', a doubled letter as one) and their surnames are equal or both long
  * enough that a folding does not join two real names ("Lee" and "Le");
- * the spelling named in full in most documents stands for them all. Like
- * every identity rule, a function of document counts alone. */
+ * the spelling named in full in most documents stands for them all. A
+ * first name is read formally for the comparison ("Joe Biden" and
+ * "Joseph Biden", "Bill" and "William Clinton": lib/ident/data/
+ * nicknames.txt). Like every identity rule, a function of document counts
+ * alone. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ident/ident_private.h"
+
+/* "nickname formal" pairs, sorted by nickname. */
+static const char *const nicknames[] = {
+#include "nicknames.inc"
+};
 
 /* Surnames shorter than this are merged only when written alike. */
 #define MIN_FOLDED 5
@@ -33,6 +42,39 @@ size_t ps__ident_fold(const char *id, char *out)
     return o;
 }
 
+static int nickname_cmp(const void *key, const void *elem)
+{
+    const char *w = key, *pair = *(const char *const *)elem;
+    size_t n = strcspn(pair, " ");
+    int c = strncmp(w, pair, n);
+    return c ? c : w[n] == '\0' ? 0 : 1;
+}
+
+/* Person ID with its first name read formally ("joseph-biden" for
+ * "joe-biden"), folded as ps__ident_fold() does, in OUT. */
+static void formal_fold(const char *id, char *out)
+{
+    char first[PS_IDENT_MAX + 1], buf[2 * PS_IDENT_MAX + 2];
+    size_t n = strcspn(id, "-");
+    if (n > PS_IDENT_MAX) {
+        ps__ident_fold(id, out);
+        return;
+    }
+    memcpy(first, id, n);
+    first[n] = '\0';
+    const char *const *pair =
+        bsearch(first, nicknames, sizeof nicknames / sizeof *nicknames,
+                sizeof *nicknames, nickname_cmp);
+    if (pair && id[n] == '-') {
+        const char *formal = strchr(*pair, ' ') + 1;
+        size_t fl = strlen(formal);
+        memcpy(buf, formal, fl);
+        strcpy(buf + fl, id + n);
+        id = buf;
+    }
+    ps__ident_fold(id, out);
+}
+
 /* The last word of ID (its surname) and its length. */
 static const char *surname(const char *id, size_t *len)
 {
@@ -52,8 +94,8 @@ int ps__ident_same_spelling(const char *a, const char *b)
     if ((la != lb || memcmp(sa, sb, la) != 0) &&
         (la < MIN_FOLDED || lb < MIN_FOLDED))
         return 0;
-    ps__ident_fold(a, fa);
-    ps__ident_fold(b, fb);
+    formal_fold(a, fa);
+    formal_fold(b, fb);
     return strcmp(fa, fb) == 0;
 }
 

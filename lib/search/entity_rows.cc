@@ -44,7 +44,9 @@ std::vector<ps__entity> ps__search::identified(ps_db_t *d,
 {
     std::vector<ps__entity> out;
     out.reserve(ents.size());
-    std::unordered_map<const std::string *, size_t> at;
+    /* Keyed by the resolved term's text: two of the document's ids
+     * ("joe-biden", "biden") resolve to equal terms, not one string. */
+    std::unordered_map<std::string, size_t> at;
     for (ps__entity &e : ents) {
         /* The gazetteer says who its entities are. */
         if (e.known || e.type < 0 || e.type >= PS_ENT__COUNT) {
@@ -52,12 +54,12 @@ std::vector<ps__entity> ps__search::identified(ps_db_t *d,
             continue;
         }
         const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, e.id);
-        auto it = at.find(v.term);
+        auto it = at.find(*v.term);
         if (it != at.end()) {
             merge(out[it->second], e, value);
             continue;
         }
-        at.emplace(v.term, out.size());
+        at.emplace(*v.term, out.size());
         e.type = v.type;
         e.id = v.id;
         if (!v.name.empty())

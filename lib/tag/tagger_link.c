@@ -388,7 +388,14 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
         if (c->type == PS_ENT_PLACE && is_dateline(t, c->w0, c->w1))
             e->dateline = e->first + 1;
         if (e->nwords >= 2) {
-            const ps_token_t *last = t->w[c->w1 - 1].tok;
+            /* "Biden" alone is "Joseph R. Biden Jr.": no suffix is a
+             * surname. */
+            static const char *const suffixes[] = {"ii", "iii", "iv", "jr",
+                                                   "sr", NULL};
+            size_t wl = c->w1 - 1;
+            if (wl > c->w0 + 1 && term_in(t->w[wl].tok, suffixes))
+                wl--;
+            const ps_token_t *last = t->w[wl].tok;
             const ps_token_t *first = t->w[c->w0].tok;
             e->last_off = pool_add(t, last->term, last->term_len);
             /* An initial is no first name ("S. Warne"). */

@@ -56,6 +56,9 @@ static const struct stat_row campaign[] = {
     {"EFhillary:hillary-clinton", 619},
     {"EFjeb:jeb-bush", 83},
     {"EFgeorge:george-bush", 52},
+    {"ESbiden:joe-biden", 23},
+    {"ESbiden:joseph-biden", 12},
+    {"ESbiden:hunter-biden", 4},
     {"ESbush:george-bush", 52},
     {"ESbush:george-hw-bush", 20},
     {"ESbush:george-w-bush", 40},
@@ -232,6 +235,11 @@ static void test_resolve(void **state)
     expect(PS_ENT_PERSON, "sergey-ryabkov", PS_ENT_PERSON, "sergei-ryabkov");
     expect(PS_ENT_PERSON, "kim-le", PS_ENT_PERSON, "kim-le");
     expect(PS_ENT_PERSON, "kim-lee", PS_ENT_PERSON, "kim-lee");
+    /* A nickname is its formal first name; another first name is
+     * another person. */
+    expect(PS_ENT_PERSON, "joseph-biden", PS_ENT_PERSON, "joe-biden");
+    expect(PS_ENT_PERSON, "joe-biden", PS_ENT_PERSON, "joe-biden");
+    expect(PS_ENT_PERSON, "hunter-biden", PS_ENT_PERSON, "hunter-biden");
     /* Unknown names stay as they are. */
     expect(PS_ENT_PERSON, "john-lough", PS_ENT_PERSON, "john-lough");
 }
