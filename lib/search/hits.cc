@@ -16,16 +16,15 @@
 
 using namespace ps__search;
 
-/* How many bytes of text analysing costs as much as a round trip to a
- * remote shard for a position list: about 1 ms a 20 kB (bench slice,
- * loopback), where a round trip costs 0.05 to 0.1 ms. */
-static const size_t TEXT_BYTES_PER_ROUND_TRIP = 2048;
-
 /* Whether analysing DD's text costs less than asking a remote shard for
  * the position lists the hit groups need (one round trip each). A prefix*
- * group needs the text, since its terms are not known. */
+ * group needs the text, since its terms are not known. Reading the body's
+ * positions from the spans (remote_pos.cc) costs less than a round trip
+ * whatever the length. */
 bool result_builder::text_pays(const docdata &dd) const
 {
+    if (spans_serve(p_))
+        return true;
     size_t lists = 0;
     for (const ps__hitgroup &g : p_.hits) {
         if (g.wildcard)
@@ -90,9 +89,19 @@ void result_builder::analyse_text(docdata &dd)
     if (a.title.ptr && ps_analyze(d_->an, a.title.ptr, a.title.len,
                                   a.title.offset, &t, &n) == PS_OK)
         add_text_terms(t, n, PS__P_TITLE);
-    if (ps_analyze(d_->an, text + a.body_offset, dd.len - a.body_offset,
-                   a.body_offset, &t, &n) == PS_OK)
+    std::map<std::string, std::vector<Xapian::termpos>> body;
+    if (body_positions_apply(wanted_, wanted_prefixes_) &&
+        body_positions(d_->an, text, dd.len, dd.rec.spans, wanted_,
+                       wanted_prefixes_, body)) {
+        for (auto &b : body) {
+            std::vector<Xapian::termpos> &v = text_pos_[b.first];
+            v.insert(v.end(), b.second.begin(), b.second.end());
+        }
+    } else if (ps_analyze(d_->an, text + a.body_offset,
+                          dd.len - a.body_offset, a.body_offset, &t,
+                          &n) == PS_OK) {
         add_text_terms(t, n, "");
+    }
     for (ps__entity &e : dd.ents) {
         const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
         if (!pre || !wanted(pre + e.id))

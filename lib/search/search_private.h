@@ -11,7 +11,8 @@
  *   spelling.cc      "did you mean", with the one edit distance
  *   search_run.cc    the query run: strict, then relaxed (ps_search)
  *   search_stats.cc  what the index holds (stats, snapshot, query terms)
- *   remote_fetch.cc  a page of results read from remote shards at once */
+ *   remote_fetch.cc  a page of results read from remote shards at once
+ *   remote_pos.cc    a remote result's word positions from its spans */
 #ifndef PSEARCH_SEARCH_PRIVATE_H
 #define PSEARCH_SEARCH_PRIVATE_H
 
@@ -319,6 +320,30 @@ struct fetched_page {
     const std::vector<Xapian::termpos> *positions(Xapian::docid did,
                                                   const std::string &term) const;
 };
+
+/* How many bytes of text analysing costs as much as a round trip to a
+ * remote shard for a position list: about 1 ms a 20 kB (bench slice,
+ * loopback), where a round trip costs 0.05 to 0.1 ms. Weighed where the
+ * spans cannot serve (spans_serve()). */
+const size_t TEXT_BYTES_PER_ROUND_TRIP = 2048;
+
+/* remote_pos.cc: whether body_positions() finds every body term of
+ * WANTED and PREFIXES (prefix* groups): not a hyphenated compound's. */
+bool body_positions_apply(const std::set<std::string> &wanted,
+                          const std::vector<std::string> &prefixes);
+/* The same for the hit groups of P. */
+bool spans_serve(const ps__parsed &p);
+/* Adds to OUT the positions of the body words of a document whose term
+ * is in WANTED or starts with one of PREFIXES, from its spans value
+ * SPANS and its text (LEN bytes at TEXT): a plain ASCII word read as it
+ * is, any other analysed alone with AN. Costs a pass over the spans, not
+ * an analysis of the text. False, with OUT partly filled, when the spans
+ * do not fit the text or a word does not analyse: analyse the text. */
+bool body_positions(ps_analyzer_t *an, const char *text, size_t len,
+                    const std::string &spans,
+                    const std::set<std::string> &wanted,
+                    const std::vector<std::string> &prefixes,
+                    std::map<std::string, std::vector<Xapian::termpos>> &out);
 
 /* Reads into OUT the documents PAGE (docids of D's database) from D's
  * shards, one thread a shard, and with WITH_POSITIONS the positions of
