@@ -84,23 +84,29 @@ void result_builder::analyse_text(docdata &dd)
     const ps_token_t *t;
     size_t n;
     const char *text = dd.all();
-    if (ps_article_parse(text, dd.len, &a, &bad) != PS_OK)
-        return;
-    if (a.title.ptr && ps_analyze(d_->an, a.title.ptr, a.title.len,
-                                  a.title.offset, &t, &n) == PS_OK)
-        add_text_terms(t, n, PS__P_TITLE);
     std::map<std::string, std::vector<Xapian::termpos>> body;
     if (body_positions_apply(wanted_, wanted_prefixes_) &&
         body_positions(d_->an, text, dd.len, dd.rec.spans, wanted_,
                        wanted_prefixes_, body)) {
+        /* The body from its spans (remote_pos.cc), the title as the
+         * record keeps it: the text needs no parse. */
         for (auto &b : body) {
             std::vector<Xapian::termpos> &v = text_pos_[b.first];
             v.insert(v.end(), b.second.begin(), b.second.end());
         }
-    } else if (ps_analyze(d_->an, text + a.body_offset,
-                          dd.len - a.body_offset, a.body_offset, &t,
-                          &n) == PS_OK) {
-        add_text_terms(t, n, "");
+        if (!dd.rec.title.empty() &&
+            ps_analyze(d_->an, dd.rec.title.data(), dd.rec.title.size(), 0,
+                       &t, &n) == PS_OK)
+            add_text_terms(t, n, PS__P_TITLE);
+    } else {
+        if (ps_article_parse(text, dd.len, &a, &bad) != PS_OK)
+            return;
+        if (a.title.ptr && ps_analyze(d_->an, a.title.ptr, a.title.len,
+                                      a.title.offset, &t, &n) == PS_OK)
+            add_text_terms(t, n, PS__P_TITLE);
+        if (ps_analyze(d_->an, text + a.body_offset, dd.len - a.body_offset,
+                       a.body_offset, &t, &n) == PS_OK)
+            add_text_terms(t, n, "");
     }
     for (ps__entity &e : dd.ents) {
         const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);

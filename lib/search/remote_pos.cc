@@ -87,6 +87,7 @@ struct wanted_words {
         for (const std::string &t : p)
             if (!t.empty() && !(t[0] >= 'A' && t[0] <= 'Z'))
                 add_first(t);
+        fill_starts();
     }
 
     void add_first(const std::string &t)
@@ -95,16 +96,18 @@ struct wanted_words {
         first_wide |= (unsigned char)t[0] >= 0x80;
     }
 
-    /* Whether a word whose surface starts with byte B may have a wanted
-     * term: in ASCII, a word's term starts with its first letter or
-     * digit lowercased. */
-    bool may_start(unsigned char b) const
+    /* Fills starts[]: whether a word whose surface starts with byte B
+     * may have a wanted term. In ASCII, a word's term starts with its
+     * first letter or digit lowercased. */
+    void fill_starts()
     {
-        if (b >= 'A' && b <= 'Z')
-            b |= 0x20;
-        bool alnum = (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9');
-        return first[b] || !alnum || first_wide;
+        for (int b = 0; b < 256; b++) {
+            int l = b >= 'A' && b <= 'Z' ? b | 0x20 : b;
+            bool alnum = (l >= 'a' && l <= 'z') || (l >= '0' && l <= '9');
+            starts[b] = first[l] || !alnum || first_wide;
+        }
     }
+    bool starts[256] = {};
 
     /* The wanted term equal to the N bytes at S, or with a prefix S
      * starts with; NULL when there is none. */
@@ -213,7 +216,7 @@ bool ps__search::body_positions(
         if (s.off > len || s.len > len - s.off)
             return false; /* spans that do not fit the text: damaged */
         const unsigned char *b = (const unsigned char *)text + s.off;
-        if (!w.may_start(b[0]))
+        if (!w.starts[b[0]])
             continue;
         size_t term_len = plain_word(b, s.len, low);
         if (term_len) {
