@@ -177,6 +177,13 @@ test_expect_success 'two nodes holding the same paths: answers name them' '
         { cat "$TMP/err" >&2; false; }
     grep -q "warning: paths indexed by more than one shard: $C/000_" "$TMP/err"
     tail -1 "$TMP/out" | grep -q "\"duplicate_paths\":\[\"$C/000_"
+    # The paths named are those of the results, checked page by page: a page
+    # of one result names that one.
+    "$BIN/psearch" --direct --index "$Q" --json -n 1 Macron 2>/dev/null |
+        tail -1 | "$TOOLS/json_get" .results#  .results[0].path \
+        .duplicate_paths# .duplicate_paths[0] > "$TMP/one"
+    read -r n path ndup dup < "$TMP/one"
+    test "$n" = 1 && test "$ndup" = 1 && test "$dup" = "$path"
     # One index of its own, or its own shards, never warns.
     "$BIN/psearch" --direct --index "$TMP/shared" Macron 2>&1 >/dev/null |
         lacks "more than one"

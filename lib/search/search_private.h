@@ -69,8 +69,9 @@ struct ps_db {
      * shards_print()): a reconnection that finds them the same keeps
      * what ident and cache remember. */
     std::string print;
-    /* Paths that more than one shard holds (see find_duplicates()). */
-    std::vector<std::string> duplicates;
+    /* Whether shards may hold the same path: a stub written by hand
+     * (see held_twice()). */
+    bool check_paths = false;
     std::chrono::steady_clock::time_point missing_since;
     /* Entity identity across articles, read from db; emptied whenever db
      * moves to another revision. */
@@ -143,6 +144,11 @@ inline json_t *jstr(const char *p, size_t n)
 }
 
 /* search_open.cc: opening and following the index. */
+
+/* Of PATHS (the paths of a page of results), those that more than one
+ * shard of D holds, sorted, at most ten; none unless D's stub was
+ * written by hand (check_paths). */
+std::vector<std::string> held_twice(ps_db_t *d, std::vector<std::string> paths);
 
 /* KEY's metadata as the shards of D hold it (the least non-empty value). */
 std::string shards_metadata(const ps_db_t *d, const std::string &key);
