@@ -104,6 +104,12 @@ test_expect_success 'nodes that dropped idle connections: connected again, the s
     answers "$TMP/run/idle.sock" > "$TMP/idle1.txt"
     sleep 2
     answers "$TMP/run/idle.sock" > "$TMP/idle2.txt"
+    # Xapian tells no remote revision: stats and reload say null for each.
+    printf "%s\n" "{\"op\":\"stats\"}" "{\"op\":\"reload\"}" |
+        "$TOOLS/jsonl_client" --expect 2 "$TMP/run/idle.sock" |
+        "$TOOLS/json_get" .ok .index.revision .revision > "$TMP/idle.stats"
+    printf "%s\n" "true [null,null,null] <missing>" \
+        "true <missing> [null,null,null]" | diff - "$TMP/idle.stats"
     stop_daemon idle
     grep -q "Connection timed out" "$TMP/idle0.log"
     diff "$TMP/whole.txt" "$TMP/idle1.txt"
