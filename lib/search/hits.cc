@@ -1,9 +1,10 @@
 /* Where a match's query terms stand in its text: the hit groups the
  * parser made (words, phrases, NEAR, prefix*, entities) found by term
  * position, then turned into byte spans and merged where they touch.
- * Positions come from the index, or for a remote shard from the text
- * analysed again (one pass rather than a round trip a term) when the text
- * is short enough for that to cost less. */
+ * Positions come from the index, or for a remote shard from the record's
+ * spans and text (remote_pos.cc; the text analysed again when the query
+ * looks for a hyphenated compound and the text is short enough for that
+ * to cost less than a round trip a term). */
 #include <algorithm>
 #include <map>
 #include <string>

@@ -254,10 +254,11 @@ class result_builder
 
     /* With a shard served over the network, every position list is a
      * round trip (ten results of a two-word query asked for some ninety);
-     * the document's text, analysed again as the indexer analysed it,
-     * gives the same positions in one pass: term -> positions, for the
-     * terms the hits need. Analysing costs with the text's length, so a
-     * long text's positions are asked for instead (text_pays()). */
+     * the record's spans and text give the same positions in one pass
+     * (remote_pos.cc): term -> positions, for the terms the hits need.
+     * A hyphenated compound's whole has no span: then the text is
+     * analysed again, which costs with its length, so a long text's
+     * positions are asked for instead (text_pays()). */
     std::map<std::string, std::vector<Xapian::termpos>> text_pos_;
     bool from_text_ = false; /* this result's positions are text_pos_'s */
     /* The terms the hit groups look for, and the prefixes of prefix*
