@@ -104,6 +104,12 @@ test_expect_success 'nodes that dropped idle connections: connected again, the s
     answers "$TMP/run/idle.sock" > "$TMP/idle1.txt"
     sleep 2
     answers "$TMP/run/idle.sock" > "$TMP/idle2.txt"
+    # Xapian tells no remote revision: stats and reload say null for each.
+    printf "%s\n" "{\"op\":\"stats\"}" "{\"op\":\"reload\"}" |
+        "$TOOLS/jsonl_client" --expect 2 "$TMP/run/idle.sock" |
+        "$TOOLS/json_get" .ok .index.revision .revision > "$TMP/idle.stats"
+    printf "%s\n" "true [null,null,null] <missing>" \
+        "true <missing> [null,null,null]" | diff - "$TMP/idle.stats"
     stop_daemon idle
     grep -q "Connection timed out" "$TMP/idle0.log"
     diff "$TMP/whole.txt" "$TMP/idle1.txt"
@@ -179,6 +185,13 @@ test_expect_success 'two nodes holding the same paths: answers name them' '
         { cat "$TMP/err" >&2; false; }
     grep -q "warning: paths indexed by more than one shard: $C/000_" "$TMP/err"
     tail -1 "$TMP/out" | grep -q "\"duplicate_paths\":\[\"$C/000_"
+    # The paths named are those of the results, checked page by page: a page
+    # of one result names that one.
+    "$BIN/psearch" --direct --index "$Q" --json -n 1 Macron 2>/dev/null |
+        tail -1 | "$TOOLS/json_get" .results#  .results[0].path \
+        .duplicate_paths# .duplicate_paths[0] > "$TMP/one"
+    read -r n path ndup dup < "$TMP/one"
+    test "$n" = 1 && test "$ndup" = 1 && test "$dup" = "$path"
     # One index of its own, or its own shards, never warns.
     "$BIN/psearch" --direct --index "$TMP/shared" Macron 2>&1 >/dev/null |
         lacks "more than one"

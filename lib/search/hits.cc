@@ -1,9 +1,10 @@
 /* Where a match's query terms stand in its text: the hit groups the
  * parser made (words, phrases, NEAR, prefix*, entities) found by term
  * position, then turned into byte spans and merged where they touch.
- * Positions come from the index, or for a remote shard from the text
- * analysed again (one pass rather than a round trip a term) when the text
- * is short enough for that to cost less. */
+ * Positions come from the index, or for a remote shard from the record's
+ * spans and text (remote_pos.cc; the text analysed again when the query
+ * looks for a hyphenated compound and the text is short enough for that
+ * to cost less than a round trip a term). */
 #include <algorithm>
 #include <map>
 #include <string>
@@ -16,16 +17,15 @@
 
 using namespace ps__search;
 
-/* How many bytes of text analysing costs as much as a round trip to a
- * remote shard for a position list: about 1 ms a 20 kB (bench slice,
- * loopback), where a round trip costs 0.05 to 0.1 ms. */
-static const size_t TEXT_BYTES_PER_ROUND_TRIP = 2048;
-
 /* Whether analysing DD's text costs less than asking a remote shard for
  * the position lists the hit groups need (one round trip each). A prefix*
- * group needs the text, since its terms are not known. */
+ * group needs the text, since its terms are not known. Reading the body's
+ * positions from the spans (remote_pos.cc) costs less than a round trip
+ * whatever the length. */
 bool result_builder::text_pays(const docdata &dd) const
 {
+    if (spans_serve(p_))
+        return true;
     size_t lists = 0;
     for (const ps__hitgroup &g : p_.hits) {
         if (g.wildcard)
@@ -85,14 +85,30 @@ void result_builder::analyse_text(docdata &dd)
     const ps_token_t *t;
     size_t n;
     const char *text = dd.all();
-    if (ps_article_parse(text, dd.len, &a, &bad) != PS_OK)
-        return;
-    if (a.title.ptr && ps_analyze(d_->an, a.title.ptr, a.title.len,
-                                  a.title.offset, &t, &n) == PS_OK)
-        add_text_terms(t, n, PS__P_TITLE);
-    if (ps_analyze(d_->an, text + a.body_offset, dd.len - a.body_offset,
-                   a.body_offset, &t, &n) == PS_OK)
-        add_text_terms(t, n, "");
+    std::map<std::string, std::vector<Xapian::termpos>> body;
+    if (body_positions_apply(wanted_, wanted_prefixes_) &&
+        body_positions(d_->an, text, dd.len, dd.rec.spans, wanted_,
+                       wanted_prefixes_, body)) {
+        /* The body from its spans (remote_pos.cc), the title as the
+         * record keeps it: the text needs no parse. */
+        for (auto &b : body) {
+            std::vector<Xapian::termpos> &v = text_pos_[b.first];
+            v.insert(v.end(), b.second.begin(), b.second.end());
+        }
+        if (!dd.rec.title.empty() &&
+            ps_analyze(d_->an, dd.rec.title.data(), dd.rec.title.size(), 0,
+                       &t, &n) == PS_OK)
+            add_text_terms(t, n, PS__P_TITLE);
+    } else {
+        if (ps_article_parse(text, dd.len, &a, &bad) != PS_OK)
+            return;
+        if (a.title.ptr && ps_analyze(d_->an, a.title.ptr, a.title.len,
+                                      a.title.offset, &t, &n) == PS_OK)
+            add_text_terms(t, n, PS__P_TITLE);
+        if (ps_analyze(d_->an, text + a.body_offset, dd.len - a.body_offset,
+                       a.body_offset, &t, &n) == PS_OK)
+            add_text_terms(t, n, "");
+    }
     for (ps__entity &e : dd.ents) {
         const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
         if (!pre || !wanted(pre + e.id))

@@ -14,10 +14,6 @@
 
 using namespace ps__search;
 
-/* How many bytes of text analysing costs as much as a round trip for a
- * position list (as hits.cc's text_pays() weighs it). */
-static const size_t TEXT_BYTES_PER_ROUND_TRIP = 2048;
-
 const Xapian::Document *fetched_page::doc(Xapian::docid did) const
 {
     auto it = docs.find(did);
@@ -137,7 +133,9 @@ void ps__search::fetch_page(ps_db_t *d, const ps__parsed &p,
         return;
     size_t lists = 0;
     std::vector<std::string> terms;
-    if (with_positions)
+    /* Where the spans give the positions (remote_pos.cc), none is
+     * asked for. */
+    if (with_positions && !spans_serve(p))
         terms = hit_terms(p, lists);
     /* A page docid is (shard-local docid - 1) * n + shard + 1 (Xapian's
      * interleaving of the databases added to one). */

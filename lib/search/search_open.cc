@@ -1,7 +1,9 @@
 /* Opening an index for reading: the stub names the live generation's
  * shards (folders, or xapian-tcpsrv servers), which are opened side by
- * side as one Database; the check for paths that two shards hold; the
- * stored gazetteer; and following the index as the writer commits. */
+ * side as one Database; the check for paths that two shards hold (per
+ * page of results); the stored gazetteer; and following the index as the
+ * writer commits. */
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -104,29 +106,31 @@ static Xapian::Database open_shard(const ps_db_t *d, const std::string &kind,
 /* The most paths held twice that an answer names. */
 const size_t MAX_DUPLICATES = 10;
 
-/* Paths that more than one shard of DB holds. A psearch-index run puts
- * each path in one shard by a hash, but indexes built apart (one per
- * node, listed in a stub by hand) may each hold a file of the same path:
- * its id term then has more than one document. Answers name such paths
- * rather than silently show one article twice or merge two. Reads every
- * id term once, at open: for a remote shard, its list of paths crosses
- * the network. */
-static std::vector<std::string> find_duplicates(const Xapian::Database &db)
+/* A psearch-index run puts each path in one shard by a hash, but indexes
+ * built apart (one per node, listed in a stub by hand) may each hold a
+ * file of the same path: its id term then has more than one document.
+ * Answers name such paths among their results rather than silently show
+ * one article twice or merge two. Checked per page, not at open: the
+ * document counts of a page's id terms come in one search (a round trip
+ * a shard, side by side) and are remembered until the index changes,
+ * where listing every path of every shard at open cost a node's whole
+ * list of paths over the network, and grew with the index. */
+std::vector<std::string> ps__search::held_twice(ps_db_t *d,
+                                                std::vector<std::string> paths)
 {
-    std::vector<std::string> v;
-    for (auto t = db.allterms_begin(PS__P_ID);
-         t != db.allterms_end(PS__P_ID) && v.size() < MAX_DUPLICATES; ++t) {
-        if (t.get_termfreq() < 2)
-            continue;
-        const std::string &term = *t;
-        if (term.size() > 1 && term[1] == '#') {
-            Xapian::PostingIterator p = db.postlist_begin(term);
-            v.push_back(db.get_document(*p).get_value(PS__V_PATH));
-        } else {
-            v.push_back(term.substr(1));
-        }
-    }
-    return v;
+    if (!d->check_paths || paths.empty())
+        return {};
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    std::vector<std::string> terms;
+    for (const std::string &p : paths)
+        terms.push_back(ps__id_term(p.c_str()));
+    d->ident.prefetch(terms);
+    std::vector<std::string> out;
+    for (size_t i = 0; i < paths.size() && out.size() < MAX_DUPLICATES; i++)
+        if (d->ident.freq(terms[i]) > 1)
+            out.push_back(paths[i]);
+    return out;
 }
 
 /* A stub line: its kind ("auto", "glass", "remote") and its argument. */
@@ -220,8 +224,7 @@ void ps__search::open_db(ps_db_t *d, bool keep)
     if (lines.empty() || missing.size() == lines.size())
         throw Xapian::NetworkError("no shard of the index answers");
     check_formats(shards, names);
-    d->duplicates = shards.size() > 1 && assembled ? find_duplicates(db)
-                                                   : std::vector<std::string>();
+    d->check_paths = shards.size() > 1 && assembled;
     d->db = db;
     d->stub_st = st;
     d->missing.swap(missing);

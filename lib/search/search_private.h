@@ -11,7 +11,8 @@
  *   spelling.cc      "did you mean", with the one edit distance
  *   search_run.cc    the query run: strict, then relaxed (ps_search)
  *   search_stats.cc  what the index holds (stats, snapshot, query terms)
- *   remote_fetch.cc  a page of results read from remote shards at once */
+ *   remote_fetch.cc  a page of results read from remote shards at once
+ *   remote_pos.cc    a remote result's word positions from its spans */
 #ifndef PSEARCH_SEARCH_PRIVATE_H
 #define PSEARCH_SEARCH_PRIVATE_H
 
@@ -68,8 +69,9 @@ struct ps_db {
      * shards_print()): a reconnection that finds them the same keeps
      * what ident and cache remember. */
     std::string print;
-    /* Paths that more than one shard holds (see find_duplicates()). */
-    std::vector<std::string> duplicates;
+    /* Whether shards may hold the same path: a stub written by hand
+     * (see held_twice()). */
+    bool check_paths = false;
     std::chrono::steady_clock::time_point missing_since;
     /* Entity identity across articles, read from db; emptied whenever db
      * moves to another revision. */
@@ -142,6 +144,11 @@ inline json_t *jstr(const char *p, size_t n)
 }
 
 /* search_open.cc: opening and following the index. */
+
+/* Of PATHS (the paths of a page of results), those that more than one
+ * shard of D holds, sorted, at most ten; none unless D's stub was
+ * written by hand (check_paths). */
+std::vector<std::string> held_twice(ps_db_t *d, std::vector<std::string> paths);
 
 /* KEY's metadata as the shards of D hold it (the least non-empty value). */
 std::string shards_metadata(const ps_db_t *d, const std::string &key);
@@ -247,10 +254,11 @@ class result_builder
 
     /* With a shard served over the network, every position list is a
      * round trip (ten results of a two-word query asked for some ninety);
-     * the document's text, analysed again as the indexer analysed it,
-     * gives the same positions in one pass: term -> positions, for the
-     * terms the hits need. Analysing costs with the text's length, so a
-     * long text's positions are asked for instead (text_pays()). */
+     * the record's spans and text give the same positions in one pass
+     * (remote_pos.cc): term -> positions, for the terms the hits need.
+     * A hyphenated compound's whole has no span: then the text is
+     * analysed again, which costs with its length, so a long text's
+     * positions are asked for instead (text_pays()). */
     std::map<std::string, std::vector<Xapian::termpos>> text_pos_;
     bool from_text_ = false; /* this result's positions are text_pos_'s */
     /* The terms the hit groups look for, and the prefixes of prefix*
@@ -319,6 +327,30 @@ struct fetched_page {
     const std::vector<Xapian::termpos> *positions(Xapian::docid did,
                                                   const std::string &term) const;
 };
+
+/* How many bytes of text analysing costs as much as a round trip to a
+ * remote shard for a position list: about 1 ms a 20 kB (bench slice,
+ * loopback), where a round trip costs 0.05 to 0.1 ms. Weighed where the
+ * spans cannot serve (spans_serve()). */
+const size_t TEXT_BYTES_PER_ROUND_TRIP = 2048;
+
+/* remote_pos.cc: whether body_positions() finds every body term of
+ * WANTED and PREFIXES (prefix* groups): not a hyphenated compound's. */
+bool body_positions_apply(const std::set<std::string> &wanted,
+                          const std::vector<std::string> &prefixes);
+/* The same for the hit groups of P. */
+bool spans_serve(const ps__parsed &p);
+/* Adds to OUT the positions of the body words of a document whose term
+ * is in WANTED or starts with one of PREFIXES, from its spans value
+ * SPANS and its text (LEN bytes at TEXT): a plain ASCII word read as it
+ * is, any other analysed alone with AN. Costs a pass over the spans, not
+ * an analysis of the text. False, with OUT partly filled, when the spans
+ * do not fit the text or a word does not analyse: analyse the text. */
+bool body_positions(ps_analyzer_t *an, const char *text, size_t len,
+                    const std::string &spans,
+                    const std::set<std::string> &wanted,
+                    const std::vector<std::string> &prefixes,
+                    std::map<std::string, std::vector<Xapian::termpos>> &out);
 
 /* Reads into OUT the documents PAGE (docids of D's database) from D's
  * shards, one thread a shard, and with WITH_POSITIONS the positions of

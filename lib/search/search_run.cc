@@ -126,9 +126,30 @@ static void add_result(const ps_search_opts_t *o, result_builder &rb,
     }
 }
 
-/* Each match of M as a result, written to W. */
+/* The paths of M's page that more than one shard holds (held_twice()),
+ * each match's document read ahead in PAGE or asked now. */
+static std::vector<std::string> page_duplicates(ps_db_t *d, const matches &m,
+                                                const fetched_page &page)
+{
+    if (!d->check_paths)
+        return {};
+    std::vector<std::string> paths;
+    auto add = [&](const Xapian::MSetIterator &it) {
+        const Xapian::Document *doc = page.doc(*it);
+        paths.push_back((doc ? *doc : it.get_document()).get_value(PS__V_PATH));
+    };
+    for (auto it = m.head.begin(); it != m.head.end(); ++it)
+        add(it);
+    for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
+        add(m.tail[i]);
+    return held_twice(d, paths);
+}
+
+/* Each match of M as a result, written to W; DUPS receives the paths of
+ * the results that more than one shard holds. */
 static void add_results(ps_db_t *d, const ps_search_opts_t *o,
-                        const ps__parsed &p, matches &m, ps__jout &w)
+                        const ps__parsed &p, matches &m, ps__jout &w,
+                        std::vector<std::string> &dups)
 {
     result_builder rb(d, p, o->max_hits ? o->max_hits : DEFAULT_MAX_HITS,
                       o->max_mentions ? o->max_mentions : DEFAULT_MAX_MENTIONS,
@@ -163,6 +184,7 @@ static void add_results(ps_db_t *d, const ps_search_opts_t *o,
     for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
         add_result(o, rb, page, ms[i], ++rank, w);
     w.end_arr();
+    dups = page_duplicates(d, m, page);
 }
 
 /* The strings of V as a JSON array under KEY. */
@@ -176,10 +198,11 @@ static void add_strings(ps__jout &w, const char *key,
 }
 
 /* What an answer says beside its results: that it is relaxed, a spelling
- * suggestion when nothing (strict) matched, the paths two shards hold,
- * and the shards left out. */
+ * suggestion when nothing (strict) matched, the paths of its results that
+ * two shards hold (DUPS), and the shards left out. */
 static void add_notes(ps_db_t *d, const ps__parsed &p, const Xapian::MSet &ms,
-                      bool relaxed, bool strict_empty, ps__jout &w)
+                      bool relaxed, bool strict_empty,
+                      const std::vector<std::string> &dups, ps__jout &w)
 {
     if (relaxed)
         w.key("relaxed").boolean(true);
@@ -188,8 +211,8 @@ static void add_notes(ps_db_t *d, const ps__parsed &p, const Xapian::MSet &ms,
         if (!s.empty())
             w.key("suggestion").str(s);
     }
-    if (!d->duplicates.empty())
-        add_strings(w, "duplicate_paths", d->duplicates);
+    if (!dups.empty())
+        add_strings(w, "duplicate_paths", dups);
     if (!d->missing.empty()) {
         w.key("partial").boolean(true);
         add_strings(w, "missing_shards", d->missing);
@@ -213,7 +236,8 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
     find_matches(d, o, p, enq, m, relaxed, strict_empty);
     const Xapian::MSet &ms = m.totals;
     w.obj();
-    add_results(d, o, p, m, w);
+    std::vector<std::string> dups;
+    add_results(d, o, p, m, w, dups);
     info.total = ms.get_matches_estimated();
     w.key("total").num(info.total);
     w.key("total_exact")
@@ -227,7 +251,7 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
         jref ref(f);
         w.key("facets").json(f);
     }
-    add_notes(d, p, ms, relaxed, strict_empty, w);
+    add_notes(d, p, ms, relaxed, strict_empty, dups, w);
     info.partial = !d->missing.empty();
     info.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - t0)

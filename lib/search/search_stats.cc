@@ -22,11 +22,17 @@ extern "C" ps_status_t ps_db_stats(ps_db_t *db, json_t **out)
         jset(o.j, "documents", json_integer(db->db.get_doccount()));
         jset(o.j, "avg_length", json_real(db->db.get_avlength()));
         jset(o.j, "has_positions", json_boolean(db->db.has_positions()));
-        /* Each shard has its own revision; one shard gives a number. */
+        /* Each shard has its own revision; one shard gives a number. A
+         * remote shard's is not told by Xapian's remote protocol: null. */
         json_t *rev = jnew(json_array());
         jref rev_ref(rev);
-        for (auto &sh : db->shards)
-            jpush(rev, json_integer((json_int_t)sh.get_revision()));
+        for (auto &sh : db->shards) {
+            try {
+                jpush(rev, json_integer((json_int_t)sh.get_revision()));
+            } catch (const Xapian::UnimplementedError &) {
+                jpush(rev, json_null());
+            }
+        }
         jset(o.j, "revision",
              db->shards.size() == 1 ? json_incref(json_array_get(rev, 0))
                                     : json_incref(rev));
