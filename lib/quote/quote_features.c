@@ -148,6 +148,30 @@ static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
     }
 }
 
+/* How far the lookahead for a complement looks, in tokens. */
+#define AHEAD 4
+
+/* The hash of the term "that" (quote_seq.c hashes terms with XXH3). */
+#define THAT_HASH 0x1856e7c97b5eca5fULL
+
+/* Whether, within the next AHEAD tokens of I's sentence, a quotation
+ * opens (bit 0), "that" comes (bit 1) or a colon does (bit 2). */
+static uint64_t lookahead(const ps__qtok_t *s, size_t n, size_t i)
+{
+    uint64_t r = 0;
+    for (size_t k = i + 1; k < n && k <= i + AHEAD; k++) {
+        if (s[k].sent != s[i].sent)
+            break;
+        if (s[k].gap & PS__G_OPEN)
+            r |= 1;
+        if (s[k].gap & PS__G_COLON)
+            r |= 4;
+        if (s[k].term == THAT_HASH)
+            r |= 2;
+    }
+    return r;
+}
+
 static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
 {
     long j = (long)i;
@@ -196,6 +220,11 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     add(f, 57, t->clus, nc);
     add(f, 58, t->clus, (uint64_t)t->gap << 9 | ga);
     add(f, 59, pc * 512 + t->clus, t->lex);
+    /* What a reporting verb's complement opens with, a few words on:
+     * "told reporters that", "called it “a disgrace”". */
+    uint64_t ahead = lookahead(s, n, i);
+    add(f, 60, t->stem, ahead);
+    add(f, 61, (uint64_t)t->clus * 4 + t->lex, ahead);
     sentence_features(f, s, n, i);
 }
 

@@ -257,24 +257,58 @@ static int all_owned(const uint8_t *owned, uint32_t a, uint32_t b)
     return a == b;
 }
 
+/* The content of A as a set of tokens, hashed: pieces that touch are
+ * one run, so "[3, 5) [5, 10)" and "[3, 10)" hash alike. */
+static uint64_t content_sig(const ps__qattr_t *a)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (uint32_t p = 0; p < a->ncon;) {
+        uint32_t b = a->con[p][0], e = a->con[p][1];
+        while (++p < a->ncon && a->con[p][0] <= e)
+            e = a->con[p][1] > e ? a->con[p][1] : e;
+        h = (h ^ b) * 0x100000001b3ULL;
+        h = (h ^ e) * 0x100000001b3ULL;
+    }
+    return h | 1; /* never 0: 0 is an empty slot */
+}
+
+/* Whether SIG is in the table SET of MASK + 1 slots; adds it when not. */
+static int seen(uint64_t *set, size_t mask, uint64_t sig)
+{
+    for (size_t i = (size_t)(sig >> 7) & mask;; i = (i + 1) & mask) {
+        if (set[i] == sig)
+            return 1;
+        if (set[i] == 0) {
+            set[i] = sig;
+            return 0;
+        }
+    }
+}
+
 /* A token has one role in one attribution: a cue or a source that lies
  * inside the content of a surer attribution is a word of what that one
  * reports ("X said the senator had told reporters that..." read twice),
- * and its attribution is dropped. Taking attributions from the surest
- * down, each marks its content's tokens in OWNED (N bytes); ORDER has
- * room for NA. Costs the attributions' lengths, which windows bound.
- * Returns the count kept, in text order. */
+ * and its attribution is dropped; so is one whose content is exactly a
+ * surer one's (two sources or cues found for one quote: "Meeks said" and
+ * "Rep. Gregory W. Meeks ... said" of the same words; on PolNeAR's dev
+ * split ATTRIBUTION F1 +0.16 and +0.20 with two models). Taking
+ * attributions from the surest down, each marks its content's tokens in
+ * OWNED (N bytes); ORDER has room for NA, SET (zeroed here) for SLOTS, a
+ * power of two above NA. Costs the attributions' lengths, which windows
+ * bound. Returns the count kept, in text order. */
 static size_t drop_nested(ps__qattr_t *out, size_t na, size_t n, uint8_t *owned,
-                          rank_t *order)
+                          rank_t *order, uint64_t *set, size_t slots)
 {
     memset(owned, 0, n);
+    memset(set, 0, slots * sizeof *set);
     for (uint32_t k = 0; k < na; k++)
         order[k] = (rank_t){out[k].margin, k};
     qsort(order, na, sizeof *order, by_margin);
     for (size_t r = 0; r < na; r++) {
         ps__qattr_t *a = &out[order[r].k];
         if (all_owned(owned, a->cue[0], a->cue[1]) ||
-            (a->src[1] > a->src[0] && all_owned(owned, a->src[0], a->src[1]))) {
+            (a->src[1] > a->src[0] && all_owned(owned, a->src[0], a->src[1])) ||
+            seen(set, slots - 1, content_sig(a))) {
             a->ncon = 0; /* dropped */
             continue;
         }
@@ -385,9 +419,15 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         a->margin = margin ? (float)m : 0;
         na++;
     }
-    /* WLAB (N + 1 bytes) and SCORES (N + 1 rows of doubles) are free now;
-     * NA is at most N. */
-    na = drop_nested(out, na, n, wlab, (rank_t *)scores);
+    /* WLAB (N + 1 bytes) and SCORES (N + 1 rows of NLABELS doubles) are
+     * free now; NA is at most N, so SCORES holds NA ranks and, after
+     * them, a table of at most 4 N slots. */
+    size_t slots = 2;
+    while (slots < 2 * na)
+        slots *= 2;
+    rank_t *order = (rank_t *)scores;
+    uint64_t *set = (uint64_t *)(void *)(order + na);
+    na = drop_nested(out, na, n, wlab, order, set, slots);
     const uint64_t bar = XXH3_64bits("\xe2\x80\x95", 3);
     size_t nbar = 0;
     for (uint32_t i = 0; i < n && nbar < n / 8 + 16; i++)

@@ -50,6 +50,8 @@ static uint8_t read_gap(const char *text, size_t a, size_t b, uint8_t *inq,
     *open_at = SIZE_MAX;
     *close_end = 0;
     const unsigned char *t = (const unsigned char *)text;
+    /* Whether only blanks lie between the start of the paragraph and I. */
+    int para = a == 0;
     for (size_t i = a; i < b; i++) {
         int open = 0, close = 0;
         size_t w = 1;
@@ -60,7 +62,10 @@ static uint8_t read_gap(const char *text, size_t a, size_t b, uint8_t *inq,
             if (d == 0x9c || d == 0x9e)
                 open = 1; /* “ „ */
             else if (d == 0x9d)
-                close = 1; /* ” */
+                /* ”, which some writers use to open too: a paragraph
+                 * cannot begin by closing a quote ("”Fear. I am ...” ―
+                 * Edwin G. Monroy"). */
+                open = para, close = !para;
             else if (d == 0x93 || d == 0x94)
                 g |= PS__G_DASH;
             else
@@ -87,6 +92,7 @@ static uint8_t read_gap(const char *text, size_t a, size_t b, uint8_t *inq,
             g |= PS__G_LINE;
             *inq = 0; /* a quote that never closes ends with its paragraph */
         }
+        para = c == '\n' || ((c == ' ' || c == '\t' || c == '\r') && para);
         if (open) {
             g |= PS__G_OPEN;
             *inq = 1;

@@ -396,6 +396,35 @@ static void test_quotation_dash(void **state)
     assert_int_equal(dashes, 2);
 }
 
+/* Some writers open a quotation with ” too; at the start of a paragraph
+ * it can only open one, so such a line credited by a quotation dash is
+ * one attribution like any other (a dev article of PolNeAR prints its
+ * readers' quotes so). */
+static void test_paragraph_opens(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "Readers wrote to us after the debate.\n"
+                       "”The debate was a mess from start to finish.” ― "
+                       "Edwin G. Monroy\n"
+                       "”What is most infuriating is the noise.” ― Nell "
+                       "Carden Grey\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    size_t dashes = 0;
+    for (size_t i = 0; i < nq; i++) {
+        if (!span_is(text, qs[i].cue[0], "―"))
+            continue;
+        dashes++;
+        assert_int_equal(qs[i].ncontent, 1);
+        assert_int_equal(qs[i].kind, PS_QUOTE_DIRECT);
+    }
+    assert_int_equal(dashes, 2);
+    const ps_quote_t *q = by_cue(text, qs, nq, "―");
+    assert_true(span_is(text, q->content[0],
+                        "”The debate was a mess from start to finish.”"));
+    assert_true(span_is(text, q->source[0], "Edwin G. Monroy"));
+}
+
 /* 50,000 lines of dash-credited quotations: every one is walked once, and
  * the text after them is still attributed. */
 static void test_many_dashes(void **state)
@@ -544,6 +573,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_many_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotation_dash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_dashes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paragraph_opens, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
