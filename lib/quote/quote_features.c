@@ -14,14 +14,7 @@
 /* How far the scans for the nearest cue, source or content look. */
 #define SCAN 40
 
-static uint64_t mix(uint64_t a, uint64_t b)
-{
-    uint64_t k = (a * 0x9e3779b97f4a7c15ULL) ^ (b + 0x632be59bd9b4e019ULL);
-    k ^= k >> 31;
-    k *= 0xbf58476d1ce4e5b9ULL;
-    k ^= k >> 27;
-    return k;
-}
+#define mix ps__q_mix
 
 typedef struct fbuf {
     uint32_t *rows;
@@ -29,6 +22,7 @@ typedef struct fbuf {
     uint64_t mask;
     const ps__qnear_t *near; /* the token's scans done ahead, or NULL */
     const ps__qtab_t *tab;   /* rows made at load, or NULL */
+    const ps__qwords_t *w;   /* the tokens' words, or NULL (needs TAB) */
 } fbuf_t;
 
 static inline __attribute__((always_inline)) void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
@@ -41,6 +35,16 @@ static inline __attribute__((always_inline)) void put(fbuf_t *f, uint32_t row)
 {
     if (f->n < PS__Q_MAXF)
         f->rows[f->n++] = row;
+}
+
+/* The feature whose first hash IN was worked out ahead (as add() makes
+ * it). */
+static inline __attribute__((always_inline)) void add_in(fbuf_t *f,
+                                                         uint64_t in,
+                                                         uint64_t b)
+{
+    if (f->n < PS__Q_MAXF)
+        f->rows[f->n++] = (uint32_t)(mix(in, b) & f->mask);
 }
 
 /* The feature (TMPL, A, B), read from the load-time table entry ENTRY
@@ -143,8 +147,13 @@ static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
         else
             add(f, dir < 0 ? 25 : 26, k < 0 ? NONE : bucket(d), kl);
         add(f, dir < 0 ? 29 : 30, k < 0 ? NONE : s[k].stem, s[i].inq);
-        add(f, dir < 0 ? 33 : 34, k < 0 ? NONE : bucket(d),
-            (uint64_t)s[i].inq * 16 + s[i].gap);
+        uint64_t qg = (uint64_t)s[i].inq * 16 + s[i].gap;
+        if (f->tab)
+            add_in(f, dir < 0 ? f->tab->m33[NEAR_IX(k, d)]
+                              : f->tab->m34[NEAR_IX(k, d)],
+                   qg);
+        else
+            add(f, dir < 0 ? 33 : 34, k < 0 ? NONE : bucket(d), qg);
     }
 }
 
@@ -199,6 +208,97 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     sentence_features(f, s, n, i);
 }
 
+/* The words of token K (a ps__qwords_t's block holds it). */
+#define WS(f, k) (&(f)->w->st[(k) - (f)->w->base])
+#define WT(f, k) (&(f)->w->tm[(k) - (f)->w->base])
+
+/* stage1_features() with the words' hashes from F's block and the small
+ * sets' from its tables: the same rows in the same order. */
+static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
+{
+    const ps__qtok_t *t = &s[i];
+    const ps__qtab_t *tb = f->tab;
+    const ps__qwstem_t *ws = WS(f, i);
+    const ps__qwterm_t *wt = WT(f, i);
+    uint64_t ga = gap_after(s, n, i);
+    put(f, tb->t1);
+    put(f, wt->r2);
+    put(f, ws->r3);
+    i > 0 ? put(f, WS(f, i - 1)->r4) : add(f, 4, EDGE, 0);
+    i + 1 < n ? put(f, WS(f, i + 1)->r5) : add(f, 5, EDGE, 0);
+    i > 1 ? put(f, WS(f, i - 2)->r6) : add(f, 6, EDGE, 0);
+    i + 2 < n ? put(f, WS(f, i + 2)->r7) : add(f, 7, EDGE, 0);
+    i > 0 ? add_in(f, WT(f, i - 1)->m8, t->term) : add(f, 8, EDGE, t->term);
+    add_in(f, wt->m9, term_at(s, n, (long)i + 1));
+    add(f, 10, t->shape, t->flags & PS_TOK_SENT_START);
+    add(f, 11, i > 0 ? s[i - 1].shape : EDGE, t->shape);
+    put(f, tb->t12[t->gap]);
+    put(f, tb->t13[ga]);
+    add_in(f, tb->m14[t->gap], ga);
+    uint64_t pinq = i > 0 ? s[i - 1].inq : 2;
+    put(f, tb->t15[t->inq][pinq]);
+    add_in(f, tb->m16[t->inq][t->gap], ga);
+    put(f, tb->t17[t->ent]);
+    add_in(f, tb->m18[i > 0 ? s[i - 1].ent : 256], t->ent);
+    add_in(f, tb->m19[t->ent], i + 1 < n ? s[i + 1].ent : 0x100);
+    uint64_t plex = i > 0 ? s[i - 1].lex : 9;
+    uint64_t nlex = i + 1 < n ? s[i + 1].lex : 9;
+    put(f, tb->t22[t->lex][t->inq]);
+    put(f, tb->t23[plex][t->lex]);
+    put(f, tb->t24[t->lex][nlex]);
+    put(f, ws->r27[t->inq]);
+    i > 0 ? add_in(f, WT(f, i - 1)->m28, t->gap) : add(f, 28, EDGE, t->gap);
+    add_in(f, wt->m31, ga);
+    i + 1 < n ? add_in(f, WS(f, i + 1)->m35, ga) : add(f, 35, EDGE, ga);
+    add_in(f, wt->m36, t->shape);
+    i > 0 ? add_in(f, WS(f, i - 1)->m37, t->stem) : add(f, 37, EDGE, t->stem);
+    add_in(f, ws->m38, stem_at(s, n, (long)i + 1));
+    add_in(f, ws->m39, (i > 0 ? s[i - 1].ent : 0x100) * 512 +
+                           (i + 1 < n ? s[i + 1].ent : 0x100));
+    uint64_t pc = i > 0 ? s[i - 1].clus : 0x100;
+    uint64_t nc = i + 1 < n ? s[i + 1].clus : 0x100;
+    put(f, tb->t55[t->clus][t->inq]);
+    add_in(f, tb->m56[i > 0 ? s[i - 1].clus : 256], t->clus);
+    add_in(f, tb->m57[t->clus], nc);
+    add_in(f, tb->m58[t->clus], (uint64_t)t->gap << 9 | ga);
+    add(f, 59, pc * 512 + t->clus, t->lex);
+    sentence_features(f, s, n, i);
+}
+
+/* The index of a neighbour's label in the second stage's tables: 0 to 6,
+ * 7 for no token (9 in the hashes). */
+#define L8(l) ((l) == 9 ? 7 : (l))
+
+/* stage2_features() from the load-time tables: the same rows in the same
+ * order. */
+static void stage2_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
+                        const uint8_t *p)
+{
+    const ps__qtab_t *tb = f->tab;
+    uint64_t prev = i > 0 ? p[i - 1] : 9, next = i + 1 < n ? p[i + 1] : 9;
+    uint64_t prev2 = i > 1 ? p[i - 2] : 9, next2 = i + 2 < n ? p[i + 2] : 9;
+    uint8_t inq = s[i].inq;
+    put(f, tb->t40[p[i]]);
+    put(f, tb->t41[L8(prev)][p[i]]);
+    put(f, tb->t42[p[i]][L8(next)]);
+    add_in(f, tb->m43[prev2 * 16 + prev], next * 16 + next2);
+    put(f, tb->t44[p[i]][s[i].gap]);
+    add_in(f, tb->m45[p[i]], s[i].stem);
+    uint64_t where[6];
+    for (int r = 0; r < 3; r++) {
+        for (int dir = 0; dir < 2; dir++) {
+            long k = f->near->role[r][dir];
+            size_t d = k < 0 ? 0 : dir ? (size_t)k - i : i - (size_t)k;
+            uint64_t b = k < 0 ? 0 : bucket(d);
+            where[r * 2 + dir] = b;
+            put(f, tb->t46[r * 2 + dir][b][inq]);
+        }
+    }
+    put(f, tb->t52[where[2] * 8 + where[3]][inq]);
+    add_in(f, tb->m53[where[0] * 8 + where[1]], where[2] * 8 + where[3]);
+    add_in(f, tb->m54[where[2] * 8 + where[3]], s[i].stem);
+}
+
 /* What the first stage said around token I. */
 static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
                             size_t i, const uint8_t *p)
@@ -233,7 +333,7 @@ static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
 size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
                       const uint8_t *pred1, uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL, NULL};
     stage1_features(&f, s, n, i);
     if (stage == 1)
         stage2_features(&f, s, n, i, pred1);
@@ -242,19 +342,27 @@ size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
 
 size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
                        const ps__qnear_t *near, const ps__qtab_t *tab,
-                       uint32_t row_bits, uint32_t *rows)
+                       const ps__qwords_t *w, uint32_t row_bits,
+                       uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab};
-    stage1_features(&f, s, n, i);
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab, w};
+    if (tab && w)
+        stage1_fast(&f, s, n, i);
+    else
+        stage1_features(&f, s, n, i);
     return f.n;
 }
 
 size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
                        const uint8_t *pred1, const ps__qnear_t *near,
-                       uint32_t row_bits, uint32_t *rows)
+                       const ps__qtab_t *tab, uint32_t row_bits,
+                       uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, NULL};
-    stage2_features(&f, s, n, i, pred1);
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab, NULL};
+    if (tab)
+        stage2_fast(&f, s, n, i, pred1);
+    else
+        stage2_features(&f, s, n, i, pred1);
     return f.n;
 }
 
@@ -263,9 +371,55 @@ static uint32_t row_of(uint32_t row_bits, unsigned tmpl, uint64_t a,
                        uint64_t b)
 {
     uint32_t r;
-    fbuf_t f = {&r, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL};
+    fbuf_t f = {&r, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL, NULL};
     add(&f, tmpl, a, b);
     return r;
+}
+
+/* The tables stage1_fast() and stage2_fast() read beside the first
+ * ones. */
+static void tab_init_more(uint32_t rb, ps__qtab_t *t)
+{
+    for (uint64_t v = 0; v < 257; v++) {
+        uint64_t or_none = v < 256 ? v : 0x100;
+        t->m18[v] = mix(18, or_none);
+        t->m56[v] = mix(56, or_none);
+        if (v == 256)
+            break;
+        t->m14[v] = mix(14, v);
+        t->m16[0][v] = mix(16, v);
+        t->m16[1][v] = mix(16, 1u << 9 | v);
+        t->m19[v] = mix(19, v);
+        t->m57[v] = mix(57, v);
+        t->m58[v] = mix(58, v);
+        t->t55[v][0] = row_of(rb, 55, v, 0);
+        t->t55[v][1] = row_of(rb, 55, v, 1);
+        t->m43[v] = mix(43, v);
+    }
+    for (uint64_t b = 0; b < 8; b++) {
+        t->m33[b] = mix(33, b == 7 ? NONE : b);
+        t->m34[b] = mix(34, b == 7 ? NONE : b);
+    }
+    for (uint64_t l = 0; l < 7; l++) {
+        t->t40[l] = row_of(rb, 40, l, 0);
+        t->m45[l] = mix(45, l);
+        for (uint64_t o = 0; o < 8; o++) {
+            uint64_t other = o == 7 ? 9 : o;
+            t->t41[o][l] = row_of(rb, 41, other, l);
+            t->t42[l][o] = row_of(rb, 42, l, other);
+        }
+        for (uint64_t g = 0; g < 256; g++)
+            t->t44[l][g] = row_of(rb, 44, l, g);
+        for (unsigned r = 0; r < 6; r++)
+            for (uint64_t q = 0; q < 2; q++)
+                t->t46[r][l][q] = row_of(rb, 46 + r, l, q);
+    }
+    for (uint64_t w = 0; w < 64; w++) {
+        t->t52[w][0] = row_of(rb, 52, w, 0);
+        t->t52[w][1] = row_of(rb, 52, w, 1);
+        t->m53[w] = mix(53, w);
+        t->m54[w] = mix(54, w);
+    }
 }
 
 void ps__q_tab_init(uint32_t rb, ps__qtab_t *t)
@@ -298,6 +452,7 @@ void ps__q_tab_init(uint32_t rb, ps__qtab_t *t)
             t->t26[b][l] = row_of(rb, 26, b == 7 ? NONE : b, l);
         }
     }
+    tab_init_more(rb, t);
 }
 
 int ps__q_quiet(const ps__qtok_t *s, size_t n, size_t i, const uint8_t *p1,

@@ -1,0 +1,114 @@
+/* The quoter's word cache. Most of the first stage's features join a
+ * word of the token or of a neighbour (its stem, its term) with a
+ * template, or with another value; a word comes back again and again in
+ * a text, so what those features hash of the word alone is worked out
+ * once, when the word is first met, and kept in a direct-mapped table: a
+ * word met again costs a load instead of up to sixteen rounds of the
+ * hash. The rows come out exactly as quote_features.c hashes them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "quote_private.h"
+
+/* Slots in each table (direct-mapped by the word's hash): some 300 KB in
+ * all, which keeps the commonest words of a text. */
+#define SLOT_BITS 12
+#define NSLOTS ((size_t)1 << SLOT_BITS)
+
+/* The most tokens one ps__q_words() call fills. */
+#define MAX_BLOCK (PS__Q_WBLOCK + 4)
+
+struct ps__qwcache {
+    uint64_t mask; /* of a row */
+    uint64_t skey[NSLOTS], tkey[NSLOTS], tsuf[NSLOTS];
+    uint8_t sfull[NSLOTS], tfull[NSLOTS];
+    ps__qwstem_t stem[NSLOTS];
+    ps__qwterm_t term[NSLOTS];
+    ps__qwstem_t bst[MAX_BLOCK];
+    ps__qwterm_t btm[MAX_BLOCK];
+};
+
+ps__qwcache_t *ps__q_wcache_new(uint32_t row_bits)
+{
+    ps__qwcache_t *c = calloc(1, sizeof *c);
+    if (c)
+        c->mask = ((uint64_t)1 << row_bits) - 1;
+    return c;
+}
+
+void ps__q_wcache_free(ps__qwcache_t *c)
+{
+    free(c);
+}
+
+static uint32_t row(uint64_t mask, unsigned tmpl, uint64_t a, uint64_t b)
+{
+    return (uint32_t)(ps__q_mix(ps__q_mix(tmpl, a), b) & mask);
+}
+
+static void make_stem(uint64_t mask, uint64_t h, ps__qwstem_t *w)
+{
+    w->r3 = row(mask, 3, h, 0);
+    w->r4 = row(mask, 4, h, 0);
+    w->r5 = row(mask, 5, h, 0);
+    w->r6 = row(mask, 6, h, 0);
+    w->r7 = row(mask, 7, h, 0);
+    w->r27[0] = row(mask, 27, h, 0);
+    w->r27[1] = row(mask, 27, h, 1);
+    w->m35 = ps__q_mix(35, h);
+    w->m37 = ps__q_mix(37, h);
+    w->m38 = ps__q_mix(38, h);
+    w->m39 = ps__q_mix(39, h);
+}
+
+static void make_term(uint64_t mask, uint64_t h, uint64_t suffix,
+                      ps__qwterm_t *w)
+{
+    w->r2 = row(mask, 2, h, 0);
+    w->m8 = ps__q_mix(8, h);
+    w->m9 = ps__q_mix(9, h);
+    w->m28 = ps__q_mix(28, h);
+    w->m31 = ps__q_mix(31, h);
+    w->m36 = ps__q_mix(36, suffix);
+}
+
+static const ps__qwstem_t *stem_of(ps__qwcache_t *c, uint64_t h)
+{
+    size_t k = (size_t)(h >> 20) & (NSLOTS - 1);
+    if (!c->sfull[k] || c->skey[k] != h) {
+        make_stem(c->mask, h, &c->stem[k]);
+        c->skey[k] = h;
+        c->sfull[k] = 1;
+    }
+    return &c->stem[k];
+}
+
+/* A term's suffix is its last three bytes, but a mark's is none: both
+ * are keys. */
+static const ps__qwterm_t *term_of(ps__qwcache_t *c, uint64_t h,
+                                   uint64_t suffix)
+{
+    size_t k = (size_t)(h >> 20) & (NSLOTS - 1);
+    if (!c->tfull[k] || c->tkey[k] != h || c->tsuf[k] != suffix) {
+        make_term(c->mask, h, suffix, &c->term[k]);
+        c->tkey[k] = h;
+        c->tsuf[k] = suffix;
+        c->tfull[k] = 1;
+    }
+    return &c->term[k];
+}
+
+void ps__q_words(ps__qwcache_t *c, const ps__qtok_t *s, size_t a, size_t b,
+                 ps__qwords_t *w)
+{
+    if (b - a > MAX_BLOCK)
+        abort(); /* a caller's bug: blocks are at most PS__Q_WBLOCK + 4 */
+    for (size_t i = a; i < b; i++) {
+        c->bst[i - a] = *stem_of(c, s[i].stem);
+        c->btm[i - a] = *term_of(c, s[i].term, s[i].suffix);
+    }
+    w->st = c->bst;
+    w->tm = c->btm;
+    w->base = a;
+    w->n = b - a;
+}
