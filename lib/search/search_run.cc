@@ -14,6 +14,7 @@
 
 #include "search/feedback.h"
 #include "search/search_private.h"
+#include "store/layout.h"
 #include "store/shim.h"
 
 using namespace ps__search;
@@ -196,6 +197,17 @@ static void add_notes(ps_db_t *d, const ps__parsed &p, const Xapian::MSet &ms,
     }
 }
 
+/* Whether no shard of D holds quotes (each was indexed with
+ * psearch-index --no-quotes): said: and quote: then say so rather than
+ * find nothing in silence. */
+static bool no_quotes(const ps_db_t *d)
+{
+    for (const Xapian::Database &db : d->shards)
+        if (db.get_metadata(PS__META_QUOTES) != PS__QUOTES_NONE)
+            return false;
+    return !d->shards.empty();
+}
+
 /* The answer to O written to W: results, totals, facets and notes. */
 static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
                         ps_search_info_t &info)
@@ -203,6 +215,12 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
     auto t0 = std::chrono::steady_clock::now();
     ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards, &d->ident, &d->cache};
     ps__parsed p = ps__query_parse(ctx, o->query ? o->query : "");
+    if (p.quotes && no_quotes(d))
+        throw ps__query_error{"this index has no quotes (it was built with "
+                              "psearch-index --no-quotes), so said: and "
+                              "quote: find nothing; rebuild it without "
+                              "--no-quotes",
+                              0};
     Xapian::Enquire enq(d->db);
     enq.set_weighting_scheme(
         Xapian::BM25Weight(BM25_K1, 0, BM25_K3, BM25_B, BM25_MIN_NORMLEN));
