@@ -212,6 +212,37 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
 #define WS(f, k) (&(f)->w->st[(k) - (f)->w->base])
 #define WT(f, k) (&(f)->w->tm[(k) - (f)->w->base])
 
+/* The fast paths write their rows through a local pointer O (a fixed
+ * count, 47 and 15, well under PS__Q_MAXF, so no bound is checked) with
+ * the row mask M. */
+#define O_PUT(row) (*o++ = (row))
+#define O_IN(in, b) (*o++ = (uint32_t)(mix((in), (b)) & m))
+#define O_ADD(tmpl, a, b) (*o++ = (uint32_t)(mix(mix((tmpl), (a)), (b)) & m))
+
+/* sentence_features() from the scans done ahead and the tables. */
+static inline __attribute__((always_inline)) uint32_t *
+sentence_fast(uint32_t *o, uint64_t m, const ps__qtab_t *tb,
+              const ps__qnear_t *nr, const ps__qtok_t *s, size_t i)
+{
+    size_t a = (size_t)nr->sa, b = (size_t)nr->sb;
+    const ps__qtok_t *t = &s[i];
+    O_PUT(tb->t20[bucket(i - a)][t->inq]);
+    O_PUT(tb->t21[bucket(b - i)][t->inq]);
+    O_ADD(32, s[a].stem, i == a);
+    uint64_t qg = (uint64_t)t->inq * 16 + t->gap;
+    long k = nr->lex[0];
+    size_t ix = k < 0 ? 7 : bucket(i - (size_t)k);
+    O_PUT(tb->t25[ix][k < 0 ? 0 : s[k].lex]);
+    O_ADD(29, k < 0 ? NONE : s[k].stem, t->inq);
+    O_IN(tb->m33[ix], qg);
+    k = nr->lex[1];
+    ix = k < 0 ? 7 : bucket((size_t)k - i);
+    O_PUT(tb->t26[ix][k < 0 ? 0 : s[k].lex]);
+    O_ADD(30, k < 0 ? NONE : s[k].stem, t->inq);
+    O_IN(tb->m34[ix], qg);
+    return o;
+}
+
 /* stage1_features() with the words' hashes from F's block and the small
  * sets' from its tables: the same rows in the same order. */
 static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
@@ -220,49 +251,54 @@ static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     const ps__qtab_t *tb = f->tab;
     const ps__qwstem_t *ws = WS(f, i);
     const ps__qwterm_t *wt = WT(f, i);
+    const uint64_t m = f->mask;
+    uint32_t *o = f->rows + f->n;
     uint64_t ga = gap_after(s, n, i);
-    put(f, tb->t1);
-    put(f, wt->r2);
-    put(f, ws->r3);
-    i > 0 ? put(f, WS(f, i - 1)->r4) : add(f, 4, EDGE, 0);
-    i + 1 < n ? put(f, WS(f, i + 1)->r5) : add(f, 5, EDGE, 0);
-    i > 1 ? put(f, WS(f, i - 2)->r6) : add(f, 6, EDGE, 0);
-    i + 2 < n ? put(f, WS(f, i + 2)->r7) : add(f, 7, EDGE, 0);
-    i > 0 ? add_in(f, WT(f, i - 1)->m8, t->term) : add(f, 8, EDGE, t->term);
-    add_in(f, wt->m9, term_at(s, n, (long)i + 1));
-    add(f, 10, t->shape, t->flags & PS_TOK_SENT_START);
-    add(f, 11, i > 0 ? s[i - 1].shape : EDGE, t->shape);
-    put(f, tb->t12[t->gap]);
-    put(f, tb->t13[ga]);
-    add_in(f, tb->m14[t->gap], ga);
-    uint64_t pinq = i > 0 ? s[i - 1].inq : 2;
-    put(f, tb->t15[t->inq][pinq]);
-    add_in(f, tb->m16[t->inq][t->gap], ga);
-    put(f, tb->t17[t->ent]);
-    add_in(f, tb->m18[i > 0 ? s[i - 1].ent : 256], t->ent);
-    add_in(f, tb->m19[t->ent], i + 1 < n ? s[i + 1].ent : 0x100);
-    uint64_t plex = i > 0 ? s[i - 1].lex : 9;
-    uint64_t nlex = i + 1 < n ? s[i + 1].lex : 9;
-    put(f, tb->t22[t->lex][t->inq]);
-    put(f, tb->t23[plex][t->lex]);
-    put(f, tb->t24[t->lex][nlex]);
-    put(f, ws->r27[t->inq]);
-    i > 0 ? add_in(f, WT(f, i - 1)->m28, t->gap) : add(f, 28, EDGE, t->gap);
-    add_in(f, wt->m31, ga);
-    i + 1 < n ? add_in(f, WS(f, i + 1)->m35, ga) : add(f, 35, EDGE, ga);
-    add_in(f, wt->m36, t->shape);
-    i > 0 ? add_in(f, WS(f, i - 1)->m37, t->stem) : add(f, 37, EDGE, t->stem);
-    add_in(f, ws->m38, stem_at(s, n, (long)i + 1));
-    add_in(f, ws->m39, (i > 0 ? s[i - 1].ent : 0x100) * 512 +
-                           (i + 1 < n ? s[i + 1].ent : 0x100));
-    uint64_t pc = i > 0 ? s[i - 1].clus : 0x100;
-    uint64_t nc = i + 1 < n ? s[i + 1].clus : 0x100;
-    put(f, tb->t55[t->clus][t->inq]);
-    add_in(f, tb->m56[i > 0 ? s[i - 1].clus : 256], t->clus);
-    add_in(f, tb->m57[t->clus], nc);
-    add_in(f, tb->m58[t->clus], (uint64_t)t->gap << 9 | ga);
-    add(f, 59, pc * 512 + t->clus, t->lex);
-    sentence_features(f, s, n, i);
+    int first = i == 0, last = i + 1 == n;
+    O_PUT(tb->t1);
+    O_PUT(wt->r2);
+    O_PUT(ws->r3);
+    O_PUT(!first ? WS(f, i - 1)->r4 : (uint32_t)(mix(mix(4, EDGE), 0) & m));
+    O_PUT(!last ? WS(f, i + 1)->r5 : (uint32_t)(mix(mix(5, EDGE), 0) & m));
+    O_PUT(i > 1 ? WS(f, i - 2)->r6 : (uint32_t)(mix(mix(6, EDGE), 0) & m));
+    O_PUT(i + 2 < n ? WS(f, i + 2)->r7
+                    : (uint32_t)(mix(mix(7, EDGE), 0) & m));
+    O_IN(!first ? WT(f, i - 1)->m8 : mix(8, EDGE), t->term);
+    O_IN(wt->m9, !last ? s[i + 1].term : EDGE);
+    O_ADD(10, t->shape, t->flags & PS_TOK_SENT_START);
+    O_ADD(11, !first ? s[i - 1].shape : EDGE, t->shape);
+    O_PUT(tb->t12[t->gap]);
+    O_PUT(tb->t13[ga]);
+    O_IN(tb->m14[t->gap], ga);
+    O_PUT(tb->t15[t->inq][!first ? s[i - 1].inq : 2]);
+    O_IN(tb->m16[t->inq][t->gap], ga);
+    O_PUT(tb->t17[t->ent]);
+    uint64_t pe = !first ? s[i - 1].ent : 0x100;
+    uint64_t ne = !last ? s[i + 1].ent : 0x100;
+    O_IN(tb->m18[pe], t->ent);
+    O_IN(tb->m19[t->ent], ne);
+    uint64_t plex = !first ? s[i - 1].lex : 9;
+    uint64_t nlex = !last ? s[i + 1].lex : 9;
+    O_PUT(tb->t22[t->lex][t->inq]);
+    O_PUT(tb->t23[plex][t->lex]);
+    O_PUT(tb->t24[t->lex][nlex]);
+    O_PUT(ws->r27[t->inq]);
+    O_IN(!first ? WT(f, i - 1)->m28 : mix(28, EDGE), t->gap);
+    O_IN(wt->m31, ga);
+    O_IN(!last ? WS(f, i + 1)->m35 : mix(35, EDGE), ga);
+    O_IN(wt->m36, t->shape);
+    O_IN(!first ? WS(f, i - 1)->m37 : mix(37, EDGE), t->stem);
+    O_IN(ws->m38, !last ? s[i + 1].stem : EDGE);
+    O_IN(ws->m39, pe * 512 + ne);
+    uint64_t pc = !first ? s[i - 1].clus : 0x100;
+    uint64_t nc = !last ? s[i + 1].clus : 0x100;
+    O_PUT(tb->t55[t->clus][t->inq]);
+    O_IN(tb->m56[pc], t->clus);
+    O_IN(tb->m57[t->clus], nc);
+    O_IN(tb->m58[t->clus], (uint64_t)t->gap << 9 | ga);
+    O_ADD(59, pc * 512 + t->clus, t->lex);
+    o = sentence_fast(o, m, tb, f->near, s, i);
+    f->n = (size_t)(o - f->rows);
 }
 
 /* The index of a neighbour's label in the second stage's tables: 0 to 6,
@@ -275,15 +311,17 @@ static void stage2_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
                         const uint8_t *p)
 {
     const ps__qtab_t *tb = f->tab;
+    const uint64_t m = f->mask;
+    uint32_t *o = f->rows + f->n;
     uint64_t prev = i > 0 ? p[i - 1] : 9, next = i + 1 < n ? p[i + 1] : 9;
     uint64_t prev2 = i > 1 ? p[i - 2] : 9, next2 = i + 2 < n ? p[i + 2] : 9;
     uint8_t inq = s[i].inq;
-    put(f, tb->t40[p[i]]);
-    put(f, tb->t41[L8(prev)][p[i]]);
-    put(f, tb->t42[p[i]][L8(next)]);
-    add_in(f, tb->m43[prev2 * 16 + prev], next * 16 + next2);
-    put(f, tb->t44[p[i]][s[i].gap]);
-    add_in(f, tb->m45[p[i]], s[i].stem);
+    O_PUT(tb->t40[p[i]]);
+    O_PUT(tb->t41[L8(prev)][p[i]]);
+    O_PUT(tb->t42[p[i]][L8(next)]);
+    O_IN(tb->m43[prev2 * 16 + prev], next * 16 + next2);
+    O_PUT(tb->t44[p[i]][s[i].gap]);
+    O_IN(tb->m45[p[i]], s[i].stem);
     uint64_t where[6];
     for (int r = 0; r < 3; r++) {
         for (int dir = 0; dir < 2; dir++) {
@@ -291,12 +329,13 @@ static void stage2_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
             size_t d = k < 0 ? 0 : dir ? (size_t)k - i : i - (size_t)k;
             uint64_t b = k < 0 ? 0 : bucket(d);
             where[r * 2 + dir] = b;
-            put(f, tb->t46[r * 2 + dir][b][inq]);
+            O_PUT(tb->t46[r * 2 + dir][b][inq]);
         }
     }
-    put(f, tb->t52[where[2] * 8 + where[3]][inq]);
-    add_in(f, tb->m53[where[0] * 8 + where[1]], where[2] * 8 + where[3]);
-    add_in(f, tb->m54[where[2] * 8 + where[3]], s[i].stem);
+    O_PUT(tb->t52[where[2] * 8 + where[3]][inq]);
+    O_IN(tb->m53[where[0] * 8 + where[1]], where[2] * 8 + where[3]);
+    O_IN(tb->m54[where[2] * 8 + where[3]], s[i].stem);
+    f->n = (size_t)(o - f->rows);
 }
 
 /* What the first stage said around token I. */

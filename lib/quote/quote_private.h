@@ -218,6 +218,7 @@ _Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
 static inline void ps__q_add_rows(int32_t *acc, const int16_t *w, size_t stride,
                                   const uint32_t *rows, size_t nf, int lanes)
 {
+#pragma GCC unroll 4
     for (size_t f = 0; f < nf; f++) {
         const int16_t *r = w + (size_t)rows[f] * stride;
         for (int l = 0; l < lanes; l++)

@@ -25,18 +25,18 @@ typedef struct fb {
     uint64_t side; /* mixed into every feature */
 } fb_t;
 
+/* A token has a fixed count of features (35, or one on the cue), well
+ * under PS__Q_MAXF, so no bound is checked. */
 static inline __attribute__((always_inline)) void add(fb_t *f, unsigned tmpl,
                                                       uint64_t a, uint64_t b)
 {
-    if (f->n < PS__Q_MAXF)
-        f->rows[f->n++] =
-            (uint32_t)(mix(mix(tmpl + 1000, a ^ f->side), b) & f->mask);
+    f->rows[f->n++] =
+        (uint32_t)(mix(mix(tmpl + 1000, a ^ f->side), b) & f->mask);
 }
 
 static inline __attribute__((always_inline)) void put(fb_t *f, uint32_t row)
 {
-    if (f->n < PS__Q_MAXF)
-        f->rows[f->n++] = row;
+    f->rows[f->n++] = row;
 }
 
 void ps__q_context(const ps__qtok_t *s, size_t n, const uint8_t *p1,
@@ -191,8 +191,7 @@ void ps__q_rtab_init(uint32_t rb, ps__qrtab_t *t)
 static inline __attribute__((always_inline)) void add_in(fb_t *f, uint64_t in,
                                                          uint64_t b)
 {
-    if (f->n < PS__Q_MAXF)
-        f->rows[f->n++] = (uint32_t)(mix(in, b) & f->mask);
+    f->rows[f->n++] = (uint32_t)(mix(in, b) & f->mask);
 }
 
 /* The feature (TMPL, A, B), its first hash read from the load-time table
