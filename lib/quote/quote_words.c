@@ -10,8 +10,9 @@
 
 #include "quote_private.h"
 
-/* Slots in each table (direct-mapped by the word's hash): some 300 KB in
- * all, which keeps the commonest words of a text. */
+/* Slots in each table (direct-mapped by the word's hash): some 570 KB a
+ * quoter in all (the indexer has four quoters a worker thread), which
+ * keeps the commonest words of a text. */
 #define SLOT_BITS 12
 #define NSLOTS ((size_t)1 << SLOT_BITS)
 
