@@ -7,6 +7,7 @@
  * a template or what it hashes needs a new model format version
  * (quote_model.c). Every scan is bounded, so a token costs constant time. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "quote_private.h"
@@ -547,36 +548,14 @@ void ps__q_quiet_init(const ps__qmodel_view_t *v, ps__qquiet_t *q)
     q->in54 = mix(54, 0);
 }
 
-/* For each token, the nearest token at or before (DIR -1) or after (DIR
- * 1) it in its sentence within SCAN for which TEST holds, as nearest()
- * finds it, into OUT (stride STRIDE int32): one pass each way. Sentence
- * numbers never decrease along the sequence, so the nearest match is in
- * the token's sentence if it is in the same sentence as the token. */
-static void near_pass(const ps__qtok_t *s, size_t n, const uint8_t *lab,
-                      int (*test)(const ps__qtok_t *, const uint8_t *, size_t),
-                      int32_t *left, int32_t *right, size_t stride)
-{
-    long last = -1;
-    for (size_t i = 0; i < n; i++) {
-        int ok = last >= 0 && i - (size_t)last <= SCAN &&
-                 s[last].sent == s[i].sent;
-        left[i * stride] = ok ? (int32_t)last : -1;
-        if (test(s, lab, i))
-            last = (long)i;
-    }
-    last = -1;
-    for (size_t i = n; i-- > 0;) {
-        int ok = last >= 0 && (size_t)last - i <= SCAN &&
-                 s[last].sent == s[i].sent;
-        right[i * stride] = ok ? (int32_t)last : -1;
-        if (test(s, lab, i))
-            last = (long)i;
-    }
-}
-
+/* The scans find the nearest match within SCAN tokens and in the
+ * token's sentence. Sentence numbers never decrease along the sequence,
+ * so a match before token I is within both when it is at or after I's
+ * SA (the later of its sentence's first token and I - SCAN), one after
+ * it when it is at or before its SB: so each scan is one pass each way,
+ * keeping the last match, and one comparison a token. */
 void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
 {
-    size_t stride = sizeof *near / sizeof(int32_t);
     for (size_t i = 0, first = 0; i < n; i++) {
         if (i > 0 && s[i].sent != s[i - 1].sent)
             first = i;
@@ -589,34 +568,40 @@ void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
             last = i;
         near[i].sb = (int32_t)(last - i < SCAN ? last : i + SCAN);
     }
-    near_pass(s, n, NULL, is_lex, &near[0].lex[0], &near[0].lex[1], stride);
+    int32_t last = -1;
+    for (size_t i = 0; i < n; i++) {
+        near[i].lex[0] = last >= near[i].sa ? last : -1;
+        if (s[i].lex >= 2)
+            last = (int32_t)i;
+    }
+    last = INT32_MAX;
+    for (size_t i = n; i-- > 0;) {
+        near[i].lex[1] = last <= near[i].sb ? last : -1;
+        if (s[i].lex >= 2)
+            last = (int32_t)i;
+    }
 }
 
-/* LAST if it is within SCAN of token I and in its sentence, else -1. */
-static int32_t near_ok(const ps__qtok_t *s, long last, size_t i)
-{
-    size_t d = last < 0               ? SCAN + 1
-               : (size_t)last > i ? (size_t)last - i
-                                  : i - (size_t)last;
-    return d <= SCAN && s[last].sent == s[i].sent ? (int32_t)last : -1;
-}
-
-/* What near_pass finds for the three roles, in one pass each way: a
- * token has one role, so it is the last of at most one. */
+/* The scans for the three roles (ps__q_near1's SA and SB bound them), in
+ * one pass each way: a token has one role, so it is the last of at most
+ * one. */
 void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                  ps__qnear_t *near)
 {
-    long last[4] = {-1, -1, -1, -1}; /* by role, 0 (none) unused */
+    (void)s;
+    int32_t last[4] = {-1, -1, -1, -1}; /* by role, 0 (none) unused */
     for (size_t i = 0; i < n; i++) {
+        int32_t sa = near[i].sa;
         for (int r = 0; r < 3; r++)
-            near[i].role[r][0] = near_ok(s, last[r + 1], i);
-        last[PS__Q_ROLE(p1[i])] = (long)i;
+            near[i].role[r][0] = last[r + 1] >= sa ? last[r + 1] : -1;
+        last[PS__Q_ROLE(p1[i])] = (int32_t)i;
     }
-    last[1] = last[2] = last[3] = -1;
+    last[1] = last[2] = last[3] = INT32_MAX;
     for (size_t i = n; i-- > 0;) {
+        int32_t sb = near[i].sb;
         for (int r = 0; r < 3; r++)
-            near[i].role[r][1] = near_ok(s, last[r + 1], i);
-        last[PS__Q_ROLE(p1[i])] = (long)i;
+            near[i].role[r][1] = last[r + 1] <= sb ? last[r + 1] : -1;
+        last[PS__Q_ROLE(p1[i])] = (int32_t)i;
     }
 }
 

@@ -287,7 +287,7 @@ void ps__q_quiet_rows(const ps__qquiet_t *q, const ps__qtok_t *s, size_t i,
                       uint32_t row_bits, uint32_t rows[2]);
 
 /* Fills the SA, SB and LEX of NEAR[0..N) (ps__q_near1), then the ROLE
- * from the first stage's labels P1 (ps__q_near2). */
+ * from the first stage's labels P1 (ps__q_near2, which reads SA and SB). */
 void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near);
 void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                  ps__qnear_t *near);
