@@ -14,7 +14,6 @@
 
 #include "search/feedback.h"
 #include "search/search_private.h"
-#include "store/layout.h"
 #include "store/shim.h"
 
 using namespace ps__search;
@@ -197,17 +196,6 @@ static void add_notes(ps_db_t *d, const ps__parsed &p, const Xapian::MSet &ms,
     }
 }
 
-/* Whether no shard of D holds quotes (each was indexed with
- * psearch-index --no-quotes): said: and quote: then say so rather than
- * find nothing in silence. */
-static bool no_quotes(const ps_db_t *d)
-{
-    for (const Xapian::Database &db : d->shards)
-        if (db.get_metadata(PS__META_QUOTES) != PS__QUOTES_NONE)
-            return false;
-    return !d->shards.empty();
-}
-
 /* The answer to O written to W: results, totals, facets and notes. */
 static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
                         ps_search_info_t &info)
@@ -215,7 +203,7 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
     auto t0 = std::chrono::steady_clock::now();
     ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards, &d->ident, &d->cache};
     ps__parsed p = ps__query_parse(ctx, o->query ? o->query : "");
-    if (p.quotes && no_quotes(d))
+    if (p.quotes && d->no_quotes)
         throw ps__query_error{"this index has no quotes (it was built with "
                               "psearch-index --no-quotes), so said: and "
                               "quote: find nothing; rebuild it without "
