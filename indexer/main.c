@@ -184,6 +184,19 @@ static int open_index(run_t *r)
                              : EXIT_FAILED;
 }
 
+/* Records in the index whether its documents carry their quotes
+ * (--no-quotes), or checks that an update keeps to what the index holds:
+ * EXIT_OK, or the exit code after a message. */
+static int check_quotes(run_t *r)
+{
+    ps_status_t st = ps_index_set_quotes(r->ix, !r->o->no_quotes);
+    if (st == PS_OK)
+        return EXIT_OK;
+    fprintf(stderr, "psearch-index: %s: %s\n", ps_status_str(st),
+            ps_index_errmsg(r->ix));
+    return st == PS_EINVAL ? EXIT_USAGE : EXIT_FAILED;
+}
+
 /* Indexing: the corpus folders ARGS into the index, with --stats's line
  * at the end. */
 static int index_main(run_t *r, char *const *args)
@@ -191,11 +204,15 @@ static int index_main(run_t *r, char *const *args)
     const options_t *o = r->o;
     double t0 = progress_now();
     if (open_roots(r, args) || pick_gazetteer(o, r->roots[0], &r->gaz_path) ||
-        load_tagging(o, r->gaz_path, &r->an, &r->g, &r->model, &r->qmodel))
+        load_tagging(o, r->gaz_path, &r->an, &r->g, &r->model,
+                     o->no_quotes ? NULL : &r->qmodel))
         return EXIT_USAGE;
     if (walk_roots(r))
         return EXIT_FAILED;
     int exit_code = open_index(r);
+    if (exit_code != EXIT_OK)
+        return exit_code;
+    exit_code = check_quotes(r);
     if (exit_code != EXIT_OK)
         return exit_code;
     exit_code = update_index(r);

@@ -93,6 +93,11 @@
               "FILEs as indexing would and print each as JSON\n"               \
               "Lines; no index is touched",                                    \
       PS_OPT_SETS(options_t, quotes))                                          \
+    X(NO_QUOTES, .name = "no-quotes",                                          \
+      .help = "index without finding who said what: no quote\n"               \
+              "model is loaded, said: and quote: find nothing\n"              \
+              "and say so; switching it on or off needs --full",              \
+      PS_OPT_SETS(options_t, no_quotes))                                       \
     X(QUOTE_MODEL, .name = "quote-model", .kind = PS_OPT_FILE, .arg = "FILE",  \
       .help = "the trained quote model (default:\n"                            \
               "../corpus/quote.model beside the program's folder,\n"           \
@@ -229,6 +234,11 @@ static int finish(int argc, options_t *o)
     if (o->shard >= 0 && (o->shards < 2 || (unsigned)o->shard >= o->shards)) {
         fprintf(stderr, "psearch-index: --shard K needs --shards N, with "
                         "N at least 2 and K less than N\n");
+        return -1;
+    }
+    if (o->no_quotes && (o->quotes || o->quote_model)) {
+        fprintf(stderr, "psearch-index: --no-quotes goes with neither "
+                        "--quotes nor --quote-model\n");
         return -1;
     }
     if (optind >= argc) {

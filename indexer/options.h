@@ -28,6 +28,7 @@ typedef struct options {
     int tag;    /* --tag: print the entities of files, no index */
     int quotes; /* --quotes: print the attributions of files, no index */
     const char *quote_model; /* --quote-model */
+    int no_quotes; /* --no-quotes: index without the attributions */
 } options_t;
 
 /* Reads ARGV into O; the corpus folders (or with --tag the files) are

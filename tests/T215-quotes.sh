@@ -205,4 +205,28 @@ test_expect_success 'a speaker named by surname only shows the full entity' '
     assert_eq "$(cat got)" "hillary-clinton Hillary Clinton Clinton"
 '
 
+# --no-quotes: an index without attributions says so when asked for
+# them, still answers everything else, and keeps to its choice on updates
+# (a mixed index would answer said: for some articles and not others).
+test_expect_success '--no-quotes: said: and quote: say the index has none' '
+    "$BIN/psearch-index" --no-quotes --index nq "$C" &&
+    assert_exit 2 "$BIN/psearch" --direct --index nq said:Lough >out 2>err &&
+    grep -q "no quotes.*--no-quotes" err &&
+    assert_exit 2 "$BIN/psearch" --direct --index nq "quote:\"red line\"" 2>err &&
+    grep -q "no quotes" err &&
+    "$BIN/psearch" --direct --index nq --count Lough >out &&
+    [ "$(cat out)" -ge 1 ]
+'
+test_expect_success '--no-quotes: a change needs --full, then said: works' '
+    assert_exit 2 "$BIN/psearch-index" --index nq "$C" 2>err &&
+    grep -q "built without quotes.*--full" err &&
+    "$BIN/psearch-index" --full --index nq "$C" &&
+    "$BIN/psearch" --direct --index nq said:Lough >out &&
+    grep -q "John Lough said:" out &&
+    assert_exit 2 "$BIN/psearch-index" --no-quotes --index nq "$C" 2>err &&
+    grep -q "holds quotes.*--full" err &&
+    assert_exit 2 "$BIN/psearch-index" --no-quotes --quotes "$C/$F1" 2>err &&
+    grep -q "neither" err
+'
+
 test_done

@@ -150,6 +150,15 @@ PS_EXPORT ps_status_t ps_index_foreach_path(ps_index_t *ix, const char *prefix,
 PS_EXPORT ps_status_t ps_index_set_gazetteer(ps_index_t *ix, const char *text,
                                              size_t len);
 
+/* Records whether the documents IX writes carry their quotes (INDEXED
+ * non-zero) or were indexed without the quote step, which said: and
+ * quote: queries then report. A handle building aside (a first run, a
+ * rebuild, a shard built anew) stores it; one updating in place checks it
+ * against what the index holds, and a change is refused with PS_EINVAL
+ * (the index would mix the two), as a change of the shard count is:
+ * rebuild with PS_INDEX_REBUILD. */
+PS_EXPORT ps_status_t ps_index_set_quotes(ps_index_t *ix, int indexed);
+
 /* Number of documents, counting uncommitted changes. */
 PS_EXPORT ps_status_t ps_index_doccount(ps_index_t *ix, uint64_t *out);
 

@@ -100,6 +100,30 @@ extern "C" ps_status_t ps_index_set_gazetteer(ps_index_t *ix, const char *text,
     }
 }
 
+extern "C" ps_status_t ps_index_set_quotes(ps_index_t *ix, int indexed)
+{
+    const std::string want = indexed ? "" : PS__QUOTES_NONE;
+    try {
+        if (ix->aside) {
+            set_metadata_all(ix, PS__META_QUOTES, want);
+            return PS_OK;
+        }
+        for (auto &db : ix->dbs) {
+            if (db.get_metadata(PS__META_QUOTES) == want)
+                continue;
+            ix->errmsg = indexed ? "the index was built without quotes "
+                                   "(--no-quotes); adding them needs a "
+                                   "rebuild with --full"
+                                 : "the index holds quotes; leaving them out "
+                                   "(--no-quotes) needs a rebuild with --full";
+            return PS_EINVAL;
+        }
+        return PS_OK;
+    } catch (...) {
+        return ps__fail(ix->errmsg, "storing whether quotes are indexed");
+    }
+}
+
 struct ps_index_doc {
     Xapian::Document doc;
 };

@@ -7,6 +7,7 @@
  * a template or what it hashes needs a new model format version
  * (quote_model.c). Every scan is bounded, so a token costs constant time. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "quote_private.h"
@@ -14,14 +15,7 @@
 /* How far the scans for the nearest cue, source or content look. */
 #define SCAN 40
 
-static uint64_t mix(uint64_t a, uint64_t b)
-{
-    uint64_t k = (a * 0x9e3779b97f4a7c15ULL) ^ (b + 0x632be59bd9b4e019ULL);
-    k ^= k >> 31;
-    k *= 0xbf58476d1ce4e5b9ULL;
-    k ^= k >> 27;
-    return k;
-}
+#define mix ps__q_mix
 
 typedef struct fbuf {
     uint32_t *rows;
@@ -29,6 +23,7 @@ typedef struct fbuf {
     uint64_t mask;
     const ps__qnear_t *near; /* the token's scans done ahead, or NULL */
     const ps__qtab_t *tab;   /* rows made at load, or NULL */
+    const ps__qwords_t *w;   /* the tokens' words, or NULL (needs TAB) */
 } fbuf_t;
 
 static inline __attribute__((always_inline)) void add(fbuf_t *f, unsigned tmpl, uint64_t a, uint64_t b)
@@ -41,6 +36,16 @@ static inline __attribute__((always_inline)) void put(fbuf_t *f, uint32_t row)
 {
     if (f->n < PS__Q_MAXF)
         f->rows[f->n++] = row;
+}
+
+/* The feature whose first hash IN was worked out ahead (as add() makes
+ * it). */
+static inline __attribute__((always_inline)) void add_in(fbuf_t *f,
+                                                         uint64_t in,
+                                                         uint64_t b)
+{
+    if (f->n < PS__Q_MAXF)
+        f->rows[f->n++] = (uint32_t)(mix(in, b) & f->mask);
 }
 
 /* The feature (TMPL, A, B), read from the load-time table entry ENTRY
@@ -143,8 +148,13 @@ static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
         else
             add(f, dir < 0 ? 25 : 26, k < 0 ? NONE : bucket(d), kl);
         add(f, dir < 0 ? 29 : 30, k < 0 ? NONE : s[k].stem, s[i].inq);
-        add(f, dir < 0 ? 33 : 34, k < 0 ? NONE : bucket(d),
-            (uint64_t)s[i].inq * 16 + s[i].gap);
+        uint64_t qg = (uint64_t)s[i].inq * 16 + s[i].gap;
+        if (f->tab)
+            add_in(f, dir < 0 ? f->tab->m33[NEAR_IX(k, d)]
+                              : f->tab->m34[NEAR_IX(k, d)],
+                   qg);
+        else
+            add(f, dir < 0 ? 33 : 34, k < 0 ? NONE : bucket(d), qg);
     }
 }
 
@@ -228,6 +238,136 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     sentence_features(f, s, n, i);
 }
 
+/* The words of token K (a ps__qwords_t's block holds it). */
+#define WS(f, k) (&(f)->w->st[(k) - (f)->w->base])
+#define WT(f, k) (&(f)->w->tm[(k) - (f)->w->base])
+
+/* The fast paths write their rows through a local pointer O (a fixed
+ * count, 47 and 15, well under PS__Q_MAXF, so no bound is checked) with
+ * the row mask M. */
+#define O_PUT(row) (*o++ = (row))
+#define O_IN(in, b) (*o++ = (uint32_t)(mix((in), (b)) & m))
+#define O_ADD(tmpl, a, b) (*o++ = (uint32_t)(mix(mix((tmpl), (a)), (b)) & m))
+
+/* sentence_features() from the scans done ahead and the tables. */
+static inline __attribute__((always_inline)) uint32_t *
+sentence_fast(uint32_t *o, uint64_t m, const ps__qtab_t *tb,
+              const ps__qnear_t *nr, const ps__qtok_t *s, size_t i)
+{
+    size_t a = (size_t)nr->sa, b = (size_t)nr->sb;
+    const ps__qtok_t *t = &s[i];
+    O_PUT(tb->t20[bucket(i - a)][t->inq]);
+    O_PUT(tb->t21[bucket(b - i)][t->inq]);
+    O_ADD(32, s[a].stem, i == a);
+    uint64_t qg = (uint64_t)t->inq * 16 + t->gap;
+    long k = nr->lex[0];
+    size_t ix = k < 0 ? 7 : bucket(i - (size_t)k);
+    O_PUT(tb->t25[ix][k < 0 ? 0 : s[k].lex]);
+    O_ADD(29, k < 0 ? NONE : s[k].stem, t->inq);
+    O_IN(tb->m33[ix], qg);
+    k = nr->lex[1];
+    ix = k < 0 ? 7 : bucket((size_t)k - i);
+    O_PUT(tb->t26[ix][k < 0 ? 0 : s[k].lex]);
+    O_ADD(30, k < 0 ? NONE : s[k].stem, t->inq);
+    O_IN(tb->m34[ix], qg);
+    return o;
+}
+
+/* stage1_features() with the words' hashes from F's block and the small
+ * sets' from its tables: the same rows in the same order. */
+static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
+{
+    const ps__qtok_t *t = &s[i];
+    const ps__qtab_t *tb = f->tab;
+    const ps__qwstem_t *ws = WS(f, i);
+    const ps__qwterm_t *wt = WT(f, i);
+    const uint64_t m = f->mask;
+    uint32_t *o = f->rows + f->n;
+    uint64_t ga = gap_after(s, n, i);
+    int first = i == 0, last = i + 1 == n;
+    O_PUT(tb->t1);
+    O_PUT(wt->r2);
+    O_PUT(ws->r3);
+    O_PUT(!first ? WS(f, i - 1)->r4 : (uint32_t)(mix(mix(4, EDGE), 0) & m));
+    O_PUT(!last ? WS(f, i + 1)->r5 : (uint32_t)(mix(mix(5, EDGE), 0) & m));
+    O_PUT(i > 1 ? WS(f, i - 2)->r6 : (uint32_t)(mix(mix(6, EDGE), 0) & m));
+    O_PUT(i + 2 < n ? WS(f, i + 2)->r7
+                    : (uint32_t)(mix(mix(7, EDGE), 0) & m));
+    O_IN(!first ? WT(f, i - 1)->m8 : mix(8, EDGE), t->term);
+    O_IN(wt->m9, !last ? s[i + 1].term : EDGE);
+    O_ADD(10, t->shape, t->flags & PS_TOK_SENT_START);
+    O_ADD(11, !first ? s[i - 1].shape : EDGE, t->shape);
+    O_PUT(tb->t12[t->gap]);
+    O_PUT(tb->t13[ga]);
+    O_IN(tb->m14[t->gap], ga);
+    O_PUT(tb->t15[t->inq][!first ? s[i - 1].inq : 2]);
+    O_IN(tb->m16[t->inq][t->gap], ga);
+    O_PUT(tb->t17[t->ent]);
+    uint64_t pe = !first ? s[i - 1].ent : 0x100;
+    uint64_t ne = !last ? s[i + 1].ent : 0x100;
+    O_IN(tb->m18[pe], t->ent);
+    O_IN(tb->m19[t->ent], ne);
+    uint64_t plex = !first ? s[i - 1].lex : 9;
+    uint64_t nlex = !last ? s[i + 1].lex : 9;
+    O_PUT(tb->t22[t->lex][t->inq]);
+    O_PUT(tb->t23[plex][t->lex]);
+    O_PUT(tb->t24[t->lex][nlex]);
+    O_PUT(ws->r27[t->inq]);
+    O_IN(!first ? WT(f, i - 1)->m28 : mix(28, EDGE), t->gap);
+    O_IN(wt->m31, ga);
+    O_IN(!last ? WS(f, i + 1)->m35 : mix(35, EDGE), ga);
+    O_IN(wt->m36, t->shape);
+    O_IN(!first ? WS(f, i - 1)->m37 : mix(37, EDGE), t->stem);
+    O_IN(ws->m38, !last ? s[i + 1].stem : EDGE);
+    O_IN(ws->m39, pe * 512 + ne);
+    uint64_t pc = !first ? s[i - 1].clus : 0x100;
+    uint64_t nc = !last ? s[i + 1].clus : 0x100;
+    O_PUT(tb->t55[t->clus][t->inq]);
+    O_IN(tb->m56[pc], t->clus);
+    O_IN(tb->m57[t->clus], nc);
+    O_IN(tb->m58[t->clus], (uint64_t)t->gap << 9 | ga);
+    O_ADD(59, pc * 512 + t->clus, t->lex);
+    o = sentence_fast(o, m, tb, f->near, s, i);
+    f->n = (size_t)(o - f->rows);
+}
+
+/* The index of a neighbour's label in the second stage's tables: 0 to 6,
+ * 7 for no token (9 in the hashes). */
+#define L8(l) ((l) == 9 ? 7 : (l))
+
+/* stage2_features() from the load-time tables: the same rows in the same
+ * order. */
+static void stage2_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
+                        const uint8_t *p)
+{
+    const ps__qtab_t *tb = f->tab;
+    const uint64_t m = f->mask;
+    uint32_t *o = f->rows + f->n;
+    uint64_t prev = i > 0 ? p[i - 1] : 9, next = i + 1 < n ? p[i + 1] : 9;
+    uint64_t prev2 = i > 1 ? p[i - 2] : 9, next2 = i + 2 < n ? p[i + 2] : 9;
+    uint8_t inq = s[i].inq;
+    O_PUT(tb->t40[p[i]]);
+    O_PUT(tb->t41[L8(prev)][p[i]]);
+    O_PUT(tb->t42[p[i]][L8(next)]);
+    O_IN(tb->m43[prev2 * 16 + prev], next * 16 + next2);
+    O_PUT(tb->t44[p[i]][s[i].gap]);
+    O_IN(tb->m45[p[i]], s[i].stem);
+    uint64_t where[6];
+    for (int r = 0; r < 3; r++) {
+        for (int dir = 0; dir < 2; dir++) {
+            long k = f->near->role[r][dir];
+            size_t d = k < 0 ? 0 : dir ? (size_t)k - i : i - (size_t)k;
+            uint64_t b = k < 0 ? 0 : bucket(d);
+            where[r * 2 + dir] = b;
+            O_PUT(tb->t46[r * 2 + dir][b][inq]);
+        }
+    }
+    O_PUT(tb->t52[where[2] * 8 + where[3]][inq]);
+    O_IN(tb->m53[where[0] * 8 + where[1]], where[2] * 8 + where[3]);
+    O_IN(tb->m54[where[2] * 8 + where[3]], s[i].stem);
+    f->n = (size_t)(o - f->rows);
+}
+
 /* What the first stage said around token I. */
 static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
                             size_t i, const uint8_t *p)
@@ -262,7 +402,7 @@ static void stage2_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
 size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
                       const uint8_t *pred1, uint32_t row_bits, uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL};
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL, NULL};
     stage1_features(&f, s, n, i);
     if (stage == 1)
         stage2_features(&f, s, n, i, pred1);
@@ -271,62 +411,28 @@ size_t ps__q_features(const ps__qtok_t *s, size_t n, size_t i, int stage,
 
 size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
                        const ps__qnear_t *near, const ps__qtab_t *tab,
-                       uint32_t row_bits, uint32_t *rows)
+                       const ps__qwords_t *w, uint32_t row_bits,
+                       uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab};
-    stage1_features(&f, s, n, i);
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab, w};
+    if (tab && w)
+        stage1_fast(&f, s, n, i);
+    else
+        stage1_features(&f, s, n, i);
     return f.n;
 }
 
 size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
                        const uint8_t *pred1, const ps__qnear_t *near,
-                       uint32_t row_bits, uint32_t *rows)
+                       const ps__qtab_t *tab, uint32_t row_bits,
+                       uint32_t *rows)
 {
-    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, NULL};
-    stage2_features(&f, s, n, i, pred1);
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab, NULL};
+    if (tab)
+        stage2_fast(&f, s, n, i, pred1);
+    else
+        stage2_features(&f, s, n, i, pred1);
     return f.n;
-}
-
-/* The row of the feature (TMPL, A, B) for a table of 2^ROW_BITS rows. */
-static uint32_t row_of(uint32_t row_bits, unsigned tmpl, uint64_t a,
-                       uint64_t b)
-{
-    uint32_t r;
-    fbuf_t f = {&r, 0, ((uint64_t)1 << row_bits) - 1, NULL, NULL};
-    add(&f, tmpl, a, b);
-    return r;
-}
-
-void ps__q_tab_init(uint32_t rb, ps__qtab_t *t)
-{
-    t->t1 = row_of(rb, 1, 0, 0);
-    for (uint64_t g = 0; g < 257; g++) {
-        if (g < 256) {
-            t->t12[g] = row_of(rb, 12, g, 0);
-            t->t17[g] = row_of(rb, 17, g, 0);
-        }
-        t->t13[g] = row_of(rb, 13, g, 0);
-    }
-    for (uint64_t q = 0; q < 2; q++) {
-        for (uint64_t p = 0; p < 3; p++)
-            t->t15[q][p] = row_of(rb, 15, q, p);
-        for (uint64_t b = 0; b < 7; b++) {
-            t->t20[b][q] = row_of(rb, 20, b, q);
-            t->t21[b][q] = row_of(rb, 21, b, q);
-        }
-    }
-    for (uint64_t l = 0; l < 4; l++) {
-        for (uint64_t q = 0; q < 2; q++)
-            t->t22[l][q] = row_of(rb, 22, l, q);
-        for (uint64_t o = 0; o < 10; o++) {
-            t->t23[o][l] = row_of(rb, 23, o, l);
-            t->t24[l][o] = row_of(rb, 24, l, o);
-        }
-        for (uint64_t b = 0; b < 8; b++) {
-            t->t25[b][l] = row_of(rb, 25, b == 7 ? NONE : b, l);
-            t->t26[b][l] = row_of(rb, 26, b == 7 ? NONE : b, l);
-        }
-    }
 }
 
 int ps__q_quiet(const ps__qtok_t *s, size_t n, size_t i, const uint8_t *p1,
@@ -382,36 +488,14 @@ void ps__q_quiet_init(const ps__qmodel_view_t *v, ps__qquiet_t *q)
     q->in54 = mix(54, 0);
 }
 
-/* For each token, the nearest token at or before (DIR -1) or after (DIR
- * 1) it in its sentence within SCAN for which TEST holds, as nearest()
- * finds it, into OUT (stride STRIDE int32): one pass each way. Sentence
- * numbers never decrease along the sequence, so the nearest match is in
- * the token's sentence if it is in the same sentence as the token. */
-static void near_pass(const ps__qtok_t *s, size_t n, const uint8_t *lab,
-                      int (*test)(const ps__qtok_t *, const uint8_t *, size_t),
-                      int32_t *left, int32_t *right, size_t stride)
-{
-    long last = -1;
-    for (size_t i = 0; i < n; i++) {
-        int ok = last >= 0 && i - (size_t)last <= SCAN &&
-                 s[last].sent == s[i].sent;
-        left[i * stride] = ok ? (int32_t)last : -1;
-        if (test(s, lab, i))
-            last = (long)i;
-    }
-    last = -1;
-    for (size_t i = n; i-- > 0;) {
-        int ok = last >= 0 && (size_t)last - i <= SCAN &&
-                 s[last].sent == s[i].sent;
-        right[i * stride] = ok ? (int32_t)last : -1;
-        if (test(s, lab, i))
-            last = (long)i;
-    }
-}
-
+/* The scans find the nearest match within SCAN tokens and in the
+ * token's sentence. Sentence numbers never decrease along the sequence,
+ * so a match before token I is within both when it is at or after I's
+ * SA (the later of its sentence's first token and I - SCAN), one after
+ * it when it is at or before its SB: so each scan is one pass each way,
+ * keeping the last match, and one comparison a token. */
 void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
 {
-    size_t stride = sizeof *near / sizeof(int32_t);
     for (size_t i = 0, first = 0; i < n; i++) {
         if (i > 0 && s[i].sent != s[i - 1].sent)
             first = i;
@@ -424,34 +508,40 @@ void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
             last = i;
         near[i].sb = (int32_t)(last - i < SCAN ? last : i + SCAN);
     }
-    near_pass(s, n, NULL, is_lex, &near[0].lex[0], &near[0].lex[1], stride);
+    int32_t last = -1;
+    for (size_t i = 0; i < n; i++) {
+        near[i].lex[0] = last >= near[i].sa ? last : -1;
+        if (s[i].lex >= 2)
+            last = (int32_t)i;
+    }
+    last = INT32_MAX;
+    for (size_t i = n; i-- > 0;) {
+        near[i].lex[1] = last <= near[i].sb ? last : -1;
+        if (s[i].lex >= 2)
+            last = (int32_t)i;
+    }
 }
 
-/* LAST if it is within SCAN of token I and in its sentence, else -1. */
-static int32_t near_ok(const ps__qtok_t *s, long last, size_t i)
-{
-    size_t d = last < 0               ? SCAN + 1
-               : (size_t)last > i ? (size_t)last - i
-                                  : i - (size_t)last;
-    return d <= SCAN && s[last].sent == s[i].sent ? (int32_t)last : -1;
-}
-
-/* What near_pass finds for the three roles, in one pass each way: a
- * token has one role, so it is the last of at most one. */
+/* The scans for the three roles (ps__q_near1's SA and SB bound them), in
+ * one pass each way: a token has one role, so it is the last of at most
+ * one. */
 void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                  ps__qnear_t *near)
 {
-    long last[4] = {-1, -1, -1, -1}; /* by role, 0 (none) unused */
+    (void)s;
+    int32_t last[4] = {-1, -1, -1, -1}; /* by role, 0 (none) unused */
     for (size_t i = 0; i < n; i++) {
+        int32_t sa = near[i].sa;
         for (int r = 0; r < 3; r++)
-            near[i].role[r][0] = near_ok(s, last[r + 1], i);
-        last[PS__Q_ROLE(p1[i])] = (long)i;
+            near[i].role[r][0] = last[r + 1] >= sa ? last[r + 1] : -1;
+        last[PS__Q_ROLE(p1[i])] = (int32_t)i;
     }
-    last[1] = last[2] = last[3] = -1;
+    last[1] = last[2] = last[3] = INT32_MAX;
     for (size_t i = n; i-- > 0;) {
+        int32_t sb = near[i].sb;
         for (int r = 0; r < 3; r++)
-            near[i].role[r][1] = near_ok(s, last[r + 1], i);
-        last[PS__Q_ROLE(p1[i])] = (long)i;
+            near[i].role[r][1] = last[r + 1] <= sb ? last[r + 1] : -1;
+        last[PS__Q_ROLE(p1[i])] = (int32_t)i;
     }
 }
 

@@ -93,6 +93,14 @@ typedef struct ps__qrtab {
     uint32_t t2[2][12][4], t3[2][16][3], t4[2][48][2];
     uint32_t t5[2][7][4], t6[2][7][12], t7[2][28][16];
     uint32_t t21[2][4][12], t29[2][16][7], t30[2][4][12];
+    /* Feature 18's rows (its first value's index 64 and its second's 7
+     * standing for 99, no token), and the first hash of the features
+     * whose first value is a gap (10, 22; 23's 256 no token), the
+     * quotation state and gap (11), an entity code (12), a label (32) or
+     * a word class (37). */
+    uint32_t t18[2][65][8];
+    uint64_t m10[2][256], m11[2][2][256], m12[2][256], m22[2][256];
+    uint64_t m23[2][257], m32[2][7], m37[2][256];
 } ps__qrtab_t;
 
 /* Fills T for a table of 2^ROW_BITS rows. */
@@ -111,10 +119,71 @@ typedef struct ps__qtab {
     uint32_t t20[7][2], t21[7][2];
     uint32_t t22[4][2], t23[10][4], t24[4][10];
     uint32_t t25[8][4], t26[8][4];
+    /* The word classes' (clus is 8 bits) and, as M*, the first hash of
+     * the features whose first value comes from a small set: the gap
+     * (14, 16), the entity code or 0x100 for no token (18, 19), the
+     * distance index as NEAR_IX (33, 34), the word class or 0x100 (56,
+     * 57, 58). */
+    uint32_t t55[256][2];
+    uint64_t m14[256], m16[2][256], m18[257], m19[256];
+    uint64_t m33[8], m34[8], m56[257], m57[256], m58[256];
+    /* The second stage's: labels 0 to 6, 9 for no token (index 7 here),
+     * and the distance buckets of its scans (0 to 6). */
+    uint32_t t40[7], t41[8][7], t42[7][8], t44[7][256];
+    uint32_t t46[6][7][2], t52[64][2];
+    uint64_t m43[256], m45[7], m53[64], m54[64];
 } ps__qtab_t;
 
 /* Fills T for a table of 2^ROW_BITS rows. */
 void ps__q_tab_init(uint32_t row_bits, ps__qtab_t *t);
+
+/* The hash that makes the first stage's feature rows: the row of the
+ * feature (TMPL, A, B) is mix(mix(TMPL, A), B) masked to the table. */
+static inline uint64_t ps__q_mix(uint64_t a, uint64_t b)
+{
+    uint64_t k = (a * 0x9e3779b97f4a7c15ULL) ^ (b + 0x632be59bd9b4e019ULL);
+    k ^= k >> 31;
+    k *= 0xbf58476d1ce4e5b9ULL;
+    k ^= k >> 27;
+    return k;
+}
+
+/* What the first stage's features ask of one word alone, worked out once
+ * per word by the quoter's word cache (quote_words.c) instead of at every
+ * token: of a stem, the rows of the features that are the stem alone
+ * (templates 3 to 7, 27 by quotation state) and the first hash of those
+ * whose first value it is (35, 37, 38, 39); of a term (and its suffix),
+ * the row of 2 and the first hashes of 8, 9, 28, 31 and 36. */
+typedef struct ps__qwstem {
+    uint32_t r3, r4, r5, r6, r7, r27[2];
+    uint64_t m35, m37, m38, m39;
+} ps__qwstem_t;
+typedef struct ps__qwterm {
+    uint32_t r2;
+    uint64_t m8, m9, m28, m31, m36;
+} ps__qwterm_t;
+
+/* The words of the tokens [BASE, BASE + N) of a sequence, for a block of
+ * tokens' features: ST[i - BASE] and TM[i - BASE] are token I's. */
+typedef struct ps__qwords {
+    const ps__qwstem_t *st;
+    const ps__qwterm_t *tm;
+    size_t base, n;
+} ps__qwords_t;
+
+/* The most tokens whose features one block of ps__q_words() serves (it
+ * fills two more either side). */
+#define PS__Q_WBLOCK 256
+
+/* The word cache: one per quoter (it is written as it is read), for one
+ * model's table size. */
+typedef struct ps__qwcache ps__qwcache_t;
+ps__qwcache_t *ps__q_wcache_new(uint32_t row_bits);
+void ps__q_wcache_free(ps__qwcache_t *c);
+
+/* Fills W (buffers of C) with the words of the tokens [A, B) of S. */
+void ps__q_words(ps__qwcache_t *c, const ps__qtok_t *s, size_t a, size_t b,
+                 ps__qwords_t *w);
 
 /* The second stage's own sums for a quiet token, one whose first-stage
  * neighbourhood says nothing (ps__q_quiet): every one of its features
@@ -149,6 +218,7 @@ _Static_assert(PS__Q_NLABELS <= 8 && PS__Q_STAGES == 2,
 static inline void ps__q_add_rows(int32_t *acc, const int16_t *w, size_t stride,
                                   const uint32_t *rows, size_t nf, int lanes)
 {
+#pragma GCC unroll 4
     for (size_t f = 0; f < nf; f++) {
         const int16_t *r = w + (size_t)rows[f] * stride;
         for (int l = 0; l < lanes; l++)
@@ -217,7 +287,7 @@ void ps__q_quiet_rows(const ps__qquiet_t *q, const ps__qtok_t *s, size_t i,
                       uint32_t row_bits, uint32_t rows[2]);
 
 /* Fills the SA, SB and LEX of NEAR[0..N) (ps__q_near1), then the ROLE
- * from the first stage's labels P1 (ps__q_near2). */
+ * from the first stage's labels P1 (ps__q_near2, which reads SA and SB). */
 void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near);
 void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
                  ps__qnear_t *near);
@@ -226,14 +296,16 @@ void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
  * NEAR (after ps__q_near1) and the rows of TAB (may be NULL). */
 size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
                        const ps__qnear_t *near, const ps__qtab_t *tab,
-                       uint32_t row_bits, uint32_t *rows);
+                       const ps__qwords_t *w, uint32_t row_bits,
+                       uint32_t *rows);
 
 /* The rows of token I's second-stage features alone (those ps__q_features
  * adds to the first stage's for STAGE 1), the scans read from NEAR (after
  * ps__q_near2). */
 size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
                        const uint8_t *pred1, const ps__qnear_t *near,
-                       uint32_t row_bits, uint32_t *rows);
+                       const ps__qtab_t *tab, uint32_t row_bits,
+                       uint32_t *rows);
 
 /* Whether label CUR may follow PREV (-1: first token). */
 int ps__q_allowed(int prev, int cur);
@@ -347,10 +419,12 @@ void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
 
 /* Likewise; ACC2 (n * 8) and NEAR (n), both NULL or neither, are scratch
  * that lets the second stage reuse the first's features and the scans run
- * once a sequence, when V has its eight-wide weights. */
+ * once a sequence, when V has its eight-wide weights; WC (may be NULL) a
+ * word cache that spares most of the first stage's hashing. */
 void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                   double *scores, int32_t *acc2, ps__qnear_t *near,
-                  uint8_t *back, uint8_t *p1, uint8_t *out, float *margin);
+                  ps__qwcache_t *wc, uint8_t *back, uint8_t *p1, uint8_t *out,
+                  float *margin);
 
 /* The attributions of the cues in LAB, each with the role tagger's
  * source and content, into OUT (room for one per token). SCORES (N rows

@@ -25,18 +25,18 @@ typedef struct fb {
     uint64_t side; /* mixed into every feature */
 } fb_t;
 
+/* A token has a fixed count of features (35, or one on the cue), well
+ * under PS__Q_MAXF, so no bound is checked. */
 static inline __attribute__((always_inline)) void add(fb_t *f, unsigned tmpl,
                                                       uint64_t a, uint64_t b)
 {
-    if (f->n < PS__Q_MAXF)
-        f->rows[f->n++] =
-            (uint32_t)(mix(mix(tmpl + 1000, a ^ f->side), b) & f->mask);
+    f->rows[f->n++] =
+        (uint32_t)(mix(mix(tmpl + 1000, a ^ f->side), b) & f->mask);
 }
 
 static inline __attribute__((always_inline)) void put(fb_t *f, uint32_t row)
 {
-    if (f->n < PS__Q_MAXF)
-        f->rows[f->n++] = row;
+    f->rows[f->n++] = row;
 }
 
 void ps__q_context(const ps__qtok_t *s, size_t n, const uint8_t *p1,
@@ -121,6 +121,35 @@ static uint32_t row_of(uint32_t row_bits, int left, unsigned tmpl, uint64_t a,
     return r;
 }
 
+/* The first hash of the feature (TMPL, A) on side LEFT, as add() makes
+ * it. */
+static uint64_t in_of(int left, unsigned tmpl, uint64_t a)
+{
+    return mix(tmpl + 1000, a ^ ((uint64_t)left + 1));
+}
+
+/* The tables of ps__qrtab_t beside the first ones, for side LEFT. */
+static void rtab_init_more(uint32_t rb, int l, ps__qrtab_t *t)
+{
+    for (uint64_t a = 0; a < 65; a++)
+        for (uint64_t b = 0; b < 8; b++)
+            t->t18[l][a][b] =
+                row_of(rb, l, 18, a == 64 ? 99 : a, b == 7 ? 99 : b);
+    for (uint64_t v = 0; v < 257; v++) {
+        t->m23[l][v] = in_of(l, 23, v);
+        if (v == 256)
+            break;
+        t->m10[l][v] = in_of(l, 10, v);
+        t->m11[l][0][v] = in_of(l, 11, v);
+        t->m11[l][1][v] = in_of(l, 11, 512 + v);
+        t->m12[l][v] = in_of(l, 12, v);
+        t->m22[l][v] = in_of(l, 22, v);
+        t->m37[l][v] = in_of(l, 37, v);
+    }
+    for (uint64_t v = 0; v < 7; v++)
+        t->m32[l][v] = in_of(l, 32, v);
+}
+
 /* Every pair of values each table's feature can take: dist_bucket's 12
  * buckets, counts clipped to 3 (commas, sentences, quotation marks) or 2
  * (cues), the 7 labels, the 4 cue classes. */
@@ -148,6 +177,7 @@ void ps__q_rtab_init(uint32_t rb, ps__qrtab_t *t)
                 if (a < 4 && b < 12)
                     t->t30[l][a][b] = row_of(rb, l, 30, a, b);
             }
+        rtab_init_more(rb, l, t);
     }
 }
 
@@ -161,9 +191,13 @@ void ps__q_rtab_init(uint32_t rb, ps__qrtab_t *t)
 static inline __attribute__((always_inline)) void add_in(fb_t *f, uint64_t in,
                                                          uint64_t b)
 {
-    if (f->n < PS__Q_MAXF)
-        f->rows[f->n++] = (uint32_t)(mix(in, b) & f->mask);
+    f->rows[f->n++] = (uint32_t)(mix(in, b) & f->mask);
 }
+
+/* The feature (TMPL, A, B), its first hash read from the load-time table
+ * entry ENTRY when there are tables: the same row. */
+#define ADD_IN(f, tab, entry, tmpl, a, b)                                      \
+    ((tab) ? add_in((f), (tab)->entry, (b)) : add((f), (tmpl), (a), (b)))
 
 size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
                            uint32_t cb, const uint8_t *p1, const ps__qctx_t *cx,
@@ -218,20 +252,23 @@ size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
           qd * 4 + sd);
     add(&f, 8, t->stem, 0);
     add(&f, 9, t->term, db);
-    add(&f, 10, t->gap, ga);
-    add(&f, 11, (uint64_t)t->inq * 512 + t->gap, sd);
-    add(&f, 12, t->ent, db);
+    ADD_IN(&f, tb, m10[left][t->gap], 10, t->gap, ga);
+    ADD_IN(&f, tb, m11[left][t->inq][t->gap], 11,
+           (uint64_t)t->inq * 512 + t->gap, sd);
+    ADD_IN(&f, tb, m12[left][t->ent], 12, t->ent, db);
     add_in(&f, in[0], t->inq * 8 + p1[i]);
     add_in(&f, in[1], sd * 4 + qd);
     add_in(&f, in[2], db);
     add_in(&f, in[3], p1[i]);
     add(&f, 17, i > 0 ? s[i - 1].stem : 0, p1[i]);
-    add(&f, 18, i > 0 ? p1[i - 1] * 8 + p1[i] : 99, i + 1 < n ? p1[i + 1] : 99);
+    ADD_T(&f, tb, t18[left][i > 0 ? p1[i - 1] * 8 + p1[i] : 64]
+                       [i + 1 < n ? p1[i + 1] : 7],
+          18, i > 0 ? p1[i - 1] * 8 + p1[i] : 99, i + 1 < n ? p1[i + 1] : 99);
     add(&f, 19, t->shape, db);
     add_in(&f, in[4], db);
     ADD_T(&f, tb, t21[left][t->lex][cd * 4 + sd], 21, t->lex, cd * 4 + sd);
-    add(&f, 22, t->gap, db);
-    add(&f, 23, ga, db);
+    ADD_IN(&f, tb, m22[left][t->gap], 22, t->gap, db);
+    ADD_IN(&f, tb, m23[left][ga], 23, ga, db);
     add(&f, 24, i + 1 < n ? s[i + 1].stem : 0, db < 3 ? db : 3);
     add(&f, 25, t->stem, s[ca].stem);
     /* The cue's last word ("according to", "has said"), the word before
@@ -243,7 +280,7 @@ size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
     ADD_T(&f, tb, t29[left][md * 4 + sd][lb], 29, md * 4 + sd, lb);
     ADD_T(&f, tb, t30[left][md][db], 30, md, db);
     add(&f, 31, t->stem, s[cb - 1].stem);
-    add(&f, 32, p1[i], (uint64_t)t->ent * 16 + db);
+    ADD_IN(&f, tb, m32[left][p1[i]], 32, p1[i], (uint64_t)t->ent * 16 + db);
     /* A participle or infinitive cue (", saying", "to discuss") takes the
      * subject of its clause, often the sentence's first words, not the
      * nearest noun. */
@@ -252,6 +289,6 @@ size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
     add_in(&f, in[9], db * 4 + md);
     /* Word classes (quote_train.c): a rare word used as common ones are. */
     add(&f, 36, (uint64_t)t->clus * 16 + p1[i], db);
-    add(&f, 37, t->clus, s[ca].stem);
+    ADD_IN(&f, tb, m37[left][t->clus], 37, t->clus, s[ca].stem);
     return f.n;
 }

@@ -27,6 +27,7 @@ struct ps_quoter {
     ps_byte_span_t *spans;
     size_t qcap, scap;
     ps__qspk_t spk; /* what the speaker rules know of the article */
+    ps__qwcache_t *wc; /* the words' hashes (quote_words.c) */
 };
 
 ps_status_t ps_quoter_new(const ps_quote_model_t *m, ps_quoter_t **out)
@@ -38,6 +39,10 @@ ps_status_t ps_quoter_new(const ps_quote_model_t *m, ps_quoter_t **out)
     if (!q)
         return PS_ENOMEM;
     q->m = m;
+    if (!(q->wc = ps__q_wcache_new(m->v.row_bits))) {
+        free(q);
+        return PS_ENOMEM;
+    }
     *out = q;
     return PS_OK;
 }
@@ -60,6 +65,7 @@ void ps_quoter_free(ps_quoter_t *q)
     free(q->quotes);
     free(q->spans);
     ps__q_speakers_free(&q->spk);
+    ps__q_wcache_free(q->wc);
     free(q);
 }
 
@@ -139,21 +145,30 @@ static void add_quiet(int32_t *acc, const ps__qquiet_t *q, const int16_t *w,
  * eight), and the second pass adds only its own features to it. */
 static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, double *scores, int32_t *acc2,
-                       ps__qnear_t *near, uint8_t *back, uint8_t *p1,
-                       uint8_t *out)
+                       ps__qnear_t *near, ps__qwcache_t *wc, uint8_t *back,
+                       uint8_t *p1, uint8_t *out)
 {
     enum { L = PS__Q_NLABELS };
     uint32_t rows[PS__Q_MAXF];
     double trans[(L + 1) * L];
     const int16_t *w = v->wide_stages;
     ps__q_near1(s, n, near);
-    for (size_t i = 0; i < n; i++) {
-        size_t nf = ps__q_features1(s, n, i, near, v->tab, v->row_bits, rows);
-        int32_t a[16];
-        sum_stages(a, w, rows, nf);
-        memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
-        for (int l = 0; l < L; l++)
-            scores[i * L + l] = a[l];
+    /* In blocks, each with its tokens' words and two either side. */
+    for (size_t b = 0; b < n; b += PS__Q_WBLOCK) {
+        size_t e = b + PS__Q_WBLOCK < n ? b + PS__Q_WBLOCK : n;
+        ps__qwords_t words;
+        if (wc)
+            ps__q_words(wc, s, b >= 2 ? b - 2 : 0, e + 2 < n ? e + 2 : n,
+                        &words);
+        for (size_t i = b; i < e; i++) {
+            size_t nf = ps__q_features1(s, n, i, near, v->tab,
+                                        wc ? &words : NULL, v->row_bits, rows);
+            int32_t a[16];
+            sum_stages(a, w, rows, nf);
+            memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
+            for (int l = 0; l < L; l++)
+                scores[i * L + l] = a[l];
+        }
     }
     stage_trans(v, 0, trans);
     decode_lines(s, n, scores, trans, back, p1);
@@ -164,7 +179,8 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
             add_quiet(a2, v->quiet, w, s, i, v->row_bits);
         else
             sum_stage2(a2, w, rows,
-                       ps__q_features2(s, n, i, p1, near, v->row_bits, rows));
+                       ps__q_features2(s, n, i, p1, near, v->tab, v->row_bits,
+                                       rows));
         for (int l = 0; l < L; l++)
             scores[i * L + l] = a2[l];
     }
@@ -188,11 +204,12 @@ static void margins(const double *scores, size_t n, const uint8_t *out,
 
 void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                   double *scores, int32_t *acc2, ps__qnear_t *near,
-                  uint8_t *back, uint8_t *p1, uint8_t *out, float *margin)
+                  ps__qwcache_t *wc, uint8_t *back, uint8_t *p1, uint8_t *out,
+                  float *margin)
 {
     enum { L = PS__Q_NLABELS };
     if (v->wide_stages && acc2 && near) {
-        label_wide(v, s, n, scores, acc2, near, back, p1, out);
+        label_wide(v, s, n, scores, acc2, near, wc, back, p1, out);
         margins(scores, n, out, margin);
         return;
     }
@@ -211,7 +228,7 @@ void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
                  float *margin)
 {
-    ps__q_label2(v, s, n, scores, NULL, NULL, back, p1, out, margin);
+    ps__q_label2(v, s, n, scores, NULL, NULL, NULL, back, p1, out, margin);
 }
 
 static int grow(void **p, size_t *cap, size_t want, size_t size)
@@ -418,8 +435,8 @@ ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
         return PS_ENOMEM;
     if (n == 0)
         return PS_OK;
-    ps__q_label2(v, q->seq, n, q->scores, q->acc2, q->near, q->back, q->p1,
-                 q->lab, q->margin);
+    ps__q_label2(v, q->seq, n, q->scores, q->acc2, q->near, q->wc, q->back,
+                 q->p1, q->lab, q->margin);
     ps__qctx_t cx = {q->ctx, q->ctx + n + 1, q->ctx + 2 * (n + 1),
                      q->ctx + 3 * (n + 1)};
     ps__q_context(q->seq, n, q->p1, &cx);

@@ -42,6 +42,17 @@ std::string ps__search::shards_metadata(const ps_db_t *d,
     return best;
 }
 
+/* Whether no shard of D holds quotes (each was indexed with
+ * psearch-index --no-quotes), read once a (re)open: a remote shard's
+ * metadata is a round trip. */
+static void load_quotes_flag(ps_db_t *d)
+{
+    d->no_quotes = !d->shards.empty();
+    for (const Xapian::Database &db : d->shards)
+        if (db.get_metadata(PS__META_QUOTES) != PS__QUOTES_NONE)
+            d->no_quotes = false;
+}
+
 /* (Re)loads the gazetteer stored in the index when it changed. Indexes
  * built apart are each given the gazetteer; should they differ (one node
  * reindexed with a newer one), shards_metadata() picks one for all. */
@@ -233,6 +244,7 @@ void ps__search::open_db(ps_db_t *d, bool keep)
     d->ident.set_remote(has_remote);
     d->missing_since = std::chrono::steady_clock::now();
     load_gazetteer(d);
+    load_quotes_flag(d);
     std::string print = shards_print(d->shards);
     if (!keep || print != d->print || !d->missing.empty()) {
         d->ident.clear();
@@ -316,6 +328,7 @@ bool ps__search::reopen(ps_db_t *d)
     }
     if (changed) {
         load_gazetteer(d);
+        load_quotes_flag(d);
         d->ident.clear();
         d->cache.clear();
     }

@@ -58,6 +58,9 @@ struct ps_db {
     struct stat stub_st {
     };
     std::string gaz_text;
+    /* Every shard was indexed without quotes (psearch-index --no-quotes):
+     * said: and quote: are refused, saying so. */
+    bool no_quotes = false;
     ps_analyzer_t *an = nullptr;
     ps_gazetteer_t *gaz = nullptr;
     std::map<std::string, std::string> gaz_names; /* entity term -> name */

@@ -226,6 +226,12 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
     auto t0 = std::chrono::steady_clock::now();
     ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards, &d->ident, &d->cache};
     ps__parsed p = ps__query_parse(ctx, o->query ? o->query : "");
+    if (p.quotes && d->no_quotes)
+        throw ps__query_error{"this index has no quotes (it was built with "
+                              "psearch-index --no-quotes), so said: and "
+                              "quote: find nothing; rebuild it without "
+                              "--no-quotes",
+                              0};
     Xapian::Enquire enq(d->db);
     enq.set_weighting_scheme(
         Xapian::BM25Weight(BM25_K1, 0, BM25_K3, BM25_B, BM25_MIN_NORMLEN));

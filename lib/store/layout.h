@@ -6,12 +6,17 @@
 #define PSEARCH_LAYOUT_H
 
 /* Stored as the Xapian metadata key "psearch.format". */
-#define PS__FORMAT "11"
+#define PS__FORMAT "12"
 #define PS__META_FORMAT "psearch.format"
 /* How many shards the index has, in every shard. */
 #define PS__META_SHARDS "psearch.shards"
 /* The gazetteer the documents were tagged with, as TSV text. */
 #define PS__META_GAZETTEER "psearch.gazetteer"
+/* PS__QUOTES_NONE when the documents were indexed without the quote step
+ * (psearch-index --no-quotes): said: and quote: have nothing to find.
+ * Absent (an index with quotes, or one from before the option) else. */
+#define PS__META_QUOTES "psearch.quotes"
+#define PS__QUOTES_NONE "none"
 /* Followed by a stem ("run"): the words of the shard with that stem. */
 #define PS__META_FORMS "psearch.forms."
 /* Followed by an entity prefix and the end of an id after one of its

@@ -176,7 +176,14 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
                 mg && mgb);
     assert_non_null(v->wide_stages);
     ps__q_label(v, s, n, scores, back, p1, out, mg);
-    ps__q_label2(v, s, n, scores, acc2, near, back, p1b, outb, mgb);
+    ps__q_label2(v, s, n, scores, acc2, near, NULL, back, p1b, outb, mgb);
+    assert_memory_equal(p1, p1b, n);
+    assert_memory_equal(out, outb, n);
+    assert_memory_equal(mg, mgb, n * sizeof *mg);
+    /* With the word cache: the same again. */
+    ps__qwcache_t *wc = ps__q_wcache_new(v->row_bits);
+    assert_non_null(wc);
+    ps__q_label2(v, s, n, scores, acc2, near, wc, back, p1b, outb, mgb);
     assert_memory_equal(p1, p1b, n);
     assert_memory_equal(out, outb, n);
     assert_memory_equal(mg, mgb, n * sizeof *mg);
@@ -184,14 +191,30 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
     uint32_t ra[PS__Q_MAXF], rb[2 * PS__Q_MAXF];
     for (size_t i = 0; i < n; i++) {
         size_t na = ps__q_features(s, n, i, 0, NULL, v->row_bits, ra);
-        size_t nb = ps__q_features1(s, n, i, near, v->tab, v->row_bits, rb);
+        size_t nb = ps__q_features1(s, n, i, near, v->tab, NULL, v->row_bits,
+                                    rb);
+        assert_int_equal(na, nb);
+        assert_memory_equal(ra, rb, na * sizeof *ra);
+        /* Token I's block of words, as label_wide() makes it. */
+        ps__qwords_t words;
+        size_t b = i / PS__Q_WBLOCK * PS__Q_WBLOCK;
+        size_t e = b + PS__Q_WBLOCK < n ? b + PS__Q_WBLOCK : n;
+        ps__q_words(wc, s, b >= 2 ? b - 2 : 0, e + 2 < n ? e + 2 : n, &words);
+        nb = ps__q_features1(s, n, i, near, v->tab, &words, v->row_bits, rb);
         assert_int_equal(na, nb);
         assert_memory_equal(ra, rb, na * sizeof *ra);
         na = ps__q_features(s, n, i, 1, p1, v->row_bits, ra);
-        nb += ps__q_features2(s, n, i, p1, near, v->row_bits, rb + nb);
+        size_t n1 = nb;
+        nb = n1 + ps__q_features2(s, n, i, p1, near, NULL, v->row_bits, rb + n1);
+        assert_int_equal(na, nb);
+        assert_memory_equal(ra, rb, na * sizeof *ra);
+        /* And from the load-time tables. */
+        nb = n1 +
+             ps__q_features2(s, n, i, p1, near, v->tab, v->row_bits, rb + n1);
         assert_int_equal(na, nb);
         assert_memory_equal(ra, rb, na * sizeof *ra);
     }
+    ps__q_wcache_free(wc);
     check_role_rows(v, s, n, p1, out);
     free(s);
     free(scores);
