@@ -319,9 +319,18 @@ bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
     return true;
 }
 
+/* About the fewest bytes an entity takes in the value: type, id and name
+ * of a few bytes, known byte and body. */
+static const size_t ENTITY_MIN_BYTES = 24;
+static const size_t ENTITY_RESERVE_MAX = 128;
+
 bool ps__decode_entity_heads(const std::string &v, std::vector<ps__entity> &out)
 {
     reader r{v};
+    /* Room at once, growing moves every entity read so far; within
+     * reason, since a long page may name thousands. */
+    out.reserve(out.size() +
+                std::min(v.size() / ENTITY_MIN_BYTES, ENTITY_RESERVE_MAX));
     while (r.more()) {
         ps__entity e;
         size_t end;
