@@ -198,11 +198,22 @@ result_builder::positions(Xapian::docid did,
     if (terms.size() == 1)
         return positions(did, terms[0]);
     std::vector<Xapian::termpos> v;
+    size_t lists = 0; /* how many forms stand in the document */
     for (const std::string &t : terms) {
+        const std::vector<Xapian::termpos> *a =
+            ahead_ ? ahead_->find(did, t) : nullptr;
+        if (a) {
+            v.insert(v.end(), a->begin(), a->end());
+            lists += !a->empty();
+            continue;
+        }
         std::vector<Xapian::termpos> p = positions(did, t);
         v.insert(v.end(), p.begin(), p.end());
+        lists += !p.empty();
     }
-    std::sort(v.begin(), v.end());
+    /* Each list is in order: one alone needs no sorting. */
+    if (lists > 1)
+        std::sort(v.begin(), v.end());
     return v;
 }
 
