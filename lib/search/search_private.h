@@ -239,11 +239,12 @@ class result_builder
     void build(ps__jout &w, const Xapian::MSetIterator &m, unsigned rank);
 
     /* Reads the position lists the hits of the local matches DIDS need,
-     * term by term and each term in docid order (hits.cc): a result built
-     * alone asks for one term after another, each in another part of the
-     * position table, so that most look-ups read a block from the file;
-     * in key order, one block serves a term's look-ups for the whole
-     * page. Replaces what the last call read. */
+     * term by term (hits.cc): each term's posting list, walked over the
+     * page's documents in docid order, says which of them hold it, and
+     * only those lists are read. A result built alone looked up every
+     * form of every word in its document, most of them absent, and Xapian
+     * 1.4 reads two blocks from the file for each look-up (strace), even
+     * in key order. Replaces what the last call read. */
     void read_ahead(std::vector<Xapian::docid> dids);
 
   private:

@@ -151,8 +151,8 @@ static void add_results(ps_db_t *d, const ps_search_opts_t *o,
     /* Read the results' documents (and the position lists their hits
      * need) from remote shards side by side (remote_fetch.cc): Xapian
      * 1.4 asks for them one round trip at a time. Locally, where a read
-     * costs no round trip, the position lists are read in key order
-     * (result_builder::read_ahead()). */
+     * costs no round trip, the position lists are read for a page at a
+     * time, only where a term stands (result_builder::read_ahead()). */
     fetched_page page;
     struct unset {
         ps_db_t *d;
