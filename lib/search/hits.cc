@@ -7,6 +7,7 @@
  * to cost less than a round trip a term). */
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -125,12 +126,69 @@ void result_builder::analyse_text(docdata &dd)
     }
 }
 
+/* The terms whose position lists the hit groups read, sorted: every
+ * term of a group but a prefix*'s, whose words each document says. */
+static std::vector<std::string> listed_terms(const ps__parsed &p)
+{
+    std::set<std::string> terms;
+    for (const ps__hitgroup &g : p.hits)
+        if (!g.wildcard)
+            for (const auto &slot : g.slots)
+                terms.insert(slot.begin(), slot.end());
+    return std::vector<std::string>(terms.begin(), terms.end());
+}
+
+const std::vector<Xapian::termpos> *
+result_builder::page_positions::find(Xapian::docid did,
+                                     const std::string &term) const
+{
+    auto t = std::lower_bound(terms.begin(), terms.end(), term);
+    auto d = std::lower_bound(dids.begin(), dids.end(), did);
+    if (t == terms.end() || *t != term || d == dids.end() || *d != did)
+        return nullptr;
+    return &pos[(size_t)(t - terms.begin()) * dids.size() +
+                (size_t)(d - dids.begin())];
+}
+
+void result_builder::read_ahead(std::vector<Xapian::docid> dids)
+{
+    std::shared_ptr<page_positions> a = std::make_shared<page_positions>();
+    a->terms = ahead_ ? std::move(ahead_->terms) : listed_terms(p_);
+    ahead_ = a;
+    std::sort(dids.begin(), dids.end());
+    dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
+    a->dids = dids;
+    a->pos.resize(a->terms.size() * dids.size());
+    const Xapian::PostingIterator end;
+    auto out = a->pos.begin();
+    for (const std::string &t : a->terms) {
+        /* The term's posting list says which documents have it (most of
+         * a word's forms stand in few of them) with a look-up or two for
+         * the page, where a position list costs a look-up, and two block
+         * reads, a document. */
+        Xapian::PostingIterator pl = d_->db.postlist_begin(t);
+        for (Xapian::docid did : dids) {
+            std::vector<Xapian::termpos> &v = *out++;
+            if (pl != end)
+                pl.skip_to(did);
+            if (pl == end || *pl != did)
+                continue;
+            for (auto it = pl.positionlist_begin(); it != pl.positionlist_end();
+                 ++it)
+                v.push_back(*it);
+        }
+    }
+}
+
 /* The positions of TERM in document DID. */
 std::vector<Xapian::termpos> result_builder::positions(Xapian::docid did,
                                                        const std::string &term)
 {
     if (d_->page)
         if (const std::vector<Xapian::termpos> *v = d_->page->positions(did, term))
+            return *v;
+    if (ahead_)
+        if (const std::vector<Xapian::termpos> *v = ahead_->find(did, term))
             return *v;
     if (from_text_) {
         auto it = text_pos_.find(term);
@@ -156,11 +214,22 @@ result_builder::positions(Xapian::docid did,
     if (terms.size() == 1)
         return positions(did, terms[0]);
     std::vector<Xapian::termpos> v;
+    size_t lists = 0; /* how many forms stand in the document */
     for (const std::string &t : terms) {
+        const std::vector<Xapian::termpos> *a =
+            ahead_ ? ahead_->find(did, t) : nullptr;
+        if (a) {
+            v.insert(v.end(), a->begin(), a->end());
+            lists += !a->empty();
+            continue;
+        }
         std::vector<Xapian::termpos> p = positions(did, t);
         v.insert(v.end(), p.begin(), p.end());
+        lists += !p.empty();
     }
-    std::sort(v.begin(), v.end());
+    /* Each list is in order: one alone needs no sorting. */
+    if (lists > 1)
+        std::sort(v.begin(), v.end());
     return v;
 }
 

@@ -1,5 +1,6 @@
 /* JSON text as jansson's json_dumps(JSON_COMPACT) writes it (json_out.h):
  * its escapes, its numbers, its UTF-8 checks. */
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -140,9 +141,14 @@ void ps__jout::real(double v)
 {
     sep();
     char buf[40];
-    int n = std::snprintf(buf, sizeof buf, "%.17g", v);
-    if (n < 0 || (size_t)n >= sizeof buf - 3)
+    /* As printf's "%.17g" (the standard says so), without its cost: a
+     * tenth of building a result went to formatting its score. */
+    std::to_chars_result r = std::to_chars(buf, buf + sizeof buf - 3, v,
+                                           std::chars_format::general, 17);
+    if (r.ec != std::errc())
         throw std::bad_alloc();
+    *r.ptr = 0;
+    int n = (int)(r.ptr - buf);
     if (!std::strchr(buf, '.') && !std::strchr(buf, 'e')) {
         buf[n++] = '.';
         buf[n++] = '0';

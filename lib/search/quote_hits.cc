@@ -63,6 +63,7 @@ void result_builder::quote_hits(const Xapian::MSetIterator &m,
     result_builder sub(d_, one, max_hits_, 0, 0, false);
     sub.text_pos_ = text_pos_;
     sub.from_text_ = from_text_;
+    sub.ahead_ = ahead_;
     for (const span &h : sub.find_hits(m, doc, dd)) {
         bool keep = false;
         for (size_t i = 0; i < dd.quotes.size(); i++)

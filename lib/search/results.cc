@@ -3,6 +3,7 @@
  * as lines and columns (and with hit_lines the text of those lines), and
  * its most mentioned entities. Where the hits stand is hits.cc's job. */
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,8 +28,14 @@ static const size_t SNIPPET_LEAD = 60;
 double ps__search::shown_score(double w)
 {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.12g", w);
-    return std::strtod(buf, nullptr);
+    /* to_chars and from_chars: printf's "%.12g" and strtod, exactly, at a
+     * fraction of their cost. */
+    std::to_chars_result r =
+        std::to_chars(buf, buf + sizeof buf, w, std::chars_format::general, 12);
+    double v = w;
+    if (r.ec == std::errc())
+        std::from_chars(buf, r.ptr, v);
+    return v;
 }
 
 /* The date as the document's head has it: a string, or null. */

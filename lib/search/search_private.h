@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <new>
 #include <set>
 #include <string>
@@ -247,6 +248,15 @@ class result_builder
     /* Match M, ranked RANK, as a result object written to W. */
     void build(ps__jout &w, const Xapian::MSetIterator &m, unsigned rank);
 
+    /* Reads the position lists the hits of the local matches DIDS need,
+     * term by term (hits.cc): each term's posting list, walked over the
+     * page's documents in docid order, says which of them hold it, and
+     * only those lists are read. A result built alone looked up every
+     * form of every word in its document, most of them absent, and Xapian
+     * 1.4 reads two blocks from the file for each look-up (strace), even
+     * in key order. Replaces what the last call read. */
+    void read_ahead(std::vector<Xapian::docid> dids);
+
   private:
     ps_db_t *d_;
     const ps__parsed &p_;
@@ -269,6 +279,18 @@ class result_builder
     std::set<std::string> wanted_;
     std::vector<std::string> wanted_prefixes_;
     bool wanted_known_ = false;
+    /* What read_ahead() read, shared with the sub-builders of said: and
+     * quote: groups: the positions of terms[I] in dids[J] at
+     * pos[I * dids.size() + J], both lists sorted. */
+    struct page_positions {
+        std::vector<std::string> terms;
+        std::vector<Xapian::docid> dids;
+        std::vector<std::vector<Xapian::termpos>> pos;
+        /* TERM's positions in DID, or NULL when they were not read. */
+        const std::vector<Xapian::termpos> *find(Xapian::docid did,
+                                                 const std::string &term) const;
+    };
+    std::shared_ptr<page_positions> ahead_;
 
     /* A hit as term positions, first to last, before its bytes are known. */
     using range = std::pair<Xapian::termpos, Xapian::termpos>;

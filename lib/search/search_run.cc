@@ -145,6 +145,10 @@ static std::vector<std::string> page_duplicates(ps_db_t *d, const matches &m,
     return held_twice(d, paths);
 }
 
+/* How many results' position lists are read ahead at a time: enough for
+ * a page, and a bounded memory for a long one. */
+static const size_t READ_AHEAD = 32;
+
 /* Each match of M as a result, written to W; DUPS receives the paths of
  * the results that more than one shard holds. */
 static void add_results(ps_db_t *d, const ps_search_opts_t *o,
@@ -157,10 +161,19 @@ static void add_results(ps_db_t *d, const ps_search_opts_t *o,
                       o->hit_lines != 0);
     unsigned rank = o->offset;
     Xapian::MSet &ms = m.tail;
+    std::vector<Xapian::MSetIterator> items;
+    for (auto it = m.head.begin(); it != m.head.end(); ++it)
+        items.push_back(it);
+    for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
+        items.push_back(ms[i]);
+    std::vector<Xapian::docid> dids;
+    for (const Xapian::MSetIterator &it : items)
+        dids.push_back(*it);
     /* Read the results' documents (and the position lists their hits
      * need) from remote shards side by side (remote_fetch.cc): Xapian
-     * 1.4 asks for them one round trip at a time. Not locally, where a
-     * read costs no round trip. */
+     * 1.4 asks for them one round trip at a time. Locally, where a read
+     * costs no round trip, the position lists are read for a page at a
+     * time, only where a term stands (result_builder::read_ahead()). */
     fetched_page page;
     struct unset {
         ps_db_t *d;
@@ -170,19 +183,17 @@ static void add_results(ps_db_t *d, const ps_search_opts_t *o,
         }
     } unset_page{d};
     if (d->has_remote) {
-        std::vector<Xapian::docid> dids;
-        for (auto it = m.head.begin(); it != m.head.end(); ++it)
-            dids.push_back(*it);
-        for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
-            dids.push_back(*ms[i]);
         fetch_page(d, p, dids, !o->raw, page);
         d->page = &page;
     }
     w.key("results").arr();
-    for (auto it = m.head.begin(); it != m.head.end(); ++it)
-        add_result(o, rb, page, it, ++rank, w);
-    for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
-        add_result(o, rb, page, ms[i], ++rank, w);
+    for (size_t i = 0; i < items.size(); i++) {
+        if (!d->has_remote && !o->raw && i % READ_AHEAD == 0)
+            rb.read_ahead(std::vector<Xapian::docid>(
+                dids.begin() + i,
+                dids.begin() + std::min(items.size(), i + READ_AHEAD)));
+        add_result(o, rb, page, items[i], ++rank, w);
+    }
     w.end_arr();
     dups = page_duplicates(d, m, page);
 }

@@ -100,21 +100,31 @@ static uint32_t get32(const unsigned char *p)
 namespace
 {
 
-/* The pairs of ps__encode_spans() as they are written, with a checkpoint
+/* The codes of ps__encode_spans() as they are written, with a checkpoint
  * before every PS__SPAN_STEP-th position after the first. */
 struct span_writer {
-    std::string pairs, table;
-    size_t written = 0, prev = 0;
+    std::string codes, table;
+    size_t written = 0, end = 0; /* END: where the last span ends */
 
     void add(size_t offset, size_t length)
     {
         if (written && written % PS__SPAN_STEP == 0) {
-            put32(table, (uint32_t)pairs.size());
-            put32(table, (uint32_t)prev);
+            put32(table, (uint32_t)codes.size());
+            put32(table, (uint32_t)end);
         }
-        put(pairs, offset - prev);
-        put(pairs, length);
-        prev = offset;
+        size_t gap = offset - end;
+        if (offset >= end && gap <= PS__SPAN_GAP_MAX &&
+            length <= PS__SPAN_LEN_MAX) {
+            codes.push_back((char)(gap << 5 | length));
+        } else {
+            /* Zigzag: a span may start before the last one ends. */
+            int64_t d = (int64_t)offset - (int64_t)end;
+            codes.push_back((char)PS__SPAN_ESCAPE);
+            put(codes, d < 0 ? ((uint64_t)(-(d + 1)) << 1) | 1
+                             : (uint64_t)d << 1);
+            put(codes, length);
+        }
+        end = offset + length;
         written++;
     }
 };
@@ -124,15 +134,15 @@ struct span_writer {
 std::string ps__encode_spans(const ps_token_t *t, size_t n)
 {
     span_writer w;
-    w.pairs.reserve(n * 3);
+    w.codes.reserve(n + n / 8);
     uint32_t next_pos = 1;
     for (size_t i = 0; i < n; i++) {
         if (t[i].flags & PS_TOK_COMPOUND)
             continue;
         /* Positions are dense, but guard against a gap all the same: a
-         * gap's span is empty and leaves the running offset as it is. */
+         * gap's span is empty and starts where the last span ends. */
         for (; next_pos < t[i].pos; next_pos++)
-            w.add(w.prev, 0);
+            w.add(w.end, 0);
         if (t[i].pos < next_pos)
             continue;
         w.add(t[i].offset, t[i].length);
@@ -140,7 +150,7 @@ std::string ps__encode_spans(const ps_token_t *t, size_t n)
     }
     std::string out;
     put(out, w.table.size() / 8);
-    return out + w.table + w.pairs;
+    return out + w.table + w.codes;
 }
 
 std::vector<ps__span> ps__decode_spans_at(const std::string &v,
@@ -153,40 +163,47 @@ std::vector<ps__span> ps__decode_spans_at(const std::string &v,
     if (!r.get(nchecks) || nchecks > (v.size() - r.i) / 8)
         return out;
     const unsigned char *table = p + r.i;
-    size_t base = r.i + 8 * nchecks, n = v.size(), i = base, prev = 0;
-    uint32_t pos = 1; /* the position the pair at I is of */
+    size_t base = r.i + 8 * nchecks, n = v.size(), i = base, end = 0;
+    uint32_t pos = 1; /* the position the code at I is of */
     for (size_t k = 0; k < want.size() && i < n; k++) {
         uint32_t goal = want[k];
         if (goal < pos)
             continue;
         /* Jump to the last checkpoint at or before the goal when it lies
-         * ahead: a hit costs at most PS__SPAN_STEP pairs. */
+         * ahead: a hit costs at most PS__SPAN_STEP codes. */
         uint64_t c = std::min<uint64_t>((goal - 1) / PS__SPAN_STEP, nchecks);
         if (c && c * PS__SPAN_STEP + 1 > pos) {
             const unsigned char *e = table + 8 * (c - 1);
             i = base + get32(e);
-            prev = get32(e + 4);
+            end = get32(e + 4);
             pos = (uint32_t)(c * PS__SPAN_STEP + 1);
         }
         for (; pos <= goal && i < n; pos++) {
-            uint64_t delta, len;
-            /* Most words are under 128 bytes from the last and long: one
-             * byte each, read without the general loop. */
-            if (i + 1 < n && !((p[i] | p[i + 1]) & 0x80)) {
-                delta = p[i];
-                len = p[i + 1];
-                i += 2;
+            size_t off, len;
+            if (p[i] != PS__SPAN_ESCAPE) {
+                /* Nearly every word: one byte. */
+                off = end + (p[i] >> 5);
+                len = p[i] & PS__SPAN_LEN_MAX;
+                i++;
             } else {
-                r.i = i;
-                if (!r.get(delta) || !r.get(len)) {
+                uint64_t z, l;
+                r.i = i + 1;
+                if (!r.get(z) || !r.get(l) || l > SIZE_MAX / 2) {
                     i = n;
                     break;
                 }
                 i = r.i;
+                int64_t d = (z & 1) ? -(int64_t)(z >> 1) - 1 : (int64_t)(z >> 1);
+                if (d < 0 && (uint64_t)(-d) > end) {
+                    i = n;
+                    break;
+                }
+                off = (size_t)((int64_t)end + d);
+                len = (size_t)l;
             }
-            prev += delta;
+            end = off + len;
             if (pos == goal)
-                out[k] = {prev, (size_t)len};
+                out[k] = {off, len};
         }
     }
     return out;
@@ -302,9 +319,18 @@ bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
     return true;
 }
 
+/* About the fewest bytes an entity takes in the value: type, id and name
+ * of a few bytes, known byte and body. */
+static const size_t ENTITY_MIN_BYTES = 24;
+static const size_t ENTITY_RESERVE_MAX = 128;
+
 bool ps__decode_entity_heads(const std::string &v, std::vector<ps__entity> &out)
 {
     reader r{v};
+    /* Room at once, growing moves every entity read so far; within
+     * reason, since a long page may name thousands. */
+    out.reserve(out.size() +
+                std::min(v.size() / ENTITY_MIN_BYTES, ENTITY_RESERVE_MAX));
     while (r.more()) {
         ps__entity e;
         size_t end;

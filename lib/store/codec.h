@@ -39,13 +39,21 @@ struct ps__span {
 
 /* How many positions apart the spans value's checkpoints stand. */
 #define PS__SPAN_STEP 128
+/* A span's one-byte code (below PS__SPAN_ESCAPE): the bytes between the
+ * last span's end and its start (at most PS__SPAN_GAP_MAX) in the top two
+ * bits, its length (at most PS__SPAN_LEN_MAX) in the low five. */
+#define PS__SPAN_GAP_MAX 3u
+#define PS__SPAN_LEN_MAX 31u
+#define PS__SPAN_ESCAPE 0x80
 
 /* The span of every term position 1..N (a zero span where no word stands):
- * a varint count of checkpoints, the checkpoints, then varint (offset
- * delta, length) pairs. Checkpoint J (from 1) says where the pair of
- * position J * PS__SPAN_STEP + 1 starts among the pairs and the offset
- * its delta is from, each 4 bytes little-endian. Compound wholes share
- * their first part's position and are skipped. */
+ * a varint count of checkpoints, the checkpoints, then a code per
+ * position: one byte for nearly every word (PS__SPAN_LEN_MAX), else
+ * PS__SPAN_ESCAPE and two varints, the zigzag distance from the last
+ * span's end to its start and its length. Checkpoint J (from 1) says where
+ * the code of position J * PS__SPAN_STEP + 1 starts among the codes and
+ * where the span before it ends, each 4 bytes little-endian. Compound
+ * wholes share their first part's position and are skipped. */
 std::string ps__encode_spans(const ps_token_t *t, size_t n);
 
 /* The spans of positions WANT only (sorted, unique), in the same order;
