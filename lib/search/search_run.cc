@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <string>
 
 #include <xapian.h>
@@ -126,6 +127,44 @@ static void add_result(const ps_search_opts_t *o, result_builder &rb,
     }
 }
 
+/* Into PAGE, the positions in each of DIDS of every term P's hits look
+ * for (but a prefix*'s, known only from each document). Glass reads a
+ * position list with two block reads (pread) of its own, whether the
+ * document has the term or not, and a question's words bring every form
+ * of their stems (~30 terms), of which an article has a few: the
+ * document's term list (one read) tells which, and only those lists are
+ * read. An absent term is kept as an empty list, so the result builder
+ * asks the index for nothing the page holds. */
+static void read_positions(ps_db_t *d, const ps__parsed &p,
+                           const std::vector<Xapian::docid> &dids,
+                           fetched_page &page)
+{
+    std::set<std::string> terms;
+    for (const ps__hitgroup &g : p.hits)
+        if (!g.wildcard)
+            for (const auto &slot : g.slots)
+                terms.insert(slot.begin(), slot.end());
+    if (terms.empty())
+        return;
+    for (Xapian::docid did : dids) {
+        if (page.pos.count(did))
+            continue;
+        std::map<std::string, std::vector<Xapian::termpos>> &m = page.pos[did];
+        Xapian::Document doc = d->db.get_document(did);
+        Xapian::TermIterator t = doc.termlist_begin();
+        for (const std::string &term : terms) {
+            std::vector<Xapian::termpos> &v = m[term];
+            t.skip_to(term);
+            if (t == doc.termlist_end())
+                continue;
+            if (*t == term)
+                for (auto it = t.positionlist_begin();
+                     it != t.positionlist_end(); ++it)
+                    v.push_back(*it);
+        }
+    }
+}
+
 /* Each match of M as a result, written to W. */
 static void add_results(ps_db_t *d, const ps_search_opts_t *o,
                         const ps__parsed &p, matches &m, ps__jout &w)
@@ -148,13 +187,16 @@ static void add_results(ps_db_t *d, const ps_search_opts_t *o,
             d->page = nullptr;
         }
     } unset_page{d};
+    std::vector<Xapian::docid> dids;
+    for (auto it = m.head.begin(); it != m.head.end(); ++it)
+        dids.push_back(*it);
+    for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
+        dids.push_back(*ms[i]);
     if (d->has_remote) {
-        std::vector<Xapian::docid> dids;
-        for (auto it = m.head.begin(); it != m.head.end(); ++it)
-            dids.push_back(*it);
-        for (Xapian::doccount i = m.tail_from; i < m.tail_to; i++)
-            dids.push_back(*ms[i]);
         fetch_page(d, p, dids, !o->raw, page);
+        d->page = &page;
+    } else if (!o->raw) {
+        read_positions(d, p, dids, page);
         d->page = &page;
     }
     w.key("results").arr();
