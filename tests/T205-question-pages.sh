@@ -78,4 +78,22 @@ test_expect_success 'three shards answer in the same order' '
     ranked --index "$IX3" -n 100 >"$TMP/all3" &&
     assert_eq "$(cut -f1 "$TMP/all3")" "$(cut -f1 "$TMP/all")"
 '
+# One article where the stop words of a question stand many times over.
+mkdir -p "$TMP/s"
+printf 'Flood report\n\nThe river flooded the city of the river.\nThe bridge was in the water.\n' >"$TMP/s/flood.txt"
+test_expect_success 'a question highlights the words it matched, not stop words' '
+    "$BIN/psearch-index" --index "$TMP/sidx" -q --no-progress "$TMP/s" &&
+    "$BIN/psearch" --direct --index "$TMP/sidx" --json -- \
+        "the river of the city?" >"$TMP/sq" &&
+    grep -q "\"relaxed\":true" "$TMP/sq" &&
+    assert_eq "$(field .hit_count <"$TMP/sq")" 3 &&
+    "$BIN/psearch" --direct --index "$TMP/sidx" --json -- "the river of the city" \
+        >"$TMP/ss" &&
+    assert_eq "$(field .hit_count <"$TMP/ss")" 4
+'
+test_expect_success 'a question of stop words alone highlights them' '
+    "$BIN/psearch" --direct --index "$TMP/sidx" --json -- "of the?" >"$TMP/so" &&
+    grep -q "\"relaxed\":true" "$TMP/so" &&
+    assert_eq "$(field .hit_count <"$TMP/so")" 5
+'
 test_done

@@ -38,6 +38,9 @@ struct ps__hitgroup {
      * hits are where those quotes' contents start. */
     bool quote = false;
     std::vector<std::string> speakers;
+    /* A stop word on its own (query_terms.cc): the relaxed form neither
+     * matches nor scores by it. */
+    bool stop = false;
 };
 
 struct ps__parsed {
@@ -50,6 +53,12 @@ struct ps__parsed {
      * rather than only when the strict form finds nothing. */
     bool relaxed_first = false;
     std::vector<ps__hitgroup> hits;
+    /* The hits when the relaxed form answers: HITS without the stop words
+     * on their own, which it does not match by, unless it is made of
+     * nothing else ("to be or not to be?"). A question of twenty words
+     * has half a dozen stop words, found in every article many times
+     * over: their hits were most of a result's hits and of its cost. */
+    std::vector<ps__hitgroup> relaxed_hits;
     std::vector<std::string> words; /* plain words, for spelling */
     /* The query has said: or quote:: results list the quotes it matched. */
     bool quotes = false;

@@ -393,5 +393,8 @@ ps__parsed ps__query_parse(const ps__qctx &ctx, const std::string &text)
     bool question = end != std::string::npos && text[end] == '?';
     out.relaxed = p.relaxed;
     out.relaxed_first = question || p.content_words >= LONG_QUERY_WORDS;
+    for (const ps__hitgroup &g : out.hits)
+        if (!g.stop || p.content_words == 0)
+            out.relaxed_hits.push_back(g);
     return out;
 }

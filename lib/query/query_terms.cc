@@ -198,6 +198,7 @@ item parser::word(const std::string &text, size_t at, const char *raw_prefix,
     it.plain = plain;
     it.stop = plain && stems.size() == 1 && is_stop_word(it.raw[0]);
     add_hits(it, slots, raw_prefix, at);
+    out_.hits.back().stop = it.stop;
     return it;
 }
 

@@ -48,21 +48,14 @@ struct feedback_doc {
 
 } // namespace
 
-/* The words of the first articles of TOP (Q's own ranking), each
- * weighed by how much of those articles it makes up (RM3, Lavrenko and
- * Croft), scaled down, as one OP_OR (empty when there are none). Plain
- * words only: no prefixed term (title, entity, id), no stop word, none
- * of Q's own terms. Reads the term lists of those few articles, which
- * every shard serves (xapian-tcpsrv too), and no statistic a shard holds
- * alone, so an index answers the same whatever its shards. */
-static Xapian::Query feedback_words(const Xapian::MSet &top,
-                                    const Xapian::Query &q)
+namespace
 {
-    if (top.empty())
-        return Xapian::Query();
-    /* The first FEEDBACK_DOCS, and any tied with the last of them, in an
-     * order that does not depend on document ids (sharding changes
-     * them), so that the sums below are made in the same order. */
+
+/* The first FEEDBACK_DOCS of TOP, and any tied with the last of them, in
+ * an order that does not depend on document ids (sharding changes them),
+ * so that the sums of word_weights() are made in the same order. */
+std::vector<feedback_doc> feedback_docs(const Xapian::MSet &top)
+{
     std::vector<feedback_doc> docs;
     double last = 0;
     for (auto m = top.begin();
@@ -76,19 +69,24 @@ static Xapian::Query feedback_words(const Xapian::MSet &top,
     std::sort(docs.begin(), docs.end(), [](const auto &a, const auto &b) {
         return a.weight != b.weight ? a.weight > b.weight : a.path < b.path;
     });
-    /* RM3: a word's weight is the sum, over the articles, of its share of
-     * the article's words times the article's likelihood for the query,
-     * taken as exp(score) normalised over the articles read. */
+    return docs;
+}
+
+/* Each plain word of DOCS (every one, stop words too: they are passed
+ * over once a word, in best_words(), rather than once an occurrence)
+ * weighed as RM3 does: the sum, over the articles, of its share of the
+ * article's words times the article's likelihood for the query, taken
+ * as exp(score) normalised over the articles read. Each term list is
+ * read once (a remote shard's is a round trip). */
+std::unordered_map<std::string, double>
+word_weights(const std::vector<feedback_doc> &docs)
+{
     double best = docs.front().weight, norm = 0;
     for (const feedback_doc &f : docs)
         norm += std::exp(f.weight - best);
-    /* Every plain word's weight is summed (in the articles' order), and
-     * stop words and the query's own terms are left out afterwards, once
-     * a word rather than once an occurrence. */
     std::unordered_map<std::string, double> weight;
     weight.reserve(1024);
-    /* Each term list read once (a remote shard's is a round trip): its
-     * plain words, kept for the second look. */
+    /* A term list's plain words, kept while its length is summed. */
     std::vector<std::pair<std::string, Xapian::termcount>> words_of;
     for (const feedback_doc &f : docs) {
         double length = 0;
@@ -107,11 +105,19 @@ static Xapian::Query feedback_words(const Xapian::MSet &top,
         for (auto &tw : words_of)
             weight[std::move(tw.first)] += share * tw.second;
     }
-    /* The heaviest first, ties by word so that the order is fixed. Many
-     * words tie (those an article has as often), so the words are sorted
-     * by weight alone and a run of ties by word only when it is reached;
-     * stop words and the query's own terms are passed over as they come. */
-    std::vector<std::pair<double, const std::string *>> order;
+    return weight;
+}
+
+/* The FEEDBACK_TERMS heaviest of WEIGHT, ties by word so that the choice
+ * is fixed, leaving out stop words, lone letters and Q's own terms. Many
+ * words tie (those an article has as often), so the words are sorted by
+ * weight alone and a run of ties by word only when it is reached; the
+ * words left out are passed over as they come (most never are reached). */
+std::vector<std::pair<double, const std::string *>>
+best_words(const std::unordered_map<std::string, double> &weight,
+           const Xapian::Query &q)
+{
+    std::vector<std::pair<double, const std::string *>> order, best;
     order.reserve(weight.size());
     for (const auto &w : weight)
         order.emplace_back(w.second, &w.first);
@@ -119,27 +125,46 @@ static Xapian::Query feedback_words(const Xapian::MSet &top,
               [](const auto &a, const auto &b) { return a.first > b.first; });
     std::set<std::string> qterms(q.get_unique_terms_begin(),
                                  q.get_unique_terms_end());
-    std::vector<Xapian::Query> subs;
-    double heaviest = 0;
     for (auto run = order.begin();
-         run != order.end() && subs.size() < FEEDBACK_TERMS;) {
+         run != order.end() && best.size() < FEEDBACK_TERMS;) {
         auto end = std::find_if(run, order.end(), [&](const auto &w) {
             return w.first != run->first;
         });
         std::sort(run, end, [](const auto &a, const auto &b) {
             return *a.second < *b.second;
         });
-        for (; run != end && subs.size() < FEEDBACK_TERMS; ++run) {
-            if (!content_word(*run->second) || qterms.count(*run->second))
-                continue;
-            if (subs.empty())
-                heaviest = run->first;
-            subs.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                         Xapian::Query(*run->second),
-                                         FEEDBACK_WEIGHT * run->first /
-                                             heaviest));
-        }
+        for (; run != end && best.size() < FEEDBACK_TERMS; ++run)
+            if (content_word(*run->second) && !qterms.count(*run->second))
+                best.push_back(*run);
         run = end;
+    }
+    return best;
+}
+
+} // namespace
+
+/* The words of the first articles of TOP (Q's own ranking), each
+ * weighed by how much of those articles it makes up (RM3, Lavrenko and
+ * Croft), scaled down, as one OP_OR (empty when there are none). Plain
+ * words only: no prefixed term (title, entity, id), no stop word, none
+ * of Q's own terms. Reads the term lists of those few articles, which
+ * every shard serves (xapian-tcpsrv too), and no statistic a shard holds
+ * alone, so an index answers the same whatever its shards. */
+static Xapian::Query feedback_words(const Xapian::MSet &top,
+                                    const Xapian::Query &q)
+{
+    if (top.empty())
+        return Xapian::Query();
+    std::unordered_map<std::string, double> weight =
+        word_weights(feedback_docs(top));
+    std::vector<Xapian::Query> subs;
+    double heaviest = 0;
+    for (const auto &w : best_words(weight, q)) {
+        if (subs.empty())
+            heaviest = w.first;
+        subs.push_back(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                     Xapian::Query(*w.second),
+                                     FEEDBACK_WEIGHT * w.first / heaviest));
     }
     if (subs.empty())
         return Xapian::Query();

@@ -251,6 +251,9 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
     bool relaxed, strict_empty;
     matches m;
     find_matches(d, o, p, enq, m, relaxed, strict_empty);
+    /* The relaxed form's hits are the words it matched by. */
+    if (relaxed)
+        p.hits.swap(p.relaxed_hits);
     const Xapian::MSet &ms = m.totals;
     w.obj();
     std::vector<std::string> dups;
