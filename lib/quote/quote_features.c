@@ -243,7 +243,7 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
 #define WT(f, k) (&(f)->w->tm[(k) - (f)->w->base])
 
 /* The fast paths write their rows through a local pointer O (a fixed
- * count, 47 and 15, well under PS__Q_MAXF, so no bound is checked) with
+ * count, 49 and 15, well under PS__Q_MAXF, so no bound is checked) with
  * the row mask M. */
 #define O_PUT(row) (*o++ = (row))
 #define O_IN(in, b) (*o++ = (uint32_t)(mix((in), (b)) & m))
@@ -327,6 +327,9 @@ static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     O_IN(tb->m57[t->clus], nc);
     O_IN(tb->m58[t->clus], (uint64_t)t->gap << 9 | ga);
     O_ADD(59, pc * 512 + t->clus, t->lex);
+    uint64_t ahead = lookahead(s, n, i);
+    O_ADD(60, t->stem, ahead);
+    O_ADD(61, (uint64_t)t->clus * 4 + t->lex, ahead);
     o = sentence_fast(o, m, tb, f->near, s, i);
     f->n = (size_t)(o - f->rows);
 }
