@@ -133,45 +133,6 @@ struct wanted_words {
     }
 };
 
-/* Reads the spans value V in position order (codec.h's layout: a varint
- * count of checkpoints, 8 bytes each, then varint offset delta and length
- * pairs). */
-struct span_reader {
-    const std::string &v;
-    size_t i = 0, off = 0;
-    bool ok = true;
-
-    explicit span_reader(const std::string &value) : v(value)
-    {
-        uint64_t nchecks;
-        if (!ps__get_varint(v, i, nchecks) || nchecks > (v.size() - i) / 8)
-            ok = false;
-        else
-            i += 8 * nchecks;
-    }
-
-    /* The next position's span into S; false at the end. */
-    bool next(ps__span &s)
-    {
-        if (!ok || i >= v.size())
-            return false;
-        const unsigned char *p = (const unsigned char *)v.data();
-        uint64_t delta, len;
-        if (i + 1 < v.size() && !((p[i] | p[i + 1]) & 0x80)) {
-            delta = p[i];
-            len = p[i + 1];
-            i += 2;
-        } else if (!ps__get_varint(v, i, delta) || !ps__get_varint(v, i, len)) {
-            ok = false;
-            return false;
-        }
-        off += delta;
-        s.off = off;
-        s.len = len;
-        return true;
-    }
-};
-
 } // namespace
 
 /* The term of the N-byte surface B into LOW when it is plain ASCII
@@ -205,8 +166,8 @@ bool ps__search::body_positions(
     std::map<std::string, std::vector<Xapian::termpos>> &out)
 {
     wanted_words w(wanted, prefixes);
-    span_reader r(spans);
-    if (!r.ok)
+    ps__span_reader r(spans);
+    if (!r.ok())
         return false;
     char low[PS__MAX_TERM];
     ps__span s;
@@ -238,5 +199,5 @@ bool ps__search::body_positions(
                 out[std::string(t[k].term, t[k].term_len)].push_back(pos);
         }
     }
-    return r.ok;
+    return r.ok();
 }

@@ -153,58 +153,76 @@ std::string ps__encode_spans(const ps_token_t *t, size_t n)
     return out + w.table + w.codes;
 }
 
+ps__span_reader::ps__span_reader(const std::string &v) : v_(v)
+{
+    reader r{v};
+    if (!r.get(nchecks_) || nchecks_ > (v.size() - r.i) / 8)
+        return;
+    table_ = (const unsigned char *)v.data() + r.i;
+    base_ = i_ = r.i + 8 * nchecks_;
+    ok_ = true;
+}
+
+void ps__span_reader::skip_towards(uint32_t goal)
+{
+    if (!ok_ || goal < pos_)
+        return;
+    uint64_t c = std::min<uint64_t>((goal - 1) / PS__SPAN_STEP, nchecks_);
+    if (c && c * PS__SPAN_STEP + 1 > pos_) {
+        const unsigned char *e = table_ + 8 * (c - 1);
+        i_ = base_ + get32(e);
+        end_ = get32(e + 4);
+        pos_ = (uint32_t)(c * PS__SPAN_STEP + 1);
+    }
+}
+
+bool ps__span_reader::next(ps__span &s)
+{
+    const unsigned char *p = (const unsigned char *)v_.data();
+    size_t n = v_.size();
+    if (!ok_ || i_ >= n)
+        return false;
+    if (p[i_] != PS__SPAN_ESCAPE) {
+        /* Nearly every word: one byte. */
+        s.off = end_ + (p[i_] >> 5);
+        s.len = p[i_] & PS__SPAN_LEN_MAX;
+        i_++;
+    } else {
+        reader r{v_};
+        r.i = i_ + 1;
+        uint64_t z, l;
+        if (!r.get(z) || !r.get(l) || l > SIZE_MAX / 2) {
+            ok_ = false;
+            return false;
+        }
+        i_ = r.i;
+        int64_t d = (z & 1) ? -(int64_t)(z >> 1) - 1 : (int64_t)(z >> 1);
+        if (d < 0 && (uint64_t)(-d) > end_) {
+            ok_ = false;
+            return false;
+        }
+        s.off = (size_t)((int64_t)end_ + d);
+        s.len = (size_t)l;
+    }
+    end_ = s.off + s.len;
+    pos_++;
+    return true;
+}
+
 std::vector<ps__span> ps__decode_spans_at(const std::string &v,
                                           const std::vector<uint32_t> &want)
 {
     std::vector<ps__span> out(want.size(), ps__span{0, 0});
-    const unsigned char *p = (const unsigned char *)v.data();
-    reader r{v};
-    uint64_t nchecks;
-    if (!r.get(nchecks) || nchecks > (v.size() - r.i) / 8)
-        return out;
-    const unsigned char *table = p + r.i;
-    size_t base = r.i + 8 * nchecks, n = v.size(), i = base, end = 0;
-    uint32_t pos = 1; /* the position the code at I is of */
-    for (size_t k = 0; k < want.size() && i < n; k++) {
+    ps__span_reader r(v);
+    ps__span s;
+    for (size_t k = 0; k < want.size() && r.ok(); k++) {
         uint32_t goal = want[k];
-        if (goal < pos)
+        if (goal < r.pos())
             continue;
-        /* Jump to the last checkpoint at or before the goal when it lies
-         * ahead: a hit costs at most PS__SPAN_STEP codes. */
-        uint64_t c = std::min<uint64_t>((goal - 1) / PS__SPAN_STEP, nchecks);
-        if (c && c * PS__SPAN_STEP + 1 > pos) {
-            const unsigned char *e = table + 8 * (c - 1);
-            i = base + get32(e);
-            end = get32(e + 4);
-            pos = (uint32_t)(c * PS__SPAN_STEP + 1);
-        }
-        for (; pos <= goal && i < n; pos++) {
-            size_t off, len;
-            if (p[i] != PS__SPAN_ESCAPE) {
-                /* Nearly every word: one byte. */
-                off = end + (p[i] >> 5);
-                len = p[i] & PS__SPAN_LEN_MAX;
-                i++;
-            } else {
-                uint64_t z, l;
-                r.i = i + 1;
-                if (!r.get(z) || !r.get(l) || l > SIZE_MAX / 2) {
-                    i = n;
-                    break;
-                }
-                i = r.i;
-                int64_t d = (z & 1) ? -(int64_t)(z >> 1) - 1 : (int64_t)(z >> 1);
-                if (d < 0 && (uint64_t)(-d) > end) {
-                    i = n;
-                    break;
-                }
-                off = (size_t)((int64_t)end + d);
-                len = (size_t)l;
-            }
-            end = off + len;
-            if (pos == goal)
-                out[k] = {off, len};
-        }
+        r.skip_towards(goal);
+        while (r.pos() <= goal && r.next(s))
+            if (r.pos() - 1 == goal)
+                out[k] = s;
     }
     return out;
 }

@@ -56,6 +56,40 @@ struct ps__span {
  * wholes share their first part's position and are skipped. */
 std::string ps__encode_spans(const ps_token_t *t, size_t n);
 
+/* Reads a spans value (ps__encode_spans()) position by position, from
+ * position 1; the value must outlive the reader. */
+class ps__span_reader
+{
+  public:
+    explicit ps__span_reader(const std::string &v);
+    /* Whether the value's header could be read. */
+    bool ok() const
+    {
+        return ok_;
+    }
+    /* The position next() reads next. */
+    uint32_t pos() const
+    {
+        return pos_;
+    }
+    /* The next position's span into S ({0, 0}-like empty spans for
+     * positions with no word); false at the end or where the value is
+     * damaged. */
+    bool next(ps__span &s);
+    /* Moves to the last checkpoint at or before position GOAL when it
+     * lies ahead of pos(), so that reaching GOAL costs at most
+     * PS__SPAN_STEP codes. */
+    void skip_towards(uint32_t goal);
+
+  private:
+    const std::string &v_;
+    const unsigned char *table_ = nullptr;
+    size_t base_ = 0, i_ = 0, end_ = 0;
+    uint64_t nchecks_ = 0;
+    uint32_t pos_ = 1;
+    bool ok_ = false;
+};
+
 /* The spans of positions WANT only (sorted, unique), in the same order;
  * {0, 0} for a position with no word. Jumps to the checkpoint before each
  * and stops at the last, so a long document costs only what its hits
