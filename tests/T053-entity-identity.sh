@@ -178,6 +178,15 @@ test_expect_success 'one person under a nickname and the formal first name' '
     assert_eq "$(cat "$TMP/biden-rows")" "joseph-biden Joseph Biden 2"
 '
 
+test_expect_success 'a surname of several words finds the person named in full' '
+    # Le Pen is in the id; Pena, a middle word, only in the name written.
+    for q in "\"Le Pen\"" "\"Marine Le Pen\"" "\"Peña Nieto\"" \
+             "\"Enrique Peña Nieto\""; do
+        assert_eq "$(P "$IX" --count "person:$q")" 1
+    done
+    assert_eq "$(P "$IX" --count "person:\"Marine Nieto\"" || true)" 0
+'
+
 test_expect_success 'the doc op: one row per entity with its display name' '
     P "$IX" --json --entities "$C/a3.txt" >"$TMP/a3"
     assert_eq "$(grep -c "^{\"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/a3")" 1
@@ -191,7 +200,8 @@ test_expect_success 'the doc op: one row per entity with its display name' '
 answers() {
     local q f
     for q in "path:/" "person:Clinton" "person:Hillary" "org:FBI" \
-             "place:Germany" "person:Zelensky" "person:Biden"; do
+             "place:Germany" "person:Zelensky" "person:Biden" \
+             "person:\"Le Pen\""; do
         P "$1" --json --count --facets=100 "$q"
     done | sed "s/\"elapsed_us\":[0-9]*//"
     for f in "$2"/*.txt; do

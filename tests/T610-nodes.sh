@@ -143,7 +143,7 @@ EPARTS=('a[123].txt' 'a[4567].txt' 'a[89].txt')
 # and Joseph R. Biden (a18).
 EMORE=("a11.txt --include a14.txt --include a17.txt"
     "a12.txt --include a15.txt --include a18.txt"
-    "a10.txt --include a13.txt --include a16.txt")
+    "a10.txt --include a13.txt --include a16.txt --include a19.txt")
 for k in 0 1 2; do
     more="--include ${EMORE[$k]}"
     "$BIN/psearch-index" --index "$TMP/enode$k" --entities /dev/null \
@@ -155,7 +155,8 @@ entity_answers() {
     for q in "person:Clinton" "person:Hillary" "person:\"Hillary Clinton\"" \
              "org:FBI" "person:Trump NEAR/5 wall" "place:Germany" \
              "Clinton OR Trump OR Obama OR Comey OR Sanders" \
-             "person:Zelenskiy" "person:\"Joseph Biden\""; do
+             "person:Zelenskiy" "person:\"Joseph Biden\"" \
+             "person:\"Peña Nieto\""; do
         "$BIN/psearch" --direct --index "$1" --timeout 5 --json --facets=20 "$q"
     done | sed "s/\"elapsed_us\":[0-9]*//"
     for f in "$E"/*.txt; do

@@ -316,6 +316,61 @@ std::vector<std::string> ps__ident_db::people_named(const std::string &word)
     return ids;
 }
 
+/* Whether the words of SLUG end WORDS (both '-'-joined, lower case). */
+static bool ends_with_words(const std::string &words, const std::string &slug)
+{
+    return words == slug ||
+           (words.size() > slug.size() &&
+            words.compare(words.size() - slug.size(), slug.size(), slug) == 0 &&
+            words[words.size() - slug.size() - 1] == '-');
+}
+
+/* NAME as the tagger's ids write it, near enough to compare surnames:
+ * ASCII letters in lower case, every run of spaces or punctuation but an
+ * apostrophe one '-'; other bytes (accented letters) as they are. */
+static std::string name_words(const std::string &name)
+{
+    std::string out;
+    for (unsigned char c : name) {
+        if (c >= 'A' && c <= 'Z')
+            out += (char)(c | 0x20);
+        else if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            out += (char)c;
+        else if (c == '\'')
+            continue;
+        else if (!out.empty() && out.back() != '-')
+            out += '-';
+    }
+    while (!out.empty() && out.back() == '-')
+        out.pop_back();
+    return out;
+}
+
+std::vector<std::string> ps__ident_db::people_surnamed(const std::string &slug)
+{
+    std::vector<std::string> ids;
+    size_t dash = slug.rfind('-');
+    if (dash == std::string::npos || dash + 1 >= slug.size())
+        return ids;
+    std::string p = std::string(PS_IDENT_P_SURNAME) + slug.substr(dash + 1) + ":";
+    for (const auto &t : listing(p)) {
+        std::string id = t.first.substr(p.size());
+        bool match = ends_with_words(id, slug);
+        /* A middle word of the surname is not in the id ("enrique-nieto"):
+         * the names the articles wrote are asked. */
+        std::string np = std::string(PS_IDENT_P_NAME) +
+                         term_of(PS_ENT_PERSON, id) + "\t";
+        if (!match)
+            for (const auto &n : listing(np))
+                if ((match = ends_with_words(
+                         name_words(n.first.substr(np.size())), slug)))
+                    break;
+        if (match)
+            ids.push_back(id);
+    }
+    return ids;
+}
+
 /* ps__place_demonyms()'s callback: collects the words. No exception
  * may unwind through the C caller, so running out of memory stops it and
  * is rethrown after. */

@@ -60,6 +60,12 @@ class ps__ident_db
      * surname ("hillary" -> "hillary-clinton"). */
     std::vector<std::string> people_named(const std::string &word);
 
+    /* The person ids of the index whose id or written name ends with the
+     * words of SLUG, a name of two words or more ("le-pen" ->
+     * "marine-le-pen"; "pena-nieto" -> "enrique-nieto", written "Enrique
+     * Peña Nieto"): a surname of several words typed alone. */
+    std::vector<std::string> people_surnamed(const std::string &slug);
+
     /* The entity an article's entity of TYPE and ID shows as: resolved,
      * with its display name; cached, so a result's hundred entities cost
      * a hundred lookups. */

@@ -189,7 +189,9 @@ void parser::surname_terms(const std::string &prefix, const std::string &slug,
  * index (ident_db.h): the entity the name resolves to, and for a person's
  * one word, every person with it as first name or surname ("Hillary"
  * finds Hillary Clinton however written; "Clinton" every Clinton, whom
- * the facets then tell apart); each with every term that resolves to it. */
+ * the facets then tell apart), for several words every person whose name
+ * ends with them ("Le Pen", "Peña Nieto"); each with every term that
+ * resolves to it. */
 void parser::identity_terms(ps_entity_type_t type, const std::string &slug,
                             std::vector<std::string> &terms)
 {
@@ -198,6 +200,9 @@ void parser::identity_terms(ps_entity_type_t type, const std::string &slug,
     std::set<std::string> targets{ident.resolve(prefix + slug)};
     if (type == PS_ENT_PERSON && slug.find('-') == std::string::npos)
         for (const std::string &id : ident.people_named(slug))
+            targets.insert(ident.resolve(prefix + id));
+    else if (type == PS_ENT_PERSON)
+        for (const std::string &id : ident.people_surnamed(slug))
             targets.insert(ident.resolve(prefix + id));
     for (const std::string &target : targets)
         for (std::string &m : ident.members(target))
