@@ -3,7 +3,7 @@
 # ranked again with the feedback words (lib/search/feedback.cc), the rest
 # keep the relaxed form's order. The pages must still make one order, the
 # same as one long page, with scores that never rise, the same total on
-# every page, and the same order on a sharded index.
+# every page, and the same order on a sharded index (but for ties).
 . "$(dirname "$0")/lib.sh"
 IX=$TMP/index
 IX3=$TMP/index3
@@ -74,9 +74,16 @@ test_expect_success 'the last page stops at the last match; past it, none' '
     assert_eq "$(wc -l <"$TMP/past")" 0 &&
     assert_eq "$(field .total <"$TMP/out")" "$total"
 '
-test_expect_success 'three shards answer in the same order' '
-    ranked --index "$IX3" -n 100 >"$TMP/all3" &&
-    assert_eq "$(cut -f1 "$TMP/all3")" "$(cut -f1 "$TMP/all")"
+# Which of two articles of equal score comes first depends on the
+# sharding (Xapian breaks a tie by document number, and a shard's numbers
+# interleave), as lib/search/feedback.cc says; the whole answer is asked
+# for, so that no tie straddles its end.
+test_expect_success 'three shards answer in the same order, ties aside' '
+    ranked --index "$IX" -n 1000 >"$TMP/whole" &&
+    ranked --index "$IX3" -n 1000 >"$TMP/all3" &&
+    assert_eq "$(cut -f2 "$TMP/all3")" "$(cut -f2 "$TMP/whole")" &&
+    assert_eq "$(sort -k2,2gr -k1,1 "$TMP/all3")" \
+        "$(sort -k2,2gr -k1,1 "$TMP/whole")"
 '
 # One article where the stop words of a question stand many times over.
 mkdir -p "$TMP/s"
