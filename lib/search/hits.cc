@@ -71,13 +71,7 @@ void result_builder::add_text_terms(const ps_token_t *t, size_t n,
 void result_builder::analyse_text(docdata &dd)
 {
     if (!wanted_known_) {
-        for (const ps__hitgroup &g : p_.hits)
-            for (const auto &slot : g.slots)
-                for (const std::string &t : slot)
-                    if (g.wildcard)
-                        wanted_prefixes_.push_back(t);
-                    else
-                        wanted_.insert(t);
+        hit_terms(p_, wanted_, wanted_prefixes_);
         wanted_known_ = true;
     }
     text_pos_.clear();

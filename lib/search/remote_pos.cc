@@ -44,10 +44,9 @@ bool ps__search::body_positions_apply(const std::set<std::string> &wanted,
     return true;
 }
 
-bool ps__search::spans_serve(const ps__parsed &p)
+void ps__search::hit_terms(const ps__parsed &p, std::set<std::string> &wanted,
+                           std::vector<std::string> &prefixes)
 {
-    std::set<std::string> wanted;
-    std::vector<std::string> prefixes;
     for (const ps__hitgroup &g : p.hits)
         for (const auto &slot : g.slots)
             for (const std::string &t : slot)
@@ -55,6 +54,13 @@ bool ps__search::spans_serve(const ps__parsed &p)
                     prefixes.push_back(t);
                 else
                     wanted.insert(t);
+}
+
+bool ps__search::spans_serve(const ps__parsed &p)
+{
+    std::set<std::string> wanted;
+    std::vector<std::string> prefixes;
+    hit_terms(p, wanted, prefixes);
     return body_positions_apply(wanted, prefixes);
 }
 

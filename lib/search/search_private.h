@@ -363,6 +363,10 @@ const size_t TEXT_BYTES_PER_ROUND_TRIP = 2048;
  * WANTED and PREFIXES (prefix* groups): not a hyphenated compound's. */
 bool body_positions_apply(const std::set<std::string> &wanted,
                           const std::vector<std::string> &prefixes);
+/* The terms P's hit groups look for into WANTED, and the prefixes of
+ * its prefix* groups into PREFIXES. */
+void hit_terms(const ps__parsed &p, std::set<std::string> &wanted,
+               std::vector<std::string> &prefixes);
 /* The same for the hit groups of P. */
 bool spans_serve(const ps__parsed &p);
 /* Adds to OUT the positions of the body words of a document whose term
