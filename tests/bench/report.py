@@ -28,6 +28,8 @@ T_FLOOR_RATIO = 1.5        # psearchd median vs raw Xapian + socket floor
 T_P99_US = 5000            # psearchd p99 on every query
 T_FTS_COMMON = 10.0        # psearchd vs FTS5 on the very common words
 T_QPS_8 = 10000            # 8 clients, on the slice
+T_QUOTE_TIME = 1.15        # indexing with the quote step vs --no-quotes
+T_QUOTE_SIZE = 1.10        # the index with attributions vs without
 
 # The two psearchd's run.sh measures: key suffix, and how a row names it.
 MODES = [("", "uncached", "uncached (`--cache-size 0`)"),
@@ -61,11 +63,14 @@ def load(d):
         r["meta"][k] = v
     runs = {}
     for line in open(os.path.join(d, "index.tsv")):
-        label, wall, rss = line.split("\t")
-        runs.setdefault(label, []).append((float(wall), int(rss)))
-    r["index"] = {k: (statistics.median(w for w, _ in v),
-                      statistics.median(s for _, s in v), len(v))
+        # LABEL WALL RSS[ CPU]: an older run.sh did not time the CPU.
+        f = line.rstrip("\n").split("\t")
+        cpu = float(f[3]) if len(f) > 3 else None
+        runs.setdefault(f[0], []).append((float(f[1]), int(f[2]), cpu))
+    r["index"] = {k: (statistics.median(x[0] for x in v),
+                      statistics.median(x[1] for x in v), len(v))
                   for k, v in runs.items()}
+    r["index_runs"] = runs
     r["sizes"], r["inc_stats"], r["full_stats"] = {}, [], {}
     for line in open(os.path.join(d, "index_sizes.tsv"), encoding="utf-8"):
         f = line.rstrip("\n").split("\t")
@@ -299,6 +304,50 @@ def judge_quest(r, k, how, mode):
             ok(len(good) == n))
 
 
+def quote_cost(r):
+    """What the quote step costs indexing: the medians of the paired
+    rounds' ratios, default over `--no-quotes` (each round runs both, one
+    after the other), of wall time and of CPU time (None when an older
+    run.sh did not measure it), with the medians of each side."""
+    q = r["index_runs"].get("psearch-index")
+    nq = r["index_runs"].get("psearch-index-nq")
+    if not q or not nq or len(q) != len(nq):
+        return None
+    wall = statistics.median(a[0] / b[0] for a, b in zip(q, nq))
+    cpu = None
+    if all(x[2] for x in q + nq):
+        cpu = (statistics.median(a[2] / b[2] for a, b in zip(q, nq)),
+               statistics.median(x[2] for x in q),
+               statistics.median(x[2] for x in nq))
+    return (wall, statistics.median(x[0] for x in q),
+            statistics.median(x[0] for x in nq), cpu)
+
+
+def judge_quotes(r):
+    """The quote step's two rows (issue 21): indexing time and index size
+    with it against `--no-quotes`."""
+    t_time = (f"quote step: indexing ≤ {T_QUOTE_TIME:.2f}× the time of "
+              "`--no-quotes` (wall; CPU beside it)")
+    t_size = (f"quote step: index ≤ {T_QUOTE_SIZE:.2f}× the size of "
+              "`--no-quotes`")
+    c, sz = quote_cost(r), r["sizes"]
+    if not c:
+        return [(t_time, NOT_RUN, "–"), (t_size, NOT_RUN, "–")]
+    wall, wq, wnq, cpu = c
+    cpu_txt = (f"; CPU {cpu[0]:.2f}× ({cpu[1]:.1f} s vs {cpu[2]:.1f} s)"
+               if cpu else "")
+    rows = [(t_time, f"wall {wall:.2f}× ({wq:.1f} s vs {wnq:.1f} s){cpu_txt}",
+             ok(wall <= T_QUOTE_TIME))]
+    if "psearch-index" in sz and "psearch-index-nq" in sz:
+        ratio = sz["psearch-index"] / sz["psearch-index-nq"]
+        rows.append((t_size, f"{ratio:.3f}× ({mb(sz['psearch-index'])} vs "
+                     f"{mb(sz['psearch-index-nq'])} MB)",
+                     ok(ratio <= T_QUOTE_SIZE)))
+    else:
+        rows.append((t_size, NOT_RUN, "–"))
+    return rows
+
+
 def judge(r, name):
     """Returns [(target, measured, verdict)] for one run."""
     ix = r["index"]
@@ -308,6 +357,7 @@ def judge(r, name):
     rows += judge_index(r, "psearch-index-2",
                         "`--shards 2` (a writer thread per shard)")
     rows.sort(key=lambda x: "RSS" in x[0])  # speed rows first, then RSS
+    rows += judge_quotes(r)
     rows.append(("incremental run (default, 1 shard), 1% changed, < 5% of "
                  "a full run",
                  f"{100 * incr:.1f}% ({inc[0]:.2f} s vs {ps[0]:.1f} s)",
@@ -402,7 +452,8 @@ def section(name, title, r, out):
                "target |\n|---|---:|---:|---:|---:|---|")
     om, ft, inc = ix["omindex"], ix["fts5"], ix["incremental"]
     for label, what in [("psearch-index", "psearch-index (default: 1 shard; "
-                         "entities on)"),
+                         "entities and quotes on)"),
+                        ("psearch-index-nq", "psearch-index --no-quotes"),
                         ("psearch-index-2", "psearch-index --shards 2")]:
         if label not in ix:
             out.append(f"| {what} | – | – | – | – | {NOT_RUN} |")
@@ -411,10 +462,13 @@ def section(name, title, r, out):
         speed = om[0] / p[0]
         rss = p[1] / 1024
         size = mb(sz[label]) if label in sz else "–"
+        target = (f"{speed:.2f}× omindex's speed "
+                  f"{ok(speed >= T_INDEX_SPEEDUP)}; RSS "
+                  f"{ok(rss <= T_INDEX_RSS_MIB)}")
+        if label == "psearch-index-nq":
+            target = "what the quote step's cost is measured against"
         out.append(f"| {what} | {p[0]:.2f} | {b / 1e6 / p[0]:.2f} | "
-                   f"{rss:.0f} | {size} | {speed:.2f}× omindex's speed "
-                   f"{ok(speed >= T_INDEX_SPEEDUP)}; RSS "
-                   f"{ok(rss <= T_INDEX_RSS_MIB)} |")
+                   f"{rss:.0f} | {size} | {target} |")
     out.append(f"| omindex | {om[0]:.2f} | {b / 1e6 / om[0]:.2f} | "
                f"{om[1] / 1024:.0f} | {mb(sz['omindex'])} | |")
     out.append(f"| SQLite FTS5 (porter) | {ft[0]:.2f} | "
@@ -424,6 +478,12 @@ def section(name, title, r, out):
                f"{inc[1] / 1024:.0f} | | {100 * inc[0] / ps[0]:.1f}% of the "
                f"default full run {ok(inc[0] / ps[0] < T_INCREMENTAL)} |")
     out.append("")
+    c = quote_cost(r)
+    if c and c[3]:
+        out.append(f"The quote step (default against `--no-quotes`, paired "
+                   f"rounds): wall {c[0]:.2f}×, CPU {c[3][0]:.2f}× "
+                   f"({c[3][1]:.1f} s against {c[3][2]:.1f} s of user + "
+                   f"system time, medians).\n")
     di, fs = r["docs_indexed"], r["full_stats"]
     said = f"`{fs.get('psearch-index', '?')}`"
     if "psearch-index-2" in fs:
@@ -607,8 +667,13 @@ def main(argv):
         "median wall time; MB/s is the corpus's bytes over that time. "
         "psearch-index writes positions, stems, entities, byte spans and "
         "the whole text; omindex keeps a sample; FTS5 has positions "
-        "(`detail=full`) and the text. psearch-index runs twice per round: "
-        "with its default of one shard, and with `--shards 2`, which splits "
+        "(`detail=full`) and the text. psearch-index runs three times per "
+        "round: with its defaults (one shard, the quote step on), with "
+        "`--no-quotes` (the attribution step left out; the two one after "
+        "the other, in turn first, so the quote step's cost is the median "
+        "of the rounds' ratios, of wall time and of CPU time: user + "
+        "system of all threads, from `/usr/bin/time`), and with "
+        "`--shards 2`, which splits "
         "the documents between two Xapian databases by a hash of their "
         "paths and writes each shard on its own thread (the machine's cores "
         "are given above). The incremental run edits a "

@@ -122,9 +122,10 @@ echo "bytes=$BYTES" >>"$R.new/meta.txt"
 echo "docs=$DOCS" >>"$R.new/meta.txt"
 
 # timed LABEL CMD...: runs CMD with its output in the work folder, under
-# /usr/bin/time -v for the peak RSS, and appends "LABEL WALL_S RSS_KB" to
-# $W/timed.tsv. Exit statuses 0 and 1 (psearch-index: some files skipped)
-# are accepted.
+# /usr/bin/time -v for the peak RSS and the CPU time, and appends "LABEL
+# WALL_S RSS_KB CPU_S" to $W/timed.tsv (CPU_S is user + system, all
+# threads). Exit statuses 0 and 1 (psearch-index: some files skipped) are
+# accepted.
 timed() {
     local label=$1 rc=0 t0 t1
     shift
@@ -133,16 +134,22 @@ timed() {
         rc=$?
     t1=$(date +%s%N)
     [ $rc -le 1 ] || die "$label failed ($rc): $(tail -3 "$W/$label.err")"
-    local rss
+    local rss cpu
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$W/time.txt")
-    printf '%s\t%s\t%s\n' "$label" \
+    cpu=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ {
+        s += $2 } END { printf "%.2f", s }' "$W/time.txt")
+    printf '%s\t%s\t%s\t%s\n' "$label" \
         "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')" \
-        "$rss" >>"$W/timed.tsv"
+        "$rss" "$cpu" >>"$W/timed.tsv"
 }
 
 # 1. Indexing: each system REPEATS times from scratch, interleaved, so a
 # slow moment of the machine does not fall on one system only.
 # psearch-index-2 is psearch-index --shards 2: one writer thread per shard.
+# psearch-index-nq is psearch-index --no-quotes (no attribution step), run
+# beside the default in every round, first in odd rounds and second in
+# even ones, so that the pair sees the same moment of a shared machine:
+# what the step costs is their ratio (issue 21: at most 1.15x).
 cat >"$W/load.sql" <<EOF
 CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, body,
                                      tokenize='porter');
@@ -157,9 +164,16 @@ EOF
 : >"$W/timed.tsv"
 for r in $(seq "$REPEATS"); do
     log "indexing, round $r of $REPEATS"
-    rm -rf "$W/ps.idx" "$W/ps2.idx" "$W/om.db" "$W/fts.db"
-    timed psearch-index bin/psearch-index --index "$W/ps.idx" --stats \
-        --no-progress -q "$CORPUS"
+    rm -rf "$W/ps.idx" "$W/psnq.idx" "$W/ps2.idx" "$W/om.db" "$W/fts.db"
+    for v in $([ $((r % 2)) = 1 ] && echo "q nq" || echo "nq q"); do
+        if [ $v = q ]; then
+            timed psearch-index bin/psearch-index --index "$W/ps.idx" \
+                --stats --no-progress -q "$CORPUS"
+        else
+            timed psearch-index-nq bin/psearch-index --index "$W/psnq.idx" \
+                --no-quotes --stats --no-progress -q "$CORPUS"
+        fi
+    done
     timed psearch-index-2 bin/psearch-index --index "$W/ps2.idx" \
         --shards 2 --stats --no-progress -q "$CORPUS"
     timed omindex omindex --db "$W/om.db" --url / \
@@ -169,6 +183,7 @@ done
 {
     echo "size	psearch-index	$(du -sb "$W/ps.idx" | cut -f1)"
     echo "size	psearch-index-2	$(du -sb "$W/ps2.idx" | cut -f1)"
+    echo "size	psearch-index-nq	$(du -sb "$W/psnq.idx" | cut -f1)"
     echo "size	omindex	$(du -sb "$W/om.db" | cut -f1)"
     echo "size	fts5	$(du -sb "$W/fts.db" | cut -f1)"
     echo "stats	psearch-index	$(cat "$W/psearch-index.out" "$W/psearch-index.err" |
@@ -183,7 +198,7 @@ n_ps2=$(xapian-delve "$W/ps2.idx" | sed -n 's/^number of documents = //p')
 # psearch, omindex, FTS5, then psearch --shards 2 (last, so that the first
 # three stay where an older report.py reads them).
 echo "docs	$n_ps	$n_om	$n_fts	$n_ps2" >>"$R.new/index_sizes.tsv"
-rm -rf "$W/ps2.idx"
+rm -rf "$W/ps2.idx" "$W/psnq.idx"
 
 # 2. The nightly run: a copy indexed once, then REPEATS times a different
 # 1% of its files edited (one line appended) and psearch-index run again.
