@@ -295,8 +295,15 @@ static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
                     : (uint32_t)(mix(mix(7, EDGE), 0) & m));
     O_IN(!first ? WT(f, i - 1)->m8 : mix(8, EDGE), t->term);
     O_IN(wt->m9, !last ? s[i + 1].term : EDGE);
-    O_ADD(10, t->shape, t->flags & PS_TOK_SENT_START);
-    O_ADD(11, !first ? s[i - 1].shape : EDGE, t->shape);
+    int shx = ps__q_shape_ix(t->shape);
+    int pshx = !first ? ps__q_shape_ix(s[i - 1].shape) : 33;
+    if (shx >= 0 && pshx >= 0) {
+        O_PUT(tb->t10[shx][(t->flags & PS_TOK_SENT_START) != 0]);
+        O_PUT(tb->t11[pshx][shx]);
+    } else {
+        O_ADD(10, t->shape, t->flags & PS_TOK_SENT_START);
+        O_ADD(11, !first ? s[i - 1].shape : EDGE, t->shape);
+    }
     O_PUT(tb->t12[t->gap]);
     O_PUT(tb->t13[ga]);
     O_IN(tb->m14[t->gap], ga);
@@ -328,7 +335,7 @@ static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     O_IN(tb->m58[t->clus], (uint64_t)t->gap << 9 | ga);
     O_ADD(59, pc * 512 + t->clus, t->lex);
     uint64_t ahead = lookahead(s, n, i);
-    O_ADD(60, t->stem, ahead);
+    O_IN(ws->m60, ahead);
     O_ADD(61, (uint64_t)t->clus * 4 + t->lex, ahead);
     o = sentence_fast(o, m, tb, f->near, s, i);
     f->n = (size_t)(o - f->rows);

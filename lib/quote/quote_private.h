@@ -125,6 +125,9 @@ typedef struct ps__qtab {
      * distance index as NEAR_IX (33, 34), the word class or 0x100 (56,
      * 57, 58). */
     uint32_t t55[256][2];
+    /* Features 10 and 11, by ps__q_shape_ix (33 standing for EDGE, no
+     * token before). */
+    uint32_t t10[33][2], t11[34][33];
     uint64_t m14[256], m16[2][256], m18[257], m19[256];
     uint64_t m33[8], m34[8], m56[257], m57[256], m58[256];
     /* The second stage's: labels 0 to 6, 9 for no token (index 7 here),
@@ -136,6 +139,33 @@ typedef struct ps__qtab {
 
 /* Fills T for a table of 2^ROW_BITS rows. */
 void ps__q_tab_init(uint32_t row_bits, ps__qtab_t *t);
+
+/* The flags quote_seq.c keeps as a token's shape, and the shape of a
+ * mark. */
+#define PS__Q_SHAPE_BITS                                                       \
+    (PS_TOK_CAP | PS_TOK_UPPER | PS_TOK_NUMBER | PS_TOK_ACRONYM |              \
+     PS_TOK_POSSESSIVE)
+#define PS__Q_SHAPE_MARK 0x10000u
+
+/* The index of a shape in the tables of features 10 and 11: its five
+ * flags as five bits, 32 a mark, -1 for anything else (the feature is
+ * then hashed). */
+static inline int ps__q_shape_ix(uint64_t shape)
+{
+    if (shape == PS__Q_SHAPE_MARK)
+        return 32;
+    if (shape & ~(uint64_t)PS__Q_SHAPE_BITS)
+        return -1;
+    return (int)(((shape >> 2) & 7) | ((shape >> 7) & 3) << 3);
+}
+
+/* The shape of index IX (0 to 32), as ps__q_shape_ix reads it. */
+static inline uint64_t ps__q_shape_of_ix(int ix)
+{
+    if (ix == 32)
+        return PS__Q_SHAPE_MARK;
+    return (uint64_t)(ix & 7) << 2 | (uint64_t)(ix >> 3) << 7;
+}
 
 /* The hash that makes the first stage's feature rows: the row of the
  * feature (TMPL, A, B) is mix(mix(TMPL, A), B) masked to the table. */
@@ -152,11 +182,11 @@ static inline uint64_t ps__q_mix(uint64_t a, uint64_t b)
  * per word by the quoter's word cache (quote_words.c) instead of at every
  * token: of a stem, the rows of the features that are the stem alone
  * (templates 3 to 7, 27 by quotation state) and the first hash of those
- * whose first value it is (35, 37, 38, 39); of a term (and its suffix),
+ * whose first value it is (35, 37, 38, 39, 60); of a term (and its suffix),
  * the row of 2 and the first hashes of 8, 9, 28, 31 and 36. */
 typedef struct ps__qwstem {
     uint32_t r3, r4, r5, r6, r7, r27[2];
-    uint64_t m35, m37, m38, m39;
+    uint64_t m35, m37, m38, m39, m60;
 } ps__qwstem_t;
 typedef struct ps__qwterm {
     uint32_t r2;

@@ -110,8 +110,7 @@ static uint8_t read_gap(const char *text, size_t a, size_t b, uint8_t *inq,
 
 static uint64_t shape_of(uint32_t f)
 {
-    return f & (PS_TOK_CAP | PS_TOK_UPPER | PS_TOK_NUMBER | PS_TOK_ACRONYM |
-                PS_TOK_POSSESSIVE);
+    return f & PS__Q_SHAPE_BITS;
 }
 
 /* The sequence element whose start is OFF, by binary search; -1 if none. */
@@ -211,7 +210,7 @@ static void append(ps__qtok_t *s, size_t *n, const char *text, size_t base,
         q->suffix = XXH3_64bits(tk->term + k, tk->term_len - k);
     } else {
         q->term = q->stem = XXH3_64bits(text + st, en - st);
-        q->shape = 0x10000; /* a mark, not a word */
+        q->shape = PS__Q_SHAPE_MARK; /* a mark, not a word */
     }
     q->sent = *sent;
     uint32_t rec = ps__q_lex_get(v, q->stem);

@@ -14,6 +14,8 @@
  * pronoun ("officials", "a source close to the campaign") is unnamed.
  * Words are compared by their hashes. */
 #define XXH_INLINE_ALL
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 
@@ -69,13 +71,6 @@ static const char *const UNNAMED_HEADS[] = {
     "official",
     "report", "documents", "records", "studies", "study", "survey", NULL};
 
-static int in_list(uint64_t h, const char *const *list)
-{
-    for (size_t i = 0; list[i]; i++)
-        if (XXH3_64bits(list[i], strlen(list[i])) == h)
-            return 1;
-    return 0;
-}
 
 /* Words that put the name after them in a place ("in Chelsea", "near
  * Aleppo"), unless the name is a possessive ("in Trump's speech"), and
@@ -87,14 +82,82 @@ static const char *const PLACE_AFTER[] = {
     "neighborhood", "neighbourhood", "street", "avenue", "district",
     "county", "borough", "area", "suburb", NULL};
 
+/* The word lists by the hashes their words have as terms and stems
+ * (quote_seq.c hashes both with XXH3), worked out once a process: the
+ * rules ask for them at every token of a source and of a pronoun's
+ * look-back, and hashing the lists each time cost more than the rules. */
+#define LIST_MAX 48
+
+typedef struct wlist {
+    const char *const *words; /* NULL-terminated, at most LIST_MAX */
+    size_t n;
+    uint64_t h[LIST_MAX];
+} wlist_t;
+
+static wlist_t W_HE = {HE, 0, {0}};
+static wlist_t W_HE_NOUNS = {HE_NOUNS, 0, {0}};
+static wlist_t W_MR = {MR, 0, {0}};
+static wlist_t W_MRS = {MRS, 0, {0}};
+static wlist_t W_ORG_PRONOUNS = {ORG_PRONOUNS, 0, {0}};
+static wlist_t W_ORG_WORDS = {ORG_WORDS, 0, {0}};
+static wlist_t W_OTHER_PRONOUNS = {OTHER_PRONOUNS, 0, {0}};
+static wlist_t W_PERSON_PRONOUNS = {PERSON_PRONOUNS, 0, {0}};
+static wlist_t W_PERSON_WORDS = {PERSON_WORDS, 0, {0}};
+static wlist_t W_PLACE_AFTER = {PLACE_AFTER, 0, {0}};
+static wlist_t W_PLACE_BEFORE = {PLACE_BEFORE, 0, {0}};
+static wlist_t W_RELATIVES = {RELATIVES, 0, {0}};
+static wlist_t W_SHE = {SHE, 0, {0}};
+static wlist_t W_SHE_NOUNS = {SHE_NOUNS, 0, {0}};
+static wlist_t W_UNNAMED_HEADS = {UNNAMED_HEADS, 0, {0}};
+
+static wlist_t *const ALL_LISTS[] = {
+    &W_HE,
+    &W_HE_NOUNS,
+    &W_MR,
+    &W_MRS,
+    &W_ORG_PRONOUNS,
+    &W_ORG_WORDS,
+    &W_OTHER_PRONOUNS,
+    &W_PERSON_PRONOUNS,
+    &W_PERSON_WORDS,
+    &W_PLACE_AFTER,
+    &W_PLACE_BEFORE,
+    &W_RELATIVES,
+    &W_SHE,
+    &W_SHE_NOUNS,
+    &W_UNNAMED_HEADS,
+};
+
+static pthread_once_t lists_once = PTHREAD_ONCE_INIT;
+
+static void hash_lists(void)
+{
+    for (size_t l = 0; l < sizeof ALL_LISTS / sizeof *ALL_LISTS; l++) {
+        wlist_t *w = ALL_LISTS[l];
+        for (w->n = 0; w->words[w->n]; w->n++) {
+            if (w->n == LIST_MAX)
+                abort(); /* a list above grew past LIST_MAX */
+            w->h[w->n] = XXH3_64bits(w->words[w->n], strlen(w->words[w->n]));
+        }
+    }
+}
+
+static int in_list(uint64_t h, const wlist_t *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        if (list->h[i] == h)
+            return 1;
+    return 0;
+}
+
 /* Whether the mention of tokens [A, B) reads as a place. */
 static int place_mention(const ps__qtok_t *s, size_t n, size_t a, size_t b)
 {
-    if (a > 0 && in_list(s[a - 1].term, PLACE_BEFORE) &&
+    if (a > 0 && in_list(s[a - 1].term, &W_PLACE_BEFORE) &&
         !(s[b - 1].flags & PS_TOK_POSSESSIVE))
         return 1;
     return b < n && !(s[b - 1].flags & PS_TOK_POSSESSIVE) &&
-           in_list(s[b].term, PLACE_AFTER);
+           in_list(s[b].term, &W_PLACE_AFTER);
 }
 
 /* The end of the mention starting at token K of entity E. */
@@ -155,9 +218,9 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             continue;
         }
         size_t j = mention_end(s, n, i, e);
-        if (i > 0 && in_list(s[i - 1].term, MR))
+        if (i > 0 && in_list(s[i - 1].term, &W_MR))
             count[2 * e] += 3;
-        else if (i > 0 && in_list(s[i - 1].term, MRS))
+        else if (i > 0 && in_list(s[i - 1].term, &W_MRS))
             count[2 * e + 1] += 3;
         for (size_t p = j; p < n && p < j + GENDER_REACH &&
                            s[p].sent == s[i].sent && !s[i].inq;
@@ -167,7 +230,7 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 break;
             if (s[p].inq)
                 continue;
-            int he = in_list(s[p].term, HE), she = in_list(s[p].term, SHE);
+            int he = in_list(s[p].term, &W_HE), she = in_list(s[p].term, &W_SHE);
             count[2 * e] += (uint32_t)he;
             count[2 * e + 1] += (uint32_t)she;
             if (he || she)
@@ -184,6 +247,7 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
 ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                                  const ps_entity_t *ents, size_t nents)
 {
+    pthread_once(&lists_once, hash_lists);
     if (nents + 1 > k->ecap) {
         size_t c = 2 * (nents + 1);
         uint32_t *count = realloc(k->count, 2 * c * sizeof *count);
@@ -255,8 +319,8 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 /* An unnamed person of the pronoun's gender comes first:
                  * the speaker is no one the article names. */
                 if (!valid(e, nents) && !s[i].inq && possessive < 0 &&
-                    ((gender == 1 && in_list(s[i].term, HE_NOUNS)) ||
-                     (gender == 2 && in_list(s[i].term, SHE_NOUNS))))
+                    ((gender == 1 && in_list(s[i].term, &W_HE_NOUNS)) ||
+                     (gender == 2 && in_list(s[i].term, &W_SHE_NOUNS))))
                     return -1;
                 i++;
                 continue;
@@ -308,7 +372,7 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                     size_t nents, ps_speaker_kind_t *kind, int *index)
 {
     /* A relative pronoun is the name just before it ("Clinton, who"). */
-    if (sb - sa == 1 && in_list(s[sa].term, RELATIVES)) {
+    if (sb - sa == 1 && in_list(s[sa].term, &W_RELATIVES)) {
         for (uint32_t i = sa, steps = 0; i-- > 0 && steps < 2; steps++) {
             int r = s[i].ent_index;
             if (valid(r, nents) && (ents[r].type == PS_ENT_PERSON ||
@@ -321,24 +385,24 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     }
     int want = -1, gender = 0, pronoun = 0, head = 0;
     for (uint32_t i = sa; i < sb; i++) {
-        if (in_list(s[i].term, PERSON_PRONOUNS) ||
-            in_list(s[i].stem, PERSON_WORDS) ||
-            in_list(s[i].term, PERSON_WORDS)) {
+        if (in_list(s[i].term, &W_PERSON_PRONOUNS) ||
+            in_list(s[i].stem, &W_PERSON_WORDS) ||
+            in_list(s[i].term, &W_PERSON_WORDS)) {
             want = PS_ENT_PERSON;
             pronoun = 1;
-            if (in_list(s[i].term, HE))
+            if (in_list(s[i].term, &W_HE))
                 gender = 1;
-            else if (in_list(s[i].term, SHE))
+            else if (in_list(s[i].term, &W_SHE))
                 gender = 2;
-        } else if (in_list(s[i].term, ORG_PRONOUNS) ||
-                   in_list(s[i].term, ORG_WORDS)) {
+        } else if (in_list(s[i].term, &W_ORG_PRONOUNS) ||
+                   in_list(s[i].term, &W_ORG_WORDS)) {
             if (want < 0)
                 want = PS_ENT_ORG;
             pronoun = 1;
-        } else if (in_list(s[i].term, OTHER_PRONOUNS)) {
+        } else if (in_list(s[i].term, &W_OTHER_PRONOUNS)) {
             pronoun = 1;
         }
-        head |= in_list(s[i].term, UNNAMED_HEADS);
+        head |= in_list(s[i].term, &W_UNNAMED_HEADS);
     }
     /* "One official", "a U.S. official": a head noun of its own. */
     if (head && sb - sa > 1) {
@@ -371,7 +435,7 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     int e = named(s, sa, sb, ents, nents);
     if (e >= 0 && ents[e].type != PS_ENT_PERSON) {
         for (uint32_t i = sa; i < sb; i++)
-            if (in_list(s[i].term, UNNAMED_HEADS)) {
+            if (in_list(s[i].term, &W_UNNAMED_HEADS)) {
                 *kind = PS_SPEAKER_UNNAMED;
                 return;
             }

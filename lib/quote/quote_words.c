@@ -66,6 +66,7 @@ static void make_stem(uint64_t mask, uint64_t h, ps__qwstem_t *w)
     w->m37 = ps__q_mix(37, h);
     w->m38 = ps__q_mix(38, h);
     w->m39 = ps__q_mix(39, h);
+    w->m60 = ps__q_mix(60, h);
 }
 
 static void make_term(uint64_t mask, uint64_t h, uint64_t suffix,
@@ -174,9 +175,21 @@ static void tab_init_more(uint32_t rb, ps__qtab_t *t)
     }
 }
 
+/* What quote_features.c hashes for "no token" (before the first). */
+#define EDGE 0x45444745ULL
+
 void ps__q_tab_init(uint32_t rb, ps__qtab_t *t)
 {
     t->t1 = row_of(rb, 1, 0, 0);
+    for (int a = 0; a < 34; a++) {
+        uint64_t sa = a == 33 ? EDGE : ps__q_shape_of_ix(a);
+        if (a < 33) {
+            t->t10[a][0] = row_of(rb, 10, sa, 0);
+            t->t10[a][1] = row_of(rb, 10, sa, PS_TOK_SENT_START);
+        }
+        for (int b = 0; b < 33; b++)
+            t->t11[a][b] = row_of(rb, 11, sa, ps__q_shape_of_ix(b));
+    }
     for (uint64_t g = 0; g < 257; g++) {
         if (g < 256) {
             t->t12[g] = row_of(rb, 12, g, 0);
