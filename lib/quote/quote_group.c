@@ -339,13 +339,28 @@ static void score_window(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                          double *scores)
 {
     enum { L = PS__Q_NLABELS };
-    uint32_t rows[PS__Q_MAXF];
+    uint32_t buf[2][PS__Q_MAXF];
     ps__qrcue_t rc;
     ps__q_role_cue(s, n, ca, cb, v->row_bits, &rc);
     rc.tab = v->rtab;
+    /* A token's rows are found one token ahead of their sums and asked
+     * of the memory then, as the tagger's are (quote_run.c). */
+    uint32_t *rows = buf[0], *next = buf[1];
+    size_t nn = wa < wb ? ps__q_role_features_at(s, n, wa, ca, cb, p1, cx,
+                                                 &rc, v->row_bits, next)
+                        : 0;
     for (uint32_t k = wa; k < wb; k++) {
-        size_t nf = ps__q_role_features_at(s, n, k, ca, cb, p1, cx, &rc,
-                                           v->row_bits, rows);
+        uint32_t *t = rows;
+        size_t nf = nn;
+        rows = next;
+        next = t;
+        if (k + 1 < wb) {
+            nn = ps__q_role_features_at(s, n, k + 1, ca, cb, p1, cx, &rc,
+                                        v->row_bits, next);
+            if (v->wide_role)
+                for (size_t f = 0; f < nn; f++)
+                    __builtin_prefetch(v->wide_role + (size_t)next[f] * 8);
+        }
         int32_t acc[8] = {0};
         if (v->wide_role) {
             sum_role(acc, v->wide_role, rows, nf);

@@ -106,6 +106,15 @@ static void stage_trans(const ps__qmodel_view_t *v, int stage, double *trans)
                                                    : -INFINITY;
 }
 
+/* Asks for the rows ROWS[0..NF) of W (STRIDE weights a row) to be
+ * brought into the cache. */
+static void prefetch_rows(const int16_t *w, size_t stride, const uint32_t *rows,
+                          size_t nf)
+{
+    for (size_t f = 0; f < nf; f++)
+        __builtin_prefetch(w + (size_t)rows[f] * stride);
+}
+
 /* ACC[0..16) = the sums of ROWS of both stages' side-by-side rows W. */
 PS__Q_CLONES static void sum_stages(int32_t *acc, const int16_t *w,
                                     const uint32_t *rows, size_t nf)
@@ -149,22 +158,36 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        uint8_t *p1, uint8_t *out)
 {
     enum { L = PS__Q_NLABELS };
-    uint32_t rows[PS__Q_MAXF];
+    uint32_t rows[PS__Q_MAXF], buf[2][PS__Q_MAXF];
     double trans[(L + 1) * L];
     const int16_t *w = v->wide_stages;
     ps__q_near1(s, n, near);
-    /* In blocks, each with its tokens' words and two either side. */
+    /* In blocks, each with its tokens' words and two either side. A
+     * token's rows are found one token ahead of their sums, and asked of
+     * the memory then (the table is larger than a core's cache), so that
+     * they arrive while the next token's features are worked out. */
     for (size_t b = 0; b < n; b += PS__Q_WBLOCK) {
         size_t e = b + PS__Q_WBLOCK < n ? b + PS__Q_WBLOCK : n;
         ps__qwords_t words;
+        const ps__qwords_t *wp = wc ? &words : NULL;
         if (wc)
             ps__q_words(wc, s, b >= 2 ? b - 2 : 0, e + 2 < n ? e + 2 : n,
                         &words);
+        uint32_t *cur = buf[0], *next = buf[1];
+        size_t nn = ps__q_features1(s, n, b, near, v->tab, wp, v->row_bits,
+                                    next);
         for (size_t i = b; i < e; i++) {
-            size_t nf = ps__q_features1(s, n, i, near, v->tab,
-                                        wc ? &words : NULL, v->row_bits, rows);
+            uint32_t *t = cur;
+            size_t nf = nn;
+            cur = next;
+            next = t;
+            if (i + 1 < e) {
+                nn = ps__q_features1(s, n, i + 1, near, v->tab, wp,
+                                     v->row_bits, next);
+                prefetch_rows(w, 16, next, nn);
+            }
             int32_t a[16];
-            sum_stages(a, w, rows, nf);
+            sum_stages(a, w, cur, nf);
             memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
             for (int l = 0; l < L; l++)
                 scores[i * L + l] = a[l];
