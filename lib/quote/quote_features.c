@@ -245,14 +245,29 @@ static void stage1_features(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
 /* The fast paths write their rows through a local pointer O (a fixed
  * count, 49 and 15, well under PS__Q_MAXF, so no bound is checked) with
  * the row mask M. */
-#define O_PUT(row) (*o++ = (row))
-#define O_IN(in, b) (*o++ = (uint32_t)(mix((in), (b)) & m))
-#define O_ADD(tmpl, a, b) (*o++ = (uint32_t)(mix(mix((tmpl), (a)), (b)) & m))
+static inline __attribute__((always_inline)) uint32_t *
+emit(uint32_t *o, uint32_t row, const int16_t *pf)
+{
+    *o = row;
+    if (pf)
+        __builtin_prefetch(pf + (size_t)row * 16);
+    return o + 1;
+}
+
+/* Each row is written, and when PF is not NULL (the sums' side-by-side
+ * rows, ps__qwords_t) asked of memory at once: the table is larger than
+ * a core's cache, and the row is then on its way while the token's other
+ * features are hashed. */
+#define O_PUT(row) (o = emit(o, (row), pf))
+#define O_IN(in, b) (o = emit(o, (uint32_t)(mix((in), (b)) & m), pf))
+#define O_ADD(tmpl, a, b)                                                      \
+    (o = emit(o, (uint32_t)(mix(mix((tmpl), (a)), (b)) & m), pf))
 
 /* sentence_features() from the scans done ahead and the tables. */
 static inline __attribute__((always_inline)) uint32_t *
 sentence_fast(uint32_t *o, uint64_t m, const ps__qtab_t *tb,
-              const ps__qnear_t *nr, const ps__qtok_t *s, size_t i)
+              const ps__qnear_t *nr, const ps__qtok_t *s, size_t i,
+              const int16_t *pf)
 {
     size_t a = (size_t)nr->sa, b = (size_t)nr->sb;
     const ps__qtok_t *t = &s[i];
@@ -275,7 +290,9 @@ sentence_fast(uint32_t *o, uint64_t m, const ps__qtab_t *tb,
 
 /* stage1_features() with the words' hashes from F's block and the small
  * sets' from its tables: the same rows in the same order. */
-static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
+static inline __attribute__((always_inline)) void
+stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
+               const int16_t *pf)
 {
     const ps__qtok_t *t = &s[i];
     const ps__qtab_t *tb = f->tab;
@@ -337,8 +354,17 @@ static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
     uint64_t ahead = lookahead(s, n, i);
     O_IN(ws->m60, ahead);
     O_ADD(61, (uint64_t)t->clus * 4 + t->lex, ahead);
-    o = sentence_fast(o, m, tb, f->near, s, i);
+    o = sentence_fast(o, m, tb, f->near, s, i, pf);
     f->n = (size_t)(o - f->rows);
+}
+
+/* stage1_fast_pf(), prefetching the rows when F's words say where. */
+static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
+{
+    if (f->w->pf)
+        stage1_fast_pf(f, s, n, i, f->w->pf);
+    else
+        stage1_fast_pf(f, s, n, i, NULL);
 }
 
 /* The index of a neighbour's label in the second stage's tables: 0 to 6,
@@ -352,6 +378,7 @@ static void stage2_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
 {
     const ps__qtab_t *tb = f->tab;
     const uint64_t m = f->mask;
+    const int16_t *pf = NULL; /* the caller prefetches */
     uint32_t *o = f->rows + f->n;
     uint64_t prev = i > 0 ? p[i - 1] : 9, next = i + 1 < n ? p[i + 1] : 9;
     uint64_t prev2 = i > 1 ? p[i - 2] : 9, next2 = i + 2 < n ? p[i + 2] : 9;

@@ -358,6 +358,7 @@ static void score_window(const ps__qmodel_view_t *v, const ps__qtok_t *s,
             nn = ps__q_role_features_at(s, n, k + 1, ca, cb, p1, cx, &rc,
                                         v->row_bits, next);
             if (v->wide_role)
+#pragma GCC unroll 8
                 for (size_t f = 0; f < nn; f++)
                     __builtin_prefetch(v->wide_role + (size_t)next[f] * 8);
         }

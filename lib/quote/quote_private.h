@@ -199,6 +199,9 @@ typedef struct ps__qwords {
     const ps__qwstem_t *st;
     const ps__qwterm_t *tm;
     size_t base, n;
+    /* The side-by-side rows (wide_stages) the features' rows are
+     * prefetched from as they are found, or NULL (ps__q_words' default). */
+    const int16_t *pf;
 } ps__qwords_t;
 
 /* The most tokens whose features one block of ps__q_words() serves (it

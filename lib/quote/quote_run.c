@@ -111,6 +111,7 @@ static void stage_trans(const ps__qmodel_view_t *v, int stage, double *trans)
 static void prefetch_rows(const int16_t *w, size_t stride, const uint32_t *rows,
                           size_t nf)
 {
+#pragma GCC unroll 8
     for (size_t f = 0; f < nf; f++)
         __builtin_prefetch(w + (size_t)rows[f] * stride);
 }
@@ -170,9 +171,11 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         size_t e = b + PS__Q_WBLOCK < n ? b + PS__Q_WBLOCK : n;
         ps__qwords_t words;
         const ps__qwords_t *wp = wc ? &words : NULL;
-        if (wc)
+        if (wc) {
             ps__q_words(wc, s, b >= 2 ? b - 2 : 0, e + 2 < n ? e + 2 : n,
                         &words);
+            words.pf = w;
+        }
         uint32_t *cur = buf[0], *next = buf[1];
         size_t nn = ps__q_features1(s, n, b, near, v->tab, wp, v->row_bits,
                                     next);
@@ -184,7 +187,8 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
             if (i + 1 < e) {
                 nn = ps__q_features1(s, n, i + 1, near, v->tab, wp,
                                      v->row_bits, next);
-                prefetch_rows(w, 16, next, nn);
+                if (!wp)
+                    prefetch_rows(w, 16, next, nn);
             }
             int32_t a[16];
             sum_stages(a, w, cur, nf);

@@ -203,11 +203,17 @@ static void append(ps__qtok_t *s, size_t *n, const char *text, size_t base,
         q->flags = tk->flags;
         if ((tk->flags & PS_TOK_SENT_START) && *n > 0)
             (*sent)++;
+        /* A word is often its own stem, and a short one its own
+         * suffix: the same bytes hash alike, so they are hashed once. */
         q->term = XXH3_64bits(tk->term, tk->term_len);
-        q->stem = XXH3_64bits(tk->stem, tk->stem_len);
+        q->stem = tk->stem_len == tk->term_len &&
+                          memcmp(tk->stem, tk->term, tk->term_len) == 0
+                      ? q->term
+                      : XXH3_64bits(tk->stem, tk->stem_len);
         q->shape = shape_of(tk->flags);
         size_t k = tk->term_len > 3 ? tk->term_len - 3 : 0;
-        q->suffix = XXH3_64bits(tk->term + k, tk->term_len - k);
+        q->suffix = k == 0 ? q->term
+                           : XXH3_64bits(tk->term + k, tk->term_len - k);
     } else {
         q->term = q->stem = XXH3_64bits(text + st, en - st);
         q->shape = PS__Q_SHAPE_MARK; /* a mark, not a word */

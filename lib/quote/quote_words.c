@@ -119,6 +119,7 @@ void ps__q_words(ps__qwcache_t *c, const ps__qtok_t *s, size_t a, size_t b,
     w->tm = c->btm;
     w->base = a;
     w->n = b - a;
+    w->pf = NULL;
 }
 
 /* The row of the feature (TMPL, A, B) for a table of 2^ROW_BITS rows. */
