@@ -12,7 +12,7 @@
 
 /* Adds the mentions of B to A, in text order, each with its text; VALUE is
  * the entity value they are read from while not read yet. */
-static void merge(ps__entity &a, ps__entity &b, const std::string *value)
+static void merge(ps__entity &a, ps__entity &b, const std::string_view *value)
 {
     if (value) {
         ps__entity_mentions(*value, a);
@@ -40,31 +40,37 @@ static void merge(ps__entity &a, ps__entity &b, const std::string *value)
 
 std::vector<ps__entity> ps__search::identified(ps_db_t *d,
                                                std::vector<ps__entity> ents,
-                                               const std::string *value)
+                                               const std::string_view *value)
 {
-    std::vector<ps__entity> out;
-    out.reserve(ents.size());
     /* Keyed by the resolved term's text: two of the document's ids
-     * ("joe-biden", "biden") resolve to equal terms, not one string. */
-    std::unordered_map<std::string, size_t> at;
-    for (ps__entity &e : ents) {
+     * ("joe-biden", "biden") resolve to equal terms, not one string. The
+     * views point into what d->ident keeps, as the rows' ids and names
+     * do: nothing is copied but the rows that move up. */
+    std::unordered_map<std::string_view, size_t> at;
+    at.reserve(ents.size());
+    std::string id; /* the id as view() looks it up */
+    size_t n = 0;   /* rows kept, in place at the front of ENTS */
+    for (size_t i = 0; i < ents.size(); i++) {
+        ps__entity &e = ents[i];
         /* The gazetteer says who its entities are. */
-        if (e.known || e.type < 0 || e.type >= PS_ENT__COUNT) {
-            out.push_back(std::move(e));
-            continue;
+        if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT) {
+            id.assign(e.id.data(), e.id.size());
+            const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, id);
+            auto it = at.find(*v.term);
+            if (it != at.end()) {
+                merge(ents[it->second], e, value);
+                continue;
+            }
+            at.emplace(*v.term, n);
+            e.type = v.type;
+            e.id = v.id;
+            if (!v.name.empty())
+                e.name = v.name;
         }
-        const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, e.id);
-        auto it = at.find(*v.term);
-        if (it != at.end()) {
-            merge(out[it->second], e, value);
-            continue;
-        }
-        at.emplace(*v.term, out.size());
-        e.type = v.type;
-        e.id = v.id;
-        if (!v.name.empty())
-            e.name = v.name;
-        out.push_back(std::move(e));
+        if (n != i)
+            ents[n] = std::move(e);
+        n++;
     }
-    return out;
+    ents.resize(n);
+    return ents;
 }

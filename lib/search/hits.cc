@@ -106,10 +106,13 @@ void result_builder::analyse_text(docdata &dd)
     }
     for (ps__entity &e : dd.ents) {
         const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
-        if (!pre || !wanted(pre + e.id))
+        if (!pre)
+            continue;
+        std::string term = std::string(pre).append(e.id);
+        if (!wanted(term))
             continue;
         ps__entity_mentions(dd.rec.ents, e);
-        std::vector<Xapian::termpos> &v = text_pos_[pre + e.id];
+        std::vector<Xapian::termpos> &v = text_pos_[term];
         for (const ps_mention_t &m : e.mentions)
             v.push_back(m.pos);
     }
