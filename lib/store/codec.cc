@@ -221,6 +221,20 @@ bool ps__span_reader::seek(uint32_t goal, ps__span &s)
          * loop over them, up to the goal or an escape. */
         size_t i = i_, end = end_;
         uint32_t pos = pos_;
+        /* Eight codes at a time while none is an escape: the sums of
+         * their lengths (at most 8 * 31) and of their gaps (8 * 3) each
+         * fit the top byte of a multiplication by 0x0101...01. */
+        const uint64_t ones = 0x0101010101010101ull;
+        while (goal - pos >= 8 && n - i >= 8) {
+            uint64_t x;
+            std::memcpy(&x, p + i, 8);
+            if (x & (ones * 0x80))
+                break;
+            end += (((x & (ones * PS__SPAN_LEN_MAX)) * ones) >> 56) +
+                   ((((x >> 5) & (ones * PS__SPAN_GAP_MAX)) * ones) >> 56);
+            i += 8;
+            pos += 8;
+        }
         while (pos < goal && i < n && p[i] != PS__SPAN_ESCAPE) {
             end += (p[i] >> 5) + (p[i] & PS__SPAN_LEN_MAX);
             i++;
