@@ -292,6 +292,12 @@ class result_builder
                                                  const std::string &term) const;
     };
     std::shared_ptr<page_positions> ahead_;
+    /* The terms of the index that each prefix* group's prefix starts,
+     * when there are few (WILDCARD_AHEAD_MAX): their position lists are
+     * read ahead with the others, where a result would read its
+     * document's whole term list (compressed with zlib) to find them. */
+    std::map<std::string, std::vector<std::string>> wild_terms_;
+    void expand_wildcards(std::vector<std::string> &terms);
 
     /* A hit as term positions, first to last, before its bytes are known. */
     using range = std::pair<Xapian::termpos, Xapian::termpos>;
