@@ -5,14 +5,15 @@
  * mentions (hits.cc), which are the same mentions. */
 #include <algorithm>
 #include <string>
-#include <unordered_map>
 #include <vector>
+
+#include <xxhash.h>
 
 #include "search/search_private.h"
 
 /* Adds the mentions of B to A, in text order, each with its text; VALUE is
  * the entity value they are read from while not read yet. */
-static void merge(ps__entity &a, ps__entity &b, const std::string *value)
+static void merge(ps__entity &a, ps__entity &b, const std::string_view *value)
 {
     if (value) {
         ps__entity_mentions(*value, a);
@@ -38,33 +39,77 @@ static void merge(ps__entity &a, ps__entity &b, const std::string *value)
     a.count = a.mentions.size();
 }
 
+namespace
+{
+
+/* The rows' resolved terms, to find the row an entity joins: a table of
+ * open addressing, sized once for a document's entities (a long page
+ * names hundreds, each looked up once), with no allocation a term. */
+class term_rows
+{
+  public:
+    explicit term_rows(size_t n)
+    {
+        size_t cap = 16;
+        while (cap < 2 * n)
+            cap *= 2;
+        slots_.assign(cap, {std::string_view(), NONE});
+        mask_ = cap - 1;
+    }
+    /* The row that TERM has, or ROW, which it has from now on. */
+    size_t find_or_add(std::string_view term, size_t row)
+    {
+        for (size_t h = XXH3_64bits(term.data(), term.size()) & mask_;;
+             h = (h + 1) & mask_) {
+            auto &s = slots_[h];
+            if (s.second == NONE) {
+                s = {term, row};
+                return row;
+            }
+            if (s.first == term)
+                return s.second;
+        }
+    }
+
+  private:
+    static const size_t NONE = SIZE_MAX;
+    std::vector<std::pair<std::string_view, size_t>> slots_;
+    size_t mask_;
+};
+
+} // namespace
+
 std::vector<ps__entity> ps__search::identified(ps_db_t *d,
                                                std::vector<ps__entity> ents,
-                                               const std::string *value)
+                                               const std::string_view *value)
 {
-    std::vector<ps__entity> out;
-    out.reserve(ents.size());
     /* Keyed by the resolved term's text: two of the document's ids
-     * ("joe-biden", "biden") resolve to equal terms, not one string. */
-    std::unordered_map<std::string, size_t> at;
-    for (ps__entity &e : ents) {
+     * ("joe-biden", "biden") resolve to equal terms, not one string. The
+     * views point into what d->ident keeps, as the rows' ids and names
+     * do: nothing is copied but the rows that move up. */
+    term_rows at(ents.size());
+    std::string id; /* the id as view() looks it up */
+    size_t n = 0;   /* rows kept, in place at the front of ENTS */
+    for (size_t i = 0; i < ents.size(); i++) {
+        ps__entity &e = ents[i];
         /* The gazetteer says who its entities are. */
-        if (e.known || e.type < 0 || e.type >= PS_ENT__COUNT) {
-            out.push_back(std::move(e));
-            continue;
+        if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT) {
+            id.assign(e.id.data(), e.id.size());
+            const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, id);
+            size_t row = at.find_or_add(*v.term, n);
+            if (row != n) {
+                merge(ents[row], e, value);
+                continue;
+            }
+            e.type = v.type;
+            e.id = v.id;
+            if (!v.name.empty())
+                e.name = v.name;
         }
-        const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, e.id);
-        auto it = at.find(*v.term);
-        if (it != at.end()) {
-            merge(out[it->second], e, value);
-            continue;
-        }
-        at.emplace(*v.term, out.size());
-        e.type = v.type;
-        e.id = v.id;
-        if (!v.name.empty())
-            e.name = v.name;
-        out.push_back(std::move(e));
+        if (n != i)
+            ents[n] = std::move(e);
+        n++;
     }
-    return out;
+    ents.resize(n);
+    return ents;
 }

@@ -106,10 +106,13 @@ void result_builder::analyse_text(docdata &dd)
     }
     for (ps__entity &e : dd.ents) {
         const char *pre = ps_entity_type_prefix((ps_entity_type_t)e.type);
-        if (!pre || !wanted(pre + e.id))
+        if (!pre)
+            continue;
+        std::string term = std::string(pre).append(e.id);
+        if (!wanted(term))
             continue;
         ps__entity_mentions(dd.rec.ents, e);
-        std::vector<Xapian::termpos> &v = text_pos_[pre + e.id];
+        std::vector<Xapian::termpos> &v = text_pos_[term];
         for (const ps_mention_t &m : e.mentions)
             v.push_back(m.pos);
     }
@@ -144,10 +147,43 @@ result_builder::page_positions::find(Xapian::docid did,
                 (size_t)(d - dids.begin())];
 }
 
+/* A prefix* group whose prefix starts more terms of the index than this
+ * finds its terms in each result's term list. */
+static const size_t WILDCARD_AHEAD_MAX = 64;
+
+/* Adds to TERMS (sorted, unique) the terms of each prefix* group's
+ * prefix, and notes them in wild_terms_, where the index has few. */
+void result_builder::expand_wildcards(std::vector<std::string> &terms)
+{
+    std::set<std::string> all(terms.begin(), terms.end());
+    for (const ps__hitgroup &g : p_.hits) {
+        if (!g.wildcard || g.slots.empty() || g.slots[0].empty())
+            continue;
+        const std::string &pre = g.slots[0][0];
+        if (wild_terms_.count(pre))
+            continue;
+        std::vector<std::string> found;
+        for (auto t = d_->db.allterms_begin(pre);
+             t != d_->db.allterms_end(pre) && found.size() <= WILDCARD_AHEAD_MAX;
+             ++t)
+            found.push_back(*t);
+        if (found.size() > WILDCARD_AHEAD_MAX)
+            continue;
+        all.insert(found.begin(), found.end());
+        wild_terms_[pre] = std::move(found);
+    }
+    terms.assign(all.begin(), all.end());
+}
+
 void result_builder::read_ahead(std::vector<Xapian::docid> dids)
 {
     std::shared_ptr<page_positions> a = std::make_shared<page_positions>();
-    a->terms = ahead_ ? std::move(ahead_->terms) : listed_terms(p_);
+    if (ahead_) {
+        a->terms = std::move(ahead_->terms);
+    } else {
+        a->terms = listed_terms(p_);
+        expand_wildcards(a->terms);
+    }
     ahead_ = a;
     std::sort(dids.begin(), dids.end());
     dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
@@ -294,6 +330,15 @@ void result_builder::wildcard_hits(Xapian::docid did, const ps__hitgroup &g,
              t != text_pos_.end() && t->first.compare(0, pre.size(), pre) == 0;
              ++t)
             for (Xapian::termpos p : t->second)
+                ranges.emplace_back(p, p);
+        return;
+    }
+    auto known = wild_terms_.find(pre);
+    if (known != wild_terms_.end()) {
+        /* The index's terms of the prefix, in the order the term list
+         * has them: their lists were read ahead. */
+        for (const std::string &term : known->second)
+            for (Xapian::termpos p : positions(did, term))
                 ranges.emplace_back(p, p);
         return;
     }

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include <jansson.h>
 
@@ -84,7 +85,7 @@ class ps__jout
      * part of valid UTF-8 written as U+FFFD (jansson would refuse to
      * write the whole answer). */
     void str(const char *p, size_t n);
-    void str(const std::string &v)
+    void str(std::string_view v)
     {
         str(v.data(), v.size());
     }

@@ -64,6 +64,7 @@ void result_builder::quote_hits(const Xapian::MSetIterator &m,
     sub.text_pos_ = text_pos_;
     sub.from_text_ = from_text_;
     sub.ahead_ = ahead_;
+    sub.wild_terms_ = wild_terms_;
     for (const span &h : sub.find_hits(m, doc, dd)) {
         bool keep = false;
         for (size_t i = 0; i < dd.quotes.size(); i++)

@@ -64,19 +64,20 @@ json_t *speaker_json(ps_db_t *d, const ps__quote &q,
         return json_null();
     const ps__entity &e = ents[(size_t)q.speaker];
     int type = e.type;
-    const std::string *id = &e.id, *name = &e.name;
+    std::string_view id = e.id, name = e.name;
     if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT) {
-        const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, e.id);
+        const ps__ident_view &v =
+            d->ident.view((ps_entity_type_t)e.type, std::string(e.id));
         type = v.type;
-        id = &v.id;
+        id = v.id;
         if (!v.name.empty())
-            name = &v.name;
+            name = v.name;
     }
     const char *tname = ps_entity_type_name((ps_entity_type_t)type);
     json_t *o = must(json_object());
     put(o, "type", json_string(tname ? tname : "misc"));
-    put(o, "id", json_stringn_nocheck(id->data(), id->size()));
-    put(o, "name", json_stringn_nocheck(name->data(), name->size()));
+    put(o, "id", json_stringn_nocheck(id.data(), id.size()));
+    put(o, "name", json_stringn_nocheck(name.data(), name.size()));
     return o;
 }
 

@@ -78,7 +78,7 @@ static void read_shard(const Xapian::Database &db,
                 std::string v = doc.get_value(PS__V_RECORD);
                 ps__record rec;
                 ps__decode_record(v, rec);
-                long_text = ps__text(std::move(v), rec.text_at).size() >
+                long_text = ps__text(v, rec.text_at).size() >
                             lists * TEXT_BYTES_PER_ROUND_TRIP;
             }
             out.docs.emplace_back(dd.first, doc);
@@ -114,12 +114,14 @@ static void prefetch_entities(ps_db_t *d, const fetched_page &page)
     for (const auto &doc : page.docs) {
         ents.clear();
         ps__record rec;
-        ps__decode_record(doc.second.get_value(PS__V_RECORD), rec);
+        std::string v = doc.second.get_value(PS__V_RECORD);
+        ps__decode_record(v, rec);
         ps__decode_entity_heads(rec.ents, ents);
         for (const ps__entity &e : ents)
             if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT)
-                terms.push_back(ps_entity_type_prefix((ps_entity_type_t)e.type) +
-                                e.id);
+                terms.push_back(
+                    std::string(ps_entity_type_prefix((ps_entity_type_t)e.type))
+                        .append(e.id));
     }
     d->ident.prefetch_resolve(terms);
 }

@@ -166,7 +166,7 @@ static size_t plain_word(const unsigned char *b, size_t n, char *low)
 }
 
 bool ps__search::body_positions(
-    ps_analyzer_t *an, const char *text, size_t len, const std::string &spans,
+    ps_analyzer_t *an, const char *text, size_t len, std::string_view spans,
     const std::set<std::string> &wanted,
     const std::vector<std::string> &prefixes,
     std::map<std::string, std::vector<Xapian::termpos>> &out)

@@ -257,7 +257,7 @@ void result_builder::entities(ps__jout &w, docdata &dd,
         rows.resize(max_entities_);
     w.arr();
     for (ps__entity *e : rows) {
-        ps__entity_mentions(dd.rec.ents, *e);
+        ps__entity_mentions(dd.rec.ents, *e, max_mentions_);
         const char *type = ps_entity_type_name((ps_entity_type_t)e->type);
         w.obj();
         w.key("type").str(type ? type : "misc",

@@ -14,9 +14,8 @@ using namespace ps__search;
 
 /* The record's sections: a damaged record reads as the sections before
  * the damage. */
-static ps__record record_of(const Xapian::Document &doc, std::string &value)
+static ps__record record_of(const std::string &value)
 {
-    value = doc.get_value(PS__V_RECORD);
     ps__record r;
     ps__decode_record(value, r);
     return r;
@@ -27,8 +26,8 @@ static ps__record record_of(const Xapian::Document &doc, std::string &value)
  * damaged head becomes an empty object, a damaged text an empty one, and
  * a damaged entity section yields the entities read before the damage. */
 docdata::docdata(const Xapian::Document &doc, bool with_quotes)
-    : rec(record_of(doc, rec_value)),
-      text(std::move(rec_value), rec.text_at,
+    : value(doc.get_value(PS__V_RECORD)), rec(record_of(value)),
+      text(value, rec.text_at,
            [doc](size_t k) {
                return doc.get_value(PS__V_BLOCK + (Xapian::valueno)k);
            }),

@@ -168,14 +168,15 @@ bool reopen(ps_db_t *d);
  * for it, in text order. ENTS read by ps__decode_entity_heads() name
  * their value VALUE, whose mentions are read where rows merge. */
 std::vector<ps__entity> identified(ps_db_t *d, std::vector<ps__entity> ents,
-                                   const std::string *value = nullptr);
+                                   const std::string_view *value = nullptr);
 
 /* search_docs.cc: the parts of a document's data: the JSON head, the
  * file's text (read as needed: a result decompresses only the blocks it
  * shows) and its lines, its entities and quotes. */
 struct docdata {
     json_t *head = nullptr;
-    std::string rec_value; /* the record, until text takes it over */
+    /* The record, which rec, text and ents read where it stands. */
+    std::string value;
     /* The record's sections: path, title, spans, and rec.ents, which
      * ents' forms and unread mentions are read from. */
     ps__record rec;
@@ -291,6 +292,12 @@ class result_builder
                                                  const std::string &term) const;
     };
     std::shared_ptr<page_positions> ahead_;
+    /* The terms of the index that each prefix* group's prefix starts,
+     * when there are few (WILDCARD_AHEAD_MAX): their position lists are
+     * read ahead with the others, where a result would read its
+     * document's whole term list (compressed with zlib) to find them. */
+    std::map<std::string, std::vector<std::string>> wild_terms_;
+    void expand_wildcards(std::vector<std::string> &terms);
 
     /* A hit as term positions, first to last, before its bytes are known. */
     using range = std::pair<Xapian::termpos, Xapian::termpos>;
@@ -376,7 +383,7 @@ bool spans_serve(const ps__parsed &p);
  * an analysis of the text. False, with OUT partly filled, when the spans
  * do not fit the text or a word does not analyse: analyse the text. */
 bool body_positions(ps_analyzer_t *an, const char *text, size_t len,
-                    const std::string &spans,
+                    std::string_view spans,
                     const std::set<std::string> &wanted,
                     const std::vector<std::string> &prefixes,
                     std::map<std::string, std::vector<Xapian::termpos>> &out);

@@ -47,6 +47,47 @@ static size_t edit_distance(const std::string &a, const std::string &b,
     return row[lb];
 }
 
+/* The longest word edit_near() takes; longer ones go to edit_distance(). */
+static const size_t NEAR_MAX = 63;
+
+/* edit_distance(A, B, LIMIT) for a small LIMIT, LIMIT + 1 whenever the
+ * distance exceeds it: only the cells within LIMIT of the diagonal, on
+ * the stack, can hold a distance up to LIMIT (Ukkonen's band). A query
+ * word that found nothing is weighed against thousands of candidates. */
+static size_t edit_near(const std::string &a, const std::string &b,
+                        size_t limit)
+{
+    size_t la = a.size(), lb = b.size();
+    if ((la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    if (lb > NEAR_MAX || limit >= NEAR_MAX)
+        return std::min(edit_distance(a, b, limit), limit + 1);
+    const size_t far = limit + 1; /* every distance past LIMIT */
+    size_t row[NEAR_MAX + 1];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = std::min(j, far);
+    for (size_t i = 1; i <= la; i++) {
+        size_t lo = i > limit ? i - limit : 1;
+        size_t hi = std::min(lb, i + limit);
+        /* The cell left of the band: column 0 (i edits), or out of it. */
+        size_t diag = row[lo - 1];
+        row[lo - 1] = lo == 1 ? std::min(i, far) : far;
+        size_t best = row[lo - 1];
+        for (size_t j = lo; j <= hi; j++) {
+            size_t up = row[j];
+            size_t v = std::min(up, row[j - 1]) + 1;
+            size_t sub = diag + (a[i - 1] != b[j - 1]);
+            v = std::min(std::min(v, sub), far);
+            row[j] = v;
+            diag = up;
+            best = std::min(best, v);
+        }
+        if (best > limit)
+            return far;
+    }
+    return row[lb];
+}
+
 /* The indexed plain word nearest to WORD (a normalised query word), by
  * edit distance up to 2, then most documents, then byte order; "" when
  * WORD is itself indexed or nothing is near. The candidates come from the
@@ -68,7 +109,7 @@ static std::string spelling_suggestion(ps_db_t *d, const std::string &word)
     for (const auto &w : ps__spell_candidates(d->shards, word, &d->cache)) {
         if (!ps__spell_plain_word(w.first))
             continue;
-        size_t d = edit_distance(word, w.first, std::min(best_dist, max_edits));
+        size_t d = edit_near(word, w.first, std::min(best_dist, max_edits));
         if (d > max_edits || d > best_dist)
             continue;
         if (d < best_dist || w.second > best_freq) {

@@ -20,7 +20,7 @@ void ps__put_varint(std::string &s, uint64_t v)
     s.push_back((char)v);
 }
 
-bool ps__get_varint(const std::string &v, size_t &i, uint64_t &x)
+bool ps__get_varint(std::string_view v, size_t &i, uint64_t &x)
 {
     x = 0;
     for (int shift = 0; i < v.size() && shift < 64; shift += 7) {
@@ -49,7 +49,7 @@ void put_str(std::string &s, const char *p)
 
 /* A reader over a value that refuses to run past its end. */
 struct reader {
-    const std::string &v;
+    std::string_view v;
     size_t i = 0;
 
     bool more() const
@@ -70,12 +70,12 @@ struct reader {
         return true;
     }
 
-    bool str(std::string &out)
+    bool str(std::string_view &out)
     {
         uint64_t n;
         if (!get(n) || n > v.size() - i)
             return false;
-        out.assign(v, i, n);
+        out = v.substr(i, (size_t)n);
         i += n;
         return true;
     }
@@ -153,7 +153,7 @@ std::string ps__encode_spans(const ps_token_t *t, size_t n)
     return out + w.table + w.codes;
 }
 
-ps__span_reader::ps__span_reader(const std::string &v) : v_(v)
+ps__span_reader::ps__span_reader(std::string_view v) : v_(v)
 {
     reader r{v};
     if (!r.get(nchecks_) || nchecks_ > (v.size() - r.i) / 8)
@@ -209,20 +209,58 @@ bool ps__span_reader::next(ps__span &s)
     return true;
 }
 
-std::vector<ps__span> ps__decode_spans_at(const std::string &v,
+bool ps__span_reader::seek(uint32_t goal, ps__span &s)
+{
+    skip_towards(goal);
+    if (!ok_ || goal < pos_)
+        return false;
+    const unsigned char *p = (const unsigned char *)v_.data();
+    size_t n = v_.size();
+    for (;;) {
+        /* A one-byte code only moves where the last span ends: a tight
+         * loop over them, up to the goal or an escape. */
+        size_t i = i_, end = end_;
+        uint32_t pos = pos_;
+        /* Eight codes at a time while none is an escape: the sums of
+         * their lengths (at most 8 * 31) and of their gaps (8 * 3) each
+         * fit the top byte of a multiplication by 0x0101...01. */
+        const uint64_t ones = 0x0101010101010101ull;
+        while (goal - pos >= 8 && n - i >= 8) {
+            uint64_t x;
+            std::memcpy(&x, p + i, 8);
+            if (x & (ones * 0x80))
+                break;
+            end += (((x & (ones * PS__SPAN_LEN_MAX)) * ones) >> 56) +
+                   ((((x >> 5) & (ones * PS__SPAN_GAP_MAX)) * ones) >> 56);
+            i += 8;
+            pos += 8;
+        }
+        while (pos < goal && i < n && p[i] != PS__SPAN_ESCAPE) {
+            end += (p[i] >> 5) + (p[i] & PS__SPAN_LEN_MAX);
+            i++;
+            pos++;
+        }
+        i_ = i;
+        end_ = end;
+        pos_ = pos;
+        if (!next(s))
+            return false;
+        if (pos_ > goal)
+            return true;
+    }
+}
+
+std::vector<ps__span> ps__decode_spans_at(std::string_view v,
                                           const std::vector<uint32_t> &want)
 {
     std::vector<ps__span> out(want.size(), ps__span{0, 0});
     ps__span_reader r(v);
-    ps__span s;
     for (size_t k = 0; k < want.size() && r.ok(); k++) {
         uint32_t goal = want[k];
         if (goal < r.pos())
             continue;
-        r.skip_towards(goal);
-        while (r.pos() <= goal && r.next(s))
-            if (r.pos() - 1 == goal)
-                out[k] = s;
+        if (!r.seek(goal, out[k]))
+            out[k] = ps__span{0, 0};
     }
     return out;
 }
@@ -292,25 +330,34 @@ static bool entity_head(reader &r, ps__entity &e, size_t &end)
     return true;
 }
 
-/* Reads from R an entity's body, its mentions with their forms, into E;
- * END is where the body ends. */
-static bool entity_body(reader &r, ps__entity &e, size_t end)
+/* Reads from R an entity's body, its mentions with their forms, into E:
+ * all of them, or the first MAX; END is where the body ends. */
+static bool entity_body(reader &r, ps__entity &e, size_t end,
+                        size_t max = SIZE_MAX)
 {
-    std::vector<uint32_t> forms; /* where each form of the entity stands */
+    /* Where each form of the entity stands: few, so on the stack. */
+    uint32_t few[16];
+    std::vector<uint32_t> more;
+    uint32_t *forms = few;
     uint64_t n, nforms;
     if (!r.get(n) || n > end || !r.get(nforms) || nforms > end)
         return false;
+    if (nforms > 16) {
+        more.resize((size_t)nforms);
+        forms = more.data();
+    }
     for (uint64_t f = 0; f < nforms; f++) {
-        forms.push_back((uint32_t)r.i);
+        forms[f] = (uint32_t)r.i;
         uint64_t len;
         if (!r.get(len) || len > end - std::min(end, r.i))
             return false;
         r.i += len;
     }
-    e.mentions.reserve(n);
-    e.form_of.reserve(n);
+    size_t want = (size_t)std::min<uint64_t>(n, max);
+    e.mentions.reserve(want);
+    e.form_of.reserve(want);
     size_t prev = 0;
-    for (uint64_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < want; k++) {
         uint64_t d, len, pos, form;
         if (!r.get(d) || !r.get(len) || !r.get(pos) || !r.get(form) ||
             form >= nforms || r.i > end)
@@ -324,7 +371,7 @@ static bool entity_body(reader &r, ps__entity &e, size_t end)
     return true;
 }
 
-bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
+bool ps__decode_entities(std::string_view v, std::vector<ps__entity> &out)
 {
     reader r{v};
     while (r.more()) {
@@ -340,9 +387,9 @@ bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out)
 /* About the fewest bytes an entity takes in the value: type, id and name
  * of a few bytes, known byte and body. */
 static const size_t ENTITY_MIN_BYTES = 24;
-static const size_t ENTITY_RESERVE_MAX = 128;
+static const size_t ENTITY_RESERVE_MAX = 512;
 
-bool ps__decode_entity_heads(const std::string &v, std::vector<ps__entity> &out)
+bool ps__decode_entity_heads(std::string_view v, std::vector<ps__entity> &out)
 {
     reader r{v};
     /* Room at once, growing moves every entity read so far; within
@@ -350,45 +397,54 @@ bool ps__decode_entity_heads(const std::string &v, std::vector<ps__entity> &out)
     out.reserve(out.size() +
                 std::min(v.size() / ENTITY_MIN_BYTES, ENTITY_RESERVE_MAX));
     while (r.more()) {
-        ps__entity e;
+        out.emplace_back();
+        ps__entity &e = out.back();
         size_t end;
-        if (!entity_head(r, e, end))
+        if (!entity_head(r, e, end)) {
+            out.pop_back();
             return false;
+        }
         /* The mention count opens the body; the rest is read when the
          * mentions are (a damaged body shows then). */
         e.unread_at = r.i;
         uint64_t n;
-        if (!r.get(n) || n > end)
+        if (!r.get(n) || n > end) {
+            out.pop_back();
             return false;
+        }
         e.count = n;
         r.i = end;
-        out.push_back(std::move(e));
     }
     return true;
 }
 
-bool ps__entity_mentions(const std::string &v, ps__entity &e)
+bool ps__entity_mentions(std::string_view v, ps__entity &e, size_t max)
 {
-    if (!e.unread_at)
+    if (!e.unread_at || e.mentions.size() >= std::min(max, e.count))
         return true;
     reader r{v};
     r.i = e.unread_at;
-    e.unread_at = 0;
+    e.mentions.clear();
+    e.form_of.clear();
     /* The body ends where the value does at the latest; entity_body()
      * stops at the mentions' count, which the head read. */
-    if (entity_body(r, e, v.size()))
+    if (entity_body(r, e, v.size(), max)) {
+        if (e.mentions.size() == e.count)
+            e.unread_at = 0;
         return true;
+    }
+    e.unread_at = 0;
     e.mentions.clear();
     e.form_of.clear();
     e.count = 0;
     return false;
 }
 
-std::string ps__entity_form(const std::string &v, uint32_t at)
+std::string_view ps__entity_form(std::string_view v, uint32_t at)
 {
     reader r{v};
     r.i = at;
-    std::string f;
+    std::string_view f;
     r.str(f);
     return f;
 }
@@ -470,7 +526,7 @@ std::string ps__encode_quotes(const ps_quote_t *q, size_t n)
     return out;
 }
 
-bool ps__decode_quotes(const std::string &v, std::vector<ps__quote> &out)
+bool ps__decode_quotes(std::string_view v, std::vector<ps__quote> &out)
 {
     reader r{v};
     int64_t prev = 0;
@@ -496,8 +552,11 @@ bool ps__decode_quotes(const std::string &v, std::vector<ps__quote> &out)
     return true;
 }
 
-std::string ps__speaker_key(int type, const std::string &id)
+std::string ps__speaker_key(int type, std::string_view id)
 {
     const char *t = ps_entity_type_name((ps_entity_type_t)type);
-    return std::string(t ? t : "misc") + ":" + id;
+    std::string k(t ? t : "misc");
+    k += ':';
+    k += id;
+    return k;
 }

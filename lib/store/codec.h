@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "psearch/analyzer.h"
@@ -30,7 +31,7 @@ void ps__put_varint(std::string &s, uint64_t v);
 
 /* Reads the varint at V[I] into X and moves I past it; false when V ends
  * first or the varint runs past 64 bits. */
-bool ps__get_varint(const std::string &v, size_t &i, uint64_t &x);
+bool ps__get_varint(std::string_view v, size_t &i, uint64_t &x);
 
 /* A byte range of the file. */
 struct ps__span {
@@ -57,11 +58,11 @@ struct ps__span {
 std::string ps__encode_spans(const ps_token_t *t, size_t n);
 
 /* Reads a spans value (ps__encode_spans()) position by position, from
- * position 1; the value must outlive the reader. */
+ * position 1; the value's bytes must outlive the reader. */
 class ps__span_reader
 {
   public:
-    explicit ps__span_reader(const std::string &v);
+    explicit ps__span_reader(std::string_view v);
     /* Whether the value's header could be read. */
     bool ok() const
     {
@@ -80,9 +81,13 @@ class ps__span_reader
      * lies ahead of pos(), so that reaching GOAL costs at most
      * PS__SPAN_STEP codes. */
     void skip_towards(uint32_t goal);
+    /* The span of position GOAL (at or after pos()) into S, walking the
+     * codes before it without making spans of them; false where next()
+     * would fail. */
+    bool seek(uint32_t goal, ps__span &s);
 
   private:
-    const std::string &v_;
+    std::string_view v_;
     const unsigned char *table_ = nullptr;
     size_t base_ = 0, i_ = 0, end_ = 0;
     uint64_t nchecks_ = 0;
@@ -94,13 +99,16 @@ class ps__span_reader
  * {0, 0} for a position with no word. Jumps to the checkpoint before each
  * and stops at the last, so a long document costs only what its hits
  * need. */
-std::vector<ps__span> ps__decode_spans_at(const std::string &v,
+std::vector<ps__span> ps__decode_spans_at(std::string_view v,
                                           const std::vector<uint32_t> &want);
 
-/* One entity of a document, as stored. */
+/* One entity of a document, as stored. ID and NAME point into the value
+ * it was read from (or into what identifies it, entity_rows.cc), which
+ * must outlive it: a long page names hundreds of entities, and a result
+ * shows ten. */
 struct ps__entity {
     int type = 0;
-    std::string id, name;
+    std::string_view id, name;
     bool known = false;
     std::vector<ps_mention_t> mentions;
     /* Per mention, where the way the text writes it (its form) stands in
@@ -110,7 +118,7 @@ struct ps__entity {
     /* How many mentions it has: mentions.size() once they are read. */
     size_t count = 0;
     /* Where its forms start in the entity value while its mentions are
-     * not read yet (ps__decode_entity_heads()); 0 once they are. */
+     * not all read yet (ps__decode_entity_heads()); 0 once they are. */
     size_t unread_at = 0;
 };
 
@@ -124,20 +132,23 @@ std::string ps__encode_entities(const ps_entity_t *e, size_t n,
                                 const char *text, size_t len);
 
 /* Returns false (and what was read so far) on a truncated value. */
-bool ps__decode_entities(const std::string &v, std::vector<ps__entity> &out);
+bool ps__decode_entities(std::string_view v, std::vector<ps__entity> &out);
 
 /* As ps__decode_entities(), but each entity without its mentions (their
  * count only), which ps__entity_mentions() reads when they are needed: a
  * result shows a few entities of the hundreds a long page may name. */
-bool ps__decode_entity_heads(const std::string &v,
-                             std::vector<ps__entity> &out);
+bool ps__decode_entity_heads(std::string_view v, std::vector<ps__entity> &out);
 
 /* Reads the mentions of E, an entity of value V, if they are not read
- * yet; false (and none) on a damaged value. */
-bool ps__entity_mentions(const std::string &v, ps__entity &e);
+ * yet: all of them, or with MAX the first MAX at least (a result shows
+ * three of the hundreds a long page may hold); false (and none) on a
+ * damaged value. */
+bool ps__entity_mentions(std::string_view v, ps__entity &e,
+                         size_t max = SIZE_MAX);
 
-/* The form that stands at AT (a ps__entity form_of) of entity value V. */
-std::string ps__entity_form(const std::string &v, uint32_t at);
+/* The form that stands at AT (a ps__entity form_of) of entity value V,
+ * within V. */
+std::string_view ps__entity_form(std::string_view v, uint32_t at);
 
 /* The file's text as stored (textz.cc): a kind byte, then the text as it
  * is (kind 0, under 128 bytes), or (kind 2) the text's length, its line
@@ -173,9 +184,10 @@ class ps__text
      * none. */
     using fetcher = std::function<std::string(size_t)>;
     /* The text stored in VALUE from byte AT to its end (a record's last
-     * section), kept without a copy; FETCH reads the blocks of a text
-     * stored apart. */
-    explicit ps__text(std::string value, size_t at = 0, fetcher fetch = {});
+     * section), read where it is: VALUE's bytes must outlive this. FETCH
+     * reads the blocks of a text stored apart. */
+    explicit ps__text(std::string_view value, size_t at = 0,
+                      fetcher fetch = {});
     ps__text(const ps__text &) = delete;
     ps__text &operator=(const ps__text &) = delete;
 
@@ -205,7 +217,7 @@ class ps__text
     const char *at(size_t off, size_t n);
 
   private:
-    std::string v_;
+    std::string_view v_;
     size_t base_ = 0; /* where the stored text starts in v_ */
     size_t len_ = 0;
     const char *raw_ = nullptr;       /* kind 0: the text in v_ */
@@ -224,7 +236,7 @@ class ps__text
 
 /* The whole text of a stored value into OUT; false when the value is
  * damaged (OUT is then empty). */
-bool ps__decode_text(const std::string &v, std::string &out);
+bool ps__decode_text(std::string_view v, std::string &out);
 
 /* A document's record (value 6, layout.h): everything a result shows,
  * read with one look-up. Five varint-prefixed sections, path, title,
@@ -235,16 +247,18 @@ std::string ps__encode_record(const std::string &path, const std::string &title,
                               const std::string &head, const std::string &spans,
                               const std::string &ents, const std::string &text);
 
-/* A record taken apart: the sections copied out but the text, which
- * starts at TEXT_AT of the value (ps__text(value, text_at)). */
+/* A record taken apart: its sections where they stand in the value,
+ * which must outlive it, and where the text starts (ps__text(value,
+ * text_at)). A long article's spans and entities are tens of kB, which a
+ * copy per section would cost every result of it. */
 struct ps__record {
-    std::string path, title, head, spans, ents;
+    std::string_view path, title, head, spans, ents;
     size_t text_at = 0;
 };
 
 /* False (sections read so far, TEXT_AT at the value's end) on a damaged
  * value. */
-bool ps__decode_record(const std::string &v, ps__record &out);
+bool ps__decode_record(std::string_view v, ps__record &out);
 
 /* One attribution of a document, as stored: spans in bytes of the file,
  * SPEAKER an index into the document's entities (the record's) or -1. */
@@ -264,9 +278,9 @@ struct ps__quote {
 std::string ps__encode_quotes(const ps_quote_t *q, size_t n);
 
 /* Returns false (and what was read so far) on a damaged value. */
-bool ps__decode_quotes(const std::string &v, std::vector<ps__quote> &out);
+bool ps__decode_quotes(std::string_view v, std::vector<ps__quote> &out);
 
 /* The key of a speaker in quote terms: "person:zelensky". */
-std::string ps__speaker_key(int type, const std::string &id);
+std::string ps__speaker_key(int type, std::string_view id);
 
 #endif

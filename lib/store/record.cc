@@ -18,16 +18,16 @@ std::string ps__encode_record(const std::string &path, const std::string &title,
     return v;
 }
 
-bool ps__decode_record(const std::string &v, ps__record &out)
+bool ps__decode_record(std::string_view v, ps__record &out)
 {
     size_t i = 0;
     out.text_at = v.size();
-    for (std::string *s : {&out.path, &out.title, &out.head, &out.spans,
-                           &out.ents}) {
+    for (std::string_view *s : {&out.path, &out.title, &out.head, &out.spans,
+                                &out.ents}) {
         uint64_t n;
         if (!ps__get_varint(v, i, n) || n > v.size() - i)
             return false;
-        s->assign(v, i, (size_t)n);
+        *s = v.substr(i, (size_t)n);
         i += (size_t)n;
     }
     out.text_at = i;

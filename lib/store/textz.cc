@@ -73,8 +73,8 @@ std::string ps__encode_text(const char *text, size_t len,
     return v;
 }
 
-ps__text::ps__text(std::string value, size_t at, fetcher fetch)
-    : v_(std::move(value)), base_(std::min(at, v_.size())),
+ps__text::ps__text(std::string_view value, size_t at, fetcher fetch)
+    : v_(value), base_(std::min(at, v_.size())),
       fetch_(std::move(fetch))
 {
     if (v_.size() == base_)
@@ -216,7 +216,7 @@ const char *ps__text::at(size_t off, size_t n)
     return buf_.get() + off;
 }
 
-bool ps__decode_text(const std::string &v, std::string &out)
+bool ps__decode_text(std::string_view v, std::string &out)
 {
     ps__text t(v);
     out.clear();
