@@ -227,4 +227,40 @@ test_expect_success 'the same from --shards 3 and from runs in any order' '
         cmp "$TMP/one" "$TMP/inc.out"
     done
 '
+# A daemon's threads share what they resolved with the others reading the
+# same revision (ident_db.h): an article that changes who a name stands
+# for must reach every thread at the next revision, none answering from
+# what was shared before. "Clinton" alone is a person of its own until
+# an article names Hillary Clinton.
+G=$TMP/grow
+mkdir "$G"
+cp "$C/a2.txt" "$G/"
+"$BIN/psearch-index" --index "$TMP/gx" --entities /dev/null "$G"
+start_daemon grow --index "$TMP/gx" --socket "$TMP/gx.sock" --threads 4 \
+    --cache-size 0 --reopen-interval 0
+wait_ready "$TMP/gx.sock"
+Q='{"op":"search","q":"clinton"}'
+# The ids of the person rows of eight answers asked at once, one a line.
+clintons() {
+    ask "$TMP/gx.sock" "$Q" "$Q" "$Q" "$Q" "$Q" "$Q" "$Q" "$Q" |
+        grep -o '"type":"person","id":"[a-z-]*clinton"' | sort | uniq -c
+}
+
+test_expect_success 'daemon threads share an identity only within a revision' '
+    clintons >"$TMP/before"
+    cat "$TMP/before"
+    assert_eq "$(cat "$TMP/before")" "      8 \"type\":\"person\",\"id\":\"clinton\""
+    cp "$C/a1.txt" "$G/"
+    "$BIN/psearch-index" --index "$TMP/gx" --entities /dev/null "$G"
+    for i in $(seq 1 $((WAIT * 10))); do
+        clintons >"$TMP/after"
+        grep -q "\"id\":\"clinton\"" "$TMP/after" || break
+        sleep 0.1
+    done
+    cat "$TMP/after"
+    lacks "\"id\":\"clinton\"" <"$TMP/after"
+    grep -q "16 \"type\":\"person\",\"id\":\"hillary-clinton\"" "$TMP/after"
+'
+stop_daemon grow
+
 test_done

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "ident/ident_private.h"
@@ -79,13 +81,15 @@ std::vector<std::string> words_of(const std::string &id)
 
 void ps__ident_db::prefetch(const std::vector<std::string> &terms)
 {
+    if (!remote_)
+        return;
     std::vector<std::string> ask;
     for (const std::string &t : terms)
         if (!t.empty() && t.size() <= MAX_TERM && !freq_.count(t))
             ask.push_back(t);
     std::sort(ask.begin(), ask.end());
     ask.erase(std::unique(ask.begin(), ask.end()), ask.end());
-    if (!remote_ || ask.size() < 2)
+    if (ask.size() < 2)
         return;
     if (freq_.size() + ask.size() > MAX_ENTRIES)
         freq_.clear();
@@ -206,17 +210,111 @@ void ps__ident_db::prefetch_resolve(const std::vector<std::string> &terms)
     prefetch(ask);
 }
 
+/* Each handle keeps its own memory of what it resolved, which answers
+ * without a lock; on a miss it asks the process's shared memory of the
+ * same revision (under a lock), and only then the index. */
+struct ps__ident_shared {
+    std::mutex m;
+    std::unordered_map<std::string, std::string> resolved, names;
+
+    /* Copies KEY's value in MAP to OUT; false when it is not there. */
+    bool find(std::unordered_map<std::string, std::string> &map,
+              const std::string &key, std::string &out)
+    {
+        std::lock_guard<std::mutex> g(m);
+        auto it = map.find(key);
+        if (it == map.end())
+            return false;
+        out = it->second;
+        return true;
+    }
+    /* Remembers VALUE for KEY in MAP; past MAX_ENTRIES, MAP starts afresh
+     * (every handle holds copies, never references). */
+    void add(std::unordered_map<std::string, std::string> &map,
+             const std::string &key, const std::string &value)
+    {
+        std::lock_guard<std::mutex> g(m);
+        if (map.size() >= ps__ident_db::MAX_ENTRIES)
+            map.clear();
+        map.emplace(key, value);
+    }
+};
+
+namespace
+{
+/* The shared memories alive, by revision (shards' uuids and revisions):
+ * one lives while a handle on its revision does. */
+std::mutex registry_m;
+std::map<std::string, std::weak_ptr<ps__ident_shared>> registry;
+
+std::shared_ptr<ps__ident_shared> attach(const std::string &key)
+{
+    std::lock_guard<std::mutex> g(registry_m);
+    for (auto it = registry.begin(); it != registry.end();)
+        it = it->second.expired() ? registry.erase(it) : std::next(it);
+    std::weak_ptr<ps__ident_shared> &w = registry[key];
+    std::shared_ptr<ps__ident_shared> s = w.lock();
+    if (!s) {
+        s = std::make_shared<ps__ident_shared>();
+        w = s;
+    }
+    return s;
+}
+} // namespace
+
+ps__ident_shared *ps__ident_db::shared()
+{
+    if (attached_)
+        return shared_.get();
+    attached_ = true;
+    if (remote_ || !shards_ || shards_->empty())
+        return nullptr;
+    /* A local shard's uuid and revision name what it holds; a shard
+     * that tells neither (none of psearch's) shares nothing. */
+    std::string key;
+    for (const Xapian::Database &s : *shards_) {
+        std::string uuid = s.get_uuid();
+        Xapian::rev rev;
+        try {
+            rev = s.get_revision();
+        } catch (const Xapian::Error &) {
+            return nullptr;
+        }
+        if (uuid.empty())
+            return nullptr;
+        key += uuid + "@" + std::to_string(rev) + ";";
+    }
+    shared_ = attach(key);
+    return shared_.get();
+}
+
 const std::string &ps__ident_db::resolve(const std::string &term)
 {
     auto hit = resolved_.find(term);
     if (hit != resolved_.end())
         return hit->second;
+    ps__ident_shared *sh = shared();
+    std::string out;
+    if (!sh || !sh->find(sh->resolved, term, out)) {
+        out = find_resolved(term);
+        if (sh)
+            sh->add(sh->resolved, term, out);
+    }
+    return resolved_.emplace(term, std::move(out)).first->second;
+}
+
+std::string ps__ident_db::find_resolved(const std::string &term)
+{
     ps_entity_type_t type;
     std::string id;
     std::string out = term;
     if ((!known_ || !known_->count(term)) &&
         ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
-        prefetch(likely_asked(type, id));
+        /* Locally a count costs no round trip: listing what the rules
+         * may ask, only for prefetch() to drop it, was a fifth of
+         * resolving (SciFact claims, callgrind). */
+        if (remote_)
+            prefetch(likely_asked(type, id));
         ctx c{this, nullptr};
         ps_ident_stats_t s = {&c, docs, each};
         ps_ident_t r;
@@ -226,7 +324,7 @@ const std::string &ps__ident_db::resolve(const std::string &term)
         if (st == PS_OK)
             out = term_of(r.type, r.id);
     }
-    return resolved_.emplace(term, out).first->second;
+    return out;
 }
 
 /* Whether NAME is written in capitals as a headline writes a name, as
@@ -250,6 +348,18 @@ const std::string &ps__ident_db::display_name(const std::string &term)
     auto hit = names_.find(term);
     if (hit != names_.end())
         return hit->second;
+    ps__ident_shared *sh = shared();
+    std::string out;
+    if (!sh || !sh->find(sh->names, term, out)) {
+        out = find_name(term);
+        if (sh)
+            sh->add(sh->names, term, out);
+    }
+    return names_.emplace(term, std::move(out)).first->second;
+}
+
+std::string ps__ident_db::find_name(const std::string &term)
+{
     std::string out = own_name(term);
     /* Only capitals under this term ("OLYMPIC"), or no name (a person
      * every article wrote with a middle initial): the name of a term that
@@ -263,7 +373,7 @@ const std::string &ps__ident_db::display_name(const std::string &term)
                 break;
             }
         }
-    return names_.emplace(term, out).first->second;
+    return out;
 }
 
 std::string ps__ident_db::own_name(const std::string &term)
@@ -510,7 +620,8 @@ std::vector<std::string> ps__ident_db::find_members(const std::string &term)
     for (const std::string &i : ids)
         for (int t = 0; t < PS_ENT__COUNT; t++)
             cands.push_back(term_of((ps_entity_type_t)t, i));
-    prefetch(cands);
+    if (remote_)
+        prefetch(cands);
     for (const std::string &cand : cands) {
         if (seen.count(cand) || freq(cand) == 0)
             continue;

@@ -4,7 +4,11 @@
  * object per database handle and thread; it caches what it resolved, and
  * every term frequency and term list it read, until the handle moves to a
  * new revision (clear()): over remote shards each of those is a round
- * trip per shard, and a query or a result asks the same ones again. */
+ * trip per shard, and a query or a result asks the same ones again.
+ * What it resolved, and the display names, it also shares with the other
+ * handles of the process that read the same revision of the same local
+ * shards (a daemon's worker threads): each of those costs tens of block
+ * reads the first time, and every thread would pay them again. */
 #ifndef PSEARCH_IDENT_DB_H
 #define PSEARCH_IDENT_DB_H
 
@@ -13,6 +17,7 @@
 #endif
 
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <string>
@@ -23,6 +28,10 @@
 #include "psearch/ident.h"
 
 /* What an article's entity term shows as across the index. */
+/* What the handles of one process share about one revision of an index
+ * (ident_db.cc). */
+struct ps__ident_shared;
+
 struct ps__ident_view {
     const std::string *term; /* the resolved term: its text is equal for
                               * one entity (not the pointer) */
@@ -34,10 +43,13 @@ class ps__ident_db
 {
   public:
     /* KNOWN (may be NULL) maps the gazetteer's entity terms to their
-     * names: those are never resolved to anything else. */
+     * names: those are never resolved to anything else. SHARDS (may be
+     * NULL) are what DB is made of: when each is local, what is resolved
+     * is shared with the process's other handles on their revision. */
     ps__ident_db(const Xapian::Database &db,
-                 const std::map<std::string, std::string> *known)
-        : db_(db), known_(known)
+                 const std::map<std::string, std::string> *known,
+                 const std::vector<Xapian::Database> *shards = nullptr)
+        : db_(db), known_(known), shards_(shards)
     {
     }
 
@@ -107,6 +119,8 @@ class ps__ident_db
         freq_.clear();
         lists_.clear();
         members_.clear();
+        shared_.reset();
+        attached_ = false;
     }
 
     /* The most term frequencies, term lists or member lists remembered;
@@ -122,6 +136,13 @@ class ps__ident_db
 
     /* members(TERM), asked of the index. */
     std::vector<std::string> find_members(const std::string &term);
+    /* resolve(TERM) and display_name(TERM), asked of the index. */
+    std::string find_resolved(const std::string &term);
+    std::string find_name(const std::string &term);
+
+    /* What the process's handles on this revision share; NULL when the
+     * revision cannot be told for sure (a remote shard). */
+    ps__ident_shared *shared();
 
     const Xapian::Database &db_;
     const std::map<std::string, std::string> *known_;
@@ -133,6 +154,9 @@ class ps__ident_db
         lists_;
     std::unordered_map<std::string, std::vector<std::string>> members_;
     bool remote_ = false;
+    const std::vector<Xapian::Database> *shards_;
+    std::shared_ptr<ps__ident_shared> shared_;
+    bool attached_ = false; /* shared() was asked since clear() */
 };
 
 /* Splits entity term TERM into its type and id; false when TERM is not

@@ -79,7 +79,7 @@ struct ps_db {
     std::chrono::steady_clock::time_point missing_since;
     /* Entity identity across articles, read from db; emptied whenever db
      * moves to another revision. */
-    ps__ident_db ident{db, &gaz_names};
+    ps__ident_db ident{db, &gaz_names, &shards};
     /* Stem forms and term frequencies the shards answered, emptied with
      * ident (see ps__shard_cache). */
     ps__shard_cache cache;
