@@ -50,8 +50,11 @@ static std::string shard_name(unsigned gen, unsigned shard, unsigned n)
                : gen_name(gen) + "/" PS__SHARD_PREFIX + std::to_string(shard);
 }
 
-/* Documents queued per shard writer thread. */
-static const size_t WRITER_QUEUE = 32;
+/* Documents queued per shard writer thread, and their text's bytes at
+ * most: enough for the workers to go on through one of Xapian's flushes
+ * (FLUSH_THRESHOLD documents a shard) without holding much memory. */
+static const size_t WRITER_QUEUE = 4096;
+static const size_t WRITER_QUEUE_BYTES = 4u << 20;
 
 /* The folders the stub names ("auto db.N", or one "auto db.N/shard.K"
  * line per shard, whose generations may differ when shards were built by
@@ -223,9 +226,9 @@ static void create_generation(ps_index_t *ix, unsigned n)
     for (auto &db : ix->dbs)
         db.begin_transaction(false);
     ix->in_txn = true;
-    if (n > 1)
-        for (auto &db : ix->dbs)
-            ix->writers.emplace_back(new ps__shard_writer(db, WRITER_QUEUE));
+    for (auto &db : ix->dbs)
+        ix->writers.emplace_back(
+            new ps__shard_writer(db, WRITER_QUEUE, WRITER_QUEUE_BYTES / n));
     set_metadata_all(ix, PS__META_FORMAT, PS__FORMAT);
     set_metadata_all(ix, PS__META_SHARDS, std::to_string(n));
 }

@@ -13,8 +13,8 @@ void ps__checkpoint(Xapian::WritableDatabase &db)
 }
 
 ps__shard_writer::ps__shard_writer(Xapian::WritableDatabase &db,
-                                   size_t max_queued)
-    : db_(db), max_queued_(max_queued ? max_queued : 1)
+                                   size_t max_queued, size_t max_bytes)
+    : db_(db), max_queued_(max_queued ? max_queued : 1), max_bytes_(max_bytes)
 {
     /* Started last, once every member it reads is constructed. */
     thread_ = std::thread(&ps__shard_writer::run, this);
@@ -34,28 +34,33 @@ ps__shard_writer::~ps__shard_writer()
 void ps__shard_writer::push(job &&j)
 {
     std::unique_lock<std::mutex> lk(mu_);
-    space_.wait(lk, [&] { return queue_.size() < max_queued_ || failure_; });
+    space_.wait(lk, [&] {
+        return failure_ || queue_.empty() ||
+               (queue_.size() < max_queued_ &&
+                queued_bytes_ + j.bytes <= max_bytes_);
+    });
     if (failure_)
         std::rethrow_exception(failure_);
+    queued_bytes_ += j.bytes;
     queue_.push_back(std::move(j));
     lk.unlock();
     work_.notify_one();
 }
 
-void ps__shard_writer::add(Xapian::Document &&doc)
+void ps__shard_writer::add(Xapian::Document &&doc, size_t bytes)
 {
-    push(job{ADD, std::move(doc), {}, {}});
+    push(job{ADD, std::move(doc), {}, {}, bytes});
 }
 
 void ps__shard_writer::set_metadata(const std::string &key,
                                     const std::string &value)
 {
-    push(job{METADATA, Xapian::Document(), key, value});
+    push(job{METADATA, Xapian::Document(), key, value, 0});
 }
 
 void ps__shard_writer::commit()
 {
-    push(job{COMMIT, Xapian::Document(), {}, {}});
+    push(job{COMMIT, Xapian::Document(), {}, {}, 0});
 }
 
 void ps__shard_writer::drain()
@@ -77,6 +82,7 @@ void ps__shard_writer::run()
             return;
         job j = std::move(queue_.front());
         queue_.pop_front();
+        queued_bytes_ -= j.bytes;
         busy_ = true;
         lk.unlock();
         space_.notify_one();
@@ -98,7 +104,7 @@ void ps__shard_writer::run()
         }
         /* The document's last handle goes here, on the thread that used
          * it, before the owner can see the job as done. */
-        j = job{COMMIT, Xapian::Document(), {}, {}};
+        j = job{COMMIT, Xapian::Document(), {}, {}, 0};
         lk.lock();
         busy_ = false;
         if (failed && !failure_)

@@ -1,8 +1,12 @@
 /* Internal to the C++ shim: a thread that writes one shard of a generation
- * built aside (inside a transaction, committed by ps__checkpoint()), so that the shards of a sharded index are written at the
- * same time, one core each. Xapian's writes are most of indexing's work and
- * a WritableDatabase may only be used by one thread at a time; giving each
- * shard its own thread is how Xapian itself suggests using several cores.
+ * built aside (inside a transaction, committed by ps__checkpoint()), so that
+ * the shards of a sharded index are written at the same time, one core
+ * each. Xapian's writes are most of indexing's work and a WritableDatabase
+ * may only be used by one thread at a time; giving each shard its own
+ * thread is how Xapian itself suggests using several cores. An index of
+ * one shard has one too: its queue holds the documents the workers go on
+ * preparing while Xapian flushes its buffers, which takes the writer a
+ * second at a time on the bench slice, and would otherwise stall them.
  *
  * The owner hands it jobs in order (add a document, set a metadata key,
  * commit). A job that fails stops the thread's work: the exception is kept
@@ -32,9 +36,11 @@ class ps__shard_writer
   public:
     /* Starts a thread writing to DB, which must outlive this object and
      * must not be used by anyone else until drain() returns. At most
-     * MAX_QUEUED jobs wait; push() blocks beyond that, which bounds the
+     * MAX_QUEUED jobs, and documents of at most MAX_BYTES bytes of text
+     * (but always one), wait; push() blocks beyond that, which bounds the
      * memory documents in flight take. */
-    ps__shard_writer(Xapian::WritableDatabase &db, size_t max_queued);
+    ps__shard_writer(Xapian::WritableDatabase &db, size_t max_queued,
+                     size_t max_bytes);
 
     /* Stops the thread, dropping jobs not yet run. */
     ~ps__shard_writer();
@@ -42,10 +48,11 @@ class ps__shard_writer
     ps__shard_writer(const ps__shard_writer &) = delete;
     ps__shard_writer &operator=(const ps__shard_writer &) = delete;
 
-    /* Queue DOC to be added (the writer takes the only handle on it:
-     * Xapian's reference counts are not atomic), a metadata KEY set to
-     * VALUE, or a checkpoint. Each throws the failure of an earlier job. */
-    void add(Xapian::Document &&doc);
+    /* Queue DOC, built from BYTES bytes of text, to be added (the writer
+     * takes the only handle on it: Xapian's reference counts are not
+     * atomic), a metadata KEY set to VALUE, or a checkpoint. Each throws
+     * the failure of an earlier job. */
+    void add(Xapian::Document &&doc, size_t bytes);
     void set_metadata(const std::string &key, const std::string &value);
     void commit();
 
@@ -58,13 +65,15 @@ class ps__shard_writer
         kind k;
         Xapian::Document doc;
         std::string key, value;
+        size_t bytes;
     };
 
     void push(job &&j);
     void run();
 
     Xapian::WritableDatabase &db_;
-    size_t max_queued_;
+    size_t max_queued_, max_bytes_;
+    size_t queued_bytes_ = 0;
     std::mutex mu_;
     std::condition_variable work_, space_, idle_;
     std::deque<job> queue_;

@@ -146,7 +146,7 @@ static void put_doc(ps_index_t *ix, const ps_docrec_t *rec,
     /* A generation built aside starts empty and sees each path once,
      * so it can skip the lookup replace_document() does. */
     if (!ix->writers.empty())
-        ix->writers[k]->add(std::move(doc));
+        ix->writers[k]->add(std::move(doc), rec->len);
     else if (ix->aside)
         db.add_document(doc);
     else
