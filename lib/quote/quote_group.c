@@ -203,6 +203,51 @@ static void drop_before_source(const ps__qtok_t *s, ps__qattr_t *a)
     a->ncon = k;
 }
 
+/* Whether the piece [B, E) lies in the sentence of A's cue, or touches
+ * it: no sentence starts between the piece and the cue. */
+static int piece_near(const ps__qtok_t *s, const ps__qattr_t *a, uint32_t b,
+                      uint32_t e)
+{
+    if (e <= a->cue[0])
+        return s[e - 1].sent == s[a->cue[0]].sent;
+    return s[b].sent == s[a->cue[1] - 1].sent;
+}
+
+/* Whether a quotation mark opens or closes in the piece [B, E). */
+static int piece_marked(const ps__qtok_t *s, uint32_t b, uint32_t e)
+{
+    for (uint32_t k = b; k < e; k++)
+        if (s[k].open_at != SIZE_MAX || s[k].close_end > 0)
+            return 1;
+    return 0;
+}
+
+/* A content in pieces of which one lies in the cue's sentence holds no
+ * piece in another sentence with no quotation mark of its own: that is
+ * the role tagger taking a stretch of the next quotation ("“[W]e are
+ * reminded ...,” Obama said. // “As a nation, [we remain committed to
+ * ...]") or of the narrative around for more of this one. On PolNeAR's
+ * dev split content exact F1 gained 0.4 and 0.3 with two models, and no
+ * attribution lost its match. */
+static void drop_far_pieces(const ps__qtok_t *s, ps__qattr_t *a)
+{
+    int near = 0;
+    for (uint32_t p = 0; p < a->ncon; p++)
+        near |= piece_near(s, a, a->con[p][0], a->con[p][1]);
+    if (a->ncon < 2 || !near)
+        return;
+    uint32_t k = 0;
+    for (uint32_t p = 0; p < a->ncon; p++) {
+        uint32_t b = a->con[p][0], e = a->con[p][1];
+        if (!piece_near(s, a, b, e) && !piece_marked(s, b, e))
+            continue;
+        a->con[k][0] = b;
+        a->con[k][1] = e;
+        k++;
+    }
+    a->ncon = k;
+}
+
 /* Quoted speech in pieces ("“A,” he said, “B.”") holds nothing outside
  * its quotation marks: beside a whole quotation, a piece without marks is
  * the role tagger running on into the narrative. */
@@ -456,6 +501,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
             a->src[1] = out[na - 1].src[1];
         }
         drop_before_source(s, a);
+        drop_far_pieces(s, a);
         if (!drop_source_overlap(a))
             continue;
         /* A cue for which neither the role tagger nor the fallbacks
