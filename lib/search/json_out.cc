@@ -1,6 +1,7 @@
 /* JSON text as jansson's json_dumps(JSON_COMPACT) writes it (json_out.h):
  * its escapes, its numbers, its UTF-8 checks. */
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -72,6 +73,21 @@ void ps__jout::str(const char *p, size_t n)
     const unsigned char *u = (const unsigned char *)p;
     size_t run = 0; /* bytes from u[run] on not yet copied */
     for (size_t i = 0; i < n;) {
+        /* Eight plain bytes at a time: none at or past 0x80, under 0x20,
+         * a quote or a backslash (each test sets a byte's top bit). */
+        while (n - i >= 8) {
+            const uint64_t ones = 0x0101010101010101ull, tops = ones * 0x80;
+            uint64_t x;
+            std::memcpy(&x, u + i, 8);
+            uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+            uint64_t bad = x | ((x - ones * 0x20) & ~x) |
+                           ((q - ones) & ~q) | ((b - ones) & ~b);
+            if (bad & tops)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned c = u[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             i++;

@@ -174,7 +174,8 @@ std::string ps__encode_text(const char *text, size_t len,
                             std::vector<std::string> *apart = nullptr);
 
 /* A stored text, read as needed: lines from the table, bytes from the
- * blocks that hold them, each decompressed once. A damaged value reads as
+ * blocks that hold them, each decompressed up to the bytes asked for (a
+ * block asked for again, whole). A damaged value reads as
  * an empty text (valid() false) and a damaged block as spaces
  * (damaged() true). Not thread-safe. */
 class ps__text
@@ -227,11 +228,12 @@ class ps__text
     std::vector<size_t> frames_; /* where each block's frame starts in v_ */
     fetcher fetch_;              /* kind 3: the blocks' values */
     std::vector<size_t> sizes_;  /* kind 3: each block's stored size */
-    std::vector<bool> done_;
+    std::vector<uint32_t> have_; /* bytes of each block decoded so far */
     std::unique_ptr<char[]> buf_;
     bool bad_ = false;
 
-    bool decode(size_t block);
+    /* Decodes BLOCK at least up to its byte UPTO - 1. */
+    bool decode(size_t block, size_t upto);
 };
 
 /* The whole text of a stored value into OUT; false when the value is

@@ -112,7 +112,7 @@ ps__text::ps__text(std::string_view value, size_t at, fetcher fetch)
             return;
         sizes_ = std::move(offs);
         frames_.assign(nblocks, 0);
-        done_.assign(nblocks, false);
+        have_.assign(nblocks, 0);
         buf_.reset(new char[(size_t)len ? (size_t)len : 1]);
         len_ = (size_t)len;
         return;
@@ -130,7 +130,7 @@ ps__text::ps__text(std::string_view value, size_t at, fetcher fetch)
     if (pos != v_.size())
         return;
     frames_ = std::move(offs);
-    done_.assign(nblocks, false);
+    have_.assign(nblocks, 0);
     buf_.reset(new char[(size_t)len ? (size_t)len : 1]);
     len_ = (size_t)len;
 }
@@ -169,7 +169,7 @@ size_t ps__text::line_of(size_t off, size_t from) const
     return lo;
 }
 
-bool ps__text::decode(size_t b)
+bool ps__text::decode(size_t b, size_t upto)
 {
     size_t at = b * PS__TEXT_BLOCK;
     size_t raw = std::min(len_ - at, PS__TEXT_BLOCK);
@@ -178,7 +178,8 @@ bool ps__text::decode(size_t b)
     size_t c;
     if (!sizes_.empty()) {
         /* Stored apart: its own value, which must be as long as the
-         * record says. */
+         * record says, read once and so decoded whole. */
+        upto = raw;
         block = fetch_ ? fetch_(b) : std::string();
         f = block.data();
         c = block.size();
@@ -191,15 +192,24 @@ bool ps__text::decode(size_t b)
     }
     if (c == raw) {
         std::memcpy(buf_.get() + at, f, raw);
-    } else {
-        int n = c ? LZ4_decompress_safe(f, buf_.get() + at, (int)c, (int)raw)
-                  : -1;
-        if (n < 0 || (size_t)n != raw) {
-            bad_ = true;
-            std::memset(buf_.get() + at, ' ', raw);
-        }
+        have_[b] = (uint32_t)raw;
+        return !bad_;
     }
-    done_[b] = true;
+    /* LZ4 decodes from the block's start: up to the byte needed and no
+     * further (a snippet stands at its middle on average); a block asked
+     * for again is decoded whole, so that none is decoded thrice. */
+    if (have_[b])
+        upto = raw;
+    int n = c ? LZ4_decompress_safe_partial(f, buf_.get() + at, (int)c,
+                                            (int)upto, (int)raw)
+              : -1;
+    if (n < 0 || (size_t)n < upto || (size_t)n > raw ||
+        (upto == raw && (size_t)n != raw)) {
+        bad_ = true;
+        std::memset(buf_.get() + at, ' ', raw);
+        n = (int)raw;
+    }
+    have_[b] = (uint32_t)n;
     return !bad_;
 }
 
@@ -210,9 +220,12 @@ const char *ps__text::at(size_t off, size_t n)
     if (n == 0 || off >= len_)
         return buf_ ? buf_.get() + std::min(off, len_) : "";
     size_t last = std::min(off + n, len_) - 1;
-    for (size_t b = off / PS__TEXT_BLOCK; b <= last / PS__TEXT_BLOCK; b++)
-        if (!done_[b])
-            decode(b);
+    for (size_t b = off / PS__TEXT_BLOCK; b <= last / PS__TEXT_BLOCK; b++) {
+        size_t at = b * PS__TEXT_BLOCK;
+        size_t upto = std::min(last + 1 - at, PS__TEXT_BLOCK);
+        if (have_[b] < upto)
+            decode(b, upto);
+    }
     return buf_.get() + off;
 }
 
