@@ -18,6 +18,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 #include <string>
@@ -28,9 +29,7 @@
 #include "psearch/ident.h"
 
 /* What an article's entity term shows as across the index. */
-/* What the handles of one process share about one revision of an index
- * (ident_db.cc). */
-struct ps__ident_shared;
+struct ps__ident_shared; /* below */
 
 struct ps__ident_view {
     const std::string *term; /* the resolved term: its text is equal for
@@ -157,6 +156,23 @@ class ps__ident_db
     const std::vector<Xapian::Database> *shards_;
     std::shared_ptr<ps__ident_shared> shared_;
     bool attached_ = false; /* shared() was asked since clear() */
+};
+
+/* What the handles of one process share about one revision of an index
+ * (ident_shared.cc): each handle keeps its own memory of what it
+ * resolved, which answers without a lock; on a miss it asks this one
+ * (under a lock), and only then the index. */
+struct ps__ident_shared {
+    std::mutex m;
+    std::unordered_map<std::string, std::string> resolved, names;
+
+    /* Copies KEY's value in MAP to OUT; false when it is not there. */
+    bool find(std::unordered_map<std::string, std::string> &map,
+              const std::string &key, std::string &out);
+    /* Remembers VALUE for KEY in MAP; past ps__ident_db::MAX_ENTRIES, MAP
+     * starts afresh (every handle holds copies, never references). */
+    void add(std::unordered_map<std::string, std::string> &map,
+             const std::string &key, const std::string &value);
 };
 
 /* Splits entity term TERM into its type and id; false when TERM is not
