@@ -13,7 +13,8 @@
 #include "ident/ident_private.h"
 #include "ident/ident_db.h"
 
-namespace {
+namespace
+{
 
 /* The longest term Xapian holds: a longer one is in no document, and is
  * left to freq(), which says so without a query. */
@@ -158,8 +159,9 @@ static int add_place(void *arg, const char *place)
 
 /* The document counts the rules (ident.c) most likely ask to resolve the
  * entity of TYPE and ID, and so are worth asking at once: the id under
- * every type and as a person's id (towards_person()), the places a nationality may name and
- * the singular of a plural (misc), and the acronym of its initials. */
+ * every type and as a person's id (towards_person()), the places a nationality
+ * may name and the singular of a plural (misc), and the acronym of its
+ * initials. */
 static std::vector<std::string> likely_asked(ps_entity_type_t type,
                                              const std::string &id)
 {
@@ -196,7 +198,8 @@ void ps__ident_db::prefetch_resolve(const std::vector<std::string> &terms)
         ps_entity_type_t type;
         std::string id;
         if (resolved_.count(term) || (known_ && known_->count(term)) ||
-            !ps__entity_term_split(term, &type, &id) || id.size() > PS_IDENT_MAX)
+            !ps__entity_term_split(term, &type, &id) ||
+            id.size() > PS_IDENT_MAX)
             continue;
         for (std::string &t : likely_asked(type, id))
             ask.push_back(std::move(t));
@@ -208,19 +211,29 @@ void ps__ident_db::prefetch_resolve(const std::vector<std::string> &terms)
     prefetch(ask);
 }
 
-const std::string &ps__ident_db::resolve(const std::string &term)
+const std::string &
+ps__ident_db::remembered(memo ps__ident_db::*mine,
+                         memo ps__ident_shared::*theirs,
+                         std::string (ps__ident_db::*find)(const std::string &),
+                         const std::string &term)
 {
-    auto hit = resolved_.find(term);
-    if (hit != resolved_.end())
+    auto hit = (this->*mine).find(term);
+    if (hit != (this->*mine).end())
         return hit->second;
     ps__ident_shared *sh = shared();
     std::string out;
-    if (!sh || !sh->find(sh->resolved, term, out)) {
-        out = find_resolved(term);
+    if (!sh || !sh->find(sh->*theirs, term, out)) {
+        out = (this->*find)(term);
         if (sh)
-            sh->add(sh->resolved, term, out);
+            sh->add(sh->*theirs, term, out);
     }
-    return resolved_.emplace(term, std::move(out)).first->second;
+    return (this->*mine).emplace(term, std::move(out)).first->second;
+}
+
+const std::string &ps__ident_db::resolve(const std::string &term)
+{
+    return remembered(&ps__ident_db::resolved_, &ps__ident_shared::resolved,
+                      &ps__ident_db::find_resolved, term);
 }
 
 std::string ps__ident_db::find_resolved(const std::string &term)
@@ -265,17 +278,8 @@ static bool in_capitals(const std::string &name)
 
 const std::string &ps__ident_db::display_name(const std::string &term)
 {
-    auto hit = names_.find(term);
-    if (hit != names_.end())
-        return hit->second;
-    ps__ident_shared *sh = shared();
-    std::string out;
-    if (!sh || !sh->find(sh->names, term, out)) {
-        out = find_name(term);
-        if (sh)
-            sh->add(sh->names, term, out);
-    }
-    return names_.emplace(term, std::move(out)).first->second;
+    return remembered(&ps__ident_db::names_, &ps__ident_shared::names,
+                      &ps__ident_db::find_name, term);
 }
 
 std::string ps__ident_db::find_name(const std::string &term)
@@ -382,14 +386,15 @@ std::vector<std::string> ps__ident_db::people_surnamed(const std::string &slug)
     size_t dash = slug.rfind('-');
     if (dash == std::string::npos || dash + 1 >= slug.size())
         return ids;
-    std::string p = std::string(PS_IDENT_P_SURNAME) + slug.substr(dash + 1) + ":";
+    std::string p =
+        std::string(PS_IDENT_P_SURNAME) + slug.substr(dash + 1) + ":";
     for (const auto &t : listing(p)) {
         std::string id = t.first.substr(p.size());
         bool match = ends_with_words(id, slug);
         /* A middle word of the surname is not in the id ("enrique-nieto"):
          * the names the articles wrote are asked. */
-        std::string np = std::string(PS_IDENT_P_NAME) +
-                         term_of(PS_ENT_PERSON, id) + "\t";
+        std::string np =
+            std::string(PS_IDENT_P_NAME) + term_of(PS_ENT_PERSON, id) + "\t";
         if (!match)
             for (const auto &n : listing(np))
                 if ((match = ends_with_words(

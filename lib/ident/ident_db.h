@@ -139,6 +139,15 @@ class ps__ident_db
     std::string find_resolved(const std::string &term);
     std::string find_name(const std::string &term);
 
+    /* TERM's answer remembered in this handle's map MINE, else in the
+     * revision's shared map THEIRS, else asked of the index with FIND and
+     * remembered in both. */
+    typedef std::unordered_map<std::string, std::string> memo;
+    const std::string &
+    remembered(memo ps__ident_db::*mine, memo ps__ident_shared::*theirs,
+               std::string (ps__ident_db::*find)(const std::string &),
+               const std::string &term);
+
     /* What the process's handles on this revision share; NULL when the
      * revision cannot be told for sure (a remote shard). */
     ps__ident_shared *shared();
