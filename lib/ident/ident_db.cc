@@ -10,6 +10,8 @@
 #include <exception>
 #include <set>
 
+#include <xxhash.h>
+
 #include "ident/ident_private.h"
 #include "ident/ident_db.h"
 
@@ -322,21 +324,58 @@ std::string ps__ident_db::own_name(const std::string &term)
     return out;
 }
 
-const ps__ident_view &ps__ident_db::view(ps_entity_type_t type,
-                                         const std::string &id)
+ps__ident_view *ps__ident_db::view_table::find(std::string_view id, uint64_t h)
 {
-    auto &cache = views_[(int)type < 0 || type >= PS_ENT__COUNT ? 0 : type];
-    auto hit = cache.find(id);
-    if (hit != cache.end())
-        return hit->second;
+    if (slots_.empty())
+        return nullptr;
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask; slots_[i]; i = (i + 1) & mask) {
+        item &it = items_[slots_[i] - 1];
+        if (it.hash == h && it.id == id)
+            return &it.view;
+    }
+    return nullptr;
+}
+
+ps__ident_view &ps__ident_db::view_table::add(std::string_view id, uint64_t h,
+                                              ps__ident_view &&v)
+{
+    /* At most half full, so a miss ends soon. */
+    if (2 * (items_.size() + 1) > slots_.size()) {
+        slots_.assign(slots_.empty() ? 64 : 2 * slots_.size(), 0);
+        size_t mask = slots_.size() - 1;
+        for (size_t k = 0; k < items_.size(); k++) {
+            size_t i = items_[k].hash & mask;
+            while (slots_[i])
+                i = (i + 1) & mask;
+            slots_[i] = (uint32_t)(k + 1);
+        }
+    }
+    items_.push_back(item{h, std::string(id), std::move(v)});
+    size_t mask = slots_.size() - 1, i = h & mask;
+    while (slots_[i])
+        i = (i + 1) & mask;
+    slots_[i] = (uint32_t)items_.size();
+    return items_.back().view;
+}
+
+const ps__ident_view &ps__ident_db::view(ps_entity_type_t type,
+                                         std::string_view id)
+{
+    view_table &cache =
+        views_[(int)type < 0 || type >= PS_ENT__COUNT ? 0 : type];
+    uint64_t h = XXH3_64bits(id.data(), id.size());
+    if (ps__ident_view *hit = cache.find(id, h))
+        return *hit;
+    std::string sid(id);
     ps__ident_view v;
-    v.term = &resolve(term_of(type, id));
+    v.term = &resolve(term_of(type, sid));
     if (!ps__entity_term_split(*v.term, &v.type, &v.id)) {
         v.type = type;
-        v.id = id;
+        v.id = sid;
     }
     v.name = display_name(*v.term);
-    return cache.emplace(id, std::move(v)).first->second;
+    return cache.add(id, h, std::move(v));
 }
 
 std::vector<std::string> ps__ident_db::people_named(const std::string &word)

@@ -16,12 +16,14 @@
 #error "ident_db.h is for the C++ shim only"
 #endif
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <xapian.h>
@@ -80,7 +82,7 @@ class ps__ident_db
     /* The entity an article's entity of TYPE and ID shows as: resolved,
      * with its display name; cached, so a result's hundred entities cost
      * a hundred lookups. */
-    const ps__ident_view &view(ps_entity_type_t type, const std::string &id);
+    const ps__ident_view &view(ps_entity_type_t type, std::string_view id);
 
     /* Asks the shards at once for the document frequencies of TERMS not
      * known yet, when they are remote (set_remote()): one search for no
@@ -124,7 +126,7 @@ class ps__ident_db
 
     /* The most term frequencies, term lists or member lists remembered;
      * past it, that memory starts afresh. */
-    static const size_t MAX_ENTRIES = 65536;
+    static constexpr size_t MAX_ENTRIES = 65536;
 
   private:
     /* Adds to IDS the other spellings of person ID's name, and their
@@ -155,7 +157,35 @@ class ps__ident_db
     const Xapian::Database &db_;
     const std::map<std::string, std::string> *known_;
     std::unordered_map<std::string, std::string> resolved_, names_;
-    std::unordered_map<std::string, ps__ident_view> views_[PS_ENT__COUNT];
+    /* view()'s memory of one entity type: open addressing over a deque,
+     * whose elements never move, so the views handed out stay where they
+     * are until clear(). A result asks it for each of its document's
+     * entities, so one lookup is a slot and an element, not a bucket, a
+     * chain and a node as std::unordered_map's. */
+    class view_table
+    {
+      public:
+        /* ID's view, hashed to H; NULL when not remembered. */
+        ps__ident_view *find(std::string_view id, uint64_t h);
+        /* Remembers V as ID's view, hashed to H; returns where it stays. */
+        ps__ident_view &add(std::string_view id, uint64_t h,
+                            ps__ident_view &&v);
+        void clear()
+        {
+            items_.clear();
+            slots_.clear();
+        }
+
+      private:
+        struct item {
+            uint64_t hash;
+            std::string id;
+            ps__ident_view view;
+        };
+        std::deque<item> items_;
+        std::vector<uint32_t> slots_; /* an index into items_ + 1; 0 free */
+    };
+    view_table views_[PS_ENT__COUNT];
     std::unordered_map<std::string, Xapian::doccount> freq_;
     std::unordered_map<std::string,
                        std::vector<std::pair<std::string, Xapian::doccount>>>

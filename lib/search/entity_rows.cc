@@ -72,7 +72,7 @@ class term_rows
     }
 
   private:
-    static const size_t NONE = SIZE_MAX;
+    static constexpr size_t NONE = SIZE_MAX;
     std::vector<std::pair<std::string_view, size_t>> slots_;
     size_t mask_;
 };
@@ -88,14 +88,13 @@ std::vector<ps__entity> ps__search::identified(ps_db_t *d,
      * views point into what d->ident keeps, as the rows' ids and names
      * do: nothing is copied but the rows that move up. */
     term_rows at(ents.size());
-    std::string id; /* the id as view() looks it up */
-    size_t n = 0;   /* rows kept, in place at the front of ENTS */
+    size_t n = 0; /* rows kept, in place at the front of ENTS */
     for (size_t i = 0; i < ents.size(); i++) {
         ps__entity &e = ents[i];
         /* The gazetteer says who its entities are. */
         if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT) {
-            id.assign(e.id.data(), e.id.size());
-            const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, id);
+            const ps__ident_view &v =
+                d->ident.view((ps_entity_type_t)e.type, e.id);
             size_t row = at.find_or_add(*v.term, n);
             if (row != n) {
                 merge(ents[row], e, value);

@@ -67,7 +67,7 @@ json_t *speaker_json(ps_db_t *d, const ps__quote &q,
     std::string_view id = e.id, name = e.name;
     if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT) {
         const ps__ident_view &v =
-            d->ident.view((ps_entity_type_t)e.type, std::string(e.id));
+            d->ident.view((ps_entity_type_t)e.type, e.id);
         type = v.type;
         id = v.id;
         if (!v.name.empty())
