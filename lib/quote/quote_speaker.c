@@ -71,7 +71,6 @@ static const char *const UNNAMED_HEADS[] = {
     "official",
     "report", "documents", "records", "studies", "study", "survey", NULL};
 
-
 /* Words that put the name after them in a place ("in Chelsea", "near
  * Aleppo"), unless the name is a possessive ("in Trump's speech"), and
  * nouns that do so to the name before them ("the Chelsea neighborhood").
