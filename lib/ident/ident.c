@@ -419,14 +419,72 @@ static void nationality(const ps_ident_stats_t *s, ps_ident_t *out)
     }
 }
 
+/* Last words that make a name an organisation's, never a person's, however
+ * the tagger typed it ("Clinton Foundation", "Orlando Sentinel", "Judiciary
+ * Committee"): the head noun of an organisation's name. Only words no
+ * person bears as a surname; "House", "Church" or "Post" are left out. */
+static const char *const org_heads[] = {
+    "academy",    "administration", "agency",      "airlines",
+    "alliance",   "association",    "bureau",      "campaign",
+    "caucus",     "coalition",      "college",     "commission",
+    "committee",  "company",        "corp",        "corporation",
+    "council",    "department",     "foundation",  "gazette",
+    "inc",        "institute",      "institution", "journal",
+    "images",     "magazine",       "ministry",    "network",
+    "news",       "organisation",
+    "organization", "party",        "sentinel",    "society",
+    "times",      "tribune",        "union",       "university",
+};
+
+/* Whether ID, of two words or more, ends in one of org_heads. */
+static int org_named(const char *id)
+{
+    const char *last = strrchr(id, '-');
+    return last && last != id &&
+           listed(org_heads, COUNT(org_heads), last + 1, strlen(last + 1));
+}
+
+/* Whether ID, typed TYPE, is one word in the plural whose singular the
+ * index types a misc name at least as often, and names no place it holds
+ * ("Muslims" for "Muslim"; not "Philippines" for "Philippine"): a group
+ * of people, neither one of them nor a place. */
+static int group_named(const ps_ident_stats_t *s, ps_entity_type_t type,
+                       const char *id)
+{
+    size_t n = strlen(id);
+    char one[PS_IDENT_MAX + 1];
+    if (n < 4 || n > PS_IDENT_MAX || id[n - 1] != 's' || id[n - 2] == 's' ||
+        strchr(id, '-'))
+        return 0;
+    memcpy(one, id, n - 1);
+    one[n - 1] = '\0';
+    uint64_t misc = docs_of(s, PS_ENT_MISC, one);
+    char place[PS_IDENT_MAX + 1];
+    struct place_find f = {s, place};
+    return misc > 0 && misc >= docs_of(s, type, id) &&
+           !ps__demonym_places(one, place_held, &f);
+}
+
+/* The type of a name the tagger typed a person that cannot be one: an
+ * organisation's or a group's name; else PS_ENT_PERSON. */
+static ps_entity_type_t not_a_person(const ps_ident_stats_t *s, const char *id)
+{
+    if (org_named(id))
+        return PS_ENT_ORG;
+    return group_named(s, PS_ENT_PERSON, id) ? PS_ENT_MISC : PS_ENT_PERSON;
+}
+
 /* Makes OUT the person of ID's name when the index types that name a
  * person more than anything else. Only towards a person: a city and its
- * team share a name and are two entities, but a person is never a place.
- * The other types are counted only when the person is there at all. */
+ * team share a name and are two entities, but a person is never a place
+ * (nor is an organisation's or a group's name: not_a_person()). The other
+ * types are counted only when the person is there at all. */
 static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
                                   ps_ident_t *out)
 {
     char pid[PS_IDENT_MAX + 1];
+    if (not_a_person(s, id) != PS_ENT_PERSON)
+        return PS_OK;
     ps_ident_person_id(id, pid);
     uint64_t person = docs_of(s, PS_ENT_PERSON, pid), other = 0;
     /* A surname the articles name people by ("Sanders" typed an org in
@@ -464,6 +522,10 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
         return PS_OK;
     }
     memcpy(out->id, id, len + 1);
+    if (type == PS_ENT_PERSON)
+        out->type = type = not_a_person(s, id);
+    else if (type == PS_ENT_PLACE && group_named(s, type, id))
+        out->type = type = PS_ENT_MISC;
     if (type == PS_ENT_PERSON) {
         ps_ident_person_written(id, out->id);
         char base[PS_IDENT_MAX + 1];
@@ -491,5 +553,11 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
      * facets over thousands of names quick. */
     if (strchr(out->id, '-') && out->id[1] != '-')
         return PS_OK;
-    return ps__ident_full_name(s, out);
+    if (ps__ident_full_name(s, out) != PS_OK)
+        return PS_EIO;
+    /* A word alone whose longer name is an organisation's ("Sentinel" for
+     * the Orlando Sentinel) is that organisation. */
+    if (org_named(out->id))
+        out->type = PS_ENT_ORG;
+    return PS_OK;
 }

@@ -162,25 +162,24 @@ static int add_place(void *arg, const char *place)
 /* The document counts the rules (ident.c) most likely ask to resolve the
  * entity of TYPE and ID, and so are worth asking at once: the id under
  * every type and as a person's id (towards_person()), the places a nationality
- * may name and the singular of a plural (misc), and the acronym of its
- * initials. */
+ * may name, the singular of a plural as a misc name (singular(),
+ * group_named()), and the acronym of its initials. */
 static std::vector<std::string> likely_asked(ps_entity_type_t type,
                                              const std::string &id)
 {
     std::vector<std::string> ask;
     for (int t = 0; t < PS_ENT__COUNT; t++)
         ask.push_back(term_of((ps_entity_type_t)t, id));
+    if (id.size() >= 4 && id.back() == 's')
+        ask.push_back(term_of(PS_ENT_MISC, id.substr(0, id.size() - 1)));
     if (type == PS_ENT_PERSON)
         return ask;
     char pid[PS_IDENT_MAX + 1];
     ps_ident_person_id(id.c_str(), pid);
     if (id != pid)
         ask.push_back(term_of(PS_ENT_PERSON, pid));
-    if (type == PS_ENT_MISC) {
+    if (type == PS_ENT_MISC)
         ps__demonym_places(id.c_str(), add_place, &ask);
-        if (id.size() >= 4 && id.back() == 's')
-            ask.push_back(term_of(type, id.substr(0, id.size() - 1)));
-    }
     char acr[64];
     if (ps__ident_initials(id.c_str(), acr))
         for (int t = 0; t < PS_ENT__COUNT; t++)

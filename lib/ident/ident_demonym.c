@@ -49,7 +49,6 @@ static const struct ending {
     {"", "istan"},    /* tajik, afghan, kurd */
     {"", "stan"},     /* kazakh, uzbek */
     {"", "land"},     /* thai */
-    {"", "s"},        /* philippine */
 };
 
 /* Nationalities no ending gives. */
@@ -61,6 +60,9 @@ static const struct ending irregular[] = {
     {"danish", "denmark"},
     {"dutch", "netherlands"},
     {"french", "france"},
+    /* Not a rule of "" + "s": that would make every group a place
+     * ("Muslims" wherever the tagger typed them a place). */
+    {"philippine", "philippines"},
     {"swiss", "switzerland"},
     {"welsh", "wales"},
 };

@@ -194,6 +194,12 @@ static ps_status_t candidates(const ps_ident_stats_t *s, const char *id,
     return settle(s, c);
 }
 
+/* A word the index types a person alone in more than ALONE_MAX times as
+ * many documents as the full name that dominates names someone of its own:
+ * "God" is not the "Thank God" of two headlines. The rule head_word()
+ * keeps for organisations. */
+#define ALONE_MAX 8
+
 /* Resolves a person's partial name in OUT to the full name that
  * dominates, if one does. */
 ps_status_t ps__ident_full_name(const ps_ident_stats_t *s, ps_ident_t *out)
@@ -201,8 +207,17 @@ ps_status_t ps__ident_full_name(const ps_ident_stats_t *s, ps_ident_t *out)
     struct cands c;
     if (candidates(s, out->id, &c) != PS_OK)
         return PS_EIO;
-    if (c.best_docs >= 1 && c.best_docs >= PS_IDENT_DOMINANCE * c.second_docs)
-        strcpy(out->id, c.best);
+    if (c.best_docs == 0 || c.best_docs < PS_IDENT_DOMINANCE * c.second_docs)
+        return PS_OK;
+    if (!strchr(out->id, '-')) {
+        char buf[PS_IDENT_MAX + 1];
+        const char *prefix = ps_entity_type_prefix(PS_ENT_PERSON);
+        size_t n = ps__ident_term3(buf, "", prefix, strlen(prefix), "",
+                                   out->id, strlen(out->id));
+        if (n && s->docs(s->ctx, buf, n) > ALONE_MAX * c.best_docs)
+            return PS_OK;
+    }
+    strcpy(out->id, c.best);
     return PS_OK;
 }
 
