@@ -54,6 +54,19 @@ static const char *const PERSON_WORDS[] = {
     "daughter", "son", "mate", "democrat", "republican", "rival",
     "opponent", "host", "moderator", "justice", "judge", "pastor",
     "minister", NULL};
+/* Words for a person that say the person's gender ("the New York
+ * businessman" is no "she"). */
+static const char *const HE_TITLES[] = {"businessman", "congressman",
+                                        "chairman", "spokesman", "husband",
+                                        "son", NULL};
+static const char *const SHE_TITLES[] = {"businesswoman", "congresswoman",
+                                         "chairwoman", "spokeswoman", "wife",
+                                         "daughter", NULL};
+/* Articles that make a description someone not named before ("a New York
+ * judge", "a Democratic aide"). */
+static const char *const INDEFINITE[] = {"a", "an", "another", "one", NULL};
+/* Words before a name someone speaks for. */
+static const char *const FOR[] = {"for", "to", NULL};
 static const char *const ORG_WORDS[] = {"campaign", "committee", "company",
                                         "agency", "department", "bureau",
                                         "organization", "group",
@@ -94,6 +107,10 @@ typedef struct wlist {
 } wlist_t;
 
 static wlist_t W_HE = {HE, 0, {0}};
+static wlist_t W_HE_TITLES = {HE_TITLES, 0, {0}};
+static wlist_t W_FOR = {FOR, 0, {0}};
+static wlist_t W_INDEFINITE = {INDEFINITE, 0, {0}};
+static wlist_t W_SHE_TITLES = {SHE_TITLES, 0, {0}};
 static wlist_t W_HE_NOUNS = {HE_NOUNS, 0, {0}};
 static wlist_t W_MR = {MR, 0, {0}};
 static wlist_t W_MRS = {MRS, 0, {0}};
@@ -110,8 +127,11 @@ static wlist_t W_SHE_NOUNS = {SHE_NOUNS, 0, {0}};
 static wlist_t W_UNNAMED_HEADS = {UNNAMED_HEADS, 0, {0}};
 
 static wlist_t *const ALL_LISTS[] = {
+    &W_FOR,
     &W_HE,
     &W_HE_NOUNS,
+    &W_HE_TITLES,
+    &W_INDEFINITE,
     &W_MR,
     &W_MRS,
     &W_ORG_PRONOUNS,
@@ -124,6 +144,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_RELATIVES,
     &W_SHE,
     &W_SHE_NOUNS,
+    &W_SHE_TITLES,
     &W_UNNAMED_HEADS,
 };
 
@@ -363,6 +384,28 @@ static int named(const ps__qtok_t *s, uint32_t a, uint32_t b,
     return best;
 }
 
+/* Whether the first mention of entity E in tokens [A, B) ends in a
+ * possessive ("Germany's"). */
+static int possessive(const ps__qtok_t *s, size_t n, uint32_t a, uint32_t b,
+                      int e)
+{
+    for (uint32_t k = a; k < b; k++)
+        if (s[k].ent_index == e)
+            return (s[mention_end(s, n, k, e) - 1].flags &
+                    PS_TOK_POSSESSIVE) != 0;
+    return 0;
+}
+
+/* Whether the first mention of entity E in tokens [A, B) is what someone
+ * speaks for ("a spokesman for Russia", "an adviser to Moscow"). */
+static int spoken_for(const ps__qtok_t *s, uint32_t a, uint32_t b, int e)
+{
+    for (uint32_t k = a; k < b; k++)
+        if (s[k].ent_index == e)
+            return k > a && in_list(s[k - 1].term, &W_FOR);
+    return 0;
+}
+
 /* The speaker of A, whose source [SA, SB) names no entity: a relative
  * pronoun's name, a pronoun's or description's antecedent, else what
  * kind of source it is. */
@@ -389,9 +432,10 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             in_list(s[i].term, &W_PERSON_WORDS)) {
             want = PS_ENT_PERSON;
             pronoun = 1;
-            if (in_list(s[i].term, &W_HE))
+            if (in_list(s[i].term, &W_HE) || in_list(s[i].term, &W_HE_TITLES))
                 gender = 1;
-            else if (in_list(s[i].term, &W_SHE))
+            else if (in_list(s[i].term, &W_SHE) ||
+                     in_list(s[i].term, &W_SHE_TITLES))
                 gender = 2;
         } else if (in_list(s[i].term, &W_ORG_PRONOUNS) ||
                    in_list(s[i].term, &W_ORG_WORDS)) {
@@ -405,6 +449,12 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     }
     /* "One official", "a U.S. official": a head noun of its own. */
     if (head && sb - sa > 1) {
+        *kind = PS_SPEAKER_UNNAMED;
+        return;
+    }
+    /* An indefinite description ("a New York judge", "one Republican
+     * strategist") is someone the article has not named. */
+    if (in_list(s[sa].term, &W_INDEFINITE)) {
         *kind = PS_SPEAKER_UNNAMED;
         return;
     }
@@ -439,6 +489,15 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 return;
             }
     }
+    /* A place that qualifies a word for a person ("the Florida senator",
+     * "the senator from Vermont") describes the speaker, as a party does:
+     * the description's rules find whom it refers to. A possessive place
+     * still speaks ("Germany's president and ministers"). */
+    if (e >= 0 && ents[e].type == PS_ENT_PLACE &&
+        !possessive(s, n, sa, sb, e) && !spoken_for(s, sa, sb, e))
+        for (uint32_t i = sa; i < sb; i++)
+            if (s[i].ent_index != e && in_list(s[i].term, &W_PERSON_WORDS))
+                e = -1;
     if (e >= 0) {
         *kind = PS_SPEAKER_ENTITY;
         *index = e;

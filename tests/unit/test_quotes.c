@@ -149,6 +149,16 @@ static const ps_quote_t *by_cue(const char *text, const ps_quote_t *qs,
     return NULL;
 }
 
+/* The quote whose source is SOURCE, or NULL. */
+static const ps_quote_t *by_source(const char *text, const ps_quote_t *qs,
+                                   size_t nq, const char *source)
+{
+    for (size_t i = 0; i < nq; i++)
+        if (qs[i].nsource && span_is(text, qs[i].source[0], source))
+            return &qs[i];
+    return NULL;
+}
+
 static const char *speaker_id(struct fixture *f, const ps_quote_t *q)
 {
     return q->speaker_kind == PS_SPEAKER_ENTITY ? f->ents[q->speaker].id
@@ -284,6 +294,32 @@ static void test_described_speaker(void **state)
     assert_true(span_is(text, q->source[0], "The Republican"));
     assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
     assert_string_equal(speaker_id(f, q), "todd-wilcox");
+}
+
+/* A place before a word for a person describes the speaker too ("the
+ * Florida senator" is the senator the article is about), unless someone
+ * speaks for it; a description with "a" is someone not named. */
+static void test_place_described_speaker(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Marco Rubio campaigned in Orlando on Monday.\n\nThe Florida "
+        "senator said that he would not endorse anyone.\n\nA New York "
+        "judge said that the case would go on.\n\nA spokesman for Russia "
+        "said that the talks had failed.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "The Florida senator");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "rubio");
+    q = by_source(text, qs, nq, "A New York judge");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    q = by_source(text, qs, nq, "A spokesman for Russia");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "russia");
 }
 
 /* A name the entity tagger takes for a person but the article uses as a
@@ -565,6 +601,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_antecedent, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_place_described_speaker, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_place_named_person, setup,
                                         teardown),
