@@ -553,8 +553,9 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
          * labelling that has content when the best one has none; the
          * role tagger, taught that one in eight false cues has no
          * content, drops some plain ones ("White House spokesman Josh
-         * Earnest said Monday that ..."). On PolNeAR dev: +0.17 and +0.19
-         * of ATTRIBUTION F1 with the models of seeds 2 and 1. */
+         * Earnest said Monday that ..."). On PolNeAR dev it gains 0.06
+         * to 0.21 of ATTRIBUTION F1 with the models of seeds 1 to 4
+         * (doc/quotes.md, the sixth round). */
         if (!ps__q_role_extract(wlab, wa, wb, ca, cb, a) &&
             !(margin && m >= v->conf_scale &&
               viterbi_content(scores, trans, wb - wa, back, wlab) &&
