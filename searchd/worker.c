@@ -330,7 +330,6 @@ static json_t *stats_without_index(sd_job_t *job)
  * search's "total" for the log; a hit is the value with the asker's own
  * id in front, byte for byte the line a search would have made. */
 
-
 typedef struct answer_key {
     char *bytes; /* malloc'ed; NULL when the answer is not to be cached */
     size_t len;
