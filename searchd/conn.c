@@ -427,6 +427,12 @@ static long next_line(sd_conn_t *c, char **line)
  * wait for the thread pool. */
 static void pump(sd_conn_t *c)
 {
+    /* A request answered on the loop thread lets the connection go on
+     * from inside this loop (sd_conn_answered()): the loop below goes on
+     * itself, rather than a call per line deep. */
+    if (c->pumping)
+        return;
+    c->pumping = 1;
     while (!c->in_flight && !c->closing && !c->dead) {
         char *p;
         long n = next_line(c, &p);
@@ -438,8 +444,15 @@ static void pump(sd_conn_t *c)
         if (!blank(p, linelen))
             c->hooks->line(c->hooks->ctx, c, p, linelen);
     }
+    c->pumping = 0;
     if (c->eof && !c->in_flight && !c->dead && c->start == c->len)
         sd_conn_finish(c);
+}
+
+int sd_conn_more_lines(const sd_conn_t *c)
+{
+    size_t n = c->len - c->start;
+    return (n && memchr(c->buf + c->start, '\n', n)) || (c->eof && n);
 }
 
 void sd_conn_hold(sd_conn_t *c)

@@ -44,9 +44,9 @@ struct sd_conn {
      * max-request-bytes + 1, never further. */
     char *buf;
     size_t start, len, cap;
-    int refs; /* two handles, plus one while a job is on the pool */
+    int refs; /* two handles, plus one while a job is held */
     unsigned is_tcp : 1, reading : 1, in_flight : 1, discarding : 1, eof : 1,
-        closing : 1, dead : 1, refused : 1, stopping : 1;
+        closing : 1, dead : 1, refused : 1, stopping : 1, pumping : 1;
 };
 
 /* A connection on LOOP, ready for uv_accept() into c->io.s; NULL when out
@@ -71,8 +71,13 @@ void sd_conn_send(sd_conn_t *c, char *line, size_t len);
 void sd_conn_error(sd_conn_t *c, json_t *id, int code, const char *msg,
                    long position);
 
-/* A job for C went to the thread pool: hold C (no further line is read
- * out, and its memory stays) until sd_conn_answered. */
+/* Whether another request line of C waits in its buffer, already read:
+ * the client is pipelining. */
+int sd_conn_more_lines(const sd_conn_t *c);
+
+/* A job for C went to the thread pool (or runs on the loop thread): hold
+ * C (no further line is read out, and its memory stays) until
+ * sd_conn_answered. */
 void sd_conn_hold(sd_conn_t *c);
 
 /* The held job's answer was sent (or C died meanwhile): goes on with the

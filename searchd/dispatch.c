@@ -1,5 +1,6 @@
 /* psearchd's request dispatch: parses each request line, answers ping at
- * once, hands every other op to the thread pool and sends its answer back
+ * once, hands every other op to the thread pool (or, for a lone client on
+ * a local index, runs it on the loop thread) and sends its answer back
  * on the connection it came from, logging failures (and, with --verbose,
  * every request) and counting requests, errors and limit breaches in
  * stats. The connection layer (conn.c) decides when a line is read. */
@@ -100,6 +101,9 @@ static void job_failed(sd_conn_t *c, const sd_job_t *job)
            sd_code_name(job->code), job->errmsg);
 }
 
+/* Jobs handed to the pool and not yet answered (loop thread only). */
+static unsigned jobs_out;
+
 /* On the loop thread, once the pool has answered: sends the answer, if
  * the client is still there, and lets the connection go on. */
 static void job_done(sd_job_t *job)
@@ -120,6 +124,13 @@ static void job_done(sd_job_t *job)
     }
     sd_job_free(job);
     sd_conn_answered(c);
+}
+
+/* job_done() for a job that went to the pool. */
+static void pool_job_done(sd_job_t *job)
+{
+    jobs_out--;
+    job_done(job);
 }
 
 /* ping, answered on the loop thread. */
@@ -190,6 +201,23 @@ void sd_dispatch_line(const sd_dispatch_t *d, sd_conn_t *c, const char *line,
     sd_job_t *job = make_job(d, c, &req, t0);
     if (!job)
         return;
+    /* A lone client waits for nobody but itself: its request runs here,
+     * without the two thread switches of the pool's hand-off and answer
+     * (the loop thread has a handle of its own). With a second client
+     * connected, or a job on the pool, requests go to the pool, so that
+     * no one waits behind another's search; so do the requests a client
+     * pipelines, but for the last read, so that the loop comes back to
+     * its sockets (and a new client) after each request it runs. Over
+     * remote shards, where a search may wait on the network for the
+     * remote timeout, every request goes to the pool. */
+    if (sd_stats_clients() == 1 && jobs_out == 0 && sd_worker_local() &&
+        !sd_conn_more_lines(c)) {
+        sd_stats_on_loop();
+        sd_conn_hold(c);
+        sd_worker_run_here(job);
+        return;
+    }
+    job->done = pool_job_done;
     int rc = sd_worker_submit(d->loop, job);
     if (rc < 0) {
         sd_log("%s: cannot queue the request: %s", c->name, uv_strerror(rc));
@@ -198,5 +226,6 @@ void sd_dispatch_line(const sd_dispatch_t *d, sd_conn_t *c, const char *line,
         sd_job_free(job);
         return;
     }
+    jobs_out++;
     sd_conn_hold(c);
 }

@@ -13,6 +13,7 @@ static struct {
     uint64_t errors[SD_CODE__COUNT];
     uint64_t limits[SD_SETTING__COUNT];
     uint64_t bytes_in, bytes_out;
+    uint64_t on_loop; /* requests a lone client had run on the loop thread */
     atomic_uint_fast64_t db_opens, db_open_failures;
     atomic_uint_fast64_t reopens, reopen_changes, reopen_failures;
     atomic_uint_fast64_t reopen_ns, reopen_ns_max;
@@ -76,6 +77,11 @@ void sd_stats_bytes_out(size_t n)
     st.bytes_out += n;
 }
 
+void sd_stats_on_loop(void)
+{
+    st.on_loop++;
+}
+
 void sd_stats_db_open(int ok)
 {
     atomic_fetch_add_explicit(ok ? &st.db_opens : &st.db_open_failures, 1,
@@ -123,7 +129,8 @@ json_t *sd_stats_json(const sd_config_t *cfg, const sd_cache_counters_t *cache)
         total += st.requests[i];
         bad = put(req, sd_op_name((sd_op_t)i), st.requests[i]);
     }
-    bad = bad || put(req, "total", total);
+    bad = bad || put(req, "total", total) ||
+          put(o, "requests_on_loop", st.on_loop);
     total = 0;
     for (int i = 0; i < SD_CODE__COUNT && !bad; i++) {
         total += st.errors[i];

@@ -26,6 +26,7 @@ void sd_stats_error(int code);
 void sd_stats_limit(sd_setting_t s);
 void sd_stats_bytes_in(size_t n);
 void sd_stats_bytes_out(size_t n);
+void sd_stats_on_loop(void);
 uint64_t sd_stats_clients(void);
 
 /* Any thread. */

@@ -1,6 +1,7 @@
 /* The thread-pool half of psearchd: runs one request against the index on
  * a worker thread and builds its response line there, so that neither the
- * search nor the encoding of a large answer ever blocks the loop. Each
+ * search nor the encoding of a large answer blocks the loop (but for a
+ * lone client's, which dispatch.c may run on the loop thread). Each
  * thread has a slot with its own ps_db_t; slots are registered centrally
  * only so that they can all be closed at exit. Search answers go through
  * the answer cache (cache.h), which this file alone decides how to key
@@ -23,10 +24,15 @@ typedef struct slot {
     uint64_t checked_ns; /* when the handle last looked for a revision */
 } slot_t;
 
+/* ps_db_snapshot() needs 64 bytes plus 21 per shard; 64 shards at most. */
+#define SNAPSHOT_MAX 2048
+
 static char *index_dir;
 static uint64_t reopen_ns;
 static ps_db_opts_t db_opts;
 static atomic_ulong epoch;
+/* Whether the handle last opened or moved reads local shards only. */
+static atomic_int all_local;
 static sd_cache_t *cache; /* NULL: cache-size 0 */
 
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -118,6 +124,19 @@ static void set_error(sd_job_t *job, int code, const char *msg)
     snprintf(job->errmsg, sizeof job->errmsg, "%s", msg);
 }
 
+/* Notes whether DB, just opened or moved, reads only local shards: those
+ * that have a snapshot key (a remote or left-out shard has none). */
+static void note_local(ps_db_t *db)
+{
+    char snap[SNAPSHOT_MAX];
+    atomic_store(&all_local, ps_db_snapshot(db, snap, sizeof snap) == PS_OK);
+}
+
+int sd_worker_local(void)
+{
+    return atomic_load(&all_local);
+}
+
 /* Makes S->db usable: opened if it is not, moved to the newest revision if
  * a reload was asked for or the interval passed. Returns 0, or -1 with the
  * error in JOB. */
@@ -130,6 +149,8 @@ static int ready_db(slot_t *s, sd_job_t *job)
         ps_status_t st = ps_db_reopen(s->db, &changed);
         uint64_t t = sd_now_ns();
         sd_stats_db_reopen(t - now, changed, st == PS_OK);
+        if (st == PS_OK && changed)
+            note_local(s->db);
         if (st != PS_OK) {
             /* Start afresh below: the generation may have been switched
              * and the old one removed. */
@@ -148,6 +169,7 @@ static int ready_db(slot_t *s, sd_job_t *job)
     s->checked_ns = sd_now_ns();
     if (st == PS_OK) {
         free(errmsg);
+        note_local(s->db);
         return 0;
     }
     s->db = NULL;
@@ -307,9 +329,6 @@ static json_t *stats_without_index(sd_job_t *job)
  * not its id. The value is the answer line after its id, behind the
  * search's "total" for the log; a hit is the value with the asker's own
  * id in front, byte for byte the line a search would have made. */
-
-/* ps_db_snapshot() needs 64 bytes plus 21 per shard; 64 shards at most. */
-#define SNAPSHOT_MAX 2048
 
 typedef struct answer_key {
     char *bytes; /* malloc'ed; NULL when the answer is not to be cached */
@@ -476,6 +495,13 @@ static void after_work_cb(uv_work_t *w, int status)
     (void)status; /* jobs are never cancelled */
     sd_job_t *job = w->data;
     job->done(job);
+}
+
+void sd_worker_run_here(sd_job_t *job)
+{
+    job->work.data = job;
+    work_cb(&job->work);
+    after_work_cb(&job->work, 0);
 }
 
 int sd_worker_submit(uv_loop_t *loop, sd_job_t *job)

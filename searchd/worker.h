@@ -57,6 +57,14 @@ int sd_worker_init(const char *index_dir, const ps_db_opts_t *db_opts,
  * on error JOB is still the caller's. */
 int sd_worker_submit(uv_loop_t *loop, sd_job_t *job);
 
+/* Whether the index, as a worker last opened it, has only local shards:
+ * a search then never waits on the network. */
+int sd_worker_local(void);
+
+/* Runs JOB on the calling (loop) thread, with a handle of its own, and
+ * calls its done callback before returning. */
+void sd_worker_run_here(sd_job_t *job);
+
 /* Asks every worker to move to the newest revision before its next job,
  * and empties the answer cache. */
 void sd_worker_reload(void);

@@ -191,6 +191,36 @@ test_expect_success 'stats counts requests, errors and limit breaches' '
     assert_eq "${13}" 5
 '
 
+test_expect_success 'a lone client has its requests run on the loop thread' '
+    on_loop() {
+        ask "$SOCK" "{\"op\":\"stats\"}" | "$GET" .daemon.requests_on_loop
+    }
+    a=$(on_loop)
+    ask "$SOCK" "{\"op\":\"search\",\"q\":\"Article 5\"}" >"$TMP/lone"
+    assert_eq "$("$GET" .ok .results# <"$TMP/lone")" "true 3"
+    # The first stats request, and the search; this one is counted after
+    # its answer is made.
+    assert_eq "$(on_loop)" "$((a + 2))"
+'
+
+test_expect_success 'with a second client connected, requests go to the pool' '
+    a=$(ask "$SOCK" "{\"op\":\"stats\"}" | "$GET" .daemon.requests_on_loop)
+    # A client that stays connected, sending nothing, for a while.
+    "$CLIENT" --expect 0 --hold 2 "$SOCK" </dev/null >/dev/null 2>&1 &
+    idle=$!
+    for i in $(seq 50); do
+        n=$(ask "$SOCK" "{\"op\":\"stats\"}" | "$GET" .daemon.clients.current)
+        [ "$n" -ge 2 ] && break
+        sleep 0.05
+    done
+    ask "$SOCK" "{\"op\":\"search\",\"q\":\"Article 5\"}" >"$TMP/two"
+    b=$(ask "$SOCK" "{\"op\":\"stats\"}" | "$GET" .daemon.requests_on_loop)
+    wait $idle || true
+    assert_eq "$("$GET" .ok .results# <"$TMP/two")" "true 3"
+    # Only the first stats request ran on the loop thread.
+    assert_eq "$b" "$((a + 1))"
+'
+
 test_expect_success 'verbose log names the client, op, query, hits, time' '
     grep -Eq "client #[0-9]+ \(pid [0-9]+, uid [0-9]+\): search \"Article 5\" hits=3 [0-9]+us" \
         "$TMP/A.log"

@@ -81,7 +81,8 @@ typedef struct ps_search_opts {
                               hits, all a grep-like display needs */
     unsigned facet_docs;   /* matching documents counted for facets
                               (default 1000) */
-    double time_budget;    /* seconds for the match, 0 for none */
+    double time_budget;    /* seconds for counting matches beyond the page
+                              (Xapian's time limit), 0 for none */
     int no_results;        /* only totals (and facets): --count, op facets */
     int raw;               /* results carry only rank, score and path: the
                               bare Xapian match, the floor benchmarks (and

@@ -41,6 +41,75 @@ static Xapian::doccount check_at_least(ps_db_t *d, const Xapian::Query &q)
     return sum <= budget ? std::max(least, sum) : least;
 }
 
+/* What checking one more document may cost Q at most, in microseconds,
+ * for a warm index: a posting a term, a position list read a term under
+ * a phrase or NEAR (POSITIONAL). Negative for what cannot be bounded
+ * so: a wildcard expands at match time into as many terms as the index
+ * has, a value range reads a value a document. */
+static double check_cost_us(const Xapian::Query &q, bool positional)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+        return positional ? 10.0 : 1.0;
+    case Xapian::Query::LEAF_MATCH_ALL:
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+        return 0.0;
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR:
+        positional = true;
+        break;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+        break;
+    default:
+        return -1.0;
+    }
+    double sum = 0.0;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        double c = check_cost_us(q.get_subquery(i), positional);
+        if (c < 0)
+            return -1.0;
+        sum += c;
+    }
+    return sum;
+}
+
+/* How far under the budget the worst case of the counting must stay for
+ * the timer to be left off: a cold disk or a busy machine is slower than
+ * check_cost_us() reckons by about this much. */
+static const double TIMER_MARGIN = 20.0;
+
+/* Arms Xapian's time limit on ENQ for a match of Q from FIRST, MAXITEMS
+ * long, checking at least CHECK_AT_LEAST, where the limit can cut
+ * anything. Xapian's limit only turns check_at_least off once it expires
+ * (the match of the page runs to its end whatever the limit, enquire.h),
+ * so it is of no use to a match that checks no further than its page,
+ * nor to one whose counting beyond the page cannot come near the budget;
+ * and arming it costs three system calls (a POSIX timer created, set and
+ * deleted) on every search. */
+static void arm_budget(Xapian::Enquire &enq, const ps_search_opts_t *o,
+                       const Xapian::Query &q, Xapian::doccount first,
+                       Xapian::doccount maxitems,
+                       Xapian::doccount check_at_least)
+{
+    bool arm = false;
+    if (o->time_budget > 0 && check_at_least > maxitems &&
+        check_at_least - maxitems > first) {
+        double extra = check_at_least - maxitems - first;
+        double per_doc = check_cost_us(q, false);
+        arm = per_doc < 0 ||
+              extra * per_doc * TIMER_MARGIN > o->time_budget * 1e6;
+    }
+    enq.set_time_limit(arm ? o->time_budget : 0.0);
+}
+
 /* BM25's parameters, one set for every corpus, tuned once on TIME and
  * SciFact's training claims (RELEVANCE.md): K1 how soon a word's repeats
  * stop adding weight, B how much a long article is discounted. K3 = 0:
@@ -92,9 +161,14 @@ static void find_matches(ps_db_t *d, const ps_search_opts_t *o,
             return;
         }
         enq.set_query(q);
-        m.totals = enq.get_mset(o->no_results ? 0 : o->offset,
-                                o->no_results ? 0 : limit,
-                                check_at_least(d, q));
+        Xapian::doccount first = o->no_results ? 0 : o->offset,
+                         maxitems = o->no_results ? 0 : limit,
+                         least = check_at_least(d, q);
+        arm_budget(enq, o, q, first, maxitems, least);
+        m.totals = enq.get_mset(first, maxitems, least);
+        /* The relaxed form's passes and the facets keep the budget. */
+        if (o->time_budget > 0)
+            enq.set_time_limit(o->time_budget);
         m.tail = m.totals;
         m.tail_to = m.totals.size();
         if (relaxed || m.totals.get_matches_upper_bound() > 0)
