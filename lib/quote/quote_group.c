@@ -455,8 +455,8 @@ static void score_window(const ps__qmodel_view_t *v, const ps__qtok_t *s,
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,
-                       double *scores, uint8_t *back, uint8_t *wlab,
-                       ps__qattr_t *out)
+                       ps__qrsum_t *rs, double *scores, uint8_t *back,
+                       uint8_t *wlab, ps__qattr_t *out)
 {
     enum { L = PS__Q_NLABELS };
     double trans[(L + 1) * L];
@@ -482,7 +482,10 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         budget--;
         uint32_t wa, wb;
         ps__q_window(n, ca, cb, &wa, &wb);
-        score_window(v, s, n, ca, cb, wa, wb, p1, cx, scores);
+        if (rs && v->wide_role && v->rtab)
+            ps__q_role_score(v, s, n, ca, cb, wa, wb, p1, cx, rs, scores);
+        else
+            score_window(v, s, n, ca, cb, wa, wb, p1, cx, scores);
         ps__q_role_mask(scores, wa, wb, ca, cb);
         ps__q_viterbi(scores, trans, wb - wa, back, wlab);
         ps__qattr_t *a = &out[na];

@@ -411,6 +411,44 @@ size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
                            uint32_t cb, const uint8_t *p1, const ps__qctx_t *cx,
                            uint32_t row_bits, uint32_t *rows);
 
+/* The role tagger's fast path: a window token's rows in three parts
+ * (quote_role.c), which ps__q_role_features_at's rows are all told. The
+ * token's own rows go to ROWS (their count returned), and KEYS gets the
+ * keys of its two groups (UINT32_MAX on the cue, which has none); RC's
+ * TAB must be set. */
+size_t ps__q_role_split(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
+                        uint32_t cb, const uint8_t *p1, const ps__qctx_t *cx,
+                        const ps__qrcue_t *rc, uint32_t row_bits,
+                        uint32_t *rows, uint32_t keys[2]);
+
+/* The rows of group A (PS__Q_RGROUP_A of them) and B (PS__Q_RGROUP_B) of
+ * KEY, for the cue of RC (its TAB set). */
+#define PS__Q_RGROUP_A 9
+#define PS__Q_RGROUP_B 6
+#define PS__Q_RKEYS_A 2048
+#define PS__Q_RKEYS_B 1024
+void ps__q_role_group_a(const ps__qrcue_t *rc, uint32_t key, uint32_t row_bits,
+                        uint32_t *rows);
+void ps__q_role_group_b(const ps__qrcue_t *rc, uint32_t key, uint32_t row_bits,
+                        uint32_t *rows);
+
+/* The sums of the groups' rows met so far in one cue's window, by key
+ * (quote_rsum.c): an entry is the current cue's when its stamp is. */
+typedef struct ps__qrsum {
+    uint32_t stamp;
+    uint32_t seen_a[PS__Q_RKEYS_A], seen_b[PS__Q_RKEYS_B];
+    int32_t a[PS__Q_RKEYS_A][8], b[PS__Q_RKEYS_B][8];
+} ps__qrsum_t;
+
+/* SCORES[(K - WA) * L + l] = the role tagger's score of label l at each
+ * token K of the window [WA, WB) around the cue [CA, CB), from V's
+ * eight-wide role rows and load-time tables (both needed), with RS's
+ * sums: the same scores as the rows of ps__q_role_features give. */
+void ps__q_role_score(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                      size_t n, uint32_t ca, uint32_t cb, uint32_t wa,
+                      uint32_t wb, const uint8_t *p1, const ps__qctx_t *cx,
+                      ps__qrsum_t *rs, double *scores);
+
 /* The window of the cue [CA, CB): tokens [*WA, *WB). */
 void ps__q_window(size_t n, uint32_t ca, uint32_t cb, uint32_t *wa,
                   uint32_t *wb);
@@ -460,13 +498,14 @@ void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                   float *margin);
 
 /* The attributions of the cues in LAB, each with the role tagger's
- * source and content, into OUT (room for one per token). SCORES (N rows
+ * source and content, into OUT (room for one per token); RS (may be
+ * NULL) lets the role tagger keep sums (ps__q_role_score). SCORES (N rows
  * of NLABELS), BACK (N * NLABELS) and WLAB (N) are scratch. Returns the
  * count. */
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,
-                       double *scores, uint8_t *back, uint8_t *wlab,
-                       ps__qattr_t *out);
+                       ps__qrsum_t *rs, double *scores, uint8_t *back,
+                       uint8_t *wlab, ps__qattr_t *out);
 
 #endif

@@ -28,6 +28,7 @@ struct ps_quoter {
     size_t qcap, scap;
     ps__qspk_t spk; /* what the speaker rules know of the article */
     ps__qwcache_t *wc; /* the words' hashes (quote_words.c) */
+    ps__qrsum_t *rs;   /* the role tagger's kept sums (quote_rsum.c) */
 };
 
 ps_status_t ps_quoter_new(const ps_quote_model_t *m, ps_quoter_t **out)
@@ -39,8 +40,10 @@ ps_status_t ps_quoter_new(const ps_quote_model_t *m, ps_quoter_t **out)
     if (!q)
         return PS_ENOMEM;
     q->m = m;
-    if (!(q->wc = ps__q_wcache_new(m->v.row_bits))) {
-        free(q);
+    q->wc = ps__q_wcache_new(m->v.row_bits);
+    q->rs = calloc(1, sizeof *q->rs);
+    if (!q->wc || !q->rs) {
+        ps_quoter_free(q);
         return PS_ENOMEM;
     }
     *out = q;
@@ -66,6 +69,7 @@ void ps_quoter_free(ps_quoter_t *q)
     free(q->spans);
     ps__q_speakers_free(&q->spk);
     ps__q_wcache_free(q->wc);
+    free(q->rs);
     free(q);
 }
 
@@ -468,7 +472,7 @@ ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
                      q->ctx + 3 * (n + 1)};
     ps__q_context(q->seq, n, q->p1, &cx);
     size_t na = ps__q_attribute(v, q->seq, n, q->p1, q->lab, q->margin, &cx,
-                                q->scores, q->back, q->wlab, q->attrs);
+                                q->rs, q->scores, q->back, q->wlab, q->attrs);
     ps_status_t st = build(q, text, base, n, na, ents, nents);
     if (st != PS_OK)
         return st;

@@ -6,7 +6,8 @@
  * eight-wide Viterbi decodes as the full loop does, on the model's
  * scores and on random ones with ties and masks;
  * the rows the quoter reads from tables made at load are the ones the
- * trainer hashes.
+ * trainer hashes, and the role tagger's scores from kept sums are the
+ * sums of those rows.
  * A feature or decoding change that breaks one path and not the other
  * fails here rather than as a quiet drop in `make quote-eval`. */
 #include <math.h>
@@ -117,8 +118,15 @@ static void test_viterbi(void **state)
     }
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* The role tagger's rows read from the model's tables are the rows the
- * trainer hashes, for every token of every cue's window in LAB. */
+ * trainer hashes, for every token of every cue's window in LAB, and so
+ * are those of the quoter's fast path, which keeps sums of some. */
 static void check_role_rows(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                             size_t n, const uint8_t *p1, const uint8_t *lab)
 {
@@ -127,6 +135,8 @@ static void check_role_rows(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     ps__qctx_t cx = {ctx, ctx + n + 1, ctx + 2 * (n + 1), ctx + 3 * (n + 1)};
     ps__q_context(s, n, p1, &cx);
     assert_non_null(v->rtab);
+    ps__qrsum_t *rs = calloc(1, sizeof *rs);
+    assert_non_null(rs);
     for (uint32_t ca = 0; ca < n; ca++) {
         if (lab[ca] != PS__Q_BCUE)
             continue;
@@ -145,8 +155,44 @@ static void check_role_rows(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                                                v->row_bits, rb);
             assert_int_equal(na, nb);
             assert_memory_equal(ra, rb, na * sizeof *ra);
+            /* The fast path's three parts hold the same rows. */
+            uint32_t keys[2];
+            nb = ps__q_role_split(s, n, i, ca, cb, p1, &cx, &rc, v->row_bits,
+                                  rb, keys);
+            if (keys[0] != UINT32_MAX) {
+                assert_true(keys[0] < PS__Q_RKEYS_A &&
+                            keys[1] < PS__Q_RKEYS_B);
+                ps__q_role_group_a(&rc, keys[0], v->row_bits, rb + nb);
+                nb += PS__Q_RGROUP_A;
+                ps__q_role_group_b(&rc, keys[1], v->row_bits, rb + nb);
+                nb += PS__Q_RGROUP_B;
+            }
+            assert_int_equal(na, nb);
+            qsort(ra, na, sizeof *ra, cmp_u32);
+            qsort(rb, nb, sizeof *rb, cmp_u32);
+            assert_memory_equal(ra, rb, na * sizeof *ra);
         }
+        /* And the window's scores from the kept sums are the rows'. */
+        double *sa = malloc((wb - wa) * L * sizeof *sa);
+        double *sb = malloc((wb - wa) * L * sizeof *sb);
+        assert_true(sa && sb);
+        for (uint32_t i = wa; i < wb; i++) {
+            uint32_t ra[PS__Q_MAXF];
+            size_t na = ps__q_role_features(s, n, i, ca, cb, p1, &cx,
+                                            v->row_bits, ra);
+            for (int l = 0; l < L; l++) {
+                int32_t acc = 0;
+                for (size_t f = 0; f < na; f++)
+                    acc += v->weights[PS__Q_ROLE_TABLE][(size_t)ra[f] * L + l];
+                sa[(size_t)(i - wa) * L + l] = acc;
+            }
+        }
+        ps__q_role_score(v, s, n, ca, cb, wa, wb, p1, &cx, rs, sb);
+        assert_memory_equal(sa, sb, (wb - wa) * L * sizeof *sa);
+        free(sa);
+        free(sb);
     }
+    free(rs);
     free(ctx);
 }
 
