@@ -288,11 +288,65 @@ sentence_fast(uint32_t *o, uint64_t m, const ps__qtab_t *tb,
     return o;
 }
 
+/* The key of token I's small-set features (ps__q_group1_rows) when it
+ * has one: a token with neighbours either side whose shapes have table
+ * rows; 0 otherwise. The quotation states are 0 or 1 (quote_seq.c). */
+static inline __attribute__((always_inline)) uint64_t
+group_key(const ps__qtok_t *s, size_t n, size_t i, int shx, int pshx)
+{
+    if (i == 0 || i + 1 >= n || shx < 0 || pshx < 0)
+        return 0;
+    const ps__qtok_t *t = &s[i], *p = &s[i - 1], *q = &s[i + 1];
+    uint64_t ss = (t->flags & PS_TOK_SENT_START) != 0;
+    return (uint64_t)t->gap | (uint64_t)q->gap << 8 |
+           (uint64_t)(t->inq & 1) << 16 | (uint64_t)(p->inq & 1) << 17 |
+           (uint64_t)t->lex << 18 | (uint64_t)p->lex << 20 |
+           (uint64_t)q->lex << 22 | (uint64_t)t->ent << 24 |
+           (uint64_t)p->ent << 32 | (uint64_t)q->ent << 40 |
+           (uint64_t)shx << 48 | ss << 54 | (uint64_t)pshx << 55 |
+           (uint64_t)1 << 63;
+}
+
+void ps__q_group1_rows(const ps__qtab_t *tb, uint64_t key, uint32_t row_bits,
+                       uint32_t *rows)
+{
+    const uint64_t m = ((uint64_t)1 << row_bits) - 1;
+    const int16_t *pf = NULL;
+    uint32_t *o = rows;
+    uint64_t gap = key & 0xff, ga = key >> 8 & 0xff, inq = key >> 16 & 1;
+    uint64_t pinq = key >> 17 & 1, lex = key >> 18 & 3;
+    uint64_t plex = key >> 20 & 3, nlex = key >> 22 & 3;
+    uint64_t ent = key >> 24 & 0xff, pe = key >> 32 & 0xff;
+    uint64_t ne = key >> 40 & 0xff, shx = key >> 48 & 63;
+    uint64_t ss = key >> 54 & 1, pshx = key >> 55 & 63;
+    O_PUT(tb->t1);
+    O_PUT(tb->t10[shx][ss]);
+    O_PUT(tb->t11[pshx][shx]);
+    O_PUT(tb->t12[gap]);
+    O_PUT(tb->t13[ga]);
+    O_IN(tb->m14[gap], ga);
+    O_PUT(tb->t15[inq][pinq]);
+    O_IN(tb->m16[inq][gap], ga);
+    O_PUT(tb->t17[ent]);
+    O_IN(tb->m18[pe], ent);
+    O_IN(tb->m19[ent], ne);
+    O_PUT(tb->t22[lex][inq]);
+    O_PUT(tb->t23[plex][lex]);
+    O_PUT(tb->t24[lex][nlex]);
+}
+
+/* A row of the small-set group: written unless the token's key stands
+ * for the group (KEY not 0). */
+#define G_PUT(row) (key ? (void)0 : (void)O_PUT(row))
+#define G_IN(in, b) (key ? (void)0 : (void)O_IN(in, b))
+
 /* stage1_features() with the words' hashes from F's block and the small
- * sets' from its tables: the same rows in the same order. */
+ * sets' from its tables: the same rows in the same order. With PKEY, the
+ * rows of ps__q_group1_rows are left out when the token has a group key,
+ * which *PKEY gets (0: none, every row written). */
 static inline __attribute__((always_inline)) void
 stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
-               const int16_t *pf)
+               const int16_t *pf, uint64_t *pkey)
 {
     const ps__qtok_t *t = &s[i];
     const ps__qtab_t *tb = f->tab;
@@ -302,7 +356,12 @@ stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
     uint32_t *o = f->rows + f->n;
     uint64_t ga = gap_after(s, n, i);
     int first = i == 0, last = i + 1 == n;
-    O_PUT(tb->t1);
+    int shx = ps__q_shape_ix(t->shape);
+    int pshx = !first ? ps__q_shape_ix(s[i - 1].shape) : 33;
+    uint64_t key = pkey ? group_key(s, n, i, shx, pshx) : 0;
+    if (pkey)
+        *pkey = key;
+    G_PUT(tb->t1);
     O_PUT(wt->r2);
     O_PUT(ws->r3);
     O_PUT(!first ? WS(f, i - 1)->r4 : (uint32_t)(mix(mix(4, EDGE), 0) & m));
@@ -312,30 +371,28 @@ stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
                     : (uint32_t)(mix(mix(7, EDGE), 0) & m));
     O_IN(!first ? WT(f, i - 1)->m8 : mix(8, EDGE), t->term);
     O_IN(wt->m9, !last ? s[i + 1].term : EDGE);
-    int shx = ps__q_shape_ix(t->shape);
-    int pshx = !first ? ps__q_shape_ix(s[i - 1].shape) : 33;
     if (shx >= 0 && pshx >= 0) {
-        O_PUT(tb->t10[shx][(t->flags & PS_TOK_SENT_START) != 0]);
-        O_PUT(tb->t11[pshx][shx]);
+        G_PUT(tb->t10[shx][(t->flags & PS_TOK_SENT_START) != 0]);
+        G_PUT(tb->t11[pshx][shx]);
     } else {
         O_ADD(10, t->shape, t->flags & PS_TOK_SENT_START);
         O_ADD(11, !first ? s[i - 1].shape : EDGE, t->shape);
     }
-    O_PUT(tb->t12[t->gap]);
-    O_PUT(tb->t13[ga]);
-    O_IN(tb->m14[t->gap], ga);
-    O_PUT(tb->t15[t->inq][!first ? s[i - 1].inq : 2]);
-    O_IN(tb->m16[t->inq][t->gap], ga);
-    O_PUT(tb->t17[t->ent]);
+    G_PUT(tb->t12[t->gap]);
+    G_PUT(tb->t13[ga]);
+    G_IN(tb->m14[t->gap], ga);
+    G_PUT(tb->t15[t->inq][!first ? s[i - 1].inq : 2]);
+    G_IN(tb->m16[t->inq][t->gap], ga);
+    G_PUT(tb->t17[t->ent]);
     uint64_t pe = !first ? s[i - 1].ent : 0x100;
     uint64_t ne = !last ? s[i + 1].ent : 0x100;
-    O_IN(tb->m18[pe], t->ent);
-    O_IN(tb->m19[t->ent], ne);
+    G_IN(tb->m18[pe], t->ent);
+    G_IN(tb->m19[t->ent], ne);
     uint64_t plex = !first ? s[i - 1].lex : 9;
     uint64_t nlex = !last ? s[i + 1].lex : 9;
-    O_PUT(tb->t22[t->lex][t->inq]);
-    O_PUT(tb->t23[plex][t->lex]);
-    O_PUT(tb->t24[t->lex][nlex]);
+    G_PUT(tb->t22[t->lex][t->inq]);
+    G_PUT(tb->t23[plex][t->lex]);
+    G_PUT(tb->t24[t->lex][nlex]);
     O_PUT(ws->r27[t->inq]);
     O_IN(!first ? WT(f, i - 1)->m28 : mix(28, EDGE), t->gap);
     O_IN(wt->m31, ga);
@@ -359,12 +416,13 @@ stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
 }
 
 /* stage1_fast_pf(), prefetching the rows when F's words say where. */
-static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
+static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
+                        uint64_t *pkey)
 {
     if (f->w->pf)
-        stage1_fast_pf(f, s, n, i, f->w->pf);
+        stage1_fast_pf(f, s, n, i, f->w->pf, pkey);
     else
-        stage1_fast_pf(f, s, n, i, NULL);
+        stage1_fast_pf(f, s, n, i, NULL, pkey);
 }
 
 /* The index of a neighbour's label in the second stage's tables: 0 to 6,
@@ -453,9 +511,19 @@ size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
 {
     fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab, w};
     if (tab && w)
-        stage1_fast(&f, s, n, i);
+        stage1_fast(&f, s, n, i, NULL);
     else
         stage1_features(&f, s, n, i);
+    return f.n;
+}
+
+size_t ps__q_features1g(const ps__qtok_t *s, size_t n, size_t i,
+                        const ps__qnear_t *near, const ps__qtab_t *tab,
+                        const ps__qwords_t *w, uint32_t row_bits,
+                        uint32_t *rows, uint64_t *key)
+{
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab, w};
+    stage1_fast(&f, s, n, i, key);
     return f.n;
 }
 

@@ -332,6 +332,28 @@ size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
                        const ps__qwords_t *w, uint32_t row_bits,
                        uint32_t *rows);
 
+/* ps__q_features1 with its fast path (TAB and W needed), leaving out the
+ * rows of the token's small-set group (ps__q_group1_rows) when it has a
+ * group key, which *KEY gets (0 when it has none: every row written). */
+size_t ps__q_features1g(const ps__qtok_t *s, size_t n, size_t i,
+                        const ps__qnear_t *near, const ps__qtab_t *tab,
+                        const ps__qwords_t *w, uint32_t row_bits,
+                        uint32_t *rows, uint64_t *key);
+
+/* The rows of the first stage's features whose values all come from
+ * small sets of the token and its neighbours (the bias, shapes, gaps,
+ * quotation states, entity codes, cue classes: templates 1, 10 to 19
+ * and 22 to 24), of the group KEY (ps__q_features1g): their sums are
+ * kept by key (ps__q_group1). Writes PS__Q_GROUP1 rows. */
+#define PS__Q_GROUP1 14
+void ps__q_group1_rows(const ps__qtab_t *tb, uint64_t key, uint32_t row_bits,
+                       uint32_t *rows);
+
+/* The sums of both stages (16 lanes) of the rows of group KEY, from the
+ * word cache C when kept there, else worked out and kept. */
+const int32_t *ps__q_group1(ps__qwcache_t *c, const ps__qmodel_view_t *v,
+                            uint64_t key);
+
 /* The rows of token I's second-stage features alone (those ps__q_features
  * adds to the first stage's for STAGE 1), the scans read from NEAR (after
  * ps__q_near2). */
@@ -482,8 +504,8 @@ void ps__q_score(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *sc);
 
 /* Labels the sequence with both stages of V: P1 gets the first stage's
- * labels, OUT the second's, MARGIN (may be NULL) each token's score margin
- * over its best other label. SCORES holds n * NLABELS, BACK n * NLABELS. */
+ * labels, OUT the second's, MARGIN (may be NULL) each cue token's score
+ * margin over its best other label (0 for the other tokens). SCORES holds n * NLABELS, BACK n * NLABELS. */
 void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
                  float *margin);

@@ -120,13 +120,28 @@ static void prefetch_rows(const int16_t *w, size_t stride, const uint32_t *rows,
         __builtin_prefetch(w + (size_t)rows[f] * stride);
 }
 
-/* ACC[0..16) = the sums of ROWS of both stages' side-by-side rows W. */
+/* ACC[0..16) += the sums of ROWS of both stages' side-by-side rows W. */
 PS__Q_CLONES static void sum_stages(int32_t *acc, const int16_t *w,
                                     const uint32_t *rows, size_t nf)
 {
-    int32_t a[16] = {0};
+    int32_t a[16];
+    memcpy(a, acc, sizeof a);
     ps__q_add_rows(a, w, 16, rows, nf, 16);
     memcpy(acc, a, sizeof a);
+}
+
+/* Token I's first-stage rows into ROWS (their count returned): with the
+ * words W (the word cache's), those outside its small-set group when it
+ * has one, whose key *KEY gets (else 0). */
+static size_t features1(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                        size_t n, size_t i, const ps__qnear_t *near,
+                        const ps__qwords_t *w, uint32_t *rows, uint64_t *key)
+{
+    if (w && v->tab)
+        return ps__q_features1g(s, n, i, near, v->tab, w, v->row_bits, rows,
+                                key);
+    *key = 0;
+    return ps__q_features1(s, n, i, near, v->tab, w, v->row_bits, rows);
 }
 
 /* ACC[0..8) += the sums of ROWS of the second stage's rows in W. */
@@ -181,20 +196,24 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
             words.pf = w;
         }
         uint32_t *cur = buf[0], *next = buf[1];
-        size_t nn = ps__q_features1(s, n, b, near, v->tab, wp, v->row_bits,
-                                    next);
+        uint64_t key = 0, nkey = 0;
+        size_t nn = features1(v, s, n, b, near, wp, next, &nkey);
         for (size_t i = b; i < e; i++) {
             uint32_t *t = cur;
             size_t nf = nn;
             cur = next;
             next = t;
+            key = nkey;
             if (i + 1 < e) {
-                nn = ps__q_features1(s, n, i + 1, near, v->tab, wp,
-                                     v->row_bits, next);
+                nn = features1(v, s, n, i + 1, near, wp, next, &nkey);
                 if (!wp)
                     prefetch_rows(w, 16, next, nn);
             }
             int32_t a[16];
+            if (key)
+                memcpy(a, ps__q_group1(wc, v, key), sizeof a);
+            else
+                memset(a, 0, sizeof a);
             sum_stages(a, w, cur, nf);
             memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
             for (int l = 0; l < L; l++)
@@ -224,6 +243,12 @@ static void margins(const double *scores, size_t n, const uint8_t *out,
 {
     enum { L = PS__Q_NLABELS };
     for (size_t i = 0; margin && i < n; i++) {
+        /* Only a cue's margins are read (its confidence), and cues are
+         * few: the other tokens' are left 0. */
+        if (PS__Q_ROLE(out[i]) != 2) {
+            margin[i] = 0;
+            continue;
+        }
         const double *sc = scores + i * L;
         double other = -1e300;
         for (int l = 0; l < L; l++)

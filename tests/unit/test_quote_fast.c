@@ -249,6 +249,28 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
         nb = ps__q_features1(s, n, i, near, v->tab, &words, v->row_bits, rb);
         assert_int_equal(na, nb);
         assert_memory_equal(ra, rb, na * sizeof *ra);
+        /* The quoter's split: the token's rows and its group's, which the
+         * word cache sums, are the same rows. */
+        uint64_t key;
+        uint32_t rc[2 * PS__Q_MAXF], rd[PS__Q_MAXF];
+        size_t nc = ps__q_features1g(s, n, i, near, v->tab, &words,
+                                     v->row_bits, rc, &key);
+        if (key) {
+            ps__q_group1_rows(v->tab, key, v->row_bits, rc + nc);
+            const int32_t *g = ps__q_group1(wc, v, key);
+            for (int l = 0; l < 16; l++) {
+                int32_t sum = 0;
+                for (size_t f = nc; f < nc + PS__Q_GROUP1; f++)
+                    sum += v->wide_stages[(size_t)rc[f] * 16 + l];
+                assert_int_equal(sum, g[l]);
+            }
+            nc += PS__Q_GROUP1;
+        }
+        assert_int_equal(na, nc);
+        memcpy(rd, ra, na * sizeof *ra);
+        qsort(rd, na, sizeof *rd, cmp_u32);
+        qsort(rc, nc, sizeof *rc, cmp_u32);
+        assert_memory_equal(rd, rc, na * sizeof *rd);
         na = ps__q_features(s, n, i, 1, p1, v->row_bits, ra);
         size_t n1 = nb;
         nb = n1 + ps__q_features2(s, n, i, p1, near, NULL, v->row_bits, rb + n1);
