@@ -362,6 +362,15 @@ size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
                        const ps__qtab_t *tab, uint32_t row_bits,
                        uint32_t *rows);
 
+/* The labels ps__q_viterbi gives for each line of S (as the labeller
+ * decodes, a path per line), from integer scores: token I's L scores at
+ * SC + I * STRIDE, the transitions TRANS as the model file has them
+ * (ps__qmodel_view_t). SCRATCH (N rows of NLABELS doubles) and BACK (N *
+ * NLABELS) are scratch (quote_decode.c). */
+void ps__q_decode_int(const ps__qtok_t *s, size_t n, const int32_t *sc,
+                      size_t stride, const int32_t *trans, double *scratch,
+                      uint8_t *back, uint8_t *lab);
+
 /* Whether label CUR may follow PREV (-1: first token). */
 int ps__q_allowed(int prev, int cur);
 
@@ -510,7 +519,7 @@ void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
                  float *margin);
 
-/* Likewise; ACC2 (n * 8) and NEAR (n), both NULL or neither, are scratch
+/* Likewise; ACC2 (n * 16) and NEAR (n), both NULL or neither, are scratch
  * that lets the second stage reuse the first's features and the scans run
  * once a sequence, when V has its eight-wide weights; WC (may be NULL) a
  * word cache that spares most of the first stage's hashing. */

@@ -15,7 +15,7 @@ struct ps_quoter {
     ps__qtok_t *seq;
     size_t cap;
     double *scores;
-    int32_t *acc2; /* the second stage's sums, eight per token */
+    int32_t *acc2; /* both stages' sums, sixteen per token (ps__q_label2) */
     ps__qnear_t *near;
     uint8_t *back, *p1, *lab;
     float *margin;
@@ -170,8 +170,10 @@ static void add_quiet(int32_t *acc, const ps__qquiet_t *q, const int16_t *w,
 
 /* Both stages with the eight-wide weights. The first stage's features are
  * the second's too, and a row's weights of both stages lie side by side:
- * one pass sums both, keeping the second stage's part in ACC2 (n rows of
- * eight), and the second pass adds only its own features to it. */
+ * one pass sums both into ACC2 (n rows of sixteen: the second stage's
+ * part, then the first stage's scores), and the second pass adds only
+ * the second stage's own features to its part. Both decode from the
+ * integer sums (quote_decode.c). */
 static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, double *scores, int32_t *acc2,
                        ps__qnear_t *near, ps__qwcache_t *wc, uint8_t *back,
@@ -179,7 +181,6 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
 {
     enum { L = PS__Q_NLABELS };
     uint32_t rows[PS__Q_MAXF], buf[2][PS__Q_MAXF];
-    double trans[(L + 1) * L];
     const int16_t *w = v->wide_stages;
     ps__q_near1(s, n, near);
     /* In blocks, each with its tokens' words and two either side. A
@@ -215,27 +216,42 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
             else
                 memset(a, 0, sizeof a);
             sum_stages(a, w, cur, nf);
-            memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
-            for (int l = 0; l < L; l++)
-                scores[i * L + l] = a[l];
+            memcpy(acc2 + i * 16, a + 8, 8 * sizeof *a);
+            memcpy(acc2 + i * 16 + 8, a, 8 * sizeof *a);
         }
     }
-    stage_trans(v, 0, trans);
-    decode_lines(s, n, scores, trans, back, p1);
+    ps__q_decode_int(s, n, acc2 + 8, 16, v->trans[0], scores, back, p1);
     ps__q_near2(s, n, p1, near);
     for (size_t i = 0; i < n; i++) {
-        int32_t *a2 = acc2 + i * 8;
+        int32_t *a2 = acc2 + i * 16;
         if (v->quiet && ps__q_quiet(s, n, i, p1, near))
             add_quiet(a2, v->quiet, w, s, i, v->row_bits);
         else
             sum_stage2(a2, w, rows,
                        ps__q_features2(s, n, i, p1, near, v->tab, v->row_bits,
                                        rows));
-        for (int l = 0; l < L; l++)
-            scores[i * L + l] = a2[l];
     }
-    stage_trans(v, 1, trans);
-    decode_lines(s, n, scores, trans, back, out);
+    ps__q_decode_int(s, n, acc2, 16, v->trans[1], scores, back, out);
+}
+
+/* margins() of the second stage's integer sums ACC2 (label_wide's), the
+ * same numbers. */
+static void margins_int(const int32_t *acc2, size_t n, const uint8_t *out,
+                        float *margin)
+{
+    enum { L = PS__Q_NLABELS };
+    for (size_t i = 0; margin && i < n; i++) {
+        if (PS__Q_ROLE(out[i]) != 2) {
+            margin[i] = 0;
+            continue;
+        }
+        const int32_t *sc = acc2 + i * 16;
+        double other = -1e300;
+        for (int l = 0; l < L; l++)
+            if (l != out[i] && sc[l] > other)
+                other = sc[l];
+        margin[i] = (float)(sc[out[i]] - other);
+    }
 }
 
 static void margins(const double *scores, size_t n, const uint8_t *out,
@@ -266,7 +282,7 @@ void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
     enum { L = PS__Q_NLABELS };
     if (v->wide_stages && acc2 && near) {
         label_wide(v, s, n, scores, acc2, near, wc, back, p1, out);
-        margins(scores, n, out, margin);
+        margins_int(acc2, n, out, margin);
         return;
     }
     uint32_t rows[PS__Q_MAXF];
@@ -392,7 +408,7 @@ static int buffers(ps_quoter_t *q, size_t n)
     uint8_t *wl = realloc(q->wlab, c);
     if (wl)
         q->wlab = wl;
-    int32_t *a2 = realloc(q->acc2, c * 8 * sizeof *a2);
+    int32_t *a2 = realloc(q->acc2, c * 16 * sizeof *a2);
     if (a2)
         q->acc2 = a2;
     ps__qnear_t *nr = realloc(q->near, c * sizeof *nr);

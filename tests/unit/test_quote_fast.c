@@ -3,8 +3,8 @@
  * weights, first-stage sums reused, the sentence scans done once a
  * sequence) gives the labels and margins of the labeller the trainer
  * runs; its feature rows are the trainer's, token by token; the
- * eight-wide Viterbi decodes as the full loop does, on the model's
- * scores and on random ones with ties and masks;
+ * eight-wide Viterbi and the integer one decode as the full loop does,
+ * on the model's scores and on random ones with ties and masks;
  * the rows the quoter reads from tables made at load are the ones the
  * trainer hashes, and the role tagger's scores from kept sums are the
  * sums of those rows.
@@ -124,6 +124,47 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The integer decoder (quote_decode.c) labels each line as the full
+ * double loop does: scores from a few values (ties) or up to the largest
+ * sums, transitions small, large, or too large for it (its double path). */
+static void test_viterbi_int(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    ps__qtok_t s[N];
+    int32_t sc[N * 16], tr[(L + 1) * L];
+    double dsc[N * L], dtr[(L + 1) * L], scratch[N * L];
+    uint8_t back[N * L + 8], a[N], b[N];
+    for (unsigned seed = 1; seed <= 300; seed++) {
+        srand(seed);
+        size_t n = 1 + (size_t)rand() % N;
+        int32_t big = seed % 3 == 0 ? 1 << 21 : 3;
+        int32_t tbig = seed % 5 == 0 ? 1 << 27 : seed % 5 == 1 ? 1 << 25 : 2;
+        memset(s, 0, sizeof s);
+        for (size_t i = 0; i < n; i++) {
+            s[i].flags = i == 0 || rand() % 40 == 0 ? PS_TOK_LINE_START : 0;
+            for (int l = 0; l < 16; l++)
+                sc[i * 16 + l] = rand() % (2 * big + 1) - big;
+        }
+        for (int k = 0; k < (L + 1) * L; k++) {
+            tr[k] = rand() % (2 * tbig + 1) - tbig;
+            dtr[k] = ps__q_allowed(k / L - 1, k % L) ? tr[k] : -INFINITY;
+        }
+        ps__q_decode_int(s, n, sc + 8, 16, tr, scratch, back, b);
+        for (size_t x = 0; x < n;) {
+            size_t e = x + 1;
+            while (e < n && !(s[e].flags & PS_TOK_LINE_START))
+                e++;
+            for (size_t i = x; i < e; i++)
+                for (int l = 0; l < L; l++)
+                    dsc[(i - x) * L + l] = sc[i * 16 + 8 + l];
+            viterbi_ref(dsc, dtr, e - x, back, a + x);
+            x = e;
+        }
+        assert_memory_equal(a, b, n);
+    }
+}
+
 /* The role tagger's rows read from the model's tables are the rows the
  * trainer hashes, for every token of every cue's window in LAB, and so
  * are those of the quoter's fast path, which keeps sums of some. */
@@ -213,7 +254,7 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
                               &cap);
     assert_true(n > 0 && n != (size_t)-1);
     double *scores = malloc(n * L * sizeof *scores);
-    int32_t *acc2 = malloc(n * 8 * sizeof *acc2);
+    int32_t *acc2 = malloc(n * 16 * sizeof *acc2);
     ps__qnear_t *near = malloc(n * sizeof *near);
     uint8_t *back = malloc(n * L), *p1 = malloc(n), *out = malloc(n);
     uint8_t *p1b = malloc(n), *outb = malloc(n);
@@ -359,6 +400,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_viterbi),
+        cmocka_unit_test(test_viterbi_int),
         cmocka_unit_test(test_labellers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
