@@ -279,12 +279,12 @@ sentence_fast(uint32_t *o, uint64_t m, const ps__qtab_t *tb,
     size_t ix = k < 0 ? 7 : bucket(i - (size_t)k);
     O_PUT(tb->t25[ix][k < 0 ? 0 : s[k].lex]);
     O_ADD(29, k < 0 ? NONE : s[k].stem, t->inq);
-    O_IN(tb->m33[ix], qg);
+    O_PUT(tb->t33[ix][qg]);
     k = nr->lex[1];
     ix = k < 0 ? 7 : bucket((size_t)k - i);
     O_PUT(tb->t26[ix][k < 0 ? 0 : s[k].lex]);
     O_ADD(30, k < 0 ? NONE : s[k].stem, t->inq);
-    O_IN(tb->m34[ix], qg);
+    O_PUT(tb->t34[ix][qg]);
     return o;
 }
 
@@ -410,7 +410,7 @@ stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
     O_ADD(59, pc * 512 + t->clus, t->lex);
     uint64_t ahead = lookahead(s, n, i);
     O_IN(ws->m60, ahead);
-    O_ADD(61, (uint64_t)t->clus * 4 + t->lex, ahead);
+    O_PUT(tb->t61[(size_t)t->clus * 4 + t->lex][ahead]);
     o = sentence_fast(o, m, tb, f->near, s, i, pf);
     f->n = (size_t)(o - f->rows);
 }

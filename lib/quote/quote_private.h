@@ -101,6 +101,11 @@ typedef struct ps__qrtab {
     uint32_t t18[2][65][8];
     uint64_t m10[2][256], m11[2][2][256], m12[2][256], m22[2][256];
     uint64_t m23[2][257], m32[2][7], m37[2][256];
+    /* The rows, for the quoter's split (ps__q_role_split), of the
+     * features whose second value is a distance bucket (12, 22, 23, and
+     * 19 by ps__q_shape_ix) or a clipped count (11). */
+    uint32_t r11[2][2][256][4], r12[2][256][12], r19[2][33][12];
+    uint32_t r22[2][256][12], r23[2][257][12];
 } ps__qrtab_t;
 
 /* Fills T for a table of 2^ROW_BITS rows. */
@@ -130,6 +135,10 @@ typedef struct ps__qtab {
     uint32_t t10[33][2], t11[34][33];
     uint64_t m14[256], m16[2][256], m18[257], m19[256];
     uint64_t m33[8], m34[8], m56[257], m57[256], m58[256];
+    /* Features 33 and 34 by NEAR_IX and the quotation state and gap (inq
+     * * 16 + gap), 61 by word class and cue class (clus * 4 + lex) and
+     * lookahead. */
+    uint32_t t33[8][272], t34[8][272], t61[1024][8];
     /* The second stage's: labels 0 to 6, 9 for no token (index 7 here),
      * and the distance buckets of its scans (0 to 6). */
     uint32_t t40[7], t41[8][7], t42[7][8], t44[7][256];

@@ -148,6 +148,21 @@ static void rtab_init_more(uint32_t rb, int l, ps__qrtab_t *t)
     }
     for (uint64_t v = 0; v < 7; v++)
         t->m32[l][v] = in_of(l, 32, v);
+    for (uint64_t v = 0; v < 257; v++)
+        for (uint64_t d = 0; d < 12; d++) {
+            t->r23[l][v][d] = row_of(rb, l, 23, v, d);
+            if (v == 256)
+                continue;
+            t->r12[l][v][d] = row_of(rb, l, 12, v, d);
+            t->r22[l][v][d] = row_of(rb, l, 22, v, d);
+            if (d < 4) {
+                t->r11[l][0][v][d] = row_of(rb, l, 11, v, d);
+                t->r11[l][1][v][d] = row_of(rb, l, 11, 512 + v, d);
+            }
+            if (v < 33)
+                t->r19[l][v][d] =
+                    row_of(rb, l, 19, ps__q_shape_of_ix((int)v), d);
+        }
 }
 
 /* Every pair of values each table's feature can take: dist_bucket's 12
@@ -383,15 +398,19 @@ size_t ps__q_role_split(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
     add(&f, 8, t->stem, 0);
     add(&f, 9, t->term, db);
     add_in(&f, tb->m10[left][t->gap], ga);
-    add_in(&f, tb->m11[left][t->inq][t->gap], sd);
-    add_in(&f, tb->m12[left][t->ent], db);
+    put(&f, tb->r11[left][t->inq & 1][t->gap][sd]);
+    put(&f, tb->r12[left][t->ent][db]);
     add(&f, 17, i > 0 ? s[i - 1].stem : 0, p1[i]);
     put(&f, tb->t18[left][i > 0 ? p1[i - 1] * 8 + p1[i] : 64]
                    [i + 1 < n ? p1[i + 1] : 7]);
-    add(&f, 19, t->shape, db);
+    int shx = ps__q_shape_ix(t->shape);
+    if (shx >= 0)
+        put(&f, tb->r19[left][shx][db]);
+    else
+        add(&f, 19, t->shape, db);
     put(&f, tb->t21[left][t->lex][cd * 4 + sd]);
-    add_in(&f, tb->m22[left][t->gap], db);
-    add_in(&f, tb->m23[left][ga], db);
+    put(&f, tb->r22[left][t->gap][db]);
+    put(&f, tb->r23[left][ga][db]);
     add(&f, 24, i + 1 < n ? s[i + 1].stem : 0, db < 3 ? db : 3);
     add(&f, 25, t->stem, s[ca].stem);
     add(&f, 31, t->stem, s[cb - 1].stem);

@@ -186,7 +186,14 @@ static void tab_init_more(uint32_t rb, ps__qtab_t *t)
     for (uint64_t b = 0; b < 8; b++) {
         t->m33[b] = ps__q_mix(33, b == 7 ? NONE : b);
         t->m34[b] = ps__q_mix(34, b == 7 ? NONE : b);
+        for (uint64_t qg = 0; qg < 272; qg++) {
+            t->t33[b][qg] = row_of(rb, 33, b == 7 ? NONE : b, qg);
+            t->t34[b][qg] = row_of(rb, 34, b == 7 ? NONE : b, qg);
+        }
     }
+    for (uint64_t cl = 0; cl < 1024; cl++)
+        for (uint64_t a = 0; a < 8; a++)
+            t->t61[cl][a] = row_of(rb, 61, cl, a);
     for (uint64_t l = 0; l < 7; l++) {
         t->t40[l] = row_of(rb, 40, l, 0);
         t->m45[l] = ps__q_mix(45, l);
