@@ -125,3 +125,97 @@ void ps__q_decode_int(const ps__qtok_t *s, size_t n, const int32_t *sc,
         a = e;
     }
 }
+
+/* A role window (ps__q_viterbi_role). The mask makes states impossible
+ * (a cue label off the cue, any other on it), which the double loop
+ * holds as minus infinity, or as -1e300 once nothing possible leads to
+ * them; neither is ever on the best path, which is possible throughout.
+ * Here an impossible state is held at FLOOR, and a state is possible
+ * when its mask allows it and its best predecessor is (possible values
+ * within SPREAD_R of the reference label's, impossible ones far below):
+ * then it has the same best predecessor as in the double loop. The
+ * reference is O off the cue and the cue's own label on it, both always
+ * possible. */
+#define FLOOR (-(1 << 29))
+#define SPREAD_R (1 << 26)
+#define REAL_MIN (-(1 << 27))
+
+PS__Q_CLONES static int viterbi_role_int(const int32_t *sc, size_t w,
+                                         uint32_t c0, uint32_t c1,
+                                         const v8i_t t[L + 1], int32_t *back,
+                                         uint8_t *out)
+{
+    const v8i_t ones = {-1, -1, -1, -1, -1, -1, -1, -1};
+    const v8i_t floor = {FLOOR, FLOOR, FLOOR, FLOOR,
+                         FLOOR, FLOOR, FLOOR, FLOOR};
+    /* The masks of impossible labels: off the cue, on its first token,
+     * on the others (lane 7, padding, always). */
+    v8i_t off = {0, 0, 0, -1, -1, 0, 0, -1}, on_b = ones, on_i = ones;
+    on_b[PS__Q_BCUE] = 0;
+    on_i[PS__Q_ICUE] = 0;
+    v8i_t c = t[0], s0;
+    memcpy(&s0, sc, sizeof s0);
+    v8i_t bad = c0 == 0 ? on_b : off;
+    bad |= c <= (v8i_t){FORBID, FORBID, FORBID, FORBID,
+                        FORBID, FORBID, FORBID, FORBID};
+    int ref = c0 == 0 ? PS__Q_BCUE : PS__Q_O;
+    c += s0;
+    c -= (v8i_t){c[ref], c[ref], c[ref], c[ref], c[ref], c[ref], c[ref],
+                 c[ref]};
+    v8i_t far0 = ~bad & ((c > SPREAD_R) | (c < -SPREAD_R));
+    uint64_t f0[4];
+    memcpy(f0, &far0, sizeof f0);
+    if (f0[0] | f0[1] | f0[2] | f0[3])
+        return 0;
+    c = (bad & floor) | (~bad & c);
+    const v8i_t lo = {REAL_MIN, REAL_MIN, REAL_MIN, REAL_MIN,
+                      REAL_MIN, REAL_MIN, REAL_MIN, REAL_MIN};
+    for (size_t k = 1; k < w; k++) {
+        v8i_t best = {INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN,
+                      INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN};
+        v8i_t arg = {0, 0, 0, 0, 0, 0, 0, 0};
+#pragma GCC unroll 8
+        for (int p = 0; p < L; p++) {
+            v8i_t cp = {c[p], c[p], c[p], c[p], c[p], c[p], c[p], c[p]};
+            v8i_t v = cp + t[p + 1];
+            v8i_t m = v > best;
+            best = (m & v) | (~m & best);
+            arg = (m & (v8i_t){p, p, p, p, p, p, p, p}) | (~m & arg);
+        }
+        v8i_t sk;
+        memcpy(&sk, sc + k * 8, sizeof sk);
+        int oncue = k >= c0 && k < c1;
+        bad = !oncue ? off : k == c0 ? on_b : on_i;
+        ref = !oncue ? PS__Q_O : k == c0 ? PS__Q_BCUE : PS__Q_ICUE;
+        bad |= best < lo;
+        c = best + sk;
+        c -= (v8i_t){c[ref], c[ref], c[ref], c[ref], c[ref], c[ref], c[ref],
+                     c[ref]};
+        v8i_t far = ~bad & ((c > SPREAD_R) | (c < -SPREAD_R));
+        uint64_t f[4];
+        memcpy(f, &far, sizeof f);
+        if (f[0] | f[1] | f[2] | f[3])
+            return 0;
+        c = (bad & floor) | (~bad & c);
+        memcpy(back + k * 8, &arg, sizeof arg);
+    }
+    int a = 0;
+    for (int l = 1; l < L; l++)
+        if (c[l] > c[a])
+            a = l;
+    for (size_t k = w; k-- > 0;) {
+        out[k] = (uint8_t)a;
+        if (k > 0)
+            a = back[k * 8 + a];
+    }
+    return 1;
+}
+
+int ps__q_viterbi_role(const int32_t *sc, size_t w, uint32_t c0, uint32_t c1,
+                       const int32_t *trans, int32_t *back, uint8_t *out)
+{
+    v8i_t t[L + 1];
+    if (w == 0 || c0 >= c1 || c1 > w || !int_trans(trans, t))
+        return 0;
+    return viterbi_role_int(sc, w, c0, c1, t, back, out);
+}

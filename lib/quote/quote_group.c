@@ -482,12 +482,12 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         budget--;
         uint32_t wa, wb;
         ps__q_window(n, ca, cb, &wa, &wb);
-        if (rs && v->wide_role && v->rtab)
-            ps__q_role_score(v, s, n, ca, cb, wa, wb, p1, cx, rs, scores);
-        else
+        if (!rs || !v->wide_role || !v->rtab ||
+            !ps__q_role_label(v, s, n, ca, cb, wa, wb, p1, cx, rs, wlab)) {
             score_window(v, s, n, ca, cb, wa, wb, p1, cx, scores);
-        ps__q_role_mask(scores, wa, wb, ca, cb);
-        ps__q_viterbi(scores, trans, wb - wa, back, wlab);
+            ps__q_role_mask(scores, wa, wb, ca, cb);
+            ps__q_viterbi(scores, trans, wb - wa, back, wlab);
+        }
         ps__qattr_t *a = &out[na];
         if (!ps__q_role_extract(wlab, wa, wb, ca, cb, a))
             continue;

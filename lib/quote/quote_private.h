@@ -478,16 +478,37 @@ typedef struct ps__qrsum {
     uint32_t stamp;
     uint32_t seen_a[PS__Q_RKEYS_A], seen_b[PS__Q_RKEYS_B];
     int32_t a[PS__Q_RKEYS_A][8], b[PS__Q_RKEYS_B][8];
+    int32_t *buf; /* a window's scores and predecessors, 16 a token */
+    size_t cap;   /* tokens BUF has room for */
 } ps__qrsum_t;
 
-/* SCORES[(K - WA) * L + l] = the role tagger's score of label l at each
+/* Frees RS (calloc'd) and its buffer. */
+void ps__q_rsum_free(ps__qrsum_t *rs);
+
+/* SCORES[(K - WA) * 8 + l] = the role tagger's score of label l at each
  * token K of the window [WA, WB) around the cue [CA, CB), from V's
  * eight-wide role rows and load-time tables (both needed), with RS's
  * sums: the same scores as the rows of ps__q_role_features give. */
 void ps__q_role_score(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                       size_t n, uint32_t ca, uint32_t cb, uint32_t wa,
                       uint32_t wb, const uint8_t *p1, const ps__qctx_t *cx,
-                      ps__qrsum_t *rs, double *scores);
+                      ps__qrsum_t *rs, int32_t *scores);
+
+/* The role tagger's labels of the window [WA, WB) of the cue [CA, CB)
+ * into WLAB: ps__q_role_score's scores decoded with the role mask, as
+ * ps__q_role_mask and ps__q_viterbi decode doubles. 0 when it could not
+ * (out of memory, or a window quote_decode.c leaves to the doubles). */
+int ps__q_role_label(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                     size_t n, uint32_t ca, uint32_t cb, uint32_t wa,
+                     uint32_t wb, const uint8_t *p1, const ps__qctx_t *cx,
+                     ps__qrsum_t *rs, uint8_t *wlab);
+
+/* Viterbi over a role window's W integer score rows SC (eight a token)
+ * with the file's transitions TRANS, the cue at tokens [C0, C1) of the
+ * window masked as ps__q_role_mask masks; BACK holds 8 * W. Returns 0
+ * (OUT unset) where it cannot decode as the double loop would. */
+int ps__q_viterbi_role(const int32_t *sc, size_t w, uint32_t c0, uint32_t c1,
+                       const int32_t *trans, int32_t *back, uint8_t *out);
 
 /* The window of the cue [CA, CB): tokens [*WA, *WB). */
 void ps__q_window(size_t n, uint32_t ca, uint32_t cb, uint32_t *wa,

@@ -7,7 +7,9 @@
  * row sums are worked out the first time a key is met in a cue's window
  * and kept for the rest of it: a token then adds two kept sums and its
  * own 21 rows instead of 36 rows, and hashes 23 times instead of 33.
- * Integer sums in another order, so the scores are the same. */
+ * Integer sums in another order, so the scores are the same; the window
+ * is then decoded from them (quote_decode.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "quote_private.h"
@@ -58,9 +60,8 @@ static void next_cue(ps__qrsum_t *rs)
 void ps__q_role_score(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                       size_t n, uint32_t ca, uint32_t cb, uint32_t wa,
                       uint32_t wb, const uint8_t *p1, const ps__qctx_t *cx,
-                      ps__qrsum_t *rs, double *scores)
+                      ps__qrsum_t *rs, int32_t *scores)
 {
-    enum { L = PS__Q_NLABELS };
     uint32_t buf[2][PS__Q_MAXF], kbuf[2][2];
     ps__qrcue_t rc;
     ps__q_role_cue(s, n, ca, cb, v->row_bits, &rc);
@@ -96,7 +97,33 @@ void ps__q_role_score(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                 acc[l] = ga[l] + gb[l];
         }
         sum_rows8(acc, v->wide_role, rows, nf);
-        for (int l = 0; l < L; l++)
-            scores[(size_t)(k - wa) * L + l] = acc[l];
+        memcpy(scores + (size_t)(k - wa) * 8, acc, sizeof acc);
     }
+}
+
+int ps__q_role_label(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                     size_t n, uint32_t ca, uint32_t cb, uint32_t wa,
+                     uint32_t wb, const uint8_t *p1, const ps__qctx_t *cx,
+                     ps__qrsum_t *rs, uint8_t *wlab)
+{
+    size_t w = wb - wa;
+    if (w > rs->cap) {
+        size_t c = w + w / 2 + 64;
+        int32_t *b = realloc(rs->buf, c * 16 * sizeof *b);
+        if (!b)
+            return 0;
+        rs->buf = b;
+        rs->cap = c;
+    }
+    ps__q_role_score(v, s, n, ca, cb, wa, wb, p1, cx, rs, rs->buf);
+    return ps__q_viterbi_role(rs->buf, w, ca - wa, cb - wa,
+                              v->trans[PS__Q_ROLE_TABLE], rs->buf + w * 8,
+                              wlab);
+}
+
+void ps__q_rsum_free(ps__qrsum_t *rs)
+{
+    if (rs)
+        free(rs->buf);
+    free(rs);
 }

@@ -69,7 +69,7 @@ void ps_quoter_free(ps_quoter_t *q)
     free(q->spans);
     ps__q_speakers_free(&q->spk);
     ps__q_wcache_free(q->wc);
-    free(q->rs);
+    ps__q_rsum_free(q->rs);
     free(q);
 }
 

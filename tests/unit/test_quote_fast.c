@@ -165,6 +165,48 @@ static void test_viterbi_int(void **state)
     }
 }
 
+/* The role windows' integer decoder labels a window as the role mask and
+ * the double loop do, or declines: random scores (ties, large ones), the
+ * cue anywhere in the window, at its ends too. */
+static void test_viterbi_role(void **state)
+{
+    (void)state;
+    enum { W = 200 };
+    int32_t sc[W * 8], tr[(L + 1) * L], bk[W * 8];
+    double dsc[W * L], dtr[(L + 1) * L];
+    uint8_t back[W * L], a[W], b[W];
+    int declined = 0;
+    for (unsigned seed = 1; seed <= 600; seed++) {
+        srand(seed);
+        size_t w = 1 + (size_t)rand() % W;
+        uint32_t c0 = seed % 7 == 0 ? 0 : (uint32_t)((size_t)rand() % w);
+        uint32_t c1 = seed % 5 == 0 ? (uint32_t)w
+                                    : c0 + 1 + (uint32_t)(rand() % 3);
+        if (c1 > w)
+            c1 = (uint32_t)w;
+        int32_t big = seed % 3 == 0 ? 1 << 21 : 3;
+        int32_t tbig = seed % 4 == 0 ? 1 << 24 : 2;
+        for (size_t i = 0; i < w * 8; i++)
+            sc[i] = rand() % (2 * big + 1) - big;
+        for (int k = 0; k < (L + 1) * L; k++) {
+            tr[k] = rand() % (2 * tbig + 1) - tbig;
+            dtr[k] = ps__q_allowed(k / L - 1, k % L) ? tr[k] : -INFINITY;
+        }
+        for (size_t i = 0; i < w; i++)
+            for (int l = 0; l < L; l++)
+                dsc[i * L + l] = sc[i * 8 + l];
+        ps__q_role_mask(dsc, 0, (uint32_t)w, c0, c1);
+        viterbi_ref(dsc, dtr, w, back, a);
+        if (!ps__q_viterbi_role(sc, w, c0, c1, tr, bk, b)) {
+            declined++;
+            continue;
+        }
+        assert_memory_equal(a, b, w);
+    }
+    /* Transitions of 2^24 may exceed what it takes; the others never. */
+    assert_true(declined < 150);
+}
+
 /* The role tagger's rows read from the model's tables are the rows the
  * trainer hashes, for every token of every cue's window in LAB, and so
  * are those of the quoter's fast path, which keeps sums of some. */
@@ -228,12 +270,35 @@ static void check_role_rows(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                 sa[(size_t)(i - wa) * L + l] = acc;
             }
         }
-        ps__q_role_score(v, s, n, ca, cb, wa, wb, p1, &cx, rs, sb);
+        int32_t *si = malloc((wb - wa) * 8 * sizeof *si);
+        assert_non_null(si);
+        ps__q_role_score(v, s, n, ca, cb, wa, wb, p1, &cx, rs, si);
+        for (uint32_t i = 0; i < wb - wa; i++)
+            for (int l = 0; l < L; l++)
+                sb[(size_t)i * L + l] = si[(size_t)i * 8 + l];
         assert_memory_equal(sa, sb, (wb - wa) * L * sizeof *sa);
+        /* And its labels are the double loop's on those scores. */
+        double trd[(L + 1) * L];
+        for (int k = 0; k < (L + 1) * L; k++)
+            trd[k] = ps__q_allowed(k / L - 1, k % L)
+                         ? (double)v->trans[PS__Q_ROLE_TABLE][k]
+                         : -INFINITY;
+        uint8_t *la = malloc(wb - wa), *lb = malloc(wb - wa),
+                *bk = malloc((wb - wa) * L);
+        assert_true(la && lb && bk);
+        ps__q_role_mask(sa, wa, wb, ca, cb);
+        viterbi_ref(sa, trd, wb - wa, bk, la);
+        assert_true(ps__q_role_label(v, s, n, ca, cb, wa, wb, p1, &cx, rs,
+                                     lb));
+        assert_memory_equal(la, lb, wb - wa);
+        free(la);
+        free(lb);
+        free(bk);
+        free(si);
         free(sa);
         free(sb);
     }
-    free(rs);
+    ps__q_rsum_free(rs);
     free(ctx);
 }
 
@@ -401,6 +466,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_viterbi),
         cmocka_unit_test(test_viterbi_int),
+        cmocka_unit_test(test_viterbi_role),
         cmocka_unit_test(test_labellers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
