@@ -164,6 +164,14 @@ static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
 /* The hash of the term "that" (quote_seq.c hashes terms with XXH3). */
 #define THAT_HASH 0x1856e7c97b5eca5fULL
 
+/* What token K holds for the lookahead: a quotation that opens before
+ * it (bit 0), "that" (bit 1), a colon before it (bit 2). */
+static uint32_t ahead_bits(const ps__qtok_t *t)
+{
+    return ((t->gap & PS__G_OPEN) ? 1u : 0) | (t->term == THAT_HASH ? 2u : 0) |
+           ((t->gap & PS__G_COLON) ? 4u : 0);
+}
+
 /* Whether, within the next AHEAD tokens of I's sentence, a quotation
  * opens (bit 0), "that" comes (bit 1) or a colon does (bit 2). */
 static uint64_t lookahead(const ps__qtok_t *s, size_t n, size_t i)
@@ -172,12 +180,7 @@ static uint64_t lookahead(const ps__qtok_t *s, size_t n, size_t i)
     for (size_t k = i + 1; k < n && k <= i + AHEAD; k++) {
         if (s[k].sent != s[i].sent)
             break;
-        if (s[k].gap & PS__G_OPEN)
-            r |= 1;
-        if (s[k].gap & PS__G_COLON)
-            r |= 4;
-        if (s[k].term == THAT_HASH)
-            r |= 2;
+        r |= ahead_bits(&s[k]);
     }
     return r;
 }
@@ -408,7 +411,7 @@ stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
     O_IN(tb->m57[t->clus], nc);
     O_IN(tb->m58[t->clus], (uint64_t)t->gap << 9 | ga);
     O_ADD(59, pc * 512 + t->clus, t->lex);
-    uint64_t ahead = lookahead(s, n, i);
+    uint64_t ahead = f->near->ahead;
     O_IN(ws->m60, ahead);
     O_PUT(tb->t61[(size_t)t->clus * 4 + t->lex][ahead]);
     o = sentence_fast(o, m, tb, f->near, s, i, pf);
@@ -624,6 +627,19 @@ void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
         near[i].lex[1] = last <= near[i].sb ? last : -1;
         if (s[i].lex >= 2)
             last = (int32_t)i;
+    }
+    /* The lookahead: the bits of the next AHEAD tokens up to the end of
+     * the sentence, which SB bounds (SCAN is more than AHEAD), kept as a
+     * shift register of the last AHEAD tokens' bits walking back. */
+    _Static_assert(AHEAD < SCAN, "SB bounds the lookahead");
+    uint32_t reg = 0; /* token i + 1 + j's bits at bits 3j to 3j + 2 */
+    for (size_t i = n; i-- > 0;) {
+        uint32_t r = 0;
+        size_t m = (size_t)near[i].sb - i; /* tokens after I in reach */
+        for (size_t j = 0; j < AHEAD && j < m; j++)
+            r |= reg >> (3 * j) & 7;
+        near[i].ahead = r;
+        reg = (reg << 3 | ahead_bits(&s[i])) & ((1u << 3 * AHEAD) - 1);
     }
 }
 

@@ -311,6 +311,7 @@ typedef struct ps__qnear {
     int32_t sa, sb;
     int32_t lex[2];
     int32_t role[3][2];
+    uint32_t ahead; /* what the first stage's lookahead finds */
 } ps__qnear_t;
 
 /* Fills Q from the second stage's weights in V's wide_stages. */
@@ -328,7 +329,7 @@ int ps__q_quiet(const ps__qtok_t *s, size_t n, size_t i, const uint8_t *p1,
 void ps__q_quiet_rows(const ps__qquiet_t *q, const ps__qtok_t *s, size_t i,
                       uint32_t row_bits, uint32_t rows[2]);
 
-/* Fills the SA, SB and LEX of NEAR[0..N) (ps__q_near1), then the ROLE
+/* Fills the SA, SB, LEX and AHEAD of NEAR[0..N) (ps__q_near1), then the ROLE
  * from the first stage's labels P1 (ps__q_near2, which reads SA and SB). */
 void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near);
 void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
