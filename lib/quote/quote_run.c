@@ -162,9 +162,13 @@ static void add_quiet(int32_t *acc, const ps__qquiet_t *q, const int16_t *w,
 {
     uint32_t rows[2];
     ps__q_quiet_rows(q, s, i, row_bits, rows);
-    const int32_t *k = q->k[s[i].inq], *g = q->gap[s[i].gap];
-    for (int l = 0; l < 8; l++)
-        acc[l] += k[l] + g[l];
+    typedef int32_t v8i_t __attribute__((vector_size(32)));
+    v8i_t a, k, g;
+    memcpy(&a, acc, sizeof a);
+    memcpy(&k, q->k[s[i].inq], sizeof k);
+    memcpy(&g, q->gap[s[i].gap], sizeof g);
+    a += k + g;
+    memcpy(acc, &a, sizeof a);
     sum_stage2(acc, w, rows, 2);
 }
 

@@ -29,7 +29,7 @@
 
 /* Slots of the small-set groups' sums (ps__q_group1), direct-mapped by
  * key: the keys a text asks are a few hundred, the commonest most. */
-#define GROUP_BITS 12
+#define GROUP_BITS 11
 #define NGROUPS ((size_t)1 << GROUP_BITS)
 
 struct ps__qwcache {
