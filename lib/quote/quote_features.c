@@ -164,6 +164,14 @@ static void sentence_features(fbuf_t *f, const ps__qtok_t *s, size_t n,
 /* The hash of the term "that" (quote_seq.c hashes terms with XXH3). */
 #define THAT_HASH 0x1856e7c97b5eca5fULL
 
+/* What token K holds for the lookahead: a quotation that opens before
+ * it (bit 0), "that" (bit 1), a colon before it (bit 2). */
+static uint32_t ahead_bits(const ps__qtok_t *t)
+{
+    return ((t->gap & PS__G_OPEN) ? 1u : 0) | (t->term == THAT_HASH ? 2u : 0) |
+           ((t->gap & PS__G_COLON) ? 4u : 0);
+}
+
 /* Whether, within the next AHEAD tokens of I's sentence, a quotation
  * opens (bit 0), "that" comes (bit 1) or a colon does (bit 2). */
 static uint64_t lookahead(const ps__qtok_t *s, size_t n, size_t i)
@@ -172,12 +180,7 @@ static uint64_t lookahead(const ps__qtok_t *s, size_t n, size_t i)
     for (size_t k = i + 1; k < n && k <= i + AHEAD; k++) {
         if (s[k].sent != s[i].sent)
             break;
-        if (s[k].gap & PS__G_OPEN)
-            r |= 1;
-        if (s[k].gap & PS__G_COLON)
-            r |= 4;
-        if (s[k].term == THAT_HASH)
-            r |= 2;
+        r |= ahead_bits(&s[k]);
     }
     return r;
 }
@@ -279,20 +282,74 @@ sentence_fast(uint32_t *o, uint64_t m, const ps__qtab_t *tb,
     size_t ix = k < 0 ? 7 : bucket(i - (size_t)k);
     O_PUT(tb->t25[ix][k < 0 ? 0 : s[k].lex]);
     O_ADD(29, k < 0 ? NONE : s[k].stem, t->inq);
-    O_IN(tb->m33[ix], qg);
+    O_PUT(tb->t33[ix][qg]);
     k = nr->lex[1];
     ix = k < 0 ? 7 : bucket((size_t)k - i);
     O_PUT(tb->t26[ix][k < 0 ? 0 : s[k].lex]);
     O_ADD(30, k < 0 ? NONE : s[k].stem, t->inq);
-    O_IN(tb->m34[ix], qg);
+    O_PUT(tb->t34[ix][qg]);
     return o;
 }
 
+/* The key of token I's small-set features (ps__q_group1_rows) when it
+ * has one: a token with neighbours either side whose shapes have table
+ * rows; 0 otherwise. The quotation states are 0 or 1 (quote_seq.c). */
+static inline __attribute__((always_inline)) uint64_t
+group_key(const ps__qtok_t *s, size_t n, size_t i, int shx, int pshx)
+{
+    if (i == 0 || i + 1 >= n || shx < 0 || pshx < 0)
+        return 0;
+    const ps__qtok_t *t = &s[i], *p = &s[i - 1], *q = &s[i + 1];
+    uint64_t ss = (t->flags & PS_TOK_SENT_START) != 0;
+    return (uint64_t)t->gap | (uint64_t)q->gap << 8 |
+           (uint64_t)(t->inq & 1) << 16 | (uint64_t)(p->inq & 1) << 17 |
+           (uint64_t)t->lex << 18 | (uint64_t)p->lex << 20 |
+           (uint64_t)q->lex << 22 | (uint64_t)t->ent << 24 |
+           (uint64_t)p->ent << 32 | (uint64_t)q->ent << 40 |
+           (uint64_t)shx << 48 | ss << 54 | (uint64_t)pshx << 55 |
+           (uint64_t)1 << 63;
+}
+
+void ps__q_group1_rows(const ps__qtab_t *tb, uint64_t key, uint32_t row_bits,
+                       uint32_t *rows)
+{
+    const uint64_t m = ((uint64_t)1 << row_bits) - 1;
+    const int16_t *pf = NULL;
+    uint32_t *o = rows;
+    uint64_t gap = key & 0xff, ga = key >> 8 & 0xff, inq = key >> 16 & 1;
+    uint64_t pinq = key >> 17 & 1, lex = key >> 18 & 3;
+    uint64_t plex = key >> 20 & 3, nlex = key >> 22 & 3;
+    uint64_t ent = key >> 24 & 0xff, pe = key >> 32 & 0xff;
+    uint64_t ne = key >> 40 & 0xff, shx = key >> 48 & 63;
+    uint64_t ss = key >> 54 & 1, pshx = key >> 55 & 63;
+    O_PUT(tb->t1);
+    O_PUT(tb->t10[shx][ss]);
+    O_PUT(tb->t11[pshx][shx]);
+    O_PUT(tb->t12[gap]);
+    O_PUT(tb->t13[ga]);
+    O_IN(tb->m14[gap], ga);
+    O_PUT(tb->t15[inq][pinq]);
+    O_IN(tb->m16[inq][gap], ga);
+    O_PUT(tb->t17[ent]);
+    O_IN(tb->m18[pe], ent);
+    O_IN(tb->m19[ent], ne);
+    O_PUT(tb->t22[lex][inq]);
+    O_PUT(tb->t23[plex][lex]);
+    O_PUT(tb->t24[lex][nlex]);
+}
+
+/* A row of the small-set group: written unless the token's key stands
+ * for the group (KEY not 0). */
+#define G_PUT(row) (key ? (void)0 : (void)O_PUT(row))
+#define G_IN(in, b) (key ? (void)0 : (void)O_IN(in, b))
+
 /* stage1_features() with the words' hashes from F's block and the small
- * sets' from its tables: the same rows in the same order. */
+ * sets' from its tables: the same rows in the same order. With PKEY, the
+ * rows of ps__q_group1_rows are left out when the token has a group key,
+ * which *PKEY gets (0: none, every row written). */
 static inline __attribute__((always_inline)) void
 stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
-               const int16_t *pf)
+               const int16_t *pf, uint64_t *pkey)
 {
     const ps__qtok_t *t = &s[i];
     const ps__qtab_t *tb = f->tab;
@@ -302,7 +359,12 @@ stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
     uint32_t *o = f->rows + f->n;
     uint64_t ga = gap_after(s, n, i);
     int first = i == 0, last = i + 1 == n;
-    O_PUT(tb->t1);
+    int shx = ps__q_shape_ix(t->shape);
+    int pshx = !first ? ps__q_shape_ix(s[i - 1].shape) : 33;
+    uint64_t key = pkey ? group_key(s, n, i, shx, pshx) : 0;
+    if (pkey)
+        *pkey = key;
+    G_PUT(tb->t1);
     O_PUT(wt->r2);
     O_PUT(ws->r3);
     O_PUT(!first ? WS(f, i - 1)->r4 : (uint32_t)(mix(mix(4, EDGE), 0) & m));
@@ -312,30 +374,28 @@ stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
                     : (uint32_t)(mix(mix(7, EDGE), 0) & m));
     O_IN(!first ? WT(f, i - 1)->m8 : mix(8, EDGE), t->term);
     O_IN(wt->m9, !last ? s[i + 1].term : EDGE);
-    int shx = ps__q_shape_ix(t->shape);
-    int pshx = !first ? ps__q_shape_ix(s[i - 1].shape) : 33;
     if (shx >= 0 && pshx >= 0) {
-        O_PUT(tb->t10[shx][(t->flags & PS_TOK_SENT_START) != 0]);
-        O_PUT(tb->t11[pshx][shx]);
+        G_PUT(tb->t10[shx][(t->flags & PS_TOK_SENT_START) != 0]);
+        G_PUT(tb->t11[pshx][shx]);
     } else {
         O_ADD(10, t->shape, t->flags & PS_TOK_SENT_START);
         O_ADD(11, !first ? s[i - 1].shape : EDGE, t->shape);
     }
-    O_PUT(tb->t12[t->gap]);
-    O_PUT(tb->t13[ga]);
-    O_IN(tb->m14[t->gap], ga);
-    O_PUT(tb->t15[t->inq][!first ? s[i - 1].inq : 2]);
-    O_IN(tb->m16[t->inq][t->gap], ga);
-    O_PUT(tb->t17[t->ent]);
+    G_PUT(tb->t12[t->gap]);
+    G_PUT(tb->t13[ga]);
+    G_IN(tb->m14[t->gap], ga);
+    G_PUT(tb->t15[t->inq][!first ? s[i - 1].inq : 2]);
+    G_IN(tb->m16[t->inq][t->gap], ga);
+    G_PUT(tb->t17[t->ent]);
     uint64_t pe = !first ? s[i - 1].ent : 0x100;
     uint64_t ne = !last ? s[i + 1].ent : 0x100;
-    O_IN(tb->m18[pe], t->ent);
-    O_IN(tb->m19[t->ent], ne);
+    G_IN(tb->m18[pe], t->ent);
+    G_IN(tb->m19[t->ent], ne);
     uint64_t plex = !first ? s[i - 1].lex : 9;
     uint64_t nlex = !last ? s[i + 1].lex : 9;
-    O_PUT(tb->t22[t->lex][t->inq]);
-    O_PUT(tb->t23[plex][t->lex]);
-    O_PUT(tb->t24[t->lex][nlex]);
+    G_PUT(tb->t22[t->lex][t->inq]);
+    G_PUT(tb->t23[plex][t->lex]);
+    G_PUT(tb->t24[t->lex][nlex]);
     O_PUT(ws->r27[t->inq]);
     O_IN(!first ? WT(f, i - 1)->m28 : mix(28, EDGE), t->gap);
     O_IN(wt->m31, ga);
@@ -351,20 +411,21 @@ stage1_fast_pf(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
     O_IN(tb->m57[t->clus], nc);
     O_IN(tb->m58[t->clus], (uint64_t)t->gap << 9 | ga);
     O_ADD(59, pc * 512 + t->clus, t->lex);
-    uint64_t ahead = lookahead(s, n, i);
+    uint64_t ahead = f->near->ahead;
     O_IN(ws->m60, ahead);
-    O_ADD(61, (uint64_t)t->clus * 4 + t->lex, ahead);
+    O_PUT(tb->t61[(size_t)t->clus * 4 + t->lex][ahead]);
     o = sentence_fast(o, m, tb, f->near, s, i, pf);
     f->n = (size_t)(o - f->rows);
 }
 
 /* stage1_fast_pf(), prefetching the rows when F's words say where. */
-static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i)
+static void stage1_fast(fbuf_t *f, const ps__qtok_t *s, size_t n, size_t i,
+                        uint64_t *pkey)
 {
     if (f->w->pf)
-        stage1_fast_pf(f, s, n, i, f->w->pf);
+        stage1_fast_pf(f, s, n, i, f->w->pf, pkey);
     else
-        stage1_fast_pf(f, s, n, i, NULL);
+        stage1_fast_pf(f, s, n, i, NULL, pkey);
 }
 
 /* The index of a neighbour's label in the second stage's tables: 0 to 6,
@@ -453,9 +514,19 @@ size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
 {
     fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab, w};
     if (tab && w)
-        stage1_fast(&f, s, n, i);
+        stage1_fast(&f, s, n, i, NULL);
     else
         stage1_features(&f, s, n, i);
+    return f.n;
+}
+
+size_t ps__q_features1g(const ps__qtok_t *s, size_t n, size_t i,
+                        const ps__qnear_t *near, const ps__qtab_t *tab,
+                        const ps__qwords_t *w, uint32_t row_bits,
+                        uint32_t *rows, uint64_t *key)
+{
+    fbuf_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, near + i, tab, w};
+    stage1_fast(&f, s, n, i, key);
     return f.n;
 }
 
@@ -556,6 +627,19 @@ void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near)
         near[i].lex[1] = last <= near[i].sb ? last : -1;
         if (s[i].lex >= 2)
             last = (int32_t)i;
+    }
+    /* The lookahead: the bits of the next AHEAD tokens up to the end of
+     * the sentence, which SB bounds (SCAN is more than AHEAD), kept as a
+     * shift register of the last AHEAD tokens' bits walking back. */
+    _Static_assert(AHEAD < SCAN, "SB bounds the lookahead");
+    uint32_t reg = 0; /* token i + 1 + j's bits at bits 3j to 3j + 2 */
+    for (size_t i = n; i-- > 0;) {
+        uint32_t r = 0;
+        size_t m = (size_t)near[i].sb - i; /* tokens after I in reach */
+        for (size_t j = 0; j < AHEAD && j < m; j++)
+            r |= reg >> (3 * j) & 7;
+        near[i].ahead = r;
+        reg = (reg << 3 | ahead_bits(&s[i])) & ((1u << 3 * AHEAD) - 1);
     }
 }
 

@@ -516,8 +516,8 @@ static double cue_margin(const float *margin, uint32_t ca, uint32_t cb)
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,
-                       double *scores, uint8_t *back, uint8_t *wlab,
-                       ps__qattr_t *out)
+                       ps__qrsum_t *rs, double *scores, uint8_t *back,
+                       uint8_t *wlab, ps__qattr_t *out)
 {
     enum { L = PS__Q_NLABELS };
     double trans[(L + 1) * L];
@@ -543,9 +543,12 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         budget--;
         uint32_t wa, wb;
         ps__q_window(n, ca, cb, &wa, &wb);
-        score_window(v, s, n, ca, cb, wa, wb, p1, cx, scores);
-        ps__q_role_mask(scores, wa, wb, ca, cb);
-        ps__q_viterbi(scores, trans, wb - wa, back, wlab);
+        if (!rs || !v->wide_role || !v->rtab ||
+            !ps__q_role_label(v, s, n, ca, cb, wa, wb, p1, cx, rs, wlab)) {
+            score_window(v, s, n, ca, cb, wa, wb, p1, cx, scores);
+            ps__q_role_mask(scores, wa, wb, ca, cb);
+            ps__q_viterbi(scores, trans, wb - wa, back, wlab);
+        }
         ps__qattr_t *a = &out[na];
         double m = cue_margin(margin, ca, cb);
         /* A cue the tagger is sure of (at least the median margin of

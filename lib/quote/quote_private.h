@@ -101,6 +101,11 @@ typedef struct ps__qrtab {
     uint32_t t18[2][65][8];
     uint64_t m10[2][256], m11[2][2][256], m12[2][256], m22[2][256];
     uint64_t m23[2][257], m32[2][7], m37[2][256];
+    /* The rows, for the quoter's split (ps__q_role_split), of the
+     * features whose second value is a distance bucket (12, 22, 23, and
+     * 19 by ps__q_shape_ix) or a clipped count (11). */
+    uint32_t r11[2][2][256][4], r12[2][256][12], r19[2][33][12];
+    uint32_t r22[2][256][12], r23[2][257][12];
 } ps__qrtab_t;
 
 /* Fills T for a table of 2^ROW_BITS rows. */
@@ -130,6 +135,10 @@ typedef struct ps__qtab {
     uint32_t t10[33][2], t11[34][33];
     uint64_t m14[256], m16[2][256], m18[257], m19[256];
     uint64_t m33[8], m34[8], m56[257], m57[256], m58[256];
+    /* Features 33 and 34 by NEAR_IX and the quotation state and gap (inq
+     * * 16 + gap), 61 by word class and cue class (clus * 4 + lex) and
+     * lookahead. */
+    uint32_t t33[8][272], t34[8][272], t61[1024][8];
     /* The second stage's: labels 0 to 6, 9 for no token (index 7 here),
      * and the distance buckets of its scans (0 to 6). */
     uint32_t t40[7], t41[8][7], t42[7][8], t44[7][256];
@@ -302,6 +311,7 @@ typedef struct ps__qnear {
     int32_t sa, sb;
     int32_t lex[2];
     int32_t role[3][2];
+    uint32_t ahead; /* what the first stage's lookahead finds */
 } ps__qnear_t;
 
 /* Fills Q from the second stage's weights in V's wide_stages. */
@@ -319,7 +329,7 @@ int ps__q_quiet(const ps__qtok_t *s, size_t n, size_t i, const uint8_t *p1,
 void ps__q_quiet_rows(const ps__qquiet_t *q, const ps__qtok_t *s, size_t i,
                       uint32_t row_bits, uint32_t rows[2]);
 
-/* Fills the SA, SB and LEX of NEAR[0..N) (ps__q_near1), then the ROLE
+/* Fills the SA, SB, LEX and AHEAD of NEAR[0..N) (ps__q_near1), then the ROLE
  * from the first stage's labels P1 (ps__q_near2, which reads SA and SB). */
 void ps__q_near1(const ps__qtok_t *s, size_t n, ps__qnear_t *near);
 void ps__q_near2(const ps__qtok_t *s, size_t n, const uint8_t *p1,
@@ -332,6 +342,28 @@ size_t ps__q_features1(const ps__qtok_t *s, size_t n, size_t i,
                        const ps__qwords_t *w, uint32_t row_bits,
                        uint32_t *rows);
 
+/* ps__q_features1 with its fast path (TAB and W needed), leaving out the
+ * rows of the token's small-set group (ps__q_group1_rows) when it has a
+ * group key, which *KEY gets (0 when it has none: every row written). */
+size_t ps__q_features1g(const ps__qtok_t *s, size_t n, size_t i,
+                        const ps__qnear_t *near, const ps__qtab_t *tab,
+                        const ps__qwords_t *w, uint32_t row_bits,
+                        uint32_t *rows, uint64_t *key);
+
+/* The rows of the first stage's features whose values all come from
+ * small sets of the token and its neighbours (the bias, shapes, gaps,
+ * quotation states, entity codes, cue classes: templates 1, 10 to 19
+ * and 22 to 24), of the group KEY (ps__q_features1g): their sums are
+ * kept by key (ps__q_group1). Writes PS__Q_GROUP1 rows. */
+#define PS__Q_GROUP1 14
+void ps__q_group1_rows(const ps__qtab_t *tb, uint64_t key, uint32_t row_bits,
+                       uint32_t *rows);
+
+/* The sums of both stages (16 lanes) of the rows of group KEY, from the
+ * word cache C when kept there, else worked out and kept. */
+const int32_t *ps__q_group1(ps__qwcache_t *c, const ps__qmodel_view_t *v,
+                            uint64_t key);
+
 /* The rows of token I's second-stage features alone (those ps__q_features
  * adds to the first stage's for STAGE 1), the scans read from NEAR (after
  * ps__q_near2). */
@@ -339,6 +371,15 @@ size_t ps__q_features2(const ps__qtok_t *s, size_t n, size_t i,
                        const uint8_t *pred1, const ps__qnear_t *near,
                        const ps__qtab_t *tab, uint32_t row_bits,
                        uint32_t *rows);
+
+/* The labels ps__q_viterbi gives for each line of S (as the labeller
+ * decodes, a path per line), from integer scores: token I's L scores at
+ * SC + I * STRIDE, the transitions TRANS as the model file has them
+ * (ps__qmodel_view_t). SCRATCH (N rows of NLABELS doubles) and BACK (N *
+ * NLABELS) are scratch (quote_decode.c). */
+void ps__q_decode_int(const ps__qtok_t *s, size_t n, const int32_t *sc,
+                      size_t stride, const int32_t *trans, double *scratch,
+                      uint8_t *back, uint8_t *lab);
 
 /* Whether label CUR may follow PREV (-1: first token). */
 int ps__q_allowed(int prev, int cur);
@@ -411,6 +452,65 @@ size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
                            uint32_t cb, const uint8_t *p1, const ps__qctx_t *cx,
                            uint32_t row_bits, uint32_t *rows);
 
+/* The role tagger's fast path: a window token's rows in three parts
+ * (quote_role.c), which ps__q_role_features_at's rows are all told. The
+ * token's own rows go to ROWS (their count returned), and KEYS gets the
+ * keys of its two groups (UINT32_MAX on the cue, which has none); RC's
+ * TAB must be set. */
+size_t ps__q_role_split(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
+                        uint32_t cb, const uint8_t *p1, const ps__qctx_t *cx,
+                        const ps__qrcue_t *rc, uint32_t row_bits,
+                        uint32_t *rows, uint32_t keys[2]);
+
+/* The rows of group A (PS__Q_RGROUP_A of them) and B (PS__Q_RGROUP_B) of
+ * KEY, for the cue of RC (its TAB set). */
+#define PS__Q_RGROUP_A 9
+#define PS__Q_RGROUP_B 6
+#define PS__Q_RKEYS_A 2048
+#define PS__Q_RKEYS_B 1024
+void ps__q_role_group_a(const ps__qrcue_t *rc, uint32_t key, uint32_t row_bits,
+                        uint32_t *rows);
+void ps__q_role_group_b(const ps__qrcue_t *rc, uint32_t key, uint32_t row_bits,
+                        uint32_t *rows);
+
+/* The sums of the groups' rows met so far in one cue's window, by key
+ * (quote_rsum.c): an entry is the current cue's when its stamp is. */
+typedef struct ps__qrsum {
+    uint32_t stamp;
+    uint32_t seen_a[PS__Q_RKEYS_A], seen_b[PS__Q_RKEYS_B];
+    int32_t a[PS__Q_RKEYS_A][8], b[PS__Q_RKEYS_B][8];
+    int32_t *buf; /* a window's scores and predecessors, 16 a token */
+    size_t cap;   /* tokens BUF has room for */
+} ps__qrsum_t;
+
+/* Frees RS (calloc'd) and its buffer. */
+void ps__q_rsum_free(ps__qrsum_t *rs);
+
+/* SCORES[(K - WA) * 8 + l] = the role tagger's score of label l at each
+ * token K of the window [WA, WB) around the cue [CA, CB), from V's
+ * eight-wide role rows and load-time tables (both needed), with RS's
+ * sums: the same scores as the rows of ps__q_role_features give. */
+void ps__q_role_score(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                      size_t n, uint32_t ca, uint32_t cb, uint32_t wa,
+                      uint32_t wb, const uint8_t *p1, const ps__qctx_t *cx,
+                      ps__qrsum_t *rs, int32_t *scores);
+
+/* The role tagger's labels of the window [WA, WB) of the cue [CA, CB)
+ * into WLAB: ps__q_role_score's scores decoded with the role mask, as
+ * ps__q_role_mask and ps__q_viterbi decode doubles. 0 when it could not
+ * (out of memory, or a window quote_decode.c leaves to the doubles). */
+int ps__q_role_label(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                     size_t n, uint32_t ca, uint32_t cb, uint32_t wa,
+                     uint32_t wb, const uint8_t *p1, const ps__qctx_t *cx,
+                     ps__qrsum_t *rs, uint8_t *wlab);
+
+/* Viterbi over a role window's W integer score rows SC (eight a token)
+ * with the file's transitions TRANS, the cue at tokens [C0, C1) of the
+ * window masked as ps__q_role_mask masks; BACK holds 8 * W. Returns 0
+ * (OUT unset) where it cannot decode as the double loop would. */
+int ps__q_viterbi_role(const int32_t *sc, size_t w, uint32_t c0, uint32_t c1,
+                       const int32_t *trans, int32_t *back, uint8_t *out);
+
 /* The window of the cue [CA, CB): tokens [*WA, *WB). */
 void ps__q_window(size_t n, uint32_t ca, uint32_t cb, uint32_t *wa,
                   uint32_t *wb);
@@ -444,13 +544,13 @@ void ps__q_score(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *sc);
 
 /* Labels the sequence with both stages of V: P1 gets the first stage's
- * labels, OUT the second's, MARGIN (may be NULL) each token's score margin
- * over its best other label. SCORES holds n * NLABELS, BACK n * NLABELS. */
+ * labels, OUT the second's, MARGIN (may be NULL) each cue token's score
+ * margin over its best other label (0 for the other tokens). SCORES holds n * NLABELS, BACK n * NLABELS. */
 void ps__q_label(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                  double *scores, uint8_t *back, uint8_t *p1, uint8_t *out,
                  float *margin);
 
-/* Likewise; ACC2 (n * 8) and NEAR (n), both NULL or neither, are scratch
+/* Likewise; ACC2 (n * 16) and NEAR (n), both NULL or neither, are scratch
  * that lets the second stage reuse the first's features and the scans run
  * once a sequence, when V has its eight-wide weights; WC (may be NULL) a
  * word cache that spares most of the first stage's hashing. */
@@ -460,13 +560,14 @@ void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
                   float *margin);
 
 /* The attributions of the cues in LAB, each with the role tagger's
- * source and content, into OUT (room for one per token). SCORES (N rows
+ * source and content, into OUT (room for one per token); RS (may be
+ * NULL) lets the role tagger keep sums (ps__q_role_score). SCORES (N rows
  * of NLABELS), BACK (N * NLABELS) and WLAB (N) are scratch. Returns the
  * count. */
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,
-                       double *scores, uint8_t *back, uint8_t *wlab,
-                       ps__qattr_t *out);
+                       ps__qrsum_t *rs, double *scores, uint8_t *back,
+                       uint8_t *wlab, ps__qattr_t *out);
 
 #endif

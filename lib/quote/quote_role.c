@@ -148,6 +148,21 @@ static void rtab_init_more(uint32_t rb, int l, ps__qrtab_t *t)
     }
     for (uint64_t v = 0; v < 7; v++)
         t->m32[l][v] = in_of(l, 32, v);
+    for (uint64_t v = 0; v < 257; v++)
+        for (uint64_t d = 0; d < 12; d++) {
+            t->r23[l][v][d] = row_of(rb, l, 23, v, d);
+            if (v == 256)
+                continue;
+            t->r12[l][v][d] = row_of(rb, l, 12, v, d);
+            t->r22[l][v][d] = row_of(rb, l, 22, v, d);
+            if (d < 4) {
+                t->r11[l][0][v][d] = row_of(rb, l, 11, v, d);
+                t->r11[l][1][v][d] = row_of(rb, l, 11, 512 + v, d);
+            }
+            if (v < 33)
+                t->r19[l][v][d] =
+                    row_of(rb, l, 19, ps__q_shape_of_ix((int)v), d);
+        }
 }
 
 /* Every pair of values each table's feature can take: dist_bucket's 12
@@ -290,5 +305,117 @@ size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
     /* Word classes (quote_train.c): a rare word used as common ones are. */
     add(&f, 36, (uint64_t)t->clus * 16 + p1[i], db);
     ADD_IN(&f, tb, m37[left][t->clus], 37, t->clus, s[ca].stem);
+    return f.n;
+}
+
+/* The role tagger's fast path (quote_rsum.c) reads a window token's
+ * features in three parts, the rows of ps__q_role_features_at all told:
+ * two groups whose values are the cue's own or come from small sets, so
+ * that a window asks the same few combinations again and again and their
+ * sums are kept by key, and the token's own rows. Group A is keyed by the
+ * side, the distance bucket and the counts of commas, sentence starts and
+ * quotation marks between (ps__q_role_key_a), group B by the side,
+ * whether the token opens a sentence, its quotation state, its
+ * first-stage label and the counts of sentence starts and commas. */
+void ps__q_role_group_a(const ps__qrcue_t *rc, uint32_t key, uint32_t row_bits,
+                        uint32_t *rows)
+{
+    uint64_t qd = key & 3, sd = key >> 2 & 3, md = key >> 4 & 3;
+    uint64_t db = key >> 6 & 15;
+    int left = (int)(key >> 10);
+    const uint64_t *in = rc->in[left];
+    const ps__qrtab_t *tb = rc->tab;
+    fb_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, 0};
+    put(&f, rc->one[left]);
+    put(&f, tb->t2[left][db][sd]);
+    add_in(&f, in[1], sd * 4 + qd);
+    add_in(&f, in[2], db);
+    add_in(&f, in[4], db);
+    add_in(&f, in[6], db);
+    add_in(&f, in[7], db);
+    put(&f, tb->t30[left][md][db]);
+    add_in(&f, in[9], db * 4 + md);
+}
+
+void ps__q_role_group_b(const ps__qrcue_t *rc, uint32_t key, uint32_t row_bits,
+                        uint32_t *rows)
+{
+    uint64_t md = key & 3, sd = key >> 2 & 3, lb = key >> 4 & 7;
+    uint64_t inq = key >> 7 & 1, first = key >> 8 & 1;
+    int left = (int)(key >> 9);
+    const uint64_t *in = rc->in[left];
+    const ps__qrtab_t *tb = rc->tab;
+    fb_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, 0};
+    add_in(&f, in[0], inq * 8 + lb);
+    add_in(&f, in[3], lb);
+    add_in(&f, in[5], inq * 8 + lb);
+    add_in(&f, in[8], first * 16 + lb);
+    put(&f, tb->t5[left][lb][sd]);
+    put(&f, tb->t29[left][md * 4 + sd][lb]);
+}
+
+size_t ps__q_role_split(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
+                        uint32_t cb, const uint8_t *p1, const ps__qctx_t *cx,
+                        const ps__qrcue_t *rc, uint32_t row_bits,
+                        uint32_t *rows, uint32_t keys[2])
+{
+    fb_t f = {rows, 0, ((uint64_t)1 << row_bits) - 1, 0};
+    if (i >= ca && i < cb) {
+        keys[0] = keys[1] = UINT32_MAX;
+        put(&f, rc->oncue);
+        return f.n;
+    }
+    int left = i < ca;
+    size_t d = left ? ca - i : i - cb + 1;
+    uint64_t db = dist_bucket(d);
+    uint64_t sd, qd, cd, md;
+    if (left) {
+        sd = clip(cx->sents[ca + 1] - cx->sents[i + 1], 3);
+        qd = clip(cx->quotes[ca + 1] - cx->quotes[i + 1], 3);
+        cd = clip(cx->cues[ca] - cx->cues[i + 1], 2);
+        md = clip(cx->commas[ca + 1] - cx->commas[i + 1], 3);
+    } else {
+        sd = clip(cx->sents[i + 1] - cx->sents[cb], 3);
+        qd = clip(cx->quotes[i + 1] - cx->quotes[cb], 3);
+        cd = clip(cx->cues[i] - cx->cues[cb], 2);
+        md = clip(cx->commas[i + 1] - cx->commas[cb], 3);
+    }
+    const ps__qtok_t *t = &s[i];
+    uint64_t ga = i + 1 < n ? s[i + 1].gap : 0x100;
+    uint64_t lb = p1[i];
+    uint64_t first = i == 0 || s[i].sent != s[i - 1].sent;
+    /* The quotation state is 0 or 1 (quote_seq.c), as the key holds it. */
+    keys[0] = (uint32_t)((uint64_t)left << 10 | db << 6 | md << 4 | sd << 2 |
+                         qd);
+    keys[1] = (uint32_t)((uint64_t)left << 9 | first << 8 |
+                         (uint64_t)(t->inq & 1) << 7 | lb << 4 | sd << 2 | md);
+    const ps__qrtab_t *tb = rc->tab;
+    f.side = (uint64_t)left + 1;
+    put(&f, tb->t3[left][sd * 4 + qd][cd]);
+    put(&f, tb->t4[left][db * 4 + cd][t->inq]);
+    put(&f, tb->t6[left][lb][db]);
+    put(&f, tb->t7[left][lb * 4 + cd][qd * 4 + sd]);
+    add(&f, 8, t->stem, 0);
+    add(&f, 9, t->term, db);
+    add_in(&f, tb->m10[left][t->gap], ga);
+    put(&f, tb->r11[left][t->inq & 1][t->gap][sd]);
+    put(&f, tb->r12[left][t->ent][db]);
+    add(&f, 17, i > 0 ? s[i - 1].stem : 0, p1[i]);
+    put(&f, tb->t18[left][i > 0 ? p1[i - 1] * 8 + p1[i] : 64]
+                   [i + 1 < n ? p1[i + 1] : 7]);
+    int shx = ps__q_shape_ix(t->shape);
+    if (shx >= 0)
+        put(&f, tb->r19[left][shx][db]);
+    else
+        add(&f, 19, t->shape, db);
+    put(&f, tb->t21[left][t->lex][cd * 4 + sd]);
+    put(&f, tb->r22[left][t->gap][db]);
+    put(&f, tb->r23[left][ga][db]);
+    add(&f, 24, i + 1 < n ? s[i + 1].stem : 0, db < 3 ? db : 3);
+    add(&f, 25, t->stem, s[ca].stem);
+    add(&f, 31, t->stem, s[cb - 1].stem);
+    add_in(&f, tb->m32[left][p1[i]], (uint64_t)t->ent * 16 + db);
+    add(&f, 36, (uint64_t)t->clus * 16 + p1[i], db);
+    add_in(&f, tb->m37[left][t->clus], s[ca].stem);
     return f.n;
 }

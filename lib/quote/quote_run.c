@@ -15,7 +15,7 @@ struct ps_quoter {
     ps__qtok_t *seq;
     size_t cap;
     double *scores;
-    int32_t *acc2; /* the second stage's sums, eight per token */
+    int32_t *acc2; /* both stages' sums, sixteen per token (ps__q_label2) */
     ps__qnear_t *near;
     uint8_t *back, *p1, *lab;
     float *margin;
@@ -28,6 +28,7 @@ struct ps_quoter {
     size_t qcap, scap;
     ps__qspk_t spk; /* what the speaker rules know of the article */
     ps__qwcache_t *wc; /* the words' hashes (quote_words.c) */
+    ps__qrsum_t *rs;   /* the role tagger's kept sums (quote_rsum.c) */
 };
 
 ps_status_t ps_quoter_new(const ps_quote_model_t *m, ps_quoter_t **out)
@@ -39,8 +40,10 @@ ps_status_t ps_quoter_new(const ps_quote_model_t *m, ps_quoter_t **out)
     if (!q)
         return PS_ENOMEM;
     q->m = m;
-    if (!(q->wc = ps__q_wcache_new(m->v.row_bits))) {
-        free(q);
+    q->wc = ps__q_wcache_new(m->v.row_bits);
+    q->rs = calloc(1, sizeof *q->rs);
+    if (!q->wc || !q->rs) {
+        ps_quoter_free(q);
         return PS_ENOMEM;
     }
     *out = q;
@@ -66,6 +69,7 @@ void ps_quoter_free(ps_quoter_t *q)
     free(q->spans);
     ps__q_speakers_free(&q->spk);
     ps__q_wcache_free(q->wc);
+    ps__q_rsum_free(q->rs);
     free(q);
 }
 
@@ -116,13 +120,28 @@ static void prefetch_rows(const int16_t *w, size_t stride, const uint32_t *rows,
         __builtin_prefetch(w + (size_t)rows[f] * stride);
 }
 
-/* ACC[0..16) = the sums of ROWS of both stages' side-by-side rows W. */
+/* ACC[0..16) += the sums of ROWS of both stages' side-by-side rows W. */
 PS__Q_CLONES static void sum_stages(int32_t *acc, const int16_t *w,
                                     const uint32_t *rows, size_t nf)
 {
-    int32_t a[16] = {0};
+    int32_t a[16];
+    memcpy(a, acc, sizeof a);
     ps__q_add_rows(a, w, 16, rows, nf, 16);
     memcpy(acc, a, sizeof a);
+}
+
+/* Token I's first-stage rows into ROWS (their count returned): with the
+ * words W (the word cache's), those outside its small-set group when it
+ * has one, whose key *KEY gets (else 0). */
+static size_t features1(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                        size_t n, size_t i, const ps__qnear_t *near,
+                        const ps__qwords_t *w, uint32_t *rows, uint64_t *key)
+{
+    if (w && v->tab)
+        return ps__q_features1g(s, n, i, near, v->tab, w, v->row_bits, rows,
+                                key);
+    *key = 0;
+    return ps__q_features1(s, n, i, near, v->tab, w, v->row_bits, rows);
 }
 
 /* ACC[0..8) += the sums of ROWS of the second stage's rows in W. */
@@ -143,16 +162,22 @@ static void add_quiet(int32_t *acc, const ps__qquiet_t *q, const int16_t *w,
 {
     uint32_t rows[2];
     ps__q_quiet_rows(q, s, i, row_bits, rows);
-    const int32_t *k = q->k[s[i].inq], *g = q->gap[s[i].gap];
-    for (int l = 0; l < 8; l++)
-        acc[l] += k[l] + g[l];
+    typedef int32_t v8i_t __attribute__((vector_size(32)));
+    v8i_t a, k, g;
+    memcpy(&a, acc, sizeof a);
+    memcpy(&k, q->k[s[i].inq], sizeof k);
+    memcpy(&g, q->gap[s[i].gap], sizeof g);
+    a += k + g;
+    memcpy(acc, &a, sizeof a);
     sum_stage2(acc, w, rows, 2);
 }
 
 /* Both stages with the eight-wide weights. The first stage's features are
  * the second's too, and a row's weights of both stages lie side by side:
- * one pass sums both, keeping the second stage's part in ACC2 (n rows of
- * eight), and the second pass adds only its own features to it. */
+ * one pass sums both into ACC2 (n rows of sixteen: the second stage's
+ * part, then the first stage's scores), and the second pass adds only
+ * the second stage's own features to its part. Both decode from the
+ * integer sums (quote_decode.c). */
 static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, double *scores, int32_t *acc2,
                        ps__qnear_t *near, ps__qwcache_t *wc, uint8_t *back,
@@ -160,7 +185,6 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
 {
     enum { L = PS__Q_NLABELS };
     uint32_t rows[PS__Q_MAXF], buf[2][PS__Q_MAXF];
-    double trans[(L + 1) * L];
     const int16_t *w = v->wide_stages;
     ps__q_near1(s, n, near);
     /* In blocks, each with its tokens' words and two either side. A
@@ -177,42 +201,61 @@ static void label_wide(const ps__qmodel_view_t *v, const ps__qtok_t *s,
             words.pf = w;
         }
         uint32_t *cur = buf[0], *next = buf[1];
-        size_t nn = ps__q_features1(s, n, b, near, v->tab, wp, v->row_bits,
-                                    next);
+        uint64_t key = 0, nkey = 0;
+        size_t nn = features1(v, s, n, b, near, wp, next, &nkey);
         for (size_t i = b; i < e; i++) {
             uint32_t *t = cur;
             size_t nf = nn;
             cur = next;
             next = t;
+            key = nkey;
             if (i + 1 < e) {
-                nn = ps__q_features1(s, n, i + 1, near, v->tab, wp,
-                                     v->row_bits, next);
+                nn = features1(v, s, n, i + 1, near, wp, next, &nkey);
                 if (!wp)
                     prefetch_rows(w, 16, next, nn);
             }
             int32_t a[16];
+            if (key)
+                memcpy(a, ps__q_group1(wc, v, key), sizeof a);
+            else
+                memset(a, 0, sizeof a);
             sum_stages(a, w, cur, nf);
-            memcpy(acc2 + i * 8, a + 8, 8 * sizeof *a);
-            for (int l = 0; l < L; l++)
-                scores[i * L + l] = a[l];
+            memcpy(acc2 + i * 16, a + 8, 8 * sizeof *a);
+            memcpy(acc2 + i * 16 + 8, a, 8 * sizeof *a);
         }
     }
-    stage_trans(v, 0, trans);
-    decode_lines(s, n, scores, trans, back, p1);
+    ps__q_decode_int(s, n, acc2 + 8, 16, v->trans[0], scores, back, p1);
     ps__q_near2(s, n, p1, near);
     for (size_t i = 0; i < n; i++) {
-        int32_t *a2 = acc2 + i * 8;
+        int32_t *a2 = acc2 + i * 16;
         if (v->quiet && ps__q_quiet(s, n, i, p1, near))
             add_quiet(a2, v->quiet, w, s, i, v->row_bits);
         else
             sum_stage2(a2, w, rows,
                        ps__q_features2(s, n, i, p1, near, v->tab, v->row_bits,
                                        rows));
-        for (int l = 0; l < L; l++)
-            scores[i * L + l] = a2[l];
     }
-    stage_trans(v, 1, trans);
-    decode_lines(s, n, scores, trans, back, out);
+    ps__q_decode_int(s, n, acc2, 16, v->trans[1], scores, back, out);
+}
+
+/* margins() of the second stage's integer sums ACC2 (label_wide's), the
+ * same numbers. */
+static void margins_int(const int32_t *acc2, size_t n, const uint8_t *out,
+                        float *margin)
+{
+    enum { L = PS__Q_NLABELS };
+    for (size_t i = 0; margin && i < n; i++) {
+        if (PS__Q_ROLE(out[i]) != 2) {
+            margin[i] = 0;
+            continue;
+        }
+        const int32_t *sc = acc2 + i * 16;
+        double other = -1e300;
+        for (int l = 0; l < L; l++)
+            if (l != out[i] && sc[l] > other)
+                other = sc[l];
+        margin[i] = (float)(sc[out[i]] - other);
+    }
 }
 
 static void margins(const double *scores, size_t n, const uint8_t *out,
@@ -220,6 +263,12 @@ static void margins(const double *scores, size_t n, const uint8_t *out,
 {
     enum { L = PS__Q_NLABELS };
     for (size_t i = 0; margin && i < n; i++) {
+        /* Only a cue's margins are read (its confidence), and cues are
+         * few: the other tokens' are left 0. */
+        if (PS__Q_ROLE(out[i]) != 2) {
+            margin[i] = 0;
+            continue;
+        }
         const double *sc = scores + i * L;
         double other = -1e300;
         for (int l = 0; l < L; l++)
@@ -237,7 +286,7 @@ void ps__q_label2(const ps__qmodel_view_t *v, const ps__qtok_t *s, size_t n,
     enum { L = PS__Q_NLABELS };
     if (v->wide_stages && acc2 && near) {
         label_wide(v, s, n, scores, acc2, near, wc, back, p1, out);
-        margins(scores, n, out, margin);
+        margins_int(acc2, n, out, margin);
         return;
     }
     uint32_t rows[PS__Q_MAXF];
@@ -363,7 +412,7 @@ static int buffers(ps_quoter_t *q, size_t n)
     uint8_t *wl = realloc(q->wlab, c);
     if (wl)
         q->wlab = wl;
-    int32_t *a2 = realloc(q->acc2, c * 8 * sizeof *a2);
+    int32_t *a2 = realloc(q->acc2, c * 16 * sizeof *a2);
     if (a2)
         q->acc2 = a2;
     ps__qnear_t *nr = realloc(q->near, c * sizeof *nr);
@@ -468,7 +517,7 @@ ps_status_t ps_quoter_run(ps_quoter_t *q, const char *text, size_t len,
                      q->ctx + 3 * (n + 1)};
     ps__q_context(q->seq, n, q->p1, &cx);
     size_t na = ps__q_attribute(v, q->seq, n, q->p1, q->lab, q->margin, &cx,
-                                q->scores, q->back, q->wlab, q->attrs);
+                                q->rs, q->scores, q->back, q->wlab, q->attrs);
     ps_status_t st = build(q, text, base, n, na, ents, nents);
     if (st != PS_OK)
         return st;

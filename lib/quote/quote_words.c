@@ -5,8 +5,10 @@
  * once, when the word is first met, and kept in a direct-mapped table: a
  * word met again costs a load instead of up to sixteen rounds of the
  * hash. Likewise the first stage's features whose values come from small
- * sets, in tables made at load (ps__q_tab_init). The rows come out
- * exactly as quote_features.c hashes them. */
+ * sets, in tables made at load (ps__q_tab_init), and the sums of the
+ * rows of those that are all the token's and its neighbours' small sets
+ * (ps__q_group1). The rows come out exactly as quote_features.c hashes
+ * them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +27,14 @@
 /* The most tokens one ps__q_words() call fills. */
 #define MAX_BLOCK (PS__Q_WBLOCK + 4)
 
+/* Slots of the small-set groups' sums (ps__q_group1), direct-mapped by
+ * key: the keys a text asks are a few hundred, the commonest most. */
+#define GROUP_BITS 11
+#define NGROUPS ((size_t)1 << GROUP_BITS)
+
 struct ps__qwcache {
+    int32_t gsum[NGROUPS][16];
+    uint64_t gkey[NGROUPS]; /* 0: an empty slot (a key is never 0) */
     uint64_t mask; /* of a row */
     uint64_t skey[NSLOTS], tkey[NSLOTS], tsuf[NSLOTS];
     uint8_t sfull[NSLOTS], tfull[NSLOTS];
@@ -37,10 +46,34 @@ struct ps__qwcache {
 
 ps__qwcache_t *ps__q_wcache_new(uint32_t row_bits)
 {
-    ps__qwcache_t *c = calloc(1, sizeof *c);
-    if (c)
+    ps__qwcache_t *c = aligned_alloc(64, (sizeof *c + 63) / 64 * 64);
+    if (c) {
+        memset(c, 0, sizeof *c);
         c->mask = ((uint64_t)1 << row_bits) - 1;
+    }
     return c;
+}
+
+/* ACC[0..16) = the sums of ROWS of both stages' side-by-side rows W. */
+PS__Q_CLONES static void sum16(int32_t *acc, const int16_t *w,
+                               const uint32_t *rows, size_t nf)
+{
+    int32_t a[16] = {0};
+    ps__q_add_rows(a, w, 16, rows, nf, 16);
+    memcpy(acc, a, sizeof a);
+}
+
+const int32_t *ps__q_group1(ps__qwcache_t *c, const ps__qmodel_view_t *v,
+                            uint64_t key)
+{
+    size_t k = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> (64 - GROUP_BITS));
+    if (c->gkey[k] != key) {
+        uint32_t rows[PS__Q_GROUP1];
+        ps__q_group1_rows(v->tab, key, v->row_bits, rows);
+        sum16(c->gsum[k], v->wide_stages, rows, PS__Q_GROUP1);
+        c->gkey[k] = key;
+    }
+    return c->gsum[k];
 }
 
 void ps__q_wcache_free(ps__qwcache_t *c)
@@ -153,7 +186,14 @@ static void tab_init_more(uint32_t rb, ps__qtab_t *t)
     for (uint64_t b = 0; b < 8; b++) {
         t->m33[b] = ps__q_mix(33, b == 7 ? NONE : b);
         t->m34[b] = ps__q_mix(34, b == 7 ? NONE : b);
+        for (uint64_t qg = 0; qg < 272; qg++) {
+            t->t33[b][qg] = row_of(rb, 33, b == 7 ? NONE : b, qg);
+            t->t34[b][qg] = row_of(rb, 34, b == 7 ? NONE : b, qg);
+        }
     }
+    for (uint64_t cl = 0; cl < 1024; cl++)
+        for (uint64_t a = 0; a < 8; a++)
+            t->t61[cl][a] = row_of(rb, 61, cl, a);
     for (uint64_t l = 0; l < 7; l++) {
         t->t40[l] = row_of(rb, 40, l, 0);
         t->m45[l] = ps__q_mix(45, l);

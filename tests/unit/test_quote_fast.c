@@ -3,10 +3,11 @@
  * weights, first-stage sums reused, the sentence scans done once a
  * sequence) gives the labels and margins of the labeller the trainer
  * runs; its feature rows are the trainer's, token by token; the
- * eight-wide Viterbi decodes as the full loop does, on the model's
- * scores and on random ones with ties and masks;
+ * eight-wide Viterbi and the integer one decode as the full loop does,
+ * on the model's scores and on random ones with ties and masks;
  * the rows the quoter reads from tables made at load are the ones the
- * trainer hashes.
+ * trainer hashes, and the role tagger's scores from kept sums are the
+ * sums of those rows.
  * A feature or decoding change that breaks one path and not the other
  * fails here rather than as a quiet drop in `make quote-eval`. */
 #include <math.h>
@@ -117,8 +118,98 @@ static void test_viterbi(void **state)
     }
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The integer decoder (quote_decode.c) labels each line as the full
+ * double loop does: scores from a few values (ties) or up to the largest
+ * sums, transitions small, large, or too large for it (its double path). */
+static void test_viterbi_int(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    ps__qtok_t s[N];
+    int32_t sc[N * 16], tr[(L + 1) * L];
+    double dsc[N * L], dtr[(L + 1) * L], scratch[N * L];
+    uint8_t back[N * L + 8], a[N], b[N];
+    for (unsigned seed = 1; seed <= 300; seed++) {
+        srand(seed);
+        size_t n = 1 + (size_t)rand() % N;
+        int32_t big = seed % 3 == 0 ? 1 << 21 : 3;
+        int32_t tbig = seed % 5 == 0 ? 1 << 27 : seed % 5 == 1 ? 1 << 25 : 2;
+        memset(s, 0, sizeof s);
+        for (size_t i = 0; i < n; i++) {
+            s[i].flags = i == 0 || rand() % 40 == 0 ? PS_TOK_LINE_START : 0;
+            for (int l = 0; l < 16; l++)
+                sc[i * 16 + l] = rand() % (2 * big + 1) - big;
+        }
+        for (int k = 0; k < (L + 1) * L; k++) {
+            tr[k] = rand() % (2 * tbig + 1) - tbig;
+            dtr[k] = ps__q_allowed(k / L - 1, k % L) ? tr[k] : -INFINITY;
+        }
+        ps__q_decode_int(s, n, sc + 8, 16, tr, scratch, back, b);
+        for (size_t x = 0; x < n;) {
+            size_t e = x + 1;
+            while (e < n && !(s[e].flags & PS_TOK_LINE_START))
+                e++;
+            for (size_t i = x; i < e; i++)
+                for (int l = 0; l < L; l++)
+                    dsc[(i - x) * L + l] = sc[i * 16 + 8 + l];
+            viterbi_ref(dsc, dtr, e - x, back, a + x);
+            x = e;
+        }
+        assert_memory_equal(a, b, n);
+    }
+}
+
+/* The role windows' integer decoder labels a window as the role mask and
+ * the double loop do, or declines: random scores (ties, large ones), the
+ * cue anywhere in the window, at its ends too. */
+static void test_viterbi_role(void **state)
+{
+    (void)state;
+    enum { W = 200 };
+    int32_t sc[W * 8], tr[(L + 1) * L], bk[W * 8];
+    double dsc[W * L], dtr[(L + 1) * L];
+    uint8_t back[W * L], a[W], b[W];
+    int declined = 0;
+    for (unsigned seed = 1; seed <= 600; seed++) {
+        srand(seed);
+        size_t w = 1 + (size_t)rand() % W;
+        uint32_t c0 = seed % 7 == 0 ? 0 : (uint32_t)((size_t)rand() % w);
+        uint32_t c1 = seed % 5 == 0 ? (uint32_t)w
+                                    : c0 + 1 + (uint32_t)(rand() % 3);
+        if (c1 > w)
+            c1 = (uint32_t)w;
+        int32_t big = seed % 3 == 0 ? 1 << 21 : 3;
+        int32_t tbig = seed % 4 == 0 ? 1 << 24 : 2;
+        for (size_t i = 0; i < w * 8; i++)
+            sc[i] = rand() % (2 * big + 1) - big;
+        for (int k = 0; k < (L + 1) * L; k++) {
+            tr[k] = rand() % (2 * tbig + 1) - tbig;
+            dtr[k] = ps__q_allowed(k / L - 1, k % L) ? tr[k] : -INFINITY;
+        }
+        for (size_t i = 0; i < w; i++)
+            for (int l = 0; l < L; l++)
+                dsc[i * L + l] = sc[i * 8 + l];
+        ps__q_role_mask(dsc, 0, (uint32_t)w, c0, c1);
+        viterbi_ref(dsc, dtr, w, back, a);
+        if (!ps__q_viterbi_role(sc, w, c0, c1, tr, bk, b)) {
+            declined++;
+            continue;
+        }
+        assert_memory_equal(a, b, w);
+    }
+    /* Transitions of 2^24 may exceed what it takes; the others never. */
+    assert_true(declined < 150);
+}
+
 /* The role tagger's rows read from the model's tables are the rows the
- * trainer hashes, for every token of every cue's window in LAB. */
+ * trainer hashes, for every token of every cue's window in LAB, and so
+ * are those of the quoter's fast path, which keeps sums of some. */
 static void check_role_rows(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                             size_t n, const uint8_t *p1, const uint8_t *lab)
 {
@@ -127,6 +218,8 @@ static void check_role_rows(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     ps__qctx_t cx = {ctx, ctx + n + 1, ctx + 2 * (n + 1), ctx + 3 * (n + 1)};
     ps__q_context(s, n, p1, &cx);
     assert_non_null(v->rtab);
+    ps__qrsum_t *rs = calloc(1, sizeof *rs);
+    assert_non_null(rs);
     for (uint32_t ca = 0; ca < n; ca++) {
         if (lab[ca] != PS__Q_BCUE)
             continue;
@@ -145,8 +238,67 @@ static void check_role_rows(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                                                v->row_bits, rb);
             assert_int_equal(na, nb);
             assert_memory_equal(ra, rb, na * sizeof *ra);
+            /* The fast path's three parts hold the same rows. */
+            uint32_t keys[2];
+            nb = ps__q_role_split(s, n, i, ca, cb, p1, &cx, &rc, v->row_bits,
+                                  rb, keys);
+            if (keys[0] != UINT32_MAX) {
+                assert_true(keys[0] < PS__Q_RKEYS_A &&
+                            keys[1] < PS__Q_RKEYS_B);
+                ps__q_role_group_a(&rc, keys[0], v->row_bits, rb + nb);
+                nb += PS__Q_RGROUP_A;
+                ps__q_role_group_b(&rc, keys[1], v->row_bits, rb + nb);
+                nb += PS__Q_RGROUP_B;
+            }
+            assert_int_equal(na, nb);
+            qsort(ra, na, sizeof *ra, cmp_u32);
+            qsort(rb, nb, sizeof *rb, cmp_u32);
+            assert_memory_equal(ra, rb, na * sizeof *ra);
         }
+        /* And the window's scores from the kept sums are the rows'. */
+        double *sa = malloc((wb - wa) * L * sizeof *sa);
+        double *sb = malloc((wb - wa) * L * sizeof *sb);
+        assert_true(sa && sb);
+        for (uint32_t i = wa; i < wb; i++) {
+            uint32_t ra[PS__Q_MAXF];
+            size_t na = ps__q_role_features(s, n, i, ca, cb, p1, &cx,
+                                            v->row_bits, ra);
+            for (int l = 0; l < L; l++) {
+                int32_t acc = 0;
+                for (size_t f = 0; f < na; f++)
+                    acc += v->weights[PS__Q_ROLE_TABLE][(size_t)ra[f] * L + l];
+                sa[(size_t)(i - wa) * L + l] = acc;
+            }
+        }
+        int32_t *si = malloc((wb - wa) * 8 * sizeof *si);
+        assert_non_null(si);
+        ps__q_role_score(v, s, n, ca, cb, wa, wb, p1, &cx, rs, si);
+        for (uint32_t i = 0; i < wb - wa; i++)
+            for (int l = 0; l < L; l++)
+                sb[(size_t)i * L + l] = si[(size_t)i * 8 + l];
+        assert_memory_equal(sa, sb, (wb - wa) * L * sizeof *sa);
+        /* And its labels are the double loop's on those scores. */
+        double trd[(L + 1) * L];
+        for (int k = 0; k < (L + 1) * L; k++)
+            trd[k] = ps__q_allowed(k / L - 1, k % L)
+                         ? (double)v->trans[PS__Q_ROLE_TABLE][k]
+                         : -INFINITY;
+        uint8_t *la = malloc(wb - wa), *lb = malloc(wb - wa),
+                *bk = malloc((wb - wa) * L);
+        assert_true(la && lb && bk);
+        ps__q_role_mask(sa, wa, wb, ca, cb);
+        viterbi_ref(sa, trd, wb - wa, bk, la);
+        assert_true(ps__q_role_label(v, s, n, ca, cb, wa, wb, p1, &cx, rs,
+                                     lb));
+        assert_memory_equal(la, lb, wb - wa);
+        free(la);
+        free(lb);
+        free(bk);
+        free(si);
+        free(sa);
+        free(sb);
     }
+    ps__q_rsum_free(rs);
     free(ctx);
 }
 
@@ -167,7 +319,7 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
                               &cap);
     assert_true(n > 0 && n != (size_t)-1);
     double *scores = malloc(n * L * sizeof *scores);
-    int32_t *acc2 = malloc(n * 8 * sizeof *acc2);
+    int32_t *acc2 = malloc(n * 16 * sizeof *acc2);
     ps__qnear_t *near = malloc(n * sizeof *near);
     uint8_t *back = malloc(n * L), *p1 = malloc(n), *out = malloc(n);
     uint8_t *p1b = malloc(n), *outb = malloc(n);
@@ -203,6 +355,28 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
         nb = ps__q_features1(s, n, i, near, v->tab, &words, v->row_bits, rb);
         assert_int_equal(na, nb);
         assert_memory_equal(ra, rb, na * sizeof *ra);
+        /* The quoter's split: the token's rows and its group's, which the
+         * word cache sums, are the same rows. */
+        uint64_t key;
+        uint32_t rc[2 * PS__Q_MAXF], rd[PS__Q_MAXF];
+        size_t nc = ps__q_features1g(s, n, i, near, v->tab, &words,
+                                     v->row_bits, rc, &key);
+        if (key) {
+            ps__q_group1_rows(v->tab, key, v->row_bits, rc + nc);
+            const int32_t *g = ps__q_group1(wc, v, key);
+            for (int l = 0; l < 16; l++) {
+                int32_t sum = 0;
+                for (size_t f = nc; f < nc + PS__Q_GROUP1; f++)
+                    sum += v->wide_stages[(size_t)rc[f] * 16 + l];
+                assert_int_equal(sum, g[l]);
+            }
+            nc += PS__Q_GROUP1;
+        }
+        assert_int_equal(na, nc);
+        memcpy(rd, ra, na * sizeof *ra);
+        qsort(rd, na, sizeof *rd, cmp_u32);
+        qsort(rc, nc, sizeof *rc, cmp_u32);
+        assert_memory_equal(rd, rc, na * sizeof *rd);
         na = ps__q_features(s, n, i, 1, p1, v->row_bits, ra);
         size_t n1 = nb;
         nb = n1 + ps__q_features2(s, n, i, p1, near, NULL, v->row_bits, rb + n1);
@@ -291,6 +465,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_viterbi),
+        cmocka_unit_test(test_viterbi_int),
+        cmocka_unit_test(test_viterbi_role),
         cmocka_unit_test(test_labellers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
