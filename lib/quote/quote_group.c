@@ -543,8 +543,12 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         budget--;
         uint32_t wa, wb;
         ps__q_window(n, ca, cb, &wa, &wb);
-        if (!rs || !v->wide_role || !v->rtab ||
-            !ps__q_role_label(v, s, n, ca, cb, wa, wb, p1, cx, rs, wlab)) {
+        /* The integer path labels the window without SCORES; the
+         * labelling with content below needs them. */
+        int scored = !rs || !v->wide_role || !v->rtab ||
+                     !ps__q_role_label(v, s, n, ca, cb, wa, wb, p1, cx, rs,
+                                       wlab);
+        if (scored) {
             score_window(v, s, n, ca, cb, wa, wb, p1, cx, scores);
             ps__q_role_mask(scores, wa, wb, ca, cb);
             ps__q_viterbi(scores, trans, wb - wa, back, wlab);
@@ -559,11 +563,17 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
          * Earnest said Monday that ..."). On PolNeAR dev it gains 0.06
          * to 0.21 of ATTRIBUTION F1 with the models of seeds 1 to 4
          * (doc/quotes.md, the sixth round). */
-        if (!ps__q_role_extract(wlab, wa, wb, ca, cb, a) &&
-            !(margin && m >= v->conf_scale &&
-              viterbi_content(scores, trans, wb - wa, back, wlab) &&
-              ps__q_role_extract(wlab, wa, wb, ca, cb, a)))
-            continue;
+        if (!ps__q_role_extract(wlab, wa, wb, ca, cb, a)) {
+            if (!margin || m < v->conf_scale)
+                continue;
+            if (!scored) {
+                score_window(v, s, n, ca, cb, wa, wb, p1, cx, scores);
+                ps__q_role_mask(scores, wa, wb, ca, cb);
+            }
+            if (!viterbi_content(scores, trans, wb - wa, back, wlab) ||
+                !ps__q_role_extract(wlab, wa, wb, ca, cb, a))
+                continue;
+        }
         drop_plain_pieces(s, a);
         continue_quote(s, n, lab, a);
         if (a->src[1] == a->src[0])

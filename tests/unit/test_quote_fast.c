@@ -302,6 +302,45 @@ static void check_role_rows(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     free(ctx);
 }
 
+/* The attributions are the same whether each cue's window is labelled
+ * from the kept integer sums (RS) or from the double scores, including
+ * the cues whose best labelling has no content and which a sure cue
+ * labels again with content from the scores. */
+static void check_attributions(const ps__qmodel_view_t *v, const ps__qtok_t *s,
+                               size_t n, const uint8_t *p1, const uint8_t *lab,
+                               const float *margin)
+{
+    uint32_t *ctx = malloc(PS__Q_CTX_ARRAYS * (n + 1) * sizeof *ctx);
+    double *scores = malloc(n * L * sizeof *scores);
+    uint8_t *back = malloc(n * L), *wlab = malloc(n);
+    ps__qattr_t *fa = calloc(n, sizeof *fa), *fb = calloc(n, sizeof *fb);
+    ps__qrsum_t *rs = calloc(1, sizeof *rs);
+    assert_true(ctx && scores && back && wlab && fa && fb && rs);
+    ps__qctx_t cx = {ctx, ctx + n + 1, ctx + 2 * (n + 1), ctx + 3 * (n + 1)};
+    ps__q_context(s, n, p1, &cx);
+    size_t na = ps__q_attribute(v, s, n, p1, lab, margin, &cx, rs, scores,
+                                back, wlab, fa);
+    size_t nb = ps__q_attribute(v, s, n, p1, lab, margin, &cx, NULL, scores,
+                                back, wlab, fb);
+    assert_true(na > 0);
+    assert_int_equal(na, nb);
+    for (size_t k = 0; k < na; k++) {
+        assert_memory_equal(fa[k].src, fb[k].src, sizeof fa[k].src);
+        assert_memory_equal(fa[k].cue, fb[k].cue, sizeof fa[k].cue);
+        assert_int_equal(fa[k].ncon, fb[k].ncon);
+        assert_memory_equal(fa[k].con, fb[k].con,
+                            fa[k].ncon * sizeof fa[k].con[0]);
+        assert_true(fa[k].margin == fb[k].margin);
+    }
+    ps__q_rsum_free(rs);
+    free(ctx);
+    free(scores);
+    free(back);
+    free(wlab);
+    free(fa);
+    free(fb);
+}
+
 /* Runs both labellers and compares features, labels and margins on TEXT. */
 static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
                        ps_tagger_t *tg, const char *text, size_t len)
@@ -390,6 +429,7 @@ static void check_text(const ps_quote_model_t *qm, ps_analyzer_t *an,
     }
     ps__q_wcache_free(wc);
     check_role_rows(v, s, n, p1, out);
+    check_attributions(v, s, n, p1, out, mg);
     free(s);
     free(scores);
     free(acc2);
