@@ -12,11 +12,10 @@ QUOTE_DEV   ?= $(QUOTE_DATA)/dev.jsonl
 # The trainer is train/quote_data.c and train/quote_train.c in the training
 # library (libpsearch-train.a) and the tool train/tools/quote_train.c.
 
-# Seed 2: retrains of the same code with seeds 1 to 4 score 71.80,
-# 71.61, 71.63 and 71.24 on dev, within a retrain's noise; of them only
+# Seed 2: retrains of the same code with seeds 1 to 4 score 73.00,
+# 72.48, 72.16 and 72.33 on dev, within a retrain's noise; of them only
 # seed 2 finds the shipped articles' "“So much work remains,” said
-# Secretary of State Marco Rubio" (tests/queries.tsv), and it scores
-# them best (doc/quotes.md).
+# Secretary of State Marco Rubio" (tests/queries.tsv; doc/quotes.md).
 QUOTE_SEED ?= 2
 
 .PHONY: quote-model quote-eval
