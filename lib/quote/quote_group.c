@@ -452,57 +452,6 @@ static void score_window(const ps__qmodel_view_t *v, const ps__qtok_t *s,
     }
 }
 
-/* The best labelling of a window of N tokens (SCORES, TRANS as for
- * ps__q_viterbi) that gives the cue some content, into OUT: Viterbi over
- * the labels twice, before and after the first content token, ending
- * after it. BACK holds N * NLABELS bytes, each the two predecessors of a
- * label (state index f * NLABELS + label, four bits each) for f 0 and 1.
- * Returns 0 when no labelling has content. */
-static int viterbi_content(const double *scores, const double *trans,
-                           size_t n, uint8_t *back, uint8_t *out)
-{
-    enum { L = PS__Q_NLABELS };
-    double cur[2][L], nxt[2][L];
-    for (int l = 0; l < L; l++) {
-        int con = PS__Q_ROLE(l) == 3;
-        cur[con][l] = trans[l] + scores[l];
-        cur[!con][l] = -INFINITY;
-    }
-    for (size_t k = 1; k < n; k++) {
-        for (int l = 0; l < L; l++) {
-            int con = PS__Q_ROLE(l) == 3;
-            uint8_t bp[2] = {0, 0};
-            nxt[0][l] = nxt[1][l] = -INFINITY;
-            for (int f = 0; f < 2; f++)
-                for (int p = 0; p < L; p++) {
-                    double x = cur[f][p] + trans[(p + 1) * L + l];
-                    int nf = f | con;
-                    if (x > nxt[nf][l]) {
-                        nxt[nf][l] = x;
-                        bp[nf] = (uint8_t)(f * L + p);
-                    }
-                }
-            back[k * L + l] = (uint8_t)(bp[0] | bp[1] << 4);
-        }
-        for (int f = 0; f < 2; f++)
-            for (int l = 0; l < L; l++)
-                cur[f][l] = nxt[f][l] + scores[k * L + l];
-    }
-    int arg = 0;
-    for (int l = 1; l < L; l++)
-        if (cur[1][arg] < cur[1][l])
-            arg = l;
-    if (cur[1][arg] == -INFINITY)
-        return 0;
-    int st = L + arg;
-    for (size_t k = n; k-- > 0;) {
-        out[k] = (uint8_t)(st % L);
-        if (k > 0)
-            st = (back[k * L + st % L] >> (st / L * 4)) & 15;
-    }
-    return 1;
-}
-
 /* The mean margin of the cue [CA, CB) in the second stage (0 without
  * margins). */
 static double cue_margin(const float *margin, uint32_t ca, uint32_t cb)
@@ -570,7 +519,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                 score_window(v, s, n, ca, cb, wa, wb, p1, cx, scores);
                 ps__q_role_mask(scores, wa, wb, ca, cb);
             }
-            if (!viterbi_content(scores, trans, wb - wa, back, wlab) ||
+            if (!ps__q_viterbi_content(scores, trans, wb - wa, back, wlab) ||
                 !ps__q_role_extract(wlab, wa, wb, ca, cb, a))
                 continue;
         }

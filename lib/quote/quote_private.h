@@ -381,13 +381,21 @@ void ps__q_decode_int(const ps__qtok_t *s, size_t n, const int32_t *sc,
                       size_t stride, const int32_t *trans, double *scratch,
                       uint8_t *back, uint8_t *lab);
 
-/* Whether label CUR may follow PREV (-1: first token). */
+/* Whether label CUR may follow PREV (-1: first token). In quote_viterbi.c,
+ * with ps__q_viterbi and ps__q_viterbi_content. */
 int ps__q_allowed(int prev, int cur);
 
 /* Viterbi over SCORES[n][NLABELS] with transitions TRANS (floating point);
  * writes the labels into OUT. BACK holds n * NLABELS bytes. */
 void ps__q_viterbi(const double *scores, const double *trans, size_t n,
                    uint8_t *back, uint8_t *out);
+
+/* The best labelling of a role window of N tokens (SCORES, TRANS as for
+ * ps__q_viterbi) that gives the cue some content, into OUT; BACK holds
+ * N * NLABELS bytes. Returns 0 when no labelling has content. In
+ * quote_viterbi.c. */
+int ps__q_viterbi_content(const double *scores, const double *trans,
+                          size_t n, uint8_t *back, uint8_t *out);
 
 
 /* An attribution as token ranges of the sequence, before speakers. */
