@@ -45,6 +45,30 @@ static int int_trans(const int32_t *trans, v8i_t t[L + 1])
     return 1;
 }
 
+/* One step of Viterbi for all eight labels at once: each label's best
+ * value over the predecessors P of path values C, with transitions T[P +
+ * 1], into BESTP, and in ARG the first predecessor giving it (ties to
+ * the first, as the double loop). Vectors go by pointer: returned by
+ * value they would change the ABI where AVX is off. */
+static inline __attribute__((always_inline)) void
+best_step(const v8i_t *cv, const v8i_t *t, v8i_t *bestp, v8i_t *arg)
+{
+    v8i_t c = *cv;
+    v8i_t best = {INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN,
+                  INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN};
+    v8i_t a = {0, 0, 0, 0, 0, 0, 0, 0};
+#pragma GCC unroll 8
+    for (int p = 0; p < L; p++) {
+        v8i_t cp = {c[p], c[p], c[p], c[p], c[p], c[p], c[p], c[p]};
+        v8i_t v = cp + t[p + 1];
+        v8i_t m = v > best;
+        best = (m & v) | (~m & best);
+        a = (m & (v8i_t){p, p, p, p, p, p, p, p}) | (~m & a);
+    }
+    *arg = a;
+    *bestp = best;
+}
+
 /* Viterbi over the N rows of SC (STRIDE apart, L scores each) with T;
  * 0 when the spread grew too large (OUT then unset). BACK holds N
  * vectors: a step's predecessors are stored as the vector they are
@@ -59,17 +83,8 @@ PS__Q_CLONES static int viterbi_int(const int32_t *sc, size_t stride,
     c[7] = FORBID;
     c -= (v8i_t){c[0], c[0], c[0], c[0], c[0], c[0], c[0], c[0]};
     for (size_t k = 1; k < n; k++) {
-        v8i_t best = {INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN,
-                      INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN};
-        v8i_t arg = {0, 0, 0, 0, 0, 0, 0, 0};
-#pragma GCC unroll 8
-        for (int p = 0; p < L; p++) {
-            v8i_t cp = {c[p], c[p], c[p], c[p], c[p], c[p], c[p], c[p]};
-            v8i_t v = cp + t[p + 1];
-            v8i_t m = v > best;
-            best = (m & v) | (~m & best);
-            arg = (m & (v8i_t){p, p, p, p, p, p, p, p}) | (~m & arg);
-        }
+        v8i_t arg, best;
+        best_step(&c, t, &best, &arg);
         v8i_t sk;
         memcpy(&sk, sc + k * stride, sizeof sk);
         c = best + sk;
@@ -171,17 +186,8 @@ PS__Q_CLONES static int viterbi_role_int(const int32_t *sc, size_t w,
     const v8i_t lo = {REAL_MIN, REAL_MIN, REAL_MIN, REAL_MIN,
                       REAL_MIN, REAL_MIN, REAL_MIN, REAL_MIN};
     for (size_t k = 1; k < w; k++) {
-        v8i_t best = {INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN,
-                      INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN};
-        v8i_t arg = {0, 0, 0, 0, 0, 0, 0, 0};
-#pragma GCC unroll 8
-        for (int p = 0; p < L; p++) {
-            v8i_t cp = {c[p], c[p], c[p], c[p], c[p], c[p], c[p], c[p]};
-            v8i_t v = cp + t[p + 1];
-            v8i_t m = v > best;
-            best = (m & v) | (~m & best);
-            arg = (m & (v8i_t){p, p, p, p, p, p, p, p}) | (~m & arg);
-        }
+        v8i_t arg, best;
+        best_step(&c, t, &best, &arg);
         v8i_t sk;
         memcpy(&sk, sc + k * 8, sizeof sk);
         int oncue = k >= c0 && k < c1;
