@@ -223,6 +223,28 @@ size_t ps__q_role_features(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
     return ps__q_role_features_at(s, n, i, ca, cb, p1, cx, &rc, row_bits, rows);
 }
 
+/* What lies between token I and the cue [CA, CB), clipped as the
+ * features read it: sentence starts SD, quotation marks QD, cues opening
+ * CD and commas MD. LEFT (I before the cue): the gaps and sentence starts
+ * before tokens i + 1 .. ca and cues opening at i + 1 .. ca - 1; right:
+ * before cb .. i and cues at cb .. i - 1. */
+static inline __attribute__((always_inline)) void
+between(const ps__qctx_t *cx, size_t i, uint32_t ca, uint32_t cb, int left,
+        uint64_t *sd, uint64_t *qd, uint64_t *cd, uint64_t *md)
+{
+    if (left) {
+        *sd = clip(cx->sents[ca + 1] - cx->sents[i + 1], 3);
+        *qd = clip(cx->quotes[ca + 1] - cx->quotes[i + 1], 3);
+        *cd = clip(cx->cues[ca] - cx->cues[i + 1], 2);
+        *md = clip(cx->commas[ca + 1] - cx->commas[i + 1], 3);
+    } else {
+        *sd = clip(cx->sents[i + 1] - cx->sents[cb], 3);
+        *qd = clip(cx->quotes[i + 1] - cx->quotes[cb], 3);
+        *cd = clip(cx->cues[i] - cx->cues[cb], 2);
+        *md = clip(cx->commas[i + 1] - cx->commas[cb], 3);
+    }
+}
+
 size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
                               uint32_t ca, uint32_t cb, const uint8_t *p1,
                               const ps__qctx_t *cx, const ps__qrcue_t *rc,
@@ -236,21 +258,8 @@ size_t ps__q_role_features_at(const ps__qtok_t *s, size_t n, size_t i,
     int left = i < ca;
     size_t d = left ? ca - i : i - cb + 1;
     uint64_t db = dist_bucket(d);
-    /* What lies between: left, gaps and sentence starts before tokens
-     * i + 1 .. ca and cues opening at i + 1 .. ca - 1; right, before cb ..
-     * i and cues at cb .. i - 1. */
     uint64_t sd, qd, cd, md;
-    if (left) {
-        sd = clip(cx->sents[ca + 1] - cx->sents[i + 1], 3);
-        qd = clip(cx->quotes[ca + 1] - cx->quotes[i + 1], 3);
-        cd = clip(cx->cues[ca] - cx->cues[i + 1], 2);
-        md = clip(cx->commas[ca + 1] - cx->commas[i + 1], 3);
-    } else {
-        sd = clip(cx->sents[i + 1] - cx->sents[cb], 3);
-        qd = clip(cx->quotes[i + 1] - cx->quotes[cb], 3);
-        cd = clip(cx->cues[i] - cx->cues[cb], 2);
-        md = clip(cx->commas[i + 1] - cx->commas[cb], 3);
-    }
+    between(cx, i, ca, cb, left, &sd, &qd, &cd, &md);
     const ps__qtok_t *t = &s[i];
     const uint64_t *in = rc->in[left];
     uint64_t ga = i + 1 < n ? s[i + 1].gap : 0x100;
@@ -369,17 +378,7 @@ size_t ps__q_role_split(const ps__qtok_t *s, size_t n, size_t i, uint32_t ca,
     size_t d = left ? ca - i : i - cb + 1;
     uint64_t db = dist_bucket(d);
     uint64_t sd, qd, cd, md;
-    if (left) {
-        sd = clip(cx->sents[ca + 1] - cx->sents[i + 1], 3);
-        qd = clip(cx->quotes[ca + 1] - cx->quotes[i + 1], 3);
-        cd = clip(cx->cues[ca] - cx->cues[i + 1], 2);
-        md = clip(cx->commas[ca + 1] - cx->commas[i + 1], 3);
-    } else {
-        sd = clip(cx->sents[i + 1] - cx->sents[cb], 3);
-        qd = clip(cx->quotes[i + 1] - cx->quotes[cb], 3);
-        cd = clip(cx->cues[i] - cx->cues[cb], 2);
-        md = clip(cx->commas[i + 1] - cx->commas[cb], 3);
-    }
+    between(cx, i, ca, cb, left, &sd, &qd, &cd, &md);
     const ps__qtok_t *t = &s[i];
     uint64_t ga = i + 1 < n ? s[i + 1].gap : 0x100;
     uint64_t lb = p1[i];
