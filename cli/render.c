@@ -6,6 +6,7 @@
  * Line texts come through a fetch callback, so this file does no I/O but
  * writing, and does the same whatever answered the search. */
 #define _GNU_SOURCE /* asprintf */
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -305,12 +306,17 @@ char *render_quote_text(const json_t *q)
         snprintf(note, sizeof note, "  (confidence %.2f)", conf);
     char *s = NULL;
     const char *cue = str_of(q, "cue");
-    /* "according to" reads before its source, not after. */
-    int before = !strncasecmp(cue, "according to", 12);
-    if ((before ? asprintf(&s, "According to %s: %s%s", who,
-                           str_of(q, "content"), note)
-                : asprintf(&s, "%s %s: %s%s", who, cue, str_of(q, "content"),
-                           note)) < 0)
+    /* "according to" reads before its source, not after; a cue of
+     * punctuation alone (a colon, a dash) is the colon the line prints,
+     * not "Rubio :: ...". */
+    int before = !strncasecmp(cue, "according to", 12), words = 0;
+    for (const char *c = cue; *c && !words; c++)
+        words = isalnum((unsigned char)*c);
+    const char *content = str_of(q, "content");
+    int rc = before  ? asprintf(&s, "According to %s: %s%s", who, content, note)
+             : words ? asprintf(&s, "%s %s: %s%s", who, cue, content, note)
+                     : asprintf(&s, "%s: %s%s", who, content, note);
+    if (rc < 0)
         return NULL;
     /* One line: a quote that runs over a line break is shown on one. */
     for (char *p = s; *p; p++)

@@ -160,6 +160,16 @@ test_expect_success 'quotes in an article with front matter point at the right b
     assert_eq "$(cat got)" "said 6 1 “We will keep talking about the deal,”"
 '
 
+test_expect_success 'a headline colon credits its speaker with one colon' '
+    mkdir -p colon
+    printf "Rubio: I Still Believe Trump Can Not Be Trusted With The Codes\n\nMarco Rubio still believes that the nominee is unfit to lead.\n" >colon/a.txt
+    "$BIN/psearch-index" --index "$TMP/colon-ix" colon
+    "$BIN/psearch" --direct --index "$TMP/colon-ix" --color=never --width 0 \
+        said:Rubio >got
+    grep -q "^colon/a.txt:1: Marco Rubio: I Still Believe" got
+    ! grep -q " ::" got
+'
+
 # Only a real attribution step passes these.
 if command -v python3 >/dev/null; then
     test_expect_success 'the shipped articles against the gold attributions' '
