@@ -58,12 +58,12 @@ ps_status_t ps__model_fail(char **errmsg, ps_status_t st, const char *path,
  * at MEM, computed as if its checksum field were zero. */
 uint64_t ps__model_checksum(const unsigned char *mem, size_t size);
 
-/* A model file's bytes in memory: LEN bytes at MEM, in MAPPED bytes of
- * anonymous memory aligned to a huge page. */
+/* A model file's bytes in memory: LEN bytes at MEM, the file mapped
+ * read-only (and page-aligned, so tables at aligned offsets are aligned);
+ * every thread shares them. */
 typedef struct ps__model_buf {
-    unsigned char *mem;
+    const unsigned char *mem;
     size_t len;
-    size_t mapped;
 } ps__model_buf_t;
 
 /* Releases BUF's memory (nothing when it has none). */
@@ -83,7 +83,7 @@ typedef struct ps__model_kind {
                          uint64_t *size, char **errmsg);
 } ps__model_kind_t;
 
-/* Reads the model file PATH of KIND into *BUF and checks every part of
+/* Maps the model file PATH of KIND into *BUF and checks every part of
  * its frame and, with KIND's check, of its header, before any byte is
  * trusted. On success *BUF is read-only, to be shared by every thread
  * and released with ps__model_free(); else an error with *ERRMSG

@@ -1,7 +1,7 @@
 /* Reading a whole file or stream into memory: the one helper every part
  * that wants a file's bytes at once uses (the gazetteer loader, the
  * indexer's stored copies, the tools). The model files are the exception:
- * they are read into memory aligned for huge pages (base/modelfile.c). */
+ * they are mapped, not read (base/modelfile.c). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
