@@ -54,6 +54,16 @@ static const char *const PERSON_WORDS[] = {
     "daughter", "son", "mate", "democrat", "republican", "rival",
     "opponent", "host", "moderator", "justice", "judge", "pastor",
     "minister", NULL};
+/* The plurals of the words above: their stem is the singular, so a
+ * plural would otherwise read as one person ("Republicans said" is not
+ * the last Republican named). */
+static const char *const PERSON_PLURALS[] = {
+    "presidents", "candidates", "nominees", "senators", "governors",
+    "secretaries", "billionaires", "businessmen", "congressmen",
+    "chairmen", "mayors", "directors", "managers", "spokesmen",
+    "spokeswomen", "attorneys", "lawyers", "aides", "rivals", "opponents",
+    "hosts", "moderators", "justices", "judges", "pastors", "ministers",
+    "speakers", NULL};
 /* Words for a person that say the person's gender ("the New York
  * businessman" is no "she"). */
 static const char *const HE_TITLES[] = {"businessman", "congressman",
@@ -84,6 +94,15 @@ static const char *const UNNAMED_HEADS[] = {
     "official",
     "report", "documents", "records", "studies", "study", "survey", NULL};
 
+/* Words that name the members of a group ("critics, including Paul
+ * Krugman", "Democrats such as Harry Reid", "Trump and other
+ * Republicans"). */
+static const char *const LISTING[] = {"including", "such", "and", "like",
+                                      "among", "especially", NULL};
+
+/* Unnamed heads that are adjectives as often. */
+static const char *const ADJECTIVAL[] = {"official", NULL};
+
 /* Words that put the name after them in a place ("in Chelsea", "near
  * Aleppo"), unless the name is a possessive ("in Trump's speech"), and
  * nouns that do so to the name before them ("the Chelsea neighborhood").
@@ -109,7 +128,9 @@ typedef struct wlist {
 static wlist_t W_HE = {HE, 0, {0}};
 static wlist_t W_HE_TITLES = {HE_TITLES, 0, {0}};
 static wlist_t W_FOR = {FOR, 0, {0}};
+static wlist_t W_ADJECTIVAL = {ADJECTIVAL, 0, {0}};
 static wlist_t W_INDEFINITE = {INDEFINITE, 0, {0}};
+static wlist_t W_LISTING = {LISTING, 0, {0}};
 static wlist_t W_SHE_TITLES = {SHE_TITLES, 0, {0}};
 static wlist_t W_HE_NOUNS = {HE_NOUNS, 0, {0}};
 static wlist_t W_MR = {MR, 0, {0}};
@@ -118,6 +139,7 @@ static wlist_t W_ORG_PRONOUNS = {ORG_PRONOUNS, 0, {0}};
 static wlist_t W_ORG_WORDS = {ORG_WORDS, 0, {0}};
 static wlist_t W_OTHER_PRONOUNS = {OTHER_PRONOUNS, 0, {0}};
 static wlist_t W_PERSON_PRONOUNS = {PERSON_PRONOUNS, 0, {0}};
+static wlist_t W_PERSON_PLURALS = {PERSON_PLURALS, 0, {0}};
 static wlist_t W_PERSON_WORDS = {PERSON_WORDS, 0, {0}};
 static wlist_t W_PLACE_AFTER = {PLACE_AFTER, 0, {0}};
 static wlist_t W_PLACE_BEFORE = {PLACE_BEFORE, 0, {0}};
@@ -131,13 +153,16 @@ static wlist_t *const ALL_LISTS[] = {
     &W_HE,
     &W_HE_NOUNS,
     &W_HE_TITLES,
+    &W_ADJECTIVAL,
     &W_INDEFINITE,
+    &W_LISTING,
     &W_MR,
     &W_MRS,
     &W_ORG_PRONOUNS,
     &W_ORG_WORDS,
     &W_OTHER_PRONOUNS,
     &W_PERSON_PRONOUNS,
+    &W_PERSON_PLURALS,
     &W_PERSON_WORDS,
     &W_PLACE_AFTER,
     &W_PLACE_BEFORE,
@@ -406,6 +431,61 @@ static int spoken_for(const ps__qtok_t *s, uint32_t a, uint32_t b, int e)
     return 0;
 }
 
+/* Whether token T is the head of a group: an unnamed head ("officials",
+ * "sources") or a word for people ("the candidates", "attorneys"). */
+static int group_word(const ps__qtok_t *t)
+{
+    return in_list(t->term, &W_UNNAMED_HEADS) ||
+           in_list(t->term, &W_PERSON_PLURALS);
+}
+
+/* Whether the person E named in source [SA, SB) only qualifies a group
+ * that the source's head names, so that no one named speaks: the person
+ * before the group's head with nothing between but words ("Clinton
+ * supporters", "a Clinton campaign official", "Obama's aides"), or after
+ * it in a phrase that hangs on it ("aides to Clinton", "officials
+ * familiar with Mrs. Clinton's server"). A name set off from the head by
+ * a comma, a dash or a word that lists the group's members ("two
+ * analysts, Patrick Megahan and Chris Harman", "critics, including Paul
+ * Krugman") or that follows it ("the candidates Clinton and Trump") is
+ * one of the speakers, and so is a name that begins the source ("Trump
+ * and other Republicans"). */
+static int qualifies_group(const ps__qtok_t *s, size_t n, uint32_t sa,
+                           uint32_t sb, int e)
+{
+    uint32_t p = sa;
+    while (p < sb && s[p].ent_index != e)
+        p++;
+    if (p == sb)
+        return 0;
+    uint32_t pe = (uint32_t)mention_end(s, n, p, e);
+    const unsigned apart = PS__G_COMMA | PS__G_DASH | PS__G_PAREN |
+                           PS__G_COLON | PS__G_STOP | PS__G_OPEN;
+    /* "official" may be an adjective ("Trump's official campaign
+     * account"): a head only where the source or its phrase ends. */
+    uint32_t h = sa;
+    while (h < sb && !(group_word(&s[h]) &&
+                       (!in_list(s[h].term, &W_ADJECTIVAL) || h + 1 == sb ||
+                        (s[h + 1].gap & apart))))
+        h++;
+    if (h == sb)
+        return 0;
+    if (h >= pe) {
+        for (uint32_t i = pe; i <= h; i++)
+            if ((s[i].gap & apart) || in_list(s[i].term, &W_LISTING))
+                return 0;
+        return 1;
+    }
+    if (h > p || h + 1 == p)
+        return 0; /* the group's word inside the name, or the name right
+                   * after it ("candidates Hillary Clinton and Donald
+                   * Trump") */
+    for (uint32_t i = h + 1; i <= p; i++)
+        if ((s[i].gap & apart) || in_list(s[i].term, &W_LISTING))
+            return 0;
+    return 1;
+}
+
 /* The speaker of A, whose source [SA, SB) names no entity: a relative
  * pronoun's name, a pronoun's or description's antecedent, else what
  * kind of source it is. */
@@ -427,6 +507,12 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     }
     int want = -1, gender = 0, pronoun = 0, head = 0;
     for (uint32_t i = sa; i < sb; i++) {
+        if (group_word(&s[i])) {
+            /* "Republicans", "the candidates": a group, not one of the
+             * people named before. */
+            head = 1;
+            continue;
+        }
         if (in_list(s[i].term, &W_PERSON_PRONOUNS) ||
             in_list(s[i].stem, &W_PERSON_WORDS) ||
             in_list(s[i].term, &W_PERSON_WORDS)) {
@@ -445,10 +531,10 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         } else if (in_list(s[i].term, &W_OTHER_PRONOUNS)) {
             pronoun = 1;
         }
-        head |= in_list(s[i].term, &W_UNNAMED_HEADS);
     }
-    /* "One official", "a U.S. official": a head noun of its own. */
-    if (head && sb - sa > 1) {
+    /* "Officials", "one official", "the Republicans": a head noun of its
+     * own, no one the article names. */
+    if (head) {
         *kind = PS_SPEAKER_UNNAMED;
         return;
     }
@@ -488,6 +574,11 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 *kind = PS_SPEAKER_UNNAMED;
                 return;
             }
+    }
+    if (e >= 0 && ents[e].type == PS_ENT_PERSON &&
+        qualifies_group(s, n, sa, sb, e)) {
+        *kind = PS_SPEAKER_UNNAMED;
+        return;
     }
     /* A place that qualifies a word for a person ("the Florida senator",
      * "the senator from Vermont") describes the speaker, as a party does:

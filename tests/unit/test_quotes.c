@@ -322,6 +322,37 @@ static void test_place_described_speaker(void **state)
     assert_string_equal(speaker_id(f, q), "russia");
 }
 
+/* A group is no one the article names: a plural word for people
+ * ("Republicans said") is not the last Republican named, and a person
+ * who only qualifies the group ("Clinton aides", "aides to Clinton") does
+ * not speak; a person named right after the group's word ("the
+ * candidates Clinton and Trump") or at the source's head does. */
+static void test_group_speaker(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Senator Todd Wilcox spoke in Orlando on Monday.\n\nRepublicans "
+        "said that the bill would fail.\n\nClinton aides said that the "
+        "campaign would go on.\n\nAides to Hillary Clinton said that the "
+        "debate had gone well.\n\nDemocratic candidate Hillary Clinton "
+        "said that she would win.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "Republicans");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    q = by_source(text, qs, nq, "Clinton aides");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    q = by_source(text, qs, nq, "Aides to Hillary Clinton");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    q = by_source(text, qs, nq, "Democratic candidate Hillary Clinton");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "hillary-clinton");
+}
+
 /* A name the entity tagger takes for a person but the article uses as a
  * place ("in Chelsea", "a Chelsea neighborhood") is no one a pronoun or
  * "the mayor" refers to. */
@@ -601,6 +632,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_antecedent, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_group_speaker, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_place_described_speaker, setup,
                                         teardown),
