@@ -72,9 +72,12 @@ static const char *const HE_TITLES[] = {"businessman", "congressman",
 static const char *const SHE_TITLES[] = {"businesswoman", "congresswoman",
                                          "chairwoman", "spokeswoman", "wife",
                                          "daughter", NULL};
-/* Articles that make a description someone not named before ("a New York
- * judge", "a Democratic aide"). */
-static const char *const INDEFINITE[] = {"a", "an", "another", "one", NULL};
+/* Articles and quantifiers that make a description someone not named
+ * before ("a New York judge", "a Democratic aide"), or some of a group
+ * ("each candidate", "several Democratic operatives", "both campaigns"). */
+static const char *const INDEFINITE[] = {
+    "a", "an", "another", "one", "each", "every", "both", "several",
+    "many", "some", "all", "most", "few", "other", "any", NULL};
 /* Words before a name someone speaks for. */
 static const char *const FOR[] = {"for", "to", NULL};
 static const char *const ORG_WORDS[] = {"campaign", "committee", "company",

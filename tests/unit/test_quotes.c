@@ -326,7 +326,8 @@ static void test_place_described_speaker(void **state)
  * ("Republicans said") is not the last Republican named, and a person
  * who only qualifies the group ("Clinton aides", "aides to Clinton") does
  * not speak; a person named right after the group's word ("the
- * candidates Clinton and Trump") or at the source's head does. */
+ * candidates Clinton and Trump") or at the source's head does. Some of
+ * a group ("several Democratic operatives") is unnamed too. */
 static void test_group_speaker(void **state)
 {
     struct fixture *f = *state;
@@ -335,7 +336,8 @@ static void test_group_speaker(void **state)
         "said that the bill would fail.\n\nClinton aides said that the "
         "campaign would go on.\n\nAides to Hillary Clinton said that the "
         "debate had gone well.\n\nDemocratic candidate Hillary Clinton "
-        "said that she would win.\n";
+        "said that she would win.\n\nSeveral Democratic operatives said "
+        "that the race was close.\n";
     size_t nq;
     const ps_quote_t *qs = run(f, text, &nq);
     const ps_quote_t *q = by_source(text, qs, nq, "Republicans");
@@ -351,6 +353,9 @@ static void test_group_speaker(void **state)
     assert_non_null(q);
     assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
     assert_string_equal(speaker_id(f, q), "hillary-clinton");
+    q = by_source(text, qs, nq, "Several Democratic operatives");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
 }
 
 /* A name the entity tagger takes for a person but the article uses as a
