@@ -451,8 +451,8 @@ static int group_word(const ps__qtok_t *t)
  * a comma, a dash or a word that lists the group's members ("two
  * analysts, Patrick Megahan and Chris Harman", "critics, including Paul
  * Krugman") or that follows it ("the candidates Clinton and Trump") is
- * one of the speakers, and so is a name that begins the source ("Trump
- * and other Republicans"). */
+ * one of the speakers, and so is a name joined to the group ("Trump and
+ * other Republicans"). */
 static int qualifies_group(const ps__qtok_t *s, size_t n, uint32_t sa,
                            uint32_t sb, int e)
 {
