@@ -270,7 +270,7 @@ static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
     size_t i;
     const json_t *q;
     json_array_foreach (qs, i, q) {
-        char *s = render_quote_text(q);
+        char *s = render_quote_text(q, 1);
         if (!s)
             continue;
         char num[32];
@@ -283,7 +283,7 @@ static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
     return i;
 }
 
-char *render_quote_text(const json_t *q)
+char *render_quote_text(const json_t *q, int show_doubt)
 {
     const json_t *sp = json_object_get(q, "speaker");
     const char *kind = str_of(q, "speaker_kind");
@@ -302,7 +302,7 @@ char *render_quote_text(const json_t *q)
     }
     double conf = json_real_value(json_object_get(q, "confidence"));
     char note[48] = "";
-    if (conf < 0.5)
+    if (show_doubt && conf < 0.5)
         snprintf(note, sizeof note, "  (confidence %.2f)", conf);
     char *s = NULL;
     const char *cue = str_of(q, "cue");

@@ -47,9 +47,9 @@ void render_query_error(FILE *err, const char *query, const char *msg, long pos,
 /* One quote of a result or of an article (the engine's quote object) as
  * one line for people: "Volodymyr Zelensky cautioned: that “the war
  * continues” …" ("According to Sergei Ryabkov: …" for that cue), an
- * unresolved speaker marked so ("he (unresolved) said: …"), and a
- * confidence under 0.5 shown. The caller frees it; NULL
- * when out of memory. */
-char *render_quote_text(const json_t *q);
+ * unresolved speaker marked so ("he (unresolved) said: …"), and, with
+ * SHOW_DOUBT, a confidence under 0.5 shown (a caller that prints every
+ * confidence passes 0). The caller frees it; NULL when out of memory. */
+char *render_quote_text(const json_t *q, int show_doubt);
 
 #endif
