@@ -283,14 +283,57 @@ static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
     return i;
 }
 
+/* The possessive ending that SRC, a source's text, gives its speaker
+ * WHO: "’s" for "Kerry’s announcement", "’" for "Sanders’ attacks" (as
+ * written, straight or curly), "" when SRC is no possessive or is a
+ * pronoun's contraction ("he’s predicting" is "he is"). */
+static const char *possessive_of(const char *src, const char *who,
+                                 char *buf, size_t size)
+{
+    static const char *const apostrophes[] = {"\u2019", "'"};
+    static const char *const contracted[] = {"he",    "she",  "it",  "that",
+                                             "who",   "there", "what", "here",
+                                             "where", "one"};
+    size_t n = strlen(src), wn = strlen(who);
+    for (size_t a = 0; a < 2; a++) {
+        const char *ap = apostrophes[a];
+        size_t an = strlen(ap);
+        if (n > an + 1 && src[n - 1] == 's' &&
+            !memcmp(src + n - 1 - an, ap, an)) {
+            size_t base = n - 1 - an, start = base;
+            while (start > 0 && src[start - 1] != ' ')
+                start--;
+            for (size_t c = 0; c < sizeof contracted / sizeof *contracted;
+                 c++)
+                if (base - start == strlen(contracted[c]) &&
+                    !strncasecmp(src + start, contracted[c], base - start))
+                    return "";
+            snprintf(buf, size, "%ss", ap);
+            return buf;
+        }
+        if (n > an && !memcmp(src + n - an, ap, an) && src[n - an - 1] == 's') {
+            snprintf(buf, size, "%s%s", ap, wn && who[wn - 1] == 's' ? "" : "s");
+            return buf;
+        }
+    }
+    return "";
+}
+
 char *render_quote_text(const json_t *q, int show_doubt)
 {
     const json_t *sp = json_object_get(q, "speaker");
     const char *kind = str_of(q, "speaker_kind");
     const char *who = json_is_object(sp) ? str_of(sp, "name") : NULL;
     const char *src = str_of(q, "source");
-    char buf[256];
-    if (!who || !who[0]) {
+    char buf[256], named[256];
+    if (who && who[0]) {
+        /* "Mr. Comey’s most surprising suggestion was": the speaker's
+         * name keeps the source's possessive. */
+        char ending[8];
+        snprintf(named, sizeof named, "%s%s", who,
+                 possessive_of(src, who, ending, sizeof ending));
+        who = named;
+    } else {
         /* Never a guess: an unresolved speaker says so. */
         if (!strcmp(kind, "pronoun"))
             snprintf(buf, sizeof buf, "%s (unresolved)", src);

@@ -170,6 +170,17 @@ test_expect_success 'a headline colon credits its speaker with one colon' '
     ! grep -q " ::" got
 '
 
+test_expect_success 'a possessive source keeps its possessive, a contraction does not' '
+    mkdir -p poss
+    printf "Lough\x27s view was that the deal would take a few more rounds.\n\nHe\x27s predicting that the war continues.\n" >poss/a.txt
+    cp "$C/entities.tsv" poss/
+    "$BIN/psearch-index" --index "$TMP/poss-ix" poss
+    "$BIN/psearch" --direct --index "$TMP/poss-ix" --color=never --width 0 \
+        said:Lough >got
+    grep -q "^poss/a.txt:1: John Lough.s view was: " got
+    grep -q "^poss/a.txt:3: John Lough predicting: " got
+'
+
 # Only a real attribution step passes these.
 if command -v python3 >/dev/null; then
     test_expect_success 'the shipped articles against the gold attributions' '
