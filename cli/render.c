@@ -260,9 +260,25 @@ static void put_hit_line(FILE *out, const char *shown, const char *s,
     putc('\n', out);
 }
 
+/* Quote Q's "marks" (the query's words in its content, [start, length]
+ * byte ranges) as at most MAX spans into SP; returns how many. */
+static size_t quote_marks(const json_t *q, span_t *sp, size_t max)
+{
+    const json_t *marks = json_object_get(q, "marks"), *m;
+    size_t i, k = 0;
+    json_array_foreach (marks, i, m) {
+        json_int_t at = json_integer_value(json_array_get(m, 0));
+        json_int_t len = json_integer_value(json_array_get(m, 1));
+        if (k < max && at >= 0 && len > 0)
+            sp[k++] = (span_t){(size_t)at, (size_t)at + (size_t)len};
+    }
+    return k;
+}
+
 /* Writes "PATH:LINE: Speaker cue: content" for each quote a said: or
- * quote: query matched in result R (see render_quote_text()); returns how
- * many. */
+ * quote: query matched in result R (see render_quote_text()), the query's
+ * words in it highlighted and, on a narrow line, the content cut around
+ * the first of them, the speaker and cue kept; returns how many. */
 static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
                          const render_opts_t *o)
 {
@@ -270,14 +286,33 @@ static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
     size_t i;
     const json_t *q;
     json_array_foreach (qs, i, q) {
-        char *s = render_quote_text(q, 1);
+        size_t at;
+        char *s = render_quote_text(q, 1, &at);
         if (!s)
             continue;
+        size_t len = strlen(s),
+               nm = json_array_size(json_object_get(q, "marks"));
+        span_t *sp = nm ? calloc(nm, sizeof *sp) : NULL;
+        size_t k =
+            sp ? window_spans_normalise(sp, quote_marks(q, sp, nm), len - at)
+               : 0;
         char num[32];
         snprintf(num, sizeof num, "%lld", int_of(q, "line"));
-        window_put(out, s, strlen(s), NULL, 0,
-                   put_line_start(out, shown, num, o), 0);
+        size_t room = put_line_start(out, shown, num, o);
+        size_t head = window_text_width(s, at);
+        if (k && room && head < room / 2) {
+            /* The speaker and cue, then the content around its match. */
+            window_put_text(out, s, 0, at, NULL, 0, 0);
+            window_put(out, s + at, len - at, sp, k, room - head, o->color);
+        } else {
+            for (size_t j = 0; j < k; j++) {
+                sp[j].start += at;
+                sp[j].end += at;
+            }
+            window_put(out, s, len, sp, k, room, o->color);
+        }
         putc('\n', out);
+        free(sp);
         free(s);
     }
     return i;
@@ -287,11 +322,11 @@ static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
  * WHO: "’s" for "Kerry’s announcement", "’" for "Sanders’ attacks" (as
  * written, straight or curly), "" when SRC is no possessive or is a
  * pronoun's contraction ("he’s predicting" is "he is"). */
-static const char *possessive_of(const char *src, const char *who,
-                                 char *buf, size_t size)
+static const char *possessive_of(const char *src, const char *who, char *buf,
+                                 size_t size)
 {
     static const char *const apostrophes[] = {"\u2019", "'"};
-    static const char *const contracted[] = {"he",    "she",  "it",  "that",
+    static const char *const contracted[] = {"he",    "she",   "it",   "that",
                                              "who",   "there", "what", "here",
                                              "where", "one"};
     size_t n = strlen(src), wn = strlen(who);
@@ -303,8 +338,7 @@ static const char *possessive_of(const char *src, const char *who,
             size_t base = n - 1 - an, start = base;
             while (start > 0 && src[start - 1] != ' ')
                 start--;
-            for (size_t c = 0; c < sizeof contracted / sizeof *contracted;
-                 c++)
+            for (size_t c = 0; c < sizeof contracted / sizeof *contracted; c++)
                 if (base - start == strlen(contracted[c]) &&
                     !strncasecmp(src + start, contracted[c], base - start))
                     return "";
@@ -312,14 +346,15 @@ static const char *possessive_of(const char *src, const char *who,
             return buf;
         }
         if (n > an && !memcmp(src + n - an, ap, an) && src[n - an - 1] == 's') {
-            snprintf(buf, size, "%s%s", ap, wn && who[wn - 1] == 's' ? "" : "s");
+            snprintf(buf, size, "%s%s", ap,
+                     wn && who[wn - 1] == 's' ? "" : "s");
             return buf;
         }
     }
     return "";
 }
 
-char *render_quote_text(const json_t *q, int show_doubt)
+char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at)
 {
     const json_t *sp = json_object_get(q, "speaker");
     const char *kind = str_of(q, "speaker_kind");
@@ -361,6 +396,8 @@ char *render_quote_text(const json_t *q, int show_doubt)
                      : asprintf(&s, "%s: %s%s", who, content, note);
     if (rc < 0)
         return NULL;
+    if (content_at)
+        *content_at = (size_t)rc - strlen(note) - strlen(content);
     /* One line: a quote that runs over a line break is shown on one. */
     for (char *p = s; *p; p++)
         if (*p == '\n' || *p == '\r')

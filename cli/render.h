@@ -49,7 +49,8 @@ void render_query_error(FILE *err, const char *query, const char *msg, long pos,
  * continues” …" ("According to Sergei Ryabkov: …" for that cue), an
  * unresolved speaker marked so ("he (unresolved) said: …"), and, with
  * SHOW_DOUBT, a confidence under 0.5 shown (a caller that prints every
- * confidence passes 0). The caller frees it; NULL when out of memory. */
-char *render_quote_text(const json_t *q, int show_doubt);
+ * confidence passes 0); *CONTENT_AT (unless NULL) is where the content
+ * starts in it. The caller frees it; NULL when out of memory. */
+char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at);
 
 #endif

@@ -59,6 +59,20 @@ test_expect_success '--json: each result lists its matching quotes' '
     awk -v c="$c" "BEGIN { exit !(c > 0 && c <= 1) }"
 '
 
+test_expect_success 'a quote marks the query words inside its content' '
+    psd --json said:Lough rounds | head -1 >out
+    jget ".quotes[0].marks#" ".quotes[0].marks[0][0]" ".quotes[0].marks[0][1]" \
+        ".quotes[0].content" <out >got
+    read -r n at len content <got
+    assert_eq "$n" 1
+    assert_eq "$(printf "%s" "$content" | tail -c +$((at + 1)) | head -c "$len")" rounds
+    psd --json said:Lough | head -1 | jget ".quotes[0].marks#" >got
+    assert_eq "$(cat got)" 0
+    psd --color=always said:Lough rounds >out
+    grep -q "more .*rounds" out
+    grep -F -q "$(printf "\033[1;31mrounds")" out
+'
+
 test_expect_success '... and a query without said: or quote: has no quotes field' '
     psd --json Lough | head -1 | jget ".quotes" >got
     assert_eq "$(cat got)" "<missing>"

@@ -78,12 +78,38 @@ void result_builder::quote_hits(const Xapian::MSetIterator &m,
     }
 }
 
-json_t *result_builder::matched_quotes(docdata &dd)
+/* The hits among HITS that lie inside a piece of Q's content, as
+ * [start, length] byte ranges of the content's text (its pieces joined
+ * by " … ", as ps__quote_json() writes it). A said: query without words
+ * marks nothing: its hit is the quote itself, not a word in it. */
+static json_t *quote_marks(const ps__quote &q, const std::vector<span> &hits,
+                           bool words)
+{
+    static const size_t JOIN = sizeof " \xE2\x80\xA6 " - 1;
+    jref ref(json_array());
+    size_t at = 0;
+    for (const span &piece : q.content) {
+        for (const span &h : hits)
+            if (words && h.off >= piece.off &&
+                h.off + h.len <= piece.off + piece.len)
+                jpush(ref.j, json_pack("[I,I]",
+                                       (json_int_t)(at + h.off - piece.off),
+                                       (json_int_t)h.len));
+        at += piece.len + JOIN;
+    }
+    return ref.release();
+}
+
+json_t *result_builder::matched_quotes(docdata &dd,
+                                       const std::vector<span> &hits)
 {
     jref out(json_array());
+    bool words = has_words(p_);
     for (size_t i = 0; i < dd.quotes.size() && i < quoted_.size(); i++)
         if (quoted_[i])
-            if (json_t *q = ps__quote_json(d_, dd.quotes[i], dd.ents, dd, false))
+            if (json_t *q = ps__quote_json(d_, dd.quotes[i], dd.ents, dd, false)) {
                 jpush(out.j, q);
+                jset(q, "marks", quote_marks(dd.quotes[i], hits, words));
+            }
     return out.release();
 }

@@ -80,7 +80,7 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
         add_hit_lines(w, dd, hits, lines);
     w.key("hit_count").num((long long)hits.size());
     if (p_.quotes) {
-        json_t *q = matched_quotes(dd);
+        json_t *q = matched_quotes(dd, hits);
         jref ref(q);
         w.key("quotes").json(q);
     }

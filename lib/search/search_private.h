@@ -340,7 +340,7 @@ class result_builder
     void quote_hits(const Xapian::MSetIterator &m, const Xapian::Document &doc,
                     docdata &dd, const ps__hitgroup &g,
                     std::vector<span> &hits);
-    json_t *matched_quotes(docdata &dd);
+    json_t *matched_quotes(docdata &dd, const std::vector<span> &hits);
 };
 
 /* remote_fetch.cc: the documents of a page of results, and the position
