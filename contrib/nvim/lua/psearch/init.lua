@@ -143,11 +143,41 @@ local function snippet_of(r)
   return (s:gsub('%s*\n%s*', ' '))
 end
 
+-- Pronouns whose "'s" is "is" ("he's predicting"), not a possessive.
+local CONTRACTED = { he = true, she = true, it = true, that = true,
+  who = true, there = true, what = true, here = true, where = true,
+  one = true }
+
+-- The possessive ending that the source SRC gives its speaker's name WHO,
+-- as psearch prints it: "’s" for "Kerry’s announcement", "’" for
+-- "Sanders’ attacks" (straight or curly, as written), "" otherwise.
+local function possessive(src, who)
+  for _, ap in ipairs({ '\226\128\153', "'" }) do
+    if #src > #ap + 1 and src:sub(-(#ap + 1)) == ap .. 's' then
+      local word = src:sub(1, -(#ap + 2)):match('(%S+)$') or ''
+      if CONTRACTED[word:lower()] then
+        return ''
+      end
+      return ap .. 's'
+    end
+    if #src > #ap and src:sub(-#ap) == ap
+        and src:sub(-(#ap + 1), -(#ap + 1)) == 's' then
+      return who:sub(-1) == 's' and ap or ap .. 's'
+    end
+  end
+  return ''
+end
+
 -- One quote of a said: or quote: result as psearch prints it: "John Lough
 -- said: “…”", an unresolved or unnamed speaker marked so, never guessed.
 local function quote_text(q)
   local who = type(q.speaker) == 'table' and q.speaker.name or nil
   local src = type(q.source) == 'string' and q.source or ''
+  if type(who) == 'string' and who ~= '' then
+    who = who .. possessive(src, who)
+  else
+    who = nil
+  end
   if not who then
     if q.speaker_kind == 'pronoun' then
       who = src .. ' (unresolved)'
@@ -162,6 +192,9 @@ local function quote_text(q)
   if cue:lower():sub(1, 12) == 'according to' then
     -- "according to" reads before its source, not after.
     s = string.format('According to %s: %s', who, tostring(q.content or ''))
+  elseif not cue:find('%w') then
+    -- A cue of punctuation alone (a colon, a dash) is the line's colon.
+    s = string.format('%s: %s', who, tostring(q.content or ''))
   else
     s = string.format('%s %s: %s', who, cue, tostring(q.content or ''))
   end
