@@ -328,6 +328,11 @@ static ps_status_t head_word(const ps_ident_stats_t *s, ps_ident_t *out)
         return PS_OK;
     if (s->each(s->ctx, buf, bl, take_head, &h))
         return PS_EIO;
+    /* A word the index names a place more often than an organisation is
+     * that place's name, not the head of a longer one ("America" typed an
+     * org in a headline is no "Make America Great Again"). */
+    if (docs_of(s, PS_ENT_PLACE, out->id) > docs_of(s, PS_ENT_ORG, out->id))
+        return PS_OK;
     if (h.best_docs > 0 && h.best_docs >= PS_IDENT_DOMINANCE * h.second_docs &&
         h.best_docs * HEAD_ALONE >= docs_of(s, PS_ENT_ORG, out->id))
         strcpy(out->id, h.best);
@@ -511,6 +516,29 @@ static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
     return PS_OK;
 }
 
+/* A word alone typed a person that no person named in full with it
+ * takes (rule 3 left it alone), while the index writes an organisation's
+ * name starting with it ("Fox News") in at least as many documents as
+ * the word alone and in at least twice as many as the person named in
+ * full with it most ("Vicente Fox"), is that organisation (head_word()):
+ * "told Fox that..." is the network, which news names by its first word
+ * as it names a person by the surname. */
+static ps_status_t org_head(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    uint64_t named, alone = docs_of(s, PS_ENT_PERSON, out->id);
+    if (ps__ident_named_docs(s, out->id, &named) != PS_OK)
+        return PS_EIO;
+    ps_ident_t org = {PS_ENT_ORG, ""};
+    strcpy(org.id, out->id);
+    if (head_word(s, &org) != PS_OK)
+        return PS_EIO;
+    uint64_t docs = docs_of(s, PS_ENT_ORG, org.id);
+    if (strcmp(org.id, out->id) != 0 && docs >= alone &&
+        docs >= PS_IDENT_DOMINANCE * named)
+        *out = org;
+    return PS_OK;
+}
+
 ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
                              const char *id, ps_ident_t *out)
 {
@@ -522,6 +550,11 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
         return PS_OK;
     }
     memcpy(out->id, id, len + 1);
+    /* "Latino", "Hispanics": a people, whatever the tagger typed it. */
+    if (ps__demonym_group(id, out->id)) {
+        out->type = PS_ENT_MISC;
+        return PS_OK;
+    }
     if (type == PS_ENT_PERSON)
         out->type = type = not_a_person(s, id);
     else if (type == PS_ENT_PLACE && group_named(s, type, id))
@@ -554,6 +587,8 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     if (strchr(out->id, '-') && out->id[1] != '-')
         return PS_OK;
     if (ps__ident_full_name(s, out) != PS_OK)
+        return PS_EIO;
+    if (!strchr(out->id, '-') && org_head(s, out) != PS_OK)
         return PS_EIO;
     /* A word alone whose longer name is an organisation's ("Sentinel" for
      * the Orlando Sentinel) is that organisation. */

@@ -117,6 +117,15 @@ static const struct stat_row campaign[] = {
     {"XORG:seattle", 30},
     {"XPLACE:united-states", 232},
     {"XPLACE:us", 267},
+    /* A network named by its first word, a slogan's cut word, a people. */
+    {"ESfox:vicente-fox", 1},
+    {"XORG:fox-news", 72},
+    {"XPERSON:fox", 19},
+    {"XPERSON:latino", 22},
+    {"XPERSON:latinos", 19},
+    {"XPLACE:america", 201},
+    {"XORG:america", 8},
+    {"XORG:america-great-again", 8},
 };
 
 static const struct table tab = {campaign,
@@ -181,6 +190,21 @@ static void test_terms(void **state)
     ps_entity_t p = {PS_ENT_PLACE, "new-york", "New York", 0, NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&p, collect, buf), 0);
     assert_string_equal(buf, "ENXPLACE:new-york\tNew York|EIny:new-york|");
+}
+
+static void test_resolve_news(void **state)
+{
+    (void)state;
+    /* "told Fox that...": the network, named by its first word, that no
+     * person named in full takes ("Vicente Fox", one article). */
+    expect(PS_ENT_PERSON, "fox", PS_ENT_ORG, "fox-news");
+    /* A people that is no nation is misc, whatever the tagger typed. */
+    expect(PS_ENT_PERSON, "latino", PS_ENT_MISC, "latino");
+    expect(PS_ENT_PERSON, "latinos", PS_ENT_MISC, "latino");
+    expect(PS_ENT_PLACE, "hispanics", PS_ENT_MISC, "hispanic");
+    /* A word the index names a place more than an org heads no longer
+     * org name ("Make America Great Again" cut to its last words). */
+    expect(PS_ENT_ORG, "america", PS_ENT_ORG, "america");
 }
 
 static void test_resolve(void **state)
@@ -287,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_person_id),
         cmocka_unit_test(test_terms),
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_resolve_news),
         cmocka_unit_test(test_display_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
