@@ -212,21 +212,6 @@ static uint64_t docs_of(const ps_ident_stats_t *s, ps_entity_type_t type,
     return n ? s->docs(s->ctx, buf, n) : 0;
 }
 
-/* A name of several words whose initials spell an acronym the index holds
- * as a name of the same type, in at least as many documents, is that
- * acronym ("united-states" -> "us", "federal-bureau-of-investigation" ->
- * "fbi"): the tagger gives an acronym and its long form in one article the
- * acronym's id, what readers type, and this does so across articles. */
-static void acronym(const ps_ident_stats_t *s, ps_ident_t *out)
-{
-    char acr[PS__IDENT_MAX_WORDS + 1];
-    if (!ps__ident_initials(out->id, acr))
-        return;
-    uint64_t a = docs_of(s, out->type, acr);
-    if (a > 0 && a >= docs_of(s, out->type, out->id))
-        strcpy(out->id, acr);
-}
-
 /* The long forms an acronym's letters spell, and how many documents name
  * each as TYPE. */
 struct longs {
@@ -255,6 +240,36 @@ static void take_long(void *arg, const char *term, size_t len, uint64_t n)
     } else if (docs > l->second_docs) {
         l->second_docs = docs;
     }
+}
+
+/* A name of several words whose initials spell an acronym the index holds
+ * as a name of the same type, in at least as many documents, is that
+ * acronym ("united-states" -> "us", "federal-bureau-of-investigation" ->
+ * "fbi"): the tagger gives an acronym and its long form in one article the
+ * acronym's id, what readers type, and this does so across articles. Only
+ * the long form the index names, as that type, in at least twice as many
+ * documents as any other with the same initials: "DC" is the District of
+ * Columbia, not every "Democracy Corps" and "Dartmouth College" of the
+ * index, when none of them dominates. Returns PS_EIO when S failed. */
+static ps_status_t acronym(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    char acr[PS__IDENT_MAX_WORDS + 1], buf[PS_IDENT_MAX + 1];
+    size_t al = ps__ident_initials(out->id, acr);
+    if (!al)
+        return PS_OK;
+    uint64_t a = docs_of(s, out->type, acr);
+    if (a == 0 || a < docs_of(s, out->type, out->id))
+        return PS_OK;
+    struct longs l = {s, out->type, "", 0, 0};
+    size_t bl = ps__ident_term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", "", 0);
+    if (!bl)
+        return PS_OK;
+    if (s->each(s->ctx, buf, bl, take_long, &l))
+        return PS_EIO;
+    if (strcmp(l.best, out->id) == 0 &&
+        l.best_docs >= PS_IDENT_DOMINANCE * l.second_docs)
+        strcpy(out->id, acr);
+    return PS_OK;
 }
 
 /* The converse of acronym(): an acronym is the long form its letters
@@ -577,8 +592,7 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
         }
         if (out->type == PS_ENT_PLACE)
             official(s, out);
-        acronym(s, out);
-        if (long_form(s, out) != PS_OK)
+        if (acronym(s, out) != PS_OK || long_form(s, out) != PS_OK)
             return PS_EIO;
         return head_word(s, out);
     }

@@ -162,6 +162,13 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
     if ((type == PS_ENT_ORG || type == PS_ENT_MISC) &&
         ps__tagger_after_place(t, w0, w1))
         type = PS_ENT_PLACE;
+    /* The words of a quotation that the model's name ends: a slogan or a
+     * title, one misc name ("Make America Great Again"). */
+    size_t quoted = ps__tagger_quote_start(t, w0, w1);
+    if (quoted < w0) {
+        w0 = quoted;
+        type = PS_ENT_MISC;
+    }
     if (type == PS_ENT_PERSON)
         w0 = named;
     else if (type == PS_ENT_MISC)

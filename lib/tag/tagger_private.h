@@ -161,6 +161,12 @@ ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
  * name or as a whole misc name of its own (a nationality, a party). */
 int ps__tagger_owner(const ps_tagger_t *t, size_t w0, size_t w1);
 
+/* tagger_span.c: the first word of the quotation that name [W0, W1)
+ * ends, when capitalised words only, at most three, stand between its
+ * opening quote and the name (the model's "America Great Again" of
+ * "Make America Great Again", a slogan); else W0. */
+size_t ps__tagger_quote_start(const ps_tagger_t *t, size_t w0, size_t w1);
+
 /* tagger_span.c: whether name [W0, W1) follows a place and a comma and
  * ends its clause ("Washington, D.C.,", "Cleveland, Ohio."): the state or
  * district of a city, a place whatever the model's context said. */

@@ -339,3 +339,48 @@ int ps__tagger_after_place(const ps_tagger_t *t, size_t w0, size_t w1)
            (e + 1 < t->len && (unsigned char)t->text[e] == 0xe2 &&
             (unsigned char)t->text[e + 1] == 0x80);
 }
+
+/* The length of the opening quote ending at byte END of the text (",
+ * ', “ or ‘), or 0. */
+static size_t open_quote(const ps_tagger_t *t, size_t end)
+{
+    const unsigned char *p = (const unsigned char *)t->text;
+    if (end >= 1 && (p[end - 1] == '"' || p[end - 1] == '\''))
+        return 1;
+    if (end >= 3 && p[end - 3] == 0xe2 && p[end - 2] == 0x80 &&
+        (p[end - 1] == 0x9c || p[end - 1] == 0x98))
+        return 3;
+    return 0;
+}
+
+/* Whether a closing quote (", ', ” or ’) follows byte AT of the text,
+ * after at most one mark of punctuation ("Make America Great Again."). */
+static int close_quote(const ps_tagger_t *t, size_t at)
+{
+    const unsigned char *p = (const unsigned char *)t->text;
+    if (at < t->len && strchr(".,!?", p[at]) && p[at] != '\0')
+        at++;
+    if (at < t->len && (p[at] == '"' || p[at] == '\''))
+        return 1;
+    return at + 2 < t->len && p[at] == 0xe2 && p[at + 1] == 0x80 &&
+           (p[at + 2] == 0x9d || p[at + 2] == 0x99);
+}
+
+size_t ps__tagger_quote_start(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    const ps_token_t *z = t->w[w1 - 1].tok;
+    if (!close_quote(t, z->offset + z->length - t->base))
+        return w0;
+    size_t stop = t->nc > 0 ? t->c[t->nc - 1].w1 : 0;
+    for (size_t j = w0; j > stop && w0 - j < 4; j--) {
+        const ps_token_t *a = t->w[j - 1].tok, *b = t->w[j].tok;
+        if (t->w[j - 1].gaz || !capitalised(t, j - 1) ||
+            (b->flags & PS_TOK_LINE_START) ||
+            b->offset != a->offset + a->length + 1 ||
+            t->text[b->offset - 1 - t->base] != ' ')
+            return w0;
+        if (open_quote(t, a->offset - t->base))
+            return j - 1;
+    }
+    return w0;
+}

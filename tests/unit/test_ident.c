@@ -52,6 +52,10 @@ static const struct stat_row campaign[] = {
     {"ENXPERSON:hillary-clinton\tHillary Rodham Clinton", 17},
     {"EFbill:bill-clinton", 99},
     {"EIhk:hong-kong", 8},
+    {"EIus:united-states", 232},
+    {"EIfbi:federal-bureau-of-investigation", 10},
+    {"EIdc:democracy-corps", 2},
+    {"EIdc:disease-control", 3},
     {"EFdonald:donald-trump", 580},
     {"EFhillary:hillary-clinton", 619},
     {"EFjeb:jeb-bush", 83},
@@ -126,6 +130,9 @@ static const struct stat_row campaign[] = {
     {"XPLACE:america", 201},
     {"XORG:america", 8},
     {"XORG:america-great-again", 8},
+    {"XORG:dc", 10},
+    {"XORG:democracy-corps", 2},
+    {"XORG:disease-control", 3},
 };
 
 static const struct table tab = {campaign,
@@ -205,6 +212,9 @@ static void test_resolve_news(void **state)
     /* A word the index names a place more than an org heads no longer
      * org name ("Make America Great Again" cut to its last words). */
     expect(PS_ENT_ORG, "america", PS_ENT_ORG, "america");
+    /* Two long forms of "DC", neither dominating: each stays itself. */
+    expect(PS_ENT_ORG, "democracy-corps", PS_ENT_ORG, "democracy-corps");
+    expect(PS_ENT_ORG, "disease-control", PS_ENT_ORG, "disease-control");
 }
 
 static void test_resolve(void **state)

@@ -931,6 +931,19 @@ static void test_news_names(void **state)
      * names the owner's plan, no treaty. */
     tag(f, "Under the Bush plan, there is no more confusion.");
     assert_null(find(f, "bush-plan"));
+    /* A quotation of capitalised words that the model's name ends is one
+     * name, a slogan or a title: misc (no gazetteer here: the test's
+     * knows "America"). */
+    ps_gazetteer_t *g;
+    assert_int_equal(ps_gazetteer_load(NULL, f->a, &g, NULL), PS_OK);
+    retag(f, g, f->m);
+    tag(f, "Supporters wore \xe2\x80\x9c" "Make America Great Again"
+           "\xe2\x80\x9d hats at the rally in Ohio.");
+    expect(f, "make-america-great-again", PS_ENT_MISC,
+           "Make America Great Again", NULL);
+    assert_null(find(f, "america-great-again"));
+    retag(f, NULL, f->m);
+    ps_gazetteer_free(g);
 }
 
 static void test_reuse_and_empty_text(void **state)
