@@ -258,7 +258,8 @@ static ps_status_t acronym(const ps_ident_stats_t *s, ps_ident_t *out)
     if (!al)
         return PS_OK;
     uint64_t a = docs_of(s, out->type, acr);
-    if (a == 0 || a < docs_of(s, out->type, out->id))
+    uint64_t mine = docs_of(s, out->type, out->id);
+    if (a == 0 || a < mine)
         return PS_OK;
     struct longs l = {s, out->type, "", 0, 0};
     size_t bl = ps__ident_term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", "", 0);
@@ -266,8 +267,11 @@ static ps_status_t acronym(const ps_ident_stats_t *s, ps_ident_t *out)
         return PS_OK;
     if (s->each(s->ctx, buf, bl, take_long, &l))
         return PS_EIO;
-    if (strcmp(l.best, out->id) == 0 &&
-        l.best_docs >= PS_IDENT_DOMINANCE * l.second_docs)
+    /* The name itself may be in no document: a query's long form that
+     * every article wrote beside its acronym ("FBI") is the acronym's. */
+    uint64_t other =
+        strcmp(l.best, out->id) == 0 ? l.second_docs : l.best_docs;
+    if (mine >= PS_IDENT_DOMINANCE * other)
         strcpy(out->id, acr);
     return PS_OK;
 }

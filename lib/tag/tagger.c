@@ -112,6 +112,30 @@ static int speech_verb(const ps_tagger_t *t, size_t i)
            !ps__tagger_capital_mid(t, i);
 }
 
+/* The type of name [*W0, *W1) of type TYPE, and its bounds, by how news
+ * writes names the model's training text hardly had (tagger_span.c): a
+ * state after a city and a comma is a place ("Cleveland, Ohio,"); a
+ * quotation that the name ends is one misc name, a slogan or a title
+ * ("Make America Great Again"); "State of the" before a name and a
+ * weekday after a misc word ("Super Tuesday") are part of it. */
+static ps_entity_type_t news_bounds(const ps_tagger_t *t, size_t *w0,
+                                    size_t *w1, ps_entity_type_t type)
+{
+    if ((type == PS_ENT_ORG || type == PS_ENT_MISC) &&
+        ps__tagger_after_place(t, *w0, *w1))
+        type = PS_ENT_PLACE;
+    size_t quoted = ps__tagger_quote_start(t, *w0, *w1);
+    if (quoted < *w0) {
+        *w0 = quoted;
+        type = PS_ENT_MISC;
+    }
+    if (type != PS_ENT_PERSON)
+        *w0 = ps__tagger_of_start(t, *w0);
+    if (type == PS_ENT_MISC)
+        *w1 = ps__tagger_day_end(t, *w0, *w1);
+    return type;
+}
+
 /* Whether word I is a one-letter party before a state, as in "(R-Utah)"
  * or ", D-Vt.": a party affiliation, no name. */
 static int party_state(const ps_tagger_t *t, size_t i)
@@ -159,16 +183,7 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
         named > w0 || ps__tagger_title_before(t, w0)
             ? PS_ENT_PERSON
             : entity_type(ps__tagger_list_type(t, w0, w1, ntype));
-    if ((type == PS_ENT_ORG || type == PS_ENT_MISC) &&
-        ps__tagger_after_place(t, w0, w1))
-        type = PS_ENT_PLACE;
-    /* The words of a quotation that the model's name ends: a slogan or a
-     * title, one misc name ("Make America Great Again"). */
-    size_t quoted = ps__tagger_quote_start(t, w0, w1);
-    if (quoted < w0) {
-        w0 = quoted;
-        type = PS_ENT_MISC;
-    }
+    type = news_bounds(t, &w0, &w1, type);
     if (type == PS_ENT_PERSON)
         w0 = named;
     else if (type == PS_ENT_MISC)

@@ -167,6 +167,19 @@ int ps__tagger_owner(const ps_tagger_t *t, size_t w0, size_t w1);
  * "Make America Great Again", a slogan); else W0. */
 size_t ps__tagger_quote_start(const ps_tagger_t *t, size_t w0, size_t w1);
 
+/* tagger_span.c: the end of misc name [W0, W1) once a capitalised
+ * weekday right after it is taken in ("Super Tuesday", the model's
+ * "Super"; CoNLL annotates no day): W1 + 1, or W1. Only a word alone
+ * that no capitalised word precedes and that is neither a people's word
+ * nor a person's name ("Moslem Friday" is a Friday). */
+size_t ps__tagger_day_end(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_span.c: the start of a name starting at word W0 once a word
+ * capitalised inside a sentence, "of" and "the" before it are taken in
+ * ("State of the Union", the model's "Union"), unless the word is a
+ * title ("Secretary of the Navy") or a weekday; else W0. */
+size_t ps__tagger_of_start(const ps_tagger_t *t, size_t w0);
+
 /* tagger_span.c: whether name [W0, W1) follows a place and a comma and
  * ends its clause ("Washington, D.C.,", "Cleveland, Ohio."): the state or
  * district of a city, a place whatever the model's context said. */

@@ -384,3 +384,46 @@ size_t ps__tagger_quote_start(const ps_tagger_t *t, size_t w0, size_t w1)
     }
     return w0;
 }
+
+static const char *const weekdays[] = {"friday",   "monday", "saturday",
+                                       "sunday",   "thursday", "tuesday",
+                                       "wednesday"};
+
+/* Whether word I follows word I - 1 on its line with one space between. */
+static int next_on_line(const ps_tagger_t *t, size_t i)
+{
+    const ps_token_t *a = t->w[i - 1].tok, *b = t->w[i].tok;
+    return !(b->flags & PS_TOK_LINE_START) &&
+           b->offset == a->offset + a->length + 1 &&
+           t->text[a->offset + a->length - t->base] == ' ';
+}
+
+size_t ps__tagger_day_end(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    /* One word, that no capitalised word before continues ("Greater
+     * Milwaukee Open Thursday": the day of an event), and neither a
+     * people's word nor a person's name ("after Moslem Friday"). */
+    if (w1 - w0 != 1 || (w0 > 0 && capitalised(t, w0 - 1) &&
+                         !(t->w[w0].tok->flags & PS_TOK_LINE_START)) ||
+        ps__tagger_owner(t, w0, w1))
+        return w1;
+    if (w1 < t->nw && !t->w[w1].gaz && capitalised(t, w1) &&
+        next_on_line(t, w1) &&
+        ps__tagger_listed(weekdays, PS_COUNT(weekdays), t->w[w1].tok->term))
+        return w1 + 1;
+    return w1;
+}
+
+size_t ps__tagger_of_start(const ps_tagger_t *t, size_t w0)
+{
+    size_t x = w0 >= 3 ? w0 - 3 : 0;
+    if (w0 < 3 || !term_is(t, w0 - 2, "of") || !term_is(t, w0 - 1, "the") ||
+        capitalised(t, w0 - 2) || capitalised(t, w0 - 1) ||
+        !next_on_line(t, w0 - 2) || !next_on_line(t, w0 - 1) ||
+        !next_on_line(t, w0) || t->w[x].gaz || !capitalised(t, x) ||
+        !ps__tagger_capital_mid(t, x) || ps__tagger_is_title(t, x) ||
+        ps__tagger_listed(weekdays, PS_COUNT(weekdays), t->w[x].tok->term) ||
+        (t->nc > 0 && t->c[t->nc - 1].w1 > x))
+        return w0;
+    return x;
+}

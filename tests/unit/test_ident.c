@@ -131,6 +131,7 @@ static const struct stat_row campaign[] = {
     {"XORG:america", 8},
     {"XORG:america-great-again", 8},
     {"XORG:dc", 10},
+    {"XORG:nra", 5},
     {"XORG:democracy-corps", 2},
     {"XORG:disease-control", 3},
 };
@@ -215,6 +216,9 @@ static void test_resolve_news(void **state)
     /* Two long forms of "DC", neither dominating: each stays itself. */
     expect(PS_ENT_ORG, "democracy-corps", PS_ENT_ORG, "democracy-corps");
     expect(PS_ENT_ORG, "disease-control", PS_ENT_ORG, "disease-control");
+    /* A long form no article names apart from its acronym (a query's) is
+     * the acronym's. */
+    expect(PS_ENT_ORG, "national-rifle-association", PS_ENT_ORG, "nra");
 }
 
 static void test_resolve(void **state)

@@ -942,6 +942,13 @@ static void test_news_names(void **state)
     expect(f, "make-america-great-again", PS_ENT_MISC,
            "Make America Great Again", NULL);
     assert_null(find(f, "america-great-again"));
+    /* A capitalised word, "of the" and the model's name are one name; a
+     * capitalised weekday after a common word is a named day. */
+    tag(f, "Obama gave his final State of the Union address.");
+    assert_non_null(find(f, "state-of-the-union"));
+    tag(f, "Sanders won two states on Super Tuesday, when a dozen states "
+           "voted.");
+    expect(f, "super-tuesday", PS_ENT_MISC, "Super Tuesday", NULL);
     retag(f, NULL, f->m);
     ps_gazetteer_free(g);
 }
