@@ -212,21 +212,6 @@ static uint64_t docs_of(const ps_ident_stats_t *s, ps_entity_type_t type,
     return n ? s->docs(s->ctx, buf, n) : 0;
 }
 
-/* A name of several words whose initials spell an acronym the index holds
- * as a name of the same type, in at least as many documents, is that
- * acronym ("united-states" -> "us", "federal-bureau-of-investigation" ->
- * "fbi"): the tagger gives an acronym and its long form in one article the
- * acronym's id, what readers type, and this does so across articles. */
-static void acronym(const ps_ident_stats_t *s, ps_ident_t *out)
-{
-    char acr[PS__IDENT_MAX_WORDS + 1];
-    if (!ps__ident_initials(out->id, acr))
-        return;
-    uint64_t a = docs_of(s, out->type, acr);
-    if (a > 0 && a >= docs_of(s, out->type, out->id))
-        strcpy(out->id, acr);
-}
-
 /* The long forms an acronym's letters spell, and how many documents name
  * each as TYPE. */
 struct longs {
@@ -255,6 +240,40 @@ static void take_long(void *arg, const char *term, size_t len, uint64_t n)
     } else if (docs > l->second_docs) {
         l->second_docs = docs;
     }
+}
+
+/* A name of several words whose initials spell an acronym the index holds
+ * as a name of the same type, in at least as many documents, is that
+ * acronym ("united-states" -> "us", "federal-bureau-of-investigation" ->
+ * "fbi"): the tagger gives an acronym and its long form in one article the
+ * acronym's id, what readers type, and this does so across articles. Only
+ * the long form the index names, as that type, in at least twice as many
+ * documents as any other with the same initials: "DC" is the District of
+ * Columbia, not every "Democracy Corps" and "Dartmouth College" of the
+ * index, when none of them dominates. Returns PS_EIO when S failed. */
+static ps_status_t acronym(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    char acr[PS__IDENT_MAX_WORDS + 1], buf[PS_IDENT_MAX + 1];
+    size_t al = ps__ident_initials(out->id, acr);
+    if (!al)
+        return PS_OK;
+    uint64_t a = docs_of(s, out->type, acr);
+    uint64_t mine = docs_of(s, out->type, out->id);
+    if (a == 0 || a < mine)
+        return PS_OK;
+    struct longs l = {s, out->type, "", 0, 0};
+    size_t bl = ps__ident_term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", "", 0);
+    if (!bl)
+        return PS_OK;
+    if (s->each(s->ctx, buf, bl, take_long, &l))
+        return PS_EIO;
+    /* The name itself may be in no document: a query's long form that
+     * every article wrote beside its acronym ("FBI") is the acronym's. */
+    uint64_t other =
+        strcmp(l.best, out->id) == 0 ? l.second_docs : l.best_docs;
+    if (mine >= PS_IDENT_DOMINANCE * other)
+        strcpy(out->id, acr);
+    return PS_OK;
 }
 
 /* The converse of acronym(): an acronym is the long form its letters
@@ -328,6 +347,11 @@ static ps_status_t head_word(const ps_ident_stats_t *s, ps_ident_t *out)
         return PS_OK;
     if (s->each(s->ctx, buf, bl, take_head, &h))
         return PS_EIO;
+    /* A word the index names a place more often than an organisation is
+     * that place's name, not the head of a longer one ("America" typed an
+     * org in a headline is no "Make America Great Again"). */
+    if (docs_of(s, PS_ENT_PLACE, out->id) > docs_of(s, PS_ENT_ORG, out->id))
+        return PS_OK;
     if (h.best_docs > 0 && h.best_docs >= PS_IDENT_DOMINANCE * h.second_docs &&
         h.best_docs * HEAD_ALONE >= docs_of(s, PS_ENT_ORG, out->id))
         strcpy(out->id, h.best);
@@ -511,6 +535,29 @@ static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
     return PS_OK;
 }
 
+/* A word alone typed a person that no person named in full with it
+ * takes (rule 3 left it alone), while the index writes an organisation's
+ * name starting with it ("Fox News") in at least as many documents as
+ * the word alone and in at least twice as many as the person named in
+ * full with it most ("Vicente Fox"), is that organisation (head_word()):
+ * "told Fox that..." is the network, which news names by its first word
+ * as it names a person by the surname. */
+static ps_status_t org_head(const ps_ident_stats_t *s, ps_ident_t *out)
+{
+    uint64_t named, alone = docs_of(s, PS_ENT_PERSON, out->id);
+    if (ps__ident_named_docs(s, out->id, &named) != PS_OK)
+        return PS_EIO;
+    ps_ident_t org = {PS_ENT_ORG, ""};
+    strcpy(org.id, out->id);
+    if (head_word(s, &org) != PS_OK)
+        return PS_EIO;
+    uint64_t docs = docs_of(s, PS_ENT_ORG, org.id);
+    if (strcmp(org.id, out->id) != 0 && docs >= alone &&
+        docs >= PS_IDENT_DOMINANCE * named)
+        *out = org;
+    return PS_OK;
+}
+
 ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
                              const char *id, ps_ident_t *out)
 {
@@ -522,6 +569,11 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
         return PS_OK;
     }
     memcpy(out->id, id, len + 1);
+    /* "Latino", "Hispanics": a people, whatever the tagger typed it. */
+    if (ps__demonym_group(id, out->id)) {
+        out->type = PS_ENT_MISC;
+        return PS_OK;
+    }
     if (type == PS_ENT_PERSON)
         out->type = type = not_a_person(s, id);
     else if (type == PS_ENT_PLACE && group_named(s, type, id))
@@ -544,8 +596,7 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
         }
         if (out->type == PS_ENT_PLACE)
             official(s, out);
-        acronym(s, out);
-        if (long_form(s, out) != PS_OK)
+        if (acronym(s, out) != PS_OK || long_form(s, out) != PS_OK)
             return PS_EIO;
         return head_word(s, out);
     }
@@ -554,6 +605,8 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     if (strchr(out->id, '-') && out->id[1] != '-')
         return PS_OK;
     if (ps__ident_full_name(s, out) != PS_OK)
+        return PS_EIO;
+    if (!strchr(out->id, '-') && org_head(s, out) != PS_OK)
         return PS_EIO;
     /* A word alone whose longer name is an organisation's ("Sentinel" for
      * the Orlando Sentinel) is that organisation. */

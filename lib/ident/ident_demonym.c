@@ -67,6 +67,33 @@ static const struct ending irregular[] = {
     {"welsh", "wales"},
 };
 
+/* Names of a people that is no nation, so no place's name turns into
+ * them ("Latino", "Hispanic"): the closed class of the Americas' ethnic
+ * groups, as news writes them. A person never bears one as a whole name,
+ * however the tagger read "Latino voters". */
+static const char *const groups[] = {
+    "chicana", "chicano", "hispanic", "latina", "latino", "latinx",
+};
+
+int ps__demonym_group(const char *id, char *out)
+{
+    size_t n = strlen(id);
+    if (n > PS_IDENT_MAX)
+        return 0;
+    for (int plural = 0; plural < 2; plural++) {
+        size_t m = n - (size_t)plural;
+        if (plural && (n < 2 || id[n - 1] != 's'))
+            break;
+        for (size_t i = 0; i < COUNT(groups); i++)
+            if (strlen(groups[i]) == m && memcmp(groups[i], id, m) == 0) {
+                memcpy(out, id, m);
+                out[m] = '\0';
+                return 1;
+            }
+    }
+    return 0;
+}
+
 /* The shortest nationality word a rule applies to: no "us" or "un". */
 #define MIN_WORD 4
 

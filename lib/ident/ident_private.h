@@ -28,6 +28,11 @@ int ps__demonym_places(const char *id, int (*fn)(void *arg, const char *place),
 int ps__place_demonyms(const char *id, int (*fn)(void *arg, const char *word),
                        void *arg);
 
+/* Whether ID is, or is the plural of, the name of a people that is no
+ * nation ("latino", "hispanics"); if so, writes the singular to OUT
+ * (PS_IDENT_MAX + 1 bytes). In ident_demonym.c. */
+int ps__demonym_group(const char *id, char *out);
+
 /* The acronym the initials of ID's words spell into ACR (33 bytes), "of",
  * "and", "the", "for" and "on" left out ("federal-bureau-of-investigation"
  * -> "fbi"); its length, 0 when ID is one word or a word starts with

@@ -150,9 +150,40 @@ struct tent *ps__tagger_new_entity(ps_tagger_t *t, size_t *idx);
 ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c);
 
 /* tagger_words.c: a MISC name's type: treaty when a cue word says so, and
- * the words it then covers (the cue may follow it). */
+ * the words it then covers (the cue may follow it, when FOLLOW). */
 ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
-                                      size_t *w1);
+                                      size_t *w1, int follow);
+
+/* tagger_span.c: whether MISC name [W0, W1) says whose the thing after it
+ * is rather than which it is, so a treaty word after it names no treaty
+ * ("Trump's plan", "the Bush plan", "the Democratic plan"): it ends in a
+ * possessive, or it is one word the model's lists know as a person's
+ * name or as a whole misc name of its own (a nationality, a party). */
+int ps__tagger_owner(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_span.c: the first word of the quotation that name [W0, W1)
+ * ends, when capitalised words only, at most three, stand between its
+ * opening quote and the name (the model's "America Great Again" of
+ * "Make America Great Again", a slogan); else W0. */
+size_t ps__tagger_quote_start(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_span.c: the end of misc name [W0, W1) once a capitalised
+ * weekday right after it is taken in ("Super Tuesday", the model's
+ * "Super"; CoNLL annotates no day): W1 + 1, or W1. Only a word alone
+ * that no capitalised word precedes and that is neither a people's word
+ * nor a person's name ("Moslem Friday" is a Friday). */
+size_t ps__tagger_day_end(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* tagger_span.c: the start of a name starting at word W0 once a word
+ * capitalised inside a sentence, "of" and "the" before it are taken in
+ * ("State of the Union", the model's "Union"), unless the word is a
+ * title ("Secretary of the Navy") or a weekday; else W0. */
+size_t ps__tagger_of_start(const ps_tagger_t *t, size_t w0);
+
+/* tagger_span.c: whether name [W0, W1) follows a place and a comma and
+ * ends its clause ("Washington, D.C.,", "Cleveland, Ohio."): the state or
+ * district of a city, a place whatever the model's context said. */
+int ps__tagger_after_place(const ps_tagger_t *t, size_t w0, size_t w1);
 
 /* tagger_words.c: a place's type: treaty when "the" opens it and a
  * lowercase treaty word follows it ("the Minsk agreements"), and the words

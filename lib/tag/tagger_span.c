@@ -61,6 +61,13 @@ int ps__tagger_is_holiday(const ps_tagger_t *t, size_t w0, size_t w1)
            ps__tagger_listed(holidays, PS_COUNT(holidays), key);
 }
 
+static int common_words(const ps_tagger_t *t, size_t w0, size_t w1);
+
+/* Words of geography that are surnames too ("Anita Hill"): they end a
+ * place's name only after common words ("Capitol Hill", where the model,
+ * knowing Hill as a surname, saw a person). */
+static const char *const surname_heads[] = {"hill", "hills"};
+
 ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
                                        size_t w1, ps_entity_type_t type)
 {
@@ -73,6 +80,11 @@ ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
     const ps_token_t *last = t->w[w1 - 1].tok;
     if (w1 - w0 > 1 && (last->flags & (PS_TOK_CAP | PS_TOK_UPPER)) &&
         ps__tagger_listed(place_heads, PS_COUNT(place_heads), last->term))
+        return PS_ENT_PLACE;
+    if (w1 - w0 > 1 && (last->flags & (PS_TOK_CAP | PS_TOK_UPPER)) &&
+        ps__tagger_listed(surname_heads, PS_COUNT(surname_heads),
+                          last->term) &&
+        common_words(t, w0, w1 - 1))
         return PS_ENT_PLACE;
     if (ps__tagger_listed(holidays, PS_COUNT(holidays), key))
         return PS_ENT_MISC;
@@ -263,4 +275,155 @@ ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t)
         }
     }
     return PS_OK;
+}
+
+int ps__tagger_owner(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    const ps_token_t *tok = t->w[w1 - 1].tok;
+    if (tok->flags & PS_TOK_POSSESSIVE)
+        return 1;
+    return w1 - w0 == 1 &&
+           ((record(t, tok->term, tok->term_len) & NAMES(PS_NER_PER)) ||
+            (name_types(t, tok->term, tok->term_len) & (1u << PS_NER_MISC)));
+}
+
+/* Whether word I ends a place found so far: the model's name just before
+ * (the candidates are in text order) or the gazetteer's. The mentions so
+ * far are the gazetteer's, in text order and apart, so the one ending
+ * there is found by bisection. */
+static int place_ends(const ps_tagger_t *t, size_t i)
+{
+    if (t->nc > 0 && t->c[t->nc - 1].w1 == i + 1)
+        return t->c[t->nc - 1].type == PS_ENT_PLACE;
+    if (!t->w[i].gaz)
+        return 0;
+    size_t end = t->w[i].tok->offset + t->w[i].tok->length;
+    size_t lo = 0, hi = t->nm;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->m[mid].offset + t->m[mid].length < end)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == t->nm || t->m[lo].offset + t->m[lo].length != end ||
+        t->m[lo].ent == SIZE_MAX)
+        return 0;
+    const struct tent *e = &t->e[t->m[lo].ent];
+    return e->def >= 0 &&
+           ps_gazetteer_get(t->g, (size_t)e->def)->type == PS_ENT_PLACE;
+}
+
+int ps__tagger_after_place(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    if (w0 == 0 || w1 - w0 > 3 || (t->w[w0].tok->flags & PS_TOK_LINE_START))
+        return 0;
+    const ps_token_t *a = t->w[w0 - 1].tok, *b = t->w[w0].tok;
+    size_t o = a->offset + a->length;
+    if ((a->flags & PS_TOK_POSSESSIVE) || o >= b->offset ||
+        t->text[o - t->base] != ',')
+        return 0;
+    for (o++; o < b->offset; o++)
+        if (t->text[o - t->base] != ' ')
+            return 0;
+    if (!place_ends(t, w0 - 1))
+        return 0;
+    /* The clause ends with it: "Cleveland, Ohio, on Monday", not "in
+     * Ohio, Reuters said". */
+    const ps_token_t *z = t->w[w1 - 1].tok;
+    size_t e = z->offset + z->length - t->base;
+    if (e >= t->len || t->text[e - 1] == '.')
+        return 1;
+    /* Closing quotes and dashes, in UTF-8, start with E2 80. */
+    return (t->text[e] != '\0' && strchr(",.;:)!?\"'\r\n", t->text[e])) ||
+           (e + 1 < t->len && (unsigned char)t->text[e] == 0xe2 &&
+            (unsigned char)t->text[e + 1] == 0x80);
+}
+
+/* The length of the opening quote ending at byte END of the text (",
+ * ', “ or ‘), or 0. */
+static size_t open_quote(const ps_tagger_t *t, size_t end)
+{
+    const unsigned char *p = (const unsigned char *)t->text;
+    if (end >= 1 && (p[end - 1] == '"' || p[end - 1] == '\''))
+        return 1;
+    if (end >= 3 && p[end - 3] == 0xe2 && p[end - 2] == 0x80 &&
+        (p[end - 1] == 0x9c || p[end - 1] == 0x98))
+        return 3;
+    return 0;
+}
+
+/* Whether a closing quote (", ', ” or ’) follows byte AT of the text,
+ * after at most one mark of punctuation ("Make America Great Again."). */
+static int close_quote(const ps_tagger_t *t, size_t at)
+{
+    const unsigned char *p = (const unsigned char *)t->text;
+    if (at < t->len && strchr(".,!?", p[at]) && p[at] != '\0')
+        at++;
+    if (at < t->len && (p[at] == '"' || p[at] == '\''))
+        return 1;
+    return at + 2 < t->len && p[at] == 0xe2 && p[at + 1] == 0x80 &&
+           (p[at + 2] == 0x9d || p[at + 2] == 0x99);
+}
+
+size_t ps__tagger_quote_start(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    const ps_token_t *z = t->w[w1 - 1].tok;
+    if (!close_quote(t, z->offset + z->length - t->base))
+        return w0;
+    size_t stop = t->nc > 0 ? t->c[t->nc - 1].w1 : 0;
+    for (size_t j = w0; j > stop && w0 - j < 4; j--) {
+        const ps_token_t *a = t->w[j - 1].tok, *b = t->w[j].tok;
+        if (t->w[j - 1].gaz || !capitalised(t, j - 1) ||
+            (b->flags & PS_TOK_LINE_START) ||
+            b->offset != a->offset + a->length + 1 ||
+            t->text[b->offset - 1 - t->base] != ' ')
+            return w0;
+        if (open_quote(t, a->offset - t->base))
+            return j - 1;
+    }
+    return w0;
+}
+
+static const char *const weekdays[] = {"friday",   "monday", "saturday",
+                                       "sunday",   "thursday", "tuesday",
+                                       "wednesday"};
+
+/* Whether word I follows word I - 1 on its line with one space between. */
+static int next_on_line(const ps_tagger_t *t, size_t i)
+{
+    const ps_token_t *a = t->w[i - 1].tok, *b = t->w[i].tok;
+    return !(b->flags & PS_TOK_LINE_START) &&
+           b->offset == a->offset + a->length + 1 &&
+           t->text[a->offset + a->length - t->base] == ' ';
+}
+
+size_t ps__tagger_day_end(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    /* One word, that no capitalised word before continues ("Greater
+     * Milwaukee Open Thursday": the day of an event), and neither a
+     * people's word nor a person's name ("after Moslem Friday"). */
+    if (w1 - w0 != 1 || (w0 > 0 && capitalised(t, w0 - 1) &&
+                         !(t->w[w0].tok->flags & PS_TOK_LINE_START)) ||
+        ps__tagger_owner(t, w0, w1))
+        return w1;
+    if (w1 < t->nw && !t->w[w1].gaz && capitalised(t, w1) &&
+        next_on_line(t, w1) &&
+        ps__tagger_listed(weekdays, PS_COUNT(weekdays), t->w[w1].tok->term))
+        return w1 + 1;
+    return w1;
+}
+
+size_t ps__tagger_of_start(const ps_tagger_t *t, size_t w0)
+{
+    size_t x = w0 >= 3 ? w0 - 3 : 0;
+    if (w0 < 3 || !term_is(t, w0 - 2, "of") || !term_is(t, w0 - 1, "the") ||
+        capitalised(t, w0 - 2) || capitalised(t, w0 - 1) ||
+        !next_on_line(t, w0 - 2) || !next_on_line(t, w0 - 1) ||
+        !next_on_line(t, w0) || t->w[x].gaz || !capitalised(t, x) ||
+        !ps__tagger_capital_mid(t, x) || ps__tagger_is_title(t, x) ||
+        ps__tagger_listed(weekdays, PS_COUNT(weekdays), t->w[x].tok->term) ||
+        (t->nc > 0 && t->c[t->nc - 1].w1 > x))
+        return w0;
+    return x;
 }

@@ -90,13 +90,14 @@ static int news_article(const ps_tagger_t *t, size_t i)
 }
 
 ps_entity_type_t ps__tagger_misc_type(const ps_tagger_t *t, size_t w0,
-                                      size_t *w1)
+                                      size_t *w1, int follow)
 {
     if (ps__tagger_is_treaty_cue(t, w0) || ps__tagger_is_treaty_cue(t, *w1 - 1))
         return PS_ENT_TREATY;
     /* "the Minsk agreements": the cue is the name's last word; but an
      * adjective before it ("a U.S.-led agreement") names no treaty. */
-    if (*w1 < t->nw && !t->w[*w1].gaz && ps__tagger_is_treaty_cue(t, *w1) &&
+    if (follow && *w1 < t->nw && !t->w[*w1].gaz &&
+        ps__tagger_is_treaty_cue(t, *w1) &&
         !news_article(t, *w1) &&
         !(t->w[*w1].tok->flags & PS_TOK_LINE_START) &&
         (t->w[*w1 - 1].tok->flags & (PS_TOK_CAP | PS_TOK_UPPER))) {

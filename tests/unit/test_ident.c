@@ -52,6 +52,10 @@ static const struct stat_row campaign[] = {
     {"ENXPERSON:hillary-clinton\tHillary Rodham Clinton", 17},
     {"EFbill:bill-clinton", 99},
     {"EIhk:hong-kong", 8},
+    {"EIus:united-states", 232},
+    {"EIfbi:federal-bureau-of-investigation", 10},
+    {"EIdc:democracy-corps", 2},
+    {"EIdc:disease-control", 3},
     {"EFdonald:donald-trump", 580},
     {"EFhillary:hillary-clinton", 619},
     {"EFjeb:jeb-bush", 83},
@@ -117,6 +121,19 @@ static const struct stat_row campaign[] = {
     {"XORG:seattle", 30},
     {"XPLACE:united-states", 232},
     {"XPLACE:us", 267},
+    /* A network named by its first word, a slogan's cut word, a people. */
+    {"ESfox:vicente-fox", 1},
+    {"XORG:fox-news", 72},
+    {"XPERSON:fox", 19},
+    {"XPERSON:latino", 22},
+    {"XPERSON:latinos", 19},
+    {"XPLACE:america", 201},
+    {"XORG:america", 8},
+    {"XORG:america-great-again", 8},
+    {"XORG:dc", 10},
+    {"XORG:nra", 5},
+    {"XORG:democracy-corps", 2},
+    {"XORG:disease-control", 3},
 };
 
 static const struct table tab = {campaign,
@@ -181,6 +198,27 @@ static void test_terms(void **state)
     ps_entity_t p = {PS_ENT_PLACE, "new-york", "New York", 0, NULL, 0, 0};
     assert_int_equal(ps_ident_terms(&p, collect, buf), 0);
     assert_string_equal(buf, "ENXPLACE:new-york\tNew York|EIny:new-york|");
+}
+
+static void test_resolve_news(void **state)
+{
+    (void)state;
+    /* "told Fox that...": the network, named by its first word, that no
+     * person named in full takes ("Vicente Fox", one article). */
+    expect(PS_ENT_PERSON, "fox", PS_ENT_ORG, "fox-news");
+    /* A people that is no nation is misc, whatever the tagger typed. */
+    expect(PS_ENT_PERSON, "latino", PS_ENT_MISC, "latino");
+    expect(PS_ENT_PERSON, "latinos", PS_ENT_MISC, "latino");
+    expect(PS_ENT_PLACE, "hispanics", PS_ENT_MISC, "hispanic");
+    /* A word the index names a place more than an org heads no longer
+     * org name ("Make America Great Again" cut to its last words). */
+    expect(PS_ENT_ORG, "america", PS_ENT_ORG, "america");
+    /* Two long forms of "DC", neither dominating: each stays itself. */
+    expect(PS_ENT_ORG, "democracy-corps", PS_ENT_ORG, "democracy-corps");
+    expect(PS_ENT_ORG, "disease-control", PS_ENT_ORG, "disease-control");
+    /* A long form no article names apart from its acronym (a query's) is
+     * the acronym's. */
+    expect(PS_ENT_ORG, "national-rifle-association", PS_ENT_ORG, "nra");
 }
 
 static void test_resolve(void **state)
@@ -287,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_person_id),
         cmocka_unit_test(test_terms),
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_resolve_news),
         cmocka_unit_test(test_display_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -910,6 +910,49 @@ static void test_conventions(void **state)
     ps_gazetteer_free(g);
 }
 
+static void test_news_names(void **state)
+{
+    struct fixture *f = *state;
+    /* Common words before "Hill" name a place, which the model, knowing
+     * Hill as a surname, read as a person. */
+    tag(f, "Clinton met nervous Democrats on Capitol Hill, who have argued "
+           "that it helps.");
+    expect(f, "capitol-hill", PS_ENT_PLACE, "Capitol Hill", NULL);
+    /* A name after a place and a comma that ends its clause is the
+     * place's state ("FARGO, N.D. —", the model's org). */
+    tag(f, "Cruz tops Trump in North Dakota delegate race.\n\n"
+           "FARGO, N.D. — Ted Cruz won most of the delegates.\n");
+    assert_int_equal(find(f, "nd")->type, PS_ENT_PLACE);
+    /* A sentence-initial "Said" is no first name. */
+    tag(f, "It was over. Said Comey, the case is closed.");
+    assert_null(find(f, "said-comey"));
+    expect(f, "comey", PS_ENT_PERSON, "Comey", NULL);
+    /* A treaty word after a person's name or an adjective of a party
+     * names the owner's plan, no treaty. */
+    tag(f, "Under the Bush plan, there is no more confusion.");
+    assert_null(find(f, "bush-plan"));
+    /* A quotation of capitalised words that the model's name ends is one
+     * name, a slogan or a title: misc (no gazetteer here: the test's
+     * knows "America"). */
+    ps_gazetteer_t *g;
+    assert_int_equal(ps_gazetteer_load(NULL, f->a, &g, NULL), PS_OK);
+    retag(f, g, f->m);
+    tag(f, "Supporters wore \xe2\x80\x9c" "Make America Great Again"
+           "\xe2\x80\x9d hats at the rally in Ohio.");
+    expect(f, "make-america-great-again", PS_ENT_MISC,
+           "Make America Great Again", NULL);
+    assert_null(find(f, "america-great-again"));
+    /* A capitalised word, "of the" and the model's name are one name; a
+     * capitalised weekday after a common word is a named day. */
+    tag(f, "Obama gave his final State of the Union address.");
+    assert_non_null(find(f, "state-of-the-union"));
+    tag(f, "Sanders won two states on Super Tuesday, when a dozen states "
+           "voted.");
+    expect(f, "super-tuesday", PS_ENT_MISC, "Super Tuesday", NULL);
+    retag(f, NULL, f->m);
+    ps_gazetteer_free(g);
+}
+
 static void test_reuse_and_empty_text(void **state)
 {
     struct fixture *f = *state;
@@ -1060,6 +1103,7 @@ int main(void)
         T(test_empty_gazetteer),
         T(test_span_rules),
         T(test_conventions),
+        T(test_news_names),
         T(test_reuse_and_empty_text),
         T(test_bad_arguments),
         T(test_out_of_memory),
