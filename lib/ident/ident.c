@@ -202,7 +202,7 @@ int ps_ident_terms(const ps_entity_t *e,
     return 0;
 }
 
-static uint64_t docs_of(const ps_ident_stats_t *s, ps_entity_type_t type,
+uint64_t ps__ident_docs(const ps_ident_stats_t *s, ps_entity_type_t type,
                         const char *id)
 {
     char buf[PS_IDENT_MAX + 1];
@@ -210,94 +210,6 @@ static uint64_t docs_of(const ps_ident_stats_t *s, ps_entity_type_t type,
     size_t n =
         ps__ident_term3(buf, "", prefix, strlen(prefix), "", id, strlen(id));
     return n ? s->docs(s->ctx, buf, n) : 0;
-}
-
-/* The long forms an acronym's letters spell, and how many documents name
- * each as TYPE. */
-struct longs {
-    const ps_ident_stats_t *s;
-    ps_entity_type_t type;
-    char best[PS_IDENT_MAX + 1];
-    uint64_t best_docs, second_docs;
-};
-
-static void take_long(void *arg, const char *term, size_t len, uint64_t n)
-{
-    (void)n;
-    struct longs *l = arg;
-    const char *colon = memchr(term, ':', len);
-    char id[PS_IDENT_MAX + 1];
-    size_t idl = colon ? len - (size_t)(colon + 1 - term) : 0;
-    if (!idl || idl > PS_IDENT_MAX)
-        return;
-    memcpy(id, colon + 1, idl);
-    id[idl] = '\0';
-    uint64_t docs = docs_of(l->s, l->type, id);
-    if (docs > l->best_docs) {
-        l->second_docs = l->best_docs;
-        l->best_docs = docs;
-        strcpy(l->best, id);
-    } else if (docs > l->second_docs) {
-        l->second_docs = docs;
-    }
-}
-
-/* A name of several words whose initials spell an acronym the index holds
- * as a name of the same type, in at least as many documents, is that
- * acronym ("united-states" -> "us", "federal-bureau-of-investigation" ->
- * "fbi"): the tagger gives an acronym and its long form in one article the
- * acronym's id, what readers type, and this does so across articles. Only
- * the long form the index names, as that type, in at least twice as many
- * documents as any other with the same initials: "DC" is the District of
- * Columbia, not every "Democracy Corps" and "Dartmouth College" of the
- * index, when none of them dominates. Returns PS_EIO when S failed. */
-static ps_status_t acronym(const ps_ident_stats_t *s, ps_ident_t *out)
-{
-    char acr[PS__IDENT_MAX_WORDS + 1], buf[PS_IDENT_MAX + 1];
-    size_t al = ps__ident_initials(out->id, acr);
-    if (!al)
-        return PS_OK;
-    uint64_t a = docs_of(s, out->type, acr);
-    uint64_t mine = docs_of(s, out->type, out->id);
-    if (a == 0 || a < mine)
-        return PS_OK;
-    struct longs l = {s, out->type, "", 0, 0};
-    size_t bl = ps__ident_term3(buf, PS_IDENT_P_INITIALS, acr, al, ":", "", 0);
-    if (!bl)
-        return PS_OK;
-    if (s->each(s->ctx, buf, bl, take_long, &l))
-        return PS_EIO;
-    /* The name itself may be in no document: a query's long form that
-     * every article wrote beside its acronym ("FBI") is the acronym's. */
-    uint64_t other =
-        strcmp(l.best, out->id) == 0 ? l.second_docs : l.best_docs;
-    if (mine >= PS_IDENT_DOMINANCE * other)
-        strcpy(out->id, acr);
-    return PS_OK;
-}
-
-/* The converse of acronym(): an acronym is the long form its letters
- * spell when the index names that long form, as the same type, in more
- * documents than the acronym and at least twice as many as any other
- * long form ("HK" -> "hong-kong" where articles write "Hong Kong" more).
- * A long form goes to the acronym only when the acronym is in at least
- * as many documents, so the two rules never send one to the other and
- * back. Returns PS_EIO when S failed. */
-static ps_status_t long_form(const ps_ident_stats_t *s, ps_ident_t *out)
-{
-    size_t n = strlen(out->id);
-    if (n < 2 || n > 8 || strchr(out->id, '-'))
-        return PS_OK;
-    char buf[PS_IDENT_MAX + 1];
-    struct longs l = {s, out->type, "", 0, 0};
-    size_t bl =
-        ps__ident_term3(buf, PS_IDENT_P_INITIALS, out->id, n, ":", "", 0);
-    if (!bl || s->each(s->ctx, buf, bl, take_long, &l))
-        return bl ? PS_EIO : PS_OK;
-    if (l.best_docs > docs_of(s, out->type, out->id) &&
-        l.best_docs >= PS_IDENT_DOMINANCE * l.second_docs)
-        strcpy(out->id, l.best);
-    return PS_OK;
 }
 
 /* The long names of TYPE that start with a word, and how many documents
@@ -350,10 +262,10 @@ static ps_status_t head_word(const ps_ident_stats_t *s, ps_ident_t *out)
     /* A word the index names a place more often than an organisation is
      * that place's name, not the head of a longer one ("America" typed an
      * org in a headline is no "Make America Great Again"). */
-    if (docs_of(s, PS_ENT_PLACE, out->id) > docs_of(s, PS_ENT_ORG, out->id))
+    if (ps__ident_docs(s, PS_ENT_PLACE, out->id) > ps__ident_docs(s, PS_ENT_ORG, out->id))
         return PS_OK;
     if (h.best_docs > 0 && h.best_docs >= PS_IDENT_DOMINANCE * h.second_docs &&
-        h.best_docs * HEAD_ALONE >= docs_of(s, PS_ENT_ORG, out->id))
+        h.best_docs * HEAD_ALONE >= ps__ident_docs(s, PS_ENT_ORG, out->id))
         strcpy(out->id, h.best);
     return PS_OK;
 }
@@ -383,7 +295,7 @@ static void official(const ps_ident_stats_t *s, ps_ident_t *out)
         if (from + 1 < nw && wl[from] == 3 && memcmp(w[from], "the", 3) == 0)
             from++;
         const char *rest = w[from];
-        if (docs_of(s, PS_ENT_PLACE, rest) > 0)
+        if (ps__ident_docs(s, PS_ENT_PLACE, rest) > 0)
             memmove(out->id, rest, strlen(rest) + 1);
         return;
     }
@@ -409,7 +321,7 @@ static void singular(const ps_ident_stats_t *s, ps_ident_t *out)
     char one[PS_IDENT_MAX + 1];
     memcpy(one, out->id, n - 1);
     one[n - 1] = '\0';
-    if (docs_of(s, out->type, one) > 0)
+    if (ps__ident_docs(s, out->type, one) > 0)
         strcpy(out->id, one);
 }
 
@@ -421,7 +333,7 @@ struct place_find {
 static int place_held(void *arg, const char *place)
 {
     struct place_find *f = arg;
-    if (docs_of(f->s, PS_ENT_PLACE, place) == 0)
+    if (ps__ident_docs(f->s, PS_ENT_PLACE, place) == 0)
         return 0;
     strcpy(f->out, place);
     return 1;
@@ -482,10 +394,10 @@ static int group_named(const ps_ident_stats_t *s, ps_entity_type_t type,
         return 0;
     memcpy(one, id, n - 1);
     one[n - 1] = '\0';
-    uint64_t misc = docs_of(s, PS_ENT_MISC, one);
+    uint64_t misc = ps__ident_docs(s, PS_ENT_MISC, one);
     char place[PS_IDENT_MAX + 1];
     struct place_find f = {s, place};
-    return misc > 0 && misc >= docs_of(s, type, id) &&
+    return misc > 0 && misc >= ps__ident_docs(s, type, id) &&
            !ps__demonym_places(one, place_held, &f);
 }
 
@@ -510,7 +422,7 @@ static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
     if (not_a_person(s, id) != PS_ENT_PERSON)
         return PS_OK;
     ps_ident_person_id(id, pid);
-    uint64_t person = docs_of(s, PS_ENT_PERSON, pid), other = 0;
+    uint64_t person = ps__ident_docs(s, PS_ENT_PERSON, pid), other = 0;
     /* A surname the articles name people by ("Sanders" typed an org in
      * one headline): the people named in full with it count. */
     if (!strchr(pid, '-') || person == 0) {
@@ -524,7 +436,7 @@ static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
         return PS_OK;
     for (int t = 0; t < PS_ENT__COUNT; t++)
         if (t != PS_ENT_PERSON) {
-            uint64_t d = docs_of(s, (ps_entity_type_t)t, id);
+            uint64_t d = ps__ident_docs(s, (ps_entity_type_t)t, id);
             if (d > other)
                 other = d;
         }
@@ -544,14 +456,14 @@ static ps_status_t towards_person(const ps_ident_stats_t *s, const char *id,
  * as it names a person by the surname. */
 static ps_status_t org_head(const ps_ident_stats_t *s, ps_ident_t *out)
 {
-    uint64_t named, alone = docs_of(s, PS_ENT_PERSON, out->id);
+    uint64_t named, alone = ps__ident_docs(s, PS_ENT_PERSON, out->id);
     if (ps__ident_named_docs(s, out->id, &named) != PS_OK)
         return PS_EIO;
     ps_ident_t org = {PS_ENT_ORG, ""};
     strcpy(org.id, out->id);
     if (head_word(s, &org) != PS_OK)
         return PS_EIO;
-    uint64_t docs = docs_of(s, PS_ENT_ORG, org.id);
+    uint64_t docs = ps__ident_docs(s, PS_ENT_ORG, org.id);
     if (strcmp(org.id, out->id) != 0 && docs >= alone &&
         docs >= PS_IDENT_DOMINANCE * named)
         *out = org;
@@ -596,7 +508,8 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
         }
         if (out->type == PS_ENT_PLACE)
             official(s, out);
-        if (acronym(s, out) != PS_OK || long_form(s, out) != PS_OK)
+        if (ps__ident_acronym(s, out) != PS_OK ||
+            ps__ident_long_form(s, out) != PS_OK)
             return PS_EIO;
         return head_word(s, out);
     }

@@ -54,6 +54,17 @@ size_t ps__ident_split(const char *id, const char **w, size_t *wl);
 size_t ps__ident_term3(char *buf, const char *prefix, const char *a, size_t al,
                        const char *sep, const char *b, size_t bl);
 
+/* How many documents name ID as an entity of TYPE, summed over shards.
+ * In ident.c. */
+uint64_t ps__ident_docs(const ps_ident_stats_t *s, ps_entity_type_t type,
+                        const char *id);
+
+/* In ident_acronym.c: OUT's long name becomes the acronym its initials
+ * spell, and OUT's acronym the long form its letters spell, where the
+ * index says so. PS_EIO when the statistics failed. */
+ps_status_t ps__ident_acronym(const ps_ident_stats_t *s, ps_ident_t *out);
+ps_status_t ps__ident_long_form(const ps_ident_stats_t *s, ps_ident_t *out);
+
 /* In ident_person.c: a person written with middle initials (OUT) is the
  * person without them unless the index holds other initials between the
  * same names; a one-word or initial-and-surname OUT is the person named
