@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string>
@@ -40,10 +39,13 @@ bool ps__query::is_field(const std::string &f)
 /* The item for the field token T, by its builder in FIELDS. */
 item parser::field(const token &t)
 {
-    for (size_t i = 0; i < NFIELDS; i++)
+    const field_def *f = nullptr;
+    for (size_t i = 0; i < NFIELDS && !f; i++)
         if (t.field == FIELDS[i].name)
-            return (this->*FIELDS[i].build)(t);
-    fail(t.pos, "unknown field " + t.field);
+            f = &FIELDS[i];
+    if (!f)
+        fail(t.pos, "unknown field " + t.field);
+    return (this->*f->build)(t);
 }
 
 /* title:word or title:"a phrase": title terms have title positions, so
