@@ -18,11 +18,21 @@ QUOTE_DEV   ?= $(QUOTE_DATA)/dev.jsonl
 # Secretary of State Marco Rubio" (tests/queries.tsv; doc/quotes.md).
 QUOTE_SEED ?= 2
 
+# Unlabelled text the word classes are also learnt from (quote_train
+# --cluster-text, labels unused; doc/quotes.md's seventh round): none, as
+# CoNLL-2003's eng.train and TIME.ALL lowered dev F1 (four seeds). Set it
+# to try other text, e.g. QUOTE_CLUSTER_TEXT="$(QUOTE_CONLL) $(QUOTE_TIME)";
+# a file that is missing stops the trainer with its name.
+QUOTE_CONLL ?= ../shared/data/conll2003/eng.train
+QUOTE_TIME  ?= ../shared/data/relevance/time/TIME.ALL
+QUOTE_CLUSTER_TEXT ?=
+
 .PHONY: quote-model quote-eval
 quote-model: $(B)/train/quote_train
 	$(B)/train/quote_train --train $(QUOTE_TRAIN) \
 	    --gazetteer corpus/entities.tsv --ner corpus/ner.model \
-	    --seed $(QUOTE_SEED) --out corpus/quote.model $(QUOTE_OPTS)
+	    --seed $(QUOTE_SEED) --out corpus/quote.model \
+	    $(addprefix --cluster-text ,$(QUOTE_CLUSTER_TEXT)) $(QUOTE_OPTS)
 
 # Every dev article becomes a file (QUOTE_MODEL=FILE scores another model), psearch-index --quotes reads them as it
 # would read a corpus, and score.py scores what it prints.

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ner/ner_private.h"
 #include "quote_train.h"
@@ -380,12 +381,16 @@ static void lex_put(uint64_t *tab, uint32_t slots, uint64_t stem,
 /* Word classes of the stems of the training text, learnt without its
  * labels by the NER trainer's exchange algorithm (train/ner_clusters.c),
  * so a cue word seen once or never as a cue ("hammers", "blasts") shares
- * a class with ones that were ("slams"). Appends (stem, class << 2) to V
- * from *K on; -1 when memory runs out. */
-static int add_clusters(qdoc_t *docs, size_t ndocs, unsigned nclass,
-                        stemcue_t *v, size_t *k)
+ * a class with ones that were ("slams"). O's unlabelled text
+ * (--cluster-text: its stems, a 0 before each sentence) is clustered
+ * after the training text's, labels used from neither. Appends (stem,
+ * class << 2) to *VP (grown as needed) from *K on; -1 when memory runs
+ * out. */
+static int add_clusters(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o,
+                        stemcue_t **vp, size_t *k)
 {
-    size_t total = 0;
+    clock_t c0 = clock();
+    size_t total = o->nctext;
     for (size_t d = 0; d < ndocs; d++)
         total += 2 * docs[d].n;
     uint64_t *stream = malloc((total + 1) * sizeof *stream);
@@ -397,31 +402,42 @@ static int add_clusters(qdoc_t *docs, size_t ndocs, unsigned nclass,
             const ps__qtok_t *t = &docs[d].seq[i];
             if (i == 0 || t->sent != docs[d].seq[i - 1].sent)
                 stream[m++] = 0;
-            if (t->shape != 0x10000) /* words only, not marks */
+            if (t->shape != PS__Q_SHAPE_MARK) /* words only, not marks */
                 stream[m++] = t->stem;
         }
     }
+    if (o->nctext > 0)
+        memcpy(stream + m, o->ctext, o->nctext * sizeof *stream);
+    m += o->nctext;
     uint64_t *keys;
     uint16_t *cls;
     size_t nw;
-    int rc = ps__ner_cluster(stream, m, nclass, 3, 10, &keys, &cls, &nw);
+    int rc = ps__ner_cluster(stream, m, o->clusters, 3, 10, &keys, &cls, &nw);
     free(stream);
     if (rc != 0)
         return -1;
-    for (size_t i = 0; i < nw; i++)
-        if (cls[i] >= 2)
-            v[(*k)++] = (stemcue_t){keys[i], (uint32_t)cls[i] << 2};
+    /* The unlabelled text may bring more stems than V has room for. */
+    stemcue_t *v = realloc(*vp, (*k + nw + 1) * sizeof *v);
+    if (v) {
+        *vp = v;
+        for (size_t i = 0; i < nw; i++)
+            if (cls[i] >= 2)
+                v[(*k)++] = (stemcue_t){keys[i], (uint32_t)cls[i] << 2};
+    }
     free(keys);
     free(cls);
-    return 0;
+    if (v && o->verbose)
+        fprintf(stderr, "quote_train: %zu stems in %u word classes, %.1f s CPU\n",
+                nw, o->clusters, (double)(clock() - c0) / CLOCKS_PER_SEC);
+    return v ? 0 : -1;
 }
 
 /* The cue lexicon: stems by how often they are (part of) a gold cue:
  * class 3 when at least half their uses are, 2 from 15%, 1 from 3%, and
  * only stems seen in a cue at least twice; with each stem its word class
- * when NCLASS > 2. */
-static uint64_t *mine_lexicon(qdoc_t *docs, size_t ndocs, unsigned nclass,
-                              uint32_t *nslots)
+ * when O->clusters > 2. */
+static uint64_t *mine_lexicon(qdoc_t *docs, size_t ndocs,
+                              const qtrain_opts_t *o, uint32_t *nslots)
 {
     size_t total = 0;
     for (size_t d = 0; d < ndocs; d++)
@@ -450,7 +466,7 @@ static uint64_t *mine_lexicon(qdoc_t *docs, size_t ndocs, unsigned nclass,
             v[nk++] = (stemcue_t){v[i].stem, (uint32_t)cls};
         i = j;
     }
-    if (nclass > 2 && add_clusters(docs, ndocs, nclass, v, &nk) != 0) {
+    if (o->clusters > 2 && add_clusters(docs, ndocs, o, &v, &nk) != 0) {
         free(v);
         return NULL;
     }
@@ -612,7 +628,7 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
 {
     ps__qmodel_view_t v = {0};
     v.row_bits = o->row_bits;
-    uint64_t *lex = mine_lexicon(docs, ndocs, o->clusters, &v.nlex);
+    uint64_t *lex = mine_lexicon(docs, ndocs, o, &v.nlex);
     v.lex = lex;
     for (size_t d = 0; d < ndocs; d++) {
         for (size_t i = 0; lex && i < docs[d].n; i++) {

@@ -46,6 +46,23 @@ void qprep_free(qprep_t *p);
 int qdocs_read(const char *path, qprep_t *p, qdoc_t **docs, size_t *ndocs);
 void qdocs_free(qdoc_t *docs, size_t ndocs);
 
+/* Unlabelled text for the word classes only: the stems of its words, a
+ * 0 before each sentence (STEMS[0..N)), from ARTICLES articles; SEQ is
+ * the reader's scratch sequence. */
+typedef struct qctext {
+    uint64_t *stems;
+    size_t n, cap, articles;
+    ps__qtok_t *seq;
+    size_t seqcap;
+} qctext_t;
+
+/* Appends the stems of the articles of PATH (JSON Lines with "text",
+ * CoNLL-2003 columns or SMART *TEXT articles, told apart by the first
+ * line), analysed as the quote step analyses an article, to S; 0, or -1
+ * after a message naming PATH. */
+int qctext_read(const char *path, qprep_t *p, qctext_t *s);
+void qctext_free(qctext_t *s);
+
 typedef struct qtrain_opts {
     unsigned epochs;
     unsigned folds; /* for the first stage's labels the second learns from */
@@ -57,6 +74,9 @@ typedef struct qtrain_opts {
                           * of the first stage's false cues (0: none) */
     unsigned clusters;   /* word classes of the stems (0: none; at most
                           * 256) */
+    const uint64_t *ctext; /* more stems for the word classes only (a 0
+                            * before each sentence), NCTEXT of them */
+    size_t nctext;
 } qtrain_opts_t;
 
 /* Trains on DOCS and writes the model to OUT; 0, or -1 after a message. */

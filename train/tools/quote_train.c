@@ -19,13 +19,17 @@ static void usage(FILE *f)
         "usage: quote_train --train FILE --gazetteer TSV --ner MODEL\n"
         "         [--out MODEL] [--epochs N] [--folds N] [--row-bits N] [--runs N]\n"
         "         [--seed N] [--false-cues N] [--clusters N]\n"
+        "         [--cluster-text FILE]...\n"
         "         [--dev FILE --pred OUT] [--quiet]\n"
         "Trains the quote model on FILE and writes MODEL (default\n"
         "corpus/quote.model). --dev without --train only predicts.\n"
         "--false-cues N: the role tagger learns that one in N of the\n"
         "cues the tagger finds wrongly has no content (default 8; 0: none).\n"
         "--clusters N: word classes of the training text's stems, learnt\n"
-        "without its labels (default 64; 0: none; at most 256).\n",
+        "without its labels (default 64; 0: none; at most 256).\n"
+        "--cluster-text FILE: more text the word classes are learnt from\n"
+        "(repeatable; labels unused): JSON Lines with \"text\", CoNLL-2003\n"
+        "columns or SMART *TEXT articles.\n",
         f);
 }
 
@@ -105,6 +109,8 @@ int main(int argc, char **argv)
 {
     const char *train = NULL, *out = "corpus/quote.model", *dev = NULL,
                *pred = NULL, *gaz = NULL, *ner = NULL;
+    const char *ctext[16];
+    size_t nctext = 0;
     qtrain_opts_t o = {.epochs = 30,
                        .folds = 4,
                        .row_bits = 16,
@@ -148,6 +154,8 @@ int main(int argc, char **argv)
             o.false_cues = (unsigned)atoi(v);
         else if (!strcmp(a, "--clusters"))
             o.clusters = (unsigned)atoi(v);
+        else if (!strcmp(a, "--cluster-text") && nctext < 16)
+            ctext[nctext++] = v;
         else if (!strcmp(a, "--seed"))
             o.seed = strtoull(v, NULL, 10);
         else {
@@ -157,7 +165,8 @@ int main(int argc, char **argv)
     }
     if ((!train && !dev) || !gaz || !ner || (dev && !pred) || o.epochs < 1 ||
         o.folds < 2 || o.row_bits < 10 || o.row_bits > 24 || o.runs < 1 ||
-        o.runs > 16 || o.clusters == 1 || o.clusters == 2 || o.clusters > 256) {
+        o.runs > 16 || o.clusters == 1 || o.clusters == 2 || o.clusters > 256 ||
+        (nctext > 0 && (!train || o.clusters == 0))) {
         usage(stderr);
         return 2;
     }
@@ -165,7 +174,15 @@ int main(int argc, char **argv)
     if (qprep_init(&p, gaz, ner))
         return 1;
     int rc = 0;
-    if (train) {
+    qctext_t ct = {0};
+    for (size_t i = 0; rc == 0 && i < nctext; i++)
+        rc = qctext_read(ctext[i], &p, &ct);
+    if (rc == 0 && nctext > 0 && o.verbose)
+        fprintf(stderr, "quote_train: %zu articles of text for the word "
+                        "classes, %zu stems and sentences\n", ct.articles, ct.n);
+    o.ctext = ct.stems;
+    o.nctext = ct.n;
+    if (rc == 0 && train) {
         clock_t c0 = clock();
         qdoc_t *docs = NULL;
         size_t nd = 0;
@@ -177,6 +194,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "quote_train: %zu articles, %.1f s CPU, wrote %s\n",
                     nd, (double)(clock() - c0) / CLOCKS_PER_SEC, out);
     }
+    qctext_free(&ct);
     if (rc == 0 && dev)
         rc = predict(dev, out, &p, pred);
     qprep_free(&p);
