@@ -116,6 +116,20 @@ test_expect_success ':Psearch columns point at the match, texts are the lines' '
     check_texts "$TMP/search.out" "Article 5"
 '
 
+test_expect_success 'a quote entry reads as psearch prints it' '
+    run_nvim quote_text
+    awk -F "\t" "\$1 == \"q\" { print \$2 }" "$TMP/quote_text.out" >got
+    {
+        echo "James Comey’s most surprising suggestion was: that it was hacked"
+        printf "James Comey\047s attacks on: Wall Street\n"
+        echo "James Comey predicting: a win"
+        echo "James Comey: I Still Believe"
+        echo "According to James Comey: the talks"
+        echo "he (unresolved) said: no"
+    } >want
+    cmp got want
+'
+
 test_expect_success ':Psearch said:Lough jumps to each of his quotes' '
     run_nvim said
     assert_eq "$(field "$TMP/said.out" came)" true

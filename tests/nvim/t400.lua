@@ -146,6 +146,26 @@ function cases.said()
   put_qf()
 end
 
+-- A quote's quickfix text, as psearch prints it: a possessive source keeps
+-- its ending, a pronoun's contraction does not, a punctuation cue is the
+-- line's colon, "according to" goes first, an unresolved source says so.
+function cases.quote_text()
+  local text = require('psearch')._quote_text
+  local comey = { type = 'person', id = 'james-comey', name = 'James Comey' }
+  put('q', text({ speaker = comey, source = 'Mr. Comey\226\128\153s',
+    cue = 'most surprising suggestion was', content = 'that it was hacked' }))
+  put('q', text({ speaker = comey, source = "Sanders'", cue = 'attacks on',
+    content = 'Wall Street' }))
+  put('q', text({ speaker = comey, source = "He's", cue = 'predicting',
+    content = 'a win' }))
+  put('q', text({ speaker = comey, source = 'Comey', cue = ':',
+    content = 'I Still Believe' }))
+  put('q', text({ speaker = comey, source = 'Comey', cue = 'according to',
+    content = 'the talks' }))
+  put('q', text({ speaker = vim.NIL, speaker_kind = 'pronoun',
+    source = 'he', cue = 'said', content = 'no' }))
+end
+
 -- :PsearchWord with the cursor inside a word of a file.
 function cases.word()
   vim.cmd('edit ' .. vim.fn.fnameescape(vim.env.T400_FILE))

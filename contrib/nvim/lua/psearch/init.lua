@@ -626,4 +626,7 @@ function M.open(n)
   set_idx(n)
 end
 
+-- For tests/T400-nvim.sh: a quote as the quickfix list shows it.
+M._quote_text = quote_text
+
 return M
