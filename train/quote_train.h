@@ -79,6 +79,14 @@ typedef struct qtrain_opts {
     size_t nctext;
 } qtrain_opts_t;
 
+/* The cue lexicon (quote_lexicon.c): stems by how often they are (part
+ * of) a gold cue: class 3 when at least half their uses are, 2 from 15%,
+ * 1 from 3%, and only stems seen in a cue at least twice; with each stem
+ * its word class when O->clusters > 2. Returns the table of *NSLOTS slots
+ * (a power of two), which the caller frees; NULL when memory runs out. */
+uint64_t *qlexicon_mine(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o,
+                        uint32_t *nslots);
+
 /* Trains on DOCS and writes the model to OUT; 0, or -1 after a message. */
 int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o,
            const char *out);
