@@ -85,17 +85,17 @@ void result_builder::quote_hits(const Xapian::MSetIterator &m,
 static json_t *quote_marks(const ps__quote &q, const std::vector<span> &hits,
                            bool words)
 {
-    static const size_t JOIN = sizeof " \xE2\x80\xA6 " - 1;
     jref ref(json_array());
+    if (!words)
+        return ref.release();
     size_t at = 0;
     for (const span &piece : q.content) {
         for (const span &h : hits)
-            if (words && h.off >= piece.off &&
-                h.off + h.len <= piece.off + piece.len)
+            if (h.off >= piece.off && h.off + h.len <= piece.off + piece.len)
                 jpush(ref.j, json_pack("[I,I]",
                                        (json_int_t)(at + h.off - piece.off),
                                        (json_int_t)h.len));
-        at += piece.len + JOIN;
+        at += piece.len + sizeof PS__QUOTE_JOIN - 1;
     }
     return ref.release();
 }

@@ -27,7 +27,7 @@ void put(json_t *o, const char *k, json_t *v)
         throw std::bad_alloc();
 }
 
-/* The text of a field's spans, joined by " … " where it is cut. */
+/* The text of a field's spans, joined by PS__QUOTE_JOIN where it is cut. */
 json_t *field_text(const std::vector<ps__span> &f, docdata &dd)
 {
     std::string s;
@@ -35,7 +35,7 @@ json_t *field_text(const std::vector<ps__span> &f, docdata &dd)
         if (sp.off > dd.len || sp.len > dd.len - sp.off)
             return nullptr;
         if (!s.empty())
-            s += " \xE2\x80\xA6 ";
+            s += PS__QUOTE_JOIN;
         s.append(dd.at(sp.off, sp.len), sp.len);
     }
     return json_stringn_nocheck(s.data(), s.size());

@@ -16,6 +16,9 @@
 #include "psearch/search.h"
 #include "store/codec.h"
 
+/* What joins the pieces of a discontinuous field's text (“A,” … “B.”). */
+#define PS__QUOTE_JOIN " \xE2\x80\xA6 "
+
 namespace ps__search
 {
 struct docdata; /* search_private.h: the text and its lines */
