@@ -195,6 +195,47 @@ test_expect_success 'the doc op: one row per entity with its display name' '
     grep -q "\"id\":\"hillary-clinton\",\"name\":\"Hillary Clinton\".*\"count\":4" "$TMP/a2"
 '
 
+test_expect_success 'written variants of a name: "The", a typing, a state'"'"'s abbreviation' '
+    V=$TMP/variants
+    mkdir -p "$V"
+    printf "%s\n" "Senator speaks in New Hampshire" "" \
+        "The senator spoke to voters in Manchester, N.H., on Monday, The Washington Post reported." \
+        "She later flew to Los Angeles, Calif., for a fundraiser." >"$V/v1.txt"
+    printf "%s\n" "Governor visits California" "" \
+        "The governor toured California on Tuesday, the Washington Post said." \
+        "In an interview with Politico, the governor said he would run in New Hampshire." >"$V/v2.txt"
+    printf "%s\n" "Debate schedule" "" \
+        "A spokesman told Politico on Friday that the debate in California would go ahead." >"$V/v3.txt"
+    printf "%s\n" "Debate moderators" "" \
+        "She spoke to reporters from Politico, CNN and the Associated Press." >"$V/v4.txt"
+    printf "%s\n" "Debate news" "" \
+        "The schedule was first reported by Politico, a news site owned by Capitol News Company." >"$V/v5.txt"
+    "$BIN/psearch-index" --index "$V.idx" --entities /dev/null "$V"
+    # Each article names each entity under a term of its own ...
+    "$BIN/psearch-index" --tag --entities /dev/null "$V"/*.txt |
+        "$TOOLS/json_get" .term >"$V/terms"
+    for t in XORG:the-washington-post XORG:washington-post XPLACE:calif \
+             XPLACE:nh XPLACE:politico XMISC:politico XORG:politico; do
+        grep -q "^$t\$" "$V/terms" || { echo "no term $t"; exit 1; }
+    done
+    # ... and the index reads them as one.
+    for q in "org:\"Washington Post\"" "org:\"The Washington Post\""; do
+        assert_eq "$(P "$V.idx" --count "$q")" 2
+    done
+    assert_eq "$(P "$V.idx" --count place:California)" 3
+    assert_eq "$(P "$V.idx" --count place:Calif)" 3
+    assert_eq "$(P "$V.idx" --count "place:\"New Hampshire\"")" 2
+    # Typed misc in one article and an org in two: the org. Typed a
+    # place in one ("In an interview with Politico"): still a place.
+    assert_eq "$(P "$V.idx" --count org:Politico)" 3
+    P "$V.idx" --json --count --facets=100 "path:/" >"$V/all"
+    lacks "\"id\":\"\(the-washington-post\|calif\|nh\)\"" <"$V/all"
+    lacks "\"facets\":{.*\"misc\":\[[^]]*\"id\":\"politico\"" <"$V/all"
+    P "$V.idx" --json --entities "$V/v1.txt" >"$V/v1"
+    grep -q "\"type\":\"org\",\"id\":\"washington-post\",\"name\":\"Washington Post\"" "$V/v1"
+    grep -q "\"type\":\"place\",\"id\":\"california\",\"name\":\"California\"" "$V/v1"
+'
+
 # answers INDEX CORPUS: everything a reader shows of the entities: facets
 # of every article and of a few queries, and each article's entities.
 answers() {

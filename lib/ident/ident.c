@@ -502,6 +502,8 @@ ps_status_t ps_ident_resolve(const ps_ident_stats_t *s, ps_entity_type_t type,
     } else if (towards_person(s, id, out) != PS_OK) {
         return PS_EIO;
     } else if (out->type != PS_ENT_PERSON) {
+        ps__ident_variant(s, out);
+        type = out->type;
         if (type == PS_ENT_MISC) {
             singular(s, out);
             nationality(s, out);

@@ -568,6 +568,15 @@ std::vector<std::string> ps__ident_db::find_members(const std::string &term)
             ids.insert(std::string(*a) + "-republic-of-" + id);
         }
     }
+    if (type != PS_ENT_PERSON) {
+        /* Its written variants: with "The" before it, its abbreviations
+         * ("calif" for "california"). */
+        words_found var;
+        ps__ident_variants_of(type, id.c_str(), add_word, &var);
+        if (var.nomem)
+            throw std::bad_alloc();
+        ids.insert(var.words.begin(), var.words.end());
+    }
     if (type != PS_ENT_PERSON && w.size() >= 2) {
         /* The acronym its initials spell ("hk" for "hong-kong"), and
          * that acronym's other long forms. */

@@ -90,6 +90,19 @@ int ps__ident_same_spelling(const char *a, const char *b);
 size_t ps__ident_spelling_prefix(const char *sur, size_t len, char *buf);
 ps_status_t ps__ident_spelling(const ps_ident_stats_t *s, ps_ident_t *out);
 
+/* In ident_variant.c: the written variants of a name that is not a
+ * person's. ps__ident_variant() makes OUT the name its variant stands
+ * for where the index says so: "the-washington-post" ->
+ * "washington-post", a misc name the index types an organisation more
+ * often -> that organisation, "calif" typed a place -> "california".
+ * ps__ident_variants_of() calls FN(ARG, variant) for each id that may
+ * stand for entity ID of TYPE that way, until FN returns non-zero, and
+ * returns what FN returned, or 0 (the query side's candidates). */
+void ps__ident_variant(const ps_ident_stats_t *s, ps_ident_t *out);
+int ps__ident_variants_of(ps_entity_type_t type, const char *id,
+                          int (*fn)(void *arg, const char *variant),
+                          void *arg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -134,6 +134,22 @@ static const struct stat_row campaign[] = {
     {"XORG:nra", 5},
     {"XORG:democracy-corps", 2},
     {"XORG:disease-control", 3},
+    /* Written variants: "The", a misc typing of an org, the
+     * AP's abbreviations of states. */
+    {"XORG:the-washington-post", 52},
+    {"XORG:washington-post", 29},
+    {"XORG:the-hill", 3},
+    {"XPERSON:hill", 11},
+    {"XMISC:politico", 5},
+    {"XORG:politico", 33},
+    {"XPLACE:politico", 7},
+    {"XMISC:twitter", 65},
+    {"XORG:twitter", 4},
+    {"XPLACE:calif", 29},
+    {"XPLACE:california", 81},
+    {"XPLACE:nh", 20},
+    {"XPLACE:va", 2},
+    {"XPLACE:usa", 41},
 };
 
 static const struct table tab = {campaign,
@@ -219,6 +235,28 @@ static void test_resolve_news(void **state)
     /* A long form no article names apart from its acronym (a query's) is
      * the acronym's. */
     expect(PS_ENT_ORG, "national-rifle-association", PS_ENT_ORG, "nra");
+}
+
+static void test_resolve_variants(void **state)
+{
+    (void)state;
+    /* A capital "The" is no part of which paper it is; "The Hill" stays
+     * itself when no article names an org "Hill". */
+    expect(PS_ENT_ORG, "the-washington-post", PS_ENT_ORG, "washington-post");
+    expect(PS_ENT_ORG, "washington-post", PS_ENT_ORG, "washington-post");
+    expect(PS_ENT_ORG, "the-hill", PS_ENT_ORG, "the-hill");
+    /* Typed misc where more articles type it an org; a place stays a
+     * place (a city and its team). */
+    expect(PS_ENT_MISC, "politico", PS_ENT_ORG, "politico");
+    expect(PS_ENT_PLACE, "politico", PS_ENT_PLACE, "politico");
+    expect(PS_ENT_ORG, "twitter", PS_ENT_ORG, "twitter");
+    expect(PS_ENT_MISC, "twitter", PS_ENT_MISC, "twitter");
+    /* A state's abbreviation is the state when the index names it. */
+    expect(PS_ENT_PLACE, "calif", PS_ENT_PLACE, "california");
+    expect(PS_ENT_PLACE, "va", PS_ENT_PLACE, "va");
+    expect(PS_ENT_PLACE, "nh", PS_ENT_PLACE, "nh");
+    expect(PS_ENT_PLACE, "usa", PS_ENT_PLACE, "us");
+    expect(PS_ENT_ORG, "calif", PS_ENT_ORG, "calif");
 }
 
 static void test_resolve(void **state)
@@ -326,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_terms),
         cmocka_unit_test(test_resolve),
         cmocka_unit_test(test_resolve_news),
+        cmocka_unit_test(test_resolve_variants),
         cmocka_unit_test(test_display_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
