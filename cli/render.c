@@ -391,8 +391,12 @@ char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at)
     for (const char *c = cue; *c && !words; c++)
         words = isalnum((unsigned char)*c);
     const char *content = str_of(q, "content");
-    int rc = before  ? asprintf(&s, "According to %s: %s%s", who, content, note)
-             : words ? asprintf(&s, "%s %s: %s%s", who, cue, content, note)
+    /* Reported speech runs on from its verb ("Comey said that ...",
+     * "Comey predicting a win"); a quotation, or words that start as a
+     * sentence does, follow a colon. */
+    const char *sep = islower((unsigned char)content[0]) ? " " : ": ";
+    int rc = before  ? asprintf(&s, "According to %s, %s%s", who, content, note)
+             : words ? asprintf(&s, "%s %s%s%s%s", who, cue, sep, content, note)
                      : asprintf(&s, "%s: %s%s", who, content, note);
     if (rc < 0)
         return NULL;

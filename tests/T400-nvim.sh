@@ -120,12 +120,12 @@ test_expect_success 'a quote entry reads as psearch prints it' '
     run_nvim quote_text
     awk -F "\t" "\$1 == \"q\" { print \$2 }" "$TMP/quote_text.out" >got
     {
-        echo "James Comey’s most surprising suggestion was: that it was hacked"
+        echo "James Comey’s most surprising suggestion was that it was hacked"
         printf "James Comey\047s attacks on: Wall Street\n"
-        echo "James Comey predicting: a win"
+        echo "James Comey predicting a win"
         echo "James Comey: I Still Believe"
-        echo "According to James Comey: the talks"
-        echo "he (unresolved) said: no"
+        echo "According to James Comey, the talks"
+        echo "he (unresolved) said no"
     } >want
     cmp got want
 '

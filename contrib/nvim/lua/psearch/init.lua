@@ -188,15 +188,19 @@ local function quote_text(q)
     end
   end
   local cue = tostring(q.cue or '')
+  local content = tostring(q.content or '')
   local s
   if cue:lower():sub(1, 12) == 'according to' then
     -- "according to" reads before its source, not after.
-    s = string.format('According to %s: %s', who, tostring(q.content or ''))
+    s = string.format('According to %s, %s', who, content)
   elseif not cue:find('%w') then
     -- A cue of punctuation alone (a colon, a dash) is the line's colon.
-    s = string.format('%s: %s', who, tostring(q.content or ''))
+    s = string.format('%s: %s', who, content)
   else
-    s = string.format('%s %s: %s', who, cue, tostring(q.content or ''))
+    -- Reported speech runs on from its verb ("Comey said that ..."); a
+    -- quotation, or words that start as a sentence does, follow a colon.
+    local sep = content:find('^%l') and ' ' or ': '
+    s = string.format('%s %s%s%s', who, cue, sep, content)
   end
   return (s:gsub('%s*\n%s*', ' '))
 end
