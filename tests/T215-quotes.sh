@@ -34,6 +34,18 @@ test_expect_success 'said:Lough: one line per quote, speaker, cue and content' '
     grep -q "^corpus/$F1:21: John Lough said: “So this is likely to go a few more rounds,”" out
 '
 
+test_expect_success '--max-hits bounds the quotes of a result, quote_count counts them' '
+    psd --json said:Lough | head -1 >all
+    psd --json --max-hits 1 said:Lough | head -1 >one
+    n=$(grep -o "\"speaker_kind\"" all | wc -l)
+    test "$n" -ge 2
+    assert_eq "$(jget .quote_count <all)" "$n"
+    assert_eq "$(jget .quote_count <one)" "$n"
+    assert_eq "$(grep -o "\"speaker_kind\"" one | wc -l)" 1
+    psd --max-hits 1 said:Lough >out
+    assert_eq "$(grep -c "^corpus/$F1:" out)" 1
+'
+
 test_expect_success 'said:Lough Putin: only the quote with the word' '
     psd said:Lough Putin >out
     grep "^corpus/" out >lines

@@ -101,15 +101,23 @@ static json_t *quote_marks(const ps__quote &q, const std::vector<span> &hits,
 }
 
 json_t *result_builder::matched_quotes(docdata &dd,
-                                       const std::vector<span> &hits)
+                                       const std::vector<span> &hits,
+                                       size_t *count)
 {
     jref out(json_array());
     bool words = has_words(p_);
-    for (size_t i = 0; i < dd.quotes.size() && i < quoted_.size(); i++)
-        if (quoted_[i])
-            if (json_t *q = ps__quote_json(d_, dd.quotes[i], dd.ents, dd, false)) {
-                jpush(out.j, q);
-                jset(q, "marks", quote_marks(dd.quotes[i], hits, words));
-            }
+    *count = 0;
+    for (size_t i = 0; i < dd.quotes.size() && i < quoted_.size(); i++) {
+        if (!quoted_[i])
+            continue;
+        /* Like the hits, the first max_hits: a result costs what it
+         * shows, however many times a long article quotes its speaker. */
+        if ((*count)++ >= max_hits_)
+            continue;
+        if (json_t *q = ps__quote_json(d_, dd.quotes[i], dd.ents, dd, false)) {
+            jpush(out.j, q);
+            jset(q, "marks", quote_marks(dd.quotes[i], hits, words));
+        }
+    }
     return out.release();
 }

@@ -80,9 +80,11 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
         add_hit_lines(w, dd, hits, lines);
     w.key("hit_count").num((long long)hits.size());
     if (p_.quotes) {
-        json_t *q = matched_quotes(dd, hits);
+        size_t nq;
+        json_t *q = matched_quotes(dd, hits, &nq);
         jref ref(q);
         w.key("quotes").json(q);
+        w.key("quote_count").num((long long)nq);
     }
     /* The hits and quotes are found: the entities may leave the document. */
     std::vector<ps__entity> ents = identified(d_, std::move(dd.ents), &dd.rec.ents);

@@ -340,7 +340,10 @@ class result_builder
     void quote_hits(const Xapian::MSetIterator &m, const Xapian::Document &doc,
                     docdata &dd, const ps__hitgroup &g,
                     std::vector<span> &hits);
-    json_t *matched_quotes(docdata &dd, const std::vector<span> &hits);
+    /* The first max_hits quotes the query matched, as "quotes"; how many
+     * it matched in *COUNT. */
+    json_t *matched_quotes(docdata &dd, const std::vector<span> &hits,
+                           size_t *count);
 };
 
 /* remote_fetch.cc: the documents of a page of results, and the position
