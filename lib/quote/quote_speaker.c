@@ -72,6 +72,10 @@ static const char *const HE_TITLES[] = {"businessman", "congressman",
 static const char *const SHE_TITLES[] = {"businesswoman", "congresswoman",
                                          "chairwoman", "spokeswoman", "wife",
                                          "daughter", NULL};
+/* Words that make an apposition about someone else ("Clinton, whose
+ * husband ...", "Trump, his son ..."). */
+static const char *const POSSESSORS[] = {"whose", "his", "her", "their",
+                                         "its", NULL};
 /* Articles and quantifiers that make a description someone not named
  * before ("a New York judge", "a Democratic aide"), or some of a group
  * ("each candidate", "several Democratic operatives", "both campaigns"). */
@@ -145,6 +149,7 @@ static wlist_t W_PERSON_PRONOUNS = {PERSON_PRONOUNS, 0, {0}};
 static wlist_t W_PERSON_PLURALS = {PERSON_PLURALS, 0, {0}};
 static wlist_t W_PERSON_WORDS = {PERSON_WORDS, 0, {0}};
 static wlist_t W_PLACE_AFTER = {PLACE_AFTER, 0, {0}};
+static wlist_t W_POSSESSORS = {POSSESSORS, 0, {0}};
 static wlist_t W_PLACE_BEFORE = {PLACE_BEFORE, 0, {0}};
 static wlist_t W_RELATIVES = {RELATIVES, 0, {0}};
 static wlist_t W_SHE = {SHE, 0, {0}};
@@ -169,6 +174,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_PERSON_WORDS,
     &W_PLACE_AFTER,
     &W_PLACE_BEFORE,
+    &W_POSSESSORS,
     &W_RELATIVES,
     &W_SHE,
     &W_SHE_NOUNS,
@@ -248,9 +254,43 @@ static void placelike(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
 
 /* How many words after a name its pronouns are looked for. */
 #define GENDER_REACH 12
+/* How far into the apposition after a mention a title that says a
+ * gender is read. */
+#define TITLE_REACH 4
+
+/* What a title next to the mention [I, J) of a person says of its
+ * gender: 1 he, 2 she, 0 nothing. A title right before the name
+ * ("Kremlin spokesman Dmitry Peskov") or in the apposition after it
+ * ("Dmitry Peskov, the Kremlin spokesman", "X, the wife of Y") says it,
+ * in the mention's sentence and outside quotation marks; an apposition
+ * about someone else ("X, whose husband", "X, his son") does not. */
+static int title_gender(const ps__qtok_t *s, size_t n, size_t i, size_t j)
+{
+    const uint8_t stops = PS__G_COMMA | PS__G_STOP | PS__G_COLON |
+                          PS__G_OPEN | PS__G_CLOSE | PS__G_LINE;
+    if (i > 0 && !(s[i].gap & stops) && s[i - 1].sent == s[i].sent &&
+        !s[i - 1].inq && s[i - 1].ent_index == -1)
+        return in_list(s[i - 1].term, &W_HE_TITLES)    ? 1
+               : in_list(s[i - 1].term, &W_SHE_TITLES) ? 2
+                                                       : 0;
+    if (j >= n || !(s[j].gap & PS__G_COMMA))
+        return 0;
+    for (size_t p = j; p < n && p < j + TITLE_REACH; p++) {
+        if ((p > j && (s[p].gap & stops)) || s[p].sent != s[i].sent ||
+            s[p].inq || s[p].ent_index != -1 ||
+            in_list(s[p].term, &W_POSSESSORS))
+            break;
+        if (in_list(s[p].term, &W_HE_TITLES))
+            return 1;
+        if (in_list(s[p].term, &W_SHE_TITLES))
+            return 2;
+    }
+    return 0;
+}
 
 /* Sets K->gender of each person from what the article says of it: the
- * honorific before a mention ("Mr.", "Mrs.") and the first pronoun in
+ * honorific before a mention ("Mr.", "Mrs."), a title that says a gender
+ * next to one ("spokesman", "congresswoman") and the first pronoun in
  * the few words after one in its sentence, before the next person named,
  * outside quotation marks ("Clinton said she ..."; in "Sanders said he
  * would campaign for her", "her" is someone else). */
@@ -266,9 +306,10 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             continue;
         }
         size_t j = mention_end(s, n, i, e);
-        if (i > 0 && in_list(s[i - 1].term, &W_MR))
+        int title = title_gender(s, n, i, j);
+        if ((i > 0 && in_list(s[i - 1].term, &W_MR)) || title == 1)
             count[2 * e] += 3;
-        else if (i > 0 && in_list(s[i - 1].term, &W_MRS))
+        else if ((i > 0 && in_list(s[i - 1].term, &W_MRS)) || title == 2)
             count[2 * e + 1] += 3;
         for (size_t p = j; p < n && p < j + GENDER_REACH &&
                            s[p].sent == s[i].sent && !s[i].inq;

@@ -277,6 +277,26 @@ static void test_pronoun_antecedent(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
 }
 
+/* A title next to a name says the person's gender: "she" is not the
+ * Kremlin spokesman, nor, after "whose husband", anyone but Clinton. */
+static void test_title_gender(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Kremlin spokesman Dmitry Peskov said Moscow would study the plan. "
+        "She said the document was incomplete.\n\nHillary Clinton, whose "
+        "husband was president, spoke in Iowa. She told reporters that the "
+        "race was close.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "She");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
+    q = by_cue(text, qs, nq, "told");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "hillary-clinton");
+}
+
 /* A party or nationality in a source describes the speaker ("the
  * Republican said"), it is not the speaker: the description refers to
  * the person the article is about. */
@@ -634,6 +654,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_discontinuous, setup, teardown),
         cmocka_unit_test_setup_teardown(test_speakers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_gender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_antecedent, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
