@@ -118,7 +118,7 @@ test_expect_success ':Psearch columns point at the match, texts are the lines' '
 
 test_expect_success 'a quote entry reads as psearch prints it' '
     run_nvim quote_text
-    awk -F "\t" "\$1 == \"q\" { print \$2 }" "$TMP/quote_text.out" >got
+    awk -F "\t" "\$1 == \"q\" { print \$2 }" "$TMP/quote_text.out" >"$TMP/qt.got"
     {
         echo "James Comey’s most surprising suggestion was that it was hacked"
         printf "James Comey\047s attacks on: Wall Street\n"
@@ -126,8 +126,8 @@ test_expect_success 'a quote entry reads as psearch prints it' '
         echo "James Comey: I Still Believe"
         echo "According to James Comey, the talks"
         echo "he (unresolved) said no"
-    } >want
-    cmp got want
+    } >"$TMP/qt.want"
+    cmp "$TMP/qt.got" "$TMP/qt.want"
 '
 
 test_expect_success ':Psearch said:Lough jumps to each of his quotes' '
