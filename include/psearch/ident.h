@@ -63,6 +63,12 @@ PS_EXPORT size_t ps_ident_person_id(const char *id, char *out);
  * holds no other initials between that first name and surname. */
 PS_EXPORT size_t ps_ident_person_written(const char *id, char *out);
 
+/* Whether WORD (LEN bytes, a term: lower case) is the head noun of
+ * organisations' names that no person bears as a surname ("foundation",
+ * "sentinel", "party", "times"): a name ending in it is an
+ * organisation's. */
+PS_EXPORT int ps_ident_org_head(const char *word, size_t len);
+
 /* Calls FN(ARG, term, len) for each identity term of entity E of one
  * article (see the prefixes above). Returns 0, or what FN returned when
  * it was not 0. */

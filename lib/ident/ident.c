@@ -29,6 +29,21 @@ static int listed(const char *const *list, size_t n, const char *w, size_t len)
     return 0;
 }
 
+static int pair_cmp(const void *key, const void *elem)
+{
+    const char *w = key, *pair = *(const char *const *)elem;
+    size_t n = strcspn(pair, " ");
+    int c = strncmp(w, pair, n);
+    return c ? c : w[n] == '\0' ? 0 : 1;
+}
+
+const char *ps__ident_pair_find(const char *const *pairs, size_t n,
+                                const char *key)
+{
+    const char *const *pair = bsearch(key, pairs, n, sizeof *pairs, pair_cmp);
+    return pair ? strchr(*pair, ' ') + 1 : NULL;
+}
+
 /* Splits ID at '-' into at most PS__IDENT_MAX_WORDS words; returns their
  * count, or 0 when there are more (the id is then left alone). */
 size_t ps__ident_split(const char *id, const char **w, size_t *wl)
@@ -372,12 +387,16 @@ static const char *const org_heads[] = {
     "times",      "tribune",        "union",       "university",
 };
 
+int ps_ident_org_head(const char *word, size_t len)
+{
+    return word && listed(org_heads, COUNT(org_heads), word, len);
+}
+
 /* Whether ID, of two words or more, ends in one of org_heads. */
 static int org_named(const char *id)
 {
     const char *last = strrchr(id, '-');
-    return last && last != id &&
-           listed(org_heads, COUNT(org_heads), last + 1, strlen(last + 1));
+    return last && last != id && ps_ident_org_head(last + 1, strlen(last + 1));
 }
 
 /* Whether ID, typed TYPE, is one word in the plural whose singular the

@@ -54,6 +54,11 @@ size_t ps__ident_split(const char *id, const char **w, size_t *wl);
 size_t ps__ident_term3(char *buf, const char *prefix, const char *a, size_t al,
                        const char *sep, const char *b, size_t bl);
 
+/* The value of KEY in PAIRS, N strings "key value" sorted by key (a word
+ * list of lib/ident/data/), or NULL. In ident.c. */
+const char *ps__ident_pair_find(const char *const *pairs, size_t n,
+                                const char *key);
+
 /* How many documents name ID as an entity of TYPE, summed over shards.
  * In ident.c. */
 uint64_t ps__ident_docs(const ps_ident_stats_t *s, ps_entity_type_t type,

@@ -42,14 +42,6 @@ size_t ps__ident_fold(const char *id, char *out)
     return o;
 }
 
-static int nickname_cmp(const void *key, const void *elem)
-{
-    const char *w = key, *pair = *(const char *const *)elem;
-    size_t n = strcspn(pair, " ");
-    int c = strncmp(w, pair, n);
-    return c ? c : w[n] == '\0' ? 0 : 1;
-}
-
 /* Person ID with its first name read formally ("joseph-biden" for
  * "joe-biden"), folded as ps__ident_fold() does, in OUT. */
 static void formal_fold(const char *id, char *out)
@@ -62,11 +54,9 @@ static void formal_fold(const char *id, char *out)
     }
     memcpy(first, id, n);
     first[n] = '\0';
-    const char *const *pair =
-        bsearch(first, nicknames, sizeof nicknames / sizeof *nicknames,
-                sizeof *nicknames, nickname_cmp);
-    if (pair && id[n] == '-') {
-        const char *formal = strchr(*pair, ' ') + 1;
+    const char *formal = ps__ident_pair_find(
+        nicknames, sizeof nicknames / sizeof *nicknames, first);
+    if (formal && id[n] == '-') {
         size_t fl = strlen(formal);
         memcpy(buf, formal, fl);
         strcpy(buf + fl, id + n);

@@ -16,14 +16,6 @@ static const char *const abbreviations[] = {
 };
 #define NABBR (sizeof abbreviations / sizeof *abbreviations)
 
-static int abbr_cmp(const void *key, const void *elem)
-{
-    const char *w = key, *pair = *(const char *const *)elem;
-    size_t n = strcspn(pair, " ");
-    int c = strncmp(w, pair, n);
-    return c ? c : w[n] == '\0' ? 0 : 1;
-}
-
 /* "The Washington Post" is "Washington Post" when the index names that
  * as the same type: an article's capital "The" is part of how the model
  * reads a newspaper's name, not of which paper it is. */
@@ -56,12 +48,8 @@ static void abbreviation(const ps_ident_stats_t *s, ps_ident_t *out)
 {
     if (out->type != PS_ENT_PLACE)
         return;
-    const char *const *pair = bsearch(out->id, abbreviations, NABBR,
-                                      sizeof *abbreviations, abbr_cmp);
-    if (!pair)
-        return;
-    const char *place = strchr(*pair, ' ') + 1;
-    if (ps__ident_docs(s, PS_ENT_PLACE, place) > 0)
+    const char *place = ps__ident_pair_find(abbreviations, NABBR, out->id);
+    if (place && ps__ident_docs(s, PS_ENT_PLACE, place) > 0)
         strcpy(out->id, place);
 }
 
