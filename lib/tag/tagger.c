@@ -112,6 +112,25 @@ static int speech_verb(const ps_tagger_t *t, size_t i)
            !ps__tagger_capital_mid(t, i);
 }
 
+static int term_is(const ps_token_t *tok, const char *s)
+{
+    size_t n = strlen(s);
+    return tok->term_len == n && memcmp(tok->term, s, n) == 0;
+}
+
+/* Whether the name's last word I is "Majority" or "Minority" before a
+ * capitalised "Leader" or "Whip": "Senate Majority Leader Mitch
+ * McConnell" names the Senate, then a title, which the model read as an
+ * organisation "Senate Majority". */
+static int leader_title(const ps_tagger_t *t, size_t i)
+{
+    if (i + 1 >= t->nw || !(t->w[i + 1].tok->flags & PS_TOK_CAP))
+        return 0;
+    const ps_token_t *a = t->w[i].tok, *b = t->w[i + 1].tok;
+    return (term_is(a, "majority") || term_is(a, "minority")) &&
+           (term_is(b, "leader") || term_is(b, "whip"));
+}
+
 /* The type of name [*W0, *W1) of type TYPE, and its bounds, by how news
  * writes names the model's training text hardly had (tagger_span.c): a
  * state after a city and a comma is a place ("Cleveland, Ohio,"); a
@@ -158,9 +177,14 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
 {
     while (w1 - w0 > 1 && ps__tagger_is_title(t, w1 - 1))
         w1--;
+    if (w1 - w0 > 1 && leader_title(t, w1 - 1))
+        w1--;
     /* "Said Comey.": a speech verb opening a sentence is no first name. */
     if (w1 - w0 > 1 && speech_verb(t, w0))
         w0++;
+    /* A headline's name kept, its common words at either end are not. */
+    if (ntype == PS_NER_PER && w0 < w1 && !ps__tagger_case_common(t, w0, w1))
+        ps__tagger_case_trim(t, &w0, &w1);
     if (w0 >= w1 || ps__tagger_case_common(t, w0, w1) ||
         (w1 - w0 == 1 &&
          (ps__tagger_is_title(t, w0) || ps__tagger_contraction(t, w0))) ||

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ner/ner_private.h"
+#include "psearch/ident.h"
 #include "tag/tagger_private.h"
 #include "base/util.h"
 
@@ -177,6 +178,54 @@ int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1)
     /* One word written in lower case elsewhere is already common. */
     return capitals > 0 &&
            (common || (w1 - w0 > 1 && written_lower(t, f, k0, w1 - w0)));
+}
+
+/* Whether word I of the text is a word a title-case line capitalised that
+ * the text shows to be a common word: capitalised only there, never
+ * inside a sentence, not in capitals, and common (common_word()). */
+static int title_common(const ps_tagger_t *t, const ps__ner_feats_t *f,
+                        size_t i)
+{
+    uint32_t k = t->tseq[t->w[i].index];
+    const ps_token_t *tok = t->w[i].tok;
+    /* "Orlando Sentinel": an organisation's head word is its name's. */
+    if (k == UINT32_MAX || f->ctx[k] != CTX_CAP_TITLE ||
+        (tok->flags & (PS_TOK_UPPER | PS_TOK_ACRONYM)) ||
+        ps_ident_org_head(tok->term, tok->term_len))
+        return 0;
+    uint64_t h = f->term[k] ? f->term[k] : 1;
+    return !(t->case_bits[slot_of(t, h)] & SEEN_CAP_MID) && common_word(t, f, k);
+}
+
+void ps__tagger_case_trim(const ps_tagger_t *t, size_t *w0, size_t *w1)
+{
+    if (!t->ner || *w1 - *w0 < 2)
+        return;
+    const ps__ner_feats_t *f = ps__ner_state_feats(t->ner);
+    size_t a = *w0, b = *w1;
+    while (b - a > 1 && title_common(t, f, a))
+        a++;
+    while (b - a > 1 && title_common(t, f, b - 1))
+        b--;
+    if (a == *w0 && b == *w1)
+        return;
+    /* Only down to a name: a word of what is left is written capitalised
+     * inside a sentence somewhere in the text, and none in lower case
+     * ("Will" of "... Museum Will Tell" is no name for "Will Smith"). */
+    int named = 0;
+    for (size_t i = a; i < b; i++) {
+        uint32_t k = t->tseq[t->w[i].index];
+        if (k == UINT32_MAX)
+            return;
+        uint8_t bits = t->case_bits[slot_of(t, f->term[k] ? f->term[k] : 1)];
+        if (bits & SEEN_LOWER)
+            return;
+        named |= (bits & SEEN_CAP_MID) != 0;
+    }
+    if (named) {
+        *w0 = a;
+        *w1 = b;
+    }
 }
 
 int ps__tagger_capital_mid(const ps_tagger_t *t, size_t w)

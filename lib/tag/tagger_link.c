@@ -457,6 +457,49 @@ ps_status_t ps__tagger_split_datelines(ps_tagger_t *t)
     return PS_OK;
 }
 
+/* What the honorifics before entity ENT's mentions say: 1 a woman ("Mrs.
+ * Obama"), -1 a man ("Mr. Obama"), 0 nothing or both. */
+static int mentions_gender(const ps_tagger_t *t, size_t ent)
+{
+    int g = 0;
+    for (size_t k = 0; k < t->nm; k++) {
+        if (t->m[k].ent != ent)
+            continue;
+        int h = honorific_gender(t, word_at(t, t->m[k].offset));
+        if (h && g && h != g)
+            return 0;
+        if (h)
+            g = h;
+    }
+    return g;
+}
+
+/* What a word for a woman or a man right before person ENT's first
+ * mention says, the apposition's comma allowed between ("the first
+ * lady, Michelle Obama"), else its pronouns (pronoun_gender()). */
+static int person_gender(const ps_tagger_t *t, size_t ent)
+{
+    static const char *const woman[] = {"lady", "wife", "woman", "mother",
+                                        "daughter", "sister", "widow",
+                                        "congresswoman", "businesswoman",
+                                        "chairwoman", "spokeswoman", NULL};
+    static const char *const man[] = {"husband", "son", "man", "father",
+                                      "brother", "congressman",
+                                      "businessman", "chairman", "spokesman",
+                                      NULL};
+    size_t w = word_at(t, t->e[ent].first);
+    if (w > 0 && w < t->nw) {
+        const ps_token_t *b = t->w[w - 1].tok, *a = t->w[w].tok;
+        if (!(a->flags & PS_TOK_LINE_START)) {
+            if (term_in(b, woman))
+                return 1;
+            if (term_in(b, man))
+                return -1;
+        }
+    }
+    return pronoun_gender(t, ent);
+}
+
 void ps__tagger_link_surnames(ps_tagger_t *t)
 {
     /* Entities are made in text order, so the first person named in full
@@ -474,9 +517,15 @@ void ps__tagger_link_surnames(ps_tagger_t *t)
             /* A headline's "Zelensky" before the text's "Volodymyr
              * Zelensky": the person, typed as the name written in full.
              * Later full names with the same surname keep their own. */
-            if (a >= 0 && t->e[a].nwords == 1 && t->e[a].first < eb->first &&
-                t->e[a].into == SIZE_MAX)
-                ps__tagger_merge(t, (size_t)a, b);
+            if (a < 0 || t->e[a].nwords != 1 || t->e[a].first >= eb->first ||
+                t->e[a].into != SIZE_MAX)
+                continue;
+            /* "Mr. Obama" throughout, then "the first lady, Michelle
+             * Obama": two people. */
+            int ga = mentions_gender(t, (size_t)a);
+            if (ga && ga == -person_gender(t, b))
+                continue;
+            ps__tagger_merge(t, (size_t)a, b);
         }
     }
 }

@@ -270,6 +270,11 @@ ps_status_t ps__tagger_case_prepare(ps_tagger_t *t);
  * words, or a phrase written elsewhere in lower case, capitalised where a
  * capital says nothing (see the file). */
 int ps__tagger_case_common(const ps_tagger_t *t, size_t w0, size_t w1);
+/* tagger_case.c: name [*W0, *W1) without the common words a title-case
+ * headline capitalised at its ends ("Obama Sees 'Personal Insult'",
+ * "Disavow Lindsey Graham"), when what is left is written as a name
+ * inside a sentence of the text. */
+void ps__tagger_case_trim(const ps_tagger_t *t, size_t *w0, size_t *w1);
 /* Whether word W is capitalised inside a sentence of an ordinary line,
  * where a capital says the word is a name (not at a sentence's start, not
  * on a headline), as the model read it; 0 without a model. */

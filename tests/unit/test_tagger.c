@@ -953,6 +953,30 @@ static void test_news_names(void **state)
     ps_gazetteer_free(g);
 }
 
+static void test_headline_names(void **state)
+{
+    struct fixture *f = *state;
+    /* A title-case headline's name without the words the headline
+     * capitalised at its ends, when the text writes those in lower case
+     * and the rest as a name: the person, not "Obama Sees". */
+    tag(f, "Obama Sees Personal Insult if Voters Stay Home\n\n"
+           "President Obama said on Saturday that he sees a personal insult "
+           "in it. Mr. Obama spoke in Washington.\n");
+    assert_null(find(f, "obama-sees"));
+    expect(f, "obama", PS_ENT_PERSON, "Obama", "Obama", "Obama", NULL);
+    /* "Mr. Obama" throughout, then "the first lady, Michelle Obama": the
+     * surname is not hers. */
+    tag(f, "Mr. Obama spoke first, and Mr. Obama spoke again. Later the "
+           "first lady, Michelle Obama, spoke.");
+    expect(f, "obama", PS_ENT_PERSON, "Obama", "Obama", NULL);
+    expect(f, "michelle-obama", PS_ENT_PERSON, "Michelle Obama", NULL);
+    /* "Senate Majority Leader": the Senate, then a title. */
+    tag(f, "Senate Majority Leader Mitch McConnell said the vote would be "
+           "held on Tuesday.");
+    assert_null(find(f, "senate-majority"));
+    expect(f, "mitch-mcconnell", PS_ENT_PERSON, "Mitch McConnell", NULL);
+}
+
 static void test_reuse_and_empty_text(void **state)
 {
     struct fixture *f = *state;
@@ -1104,6 +1128,7 @@ int main(void)
         T(test_span_rules),
         T(test_conventions),
         T(test_news_names),
+        T(test_headline_names),
         T(test_reuse_and_empty_text),
         T(test_bad_arguments),
         T(test_out_of_memory),
