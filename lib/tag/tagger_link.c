@@ -457,21 +457,24 @@ ps_status_t ps__tagger_split_datelines(ps_tagger_t *t)
     return PS_OK;
 }
 
-/* What the honorifics before entity ENT's mentions say: 1 a woman ("Mrs.
- * Obama"), -1 a man ("Mr. Obama"), 0 nothing or both. */
-static int mentions_gender(const ps_tagger_t *t, size_t ent)
+/* What the honorifics before each entity's mentions say, in G (T->ne
+ * bytes): 1 a woman ("Mrs. Obama"), -1 a man ("Mr. Obama"), 0 nothing
+ * or both. One pass over the mentions. */
+static void mentions_gender(const ps_tagger_t *t, int8_t *g)
 {
-    int g = 0;
+    enum { BOTH = 2 };
+    memset(g, 0, t->ne);
     for (size_t k = 0; k < t->nm; k++) {
-        if (t->m[k].ent != ent)
+        size_t e = t->m[k].ent;
+        if (e >= t->ne || g[e] == BOTH)
             continue;
         int h = honorific_gender(t, word_at(t, t->m[k].offset));
-        if (h && g && h != g)
-            return 0;
         if (h)
-            g = h;
+            g[e] = g[e] && g[e] != h ? BOTH : (int8_t)h;
     }
-    return g;
+    for (size_t e = 0; e < t->ne; e++)
+        if (g[e] == BOTH)
+            g[e] = 0;
 }
 
 /* What a word for a woman or a man right before person ENT's first
@@ -490,7 +493,7 @@ static int person_gender(const ps_tagger_t *t, size_t ent)
     size_t w = word_at(t, t->e[ent].first);
     if (w > 0 && w < t->nw) {
         const ps_token_t *b = t->w[w - 1].tok, *a = t->w[w].tok;
-        if (!(a->flags & PS_TOK_LINE_START)) {
+        if (!(a->flags & (PS_TOK_LINE_START | PS_TOK_SENT_START))) {
             if (term_in(b, woman))
                 return 1;
             if (term_in(b, man))
@@ -502,6 +505,11 @@ static int person_gender(const ps_tagger_t *t, size_t ent)
 
 void ps__tagger_link_surnames(ps_tagger_t *t)
 {
+    /* Without memory for the honorifics' genders, surnames link as if
+     * no honorific were written. */
+    int8_t *gender = t->ne ? calloc(t->ne, 1) : NULL;
+    if (gender)
+        mentions_gender(t, gender);
     /* Entities are made in text order, so the first person named in full
      * after the surname takes it ("Yeltsin" in the headline is Boris
      * Yeltsin, not Naina Yeltsin further down). */
@@ -522,12 +530,12 @@ void ps__tagger_link_surnames(ps_tagger_t *t)
                 continue;
             /* "Mr. Obama" throughout, then "the first lady, Michelle
              * Obama": two people. */
-            int ga = mentions_gender(t, (size_t)a);
-            if (ga && ga == -person_gender(t, b))
+            if (gender && gender[a] && gender[a] == -person_gender(t, b))
                 continue;
             ps__tagger_merge(t, (size_t)a, b);
         }
     }
+    free(gender);
 }
 
 void ps__tagger_reset(ps_tagger_t *t)
