@@ -393,8 +393,12 @@ char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at)
     const char *content = str_of(q, "content");
     /* Reported speech runs on from its verb ("Comey said that ...",
      * "Comey predicting a win"); a quotation, or words that start as a
-     * sentence does, follow a colon. */
-    const char *sep = islower((unsigned char)content[0]) ? " " : ": ";
+     * sentence does, follow a colon, unless the cue ends in one ("said:"). */
+    size_t cl = strlen(cue);
+    const char *sep = islower((unsigned char)content[0]) ||
+                              (cl && cue[cl - 1] == ':')
+                          ? " "
+                          : ": ";
     int rc = before  ? asprintf(&s, "According to %s, %s%s", who, content, note)
              : words ? asprintf(&s, "%s %s%s%s%s", who, cue, sep, content, note)
                      : asprintf(&s, "%s: %s%s", who, content, note);

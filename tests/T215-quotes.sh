@@ -200,6 +200,15 @@ test_expect_success 'a headline colon credits its speaker with one colon' '
         said:Rubio >got
     grep -q "^colon/a.txt:1: Marco Rubio: I Still Believe" got
     ! grep -q " ::" got
+    # A cue that ends in a colon ("said:") is not given a second one.
+    mkdir -p colon2
+    printf "Rubio speaks\n\nMarco Rubio said: \"There is no magic to the phrase.\"\n" >colon2/a.txt
+    cp "$C/entities.tsv" colon2/
+    "$BIN/psearch-index" --index "$TMP/colon2-ix" colon2
+    "$BIN/psearch" --direct --index "$TMP/colon2-ix" --color=never --width 0 \
+        said:Rubio >got
+    grep -q "^colon2/a.txt:3: Marco Rubio said: \"There is no magic" got
+    ! grep -q "::" got
 '
 
 test_expect_success 'a possessive source keeps its possessive, a contraction does not' '

@@ -126,6 +126,7 @@ test_expect_success 'a quote entry reads as psearch prints it' '
         echo "James Comey: I Still Believe"
         echo "According to James Comey, the talks"
         echo "he (unresolved) said no"
+        echo "James Comey said: \"No magic\""
     } >"$TMP/qt.want"
     cmp "$TMP/qt.got" "$TMP/qt.want"
 '

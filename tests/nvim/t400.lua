@@ -164,6 +164,8 @@ function cases.quote_text()
     content = 'the talks' }))
   put('q', text({ speaker = vim.NIL, speaker_kind = 'pronoun',
     source = 'he', cue = 'said', content = 'no' }))
+  put('q', text({ speaker = comey, source = 'Comey', cue = 'said:',
+    content = '"No magic"' }))
 end
 
 -- :PsearchWord with the cursor inside a word of a file.

@@ -198,8 +198,9 @@ local function quote_text(q)
     s = string.format('%s: %s', who, content)
   else
     -- Reported speech runs on from its verb ("Comey said that ..."); a
-    -- quotation, or words that start as a sentence does, follow a colon.
-    local sep = content:find('^%l') and ' ' or ': '
+    -- quotation, or words that start as a sentence does, follow a colon,
+    -- unless the cue ends in one ("said:").
+    local sep = (content:find('^%l') or cue:find(':$')) and ' ' or ': '
     s = string.format('%s %s%s%s', who, cue, sep, content)
   end
   return (s:gsub('%s*\n%s*', ' '))
