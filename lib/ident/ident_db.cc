@@ -570,7 +570,8 @@ std::vector<std::string> ps__ident_db::find_members(const std::string &term)
     }
     if (type != PS_ENT_PERSON) {
         /* Its written variants: with "The" before it, its abbreviations
-         * ("calif" for "california"). */
+         * and other names ("calif" for "california", "america" for
+         * "us"). */
         words_found var;
         ps__ident_variants_of(type, id.c_str(), add_word, &var);
         if (var.nomem)

@@ -99,7 +99,8 @@ ps_status_t ps__ident_spelling(const ps_ident_stats_t *s, ps_ident_t *out);
  * person's. ps__ident_variant() makes OUT the name its variant stands
  * for where the index says so: "the-washington-post" ->
  * "washington-post", a misc name the index types an organisation more
- * often -> that organisation, "calif" typed a place -> "california".
+ * often -> that organisation, "calif" typed a place -> "california",
+ * "america" -> "us".
  * ps__ident_variants_of() calls FN(ARG, variant) for each id that may
  * stand for entity ID of TYPE that way, until FN returns non-zero, and
  * returns what FN returned, or 0 (the query side's candidates). */

@@ -2,19 +2,19 @@
  * is not a person's. On the PolNeAR articles, with no gazetteer, "The
  * Washington Post" (52 articles) and "Washington Post" (29) were two
  * organisations, "MSNBC" an organisation in 22 articles and a misc name
- * in 9, and
- * "Calif." (29 articles) a place apart from California. Like every
- * identity rule, these read document counts alone. */
+ * in 9, "Calif." (29 articles) a place apart from California, and
+ * "America" (201) one apart from the U.S. Like every identity rule, these
+ * read document counts alone. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ident/ident_private.h"
 
-/* "abbreviation place" pairs, sorted by abbreviation. */
-static const char *const abbreviations[] = {
-#include "place-abbreviations.inc"
+/* "name place" pairs, sorted by name. */
+static const char *const place_names[] = {
+#include "place-variants.inc"
 };
-#define NABBR (sizeof abbreviations / sizeof *abbreviations)
+#define NPLACE_NAMES (sizeof place_names / sizeof *place_names)
 
 /* "The Washington Post" is "Washington Post" when the index names that
  * as the same type: an article's capital "The" is part of how the model
@@ -42,13 +42,13 @@ static void misc_org(const ps_ident_stats_t *s, ps_ident_t *out)
         out->type = PS_ENT_ORG;
 }
 
-/* "Calif." typed a place is California when the index names California
- * as a place (lib/ident/data/place-abbreviations.txt). */
-static void abbreviation(const ps_ident_stats_t *s, ps_ident_t *out)
+/* "Calif." typed a place is California, and "America" the U.S., when the
+ * index names that place (lib/ident/data/place-variants.txt). */
+static void place_name(const ps_ident_stats_t *s, ps_ident_t *out)
 {
     if (out->type != PS_ENT_PLACE)
         return;
-    const char *place = ps__ident_pair_find(abbreviations, NABBR, out->id);
+    const char *place = ps__ident_pair_find(place_names, NPLACE_NAMES, out->id);
     if (place && ps__ident_docs(s, PS_ENT_PLACE, place) > 0)
         strcpy(out->id, place);
 }
@@ -57,7 +57,7 @@ void ps__ident_variant(const ps_ident_stats_t *s, ps_ident_t *out)
 {
     article(s, out);
     misc_org(s, out);
-    abbreviation(s, out);
+    place_name(s, out);
 }
 
 int ps__ident_variants_of(ps_entity_type_t type, const char *id,
@@ -75,12 +75,12 @@ int ps__ident_variants_of(ps_entity_type_t type, const char *id,
     }
     if (type != PS_ENT_PLACE)
         return 0;
-    for (size_t i = 0; i < NABBR; i++) {
-        const char *sp = strchr(abbreviations[i], ' ');
+    for (size_t i = 0; i < NPLACE_NAMES; i++) {
+        const char *sp = strchr(place_names[i], ' ');
         if (strcmp(sp + 1, id) != 0)
             continue;
-        size_t al = (size_t)(sp - abbreviations[i]);
-        memcpy(buf, abbreviations[i], al);
+        size_t al = (size_t)(sp - place_names[i]);
+        memcpy(buf, place_names[i], al);
         buf[al] = '\0';
         if ((rc = fn(arg, buf)) != 0)
             return rc;

@@ -251,11 +251,13 @@ static void test_resolve_variants(void **state)
     expect(PS_ENT_PLACE, "politico", PS_ENT_PLACE, "politico");
     expect(PS_ENT_ORG, "twitter", PS_ENT_ORG, "twitter");
     expect(PS_ENT_MISC, "twitter", PS_ENT_MISC, "twitter");
-    /* A state's abbreviation is the state when the index names it. */
+    /* A state's abbreviation is the state when the index names it, and
+     * "USA" and "America" are the U.S. */
     expect(PS_ENT_PLACE, "calif", PS_ENT_PLACE, "california");
     expect(PS_ENT_PLACE, "va", PS_ENT_PLACE, "va");
     expect(PS_ENT_PLACE, "nh", PS_ENT_PLACE, "nh");
     expect(PS_ENT_PLACE, "usa", PS_ENT_PLACE, "us");
+    expect(PS_ENT_PLACE, "america", PS_ENT_PLACE, "us");
     expect(PS_ENT_ORG, "calif", PS_ENT_ORG, "calif");
 }
 

@@ -28,6 +28,6 @@ $(foreach u,$(PS_GEN_USERS),$(B)/fuzz/lib/tag/$(u).o): FUZZ_CPPFLAGS += -I$(B)/g
 $(B)/lib/ident/ident_spelling.o $(B)/fuzz/lib/ident/ident_spelling.o: $(B)/gen/nicknames.inc
 $(B)/lib/ident/ident_spelling.o: CPPFLAGS += -I$(B)/gen
 $(B)/fuzz/lib/ident/ident_spelling.o: FUZZ_CPPFLAGS += -I$(B)/gen
-$(B)/lib/ident/ident_variant.o $(B)/fuzz/lib/ident/ident_variant.o: $(B)/gen/place-abbreviations.inc
+$(B)/lib/ident/ident_variant.o $(B)/fuzz/lib/ident/ident_variant.o: $(B)/gen/place-variants.inc
 $(B)/lib/ident/ident_variant.o: CPPFLAGS += -I$(B)/gen
 $(B)/fuzz/lib/ident/ident_variant.o: FUZZ_CPPFLAGS += -I$(B)/gen
