@@ -159,6 +159,58 @@ static int bar_quote(const ps__qtok_t *s, size_t n, const uint8_t *lab,
     return 1;
 }
 
+/* Speech verbs that follow the quotation they report ("“…,” said X"). */
+static const char *const INVERTED[] = {"said", "says", "added", "adds",
+                                       "asked", "asks", "wrote", "writes"};
+#define NINVERTED (sizeof INVERTED / sizeof *INVERTED)
+
+/* "“So much work remains,” said Secretary of State Marco Rubio,
+ * acknowledging the challenges ahead": the role tagger may read the
+ * verb after a quotation into the source of the next cue. A source that
+ * opens with a speech verb (of VERBS, their term hashes) right after a
+ * closing quotation mark, a verb the tagger did not take for a cue, is
+ * that verb's attribution of the quotation before it, and the rest of
+ * the source speaks both. Makes it in *B from A (the last of the NA attributions
+ * in OUT so far) unless one of them already has the quotation; returns
+ * whether it did. Each such B's cue is a token no other attribution's
+ * is, so there are never more attributions than tokens. */
+static int inverted_cue(const ps__qtok_t *s, const uint8_t *lab,
+                        const uint64_t *verbs, ps__qattr_t *out, size_t na,
+                        ps__qattr_t *b)
+{
+    ps__qattr_t *a = &out[na - 1];
+    uint32_t v = a->src[0];
+    if (a->src[1] - v < 2 || v == 0 || !(s[v].gap & PS__G_CLOSE) ||
+        PS__Q_ROLE(lab[v]) == 2)
+        return 0;
+    size_t k = 0;
+    while (k < NINVERTED && verbs[k] != s[v].term)
+        k++;
+    if (k == NINVERTED)
+        return 0;
+    uint32_t o = v - 1;
+    while (o > 0 && v - o < BAR_QUOTE && s[o].inq &&
+           s[o].open_at == SIZE_MAX && !(s[o].flags & PS_TOK_LINE_START))
+        o--;
+    if (s[o].open_at == SIZE_MAX || !s[o].inq)
+        return 0;
+    for (size_t j = 0; j < na; j++)
+        for (uint32_t p = 0; p < out[j].ncon; p++)
+            if (out[j].con[p][0] < v && out[j].con[p][1] > o)
+                return 0;
+    memset(b, 0, sizeof *b);
+    b->cue[0] = v;
+    b->cue[1] = v + 1;
+    b->src[0] = v + 1;
+    b->src[1] = a->src[1];
+    b->con[0][0] = o;
+    b->con[0][1] = v;
+    b->ncon = 1;
+    b->margin = a->margin;
+    a->src[0] = v + 1;
+    return 1;
+}
+
 /* Whether the piece [B, E) is a whole quotation, marks at both ends. */
 static int piece_direct(const ps__qtok_t *s, uint32_t b, uint32_t e)
 {
@@ -474,6 +526,9 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         trans[k] = ps__q_allowed(k / L - 1, k % L)
                        ? (double)v->trans[PS__Q_ROLE_TABLE][k]
                        : -INFINITY;
+    uint64_t verbs[NINVERTED];
+    for (size_t k = 0; k < NINVERTED; k++)
+        verbs[k] = XXH3_64bits(INVERTED[k], strlen(INVERTED[k]));
     size_t na = 0;
     /* News has one cue in some thirty tokens; a text the tagger sees a cue
      * in every other word of is not news, and its windows, each some
@@ -552,6 +607,8 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
             continue;
         a->margin = margin ? (float)m : 0;
         na++;
+        if (inverted_cue(s, lab, verbs, out, na, &out[na]))
+            na++;
     }
     /* WLAB (N + 1 bytes) and SCORES (N + 1 rows of NLABELS doubles) are
      * free now; NA is at most N, so SCORES holds NA ranks and, after

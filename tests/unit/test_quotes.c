@@ -277,6 +277,32 @@ static void test_pronoun_antecedent(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
 }
 
+/* "“A,” said X, acknowledging B": the verb after the quotation is its
+ * cue, whatever source the next clause's cue was given ("said Secretary
+ * of State Marco Rubio"); X speaks both. */
+static void test_inverted_cue(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "The discussions have been characterized as productive, although "
+        "officials refrain from sharing specifics about the contentious "
+        "issues that still separate the two parties. \u201CSo much work "
+        "remains,\u201D said Secretary of State Marco Rubio, acknowledging "
+        "the challenges ahead while describing the session as a step "
+        "forward.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_true(span_is(text, q->content[0],
+                        "\u201CSo much work remains,\u201D"));
+    assert_true(span_is(text, q->source[0], "Secretary of State Marco Rubio"));
+    assert_string_equal(speaker_id(f, q), "rubio");
+    q = by_cue(text, qs, nq, "acknowledging");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "Secretary of State Marco Rubio"));
+}
+
 /* A title next to a name says the person's gender: "she" is not the
  * Kremlin spokesman, nor, after "whose husband", anyone but Clinton. */
 static void test_title_gender(void **state)
@@ -655,6 +681,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_speakers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_gender, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inverted_cue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_antecedent, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
