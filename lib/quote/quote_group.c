@@ -163,6 +163,7 @@ static int bar_quote(const ps__qtok_t *s, size_t n, const uint8_t *lab,
 static const char *const INVERTED[] = {"said", "says", "added", "adds",
                                        "asked", "asks", "wrote", "writes"};
 #define NINVERTED (sizeof INVERTED / sizeof *INVERTED)
+#define INVERTED_LOOKBACK (2 * PS__Q_WINDOW)
 
 /* "“So much work remains,” said Secretary of State Marco Rubio,
  * acknowledging the challenges ahead": the role tagger may read the
@@ -194,7 +195,13 @@ static int inverted_cue(const ps__qtok_t *s, const uint8_t *lab,
         o--;
     if (s[o].open_at == SIZE_MAX || !s[o].inq)
         return 0;
-    for (size_t j = 0; j < na; j++)
+    /* A content lies within PS__Q_WINDOW tokens of its cue, and cues come
+     * in order, so the last attributions are those that can hold the
+     * quotation; looking at a bounded number of them keeps a text of
+     * thousands of such quotations linear (drop_nested() below settles
+     * an overlap they miss). */
+    for (size_t j = na > INVERTED_LOOKBACK ? na - INVERTED_LOOKBACK : 0;
+         j < na; j++)
         for (uint32_t p = 0; p < out[j].ncon; p++)
             if (out[j].con[p][0] < v && out[j].con[p][1] > o)
                 return 0;
