@@ -192,6 +192,17 @@ test_expect_success 'quotes in an article with front matter point at the right b
     assert_eq "$(cat got)" "said 6 1 “We will keep talking about the deal,”"
 '
 
+# said_lines DIR TEXT QUERY: the people's lines of QUERY over an index of
+# one article, DIR/a.txt holding TEXT (printf's format), with the shipped
+# gazetteer beside it.
+said_lines() {
+    mkdir -p "$1"
+    printf "$2" >"$1/a.txt"
+    cp "$C/entities.tsv" "$1/"
+    "$BIN/psearch-index" --index "$TMP/$1-ix" "$1"
+    "$BIN/psearch" --direct --index "$TMP/$1-ix" --color=never --width 0 "$3"
+}
+
 test_expect_success 'a headline colon credits its speaker with one colon' '
     mkdir -p colon
     printf "Rubio: I Still Believe Trump Can Not Be Trusted With The Codes\n\nMarco Rubio still believes that the nominee is unfit to lead.\n" >colon/a.txt
@@ -201,22 +212,14 @@ test_expect_success 'a headline colon credits its speaker with one colon' '
     grep -q "^colon/a.txt:1: Marco Rubio: I Still Believe" got
     ! grep -q " ::" got
     # A cue that ends in a colon ("said:") is not given a second one.
-    mkdir -p colon2
-    printf "Rubio speaks\n\nMarco Rubio said: \"There is no magic to the phrase.\"\n" >colon2/a.txt
-    cp "$C/entities.tsv" colon2/
-    "$BIN/psearch-index" --index "$TMP/colon2-ix" colon2
-    "$BIN/psearch" --direct --index "$TMP/colon2-ix" --color=never --width 0 \
+    said_lines colon2 "Rubio speaks\n\nMarco Rubio said: \"There is no magic to the phrase.\"\n" \
         said:Rubio >got
     grep -q "^colon2/a.txt:3: Marco Rubio said: \"There is no magic" got
     ! grep -q "::" got
 '
 
 test_expect_success 'a possessive source keeps its possessive, a contraction does not' '
-    mkdir -p poss
-    printf "Lough\x27s view was that the deal would take a few more rounds.\n\nHe\x27s predicting that the war continues.\n" >poss/a.txt
-    cp "$C/entities.tsv" poss/
-    "$BIN/psearch-index" --index "$TMP/poss-ix" poss
-    "$BIN/psearch" --direct --index "$TMP/poss-ix" --color=never --width 0 \
+    said_lines poss "Lough\x27s view was that the deal would take a few more rounds.\n\nHe\x27s predicting that the war continues.\n" \
         said:Lough >got
     grep -q "^poss/a.txt:1: John Lough.s view was that the deal" got
     grep -q "^poss/a.txt:3: John Lough predicting that the war" got
