@@ -45,6 +45,11 @@ enum {
     PS__G_LINE = 1u << 7, /* a line break */
 };
 
+/* What a word's ending says of it (ps__qtok_t.form), for the decode
+ * rules: a past participle's ending ("expected", "shown"), an adverb's
+ * ("harshly"). */
+enum { PS__F_PARTICIPLE = 1u << 0, PS__F_ADVERB = 1u << 1 };
+
 /* One element of the sequence: a token of the analyzer, compound parts
  * left out (their whole stands for them). */
 typedef struct ps__qtok {
@@ -56,6 +61,7 @@ typedef struct ps__qtok {
     uint8_t ent;      /* 0, else 1 + entity type * 2 + (first token) */
     uint8_t lex;      /* cue lexicon class of the stem (0 none, 1..3) */
     uint8_t clus;     /* word class of the stem (0 rare or none) */
+    uint8_t form;     /* PS__F_* of the word's ending; no feature reads it */
     uint32_t flags;   /* the analyzer's PS_TOK_* */
     uint32_t sent;    /* sentence number */
     size_t open_at;   /* the opening mark in the gap before, or SIZE_MAX */

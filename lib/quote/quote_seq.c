@@ -108,6 +108,21 @@ static uint8_t read_gap(const char *text, size_t a, size_t b, uint8_t *inq,
     return g;
 }
 
+static int ends_with(const char *t, size_t n, const char *end)
+{
+    size_t k = strlen(end);
+    return n > k + 1 && memcmp(t + n - k, end, k) == 0;
+}
+
+/* The PS__F_* bits of term T (N bytes, lower case). */
+static uint8_t word_form(const char *t, size_t n)
+{
+    if (ends_with(t, n, "ed") || ends_with(t, n, "en") ||
+        ends_with(t, n, "wn"))
+        return PS__F_PARTICIPLE;
+    return ends_with(t, n, "ly") ? PS__F_ADVERB : 0;
+}
+
 static uint64_t shape_of(uint32_t f)
 {
     return f & PS__Q_SHAPE_BITS;
@@ -211,6 +226,7 @@ static void append(ps__qtok_t *s, size_t *n, const char *text, size_t base,
                       ? q->term
                       : XXH3_64bits(tk->stem, tk->stem_len);
         q->shape = shape_of(tk->flags);
+        q->form = word_form(tk->term, tk->term_len);
         size_t k = tk->term_len > 3 ? tk->term_len - 3 : 0;
         q->suffix = k == 0 ? q->term
                            : XXH3_64bits(tk->term + k, tk->term_len - k);

@@ -303,6 +303,21 @@ static void test_inverted_cue(void **state)
     assert_true(span_is(text, q->source[0], "Secretary of State Marco Rubio"));
 }
 
+/* The subject of a passive cue is what the attribution is about, not
+ * who speaks: the attribution stays, with no source. */
+static void test_passive_cue(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "Peacekeeping missions\n\nThe peacekeepers have been "
+                       "accused of sexual abuse in the camps.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "have been accused of");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 0);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_NONE);
+}
+
 /* A title next to a name says the person's gender: "she" is not the
  * Kremlin spokesman, nor, after "whose husband", anyone but Clinton. */
 static void test_title_gender(void **state)
@@ -682,6 +697,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_relative, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_gender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inverted_cue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passive_cue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_antecedent, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
