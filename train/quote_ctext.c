@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "base/util.h"
 #include "psearch/article.h"
 #include "quote_train.h"
 
@@ -25,16 +26,8 @@ typedef struct buf {
 
 static int buf_add(buf_t *b, const char *s, size_t n)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t c = b->cap ? b->cap : 4096;
-        while (c < b->n + n + 1)
-            c *= 2;
-        char *np = realloc(b->p, c);
-        if (!np)
-            return -1;
-        b->p = np;
-        b->cap = c;
-    }
+    if (ps__grow(&b->p, &b->cap, b->n + n + 1, 1))
+        return -1;
     memcpy(b->p + b->n, s, n);
     b->n += n;
     b->p[b->n] = '\0';
