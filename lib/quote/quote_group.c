@@ -3,6 +3,7 @@
  * and its source and content pieces become the attribution's. A cue with
  * no content is dropped (every attribution says something). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,35 +160,84 @@ static int bar_quote(const ps__qtok_t *s, size_t n, const uint8_t *lab,
     return 1;
 }
 
-/* Speech verbs that follow the quotation they report ("“…,” said X"). */
+/* The words the decode rules below compare tokens with: speech verbs that
+ * follow the quotation they report ("“…,” said X"), the passive's
+ * auxiliaries, the agent's "by", and the participles of feeling whose
+ * subject is the one who holds the view ("we are convinced", "protesters
+ * were frustrated"). */
 static const char *const INVERTED[] = {"said", "says", "added", "adds",
                                        "asked", "asks", "wrote", "writes"};
+static const char *const PASSIVE_AUX[] = {"be", "been", "being", "was",
+                                          "were", "is", "are"};
+static const char *const EXPERIENCER[] = {
+    "alarmed",    "angered",    "annoyed",      "committed",  "concerned",
+    "confused",   "convinced",  "dedicated",    "delighted",  "determined",
+    "disappointed", "disgusted", "dismayed",    "divided",    "embarrassed",
+    "encouraged", "excited",    "frustrated",   "heartened",  "horrified",
+    "impressed",  "inclined",   "interested",   "irritated",  "offended",
+    "opposed",    "outraged",   "persuaded",    "pleased",    "prepared",
+    "puzzled",    "relieved",   "satisfied",    "scared",     "shocked",
+    "stunned",    "surprised",  "thrilled",     "troubled",   "unconvinced",
+    "worried"};
 #define NINVERTED (sizeof INVERTED / sizeof *INVERTED)
+#define NPASSIVE_AUX (sizeof PASSIVE_AUX / sizeof *PASSIVE_AUX)
+#define NEXPERIENCER (sizeof EXPERIENCER / sizeof *EXPERIENCER)
+
+/* Their term hashes, computed once (decode_words()). */
+static struct decode_words {
+    uint64_t inverted[NINVERTED], aux[NPASSIVE_AUX],
+        experiencer[NEXPERIENCER], by;
+} dw;
+static pthread_once_t dw_once = PTHREAD_ONCE_INIT;
+
+static void hash_decode_words(void)
+{
+    struct decode_words *w = &dw;
+    for (size_t k = 0; k < NINVERTED; k++)
+        w->inverted[k] = XXH3_64bits(INVERTED[k], strlen(INVERTED[k]));
+    for (size_t k = 0; k < NPASSIVE_AUX; k++)
+        w->aux[k] = XXH3_64bits(PASSIVE_AUX[k], strlen(PASSIVE_AUX[k]));
+    for (size_t k = 0; k < NEXPERIENCER; k++)
+        w->experiencer[k] = XXH3_64bits(EXPERIENCER[k], strlen(EXPERIENCER[k]));
+    w->by = XXH3_64bits("by", 2);
+}
+
+static const struct decode_words *decode_words(void)
+{
+    pthread_once(&dw_once, hash_decode_words);
+    return &dw;
+}
+
+static int hash_in(const uint64_t *list, size_t n, uint64_t h)
+{
+    for (size_t k = 0; k < n; k++)
+        if (list[k] == h)
+            return 1;
+    return 0;
+}
+
 #define INVERTED_LOOKBACK (2 * PS__Q_WINDOW)
 
 /* "“So much work remains,” said Secretary of State Marco Rubio,
  * acknowledging the challenges ahead": the role tagger may read the
  * verb after a quotation into the source of the next cue. A source that
- * opens with a speech verb (of VERBS, their term hashes) right after a
- * closing quotation mark, a verb the tagger did not take for a cue, is
- * that verb's attribution of the quotation before it, and the rest of
- * the source speaks both. Makes it in *B from A (the last of the NA attributions
- * in OUT so far) unless one of them already has the quotation; returns
+ * opens with a speech verb (INVERTED) right after a closing quotation
+ * mark, a verb the tagger did not take for a cue, is that verb's
+ * attribution of the quotation before it, and the rest of the source
+ * speaks both. Makes it in *B from A (the last of the NA attributions in
+ * OUT so far) unless one of them already has the quotation; returns
  * whether it did. Each such B's cue is a token no other attribution's
  * is, so there are never more attributions than tokens. */
 static int inverted_cue(const ps__qtok_t *s, const uint8_t *lab,
-                        const uint64_t *verbs, ps__qattr_t *out, size_t na,
-                        ps__qattr_t *b)
+                        const struct decode_words *w, ps__qattr_t *out,
+                        size_t na, ps__qattr_t *b)
 {
     ps__qattr_t *a = &out[na - 1];
     uint32_t v = a->src[0];
     if (a->src[1] - v < 2 || v == 0 || !(s[v].gap & PS__G_CLOSE) ||
         PS__Q_ROLE(lab[v]) == 2)
         return 0;
-    size_t k = 0;
-    while (k < NINVERTED && verbs[k] != s[v].term)
-        k++;
-    if (k == NINVERTED)
+    if (!hash_in(w->inverted, NINVERTED, s[v].term))
         return 0;
     uint32_t o = v - 1;
     while (o > 0 && v - o < BAR_QUOTE && s[o].inq &&
@@ -216,46 +266,6 @@ static int inverted_cue(const ps__qtok_t *s, const uint8_t *lab,
     b->margin = a->margin;
     a->src[0] = v + 1;
     return 1;
-}
-
-/* The passive's auxiliaries, the agent's "by", and the participles of
- * feeling whose subject is the one who holds the view ("we are
- * convinced", "protesters were frustrated"). */
-static const char *const PASSIVE_AUX[] = {"be", "been", "being", "was",
-                                          "were", "is", "are"};
-static const char *const EXPERIENCER[] = {
-    "alarmed",    "angered",    "annoyed",      "committed",  "concerned",
-    "confused",   "convinced",  "dedicated",    "delighted",  "determined",
-    "disappointed", "disgusted", "dismayed",    "divided",    "embarrassed",
-    "encouraged", "excited",    "frustrated",   "heartened",  "horrified",
-    "impressed",  "inclined",   "interested",   "irritated",  "offended",
-    "opposed",    "outraged",   "persuaded",    "pleased",    "prepared",
-    "puzzled",    "relieved",   "satisfied",    "scared",     "shocked",
-    "stunned",    "surprised",  "thrilled",     "troubled",   "unconvinced",
-    "worried"};
-#define NPASSIVE_AUX (sizeof PASSIVE_AUX / sizeof *PASSIVE_AUX)
-#define NEXPERIENCER (sizeof EXPERIENCER / sizeof *EXPERIENCER)
-
-/* The term hashes the decode rules compare words with. */
-struct decode_words {
-    uint64_t aux[NPASSIVE_AUX], experiencer[NEXPERIENCER], by;
-};
-
-static void decode_words_init(struct decode_words *w)
-{
-    for (size_t k = 0; k < NPASSIVE_AUX; k++)
-        w->aux[k] = XXH3_64bits(PASSIVE_AUX[k], strlen(PASSIVE_AUX[k]));
-    for (size_t k = 0; k < NEXPERIENCER; k++)
-        w->experiencer[k] = XXH3_64bits(EXPERIENCER[k], strlen(EXPERIENCER[k]));
-    w->by = XXH3_64bits("by", 2);
-}
-
-static int hash_in(const uint64_t *list, size_t n, uint64_t h)
-{
-    for (size_t k = 0; k < n; k++)
-        if (list[k] == h)
-            return 1;
-    return 0;
 }
 
 /* Whether A's cue is a passive with no agent ("was accused of", "has
@@ -596,11 +606,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         trans[k] = ps__q_allowed(k / L - 1, k % L)
                        ? (double)v->trans[PS__Q_ROLE_TABLE][k]
                        : -INFINITY;
-    uint64_t verbs[NINVERTED];
-    for (size_t k = 0; k < NINVERTED; k++)
-        verbs[k] = XXH3_64bits(INVERTED[k], strlen(INVERTED[k]));
-    struct decode_words dw;
-    decode_words_init(&dw);
+    const struct decode_words *dw = decode_words();
     size_t na = 0;
     /* News has one cue in some thirty tokens; a text the tagger sees a cue
      * in every other word of is not news, and its windows, each some
@@ -673,7 +679,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
          * 98 have one before the cue, mostly words of feeling, left
          * alone). It keeps its place without one. On dev it gains 0.3
          * of ATTRIBUTION F1 (doc/quotes.md). */
-        int passive = passive_cue(s, a, &dw);
+        int passive = passive_cue(s, a, dw);
         if (passive && a->src[1] > a->src[0] && a->src[1] <= a->cue[0])
             a->src[0] = a->src[1] = a->cue[0];
         /* A cue for which neither the role tagger nor the fallbacks
@@ -690,7 +696,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
             continue;
         a->margin = margin ? (float)m : 0;
         na++;
-        if (inverted_cue(s, lab, verbs, out, na, &out[na]))
+        if (inverted_cue(s, lab, dw, out, na, &out[na]))
             na++;
     }
     /* WLAB (N + 1 bytes) and SCORES (N + 1 rows of NLABELS doubles) are
