@@ -333,6 +333,44 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                                                          : 0;
 }
 
+/* Fills K's table of surnames: the last word of every person's mention
+ * ("pence" of "Mike Pence" and of "Pence's"), the first person named so
+ * first. */
+static ps_status_t surnames(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                            const ps_entity_t *ents, size_t nents)
+{
+    size_t slots = 16;
+    while (slots < 2 * nents)
+        slots *= 2;
+    if (slots > k->smask + 1 || !k->skey) {
+        uint64_t *key = realloc(k->skey, slots * sizeof *key);
+        if (key)
+            k->skey = key;
+        int32_t *val = realloc(k->sval, slots * sizeof *val);
+        if (val)
+            k->sval = val;
+        if (!key || !val)
+            return PS_ENOMEM;
+    }
+    k->smask = slots - 1;
+    memset(k->skey, 0, slots * sizeof *k->skey);
+    for (size_t i = 0; i < n; i++) {
+        int e = s[i].ent_index;
+        if (!valid(e, nents) || ents[e].type != PS_ENT_PERSON ||
+            (i + 1 < n && s[i + 1].ent_index == e))
+            continue;
+        uint64_t t = s[i].term | 1; /* never 0, the empty slot */
+        size_t j = (size_t)(t >> 7) & k->smask;
+        while (k->skey[j] && k->skey[j] != t)
+            j = (j + 1) & k->smask;
+        if (!k->skey[j]) {
+            k->skey[j] = t;
+            k->sval[j] = e;
+        }
+    }
+    return PS_OK;
+}
+
 ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                                  const ps_entity_t *ents, size_t nents)
 {
@@ -362,7 +400,7 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     genders(k, s, n, ents, nents);
     for (size_t i = 0; i < n; i++)
         k->said[i] = -1;
-    return PS_OK;
+    return surnames(k, s, n, ents, nents);
 }
 
 void ps__q_speakers_free(ps__qspk_t *k)
@@ -370,6 +408,8 @@ void ps__q_speakers_free(ps__qspk_t *k)
     free(k->count);
     free(k->place);
     free(k->said);
+    free(k->skey);
+    free(k->sval);
     memset(k, 0, sizeof *k);
 }
 
@@ -601,6 +641,25 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     *kind = pronoun ? PS_SPEAKER_PRONOUN : PS_SPEAKER_UNNAMED;
 }
 
+/* A source of capitalised words that the entity tagger did not read as a
+ * name, as headlines and transcripts give their speakers ("Pence: ...",
+ * "PENCE: ..."): the person the article names with that last word ("Mike
+ * Pence"), or -1. */
+static int by_surname(const ps__qspk_t *k, const ps__qtok_t *s, uint32_t a,
+                      uint32_t b)
+{
+    for (uint32_t i = a; i < b; i++)
+        if (!(s[i].flags & (PS_TOK_CAP | PS_TOK_UPPER)) ||
+            s[i].shape == PS__Q_SHAPE_MARK)
+            return -1;
+    uint64_t t = s[b - 1].term | 1;
+    for (size_t j = (size_t)(t >> 7) & k->smask; k->skey[j];
+         j = (j + 1) & k->smask)
+        if (k->skey[j] == t)
+            return k->sval[j];
+    return -1;
+}
+
 void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                    const ps__qattr_t *a, const ps_entity_t *ents,
                    size_t nents, ps_speaker_kind_t *kind, int *index)
@@ -612,6 +671,8 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         return;
     }
     int e = named(s, sa, sb, ents, nents);
+    if (e < 0)
+        e = by_surname(k, s, sa, sb);
     if (e >= 0 && ents[e].type != PS_ENT_PERSON) {
         for (uint32_t i = sa; i < sb; i++)
             if (in_list(s[i].term, &W_UNNAMED_HEADS)) {

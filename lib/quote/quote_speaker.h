@@ -14,6 +14,11 @@ typedef struct ps__qspk {
     uint8_t *place;  /* per entity; GENDER is its second half */
     uint8_t *gender; /* per entity: 0 not known, 1 he, 2 she */
     int32_t *said;   /* per token: the speaker of its source or cue, or -1 */
+    /* A table of the persons' last words (their terms, 0 an empty slot)
+     * and the person each is first the last word of: SMASK + 1 slots. */
+    uint64_t *skey;
+    int32_t *sval;
+    size_t smask;
     size_t ecap, ncap;
 } ps__qspk_t;
 

@@ -579,6 +579,89 @@ static void test_many_dashes(void **state)
     free(text);
 }
 
+/* A transcript: each line that opens with a name in capitals and a colon
+ * is that speaker's turn, the colon its cue; a name in capitals is the
+ * person the article names with it. */
+static void test_transcript(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Fox News Sunday asked Mike Pence about the debate.\n\n"
+        "Partial transcript as follows:\n\n"
+        "\"WALLACE: Will Gennifer Flowers be there tomorrow night?\n\n"
+        "\"PENCE: Gennifer Flowers will not be attending the debate.\n\n"
+        "\"WALLACE: Do you really see those two as equivalent?\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    size_t turns = 0;
+    for (size_t i = 0; i < nq; i++)
+        turns += span_is(text, qs[i].cue[0], ":") && qs[i].nsource == 1;
+    assert_int_equal(turns, 3);
+    const ps_quote_t *q = by_source(text, qs, nq, "WALLACE");
+    assert_non_null(q);
+    assert_true(span_is(text, q->content[0],
+                        "Will Gennifer Flowers be there tomorrow night"));
+    q = by_source(text, qs, nq, "PENCE");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "mike-pence");
+}
+
+/* A line's label in capitals is no speaker when no second name takes
+ * turns with it ("HUFFPOLLSTER: ..."), nor when it is a word for a kind
+ * of line ("UPDATE:", "VIDEO:"). */
+static void test_line_labels(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "HUFFPOLLSTER: A shift among voters in Iowa.\n\n"
+                       "UPDATE: The poll was taken on Monday.\n\n"
+                       "VIDEO: The rally in Des Moines.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    assert_null(by_source(text, qs, nq, "HUFFPOLLSTER"));
+    assert_null(by_source(text, qs, nq, "UPDATE"));
+    assert_null(by_source(text, qs, nq, "VIDEO"));
+}
+
+/* A headline gives the rest of its line to the name before its colon,
+ * a name the tagger may read only in the article below; a headline
+ * whose first words name no one ("The Latest: ...") gives nothing. */
+static void test_headline(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "Pence: Gennifer Flowers Won’t Be at Debate.\n\n"
+                       "Gov. Mike Pence said on Sunday that the invitation "
+                       "was a joke.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, ":");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "Pence"));
+    assert_true(span_is(text, q->content[0],
+                        "Gennifer Flowers Won’t Be at Debate"));
+    assert_string_equal(speaker_id(f, q), "mike-pence");
+    text = "The Latest: Trump Visits Ohio.\n\n"
+           "Donald Trump said on Monday that he would win Ohio.\n";
+    qs = run(f, text, &nq);
+    assert_null(by_cue(text, qs, nq, ":"));
+}
+
+/* 50,000 turns of two speakers no entity names: each is read once and
+ * its name looked up within the article's budget. */
+static void test_many_turns(void **state)
+{
+    struct fixture *f = *state;
+    const char *line = "AB: No.\nCD: Yes.\n";
+    size_t n = 50000, at = 0;
+    char *text = malloc(n * strlen(line) + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        put(text, &at, line);
+    size_t nq;
+    run_text(f, text, at, 0, &nq);
+    assert_int_equal(nq, 2 * n);
+    free(text);
+}
+
 /* Writes N bytes of MEM to a new temporary file named into PATH. */
 static void write_file(char *path, size_t size, const unsigned char *mem,
                        size_t n)
@@ -713,6 +796,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_many_marks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quotation_dash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_dashes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transcript, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_line_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_headline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_turns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paragraph_opens, setup,
                                         teardown),
     };
