@@ -354,6 +354,25 @@ static const char *possessive_of(const char *src, const char *who, char *buf,
     return "";
 }
 
+/* The length of CUE (LEN bytes) shown before a colon: without a last
+ * preposition, which needs an object ("said of", "spoke about"), when a
+ * word stays before it. */
+static size_t cue_shown(const char *cue, size_t len)
+{
+    static const char *const needs_object[] = {"of", "about", "to", "on",
+                                               "for", "with", "at", "against"};
+    size_t w = len;
+    while (w > 0 && cue[w - 1] != ' ')
+        w--;
+    if (w < 2)
+        return len;
+    for (size_t k = 0; k < sizeof needs_object / sizeof *needs_object; k++)
+        if (len - w == strlen(needs_object[k]) &&
+            !strncasecmp(cue + w, needs_object[k], len - w))
+            return w - 1;
+    return len;
+}
+
 char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at)
 {
     const json_t *sp = json_object_get(q, "speaker");
@@ -399,9 +418,16 @@ char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at)
                               (cl && cue[cl - 1] == ':')
                           ? " "
                           : ": ";
-    int rc = before  ? asprintf(&s, "According to %s, %s%s", who, content, note)
-             : words ? asprintf(&s, "%s %s%s%s%s", who, cue, sep, content, note)
-                     : asprintf(&s, "%s: %s%s", who, content, note);
+    /* Before a colon, a cue's last preposition asks for the words the
+     * attribution leaves out ("“His behavior was deplorable,” Sanders
+     * said of Bill Clinton"): "Bernie Sanders said: “…”", not "said of:". */
+    if (*sep == ':')
+        cl = cue_shown(cue, cl);
+    int rc = before ? asprintf(&s, "According to %s, %s%s", who, content, note)
+             : words
+                 ? asprintf(&s, "%s %.*s%s%s%s", who, (int)cl, cue, sep,
+                            content, note)
+                 : asprintf(&s, "%s: %s%s", who, content, note);
     if (rc < 0)
         return NULL;
     if (content_at)

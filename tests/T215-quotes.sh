@@ -218,6 +218,13 @@ test_expect_success 'a headline colon credits its speaker with one colon' '
     ! grep -q "::" got
 '
 
+test_expect_success 'a cue ending in a preposition is shown without it before the colon' '
+    said_lines prep "Sanders on the debate\n\n\"His conduct was shameful,\" Sanders said of Bill Clinton. \"I am going to debate Governor Kasich on the issues facing working families, not anyone else\x27s private life.\"\n" \
+        said:Sanders >got
+    grep -q "^prep/a.txt:3: .*Sanders said: \"His conduct was shameful" got
+    ! grep -q "said of:" got
+'
+
 test_expect_success 'a possessive source keeps its possessive, a contraction does not' '
     said_lines poss "Lough\x27s view was that the deal would take a few more rounds.\n\nHe\x27s predicting that the war continues.\n" \
         said:Lough >got
