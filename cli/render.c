@@ -373,6 +373,42 @@ static size_t cue_shown(const char *cue, size_t len)
     return len;
 }
 
+/* Whether TEXT opens with a quotation mark. */
+static int opens_quotation(const char *text)
+{
+    static const char *const marks[] = {"\"", "'", "\xe2\x80\x9c",
+                                        "\xe2\x80\x98", "\xc2\xab"};
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+        if (!strncmp(text, marks[k], strlen(marks[k])))
+            return 1;
+    return 0;
+}
+
+/* Whether the last word of CUE's first LEN bytes is a verb of saying,
+ * which a quoted sentence follows after a colon ("said", "has told"). */
+static int says(const char *cue, size_t len)
+{
+    static const char *const verbs[] = {
+        "said",      "says",      "say",       "saying",    "added",
+        "adds",      "adding",    "told",      "tells",     "wrote",
+        "writes",    "asked",     "asks",      "stated",    "states",
+        "explained", "explains",  "noted",     "notes",     "declared",
+        "tweeted",   "tweets",    "replied",   "replies",   "responded",
+        "continued", "continues", "insisted",  "argued",    "argues",
+        "warned",    "warns",     "announced", "posted",    "concluded",
+        "recalled",  "remarked",  "testified", "acknowledged", "admitted",
+        "conceded",  "predicted", "claimed",   "claims",    "stressed",
+        "observed",  "quipped",   "joked",     "shouted",   "wondered"};
+    size_t w = len;
+    while (w > 0 && cue[w - 1] != ' ')
+        w--;
+    for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++)
+        if (len - w == strlen(verbs[k]) &&
+            !strncasecmp(cue + w, verbs[k], len - w))
+            return 1;
+    return 0;
+}
+
 char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at)
 {
     const json_t *sp = json_object_get(q, "speaker");
@@ -411,18 +447,25 @@ char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at)
         words = isalnum((unsigned char)*c);
     const char *content = str_of(q, "content");
     /* Reported speech runs on from its verb ("Comey said that ...",
-     * "Comey predicting a win"); a quotation, or words that start as a
-     * sentence does, follow a colon, unless the cue ends in one ("said:"). */
-    size_t cl = strlen(cue);
-    const char *sep = islower((unsigned char)content[0]) ||
-                              (cl && cue[cl - 1] == ':')
-                          ? " "
-                          : ": ";
-    /* Before a colon, a cue's last preposition asks for the words the
+     * "Comey predicting a win", "Comey called Clinton's use of email
+     * “extremely careless”"); a quotation, or words that start as a
+     * sentence after a verb of saying ("Comey said: We assess ..."),
+     * follow a colon, unless the cue ends in one ("said:"). Before the
+     * colon, a cue's last preposition, which asks for the words the
      * attribution leaves out ("“His behavior was deplorable,” Sanders
-     * said of Bill Clinton"): "Bernie Sanders said: “…”", not "said of:". */
-    if (*sep == ':')
-        cl = cue_shown(cue, cl);
+     * said of Bill Clinton"), is left out: "Bernie Sanders said: “…”". */
+    size_t cl = strlen(cue);
+    int colon = 0;
+    if (!(cl && cue[cl - 1] == ':')) {
+        size_t shown = cue_shown(cue, cl);
+        colon = opens_quotation(content) ||
+                ((isupper((unsigned char)content[0]) ||
+                  (unsigned char)content[0] >= 0x80) &&
+                 says(cue, shown));
+        if (colon)
+            cl = shown;
+    }
+    const char *sep = colon ? ": " : " ";
     int rc = before ? asprintf(&s, "According to %s, %s%s", who, content, note)
              : words
                  ? asprintf(&s, "%s %.*s%s%s%s", who, (int)cl, cue, sep,

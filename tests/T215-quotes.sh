@@ -225,6 +225,12 @@ test_expect_success 'a cue ending in a preposition is shown without it before th
     ! grep -q "said of:" got
 '
 
+test_expect_success 'a name after a verb that is not of saying runs on without a colon' '
+    said_lines np "Comey on the emails\n\nFBI Director James Comey called Clinton\x27s handling of the emails \"extremely careless\" on Tuesday.\n" \
+        said:Comey >got
+    grep -q "^np/a.txt:3: James Comey called Clinton.s handling of the emails" got
+'
+
 test_expect_success 'a possessive source keeps its possessive, a contraction does not' '
     said_lines poss "Lough\x27s view was that the deal would take a few more rounds.\n\nHe\x27s predicting that the war continues.\n" \
         said:Lough >got
