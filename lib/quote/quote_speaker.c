@@ -90,16 +90,20 @@ static const char *const ORG_WORDS[] = {"campaign", "committee", "company",
                                         "newspaper", "network", NULL};
 
 /* Heads of sources that are groups or unnamed people: "U.S. officials",
- * "sources close to the campaign", "Clinton aides" name no one speaker,
- * whatever entity qualifies them (a person in the source still speaks). */
+ * "sources close to the campaign", "Clinton aides", "the U.S. media" name
+ * no one speaker, whatever entity qualifies them (a person in the source
+ * still speaks). */
 static const char *const UNNAMED_HEADS[] = {
     "officials", "sources", "source", "aides", "people", "experts",
     "analysts", "advisers", "advisors", "critics", "supporters", "voters",
     "observers", "strategists", "lawmakers", "members", "leaders",
     "diplomats", "investigators", "authorities", "residents", "staffers",
     "insiders", "democrats", "republicans", "polls", "poll", "reports",
-    "official",
-    "report", "documents", "records", "studies", "study", "survey", NULL};
+    "official", "report", "documents", "records", "studies", "study",
+    "survey", "media", "lobbyists", "prosecutors", "officers", "agents",
+    "activists", "protesters", "donors", "journalists", "reporters",
+    "economists", "scientists", "researchers", "pollsters", "negotiators",
+    "troops", "forces", NULL};
 
 /* Words that name the members of a group ("critics, including Paul
  * Krugman", "Democrats such as Harry Reid", "Trump and other
@@ -124,7 +128,7 @@ static const char *const PLACE_AFTER[] = {
  * (quote_seq.c hashes both with XXH3), worked out once a process: the
  * rules ask for them at every token of a source and of a pronoun's
  * look-back, and hashing the lists each time cost more than the rules. */
-#define LIST_MAX 48
+#define LIST_MAX 64
 
 typedef struct wlist {
     const char *const *words; /* NULL-terminated, at most LIST_MAX */

@@ -398,7 +398,8 @@ static void test_group_speaker(void **state)
         "campaign would go on.\n\nAides to Hillary Clinton said that the "
         "debate had gone well.\n\nDemocratic candidate Hillary Clinton "
         "said that she would win.\n\nSeveral Democratic operatives said "
-        "that the race was close.\n";
+        "that the race was close.\n\nThe U.S. media said that the race "
+        "was over.\n";
     size_t nq;
     const ps_quote_t *qs = run(f, text, &nq);
     const ps_quote_t *q = by_source(text, qs, nq, "Republicans");
@@ -415,6 +416,9 @@ static void test_group_speaker(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
     assert_string_equal(speaker_id(f, q), "hillary-clinton");
     q = by_source(text, qs, nq, "Several Democratic operatives");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    q = by_source(text, qs, nq, "The U.S. media");
     assert_non_null(q);
     assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
 }
