@@ -155,34 +155,6 @@ static ps_entity_type_t news_bounds(const ps_tagger_t *t, size_t *w0,
     return type;
 }
 
-/* Whether word W is a capital "Today" right after the name that ends at
- * W - 1, a space between, inside a sentence ("a USA TODAY investigation
- * found", "told Russia Today"): the title of a newspaper or a show, not
- * the day. The model, which learnt "today" as a word of time, ends the
- * name before it and reads "USA" as the country, or takes "Russia
- * Today" for a place. */
-static int today_title(const ps_tagger_t *t, size_t w)
-{
-    if (w == 0 || w >= t->nw || !term_is(t->w[w].tok, "today"))
-        return 0;
-    const ps_token_t *a = t->w[w - 1].tok, *b = t->w[w].tok;
-    if (b->offset != a->offset + a->length + 1 ||
-        t->text[b->offset - 1 - t->base] != ' ')
-        return 0;
-    return ps__tagger_capital_mid(t, w) ||
-           ((a->flags & PS_TOK_UPPER) && (b->flags & PS_TOK_UPPER) &&
-            w >= 2 && !(t->w[w - 1].tok->flags & PS_TOK_SENT_START));
-}
-
-/* Whether word I is "OK" ("O.K.", "Okay"), which the model, reading two
- * capitals, takes for a name ("his boss is OK with it"); on PolNeAR's
- * articles it made a person of 14 articles' "OK". */
-static int interjection(const ps_tagger_t *t, size_t i)
-{
-    const ps_token_t *tok = t->w[i].tok;
-    return term_is(tok, "ok") || term_is(tok, "okay");
-}
-
 /* Whether word I is a one-letter party before a state, as in "(R-Utah)"
  * or ", D-Vt.": a party affiliation, no name. */
 static int party_state(const ps_tagger_t *t, size_t i)
@@ -215,8 +187,7 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
         ps__tagger_case_trim(t, &w0, &w1);
     if (w0 >= w1 || ps__tagger_case_common(t, w0, w1) ||
         (w1 - w0 == 1 &&
-         (ps__tagger_is_title(t, w0) || ps__tagger_contraction(t, w0) ||
-          interjection(t, w0))) ||
+         (ps__tagger_is_title(t, w0) || ps__tagger_contraction(t, w0))) ||
         party_state(t, w0))
         return PS_OK;
     /* "U.S. Labor Day" is a country's holiday: the country, and the
@@ -237,13 +208,6 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
             ? PS_ENT_PERSON
             : entity_type(ps__tagger_list_type(t, w0, w1, ntype));
     type = news_bounds(t, &w0, &w1, type);
-    if (type != PS_ENT_PERSON && today_title(t, w1)) {
-        w1++;
-        type = PS_ENT_ORG;
-    } else if (type != PS_ENT_PERSON && w1 - w0 >= 2 &&
-               today_title(t, w1 - 1)) {
-        type = PS_ENT_ORG;
-    }
     if (type == PS_ENT_PERSON)
         w0 = named;
     else if (type == PS_ENT_MISC)
