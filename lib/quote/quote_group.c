@@ -616,6 +616,31 @@ static double cue_margin(const float *margin, uint32_t ca, uint32_t cb)
     return m / (cb - ca);
 }
 
+/* The end of the line token K is on: the next token that starts one, or
+ * N. */
+static uint32_t line_end(const ps__qtok_t *s, size_t n, uint32_t k)
+{
+    while (k < n && !(s[k].flags & PS_TOK_LINE_START))
+        k++;
+    return k;
+}
+
+/* Sets *A to the attribution of the rest of a line, [C + 1, E), to the
+ * words [B, C) before its colon C, the cue, with MARGIN. */
+static void colon_line(ps__qattr_t *a, uint32_t b, uint32_t c, uint32_t e,
+                       float margin)
+{
+    memset(a, 0, sizeof *a);
+    a->src[0] = b;
+    a->src[1] = c;
+    a->cue[0] = c;
+    a->cue[1] = c + 1;
+    a->con[0][0] = c + 1;
+    a->con[0][1] = e;
+    a->ncon = 1;
+    a->margin = margin;
+}
+
 /* A transcript's turn: a line that opens with the speaker's name in
  * capitals, at most TURN_NAME words, and a colon ("WALLACE: Let's start
  * with ...", "JAKE TAPPER: Donald Trump released ..."). Whether one
@@ -704,19 +729,8 @@ static size_t transcript(const ps__qtok_t *s, size_t n,
     for (uint32_t i = 0; i < n; i++) {
         if (!turn_at(s, n, i, w, &c))
             continue;
-        uint32_t e = c + 1;
-        while (e < n && !(s[e].flags & PS_TOK_LINE_START))
-            e++;
-        ps__qattr_t *a = &out[na++];
-        memset(a, 0, sizeof *a);
-        a->src[0] = i;
-        a->src[1] = c;
-        a->cue[0] = c;
-        a->cue[1] = c + 1;
-        a->con[0][0] = c + 1;
-        a->con[0][1] = e;
-        a->ncon = 1;
-        a->margin = margin;
+        uint32_t e = line_end(s, n, c + 1);
+        colon_line(&out[na++], i, c, e, margin);
         i = e - 1;
     }
     return na;
@@ -757,9 +771,7 @@ static size_t headline(const ps__qtok_t *s, size_t n,
             hash_in(w->headline_sources, NHEADLINE_SOURCES, s[k].term))
             speaks = 1;
     }
-    uint32_t e = c + 1;
-    while (e < n && !(s[e].flags & PS_TOK_LINE_START))
-        e++;
+    uint32_t e = line_end(s, n, c + 1);
     for (uint32_t k = e; k < n && !speaks; k++) {
         int type = s[k].ent ? (s[k].ent - 1) / 2 : -1;
         speaks = s[k].term == s[c - 1].term &&
@@ -771,17 +783,8 @@ static size_t headline(const ps__qtok_t *s, size_t n,
     for (size_t k = 0; k < na; k++)
         if (!(out[k].cue[0] <= c && c < out[k].cue[1]))
             out[kept++] = out[k];
-    na = kept;
-    ps__qattr_t *a = &out[na++];
-    memset(a, 0, sizeof *a);
-    a->src[1] = c;
-    a->cue[0] = c;
-    a->cue[1] = c + 1;
-    a->con[0][0] = c + 1;
-    a->con[0][1] = e;
-    a->ncon = 1;
-    a->margin = margin;
-    return na;
+    colon_line(&out[kept], 0, c, e, margin);
+    return kept + 1;
 }
 
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
