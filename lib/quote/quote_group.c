@@ -689,13 +689,14 @@ static uint64_t turn_name(const ps__qtok_t *s, uint32_t i, uint32_t c)
 
 /* A transcript ("Partial transcript as follows: WALLACE: ... PENCE:
  * ..."): each turn is an attribution of the rest of its line to the
- * name, the colon its cue, as PolNeAR's annotators mark them. The tagger
- * finds none (the train split has 21 turns, in three articles, too few
- * to learn from), so it is a rule, and only when two names take turns:
- * a line such as "HUFFPOLLSTER: A ‘Seismic Shift’ ..." or "BUSTED: ..."
- * alone is a headline's label (of the 29 lines of the train split that
- * open with capitals and a colon, 21 of the 25 in articles with two
- * names are turns, none of the other four). An attribution the tagger
+ * name, the colon its cue, as PolNeAR's annotators mark them. The train
+ * split has 11 turns, in two articles, too few to learn from (on dev the
+ * tagger finds none of one article's 10), so it is a rule, and only when
+ * two names take turns: a line such as "HUFFPOLLSTER: A ‘Seismic Shift’
+ * ..." or "BUSTED: ..." alone is a headline's label (of the 29 lines of
+ * the train split that open with capitals and a colon, the 15 in
+ * articles where two names take turns hold its 11 turns, the other four
+ * a transcript its annotators left unmarked). An attribution the tagger
  * found at a turn's colon gives way to the turn's. Appends the turns to
  * the NA attributions of OUT, with MARGIN; returns the new count. Every
  * turn's cue is a colon no attribution kept has, so there are never
