@@ -664,6 +664,30 @@ static int by_surname(const ps__qspk_t *k, const ps__qtok_t *s, uint32_t a,
     return -1;
 }
 
+/* Whether the first mention of place E in the source [A, B) goes on, a
+ * space after it, in a capitalised word that no entity holds ("a USA
+ * TODAY investigation found", "China Daily reported"): the name of a
+ * newspaper or the like that the entity tagger cut short, which is not
+ * the place speaking. A word for a person or a group ("the Florida
+ * senator", "Iowa Republicans") is read by the rules before and after,
+ * and a possessive place still speaks ("Britain's Parliament"). */
+static int name_goes_on(const ps__qtok_t *s, size_t n, uint32_t a,
+                        uint32_t b, int e)
+{
+    for (uint32_t i = a; i < b; i++) {
+        if (s[i].ent_index != e)
+            continue;
+        size_t j = mention_end(s, n, i, e);
+        return j < b && !(s[j - 1].flags & PS_TOK_POSSESSIVE) &&
+               s[j].ent_index < 0 && s[j].gap == 0 &&
+               s[j].shape != PS__Q_SHAPE_MARK &&
+               (s[j].flags & (PS_TOK_CAP | PS_TOK_UPPER)) &&
+               !in_list(s[j].term, &W_PERSON_WORDS) &&
+               !in_list(s[j].stem, &W_PERSON_WORDS);
+    }
+    return 0;
+}
+
 void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                    const ps__qattr_t *a, const ps_entity_t *ents,
                    size_t nents, ps_speaker_kind_t *kind, int *index)
@@ -686,6 +710,11 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     }
     if (e >= 0 && ents[e].type == PS_ENT_PERSON &&
         qualifies_group(s, n, sa, sb, e)) {
+        *kind = PS_SPEAKER_UNNAMED;
+        return;
+    }
+    if (e >= 0 && ents[e].type == PS_ENT_PLACE &&
+        name_goes_on(s, n, sa, sb, e)) {
         *kind = PS_SPEAKER_UNNAMED;
         return;
     }

@@ -399,7 +399,8 @@ static void test_group_speaker(void **state)
         "debate had gone well.\n\nDemocratic candidate Hillary Clinton "
         "said that she would win.\n\nSeveral Democratic operatives said "
         "that the race was close.\n\nThe U.S. media said that the race "
-        "was over.\n";
+        "was over.\n\nA USA TODAY investigation found that the program "
+        "was never audited.\n";
     size_t nq;
     const ps_quote_t *qs = run(f, text, &nq);
     const ps_quote_t *q = by_source(text, qs, nq, "Republicans");
@@ -419,6 +420,11 @@ static void test_group_speaker(void **state)
     assert_non_null(q);
     assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
     q = by_source(text, qs, nq, "The U.S. media");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    /* A place whose name goes on in a capital the tagger cut off is a
+     * newspaper's name, not the place speaking. */
+    q = by_cue(text, qs, nq, "found");
     assert_non_null(q);
     assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
 }
