@@ -687,16 +687,35 @@ static uint64_t turn_name(const ps__qtok_t *s, uint32_t i, uint32_t c)
     return h | 1; /* never 0: 0 is none yet */
 }
 
+/* How many of a transcript's names are looked at. */
+#define TURN_NAMES 8
+
+/* Whether one of the NN words LAST is a word of a person's name in the
+ * article ("PENCE" and "Gov. Mike Pence"): the turns are people's, not
+ * the labels of a manual's lines ("LOCKING: ...", "RETURNS: ..."). */
+static int names_person(const ps__qtok_t *s, size_t n, const uint64_t *last,
+                        size_t nn)
+{
+    for (size_t k = 0; k < n; k++)
+        if (s[k].ent && (s[k].ent - 1) / 2 == PS_ENT_PERSON &&
+            hash_in(last, nn, s[k].term))
+            return 1;
+    return 0;
+}
+
 /* A transcript ("Partial transcript as follows: WALLACE: ... PENCE:
  * ..."): each turn is an attribution of the rest of its line to the
  * name, the colon its cue, as PolNeAR's annotators mark them. The train
  * split has 11 turns, in two articles, too few to learn from (on dev the
  * tagger finds none of one article's 10), so it is a rule, and only when
- * two names take turns: a line such as "HUFFPOLLSTER: A ‘Seismic Shift’
- * ..." or "BUSTED: ..." alone is a headline's label (of the 29 lines of
- * the train split that open with capitals and a colon, the 15 in
- * articles where two names take turns hold its 11 turns, the other four
- * a transcript its annotators left unmarked). An attribution the tagger
+ * two names take turns, one of them a person's the article names (a
+ * manual's "LOCKING:" and "RETURNS:" lines are not turns: 398 of them
+ * among the bench slice's documents): a line such as "HUFFPOLLSTER: A
+ * ‘Seismic Shift’ ..." or "BUSTED: ..." alone is a headline's label (of
+ * the 29 lines of the train split that open with capitals and a colon,
+ * the 15 in articles where two names take turns hold its 11 turns, the
+ * other four a transcript its annotators left unmarked). The first
+ * TURN_NAMES names are looked at. An attribution the tagger
  * found at a turn's colon gives way to the turn's. Appends the turns to
  * the NA attributions of OUT, with MARGIN; returns the new count. Every
  * turn's cue is a colon no attribution kept has, so there are never
@@ -705,18 +724,19 @@ static size_t transcript(const ps__qtok_t *s, size_t n,
                          const struct decode_words *w, ps__qattr_t *out,
                          size_t na, float margin)
 {
-    uint64_t first = 0;
-    int two = 0;
+    uint64_t names[TURN_NAMES], last[TURN_NAMES];
+    size_t nn = 0;
     uint32_t c;
-    for (uint32_t i = 0; i < n && !two; i++)
+    for (uint32_t i = 0; i < n && nn < TURN_NAMES; i++)
         if (turn_at(s, n, i, w, &c)) {
             uint64_t h = turn_name(s, i, c);
-            if (!first)
-                first = h;
-            two = h != first;
+            if (!hash_in(names, nn, h)) {
+                names[nn] = h;
+                last[nn++] = s[c - 1].term;
+            }
             i = c;
         }
-    if (!two)
+    if (nn < 2 || !names_person(s, n, last, nn))
         return na;
     size_t kept = 0;
     for (size_t k = 0; k < na; k++) {

@@ -630,6 +630,12 @@ static void test_line_labels(void **state)
     assert_null(by_source(text, qs, nq, "HUFFPOLLSTER"));
     assert_null(by_source(text, qs, nq, "UPDATE"));
     assert_null(by_source(text, qs, nq, "VIDEO"));
+    /* A manual's labels take turns too, but name no one of the text. */
+    text = "The lock is taken by the caller.\n\nLOCKING: The caller holds "
+           "the lock.\n\nRETURNS: Zero on success, an error otherwise.\n";
+    qs = run(f, text, &nq);
+    assert_null(by_source(text, qs, nq, "LOCKING"));
+    assert_null(by_source(text, qs, nq, "RETURNS"));
 }
 
 /* A headline gives the rest of its line to the name before its colon,
@@ -655,20 +661,25 @@ static void test_headline(void **state)
     assert_null(by_cue(text, qs, nq, ":"));
 }
 
-/* 50,000 turns of two speakers no entity names: each is read once and
- * its name looked up within the article's budget. */
+/* 50,000 turns of two speakers: each is read once, and the names are
+ * looked for among the article's people once. */
 static void test_many_turns(void **state)
 {
     struct fixture *f = *state;
-    const char *line = "AB: No.\nCD: Yes.\n";
+    const char *head = "John Lough spoke to Ann Lee on Monday.\n";
+    const char *line = "LOUGH: No.\nLEE: Yes.\n";
     size_t n = 50000, at = 0;
-    char *text = malloc(n * strlen(line) + 1);
+    char *text = malloc(strlen(head) + n * strlen(line) + 1);
     assert_non_null(text);
+    put(text, &at, head);
     for (size_t i = 0; i < n; i++)
         put(text, &at, line);
     size_t nq;
-    run_text(f, text, at, 0, &nq);
-    assert_int_equal(nq, 2 * n);
+    const ps_quote_t *qs = run_text(f, text, at, 0, &nq);
+    size_t turns = 0;
+    for (size_t i = 0; i < nq; i++)
+        turns += span_is(text, qs[i].cue[0], ":");
+    assert_int_equal(turns, 2 * n);
     free(text);
 }
 
