@@ -641,6 +641,15 @@ static void colon_line(ps__qattr_t *a, uint32_t b, uint32_t c, uint32_t e,
     a->margin = margin;
 }
 
+/* Whether token C is a colon with a space and a word after it ("PENCE:
+ * Well", not "ExtUtils::MakeMaker" or "10:30"); C + 1 < N. */
+static int colon_space(const ps__qtok_t *s, uint32_t c,
+                       const struct decode_words *w)
+{
+    return s[c].shape == PS__Q_SHAPE_MARK && s[c].term == w->colon &&
+           s[c + 1].shape != PS__Q_SHAPE_MARK && s[c + 1].start > s[c].end;
+}
+
 /* A transcript's turn: a line that opens with the speaker's name in
  * capitals, at most TURN_NAME words, and a colon ("WALLACE: Let's start
  * with ...", "JAKE TAPPER: Donald Trump released ..."). Whether one
@@ -660,8 +669,8 @@ static int turn_at(const ps__qtok_t *s, size_t n, uint32_t i,
             return 0;
         j++;
     }
-    if (j == i || j + 1 >= n || s[j].shape != PS__Q_SHAPE_MARK ||
-        s[j].term != w->colon || (s[j + 1].flags & PS_TOK_LINE_START))
+    if (j == i || j + 1 >= n || !colon_space(s, j, w) ||
+        (s[j + 1].flags & PS_TOK_LINE_START))
         return 0;
     *c = j;
     return 1;
@@ -780,8 +789,8 @@ static size_t headline(const ps__qtok_t *s, size_t n,
     while (c < n && c <= HEAD_NAME && s[c].shape != PS__Q_SHAPE_MARK &&
            (c == 0 || !(s[c].flags & PS_TOK_LINE_START)))
         c++;
-    if (c == 0 || c > HEAD_NAME || c + 2 >= n || s[c].term != w->colon ||
-        s[c].shape != PS__Q_SHAPE_MARK || !(s[0].flags & PS_TOK_CAP))
+    if (c == 0 || c > HEAD_NAME || c + 2 >= n || !colon_space(s, c, w) ||
+        !(s[0].flags & PS_TOK_CAP))
         return na;
     int speaks = 0;
     for (uint32_t k = 0; k < c; k++) {

@@ -659,6 +659,12 @@ static void test_headline(void **state)
            "Donald Trump said on Monday that he would win Ohio.\n";
     qs = run(f, text, &nq);
     assert_null(by_cue(text, qs, nq, ":"));
+    /* A colon with no space after it is no headline's ("Trump::Tools",
+     * a Perl module's name; "10:30"). */
+    text = "Trump::Tools reads the campaign's files.\n\n"
+           "Donald Trump said on Monday that he would win Ohio.\n";
+    qs = run(f, text, &nq);
+    assert_null(by_cue(text, qs, nq, ":"));
 }
 
 /* 50,000 turns of two speakers: each is read once, and the names are
