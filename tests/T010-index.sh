@@ -106,6 +106,39 @@ test_expect_success 'a rebuild is compacted in place: nothing is left beside it'
     ls "$IX" > "$TMP/ls"
     lacks "compact\|old" < "$TMP/ls"
 '
+test_expect_success 'a build in segments of any size gives the same index' '
+    # Segments of 3 documents: 120 articles make 40 segments, merged
+    # sixteen at a time (lib/index/shardw.h), and the shards of --shards 2
+    # 20 each. Every answer, term and document id is the same as in the
+    # build of one segment.
+    make_big_corpus 120
+    for n in 1000 3; do
+        PSEARCH_SEGMENT_DOCS=$n "$BIN/psearch-index" --index "$TMP/seg$n" \
+            "$TMP/big"
+        PSEARCH_SEGMENT_DOCS=$n "$BIN/psearch-index" --index "$TMP/shd$n" \
+            --shards 2 "$TMP/big"
+    done
+    assert_eq "$(doccount "$TMP/seg3")" 120
+    for q in Zelensky "peace plan" person:zelensky said:Zelenskiy \
+        "copy number 77" "quote:\"the war\"" guarantees copy; do
+        for p in seg shd; do
+            for n in 1000 3; do
+                "$BIN/psearch" --direct --index "$TMP/$p$n" --json --facets \
+                    -n 50 -- "$q" | sed "s/\"elapsed_us\":[0-9]*//" \
+                    > "$TMP/$p$n.json"
+            done
+            cmp "$TMP/${p}1000.json" "$TMP/${p}3.json"
+        done
+    done
+    grep -q "\"total\":120," "$TMP/seg3.json" # copy
+    xapian-delve -a -v "$(live_gen "$TMP/seg1000")" > "$TMP/seg1000.terms"
+    xapian-delve -a -v "$(live_gen "$TMP/seg3")" > "$TMP/seg3.terms"
+    cmp "$TMP/seg1000.terms" "$TMP/seg3.terms"
+    xapian-check "$(live_gen "$TMP/seg3")" > /dev/null
+    # The segments are gone once compacted into the shards.
+    find "$TMP/seg3" "$TMP/shd3" -name "seg.*" > "$TMP/left"
+    [ ! -s "$TMP/left" ]
+'
 test_expect_success 'each run keeps the word lists of suggestions up to date' '
     # psearch.spell.C.N: the words that start with C and are N bytes long,
     # with their document counts (doc/index-format.md).

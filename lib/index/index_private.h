@@ -46,6 +46,9 @@ struct ps_index {
     /* A rebuild of several shards writes each on its own thread; empty
      * otherwise. While they run, only they touch dbs. */
     std::vector<std::unique_ptr<ps__shard_writer>> writers;
+    /* The segments each shard's writer wrote (shardw.h), once they are
+     * done: what compact_shard() adds to the shard. */
+    std::vector<std::vector<std::string>> segments;
     /* What the index remembers of each file, read in one pass on the first
      * ps_index_stat() (see load_known()) and kept up to date by this
      * handle's own changes. */
@@ -82,7 +85,8 @@ void open_part(ps_index_t *ix, bool rebuild, unsigned nparts, unsigned part);
 /* The folder of shard K of the generation IX writes, absolute. */
 std::string shard_path(const ps_index_t *ix, size_t k);
 /* Rewrites shard K of the generation IX built aside, committed, compact
- * (store/compact.h), before any reader sees it. Touches no other shard,
+ * (store/compact.h) with the segments its writer wrote, before any reader
+ * sees it. Touches no other shard,
  * so each may be compacted on a thread of its own. */
 void compact_shard(ps_index_t *ix, size_t k);
 /* Points the stub at the generation (or the shard) IX built aside, and

@@ -10,7 +10,22 @@
  *
  * The owner hands it jobs in order (add a document, set a metadata key,
  * commit). A job that fails stops the thread's work: the exception is kept
- * and thrown again to the owner by the next push() or drain(). */
+ * and thrown again to the owner by the next push() or drain().
+ *
+ * A writer given a folder for segments writes the documents there rather
+ * than into its database (which keeps the metadata): into segments, small
+ * databases of a few thousand documents at most, each written once and never
+ * merged into, which the owner compacts into the shard at the end
+ * (store/compact.h) as it compacted the shard before. Xapian merges each
+ * flush of its buffers into its tables by rewriting every block the flush
+ * touches, and a flush of a few hundred documents touches most of them:
+ * built into one growing database, the bench slice's positions and
+ * postings (14 and 18 MB compacted) were written 190 and 210 MB over, and
+ * on the whole bench corpus the build spent a quarter of its CPU time in
+ * the kernel, copying blocks. MERGE_WIDTH segments of one size are
+ * compacted into one of the next as soon as they are there, so that a
+ * build of any size leaves a few dozen segments, written a few times
+ * each. */
 #ifndef PSEARCH_SHARDW_H
 #define PSEARCH_SHARDW_H
 
@@ -21,9 +36,11 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <xapian.h>
 
@@ -38,9 +55,12 @@ class ps__shard_writer
      * must not be used by anyone else until drain() returns. At most
      * MAX_QUEUED jobs, and documents of at most MAX_BYTES bytes of text
      * (but always one), wait; push() blocks beyond that, which bounds the
-     * memory documents in flight take. */
+     * memory documents in flight take. With SEGMENTS (an existing folder
+     * of nothing else), the documents go into segments there, of at most
+     * SEGMENT_DOCS documents each. */
     ps__shard_writer(Xapian::WritableDatabase &db, size_t max_queued,
-                     size_t max_bytes);
+                     size_t max_bytes, const std::string &segments = "",
+                     unsigned segment_docs = 0);
 
     /* Stops the thread, dropping jobs not yet run. */
     ~ps__shard_writer();
@@ -59,6 +79,11 @@ class ps__shard_writer
     /* Waits until every queued job has run; throws the first failure. */
     void drain();
 
+    /* The segments written so far, in the order of their documents; each
+     * is committed once a commit() job has run. Only to be read once
+     * drain() has returned. */
+    std::vector<std::string> segments() const;
+
   private:
     enum kind { ADD, METADATA, COMMIT };
     struct job {
@@ -70,6 +95,9 @@ class ps__shard_writer
 
     void push(job &&j);
     void run();
+    void add_to_segment(const Xapian::Document &doc);
+    void end_segment();
+    void merge_segments();
 
     Xapian::WritableDatabase &db_;
     size_t max_queued_, max_bytes_;
@@ -79,6 +107,18 @@ class ps__shard_writer
     std::deque<job> queue_;
     bool busy_ = false, stop_ = false;
     std::exception_ptr failure_;
+    /* Segments: the folder, the open one and its documents, and the
+     * committed ones with their level (a level-L segment is MERGE_WIDTH^L
+     * segments of level 0 compacted into one). */
+    std::string seg_dir_;
+    std::unique_ptr<Xapian::WritableDatabase> seg_;
+    std::string seg_path_;
+    unsigned seg_max_, seg_docs_ = 0, seg_next_ = 0;
+    struct segment {
+        std::string path;
+        unsigned level;
+    };
+    std::vector<segment> segs_;
     std::thread thread_;
 };
 

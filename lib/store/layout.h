@@ -37,6 +37,11 @@
 #define PS__LOCK "write.lock"
 /* In a generation of several shards, each is a folder "shard.K". */
 #define PS__SHARD_PREFIX "shard."
+/* While a generation is built aside, its documents are written to
+ * segments, folders "seg.K" in the shard's folder (index/shardw.h),
+ * compacted into the shard before the stub names it: no reader sees
+ * them. */
+#define PS__SEG_PREFIX "seg."
 
 /* Term prefixes, after Xapian's conventions (omega's termprefixes). Plain
  * words carry no prefix. */
