@@ -99,6 +99,15 @@ test_expect_success 'and on four shards, some nearly empty' '
     answers "$TMP/four" > "$TMP/four.txt"
     diff "$TMP/one.txt" "$TMP/four.txt"
 '
+test_expect_success 'many shards build under a low soft limit of open files' '
+    # 16 shards of 12 segments each hold more files open than a soft
+    # limit of 64 allows; psearch-index raises it to the hard limit.
+    make_big_corpus 200
+    ( ulimit -S -n 64 &&
+      PSEARCH_SEGMENT_DOCS=1 "$BIN/psearch-index" --index "$TMP/many" \
+          --shards 16 "$TMP/big" )
+    assert_eq "$("$BIN/psearch" --direct --index "$TMP/many" -c copy)" 200
+'
 test_expect_success 'changing the shard count needs --full' '
     assert_exit 2 "$BIN/psearch-index" --index "$TWO" --shards 3 "$C" 2> "$TMP/err"
     grep -q "needs a rebuild with --full" "$TMP/err"
