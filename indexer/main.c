@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/nofile.h"
 #include "model.h"
 #include "options.h"
 #include "progress.h"
@@ -240,32 +240,13 @@ static void run_free(run_t *r)
     free(r->index_dir);
 }
 
-/* Raises the soft limit of open files to the hard one (at most 65536): a
- * rebuild of many shards holds each shard's database, its segments, the
- * compaction's reading of them and the view its word lists are read from
- * (a glass database is three or four files), and the soft limit of 1024
- * most systems give a session is reached at 64 shards. */
-static void raise_open_files(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return;
-    rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536
-                      ? 65536
-                      : rl.rlim_max;
-    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
-        rl.rlim_cur = want;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-}
-
 int main(int argc, char **argv)
 {
     /* A full disk or a file size limit must end the run with a message
      * and exit 74, not kill it: with SIGXFSZ ignored, write() fails with
      * EFBIG and Xapian reports it. */
     signal(SIGXFSZ, SIG_IGN);
-    raise_open_files();
+    ps__raise_open_files();
     options_t o;
     int rc = idx_parse_args(argc, argv, &o);
     if (rc) {

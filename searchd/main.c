@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "base/nofile.h"
 #include "config.h"
 #include "endpoint.h"
 #include "log.h"
@@ -268,6 +269,8 @@ int main(int argc, char **argv)
     if (rc)
         return rc < 0 ? EXIT_USAGE : EXIT_OK;
     sd_log_verbose = o.verbose;
+    /* Each worker thread holds every shard of the index open. */
+    ps__raise_open_files();
 
     /* libuv reads the pool size when the first job is queued. */
     char threads[16];

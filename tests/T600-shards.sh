@@ -108,6 +108,18 @@ test_expect_success 'many shards build under a low soft limit of open files' '
           --shards 16 "$TMP/big" )
     assert_eq "$("$BIN/psearch" --direct --index "$TMP/many" -c copy)" 200
 '
+test_expect_success 'and psearchd serves them under that limit' '
+    # Every worker thread opens the 16 shards, some 60 files each.
+    ( ulimit -S -n 64 && exec "$BIN/psearchd" --index "$TMP/many" \
+          --socket "$TMP/run/many.sock" --cache-size 0 ) > "$TMP/many.log" 2>&1 &
+    echo $! > "$TMP/many.pid"
+    wait_ready "$TMP/run/many.sock"
+    for q in copy Zelensky "peace plan" person:zelensky said:Zelenskiy; do
+        printf "{\"op\":\"search\",\"q\":\"%s\"}\n" "$q"
+    done | "$TOOLS/jsonl_client" --expect 5 "$TMP/run/many.sock" > "$TMP/many.out"
+    kill "$(cat "$TMP/many.pid")"
+    assert_eq "$(grep -c "\"ok\":true" "$TMP/many.out")" 5
+'
 test_expect_success 'changing the shard count needs --full' '
     assert_exit 2 "$BIN/psearch-index" --index "$TWO" --shards 3 "$C" 2> "$TMP/err"
     grep -q "needs a rebuild with --full" "$TMP/err"
