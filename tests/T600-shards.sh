@@ -108,7 +108,17 @@ test_expect_success 'many shards build under a low soft limit of open files' '
           --shards 16 "$TMP/big" )
     assert_eq "$("$BIN/psearch" --direct --index "$TMP/many" -c copy)" 200
 '
-test_expect_success 'and psearchd serves them under that limit' '
+test_expect_success 'a shard that cannot be opened is not said to be missing' '
+    # Under a hard limit of 40 the 16 shards cannot all be opened: the
+    # error says why, not "no index".
+    rc=0
+    ( ulimit -n 40 && "$BIN/psearch" --direct --index "$TMP/many" copy ) \
+        > /dev/null 2> "$TMP/emfile.err" || rc=$?
+    assert_eq $rc 2
+    grep -q "Too many open files" "$TMP/emfile.err"
+    lacks "no index" < "$TMP/emfile.err"
+'
+test_expect_success 'psearchd serves the 16 shards under a soft limit of 64' '
     # Every worker thread opens the 16 shards, some 60 files each.
     ( ulimit -S -n 64 && exec "$BIN/psearchd" --index "$TMP/many" \
           --socket "$TMP/run/many.sock" --cache-size 0 ) > "$TMP/many.log" 2>&1 &

@@ -1,6 +1,7 @@
 /* The single place where Xapian and C++ exceptions become ps_status_t
  * values, in the manner of notmuch's exception handling, but also catching
  * std::bad_alloc, std::exception and anything else. */
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -36,7 +37,15 @@ ps_status_t ps__fail(std::string &msg, const char *context) noexcept
     } catch (const Xapian::DatabaseNotFoundError &e) {
         return set(msg, context, e.get_description(), PS_ENOINDEX);
     } catch (const Xapian::DatabaseOpeningError &e) {
-        return set(msg, context, e.get_description(), PS_ENOINDEX);
+        /* A table that cannot be opened for another reason than its
+         * absence ("Too many open files", "Permission denied") is an
+         * index that is there: saying there is none would send the user
+         * to build one. */
+        const char *why = e.get_error_string();
+        return set(msg, context, e.get_description(),
+                   why && *why && std::strcmp(why, std::strerror(ENOENT)) != 0
+                       ? PS_EIO
+                       : PS_ENOINDEX);
     } catch (const Xapian::DatabaseError &e) {
         return set(msg, context, e.get_description(), PS_EIO);
     } catch (const Xapian::QueryParserError &e) {
