@@ -21,7 +21,7 @@
  * touches, and a flush of a few hundred documents touches most of them:
  * built into one growing database, the bench slice's positions and
  * postings (14 and 18 MB compacted) were written 190 and 210 MB over, and
- * on the whole bench corpus the build spent a quarter of its CPU time in
+ * on the whole bench corpus the build spent a fifth of its CPU time in
  * the kernel, copying blocks. MERGE_WIDTH segments of one size are
  * compacted into one of the next as soon as they are there, so that a
  * build of any size leaves a few dozen segments, written a few times
