@@ -136,8 +136,6 @@ std::vector<std::string> ps__shard_writer::segments() const
     std::vector<std::string> out;
     for (const segment &s : segs_)
         out.push_back(s.path);
-    if (seg_)
-        out.push_back(seg_path_);
     return out;
 }
 

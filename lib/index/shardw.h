@@ -79,9 +79,9 @@ class ps__shard_writer
     /* Waits until every queued job has run; throws the first failure. */
     void drain();
 
-    /* The segments written so far, in the order of their documents; each
-     * is committed once a commit() job has run. Only to be read once
-     * drain() has returned. */
+    /* The segments committed so far, in the order of their documents: all
+     * of them once a commit() job has run. Only to be read once drain()
+     * has returned. */
     std::vector<std::string> segments() const;
 
   private:
