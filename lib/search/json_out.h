@@ -43,6 +43,13 @@ class ps__jout
     {
         n_ = 0;
     }
+    /* Drops what was written after the first N bytes (a size() taken
+     * before): a value begun and then given up. */
+    void rewind(size_t n)
+    {
+        if (n < n_)
+            n_ = n;
+    }
     /* The text as a NUL-terminated malloc'ed string, which the caller
      * frees; the writer is left empty. Throws std::bad_alloc. */
     char *take();

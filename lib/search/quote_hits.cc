@@ -17,9 +17,8 @@ bool in_group(const ps__quote &q, const ps__hitgroup &g, const docdata &dd)
     if (g.speakers.empty())
         return true;
     std::string key = ps__quote_speaker_key(q, dd.ents);
-    return !key.empty() &&
-           std::find(g.speakers.begin(), g.speakers.end(), key) !=
-               g.speakers.end();
+    return !key.empty() && std::find(g.speakers.begin(), g.speakers.end(),
+                                     key) != g.speakers.end();
 }
 
 /* Whether the query has a said: or quote: group with words: then said:X
@@ -49,8 +48,8 @@ void result_builder::quote_hits(const Xapian::MSetIterator &m,
                 continue;
             quoted_[i] = true;
             size_t at = q.content[0].off;
-            size_t end = std::min(at + q.content[0].len,
-                                  dd.line_end(dd.line_of(at)));
+            size_t end =
+                std::min(at + q.content[0].len, dd.line_end(dd.line_of(at)));
             hits.push_back({at, end > at ? end - at : 0});
         }
         return;
@@ -79,34 +78,37 @@ void result_builder::quote_hits(const Xapian::MSetIterator &m,
 }
 
 /* The hits among HITS that lie inside a piece of Q's content, as
- * [start, length] byte ranges of the content's text (its pieces joined
- * by " … ", as ps__quote_json() writes it). A said: query without words
- * marks nothing: its hit is the quote itself, not a word in it. */
-static json_t *quote_marks(const ps__quote &q, const std::vector<span> &hits,
-                           bool words)
+ * "marks": [start, length] byte ranges of the content's text (its pieces
+ * joined by " … ", as ps__quote_write() writes it). A said: query
+ * without words marks nothing: its hit is the quote itself, not a word in
+ * it. */
+static void quote_marks(ps__jout &w, const ps__quote &q,
+                        const std::vector<span> &hits, bool words)
 {
-    jref ref(json_array());
-    if (!words)
-        return ref.release();
+    w.key("marks").arr();
     size_t at = 0;
     for (const span &piece : q.content) {
+        if (!words)
+            break;
         for (const span &h : hits)
-            if (h.off >= piece.off && h.off + h.len <= piece.off + piece.len)
-                jpush(ref.j, json_pack("[I,I]",
-                                       (json_int_t)(at + h.off - piece.off),
-                                       (json_int_t)h.len));
+            if (h.off >= piece.off && h.off + h.len <= piece.off + piece.len) {
+                w.arr();
+                w.num((long long)(at + h.off - piece.off));
+                w.num((long long)h.len);
+                w.end_arr();
+            }
         at += piece.len + sizeof PS__QUOTE_JOIN - 1;
     }
-    return ref.release();
+    w.end_arr();
 }
 
-json_t *result_builder::matched_quotes(docdata &dd,
-                                       const std::vector<span> &hits,
-                                       size_t *count)
+void result_builder::matched_quotes(ps__jout &w, docdata &dd,
+                                    const std::vector<span> &hits,
+                                    size_t *count)
 {
-    jref out(json_array());
     bool words = has_words(p_);
     *count = 0;
+    w.arr();
     for (size_t i = 0; i < dd.quotes.size() && i < quoted_.size(); i++) {
         if (!quoted_[i])
             continue;
@@ -114,10 +116,16 @@ json_t *result_builder::matched_quotes(docdata &dd,
          * shows, however many times a long article quotes its speaker. */
         if ((*count)++ >= max_hits_)
             continue;
-        if (json_t *q = ps__quote_json(d_, dd.quotes[i], dd.ents, dd, false)) {
-            jpush(out.j, q);
-            jset(q, "marks", quote_marks(dd.quotes[i], hits, words));
+        /* A quote that lies outside the text (a damaged value) is left
+         * out, as if it were not opened. */
+        size_t mark = w.size();
+        w.obj();
+        if (!ps__quote_write(w, d_, dd.quotes[i], dd.ents, dd, false)) {
+            w.rewind(mark);
+            continue;
         }
+        quote_marks(w, dd.quotes[i], hits, words);
+        w.end_obj();
     }
-    return out.release();
+    w.end_arr();
 }

@@ -57,8 +57,8 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
     const Xapian::Document *ahead = d_->page ? d_->page->doc(*m) : nullptr;
     Xapian::Document doc = ahead ? *ahead : m.get_document();
     docdata dd(doc, p_.quotes);
-    from_text_ = d_->has_remote &&
-                 !(d_->page && d_->page->has_positions(*m)) && text_pays(dd);
+    from_text_ = d_->has_remote && !(d_->page && d_->page->has_positions(*m)) &&
+                 text_pays(dd);
     if (from_text_)
         analyse_text(dd);
     std::vector<span> hits = find_hits(m, doc, dd);
@@ -81,13 +81,12 @@ void result_builder::build(ps__jout &w, const Xapian::MSetIterator &m,
     w.key("hit_count").num((long long)hits.size());
     if (p_.quotes) {
         size_t nq;
-        json_t *q = matched_quotes(dd, hits, &nq);
-        jref ref(q);
-        w.key("quotes").json(q);
+        matched_quotes(w.key("quotes"), dd, hits, &nq);
         w.key("quote_count").num((long long)nq);
     }
     /* The hits and quotes are found: the entities may leave the document. */
-    std::vector<ps__entity> ents = identified(d_, std::move(dd.ents), &dd.rec.ents);
+    std::vector<ps__entity> ents =
+        identified(d_, std::move(dd.ents), &dd.rec.ents);
     entities(w.key("entities"), dd, ents);
     w.key("entity_count").num((long long)ents.size());
     w.end_obj();

@@ -310,8 +310,7 @@ class result_builder
                        const std::vector<size_t> &lines);
     void snippet(ps__jout &w, docdata &dd, const std::vector<span> &hits,
                  const std::vector<size_t> &lines);
-    void entities(ps__jout &w, docdata &dd,
-                  std::vector<ps__entity> &ents);
+    void entities(ps__jout &w, docdata &dd, std::vector<ps__entity> &ents);
     void mention(ps__jout &w, const docdata &dd, const ps__entity &e, size_t k);
 
     /* hits.cc */
@@ -340,10 +339,10 @@ class result_builder
     void quote_hits(const Xapian::MSetIterator &m, const Xapian::Document &doc,
                     docdata &dd, const ps__hitgroup &g,
                     std::vector<span> &hits);
-    /* The first max_hits quotes the query matched, as "quotes"; how many
-     * it matched in *COUNT. */
-    json_t *matched_quotes(docdata &dd, const std::vector<span> &hits,
-                           size_t *count);
+    /* Writes to W the array of the first max_hits quotes the query
+     * matched, each with its "marks"; how many it matched in *COUNT. */
+    void matched_quotes(ps__jout &w, docdata &dd, const std::vector<span> &hits,
+                        size_t *count);
 };
 
 /* remote_fetch.cc: the documents of a page of results, and the position
@@ -351,16 +350,15 @@ class result_builder
  * from the shards side by side, one thread a shard. Keyed by page docid. */
 struct fetched_page {
     std::map<Xapian::docid, Xapian::Document> docs;
-    std::map<Xapian::docid,
-             std::map<std::string, std::vector<Xapian::termpos>>>
+    std::map<Xapian::docid, std::map<std::string, std::vector<Xapian::termpos>>>
         pos;
     /* The document DID, or NULL when it was not read. */
     const Xapian::Document *doc(Xapian::docid did) const;
     /* Whether the positions of DID's hit terms were read. */
     bool has_positions(Xapian::docid did) const;
     /* TERM's positions in DID, or NULL when they were not read. */
-    const std::vector<Xapian::termpos> *positions(Xapian::docid did,
-                                                  const std::string &term) const;
+    const std::vector<Xapian::termpos> *
+    positions(Xapian::docid did, const std::string &term) const;
 };
 
 /* How many bytes of text analysing costs as much as a round trip to a
@@ -386,8 +384,7 @@ bool spans_serve(const ps__parsed &p);
  * an analysis of the text. False, with OUT partly filled, when the spans
  * do not fit the text or a word does not analyse: analyse the text. */
 bool body_positions(ps_analyzer_t *an, const char *text, size_t len,
-                    std::string_view spans,
-                    const std::set<std::string> &wanted,
+                    std::string_view spans, const std::set<std::string> &wanted,
                     const std::vector<std::string> &prefixes,
                     std::map<std::string, std::vector<Xapian::termpos>> &out);
 
