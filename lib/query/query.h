@@ -77,6 +77,9 @@ struct ps__qctx {
     ps__ident_db *ident = nullptr;
     /* What SHARDS answered before at this revision (may be NULL). */
     ps__shard_cache *cache = nullptr;
+    /* A shard is remote: a question the parser asks of DB costs a round
+     * trip, so it asks only those the query cannot do without. */
+    bool remote = false;
 };
 
 /* Thrown for a malformed query: POS is the byte offset where the problem

@@ -189,6 +189,7 @@ class parser
     item entity(const token &t);
 
     /* query_said.cc: who said what. */
+    void quoted_speakers(std::vector<std::string> &keys);
     item said(const token &t);
     item quote(const token &t);
     void update_scope();

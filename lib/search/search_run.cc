@@ -137,8 +137,8 @@ struct matches {
  * nothing. RELAXED tells which answered, STRICT_EMPTY whether the strict
  * form was tried and found nothing. */
 static void find_matches(ps_db_t *d, const ps_search_opts_t *o,
-                         const ps__parsed &p, Xapian::Enquire &enq,
-                         matches &m, bool &relaxed, bool &strict_empty)
+                         const ps__parsed &p, Xapian::Enquire &enq, matches &m,
+                         bool &relaxed, bool &strict_empty)
 {
     unsigned limit = o->limit ? o->limit : DEFAULT_LIMIT;
     bool has_relaxed = !p.relaxed.empty();
@@ -309,7 +309,8 @@ static void search_text(ps_db_t *d, const ps_search_opts_t *o, ps__jout &w,
                         ps_search_info_t &info)
 {
     auto t0 = std::chrono::steady_clock::now();
-    ps__qctx ctx{d->an, d->gaz, &d->db, &d->shards, &d->ident, &d->cache};
+    ps__qctx ctx{d->an,     d->gaz,    &d->db,       &d->shards,
+                 &d->ident, &d->cache, d->has_remote};
     ps__parsed p = ps__query_parse(ctx, o->query ? o->query : "");
     if (p.quotes && d->no_quotes)
         throw ps__query_error{"this index has no quotes (it was built with "

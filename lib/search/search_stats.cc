@@ -96,7 +96,8 @@ extern "C" ps_status_t ps_query_terms(ps_db_t *db, const char *text,
 {
     *out = nullptr;
     try {
-        ps__qctx ctx{db->an, db->gaz, &db->db, &db->shards, &db->ident, &db->cache};
+        ps__qctx ctx{db->an,     db->gaz,    &db->db,       &db->shards,
+                     &db->ident, &db->cache, db->has_remote};
         ps__parsed p = ps__query_parse(ctx, text);
         jref a(json_array());
         for (auto t = p.query.get_terms_begin(); t != p.query.get_terms_end();
