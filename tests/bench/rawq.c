@@ -7,8 +7,9 @@
  *
  *   rawq [--full] INDEX_DIR QUERY_FILE REPEAT WARMUP
  *
- * --full asks for whole results instead (what psearchd computes), to show
- * how the in-process time splits between the match and the results. */
+ * --full asks for whole results instead, as psearchd computes them (the
+ * answer as JSON text, ps_search_text()), to show how the in-process time
+ * splits between the match and the results. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,24 +44,26 @@ int main(int argc, char **argv)
         return 1;
     for (size_t i = 0; i < nq; i++) {
         ps_search_opts_t o = {.query = q[i], .limit = 10, .raw = !full};
-        json_int_t total = -1;
+        long long total = -1;
         for (long r = -warmup; r < repeat; r++) {
-            json_t *res = NULL;
+            char *text = NULL;
+            size_t len;
+            ps_search_info_t info;
             double t0 = bu_now();
-            ps_status_t st = ps_search(db, &o, &res, NULL);
+            ps_status_t st = ps_search_text(db, &o, &text, &len, &info, NULL);
             double dt = (bu_now() - t0) * 1e6;
             if (st != PS_OK) {
                 fprintf(stderr, "rawq: %s: %s\n", q[i], ps_db_errmsg(db));
                 return 1;
             }
-            total = json_integer_value(json_object_get(res, "total"));
-            json_decref(res);
+            total = info.total;
+            free(text);
             if (r >= 0)
                 t[r] = dt;
         }
         double med, p99;
         bu_stats(t, (size_t)repeat, &med, &p99);
-        printf("%zu\t%.1f\t%.1f\t%lld\n", i + 1, med, p99, (long long)total);
+        printf("%zu\t%.1f\t%.1f\t%lld\n", i + 1, med, p99, total);
         fflush(stdout);
     }
     ps_db_close(db);
