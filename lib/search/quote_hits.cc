@@ -64,11 +64,16 @@ void result_builder::quote_hits(const Xapian::MSetIterator &m,
     sub.from_text_ = from_text_;
     sub.ahead_ = ahead_;
     sub.wild_terms_ = wild_terms_;
+    /* Which quotes are the group's, asked once: a quote's speaker key is
+     * a string made from its entity, and a long article has hundreds of
+     * hits of a common word. */
+    std::vector<char> mine(dd.quotes.size());
+    for (size_t i = 0; i < dd.quotes.size(); i++)
+        mine[i] = in_group(dd.quotes[i], g, dd);
     for (const span &h : sub.find_hits(m, doc, dd)) {
         bool keep = false;
         for (size_t i = 0; i < dd.quotes.size(); i++)
-            if (in_group(dd.quotes[i], g, dd) &&
-                ps__quote_contains(dd.quotes[i], h.off, h.len)) {
+            if (mine[i] && ps__quote_contains(dd.quotes[i], h.off, h.len)) {
                 quoted_[i] = true;
                 keep = true;
             }
