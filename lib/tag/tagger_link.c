@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "ner/ner_private.h"
 #include "psearch/ident.h"
 #include "tag/tagger_private.h"
 
@@ -146,21 +147,77 @@ static void etab_clear(struct etab *h)
     h->n = 0;
 }
 
+/* The word that starts at byte OFFSET of the text (tokens are in order). */
+static size_t word_at(const ps_tagger_t *t, size_t offset);
+
+static int term_in(const ps_token_t *tok, const char *const *list);
+
+/* Whether the sentence of entity ENT's first mention goes on to call it
+ * "he" or "she" ("Donald Trump painted a dire portrait ... as he
+ * accepted"), before any "it" or "its" ("Philip Morris raised its
+ * dividend"). */
+static int pronoun_in_sentence(const ps_tagger_t *t, size_t ent)
+{
+    static const char *const person[] = {"he", "him", "his", "she", "her",
+                                         NULL};
+    static const char *const thing[] = {"it", "its", NULL};
+    size_t i = word_at(t, t->e[ent].first) + t->e[ent].nwords;
+    for (size_t end = i + 40; i < t->nw && i < end; i++) {
+        const ps_token_t *tok = t->w[i].tok;
+        if (tok->flags & PS_TOK_SENT_START)
+            return 0;
+        if (term_in(tok, thing))
+            return 0;
+        if (term_in(tok, person))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether entity ENT, which the model typed as no person, reads as one:
+ * a name of two words that opens with a first name (a word that opens
+ * people's names in the model's training text or a proper name of its
+ * dictionary, and no common lowercase word: "Donald", "Hugo", not
+ * "Team", "Never" or "Dump", which open "Team Trump" and "Never Trump"),
+ * and a "he" or "she" in the sentence of its first mention ("Goldman
+ * Sachs said on Monday ..." is no person). */
+static int reads_as_person(const ps_tagger_t *t, size_t ent)
+{
+    if (t->e[ent].nwords != 2)
+        return 0;
+    const ps__ner_feats_t *f = ps__ner_state_feats(t->ner);
+    size_t w = word_at(t, t->e[ent].first);
+    if (w >= t->nw || t->w[w].index >= t->ntokens)
+        return 0;
+    uint32_t k = t->tseq[t->w[w].index];
+    if (k == UINT32_MAX || k >= f->n)
+        return 0;
+    uint32_t rec = ps__ner_word_record(t->model, f->term[k]);
+    return (rec & ((1u << (2 * PS_NER_PER)) | PS__NER_W_PROPER)) &&
+           !(rec & PS__NER_W_LEXICON) && pronoun_in_sentence(t, ent);
+}
+
 /* Registers an unknown entity of two words or more named as a person, so
  * that its last name or first name alone finds it from then on. When two
  * people of the article share a surname ("Bill Clinton", "Hillary
  * Clinton"), the surname alone is the one named first: the one the
- * article is about, usually (Boris Yeltsin before Naina Yeltsin). */
+ * article is about, usually (Boris Yeltsin before Naina Yeltsin). A name
+ * the model typed otherwise that reads as a person's is found by its
+ * surname too ("CLEVELAND - Donald Trump painted ... as he accepted",
+ * typed an organisation in the whole article, before "Trump" twenty
+ * times and Ivanka Trump further down). */
 static ps_status_t note_person(ps_tagger_t *t, size_t idx)
 {
     const struct tent *e = &t->e[idx];
-    if (e->def >= 0 || e->nwords < 2 || e->votes[PS_ENT_PERSON] == 0 ||
-        e->last_off == SIZE_MAX)
+    if (e->def >= 0 || e->nwords < 2 || e->last_off == SIZE_MAX ||
+        (e->votes[PS_ENT_PERSON] == 0 && !reads_as_person(t, idx)))
         return PS_OK;
     if (etab_find(t, &t->by_last, KEY_LAST, ent_key(t, idx, KEY_LAST)) < 0 &&
         etab_put(t, &t->by_last, KEY_LAST, idx) < 0)
         return PS_ENOMEM;
-    if (e->first_off != SIZE_MAX &&
+    /* Its first word alone is only it when the model said a person:
+     * "Jones" alone is not Jones Medical. */
+    if (e->first_off != SIZE_MAX && e->votes[PS_ENT_PERSON] > 0 &&
         etab_find(t, &t->by_first, KEY_FIRST, ent_key(t, idx, KEY_FIRST)) <
             0 &&
         etab_put(t, &t->by_first, KEY_FIRST, idx) < 0)
@@ -168,7 +225,6 @@ static ps_status_t note_person(ps_tagger_t *t, size_t idx)
     return PS_OK;
 }
 
-/* The word that starts at byte OFFSET of the text (tokens are in order). */
 static size_t word_at(const ps_tagger_t *t, size_t offset)
 {
     size_t lo = 0, hi = t->nw;
@@ -287,6 +343,12 @@ static long partial_name(const ps_tagger_t *t, size_t w0, size_t w1,
             idx = -1;
     }
     if (idx >= 0 && t->e[idx].first >= t->w[w0].tok->offset)
+        idx = -1;
+    /* A name found only because it reads as a person's (note_person())
+     * takes no mention the model did not call a person: "Virginia" alone
+     * is not West Virginia. */
+    if (idx >= 0 && t->e[idx].votes[PS_ENT_PERSON] == 0 &&
+        type != PS_ENT_PERSON)
         idx = -1;
     return idx;
 }
@@ -416,7 +478,8 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
     if (seen == 1)
         t->e[idx].next_type = c->type;
     t->e[idx].votes[c->type]++;
-    if (c->type == PS_ENT_PERSON && note_person(t, (size_t)idx) != PS_OK)
+    if ((c->type == PS_ENT_PERSON || t->e[idx].votes[PS_ENT_PERSON] == 0) &&
+        note_person(t, (size_t)idx) != PS_OK)
         return PS_ENOMEM;
     return ps__tagger_add_mention(t, (size_t)idx, c->w0, c->w1);
 }
@@ -503,8 +566,28 @@ static int person_gender(const ps_tagger_t *t, size_t ent)
     return pronoun_gender(t, ent);
 }
 
+/* A name that reads as a person's (reads_as_person()), which the model
+ * typed otherwise but whose surname alone it typed a person more often
+ * than anything: a person (note_person() let the surname find it). */
+static void retype_people(ps_tagger_t *t)
+{
+    for (size_t i = 0; i < t->ne; i++) {
+        struct tent *e = &t->e[i];
+        if (e->def >= 0 || e->first_type == PS_ENT_PERSON ||
+            e->into != SIZE_MAX || e->last_off == SIZE_MAX)
+            continue;
+        int most = 1;
+        for (int k = 0; k < PS_ENT__COUNT && most; k++)
+            most = k == PS_ENT_PERSON ||
+                   e->votes[k] < e->votes[PS_ENT_PERSON];
+        if (most && reads_as_person(t, i))
+            e->first_type = PS_ENT_PERSON;
+    }
+}
+
 void ps__tagger_link_surnames(ps_tagger_t *t)
 {
+    retype_people(t);
     /* Without memory for the honorifics' genders, surnames link as if
      * no honorific were written. */
     int8_t *gender = t->ne ? calloc(t->ne, 1) : NULL;

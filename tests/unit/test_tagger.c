@@ -710,6 +710,27 @@ static void test_honorific_gender(void **state)
            NULL);
 }
 
+static void test_surname_of_mistyped_person(void **state)
+{
+    struct fixture *f = *state;
+    /* The model types the full name an organisation (its lists know the
+     * company), but it opens with a first name and the sentence calls it
+     * "he": the surname alone, which the model calls a person, is that
+     * person, not the daughter named later, and the name a person. */
+    tag(f, "Hugo Boss said on Monday that he would retire at the end of "
+           "the year. Boss said he was tired. His daughter Anna Boss agreed "
+           "with him. Boss left the room.");
+    expect(f, "hugo-boss", PS_ENT_PERSON, "Hugo Boss", "Boss", "Boss", NULL);
+    expect(f, "anna-boss", PS_ENT_PERSON, "Anna Boss", NULL);
+    /* Called "it", the company keeps its type, and the surname stays
+     * with the people. */
+    tag(f, "Hugo Boss said on Monday that it would cut prices. Boss said "
+           "he was tired. His daughter Anna Boss agreed with him. Boss left "
+           "the room.");
+    expect(f, "hugo-boss", PS_ENT_ORG, "Hugo Boss", NULL);
+    expect(f, "anna-boss", PS_ENT_PERSON, "Boss", "Anna Boss", "Boss", NULL);
+}
+
 static void test_list_evidence(void **state)
 {
     struct fixture *f = *state;
@@ -1114,6 +1135,7 @@ int main(void)
         T(test_surname_link),
         T(test_titles_and_partial_names),
         T(test_two_word_surname),
+        T(test_surname_of_mistyped_person),
         T(test_honorific_gender),
         T(test_list_evidence),
         T(test_common_words_no_person),
