@@ -166,6 +166,62 @@ static int party_state(const ps_tagger_t *t, size_t i)
            strchr("rdi", tok->term[0]);
 }
 
+/* Whether a dash stands between words I - 1 and I: an en or em dash, or
+ * one or two hyphens with a space either side ("DENVER - Donald Trump",
+ * "DENVER -- ", "DENVER — "); not the hyphen of a compound, however it
+ * is spaced ("Jean-Pierre", "Mexican -American", "African- Americans"). */
+static int dash_between(const ps_tagger_t *t, size_t i)
+{
+    const ps_token_t *a = t->w[i - 1].tok, *b = t->w[i].tok;
+    const unsigned char *p =
+        (const unsigned char *)t->text + (a->offset + a->length - t->base);
+    size_t n = b->offset - (a->offset + a->length), k = 0;
+    size_t before = 0, hyphens = 0, after = 0;
+    int long_dash = 0;
+    for (; k < n && (p[k] == ' ' || p[k] == '\t'); k++)
+        before++;
+    if (k + 3 <= n && p[k] == 0xE2 && p[k + 1] == 0x80 &&
+        (p[k + 2] == 0x93 || p[k + 2] == 0x94)) {
+        long_dash = 1;
+        k += 3;
+    } else {
+        for (; k < n && p[k] == '-'; k++)
+            hyphens++;
+    }
+    for (; k < n && (p[k] == ' ' || p[k] == '\t'); k++)
+        after++;
+    if (k != n)
+        return 0;
+    return long_dash ||
+           (hyphens >= 1 && hyphens <= 2 && before > 0 && after > 0);
+}
+
+static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
+                            ps_ner_type_t ntype);
+
+/* A dash inside the model's name [W0, W1) ends a name: the model reads
+ * across a dash it never sees as a token, and a dateline's city and the
+ * name after it ("DENVER - Donald Trump described ...") became one
+ * person. The words before the dash are a place when they open a line (a
+ * dateline), else a name of the model's type; so are those after it.
+ * Returns 1 (with *ST) when the name was split and added so. */
+static int split_at_dash(ps_tagger_t *t, size_t w0, size_t w1,
+                         ps_ner_type_t ntype, ps_status_t *st)
+{
+    for (size_t i = w0 + 1; i < w1; i++) {
+        if (!dash_between(t, i))
+            continue;
+        ps_ner_type_t head = (t->w[w0].tok->flags & PS_TOK_LINE_START)
+                                 ? PS_NER_LOC
+                                 : ntype;
+        *st = add_name(t, w0, i, head);
+        if (*st == PS_OK)
+            *st = add_name(t, i, w1, ntype);
+        return 1;
+    }
+    return 0;
+}
+
 /* Adds the model's name over words [W0, W1) of model type TYPE as a
  * candidate, unless its capitals say nothing (tagger_case.c). Titles are
  * evidence of a person and never part of a name: "Texas Sen" before "Ted
@@ -175,6 +231,9 @@ static int party_state(const ps_tagger_t *t, size_t i)
 static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
                             ps_ner_type_t ntype)
 {
+    ps_status_t split;
+    if (split_at_dash(t, w0, w1, ntype, &split))
+        return split;
     while (w1 - w0 > 1 && ps__tagger_is_title(t, w1 - 1))
         w1--;
     if (w1 - w0 > 1 && leader_title(t, w1 - 1))

@@ -731,6 +731,24 @@ static void test_surname_of_mistyped_person(void **state)
     expect(f, "anna-boss", PS_ENT_PERSON, "Boss", "Anna Boss", "Boss", NULL);
 }
 
+static void test_dash_ends_name(void **state)
+{
+    struct fixture *f = *state;
+    /* The model never sees a dash, and read a dateline's city and the
+     * name after it as one person; a hyphen inside a compound is no
+     * dash. */
+    tag(f, "DENVER - Donald Trump described a nation in decline on "
+           "Thursday.\n"
+           "His partner, Anna Lund -- Trump's adviser -- spoke later.\n"
+           "Jean-Pierre Raffarin agreed.");
+    expect(f, "denver", PS_ENT_PLACE, "DENVER", NULL);
+    expect(f, "donald-trump", PS_ENT_PERSON, "Donald Trump", "Trump's",
+           NULL);
+    expect(f, "anna-lund", PS_ENT_PERSON, "Anna Lund", NULL);
+    assert_non_null(find(f, "jean-raffarin"));
+    assert_null(find(f, "denver-trump"));
+}
+
 static void test_list_evidence(void **state)
 {
     struct fixture *f = *state;
@@ -1136,6 +1154,7 @@ int main(void)
         T(test_titles_and_partial_names),
         T(test_two_word_surname),
         T(test_surname_of_mistyped_person),
+        T(test_dash_ends_name),
         T(test_honorific_gender),
         T(test_list_evidence),
         T(test_common_words_no_person),
