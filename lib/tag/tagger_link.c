@@ -411,6 +411,17 @@ static int is_dateline(const ps_tagger_t *t, size_t w0, size_t w1)
            p[n + 1] >= '0' && p[n + 1] <= '9';
 }
 
+/* Whether word W, the last of a name, is an organisation's head noun
+ * that no person bears as a surname ("Walter Grubner Corp", "Thomas B.
+ * Fordham Institute"): lib/ident reads the name as an organisation's
+ * across articles, so its id keeps every word (not walter-corp). */
+static int org_named(const ps_tagger_t *t, size_t w)
+{
+    const ps_token_t *last = t->w[w].tok;
+    return (last->flags & (PS_TOK_CAP | PS_TOK_UPPER)) &&
+           ps_ident_org_head(last->term, last->term_len);
+}
+
 ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
 {
     size_t mark = t->pool_len;
@@ -421,7 +432,7 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
      * middle names, only middle initials, which lib/ident drops across
      * articles unless they tell two people apart (ident.h). */
     if (c->type == PS_ENT_PERSON && c->w1 - c->w0 >= 3 &&
-        t->pool_len - id <= PS_IDENT_MAX + 1) {
+        t->pool_len - id <= PS_IDENT_MAX + 1 && !org_named(t, c->w1 - 1)) {
         char norm[PS_IDENT_MAX + 1];
         size_t n = ps_ident_person_written(t->pool + id, norm);
         memcpy(t->pool + id, norm, n + 1);

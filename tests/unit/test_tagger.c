@@ -749,6 +749,18 @@ static void test_dash_ends_name(void **state)
     assert_null(find(f, "denver-trump"));
 }
 
+static void test_org_id_keeps_words(void **state)
+{
+    struct fixture *f = *state;
+    /* A person's id leaves out middle names, but a name that an
+     * organisation's head noun ends is no person's, however the model
+     * typed it (lib/ident reads it as an organisation's): every word
+     * stays. */
+    tag(f, "Walter Grubner Corp said on Monday it would buy a rival.");
+    assert_non_null(find(f, "walter-grubner-corp"));
+    assert_null(find(f, "walter-corp"));
+}
+
 static void test_list_evidence(void **state)
 {
     struct fixture *f = *state;
@@ -1155,6 +1167,7 @@ int main(void)
         T(test_two_word_surname),
         T(test_surname_of_mistyped_person),
         T(test_dash_ends_name),
+        T(test_org_id_keeps_words),
         T(test_honorific_gender),
         T(test_list_evidence),
         T(test_common_words_no_person),
