@@ -761,6 +761,22 @@ static void test_org_id_keeps_words(void **state)
     assert_null(find(f, "walter-corp"));
 }
 
+static void test_lower_word_ends_person(void **state)
+{
+    struct fixture *f = *state;
+    /* A word in lower case is no part of a person's name, but for the
+     * particles names have ("de", "van", "bin"): the model's one person
+     * "Trump mentioned Cruz" is two. */
+    tag(f, "She said she had no plans to yell anything about anyone, but "
+           "when Trump mentioned Cruz, it just happened. Pierre de Vos and "
+           "Ludwig van Beethoven agreed.");
+    assert_non_null(find(f, "trump"));
+    assert_non_null(find(f, "cruz"));
+    assert_null(find(f, "trump-cruz"));
+    assert_non_null(find(f, "pierre-de-vos"));
+    assert_non_null(find(f, "ludwig-van-beethoven"));
+}
+
 static void test_list_evidence(void **state)
 {
     struct fixture *f = *state;
@@ -1168,6 +1184,7 @@ int main(void)
         T(test_surname_of_mistyped_person),
         T(test_dash_ends_name),
         T(test_org_id_keeps_words),
+        T(test_lower_word_ends_person),
         T(test_honorific_gender),
         T(test_list_evidence),
         T(test_common_words_no_person),
