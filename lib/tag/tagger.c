@@ -168,8 +168,9 @@ static int party_state(const ps_tagger_t *t, size_t i)
 
 /* Whether a dash stands between words I - 1 and I: an en or em dash, or
  * one or two hyphens with a space either side ("DENVER - Donald Trump",
- * "DENVER -- ", "DENVER — "); not the hyphen of a compound, however it
- * is spaced ("Jean-Pierre", "Mexican -American", "African- Americans"). */
+ * "DENVER -- ", "DENVER — ", "(AP) — The"); not the hyphen of a compound,
+ * however it is spaced ("Jean-Pierre", "Mexican -American", "African-
+ * Americans"). */
 static int dash_between(const ps_tagger_t *t, size_t i)
 {
     const ps_token_t *a = t->w[i - 1].tok, *b = t->w[i].tok;
@@ -178,6 +179,9 @@ static int dash_between(const ps_tagger_t *t, size_t i)
     size_t n = b->offset - (a->offset + a->length), k = 0;
     size_t before = 0, hyphens = 0, after = 0;
     int long_dash = 0;
+    /* A closing bracket may end the first part ("(AP) — The Latest"). */
+    if (k < n && p[k] == ')')
+        k++;
     for (; k < n && (p[k] == ' ' || p[k] == '\t'); k++)
         before++;
     if (k + 3 <= n && p[k] == 0xE2 && p[k + 1] == 0x80 &&

@@ -747,6 +747,11 @@ static void test_dash_ends_name(void **state)
     expect(f, "anna-lund", PS_ENT_PERSON, "Anna Lund", NULL);
     assert_non_null(find(f, "jean-raffarin"));
     assert_null(find(f, "denver-trump"));
+    /* An agency's credit, then the story's first name. */
+    tag(f, "PHILADELPHIA, July 25 (UPI) \xe2\x80\x94 The Democratic National "
+           "Committee released a statement on Monday.");
+    assert_non_null(find(f, "upi"));
+    assert_null(find(f, "upi-the-democratic-national-committee"));
 }
 
 static void test_org_id_keeps_words(void **state)
