@@ -157,7 +157,7 @@ json_t *ps__quote_json(ps_db_t *d, const ps__quote &q,
     if (!ps__quote_write(w, d, q, ents, dd, spans))
         return nullptr;
     w.end_obj();
-    json_t *o = json_loadb(w.data(), w.size(), 0, nullptr);
+    json_t *o = json_loadb(w.data(), w.size(), JSON_ALLOW_NUL, nullptr);
     if (!o)
         throw std::bad_alloc();
     return o;
