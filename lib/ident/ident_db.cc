@@ -369,6 +369,7 @@ const ps__ident_view &ps__ident_db::view(ps_entity_type_t type,
     std::string sid(id);
     ps__ident_view v;
     v.term = &resolve(term_of(type, sid));
+    v.term_hash = XXH3_64bits(v.term->data(), v.term->size());
     if (!ps__entity_term_split(*v.term, &v.type, &v.id)) {
         v.type = type;
         v.id = sid;

@@ -36,6 +36,7 @@ struct ps__ident_shared; /* below */
 struct ps__ident_view {
     const std::string *term; /* the resolved term: its text is equal for
                               * one entity (not the pointer) */
+    uint64_t term_hash;      /* XXH3 of *term, for the rows of a result */
     ps_entity_type_t type;
     std::string id, name; /* name "" when no article named it */
 };

@@ -56,11 +56,11 @@ class term_rows
         slots_.assign(cap, {std::string_view(), NONE});
         mask_ = cap - 1;
     }
-    /* The row that TERM has, or ROW, which it has from now on. */
-    size_t find_or_add(std::string_view term, size_t row)
+    /* The row that TERM, of hash HASH, has, or ROW, which it has from
+     * now on. */
+    size_t find_or_add(std::string_view term, uint64_t hash, size_t row)
     {
-        for (size_t h = XXH3_64bits(term.data(), term.size()) & mask_;;
-             h = (h + 1) & mask_) {
+        for (size_t h = hash & mask_;; h = (h + 1) & mask_) {
             auto &s = slots_[h];
             if (s.second == NONE) {
                 s = {term, row};
@@ -95,7 +95,7 @@ std::vector<ps__entity> ps__search::identified(ps_db_t *d,
         if (!e.known && e.type >= 0 && e.type < PS_ENT__COUNT) {
             const ps__ident_view &v =
                 d->ident.view((ps_entity_type_t)e.type, e.id);
-            size_t row = at.find_or_add(*v.term, n);
+            size_t row = at.find_or_add(*v.term, v.term_hash, n);
             if (row != n) {
                 merge(ents[row], e, value);
                 continue;

@@ -246,16 +246,20 @@ void result_builder::entities(ps__jout &w, docdata &dd,
                               std::vector<ps__entity> &ents)
 {
     std::vector<ps__entity *> rows;
+    rows.reserve(ents.size());
     for (ps__entity &e : ents)
         rows.push_back(&e);
-    /* Stable, so ties keep first-mention order. By count, since only the
-     * entities shown have their mentions read. */
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const ps__entity *a, const ps__entity *b) {
-                         return a->count > b->count;
-                     });
-    if (rows.size() > max_entities_)
-        rows.resize(max_entities_);
+    /* The max_entities most mentioned, ties in first-mention order (the
+     * order of ENTS, which the pointers keep): a long page names
+     * hundreds, and only the ones shown need an order. By count, since
+     * only the entities shown have their mentions read. */
+    size_t shown = std::min(rows.size(), max_entities_);
+    std::partial_sort(rows.begin(), rows.begin() + (long)shown, rows.end(),
+                      [](const ps__entity *a, const ps__entity *b) {
+                          return a->count > b->count ||
+                                 (a->count == b->count && a < b);
+                      });
+    rows.resize(shown);
     w.arr();
     for (ps__entity *e : rows) {
         ps__entity_mentions(dd.rec.ents, *e, max_mentions_);
