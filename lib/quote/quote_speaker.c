@@ -45,6 +45,8 @@ static const char *const OTHER_PRONOUNS[] = {
     "one", "this", "these", "those", NULL};
 /* Relative pronouns: "Trump, who said ..." is Trump. */
 static const char *const RELATIVES[] = {"who", "which", "that", NULL};
+static const char *const WHO[] = {"who", NULL};
+static const char *const ARTICLES[] = {"a", "an", "the", NULL};
 static const char *const PERSON_WORDS[] = {
     "president", "candidate", "nominee", "senator", "governor", "secretary",
     "mogul", "billionaire", "businessman", "congressman", "congresswoman",
@@ -156,6 +158,8 @@ static wlist_t W_PLACE_AFTER = {PLACE_AFTER, 0, {0}};
 static wlist_t W_POSSESSORS = {POSSESSORS, 0, {0}};
 static wlist_t W_PLACE_BEFORE = {PLACE_BEFORE, 0, {0}};
 static wlist_t W_RELATIVES = {RELATIVES, 0, {0}};
+static wlist_t W_WHO = {WHO, 0, {0}};
+static wlist_t W_ARTICLES = {ARTICLES, 0, {0}};
 static wlist_t W_SHE = {SHE, 0, {0}};
 static wlist_t W_SHE_NOUNS = {SHE_NOUNS, 0, {0}};
 static wlist_t W_UNNAMED_HEADS = {UNNAMED_HEADS, 0, {0}};
@@ -166,6 +170,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_HE_NOUNS,
     &W_HE_TITLES,
     &W_ADJECTIVAL,
+    &W_ARTICLES,
     &W_INDEFINITE,
     &W_LISTING,
     &W_MR,
@@ -180,6 +185,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_PLACE_BEFORE,
     &W_POSSESSORS,
     &W_RELATIVES,
+    &W_WHO,
     &W_SHE,
     &W_SHE_NOUNS,
     &W_SHE_TITLES,
@@ -574,6 +580,40 @@ static int qualifies_group(const ps__qtok_t *s, size_t n, uint32_t sa,
     return 1;
 }
 
+/* The longest appositive a relative pronoun looks across, in tokens. */
+#define APPOSITIVE_MAX 12
+
+/* The name a relative pronoun at SA refers to across an appositive
+ * ("Harold Doley, a banker and former Reagan administration official
+ * who has suggested ..."): the entity, of TYPE, whose mention ends just
+ * before the comma that opens a noun phrase ("a", "an", "the") running up
+ * to SA with no other punctuation in it; -1 if none. Not a clause after
+ * the comma ("Clinton, compared with 64 percent who say", "Trump, who
+ * garnered 15 percent and another 12 percent who say"). */
+static int across_appositive(const ps__qtok_t *s, uint32_t sa,
+                             const ps_entity_t *ents, size_t nents, int type)
+{
+    const unsigned stop = PS__G_OPEN | PS__G_CLOSE | PS__G_STOP |
+                          PS__G_COLON | PS__G_DASH | PS__G_PAREN | PS__G_LINE;
+    for (uint32_t j = sa, steps = 0; j-- > 1 && steps < APPOSITIVE_MAX;
+         steps++) {
+        if (s[j].sent != s[sa].sent || (s[j + 1].gap & (stop | PS__G_COMMA)) ||
+            s[j].shape == PS__Q_SHAPE_MARK)
+            return -1;
+        if (!(s[j].gap & PS__G_COMMA))
+            continue;
+        if ((s[j].gap & stop) || !in_list(s[j].term, &W_ARTICLES))
+            return -1;
+        const ps__qtok_t *b = &s[j - 1];
+        int e = b->ent_index;
+        if (!valid(e, nents) || (int)ents[e].type != type || b->inq ||
+            (b->flags & PS_TOK_POSSESSIVE))
+            return -1;
+        return e;
+    }
+    return -1;
+}
+
 /* The speaker of A, whose source [SA, SB) names no entity: a relative
  * pronoun's name, a pronoun's or description's antecedent, else what
  * kind of source it is. */
@@ -581,7 +621,8 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                     uint32_t sa, uint32_t sb, const ps_entity_t *ents,
                     size_t nents, ps_speaker_kind_t *kind, int *index)
 {
-    /* A relative pronoun is the name just before it ("Clinton, who"). */
+    /* A relative pronoun is the name just before it ("Clinton, who"),
+     * or before an appositive ("Doley, a banker who"). */
     if (sb - sa == 1 && in_list(s[sa].term, &W_RELATIVES)) {
         for (uint32_t i = sa, steps = 0; i-- > 0 && steps < 2; steps++) {
             int r = s[i].ent_index;
@@ -591,6 +632,14 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 *index = r;
                 return;
             }
+        }
+        int r = across_appositive(s, sa, ents, nents,
+                                  in_list(s[sa].term, &W_WHO) ? PS_ENT_PERSON
+                                                              : PS_ENT_ORG);
+        if (r >= 0) {
+            *kind = PS_SPEAKER_ENTITY;
+            *index = r;
+            return;
         }
     }
     int want = -1, gender = 0, pronoun = 0, head = 0;

@@ -247,6 +247,28 @@ static void test_relative(void **state)
     assert_string_equal(speaker_id(f, q), "ryabkov");
 }
 
+/* A relative pronoun across an appositive is the name before it; not
+ * across a clause ("compared with ... who say"). */
+static void test_relative_appositive(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "The plan drew criticism from Harold Doley, a banker and former "
+        "administration official who said that the deal was a mistake.\n\n"
+        "Voters like Clinton, compared with 64 percent who say that "
+        "Sanders is honest.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "who"));
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "harold-doley");
+    q = by_cue(text, qs, nq, "say");
+    if (q)
+        assert_int_not_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+}
+
 /* "He" is the one the article was talking about, not the last name read:
  * the previous sentence's speaker or subject, not a possessive or a name
  * inside its quotation; "she" skips a man the article calls "he". */
@@ -805,6 +827,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_discontinuous, setup, teardown),
         cmocka_unit_test_setup_teardown(test_speakers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_relative, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relative_appositive, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_title_gender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inverted_cue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passive_cue, setup, teardown),
