@@ -23,7 +23,7 @@ static const size_t NO_LIMIT = std::numeric_limits<size_t>::max() - 1;
 
 /* The Levenshtein distance between A and B in bytes, or LIMIT + 1 once it
  * must exceed LIMIT: the one edit distance of psearch. */
-static size_t edit_distance(const std::string &a, const std::string &b,
+static size_t edit_distance(std::string_view a, std::string_view b,
                             size_t limit = NO_LIMIT)
 {
     size_t la = a.size(), lb = b.size();
@@ -54,8 +54,7 @@ static const size_t NEAR_MAX = 63;
  * distance exceeds it: only the cells within LIMIT of the diagonal, on
  * the stack, can hold a distance up to LIMIT (Ukkonen's band). A query
  * word that found nothing is weighed against thousands of candidates. */
-static size_t edit_near(const std::string &a, const std::string &b,
-                        size_t limit)
+static size_t edit_near(std::string_view a, std::string_view b, size_t limit)
 {
     size_t la = a.size(), lb = b.size();
     if ((la > lb ? la - lb : lb - la) > limit)
@@ -106,14 +105,17 @@ static std::string spelling_suggestion(ps_db_t *d, const std::string &word)
     Xapian::doccount best_freq = 0;
     /* In byte order, so that of words as near and as frequent the first
      * wins. */
-    for (const auto &w : ps__spell_candidates(d->shards, word, &d->cache)) {
+    std::vector<std::string> lists;
+    ps__spell_candidates_t candidates;
+    ps__spell_candidates(d->shards, word, &d->cache, lists, candidates);
+    for (const auto &w : candidates) {
         if (!ps__spell_plain_word(w.first))
             continue;
         size_t d = edit_near(word, w.first, std::min(best_dist, max_edits));
         if (d > max_edits || d > best_dist)
             continue;
         if (d < best_dist || w.second > best_freq) {
-            best = w.first;
+            best.assign(w.first);
             best_dist = d;
             best_freq = w.second;
         }

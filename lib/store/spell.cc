@@ -33,6 +33,7 @@ std::string key_of(const std::string &word)
 }
 
 using counts = std::vector<std::pair<std::string, Xapian::doccount>>;
+using candidates = ps__spell_candidates_t;
 
 /* A list as stored: "word TAB count NL" a word, in byte order. */
 std::string encode(counts &words)
@@ -53,9 +54,9 @@ std::string encode(counts &words)
     return v;
 }
 
-/* Adds the words of list V to OUT, summing their counts. */
-void decode_into(const std::string &v,
-                 std::map<std::string, Xapian::doccount> &out)
+/* Appends the words of list V to OUT as views into V, in V's (byte)
+ * order. */
+void decode_into(const std::string &v, candidates &out)
 {
     for (size_t i = 0; i < v.size();) {
         size_t tab = v.find('\t', i), nl = v.find('\n', i);
@@ -63,15 +64,16 @@ void decode_into(const std::string &v,
             nl = v.size();
         if (tab == std::string::npos || tab > nl)
             break; /* damaged: what was read so far */
-        out[v.substr(i, tab - i)] +=
-            (Xapian::doccount)std::strtoul(v.c_str() + tab + 1, nullptr, 10);
+        out.emplace_back(
+            std::string_view(v.data() + i, tab - i),
+            (Xapian::doccount)std::strtoul(v.c_str() + tab + 1, nullptr, 10));
         i = nl + 1;
     }
 }
 
 } // namespace
 
-bool ps__spell_plain_word(const std::string &term)
+bool ps__spell_plain_word(std::string_view term)
 {
     if (term.size() < MIN_WORD || term.size() > MAX_WORD ||
         (term[0] >= 'A' && term[0] <= 'Z'))
@@ -119,23 +121,39 @@ void ps__spell_update(Xapian::WritableDatabase &db)
             db.set_metadata(w.first, w.second);
 }
 
-std::map<std::string, Xapian::doccount>
-ps__spell_candidates(const std::vector<Xapian::Database> &shards,
-                     const std::string &word, ps__shard_cache *cache)
+void ps__spell_candidates(const std::vector<Xapian::Database> &shards,
+                          const std::string &word, ps__shard_cache *cache,
+                          std::vector<std::string> &lists, candidates &out)
 {
-    std::map<std::string, Xapian::doccount> words;
+    out.clear();
+    lists.clear();
     if (word.empty())
-        return words;
+        return;
     std::string first = word.substr(0, utf8_len((unsigned char)word[0]));
     size_t lo =
         std::max(MIN_WORD, word.size() - std::min(word.size(), MAX_EDITS));
     size_t hi = std::min(MAX_WORD, word.size() + MAX_EDITS);
+    /* The lists' text is copied, so that the views stay valid whatever
+     * the cache forgets meanwhile. */
     for (size_t len = lo; len <= hi; len++) {
         std::string key = list_key(first, len);
         for (size_t k = 0; k < shards.size(); k++)
-            decode_into(cache ? cache->shard_metadata(shards, k, key)
-                              : shards[k].get_metadata(key),
-                        words);
+            lists.push_back(cache ? cache->shard_metadata(shards, k, key)
+                                  : shards[k].get_metadata(key));
     }
-    return words;
+    for (const std::string &v : lists)
+        decode_into(v, out);
+    /* Each list is in byte order; a word stands in one list a shard. */
+    if (lists.size() > 1)
+        std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) {
+            return a.first < b.first;
+        });
+    size_t n = 0;
+    for (size_t i = 0; i < out.size(); i++) {
+        if (n > 0 && out[n - 1].first == out[i].first)
+            out[n - 1].second += out[i].second;
+        else
+            out[n++] = out[i];
+    }
+    out.resize(n);
 }

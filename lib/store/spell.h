@@ -17,6 +17,8 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -26,7 +28,7 @@
 /* Whether TERM may be suggested as a spelling, and so is listed: an
  * unprefixed word of 3 to 32 bytes with no digit, hyphen, dot or comma.
  * Numbers and compounds are never misspelt into. */
-bool ps__spell_plain_word(const std::string &term);
+bool ps__spell_plain_word(std::string_view term);
 
 /* The most words one list keeps (the most frequent; then byte order). A
  * vocabulary with more words of one first character and length than this
@@ -43,14 +45,21 @@ std::map<std::string, std::string> ps__spell_lists(const Xapian::Database &db);
  * a second on a million words). Throws Xapian errors and std::bad_alloc. */
 void ps__spell_update(Xapian::WritableDatabase &db);
 
-/* The words WORD (a normalised query word) may be a misspelling of: the
- * listed words that start with its first character and are within 2
- * bytes of its length, with their document counts summed over SHARDS.
- * At most five metadata look-ups a shard, each a round trip for a remote
- * one, remembered in CACHE (may be NULL) until the index changes. Throws
- * as above. */
-std::map<std::string, Xapian::doccount>
-ps__spell_candidates(const std::vector<Xapian::Database> &shards,
-                     const std::string &word, ps__shard_cache *cache);
+/* Candidate words and their document counts. */
+typedef std::vector<std::pair<std::string_view, Xapian::doccount>>
+    ps__spell_candidates_t;
+
+/* The words WORD (a normalised query word) may be a misspelling of, into
+ * OUT: the listed words that start with its first character and are
+ * within 2 bytes of its length, in byte order, each once with its
+ * document counts summed over SHARDS. The views point into LISTS, which
+ * keeps the lists' text and must outlive OUT's use. At most five
+ * metadata look-ups a shard, each a round trip for a remote one,
+ * remembered in CACHE (may be NULL) until the index changes. Throws as
+ * above. */
+void ps__spell_candidates(const std::vector<Xapian::Database> &shards,
+                          const std::string &word, ps__shard_cache *cache,
+                          std::vector<std::string> &lists,
+                          ps__spell_candidates_t &out);
 
 #endif
