@@ -141,13 +141,17 @@ void ps__spell_candidates(const std::vector<Xapian::Database> &shards,
             lists.push_back(cache ? cache->shard_metadata(shards, k, key)
                                   : shards[k].get_metadata(key));
     }
-    for (const std::string &v : lists)
+    /* Each list is in byte order (a word stands in one list a shard):
+     * merged as it comes, so the whole is. */
+    auto by_word = [](const auto &a, const auto &b) {
+        return a.first < b.first;
+    };
+    for (const std::string &v : lists) {
+        size_t mid = out.size();
         decode_into(v, out);
-    /* Each list is in byte order; a word stands in one list a shard. */
-    if (lists.size() > 1)
-        std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) {
-            return a.first < b.first;
-        });
+        std::inplace_merge(out.begin(), out.begin() + (long)mid, out.end(),
+                           by_word);
+    }
     size_t n = 0;
     for (size_t i = 0; i < out.size(); i++) {
         if (n > 0 && out[n - 1].first == out[i].first)
