@@ -231,15 +231,14 @@ static int lower_inside(const ps_tagger_t *t, size_t i)
     return !ps__tagger_listed(name_particles, PS_COUNT(name_particles), key);
 }
 
-/* A dash inside the model's name [W0, W1) ends a name: the model reads
- * across a dash it never sees as a token, and a dateline's city and the
- * name after it ("DENVER - Donald Trump described ...") became one
- * person. The words before the dash are a place when they open a line (a
- * dateline), else a name of the model's type; so are those after it.
- * So does a word in lower case inside a person's name (lower_inside()),
- * itself left out. Returns 1 (with *ST) when the name was split and added
- * so. */
-static int split_at_dash(ps_tagger_t *t, size_t w0, size_t w1,
+/* Splits the model's name [W0, W1) where it holds two: at a dash, which
+ * the model never sees as a token (a dateline's city and the name after
+ * it, "DENVER - Donald Trump described ...", became one person), the
+ * words before it a place when they open a line (a dateline), else a name
+ * of the model's type, as are those after it; and at a word in lower case
+ * inside a person's name (lower_inside()), itself left out. Returns 1
+ * (with *ST) when the name was split and its parts added. */
+static int split_name(ps_tagger_t *t, size_t w0, size_t w1,
                          ps_ner_type_t ntype, ps_status_t *st)
 {
     for (size_t i = w0 + 1; i < w1; i++) {
@@ -272,7 +271,7 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
                             ps_ner_type_t ntype)
 {
     ps_status_t split;
-    if (split_at_dash(t, w0, w1, ntype, &split))
+    if (split_name(t, w0, w1, ntype, &split))
         return split;
     while (w1 - w0 > 1 && ps__tagger_is_title(t, w1 - 1))
         w1--;
