@@ -1,7 +1,9 @@
 /* The indexing pipeline: a ring of job slots, filled in order by the main
  * thread, prepared by workers in any order, and consumed in order, so
  * tokenizing, tagging and building documents run on other cores while
- * Xapian writes. */
+ * Xapian writes. A slot keeps what the main thread reads of its file (the
+ * tokens, the entities, the document); the quoter, whose attributions
+ * are used up when the worker builds the document, is the worker's. */
 #define _GNU_SOURCE /* pthread_setname_np */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,6 +18,13 @@
 
 enum slot_state { FREE, QUEUED, BUSY, DONE };
 
+/* A worker thread and what is its own. */
+typedef struct worker {
+    pipeline_t *p;
+    pthread_t thread;
+    ps_quoter_t *quoter; /* NULL without a quote model */
+} worker_t;
+
 struct pipeline {
     pthread_mutex_t mu;
     pthread_cond_t work; /* a job was queued, or stop */
@@ -28,11 +37,11 @@ struct pipeline {
     size_t tail;      /* where the next job is queued */
     size_t max_size;
     int stop;
-    pthread_t threads[MAX_WORKERS];
+    worker_t workers[MAX_WORKERS];
     unsigned nthreads;
 };
 
-static void prepare(pipeline_t *p, pipe_job_t *j)
+static void prepare(pipeline_t *p, pipe_job_t *j, ps_quoter_t *q)
 {
     j->unchanged = 0;
     j->res = prep_read(&j->prep, j->file->path, p->max_size);
@@ -43,14 +52,19 @@ static void prepare(pipeline_t *p, pipe_job_t *j)
         j->unchanged = 1;
         return;
     }
-    j->res = prep_analyse(&j->prep);
+    j->res = prep_analyse(&j->prep, q);
     if (j->res == PREP_OK)
         j->res = prep_build(&j->prep);
+    /* The document holds the attributions now; the quoter's own copy is
+     * the next file's once this worker goes on. */
+    j->prep.rec.quotes = NULL;
+    j->prep.rec.nquotes = 0;
 }
 
 static void *worker(void *arg)
 {
-    pipeline_t *p = arg;
+    worker_t *w = arg;
+    pipeline_t *p = w->p;
     /* Named for top -H and perf. */
     pthread_setname_np(pthread_self(), "psearch-analyze");
     pthread_mutex_lock(&p->mu);
@@ -62,7 +76,7 @@ static void *worker(void *arg)
         size_t i = p->next_work++ % p->nslots;
         p->state[i] = BUSY;
         pthread_mutex_unlock(&p->mu);
-        prepare(p, &p->jobs[i]);
+        prepare(p, &p->jobs[i], w->quoter);
         pthread_mutex_lock(&p->mu);
         p->state[i] = DONE;
         pthread_cond_broadcast(&p->done);
@@ -94,12 +108,17 @@ pipeline_t *pipeline_start(const ps_gazetteer_t *g, const ps_ner_model_t *m,
         return NULL;
     }
     for (size_t i = 0; i < p->nslots; i++)
-        if (prep_init(&p->jobs[i].prep, g, m, qm)) {
+        if (prep_init(&p->jobs[i].prep, g, m)) {
             pipeline_stop(p);
             return NULL;
         }
     for (unsigned i = 0; i < workers; i++) {
-        if (pthread_create(&p->threads[i], NULL, worker, p) != 0) {
+        worker_t *w = &p->workers[i];
+        w->p = p;
+        if ((qm && ps_quoter_new(qm, &w->quoter) != PS_OK) ||
+            pthread_create(&w->thread, NULL, worker, w) != 0) {
+            ps_quoter_free(w->quoter);
+            w->quoter = NULL;
             pipeline_stop(p);
             return NULL;
         }
@@ -163,8 +182,10 @@ void pipeline_stop(pipeline_t *p)
     p->stop = 1;
     pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->mu);
-    for (unsigned i = 0; i < p->nthreads; i++)
-        pthread_join(p->threads[i], NULL);
+    for (unsigned i = 0; i < p->nthreads; i++) {
+        pthread_join(p->workers[i].thread, NULL);
+        ps_quoter_free(p->workers[i].quoter);
+    }
     for (size_t i = 0; p->jobs && i < p->nslots; i++)
         prep_free(&p->jobs[i].prep);
     pthread_cond_destroy(&p->work);

@@ -12,14 +12,12 @@
 
 #include "prepare.h"
 
-int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m,
-              const ps_quote_model_t *qm)
+int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m)
 {
     memset(p, 0, sizeof *p);
     if (ps_analyzer_new(&p->body_an) != PS_OK ||
         ps_analyzer_new(&p->title_an) != PS_OK ||
-        ps_tagger_new(g, m, &p->tagger) != PS_OK ||
-        (qm && ps_quoter_new(qm, &p->quoter) != PS_OK)) {
+        ps_tagger_new(g, m, &p->tagger) != PS_OK) {
         prep_free(p);
         return -1;
     }
@@ -31,7 +29,6 @@ void prep_free(prep_t *p)
     ps_analyzer_free(p->body_an);
     ps_analyzer_free(p->title_an);
     ps_tagger_free(p->tagger);
-    ps_quoter_free(p->quoter);
     ps_index_doc_free(p->doc);
     free(p->buf);
     memset(p, 0, sizeof *p);
@@ -116,7 +113,7 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-prep_result_t prep_analyse(prep_t *p)
+prep_result_t prep_analyse(prep_t *p, ps_quoter_t *q)
 {
     ps_docrec_t *r = &p->rec;
     size_t bad = 0;
@@ -158,9 +155,9 @@ prep_result_t prep_analyse(prep_t *p)
      * so a speaker is one of the article's entities. */
     r->quotes = NULL;
     r->nquotes = 0;
-    if (!p->quoter)
+    if (!q)
         return PREP_OK;
-    st = ps_quoter_run(p->quoter, r->text + a->body_offset,
+    st = ps_quoter_run(q, r->text + a->body_offset,
                        r->len - a->body_offset, a->body_offset, r->tokens,
                        r->ntokens, r->entities, r->nentities, &r->quotes,
                        &r->nquotes);

@@ -11,12 +11,13 @@
 #include "psearch/index.h"
 #include "psearch/quotes.h"
 
-/* Everything one worker needs, reused from file to file. */
+/* One file's slot: what it needs, reused from file to file, and what
+ * it made, which the thread writing the index reads (the tokens and the
+ * entities: so the analyzers and the tagger are the slot's). */
 typedef struct prep {
     ps_analyzer_t *body_an;
     ps_analyzer_t *title_an;
     ps_tagger_t *tagger;
-    ps_quoter_t *quoter;
     char *buf; /* the file's bytes */
     size_t cap;
     ps_article_t article;
@@ -27,11 +28,9 @@ typedef struct prep {
     char why[256]; /* why the last file was rejected */
 } prep_t;
 
-/* Prepares P for use on one thread; G, M and QM (the quote model; NULL
- * finds no quotes, as --tag wants) are shared and must outlive it. Returns 0,
- * or -1 when out of memory. */
-int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m,
-              const ps_quote_model_t *qm);
+/* Prepares P for use on one thread at a time; G and M are shared and
+ * must outlive it. Returns 0, or -1 when out of memory. */
+int prep_init(prep_t *p, const ps_gazetteer_t *g, const ps_ner_model_t *m);
 void prep_free(prep_t *p);
 
 typedef enum {
@@ -44,8 +43,12 @@ typedef enum {
 prep_result_t prep_read(prep_t *p, const char *path, size_t max_size);
 
 /* Parses, analyses, tags and finds the attributions of what prep_read()
- * read. */
-prep_result_t prep_analyse(prep_t *p);
+ * read, these with Q (NULL finds none, as --tag wants). The attributions
+ * in p->rec are Q's until its next run: use them (prep_build()) before
+ * Q finds another file's. A quoter is the worker's, not the slot's: its
+ * buffers grow to the longest article it has seen, and its word cache
+ * warms on every file the worker prepares. */
+prep_result_t prep_analyse(prep_t *p, ps_quoter_t *q);
 
 /* Builds the index's document from what prep_analyse() made, into
  * p->doc, for the thread that writes the index to store. */

@@ -276,7 +276,13 @@ int tag_each(char *const *paths, size_t n, const tag_setup_t *s, tag_file_fn fn,
              void *ctx)
 {
     prep_t p;
-    if (prep_init(&p, s->g, s->m, s->qm)) {
+    ps_quoter_t *q = NULL;
+    if (prep_init(&p, s->g, s->m)) {
+        fprintf(stderr, "psearch-index: out of memory\n");
+        return TAG_FAILED;
+    }
+    if (s->qm && ps_quoter_new(s->qm, &q) != PS_OK) {
+        prep_free(&p);
         fprintf(stderr, "psearch-index: out of memory\n");
         return TAG_FAILED;
     }
@@ -284,7 +290,7 @@ int tag_each(char *const *paths, size_t n, const tag_setup_t *s, tag_file_fn fn,
     for (size_t i = 0; i < n && rc == TAG_OK; i++) {
         prep_result_t res = prep_read(&p, paths[i], s->max_size);
         if (res == PREP_OK)
-            res = prep_analyse(&p);
+            res = prep_analyse(&p, q);
         if (res == PREP_REJECTED) {
             /* The warning indexing gives for the same file. */
             if (!s->quiet)
@@ -299,6 +305,7 @@ int tag_each(char *const *paths, size_t n, const tag_setup_t *s, tag_file_fn fn,
         }
     }
     prep_free(&p);
+    ps_quoter_free(q);
     return rc == TAG_OK && bad ? TAG_SKIPPED : rc;
 }
 

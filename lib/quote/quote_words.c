@@ -19,8 +19,8 @@
 #define NONE 0x4e4f4e45ULL
 
 /* Slots in each table (direct-mapped by the word's hash): some 570 KB a
- * quoter in all (the indexer has four quoters a worker thread), which
- * keeps the commonest words of a text. */
+ * quoter in all (the indexer has one a worker thread), which keeps the
+ * commonest words of a text. */
 #define SLOT_BITS 12
 #define NSLOTS ((size_t)1 << SLOT_BITS)
 
