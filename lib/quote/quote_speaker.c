@@ -115,6 +115,16 @@ static const char *const LISTING[] = {"including", "such", "and", "like",
 
 /* Unnamed heads that are adjectives as often. */
 static const char *const ADJECTIVAL[] = {"official", NULL};
+/* Roles a name can qualify ("Cruz strategist Jason Johnson", "Sanders
+ * supporter Jane Doe"), beside the words for a person above. */
+static const char *const ROLE_WORDS[] = {
+    "strategist", "pollster", "researcher", "scientist", "analyst",
+    "economist", "consultant", "operative", "surrogate", "supporter",
+    "constituent", "ally", "friend", "speechwriter", "owner", "chief",
+    "counsel", "editor", "columnist", "correspondent", "reporter",
+    "anchor", "commentator", "historian", "professor", "founder",
+    "partner", "brother", "sister", "father", "mother", "official",
+    "staffer", "envoy", "ambassador", "deputy", "assistant", NULL};
 
 /* Words that put the name after them in a place ("in Chelsea", "near
  * Aleppo"), unless the name is a possessive ("in Trump's speech"), and
@@ -142,6 +152,7 @@ static wlist_t W_HE = {HE, 0, {0}};
 static wlist_t W_HE_TITLES = {HE_TITLES, 0, {0}};
 static wlist_t W_FOR = {FOR, 0, {0}};
 static wlist_t W_ADJECTIVAL = {ADJECTIVAL, 0, {0}};
+static wlist_t W_ROLE_WORDS = {ROLE_WORDS, 0, {0}};
 static wlist_t W_INDEFINITE = {INDEFINITE, 0, {0}};
 static wlist_t W_LISTING = {LISTING, 0, {0}};
 static wlist_t W_SHE_TITLES = {SHE_TITLES, 0, {0}};
@@ -170,6 +181,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_HE_NOUNS,
     &W_HE_TITLES,
     &W_ADJECTIVAL,
+    &W_ROLE_WORDS,
     &W_ARTICLES,
     &W_INDEFINITE,
     &W_LISTING,
@@ -432,15 +444,27 @@ static int fits(const ps__qspk_t *k, const ps_entity_t *ents, int e, int type,
            (!gender || !k->gender[e] || k->gender[e] == gender);
 }
 
-/* What a pronoun or description of TYPE and GENDER at token AT refers to:
- * looking back sentence by sentence within WINDOW tokens, the speaker of
- * an attribution whose source or cue is in the sentence, else the sentence's
- * first fitting name outside quotation marks, one not a possessive
- * first; -1 if none, or if a person of the pronoun's gender whom the
- * article does not name ("my mother", "the woman") comes first. */
+/* Whether token I lies in a content piece of A. */
+static int in_content(const ps__qattr_t *a, size_t i)
+{
+    for (uint32_t p = 0; p < a->ncon; p++)
+        if (a->con[p][0] <= i && i < a->con[p][1])
+            return 1;
+    return 0;
+}
+
+/* What a pronoun or description of TYPE and GENDER at token AT, the
+ * source of A, refers to: looking back sentence by sentence within WINDOW
+ * tokens, the speaker of an attribution whose source or cue is in the
+ * sentence, else the sentence's first fitting name outside quotation
+ * marks, one not a possessive first; -1 if none, or if a person of the
+ * pronoun's gender whom the article does not name ("my mother", "the
+ * woman") comes first, outside what A says ("Seeing his brother suffer
+ * led him to quit, he said" is not the brother's). */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
-                      size_t at, const ps_entity_t *ents, size_t nents,
-                      int type, int gender)
+                      size_t at, const ps__qattr_t *a,
+                      const ps_entity_t *ents, size_t nents, int type,
+                      int gender)
 {
     size_t lo = at > WINDOW ? at - WINDOW : 0;
     for (size_t end = at; end > lo;) {
@@ -459,7 +483,8 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                  * the speaker is no one the article names. */
                 if (!valid(e, nents) && !s[i].inq && possessive < 0 &&
                     ((gender == 1 && in_list(s[i].term, &W_HE_NOUNS)) ||
-                     (gender == 2 && in_list(s[i].term, &W_SHE_NOUNS))))
+                     (gender == 2 && in_list(s[i].term, &W_SHE_NOUNS))) &&
+                    !in_content(a, i))
                     return -1;
                 i++;
                 continue;
@@ -480,12 +505,44 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     return -1;
 }
 
+/* Whether token T is a word for a role a name can qualify. */
+static int role_word(const ps__qtok_t *t)
+{
+    return in_list(t->term, &W_PERSON_WORDS) ||
+           in_list(t->stem, &W_PERSON_WORDS) ||
+           in_list(t->term, &W_ROLE_WORDS) || in_list(t->stem, &W_ROLE_WORDS);
+}
+
+/* Whether the mention of a person ending at token J qualifies the title
+ * of another person named right after it in tokens [J, B): "Clinton
+ * spokesman Josh Schwerin", "Clinton's spokesman Brian Fallon", "Trump
+ * campaign manager Corey Lewandowski" are said by the second. Between
+ * the two, at most three words without a capital or punctuation, the
+ * last a word for a role; "Williams added about Carson", "Clinton and
+ * Sanders" are not such titles. */
+static int qualifies_title(const ps__qtok_t *s, uint32_t j, uint32_t b,
+                           const ps_entity_t *ents, size_t nents)
+{
+    const uint8_t stops = PS__G_COMMA | PS__G_STOP | PS__G_COLON |
+                          PS__G_DASH | PS__G_PAREN | PS__G_OPEN |
+                          PS__G_CLOSE | PS__G_LINE;
+    uint32_t k = j;
+    while (k < b && k < j + 3 && s[k].ent_index == -1 &&
+           s[k].shape != PS__Q_SHAPE_MARK && !(s[k].gap & stops) &&
+           !(s[k].flags & PS_TOK_CAP))
+        k++;
+    return k > j && k < b && role_word(&s[k - 1]) && !(s[k].gap & stops) &&
+           valid(s[k].ent_index, nents) &&
+           ents[s[k].ent_index].type == PS_ENT_PERSON;
+}
+
 /* An entity mentioned inside tokens [A, B) that can speak: a person
- * first, then an organisation, then a place ("Moscow said"). A
- * nationality, party or event name ("the Orlando Republican", "a
- * Democratic aide") describes the speaker rather than naming it, so it
- * is left to the description's rules. */
-static int named(const ps__qtok_t *s, uint32_t a, uint32_t b,
+ * first (the one a title belongs to, not the one who qualifies it),
+ * then an organisation, then a place ("Moscow said"). A nationality,
+ * party or event name ("the Orlando Republican", "a Democratic aide")
+ * describes the speaker rather than naming it, so it is left to the
+ * description's rules. */
+static int named(const ps__qtok_t *s, size_t n, uint32_t a, uint32_t b,
                  const ps_entity_t *ents, size_t nents)
 {
     int best = -1;
@@ -494,8 +551,14 @@ static int named(const ps__qtok_t *s, uint32_t a, uint32_t b,
         if (!valid(e, nents) || ents[e].type == PS_ENT_MISC ||
             ents[e].type == PS_ENT_TREATY)
             continue;
-        if (ents[e].type == PS_ENT_PERSON)
+        if (ents[e].type == PS_ENT_PERSON) {
+            size_t j = mention_end(s, n, k, e);
+            if (j < b && qualifies_title(s, (uint32_t)j, b, ents, nents)) {
+                k = (uint32_t)j - 1;
+                continue;
+            }
             return e;
+        }
         if (best < 0 || (ents[e].type == PS_ENT_ORG &&
                          ents[best].type != PS_ENT_ORG))
             best = e;
@@ -618,9 +681,10 @@ static int across_appositive(const ps__qtok_t *s, uint32_t sa,
  * pronoun's name, a pronoun's or description's antecedent, else what
  * kind of source it is. */
 static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
-                    uint32_t sa, uint32_t sb, const ps_entity_t *ents,
+                    const ps__qattr_t *a, const ps_entity_t *ents,
                     size_t nents, ps_speaker_kind_t *kind, int *index)
 {
+    uint32_t sa = a->src[0], sb = a->src[1];
     /* A relative pronoun is the name just before it ("Clinton, who"),
      * or before an appositive ("Doley, a banker who"). */
     if (sb - sa == 1 && in_list(s[sa].term, &W_RELATIVES)) {
@@ -684,7 +748,7 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     /* A plural description ("the candidates", "officials") is not one
      * speaker; the analyzer's stem keeps the singular. */
     if (want >= 0 && sb - sa <= 5) {
-        int e = antecedent(k, s, n, sa, ents, nents, want, gender);
+        int e = antecedent(k, s, n, sa, a, ents, nents, want, gender);
         if (e >= 0) {
             *kind = PS_SPEAKER_ENTITY;
             *index = e;
@@ -747,7 +811,7 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         *kind = PS_SPEAKER_NONE;
         return;
     }
-    int e = named(s, sa, sb, ents, nents);
+    int e = named(s, n, sa, sb, ents, nents);
     if (e < 0)
         e = by_surname(k, s, sa, sb);
     if (e >= 0 && ents[e].type != PS_ENT_PERSON) {
@@ -780,7 +844,7 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         *kind = PS_SPEAKER_ENTITY;
         *index = e;
     } else {
-        unnamed(k, s, n, sa, sb, ents, nents, kind, index);
+        unnamed(k, s, n, a, ents, nents, kind, index);
     }
     /* Later pronouns may refer to this speaker, in the sentence of its
      * source or of its cue (a sentence split at "(R-Va.)" keeps it). */

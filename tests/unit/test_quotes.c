@@ -149,6 +149,19 @@ static const ps_quote_t *by_cue(const char *text, const ps_quote_t *qs,
     return NULL;
 }
 
+/* The first quote whose cue is CUE at or after FROM (a place in TEXT),
+ * or NULL. */
+static const ps_quote_t *by_cue_from(const char *text, const ps_quote_t *qs,
+                                     size_t nq, const char *cue,
+                                     const char *from)
+{
+    for (size_t i = 0; i < nq; i++)
+        if (qs[i].cue[0].start >= (size_t)(from - text) &&
+            span_is(text, qs[i].cue[0], cue))
+            return &qs[i];
+    return NULL;
+}
+
 /* The quote whose source is SOURCE, or NULL. */
 static const ps_quote_t *by_source(const char *text, const ps_quote_t *qs,
                                    size_t nq, const char *source)
@@ -267,6 +280,51 @@ static void test_relative_appositive(void **state)
     q = by_cue(text, qs, nq, "say");
     if (q)
         assert_int_not_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+}
+
+/* A name before a title qualifies it: "Clinton spokesman Josh Schwerin
+ * said" is Schwerin's, and so is the "he" after it; two names joined by
+ * "and" are not a name and a title, nor a name and a verb's object. */
+static void test_title_qualifier(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Hillary Clinton spoke in Iowa on Monday.\n\n"
+        "Clinton campaign manager Robby Mook said that the campaign would "
+        "go on. He added that the polls were close.\n\n"
+        "Bernie Sanders and Elizabeth Warren said that the bill was "
+        "unfair.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "robby-mook");
+    q = by_cue(text, qs, nq, "added");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "robby-mook");
+    q = by_cue_from(text, qs, nq, "said", strstr(text, "Bernie"));
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "bernie-sanders");
+}
+
+/* A man inside what a man says is not the one who says it: "Seeing his
+ * brother suffer led him to quit, he said" is the man the article was
+ * talking about, where "When my brother heard of it, he said" is not. */
+static void test_pronoun_past_content(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "In an interview last week, Donald Trump said that he had learned "
+        "much from his family. Seeing his brother suffer led him to avoid "
+        "alcohol, he said.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue_from(text, qs, nq, "said", strstr(text, "alcohol"));
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "he"));
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "trump");
 }
 
 /* "He" is the one the article was talking about, not the last name read:
@@ -833,6 +891,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inverted_cue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passive_cue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_antecedent, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_title_qualifier, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_pronoun_past_content, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
                                         teardown),
