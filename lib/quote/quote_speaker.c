@@ -105,7 +105,18 @@ static const char *const UNNAMED_HEADS[] = {
     "survey", "media", "lobbyists", "prosecutors", "officers", "agents",
     "activists", "protesters", "donors", "journalists", "reporters",
     "economists", "scientists", "researchers", "pollsters", "negotiators",
-    "troops", "forces", NULL};
+    "troops", "forces", "allies", "backers", "endorsers", "associates",
+    "confidants", "loyalists", "surrogates", "operatives", "fundraisers",
+    "delegates", "superdelegates", NULL};
+/* One of a person's people, as "a", "one" or "another" introduces them
+ * ("a top Trump adviser", "one Clinton ally"): someone the article does
+ * not name, not the person. Spokesmen are not here: "a Clinton
+ * spokesman" speaks for Clinton, as "a spokesman for Clinton" does. */
+static const char *const ONE_OF_THEIRS[] = {
+    "aide", "adviser", "advisor", "ally", "supporter", "backer", "endorser",
+    "associate", "confidant", "insider", "loyalist", "surrogate",
+    "strategist", "operative", "veteran", "employee", "staffer", "donor",
+    "friend", "delegate", "superdelegate", "fundraiser", NULL};
 
 /* Words that name the members of a group ("critics, including Paul
  * Krugman", "Democrats such as Harry Reid", "Trump and other
@@ -123,7 +134,7 @@ static const char *const ROLE_WORDS[] = {
     "constituent", "ally", "friend", "speechwriter", "owner", "chief",
     "counsel", "editor", "columnist", "correspondent", "reporter",
     "anchor", "commentator", "historian", "professor", "founder",
-    "partner", "brother", "sister", "father", "mother", "official",
+    "partner", "brother", "sister", "father", "mother", "official", "staff",
     "staffer", "envoy", "ambassador", "deputy", "assistant", NULL};
 
 /* Words that put the name after them in a place ("in Chelsea", "near
@@ -153,6 +164,7 @@ static wlist_t W_HE_TITLES = {HE_TITLES, 0, {0}};
 static wlist_t W_FOR = {FOR, 0, {0}};
 static wlist_t W_ADJECTIVAL = {ADJECTIVAL, 0, {0}};
 static wlist_t W_ROLE_WORDS = {ROLE_WORDS, 0, {0}};
+static wlist_t W_ONE_OF_THEIRS = {ONE_OF_THEIRS, 0, {0}};
 static wlist_t W_INDEFINITE = {INDEFINITE, 0, {0}};
 static wlist_t W_LISTING = {LISTING, 0, {0}};
 static wlist_t W_SHE_TITLES = {SHE_TITLES, 0, {0}};
@@ -182,6 +194,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_HE_TITLES,
     &W_ADJECTIVAL,
     &W_ROLE_WORDS,
+    &W_ONE_OF_THEIRS,
     &W_ARTICLES,
     &W_INDEFINITE,
     &W_LISTING,
@@ -516,22 +529,28 @@ static int role_word(const ps__qtok_t *t)
 /* Whether the mention of a person ending at token J qualifies the title
  * of another person named right after it in tokens [J, B): "Clinton
  * spokesman Josh Schwerin", "Clinton's spokesman Brian Fallon", "Trump
- * campaign manager Corey Lewandowski" are said by the second. Between
- * the two, at most three words without a capital or punctuation, the
- * last a word for a role; "Williams added about Carson", "Clinton and
- * Sanders" are not such titles. */
+ * campaign manager Corey Lewandowski" are said by the second, and so,
+ * after a possessive, is a name the title's comma sets off ("Carter's
+ * press secretary, Peter Cook", "Clinton's campaign chairman, John
+ * Podesta"). Between the two, at most three words without a capital or
+ * punctuation (four after a possessive: "chief of staff"), the last a
+ * word for a role; "Williams added about Carson", "Clinton and Sanders"
+ * are not such titles. */
 static int qualifies_title(const ps__qtok_t *s, uint32_t j, uint32_t b,
                            const ps_entity_t *ents, size_t nents)
 {
     const uint8_t stops = PS__G_COMMA | PS__G_STOP | PS__G_COLON |
                           PS__G_DASH | PS__G_PAREN | PS__G_OPEN |
                           PS__G_CLOSE | PS__G_LINE;
+    int owner = (s[j - 1].flags & PS_TOK_POSSESSIVE) != 0;
     uint32_t k = j;
-    while (k < b && k < j + 3 && s[k].ent_index == -1 &&
+    while (k < b && k < j + 3 + (uint32_t)owner && s[k].ent_index == -1 &&
            s[k].shape != PS__Q_SHAPE_MARK && !(s[k].gap & stops) &&
            !(s[k].flags & PS_TOK_CAP))
         k++;
-    return k > j && k < b && role_word(&s[k - 1]) && !(s[k].gap & stops) &&
+    uint8_t before = s[k < b ? k : j].gap & stops;
+    return k > j && k < b && role_word(&s[k - 1]) &&
+           (!before || (owner && before == PS__G_COMMA)) &&
            valid(s[k].ent_index, nents) &&
            ents[s[k].ent_index].type == PS_ENT_PERSON;
 }
@@ -641,6 +660,50 @@ static int qualifies_group(const ps__qtok_t *s, size_t n, uint32_t sa,
         if ((s[i].gap & apart) || in_list(s[i].term, &W_LISTING))
             return 0;
     return 1;
+}
+
+/* Whether source [SA, SB), which "a", "one", "another" or the like
+ * opens, names one of person E's people rather than E: E's mention is
+ * followed by at most three words without a capital or punctuation, the
+ * last one of ONE_OF_THEIRS ("a top Donald Trump adviser", "one Clinton
+ * aide", "a Sanders supporter who ..."). */
+static int one_of_theirs(const ps__qtok_t *s, size_t n, uint32_t sa,
+                         uint32_t sb, int e)
+{
+    const uint8_t stops = PS__G_COMMA | PS__G_STOP | PS__G_COLON |
+                          PS__G_DASH | PS__G_PAREN | PS__G_OPEN |
+                          PS__G_CLOSE | PS__G_LINE;
+    if (!in_list(s[sa].term, &W_INDEFINITE))
+        return 0;
+    uint32_t p = sa;
+    while (p < sb && s[p].ent_index != e)
+        p++;
+    if (p == sb)
+        return 0;
+    uint32_t j = (uint32_t)mention_end(s, n, p, e), k = j;
+    while (k < sb && k < j + 3 && s[k].ent_index == -1 &&
+           s[k].shape != PS__Q_SHAPE_MARK && !(s[k].gap & stops) &&
+           !(s[k].flags & PS_TOK_CAP) && !in_list(s[k].term, &W_ONE_OF_THEIRS))
+        k++;
+    return k < sb && k < j + 3 && s[k].ent_index == -1 &&
+           !(s[k].gap & stops) && in_list(s[k].term, &W_ONE_OF_THEIRS);
+}
+
+/* The first person other than E named in source [SA, SB) after E's
+ * first mention; -1 if none. */
+static int other_person(const ps__qtok_t *s, size_t n, uint32_t sa,
+                        uint32_t sb, int e, const ps_entity_t *ents,
+                        size_t nents)
+{
+    uint32_t k = sa;
+    while (k < sb && s[k].ent_index != e)
+        k++;
+    for (k = k < sb ? (uint32_t)mention_end(s, n, k, e) : sb; k < sb; k++) {
+        int o = s[k].ent_index;
+        if (valid(o, nents) && o != e && ents[o].type == PS_ENT_PERSON)
+            return o;
+    }
+    return -1;
 }
 
 /* The longest appositive a relative pronoun looks across, in tokens. */
@@ -820,6 +883,16 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 *kind = PS_SPEAKER_UNNAMED;
                 return;
             }
+    }
+    /* "Another Clinton ally, Agriculture Secretary Tom Vilsack" is
+     * Vilsack's; "a top Trump adviser" alone is no one named. */
+    if (e >= 0 && ents[e].type == PS_ENT_PERSON &&
+        one_of_theirs(s, n, sa, sb, e)) {
+        e = other_person(s, n, sa, sb, e, ents, nents);
+        if (e < 0) {
+            *kind = PS_SPEAKER_UNNAMED;
+            return;
+        }
     }
     if (e >= 0 && ents[e].type == PS_ENT_PERSON &&
         qualifies_group(s, n, sa, sb, e)) {

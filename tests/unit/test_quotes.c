@@ -283,8 +283,9 @@ static void test_relative_appositive(void **state)
 }
 
 /* A name before a title qualifies it: "Clinton spokesman Josh Schwerin
- * said" is Schwerin's, and so is the "he" after it; two names joined by
- * "and" are not a name and a title, nor a name and a verb's object. */
+ * said" is Schwerin's, and so is the "he" after it, and "Sanders's
+ * campaign manager, Jeff Weaver" is Weaver's; two names joined by "and"
+ * are not a name and a title. */
 static void test_title_qualifier(void **state)
 {
     struct fixture *f = *state;
@@ -293,7 +294,8 @@ static void test_title_qualifier(void **state)
         "Clinton campaign manager Robby Mook said that the campaign would "
         "go on. He added that the polls were close.\n\n"
         "Bernie Sanders and Elizabeth Warren said that the bill was "
-        "unfair.\n";
+        "unfair.\n\nSanders's campaign manager, Jeff Weaver, told reporters "
+        "that the campaign would go on.\n";
     size_t nq;
     const ps_quote_t *qs = run(f, text, &nq);
     const ps_quote_t *q = by_cue(text, qs, nq, "said");
@@ -306,6 +308,39 @@ static void test_title_qualifier(void **state)
     q = by_cue_from(text, qs, nq, "said", strstr(text, "Bernie"));
     assert_non_null(q);
     assert_string_equal(speaker_id(f, q), "bernie-sanders");
+    q = by_cue(text, qs, nq, "told");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "jeff-weaver");
+}
+
+/* "One Clinton ally" and "Clinton allies" are people the article does
+ * not name, not Clinton; "another Clinton ally, Tom Vilsack" is
+ * Vilsack; "a spokesman for Clinton" still speaks for her. */
+static void test_one_of_theirs(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Hillary Clinton spoke in Iowa on Monday.\n\n"
+        "One Clinton ally said that the race was close.\n\n"
+        "Clinton allies argued that the debate went well.\n\n"
+        "Another Clinton ally, Agriculture Secretary Tom Vilsack, told "
+        "reporters that the campaign was ready.\n\n"
+        "A spokesman for Clinton noted that she would return.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    q = by_cue(text, qs, nq, "argued");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    q = by_cue(text, qs, nq, "told");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "tom-vilsack");
+    q = by_cue(text, qs, nq, "noted");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "hillary-clinton");
 }
 
 /* A man inside what a man says is not the one who says it: "Seeing his
@@ -895,6 +930,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_title_qualifier, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_past_content, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
                                         teardown),
