@@ -28,6 +28,10 @@ static const char *const PERSON_PRONOUNS[] = {"he", "she", "him", "her",
                                               "his", "hers", NULL};
 static const char *const HE[] = {"he", "him", "his", "himself", NULL};
 static const char *const SHE[] = {"she", "her", "hers", "herself", NULL};
+/* Words before a name that make it an object, not a subject. */
+static const char *const PREPOSITIONS[] = {
+    "for", "with", "to", "against", "about", "of", "by", "from",
+    "than", "at", "on", "over", "like", NULL};
 /* People the article names only by what they are to someone ("my
  * mother said", "the woman said"): a pronoun after them refers to them,
  * not to a name read before. */
@@ -112,6 +116,17 @@ static const char *const UNNAMED_HEADS[] = {
  * ("a top Trump adviser", "one Clinton ally"): someone the article does
  * not name, not the person. Spokesmen are not here: "a Clinton
  * spokesman" speaks for Clinton, as "a spokesman for Clinton" does. */
+/* One person of an organisation or place ("an NBC reporter", "a member
+ * of Congress"), beside the words for roles. */
+static const char *const MEMBERS[] = {
+    "reporter", "member", "activist", "officer", "lawmaker", "agent",
+    "worker", "employee", "legislator", "diplomat", "soldier", "student",
+    "resident", "voter", "delegate", "executive", "writer", "producer",
+    NULL};
+/* Those who speak for an organisation or a person. */
+static const char *const SPOKESMEN[] = {"spokesman", "spokeswoman",
+                                        "spokesperson", "representative",
+                                        NULL};
 static const char *const ONE_OF_THEIRS[] = {
     "aide", "adviser", "advisor", "ally", "supporter", "backer", "endorser",
     "associate", "confidant", "insider", "loyalist", "surrogate",
@@ -160,11 +175,14 @@ typedef struct wlist {
 } wlist_t;
 
 static wlist_t W_HE = {HE, 0, {0}};
+static wlist_t W_PREPOSITIONS = {PREPOSITIONS, 0, {0}};
 static wlist_t W_HE_TITLES = {HE_TITLES, 0, {0}};
 static wlist_t W_FOR = {FOR, 0, {0}};
 static wlist_t W_ADJECTIVAL = {ADJECTIVAL, 0, {0}};
 static wlist_t W_ROLE_WORDS = {ROLE_WORDS, 0, {0}};
 static wlist_t W_ONE_OF_THEIRS = {ONE_OF_THEIRS, 0, {0}};
+static wlist_t W_MEMBERS = {MEMBERS, 0, {0}};
+static wlist_t W_SPOKESMEN = {SPOKESMEN, 0, {0}};
 static wlist_t W_INDEFINITE = {INDEFINITE, 0, {0}};
 static wlist_t W_LISTING = {LISTING, 0, {0}};
 static wlist_t W_SHE_TITLES = {SHE_TITLES, 0, {0}};
@@ -190,11 +208,14 @@ static wlist_t W_UNNAMED_HEADS = {UNNAMED_HEADS, 0, {0}};
 static wlist_t *const ALL_LISTS[] = {
     &W_FOR,
     &W_HE,
+    &W_PREPOSITIONS,
     &W_HE_NOUNS,
     &W_HE_TITLES,
     &W_ADJECTIVAL,
     &W_ROLE_WORDS,
     &W_ONE_OF_THEIRS,
+    &W_MEMBERS,
+    &W_SPOKESMEN,
     &W_ARTICLES,
     &W_INDEFINITE,
     &W_LISTING,
@@ -346,7 +367,11 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             count[2 * e] += 3;
         else if ((i > 0 && in_list(s[i - 1].term, &W_MRS)) || title == 2)
             count[2 * e + 1] += 3;
-        for (size_t p = j; p < n && p < j + GENDER_REACH &&
+        /* A name after a preposition is rarely what the next pronoun
+         * refers to ("The general stumped for Clinton in Iowa, and the
+         * campaign touted his endorsement"). */
+        int object = i > 0 && in_list(s[i - 1].term, &W_PREPOSITIONS);
+        for (size_t p = j; !object && p < n && p < j + GENDER_REACH &&
                            s[p].sent == s[i].sent && !s[i].inq;
              p++) {
             int o = s[p].ent_index;
@@ -524,6 +549,15 @@ static int role_word(const ps__qtok_t *t)
     return in_list(t->term, &W_PERSON_WORDS) ||
            in_list(t->stem, &W_PERSON_WORDS) ||
            in_list(t->term, &W_ROLE_WORDS) || in_list(t->stem, &W_ROLE_WORDS);
+}
+
+/* Whether token T is a word for one person of a group that speaks for
+ * no one but themselves: a role, not a spokesman's. */
+static int member_word(const ps__qtok_t *t)
+{
+    return (role_word(t) || in_list(t->term, &W_ONE_OF_THEIRS) ||
+            in_list(t->term, &W_MEMBERS)) &&
+           !in_list(t->term, &W_SPOKESMEN);
 }
 
 /* Whether the mention of a person ending at token J qualifies the title
@@ -877,9 +911,23 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     int e = named(s, n, sa, sb, ents, nents);
     if (e < 0)
         e = by_surname(k, s, sa, sb);
+    /* "U.S. officials", "a Pentagon report", and one person of an
+     * organisation or place that "a", "one" or "another" introduces, the
+     * word for the person before the name or right after it ("an NBC
+     * reporter", "one BLM activist", "a lawmaker in the Philippines";
+     * not "a super PAC started by a former Romney aide"): no one the
+     * article names. A spokesman speaks for it ("a State Department
+     * spokesman"). */
     if (e >= 0 && ents[e].type != PS_ENT_PERSON) {
+        uint32_t p = sa;
+        while (p < sb && s[p].ent_index != e)
+            p++;
+        uint32_t pe = p < sb ? (uint32_t)mention_end(s, n, p, e) : sb;
+        int one = in_list(s[sa].term, &W_INDEFINITE);
         for (uint32_t i = sa; i < sb; i++)
-            if (in_list(s[i].term, &W_UNNAMED_HEADS)) {
+            if (in_list(s[i].term, &W_UNNAMED_HEADS) ||
+                (one && (i < p || (i >= pe && i < pe + 3)) &&
+                 s[i].ent_index == -1 && member_word(&s[i]))) {
                 *kind = PS_SPEAKER_UNNAMED;
                 return;
             }

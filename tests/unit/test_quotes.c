@@ -343,6 +343,44 @@ static void test_one_of_theirs(void **state)
     assert_string_equal(speaker_id(f, q), "hillary-clinton");
 }
 
+/* One person of an organisation that "a" introduces is no one the
+ * article names ("an NBC reporter"), but its spokesman speaks for it. */
+static void test_one_of_an_organisation(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "An NBC reporter said that the crowd was large.\n\n"
+        "An NBC spokesman noted that the network would air the debate.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    q = by_cue(text, qs, nq, "noted");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "nbc");
+}
+
+/* A pronoun after a name that a preposition governs is no evidence of
+ * the name's gender: "his" is the general's, and Clinton stays someone
+ * "she" can refer to. */
+static void test_gender_after_preposition(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "The general stumped for Hillary Clinton in Iowa, and the campaign "
+        "has touted his endorsement.\n\nOn Wednesday, Clinton criticized "
+        "the plan in Ohio. She told reporters that it was wrong.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "told");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "She"));
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "hillary-clinton");
+}
+
 /* A man inside what a man says is not the one who says it: "Seeing his
  * brother suffer led him to quit, he said" is the man the article was
  * talking about, where "When my brother heard of it, he said" is not. */
@@ -932,6 +970,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_past_content, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_one_of_an_organisation, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_gender_after_preposition, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
                                         teardown),
