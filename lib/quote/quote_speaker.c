@@ -560,6 +560,34 @@ static int member_word(const ps__qtok_t *t)
            !in_list(t->term, &W_SPOKESMEN);
 }
 
+/* Punctuation in a gap that ends a name's title or role. */
+#define TITLE_BREAKS                                                           \
+    (PS__G_COMMA | PS__G_STOP | PS__G_COLON | PS__G_DASH | PS__G_PAREN |       \
+     PS__G_OPEN | PS__G_CLOSE | PS__G_LINE)
+
+/* The end of the run of at most MAX plain words from token J (below B):
+ * no name, mark, capital or punctuation before any of them. */
+static uint32_t plain_words(const ps__qtok_t *s, uint32_t j, uint32_t b,
+                            uint32_t max)
+{
+    uint32_t k = j;
+    while (k < b && k < j + max && s[k].ent_index == -1 &&
+           s[k].shape != PS__Q_SHAPE_MARK && !(s[k].gap & TITLE_BREAKS) &&
+           !(s[k].flags & PS_TOK_CAP))
+        k++;
+    return k;
+}
+
+/* The first token of entity E's first mention in tokens [A, B); B if
+ * none. */
+static uint32_t first_mention(const ps__qtok_t *s, uint32_t a, uint32_t b,
+                              int e)
+{
+    while (a < b && s[a].ent_index != e)
+        a++;
+    return a;
+}
+
 /* Whether the mention of a person ending at token J qualifies the title
  * of another person named right after it in tokens [J, B): "Clinton
  * spokesman Josh Schwerin", "Clinton's spokesman Brian Fallon", "Trump
@@ -573,16 +601,9 @@ static int member_word(const ps__qtok_t *t)
 static int qualifies_title(const ps__qtok_t *s, uint32_t j, uint32_t b,
                            const ps_entity_t *ents, size_t nents)
 {
-    const uint8_t stops = PS__G_COMMA | PS__G_STOP | PS__G_COLON |
-                          PS__G_DASH | PS__G_PAREN | PS__G_OPEN |
-                          PS__G_CLOSE | PS__G_LINE;
     int owner = (s[j - 1].flags & PS_TOK_POSSESSIVE) != 0;
-    uint32_t k = j;
-    while (k < b && k < j + 3 + (uint32_t)owner && s[k].ent_index == -1 &&
-           s[k].shape != PS__Q_SHAPE_MARK && !(s[k].gap & stops) &&
-           !(s[k].flags & PS_TOK_CAP))
-        k++;
-    uint8_t before = s[k < b ? k : j].gap & stops;
+    uint32_t k = plain_words(s, j, b, 3 + (uint32_t)owner);
+    uint8_t before = s[k < b ? k : j].gap & TITLE_BREAKS;
     return k > j && k < b && role_word(&s[k - 1]) &&
            (!before || (owner && before == PS__G_COMMA)) &&
            valid(s[k].ent_index, nents) &&
@@ -663,9 +684,7 @@ static int group_word(const ps__qtok_t *t)
 static int qualifies_group(const ps__qtok_t *s, size_t n, uint32_t sa,
                            uint32_t sb, int e)
 {
-    uint32_t p = sa;
-    while (p < sb && s[p].ent_index != e)
-        p++;
+    uint32_t p = first_mention(s, sa, sb, e);
     if (p == sb)
         return 0;
     uint32_t pe = (uint32_t)mention_end(s, n, p, e);
@@ -704,23 +723,16 @@ static int qualifies_group(const ps__qtok_t *s, size_t n, uint32_t sa,
 static int one_of_theirs(const ps__qtok_t *s, size_t n, uint32_t sa,
                          uint32_t sb, int e)
 {
-    const uint8_t stops = PS__G_COMMA | PS__G_STOP | PS__G_COLON |
-                          PS__G_DASH | PS__G_PAREN | PS__G_OPEN |
-                          PS__G_CLOSE | PS__G_LINE;
     if (!in_list(s[sa].term, &W_INDEFINITE))
         return 0;
-    uint32_t p = sa;
-    while (p < sb && s[p].ent_index != e)
-        p++;
+    uint32_t p = first_mention(s, sa, sb, e);
     if (p == sb)
         return 0;
-    uint32_t j = (uint32_t)mention_end(s, n, p, e), k = j;
-    while (k < sb && k < j + 3 && s[k].ent_index == -1 &&
-           s[k].shape != PS__Q_SHAPE_MARK && !(s[k].gap & stops) &&
-           !(s[k].flags & PS_TOK_CAP) && !in_list(s[k].term, &W_ONE_OF_THEIRS))
-        k++;
-    return k < sb && k < j + 3 && s[k].ent_index == -1 &&
-           !(s[k].gap & stops) && in_list(s[k].term, &W_ONE_OF_THEIRS);
+    uint32_t j = (uint32_t)mention_end(s, n, p, e);
+    for (uint32_t k = j, end = plain_words(s, j, sb, 3); k < end; k++)
+        if (in_list(s[k].term, &W_ONE_OF_THEIRS))
+            return 1;
+    return 0;
 }
 
 /* The first person other than E named in source [SA, SB) after E's
@@ -729,9 +741,7 @@ static int other_person(const ps__qtok_t *s, size_t n, uint32_t sa,
                         uint32_t sb, int e, const ps_entity_t *ents,
                         size_t nents)
 {
-    uint32_t k = sa;
-    while (k < sb && s[k].ent_index != e)
-        k++;
+    uint32_t k = first_mention(s, sa, sb, e);
     for (k = k < sb ? (uint32_t)mention_end(s, n, k, e) : sb; k < sb; k++) {
         int o = s[k].ent_index;
         if (valid(o, nents) && o != e && ents[o].type == PS_ENT_PERSON)
@@ -919,9 +929,7 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
      * article names. A spokesman speaks for it ("a State Department
      * spokesman"). */
     if (e >= 0 && ents[e].type != PS_ENT_PERSON) {
-        uint32_t p = sa;
-        while (p < sb && s[p].ent_index != e)
-            p++;
+        uint32_t p = first_mention(s, sa, sb, e);
         uint32_t pe = p < sb ? (uint32_t)mention_end(s, n, p, e) : sb;
         int one = in_list(s[sa].term, &W_INDEFINITE);
         for (uint32_t i = sa; i < sb; i++)
