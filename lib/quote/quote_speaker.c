@@ -112,10 +112,6 @@ static const char *const UNNAMED_HEADS[] = {
     "troops", "forces", "allies", "backers", "endorsers", "associates",
     "confidants", "loyalists", "surrogates", "operatives", "fundraisers",
     "delegates", "superdelegates", NULL};
-/* One of a person's people, as "a", "one" or "another" introduces them
- * ("a top Trump adviser", "one Clinton ally"): someone the article does
- * not name, not the person. Spokesmen are not here: "a Clinton
- * spokesman" speaks for Clinton, as "a spokesman for Clinton" does. */
 /* One person of an organisation or place ("an NBC reporter", "a member
  * of Congress"), beside the words for roles. */
 static const char *const MEMBERS[] = {
@@ -127,6 +123,10 @@ static const char *const MEMBERS[] = {
 static const char *const SPOKESMEN[] = {"spokesman", "spokeswoman",
                                         "spokesperson", "representative",
                                         NULL};
+/* One of a person's people, as "a", "one" or "another" introduces them
+ * ("a top Trump adviser", "one Clinton ally"): someone the article does
+ * not name, not the person. Spokesmen are not here: "a Clinton
+ * spokesman" speaks for Clinton, as "a spokesman for Clinton" does. */
 static const char *const ONE_OF_THEIRS[] = {
     "aide", "adviser", "advisor", "ally", "supporter", "backer", "endorser",
     "associate", "confidant", "insider", "loyalist", "surrogate",
