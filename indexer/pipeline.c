@@ -35,6 +35,7 @@ struct pipeline {
     size_t head;      /* the oldest job not yet returned by next() */
     size_t next_work; /* the oldest job no worker has taken */
     size_t tail;      /* where the next job is queued */
+    size_t awaited;   /* 1 + the slot the main thread waits on; 0 none */
     size_t max_size;
     int stop;
     worker_t workers[MAX_WORKERS];
@@ -79,7 +80,10 @@ static void *worker(void *arg)
         prepare(p, &p->jobs[i], w->quoter);
         pthread_mutex_lock(&p->mu);
         p->state[i] = DONE;
-        pthread_cond_broadcast(&p->done);
+        /* Only the main thread waits on DONE, and only for the oldest
+         * job: another slot's end would wake it for nothing. */
+        if (p->awaited == i + 1)
+            pthread_cond_signal(&p->done);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -160,8 +164,10 @@ pipe_job_t *pipeline_next(pipeline_t *p)
         return NULL;
     size_t i = p->head % p->nslots;
     pthread_mutex_lock(&p->mu);
+    p->awaited = i + 1;
     while (p->state[i] != DONE)
         pthread_cond_wait(&p->done, &p->mu);
+    p->awaited = 0;
     pthread_mutex_unlock(&p->mu);
     return &p->jobs[i];
 }
