@@ -491,8 +491,8 @@ static int in_content(const ps__qattr_t *a, size_t i)
     return 0;
 }
 
-/* What a pronoun or description of TYPE and GENDER at token AT, the
- * source of A, refers to: looking back sentence by sentence within WINDOW
+/* What a pronoun or description of TYPE and GENDER, the source of A,
+ * refers to: looking back from it sentence by sentence within WINDOW
  * tokens, the speaker of an attribution whose source or cue is in the
  * sentence, else the sentence's first fitting name outside quotation
  * marks, one not a possessive first; -1 if none, or if a person of the
@@ -500,10 +500,10 @@ static int in_content(const ps__qattr_t *a, size_t i)
  * woman") comes first, outside what A says ("Seeing his brother suffer
  * led him to quit, he said" is not the brother's). */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
-                      size_t at, const ps__qattr_t *a,
-                      const ps_entity_t *ents, size_t nents, int type,
-                      int gender)
+                      const ps__qattr_t *a, const ps_entity_t *ents,
+                      size_t nents, int type, int gender)
 {
+    size_t at = a->src[0];
     size_t lo = at > WINDOW ? at - WINDOW : 0;
     for (size_t end = at; end > lo;) {
         size_t b = end;
@@ -855,7 +855,7 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     /* A plural description ("the candidates", "officials") is not one
      * speaker; the analyzer's stem keeps the singular. */
     if (want >= 0 && sb - sa <= 5) {
-        int e = antecedent(k, s, n, sa, a, ents, nents, want, gender);
+        int e = antecedent(k, s, n, a, ents, nents, want, gender);
         if (e >= 0) {
             *kind = PS_SPEAKER_ENTITY;
             *index = e;
