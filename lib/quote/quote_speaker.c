@@ -4,14 +4,15 @@
  * "He", "she" and descriptions of a person ("the president", "the
  * Republican nominee") are the person the article is talking about there:
  * looking back sentence by sentence, the speaker of an attribution in
- * that sentence, else its first person named outside quotation marks and
- * not as a possessive (the subject, more often than the last name read:
+ * that sentence, else (unless the sentence opens with the same pronoun)
+ * its first person named outside quotation marks and not as a possessive (the subject, more often than the last name read:
  * "Trump tweeted, quoting Comey's statement. He added ..." is Trump), of
  * the pronoun's gender when the article tells the person's (its pronouns
  * after the name, "Mr." or "Mrs."). "It" and "the campaign" likewise an
  * organisation; "who" is the name just before it ("Clinton, who said").
  * Other pronouns stay unresolved, and a source with neither a name nor a
- * pronoun ("officials", "a source close to the campaign") is unnamed.
+ * pronoun ("officials", "a source close to the campaign") is unnamed, as
+ * is one named by kin or friendship ("his mother").
  * Words are compared by their hashes. */
 #define XXH_INLINE_ALL
 #include <pthread.h>
@@ -41,6 +42,20 @@ static const char *const HE_NOUNS[] = {
 static const char *const SHE_NOUNS[] = {
     "mother", "wife", "daughter", "sister", "woman", "girl", "mom",
     "grandmother", "aunt", "niece", NULL};
+/* A sentence that opens with one of these (after at most one of
+ * OPENERS) is about the person the pronoun refers to: "He is even trying
+ * to win voters for Trump's campaign. He believes, he said, ..." is not
+ * Trump's. */
+static const char *const HE_SUBJECT[] = {"he", NULL};
+static const char *const SHE_SUBJECT[] = {"she", NULL};
+static const char *const OPENERS[] = {"but", "and", "yet", "so", "still",
+                                      "then", NULL};
+/* People close to someone, besides kin (HE_NOUNS, SHE_NOUNS), by stem:
+ * "his colleague", "her friends". */
+static const char *const CLOSE_ONES[] = {
+    "friend", "colleagu", "neighbor", "neighbour", "classmat", "partner",
+    "girlfriend", "boyfriend", "parent", "children", "famili", "cousin",
+    NULL};
 static const char *const MR[] = {"mr", NULL};
 static const char *const MRS[] = {"mrs", "ms", "miss", "madam", NULL};
 static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
@@ -187,6 +202,10 @@ static wlist_t W_INDEFINITE = {INDEFINITE, 0, {0}};
 static wlist_t W_LISTING = {LISTING, 0, {0}};
 static wlist_t W_SHE_TITLES = {SHE_TITLES, 0, {0}};
 static wlist_t W_HE_NOUNS = {HE_NOUNS, 0, {0}};
+static wlist_t W_HE_SUBJECT = {HE_SUBJECT, 0, {0}};
+static wlist_t W_SHE_SUBJECT = {SHE_SUBJECT, 0, {0}};
+static wlist_t W_OPENERS = {OPENERS, 0, {0}};
+static wlist_t W_CLOSE_ONES = {CLOSE_ONES, 0, {0}};
 static wlist_t W_MR = {MR, 0, {0}};
 static wlist_t W_MRS = {MRS, 0, {0}};
 static wlist_t W_ORG_PRONOUNS = {ORG_PRONOUNS, 0, {0}};
@@ -219,6 +238,10 @@ static wlist_t *const ALL_LISTS[] = {
     &W_ARTICLES,
     &W_INDEFINITE,
     &W_LISTING,
+    &W_HE_SUBJECT,
+    &W_SHE_SUBJECT,
+    &W_OPENERS,
+    &W_CLOSE_ONES,
     &W_MR,
     &W_MRS,
     &W_ORG_PRONOUNS,
@@ -491,6 +514,22 @@ static int in_content(const ps__qattr_t *a, size_t i)
     return 0;
 }
 
+/* Whether the sentence of tokens [B, END) opens, outside quotation marks
+ * and after at most one opener ("But he"), with the subject pronoun of
+ * GENDER (1 he, 2 she). */
+static int pronoun_led(const ps__qtok_t *s, size_t b, size_t end,
+                       int gender)
+{
+    const wlist_t *subject = gender == 1   ? &W_HE_SUBJECT
+                             : gender == 2 ? &W_SHE_SUBJECT
+                                           : NULL;
+    if (!subject || b == end || s[b].inq)
+        return 0;
+    if (in_list(s[b].term, &W_OPENERS) && b + 1 < end)
+        b++;
+    return in_list(s[b].term, subject);
+}
+
 /* What a pronoun or description of TYPE and GENDER, the source of A,
  * refers to: looking back from it sentence by sentence within WINDOW
  * tokens, the speaker of an attribution whose source or cue is in the
@@ -513,6 +552,12 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             if (valid(k->said[i], nents) &&
                 fits(k, ents, k->said[i], type, gender))
                 return k->said[i];
+        /* A sentence about the same "he" names others only as objects:
+         * the person is further back. */
+        if (pronoun_led(s, b, end, gender)) {
+            end = b;
+            continue;
+        }
         int possessive = -1;
         for (size_t i = b; i < end;) {
             int e = s[i].ent_index;
@@ -784,6 +829,18 @@ static int across_appositive(const ps__qtok_t *s, uint32_t sa,
     return -1;
 }
 
+/* Whether a word for someone's kin or friend ("mother", "friend")
+ * follows the possessive at I within three words, before SB. */
+static int kin_after(const ps__qtok_t *s, uint32_t i, uint32_t sb)
+{
+    for (uint32_t j = i + 1; j < sb && j <= i + 3; j++)
+        if (in_list(s[j].term, &W_HE_NOUNS) ||
+            in_list(s[j].term, &W_SHE_NOUNS) ||
+            in_list(s[j].stem, &W_CLOSE_ONES))
+            return 1;
+    return 0;
+}
+
 /* The speaker of A, whose source [SA, SB) names no entity: a relative
  * pronoun's name, a pronoun's or description's antecedent, else what
  * kind of source it is. */
@@ -820,6 +877,13 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
              * people named before. */
             head = 1;
             continue;
+        }
+        if (in_list(s[i].term, &W_POSSESSORS) && kin_after(s, i, sb)) {
+            /* "His mother", "her 72-year-old mother", "his childhood
+             * friend": someone the article names only by who they are
+             * to the person the pronoun is, not that person. */
+            head = 1;
+            break;
         }
         if (in_list(s[i].term, &W_PERSON_PRONOUNS) ||
             in_list(s[i].stem, &W_PERSON_WORDS) ||

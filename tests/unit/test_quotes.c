@@ -343,6 +343,28 @@ static void test_one_of_theirs(void **state)
     assert_string_equal(speaker_id(f, q), "hillary-clinton");
 }
 
+/* A sentence that opens with "He" names others only as objects: the
+ * "he" after it is the person further back, not Trump; "his mother" is
+ * someone the article does not name, not him. */
+static void test_pronoun_led(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Bruce LeVell spoke in Atlanta on Monday. He is even trying to win "
+        "voters for Donald Trump. He said that the campaign would win.\n\n"
+        "His mother said that she was proud.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_true(span_is(text, q->source[0], "He"));
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "bruce-levell");
+    q = by_source(text, qs, nq, "His mother");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+}
+
 /* One person of an organisation that "a" introduces is no one the
  * article names ("an NBC reporter"), but its spokesman speaks for it. */
 static void test_one_of_an_organisation(void **state)
@@ -969,6 +991,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_past_content, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_pronoun_led, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_an_organisation, setup,
