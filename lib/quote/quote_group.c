@@ -192,7 +192,23 @@ static const char *const LINE_LABELS[] = {
 static const char *const HEADLINE_SOURCES[] = {
     "poll", "polls", "report", "reports", "survey", "study", "analysis",
     "memo", "sources", "insiders", "historians", "experts", "newspaper"};
+/* Words that open a fronted clause that sets the scene rather than
+ * saying what the speaker says ("During his years in office, Mr. Obama
+ * said, ...", "As a phone rang, the announcer said, ..."): prepositions
+ * and subordinators. */
+static const char *const SETTING[] = {
+    "about",  "according", "after",  "amid",  "as",     "asked",
+    "at",     "before",    "by",     "despite", "during", "following",
+    "for",    "from",      "in",     "like",  "of",     "on",
+    "once",   "over",      "since",  "speaking", "throughout", "to",
+    "under",  "unlike",    "when",   "while", "with",   "without"};
+/* Relative pronouns that are a fronted piece alone ("the guns, which, he
+ * said, were at his side"). */
+static const char *const FRONT_RELATIVES[] = {"which", "who", "whom",
+                                              "what"};
 #define NINVERTED (sizeof INVERTED / sizeof *INVERTED)
+#define NSETTING (sizeof SETTING / sizeof *SETTING)
+#define NFRONT_RELATIVES (sizeof FRONT_RELATIVES / sizeof *FRONT_RELATIVES)
 #define NHEADLINE_SOURCES (sizeof HEADLINE_SOURCES / sizeof *HEADLINE_SOURCES)
 #define NLINE_LABELS (sizeof LINE_LABELS / sizeof *LINE_LABELS)
 #define NPASSIVE_AUX (sizeof PASSIVE_AUX / sizeof *PASSIVE_AUX)
@@ -202,7 +218,8 @@ static const char *const HEADLINE_SOURCES[] = {
 static struct decode_words {
     uint64_t inverted[NINVERTED], aux[NPASSIVE_AUX],
         experiencer[NEXPERIENCER], line_labels[NLINE_LABELS],
-        headline_sources[NHEADLINE_SOURCES], by, colon;
+        headline_sources[NHEADLINE_SOURCES], setting[NSETTING],
+        front_relatives[NFRONT_RELATIVES], by, colon;
 } dw;
 static pthread_once_t dw_once = PTHREAD_ONCE_INIT;
 
@@ -220,6 +237,11 @@ static void hash_decode_words(void)
     for (size_t k = 0; k < NHEADLINE_SOURCES; k++)
         w->headline_sources[k] =
             XXH3_64bits(HEADLINE_SOURCES[k], strlen(HEADLINE_SOURCES[k]));
+    for (size_t k = 0; k < NSETTING; k++)
+        w->setting[k] = XXH3_64bits(SETTING[k], strlen(SETTING[k]));
+    for (size_t k = 0; k < NFRONT_RELATIVES; k++)
+        w->front_relatives[k] =
+            XXH3_64bits(FRONT_RELATIVES[k], strlen(FRONT_RELATIVES[k]));
     w->by = XXH3_64bits("by", 2);
     w->colon = XXH3_64bits(":", 1);
 }
@@ -355,6 +377,50 @@ static void drop_before_source(const ps__qtok_t *s, ps__qattr_t *a)
         k++;
     }
     a->ncon = k;
+}
+
+/* "Climate change, Mr. Obama said, is the greatest threat": a source and
+ * cue set off by commas inside a sentence, with the content after them,
+ * leave the sentence's opening words before them as the content's first
+ * piece, which the role tagger seldom finds (and drop_before_source
+ * drops when it does, since a piece before the source is more often the
+ * scene: "Giving a speech in Toledo, Clinton says ..."). The piece is
+ * the sentence's words before the source, or a relative pronoun alone
+ * ("which, he said, were"), and is not taken when it has quotation
+ * marks or a comma of its own or opens with a preposition, a
+ * subordinator or a word in -ing or -ed ("During his years in office,
+ * Mr. Obama said, ..."). On PolNeAR's dev split it adds 24 pieces
+ * (and 3 attributions whose cue they hold go, as drop_nested drops
+ * them): content exact F1 from 53.87 to 54.59, ATTRIBUTION from 73.75
+ * to 73.90; on the output for the training articles 185 pieces, 64.79
+ * to 65.28 and 77.69 to 77.72. */
+static void front_piece(const ps__qtok_t *s, size_t n,
+                        const struct decode_words *w, ps__qattr_t *a)
+{
+    uint32_t e = a->src[0];
+    if (a->src[1] == e || a->src[1] > a->cue[0] || e == 0 || a->ncon == 0 ||
+        a->ncon >= 4 || a->con[0][0] < a->cue[1] || a->cue[1] >= n ||
+        !(s[a->cue[1]].gap & PS__G_COMMA) || !(s[e].gap & PS__G_COMMA) ||
+        (s[e].gap & (PS__G_OPEN | PS__G_CLOSE | PS__G_STOP | PS__G_LINE)))
+        return;
+    uint32_t b = e - 1;
+    if (!hash_in(w->front_relatives, NFRONT_RELATIVES, s[b].term)) {
+        while (b > 0 && s[b - 1].sent == s[e - 1].sent)
+            b--;
+        if (!piece_plain(s, b, e) ||
+            hash_in(w->setting, NSETTING, s[b].term) ||
+            (s[b].form & (PS__F_ING | PS__F_ED)))
+            return;
+        for (uint32_t k = b + 1; k < e; k++)
+            if (s[k].gap & PS__G_COMMA)
+                return;
+    } else if (!piece_plain(s, b, e)) {
+        return;
+    }
+    memmove(a->con[1], a->con[0], a->ncon * sizeof a->con[0]);
+    a->con[0][0] = b;
+    a->con[0][1] = e;
+    a->ncon++;
 }
 
 /* Whether the piece [B, E) lies in the sentence of A's cue, or touches
@@ -893,6 +959,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         }
         drop_before_source(s, a);
         drop_far_pieces(s, a);
+        front_piece(s, n, dw, a);
         if (!drop_source_overlap(a))
             continue;
         /* The subject of a passive cue is what the attribution is about,

@@ -47,8 +47,13 @@ enum {
 
 /* What a word's ending says of it (ps__qtok_t.form), for the decode
  * rules: a past participle's ending ("expected", "shown"), an adverb's
- * ("harshly"). */
-enum { PS__F_PARTICIPLE = 1u << 0, PS__F_ADVERB = 1u << 1 };
+ * ("harshly"), "-ing" ("speaking") and "-ed" ("asked") alone. */
+enum {
+    PS__F_PARTICIPLE = 1u << 0,
+    PS__F_ADVERB = 1u << 1,
+    PS__F_ING = 1u << 2,
+    PS__F_ED = 1u << 3
+};
 
 /* One element of the sequence: a token of the analyzer, compound parts
  * left out (their whole stands for them). */

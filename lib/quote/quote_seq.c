@@ -117,10 +117,13 @@ static int ends_with(const char *t, size_t n, const char *end)
 /* The PS__F_* bits of term T (N bytes, lower case). */
 static uint8_t word_form(const char *t, size_t n)
 {
+    uint8_t f = ends_with(t, n, "ing") ? PS__F_ING : 0;
+    if (ends_with(t, n, "ed"))
+        f |= PS__F_ED;
     if (ends_with(t, n, "ed") || ends_with(t, n, "en") ||
         ends_with(t, n, "wn"))
-        return PS__F_PARTICIPLE;
-    return ends_with(t, n, "ly") ? PS__F_ADVERB : 0;
+        return f | PS__F_PARTICIPLE;
+    return f | (ends_with(t, n, "ly") ? PS__F_ADVERB : 0);
 }
 
 static uint64_t shape_of(uint32_t f)

@@ -343,6 +343,30 @@ static void test_one_of_theirs(void **state)
     assert_string_equal(speaker_id(f, q), "hillary-clinton");
 }
 
+/* "Climate change, Mr. Obama said, is ...": the words before a source
+ * and cue set off by commas are the content's first piece; not a
+ * fronted scene ("In his years in office, ..."). */
+static void test_front_piece(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Barack Obama spoke in Paris on Monday.\n\n"
+        "Climate change, Mr. Obama said, is the greatest threat we face.\n\n"
+        "In his years in office, Mr. Obama said, the economy grew.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_int_equal(q->ncontent, 2);
+    assert_true(span_is(text, q->content[0], "Climate change"));
+    assert_true(
+        span_is(text, q->content[1], "is the greatest threat we face"));
+    q = by_cue_from(text, qs, nq, "said", strstr(text, "In his"));
+    assert_non_null(q);
+    assert_int_equal(q->ncontent, 1);
+    assert_true(span_is(text, q->content[0], "the economy grew"));
+}
+
 /* A sentence that opens with "He" names others only as objects: the
  * "he" after it is the person further back, not Trump; "his mother" is
  * someone the article does not name, not him. */
@@ -992,6 +1016,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_past_content, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_led, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_an_organisation, setup,
