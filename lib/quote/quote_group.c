@@ -219,7 +219,7 @@ static struct decode_words {
     uint64_t inverted[NINVERTED], aux[NPASSIVE_AUX],
         experiencer[NEXPERIENCER], line_labels[NLINE_LABELS],
         headline_sources[NHEADLINE_SOURCES], setting[NSETTING],
-        front_relatives[NFRONT_RELATIVES], by, colon;
+        front_relatives[NFRONT_RELATIVES], by, colon, asked;
 } dw;
 static pthread_once_t dw_once = PTHREAD_ONCE_INIT;
 
@@ -243,6 +243,7 @@ static void hash_decode_words(void)
         w->front_relatives[k] =
             XXH3_64bits(FRONT_RELATIVES[k], strlen(FRONT_RELATIVES[k]));
     w->by = XXH3_64bits("by", 2);
+    w->asked = XXH3_64bits("asked", 5);
     w->colon = XXH3_64bits(":", 1);
 }
 
@@ -333,6 +334,18 @@ static int passive_cue(const ps__qtok_t *s, const ps__qattr_t *a,
             passive = 1;
     }
     return passive;
+}
+
+/* Whether A's cue opens its sentence with "Asked" ("Asked about the
+ * bomb, Clinton said ..."): a passive too, whose asker goes unnamed and
+ * whose subject (Clinton) is who was asked, not who spoke. PolNeAR's
+ * annotators give 36 of the 40 such cues of the train split no source;
+ * the step gave 39 of its 41 one. */
+static int asked_cue(const ps__qtok_t *s, const ps__qattr_t *a,
+                     const struct decode_words *w)
+{
+    uint32_t c = a->cue[0];
+    return s[c].term == w->asked && (c == 0 || s[c].sent != s[c - 1].sent);
 }
 
 /* Whether the piece [B, E) is a whole quotation, marks at both ends. */
@@ -972,6 +985,10 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         int passive = passive_cue(s, a, dw);
         if (passive && a->src[1] > a->src[0] && a->src[1] <= a->cue[0])
             a->src[0] = a->src[1] = a->cue[0];
+        if (asked_cue(s, a, dw)) {
+            passive = 1;
+            a->src[0] = a->src[1] = a->cue[0];
+        }
         /* A cue for which neither the role tagger nor the fallbacks
          * found a source is no attribution: on PolNeAR's dev split only
          * one in four of them is right (content matched, and the gold

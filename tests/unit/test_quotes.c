@@ -367,6 +367,26 @@ static void test_front_piece(void **state)
     assert_true(span_is(text, q->content[0], "the economy grew"));
 }
 
+/* "Asked about the explosion, Clinton said ...": the "Asked" attribution
+ * has no source (Clinton was asked, by someone unnamed); the "said" one
+ * is hers. */
+static void test_asked(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Hillary Clinton spoke in Ohio on Monday. Asked about the explosion "
+        "in New York, Clinton said that it was a bomb.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "Asked about");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 0);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_NONE);
+    q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "hillary-clinton");
+}
+
 /* A sentence that opens with "He" names others only as objects: the
  * "he" after it is the person further back, not Trump; "his mother" is
  * someone the article does not name, not him. */
@@ -1017,6 +1037,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_led, setup, teardown),
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_an_organisation, setup,
