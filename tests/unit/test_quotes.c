@@ -387,6 +387,27 @@ static void test_asked(void **state)
     assert_string_equal(speaker_id(f, q), "hillary-clinton");
 }
 
+/* "The hackers have reportedly stolen ...", "his supporters seemed
+ * convinced ...": the writer's evidence, not words of the subject, so no
+ * source. */
+static void test_evidential(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Donald Trump spoke in Ohio on Monday. The hackers have reportedly "
+        "stolen thousands of emails from the committee. His supporters "
+        "seemed convinced that the election was rigged.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "have reportedly");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 0);
+    q = by_cue(text, qs, nq, "seemed convinced");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 0);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_NONE);
+}
+
 /* A sentence that opens with "He" names others only as objects: the
  * "he" after it is the person further back, not Trump; "his mother" is
  * someone the article does not name, not him. */
@@ -1038,6 +1059,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_led, setup, teardown),
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_an_organisation, setup,
