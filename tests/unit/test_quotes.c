@@ -408,6 +408,29 @@ static void test_evidential(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_NONE);
 }
 
+/* "is even trying" is no passive ("even" only ends as "taken" does), so
+ * "He" keeps his attribution; "is not expected" is one ("not" stands
+ * between the auxiliary and the participle), so it has no source. */
+static void test_passive_words(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Bruce LeVell spoke in Atlanta on Monday. He dismisses accusations "
+        "that Trump has exploited racial tensions. He is even trying to "
+        "persuade other people of color to support the campaign.\n\n"
+        "Mrs. Clinton is not expected to attend the dinner, her aides "
+        "said.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "is even trying to persuade");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 1);
+    assert_string_equal(speaker_id(f, q), "bruce-levell");
+    q = by_cue(text, qs, nq, "is not expected");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 0);
+}
+
 /* A sentence that opens with "He" names others only as objects: the
  * "he" after it is the person further back, not Trump; "his mother" is
  * someone the article does not name, not him. */
@@ -1060,6 +1083,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passive_words, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_an_organisation, setup,
