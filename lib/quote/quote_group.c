@@ -1010,6 +1010,8 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         int passive = passive_cue(s, a, dw);
         if (passive && a->src[1] > a->src[0] && a->src[1] <= a->cue[0])
             a->src[0] = a->src[1] = a->cue[0];
+        /* "Asked about ..." and "seems" likewise: no source, and kept
+         * without one as a passive is. */
         if (asked_cue(s, a, dw) || evidential_cue(s, a, dw)) {
             passive = 1;
             a->src[0] = a->src[1] = a->cue[0];

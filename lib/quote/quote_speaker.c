@@ -5,10 +5,11 @@
  * Republican nominee") are the person the article is talking about there:
  * looking back sentence by sentence, the speaker of an attribution in
  * that sentence, else (unless the sentence opens with the same pronoun)
- * its first person named outside quotation marks and not as a possessive (the subject, more often than the last name read:
- * "Trump tweeted, quoting Comey's statement. He added ..." is Trump), of
- * the pronoun's gender when the article tells the person's (its pronouns
- * after the name, "Mr." or "Mrs."). "It" and "the campaign" likewise an
+ * its first person named outside quotation marks and not as a possessive
+ * (the subject, more often than the last name read: "Trump tweeted,
+ * quoting Comey's statement. He added ..." is Trump), of the pronoun's
+ * gender when the article tells the person's (its pronouns after the
+ * name, "Mr." or "Mrs."). "It" and "the campaign" likewise an
  * organisation; "who" is the name just before it ("Clinton, who said").
  * Other pronouns stay unresolved, and a source with neither a name nor a
  * pronoun ("officials", "a source close to the campaign") is unnamed, as
@@ -533,11 +534,12 @@ static int pronoun_led(const ps__qtok_t *s, size_t b, size_t end,
 /* What a pronoun or description of TYPE and GENDER, the source of A,
  * refers to: looking back from it sentence by sentence within WINDOW
  * tokens, the speaker of an attribution whose source or cue is in the
- * sentence, else the sentence's first fitting name outside quotation
- * marks, one not a possessive first; -1 if none, or if a person of the
- * pronoun's gender whom the article does not name ("my mother", "the
- * woman") comes first, outside what A says ("Seeing his brother suffer
- * led him to quit, he said" is not the brother's). */
+ * sentence, else (but for a sentence that opens with the pronoun
+ * itself, whose names are passed over) the sentence's first fitting name
+ * outside quotation marks, one not a possessive first; -1 if none, or
+ * if a person of the pronoun's gender whom the article does not name
+ * ("my mother", "the woman") comes first, outside what A says ("Seeing
+ * his brother suffer led him to quit, he said" is not the brother's). */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                       const ps__qattr_t *a, const ps_entity_t *ents,
                       size_t nents, int type, int gender)

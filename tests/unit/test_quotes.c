@@ -359,8 +359,7 @@ static void test_front_piece(void **state)
     assert_non_null(q);
     assert_int_equal(q->ncontent, 2);
     assert_true(span_is(text, q->content[0], "Climate change"));
-    assert_true(
-        span_is(text, q->content[1], "is the greatest threat we face"));
+    assert_true(span_is(text, q->content[1], "is the greatest threat we face"));
     q = by_cue_from(text, qs, nq, "said", strstr(text, "In his"));
     assert_non_null(q);
     assert_int_equal(q->ncontent, 1);
