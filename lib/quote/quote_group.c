@@ -231,27 +231,24 @@ static struct decode_words {
 } dw;
 static pthread_once_t dw_once = PTHREAD_ONCE_INIT;
 
+/* OUT[k] = the term hash of WORDS[k], for the N words. */
+static void hash_words(const char *const *words, size_t n, uint64_t *out)
+{
+    for (size_t k = 0; k < n; k++)
+        out[k] = XXH3_64bits(words[k], strlen(words[k]));
+}
+
 static void hash_decode_words(void)
 {
     struct decode_words *w = &dw;
-    for (size_t k = 0; k < NINVERTED; k++)
-        w->inverted[k] = XXH3_64bits(INVERTED[k], strlen(INVERTED[k]));
-    for (size_t k = 0; k < NPASSIVE_AUX; k++)
-        w->aux[k] = XXH3_64bits(PASSIVE_AUX[k], strlen(PASSIVE_AUX[k]));
-    for (size_t k = 0; k < NEXPERIENCER; k++)
-        w->experiencer[k] = XXH3_64bits(EXPERIENCER[k], strlen(EXPERIENCER[k]));
-    for (size_t k = 0; k < NLINE_LABELS; k++)
-        w->line_labels[k] = XXH3_64bits(LINE_LABELS[k], strlen(LINE_LABELS[k]));
-    for (size_t k = 0; k < NHEADLINE_SOURCES; k++)
-        w->headline_sources[k] =
-            XXH3_64bits(HEADLINE_SOURCES[k], strlen(HEADLINE_SOURCES[k]));
-    for (size_t k = 0; k < NEVIDENTIAL; k++)
-        w->evidential[k] = XXH3_64bits(EVIDENTIAL[k], strlen(EVIDENTIAL[k]));
-    for (size_t k = 0; k < NSETTING; k++)
-        w->setting[k] = XXH3_64bits(SETTING[k], strlen(SETTING[k]));
-    for (size_t k = 0; k < NFRONT_RELATIVES; k++)
-        w->front_relatives[k] =
-            XXH3_64bits(FRONT_RELATIVES[k], strlen(FRONT_RELATIVES[k]));
+    hash_words(INVERTED, NINVERTED, w->inverted);
+    hash_words(PASSIVE_AUX, NPASSIVE_AUX, w->aux);
+    hash_words(EXPERIENCER, NEXPERIENCER, w->experiencer);
+    hash_words(LINE_LABELS, NLINE_LABELS, w->line_labels);
+    hash_words(HEADLINE_SOURCES, NHEADLINE_SOURCES, w->headline_sources);
+    hash_words(EVIDENTIAL, NEVIDENTIAL, w->evidential);
+    hash_words(SETTING, NSETTING, w->setting);
+    hash_words(FRONT_RELATIVES, NFRONT_RELATIVES, w->front_relatives);
     w->by = XXH3_64bits("by", 2);
     w->asked = XXH3_64bits("asked", 5);
     w->colon = XXH3_64bits(":", 1);
