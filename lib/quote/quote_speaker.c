@@ -57,6 +57,10 @@ static const char *const CLOSE_ONES[] = {
     "friend", "colleagu", "neighbor", "neighbour", "classmat", "partner",
     "girlfriend", "boyfriend", "parent", "children", "famili", "cousin",
     NULL};
+/* Words after "'s" that make it "is" or "has", not a possessive. */
+static const char *const CONTRACTED[] = {
+    "been", "being", "going", "not", "got", "gotten", "gonna", "done",
+    "never", "always", "already", "also", "still", "just", "now", NULL};
 static const char *const MR[] = {"mr", NULL};
 static const char *const MRS[] = {"mrs", "ms", "miss", "madam", NULL};
 static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
@@ -207,6 +211,7 @@ static wlist_t W_HE_SUBJECT = {HE_SUBJECT, 0, {0}};
 static wlist_t W_SHE_SUBJECT = {SHE_SUBJECT, 0, {0}};
 static wlist_t W_OPENERS = {OPENERS, 0, {0}};
 static wlist_t W_CLOSE_ONES = {CLOSE_ONES, 0, {0}};
+static wlist_t W_CONTRACTED = {CONTRACTED, 0, {0}};
 static wlist_t W_MR = {MR, 0, {0}};
 static wlist_t W_MRS = {MRS, 0, {0}};
 static wlist_t W_ORG_PRONOUNS = {ORG_PRONOUNS, 0, {0}};
@@ -243,6 +248,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_SHE_SUBJECT,
     &W_OPENERS,
     &W_CLOSE_ONES,
+    &W_CONTRACTED,
     &W_MR,
     &W_MRS,
     &W_ORG_PRONOUNS,
@@ -531,6 +537,15 @@ static int pronoun_led(const ps__qtok_t *s, size_t b, size_t end,
     return in_list(s[b].term, subject);
 }
 
+/* Whether the mention ending at token J is a possessive ("Trump's
+ * plan"), not a contraction the analyzer reads as one ("Christie's been
+ * making the case", "Trump's not going"). */
+static int owner(const ps__qtok_t *s, size_t n, size_t j)
+{
+    return (s[j - 1].flags & PS_TOK_POSSESSIVE) &&
+           !(j < n && in_list(s[j].term, &W_CONTRACTED));
+}
+
 /* What a pronoun or description of TYPE and GENDER, the source of A,
  * refers to: looking back from it sentence by sentence within WINDOW
  * tokens, the speaker of an attribution whose source or cue is in the
@@ -576,7 +591,7 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             }
             size_t j = mention_end(s, n, i, e);
             if (fits(k, ents, e, type, gender)) {
-                if (!(s[j - 1].flags & PS_TOK_POSSESSIVE))
+                if (!owner(s, n, j))
                     return e;
                 if (possessive < 0)
                     possessive = e;

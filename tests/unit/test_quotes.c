@@ -430,6 +430,22 @@ static void test_passive_words(void **state)
     assert_int_equal(q->nsource, 0);
 }
 
+/* "Christie's been making the case": a contraction, not a possessive, so
+ * Christie is the sentence's subject and the "he" after it. */
+static void test_contraction(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Chris Christie spoke in Iowa on Monday.\n\nChristie's been making "
+        "the case for weeks that Marco Rubio isn't ready. \"You have not "
+        "been involved in a consequential decision,\" he said.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "chris-christie");
+}
+
 /* A sentence that opens with "He" names others only as objects: the
  * "he" after it is the person further back, not Trump; "his mother" is
  * someone the article does not name, not him. */
@@ -1079,6 +1095,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_past_content, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_led, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contraction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),
