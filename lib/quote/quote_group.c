@@ -208,6 +208,19 @@ static const char *const SETTING[] = {
 static const char *const EVIDENTIAL[] = {"seem",     "seems",     "seemed",
                                          "appear",   "appears",   "appeared",
                                          "reportedly", "allegedly"};
+/* Words with a participle's ending that are none: after "is" they make
+ * no passive ("is even trying", "was down 5 points", "is indeed"). */
+static const char *const NOT_PARTICIPLES[] = {
+    "even",   "often",  "then",   "when",    "seven",  "eleven", "open",
+    "women",  "children", "citizen", "sudden", "golden", "wooden", "heaven",
+    "garden", "kitchen", "listen", "happen", "dozen",  "down",   "town",
+    "brown",  "crown",  "gown",   "indeed",  "need",   "speed",  "greed",
+    "feed",   "seed",   "breed",  "deed"};
+/* Adverbs without "-ly" that may stand between "is" and a participle
+ * ("is often cited", "was not expected", "has also been accused"). */
+static const char *const ADVERBS[] = {
+    "often", "even", "also",    "still", "never", "not",   "always", "now",
+    "then",  "just", "already", "long",  "once",  "since", "ever",   "soon"};
 /* Relative pronouns that are a fronted piece alone ("the guns, which, he
  * said, were at his side"). */
 static const char *const FRONT_RELATIVES[] = {"which", "who", "whom",
@@ -215,6 +228,8 @@ static const char *const FRONT_RELATIVES[] = {"which", "who", "whom",
 #define NINVERTED (sizeof INVERTED / sizeof *INVERTED)
 #define NSETTING (sizeof SETTING / sizeof *SETTING)
 #define NEVIDENTIAL (sizeof EVIDENTIAL / sizeof *EVIDENTIAL)
+#define NNOT_PARTICIPLES (sizeof NOT_PARTICIPLES / sizeof *NOT_PARTICIPLES)
+#define NADVERBS (sizeof ADVERBS / sizeof *ADVERBS)
 #define NFRONT_RELATIVES (sizeof FRONT_RELATIVES / sizeof *FRONT_RELATIVES)
 #define NHEADLINE_SOURCES (sizeof HEADLINE_SOURCES / sizeof *HEADLINE_SOURCES)
 #define NLINE_LABELS (sizeof LINE_LABELS / sizeof *LINE_LABELS)
@@ -226,7 +241,8 @@ static struct decode_words {
     uint64_t inverted[NINVERTED], aux[NPASSIVE_AUX],
         experiencer[NEXPERIENCER], line_labels[NLINE_LABELS],
         headline_sources[NHEADLINE_SOURCES], setting[NSETTING],
-        evidential[NEVIDENTIAL],
+        evidential[NEVIDENTIAL], not_participles[NNOT_PARTICIPLES],
+        adverbs[NADVERBS],
         front_relatives[NFRONT_RELATIVES], by, colon, asked;
 } dw;
 static pthread_once_t dw_once = PTHREAD_ONCE_INIT;
@@ -247,6 +263,8 @@ static void hash_decode_words(void)
     hash_words(LINE_LABELS, NLINE_LABELS, w->line_labels);
     hash_words(HEADLINE_SOURCES, NHEADLINE_SOURCES, w->headline_sources);
     hash_words(EVIDENTIAL, NEVIDENTIAL, w->evidential);
+    hash_words(NOT_PARTICIPLES, NNOT_PARTICIPLES, w->not_participles);
+    hash_words(ADVERBS, NADVERBS, w->adverbs);
     hash_words(SETTING, NSETTING, w->setting);
     hash_words(FRONT_RELATIVES, NFRONT_RELATIVES, w->front_relatives);
     w->by = XXH3_64bits("by", 2);
@@ -321,9 +339,10 @@ static int inverted_cue(const ps__qtok_t *s, const uint8_t *lab,
 }
 
 /* Whether A's cue is a passive with no agent ("was accused of", "has
- * been harshly criticized for", "is expected"): an auxiliary, at most
- * one adverb, a past participle that is no word of feeling, and no
- * "by". */
+ * been harshly criticized for", "is not expected"): an auxiliary, at
+ * most one adverb (in -ly or of ADVERBS), a past participle that is no
+ * word of feeling nor of NOT_PARTICIPLES, and no "by". The two lists are
+ * read here, for a cue's few words, not for every token of the text. */
 static int passive_cue(const ps__qtok_t *s, const ps__qattr_t *a,
                        const struct decode_words *w)
 {
@@ -334,9 +353,12 @@ static int passive_cue(const ps__qtok_t *s, const ps__qattr_t *a,
         if (!hash_in(w->aux, NPASSIVE_AUX, s[i].term) || i + 1 >= a->cue[1])
             continue;
         uint32_t j = i + 1;
-        if ((s[j].form & PS__F_ADVERB) && j + 1 < a->cue[1])
+        if (((s[j].form & PS__F_ADVERB) ||
+             hash_in(w->adverbs, NADVERBS, s[j].term)) &&
+            j + 1 < a->cue[1])
             j++;
         if ((s[j].form & PS__F_PARTICIPLE) &&
+            !hash_in(w->not_participles, NNOT_PARTICIPLES, s[j].term) &&
             !hash_in(w->experiencer, NEXPERIENCER, s[j].term))
             passive = 1;
     }

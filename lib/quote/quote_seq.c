@@ -114,45 +114,16 @@ static int ends_with(const char *t, size_t n, const char *end)
     return n > k + 1 && memcmp(t + n - k, end, k) == 0;
 }
 
-/* Common words with a participle's ending that are none: after "is"
- * they make no passive ("is even trying", "was down 5 points", "is
- * indeed"). */
-static const char *const NOT_PARTICIPLES[] = {
-    "even",   "often",  "then",   "when",    "seven",  "eleven", "open",
-    "women",  "children", "citizen", "sudden", "golden", "wooden", "heaven",
-    "garden", "kitchen", "listen", "happen", "dozen",  "down",   "town",
-    "brown",  "crown",  "gown",   "indeed",  "need",   "speed",  "greed",
-    "feed",   "seed",   "breed",  "deed"};
-
-/* Adverbs without "-ly" that stand between "is" and a participle ("is
- * often cited", "was not expected", "has also been accused"). */
-static const char *const ADVERBS[] = {"often", "even",  "also",  "still",
-                                      "never", "not",   "always", "now",
-                                      "then",  "just",  "already", "long",
-                                      "once",  "since", "ever",  "soon"};
-
-static int is_word(const char *t, size_t n, const char *const *list,
-                   size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        if (strlen(list[i]) == n && memcmp(list[i], t, n) == 0)
-            return 1;
-    return 0;
-}
-
 /* The PS__F_* bits of term T (N bytes, lower case). */
 static uint8_t word_form(const char *t, size_t n)
 {
     uint8_t f = ends_with(t, n, "ing") ? PS__F_ING : 0;
-    if ((ends_with(t, n, "ed") || ends_with(t, n, "en") ||
-         ends_with(t, n, "wn")) &&
-        !is_word(t, n, NOT_PARTICIPLES,
-                 sizeof NOT_PARTICIPLES / sizeof *NOT_PARTICIPLES))
-        return f | PS__F_PARTICIPLE | (ends_with(t, n, "ed") ? PS__F_ED : 0);
-    return f | (ends_with(t, n, "ly") ||
-                        is_word(t, n, ADVERBS, sizeof ADVERBS / sizeof *ADVERBS)
-                    ? PS__F_ADVERB
-                    : 0);
+    if (ends_with(t, n, "ed"))
+        f |= PS__F_ED;
+    if (ends_with(t, n, "ed") || ends_with(t, n, "en") ||
+        ends_with(t, n, "wn"))
+        return f | PS__F_PARTICIPLE;
+    return f | (ends_with(t, n, "ly") ? PS__F_ADVERB : 0);
 }
 
 static uint64_t shape_of(uint32_t f)
