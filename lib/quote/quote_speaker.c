@@ -43,14 +43,16 @@ static const char *const HE_NOUNS[] = {
 static const char *const SHE_NOUNS[] = {
     "mother", "wife", "daughter", "sister", "woman", "girl", "mom",
     "grandmother", "aunt", "niece", NULL};
-/* A sentence that opens with one of these (after at most one of
- * OPENERS) is about the person the pronoun refers to: "He is even trying
- * to win voters for Trump's campaign. He believes, he said, ..." is not
- * Trump's. */
+/* A sentence in which one of these comes before any name is about the
+ * person the pronoun refers to: "He is even trying to win voters for
+ * Trump's campaign. He believes, he said, ..." is not Trump's. */
 static const char *const HE_SUBJECT[] = {"he", NULL};
 static const char *const SHE_SUBJECT[] = {"she", NULL};
-static const char *const OPENERS[] = {"but", "and", "yet", "so", "still",
-                                      "then", NULL};
+/* Words that open a clause before the sentence's own subject ("When she
+ * was a prosecutor, Loretta Lynch ..."). */
+static const char *const SUBORDINATORS[] = {
+    "when", "after", "before", "as", "while", "if", "although", "though",
+    "since", "because", "once", "until", "whether", NULL};
 /* People close to someone, besides kin (HE_NOUNS, SHE_NOUNS), by stem:
  * "his colleague", "her friends". */
 static const char *const CLOSE_ONES[] = {
@@ -209,7 +211,7 @@ static wlist_t W_SHE_TITLES = {SHE_TITLES, 0, {0}};
 static wlist_t W_HE_NOUNS = {HE_NOUNS, 0, {0}};
 static wlist_t W_HE_SUBJECT = {HE_SUBJECT, 0, {0}};
 static wlist_t W_SHE_SUBJECT = {SHE_SUBJECT, 0, {0}};
-static wlist_t W_OPENERS = {OPENERS, 0, {0}};
+static wlist_t W_SUBORDINATORS = {SUBORDINATORS, 0, {0}};
 static wlist_t W_CLOSE_ONES = {CLOSE_ONES, 0, {0}};
 static wlist_t W_CONTRACTED = {CONTRACTED, 0, {0}};
 static wlist_t W_MR = {MR, 0, {0}};
@@ -246,7 +248,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_LISTING,
     &W_HE_SUBJECT,
     &W_SHE_SUBJECT,
-    &W_OPENERS,
+    &W_SUBORDINATORS,
     &W_CLOSE_ONES,
     &W_CONTRACTED,
     &W_MR,
@@ -521,20 +523,39 @@ static int in_content(const ps__qattr_t *a, size_t i)
     return 0;
 }
 
-/* Whether the sentence of tokens [B, END) opens, outside quotation marks
- * and after at most one opener ("But he"), with the subject pronoun of
- * GENDER (1 he, 2 she). */
+/* Whether the sentence of tokens [B, END) is about the person a pronoun
+ * of GENDER (1 he, 2 she) refers to, so that its names are others: the
+ * pronoun stands outside quotation marks before any name ("He met
+ * Obama", "When he took the stage after Mr. Vander Plaats's
+ * introduction"), unless it is in a clause a subordinator opens the
+ * sentence with and the first name after it follows that clause's comma
+ * ("When she was a prosecutor, Loretta Lynch ...": the name is whom the
+ * pronoun announces). */
 static int pronoun_led(const ps__qtok_t *s, size_t b, size_t end,
                        int gender)
 {
     const wlist_t *subject = gender == 1   ? &W_HE_SUBJECT
                              : gender == 2 ? &W_SHE_SUBJECT
                                            : NULL;
-    if (!subject || b == end || s[b].inq)
+    if (!subject)
         return 0;
-    if (in_list(s[b].term, &W_OPENERS) && b + 1 < end)
-        b++;
-    return in_list(s[b].term, subject);
+    size_t p = end;
+    for (size_t i = b; i < end && p == end; i++) {
+        if (s[i].inq)
+            continue;
+        if (s[i].ent_index >= 0)
+            return 0;
+        if (in_list(s[i].term, subject))
+            p = i;
+    }
+    if (p == end)
+        return 0;
+    if (!in_list(s[b].term, &W_SUBORDINATORS))
+        return 1;
+    for (size_t i = p + 1; i < end; i++)
+        if (s[i].ent_index >= 0 && !s[i].inq)
+            return !(s[i].gap & PS__G_COMMA);
+    return 1;
 }
 
 /* Whether the mention ending at token J is a possessive ("Trump's

@@ -468,6 +468,28 @@ static void test_pronoun_led(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
 }
 
+/* The pronoun need not open the sentence: "When he took the stage after
+ * Bob Vander Plaats's introduction, he said" is Cruz's; but a name right
+ * after the clause the pronoun stands in is whom it announces ("When she
+ * was a prosecutor, Loretta Lynch ..."). */
+static void test_pronoun_first(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Ted Cruz spoke in Iowa on Monday. When he took the stage after Bob "
+        "Vander Plaats's introduction, he said that the party must unite."
+        "\n\nWhen she was a prosecutor, Loretta Lynch never charged the "
+        "bank. She said that the case was weak.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "he");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "ted-cruz");
+    q = by_source(text, qs, nq, "She");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "loretta-lynch");
+}
+
 /* One person of an organisation that "a" introduces is no one the
  * article names ("an NBC reporter"), but its spokesman speaks for it. */
 static void test_one_of_an_organisation(void **state)
@@ -1095,6 +1117,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_past_content, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pronoun_led, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pronoun_first, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_contraction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
