@@ -361,6 +361,18 @@ static int title_gender(const ps__qtok_t *s, size_t n, size_t i, size_t j)
         return in_list(s[i - 1].term, &W_HE_TITLES)    ? 1
                : in_list(s[i - 1].term, &W_SHE_TITLES) ? 2
                                                        : 0;
+    /* "her husband, Milton Berg": a word for a man or woman set off
+     * before the name by a comma alone. */
+    if (i > 0 && (s[i].gap & stops) == PS__G_COMMA &&
+        s[i - 1].sent == s[i].sent && !s[i - 1].inq &&
+        s[i - 1].ent_index == -1) {
+        if (in_list(s[i - 1].term, &W_HE_TITLES) ||
+            in_list(s[i - 1].term, &W_HE_NOUNS))
+            return 1;
+        if (in_list(s[i - 1].term, &W_SHE_TITLES) ||
+            in_list(s[i - 1].term, &W_SHE_NOUNS))
+            return 2;
+    }
     if (j >= n || !(s[j].gap & PS__G_COMMA))
         return 0;
     for (size_t p = j; p < n && p < j + TITLE_REACH; p++) {

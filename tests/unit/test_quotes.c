@@ -430,6 +430,22 @@ static void test_passive_words(void **state)
     assert_int_equal(q->nsource, 0);
 }
 
+/* "her husband, Milton Berg": the word before the comma says he is a man,
+ * so "She" is Rachel Berg. */
+static void test_kin_apposition_gender(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Rachel Berg, a philanthropist from Monsey, spoke on Monday. Along "
+        "with her husband, Milton Berg, a money manager, she has given to "
+        "many candidates. She said that she would back Rubio.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "rachel-berg");
+}
+
 /* "Christie's been making the case": a contraction, not a possessive, so
  * Christie is the sentence's subject and the "he" after it. */
 static void test_contraction(void **state)
@@ -1120,6 +1136,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_contraction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kin_apposition_gender, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),
