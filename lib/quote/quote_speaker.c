@@ -63,6 +63,22 @@ static const char *const CLOSE_ONES[] = {
 static const char *const CONTRACTED[] = {
     "been", "being", "going", "not", "got", "gotten", "gonna", "done",
     "never", "always", "already", "also", "still", "just", "now", NULL};
+/* Titles written before a name ("President Obama", "Sen. Sanders",
+ * "Secretary of State John Kerry"), one group a bit: a description with
+ * the title ("the president") is someone the article gives it to, when
+ * it gives it to anyone. */
+static const char *const T_PRESIDENT[] = {"president", NULL};
+static const char *const T_SENATOR[] = {"senator", "sen", NULL};
+static const char *const T_GOVERNOR[] = {"governor", "gov", NULL};
+static const char *const T_SECRETARY[] = {"secretary", NULL};
+static const char *const T_SPEAKER[] = {"speaker", NULL};
+static const char *const T_MAYOR[] = {"mayor", NULL};
+static const char *const T_JUDGE[] = {"judge", "justice", NULL};
+static const char *const T_MINISTER[] = {"minister", NULL};
+static const char *const T_REPRESENTATIVE[] = {
+    "congressman", "congresswoman", "rep", "representative", NULL};
+static const char *const T_CHAIRMAN[] = {"chairman", "chairwoman", NULL};
+static const char *const OF[] = {"of", NULL};
 static const char *const MR[] = {"mr", NULL};
 static const char *const MRS[] = {"mrs", "ms", "miss", "madam", NULL};
 static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
@@ -214,6 +230,17 @@ static wlist_t W_SHE_SUBJECT = {SHE_SUBJECT, 0, {0}};
 static wlist_t W_SUBORDINATORS = {SUBORDINATORS, 0, {0}};
 static wlist_t W_CLOSE_ONES = {CLOSE_ONES, 0, {0}};
 static wlist_t W_CONTRACTED = {CONTRACTED, 0, {0}};
+static wlist_t W_T_PRESIDENT = {T_PRESIDENT, 0, {0}};
+static wlist_t W_T_SENATOR = {T_SENATOR, 0, {0}};
+static wlist_t W_T_GOVERNOR = {T_GOVERNOR, 0, {0}};
+static wlist_t W_T_SECRETARY = {T_SECRETARY, 0, {0}};
+static wlist_t W_T_SPEAKER = {T_SPEAKER, 0, {0}};
+static wlist_t W_T_MAYOR = {T_MAYOR, 0, {0}};
+static wlist_t W_T_JUDGE = {T_JUDGE, 0, {0}};
+static wlist_t W_T_MINISTER = {T_MINISTER, 0, {0}};
+static wlist_t W_T_REPRESENTATIVE = {T_REPRESENTATIVE, 0, {0}};
+static wlist_t W_T_CHAIRMAN = {T_CHAIRMAN, 0, {0}};
+static wlist_t W_OF = {OF, 0, {0}};
 static wlist_t W_MR = {MR, 0, {0}};
 static wlist_t W_MRS = {MRS, 0, {0}};
 static wlist_t W_ORG_PRONOUNS = {ORG_PRONOUNS, 0, {0}};
@@ -251,6 +278,17 @@ static wlist_t *const ALL_LISTS[] = {
     &W_SUBORDINATORS,
     &W_CLOSE_ONES,
     &W_CONTRACTED,
+    &W_T_PRESIDENT,
+    &W_T_SENATOR,
+    &W_T_GOVERNOR,
+    &W_T_SECRETARY,
+    &W_T_SPEAKER,
+    &W_T_MAYOR,
+    &W_T_JUDGE,
+    &W_T_MINISTER,
+    &W_T_REPRESENTATIVE,
+    &W_T_CHAIRMAN,
+    &W_OF,
     &W_MR,
     &W_MRS,
     &W_ORG_PRONOUNS,
@@ -289,6 +327,22 @@ static int in_list(uint64_t h, const wlist_t *list)
     for (size_t i = 0; i < list->n; i++)
         if (list->h[i] == h)
             return 1;
+    return 0;
+}
+
+/* title_bit() of "president". */
+#define TITLE_PRESIDENT ((uint16_t)1)
+
+/* The title group of term H as a bit, 0 for none. */
+static uint16_t title_bit(uint64_t h)
+{
+    static const wlist_t *const groups[] = {
+        &W_T_PRESIDENT, &W_T_SENATOR, &W_T_GOVERNOR, &W_T_SECRETARY,
+        &W_T_SPEAKER,   &W_T_MAYOR,   &W_T_JUDGE,    &W_T_MINISTER,
+        &W_T_REPRESENTATIVE, &W_T_CHAIRMAN};
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
+        if (in_list(h, groups[g]))
+            return (uint16_t)(1u << g);
     return 0;
 }
 
@@ -437,6 +491,32 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                                                          : 0;
 }
 
+/* Sets K->title of each person: the titles written right before a
+ * mention ("President Obama"), or before "of" and one word ("Secretary
+ * of State John Kerry"). */
+static void titles(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                   const ps_entity_t *ents, size_t nents)
+{
+    memset(k->title, 0, nents * sizeof *k->title);
+    k->titles = 0;
+    for (size_t i = 0; i < n;) {
+        int e = s[i].ent_index;
+        if (!valid(e, nents) || ents[e].type != PS_ENT_PERSON) {
+            i++;
+            continue;
+        }
+        uint16_t t = 0;
+        if (i > 0 && !s[i - 1].inq && s[i - 1].sent == s[i].sent)
+            t = title_bit(s[i - 1].term);
+        if (!t && i > 2 && !s[i - 3].inq && s[i - 3].sent == s[i].sent &&
+            in_list(s[i - 2].term, &W_OF))
+            t = title_bit(s[i - 3].term);
+        k->title[e] |= t;
+        k->titles |= t;
+        i = mention_end(s, n, i, e);
+    }
+}
+
 /* Fills K's table of surnames: the last word of every person's mention
  * ("pence" of "Mike Pence" and of "Pence's"), the first person named so
  * first. */
@@ -487,7 +567,10 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         uint8_t *flags = realloc(k->place, 2 * c);
         if (flags)
             k->place = flags;
-        if (!count || !flags)
+        uint16_t *title = realloc(k->title, c * sizeof *title);
+        if (title)
+            k->title = title;
+        if (!count || !flags || !title)
             return PS_ENOMEM;
         k->ecap = c;
     }
@@ -502,6 +585,7 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     k->gender = k->place + k->ecap;
     placelike(k, s, n, ents, nents);
     genders(k, s, n, ents, nents);
+    titles(k, s, n, ents, nents);
     for (size_t i = 0; i < n; i++)
         k->said[i] = -1;
     return surnames(k, s, n, ents, nents);
@@ -511,6 +595,7 @@ void ps__q_speakers_free(ps__qspk_t *k)
 {
     free(k->count);
     free(k->place);
+    free(k->title);
     free(k->said);
     free(k->skey);
     free(k->sval);
@@ -524,6 +609,15 @@ static int fits(const ps__qspk_t *k, const ps_entity_t *ents, int e, int type,
 {
     return (int)ents[e].type == type && !k->place[e] &&
            (!gender || !k->gender[e] || k->gender[e] == gender);
+}
+
+/* fits(), and for a description with TITLE (a title_bit()) that the
+ * article gives someone, one it gives that title. */
+static int fits_titled(const ps__qspk_t *k, const ps_entity_t *ents, int e,
+                       int type, int gender, uint16_t title)
+{
+    return fits(k, ents, e, type, gender) &&
+           (!(title & k->titles) || (k->title[e] & title));
 }
 
 /* Whether token I lies in a content piece of A. */
@@ -590,7 +684,7 @@ static int owner(const ps__qtok_t *s, size_t n, size_t j)
  * his brother suffer led him to quit, he said" is not the brother's). */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                       const ps__qattr_t *a, const ps_entity_t *ents,
-                      size_t nents, int type, int gender)
+                      size_t nents, int type, int gender, uint16_t title)
 {
     size_t at = a->src[0];
     size_t lo = at > WINDOW ? at - WINDOW : 0;
@@ -600,7 +694,7 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             b--;
         for (size_t i = b; i < end; i++)
             if (valid(k->said[i], nents) &&
-                fits(k, ents, k->said[i], type, gender))
+                fits_titled(k, ents, k->said[i], type, gender, title))
                 return k->said[i];
         /* A sentence about the same "he" names others only as objects:
          * the person is further back. */
@@ -623,7 +717,7 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 continue;
             }
             size_t j = mention_end(s, n, i, e);
-            if (fits(k, ents, e, type, gender)) {
+            if (fits_titled(k, ents, e, type, gender, title)) {
                 if (!owner(s, n, j))
                     return e;
                 if (possessive < 0)
@@ -921,6 +1015,7 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         }
     }
     int want = -1, gender = 0, pronoun = 0, head = 0;
+    uint16_t title = 0;
     for (uint32_t i = sa; i < sb; i++) {
         if (group_word(&s[i])) {
             /* "Republicans", "the candidates": a group, not one of the
@@ -940,6 +1035,8 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             in_list(s[i].term, &W_PERSON_WORDS)) {
             want = PS_ENT_PERSON;
             pronoun = 1;
+            if (sb - sa == 2 && i == sa + 1)
+                title |= title_bit(s[i].term) & TITLE_PRESIDENT;
             if (in_list(s[i].term, &W_HE) || in_list(s[i].term, &W_HE_TITLES))
                 gender = 1;
             else if (in_list(s[i].term, &W_SHE) ||
@@ -969,7 +1066,7 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     /* A plural description ("the candidates", "officials") is not one
      * speaker; the analyzer's stem keeps the singular. */
     if (want >= 0 && sb - sa <= 5) {
-        int e = antecedent(k, s, n, a, ents, nents, want, gender);
+        int e = antecedent(k, s, n, a, ents, nents, want, gender, title);
         if (e >= 0) {
             *kind = PS_SPEAKER_ENTITY;
             *index = e;

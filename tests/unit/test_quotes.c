@@ -446,6 +446,21 @@ static void test_kin_apposition_gender(void **state)
     assert_string_equal(speaker_id(f, q), "rachel-berg");
 }
 
+/* "The president" is the person the article calls President, not the
+ * sentence's first name. */
+static void test_the_president(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "Hillary Clinton met President Barack Obama in Ohio on "
+                       "Monday. The president said that the economy was "
+                       "strong.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "said");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "obama");
+}
+
 /* "Christie's been making the case": a contraction, not a possessive, so
  * Christie is the sentence's subject and the "he" after it. */
 static void test_contraction(void **state)
@@ -1136,6 +1151,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_contraction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_president, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kin_apposition_gender, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
