@@ -63,22 +63,9 @@ static const char *const CLOSE_ONES[] = {
 static const char *const CONTRACTED[] = {
     "been", "being", "going", "not", "got", "gotten", "gonna", "done",
     "never", "always", "already", "also", "still", "just", "now", NULL};
-/* Titles written before a name ("President Obama", "Sen. Sanders",
- * "Secretary of State John Kerry"), one group a bit: a description with
- * the title ("the president") is someone the article gives it to, when
- * it gives it to anyone. */
-static const char *const T_PRESIDENT[] = {"president", NULL};
-static const char *const T_SENATOR[] = {"senator", "sen", NULL};
-static const char *const T_GOVERNOR[] = {"governor", "gov", NULL};
-static const char *const T_SECRETARY[] = {"secretary", NULL};
-static const char *const T_SPEAKER[] = {"speaker", NULL};
-static const char *const T_MAYOR[] = {"mayor", NULL};
-static const char *const T_JUDGE[] = {"judge", "justice", NULL};
-static const char *const T_MINISTER[] = {"minister", NULL};
-static const char *const T_REPRESENTATIVE[] = {
-    "congressman", "congresswoman", "rep", "representative", NULL};
-static const char *const T_CHAIRMAN[] = {"chairman", "chairwoman", NULL};
-static const char *const OF[] = {"of", NULL};
+/* A title written before a name ("President Obama"): "the president" is
+ * someone the article gives it to, when it gives it to anyone. */
+static const char *const PRESIDENT[] = {"president", NULL};
 static const char *const MR[] = {"mr", NULL};
 static const char *const MRS[] = {"mrs", "ms", "miss", "madam", NULL};
 static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
@@ -230,17 +217,7 @@ static wlist_t W_SHE_SUBJECT = {SHE_SUBJECT, 0, {0}};
 static wlist_t W_SUBORDINATORS = {SUBORDINATORS, 0, {0}};
 static wlist_t W_CLOSE_ONES = {CLOSE_ONES, 0, {0}};
 static wlist_t W_CONTRACTED = {CONTRACTED, 0, {0}};
-static wlist_t W_T_PRESIDENT = {T_PRESIDENT, 0, {0}};
-static wlist_t W_T_SENATOR = {T_SENATOR, 0, {0}};
-static wlist_t W_T_GOVERNOR = {T_GOVERNOR, 0, {0}};
-static wlist_t W_T_SECRETARY = {T_SECRETARY, 0, {0}};
-static wlist_t W_T_SPEAKER = {T_SPEAKER, 0, {0}};
-static wlist_t W_T_MAYOR = {T_MAYOR, 0, {0}};
-static wlist_t W_T_JUDGE = {T_JUDGE, 0, {0}};
-static wlist_t W_T_MINISTER = {T_MINISTER, 0, {0}};
-static wlist_t W_T_REPRESENTATIVE = {T_REPRESENTATIVE, 0, {0}};
-static wlist_t W_T_CHAIRMAN = {T_CHAIRMAN, 0, {0}};
-static wlist_t W_OF = {OF, 0, {0}};
+static wlist_t W_PRESIDENT = {PRESIDENT, 0, {0}};
 static wlist_t W_MR = {MR, 0, {0}};
 static wlist_t W_MRS = {MRS, 0, {0}};
 static wlist_t W_ORG_PRONOUNS = {ORG_PRONOUNS, 0, {0}};
@@ -278,17 +255,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_SUBORDINATORS,
     &W_CLOSE_ONES,
     &W_CONTRACTED,
-    &W_T_PRESIDENT,
-    &W_T_SENATOR,
-    &W_T_GOVERNOR,
-    &W_T_SECRETARY,
-    &W_T_SPEAKER,
-    &W_T_MAYOR,
-    &W_T_JUDGE,
-    &W_T_MINISTER,
-    &W_T_REPRESENTATIVE,
-    &W_T_CHAIRMAN,
-    &W_OF,
+    &W_PRESIDENT,
     &W_MR,
     &W_MRS,
     &W_ORG_PRONOUNS,
@@ -327,22 +294,6 @@ static int in_list(uint64_t h, const wlist_t *list)
     for (size_t i = 0; i < list->n; i++)
         if (list->h[i] == h)
             return 1;
-    return 0;
-}
-
-/* title_bit() of "president". */
-#define TITLE_PRESIDENT ((uint16_t)1)
-
-/* The title group of term H as a bit, 0 for none. */
-static uint16_t title_bit(uint64_t h)
-{
-    static const wlist_t *const groups[] = {
-        &W_T_PRESIDENT, &W_T_SENATOR, &W_T_GOVERNOR, &W_T_SECRETARY,
-        &W_T_SPEAKER,   &W_T_MAYOR,   &W_T_JUDGE,    &W_T_MINISTER,
-        &W_T_REPRESENTATIVE, &W_T_CHAIRMAN};
-    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
-        if (in_list(h, groups[g]))
-            return (uint16_t)(1u << g);
     return 0;
 }
 
@@ -491,28 +442,22 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                                                          : 0;
 }
 
-/* Sets K->title of each person: the titles written right before a
- * mention ("President Obama"), or before "of" and one word ("Secretary
- * of State John Kerry"). */
-static void titles(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
-                   const ps_entity_t *ents, size_t nents)
+/* Sets K->president of each person the article writes "President"
+ * before, and K->presidents when there is one. */
+static void presidents(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                       const ps_entity_t *ents, size_t nents)
 {
-    memset(k->title, 0, nents * sizeof *k->title);
-    k->titles = 0;
+    memset(k->president, 0, nents);
+    k->presidents = 0;
     for (size_t i = 0; i < n;) {
         int e = s[i].ent_index;
         if (!valid(e, nents) || ents[e].type != PS_ENT_PERSON) {
             i++;
             continue;
         }
-        uint16_t t = 0;
-        if (i > 0 && !s[i - 1].inq && s[i - 1].sent == s[i].sent)
-            t = title_bit(s[i - 1].term);
-        if (!t && i > 2 && !s[i - 3].inq && s[i - 3].sent == s[i].sent &&
-            in_list(s[i - 2].term, &W_OF))
-            t = title_bit(s[i - 3].term);
-        k->title[e] |= t;
-        k->titles |= t;
+        if (i > 0 && !s[i - 1].inq && s[i - 1].sent == s[i].sent &&
+            in_list(s[i - 1].term, &W_PRESIDENT))
+            k->president[e] = k->presidents = 1;
         i = mention_end(s, n, i, e);
     }
 }
@@ -567,10 +512,10 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         uint8_t *flags = realloc(k->place, 2 * c);
         if (flags)
             k->place = flags;
-        uint16_t *title = realloc(k->title, c * sizeof *title);
-        if (title)
-            k->title = title;
-        if (!count || !flags || !title)
+        uint8_t *president = realloc(k->president, c);
+        if (president)
+            k->president = president;
+        if (!count || !flags || !president)
             return PS_ENOMEM;
         k->ecap = c;
     }
@@ -585,7 +530,7 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     k->gender = k->place + k->ecap;
     placelike(k, s, n, ents, nents);
     genders(k, s, n, ents, nents);
-    titles(k, s, n, ents, nents);
+    presidents(k, s, n, ents, nents);
     for (size_t i = 0; i < n; i++)
         k->said[i] = -1;
     return surnames(k, s, n, ents, nents);
@@ -595,7 +540,7 @@ void ps__q_speakers_free(ps__qspk_t *k)
 {
     free(k->count);
     free(k->place);
-    free(k->title);
+    free(k->president);
     free(k->said);
     free(k->skey);
     free(k->sval);
@@ -611,13 +556,13 @@ static int fits(const ps__qspk_t *k, const ps_entity_t *ents, int e, int type,
            (!gender || !k->gender[e] || k->gender[e] == gender);
 }
 
-/* fits(), and for a description with TITLE (a title_bit()) that the
- * article gives someone, one it gives that title. */
-static int fits_titled(const ps__qspk_t *k, const ps_entity_t *ents, int e,
-                       int type, int gender, uint16_t title)
+/* fits(), and for "the president" (PRESIDENT) in an article that writes
+ * "President" before a name, one it writes it before. */
+static int fits_title(const ps__qspk_t *k, const ps_entity_t *ents, int e,
+                      int type, int gender, int president)
 {
     return fits(k, ents, e, type, gender) &&
-           (!(title & k->titles) || (k->title[e] & title));
+           (!president || !k->presidents || k->president[e]);
 }
 
 /* Whether token I lies in a content piece of A. */
@@ -684,7 +629,7 @@ static int owner(const ps__qtok_t *s, size_t n, size_t j)
  * his brother suffer led him to quit, he said" is not the brother's). */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                       const ps__qattr_t *a, const ps_entity_t *ents,
-                      size_t nents, int type, int gender, uint16_t title)
+                      size_t nents, int type, int gender, int president)
 {
     size_t at = a->src[0];
     size_t lo = at > WINDOW ? at - WINDOW : 0;
@@ -694,7 +639,7 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             b--;
         for (size_t i = b; i < end; i++)
             if (valid(k->said[i], nents) &&
-                fits_titled(k, ents, k->said[i], type, gender, title))
+                fits_title(k, ents, k->said[i], type, gender, president))
                 return k->said[i];
         /* A sentence about the same "he" names others only as objects:
          * the person is further back. */
@@ -717,7 +662,7 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 continue;
             }
             size_t j = mention_end(s, n, i, e);
-            if (fits_titled(k, ents, e, type, gender, title)) {
+            if (fits_title(k, ents, e, type, gender, president)) {
                 if (!owner(s, n, j))
                     return e;
                 if (possessive < 0)
@@ -1014,8 +959,7 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             return;
         }
     }
-    int want = -1, gender = 0, pronoun = 0, head = 0;
-    uint16_t title = 0;
+    int want = -1, gender = 0, pronoun = 0, head = 0, president = 0;
     for (uint32_t i = sa; i < sb; i++) {
         if (group_word(&s[i])) {
             /* "Republicans", "the candidates": a group, not one of the
@@ -1035,8 +979,9 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             in_list(s[i].term, &W_PERSON_WORDS)) {
             want = PS_ENT_PERSON;
             pronoun = 1;
-            if (sb - sa == 2 && i == sa + 1)
-                title |= title_bit(s[i].term) & TITLE_PRESIDENT;
+            /* "the president" alone: not "the former president". */
+            president |= sb - sa == 2 && i == sa + 1 &&
+                         in_list(s[i].term, &W_PRESIDENT);
             if (in_list(s[i].term, &W_HE) || in_list(s[i].term, &W_HE_TITLES))
                 gender = 1;
             else if (in_list(s[i].term, &W_SHE) ||
@@ -1066,7 +1011,7 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     /* A plural description ("the candidates", "officials") is not one
      * speaker; the analyzer's stem keeps the singular. */
     if (want >= 0 && sb - sa <= 5) {
-        int e = antecedent(k, s, n, a, ents, nents, want, gender, title);
+        int e = antecedent(k, s, n, a, ents, nents, want, gender, president);
         if (e >= 0) {
             *kind = PS_SPEAKER_ENTITY;
             *index = e;

@@ -13,8 +13,8 @@ typedef struct ps__qspk {
     uint32_t *count; /* scratch, two per entity */
     uint8_t *place;  /* per entity; GENDER is its second half */
     uint8_t *gender; /* per entity: 0 not known, 1 he, 2 she */
-    uint16_t *title; /* per entity: the titles written before its name */
-    uint16_t titles; /* every entity's titles together */
+    uint8_t *president; /* per entity: written "President X" */
+    uint8_t presidents; /* whether any entity is */
     int32_t *said;   /* per token: the speaker of its source or cue, or -1 */
     /* A table of the persons' last words (their terms, 0 an empty slot)
      * and the person each is first the last word of: SMASK + 1 slots. */
