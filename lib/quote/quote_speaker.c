@@ -4,7 +4,7 @@
  * "He", "she" and descriptions of a person ("the president", "the
  * Republican nominee") are the person the article is talking about there:
  * looking back sentence by sentence, the speaker of an attribution in
- * that sentence, else (unless the sentence opens with the same pronoun)
+ * that sentence, else (unless the same pronoun comes before its names)
  * its first person named outside quotation marks and not as a possessive
  * (the subject, more often than the last name read: "Trump tweeted,
  * quoting Comey's statement. He added ..." is Trump), of the pronoun's
@@ -618,15 +618,16 @@ static int owner(const ps__qtok_t *s, size_t n, size_t j)
            !(j < n && in_list(s[j].term, &W_CONTRACTED));
 }
 
-/* What a pronoun or description of TYPE and GENDER, the source of A,
- * refers to: looking back from it sentence by sentence within WINDOW
- * tokens, the speaker of an attribution whose source or cue is in the
- * sentence, else (but for a sentence that opens with the pronoun
- * itself, whose names are passed over) the sentence's first fitting name
- * outside quotation marks, one not a possessive first; -1 if none, or
- * if a person of the pronoun's gender whom the article does not name
- * ("my mother", "the woman") comes first, outside what A says ("Seeing
- * his brother suffer led him to quit, he said" is not the brother's). */
+/* What a pronoun or description of TYPE and GENDER ("the president"
+ * when PRESIDENT), the source of A, refers to: looking back from it
+ * sentence by sentence within WINDOW tokens, the speaker of an
+ * attribution whose source or cue is in the sentence, else (but for a
+ * sentence in which the pronoun comes before any name, whose names are
+ * passed over: pronoun_led()) the sentence's first fitting name outside
+ * quotation marks, one not a possessive first; -1 if none, or if a
+ * person of the pronoun's gender whom the article does not name ("my
+ * mother", "the woman") comes first, outside what A says ("Seeing his
+ * brother suffer led him to quit, he said" is not the brother's). */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                       const ps__qattr_t *a, const ps_entity_t *ents,
                       size_t nents, int type, int gender, int president)

@@ -6,7 +6,8 @@
 
 /* What the speaker rules know of one article: which person names read
  * as places ("in Chelsea": no pronoun refers to them), each person's
- * gender as its pronouns and honorifics tell it, and which tokens are the
+ * gender as its pronouns and honorifics tell it, who is written
+ * "President X", and which tokens are the
  * sources of the attributions resolved so far. Zeroed before first use;
  * the buffers are reused from article to article. */
 typedef struct ps__qspk {
