@@ -69,6 +69,12 @@ static const char *const PRESIDENT[] = {"president", NULL};
 static const char *const MR[] = {"mr", NULL};
 static const char *const MRS[] = {"mrs", "ms", "miss", "madam", NULL};
 static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
+/* "It" before these is seldom an organisation: "it is not clear", "it's
+ * worth noting", "it could offer". */
+static const char *const IT[] = {"it", NULL};
+static const char *const EXPLETIVE_NEXT[] = {
+    "is", "was", "could", "would", "may", "might", "seems",
+    "appears", "remains", "assumes", NULL};
 static const char *const OTHER_PRONOUNS[] = {
     "i", "we", "they", "you", "me", "us", "them", "who", "which", "that",
     "one", "this", "these", "those", NULL};
@@ -221,6 +227,8 @@ static wlist_t W_PRESIDENT = {PRESIDENT, 0, {0}};
 static wlist_t W_MR = {MR, 0, {0}};
 static wlist_t W_MRS = {MRS, 0, {0}};
 static wlist_t W_ORG_PRONOUNS = {ORG_PRONOUNS, 0, {0}};
+static wlist_t W_IT = {IT, 0, {0}};
+static wlist_t W_EXPLETIVE_NEXT = {EXPLETIVE_NEXT, 0, {0}};
 static wlist_t W_ORG_WORDS = {ORG_WORDS, 0, {0}};
 static wlist_t W_OTHER_PRONOUNS = {OTHER_PRONOUNS, 0, {0}};
 static wlist_t W_PERSON_PRONOUNS = {PERSON_PRONOUNS, 0, {0}};
@@ -259,6 +267,8 @@ static wlist_t *const ALL_LISTS[] = {
     &W_MR,
     &W_MRS,
     &W_ORG_PRONOUNS,
+    &W_IT,
+    &W_EXPLETIVE_NEXT,
     &W_ORG_WORDS,
     &W_OTHER_PRONOUNS,
     &W_PERSON_PRONOUNS,
@@ -988,6 +998,11 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             else if (in_list(s[i].term, &W_SHE) ||
                      in_list(s[i].term, &W_SHE_TITLES))
                 gender = 2;
+        } else if (in_list(s[i].term, &W_IT) &&
+                   ((s[i].flags & PS_TOK_POSSESSIVE) ||
+                    (i + 1 < n && in_list(s[i + 1].term, &W_EXPLETIVE_NEXT)))) {
+            /* "It's worth noting", "it is not clear": no one. */
+            pronoun = 1;
         } else if (in_list(s[i].term, &W_ORG_PRONOUNS) ||
                    in_list(s[i].term, &W_ORG_WORDS)) {
             if (want < 0)

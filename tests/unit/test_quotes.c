@@ -461,6 +461,31 @@ static void test_the_president(void **state)
     assert_string_equal(speaker_id(f, q), "obama");
 }
 
+/* "It is clear that", "it's worth noting that": "it" is no one, not the
+ * company named before; "Apple said" is Apple. */
+static void test_expletive_it(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Apple released new phones on Monday. But it is clear that the "
+        "company will raise prices, and it's worth noting that sales fell. "
+        "Apple said that sales were strong.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    size_t its = 0;
+    for (size_t i = 0; i < nq; i++) {
+        if (qs[i].nsource && span_is(text, qs[i].source[0], "Apple")) {
+            assert_int_equal(qs[i].speaker_kind, PS_SPEAKER_ENTITY);
+            continue;
+        }
+        /* Whatever the model reads as the source of the two, it is not
+         * Apple. */
+        assert_int_not_equal(qs[i].speaker_kind, PS_SPEAKER_ENTITY);
+        its++;
+    }
+    assert_true(its >= 1);
+}
+
 /* "Christie's been making the case": a contraction, not a possessive, so
  * Christie is the sentence's subject and the "he" after it. */
 static void test_contraction(void **state)
@@ -1151,6 +1176,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pronoun_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_contraction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expletive_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_president, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kin_apposition_gender, setup,
                                         teardown),
