@@ -486,6 +486,20 @@ static void test_expletive_it(void **state)
     assert_true(its >= 1);
 }
 
+/* "The campaign said" is no organisation named before it (the FBI): a
+ * candidate's campaign, left unresolved. */
+static void test_the_campaign(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "The FBI opened an inquiry on Monday. The campaign "
+                       "said that it would cooperate with investigators.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "The campaign");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
+}
+
 /* "Christie's been making the case": a contraction, not a possessive, so
  * Christie is the sentence's subject and the "he" after it. */
 static void test_contraction(void **state)
@@ -1177,6 +1191,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_contraction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expletive_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_campaign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_president, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kin_apposition_gender, setup,
                                         teardown),
