@@ -72,11 +72,12 @@ static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
 /* "It" before these is seldom an organisation: "it is not clear", "it's
  * worth noting", "it could offer". */
 static const char *const IT[] = {"it", NULL};
-static const char *const CAMPAIGN[] = {"campaign", NULL};
-static const char *const THE[] = {"the", NULL};
 static const char *const EXPLETIVE_NEXT[] = {
     "is", "was", "could", "would", "may", "might", "seems",
     "appears", "remains", "assumes", NULL};
+/* "The campaign" alone: a candidate's, which the article seldom names. */
+static const char *const THE[] = {"the", NULL};
+static const char *const CAMPAIGN[] = {"campaign", NULL};
 static const char *const OTHER_PRONOUNS[] = {
     "i", "we", "they", "you", "me", "us", "them", "who", "which", "that",
     "one", "this", "these", "those", NULL};
