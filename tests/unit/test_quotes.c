@@ -407,6 +407,23 @@ static void test_evidential(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_NONE);
 }
 
+/* "appeared to blame" is what Stumpf said, only hedged: he keeps his
+ * attribution, where "seemed convinced" has no source. */
+static void test_evidential_verb(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "John Stumpf spoke to the committee on Tuesday. In an interview, "
+        "Stumpf appeared to blame low-level workers for the fraud.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "appeared to blame");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 1);
+    assert_true(span_is(text, q->source[0], "Stumpf"));
+    assert_string_equal(speaker_id(f, q), "john-stumpf");
+}
+
 /* "is even trying" is no passive ("even" only ends as "taken" does), so
  * "He" keeps his attribution; "is not expected" is one ("not" stands
  * between the auxiliary and the participle), so it has no source. */
@@ -426,6 +443,26 @@ static void test_passive_words(void **state)
     assert_int_equal(q->nsource, 1);
     assert_string_equal(speaker_id(f, q), "bruce-levell");
     q = by_cue(text, qs, nq, "is not expected");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 0);
+}
+
+/* "is said", "was told": passives too, though "said" and "told" do not
+ * end as participles do, so their subjects are not who speaks. */
+static void test_irregular_passive(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "John Stumpf spoke to the committee on Tuesday.\n\nThe president "
+        "is said to favor a new tax on imports. Mr. Trump was told that the "
+        "plan would fail.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "is said");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 0);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_NONE);
+    q = by_cue(text, qs, nq, "was told");
     assert_non_null(q);
     assert_int_equal(q->nsource, 0);
 }
@@ -1198,6 +1235,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evidential_verb, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_irregular_passive, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_passive_words, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
