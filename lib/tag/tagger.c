@@ -4,6 +4,7 @@
  * tagger_span.c, tagger_link.c and tagger_acronym.c turn both into
  * entities with ids, types and mentions (tagger_private.h gives the
  * order of the parts). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -306,9 +307,14 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
             ? PS_ENT_PERSON
             : entity_type(ps__tagger_list_type(t, w0, w1, ntype));
     type = news_bounds(t, &w0, &w1, type);
-    if (type == PS_ENT_PERSON)
+    if (type == PS_ENT_PERSON) {
         w0 = named;
-    else if (type == PS_ENT_MISC)
+        /* "10:20PMTed Cruz": a word that opens with a digit is a time or
+         * a count run into the name by a page's lost spaces, no part of
+         * a person's name ("20PMTed Cruz" made a person of its own). */
+        while (w1 - w0 > 1 && isdigit((unsigned char)t->w[w0].tok->term[0]))
+            w0++;
+    } else if (type == PS_ENT_MISC)
         type = ps__tagger_misc_type(t, w0, &w1, !ps__tagger_owner(t, w0, w1));
     else if (ps__tagger_ends_treaty(t, w1))
         type = PS_ENT_TREATY;

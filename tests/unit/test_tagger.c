@@ -999,6 +999,11 @@ static void test_news_names(void **state)
     tag(f, "It was over. Said Comey, the case is closed.");
     assert_null(find(f, "said-comey"));
     expect(f, "comey", PS_ENT_PERSON, "Comey", NULL);
+    /* A time run into a name by a page's lost spaces is no part of it. */
+    tag(f, "Ani Vrabel, February 6, 2016 10:20PMTed Cruz, Chris Christie "
+           "Address Heroin Epidemic\n\nCruz said the plan would fail.\n");
+    assert_null(find(f, "20pmted-cruz"));
+    expect(f, "cruz", PS_ENT_PERSON, "Cruz", "Cruz", NULL);
     /* A treaty word after a person's name or an adjective of a party
      * names the owner's plan, no treaty. */
     tag(f, "Under the Bush plan, there is no more confusion.");
