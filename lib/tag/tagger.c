@@ -432,19 +432,19 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
                 return PS_EINTERNAL;
         }
         size_t w0 = t->tok_word[a], w1 = t->tok_word[b];
-        int known = 0;
+        int person = spans[k].type == PS_NER_PER, known = 0;
         for (size_t i = w0; i < w1; i++)
             known |= t->w[i].gaz;
         if (w0 >= w1)
             continue;
         if (known) {
-            if (ps__tagger_piece_end(t, w0, w1) != w1 ||
+            if (ps__tagger_piece_end(t, w0, w1, person) != w1 ||
                 !takes_over(t, w0, w1, spans[k].type))
                 continue;
             dropped = 1;
         }
         for (int piece = 0; w0 < w1 && st == PS_OK; piece++) {
-            size_t end = ps__tagger_piece_end(t, w0, w1);
+            size_t end = ps__tagger_piece_end(t, w0, w1, person);
             if (piece == 0 || end - w0 > 1 ||
                 ps__tagger_is_treaty_cue(t, end - 1))
                 st = add_name(t, w0, end, spans[k].type);

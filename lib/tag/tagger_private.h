@@ -223,10 +223,13 @@ int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i);
 
 /* tagger_span.c: a name the model found over words [W0, W1) ends after
  * its first possessive word, unless a capitalised word follows a
- * possessive common word ("People's Republic"); before a bracket
- * ("Chaffetz (R-Utah)"); and before an honorific or title inside it
- * ("US Mr Zelensky"): returns that end, or W1. */
-size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1);
+ * possessive common word ("People's Republic") in a name the model did
+ * not read as a PERSON's ("Fox's Chris Wallace" is two names: no
+ * person's name holds a possessive); before a bracket ("Chaffetz
+ * (R-Utah)"); and before an honorific or title inside it ("US Mr
+ * Zelensky"): returns that end, or W1. */
+size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1,
+                            int person);
 
 /* tagger_span.c: a name ending before word W1 in a capitalised "Article"
  * takes the number that follows it ("Article 5"): returns its new end. */

@@ -173,11 +173,12 @@ static int lexicon_word(const ps_tagger_t *t, size_t i)
     return (record(t, tok->term, tok->term_len) & PS__NER_W_LEXICON) != 0;
 }
 
-size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1)
+size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1,
+                             int person)
 {
     for (size_t i = w0; i + 1 < w1; i++) {
         if ((t->w[i].tok->flags & PS_TOK_POSSESSIVE) &&
-            (!capitalised(t, i + 1) || !lexicon_word(t, i)))
+            (person || !capitalised(t, i + 1) || !lexicon_word(t, i)))
             return i + 1;
         /* "Jason Chaffetz (R-Utah)": a bracket ends a name. */
         const ps_token_t *a = t->w[i].tok, *b = t->w[i + 1].tok;

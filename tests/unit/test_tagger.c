@@ -999,6 +999,11 @@ static void test_news_names(void **state)
     tag(f, "It was over. Said Comey, the case is closed.");
     assert_null(find(f, "said-comey"));
     expect(f, "comey", PS_ENT_PERSON, "Comey", NULL);
+    /* No person's name holds a possessive, even after a common word. */
+    tag(f, "\"The bullying,\" Fox's Chris Wallace said, as the crowd "
+           "cheered.");
+    assert_null(find(f, "fox-wallace"));
+    expect(f, "chris-wallace", PS_ENT_PERSON, "Chris Wallace", NULL);
     /* A time run into a name by a page's lost spaces is no part of it. */
     tag(f, "Ani Vrabel, February 6, 2016 10:20PMTed Cruz, Chris Christie "
            "Address Heroin Epidemic\n\nCruz said the plan would fail.\n");
