@@ -278,6 +278,10 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
         w1--;
     if (w1 - w0 > 1 && leader_title(t, w1 - 1))
         w1--;
+    /* "other than Jim Eastland I've presided", "Obama wasn't": a
+     * contraction at the end is no word of the name. */
+    while (w1 - w0 > 1 && ps__tagger_contraction(t, w1 - 1))
+        w1--;
     /* "Said Comey.": a speech verb opening a sentence is no first name. */
     if (w1 - w0 > 1 && speech_verb(t, w0))
         w0++;
@@ -311,8 +315,12 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
         w0 = named;
         /* "10:20PMTed Cruz": a word that opens with a digit is a time or
          * a count run into the name by a page's lost spaces, no part of
-         * a person's name ("20PMTed Cruz" made a person of its own). */
-        while (w1 - w0 > 1 && isdigit((unsigned char)t->w[w0].tok->term[0]))
+         * a person's name ("20PMTed Cruz" made a person of its own); nor
+         * is a contraction before a name of two words ("I'm Nancy
+         * Pelosi"). */
+        while (w1 - w0 > 1 &&
+               (isdigit((unsigned char)t->w[w0].tok->term[0]) ||
+                (w1 - w0 > 2 && ps__tagger_contraction(t, w0))))
             w0++;
     } else if (type == PS_ENT_MISC)
         type = ps__tagger_misc_type(t, w0, &w1, !ps__tagger_owner(t, w0, w1));

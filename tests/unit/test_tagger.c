@@ -1004,6 +1004,13 @@ static void test_news_names(void **state)
            "cheered.");
     assert_null(find(f, "fox-wallace"));
     expect(f, "chris-wallace", PS_ENT_PERSON, "Chris Wallace", NULL);
+    /* A contraction after a name, or before one of two words, is no
+     * part of it. */
+    tag(f, "Look, other than Jim Eastland I've presided over more nominees "
+           "than anyone.");
+    expect(f, "jim-eastland", PS_ENT_PERSON, "Jim Eastland", NULL);
+    tag(f, "Hello. I'm Nancy Pelosi, and I approve this message.");
+    expect(f, "nancy-pelosi", PS_ENT_PERSON, "Nancy Pelosi", NULL);
     /* A time run into a name by a page's lost spaces is no part of it. */
     tag(f, "Ani Vrabel, February 6, 2016 10:20PMTed Cruz, Chris Christie "
            "Address Heroin Epidemic\n\nCruz said the plan would fail.\n");
