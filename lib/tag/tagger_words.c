@@ -56,13 +56,27 @@ int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i)
     return in(treaty_cues, PS_COUNT(treaty_cues), t, i);
 }
 
+/* Whether words I and J (I before J) are parts of one hyphenated word
+ * ("Spokesman-Review", "Editor-at-Large"). */
+static int hyphened(const ps_tagger_t *t, size_t i, size_t j)
+{
+    const ps_token_t *a = t->w[i].tok, *b = t->w[j].tok;
+    return b->offset == a->offset + a->length + 1 &&
+           t->text[a->offset + a->length - t->base] == '-';
+}
+
 int ps__tagger_is_title(const ps_tagger_t *t, size_t i)
 {
     /* "MX" in capitals is an acronym, not the honorific Mx; "SEC" is not
      * a secretary. */
-    return !(t->w[i].tok->flags & PS_TOK_UPPER) &&
-           (in(honorifics, PS_COUNT(honorifics), t, i) ||
-            in(titles, PS_COUNT(titles), t, i));
+    if ((t->w[i].tok->flags & PS_TOK_UPPER) ||
+        !(in(honorifics, PS_COUNT(honorifics), t, i) ||
+          in(titles, PS_COUNT(titles), t, i)))
+        return 0;
+    /* A title in a hyphenated word names a paper or a post
+     * ("Spokesman-Review", "Editor-in-Chief"), no one. */
+    return !(i + 1 < t->nw && hyphened(t, i, i + 1)) &&
+           !(i > 0 && hyphened(t, i - 1, i));
 }
 
 size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1)

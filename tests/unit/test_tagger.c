@@ -1011,6 +1011,16 @@ static void test_news_names(void **state)
     expect(f, "jim-eastland", PS_ENT_PERSON, "Jim Eastland", NULL);
     tag(f, "Hello. I'm Nancy Pelosi, and I approve this message.");
     expect(f, "nancy-pelosi", PS_ENT_PERSON, "Nancy Pelosi", NULL);
+    /* Titles of news jobs are no part of a name; in a hyphenated word a
+     * title names a paper. */
+    tag(f, "RNC Committeeman Curly Haugland said the rules were clear.\n\n"
+           "Federal Reserve Chair Ben S. Bernanke spoke on Monday.\n\n"
+           "The Spokesman-Review reported the story first.\n");
+    expect(f, "curly-haugland", PS_ENT_PERSON, "Curly Haugland", NULL);
+    assert_null(find(f, "chair-bernanke"));
+    expect(f, "ben-s-bernanke", PS_ENT_PERSON, "Ben S. Bernanke", NULL);
+    assert_non_null(find(f, "spokesman-review"));
+    assert_null(find(f, "review"));
     /* A time run into a name by a page's lost spaces is no part of it. */
     tag(f, "Ani Vrabel, February 6, 2016 10:20PMTed Cruz, Chris Christie "
            "Address Heroin Epidemic\n\nCruz said the plan would fail.\n");
