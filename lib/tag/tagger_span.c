@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident/ident_private.h"
 #include "ner/ner_private.h"
 #include "tag/tagger_private.h"
 #include "base/util.h"
@@ -87,6 +88,12 @@ ps_entity_type_t ps__tagger_convention(const ps_tagger_t *t, size_t w0,
         common_words(t, w0, w1 - 1))
         return PS_ENT_PLACE;
     if (ps__tagger_listed(holidays, PS_COUNT(holidays), key))
+        return PS_ENT_MISC;
+    /* "Latinos", "Hispanic": a people that is no nation, whatever the
+     * model read in "many Latinos have said" (the index resolves it so,
+     * ident_demonym.c; the quote step's speakers are the tagger's). */
+    char one[PS_IDENT_MAX + 1];
+    if (w1 - w0 == 1 && ps__demonym_group(key, one))
         return PS_ENT_MISC;
     return type;
 }

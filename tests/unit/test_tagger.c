@@ -1021,6 +1021,13 @@ static void test_news_names(void **state)
     expect(f, "ben-s-bernanke", PS_ENT_PERSON, "Ben S. Bernanke", NULL);
     assert_non_null(find(f, "spokesman-review"));
     assert_null(find(f, "review"));
+    /* A people that is no nation is no person, whatever the model read. */
+    tag(f, "The story is a poignant one, but many Latinos have said it "
+           "falls flat for one reason.");
+    for (size_t k = 0; k < f->nents; k++)
+        assert_int_not_equal(f->ents[k].type, PS_ENT_PERSON);
+    assert_non_null(find(f, "latinos"));
+    assert_int_equal(find(f, "latinos")->type, PS_ENT_MISC);
     /* A time run into a name by a page's lost spaces is no part of it. */
     tag(f, "Ani Vrabel, February 6, 2016 10:20PMTed Cruz, Chris Christie "
            "Address Heroin Epidemic\n\nCruz said the plan would fail.\n");
