@@ -391,19 +391,74 @@ static void drop_mentions(ps_tagger_t *t)
     t->nm = kept;
 }
 
+/* The width of the double quotation mark, straight or curly, that ends
+ * at byte offset AT of the text and opens a quotation, or 0. */
+static size_t opens_before(const ps_tagger_t *t, size_t at)
+{
+    const unsigned char *p = (const unsigned char *)t->text;
+    size_t i = at - t->base;
+    if (at < t->base || i > t->len)
+        return 0;
+    if (i >= 1 && p[i - 1] == '"')
+        return 1;
+    return i >= 3 && p[i - 3] == 0xE2 && p[i - 2] == 0x80 && p[i - 1] == 0x9C
+               ? 3
+               : 0;
+}
+
+/* The width of the double quotation mark, straight or curly, that starts
+ * at byte offset AT of the text and closes a quotation, or 0. */
+static size_t closes_at(const ps_tagger_t *t, size_t at)
+{
+    const unsigned char *p = (const unsigned char *)t->text;
+    size_t i = at - t->base;
+    if (at < t->base || i >= t->len)
+        return 0;
+    if (p[i] == '"')
+        return 1;
+    return i + 3 <= t->len && p[i] == 0xE2 && p[i + 1] == 0x80 &&
+                   p[i + 2] == 0x9D
+               ? 3
+               : 0;
+}
+
+/* Whether the model's person span K + 1 opens with a nickname in
+ * quotation marks right after span K, with at most an initial between
+ * them ("Rep. Robert C. \"Bobby\" Scott", "John \u201cTig\u201d Tiegen",
+ * which the model reads as "Robert" and "Bobby\" Scott"). */
+static int nickname_next(const ps_tagger_t *t, const ps_ner_span_t *spans,
+                         size_t k, const ps_token_t *tokens)
+{
+    size_t end = spans[k].first + spans[k].count, next = spans[k + 1].first;
+    if (spans[k + 1].count < 2 || next < end || next - end > 1 ||
+        (next > end && tokens[end].term_len != 1))
+        return 0;
+    const ps_token_t *nick = &tokens[next], *after = &tokens[next + 1];
+    size_t open = opens_before(t, nick->offset);
+    size_t close = closes_at(t, nick->offset + nick->length);
+    return open && close && nick->offset - open > t->base &&
+           t->text[nick->offset - open - 1 - t->base] == ' ' &&
+           after->offset == nick->offset + nick->length + close + 1;
+}
+
 /* Whether the model's person spans K and K + 1 are one name it split: the
  * second starts at the token after the first, only a space stands
  * between them, and the second is capitalised inside a sentence ("Debbie
  * Wasserman" "Schultz": a surname of two words, which CoNLL's training
  * text hardly has). Two people are not written side by side without a
  * comma or a word between them, except in a headline ("Sanders Burns
- * Hillary Clinton"), where every word has a capital anyway. */
+ * Hillary Clinton"), where every word has a capital anyway. So is a
+ * name whose nickname in quotation marks opens the second span
+ * (nickname_next()). */
 static int split_person(const ps_tagger_t *t, const ps_ner_span_t *spans,
                         size_t nspans, size_t k, const ps_token_t *tokens)
 {
     if (k + 1 >= nspans || spans[k].type != PS_NER_PER ||
-        spans[k + 1].type != PS_NER_PER ||
-        spans[k].first + spans[k].count != spans[k + 1].first)
+        spans[k + 1].type != PS_NER_PER)
+        return 0;
+    if (nickname_next(t, spans, k, tokens))
+        return 1;
+    if (spans[k].first + spans[k].count != spans[k + 1].first)
         return 0;
     const ps_token_t *a = &tokens[spans[k + 1].first - 1];
     const ps_token_t *b = &tokens[spans[k + 1].first];

@@ -1028,6 +1028,14 @@ static void test_news_names(void **state)
         assert_int_not_equal(f->ents[k].type, PS_ENT_PERSON);
     assert_non_null(find(f, "latinos"));
     assert_int_equal(find(f, "latinos")->type, PS_ENT_MISC);
+    /* A nickname in quotation marks is part of the name the model split
+     * around it. */
+    tag(f, "In a tradition he has kept for 40 years, Rep. Robert C. "
+           "\"Bobby\" Scott threw open his yard.");
+    expect(f, "robert-c-scott", PS_ENT_PERSON, "Robert C. \"Bobby\" Scott",
+           NULL);
+    assert_null(find(f, "robert"));
+    assert_null(find(f, "bobby-scott"));
     /* A time run into a name by a page's lost spaces is no part of it. */
     tag(f, "Ani Vrabel, February 6, 2016 10:20PMTed Cruz, Chris Christie "
            "Address Heroin Epidemic\n\nCruz said the plan would fail.\n");
