@@ -65,6 +65,14 @@ int ps__q_role_extract(const uint8_t *wlab, uint32_t wa, uint32_t wb,
     return a->ncon > 0;
 }
 
+/* Whether the source [B, E) is one adverb and no name ("simultaneously
+ * asserting that", "historically"): the taggers' slip, no one who
+ * speaks. */
+static int lone_adverb(const ps__qtok_t *s, uint32_t b, uint32_t e)
+{
+    return e == b + 1 && (s[b].form & PS__F_ADVERB) && s[b].ent_index < 0;
+}
+
 /* When the role tagger gave the cue [CA, CB) no source, the tagger's own
  * source nearest to the cue in its sentence, within FALLBACK tokens:
  * attributions without a source are rare (7% of PolNeAR's), so a source
@@ -81,18 +89,22 @@ static void fallback_source(const ps__qtok_t *s, size_t n, const uint8_t *lab,
             uint32_t e = ca - d + 1, b = ca - d;
             while (b > 0 && lab[b] == PS__Q_ISRC)
                 b--;
-            a->src[0] = b;
-            a->src[1] = e;
-            return;
+            if (!lone_adverb(s, b, e)) {
+                a->src[0] = b;
+                a->src[1] = e;
+                return;
+            }
         }
         if (cb - 1 + d < n && s[cb - 1 + d].sent == s[ca].sent &&
             PS__Q_ROLE(lab[cb - 1 + d]) == 1) {
             uint32_t b = cb - 1 + d, e = b + 1;
             while (e < n && lab[e] == PS__Q_ISRC)
                 e++;
-            a->src[0] = b;
-            a->src[1] = e;
-            return;
+            if (!lone_adverb(s, b, e)) {
+                a->src[0] = b;
+                a->src[1] = e;
+                return;
+            }
         }
     }
 }
@@ -1017,6 +1029,9 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         }
         drop_plain_pieces(s, a);
         continue_quote(s, n, lab, a);
+        /* The fallbacks look for the subject the role tagger missed. */
+        if (lone_adverb(s, a->src[0], a->src[1]))
+            a->src[1] = a->src[0];
         if (a->src[1] == a->src[0])
             fallback_source(s, n, lab, a);
         /* "X said A, adding B": a cue with no source of its own shares

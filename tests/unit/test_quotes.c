@@ -447,6 +447,27 @@ static void test_passive_words(void **state)
     assert_int_equal(q->nsource, 0);
 }
 
+/* "while simultaneously asserting": a source of one adverb is the
+ * taggers' slip; the subject speaks. */
+static void test_adverb_source(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Vladimir Putin spoke in Moscow on Friday.\n\nAs the talks approach "
+        "a critical moment, Putin has maintained that Russia is positioned "
+        "to dictate terms, expressing a readiness for serious discussions "
+        "while simultaneously asserting that fighting will cease only when "
+        "Ukrainian forces retreat from the territories they have "
+        "reclaimed.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue(text, qs, nq, "asserting");
+    assert_non_null(q);
+    assert_int_equal(q->nsource, 1);
+    assert_true(span_is(text, q->source[0], "Putin"));
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+}
+
 /* "is said", "was told": passives too, though "said" and "told" do not
  * end as participles do, so their subjects are not who speaks. */
 static void test_irregular_passive(void **state)
@@ -1238,6 +1259,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_evidential_verb, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_irregular_passive, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_adverb_source, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_passive_words, setup,
                                         teardown),
