@@ -424,8 +424,9 @@ static size_t closes_at(const ps_tagger_t *t, size_t at)
 
 /* Whether the model's person span K + 1 opens with a nickname in
  * quotation marks right after span K, with at most an initial between
- * them ("Rep. Robert C. \"Bobby\" Scott", "John \u201cTig\u201d Tiegen",
- * which the model reads as "Robert" and "Bobby\" Scott"). */
+ * them ("Rep. Robert C. "Bobby" Scott", "John “Tig” Tiegen", which
+ * the model reads as two names: the first name, and the nickname with
+ * its closing mark and the surname). */
 static int nickname_next(const ps_tagger_t *t, const ps_ner_span_t *spans,
                          size_t k, const ps_token_t *tokens)
 {
