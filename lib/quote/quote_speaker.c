@@ -669,11 +669,15 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         for (size_t i = b; i < end;) {
             int e = s[i].ent_index;
             if (!valid(e, nents) || s[i].inq) {
-                /* An unnamed person of the pronoun's gender comes first:
-                 * the speaker is no one the article names. */
+                /* An unnamed person of the pronoun's gender comes first,
+                 * or for "it" a campaign ("Trump's campaign backtracked.
+                 * ... it said"): the speaker is no one the article
+                 * names. */
                 if (!valid(e, nents) && !s[i].inq && possessive < 0 &&
                     ((gender == 1 && in_list(s[i].term, &W_HE_NOUNS)) ||
-                     (gender == 2 && in_list(s[i].term, &W_SHE_NOUNS))) &&
+                     (gender == 2 && in_list(s[i].term, &W_SHE_NOUNS)) ||
+                     (type == PS_ENT_ORG &&
+                      in_list(s[i].term, &W_CAMPAIGN))) &&
                     !in_content(a, i))
                     return -1;
                 i++;

@@ -468,6 +468,23 @@ static void test_adverb_source(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
 }
 
+/* "Trump's campaign backtracked. ... it said": the unnamed campaign,
+ * not the last organisation named. */
+static void test_campaign_it(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "The Supreme Court heard the case in March.\n\nDonald Trump said "
+        "women should be punished. Trump\xe2\x80\x99s campaign immediately "
+        "backtracked, putting out a statement. In cases of abortion, it "
+        "said, \xe2\x80\x9cthe woman is a victim.\xe2\x80\x9d\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "it");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
+}
+
 /* "is said", "was told": passives too, though "said" and "told" do not
  * end as participles do, so their subjects are not who speaks. */
 static void test_irregular_passive(void **state)
@@ -1262,6 +1279,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_adverb_source, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passive_words, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
