@@ -77,6 +77,7 @@ static const char *const EXPLETIVE_NEXT[] = {
     "appears", "remains", "assumes", NULL};
 /* "The campaign" alone: a candidate's, which the article seldom names. */
 static const char *const THE[] = {"the", NULL};
+static const char *const THIS_THAT[] = {"the", "this", "that", NULL};
 static const char *const CAMPAIGN[] = {"campaign", NULL};
 static const char *const OTHER_PRONOUNS[] = {
     "i", "we", "they", "you", "me", "us", "them", "who", "which", "that",
@@ -245,6 +246,7 @@ static wlist_t W_PLACE_BEFORE = {PLACE_BEFORE, 0, {0}};
 static wlist_t W_RELATIVES = {RELATIVES, 0, {0}};
 static wlist_t W_WHO = {WHO, 0, {0}};
 static wlist_t W_ARTICLES = {ARTICLES, 0, {0}};
+static wlist_t W_THIS_THAT = {THIS_THAT, 0, {0}};
 static wlist_t W_SHE = {SHE, 0, {0}};
 static wlist_t W_SHE_NOUNS = {SHE_NOUNS, 0, {0}};
 static wlist_t W_UNNAMED_HEADS = {UNNAMED_HEADS, 0, {0}};
@@ -260,7 +262,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_ONE_OF_THEIRS,
     &W_MEMBERS,
     &W_SPOKESMEN,
-    &W_ARTICLES,
+    &W_ARTICLES, &W_THIS_THAT,
     &W_INDEFINITE,
     &W_LISTING,
     &W_HE_SUBJECT,
@@ -644,10 +646,12 @@ static int owner(const ps__qtok_t *s, size_t n, size_t j)
  * quotation marks, one not a possessive first; -1 if none, or if a
  * person of the pronoun's gender whom the article does not name ("my
  * mother", "the woman") comes first, outside what A says ("Seeing his
- * brother suffer led him to quit, he said" is not the brother's). */
+ * brother suffer led him to quit, he said" is not the brother's). IT:
+ * the source is "it". */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                       const ps__qattr_t *a, const ps_entity_t *ents,
-                      size_t nents, int type, int gender, int president)
+                      size_t nents, int type, int gender, int president,
+                      int it)
 {
     size_t at = a->src[0];
     size_t lo = at > WINDOW ? at - WINDOW : 0;
@@ -665,6 +669,14 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             end = b;
             continue;
         }
+        /* "The report also provided details. It said ...": an "it"
+         * refers to a thing a sentence before opens with ("the", "this",
+         * "that" and a word in lower case), no organisation further
+         * back. */
+        if (it && b + 1 < end && !s[b].inq &&
+            in_list(s[b].term, &W_THIS_THAT) && s[b + 1].ent_index < 0 &&
+            !(s[b + 1].flags & (PS_TOK_CAP | PS_TOK_UPPER)))
+            return -1;
         int possessive = -1;
         for (size_t i = b; i < end;) {
             int e = s[i].ent_index;
@@ -1048,7 +1060,8 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     /* A plural description ("the candidates", "officials") is not one
      * speaker; the analyzer's stem keeps the singular. */
     if (want >= 0 && sb - sa <= 5) {
-        int e = antecedent(k, s, n, a, ents, nents, want, gender, president);
+        int e = antecedent(k, s, n, a, ents, nents, want, gender, president,
+                           sb - sa == 1 && in_list(s[sa].term, &W_IT));
         if (e >= 0) {
             *kind = PS_SPEAKER_ENTITY;
             *index = e;

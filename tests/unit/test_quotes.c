@@ -485,6 +485,22 @@ static void test_campaign_it(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
 }
 
+/* "The report also provided details. It said ...": the report, not the
+ * organisation named before it. */
+static void test_thing_it(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "The FDIC hired Pittman in March.\n\nThe report also provided "
+        "details of data breaches at the regulator. It said current "
+        "officials have concealed information.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "It");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
+}
+
 /* "is said", "was told": passives too, though "said" and "told" do not
  * end as participles do, so their subjects are not who speaks. */
 static void test_irregular_passive(void **state)
@@ -1280,6 +1296,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_adverb_source, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_campaign_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thing_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passive_words, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
