@@ -655,10 +655,21 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
 {
     size_t at = a->src[0];
     size_t lo = at > WINDOW ? at - WINDOW : 0;
+    int narrated = 0;
     for (size_t end = at; end > lo;) {
         size_t b = end;
         while (b > lo && s[b - 1].sent == s[end - 1].sent)
             b--;
+        /* "It" refers no further back than the sentence of its own
+         * narrative before the one it stands in: what is quoted between
+         * does not count ("the Times wrote. “A. B,” it added"). */
+        if (it) {
+            size_t i = b;
+            while (i < end && s[i].inq)
+                i++;
+            if (i < end && narrated++ >= 2)
+                return -1;
+        }
         for (size_t i = b; i < end; i++)
             if (valid(k->said[i], nents) &&
                 fits_title(k, ents, k->said[i], type, gender, president))

@@ -501,6 +501,24 @@ static void test_thing_it(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
 }
 
+/* An "it" two sentences of narrative after the last organisation named
+ * is not that organisation. */
+static void test_far_it(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "In 1988, Congress voted to compensate the victims.\n\nFor almost "
+        "60 years, the census denied any improper role in the internment. "
+        "But in 2000, researchers disclosed a cache of documents that "
+        "compelled the bureau to admit some culpability. Even so, it "
+        "proudly declared that it had never provided the names.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "it");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
+}
+
 /* "is said", "was told": passives too, though "said" and "told" do not
  * end as participles do, so their subjects are not who speaks. */
 static void test_irregular_passive(void **state)
@@ -1297,6 +1315,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_campaign_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thing_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_far_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passive_words, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
