@@ -489,6 +489,7 @@ ps_status_t ps__tagger_resolve(ps_tagger_t *t, const struct cand *c)
     if (seen == 1)
         t->e[idx].next_type = c->type;
     t->e[idx].votes[c->type]++;
+    t->e[idx].full_person |= c->type == PS_ENT_PERSON && c->w1 - c->w0 >= 2;
     if ((c->type == PS_ENT_PERSON || t->e[idx].votes[PS_ENT_PERSON] == 0) &&
         note_person(t, (size_t)idx) != PS_OK)
         return PS_ENOMEM;
@@ -577,9 +578,13 @@ static int person_gender(const ps_tagger_t *t, size_t ent)
     return pronoun_gender(t, ent);
 }
 
-/* A name that reads as a person's (reads_as_person()), which the model
- * typed otherwise but whose surname alone it typed a person more often
- * than anything: a person (note_person() let the surname find it). */
+/* A name that reads as a person's (reads_as_person()) or that the model
+ * typed a person where written in full, which it typed otherwise first
+ * but whose mentions it typed a person more often than anything: a
+ * person (note_person() let the surname find it). "Trump, Ryan, pledge
+ * to work together" opened an article with an organisation "Trump",
+ * and "Donald Trump" (a person 7 times in it, misc 6, an organisation
+ * once) stayed one. */
 static void retype_people(ps_tagger_t *t)
 {
     for (size_t i = 0; i < t->ne; i++) {
@@ -591,7 +596,7 @@ static void retype_people(ps_tagger_t *t)
         for (int k = 0; k < PS_ENT__COUNT && most; k++)
             most = k == PS_ENT_PERSON ||
                    e->votes[k] < e->votes[PS_ENT_PERSON];
-        if (most && reads_as_person(t, i))
+        if (most && (e->full_person || reads_as_person(t, i)))
             e->first_type = PS_ENT_PERSON;
     }
 }

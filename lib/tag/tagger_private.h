@@ -50,6 +50,7 @@ struct tent {
     size_t first_off; /* a person's first name, or SIZE_MAX */
     size_t first;                  /* offset of the mention that created it */
     uint32_t votes[PS_ENT__COUNT]; /* mentions by the type they were given */
+    int full_person; /* a mention of two words or more was given person */
     ps_entity_type_t first_type;   /* the type of the first mention */
     size_t count, start, out;      /* for building the output */
     size_t into; /* SIZE_MAX, or the entity its mentions move to */

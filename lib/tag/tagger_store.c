@@ -42,6 +42,7 @@ void ps__tagger_merge(ps_tagger_t *t, size_t from, size_t into)
         t->e[into].votes[k] += t->e[from].votes[k];
         t->e[from].votes[k] = 0;
     }
+    t->e[into].full_person |= t->e[from].full_person;
     t->e[from].into = into;
 }
 

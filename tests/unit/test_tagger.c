@@ -1036,6 +1036,16 @@ static void test_news_names(void **state)
            NULL);
     assert_null(find(f, "robert"));
     assert_null(find(f, "bobby-scott"));
+    /* A name the model typed a place first (a headline's) but a person
+     * most often, and a person where written in full, is a person. */
+    tag(f, "Elizabeth Warren: Donald Trump Is a \xe2\x80\x98Proven "
+           "Failure\xe2\x80\x99 in Business.\n\nSaturday at the state "
+           "party convention in Boston Sen. Elizabeth Warren (D-MA) said "
+           "Republican nominee Donald Trump was a \xe2\x80\x9cproven "
+           "failure\xe2\x80\x9d in business.\n\nWarren said the Trump "
+           "school was \xe2\x80\x9clike a used car lot.\xe2\x80\x9d\n");
+    assert_non_null(find(f, "elizabeth-warren"));
+    assert_int_equal(find(f, "elizabeth-warren")->type, PS_ENT_PERSON);
     /* A time run into a name by a page's lost spaces is no part of it. */
     tag(f, "Ani Vrabel, February 6, 2016 10:20PMTed Cruz, Chris Christie "
            "Address Heroin Epidemic\n\nCruz said the plan would fail.\n");
