@@ -77,6 +77,11 @@ static const char *const EXPLETIVE_NEXT[] = {
     "appears", "remains", "assumes", NULL};
 /* "The campaign" alone: a candidate's, which the article seldom names. */
 static const char *const THE[] = {"the", NULL};
+/* People an article does not name by the word it calls them ("The
+ * Platte River employee told FBI agents ... he realized"). */
+static const char *const ANONYMOUS[] = {"employee", "official", "worker",
+                                        "staffer", "resident", "voter",
+                                        "protester", "witness", NULL};
 static const char *const THIS_THAT[] = {"the", "this", "that", NULL};
 static const char *const CAMPAIGN[] = {"campaign", NULL};
 static const char *const OTHER_PRONOUNS[] = {
@@ -246,6 +251,7 @@ static wlist_t W_PLACE_BEFORE = {PLACE_BEFORE, 0, {0}};
 static wlist_t W_RELATIVES = {RELATIVES, 0, {0}};
 static wlist_t W_WHO = {WHO, 0, {0}};
 static wlist_t W_ARTICLES = {ARTICLES, 0, {0}};
+static wlist_t W_ANONYMOUS = {ANONYMOUS, 0, {0}};
 static wlist_t W_THIS_THAT = {THIS_THAT, 0, {0}};
 static wlist_t W_SHE = {SHE, 0, {0}};
 static wlist_t W_SHE_NOUNS = {SHE_NOUNS, 0, {0}};
@@ -262,7 +268,7 @@ static wlist_t *const ALL_LISTS[] = {
     &W_ONE_OF_THEIRS,
     &W_MEMBERS,
     &W_SPOKESMEN,
-    &W_ARTICLES, &W_THIS_THAT,
+    &W_ARTICLES, &W_THIS_THAT, &W_ANONYMOUS,
     &W_INDEFINITE,
     &W_LISTING,
     &W_HE_SUBJECT,
@@ -693,14 +699,20 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             int e = s[i].ent_index;
             if (!valid(e, nents) || s[i].inq) {
                 /* An unnamed person of the pronoun's gender comes first,
-                 * or for "it" a campaign ("Trump's campaign backtracked.
-                 * ... it said"): the speaker is no one the article
-                 * names. */
+                 * or one the article calls by a word for anyone ("one
+                 * voter brought up immigration. She asked"; not "an
+                 * official, John Doe,"), or for "it" a campaign ("Trump's
+                 * campaign backtracked. ... it said"): the speaker is no
+                 * one the article names. */
                 if (!valid(e, nents) && !s[i].inq && possessive < 0 &&
                     ((gender == 1 && in_list(s[i].term, &W_HE_NOUNS)) ||
                      (gender == 2 && in_list(s[i].term, &W_SHE_NOUNS)) ||
                      (type == PS_ENT_ORG &&
-                      in_list(s[i].term, &W_CAMPAIGN))) &&
+                      in_list(s[i].term, &W_CAMPAIGN)) ||
+                     (type == PS_ENT_PERSON &&
+                      in_list(s[i].term, &W_ANONYMOUS) && i + 1 < end &&
+                      s[i + 1].ent_index < 0 &&
+                      !(s[i + 1].gap & PS__G_COMMA))) &&
                     !in_content(a, i))
                     return -1;
                 i++;

@@ -519,6 +519,23 @@ static void test_far_it(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
 }
 
+/* "one voter brought up immigration. She asked Sanders ...": the voter,
+ * whom the article does not name, not Sanders. */
+static void test_anonymous_person(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Bernie Sanders spoke at a forum in Palo Alto on Monday.\n\nBut "
+        "that changed when one voter brought up immigration. She asked "
+        "Sanders about the people deported under the Obama administration. "
+        "He started his answer with a story about his parents.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "She");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
+}
+
 /* "is said", "was told": passives too, though "said" and "told" do not
  * end as participles do, so their subjects are not who speaks. */
 static void test_irregular_passive(void **state)
@@ -1316,6 +1333,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_campaign_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thing_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_far_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_anonymous_person, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_passive_words, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_theirs, setup,
