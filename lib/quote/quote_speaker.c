@@ -77,13 +77,15 @@ static const char *const EXPLETIVE_NEXT[] = {
     "appears", "remains", "assumes", NULL};
 /* "The campaign" alone: a candidate's, which the article seldom names. */
 static const char *const THE[] = {"the", NULL};
+static const char *const CAMPAIGN[] = {"campaign", NULL};
+/* Words that open a sentence about a thing ("The report also provided
+ * details. It said ..."), to which a later "it" refers. */
+static const char *const THIS_THAT[] = {"the", "this", "that", NULL};
 /* People an article does not name by the word it calls them ("The
  * Platte River employee told FBI agents ... he realized"). */
 static const char *const ANONYMOUS[] = {"employee", "official", "worker",
                                         "staffer", "resident", "voter",
                                         "protester", "witness", NULL};
-static const char *const THIS_THAT[] = {"the", "this", "that", NULL};
-static const char *const CAMPAIGN[] = {"campaign", NULL};
 static const char *const OTHER_PRONOUNS[] = {
     "i", "we", "they", "you", "me", "us", "them", "who", "which", "that",
     "one", "this", "these", "those", NULL};
@@ -268,7 +270,9 @@ static wlist_t *const ALL_LISTS[] = {
     &W_ONE_OF_THEIRS,
     &W_MEMBERS,
     &W_SPOKESMEN,
-    &W_ARTICLES, &W_THIS_THAT, &W_ANONYMOUS,
+    &W_ARTICLES,
+    &W_THIS_THAT,
+    &W_ANONYMOUS,
     &W_INDEFINITE,
     &W_LISTING,
     &W_HE_SUBJECT,
@@ -652,8 +656,8 @@ static int owner(const ps__qtok_t *s, size_t n, size_t j)
  * quotation marks, one not a possessive first; -1 if none, or if a
  * person of the pronoun's gender whom the article does not name ("my
  * mother", "the woman") comes first, outside what A says ("Seeing his
- * brother suffer led him to quit, he said" is not the brother's). IT:
- * the source is "it". */
+ * brother suffer led him to quit, he said" is not the brother's). IT
+ * says the source is "it", for which the look-back is shorter (below). */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                       const ps__qattr_t *a, const ps_entity_t *ents,
                       size_t nents, int type, int gender, int president,
