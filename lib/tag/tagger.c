@@ -391,37 +391,6 @@ static void drop_mentions(ps_tagger_t *t)
     t->nm = kept;
 }
 
-/* The width of the double quotation mark, straight or curly, that ends
- * at byte offset AT of the text and opens a quotation, or 0. */
-static size_t opens_before(const ps_tagger_t *t, size_t at)
-{
-    const unsigned char *p = (const unsigned char *)t->text;
-    size_t i = at - t->base;
-    if (at < t->base || i > t->len)
-        return 0;
-    if (i >= 1 && p[i - 1] == '"')
-        return 1;
-    return i >= 3 && p[i - 3] == 0xE2 && p[i - 2] == 0x80 && p[i - 1] == 0x9C
-               ? 3
-               : 0;
-}
-
-/* The width of the double quotation mark, straight or curly, that starts
- * at byte offset AT of the text and closes a quotation, or 0. */
-static size_t closes_at(const ps_tagger_t *t, size_t at)
-{
-    const unsigned char *p = (const unsigned char *)t->text;
-    size_t i = at - t->base;
-    if (at < t->base || i >= t->len)
-        return 0;
-    if (p[i] == '"')
-        return 1;
-    return i + 3 <= t->len && p[i] == 0xE2 && p[i + 1] == 0x80 &&
-                   p[i + 2] == 0x9D
-               ? 3
-               : 0;
-}
-
 /* Whether the model's person span K + 1 opens with a nickname in
  * quotation marks right after span K, with at most an initial between
  * them ("Rep. Robert C. "Bobby" Scott", "John “Tig” Tiegen", which
@@ -435,10 +404,10 @@ static int nickname_next(const ps_tagger_t *t, const ps_ner_span_t *spans,
         (next > end && tokens[end].term_len != 1))
         return 0;
     const ps_token_t *nick = &tokens[next], *after = &tokens[next + 1];
-    size_t open = opens_before(t, nick->offset);
-    size_t close = closes_at(t, nick->offset + nick->length);
-    return open && close && nick->offset - open > t->base &&
-           t->text[nick->offset - open - 1 - t->base] == ' ' &&
+    size_t at = nick->offset - t->base;
+    size_t open = ps__tagger_open_quote(t, at);
+    size_t close = ps__tagger_close_quote(t, at + nick->length);
+    return open && close && at > open && t->text[at - open - 1] == ' ' &&
            after->offset == nick->offset + nick->length + close + 1;
 }
 

@@ -232,6 +232,12 @@ int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i);
 size_t ps__tagger_piece_end(const ps_tagger_t *t, size_t w0, size_t w1,
                             int person);
 
+/* tagger_span.c: the length of the opening quote (", ', “ or ‘) ending
+ * at byte END of the text, or of the closing one (", ', ” or ’) starting
+ * at byte AT; 0 when there is none. */
+size_t ps__tagger_open_quote(const ps_tagger_t *t, size_t end);
+size_t ps__tagger_close_quote(const ps_tagger_t *t, size_t at);
+
 /* tagger_span.c: a name ending before word W1 in a capitalised "Article"
  * takes the number that follows it ("Article 5"): returns its new end. */
 size_t ps__tagger_treaty_number(const ps_tagger_t *t, size_t w1);

@@ -348,9 +348,7 @@ int ps__tagger_after_place(const ps_tagger_t *t, size_t w0, size_t w1)
             (unsigned char)t->text[e + 1] == 0x80);
 }
 
-/* The length of the opening quote ending at byte END of the text (",
- * ', “ or ‘), or 0. */
-static size_t open_quote(const ps_tagger_t *t, size_t end)
+size_t ps__tagger_open_quote(const ps_tagger_t *t, size_t end)
 {
     const unsigned char *p = (const unsigned char *)t->text;
     if (end >= 1 && (p[end - 1] == '"' || p[end - 1] == '\''))
@@ -361,17 +359,25 @@ static size_t open_quote(const ps_tagger_t *t, size_t end)
     return 0;
 }
 
-/* Whether a closing quote (", ', ” or ’) follows byte AT of the text,
- * after at most one mark of punctuation ("Make America Great Again."). */
+size_t ps__tagger_close_quote(const ps_tagger_t *t, size_t at)
+{
+    const unsigned char *p = (const unsigned char *)t->text;
+    if (at < t->len && (p[at] == '"' || p[at] == '\''))
+        return 1;
+    return at + 2 < t->len && p[at] == 0xe2 && p[at + 1] == 0x80 &&
+                   (p[at + 2] == 0x9d || p[at + 2] == 0x99)
+               ? 3
+               : 0;
+}
+
+/* Whether a closing quote follows byte AT of the text, after at most one
+ * mark of punctuation ("Make America Great Again."). */
 static int close_quote(const ps_tagger_t *t, size_t at)
 {
     const unsigned char *p = (const unsigned char *)t->text;
     if (at < t->len && strchr(".,!?", p[at]) && p[at] != '\0')
         at++;
-    if (at < t->len && (p[at] == '"' || p[at] == '\''))
-        return 1;
-    return at + 2 < t->len && p[at] == 0xe2 && p[at + 1] == 0x80 &&
-           (p[at + 2] == 0x9d || p[at + 2] == 0x99);
+    return ps__tagger_close_quote(t, at) > 0;
 }
 
 size_t ps__tagger_quote_start(const ps_tagger_t *t, size_t w0, size_t w1)
@@ -387,7 +393,7 @@ size_t ps__tagger_quote_start(const ps_tagger_t *t, size_t w0, size_t w1)
             b->offset != a->offset + a->length + 1 ||
             t->text[b->offset - 1 - t->base] != ' ')
             return w0;
-        if (open_quote(t, a->offset - t->base))
+        if (ps__tagger_open_quote(t, a->offset - t->base))
             return j - 1;
     }
     return w0;
