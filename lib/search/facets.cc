@@ -4,8 +4,8 @@
  * gazetteer or the index names them. */
 #include <algorithm>
 #include <cstring>
-#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -40,70 +40,124 @@ namespace
 {
 
 /* A facet row's counts: the matching documents it is in, and its
- * mentions (or, for a speaker, its quotes) in them. */
+ * mentions (or, for a speaker, its quotes) in them; LAST is the document
+ * counted last, so that a row counts a document once however many of its
+ * terms stand for it. */
 struct count {
     unsigned docs = 0, mentions = 0;
+    Xapian::docid last = 0;
 };
 
-typedef std::vector<std::pair<std::string, count>> rows_t;
+typedef const std::pair<const std::string, count> *row_t;
+typedef std::vector<row_t> rows_t;
+
+/* The counts of every row, and which row each entity or speaker term
+ * counts under: a term is resolved once per facets() call, not once per
+ * document it is in (a thousand matches name the same people again and
+ * again). Elements of an unordered_map stay where they are when it
+ * grows, so the pointers hold. */
+struct tally {
+    std::unordered_map<std::string, count> rows;
+    std::unordered_map<std::string, count *> row_of;
+    std::string term; /* the term being counted, its buffer kept */
+};
 
 } // namespace
 
-/* Adds document DOC's entity and speaker terms to COUNTS, each row once
- * per document with all its mentions: terms that stand for one entity
- * count together. */
-static void count_document(ps_db_t *d, Xapian::docid doc,
-                           std::map<std::string, count> &counts)
+/* Counts term TERM of document DID, with WDF mentions (or quotes), in T:
+ * a row counts a document once however many of its terms stand for it.
+ * TERM is copied only the first time it is seen. */
+static void count_term(ps_db_t *d, Xapian::docid did, const std::string &term,
+                       unsigned wdf, tally &t)
 {
-    std::vector<std::pair<std::string, unsigned>> here;
-    Xapian::TermIterator t = d->db.termlist_begin(doc);
-    for (t.skip_to("X"); t != d->db.termlist_end(doc); ++t) {
-        const std::string &term = *t;
-        if (term.empty() || term[0] != 'X')
-            break;
-        /* The quote markers (XQA, XQB) sort together: skip them. */
-        if (term.compare(0, 2, "XQ") == 0) {
-            t.skip_to("XR");
-            if (t == d->db.termlist_end(doc) || (*t)[0] != 'X')
-                break;
-        }
-        here.emplace_back(row_term(d, *t), t.get_wdf());
+    auto r = t.row_of.find(term);
+    if (r == t.row_of.end()) {
+        count *c = &t.rows[row_term(d, term)];
+        r = t.row_of.emplace(term, c).first;
     }
-    std::sort(here.begin(), here.end());
-    for (size_t i = 0; i < here.size(); i++) {
-        count &c = counts[here[i].first];
-        if (i == 0 || here[i].first != here[i - 1].first)
-            c.docs++;
-        c.mentions += here[i].second;
+    count &c = *r->second;
+    if (c.last != did) {
+        c.docs++;
+        c.last = did;
+    }
+    c.mentions += wdf;
+}
+
+/* Adds document DID's entity and speaker terms to T, with the counts the
+ * index gives them (document.cc, quote_terms.cc): an entity term's
+ * mentions, a speaker term's quotes. They are read from the record's
+ * entity heads and the quotes value rather than from the document's term
+ * list: those are two values of a few kB, where the term list holds every
+ * word of the article and is inflated whole to reach its entity terms
+ * (a facet over a thousand news articles spent most of its time there).
+ * A damaged value counts what was read before the damage. */
+static void count_document(ps_db_t *d, Xapian::docid did, tally &t,
+                           std::vector<ps__entity> &ents,
+                           std::vector<ps__quote> &quotes)
+{
+    Xapian::Document doc = d->db.get_document(did);
+    std::string v = doc.get_value(PS__V_RECORD);
+    ps__record rec;
+    ps__decode_record(v, rec);
+    ents.clear();
+    ps__decode_entity_heads(rec.ents, ents);
+    for (const ps__entity &e : ents) {
+        /* An entity without mentions has no term; a term Xapian cannot
+         * hold was not written. */
+        if (e.count == 0 || e.type < 0 || e.type >= PS_ENT__COUNT)
+            continue;
+        t.term.assign(ps_entity_type_prefix((ps_entity_type_t)e.type))
+            .append(e.id);
+        if (t.term.size() <= PS__MAX_TERM)
+            count_term(d, did, t.term, (unsigned)e.count, t);
+    }
+    quotes.clear();
+    ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
+    for (const ps__quote &q : quotes) {
+        if (q.speaker_kind != PS_SPEAKER_ENTITY || q.speaker < 0 ||
+            (size_t)q.speaker >= ents.size())
+            continue;
+        const ps__entity &e = ents[(size_t)q.speaker];
+        t.term.assign(PS__P_SAID).append(ps__speaker_key(e.type, e.id));
+        if (t.term.size() <= PS__MAX_TERM)
+            count_term(d, did, t.term, 1, t);
     }
 }
 
-/* COUNTS split into one list per entity type, then the speakers
- * ("quoted") last, each list in the facet's order: by documents, then
- * mentions, then term. */
+/* The first PER_TYPE rows of COUNTS of each entity type, then of the
+ * speakers ("quoted") last, each list in the facet's order: by
+ * documents, then mentions, then term. The rows point into COUNTS: a
+ * thousand articles name thousands of entities, of which a facet shows
+ * ten a type. */
 static std::vector<rows_t>
-rows_by_type(const std::map<std::string, count> &counts)
+rows_by_type(const std::unordered_map<std::string, count> &counts,
+             unsigned per_type)
 {
     std::vector<rows_t> by_type(PS_ENT__COUNT + 1);
     for (const auto &kv : counts) {
         if (kv.first.compare(0, std::strlen(PS__P_SAID), PS__P_SAID) == 0) {
-            by_type[PS_ENT__COUNT].push_back(kv);
+            by_type[PS_ENT__COUNT].push_back(&kv);
             continue;
         }
         for (int ty = 0; ty < PS_ENT__COUNT; ty++) {
             const char *pre = ps_entity_type_prefix((ps_entity_type_t)ty);
             if (kv.first.compare(0, std::strlen(pre), pre) == 0)
-                by_type[ty].push_back(kv);
+                by_type[ty].push_back(&kv);
         }
     }
-    for (rows_t &v : by_type)
-        std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
-            return a.second.docs != b.second.docs
-                       ? a.second.docs > b.second.docs
-                   : a.second.mentions != b.second.mentions
-                       ? a.second.mentions > b.second.mentions
-                       : a.first < b.first;
-        });
+    for (rows_t &v : by_type) {
+        size_t keep = std::min(v.size(), (size_t)per_type);
+        std::partial_sort(v.begin(), v.begin() + (ptrdiff_t)keep, v.end(),
+                          [](const row_t a, const row_t b) {
+                              return a->second.docs != b->second.docs
+                                         ? a->second.docs > b->second.docs
+                                     : a->second.mentions != b->second.mentions
+                                         ? a->second.mentions >
+                                               b->second.mentions
+                                         : a->first < b->first;
+                          });
+        v.resize(keep);
+    }
     return by_type;
 }
 
@@ -144,11 +198,13 @@ static json_t *facet_row(ps_db_t *d, std::string term, const count &c,
 json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
                            unsigned per_type)
 {
-    std::map<std::string, count> counts;
+    tally t;
+    std::vector<ps__entity> ents;
+    std::vector<ps__quote> quotes;
     Xapian::MSet ms = enq.get_mset(0, docs);
     for (auto m = ms.begin(); m != ms.end(); ++m)
-        count_document(d, *m, counts);
-    std::vector<rows_t> by_type = rows_by_type(counts);
+        count_document(d, *m, t, ents, quotes);
+    std::vector<rows_t> by_type = rows_by_type(t.rows, per_type);
     jref out(json_object());
     for (int ty = 0; ty <= PS_ENT__COUNT; ty++) {
         bool quoted = ty == PS_ENT__COUNT;
@@ -156,9 +212,8 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
         jset(out.j,
              quoted ? "quoted" : ps_entity_type_name((ps_entity_type_t)ty),
              arr);
-        const rows_t &v = by_type[ty];
-        for (size_t i = 0; i < v.size() && i < per_type; i++)
-            jpush(arr, facet_row(d, v[i].first, v[i].second, quoted));
+        for (row_t r : by_type[ty])
+            jpush(arr, facet_row(d, r->first, r->second, quoted));
     }
     return out.release();
 }
