@@ -62,6 +62,11 @@ struct ps__parsed {
     std::vector<std::string> words; /* plain words, for spelling */
     /* The query has said: or quote:: results list the quotes it matched. */
     bool quotes = false;
+    /* How many documents its path: filters match through value ranges,
+     * added up: a long run of paths is one (query_fields.cc), which
+     * Xapian's counts cannot bound as they bound a term's, so the search
+     * counts them. */
+    Xapian::doccount path_range_docs = 0;
 };
 
 /* What the parser may consult. DB (may be NULL) expands wildcards, path:

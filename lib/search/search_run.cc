@@ -30,15 +30,25 @@ static const int MODIFIED_RETRIES = 3;
  * word searched through its several forms (OP_SYNONYM) has no exact
  * document count, only an estimate (~140 for 114 documents); when the
  * query's terms are rare, counting every match costs little and the total
- * is exact. */
-static Xapian::doccount check_at_least(ps_db_t *d, const Xapian::Query &q)
+ * is exact. The documents of a path: filter's value ranges (P's
+ * path_range_docs) count as well, up to a budget of their own: a value
+ * range checks a document with one value read, where a term reads its
+ * postings. */
+static Xapian::doccount check_at_least(ps_db_t *d, const ps__parsed &p,
+                                       const Xapian::Query &q)
 {
-    const Xapian::doccount least = 100, budget = 2000;
+    const Xapian::doccount least = 100, budget = 2000, path_budget = 50000;
     Xapian::doccount sum = 0;
     for (auto t = q.get_unique_terms_begin();
          t != q.get_unique_terms_end() && sum <= budget; ++t)
         sum += d->cache.term_freq(d->db, *t);
-    return sum <= budget ? std::max(least, sum) : least;
+    if (sum > budget)
+        return least;
+    /* One more than its documents, so that Xapian reads to the end of
+     * the range and knows there are no more. */
+    if (p.path_range_docs && p.path_range_docs < path_budget)
+        sum += p.path_range_docs + 1;
+    return std::max(least, sum);
 }
 
 /* What checking one more document may cost Q at most, in microseconds,
@@ -152,7 +162,7 @@ static void find_matches(ps_db_t *d, const ps_search_opts_t *o,
         if (relaxed && !o->no_results) {
             ps__question_page page =
                 ps__question({&d->shards, d->has_remote}, enq, q, o->offset,
-                             limit, check_at_least(d, q));
+                             limit, check_at_least(d, p, q));
             m.totals = page.first;
             m.head = page.head;
             m.tail = page.tail;
@@ -163,7 +173,7 @@ static void find_matches(ps_db_t *d, const ps_search_opts_t *o,
         enq.set_query(q);
         Xapian::doccount first = o->no_results ? 0 : o->offset,
                          maxitems = o->no_results ? 0 : limit,
-                         least = check_at_least(d, q);
+                         least = check_at_least(d, p, q);
         arm_budget(enq, o, q, first, maxitems, least);
         m.totals = enq.get_mset(first, maxitems, least);
         /* The relaxed form's passes and the facets keep the budget. */
