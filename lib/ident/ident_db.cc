@@ -80,13 +80,21 @@ std::vector<std::string> words_of(const std::string &id)
 
 } // namespace
 
+/* The most terms one search of prefetch() asks for. Xapian 1.4 builds
+ * an OR of N terms in time that grows as N squared, even for no results:
+ * over two remote shards of the bench slice, 256 terms took 5.6 ms,
+ * 1,024 took 24 ms and 4,096 took 257 ms; so a long list is asked in
+ * searches of 256, each a round trip. */
+static const size_t PREFETCH_CHUNK = 256;
+
 void ps__ident_db::prefetch(const std::vector<std::string> &terms)
 {
     if (!remote_)
         return;
     std::vector<std::string> ask;
     for (const std::string &t : terms)
-        if (!t.empty() && t.size() <= MAX_TERM && !freq_.count(t))
+        if (!t.empty() && t.size() <= MAX_TERM && !freq_.count(t) &&
+            !family(t, false))
             ask.push_back(t);
     std::sort(ask.begin(), ask.end());
     ask.erase(std::unique(ask.begin(), ask.end()), ask.end());
@@ -96,10 +104,16 @@ void ps__ident_db::prefetch(const std::vector<std::string> &terms)
         freq_.clear();
     Xapian::Enquire enq(db_);
     enq.set_weighting_scheme(Xapian::BoolWeight());
-    enq.set_query(Xapian::Query(Xapian::Query::OP_OR, ask.begin(), ask.end()));
-    Xapian::MSet ms = enq.get_mset(0, 0);
-    for (const std::string &t : ask)
-        freq_[t] = ms.get_termfreq(t);
+    for (size_t at = 0; at < ask.size(); at += PREFETCH_CHUNK) {
+        auto from = ask.begin() + (ptrdiff_t)at;
+        auto to = ask.size() - at > PREFETCH_CHUNK
+                      ? from + (ptrdiff_t)PREFETCH_CHUNK
+                      : ask.end();
+        enq.set_query(Xapian::Query(Xapian::Query::OP_OR, from, to));
+        Xapian::MSet ms = enq.get_mset(0, 0);
+        for (auto t = from; t != to; ++t)
+            freq_[*t] = ms.get_termfreq(*t);
+    }
 }
 
 Xapian::doccount ps__ident_db::freq(const std::string &term)
@@ -107,11 +121,82 @@ Xapian::doccount ps__ident_db::freq(const std::string &term)
     auto it = freq_.find(term);
     if (it != freq_.end())
         return it->second;
+    /* A family read whole (family()) knows every term of its prefix. */
+    if (const term_list *whole = family(term, false)) {
+        auto e = std::lower_bound(
+            whole->begin(), whole->end(), term,
+            [](const auto &x, const std::string &t) { return x.first < t; });
+        return e != whole->end() && e->first == term ? e->second : 0;
+    }
     Xapian::doccount n = db_.get_termfreq(term);
     if (freq_.size() >= MAX_ENTRIES)
         freq_.clear();
     freq_.emplace(term, n);
     return n;
+}
+
+/* How many lists under one prefix of identity or entity terms ("ES",
+ * "XORG:") a handle on remote shards reads one by one before it reads
+ * every term of that prefix at once. A list is a round trip; the whole of
+ * ES, EF or EI over two remote shards of the bench slice (5,000 terms
+ * each) costs about as much as 200 of them, and a facet over a thousand
+ * articles asks for thousands (7,634 over the 653 PolNeAR articles
+ * matching Clinton), where a page of results asks for a few dozen. */
+static const unsigned FAMILY_AFTER = 256;
+
+/* The prefix whose terms TERM's family are: an identity prefix ("ES") or
+ * an entity type's ("XORG:"); "" for any other term. */
+static std::string family_key(const std::string &term)
+{
+    static const char *const identity[] = {PS_IDENT_P_NAME, PS_IDENT_P_SURNAME,
+                                           PS_IDENT_P_FIRST,
+                                           PS_IDENT_P_INITIALS};
+    for (const char *id : identity)
+        if (term.compare(0, std::strlen(id), id) == 0)
+            return id;
+    for (int t = 0; t < PS_ENT__COUNT; t++) {
+        const char *pre = ps_entity_type_prefix((ps_entity_type_t)t);
+        if (term.compare(0, std::strlen(pre), pre) == 0)
+            return pre;
+    }
+    return std::string();
+}
+
+const ps__ident_db::term_list *ps__ident_db::family(const std::string &prefix,
+                                                     bool read)
+{
+    if (!remote_)
+        return nullptr;
+    std::string key = family_key(prefix);
+    if (key.empty() || key.size() == prefix.size())
+        return nullptr;
+    auto f = families_.find(key);
+    if (f != families_.end())
+        return &f->second;
+    if (!read || ++family_reads_[key] <= FAMILY_AFTER)
+        return nullptr;
+    return &read_family(key);
+}
+
+const ps__ident_db::term_list &ps__ident_db::read_family(const std::string &key)
+{
+    auto f = families_.find(key);
+    if (f != families_.end())
+        return f->second;
+    term_list all;
+    for (auto t = db_.allterms_begin(key); t != db_.allterms_end(key); ++t)
+        all.emplace_back(*t, t.get_termfreq());
+    return families_[key] = std::move(all);
+}
+
+void ps__ident_db::read_families()
+{
+    /* Not the names (EN): resolving reads none, and they are the most. */
+    for (const char *id :
+         {PS_IDENT_P_SURNAME, PS_IDENT_P_FIRST, PS_IDENT_P_INITIALS})
+        read_family(id);
+    for (int t = 0; t < PS_ENT__COUNT; t++)
+        read_family(ps_entity_type_prefix((ps_entity_type_t)t));
 }
 
 const std::vector<std::pair<std::string, Xapian::doccount>> &
@@ -123,9 +208,20 @@ ps__ident_db::listing(const std::string &prefix)
     /* Read whole before anything is stored, so an exception leaves the
      * memory as it was. */
     std::vector<std::pair<std::string, Xapian::doccount>> v;
-    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix);
-         ++t)
-        v.emplace_back(*t, t.get_termfreq());
+    const term_list *whole = family(prefix, true);
+    if (whole) {
+        auto from = std::lower_bound(
+            whole->begin(), whole->end(), prefix,
+            [](const auto &e, const std::string &p) { return e.first < p; });
+        for (auto t = from; t != whole->end() &&
+                            t->first.compare(0, prefix.size(), prefix) == 0;
+             ++t)
+            v.push_back(*t);
+    } else {
+        for (auto t = db_.allterms_begin(prefix);
+             t != db_.allterms_end(prefix); ++t)
+            v.emplace_back(*t, t.get_termfreq());
+    }
     if (lists_.size() >= MAX_ENTRIES)
         lists_.clear();
     return lists_[prefix] = std::move(v);
@@ -190,11 +286,19 @@ static std::vector<std::string> likely_asked(ps_entity_type_t type,
 /* The most terms one prefetch() search asks for. */
 static const size_t PREFETCH_MAX = 4096;
 
+/* How many entity terms still to resolve make prefetch_resolve() read
+ * every identity and entity term of the shards at once (their families,
+ * family()) rather than ask for the counts of what resolving each most
+ * likely reads: a facet over a thousand articles resolves thousands of
+ * terms, some ten counts each, where a page of results resolves a few
+ * hundred. */
+static const size_t BULK_RESOLVE = 1024;
+
 void ps__ident_db::prefetch_resolve(const std::vector<std::string> &terms)
 {
     if (!remote_)
         return;
-    std::vector<std::string> ask;
+    std::vector<std::pair<ps_entity_type_t, std::string>> todo;
     for (const std::string &term : terms) {
         ps_entity_type_t type;
         std::string id;
@@ -202,7 +306,15 @@ void ps__ident_db::prefetch_resolve(const std::vector<std::string> &terms)
             !ps__entity_term_split(term, &type, &id) ||
             id.size() > PS_IDENT_MAX)
             continue;
-        for (std::string &t : likely_asked(type, id))
+        todo.emplace_back(type, std::move(id));
+    }
+    if (todo.size() >= BULK_RESOLVE) {
+        read_families();
+        return;
+    }
+    std::vector<std::string> ask;
+    for (const auto &ti : todo) {
+        for (std::string &t : likely_asked(ti.first, ti.second))
             ask.push_back(std::move(t));
         if (ask.size() >= PREFETCH_MAX) {
             prefetch(ask);

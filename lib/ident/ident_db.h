@@ -4,8 +4,9 @@
  * object per database handle and thread; it caches what it resolved, and
  * every term frequency and term list it read, until the handle moves to a
  * new revision (clear()): over remote shards each of those is a round
- * trip per shard, and a query or a result asks the same ones again.
- * What it resolved, and the display names, it also shares with the other
+ * trip per shard, and a query or a result asks the same ones again; a
+ * handle that asks for many reads the whole list of their prefix at once
+ * (family()). What it resolved, and the display names, it also shares with the other
  * handles of the process that read the same revision of the same local
  * shards (a daemon's worker threads): each of those costs tens of block
  * reads the first time, and every thread would pay them again. */
@@ -120,6 +121,8 @@ class ps__ident_db
             v.clear();
         freq_.clear();
         lists_.clear();
+        families_.clear();
+        family_reads_.clear();
         members_.clear();
         shared_.reset();
         attached_ = false;
@@ -130,6 +133,18 @@ class ps__ident_db
     static constexpr size_t MAX_ENTRIES = 65536;
 
   private:
+    typedef std::vector<std::pair<std::string, Xapian::doccount>> term_list;
+    /* Where listing(PREFIX) and freq() find PREFIX's terms without asking
+     * the shards: the whole list of its identity or entity prefix, once a
+     * handle on remote shards has asked for enough of its lists (READ:
+     * this asks for one more, and may read the list); NULL else. */
+    const term_list *family(const std::string &prefix, bool read);
+    /* The family of KEY (an identity or entity prefix), read whole now if
+     * it is not yet. */
+    const term_list &read_family(const std::string &key);
+    /* Reads every family resolving asks for (prefetch_resolve()). */
+    void read_families();
+
     /* Adds to IDS the other spellings of person ID's name, and their
      * surnames alone. */
     void spellings(const std::string &id, std::set<std::string> &ids);
@@ -191,6 +206,11 @@ class ps__ident_db
     std::unordered_map<std::string,
                        std::vector<std::pair<std::string, Xapian::doccount>>>
         lists_;
+    /* Over remote shards, every term of an identity or entity prefix
+     * ("ES", "XORG:"), read at once when many of its lists are asked for
+     * (family()), and how many were read one by one before that. */
+    std::unordered_map<std::string, term_list> families_;
+    std::unordered_map<std::string, unsigned> family_reads_;
     std::unordered_map<std::string, std::vector<std::string>> members_;
     bool remote_ = false;
     const std::vector<Xapian::Database> *shards_;

@@ -14,21 +14,33 @@
 
 using namespace ps__search;
 
+/* The entity term that speaker term TERM (XSAID:person:clinton) names
+ * (XPERSON:clinton); "" when TERM is no speaker term or names no type. */
+static std::string speaker_entity(const std::string &term)
+{
+    size_t said = std::strlen(PS__P_SAID);
+    if (term.compare(0, said, PS__P_SAID) != 0)
+        return std::string();
+    size_t colon = term.find(':', said);
+    if (colon == std::string::npos)
+        return std::string();
+    int t = ps_entity_type_parse(term.substr(said, colon - said).c_str());
+    if (t < 0)
+        return std::string();
+    return ps_entity_type_prefix((ps_entity_type_t)t) + term.substr(colon + 1);
+}
+
 /* The facet row entity or speaker term TERM counts under: the entity it
  * resolves to across the index (XSAID:person:clinton is counted as
  * XSAID:person:hillary-clinton where that is who "Clinton" is). */
 static std::string row_term(ps_db_t *d, const std::string &term)
 {
-    size_t said = std::strlen(PS__P_SAID);
-    if (term.compare(0, said, PS__P_SAID) != 0)
+    if (term.compare(0, std::strlen(PS__P_SAID), PS__P_SAID) != 0)
         return d->ident.resolve(term);
-    std::string key = term.substr(said);
-    size_t colon = key.find(':');
-    int t = ps_entity_type_parse(key.substr(0, colon).c_str());
-    if (t < 0 || colon == std::string::npos)
+    std::string named = speaker_entity(term);
+    if (named.empty())
         return term;
-    std::string r = d->ident.resolve(
-        ps_entity_type_prefix((ps_entity_type_t)t) + key.substr(colon + 1));
+    std::string r = d->ident.resolve(named);
     ps_entity_type_t type;
     std::string id;
     if (!ps__entity_term_split(r, &type, &id))
@@ -51,49 +63,50 @@ struct count {
 typedef const std::pair<const std::string, count> *row_t;
 typedef std::vector<row_t> rows_t;
 
-/* The counts of every row, and which row each entity or speaker term
- * counts under: a term is resolved once per facets() call, not once per
+/* One matching document's entity and speaker terms, as indexes into the
+ * tally's TERMS, each with its mentions (or quotes). */
+struct doc_terms {
+    Xapian::docid did;
+    std::vector<std::pair<uint32_t, unsigned>> terms;
+};
+
+/* The terms of the matching documents, each once, and then the counts of
+ * every row: a term is resolved once per facets() call, not once per
  * document it is in (a thousand matches name the same people again and
- * again). Elements of an unordered_map stay where they are when it
- * grows, so the pointers hold. */
+ * again), and only after every document is read, so that over remote
+ * shards what resolving them reads is asked at once. */
 struct tally {
+    std::vector<std::string> terms;
+    std::unordered_map<std::string, uint32_t> index; /* into TERMS */
+    std::vector<doc_terms> docs;
     std::unordered_map<std::string, count> rows;
-    std::unordered_map<std::string, count *> row_of;
-    std::string term; /* the term being counted, its buffer kept */
+    std::string term; /* the term being read, its buffer kept */
 };
 
 } // namespace
 
-/* Counts term TERM of document DID, with WDF mentions (or quotes), in T:
- * a row counts a document once however many of its terms stand for it.
- * TERM is copied only the first time it is seen. */
-static void count_term(ps_db_t *d, Xapian::docid did, const std::string &term,
-                       unsigned wdf, tally &t)
+/* Adds T's current term, with WDF mentions (or quotes), to document D. */
+static void add_term(tally &t, doc_terms &d, unsigned wdf)
 {
-    auto r = t.row_of.find(term);
-    if (r == t.row_of.end()) {
-        count *c = &t.rows[row_term(d, term)];
-        r = t.row_of.emplace(term, c).first;
+    auto r = t.index.find(t.term);
+    if (r == t.index.end()) {
+        r = t.index.emplace(t.term, (uint32_t)t.terms.size()).first;
+        t.terms.push_back(t.term);
     }
-    count &c = *r->second;
-    if (c.last != did) {
-        c.docs++;
-        c.last = did;
-    }
-    c.mentions += wdf;
+    d.terms.emplace_back(r->second, wdf);
 }
 
-/* Adds document DID's entity and speaker terms to T, with the counts the
- * index gives them (document.cc, quote_terms.cc): an entity term's
+/* Reads document DID's entity and speaker terms into T, with the counts
+ * the index gives them (document.cc, quote_terms.cc): an entity term's
  * mentions, a speaker term's quotes. They are read from the record's
  * entity heads and the quotes value rather than from the document's term
  * list: those are two values of a few kB, where the term list holds every
  * word of the article and is inflated whole to reach its entity terms
  * (a facet over a thousand news articles spent most of its time there).
  * A damaged value counts what was read before the damage. */
-static void count_document(ps_db_t *d, Xapian::docid did, tally &t,
-                           std::vector<ps__entity> &ents,
-                           std::vector<ps__quote> &quotes)
+static void read_document(ps_db_t *d, Xapian::docid did, tally &t,
+                          std::vector<ps__entity> &ents,
+                          std::vector<ps__quote> &quotes)
 {
     Xapian::Document doc = d->db.get_document(did);
     std::string v = doc.get_value(PS__V_RECORD);
@@ -101,6 +114,8 @@ static void count_document(ps_db_t *d, Xapian::docid did, tally &t,
     ps__decode_record(v, rec);
     ents.clear();
     ps__decode_entity_heads(rec.ents, ents);
+    t.docs.push_back({did, {}});
+    doc_terms &dt = t.docs.back();
     for (const ps__entity &e : ents) {
         /* An entity without mentions has no term; a term Xapian cannot
          * hold was not written. */
@@ -109,7 +124,7 @@ static void count_document(ps_db_t *d, Xapian::docid did, tally &t,
         t.term.assign(ps_entity_type_prefix((ps_entity_type_t)e.type))
             .append(e.id);
         if (t.term.size() <= PS__MAX_TERM)
-            count_term(d, did, t.term, (unsigned)e.count, t);
+            add_term(t, dt, (unsigned)e.count);
     }
     quotes.clear();
     ps__decode_quotes(doc.get_value(PS__V_QUOTES), quotes);
@@ -120,8 +135,34 @@ static void count_document(ps_db_t *d, Xapian::docid did, tally &t,
         const ps__entity &e = ents[(size_t)q.speaker];
         t.term.assign(PS__P_SAID).append(ps__speaker_key(e.type, e.id));
         if (t.term.size() <= PS__MAX_TERM)
-            count_term(d, did, t.term, 1, t);
+            add_term(t, dt, 1);
     }
+}
+
+/* Counts T's documents under their terms' rows: each row a document
+ * once, with all its mentions. */
+static void count_rows(ps_db_t *d, tally &t)
+{
+    if (d->has_remote) {
+        std::vector<std::string> named;
+        for (const std::string &term : t.terms) {
+            std::string e = speaker_entity(term);
+            named.push_back(e.empty() ? term : e);
+        }
+        d->ident.prefetch_resolve(named);
+    }
+    std::vector<count *> row(t.terms.size());
+    for (size_t i = 0; i < t.terms.size(); i++)
+        row[i] = &t.rows[row_term(d, t.terms[i])];
+    for (const doc_terms &dt : t.docs)
+        for (const auto &tw : dt.terms) {
+            count &c = *row[tw.first];
+            if (c.last != dt.did) {
+                c.docs++;
+                c.last = dt.did;
+            }
+            c.mentions += tw.second;
+        }
 }
 
 /* The first PER_TYPE rows of COUNTS of each entity type, then of the
@@ -203,7 +244,8 @@ json_t *ps__search::facets(ps_db_t *d, Xapian::Enquire &enq, unsigned docs,
     std::vector<ps__quote> quotes;
     Xapian::MSet ms = enq.get_mset(0, docs);
     for (auto m = ms.begin(); m != ms.end(); ++m)
-        count_document(d, *m, t, ents, quotes);
+        read_document(d, *m, t, ents, quotes);
+    count_rows(d, t);
     std::vector<rows_t> by_type = rows_by_type(t.rows, per_type);
     jref out(json_object());
     for (int ty = 0; ty <= PS_ENT__COUNT; ty++) {
