@@ -450,32 +450,32 @@ test_expect_success 'a word of several forms is counted exactly' '
 '
 
 test_expect_success 'path: over a folder of many files finds each one, counted exactly' '
-    # A run of 16 paths or more in byte order that path: matches is
-    # searched as one range of the path value (query_fields.cc). Here
-    # x.txt matches r01x.txt to r40x.txt but not r20.txt, which sorts
+    # A filter of more than 256 paths searches its longest runs of paths
+    # in byte order as ranges of the path value (query_fields.cc). Here
+    # x.txt matches r001x.txt to r300x.txt but not r020.txt, which sorts
     # among them, nor a path too long for a term (a hashed id term, which
-    # sorts elsewhere) that sorts between r15x.txt and r16x.txt: each
-    # must end a range. Another long path, matching, sorts inside one.
+    # sorts elsewhere) that sorts between r200x.txt and r201x.txt: each
+    # must end a run. Another long path, matching, sorts inside one.
     P=$TMP/paths
     mkdir -p "$P/corpus/many"
     long=$(printf "y%.0s" $(seq 230))
-    for i in $(seq -w 1 40); do
+    for i in $(seq -w 1 300); do
         echo "Report $i on the harbour works." >"$P/corpus/many/r${i}x.txt"
     done
-    echo "Not this harbour." >"$P/corpus/many/r20.txt"
-    echo "Nor this harbour." >"$P/corpus/many/r15$long.txt"
-    echo "A long harbour report." >"$P/corpus/many/r25${long}x.txt"
+    echo "Not this harbour." >"$P/corpus/many/r020.txt"
+    echo "Nor this harbour." >"$P/corpus/many/r200$long.txt"
+    echo "A long harbour report." >"$P/corpus/many/r225${long}x.txt"
     "$BIN/psearch-index" --index "$P/ix" --no-progress --quiet "$P/corpus"
     pp() { "$BIN/psearch" --direct --index "$P/ix" "$@"; }
     pp --json --count path:x.txt >"$P/n"
-    assert_eq "$(jget .total .total_exact <"$P/n" | tr "\n" " ")" "41 true "
+    assert_eq "$(jget .total .total_exact <"$P/n" | tr "\n" " ")" "301 true "
     # Every line but the summary is a result.
-    pp --json --limit 100 path:x.txt | sed "\$d" | jget .path |
+    pp --json --limit 1000 path:x.txt | sed "\$d" | jget .path |
         xargs -n 1 basename | sort >"$P/got"
     ls "$P/corpus/many" | grep "x\.txt$" | sort >"$P/want"
     assert_eq "$(cat "$P/got")" "$(cat "$P/want")"
     pp --json --count "harbour path:x.txt" | jget .total >"$P/n"
-    assert_eq "$(cat "$P/n")" 41
+    assert_eq "$(cat "$P/n")" 301
     pp --json --count "harbour -path:x.txt" | jget .total .total_exact >"$P/n"
     assert_eq "$(cat "$P/n" | tr "\n" " ")" "2 true "
 '

@@ -66,15 +66,56 @@ static Xapian::Query filter(const Xapian::Query &q)
     return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
 }
 
-/* How many paths in a row (in byte order) path:TEXT must match to be
- * searched as one value range of the path slot rather than one id term
- * a path. Xapian 1.4 matches an OR of N single-document terms in time
- * that grows as N squared (the 10,602 paths of the bench slice's gcide
- * folder: 4.3 s), a value range in a value read a document (3 ms); a
- * folder's files stand together in byte order, so a few ranges cover
- * them. A short run keeps its terms, which cost less than reading every
- * document's value. */
-static const size_t PATH_RUN = 16;
+/* How many id terms a path: filter ORs together at most, where it can do
+ * with fewer. Xapian 1.4 matches an OR of N single-document terms in
+ * time that grows as N squared (the 10,602 paths of the bench slice's
+ * gcide folder: 4.3 s; 256: about 2 ms), a value range of the path slot
+ * in time that grows with the index, a value read a document (2 ms for
+ * the slice's 11,516). So a filter matching more paths searches its
+ * longest runs of paths in byte order (a folder's files stand together)
+ * as value ranges, until at most this many terms are left. */
+static const size_t PATH_TERMS = 256;
+
+namespace
+{
+
+/* Matching paths that stand together in byte order: the first and last,
+ * and the id term of each. */
+struct path_run {
+    std::string first, last;
+    std::vector<std::string> terms;
+};
+
+/* Gathers the runs of the paths that contain TEXT, given every path of
+ * the index in byte order (see() each) with its id term. */
+class run_finder
+{
+  public:
+    explicit run_finder(const std::string &text) : text_(text)
+    {
+    }
+    void see(const std::string &path, const std::string &term)
+    {
+        if (path.find(text_) == std::string::npos) {
+            open_ = false;
+            return;
+        }
+        if (!open_)
+            runs.push_back({path, path, {}});
+        open_ = true;
+        runs.back().last = path;
+        runs.back().terms.push_back(term);
+        matched++;
+    }
+    std::vector<path_run> runs;
+    size_t matched = 0;
+
+  private:
+    const std::string &text_;
+    bool open_ = false;
+};
+
+} // namespace
 
 /* path:TEXT: the articles whose path contains TEXT, as a filter. */
 item parser::path(const token &t)
@@ -86,52 +127,68 @@ item parser::path(const token &t)
         it.filter = true;
         return it;
     }
-    /* Every path of the index, in byte order, with its id term when that
-     * is not "Q" and the path: a plain id term is, in order already; a
-     * path too long for a term is read from its document's values. Every
-     * document has one id term, so a value range between two paths of
-     * this list holds the paths between them and no other. */
-    std::vector<std::pair<std::string, std::string>> paths;
+    /* Every path of the index in byte order: a plain id term is "Q" and
+     * the path, in that order already; a path too long for a term has a
+     * hashed id term ("Q#..."), and is read from its document's values
+     * and put in its place. Every document has one id term, so a value
+     * range between two paths of a run holds the paths between them and
+     * no other. */
     const Xapian::Database &db = *ctx_.db;
-    bool hashed_seen = false;
+    const std::string hashed_prefix = std::string(PS__P_ID) + "#";
+    std::vector<std::pair<std::string, std::string>> hashed;
+    for (auto it = db.allterms_begin(hashed_prefix);
+         it != db.allterms_end(hashed_prefix); ++it) {
+        Xapian::PostingIterator p = db.postlist_begin(*it);
+        if (p != db.postlist_end(*it))
+            hashed.emplace_back(db.get_document(*p).get_value(PS__V_PATH),
+                                *it);
+    }
+    std::sort(hashed.begin(), hashed.end());
+    run_finder found(t.text);
+    size_t h = 0;
+    std::string path;
     for (auto it = db.allterms_begin(PS__P_ID); it != db.allterms_end(PS__P_ID);
          ++it) {
         const std::string &term = *it;
-        if (term.size() > 1 && term[1] == '#') {
-            Xapian::PostingIterator p = db.postlist_begin(term);
-            if (p == db.postlist_end(term))
-                continue;
-            paths.emplace_back(db.get_document(*p).get_value(PS__V_PATH),
-                               term);
-            hashed_seen = true;
-        } else {
-            paths.emplace_back(term.substr(1), std::string());
+        if (term.compare(0, hashed_prefix.size(), hashed_prefix) == 0)
+            continue;
+        path.assign(term, 1, std::string::npos);
+        for (; h < hashed.size() && hashed[h].first < path; h++)
+            found.see(hashed[h].first, hashed[h].second);
+        found.see(path, term);
+    }
+    for (; h < hashed.size(); h++)
+        found.see(hashed[h].first, hashed[h].second);
+    /* The longest runs become ranges while too many terms are left. */
+    std::vector<path_run> &runs = found.runs;
+    std::vector<bool> range(runs.size(), false);
+    if (found.matched > PATH_TERMS) {
+        std::vector<size_t> by_length(runs.size());
+        for (size_t r = 0; r < runs.size(); r++)
+            by_length[r] = r;
+        std::stable_sort(by_length.begin(), by_length.end(),
+                         [&runs](size_t a, size_t b) {
+                             return runs[a].terms.size() > runs[b].terms.size();
+                         });
+        size_t left = found.matched;
+        for (size_t r : by_length) {
+            if (left <= PATH_TERMS || runs[r].terms.size() < 2)
+                break;
+            range[r] = true;
+            left -= runs[r].terms.size();
         }
     }
-    if (hashed_seen)
-        std::sort(paths.begin(), paths.end());
     std::vector<Xapian::Query> parts;
-    for (size_t i = 0; i < paths.size();) {
-        if (paths[i].first.find(t.text) == std::string::npos) {
-            i++;
+    for (size_t r = 0; r < runs.size(); r++) {
+        if (range[r]) {
+            out_.path_range_docs += runs[r].terms.size();
+            parts.push_back(Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
+                                          PS__V_PATH, runs[r].first,
+                                          runs[r].last));
             continue;
         }
-        size_t j = i + 1;
-        while (j < paths.size() &&
-               paths[j].first.find(t.text) != std::string::npos)
-            j++;
-        if (j - i >= PATH_RUN) {
-            out_.path_range_docs += j - i;
-            parts.push_back(Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
-                                          PS__V_PATH, paths[i].first,
-                                          paths[j - 1].first));
-        } else {
-            for (size_t k = i; k < j; k++)
-                parts.push_back(Xapian::Query(paths[k].second.empty()
-                                                  ? PS__P_ID + paths[k].first
-                                                  : paths[k].second));
-        }
-        i = j;
+        for (const std::string &term : runs[r].terms)
+            parts.push_back(Xapian::Query(term));
     }
     item it;
     it.filter = true;
