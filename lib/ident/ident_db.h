@@ -6,7 +6,7 @@
  * new revision (clear()): over remote shards each of those is a round
  * trip per shard, and a query or a result asks the same ones again; a
  * handle that asks for many reads the whole list of their prefix at once
- * (family()). What it resolved, and the display names, it also shares with the other
+ * (family()), local or remote. What it resolved, and the display names, it also shares with the other
  * handles of the process that read the same revision of the same local
  * shards (a daemon's worker threads): each of those costs tens of block
  * reads the first time, and every thread would pay them again. */
@@ -95,7 +95,10 @@ class ps__ident_db
 
     /* Asks at once (prefetch()) what resolving each of the entity terms
      * TERMS most likely reads, for those not resolved yet: a page of
-     * results names hundreds of entities, each resolved once a revision. */
+     * results names hundreds of entities, each resolved once a revision.
+     * With a thousand or more to resolve (a facet), local or remote, it
+     * reads instead every identity and entity term of the index at once,
+     * whose lists and counts answer the rest (family()). */
     void prefetch_resolve(const std::vector<std::string> &terms);
 
     /* How many documents hold TERM, remembered. */
@@ -135,9 +138,10 @@ class ps__ident_db
   private:
     typedef std::vector<std::pair<std::string, Xapian::doccount>> term_list;
     /* Where listing(PREFIX) and freq() find PREFIX's terms without asking
-     * the shards: the whole list of its identity or entity prefix, once a
-     * handle on remote shards has asked for enough of its lists (READ:
-     * this asks for one more, and may read the list); NULL else. */
+     * the shards: the whole list of its identity or entity prefix, once
+     * the handle has asked for enough of its lists (READ: this asks for
+     * one more, and may read the list) or prefetch_resolve() read them;
+     * NULL else. */
     const term_list *family(const std::string &prefix, bool read);
     /* The family of KEY (an identity or entity prefix), read whole now if
      * it is not yet. */
@@ -206,9 +210,9 @@ class ps__ident_db
     std::unordered_map<std::string,
                        std::vector<std::pair<std::string, Xapian::doccount>>>
         lists_;
-    /* Over remote shards, every term of an identity or entity prefix
-     * ("ES", "XORG:"), read at once when many of its lists are asked for
-     * (family()), and how many were read one by one before that. */
+    /* Every term of an identity or entity prefix ("ES", "XORG:"), read at
+     * once when many of its lists are asked for (family()), and how many
+     * were read one by one before that. */
     std::unordered_map<std::string, term_list> families_;
     std::unordered_map<std::string, unsigned> family_reads_;
     std::unordered_map<std::string, std::vector<std::string>> members_;

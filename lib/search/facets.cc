@@ -73,8 +73,8 @@ struct doc_terms {
 /* The terms of the matching documents, each once, and then the counts of
  * every row: a term is resolved once per facets() call, not once per
  * document it is in (a thousand matches name the same people again and
- * again), and only after every document is read, so that over remote
- * shards what resolving them reads is asked at once. */
+ * again), and only after every document is read, so that what resolving
+ * them reads is asked at once (prefetch_resolve()). */
 struct tally {
     std::vector<std::string> terms;
     std::unordered_map<std::string, uint32_t> index; /* into TERMS */
@@ -143,14 +143,12 @@ static void read_document(ps_db_t *d, Xapian::docid did, tally &t,
  * once, with all its mentions. */
 static void count_rows(ps_db_t *d, tally &t)
 {
-    if (d->has_remote) {
-        std::vector<std::string> named;
-        for (const std::string &term : t.terms) {
-            std::string e = speaker_entity(term);
-            named.push_back(e.empty() ? term : e);
-        }
-        d->ident.prefetch_resolve(named);
+    std::vector<std::string> named;
+    for (const std::string &term : t.terms) {
+        std::string e = speaker_entity(term);
+        named.push_back(e.empty() ? term : e);
     }
+    d->ident.prefetch_resolve(named);
     std::vector<count *> row(t.terms.size());
     for (size_t i = 0; i < t.terms.size(); i++)
         row[i] = &t.rows[row_term(d, t.terms[i])];
