@@ -80,6 +80,16 @@ std::vector<std::string> words_of(const std::string &id)
 
 } // namespace
 
+/* The first entry of LIST (in byte order) at or after TERM. */
+static std::vector<std::pair<std::string, Xapian::doccount>>::const_iterator
+first_from(const std::vector<std::pair<std::string, Xapian::doccount>> &list,
+           const std::string &term)
+{
+    return std::lower_bound(
+        list.begin(), list.end(), term,
+        [](const auto &e, const std::string &t) { return e.first < t; });
+}
+
 /* The most terms one search of prefetch() asks for. Xapian 1.4 builds
  * an OR of N terms in time that grows as N squared, even for no results:
  * over two remote shards of the bench slice, 256 terms took 5.6 ms,
@@ -123,9 +133,7 @@ Xapian::doccount ps__ident_db::freq(const std::string &term)
         return it->second;
     /* A family read whole (family()) knows every term of its prefix. */
     if (const term_list *whole = family(term, false)) {
-        auto e = std::lower_bound(
-            whole->begin(), whole->end(), term,
-            [](const auto &x, const std::string &t) { return x.first < t; });
+        auto e = first_from(*whole, term);
         return e != whole->end() && e->first == term ? e->second : 0;
     }
     Xapian::doccount n = db_.get_termfreq(term);
@@ -209,10 +217,7 @@ ps__ident_db::listing(const std::string &prefix)
     std::vector<std::pair<std::string, Xapian::doccount>> v;
     const term_list *whole = family(prefix, true);
     if (whole) {
-        auto from = std::lower_bound(
-            whole->begin(), whole->end(), prefix,
-            [](const auto &e, const std::string &p) { return e.first < p; });
-        for (auto t = from; t != whole->end() &&
+        for (auto t = first_from(*whole, prefix); t != whole->end() &&
                             t->first.compare(0, prefix.size(), prefix) == 0;
              ++t)
             v.push_back(*t);

@@ -6,10 +6,11 @@
  * new revision (clear()): over remote shards each of those is a round
  * trip per shard, and a query or a result asks the same ones again; a
  * handle that asks for many reads the whole list of their prefix at once
- * (family()), local or remote. What it resolved, and the display names, it also shares with the other
- * handles of the process that read the same revision of the same local
- * shards (a daemon's worker threads): each of those costs tens of block
- * reads the first time, and every thread would pay them again. */
+ * (family()), local or remote. What it resolved, and the display names,
+ * it also shares with the other handles of the process that read the
+ * same revision of the same local shards (a daemon's worker threads):
+ * each of those costs tens of block reads the first time, and every
+ * thread would pay them again. */
 #ifndef PSEARCH_IDENT_DB_H
 #define PSEARCH_IDENT_DB_H
 
