@@ -478,6 +478,16 @@ test_expect_success 'path: over a folder of many files finds each one, counted e
     assert_eq "$(cat "$P/n")" 301
     pp --json --count "harbour -path:x.txt" | jget .total .total_exact >"$P/n"
     assert_eq "$(cat "$P/n" | tr "\n" " ")" "2 true "
+    # A pattern over the same paths, the long ones read from their values:
+    # r2?? then anything then x.txt is r200x.txt to r299x.txt and the long
+    # r225...x.txt (101); r0, one character, 0.txt is r020.txt.
+    pp --json --count "path:r2??*x.txt" | jget .total .total_exact >"$P/n"
+    assert_eq "$(cat "$P/n" | tr "\n" " ")" "101 true "
+    pp --json --limit 1000 "path:many/r2??*x.txt" | sed "\$d" | jget .path |
+        xargs -n 1 basename | sort >"$P/got"
+    ls "$P/corpus/many" | grep "^r2..*x\.txt$" | sort >"$P/want"
+    assert_eq "$(cat "$P/got")" "$(cat "$P/want")"
+    assert_eq "$(pp --count "path:/r0?0.txt")" 1
 '
 
 test_expect_success 'psearch loads Xapian only to search by itself' '

@@ -2,6 +2,8 @@
  * fields (person:, place:, org:, treaty:, misc:, entity:), which resolve
  * aliases through the gazetteer. Each field is one row of FIELDS, which
  * the lexer asks too (is_field()): a new field is a row and its builder. */
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -87,16 +89,21 @@ struct path_run {
 };
 
 /* Gathers the runs of the paths that contain TEXT, given every path of
- * the index in byte order (see() each) with its id term. */
+ * the index in byte order (see() each) with its id term. A TEXT with a
+ * "*" or "?" is a shell pattern that a part of the path matches ("*"
+ * matching "/" too, as the contains-match does): path:2016-??-*.txt. */
 class run_finder
 {
   public:
-    explicit run_finder(const std::string &text) : text_(text)
+    explicit run_finder(const std::string &text)
+        : text_(text), glob_(text.find_first_of("*?") != std::string::npos),
+          pattern_("*" + text + "*")
     {
     }
     void see(const std::string &path, const std::string &term)
     {
-        if (path.find(text_) == std::string::npos) {
+        if (glob_ ? fnmatch(pattern_.c_str(), path.c_str(), 0) != 0
+                  : path.find(text_) == std::string::npos) {
             open_ = false;
             return;
         }
@@ -112,12 +119,15 @@ class run_finder
 
   private:
     const std::string &text_;
+    const bool glob_;
+    const std::string pattern_;
     bool open_ = false;
 };
 
 } // namespace
 
-/* path:TEXT: the articles whose path contains TEXT, as a filter. */
+/* path:TEXT: the articles whose path contains TEXT (or a part matching
+ * it, when it is a pattern), as a filter. */
 item parser::path(const token &t)
 {
     if (!ctx_.db) {
