@@ -119,6 +119,33 @@ static int term_is(const ps_token_t *tok, const char *s)
     return tok->term_len == n && memcmp(tok->term, s, n) == 0;
 }
 
+/* How far a question's mark is looked for after its name, in bytes. */
+#define QUESTION_REACH 200
+
+/* Whether the name over words [W0, W1) opens a question with an auxiliary
+ * that is also a first name: "Will Sanders come down off the pique?",
+ * "Can Clinton win Ohio?". The auxiliary opens the sentence, a word
+ * without a capital follows the name (the verb), and the sentence ends
+ * with a question mark; "Will Smith said he would" keeps its first name. */
+static int question_aux(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    const ps_token_t *tok = t->w[w0].tok;
+    if (!(tok->flags & PS_TOK_CAP) || ps__tagger_capital_mid(t, w0) ||
+        !(term_is(tok, "will") || term_is(tok, "can") || term_is(tok, "may")) ||
+        w1 >= t->nw || (t->w[w1].tok->flags & PS_TOK_CAP))
+        return 0;
+    const ps_token_t *verb = t->w[w1].tok;
+    size_t b = verb->offset + verb->length - t->base;
+    for (size_t end = b + QUESTION_REACH; b < t->len && b < end; b++) {
+        char c = t->text[b];
+        if (c == '?')
+            return 1;
+        if (c == '.' || c == '!' || c == '\n')
+            return 0;
+    }
+    return 0;
+}
+
 /* Whether the name's last word I is "Majority" or "Minority" before a
  * capitalised "Leader" or "Whip": "Senate Majority Leader Mitch
  * McConnell" names the Senate, then a title, which the model read as an
@@ -282,8 +309,9 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
      * contraction at the end is no word of the name. */
     while (w1 - w0 > 1 && ps__tagger_contraction(t, w1 - 1))
         w1--;
-    /* "Said Comey.": a speech verb opening a sentence is no first name. */
-    if (w1 - w0 > 1 && speech_verb(t, w0))
+    /* "Said Comey.": a speech verb opening a sentence is no first name,
+     * nor "Will" opening a question. */
+    if (w1 - w0 > 1 && (speech_verb(t, w0) || question_aux(t, w0, w1)))
         w0++;
     /* A headline's name kept, its common words at either end are not. */
     if (ntype == PS_NER_PER && w0 < w1 && !ps__tagger_case_common(t, w0, w1))

@@ -999,6 +999,19 @@ static void test_news_names(void **state)
     tag(f, "It was over. Said Comey, the case is closed.");
     assert_null(find(f, "said-comey"));
     expect(f, "comey", PS_ENT_PERSON, "Comey", NULL);
+    /* Nor is "Will" opening a question before its verb (two PolNeAR
+     * articles: "Will Sanders come down off the pique?" made every
+     * Sanders of the article a "Will Sanders"); "Will Smith said" is. */
+    tag(f, "Game over. Will Sanders come down off the pique?\n\nAfter "
+           "Tuesday, Bernie Sanders said he would stay. Will Cruz's gambit "
+           "do any better?\n");
+    assert_null(find(f, "will-sanders"));
+    assert_null(find(f, "will-cruz"));
+    expect(f, "bernie-sanders", PS_ENT_PERSON, "Sanders", "Bernie Sanders",
+           NULL);
+    expect(f, "cruz", PS_ENT_PERSON, "Cruz's", NULL);
+    tag(f, "Will Smith said he would come. Will Smith win?\n");
+    expect(f, "will-smith", PS_ENT_PERSON, "Will Smith", "Smith", NULL);
     /* No person's name holds a possessive, even after a common word. */
     tag(f, "\"The bullying,\" Fox's Chris Wallace said, as the crowd "
            "cheered.");
