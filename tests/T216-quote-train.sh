@@ -71,6 +71,55 @@ test_expect_success 'the text changes the classes, so the model' '
     qt --out m3 --quiet
     if cmp -s m1 m3; then echo "the same model without the text" >&2; false; fi
 '
+test_expect_success 'too few attributions to calibrate: said, the model kept' '
+    qt --out m4 2>err
+    grep -q "confidence left uncalibrated: 12 attributions found, 12 right" err
+    "$BIN/psearch-index" --quotes --quote-model m4 train.jsonl >/dev/null
+'
+# Calibration: 400 articles of two attributions each, whose annotators
+# disagree on every other article about the source (the speaker, or the
+# thing spoken of), so that about half of what the model finds is right
+# and its margins alone cannot say which. The fitted logistic then makes
+# the mean confidence on the training articles the share found right
+# (a logistic regression with a constant matches the two sums).
+python3 - <<'EOF2'
+import json
+names = ["Clinton", "Trump", "Sanders", "Cruz", "Kasich"]
+with open("calib.jsonl", "w") as f:
+    for i in range(400):
+        n = names[i % 5]
+        text = "A story %d\n\n" % i
+        atts = []
+        for obj in ("plan", "vote"):
+            s0 = len(text)
+            text += "%s said that the %s would fail. " % (n, obj)
+            c = text.index("said", s0)
+            o = text.index(obj, s0)
+            src = [s0, s0 + len(n)] if i % 2 == 0 else [o, o + len(obj)]
+            atts.append({"source": [src], "cue": [[c, c + 4]],
+                         "content": [[c + 5, text.index(" fail", s0) + 5]]})
+        f.write(json.dumps({"id": "c%d" % i, "text": text,
+                            "attributions": atts}) + "\n")
+EOF2
+test_expect_success 'the confidence is calibrated on the training articles' '
+    "$QT" --train calib.jsonl --gazetteer "$ROOT/corpus/entities.tsv" \
+        --ner "$ROOT/corpus/ner.model" --epochs 2 --folds 2 --row-bits 10 \
+        --seed 1 --out m5 2>err
+    grep "confidence calibrated" err >line
+    n=$(sed -n "s/.*calibrated on \([0-9]*\) attributions.*/\1/p" line)
+    r=$(sed -n "s/.*(\([0-9]*\) right).*/\1/p" line)
+    "$QT" --dev calib.jsonl --pred pred.jsonl --out m5 \
+        --gazetteer "$ROOT/corpus/entities.tsv" --ner "$ROOT/corpus/ner.model"
+    python3 -c "
+import json, sys
+c = [a[\"confidence\"] for l in open(\"pred.jsonl\")
+     for a in json.loads(l)[\"attributions\"]]
+n, r = $n, $r
+print(len(c), n, sum(c) / len(c), r / n)
+assert len(c) == n and 0.15 < r / n < 0.85
+assert abs(sum(c) / len(c) - r / n) < 0.02
+"
+'
 test_expect_success 'the model loads and runs' '
     printf "Title\n\nTrump said that it would fail.\n" >a.txt
     "$BIN/psearch-index" --quotes --quote-model m1 a.txt >/dev/null

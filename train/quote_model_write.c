@@ -38,6 +38,8 @@ ps_status_t ps__q_model_write(const char *path, const ps__qmodel_view_t *v,
         memcpy(mem + off, v->weights[s], n);
     if (v->nlex)
         memcpy(mem + off, v->lex, (size_t)v->nlex * 8);
+    off += (size_t)v->nlex * 8;
+    memcpy(mem + off, v->calib, sizeof v->calib);
     ps_status_t st =
         ps__model_write(path, "quote model", mem, (size_t)size, errmsg);
     free(mem);

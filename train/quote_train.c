@@ -542,6 +542,9 @@ int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o, const char *out)
     }
     v.conf_scale = 1;
     v.conf_scale = conf_scale(&t, &v);
+    /* Uncalibrated: the logistic of the margin in units of the scale,
+     * which qcalibrate() reads back from the confidences and replaces. */
+    v.calib[PS__QC_MARGIN] = 1;
     char *err = NULL;
     if (ps__q_model_write(out, &v, &err) != PS_OK) {
         fprintf(stderr, "quote_train: %s\n", err ? err : out);

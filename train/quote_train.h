@@ -87,6 +87,17 @@ typedef struct qtrain_opts {
 uint64_t *qlexicon_mine(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o,
                         uint32_t *nslots);
 
+/* Prepares TEXT as the indexer does and runs the quoter Q on it, whose
+ * *QUOTES are valid until its next run; 0, or -1. */
+int qrun(qprep_t *p, ps_quoter_t *q, const char *text, size_t len,
+         const ps_quote_t **quotes, size_t *nquotes);
+
+/* Calibrates the confidence of the model at PATH on DOCS
+ * (train/quote_calib.c) and writes it back with the weights; 0, or -1
+ * after a message. */
+int qcalibrate(qdoc_t *docs, size_t ndocs, qprep_t *p, const char *path,
+               int verbose);
+
 /* Trains on DOCS and writes the model to OUT; 0, or -1 after a message. */
 int qtrain(qdoc_t *docs, size_t ndocs, const qtrain_opts_t *o,
            const char *out);

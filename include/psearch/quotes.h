@@ -46,7 +46,8 @@ typedef struct ps_quote {
     const ps_byte_span_t *content; /* sorted; may be discontinuous */
     size_t ncontent;
     ps_quote_kind_t kind;
-    float confidence; /* 0..1, from the model's scores */
+    float confidence; /* 0..1: how likely the attribution is right (the
+                       * model's scores, calibrated in training) */
     ps_speaker_kind_t speaker_kind;
     int speaker; /* index into ENTS, or -1 */
 } ps_quote_t;

@@ -2,12 +2,12 @@
  * it before trusting a byte (the trainer's writer is
  * train/quote_model_write.c).
  *
- * Format version 3, little-endian, every array aligned to its element:
+ * Format version 4, little-endian, every array aligned to its element:
  *   0   char[8]  magic "PSQUOTMD"
- *   8   u32      format version (3; also names the feature templates of
+ *   8   u32      format version (4; also names the feature templates of
  *                quote_features.c and quote_role.c and the sequence of
- *                quote_seq.c; version 2 had no word classes, version 1
- *                fewer role templates)
+ *                quote_seq.c; version 3 had no calibration, version 2 no
+ *                word classes, version 1 fewer role templates)
  *   12  u32      number of labels (7: O, B/I of source, cue, content)
  *   16  u32      number of weight tables (3: the tagger's two stages,
  *                the role tagger)
@@ -25,6 +25,11 @@
  *       u64      lexicon [slots]: stem keys (ps__q_lex_key), the low 10
  *                bits the stem's cue class (bits 0-1) and word class
  *                (bits 2-9), 0 an empty slot
+ *       f32      calibration [7]: the weights of the confidence's
+ *                logistic (PS__QC_*: the cue's margin over the scale, 1,
+ *                direct, mixed, a speaker entity, a pronoun, no source),
+ *                fitted on the training articles (train/quote_calib.c)
+ *       u32      0, which keeps the file a multiple of 8 bytes
  * Weights and transitions are fixed point: scores are compared, and the
  * confidence scale is in the same unit. */
 #include <math.h>
@@ -51,6 +56,7 @@ uint64_t ps__q_model_size(uint32_t row_bits, uint32_t nlex)
     n += (uint64_t)PS__Q_TABLES * (PS__Q_NLABELS + 1) * PS__Q_NLABELS * 4;
     n += (uint64_t)PS__Q_TABLES * ((uint64_t)1 << row_bits) * PS__Q_NLABELS * 2;
     n += (uint64_t)nlex * 8;
+    n += PS__Q_CALIB_BYTES;
     return n;
 }
 
@@ -146,6 +152,13 @@ ps_status_t ps_quote_model_load(const char *path, ps_quote_model_t **out,
         off += ((size_t)1 << m->v.row_bits) * PS__Q_NLABELS * 2;
     }
     m->v.lex = (const uint64_t *)(mem + off);
+    memcpy(m->v.calib, mem + off + (size_t)m->v.nlex * 8, sizeof m->v.calib);
+    for (int k = 0; k < PS__Q_NCALIB; k++)
+        if (!isfinite(m->v.calib[k])) {
+            ps_quote_model_free(m);
+            return ps__model_fail(errmsg, PS_ECORRUPT, path,
+                                  "the quote model's calibration is damaged");
+        }
     if (widen(m) != PS_OK) {
         ps_quote_model_free(m);
         return ps__model_fail(errmsg, PS_ENOMEM, path, "out of memory");

@@ -32,6 +32,17 @@ enum {
 #define PS__Q_ROLE_TABLE 2
 /* How far from its cue the role tagger looks, in tokens. */
 #define PS__Q_WINDOW 60
+/* The confidence's inputs (ps__qmodel_view_t's CALIB), in this order. */
+enum {
+    PS__QC_MARGIN,
+    PS__QC_BIAS,
+    PS__QC_DIRECT,
+    PS__QC_MIXED,
+    PS__QC_ENTITY,
+    PS__QC_PRONOUN,
+    PS__QC_NOSOURCE,
+    PS__Q_NCALIB
+};
 
 /* Bits of the punctuation between two tokens (the gap). */
 enum {
@@ -82,7 +93,11 @@ typedef struct ps__qtok {
 typedef struct ps__qmodel_view {
     uint32_t row_bits;
     uint32_t nlex;
-    float conf_scale; /* the margin at which confidence is one half */
+    float conf_scale; /* the median margin of the cues found in training */
+    /* The confidence's logistic: weights of the cue's margin in units of
+     * CONF_SCALE, of 1, and of the attribution's kind (direct, mixed) and
+     * speaker kind (entity, pronoun, none) being so (quote_run.c). */
+    float calib[PS__Q_NCALIB];
     const int32_t *trans[PS__Q_TABLES];
     const int16_t *weights[PS__Q_TABLES];
     const uint64_t *lex;
@@ -542,11 +557,25 @@ int ps__q_role_allowed(size_t i, uint32_t ca, uint32_t cb, int l);
  * format, base/modelfile.h the frame every model shares), shared by the
  * loader and the trainer's writer. */
 #define PS__Q_MAGIC "PSQUOTMD"
-#define PS__Q_FORMAT_VERSION 3u
+#define PS__Q_FORMAT_VERSION 4u
 #define PS__Q_ROLE_SET "SRC,CUE,CONTENT"
 #define PS__Q_MIN_ROW_BITS 4u
 #define PS__Q_MAX_ROW_BITS 24u
 #define PS__Q_MAX_LEX (1u << 20)
+/* The calibration at the file's end: PS__Q_NCALIB f32 and a u32 of 0. */
+#define PS__Q_CALIB_BYTES (PS__Q_NCALIB * 4u + 4u)
+
+/* The confidence of an attribution (quote_run.c): a logistic whose inputs
+ * X are the margin of its cue's labels over their best other labels in
+ * units of the model's SCALE, 1, and whether its KIND is direct or mixed
+ * and its speaker SK an entity, a pronoun or none; the model's CALIB
+ * weighs them, fitted on the training articles so that a confidence is
+ * about the share of attributions of that score that are right (the cue's
+ * margin alone is far too sure of itself near 0 and 1). */
+void ps__q_calib_inputs(double margin, float scale, ps_quote_kind_t kind,
+                        ps_speaker_kind_t sk, double x[PS__Q_NCALIB]);
+float ps__q_confidence(const ps__qmodel_view_t *v, double margin,
+                       ps_quote_kind_t kind, ps_speaker_kind_t sk);
 
 /* The size a model file of these table sizes must have. */
 uint64_t ps__q_model_size(uint32_t row_bits, uint32_t nlex);

@@ -446,6 +446,28 @@ static uint32_t content_spans(const ps__qtok_t *s, const ps__qattr_t *a,
     return n;
 }
 
+void ps__q_calib_inputs(double margin, float scale, ps_quote_kind_t kind,
+                        ps_speaker_kind_t sk, double x[PS__Q_NCALIB])
+{
+    x[PS__QC_MARGIN] = margin / scale;
+    x[PS__QC_BIAS] = 1;
+    x[PS__QC_DIRECT] = kind == PS_QUOTE_DIRECT;
+    x[PS__QC_MIXED] = kind == PS_QUOTE_MIXED;
+    x[PS__QC_ENTITY] = sk == PS_SPEAKER_ENTITY;
+    x[PS__QC_PRONOUN] = sk == PS_SPEAKER_PRONOUN;
+    x[PS__QC_NOSOURCE] = sk == PS_SPEAKER_NONE;
+}
+
+float ps__q_confidence(const ps__qmodel_view_t *v, double margin,
+                       ps_quote_kind_t kind, ps_speaker_kind_t sk)
+{
+    double x[PS__Q_NCALIB], z = 0;
+    ps__q_calib_inputs(margin, v->conf_scale, kind, sk, x);
+    for (int k = 0; k < PS__Q_NCALIB; k++)
+        z += v->calib[k] * x[k];
+    return (float)(1 / (1 + exp(-(z > 50 ? 50 : z < -50 ? -50 : z))));
+}
+
 /* Makes the quotes of the N attributions in q->attrs. */
 static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
                          size_t n, size_t na, const ps_entity_t *ents,
@@ -477,15 +499,10 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
         o->kind = kind_of(
             text, q->spans[(uintptr_t)o->content].start - base,
             q->spans[(uintptr_t)o->content + o->ncontent - 1].end - base);
-        /* A logistic of the cue's mean margin over its best other label:
-         * one half where the model hesitates, 0.88 at the median margin of
-         * the cues it finds in training. */
-        double z = 2.0 * a->margin / q->m->v.conf_scale;
-        o->confidence = (float)(1 / (1 + exp(-(z > 50    ? 50
-                                               : z < -50 ? -50
-                                                         : z))));
         ps__q_speaker(&q->spk, s, n, a, ents, nents, &o->speaker_kind,
                       &o->speaker);
+        o->confidence = ps__q_confidence(&q->m->v, a->margin, o->kind,
+                                         o->speaker_kind);
     }
     for (size_t k = 0; k < na; k++) {
         ps_quote_t *o = &q->quotes[k];

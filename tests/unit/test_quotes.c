@@ -5,6 +5,7 @@
  * quotation marks, a quote that never closes in 16 MB, a line of 100,000
  * quotation marks, 50,000 lines credited by a quotation dash) gives
  * well-formed answers and the rest of the text still attributed. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include "psearch/entities.h"
 #include "psearch/ner.h"
 #include "psearch/quotes.h"
+#include "quote/quote_private.h"
 
 struct fixture {
     ps_analyzer_t *a;
@@ -145,6 +147,19 @@ static const ps_quote_t *by_cue(const char *text, const ps_quote_t *qs,
 {
     for (size_t i = 0; i < nq; i++)
         if (span_is(text, qs[i].cue[0], cue))
+            return &qs[i];
+    return NULL;
+}
+
+/* The quote whose cue begins with WORDS, or NULL: where the model's
+ * cue may or may not take in the verb after it ("is said to favor"). */
+static const ps_quote_t *by_cue_start(const char *text, const ps_quote_t *qs,
+                                      size_t nq, const char *words)
+{
+    size_t n = strlen(words);
+    for (size_t i = 0; i < nq; i++)
+        if (qs[i].cue[0].end - qs[i].cue[0].start >= n &&
+            memcmp(text + qs[i].cue[0].start, words, n) == 0)
             return &qs[i];
     return NULL;
 }
@@ -547,11 +562,11 @@ static void test_irregular_passive(void **state)
         "plan would fail.\n";
     size_t nq;
     const ps_quote_t *qs = run(f, text, &nq);
-    const ps_quote_t *q = by_cue(text, qs, nq, "is said");
+    const ps_quote_t *q = by_cue_start(text, qs, nq, "is said");
     assert_non_null(q);
     assert_int_equal(q->nsource, 0);
     assert_int_equal(q->speaker_kind, PS_SPEAKER_NONE);
-    q = by_cue(text, qs, nq, "was told");
+    q = by_cue_start(text, qs, nq, "was told");
     assert_non_null(q);
     assert_int_equal(q->nsource, 0);
 }
@@ -1253,6 +1268,14 @@ static void new_version(unsigned char *m, size_t *n)
     m[8] = 99;
 }
 
+/* A calibration weight that is no number, under a right checksum. */
+static void nan_calibration(unsigned char *m, size_t *n)
+{
+    float nan = NAN;
+    memcpy(m + *n - PS__Q_CALIB_BYTES + 4 * PS__QC_DIRECT, &nan, 4);
+    ps__put64(m + PS__MODEL_SUM_AT, ps__model_checksum(m, *n));
+}
+
 static void test_model_errors(void **state)
 {
     (void)state;
@@ -1270,6 +1293,7 @@ static void test_model_errors(void **state)
     load_damaged(mem, n, bad_magic, PS_ECORRUPT, "not a quote model");
     load_damaged(mem, n, flip_weight, PS_ECORRUPT, "checksum");
     load_damaged(mem, n, new_version, PS_EVERSION, "version 99");
+    load_damaged(mem, n, nan_calibration, PS_ECORRUPT, "calibration");
     free(mem);
 
     ps_quote_model_t *m = NULL;
@@ -1278,6 +1302,32 @@ static void test_model_errors(void **state)
                      PS_ENOTFOUND);
     assert_non_null(strstr(err, "/nonexistent/quote.model"));
     free(err);
+}
+
+/* The confidence is the logistic of the calibration's weighted inputs:
+ * the margin in units of the scale, 1, the kind and the speaker kind. */
+static void test_confidence(void **state)
+{
+    (void)state;
+    ps__qmodel_view_t v = {.conf_scale = 4};
+    v.calib[PS__QC_MARGIN] = 1;
+    assert_true(fabs(ps__q_confidence(&v, 0, PS_QUOTE_INDIRECT,
+                                      PS_SPEAKER_UNNAMED) - 0.5) < 1e-6);
+    assert_true(fabs(ps__q_confidence(&v, 8, PS_QUOTE_INDIRECT,
+                                      PS_SPEAKER_ENTITY) -
+                     1 / (1 + exp(-2.0))) < 1e-6);
+    v.calib[PS__QC_BIAS] = -1;
+    v.calib[PS__QC_DIRECT] = 3;
+    v.calib[PS__QC_NOSOURCE] = -2;
+    assert_true(fabs(ps__q_confidence(&v, 4, PS_QUOTE_DIRECT,
+                                      PS_SPEAKER_ENTITY) -
+                     1 / (1 + exp(-3.0))) < 1e-6);
+    assert_true(fabs(ps__q_confidence(&v, 4, PS_QUOTE_MIXED,
+                                      PS_SPEAKER_NONE) -
+                     1 / (1 + exp(2.0))) < 1e-6);
+    /* Far beyond any margin: still a number in [0, 1]. */
+    float c = ps__q_confidence(&v, 1e30, PS_QUOTE_DIRECT, PS_SPEAKER_ENTITY);
+    assert_true(c >= 0 && c <= 1);
 }
 
 static void test_names(void **state)
@@ -1296,6 +1346,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_model_errors),
+        cmocka_unit_test(test_confidence),
         cmocka_unit_test_setup_teardown(test_direct, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indirect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_discontinuous, setup, teardown),

@@ -1,4 +1,5 @@
-/* quote_train: trains the quote model from PolNeAR-style JSON Lines and
+/* quote_train: trains the quote model from PolNeAR-style JSON Lines,
+ * calibrates its confidence on the same articles (train/quote_calib.c) and
  * writes corpus/quote.model (`make quote-model`); with --dev it also runs
  * the written model, through the library's quoter exactly as the indexer
  * does, on a development file and writes its attributions in score.py's
@@ -10,7 +11,6 @@
 
 #include <jansson.h>
 
-#include "psearch/article.h"
 #include "quote_train.h"
 
 static void usage(FILE *f)
@@ -21,8 +21,9 @@ static void usage(FILE *f)
         "         [--seed N] [--false-cues N] [--clusters N]\n"
         "         [--cluster-text FILE]...\n"
         "         [--dev FILE --pred OUT] [--quiet]\n"
-        "Trains the quote model on FILE and writes MODEL (default\n"
-        "corpus/quote.model). --dev without --train only predicts.\n"
+        "Trains the quote model on FILE, calibrates its confidence on\n"
+        "FILE's articles and writes MODEL (default corpus/quote.model).\n"
+        "--dev without --train only predicts.\n"
         "--false-cues N: the role tagger learns that one in N of the\n"
         "cues the tagger finds wrongly has no content (default 8; 0: none).\n"
         "--clusters N: word classes of the training text's stems, learnt\n"
@@ -65,21 +66,12 @@ static int predict(const char *dev, const char *model, qprep_t *p,
         json_t *o = json_loads(line, 0, NULL);
         const char *text = json_string_value(json_object_get(o, "text"));
         size_t len = json_string_length(json_object_get(o, "text"));
-        ps_article_t art;
-        size_t bad;
-        const ps_token_t *tok;
-        size_t ntok, nents, nq;
-        const ps_entity_t *ents;
         const ps_quote_t *qs;
-        if (!text || ps_article_parse(text, len, &art, &bad) != PS_OK)
+        size_t nq;
+        if (!text || qrun(p, q, text, len, &qs, &nq) != 0) {
+            json_decref(o);
             continue;
-        size_t b = art.body_offset;
-        if (ps_analyze(p->an, text + b, len - b, b, &tok, &ntok) != PS_OK ||
-            ps_tagger_run(p->t, text + b, len - b, b, tok, ntok, &ents,
-                          &nents) != PS_OK ||
-            ps_quoter_run(q, text + b, len - b, b, tok, ntok, ents, nents, &qs,
-                          &nq) != PS_OK)
-            continue;
+        }
         json_t *arr = json_array();
         for (size_t i = 0; i < nq; i++)
             json_array_append_new(
@@ -189,6 +181,8 @@ int main(int argc, char **argv)
         rc = qdocs_read(train, &p, &docs, &nd);
         if (rc == 0)
             rc = qtrain(docs, nd, &o, out);
+        if (rc == 0)
+            rc = qcalibrate(docs, nd, &p, out, o.verbose);
         qdocs_free(docs, nd);
         if (rc == 0 && o.verbose)
             fprintf(stderr, "quote_train: %zu articles, %.1f s CPU, wrote %s\n",
