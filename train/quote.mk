@@ -34,6 +34,22 @@ quote-model: $(B)/train/quote_train
 	    --seed $(QUOTE_SEED) --out corpus/quote.model \
 	    $(addprefix --cluster-text ,$(QUOTE_CLUSTER_TEXT)) $(QUOTE_OPTS)
 
+# Whether corpus/quote.model is what `make quote-model` makes now. The
+# model reads the entity tagger's output, so a tagger change alone can
+# make it stale: the model committed before the tagger rules of
+# 2026-12-07 was (.ci/run runs it beside the data; about 2 min).
+.PHONY: quote-model-check
+quote-model-check: $(B)/train/quote_train
+	@mkdir -p $(B)/check
+	$(B)/train/quote_train --train $(QUOTE_TRAIN) \
+	    --gazetteer corpus/entities.tsv --ner corpus/ner.model \
+	    --seed $(QUOTE_SEED) --out $(B)/check/quote.model --quiet \
+	    $(addprefix --cluster-text ,$(QUOTE_CLUSTER_TEXT)) $(QUOTE_OPTS)
+	@cmp -s corpus/quote.model $(B)/check/quote.model || { echo \
+	    "corpus/quote.model is not what make quote-model makes now: retrain it" >&2; \
+	    exit 1; }
+	@echo "corpus/quote.model: rebuilt byte for byte"
+
 # Every dev article becomes a file (QUOTE_MODEL=FILE scores another
 # model), psearch-index --quotes reads them as it would read a corpus,
 # score.py scores what it prints, and how often each band of confidence
