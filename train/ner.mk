@@ -27,10 +27,11 @@ $(B)/gen/places.txt: $(B)/train/places
 	    $(NER_ZONES) > $@.tmp && mv $@.tmp $@
 
 .PHONY: ner-model
+NER_TRAIN_ARGS = --train $(NER_TRAIN) --lexicon $(NER_LEXICON) \
+    --places $(B)/gen/places.txt
 ner-model: $(B)/train/ner_train $(B)/gen/places.txt
-	$(B)/train/ner_train --train $(NER_TRAIN) --lexicon $(NER_LEXICON) \
-	    --places $(B)/gen/places.txt \
-	    --out corpus/ner.model $(if $(NER_DEV),--dev $(NER_DEV))
+	$(B)/train/ner_train $(NER_TRAIN_ARGS) --out corpus/ner.model \
+	    $(if $(NER_DEV),--dev $(NER_DEV))
 
 # Whether corpus/ner.model is what `make ner-model` makes now: a change to
 # the tagger's features, the lexicon or the trainer that is not followed
@@ -39,8 +40,7 @@ ner-model: $(B)/train/ner_train $(B)/gen/places.txt
 .PHONY: ner-model-check
 ner-model-check: $(B)/train/ner_train $(B)/gen/places.txt
 	@mkdir -p $(B)/check
-	$(B)/train/ner_train --train $(NER_TRAIN) --lexicon $(NER_LEXICON) \
-	    --places $(B)/gen/places.txt --out $(B)/check/ner.model >/dev/null
+	$(B)/train/ner_train $(NER_TRAIN_ARGS) --out $(B)/check/ner.model >/dev/null
 	@cmp -s corpus/ner.model $(B)/check/ner.model || { echo \
 	    "corpus/ner.model is not what make ner-model makes now: retrain it" >&2; \
 	    exit 1; }

@@ -9,8 +9,9 @@ QUOTE_DATA  ?= ../shared/data/polnear
 QUOTE_TRAIN ?= $(QUOTE_DATA)/train.jsonl
 QUOTE_DEV   ?= $(QUOTE_DATA)/dev.jsonl
 
-# The trainer is train/quote_data.c and train/quote_train.c in the training
-# library (libpsearch-train.a) and the tool train/tools/quote_train.c.
+# The trainer is train/quote_data.c, train/quote_train.c and
+# train/quote_calib.c in the training library (libpsearch-train.a) and the
+# tool train/tools/quote_train.c.
 
 # Seed 3: retrained with the tagger of 2026-12-07 and the calibrated
 # confidence (the model committed before was trained with an older
@@ -28,11 +29,11 @@ QUOTE_TIME  ?= ../shared/data/relevance/time/TIME.ALL
 QUOTE_CLUSTER_TEXT ?=
 
 .PHONY: quote-model quote-eval
+QUOTE_TRAIN_ARGS = --train $(QUOTE_TRAIN) --gazetteer corpus/entities.tsv \
+    --ner corpus/ner.model --seed $(QUOTE_SEED) \
+    $(addprefix --cluster-text ,$(QUOTE_CLUSTER_TEXT)) $(QUOTE_OPTS)
 quote-model: $(B)/train/quote_train
-	$(B)/train/quote_train --train $(QUOTE_TRAIN) \
-	    --gazetteer corpus/entities.tsv --ner corpus/ner.model \
-	    --seed $(QUOTE_SEED) --out corpus/quote.model \
-	    $(addprefix --cluster-text ,$(QUOTE_CLUSTER_TEXT)) $(QUOTE_OPTS)
+	$(B)/train/quote_train $(QUOTE_TRAIN_ARGS) --out corpus/quote.model
 
 # Whether corpus/quote.model is what `make quote-model` makes now. The
 # model reads the entity tagger's output, so a tagger change alone can
@@ -41,10 +42,8 @@ quote-model: $(B)/train/quote_train
 .PHONY: quote-model-check
 quote-model-check: $(B)/train/quote_train
 	@mkdir -p $(B)/check
-	$(B)/train/quote_train --train $(QUOTE_TRAIN) \
-	    --gazetteer corpus/entities.tsv --ner corpus/ner.model \
-	    --seed $(QUOTE_SEED) --out $(B)/check/quote.model --quiet \
-	    $(addprefix --cluster-text ,$(QUOTE_CLUSTER_TEXT)) $(QUOTE_OPTS)
+	$(B)/train/quote_train $(QUOTE_TRAIN_ARGS) --out $(B)/check/quote.model \
+	    --quiet
 	@cmp -s corpus/quote.model $(B)/check/quote.model || { echo \
 	    "corpus/quote.model is not what make quote-model makes now: retrain it" >&2; \
 	    exit 1; }
