@@ -965,6 +965,67 @@ static size_t headline(const ps__qtok_t *s, size_t n,
     return kept + 1;
 }
 
+/* Whether the sentence that token T opens follows a real sentence end: a
+ * full stop, question or exclamation mark or a line break, before a word
+ * with a capital, and not after a short word with a capital ("Sen. Mark
+ * Kirk", "Ill."), which the analyzer's sentences do not tell apart. */
+static int sentence_end(const ps__qtok_t *s, uint32_t t)
+{
+    if (t == 0 || !(s[t].flags & PS_TOK_CAP))
+        return 0;
+    if (s[t].gap & PS__G_LINE)
+        return 1;
+    const ps__qtok_t *p = &s[t - 1];
+    return (s[t].gap & PS__G_STOP) &&
+           !((p->flags & PS_TOK_CAP) && p->end - p->start <= 4);
+}
+
+/* "According to X, A. According to Y, B": a content that runs on from
+ * its cue's sentence into a later one where another attribution's cue
+ * stands outside quotation marks ends before that sentence, which the
+ * other attribution speaks (without the cut, drop_nested() would drop
+ * that one as a cue inside a surer content). OUT holds NA attributions
+ * in the order of their cues; a content lies within PS__Q_WINDOW tokens
+ * of its cue, so each looks at a few others. */
+static void cut_at_next_speaker(const ps__qtok_t *s, ps__qattr_t *out,
+                                size_t na, float sure)
+{
+    for (size_t j = 0; j < na; j++) {
+        ps__qattr_t *b = &out[j];
+        uint32_t bsent = s[b->cue[0]].sent;
+        for (uint32_t p = 0; p < b->ncon; p++) {
+            uint32_t pb = b->con[p][0], pe = b->con[p][1];
+            if (pb < b->cue[1])
+                continue;
+            uint32_t cut = 0;
+            for (size_t k = j + 1; k < na && out[k].cue[0] < pe; k++) {
+                const ps__qattr_t *a = &out[k];
+                uint32_t c0 = a->cue[0];
+                if (c0 <= pb || s[c0].inq || s[c0].sent == bsent ||
+                    a->margin < sure)
+                    continue;
+                uint32_t first = a->src[1] > a->src[0] && a->src[0] < c0
+                                     ? a->src[0]
+                                     : c0;
+                if (s[first].sent != s[c0].sent)
+                    continue;
+                uint32_t t = first;
+                while (t > pb && s[t - 1].sent == s[c0].sent)
+                    t--;
+                if (t > pb && !s[t].inq && sentence_end(s, t)) {
+                    cut = t;
+                    break;
+                }
+            }
+            if (cut) {
+                b->con[p][1] = cut;
+                b->ncon = p + 1;
+                break;
+            }
+        }
+    }
+}
+
 size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
                        size_t n, const uint8_t *p1, const uint8_t *lab,
                        const float *margin, const ps__qctx_t *cx,
@@ -1088,6 +1149,7 @@ size_t ps__q_attribute(const ps__qmodel_view_t *v, const ps__qtok_t *s,
         slots *= 2;
     rank_t *order = (rank_t *)scores;
     uint64_t *set = (uint64_t *)(void *)(order + na);
+    cut_at_next_speaker(s, out, na, v->conf_scale);
     na = drop_nested(out, na, n, wlab, order, set, slots);
     na = transcript(s, n, dw, out, na, v->conf_scale);
     na = headline(s, n, dw, out, na, v->conf_scale);

@@ -381,6 +381,35 @@ static void test_front_piece(void **state)
     assert_true(span_is(text, q->content[0], "the economy grew"));
 }
 
+/* "According to X, A. According to Y, B": the first content ends with
+ * its sentence, as the next one has a speaker of its own, who keeps the
+ * attribution (the shipped article 000 lost it to the first content). */
+static void test_next_speaker(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "According to U.S. and Ukrainian officials, their discussions "
+        "\u201caren\u2019t just symbolic\u201d and are centered on a tangible "
+        "deal. According to media sources, a security proposal and a "
+        "peace framework are \u201calmost ready,\u201d with most issues "
+        "resolved. President Trump stated that a peace deal was "
+        "\u201ccloser than ever\u201d.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "U.S. and Ukrainian officials");
+    assert_non_null(q);
+    assert_int_equal(q->ncontent, 1);
+    assert_true(span_is(text, q->content[0],
+                        "their discussions \u201caren\u2019t just symbolic\u201d "
+                        "and are centered on a tangible deal"));
+    q = by_source(text, qs, nq, "media sources");
+    assert_non_null(q);
+    assert_true(span_is(text, q->cue[0], "According to"));
+    q = by_cue(text, qs, nq, "stated");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "trump");
+}
+
 /* "Asked about the explosion, Clinton said ...": the "Asked" attribution
  * has no source (Clinton was asked, by someone unnamed); the "said" one
  * is hers. */
@@ -1373,6 +1402,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kin_apposition_gender, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_next_speaker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential_verb, setup,
