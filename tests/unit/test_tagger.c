@@ -1012,6 +1012,21 @@ static void test_news_names(void **state)
     expect(f, "cruz", PS_ENT_PERSON, "Cruz's", NULL);
     tag(f, "Will Smith said he would come. Will Smith win?\n");
     expect(f, "will-smith", PS_ENT_PERSON, "Will Smith", "Smith", NULL);
+    /* "Justice" and "Chief Justice" before a name are a judge's title,
+     * no first name (a PolNeAR article made every "Chief Justice" of it
+     * a mention of "Justice Antonin Scalia"); "Justice Department" and
+     * the "Justice Against Sponsors of Terrorism Act" keep the word. */
+    tag(f, "The court led by Chief Justice John G. Roberts Jr. ruled on "
+           "Monday. Justice Antonin Scalia died in February. Before Justice "
+           "Scalia died, the Justice Department said so. Congress passed the "
+           "Justice Against Sponsors of Terrorism Act.\n");
+    assert_null(find(f, "justice-scalia"));
+    assert_null(find(f, "justice-roberts"));
+    expect(f, "john-g-roberts", PS_ENT_PERSON, "John G. Roberts Jr", NULL);
+    expect(f, "antonin-scalia", PS_ENT_PERSON, "Antonin Scalia", "Scalia",
+           NULL);
+    expect(f, "justice-department", PS_ENT_ORG, "Justice Department", NULL);
+    assert_non_null(find(f, "justice-against-sponsors-of-terrorism"));
     /* No person's name holds a possessive, even after a common word. */
     tag(f, "\"The bullying,\" Fox's Chris Wallace said, as the crowd "
            "cheered.");
