@@ -284,6 +284,25 @@ test_expect_success 'a speaker named by surname only shows the full entity' '
     assert_eq "$(cat got)" "hillary-clinton Hillary Clinton Clinton"
 '
 
+# A surname that several people share ranks by how much the name is
+# quoted, not by how rare each id is: the one article quoting a "Ryan
+# Leenders" once came first for said:Ryan and person:Ryan, above every
+# article quoting Paul Ryan, when each id weighed as a term of its own.
+test_expect_success 'said:Ryan and person:Ryan: the ids of a name weigh as one term' '
+    mkdir -p ryan &&
+    printf "Union hall\n\n\"We like him,\" said Ryan Leenders, a machinist in Ohio.\n" >ryan/a.txt &&
+    for i in 1 2 3 4 5 6; do
+        printf "Speaker day %s\n\nHouse Speaker Paul Ryan said on Tuesday that the vote would wait.\nRyan said the party had to unite before the convention.\nThe delegates met in the hall on day %s.\n" $i $i >ryan/paul$i.txt
+    done &&
+    "$BIN/psearch-index" --index rix --entities /dev/null ryan 2>err &&
+    for q in said:Ryan person:Ryan; do
+        "$BIN/psearch" --direct --index rix --json "$q" | jget .path |
+            grep "\.txt$" >got &&
+        [ "$(wc -l <got)" = 7 ] &&
+        tail -1 got | grep -q "/a.txt" || return 1
+    done
+'
+
 # --no-quotes: an index without attributions says so when asked for
 # them, still answers everything else, and keeps to its choice on updates
 # (a mixed index would answer said: for some articles and not others).

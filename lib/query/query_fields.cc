@@ -366,10 +366,14 @@ item parser::entity(const token &t)
     else
         unknown_entity_terms(t, type, terms);
     item it;
+    /* The ids of one name are weighed as one term, as a word's forms
+     * are: as OP_OR they would each bring their own rarity, and the one
+     * article of a "Ryan Leenders" would rank above every article that
+     * quotes Paul Ryan. NEAR takes any of them ("person:Trump NEAR/5
+     * wall"). */
     it.q = terms.size() == 1 ? Xapian::Query(terms[0])
-                             : Xapian::Query(Xapian::Query::OP_OR,
+                             : Xapian::Query(Xapian::Query::OP_SYNONYM,
                                              terms.begin(), terms.end());
-    /* NEAR takes any of them ("person:Trump NEAR/5 wall"). */
     it.single = terms;
     for (const std::string &term : terms) {
         ps__hitgroup g;

@@ -78,8 +78,9 @@ void parser::quoted_speakers(std::vector<std::string> &keys)
 
 /* said:X, X resolved as entity: resolves a name (any type, any alias, an
  * unknown person by name or surname): the articles where X is quoted,
- * weighed by how often, and the scope of X's quotes for the words that
- * follow. A query with said: or quote: is never relaxed: it says where
+ * weighed by how often (the speakers of one name as one term, as
+ * parser::entity weighs their ids), and the scope of X's quotes for the
+ * words that follow. A query with said: or quote: is never relaxed: it says where
  * its words must stand. */
 item parser::said(const token &t)
 {
@@ -113,7 +114,7 @@ item parser::said(const token &t)
     it.q = qs.empty() ? Xapian::Query::MatchNothing
            : qs.size() == 1
                ? qs[0]
-               : Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+               : Xapian::Query(Xapian::Query::OP_SYNONYM, qs.begin(), qs.end());
     ps__hitgroup g;
     g.quote = true;
     g.speakers = it.said.speakers;
