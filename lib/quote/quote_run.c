@@ -501,8 +501,15 @@ static ps_status_t build(ps_quoter_t *q, const char *text, size_t base,
             q->spans[(uintptr_t)o->content + o->ncontent - 1].end - base);
         ps__q_speaker(&q->spk, s, n, a, ents, nents, &o->speaker_kind,
                       &o->speaker);
-        o->confidence = ps__q_confidence(&q->m->v, a->margin, o->kind,
-                                         o->speaker_kind);
+    }
+    if (ps__q_speakers_settle(&q->spk, s, n, q->attrs, q->quotes, na, nents))
+        for (size_t k = 0; k < na; k++)
+            ps__q_speaker(&q->spk, s, n, &q->attrs[k], ents, nents,
+                          &q->quotes[k].speaker_kind, &q->quotes[k].speaker);
+    for (size_t k = 0; k < na; k++) {
+        ps_quote_t *o = &q->quotes[k];
+        o->confidence = ps__q_confidence(&q->m->v, q->attrs[k].margin,
+                                         o->kind, o->speaker_kind);
     }
     for (size_t k = 0; k < na; k++) {
         ps_quote_t *o = &q->quotes[k];

@@ -557,6 +557,7 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         k->ncap = c;
     }
     k->gender = k->place + k->ecap;
+    k->settled = 0;
     placelike(k, s, n, ents, nents);
     genders(k, s, n, ents, nents);
     presidents(k, s, n, ents, nents);
@@ -1208,6 +1209,14 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     } else {
         unnamed(k, s, n, a, ents, nents, kind, index);
     }
+    /* Resolved again after ps__q_speakers_settle(), "she" makes a person
+     * of no known gender a woman, so that the "he" after it is not her
+     * ("She said she never sent them. He said his agents found them"). */
+    if (k->settled && *kind == PS_SPEAKER_ENTITY && sb == sa + 1 &&
+        !k->gender[*index])
+        k->gender[*index] = in_list(s[sa].term, &W_HE_SUBJECT)    ? 1
+                            : in_list(s[sa].term, &W_SHE_SUBJECT) ? 2
+                                                                   : 0;
     /* Later pronouns may refer to this speaker, in the sentence of its
      * source or of its cue (a sentence split at "(R-Va.)" keeps it). */
     if (*kind == PS_SPEAKER_ENTITY) {
@@ -1216,4 +1225,34 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         for (uint32_t i = a->cue[0]; i < a->cue[1] && i < n; i++)
             k->said[i] = *index;
     }
+}
+
+int ps__q_speakers_settle(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                          const ps__qattr_t *attrs, const ps_quote_t *quotes,
+                          size_t na, size_t nents)
+{
+    uint32_t *count = k->count; /* he, she */
+    memset(count, 0, 2 * nents * sizeof *count);
+    for (size_t q = 0; q < na; q++) {
+        const ps__qattr_t *a = &attrs[q];
+        int e = quotes[q].speaker;
+        if (quotes[q].speaker_kind != PS_SPEAKER_ENTITY || !valid(e, nents) ||
+            a->src[1] != a->src[0] + 1 || a->src[0] >= n || k->gender[e])
+            continue;
+        count[2 * e] += in_list(s[a->src[0]].term, &W_HE_SUBJECT);
+        count[2 * e + 1] += in_list(s[a->src[0]].term, &W_SHE_SUBJECT);
+    }
+    int changed = 0;
+    for (size_t e = 0; e < nents; e++) {
+        uint32_t he = count[2 * e], she = count[2 * e + 1];
+        if (he && she && he != she) {
+            k->gender[e] = he > she ? 1 : 2;
+            changed = 1;
+        }
+    }
+    if (changed)
+        for (size_t i = 0; i < n; i++)
+            k->said[i] = -1;
+    k->settled = (uint8_t)changed;
+    return changed;
 }

@@ -16,6 +16,7 @@ typedef struct ps__qspk {
     uint8_t *gender; /* per entity: 0 not known, 1 he, 2 she */
     uint8_t *president; /* per entity: written "President X" */
     uint8_t presidents; /* whether any entity is */
+    uint8_t settled;    /* ps__q_speakers_settle() changed a gender */
     int32_t *said;   /* per token: the speaker of its source or cue, or -1 */
     /* A table of the persons' last words (their terms, 0 an empty slot)
      * and the person each is first the last word of: SMASK + 1 slots. */
@@ -37,6 +38,17 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
 void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                    const ps__qattr_t *a, const ps_entity_t *ents,
                    size_t nents, ps_speaker_kind_t *kind, int *index);
+
+/* After every attribution of the article is resolved (QUOTES[q] the
+ * speaker of ATTRS[q], NA of them): a person of no known gender whom both
+ * "he" and "she" sources were given ("FBI Director James Comey said ...
+ * She did receive some emails, he said") takes the gender most of them
+ * say. Returns 1 when any did, K then ready for every attribution to be
+ * resolved again in order (the sources of the other gender go to someone
+ * else, who takes that gender from then on), else 0. */
+int ps__q_speakers_settle(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                          const ps__qattr_t *attrs, const ps_quote_t *quotes,
+                          size_t na, size_t nents);
 
 void ps__q_speakers_free(ps__qspk_t *k);
 

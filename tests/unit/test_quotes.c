@@ -410,6 +410,31 @@ static void test_next_speaker(void **state)
     assert_string_equal(speaker_id(f, q), "trump");
 }
 
+/* A person whose gender the article does not say, given both "he" and
+ * "she" sources, is of the gender most of them say, and the other
+ * pronoun goes to someone else: "She said" was Comey's, the one named
+ * last, as the two "he said" after it. */
+static void test_settled_gender(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Hillary Clinton testified before the committee in October. FBI "
+        "Director James Comey said on Thursday that those statements were "
+        "wrong. She said she never sent classified emails. He said his "
+        "agents found them. He said the evidence was clear.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "She");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "hillary-clinton");
+    const char *he = strstr(text, "He said");
+    for (int k = 0; k < 2; k++, he = strstr(he + 1, "He said")) {
+        q = by_cue_from(text, qs, nq, "said", he);
+        assert_non_null(q);
+        assert_string_equal(speaker_id(f, q), "james-comey");
+    }
+}
+
 /* "Asked about the explosion, Clinton said ...": the "Asked" attribution
  * has no source (Clinton was asked, by someone unnamed); the "said" one
  * is hers. */
@@ -1403,6 +1428,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_next_speaker, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_settled_gender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential_verb, setup,
