@@ -80,8 +80,8 @@ void parser::quoted_speakers(std::vector<std::string> &keys)
  * unknown person by name or surname): the articles where X is quoted,
  * weighed by how often (the speakers of one name as one term, as
  * parser::entity weighs their ids), and the scope of X's quotes for the
- * words that follow. A query with said: or quote: is never relaxed: it says where
- * its words must stand. */
+ * words that follow. A query with said: or quote: is never relaxed: it
+ * says where its words must stand. */
 item parser::said(const token &t)
 {
     boolean_ = true;

@@ -396,12 +396,14 @@ static void test_next_speaker(void **state)
         "\u201ccloser than ever\u201d.\n";
     size_t nq;
     const ps_quote_t *qs = run(f, text, &nq);
-    const ps_quote_t *q = by_source(text, qs, nq, "U.S. and Ukrainian officials");
+    const ps_quote_t *q =
+        by_source(text, qs, nq, "U.S. and Ukrainian officials");
     assert_non_null(q);
     assert_int_equal(q->ncontent, 1);
     assert_true(span_is(text, q->content[0],
-                        "their discussions \u201caren\u2019t just symbolic\u201d "
-                        "and are centered on a tangible deal"));
+                        "their discussions \u201caren\u2019t just "
+                        "symbolic\u201d and are centered on a tangible "
+                        "deal"));
     q = by_source(text, qs, nq, "media sources");
     assert_non_null(q);
     assert_true(span_is(text, q->cue[0], "According to"));
