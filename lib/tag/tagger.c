@@ -146,44 +146,6 @@ static int question_aux(const ps_tagger_t *t, size_t w0, size_t w1)
     return 0;
 }
 
-/* How many words at W0 are a judge's title before a name: "Justice" (1)
- * or "Chief Justice" (2), capitalised, before a capitalised word that is
- * no organisation's ("Justice Department", "Justice League") nor a word
- * of a title ("Justice Against Sponsors of Terrorism Act"). "Justice"
- * is no title in titles.txt, as it opens such names, but before a name
- * it is one: "Justice Antonin Scalia" made "Justice" a first name, every
- * "Chief Justice" of an article a mention of Scalia, and the model reads
- * "Justice Scalia" as an organisation, as it reads "Justice
- * Department". */
-static size_t court_title(const ps_tagger_t *t, size_t w0)
-{
-    size_t k = 0;
-    if (w0 + 1 < t->nw && term_is(t->w[w0].tok, "chief") &&
-        term_is(t->w[w0 + 1].tok, "justice"))
-        k = 2;
-    else if (term_is(t->w[w0].tok, "justice"))
-        k = 1;
-    if (!k || w0 + k >= t->nw)
-        return 0;
-    for (size_t i = w0; i <= w0 + k; i++)
-        if (!(t->w[i].tok->flags & PS_TOK_CAP))
-            return 0;
-    static const char *const after[] = {
-        "department", "dept",     "ministry",  "league",    "party",
-        "democrats",  "center",   "centre",    "institute", "committee",
-        "foundation", "project",  "policy",    "caucus",    "coalition",
-        "network",    "council",  "fund",      "action",    "alliance",
-        "commission", "court",    "system",    "reform",    "initiative",
-        "programs",   "program",  "programme", "society",   "movement",
-        "against",    "for",      "and",       "of",        "the",
-        "in",         "on",       "at",        "by",        "with",
-        "to",         "now"};
-    for (size_t i = 0; i < sizeof after / sizeof *after; i++)
-        if (term_is(t->w[w0 + k].tok, after[i]))
-            return 0;
-    return k;
-}
-
 /* Whether the name's last word I is "Majority" or "Minority" before a
  * capitalised "Leader" or "Whip": "Senate Majority Leader Mitch
  * McConnell" names the Senate, then a title, which the model read as an
@@ -352,7 +314,9 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
     if (w1 - w0 > 1 && (speech_verb(t, w0) || question_aux(t, w0, w1)))
         w0++;
     size_t court =
-        ntype == PS_NER_PER || ntype == PS_NER_ORG ? court_title(t, w0) : 0;
+        ntype == PS_NER_PER || ntype == PS_NER_ORG
+            ? ps__tagger_court_title(t, w0)
+            : 0;
     if (court) {
         if (w1 - w0 <= court)
             return PS_OK;

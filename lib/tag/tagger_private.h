@@ -201,6 +201,18 @@ size_t ps__tagger_skip_honorific(const ps_tagger_t *t, size_t w0, size_t w1);
  * before a person's name ("Mr", "Sen", "President"; lib/tag/data/). */
 int ps__tagger_is_title(const ps_tagger_t *t, size_t i);
 
+/* tagger_words.c: how many words at W0 are a judge's title before a
+ * name: "Justice" (1) or "Chief Justice" (2), capitalised, before a
+ * capitalised word that is no organisation's head nor a function word
+ * (lib/tag/data/justice-after.txt: "Justice Department", "Justice
+ * League", "Justice Against Sponsors of Terrorism Act"); else 0.
+ * "Justice" is no title in titles.txt, as it opens such names, but
+ * before a name it is one: "Justice Antonin Scalia" made "Justice" a
+ * first name, every "Chief Justice" of an article a mention of Scalia,
+ * and the model reads "Justice Scalia" as an organisation, as it reads
+ * "Justice Department". */
+size_t ps__tagger_court_title(const ps_tagger_t *t, size_t w0);
+
 /* tagger_words.c: whether word I is a contraction ("I'm", "I'd", "Don't"),
  * which names nothing however it is capitalised. */
 int ps__tagger_contraction(const ps_tagger_t *t, size_t i);

@@ -36,6 +36,12 @@ static const char *const titles[] = {
 #include "titles.inc"
 };
 
+/* Words after "Justice" that make it part of a name
+ * (lib/tag/data/justice-after.txt). */
+static const char *const justice_after[] = {
+#include "justice-after.inc"
+};
+
 static int str_cmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -49,6 +55,22 @@ int ps__tagger_listed(const char *const *list, size_t n, const char *key)
 static int in(const char *const *list, size_t n, const ps_tagger_t *t, size_t i)
 {
     return ps__tagger_listed(list, n, t->w[i].tok->term);
+}
+
+size_t ps__tagger_court_title(const ps_tagger_t *t, size_t w0)
+{
+    size_t k = 0;
+    if (w0 + 1 < t->nw && strcmp(t->w[w0].tok->term, "chief") == 0 &&
+        strcmp(t->w[w0 + 1].tok->term, "justice") == 0)
+        k = 2;
+    else if (strcmp(t->w[w0].tok->term, "justice") == 0)
+        k = 1;
+    if (!k || w0 + k >= t->nw)
+        return 0;
+    for (size_t i = w0; i <= w0 + k; i++)
+        if (!(t->w[i].tok->flags & PS_TOK_CAP))
+            return 0;
+    return in(justice_after, PS_COUNT(justice_after), t, w0 + k) ? 0 : k;
 }
 
 int ps__tagger_is_treaty_cue(const ps_tagger_t *t, size_t i)
