@@ -292,7 +292,7 @@ test_expect_success 'said:Ryan and person:Ryan: the ids of a name weigh as one t
     mkdir -p ryan &&
     printf "Union hall\n\n\"We like him,\" said Ryan Leenders, a machinist in Ohio.\n" >ryan/a.txt &&
     for i in 1 2 3 4 5 6; do
-        printf "Speaker day %s\n\nHouse Speaker Paul Ryan said on Tuesday that the vote would wait.\nRyan said the party had to unite before the convention.\nThe delegates met in the hall on day %s.\n" $i $i >ryan/paul$i.txt
+        printf "Speaker day %s\n\nHouse Speaker Paul Ryan said on Tuesday that the vote would wait.\nRyan said the party had to unite before the convention.\nRyan added that the House would vote in June.\n" $i >ryan/paul$i.txt
     done &&
     "$BIN/psearch-index" --index rix --entities /dev/null ryan 2>err &&
     for q in said:Ryan person:Ryan; do
