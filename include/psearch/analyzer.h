@@ -31,7 +31,10 @@ enum {
     PS_TOK_UPPER = 1u << 4,
     /* The token opens a sentence: it is the first of the text, or follows
      * '.', '!', '?', ':' or a line break, possibly through quotes,
-     * brackets, bullets or dashes. */
+     * brackets, bullets or dashes; not the dot of a title or an initial
+     * ("Mr.", "J.") nor an acronym's ("U.S."), unless a word that opens
+     * sentences and goes on no name follows the acronym ("the U.S. The
+     * proposal"). */
     PS_TOK_SENT_START = 1u << 5,
     /* The token is the first of its line. */
     PS_TOK_LINE_START = 1u << 6,

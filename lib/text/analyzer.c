@@ -48,10 +48,12 @@ PS_EXPORT size_t ps_analyzer_error_offset(const ps_analyzer_t *a)
 }
 
 /* Scans the group of units (one word, or a hyphenated compound) that
- * starts at I and emits its tokens. *END receives the end of the group. */
+ * starts at I and emits its tokens. *END receives the end of the group,
+ * *SENT whether the next word opens a sentence nonetheless (an acronym's
+ * dot that ends one). */
 static ps_status_t do_group(ps_analyzer_t *a, const uint8_t *s, size_t len,
                             size_t i, size_t base, uint32_t ctx_flags,
-                            size_t *end)
+                            size_t *end, bool *sent)
 {
     size_t nunits;
     ps_status_t st = ps__text_scan_group(a, s, len, i, &nunits, end);
@@ -64,6 +66,7 @@ static ps_status_t do_group(ps_analyzer_t *a, const uint8_t *s, size_t len,
      * by the caller. */
     if (ps__text_keeps_dot(a, s, len, nunits, *end))
         (*end)++;
+    *sent = ps__text_acronym_ends_sentence(a, s, len, nunits, *end);
     return PS_OK;
 }
 
@@ -106,10 +109,10 @@ static ps_status_t scan_text(ps_analyzer_t *a, const uint8_t *s, size_t len,
             uint32_t ctx =
                 (sent ? PS_TOK_SENT_START : 0) | (line ? PS_TOK_LINE_START : 0);
             size_t end;
-            ps_status_t st = do_group(a, s, len, i, base, ctx, &end);
+            ps_status_t st = do_group(a, s, len, i, base, ctx, &end, &sent);
             if (st != PS_OK)
                 return st;
-            sent = line = false;
+            line = false;
             i = end;
             continue;
         }

@@ -173,6 +173,13 @@ ps_status_t ps__text_scan_group(ps_analyzer_t *a, const uint8_t *s, size_t len,
 bool ps__text_keeps_dot(const ps_analyzer_t *a, const uint8_t *s, size_t len,
                         size_t nunits, size_t end);
 
+/* Whether the group of NUNITS units ending at END is an acronym whose dot
+ * also ends its sentence: one of the words that open a sentence far more
+ * often than they go on a name follows ("... to enter the U.S. The
+ * proposal has ...", but "the U.S. Senate"). */
+bool ps__text_acronym_ends_sentence(const ps_analyzer_t *a, const uint8_t *s,
+                                    size_t len, size_t nunits, size_t end);
+
 /* Builds the terms of the NUNITS units in a->units and appends their
  * tokens: a compound's whole, then each part, the first with CTX_FLAGS.
  * BASE is added to every offset. Returns PS_OK or PS_ENOMEM. */

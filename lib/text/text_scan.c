@@ -223,6 +223,45 @@ static bool is_title(const uint8_t *s, size_t n)
     return false;
 }
 
+/* The words that open a sentence after an acronym's dot: pronouns,
+ * articles and conjunctions, never a word of an organisation's or
+ * place's name ("U.S. Senate", "D.C. Circuit", "U.N. Security
+ * Council"). */
+static bool is_opener(const uint8_t *s, size_t n)
+{
+    static const char *const openers[] = {
+        "The",   "A",     "An",        "But",     "And",   "He",       "She",
+        "It",    "They",  "We",        "I",       "This",  "That",     "These",
+        "Those", "There", "His",       "Her",     "Its",   "Their",    "Our",
+        "My",    "If",    "When",      "While",   "After", "Although", "Since",
+        "Yet",   "So",    "Meanwhile", "However", "Then",  "What",     "Why",
+        "How",   "Who",
+    };
+    for (size_t i = 0; i < PS_COUNT(openers); i++)
+        if (strlen(openers[i]) == n && memcmp(openers[i], s, n) == 0)
+            return true;
+    return false;
+}
+
+bool ps__text_acronym_ends_sentence(const ps_analyzer_t *a, const uint8_t *s,
+                                    size_t len, size_t nunits, size_t end)
+{
+    const struct unit *u = &a->units[nunits - 1];
+    if (!(u->flags & PS_TOK_ACRONYM) || s[end - 1] != '.' || end >= len ||
+        s[end] != ' ')
+        return false;
+    size_t w = end;
+    while (w < len && s[w] == ' ')
+        w++;
+    size_t e = w;
+    while (e < len &&
+           ((s[e] >= 'a' && s[e] <= 'z') || (s[e] >= 'A' && s[e] <= 'Z')))
+        e++;
+    /* The whole word, then a space or a comma: not "A-10", "It's". */
+    return e > w && e < len && (s[e] == ' ' || s[e] == ',') &&
+           is_opener(s + w, e - w);
+}
+
 ps_status_t ps__text_scan_group(ps_analyzer_t *a, const uint8_t *s, size_t len,
                                 size_t i, size_t *nunits, size_t *end)
 {

@@ -394,6 +394,18 @@ static void test_flags(void **state)
            {12, 63, 1, CAP, "j", NULL}, {13, 66, 5, CAP, "trump", NULL},
            {14, 72, 2, 0, "at", NULL}, {15, 75, 7, 0, "example", NULL},
            {16, 83, 3, 0, "com", NULL});
+    /* But an acronym's dot ends its sentence before a word that opens
+     * sentences and goes on no name ("the U.S. The proposal": the entity
+     * tagger read "U.S. The proposal" as a treaty's name); not before a
+     * name, nor before a word that only starts as one ("It's"). */
+    EXPECT(a, "enter the U.S. The plan. D.C. It's in D.C. Circuit",
+           {1, 0, 5, FIRST, "enter", NULL}, {2, 6, 3, 0, "the", NULL},
+           {3, 10, 4, CAP | UP | ACR, "us", NULL},
+           {4, 15, 3, SS | CAP, "the", NULL}, {5, 19, 4, 0, "plan", NULL},
+           {6, 25, 4, SS | CAP | UP | ACR, "dc", NULL},
+           {7, 30, 4, CAP | POSS, "it", NULL}, {8, 35, 2, 0, "in", NULL},
+           {9, 38, 4, CAP | UP | ACR, "dc", NULL},
+           {10, 43, 7, CAP, "circuit", NULL});
     /* CRLF and Unicode line separators break lines. */
     EXPECT(a,
            "a\r\nb\xe2\x80\xa8"
