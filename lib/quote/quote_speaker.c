@@ -30,6 +30,16 @@ static const char *const PERSON_PRONOUNS[] = {"he", "she", "him", "her",
                                               "his", "hers", NULL};
 static const char *const HE[] = {"he", "him", "his", "himself", NULL};
 static const char *const SHE[] = {"she", "her", "hers", "herself", NULL};
+/* A pronoun that is the object of the verb after a name is never that
+ * name's person ("President Obama backed her up", "Trump thanked him"):
+ * "him", and "her" before punctuation or one of PARTICLES (before a noun
+ * it is a possessive, often the name's: "Clinton told her story"). */
+static const char *const OBJECTS[] = {"him", "her", NULL};
+static const char *const PARTICLES[] = {
+    "up",      "down", "out",  "off", "back",  "over",   "in",
+    "on",      "for",  "to",   "as",  "with",  "about",  "at",
+    "into",    "from", "and",  "or",  "after", "before", "during",
+    "because", "when", "that", NULL};
 /* Words before a name that make it an object, not a subject. */
 static const char *const PREPOSITIONS[] = {
     "for", "with", "to", "against", "about", "of", "by", "from",
@@ -218,6 +228,8 @@ typedef struct wlist {
 
 static wlist_t W_HE = {HE, 0, {0}};
 static wlist_t W_PREPOSITIONS = {PREPOSITIONS, 0, {0}};
+static wlist_t W_OBJECTS = {OBJECTS, 0, {0}};
+static wlist_t W_PARTICLES = {PARTICLES, 0, {0}};
 static wlist_t W_HE_TITLES = {HE_TITLES, 0, {0}};
 static wlist_t W_FOR = {FOR, 0, {0}};
 static wlist_t W_ADJECTIVAL = {ADJECTIVAL, 0, {0}};
@@ -263,6 +275,8 @@ static wlist_t *const ALL_LISTS[] = {
     &W_FOR,
     &W_HE,
     &W_PREPOSITIONS,
+    &W_OBJECTS,
+    &W_PARTICLES,
     &W_HE_NOUNS,
     &W_HE_TITLES,
     &W_ADJECTIVAL,
@@ -422,6 +436,24 @@ static int title_gender(const ps__qtok_t *s, size_t n, size_t i, size_t j)
     return 0;
 }
 
+/* Whether the pronoun at P is the object of the verb after the name
+ * that ends before J: one or two words between them and no punctuation
+ * ("Obama later backed her up"), and an object's form (W_OBJECTS). */
+static int object_of_verb(const ps__qtok_t *s, size_t n, size_t j, size_t p)
+{
+    const uint8_t stops = PS__G_COMMA | PS__G_STOP | PS__G_COLON | PS__G_OPEN |
+                          PS__G_CLOSE | PS__G_LINE | PS__G_DASH | PS__G_PAREN;
+    if (p <= j || p > j + 2 || !in_list(s[p].term, &W_OBJECTS))
+        return 0;
+    for (size_t q = j; q <= p; q++)
+        if (s[q].gap & stops)
+            return 0;
+    if (!in_list(s[p].term, &W_SHE))
+        return 1; /* "him" */
+    return p + 1 >= n || s[p + 1].sent != s[p].sent || (s[p + 1].gap & stops) ||
+           in_list(s[p + 1].term, &W_PARTICLES);
+}
+
 /* Sets K->gender of each person from what the article says of it: the
  * honorific before a mention ("Mr.", "Mrs."), a title that says a gender
  * next to one ("spokesman", "congresswoman") and the first pronoun in
@@ -457,6 +489,8 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 break;
             if (s[p].inq)
                 continue;
+            if (object_of_verb(s, n, j, p))
+                break;
             int he = in_list(s[p].term, &W_HE), she = in_list(s[p].term, &W_SHE);
             count[2 * e] += (uint32_t)he;
             count[2 * e + 1] += (uint32_t)she;

@@ -437,6 +437,24 @@ static void test_settled_gender(void **state)
     }
 }
 
+/* "President Obama backed her up": "her" is the object of Obama's verb,
+ * someone else, so it says nothing of Obama's gender, and the "he" after
+ * it is Obama, not the man named before (Comey, "Mr."). */
+static void test_object_pronoun(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Mr. Comey spoke about the server on Tuesday. Mrs. Clinton herself "
+        "has always maintained that the server was secure. President Obama "
+        "backed her up in an interview last October. “I don't think it "
+        "posed a national security problem,” he said.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "he");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "obama");
+}
+
 /* "Asked about the explosion, Clinton said ...": the "Asked" attribution
  * has no source (Clinton was asked, by someone unnamed); the "said" one
  * is hers. */
@@ -1431,6 +1449,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_front_piece, setup, teardown),
         cmocka_unit_test_setup_teardown(test_next_speaker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settled_gender, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_object_pronoun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential_verb, setup,
