@@ -61,7 +61,7 @@ int render_article_quotes(const json_t *quotes, int json, FILE *out)
             free(s);
             continue;
         }
-        char *s = render_quote_text(q, 0, NULL);
+        char *s = render_quote_text(q, 0, 1, NULL);
         if (!s)
             return -1;
         fprintf(out, "    %lld:%lld: %s  [%s, %s, %.2f]\n", num(q, "line"),

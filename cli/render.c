@@ -287,7 +287,7 @@ static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
     const json_t *q;
     json_array_foreach (qs, i, q) {
         size_t at;
-        char *s = render_quote_text(q, 1, &at);
+        char *s = render_quote_text(q, 1, 1, &at);
         if (!s)
             continue;
         size_t len = strlen(s),
@@ -300,10 +300,31 @@ static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
         snprintf(num, sizeof num, "%lld", int_of(q, "line"));
         size_t room = put_line_start(out, shown, num, o);
         size_t head = window_text_width(s, at);
+        if (k && room && head >= room / 2) {
+            /* A long cue ("said, with a passion that almost suggested")
+             * or a long path: the speaker alone before the content
+             * ("Hillary Clinton: …"), so that the line still says who
+             * speaks and shows what was matched. */
+            size_t at2;
+            char *t = render_quote_text(q, 1, 0, &at2);
+            if (t) {
+                free(s);
+                s = t;
+                at = at2;
+                len = strlen(s);
+                head = window_text_width(s, at);
+            }
+        }
         if (k && room && head < room / 2) {
             /* The speaker and cue, then the content around its match. */
             window_put_text(out, s, 0, at, NULL, 0, 0);
             window_put(out, s + at, len - at, sp, k, room - head, o->color);
+        } else if (k && room) {
+            /* Even the speaker takes half the line ("senior officials,
+             * including Mark Rutte, the secretary-general of NATO"): it is
+             * cut to that half, then the content around its match. */
+            window_put(out, s, at, NULL, 0, room / 2, o->color);
+            window_put(out, s + at, len - at, sp, k, room - room / 2, o->color);
         } else {
             for (size_t j = 0; j < k; j++) {
                 sp[j].start += at;
@@ -409,7 +430,8 @@ static int says(const char *cue, size_t len)
     return 0;
 }
 
-char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at)
+char *render_quote_text(const json_t *q, int show_doubt, int show_cue,
+                        size_t *content_at)
 {
     const json_t *sp = json_object_get(q, "speaker");
     const char *kind = str_of(q, "speaker_kind");
@@ -442,8 +464,8 @@ char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at)
     /* "according to" reads before its source, not after; a cue of
      * punctuation alone (a colon, a dash) is the colon the line prints,
      * not "Rubio :: ...". */
-    int before = !strncasecmp(cue, "according to", 12), words = 0;
-    for (const char *c = cue; *c && !words; c++)
+    int before = show_cue && !strncasecmp(cue, "according to", 12), words = 0;
+    for (const char *c = cue; show_cue && *c && !words; c++)
         words = isalnum((unsigned char)*c);
     const char *content = str_of(q, "content");
     /* Reported speech runs on from its verb ("Comey said that ...",

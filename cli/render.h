@@ -45,12 +45,15 @@ void render_query_error(FILE *err, const char *query, const char *msg, long pos,
                         int color);
 
 /* One quote of a result or of an article (the engine's quote object) as
- * one line for people: "Volodymyr Zelensky cautioned: that “the war
- * continues” …" ("According to Sergei Ryabkov: …" for that cue), an
- * unresolved speaker marked so ("he (unresolved) said: …"), and, with
- * SHOW_DOUBT, a confidence under 0.5 shown (a caller that prints every
- * confidence passes 0); *CONTENT_AT (unless NULL) is where the content
- * starts in it. The caller frees it; NULL when out of memory. */
-char *render_quote_text(const json_t *q, int show_doubt, size_t *content_at);
+ * one line for people: "Volodymyr Zelensky cautioned that “the war
+ * continues” …" ("According to Sergei Ryabkov, …" for that cue), an
+ * unresolved speaker marked so ("he (unresolved) said: …"); without
+ * SHOW_CUE the speaker alone before a colon ("Volodymyr Zelensky: …"),
+ * for a line too narrow for both; with SHOW_DOUBT, a confidence under 0.5
+ * shown (a caller that prints every confidence passes 0). *CONTENT_AT
+ * (unless NULL) is where the content starts in it. The caller frees it;
+ * NULL when out of memory. */
+char *render_quote_text(const json_t *q, int show_doubt, int show_cue,
+                        size_t *content_at);
 
 #endif

@@ -34,6 +34,13 @@ test_expect_success 'said:Lough: one line per quote, speaker, cue and content' '
     grep -q "^corpus/$F1:21: John Lough said: “So this is likely to go a few more rounds,”" out
 '
 
+test_expect_success 'a line too narrow for speaker and cue keeps the speaker' '
+    # 37 columns of path and line number leave 33: "John Lough said: "
+    # takes half, so the cue goes and the speaker stays before the match.
+    "$BIN/psearch" --direct --index "$IX" --width 70 said:Lough rounds >out
+    grep -q "^corpus/$F1:21: John Lough: ….*rounds" out
+'
+
 test_expect_success '--max-hits bounds the quotes of a result, quote_count counts them' '
     psd --json said:Lough | head -1 >all
     psd --json --max-hits 1 said:Lough | head -1 >one
