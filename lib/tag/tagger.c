@@ -546,6 +546,7 @@ ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
         (st = ps__tagger_match_gazetteer(t)) != PS_OK ||
         (st = model_names(t, tokens)) != PS_OK)
         return st;
+    ps__tagger_group_plurals(t);
     for (size_t i = 0; i < t->nc; i++)
         if ((st = ps__tagger_resolve(t, &t->c[i])) != PS_OK)
             return st;

@@ -279,6 +279,11 @@ ps_status_t ps__tagger_add_cand(ps_tagger_t *t, size_t w0, size_t w1,
  * covers yet. */
 ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t);
 
+/* tagger_span.c: names the model reads as people's that name a group
+ * ("Latino Republicans", "Sunni Muslims": the last word the plural of a
+ * one-word misc name of the article) become misc names. */
+void ps__tagger_group_plurals(ps_tagger_t *t);
+
 /* tagger_acronym.c: after resolving, merges an unknown name whose initials
  * spell an unknown acronym of the same text into the acronym's entity.
  * PS_ENOMEM when memory runs out. */

@@ -441,3 +441,34 @@ size_t ps__tagger_of_start(const ps_tagger_t *t, size_t w0)
         return w0;
     return x;
 }
+
+/* As a person's, "Latino Republicans" took every "Republicans" and
+ * "Latino" of its article with it (the surname and first-name links),
+ * and the people of a search's facets listed a group. The singular must
+ * be the misc name: the model reads a surname as one too ("Sanders
+ * supporters"), but a surname that ends in "s" has no misc name without
+ * it. */
+void ps__tagger_group_plurals(ps_tagger_t *t)
+{
+    for (size_t i = 0; i < t->nc; i++) {
+        struct cand *c = &t->c[i];
+        if (c->type != PS_ENT_PERSON || c->w1 - c->w0 < 2)
+            continue;
+        const ps_token_t *last = t->w[c->w1 - 1].tok;
+        size_t n = last->term_len;
+        if (n < 4 || last->term[n - 1] != 's' ||
+            (last->flags & PS_TOK_POSSESSIVE))
+            continue;
+        for (size_t k = 0; k < t->nc; k++) {
+            const struct cand *m = &t->c[k];
+            if (m->type != PS_ENT_MISC || m->w1 - m->w0 != 1)
+                continue;
+            const ps_token_t *w = t->w[m->w0].tok;
+            if (w->term_len == n - 1 &&
+                memcmp(w->term, last->term, w->term_len) == 0) {
+                c->type = PS_ENT_MISC;
+                break;
+            }
+        }
+    }
+}

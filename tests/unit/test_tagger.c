@@ -1027,6 +1027,15 @@ static void test_news_names(void **state)
            NULL);
     expect(f, "justice-department", PS_ENT_ORG, "Justice Department", NULL);
     assert_non_null(find(f, "justice-against-sponsors-of-terrorism"));
+    /* A name whose last word is the plural of a misc name of the
+     * article names a group, no person (as a person, "Latino Republicans"
+     * took the article's later "Latino" with it). */
+    tag(f, "Latino Republicans are already doing so, thanks to Trump. Rick "
+           "Wilson, a Republican political consultant, said Latino voters "
+           "would stay home.\n");
+    assert_int_equal(find(f, "latino-republicans")->type, PS_ENT_MISC);
+    expect(f, "latino", PS_ENT_MISC, "Latino", NULL);
+    expect(f, "rick-wilson", PS_ENT_PERSON, "Rick Wilson", NULL);
     /* No person's name holds a possessive, even after a common word. */
     tag(f, "\"The bullying,\" Fox's Chris Wallace said, as the crowd "
            "cheered.");
