@@ -585,9 +585,13 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     if (n + 1 > k->ncap) {
         size_t c = 2 * (n + 1);
         int32_t *said = realloc(k->said, c * sizeof *said);
-        if (!said)
+        if (said)
+            k->said = said;
+        uint8_t *said_g = realloc(k->said_g, c);
+        if (said_g)
+            k->said_g = said_g;
+        if (!said || !said_g)
             return PS_ENOMEM;
-        k->said = said;
         k->ncap = c;
     }
     k->gender = k->place + k->ecap;
@@ -597,6 +601,7 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     presidents(k, s, n, ents, nents);
     for (size_t i = 0; i < n; i++)
         k->said[i] = -1;
+    memset(k->said_g, 0, n);
     return surnames(k, s, n, ents, nents);
 }
 
@@ -606,6 +611,7 @@ void ps__q_speakers_free(ps__qspk_t *k)
     free(k->place);
     free(k->president);
     free(k->said);
+    free(k->said_g);
     free(k->skey);
     free(k->sval);
     memset(k, 0, sizeof *k);
@@ -682,6 +688,17 @@ static int owner(const ps__qtok_t *s, size_t n, size_t j)
            !(j < n && in_list(s[j].term, &W_CONTRACTED));
 }
 
+/* Whether a word for a person of GENDER ("woman", "mother") and no
+ * name stands in [J, END), outside quotation marks. */
+static int gendered_after(const ps__qtok_t *s, size_t j, size_t end, int gender)
+{
+    for (size_t i = j; i < end; i++)
+        if (!s[i].inq && s[i].ent_index < 0 &&
+            in_list(s[i].term, gender == 1 ? &W_HE_NOUNS : &W_SHE_NOUNS))
+            return 1;
+    return 0;
+}
+
 /* What a pronoun or description of TYPE and GENDER ("the president"
  * when PRESIDENT), the source of A, refers to: looking back from it
  * sentence by sentence within WINDOW tokens, the speaker of an
@@ -715,9 +732,12 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             if (i < end && narrated++ >= 2)
                 return -1;
         }
+        /* Not a speaker a pronoun of the other gender was ("After he
+         * gave her an answer, she said"). */
         for (size_t i = b; i < end; i++)
             if (valid(k->said[i], nents) &&
-                fits_title(k, ents, k->said[i], type, gender, president))
+                fits_title(k, ents, k->said[i], type, gender, president) &&
+                !(gender && k->said_g[i] && k->said_g[i] != gender))
                 return k->said[i];
         /* A sentence about the same "he" names others only as objects:
          * the person is further back. */
@@ -759,6 +779,13 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             }
             size_t j = mention_end(s, n, i, e);
             if (fits_title(k, ents, e, type, gender, president)) {
+                /* "Christie began by begging a woman to cast her ballot
+                 * for him. ... she said": a person of no known gender
+                 * before an unnamed one of the pronoun's is not whom it
+                 * refers to. */
+                if (gender && !k->gender[e] &&
+                    gendered_after(s, j, end, gender))
+                    return -1;
                 if (!owner(s, n, j))
                     return e;
                 if (possessive < 0)
@@ -1254,10 +1281,18 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     /* Later pronouns may refer to this speaker, in the sentence of its
      * source or of its cue (a sentence split at "(R-Va.)" keeps it). */
     if (*kind == PS_SPEAKER_ENTITY) {
-        for (uint32_t i = sa; i < sb; i++)
+        uint8_t g = sb != sa + 1                          ? 0
+                    : in_list(s[sa].term, &W_HE_SUBJECT)  ? 1
+                    : in_list(s[sa].term, &W_SHE_SUBJECT) ? 2
+                                                          : 0;
+        for (uint32_t i = sa; i < sb; i++) {
             k->said[i] = *index;
-        for (uint32_t i = a->cue[0]; i < a->cue[1] && i < n; i++)
+            k->said_g[i] = g;
+        }
+        for (uint32_t i = a->cue[0]; i < a->cue[1] && i < n; i++) {
             k->said[i] = *index;
+            k->said_g[i] = g;
+        }
     }
 }
 
@@ -1284,9 +1319,11 @@ int ps__q_speakers_settle(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             changed = 1;
         }
     }
-    if (changed)
+    if (changed) {
         for (size_t i = 0; i < n; i++)
             k->said[i] = -1;
+        memset(k->said_g, 0, n);
+    }
     k->settled = (uint8_t)changed;
     return changed;
 }

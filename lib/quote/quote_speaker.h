@@ -18,6 +18,7 @@ typedef struct ps__qspk {
     uint8_t presidents; /* whether any entity is */
     uint8_t settled;    /* ps__q_speakers_settle() changed a gender */
     int32_t *said;   /* per token: the speaker of its source or cue, or -1 */
+    uint8_t *said_g; /* per token: 1 or 2 when SAID was a "he" or a "she" */
     /* A table of the persons' last words (their terms, 0 an empty slot)
      * and the person each is first the last word of: SMASK + 1 slots. */
     uint64_t *skey;

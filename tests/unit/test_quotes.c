@@ -455,6 +455,27 @@ static void test_object_pronoun(void **state)
     assert_string_equal(speaker_id(f, q), "obama");
 }
 
+/* "After he gave her an answer, she said ...": "she" is not the speaker
+ * the "he" before it was, and of Christie (no gender known) and "a
+ * woman" after him, the woman is whom it refers to: unresolved. */
+static void test_other_gender(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Chris Christie began the morning by dropping to one knee, all but "
+        "begging a woman who claimed to be undecided to cast her ballot for "
+        "him. After he gave her a lengthy answer about Social Security "
+        "reform, she said he had her vote.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "he");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "chris-christie");
+    q = by_source(text, qs, nq, "she");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
+}
+
 /* "Asked about the explosion, Clinton said ...": the "Asked" attribution
  * has no source (Clinton was asked, by someone unnamed); the "said" one
  * is hers. */
@@ -1450,6 +1471,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_next_speaker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settled_gender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_object_pronoun, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_gender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential_verb, setup,
