@@ -326,6 +326,7 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
     if (ntype == PS_NER_PER && w0 < w1 && !ps__tagger_case_common(t, w0, w1))
         ps__tagger_case_trim(t, &w0, &w1);
     if (w0 >= w1 || ps__tagger_case_common(t, w0, w1) ||
+        ps__tagger_suffix_alone(t, w0, w1) ||
         (w1 - w0 == 1 &&
          (ps__tagger_is_title(t, w0) || ps__tagger_contraction(t, w0))) ||
         party_state(t, w0))

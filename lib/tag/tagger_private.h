@@ -217,6 +217,11 @@ size_t ps__tagger_court_title(const ps_tagger_t *t, size_t w0);
  * which names nothing however it is capitalised. */
 int ps__tagger_contraction(const ps_tagger_t *t, size_t i);
 
+/* tagger_words.c: whether name [W0, W1) is a generational suffix alone
+ * ("William F. Buckley, Jr.": the comma cut "Jr" off the name), no name
+ * of its own. */
+int ps__tagger_suffix_alone(const ps_tagger_t *t, size_t w0, size_t w1);
+
 /* tagger_words.c: whether a title stands right before word W0 ("Sen.
  * Sanders"): a person follows. */
 int ps__tagger_title_before(const ps_tagger_t *t, size_t w0);

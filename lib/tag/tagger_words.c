@@ -195,3 +195,10 @@ int ps__tagger_title_before(const ps_tagger_t *t, size_t w0)
     }
     return 1;
 }
+
+int ps__tagger_suffix_alone(const ps_tagger_t *t, size_t w0, size_t w1)
+{
+    static const char *const words[] = {"jr", "sr"};
+    return w1 - w0 == 1 &&
+           ps__tagger_listed(words, PS_COUNT(words), t->w[w0].tok->term);
+}

@@ -1036,6 +1036,14 @@ static void test_news_names(void **state)
     assert_int_equal(find(f, "latino-republicans")->type, PS_ENT_MISC);
     expect(f, "latino", PS_ENT_MISC, "Latino", NULL);
     expect(f, "rick-wilson", PS_ENT_PERSON, "Rick Wilson", NULL);
+    /* "Rev." is an honorific, no word of the name; a generational
+     * suffix that a comma cuts off is no person of its own. */
+    tag(f, "The meeting was led by the Rev. Al Sharpton on Monday. "
+           "National Review editor William F. Buckley, Jr., founded the "
+           "group.\n");
+    expect(f, "al-sharpton", PS_ENT_PERSON, "Al Sharpton", NULL);
+    assert_null(find(f, "rev-al-sharpton"));
+    assert_null(find(f, "jr"));
     /* No person's name holds a possessive, even after a common word. */
     tag(f, "\"The bullying,\" Fox's Chris Wallace said, as the crowd "
            "cheered.");
