@@ -688,13 +688,20 @@ static int owner(const ps__qtok_t *s, size_t n, size_t j)
            !(j < n && in_list(s[j].term, &W_CONTRACTED));
 }
 
+/* Whether term H is a word for a person of GENDER (1 he, 2 she):
+ * "man", "mother". */
+static int gender_noun(uint64_t h, int gender)
+{
+    return (gender == 1 && in_list(h, &W_HE_NOUNS)) ||
+           (gender == 2 && in_list(h, &W_SHE_NOUNS));
+}
+
 /* Whether a word for a person of GENDER ("woman", "mother") and no
  * name stands in [J, END), outside quotation marks. */
 static int gendered_after(const ps__qtok_t *s, size_t j, size_t end, int gender)
 {
     for (size_t i = j; i < end; i++)
-        if (!s[i].inq && s[i].ent_index < 0 &&
-            in_list(s[i].term, gender == 1 ? &W_HE_NOUNS : &W_SHE_NOUNS))
+        if (!s[i].inq && s[i].ent_index < 0 && gender_noun(s[i].term, gender))
             return 1;
     return 0;
 }
@@ -764,8 +771,7 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                  * campaign backtracked. ... it said"): the speaker is no
                  * one the article names. */
                 if (!valid(e, nents) && !s[i].inq && possessive < 0 &&
-                    ((gender == 1 && in_list(s[i].term, &W_HE_NOUNS)) ||
-                     (gender == 2 && in_list(s[i].term, &W_SHE_NOUNS)) ||
+                    (gender_noun(s[i].term, gender) ||
                      (type == PS_ENT_ORG &&
                       in_list(s[i].term, &W_CAMPAIGN)) ||
                      (type == PS_ENT_PERSON &&
