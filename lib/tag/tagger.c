@@ -53,6 +53,7 @@ void ps_tagger_free(ps_tagger_t *t)
     free(t->key);
     free(t->key_end);
     free(t->c);
+    free(t->miscs);
     free(t->def_slot);
     free(t->tseq);
     free(t->case_keys);
@@ -545,9 +546,9 @@ ps_status_t ps_tagger_run(ps_tagger_t *t, const char *text, size_t len,
     ps_status_t st;
     if ((st = collect_words(t, tokens, ntokens)) != PS_OK ||
         (st = ps__tagger_match_gazetteer(t)) != PS_OK ||
-        (st = model_names(t, tokens)) != PS_OK)
+        (st = model_names(t, tokens)) != PS_OK ||
+        (st = ps__tagger_group_plurals(t)) != PS_OK)
         return st;
-    ps__tagger_group_plurals(t);
     for (size_t i = 0; i < t->nc; i++)
         if ((st = ps__tagger_resolve(t, &t->c[i])) != PS_OK)
             return st;

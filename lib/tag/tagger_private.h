@@ -100,6 +100,9 @@ struct ps_tagger {
     size_t pool_len, pool_cap;
     size_t *order;
     size_t order_cap;
+    /* tagger_span.c: the one-word misc names' tokens, sorted by term. */
+    const ps_token_t **miscs;
+    size_t miscs_cap;
     ps_entity_t *out; /* NOUT entities: those with mentions */
     size_t out_cap, nout;
     ps_mention_t *outm;
@@ -286,8 +289,8 @@ ps_status_t ps__tagger_numbered_treaties(ps_tagger_t *t);
 
 /* tagger_span.c: names the model reads as people's that name a group
  * ("Latino Republicans", "Sunni Muslims": the last word the plural of a
- * one-word misc name of the article) become misc names. */
-void ps__tagger_group_plurals(ps_tagger_t *t);
+ * one-word misc name of the article) become misc names. PS_ENOMEM. */
+ps_status_t ps__tagger_group_plurals(ps_tagger_t *t);
 
 /* tagger_acronym.c: after resolving, merges an unknown name whose initials
  * spell an unknown acronym of the same text into the acronym's entity.

@@ -442,14 +442,37 @@ size_t ps__tagger_of_start(const ps_tagger_t *t, size_t w0)
     return x;
 }
 
+/* Orders tokens by term. */
+static int term_cmp(const void *a, const void *b)
+{
+    const ps_token_t *x = *(const ps_token_t *const *)a;
+    const ps_token_t *y = *(const ps_token_t *const *)b;
+    size_t n = x->term_len < y->term_len ? x->term_len : y->term_len;
+    int c = memcmp(x->term, y->term, n);
+    return c ? c : (x->term_len > y->term_len) - (x->term_len < y->term_len);
+}
+
 /* As a person's, "Latino Republicans" took every "Republicans" and
  * "Latino" of its article with it (the surname and first-name links),
  * and the people of a search's facets listed a group. The singular must
  * be the misc name: the model reads a surname as one too ("Sanders
  * supporters"), but a surname that ends in "s" has no misc name without
- * it. */
-void ps__tagger_group_plurals(ps_tagger_t *t)
+ * it. The misc names are sorted once, so that a text of many names costs
+ * a search per name, not a pass over all the others. */
+ps_status_t ps__tagger_group_plurals(ps_tagger_t *t)
 {
+    size_t nm = 0;
+    for (size_t k = 0; k < t->nc; k++) {
+        const struct cand *m = &t->c[k];
+        if (m->type != PS_ENT_MISC || m->w1 - m->w0 != 1)
+            continue;
+        if (PS__TGROW(t, miscs, nm + 1) < 0)
+            return PS_ENOMEM;
+        t->miscs[nm++] = t->w[m->w0].tok;
+    }
+    if (nm == 0)
+        return PS_OK;
+    qsort(t->miscs, nm, sizeof *t->miscs, term_cmp);
     for (size_t i = 0; i < t->nc; i++) {
         struct cand *c = &t->c[i];
         if (c->type != PS_ENT_PERSON || c->w1 - c->w0 < 2)
@@ -459,16 +482,12 @@ void ps__tagger_group_plurals(ps_tagger_t *t)
         if (n < 4 || last->term[n - 1] != 's' ||
             (last->flags & PS_TOK_POSSESSIVE))
             continue;
-        for (size_t k = 0; k < t->nc; k++) {
-            const struct cand *m = &t->c[k];
-            if (m->type != PS_ENT_MISC || m->w1 - m->w0 != 1)
-                continue;
-            const ps_token_t *w = t->w[m->w0].tok;
-            if (w->term_len == n - 1 &&
-                memcmp(w->term, last->term, w->term_len) == 0) {
-                c->type = PS_ENT_MISC;
-                break;
-            }
-        }
+        ps_token_t one = {0};
+        one.term = last->term;
+        one.term_len = (uint32_t)(n - 1);
+        const ps_token_t *key = &one;
+        if (bsearch(&key, t->miscs, nm, sizeof *t->miscs, term_cmp))
+            c->type = PS_ENT_MISC;
     }
+    return PS_OK;
 }
