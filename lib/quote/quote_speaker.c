@@ -1209,6 +1209,19 @@ static int name_goes_on(const ps__qtok_t *s, size_t n, uint32_t a,
     return 0;
 }
 
+/* The gender a source of [SA, SB) says by itself: 1 or 2 when it opens
+ * with "he" or "she" and names no one ("he", and the model's "She did"),
+ * else 0. */
+static int source_gender(const ps__qtok_t *s, uint32_t sa, uint32_t sb)
+{
+    for (uint32_t i = sa; i < sb; i++)
+        if (s[i].ent_index >= 0)
+            return 0;
+    return in_list(s[sa].term, &W_HE_SUBJECT)    ? 1
+           : in_list(s[sa].term, &W_SHE_SUBJECT) ? 2
+                                                 : 0;
+}
+
 void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                    const ps__qattr_t *a, const ps_entity_t *ents,
                    size_t nents, ps_speaker_kind_t *kind, int *index)
@@ -1279,18 +1292,12 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     /* Resolved again after ps__q_speakers_settle(), "she" makes a person
      * of no known gender a woman, so that the "he" after it is not her
      * ("She said she never sent them. He said his agents found them"). */
-    if (k->settled && *kind == PS_SPEAKER_ENTITY && sb == sa + 1 &&
-        !k->gender[*index])
-        k->gender[*index] = in_list(s[sa].term, &W_HE_SUBJECT)    ? 1
-                            : in_list(s[sa].term, &W_SHE_SUBJECT) ? 2
-                                                                   : 0;
+    if (k->settled && *kind == PS_SPEAKER_ENTITY && !k->gender[*index])
+        k->gender[*index] = (uint8_t)source_gender(s, sa, sb);
     /* Later pronouns may refer to this speaker, in the sentence of its
      * source or of its cue (a sentence split at "(R-Va.)" keeps it). */
     if (*kind == PS_SPEAKER_ENTITY) {
-        uint8_t g = sb != sa + 1                          ? 0
-                    : in_list(s[sa].term, &W_HE_SUBJECT)  ? 1
-                    : in_list(s[sa].term, &W_SHE_SUBJECT) ? 2
-                                                          : 0;
+        uint8_t g = (uint8_t)source_gender(s, sa, sb);
         for (uint32_t i = sa; i < sb; i++) {
             k->said[i] = *index;
             k->said_g[i] = g;
@@ -1312,10 +1319,11 @@ int ps__q_speakers_settle(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         const ps__qattr_t *a = &attrs[q];
         int e = quotes[q].speaker;
         if (quotes[q].speaker_kind != PS_SPEAKER_ENTITY || !valid(e, nents) ||
-            a->src[1] != a->src[0] + 1 || a->src[0] >= n || k->gender[e])
+            a->src[1] <= a->src[0] || a->src[1] > n || k->gender[e])
             continue;
-        count[2 * e] += in_list(s[a->src[0]].term, &W_HE_SUBJECT);
-        count[2 * e + 1] += in_list(s[a->src[0]].term, &W_SHE_SUBJECT);
+        int g = source_gender(s, a->src[0], a->src[1]);
+        count[2 * e] += g == 1;
+        count[2 * e + 1] += g == 2;
     }
     int changed = 0;
     for (size_t e = 0; e < nents; e++) {
