@@ -340,13 +340,16 @@ int tag_files(char *const *paths, size_t n, const tag_setup_t *s)
     int rc = tag_each(paths, n, s, keep_file, &r);
     if (rc != TAG_FAILED) {
         merge_terms(&r, 0, 0);
-        ps_ident_stats_t st = {&r, stat_docs, stat_each};
+        /* Without its memo (no memory for it) resolving only takes
+         * longer. */
+        ps_ident_stats_t st = {&r, stat_docs, stat_each, ps_ident_memo_new()};
         for (size_t i = 0; i < r.nrows; i++)
             if (print_row(paths[r.rows[i].file], &r.rows[i], &st)) {
                 fprintf(stderr, "psearch-index: out of memory\n");
                 rc = TAG_FAILED;
                 break;
             }
+        ps_ident_memo_free(st.memo);
     }
     tagrun_free(&r);
     return tag_flush(rc);

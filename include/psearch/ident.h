@@ -35,11 +35,26 @@ PS_BEGIN_DECLS
  * type but a person. */
 #define PS_IDENT_P_INITIALS "EI"
 
+/* What the resolver derived from the statistics and keeps for the next
+ * entity it resolves (the surname spellings under a prefix: an article of
+ * thousands of names that share their first letters would otherwise read
+ * that prefix once a name). Opaque; made by ps_ident_memo_new() (NULL when
+ * out of memory), emptied by ps_ident_memo_clear() whenever the
+ * statistics it was filled from change, freed by ps_ident_memo_free() (of
+ * NULL: nothing). Used by one thread at a time. */
+typedef struct ps_ident_memo ps_ident_memo_t;
+
+PS_EXPORT ps_ident_memo_t *ps_ident_memo_new(void);
+PS_EXPORT void ps_ident_memo_clear(ps_ident_memo_t *m);
+PS_EXPORT void ps_ident_memo_free(ps_ident_memo_t *m);
+
 /* The statistics the resolver reads. DOCS: how many documents hold TERM
  * (0 when none). EACH: calls FN(ARG, term, len, docs) for every term
  * starting with PREFIX, in byte order; returns 0, or -1 on failure, which
  * the resolver passes on as PS_EIO. Summed over every shard, as Xapian's
- * term frequencies and term lists are. */
+ * term frequencies and term lists are. MEMO (may be NULL: every entity
+ * reads what it needs afresh) is the caller's, which clears it when the
+ * statistics change; the answers are the same with it or without. */
 typedef struct ps_ident_stats {
     void *ctx;
     uint64_t (*docs)(void *ctx, const char *term, size_t len);
@@ -47,6 +62,7 @@ typedef struct ps_ident_stats {
                 void (*fn)(void *arg, const char *term, size_t len,
                            uint64_t docs),
                 void *arg);
+    ps_ident_memo_t *memo;
 } ps_ident_stats_t;
 
 /* A person's id as the index keeps it: middle initials and middle names

@@ -372,7 +372,7 @@ std::string ps__ident_db::find_resolved(const std::string &term)
         if (remote_)
             prefetch(likely_asked(type, id));
         ctx c{this, nullptr};
-        ps_ident_stats_t s = {&c, docs, each};
+        ps_ident_stats_t s = {&c, docs, each, memo_.get()};
         ps_ident_t r;
         ps_status_t st = ps_ident_resolve(&s, type, id.c_str(), &r);
         if (c.err)
@@ -429,7 +429,7 @@ std::string ps__ident_db::own_name(const std::string &term)
     std::string id, out;
     if (ps__entity_term_split(term, &type, &id) && id.size() <= PS_IDENT_MAX) {
         ctx c{this, nullptr};
-        ps_ident_stats_t s = {&c, docs, each};
+        ps_ident_stats_t s = {&c, docs, each, memo_.get()};
         char *name = nullptr;
         ps_status_t st = ps_ident_display_name(&s, type, id.c_str(), &name);
         if (c.err) {

@@ -128,6 +128,7 @@ class ps__ident_db
         families_.clear();
         family_reads_.clear();
         members_.clear();
+        ps_ident_memo_clear(memo_.get());
         shared_.reset();
         attached_ = false;
     }
@@ -217,6 +218,15 @@ class ps__ident_db
     std::unordered_map<std::string, term_list> families_;
     std::unordered_map<std::string, unsigned> family_reads_;
     std::unordered_map<std::string, std::vector<std::string>> members_;
+    /* What the resolver derived from this handle's statistics (ident.h);
+     * NULL when there was no memory for it, which costs only time. */
+    struct memo_free {
+        void operator()(ps_ident_memo_t *m) const
+        {
+            ps_ident_memo_free(m);
+        }
+    };
+    std::unique_ptr<ps_ident_memo_t, memo_free> memo_{ps_ident_memo_new()};
     bool remote_ = false;
     const std::vector<Xapian::Database> *shards_;
     std::shared_ptr<ps__ident_shared> shared_;

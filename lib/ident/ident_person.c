@@ -19,9 +19,6 @@ struct cands {
     } c[MAX_CANDS];
     size_t n;
     char initial; /* 0, or the letter the first name must start with */
-    /* "", or the folded surname a surname term must fold to: a surname
-     * spelt otherwise ("Zelenskiy" for "Zelenskyy"). */
-    char folded[PS_IDENT_MAX + 1];
     /* After settle(): the person that dominates, and the counts. */
     char best[PS_IDENT_MAX + 1];
     uint64_t best_docs, second_docs;
@@ -37,15 +34,6 @@ static void take(void *arg, const char *term, size_t len, uint64_t docs)
     size_t idl = len - (size_t)(id - term);
     if (idl > PS_IDENT_MAX || (c->initial && id[0] != c->initial))
         return;
-    if (c->folded[0]) {
-        char w[PS_IDENT_MAX + 1], f[PS_IDENT_MAX + 1];
-        size_t wl = (size_t)(colon - term) - strlen(PS_IDENT_P_SURNAME);
-        memcpy(w, term + strlen(PS_IDENT_P_SURNAME), wl);
-        w[wl] = '\0';
-        ps__ident_fold(w, f);
-        if (strcmp(f, c->folded) != 0)
-            return;
-    }
     size_t at = c->n, least = 0;
     for (size_t i = 0; i < c->n; i++) {
         /* Both a surname and a first name of one id ("james-james"). */
@@ -177,15 +165,15 @@ static ps_status_t candidates(const ps_ident_stats_t *s, const char *id,
         if (scan(s, PS_IDENT_P_SURNAME, w[0], wl[0], take, c) ||
             scan(s, PS_IDENT_P_FIRST, w[0], wl[0], take, c))
             return PS_EIO;
-        /* No one named in full with this surname: one spelt otherwise. */
+        /* No one named in full with this surname: one spelt otherwise
+         * ("Zelenskiy" for "Zelenskyy"), when it is long enough to be. */
         char buf[PS_IDENT_MAX + 1];
         size_t n;
+        ps_status_t st;
         if (c->n == 0 && (n = ps__ident_spelling_prefix(w[0], wl[0], buf)) &&
-            buf[n - 1] != ':') {
-            ps__ident_fold(id, c->folded);
-            if (s->each(s->ctx, buf, n, take, c))
-                return PS_EIO;
-        }
+            buf[n - 1] != ':' &&
+            (st = ps__ident_spelling_each(s, w[0], wl[0], take, c)) != PS_OK)
+            return st;
     } else if (nw == 2 && wl[0] == 1 && wl[1] > 1) {
         c->initial = w[0][0];
         if (scan(s, PS_IDENT_P_SURNAME, w[1], wl[1], take, c))

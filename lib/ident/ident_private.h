@@ -95,6 +95,16 @@ int ps__ident_same_spelling(const char *a, const char *b);
 size_t ps__ident_spelling_prefix(const char *sur, size_t len, char *buf);
 ps_status_t ps__ident_spelling(const ps_ident_stats_t *s, ps_ident_t *out);
 
+/* In ident_memo.c: calls FN(ARG, term, len, docs) for each surname term
+ * under the spelling prefix of surname SUR (LEN bytes) whose surname folds
+ * as SUR does, in byte order: through S's memo, when it has one, which
+ * reads each prefix once. PS_EIO when the statistics failed, PS_ENOMEM. */
+ps_status_t ps__ident_spelling_each(const ps_ident_stats_t *s, const char *sur,
+                                    size_t len,
+                                    void (*fn)(void *arg, const char *term,
+                                               size_t len, uint64_t docs),
+                                    void *arg);
+
 /* In ident_variant.c: the written variants of a name that is not a
  * person's. ps__ident_variant() makes OUT the name its variant stands
  * for where the index says so: "the-washington-post" ->

@@ -34,7 +34,9 @@ size_t ps__ident_fold(const char *id, char *out)
     size_t o = 0;
     for (const char *p = id; *p && o < PS_IDENT_MAX; p++) {
         char c = *p == 'y' ? 'i' : *p;
-        if (o && out[o - 1] == c && c != '-')
+        /* Only a letter is doubled in one spelling and not in another:
+         * "Johns100" is not "Johns10". */
+        if (o && out[o - 1] == c && c >= 'a' && c <= 'z')
             continue;
         out[o++] = c;
     }
@@ -139,15 +141,15 @@ static void take_spelling(void *arg, const char *term, size_t len,
 
 ps_status_t ps__ident_spelling(const ps_ident_stats_t *s, ps_ident_t *out)
 {
-    char buf[PS_IDENT_MAX + 1];
     size_t sl;
     const char *sur = surname(out->id, &sl);
-    size_t n = ps__ident_spelling_prefix(sur, sl, buf);
     struct spellings sp = {out->id, .n = 0};
-    if (!strchr(out->id, '-') || !n)
+    if (!strchr(out->id, '-'))
         return PS_OK;
-    if (s->each(s->ctx, buf, n, take_spelling, &sp))
-        return PS_EIO;
+    /* A spelling of the same name has a surname that folds alike. */
+    ps_status_t st = ps__ident_spelling_each(s, sur, sl, take_spelling, &sp);
+    if (st != PS_OK)
+        return st;
     size_t best = 0;
     for (size_t i = 1; i < sp.n; i++)
         if (sp.s[i].docs > sp.s[best].docs ||

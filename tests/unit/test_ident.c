@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,13 +155,20 @@ static const struct stat_row campaign[] = {
 
 static const struct table tab = {campaign,
                                  sizeof campaign / sizeof *campaign};
-static const ps_ident_stats_t stats = {(void *)&tab, t_docs, t_each};
+static const ps_ident_stats_t stats = {(void *)&tab, t_docs, t_each, NULL};
+
+/* The same statistics with a memo, which every case of the run fills a
+ * little more: the answers must be the same. */
+static ps_ident_stats_t remembering = {(void *)&tab, t_docs, t_each, NULL};
 
 static void expect(ps_entity_type_t type, const char *id,
                    ps_entity_type_t want_type, const char *want_id)
 {
     ps_ident_t got;
     assert_int_equal(ps_ident_resolve(&stats, type, id, &got), PS_OK);
+    assert_string_equal(got.id, want_id);
+    assert_int_equal(got.type, want_type);
+    assert_int_equal(ps_ident_resolve(&remembering, type, id, &got), PS_OK);
     assert_string_equal(got.id, want_id);
     assert_int_equal(got.type, want_type);
 }
@@ -359,6 +367,89 @@ static void test_display_name(void **state)
     assert_null(name);
 }
 
+/* Statistics that count how often each lists a prefix. */
+struct counted {
+    struct table t;
+    unsigned lists;
+};
+
+static int c_each(void *ctx, const char *prefix, size_t len,
+                  void (*fn)(void *, const char *, size_t, uint64_t), void *arg)
+{
+    struct counted *c = ctx;
+    c->lists++;
+    return t_each(&c->t, prefix, len, fn, arg);
+}
+
+static uint64_t c_docs(void *ctx, const char *term, size_t len)
+{
+    return t_docs(&((struct counted *)ctx)->t, term, len);
+}
+
+/* An article of many people whose surnames share their first letters
+ * ("Johns1" ... "Johns400") made each of them read every surname term
+ * under those letters, quadratic in the names: with a memo, the letters
+ * are read once, and each person still finds the other spelling of its
+ * own name ("Jon Johnss7" is "Jon Johns7") and no one else's. */
+static void test_memo_reads_once(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    static char terms[2 * N][48];
+    static struct stat_row rows[2 * N];
+    for (size_t i = 0; i < N; i++) {
+        /* Sorted by term: "ESjohns<i>:" sorts before "ESjohnss<i>:". */
+        snprintf(terms[i], sizeof terms[i], "ESjohns%zu:jon-johns%zu", i, i);
+        snprintf(terms[N + i], sizeof terms[N + i], "ESjohnss%zu:jon-johnss%zu",
+                 i, i);
+    }
+    qsort(terms, 2 * N, sizeof terms[0],
+          (int (*)(const void *, const void *))strcmp);
+    for (size_t i = 0; i < 2 * N; i++) {
+        rows[i].term = terms[i];
+        /* The doubled spelling is the more common one. */
+        rows[i].docs = strstr(terms[i], "johnss") ? 3 : 1;
+    }
+    struct counted c = {{rows, 2 * N}, 0};
+    ps_ident_stats_t s = {&c, c_docs, c_each, NULL};
+    unsigned lists[2];
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            assert_non_null(s.memo = ps_ident_memo_new());
+        c.lists = 0;
+        for (size_t i = 0; i < N; i++) {
+            char id[48], want[48];
+            ps_ident_t got;
+            snprintf(id, sizeof id, "jon-johns%zu", i);
+            snprintf(want, sizeof want, "jon-johnss%zu", i);
+            assert_int_equal(ps_ident_resolve(&s, PS_ENT_PERSON, id, &got),
+                             PS_OK);
+            assert_string_equal(got.id, want);
+        }
+        lists[pass] = c.lists;
+    }
+    /* The other rules list what they list, once a person; the spellings'
+     * prefix ("ESjohn") is listed once for all of them. */
+    assert_int_equal(lists[1] + (N - 1), lists[0]);
+    ps_ident_memo_clear(s.memo);
+    ps_ident_memo_free(s.memo);
+    ps_ident_memo_free(NULL);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    remembering.memo = ps_ident_memo_new();
+    return remembering.memo ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ps_ident_memo_free(remembering.memo);
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_resolve_news),
         cmocka_unit_test(test_resolve_variants),
         cmocka_unit_test(test_display_name),
+        cmocka_unit_test(test_memo_reads_once),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }
