@@ -496,7 +496,6 @@ const ps__ident_view &ps__ident_db::view(ps_entity_type_t type,
         v.type = type;
         v.id = sid;
     }
-    v.name = display_name(*v.term);
     return cache.add(id, h, std::move(v));
 }
 

@@ -40,7 +40,10 @@ struct ps__ident_view {
                               * one entity (not the pointer) */
     uint64_t term_hash;      /* XXH3 of *term, for the rows of a result */
     ps_entity_type_t type;
-    std::string id, name; /* name "" when no article named it */
+    std::string id;
+    /* Its display name is display_name(*term), asked only of the
+     * entities shown: an article may name thousands, and a result shows
+     * ten (entity_rows.cc). */
 };
 
 class ps__ident_db
@@ -82,9 +85,8 @@ class ps__ident_db
      * Peña Nieto"): a surname of several words typed alone. */
     std::vector<std::string> people_surnamed(const std::string &slug);
 
-    /* The entity an article's entity of TYPE and ID shows as: resolved,
-     * with its display name; cached, so a result's hundred entities cost
-     * a hundred lookups. */
+    /* The entity an article's entity of TYPE and ID shows as: resolved;
+     * cached, so a result's hundred entities cost a hundred lookups. */
     const ps__ident_view &view(ps_entity_type_t type, std::string_view id);
 
     /* Asks the shards at once for the document frequencies of TERMS not

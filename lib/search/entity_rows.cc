@@ -102,8 +102,6 @@ std::vector<ps__entity> ps__search::identified(ps_db_t *d,
             }
             e.type = v.type;
             e.id = v.id;
-            if (!v.name.empty())
-                e.name = v.name;
         }
         if (n != i)
             ents[n] = std::move(e);
@@ -111,4 +109,14 @@ std::vector<ps__entity> ps__search::identified(ps_db_t *d,
     }
     ents.resize(n);
     return ents;
+}
+
+std::string_view ps__search::shown_name(ps_db_t *d, const ps__entity &e)
+{
+    if (e.known || e.type < 0 || e.type >= PS_ENT__COUNT)
+        return e.name;
+    std::string term(ps_entity_type_prefix((ps_entity_type_t)e.type));
+    term.append(e.id);
+    const std::string &name = d->ident.display_name(term);
+    return name.empty() ? e.name : std::string_view(name);
 }

@@ -72,8 +72,9 @@ void speaker_json(ps__jout &w, ps_db_t *d, const ps__quote &q,
         const ps__ident_view &v = d->ident.view((ps_entity_type_t)e.type, e.id);
         type = v.type;
         id = v.id;
-        if (!v.name.empty())
-            name = v.name;
+        const std::string &shown = d->ident.display_name(*v.term);
+        if (!shown.empty())
+            name = shown;
     }
     const char *tname = ps_entity_type_name((ps_entity_type_t)type);
     if (!tname)

@@ -268,7 +268,7 @@ void result_builder::entities(ps__jout &w, docdata &dd,
         w.key("type").str(type ? type : "misc",
                           std::strlen(type ? type : "misc"));
         w.key("id").str(e->id);
-        w.key("name").str(e->name);
+        w.key("name").str(shown_name(d_, *e));
         w.key("count").num((long long)e->count);
         w.key("mentions").arr();
         for (size_t k = 0; k < e->mentions.size() && k < max_mentions_; k++)

@@ -116,7 +116,8 @@ extern "C" ps_status_t ps_db_entities(ps_db_t *db, const char *path,
                 jpush(arr.j, o);
                 jset(o, "type", json_string(type ? type : "misc"));
                 jset(o, "id", jstr(e.id.data(), e.id.size()));
-                jset(o, "name", jstr(e.name.data(), e.name.size()));
+                std::string_view name = shown_name(db, e);
+                jset(o, "name", jstr(name.data(), name.size()));
                 jset(o, "known", json_boolean(e.known));
                 jset(o, "count", json_integer((json_int_t)e.mentions.size()));
                 json_t *ms = jnew(json_array());

@@ -164,11 +164,16 @@ bool reopen(ps_db_t *d);
 
 /* entity_rows.cc: the entities ENTS of a document as the index
  * identifies them across articles: one row per entity, with the resolved
- * type, id and display name and the mentions of every term that stands
- * for it, in text order. ENTS read by ps__decode_entity_heads() name
- * their value VALUE, whose mentions are read where rows merge. */
+ * type and id and the mentions of every term that stands for it, in text
+ * order. ENTS read by ps__decode_entity_heads() name their value VALUE,
+ * whose mentions are read where rows merge. A row's name is still the
+ * article's: shown_name() is the one to show, the name most articles give
+ * the entity (asked only for the rows shown: a long article names
+ * thousands, each name a few term lookups). It stays valid as long as
+ * the view of the handle's identities (until the index changes). */
 std::vector<ps__entity> identified(ps_db_t *d, std::vector<ps__entity> ents,
                                    const std::string_view *value = nullptr);
+std::string_view shown_name(ps_db_t *d, const ps__entity &e);
 
 /* search_docs.cc: the parts of a document's data: the JSON head, the
  * file's text (read as needed: a result decompresses only the blocks it
