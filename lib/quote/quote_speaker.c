@@ -22,6 +22,7 @@
 #include <xxhash.h>
 
 #include "quote_speaker.h"
+#include "tag/gender.h"
 
 /* How far back (in tokens) a pronoun looks for its person. */
 #define WINDOW 150
@@ -68,7 +69,7 @@ static const char *const SUBORDINATORS[] = {
 static const char *const CLOSE_ONES[] = {
     "friend", "colleagu", "neighbor", "neighbour", "classmat", "partner",
     "girlfriend", "boyfriend", "parent", "children", "famili", "cousin",
-    NULL};
+    "aid", "advis", "staffer", NULL};
 /* Words after "'s" that make it "is" or "has", not a possessive. */
 static const char *const CONTRACTED[] = {
     "been", "being", "going", "not", "got", "gotten", "gonna", "done",
@@ -456,10 +457,10 @@ static int object_of_verb(const ps__qtok_t *s, size_t n, size_t j, size_t p)
 
 /* Sets K->gender of each person from what the article says of it: the
  * honorific before a mention ("Mr.", "Mrs."), a title that says a gender
- * next to one ("spokesman", "congresswoman") and the first pronoun in
- * the few words after one in its sentence, before the next person named,
- * outside quotation marks ("Clinton said she ..."; in "Sanders said he
- * would campaign for her", "her" is someone else). */
+ * next to one ("spokesman", "congresswoman"), its first name, and the
+ * first pronoun in the few words after one in its sentence, before the
+ * next person named, outside quotation marks ("Clinton said she ..."; in
+ * "Sanders said he would campaign for her", "her" is someone else). */
 static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                     const ps_entity_t *ents, size_t nents)
 {
@@ -498,6 +499,23 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 break;
         }
         i = j;
+    }
+    /* A first name most often says it ("Hillary Clinton"): surer than
+     * one pronoun after a name, less than an honorific or a title. The
+     * first word of the name as written, before a space: the id's
+     * "mark-viverito" is one surname. */
+    for (size_t e = 0; e < nents; e++) {
+        const char *nm = ents[e].name, *sp = nm ? strchr(nm, ' ') : NULL;
+        char first[32];
+        size_t fl = sp ? (size_t)(sp - nm) : 0;
+        if (ents[e].type != PS_ENT_PERSON || fl < 2 || fl >= sizeof first)
+            continue;
+        for (size_t c = 0; c < fl; c++)
+            first[c] =
+                (char)(nm[c] >= 'A' && nm[c] <= 'Z' ? nm[c] + 32 : nm[c]);
+        int g = ps__first_name_gender(first, fl);
+        if (g)
+            count[2 * e + (g > 0)] += 2;
     }
     for (size_t e = 0; e < nents; e++)
         k->gender[e] = count[2 * e] > count[2 * e + 1]   ? 1

@@ -13,6 +13,7 @@
 #include "base/util.h"
 #include "ner/ner_private.h"
 #include "psearch/ident.h"
+#include "tag/gender.h"
 #include "tag/tagger_private.h"
 
 /* Appends N bytes and a NUL to the pool; returns their offset, or
@@ -263,6 +264,29 @@ static int pronoun_gender(const ps_tagger_t *t, size_t ent)
     return f > m ? 1 : m > f ? -1 : 0;
 }
 
+/* What person ENT's first name says: 1 a woman ("Hillary Clinton"), -1 a
+ * man, 0 nothing (a name both bear, or one the lists lack, or a
+ * hyphenated surname's first part: "Mark-Viverito"). */
+static int name_gender(const ps_tagger_t *t, size_t ent)
+{
+    const struct tent *e = &t->e[ent];
+    size_t w = word_at(t, e->first);
+    if (e->nwords < 2 || e->first_off == SIZE_MAX || w >= t->nw ||
+        (t->w[w].tok->flags & PS_TOK_PART))
+        return 0;
+    const char *f = t->pool + e->first_off;
+    return ps__first_name_gender(f, strlen(f));
+}
+
+/* Person ENT's gender as its first name says it, else as its pronouns
+ * do: a first name is surer than the dozen words after it ("Bill Clinton
+ * said she ..."). */
+static int known_gender(const ps_tagger_t *t, size_t ent)
+{
+    int g = name_gender(t, ent);
+    return g ? g : pronoun_gender(t, ent);
+}
+
 /* What the honorific right before word W0 says: "Mrs. Clinton" a woman
  * (1), "Mr. Clinton" a man (-1), else 0. */
 static int honorific_gender(const ps_tagger_t *t, size_t w0)
@@ -277,13 +301,20 @@ static int honorific_gender(const ps_tagger_t *t, size_t w0)
 
 /* "Mrs. Clinton" where the article names Bill Clinton first and Hillary
  * Clinton after: of the people named in full before word W0 with
- * surname SLUG, the first whose pronouns agree with the honorific, when
- * the one named first's do not; else IDX. */
+ * surname SLUG, the first whose gender agrees with the honorific, when
+ * the one named first's does not; else IDX. A first name is read for
+ * the one named first and, when it is known to be of the other gender,
+ * for the others (known_gender()); one of no known gender gives way only
+ * to another whose pronouns agree, as before first names were read:
+ * reading the others' first names then too gave 11 "Mr. Bush" of two
+ * articles on Jeb Bush (a nickname the lists lack) to George W. Bush,
+ * named after him. */
 static long by_honorific(const ps_tagger_t *t, size_t w0, const char *slug,
                          long idx)
 {
     int g = honorific_gender(t, w0);
-    if (g == 0 || pronoun_gender(t, (size_t)idx) == g)
+    int first = g ? known_gender(t, (size_t)idx) : 0;
+    if (g == 0 || first == g)
         return idx;
     for (size_t j = 0; j < t->ne; j++) {
         const struct tent *e = &t->e[j];
@@ -291,7 +322,7 @@ static long by_honorific(const ps_tagger_t *t, size_t w0, const char *slug,
             e->last_off != SIZE_MAX && e->votes[PS_ENT_PERSON] > 0 &&
             e->first < t->w[w0].tok->offset &&
             strcmp(t->pool + e->last_off, slug) == 0 &&
-            pronoun_gender(t, j) == g)
+            (first ? known_gender(t, j) : pronoun_gender(t, j)) == g)
             return (long)j;
     }
     return idx;
@@ -554,7 +585,8 @@ static void mentions_gender(const ps_tagger_t *t, int8_t *g)
 
 /* What a word for a woman or a man right before person ENT's first
  * mention says, the apposition's comma allowed between ("the first
- * lady, Michelle Obama"), else its pronouns (pronoun_gender()). */
+ * lady, Michelle Obama"), else its first name or its pronouns
+ * (known_gender()). */
 static int person_gender(const ps_tagger_t *t, size_t ent)
 {
     static const char *const woman[] = {"lady", "wife", "woman", "mother",
@@ -575,7 +607,7 @@ static int person_gender(const ps_tagger_t *t, size_t ent)
                 return -1;
         }
     }
-    return pronoun_gender(t, ent);
+    return known_gender(t, ent);
 }
 
 /* A name that reads as a person's (reads_as_person()) or that the model

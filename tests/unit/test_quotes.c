@@ -476,6 +476,29 @@ static void test_other_gender(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_PRONOUN);
 }
 
+/* A first name says a person's gender when nothing else in the article
+ * does: "she" is not Bill Smith, named first in the sentence before, but
+ * Anna Jones; the first name is the name's first word before a space, so
+ * that a hyphenated surname ("Mark-Viverito", whose id is
+ * "mark-viverito") is no man named Mark. */
+static void test_first_name_gender(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "Bill Smith met Anna Jones in Ohio on Monday. "
+                       "\"It went well,\" she said.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "she");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "anna-jones");
+    text = "Melissa Mark-Viverito spoke. Later Mark-Viverito said the plan "
+           "works.\n\n\"Any other question?\" she said.\n";
+    qs = run(f, text, &nq);
+    q = by_source(text, qs, nq, "she");
+    assert_non_null(q);
+    assert_string_equal(speaker_id(f, q), "mark-viverito");
+}
+
 /* "Asked about the explosion, Clinton said ...": the "Asked" attribution
  * has no source (Clinton was asked, by someone unnamed); the "said" one
  * is hers. */
@@ -753,8 +776,8 @@ static void test_contraction(void **state)
 }
 
 /* A sentence that opens with "He" names others only as objects: the
- * "he" after it is the person further back, not Trump; "his mother" is
- * someone the article does not name, not him. */
+ * "he" after it is the person further back, not Trump; "his mother" and
+ * "his chief aide" are someone the article does not name, not him. */
 static void test_pronoun_led(void **state)
 {
     struct fixture *f = *state;
@@ -770,6 +793,14 @@ static void test_pronoun_led(void **state)
     assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
     assert_string_equal(speaker_id(f, q), "bruce-levell");
     q = by_source(text, qs, nq, "His mother");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    /* Nor is "his chief aide" him: a person's aides speak for
+     * themselves, as "Clinton aides" do. */
+    text = "Bernie Sanders spoke in Ohio on Monday. His chief aide said that "
+           "the campaign would win.\n";
+    qs = run(f, text, &nq);
+    q = by_source(text, qs, nq, "His chief aide");
     assert_non_null(q);
     assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
 }
@@ -1471,6 +1502,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_next_speaker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settled_gender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_object_pronoun, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_name_gender, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_other_gender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidential, setup, teardown),

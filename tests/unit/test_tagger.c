@@ -708,6 +708,17 @@ static void test_honorific_gender(void **state)
            "Clinton", NULL);
     expect(f, "hillary-clinton", PS_ENT_PERSON, "Hillary Clinton", "Clinton",
            NULL);
+    /* No pronoun says who is who: the first names do. */
+    tag(f, "Bill Clinton spoke first. Then Hillary Clinton took the stage. "
+           "Mrs. Clinton said the plan would work. Mr. Clinton nodded.");
+    expect(f, "bill-clinton", PS_ENT_PERSON, "Bill Clinton", "Clinton", NULL);
+    expect(f, "hillary-clinton", PS_ENT_PERSON, "Hillary Clinton", "Clinton",
+           NULL);
+    tag(f, "Hillary Clinton spoke first. Then Bill Clinton took the stage. "
+           "Mr. Clinton said the plan would work. Mrs. Clinton nodded.");
+    expect(f, "hillary-clinton", PS_ENT_PERSON, "Hillary Clinton", "Clinton",
+           NULL);
+    expect(f, "bill-clinton", PS_ENT_PERSON, "Bill Clinton", "Clinton", NULL);
 }
 
 static void test_surname_of_mistyped_person(void **state)

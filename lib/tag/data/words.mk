@@ -20,8 +20,9 @@ $(B)/gen/%.inc: lib/ident/data/%.txt
 PS_GEN_INC := $(B)/gen/treaty-cues.inc $(B)/gen/honorifics.inc \
 	$(B)/gen/seats.inc $(B)/gen/holidays.inc $(B)/gen/place-heads.inc \
 	$(B)/gen/titles.inc $(B)/gen/sports.inc $(B)/gen/team-before.inc \
-	$(B)/gen/team-after.inc $(B)/gen/justice-after.inc
-PS_GEN_USERS := tagger_words tagger_span tagger_team
+	$(B)/gen/team-after.inc $(B)/gen/justice-after.inc \
+	$(B)/gen/female-names.inc $(B)/gen/male-names.inc
+PS_GEN_USERS := tagger_words tagger_span tagger_team tagger_gender
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o $(B)/fuzz/lib/tag/$(u).o): $(PS_GEN_INC)
 $(foreach u,$(PS_GEN_USERS),$(B)/lib/tag/$(u).o): CPPFLAGS += -I$(B)/gen
 $(foreach u,$(PS_GEN_USERS),$(B)/fuzz/lib/tag/$(u).o): FUZZ_CPPFLAGS += -I$(B)/gen

@@ -1,0 +1,14 @@
+/* Internal to the library: the sex a first name says, which the entity
+ * tagger's honorific rule ("Mrs. Clinton" after Bill and Hillary Clinton)
+ * and the quoter's pronouns ("she said" after them) both read. */
+#ifndef PSEARCH_TAG_GENDER_H
+#define PSEARCH_TAG_GENDER_H
+
+#include <stddef.h>
+
+/* 1 when WORD (LEN bytes, a term: case-folded) is a first name that women
+ * bear, -1 one that men bear, 0 when it is neither or either
+ * (lib/tag/data/female-names.txt and male-names.txt). */
+int ps__first_name_gender(const char *word, size_t len);
+
+#endif
