@@ -164,7 +164,9 @@ static const char *const UNNAMED_HEADS[] = {
     "economists", "scientists", "researchers", "pollsters", "negotiators",
     "troops", "forces", "allies", "backers", "endorsers", "associates",
     "confidants", "loyalists", "surrogates", "operatives", "fundraisers",
-    "delegates", "superdelegates", NULL};
+    "delegates", "superdelegates", "admirers", "friends", "fans",
+    "colleagues", "followers", "defenders", "detractors", "skeptics",
+    NULL};
 /* One person of an organisation or place ("an NBC reporter", "a member
  * of Congress"), beside the words for roles. */
 static const char *const MEMBERS[] = {
@@ -219,7 +221,7 @@ static const char *const PLACE_AFTER[] = {
  * (quote_seq.c hashes both with XXH3), worked out once a process: the
  * rules ask for them at every token of a source and of a pronoun's
  * look-back, and hashing the lists each time cost more than the rules. */
-#define LIST_MAX 64
+#define LIST_MAX 96
 
 typedef struct wlist {
     const char *const *words; /* NULL-terminated, at most LIST_MAX */

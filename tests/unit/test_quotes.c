@@ -1022,7 +1022,8 @@ static void test_place_described_speaker(void **state)
 
 /* A group is no one the article names: a plural word for people
  * ("Republicans said") is not the last Republican named, and a person
- * who only qualifies the group ("Clinton aides", "aides to Clinton") does
+ * who only qualifies the group ("Clinton aides", "aides to Clinton",
+ * "Sanders fans") does
  * not speak; a person named right after the group's word ("the
  * candidates Clinton and Trump") or at the source's head does. Some of
  * a group ("several Democratic operatives") is unnamed too. */
@@ -1037,7 +1038,8 @@ static void test_group_speaker(void **state)
         "said that she would win.\n\nSeveral Democratic operatives said "
         "that the race was close.\n\nThe U.S. media said that the race "
         "was over.\n\nA USA TODAY investigation found that the program "
-        "was never audited.\n";
+        "was never audited.\n\nBernie Sanders spoke in Ohio on Monday."
+        "\n\nSanders fans said that the senator would win.\n";
     size_t nq;
     const ps_quote_t *qs = run(f, text, &nq);
     const ps_quote_t *q = by_source(text, qs, nq, "Republicans");
@@ -1062,6 +1064,10 @@ static void test_group_speaker(void **state)
     /* A place whose name goes on in a capital the tagger cut off is a
      * newspaper's name, not the place speaking. */
     q = by_cue(text, qs, nq, "found");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    /* Fans, friends, admirers and followers are a group as aides are. */
+    q = by_source(text, qs, nq, "Sanders fans");
     assert_non_null(q);
     assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
 }
