@@ -10,6 +10,7 @@
  * knows when the statistics change and empties it then. */
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "base/util.h"
 #include "ident/ident_private.h"
@@ -76,19 +77,13 @@ void ps_ident_memo_free(ps_ident_memo_t *m)
     free(m);
 }
 
-static size_t hash(const char *s, size_t len)
-{
-    size_t h = 14695981039346656037u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
-}
-
-/* The slot of PREFIX in M: its range, or the empty slot it would take. */
+/* The slot of PREFIX among SLOTS (CAP of them, a power of two): its
+ * range, or the empty slot it would take. */
 static struct range *slot(struct range *slots, size_t cap, const char *prefix,
                           size_t len)
 {
-    for (size_t i = hash(prefix, len) & (cap - 1);; i = (i + 1) & (cap - 1))
+    for (size_t i = (size_t)XXH3_64bits(prefix, len) & (cap - 1);;
+         i = (i + 1) & (cap - 1))
         if (!slots[i].prefix ||
             (slots[i].plen == len && memcmp(slots[i].prefix, prefix, len) == 0))
             return &slots[i];

@@ -515,7 +515,8 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         for (size_t c = 0; c < fl; c++)
             first[c] =
                 (char)(nm[c] >= 'A' && nm[c] <= 'Z' ? nm[c] + 32 : nm[c]);
-        int g = ps__first_name_gender(first, fl);
+        first[fl] = '\0';
+        int g = ps__first_name_gender(first);
         if (g)
             count[2 * e + (g > 0)] += 2;
     }

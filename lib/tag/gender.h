@@ -4,11 +4,9 @@
 #ifndef PSEARCH_TAG_GENDER_H
 #define PSEARCH_TAG_GENDER_H
 
-#include <stddef.h>
-
-/* 1 when WORD (LEN bytes, a term: case-folded) is a first name that women
- * bear, -1 one that men bear, 0 when it is neither or either
+/* 1 when WORD (a term: case-folded, NUL-terminated) is a first name that
+ * women bear, -1 one that men bear, 0 when it is neither or either
  * (lib/tag/data/female-names.txt and male-names.txt). */
-int ps__first_name_gender(const char *word, size_t len);
+int ps__first_name_gender(const char *word);
 
 #endif

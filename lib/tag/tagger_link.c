@@ -274,8 +274,7 @@ static int name_gender(const ps_tagger_t *t, size_t ent)
     if (e->nwords < 2 || e->first_off == SIZE_MAX || w >= t->nw ||
         (t->w[w].tok->flags & PS_TOK_PART))
         return 0;
-    const char *f = t->pool + e->first_off;
-    return ps__first_name_gender(f, strlen(f));
+    return ps__first_name_gender(t->pool + e->first_off);
 }
 
 /* Person ENT's gender as its first name says it, else as its pronouns
