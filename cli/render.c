@@ -342,7 +342,10 @@ static size_t put_quotes(FILE *out, const json_t *r, const char *shown,
 /* The possessive ending that SRC, a source's text, gives its speaker
  * WHO: "’s" for "Kerry’s announcement", "’" for "Sanders’ attacks" (as
  * written, straight or curly), "" when SRC is no possessive or is a
- * pronoun's contraction ("he’s predicting" is "he is"). */
+ * pronoun's contraction ("he’s predicting" is "he is"). A source that is
+ * a possessive pronoun alone ("her nuanced views about free trade") gives
+ * the name the typographic possessive, as the line would read written
+ * out: "Hillary Clinton’s nuanced views about free trade". */
 static const char *possessive_of(const char *src, const char *who, char *buf,
                                  size_t size)
 {
@@ -350,7 +353,14 @@ static const char *possessive_of(const char *src, const char *who, char *buf,
     static const char *const contracted[] = {"he",    "she",   "it",   "that",
                                              "who",   "there", "what", "here",
                                              "where", "one"};
+    static const char *const pronouns[] = {"his", "her", "its", "their"};
     size_t n = strlen(src), wn = strlen(who);
+    for (size_t k = 0; k < sizeof pronouns / sizeof *pronouns; k++)
+        if (!strcasecmp(src, pronouns[k])) {
+            snprintf(buf, size, "%s%s", apostrophes[0],
+                     wn && who[wn - 1] == 's' ? "" : "s");
+            return buf;
+        }
     for (size_t a = 0; a < 2; a++) {
         const char *ap = apostrophes[a];
         size_t an = strlen(ap);
@@ -442,8 +452,10 @@ char *render_quote_text(const json_t *q, int show_doubt, int show_cue,
         /* "Mr. Comey’s most surprising suggestion was": the speaker's
          * name keeps the source's possessive. */
         char ending[8];
+        int according = !strncasecmp(str_of(q, "cue"), "according to", 12);
         snprintf(named, sizeof named, "%s%s", who,
-                 possessive_of(src, who, ending, sizeof ending));
+                 according ? ""
+                           : possessive_of(src, who, ending, sizeof ending));
         who = named;
     } else {
         /* Never a guess: an unresolved speaker says so. */

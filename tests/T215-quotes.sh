@@ -262,6 +262,13 @@ test_expect_success 'a possessive source keeps its possessive, a contraction doe
     grep -q "^poss/a.txt:3: John Lough predicting that the war" got
 '
 
+test_expect_success 'a possessive pronoun for source gives the name a possessive, according to none' '
+    said_lines pron "Hillary Clinton spoke in Ohio on Monday.\n\nHer view was that the deal would take a few more rounds.\n\nAccording to her, the war continues.\n" \
+        said:Clinton >got
+    grep -q "^pron/a.txt:3: Hillary Clinton’s view was that the deal" got
+    grep -q "^pron/a.txt:5: According to Hillary Clinton, the war continues" got
+'
+
 # Only a real attribution step passes these.
 if command -v python3 >/dev/null; then
     test_expect_success 'the shipped articles against the gold attributions' '
