@@ -153,10 +153,10 @@ static size_t word_at(const ps_tagger_t *t, size_t offset);
 
 static int term_in(const ps_token_t *tok, const char *const *list);
 
-/* Whether the sentence of entity ENT's first mention goes on to call it
- * "he" or "she" ("Donald Trump painted a dire portrait ... as he
- * accepted"), before any "it" or "its" ("Philip Morris raised its
- * dividend"). */
+/* What the sentence of entity ENT's first mention goes on to call it
+ * first: 1 "he" or "she" ("Donald Trump painted a dire portrait ... as he
+ * accepted"), -1 "it" or "its" ("Philip Morris raised its dividend"), 0
+ * neither. */
 static int pronoun_in_sentence(const ps_tagger_t *t, size_t ent)
 {
     static const char *const person[] = {"he", "him", "his", "she", "her",
@@ -168,7 +168,7 @@ static int pronoun_in_sentence(const ps_tagger_t *t, size_t ent)
         if (tok->flags & PS_TOK_SENT_START)
             return 0;
         if (term_in(tok, thing))
-            return 0;
+            return -1;
         if (term_in(tok, person))
             return 1;
     }
@@ -195,7 +195,7 @@ static int reads_as_person(const ps_tagger_t *t, size_t ent)
         return 0;
     uint32_t rec = ps__ner_word_record(t->model, f->term[k]);
     return (rec & ((1u << (2 * PS_NER_PER)) | PS__NER_W_PROPER)) &&
-           !(rec & PS__NER_W_LEXICON) && pronoun_in_sentence(t, ent);
+           !(rec & PS__NER_W_LEXICON) && pronoun_in_sentence(t, ent) > 0;
 }
 
 /* Registers an unknown entity of two words or more named as a person, so
@@ -609,15 +609,71 @@ static int person_gender(const ps_tagger_t *t, size_t ent)
     return known_gender(t, ent);
 }
 
+/* Whether entity ENT, of two words, opens with a first name that says a
+ * sex (tag/gender.h) and ends with the surname of a person of the
+ * article, one of KIN (every person, by surname), and is not called "it"
+ * where first named: "Ivanka Trump" and "Melania Trump", which the model
+ * types as the Trump brand's organisations in an article about Donald
+ * Trump, are his kin, people; Hugo Boss that "would cut its prices" is
+ * the company, whoever else is named Boss. */
+static int kin_of_person(const ps_tagger_t *t, const struct etab *kin,
+                         size_t ent)
+{
+    const struct tent *e = &t->e[ent];
+    if (e->nwords != 2 || !name_gender(t, ent) ||
+        pronoun_in_sentence(t, ent) < 0)
+        return 0;
+    long j = etab_find(t, kin, KEY_LAST, ent_key(t, ent, KEY_LAST));
+    return j >= 0 && (size_t)j != ent;
+}
+
+/* Fills KIN with the people of the article by surname, the gazetteer's
+ * too (whose surname, the last word of the name in lower case, is added
+ * to the pool as their LAST_OFF, which nothing else reads of a known
+ * entity). Returns 0, or -1 when memory runs out. */
+static int people_by_surname(ps_tagger_t *t, struct etab *kin)
+{
+    for (size_t i = 0; i < t->ne; i++) {
+        struct tent *e = &t->e[i];
+        if (e->into != SIZE_MAX)
+            continue;
+        if (e->def >= 0) {
+            const ps_entity_def_t *d = ps_gazetteer_get(t->g, (size_t)e->def);
+            const char *space = strrchr(d->name, ' ');
+            if (d->type != PS_ENT_PERSON || !space || !space[1])
+                continue;
+            if (e->last_off == SIZE_MAX) {
+                size_t n = strlen(space + 1);
+                if ((e->last_off = pool_add(t, space + 1, n)) == SIZE_MAX)
+                    return -1;
+                for (char *c = t->pool + e->last_off; *c; c++)
+                    if (*c >= 'A' && *c <= 'Z')
+                        *c = (char)(*c - 'A' + 'a');
+            }
+        } else if (e->nwords < 2 || e->last_off == SIZE_MAX ||
+                   e->votes[PS_ENT_PERSON] == 0) {
+            continue;
+        }
+        if (etab_find(t, kin, KEY_LAST, ent_key(t, i, KEY_LAST)) < 0 &&
+            etab_put(t, kin, KEY_LAST, i) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* A name that reads as a person's (reads_as_person()) or that the model
  * typed a person where written in full, which it typed otherwise first
  * but whose mentions it typed a person more often than anything: a
  * person (note_person() let the surname find it). "Trump, Ryan, pledge
  * to work together" opened an article with an organisation "Trump",
  * and "Donald Trump" (a person 7 times in it, misc 6, an organisation
- * once) stayed one. */
+ * once) stayed one. So is a person's kin (kin_of_person()). */
 static void retype_people(ps_tagger_t *t)
 {
+    /* Without memory for the table, no kin is found (as the honorifics'
+     * genders in ps__tagger_link_surnames()). */
+    struct etab kin = {NULL, 0, 0};
+    int have_kin = 0; /* 1 made, -1 out of memory */
     for (size_t i = 0; i < t->ne; i++) {
         struct tent *e = &t->e[i];
         if (e->def >= 0 || e->first_type == PS_ENT_PERSON ||
@@ -627,9 +683,19 @@ static void retype_people(ps_tagger_t *t)
         for (int k = 0; k < PS_ENT__COUNT && most; k++)
             most = k == PS_ENT_PERSON ||
                    e->votes[k] < e->votes[PS_ENT_PERSON];
-        if (most && (e->full_person || reads_as_person(t, i)))
+        if (most && (e->full_person || reads_as_person(t, i))) {
+            e->first_type = PS_ENT_PERSON;
+            continue;
+        }
+        /* The table is made for the first name that could be kin. */
+        if (e->nwords != 2 || !name_gender(t, i))
+            continue;
+        if (!have_kin)
+            have_kin = people_by_surname(t, &kin) < 0 ? -1 : 1;
+        if (have_kin > 0 && kin_of_person(t, &kin, i))
             e->first_type = PS_ENT_PERSON;
     }
+    free(kin.slot);
 }
 
 void ps__tagger_link_surnames(ps_tagger_t *t)

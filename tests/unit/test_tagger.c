@@ -742,6 +742,26 @@ static void test_surname_of_mistyped_person(void **state)
     expect(f, "anna-boss", PS_ENT_PERSON, "Boss", "Anna Boss", "Boss", NULL);
 }
 
+static void test_kin_of_person(void **state)
+{
+    struct fixture *f = *state;
+    /* The model types "Hugo Boss" an organisation (its lists know the
+     * company); a first name that says a sex and the surname of a person
+     * of the article make him a person, Anna Boss's kin ("Ivanka Trump"
+     * in an article about Donald Trump). */
+    tag(f, "Anna Boss spoke on Monday.\n\nHugo Boss said the line would "
+           "grow. Hugo Boss laughed.");
+    expect(f, "anna-boss", PS_ENT_PERSON, "Anna Boss", NULL);
+    expect(f, "hugo-boss", PS_ENT_PERSON, "Hugo Boss", "Hugo Boss", NULL);
+    /* Called "it", the company stays one; nor is a name anyone's kin
+     * without a person of that surname. */
+    tag(f, "Anna Boss spoke on Monday.\n\nHugo Boss said that it would cut "
+           "prices.");
+    expect(f, "hugo-boss", PS_ENT_ORG, "Hugo Boss", NULL);
+    tag(f, "Hugo Boss said the line would grow. Hugo Boss laughed.");
+    expect(f, "hugo-boss", PS_ENT_ORG, "Hugo Boss", "Hugo Boss", NULL);
+}
+
 static void test_dash_ends_name(void **state)
 {
     struct fixture *f = *state;
@@ -1287,6 +1307,7 @@ int main(void)
         T(test_compounds),
         T(test_longest_match),
         T(test_possessives),
+        T(test_kin_of_person),
         T(test_offsets_with_base),
         T(test_order_and_overlap),
         T(test_model_names),
