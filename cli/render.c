@@ -482,9 +482,10 @@ char *render_quote_text(const json_t *q, int show_doubt, int show_cue,
     const char *content = str_of(q, "content");
     /* Reported speech runs on from its verb ("Comey said that ...",
      * "Comey predicting a win", "Comey called Clinton's use of email
-     * “extremely careless”"); a quotation, or words that start as a
-     * sentence after a verb of saying ("Comey said: We assess ..."),
-     * follow a colon, unless the cue ends in one ("said:"). Before the
+     * “extremely careless”", "Comey found “evidence” that ..."); a
+     * whole quotation, or words that start as a sentence after a verb of
+     * saying ("Comey said: We assess ..."), follow a colon, unless the
+     * cue ends in one ("said:"). Before the
      * colon, a cue's last preposition, which asks for the words the
      * attribution leaves out ("“His behavior was deplorable,” Sanders
      * said of Bill Clinton"), is left out: "Bernie Sanders said: “…”". */
@@ -492,8 +493,9 @@ char *render_quote_text(const json_t *q, int show_doubt, int show_cue,
     int colon = 0;
     if (!(cl && cue[cl - 1] == ':')) {
         size_t shown = cue_shown(cue, cl);
-        colon = opens_quotation(content) ||
-                ((isupper((unsigned char)content[0]) ||
+        colon = !strcmp(str_of(q, "kind"), "direct") ||
+                (!opens_quotation(content) &&
+                 (isupper((unsigned char)content[0]) ||
                   (unsigned char)content[0] >= 0x80) &&
                  says(cue, shown));
         if (colon)

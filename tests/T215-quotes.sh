@@ -255,6 +255,12 @@ test_expect_success 'a name after a verb that is not of saying runs on without a
     grep -q "^np/a.txt:3: James Comey called Clinton.s handling of the emails" got
 '
 
+test_expect_success 'words in quotation marks that run on into reported speech take no colon' '
+    said_lines mixed "Comey on the emails\n\nFBI Director James Comey found \xe2\x80\x9cevidence\xe2\x80\x9d that Clinton potentially violated classified information laws.\n" \
+        said:Comey >got
+    grep -q "^mixed/a.txt:3: James Comey found “evidence” that Clinton" got
+'
+
 test_expect_success 'a possessive source keeps its possessive, a contraction does not' '
     said_lines poss "Lough\x27s view was that the deal would take a few more rounds.\n\nHe\x27s predicting that the war continues.\n" \
         said:Lough >got
