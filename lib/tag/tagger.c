@@ -476,6 +476,34 @@ static int split_person(const ps_tagger_t *t, const ps_ner_span_t *spans,
            ps__tagger_capital_mid(t, t->tok_word[spans[k + 1].first]);
 }
 
+/* Whether the model's span K ends at a middle initial that the name goes
+ * on after: "George W. Bush's" came out as "George W", an organisation,
+ * and "Bush's" as no name (CoNLL writes a possessive apart, so the model
+ * seldom saw one end a name after an initial), and "the George W. Bush
+ * administration" as "George W" and a misc "Bush". The span, of two
+ * tokens or more, ends with a capital letter alone and a full stop, and
+ * the next token, capitalised but no sentence's start, follows after one
+ * space. Returns 0 when not, 1 when the next token is in no span, 2 when
+ * it is a span of its own, which the name takes in. */
+static int runs_past_initial(const ps_tagger_t *t, const ps_ner_span_t *spans,
+                             size_t nspans, size_t k, const ps_token_t *tokens)
+{
+    size_t b = spans[k].first + spans[k].count;
+    if (spans[k].count < 2 || b >= t->ntokens)
+        return 0;
+    int next = k + 1 < nspans && spans[k + 1].first == b;
+    if (next && spans[k + 1].count != 1)
+        return 0;
+    const ps_token_t *a = &tokens[b - 1], *n = &tokens[b];
+    const char *s = t->text + (a->offset - t->base);
+    if (a->length == 1 && *s >= 'A' && *s <= 'Z' &&
+        n->offset == a->offset + 3 && s[1] == '.' && s[2] == ' ' &&
+        (n->flags & PS_TOK_CAP) &&
+        !(n->flags & (PS_TOK_SENT_START | PS_TOK_LINE_START | PS_TOK_PART)))
+        return next ? 2 : 1;
+    return 0;
+}
+
 /* Turns the model's spans into candidates. A span that overlaps a
  * gazetteer match is left out, the gazetteer knows that name better,
  * unless it is a longer name of another type around it (takes_over). A
@@ -503,15 +531,22 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
             if (b > t->ntokens)
                 return PS_EINTERNAL;
         }
+        ps_ner_type_t type = spans[k].type;
+        int run = runs_past_initial(t, spans, nspans, k, tokens);
+        if (run) {
+            b++;
+            type = PS_NER_PER;
+            k += run == 2;
+        }
         size_t w0 = t->tok_word[a], w1 = t->tok_word[b];
-        int person = spans[k].type == PS_NER_PER, known = 0;
+        int person = type == PS_NER_PER, known = 0;
         for (size_t i = w0; i < w1; i++)
             known |= t->w[i].gaz;
         if (w0 >= w1)
             continue;
         if (known) {
             if (ps__tagger_piece_end(t, w0, w1, person) != w1 ||
-                !takes_over(t, w0, w1, spans[k].type))
+                !takes_over(t, w0, w1, type))
                 continue;
             dropped = 1;
         }
@@ -519,7 +554,7 @@ static ps_status_t model_names(ps_tagger_t *t, const ps_token_t *tokens)
             size_t end = ps__tagger_piece_end(t, w0, w1, person);
             if (piece == 0 || end - w0 > 1 ||
                 ps__tagger_is_treaty_cue(t, end - 1))
-                st = add_name(t, w0, end, spans[k].type);
+                st = add_name(t, w0, end, type);
             w0 = end;
         }
         if (st != PS_OK)

@@ -742,6 +742,20 @@ static void test_surname_of_mistyped_person(void **state)
     expect(f, "anna-boss", PS_ENT_PERSON, "Boss", "Anna Boss", "Boss", NULL);
 }
 
+static void test_name_runs_past_initial(void **state)
+{
+    struct fixture *f = *state;
+    /* The model stopped at the middle initial before a possessive and
+     * typed "George W" an organisation, or left "Bush" a misc of its
+     * own before "administration": the name runs on, a person's. */
+    tag(f, "Officials during George W. Bush's presidency agreed. Mexico "
+           "accepted the George W. Bush administration's request.");
+    expect(f, "george-w-bush", PS_ENT_PERSON, "George W. Bush's",
+           "George W. Bush", NULL);
+    assert_null(find(f, "george-w"));
+    assert_null(find(f, "bush"));
+}
+
 static void test_kin_of_person(void **state)
 {
     struct fixture *f = *state;
@@ -1308,6 +1322,7 @@ int main(void)
         T(test_longest_match),
         T(test_possessives),
         T(test_kin_of_person),
+        T(test_name_runs_past_initial),
         T(test_offsets_with_base),
         T(test_order_and_overlap),
         T(test_model_names),
