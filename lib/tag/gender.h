@@ -1,6 +1,8 @@
 /* Internal to the library: the sex a first name says, which the entity
- * tagger's honorific rule ("Mrs. Clinton" after Bill and Hillary Clinton)
- * and the quoter's pronouns ("she said" after them) both read. */
+ * tagger's honorific rule ("Mrs. Clinton" after Bill and Hillary Clinton),
+ * its kin ("Ivanka Trump" a person beside Donald Trump) and its known
+ * surnames ("Michelle Obama" not the gazetteer's Barack Obama), and the
+ * quoter's pronouns ("she said" after them) all read. */
 #ifndef PSEARCH_TAG_GENDER_H
 #define PSEARCH_TAG_GENDER_H
 

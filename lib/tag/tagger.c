@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tag/gender.h"
 #include "tag/tagger_private.h"
 #include "base/util.h"
 
@@ -373,12 +374,33 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
     return ps__tagger_add_cand(t, w0, w1, type);
 }
 
+/* Whether the first name of person name [W0, W1) says the other sex than
+ * that of the known person D's name: "Ivanka Trump" is not the
+ * gazetteer's Donald Trump, whose alias "Trump" the gazetteer matched
+ * inside it (tag/gender.h; a name neither list knows says nothing). */
+static int other_sex(const ps_tagger_t *t, size_t w0, size_t w1,
+                     const ps_entity_def_t *d)
+{
+    char first[32];
+    size_t n = strcspn(d->name, " ");
+    if (w1 - w0 < 2 || d->type != PS_ENT_PERSON || n == 0 ||
+        n >= sizeof first)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        first[i] = (char)tolower((unsigned char)d->name[i]);
+    first[n] = '\0';
+    int known = ps__first_name_gender(first);
+    int named = ps__first_name_gender(t->w[w0].tok->term);
+    return known && named && known != named;
+}
+
 /* Whether the model's name over words [W0, W1), of type NTYPE, takes the
  * place of the gazetteer's matches inside it: it covers each of them
  * whole and more words besides, and none is of its type. A known place
  * inside a team, a person or an event ("Dynamo Moscow", "MaliVai
  * Washington", "the U.S. Open") is part of another name; a known person
- * the model names with a first name the gazetteer lacks stays known. If
+ * the model names with a first name the gazetteer lacks stays known,
+ * unless that first name says the other sex (other_sex()). If
  * so, the gazetteer's mentions there are marked dropped (entity
  * SIZE_MAX; drop_mentions() removes them) and its words freed.
  *
@@ -406,9 +428,11 @@ static int takes_over(ps_tagger_t *t, size_t w0, size_t w1, ps_ner_type_t ntype)
         const struct tmention *m = &t->m[end];
         const struct tent *e = m->ent == SIZE_MAX ? NULL : &t->e[m->ent];
         if (!e || m->offset < from || m->offset + m->length > to ||
-            (m->offset == from && m->length == to - from) || e->def < 0 ||
-            ps__tagger_model_type(
-                ps_gazetteer_get(t->g, (size_t)e->def)->type) == ntype)
+            (m->offset == from && m->length == to - from) || e->def < 0)
+            return 0;
+        const ps_entity_def_t *d = ps_gazetteer_get(t->g, (size_t)e->def);
+        if (ps__tagger_model_type(d->type) == ntype &&
+            !(ntype == PS_NER_PER && other_sex(t, w0, w1, d)))
             return 0;
     }
     if (end == lo)

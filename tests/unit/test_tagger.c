@@ -756,6 +756,23 @@ static void test_name_runs_past_initial(void **state)
     assert_null(find(f, "bush"));
 }
 
+static void test_known_surname_other_sex(void **state)
+{
+    struct fixture *f = *state;
+    /* The gazetteer knows Sergei Ryabkov, alias "Ryabkov"; "Anna
+     * Ryabkov", whose first name says a woman, is someone else (as
+     * Michelle Obama is not Barack Obama), and "Ryabkov" alone stays
+     * his. */
+    tag(f, "Sergei Ryabkov spoke on Monday. Anna Ryabkov said the talks "
+           "would go on. Ryabkov agreed.");
+    expect(f, "ryabkov", PS_ENT_PERSON, "Sergei Ryabkov", "Ryabkov", NULL);
+    expect(f, "anna-ryabkov", PS_ENT_PERSON, "Anna Ryabkov", NULL);
+    /* A first name the gazetteer lacks, of the same sex, is still him. */
+    tag(f, "Sergey A. Ryabkov spoke on Monday.");
+    assert_null(find(f, "sergey-ryabkov"));
+    assert_non_null(find(f, "ryabkov"));
+}
+
 static void test_kin_of_person(void **state)
 {
     struct fixture *f = *state;
@@ -1322,6 +1339,7 @@ int main(void)
         T(test_longest_match),
         T(test_possessives),
         T(test_kin_of_person),
+        T(test_known_surname_other_sex),
         T(test_name_runs_past_initial),
         T(test_offsets_with_base),
         T(test_order_and_overlap),
