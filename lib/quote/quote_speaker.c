@@ -175,9 +175,9 @@ static const char *const MEMBERS[] = {
     "resident", "voter", "delegate", "executive", "writer", "producer",
     NULL};
 /* Those who speak for an organisation or a person. */
-static const char *const SPOKESMEN[] = {"spokesman", "spokeswoman",
-                                        "spokesperson", "representative",
-                                        NULL};
+static const char *const SPOKESMEN[] = {
+    "spokesman", "spokeswoman", "spokesperson", "representative",
+    "spokesmen", "spokeswomen", "spokespeople", NULL};
 /* One of a person's people, as "a", "one" or "another" introduces them
  * ("a top Trump adviser", "one Clinton ally"): someone the article does
  * not name, not the person. Spokesmen are not here: "a Clinton
@@ -1256,19 +1256,25 @@ void ps__q_speaker(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     int e = named(s, n, sa, sb, ents, nents);
     if (e < 0)
         e = by_surname(k, s, sa, sb);
-    /* "U.S. officials", "a Pentagon report", and one person of an
-     * organisation or place that "a", "one" or "another" introduces, the
-     * word for the person before the name or right after it ("an NBC
-     * reporter", "one BLM activist", "a lawmaker in the Philippines";
-     * not "a super PAC started by a former Romney aide"): no one the
-     * article names. A spokesman speaks for it ("a State Department
-     * spokesman"). */
+    /* "U.S. officials", "a Pentagon report", people a word for them in
+     * the plural names outside any name ("State Department lawyers",
+     * "several judges handling Freedom of Information Act lawsuits"; not
+     * the "lawyers" of the National Association of Criminal Defense
+     * Lawyers, nor spokesmen, who speak for it), and one
+     * person of an organisation or place that "a", "one" or "another"
+     * introduces, the word for the person before the name or right after
+     * it ("an NBC reporter", "one BLM activist", "a lawmaker in the
+     * Philippines"; not "a super PAC started by a former Romney aide"):
+     * no one the article names. A spokesman speaks for it ("a State
+     * Department spokesman"). */
     if (e >= 0 && ents[e].type != PS_ENT_PERSON) {
         uint32_t p = first_mention(s, sa, sb, e);
         uint32_t pe = p < sb ? (uint32_t)mention_end(s, n, p, e) : sb;
         int one = in_list(s[sa].term, &W_INDEFINITE);
         for (uint32_t i = sa; i < sb; i++)
             if (in_list(s[i].term, &W_UNNAMED_HEADS) ||
+                (s[i].ent_index < 0 && in_list(s[i].term, &W_PERSON_PLURALS) &&
+                 !in_list(s[i].term, &W_SPOKESMEN)) ||
                 (one && (i < p || (i >= pe && i < pe + 3)) &&
                  s[i].ent_index == -1 && member_word(&s[i]))) {
                 *kind = PS_SPEAKER_UNNAMED;

@@ -846,6 +846,26 @@ static void test_one_of_an_organisation(void **state)
     assert_string_equal(speaker_id(f, q), "nbc");
 }
 
+/* People a plural word names beside an organisation are no one the
+ * article names ("the PBS debate moderators", "State Department
+ * lawyers"), but its spokesmen speak for it. */
+static void test_people_beside_an_organisation(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "The PBS debate moderators said that the election was close.\n\n"
+        "NBC spokesmen said that the network would air the debate.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_cue_from(text, qs, nq, "said", text);
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_UNNAMED);
+    q = by_cue_from(text, qs, nq, "said", strstr(text, "NBC"));
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "nbc");
+}
+
 /* A pronoun after a name that a preposition governs is no evidence of
  * the name's gender: "his" is the general's, and Clinton stays someone
  * "she" can refer to. */
@@ -1530,6 +1550,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_one_of_an_organisation, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_people_beside_an_organisation,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_gender_after_preposition, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
