@@ -261,17 +261,49 @@ static int lower_inside(const ps_tagger_t *t, size_t i)
     return !ps__tagger_listed(name_particles, PS_COUNT(name_particles), key);
 }
 
+/* Whether a title stands at word I of name [W0, W1), after its first
+ * word, with two capitalised words or more after it to the name's end:
+ * "Manhattan Supreme Court Justice Frank Nervo", "House Speaker Paul
+ * Ryan", which the model reads as one organisation. */
+static int title_inside(const ps_tagger_t *t, size_t w0, size_t i, size_t w1)
+{
+    size_t k = ps__tagger_is_title(t, i) ? 1 : ps__tagger_court_title(t, i);
+    if (i <= w0 || k == 0 || i + k + 2 > w1)
+        return 0;
+    /* Not a motto's words ("Equal Justice Under Law"): no word of a
+     * person's name is a preposition, an article or a conjunction. */
+    static const char *const function_words[] = {
+        "a",  "an", "and",  "at",  "by",    "for",  "from", "in",
+        "of", "on", "over", "the", "under", "with", NULL};
+    for (size_t j = i + k; j < w1; j++) {
+        if (!(t->w[j].tok->flags & PS_TOK_CAP))
+            return 0;
+        for (const char *const *f = function_words; *f; f++)
+            if (strcmp(t->w[j].tok->term, *f) == 0)
+                return 0;
+    }
+    return 1;
+}
+
 /* Splits the model's name [W0, W1) where it holds two: at a dash, which
  * the model never sees as a token (a dateline's city and the name after
  * it, "DENVER - Donald Trump described ...", became one person), the
  * words before it a place when they open a line (a dateline), else a name
- * of the model's type, as are those after it; and at a word in lower case
- * inside a person's name (lower_inside()), itself left out. Returns 1
- * (with *ST) when the name was split and its parts added. */
+ * of the model's type, as are those after it; at a title inside it
+ * (title_inside()), the words before it a name of the model's type and
+ * those from it a person's; and at a word in lower case inside a
+ * person's name (lower_inside()), itself left out. Returns 1 (with *ST)
+ * when the name was split and its parts added. */
 static int split_name(ps_tagger_t *t, size_t w0, size_t w1,
                          ps_ner_type_t ntype, ps_status_t *st)
 {
     for (size_t i = w0 + 1; i < w1; i++) {
+        if (title_inside(t, w0, i, w1)) {
+            *st = add_name(t, w0, i, ntype);
+            if (*st == PS_OK)
+                *st = add_name(t, i, w1, PS_NER_PER);
+            return 1;
+        }
         if (ntype == PS_NER_PER && i + 1 < w1 && lower_inside(t, i)) {
             *st = add_name(t, w0, i, ntype);
             if (*st == PS_OK)

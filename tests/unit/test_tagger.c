@@ -773,6 +773,20 @@ static void test_known_surname_other_sex(void **state)
     assert_non_null(find(f, "ryabkov"));
 }
 
+static void test_title_inside_name(void **state)
+{
+    struct fixture *f = *state;
+    /* The model read a court and its justice as one organisation: the
+     * title splits them, the words after it a person's name; a motto's
+     * words after one are no name. */
+    tag(f, "Manhattan Supreme Court Justice Frank Nervo rejected that "
+           "argument. Nervo wrote that the court had no role. The motto "
+           "was Equal Justice Under Law.");
+    expect(f, "frank-nervo", PS_ENT_PERSON, "Frank Nervo", "Nervo", NULL);
+    assert_null(find(f, "manhattan-supreme-court-justice-frank-nervo"));
+    assert_null(find(f, "under-law"));
+}
+
 static void test_kin_of_person(void **state)
 {
     struct fixture *f = *state;
@@ -1339,6 +1353,7 @@ int main(void)
         T(test_longest_match),
         T(test_possessives),
         T(test_kin_of_person),
+        T(test_title_inside_name),
         T(test_known_surname_other_sex),
         T(test_name_runs_past_initial),
         T(test_offsets_with_base),
