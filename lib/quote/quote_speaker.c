@@ -74,9 +74,17 @@ static const char *const CLOSE_ONES[] = {
 static const char *const CONTRACTED[] = {
     "been", "being", "going", "not", "got", "gotten", "gonna", "done",
     "never", "always", "already", "also", "still", "just", "now", NULL};
-/* A title written before a name ("President Obama"): "the president" is
- * someone the article gives it to, when it gives it to anyone. */
+/* Titles written before a name, by the kind of office ("President
+ * Obama", "Justice Frank Nervo", "Mayor Bill de Blasio"): "the
+ * president", "the judge", "the mayor" is someone the article gives that
+ * title to, when it gives it to anyone (TITLES[] below). Not a
+ * senator's, a governor's or a representative's: an article writes "Sen."
+ * before some of its senators and not others ("Sen. John McCain" and
+ * "Ted Cruz ... the senator says"), so that "the senator" was as often
+ * one it gives no title as one it does (on the 924 PolNeAR articles). */
 static const char *const PRESIDENT[] = {"president", NULL};
+static const char *const JUDGE[] = {"judge", "justice", NULL};
+static const char *const MAYOR[] = {"mayor", NULL};
 static const char *const MR[] = {"mr", NULL};
 static const char *const MRS[] = {"mrs", "ms", "miss", "madam", NULL};
 static const char *const ORG_PRONOUNS[] = {"it", "its", NULL};
@@ -250,6 +258,8 @@ static wlist_t W_SUBORDINATORS = {SUBORDINATORS, 0, {0}};
 static wlist_t W_CLOSE_ONES = {CLOSE_ONES, 0, {0}};
 static wlist_t W_CONTRACTED = {CONTRACTED, 0, {0}};
 static wlist_t W_PRESIDENT = {PRESIDENT, 0, {0}};
+static wlist_t W_JUDGE = {JUDGE, 0, {0}};
+static wlist_t W_MAYOR = {MAYOR, 0, {0}};
 static wlist_t W_MR = {MR, 0, {0}};
 static wlist_t W_MRS = {MRS, 0, {0}};
 static wlist_t W_ORG_PRONOUNS = {ORG_PRONOUNS, 0, {0}};
@@ -298,6 +308,8 @@ static wlist_t *const ALL_LISTS[] = {
     &W_CLOSE_ONES,
     &W_CONTRACTED,
     &W_PRESIDENT,
+    &W_JUDGE,
+    &W_MAYOR,
     &W_MR,
     &W_MRS,
     &W_ORG_PRONOUNS,
@@ -340,6 +352,18 @@ static int in_list(uint64_t h, const wlist_t *list)
     for (size_t i = 0; i < list->n; i++)
         if (list->h[i] == h)
             return 1;
+    return 0;
+}
+
+/* The offices of the titles above, one bit each. */
+static const wlist_t *const TITLES[] = {&W_PRESIDENT, &W_JUDGE, &W_MAYOR};
+
+/* The bit of the office whose title term H is, or 0. */
+static uint8_t title_of(uint64_t h)
+{
+    for (size_t t = 0; t < sizeof TITLES / sizeof *TITLES; t++)
+        if (in_list(h, TITLES[t]))
+            return (uint8_t)(1u << t);
     return 0;
 }
 
@@ -526,22 +550,24 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                                                          : 0;
 }
 
-/* Sets K->president of each person the article writes "President"
- * before, and K->presidents when there is one. */
-static void presidents(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
-                       const ps_entity_t *ents, size_t nents)
+/* Sets K->title of each person, the offices whose titles the article
+ * writes right before the name ("Justice Frank Nervo"), and K->titles,
+ * those of every person. */
+static void titles(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
+                   const ps_entity_t *ents, size_t nents)
 {
-    memset(k->president, 0, nents);
-    k->presidents = 0;
+    memset(k->title, 0, nents);
+    k->titles = 0;
     for (size_t i = 0; i < n;) {
         int e = s[i].ent_index;
         if (!valid(e, nents) || ents[e].type != PS_ENT_PERSON) {
             i++;
             continue;
         }
-        if (i > 0 && !s[i - 1].inq && s[i - 1].sent == s[i].sent &&
-            in_list(s[i - 1].term, &W_PRESIDENT))
-            k->president[e] = k->presidents = 1;
+        if (i > 0 && !s[i - 1].inq && s[i - 1].sent == s[i].sent) {
+            k->title[e] |= title_of(s[i - 1].term);
+            k->titles |= k->title[e];
+        }
         i = mention_end(s, n, i, e);
     }
 }
@@ -596,10 +622,10 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         uint8_t *flags = realloc(k->place, 2 * c);
         if (flags)
             k->place = flags;
-        uint8_t *president = realloc(k->president, c);
-        if (president)
-            k->president = president;
-        if (!count || !flags || !president)
+        uint8_t *title = realloc(k->title, c);
+        if (title)
+            k->title = title;
+        if (!count || !flags || !title)
             return PS_ENOMEM;
         k->ecap = c;
     }
@@ -619,7 +645,7 @@ ps_status_t ps__q_speakers_begin(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     k->settled = 0;
     placelike(k, s, n, ents, nents);
     genders(k, s, n, ents, nents);
-    presidents(k, s, n, ents, nents);
+    titles(k, s, n, ents, nents);
     for (size_t i = 0; i < n; i++)
         k->said[i] = -1;
     memset(k->said_g, 0, n);
@@ -630,7 +656,7 @@ void ps__q_speakers_free(ps__qspk_t *k)
 {
     free(k->count);
     free(k->place);
-    free(k->president);
+    free(k->title);
     free(k->said);
     free(k->said_g);
     free(k->skey);
@@ -647,13 +673,16 @@ static int fits(const ps__qspk_t *k, const ps_entity_t *ents, int e, int type,
            (!gender || !k->gender[e] || k->gender[e] == gender);
 }
 
-/* fits(), and for "the president" (PRESIDENT) in an article that writes
- * "President" before a name, one it writes it before. */
+/* fits(), and for "the president", "the judge" or "the mayor" (TITLE
+ * its office's bit, title_of()) in an article that writes
+ * that office's title before a name, one it writes it before: "The
+ * judge agreed with Ivana Trump" after "Justice Frank Nervo" is Nervo,
+ * not Ivana Trump, who spoke before. */
 static int fits_title(const ps__qspk_t *k, const ps_entity_t *ents, int e,
-                      int type, int gender, int president)
+                      int type, int gender, uint8_t title)
 {
     return fits(k, ents, e, type, gender) &&
-           (!president || !k->presidents || k->president[e]);
+           (!(k->titles & title) || (k->title[e] & title));
 }
 
 /* Whether token I lies in a content piece of A. */
@@ -728,8 +757,8 @@ static int gendered_after(const ps__qtok_t *s, size_t j, size_t end, int gender)
 }
 
 /* What a pronoun or description of TYPE and GENDER ("the president"
- * when PRESIDENT), the source of A, refers to: looking back from it
- * sentence by sentence within WINDOW tokens, the speaker of an
+ * when TITLE is the president's bit), the source of A, refers to: looking back
+ * from it sentence by sentence within WINDOW tokens, the speaker of an
  * attribution whose source or cue is in the sentence, else (but for a
  * sentence in which the pronoun comes before any name, whose names are
  * passed over: pronoun_led()) the sentence's first fitting name outside
@@ -740,8 +769,7 @@ static int gendered_after(const ps__qtok_t *s, size_t j, size_t end, int gender)
  * says the source is "it", for which the look-back is shorter (below). */
 static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                       const ps__qattr_t *a, const ps_entity_t *ents,
-                      size_t nents, int type, int gender, int president,
-                      int it)
+                      size_t nents, int type, int gender, uint8_t title, int it)
 {
     size_t at = a->src[0];
     size_t lo = at > WINDOW ? at - WINDOW : 0;
@@ -764,7 +792,7 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
          * gave her an answer, she said"). */
         for (size_t i = b; i < end; i++)
             if (valid(k->said[i], nents) &&
-                fits_title(k, ents, k->said[i], type, gender, president) &&
+                fits_title(k, ents, k->said[i], type, gender, title) &&
                 !(gender && k->said_g[i] && k->said_g[i] != gender))
                 return k->said[i];
         /* A sentence about the same "he" names others only as objects:
@@ -805,7 +833,7 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 continue;
             }
             size_t j = mention_end(s, n, i, e);
-            if (fits_title(k, ents, e, type, gender, president)) {
+            if (fits_title(k, ents, e, type, gender, title)) {
                 /* "Christie began by begging a woman to cast her ballot
                  * for him. ... she said": a person of no known gender
                  * before an unnamed one of the pronoun's is not whom it
@@ -1109,7 +1137,8 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             return;
         }
     }
-    int want = -1, gender = 0, pronoun = 0, head = 0, president = 0;
+    int want = -1, gender = 0, pronoun = 0, head = 0;
+    uint8_t title = 0;
     for (uint32_t i = sa; i < sb; i++) {
         if (group_word(&s[i])) {
             /* "Republicans", "the candidates": a group, not one of the
@@ -1130,8 +1159,8 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
             want = PS_ENT_PERSON;
             pronoun = 1;
             /* "the president" alone: not "the former president". */
-            president |= sb - sa == 2 && i == sa + 1 &&
-                         in_list(s[i].term, &W_PRESIDENT);
+            if (sb - sa == 2 && i == sa + 1)
+                title |= title_of(s[i].term);
             if (in_list(s[i].term, &W_HE) || in_list(s[i].term, &W_HE_TITLES))
                 gender = 1;
             else if (in_list(s[i].term, &W_SHE) ||
@@ -1176,7 +1205,7 @@ static void unnamed(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
     /* A plural description ("the candidates", "officials") is not one
      * speaker; the analyzer's stem keeps the singular. */
     if (want >= 0 && sb - sa <= 5) {
-        int e = antecedent(k, s, n, a, ents, nents, want, gender, president,
+        int e = antecedent(k, s, n, a, ents, nents, want, gender, title,
                            sb - sa == 1 && in_list(s[sa].term, &W_IT));
         if (e >= 0) {
             *kind = PS_SPEAKER_ENTITY;

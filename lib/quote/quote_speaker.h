@@ -7,15 +7,15 @@
 /* What the speaker rules know of one article: which person names read
  * as places ("in Chelsea": no pronoun refers to them), each person's
  * gender as its pronouns and honorifics tell it, who is written
- * "President X", and which tokens are the
+ * "President X" or "Judge X", and which tokens are the
  * sources of the attributions resolved so far. Zeroed before first use;
  * the buffers are reused from article to article. */
 typedef struct ps__qspk {
     uint32_t *count; /* scratch, two per entity */
     uint8_t *place;  /* per entity; GENDER is its second half */
     uint8_t *gender; /* per entity: 0 not known, 1 he, 2 she */
-    uint8_t *president; /* per entity: written "President X" */
-    uint8_t presidents; /* whether any entity is */
+    uint8_t *title;  /* per entity: offices written before it ("Judge X") */
+    uint8_t titles;  /* those of every entity */
     uint8_t settled;    /* ps__q_speakers_settle() changed a gender */
     int32_t *said;   /* per token: the speaker of its source or cue, or -1 */
     uint8_t *said_g; /* per token: 1 or 2 when SAID was a "he" or a "she" */

@@ -866,6 +866,24 @@ static void test_people_beside_an_organisation(void **state)
     assert_string_equal(speaker_id(f, q), "nbc");
 }
 
+/* "The judge" is one the article writes "Judge" or "Justice" before,
+ * when it writes it before anyone, not whoever spoke last. */
+static void test_the_judge(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Manhattan Supreme Court Justice Frank Nervo rejected the request "
+        "on Thursday.\n\nLawyers for Ivana Trump opposed it. Her "
+        "submission to the court noted reports about the divorce.\n\n"
+        "The judge said that the records should stay sealed.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q = by_source(text, qs, nq, "The judge");
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "frank-nervo");
+}
+
 /* A pronoun after a name that a preposition governs is no evidence of
  * the name's gender: "his" is the general's, and Clinton stays someone
  * "she" can refer to. */
@@ -1552,6 +1570,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_people_beside_an_organisation,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_judge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gender_after_preposition, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
