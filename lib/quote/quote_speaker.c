@@ -756,6 +756,21 @@ static int gendered_after(const ps__qtok_t *s, size_t j, size_t end, int gender)
     return 0;
 }
 
+/* Whether entity E is named right after A's cue, in its sentence with
+ * nothing but a space between, as the one spoken to ("… ,” he told
+ * Rubio", "he told Hannity"), when A's source, before the cue, is "he"
+ * or "she": a name the subject governs is never whom it refers to (a
+ * possessive governs none: "His preference for Ted" is Ted Cruz's). */
+static int spoken_to(const ps__qtok_t *s, size_t n, const ps__qattr_t *a, int e)
+{
+    uint32_t j = a->cue[1];
+    return a->src[1] <= a->cue[0] && a->src[1] - a->src[0] == 1 &&
+           (in_list(s[a->src[0]].term, &W_HE_SUBJECT) ||
+            in_list(s[a->src[0]].term, &W_SHE_SUBJECT)) &&
+           j < n && j > 0 && s[j].ent_index == e && !s[j].inq &&
+           s[j].gap == 0 && s[j].sent == s[j - 1].sent;
+}
+
 /* What a pronoun or description of TYPE and GENDER ("the judge" when
  * TITLE is a judge's bit, title_of()), the source of A, refers to:
  * looking back from it sentence by sentence within WINDOW tokens, the
@@ -793,7 +808,8 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
         for (size_t i = b; i < end; i++)
             if (valid(k->said[i], nents) &&
                 fits_title(k, ents, k->said[i], type, gender, title) &&
-                !(gender && k->said_g[i] && k->said_g[i] != gender))
+                !(gender && k->said_g[i] && k->said_g[i] != gender) &&
+                !spoken_to(s, n, a, k->said[i]))
                 return k->said[i];
         /* A sentence about the same "he" names others only as objects:
          * the person is further back. */
@@ -833,7 +849,8 @@ static int antecedent(const ps__qspk_t *k, const ps__qtok_t *s, size_t n,
                 continue;
             }
             size_t j = mention_end(s, n, i, e);
-            if (fits_title(k, ents, e, type, gender, title)) {
+            if (fits_title(k, ents, e, type, gender, title) &&
+                !spoken_to(s, n, a, e)) {
                 /* "Christie began by begging a woman to cast her ballot
                  * for him. ... she said": a person of no known gender
                  * before an unnamed one of the pronoun's is not whom it

@@ -884,6 +884,25 @@ static void test_the_judge(void **state)
     assert_string_equal(speaker_id(f, q), "frank-nervo");
 }
 
+/* "He told Rubio": the one spoken to is not whom "he" refers to, though
+ * he was the last person named; the one who spoke to him before is. */
+static void test_spoken_to(void **state)
+{
+    struct fixture *f = *state;
+    const char *text =
+        "Rubio supporter Scott Szlachta told the senator that he drove "
+        "from Chicago to ask about visas. Marco Rubio co-sponsored a bill "
+        "this year.\n\n\"Workers like me have been abused,\" he told "
+        "Rubio.\n";
+    size_t nq;
+    const ps_quote_t *qs = run(f, text, &nq);
+    const ps_quote_t *q =
+        by_cue_from(text, qs, nq, "told", strstr(text, "abused"));
+    assert_non_null(q);
+    assert_int_equal(q->speaker_kind, PS_SPEAKER_ENTITY);
+    assert_string_equal(speaker_id(f, q), "scott-szlachta");
+}
+
 /* A pronoun after a name that a preposition governs is no evidence of
  * the name's gender: "his" is the general's, and Clinton stays someone
  * "she" can refer to. */
@@ -1571,6 +1590,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_people_beside_an_organisation,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_judge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spoken_to, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gender_after_preposition, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_described_speaker, setup,
