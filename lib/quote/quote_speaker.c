@@ -531,16 +531,9 @@ static void genders(ps__qspk_t *k, const ps__qtok_t *s, size_t n,
      * first word of the name as written, before a space: the id's
      * "mark-viverito" is one surname. */
     for (size_t e = 0; e < nents; e++) {
-        const char *nm = ents[e].name, *sp = nm ? strchr(nm, ' ') : NULL;
-        char first[32];
-        size_t fl = sp ? (size_t)(sp - nm) : 0;
-        if (ents[e].type != PS_ENT_PERSON || fl < 2 || fl >= sizeof first)
-            continue;
-        for (size_t c = 0; c < fl; c++)
-            first[c] =
-                (char)(nm[c] >= 'A' && nm[c] <= 'Z' ? nm[c] + 32 : nm[c]);
-        first[fl] = '\0';
-        int g = ps__first_name_gender(first);
+        int g = ents[e].type == PS_ENT_PERSON
+                    ? ps__written_name_gender(ents[e].name)
+                    : 0;
         if (g)
             count[2 * e + (g > 0)] += 2;
     }

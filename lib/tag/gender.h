@@ -11,4 +11,9 @@
  * (lib/tag/data/female-names.txt and male-names.txt). */
 int ps__first_name_gender(const char *word);
 
+/* What the first word of NAME, a person's name as written ("Hillary
+ * Clinton"), says as above: 0 too when NAME is one word, or its first
+ * word an initial or longer than any listed name. */
+int ps__written_name_gender(const char *name);
+
 #endif

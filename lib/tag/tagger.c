@@ -413,15 +413,9 @@ static ps_status_t add_name(ps_tagger_t *t, size_t w0, size_t w1,
 static int other_sex(const ps_tagger_t *t, size_t w0, size_t w1,
                      const ps_entity_def_t *d)
 {
-    char first[32];
-    size_t n = strcspn(d->name, " ");
-    if (w1 - w0 < 2 || d->type != PS_ENT_PERSON || n == 0 ||
-        n >= sizeof first)
+    if (w1 - w0 < 2 || d->type != PS_ENT_PERSON)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        first[i] = (char)tolower((unsigned char)d->name[i]);
-    first[n] = '\0';
-    int known = ps__first_name_gender(first);
+    int known = ps__written_name_gender(d->name);
     int named = ps__first_name_gender(t->w[w0].tok->term);
     return known && named && known != named;
 }
